@@ -1,0 +1,63 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Dependencies run one way:
+//   dockerlint -> DockerlintKit -> {DockerlintRules, DockerlintReporters, DockerlintBuilders}
+//   DockerlintRules -> {DockerlintCore, DockerlintShell, DockerlintCache}
+//   DockerlintCore -> DockerlintModel -> DockerlintSyntax
+//   DockerlintBuilders -> DockerlintCache -> DockerlintModel
+// DockerlintSyntax has no dependencies; only the executable sees ArgumentParser.
+let package = Package(
+    name: "dockerlint",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dockerlint", targets: ["dockerlint"]),
+        .library(name: "DockerlintKit", targets: ["DockerlintKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // Lines, directives, continuations, heredocs, flags, JSON/shell forms, the shell
+        // word lexer and variable expansion, BuildKit's AST dump.
+        .target(name: "DockerlintSyntax"),
+        // Typed instructions with validated flags, RUN mounts, stages, ARG/ENV scopes.
+        .target(name: "DockerlintModel", dependencies: ["DockerlintSyntax"]),
+        // A POSIX shell parser for RUN bodies and package-manager command knowledge.
+        .target(name: "DockerlintShell"),
+        // Rule protocol, diagnostics, configuration, pragmas, the one-pass linter.
+        .target(name: "DockerlintCore", dependencies: [
+            "DockerlintModel", .product(name: "Yams", package: "Yams"),
+        ]),
+        // Context (.dockerignore, hashing), the BuildKit and classic cache models, git replay.
+        .target(name: "DockerlintCache", dependencies: [
+            "DockerlintModel", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The rules themselves, and the catalog generated from rules/*.yaml.
+        .target(name: "DockerlintRules", dependencies: [
+            "DockerlintCore", "DockerlintShell", "DockerlintCache",
+        ]),
+        // One type per output format.
+        .target(name: "DockerlintReporters", dependencies: ["DockerlintCore"]),
+        // Real builders: Docker Engine (BuildKit, classic), Podman, Buildah.
+        .target(name: "DockerlintBuilders", dependencies: ["DockerlintCache"]),
+        // The facade the CLI calls: runners that map results to exit codes.
+        .target(name: "DockerlintKit", dependencies: [
+            "DockerlintRules", "DockerlintReporters", "DockerlintBuilders",
+        ]),
+        .executableTarget(name: "dockerlint", dependencies: [
+            "DockerlintKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "DockerlintSyntaxTests", dependencies: ["DockerlintSyntax"]),
+        .testTarget(name: "DockerlintModelTests", dependencies: ["DockerlintModel"]),
+        .testTarget(name: "DockerlintShellTests", dependencies: ["DockerlintShell"]),
+        .testTarget(name: "DockerlintCacheTests", dependencies: ["DockerlintCache"]),
+        .testTarget(name: "DockerlintRulesTests", dependencies: ["DockerlintRules"]),
+        .testTarget(name: "DockerlintReportersTests", dependencies: ["DockerlintReporters"]),
+        .testTarget(name: "DockerlintBuildersTests", dependencies: ["DockerlintBuilders"]),
+        .testTarget(name: "DockerlintKitTests", dependencies: ["DockerlintKit"]),
+    ]
+)

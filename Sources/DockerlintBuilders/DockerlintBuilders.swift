@@ -1,0 +1,1 @@
+// DockerlintBuilders: see Package.swift for this module's job.

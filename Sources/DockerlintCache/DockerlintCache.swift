@@ -1,0 +1,1 @@
+// DockerlintCache: see Package.swift for this module's job.

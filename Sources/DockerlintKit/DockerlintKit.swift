@@ -1,0 +1,1 @@
+// DockerlintKit: see Package.swift for this module's job.

@@ -1,0 +1,1 @@
+// DockerlintModel: see Package.swift for this module's job.

@@ -1,0 +1,1 @@
+// DockerlintReporters: see Package.swift for this module's job.

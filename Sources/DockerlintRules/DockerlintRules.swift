@@ -1,0 +1,1 @@
+// DockerlintRules: see Package.swift for this module's job.

@@ -1,0 +1,1 @@
+// DockerlintShell: see Package.swift for this module's job.

@@ -1,1 +1,0 @@
-// DockerlintKit: see Package.swift for this module's job.

@@ -1,0 +1,24 @@
+/// The documented exit codes (README "Exit codes").
+public enum ExitStatus: Int32, Sendable {
+    /// No findings at or above the failure threshold.
+    case clean = 0
+    /// Findings at or above the failure threshold, or a failed gate.
+    case findings = 1
+    /// Usage, input (unreadable or malformed Dockerfile) or configuration error.
+    case usage = 2
+    /// A builder or the environment failed (no engine reachable, git missing, ...).
+    case environment = 3
+}
+
+/// An error that ends a command with a one-line message and an exit status.
+public struct CommandError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var status: ExitStatus
+
+    public init(_ message: String, status: ExitStatus = .usage) {
+        self.message = message
+        self.status = status
+    }
+
+    public var description: String { message }
+}

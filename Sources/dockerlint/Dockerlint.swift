@@ -1,0 +1,58 @@
+import ArgumentParser
+import DockerlintKit
+
+@main
+struct Dockerlint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dockerlint",
+        abstract: "Reads Dockerfiles the way BuildKit does and tells what their layer cache will do.",
+        version: DockerlintVersion.string,
+        subcommands: [Lint.self, Parse.self],
+        defaultSubcommand: Lint.self)
+
+    /// Maps every outcome to the documented exit codes: usage errors are 2, not 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            Console.flush()
+        } catch let e as CommandError {
+            Console.flush()
+            Console.err("dockerlint: \(e.message)\n")
+            exit(withError: ExitCode(e.status.rawValue))
+        } catch let e as ExitCode {
+            Console.flush()
+            exit(withError: e)
+        } catch {
+            Console.flush()
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            Console.err(fullMessage(for: error) + "\n")
+            exit(withError: ExitCode(ExitStatus.usage.rawValue))
+        }
+    }
+}
+
+func finish(_ status: ExitStatus) throws {
+    if status != .clean { throw ExitCode(status.rawValue) }
+}
+
+struct Parse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the parsed Dockerfile: the typed tree as JSON, or BuildKit's AST dump.")
+
+    @Argument(help: "The Dockerfile, or - for standard input.")
+    var file: String
+
+    @Option(help: "json (the tree with exact ranges) or buildkit (BuildKit's Node.Dump() text).")
+    var format: ParseRunner.Format = .json
+
+    @Option(help: "The name to use for standard input in messages.")
+    var path: String?
+
+    func run() throws {
+        try finish(try ParseRunner(path: file, displayPath: path, format: format).run())
+    }
+}
+
+extension ParseRunner.Format: ExpressibleByArgument {}

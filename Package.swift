@@ -50,6 +50,8 @@ let package = Package(
         .executableTarget(name: "dockerlint", dependencies: [
             "DockerlintKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Benchmarks that write their results under reports/ (not timed tests).
+        .executableTarget(name: "dockerlint-bench", dependencies: ["DockerlintKit"]),
 
         .testTarget(name: "DockerlintSyntaxTests", dependencies: ["DockerlintSyntax"]),
         .testTarget(name: "DockerlintModelTests", dependencies: ["DockerlintModel"]),

@@ -31,8 +31,9 @@ public struct TTYReporter: Reporter {
         for d in input.diagnostics {
             var head = color.bold("\(sanitizeForTerminal(d.file)):\(d.range.start.line):\(d.range.start.column):")
             head += " " + color.severity(d.severity, d.severity.rawValue + ":")
-            let message = sanitizeForTerminal(normaliseNewlines(d.message))
-                .split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n  ")
+            let message = normaliseNewlines(d.message)
+                .split(separator: "\n", omittingEmptySubsequences: false)
+                .map(sanitizeForTerminal).joined(separator: "\n  ")
             head += " " + message
             let name = input.ruleName(for: d)
             head += " " + color.dim("[" + (name.isEmpty ? d.code : "\(d.code) \(name)") + "]")
@@ -64,7 +65,12 @@ public struct TTYReporter: Reporter {
         var marks = ""
         for i in 1..<end {
             let scalar: Unicode.Scalar? = i <= count ? scalars[i - 1] : nil
-            if scalar == "\t" { marks += "\t"; continue }
+            if scalar == "\t" {
+                // Keep the tab so what follows lines up; a range starting on a tab still
+                // gets its caret (then the tab, if marks follow).
+                marks += i == start ? (i + 1 < end ? "^\t" : "^") : "\t"
+                continue
+            }
             let width = scalar.map(displayWidth) ?? 1
             if i < start {
                 marks += String(repeating: " ", count: width)

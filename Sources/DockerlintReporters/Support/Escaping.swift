@@ -69,16 +69,17 @@ public enum GitHubEscaping {
 /// Markdown escaping for GitHub/GitLab-flavoured table cells.
 enum Markdown {
     /// Text that must render literally inside a table cell: every ASCII punctuation mark
-    /// with inline meaning is backslash-escaped (CommonMark allows escaping any ASCII
-    /// punctuation; GFM splits cells on unescaped `|`, also inside code spans), `$` too
-    /// (GitHub math), and line breaks become `<br>` since a cell is one line.
+    /// that can start inline markup is backslash-escaped (CommonMark allows escaping any
+    /// ASCII punctuation; GFM splits cells on unescaped `|`, also inside code spans), `$`
+    /// too (GitHub math), and line breaks become `<br>` since a cell is one line. `(`, `!`
+    /// and `#` need nothing once `[` is escaped and we are inside a cell.
     static func cell(_ text: String) -> String {
         var out = ""
         var previousWasCR = false
         for scalar in text.unicodeScalars {
             defer { previousWasCR = scalar == "\r" }
             switch scalar {
-            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "~", "&", "$", "#", "!", "(", ")", "{", "}":
+            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "~", "&", "$":
                 out += "\\"
                 out.unicodeScalars.append(scalar)
             case "\r": out += "<br>"

@@ -1,1 +1,0 @@
-// DockerlintReporters: see Package.swift for this module's job.

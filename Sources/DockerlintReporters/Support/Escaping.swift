@@ -1,0 +1,146 @@
+/// XML 1.0 escaping. Characters XML 1.0 cannot carry at all (C0 controls other than tab,
+/// LF, CR; U+FFFE, U+FFFF) become U+FFFD.
+enum XML {
+    /// For attribute values in double quotes: whitespace other than space is written as a
+    /// character reference so attribute-value normalisation does not turn it into spaces.
+    static func attribute<S: StringProtocol>(_ text: S) -> String {
+        escape(text, attribute: true)
+    }
+
+    /// For element content.
+    static func text<S: StringProtocol>(_ text: S) -> String {
+        escape(text, attribute: false)
+    }
+
+    private static func escape<S: StringProtocol>(_ text: S, attribute: Bool) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += attribute ? "&quot;" : "\""
+            case "'": out += attribute ? "&apos;" : "'"
+            case "\n": out += attribute ? "&#10;" : "\n"
+            case "\r": out += "&#13;"
+            case "\t": out += attribute ? "&#9;" : "\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
+                    out.unicodeScalars.append("\u{FFFD}")
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// GitHub Actions workflow-command escaping, as the runner's toolkit does it.
+public enum GitHubEscaping {
+    /// The message after `::`: `%`, CR and LF.
+    public static func data(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "%": out += "%25"
+            case "\r": out += "%0D"
+            case "\n": out += "%0A"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// A `key=value` property: as data, plus `:` and `,`.
+    public static func property(_ text: String) -> String {
+        var out = ""
+        for scalar in data(text).unicodeScalars {
+            switch scalar {
+            case ":": out += "%3A"
+            case ",": out += "%2C"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
+
+/// Markdown escaping for GitHub/GitLab-flavoured table cells.
+enum Markdown {
+    /// Text that must render literally inside a table cell: every ASCII punctuation mark
+    /// that can start inline markup is backslash-escaped (CommonMark allows escaping any
+    /// ASCII punctuation; GFM splits cells on unescaped `|`, also inside code spans), `$`
+    /// too (GitHub math), and line breaks become `<br>` since a cell is one line. `(`, `!`
+    /// and `#` need nothing once `[` is escaped and we are inside a cell.
+    static func cell(_ text: String) -> String {
+        var out = ""
+        var previousWasCR = false
+        for scalar in text.unicodeScalars {
+            defer { previousWasCR = scalar == "\r" }
+            switch scalar {
+            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "~", "&", "$":
+                out += "\\"
+                out.unicodeScalars.append(scalar)
+            case "\r": out += "<br>"
+            case "\n": if !previousWasCR { out += "<br>" }
+            case "\t": out += " "
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out.unicodeScalars.append("\u{FFFD}")
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+
+    /// A link destination in `<…>` form: characters that could end it are percent-encoded.
+    static func destination(_ uri: String) -> String {
+        var out = ""
+        for scalar in uri.unicodeScalars {
+            switch scalar {
+            case "<", ">", " ", "|", "\\", "\n", "\r", "\t", "(", ")":
+                out += percentEncode(scalar)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return "<" + out + ">"
+    }
+}
+
+/// Percent-encodes every UTF-8 byte of the scalar.
+func percentEncode(_ scalar: Unicode.Scalar) -> String {
+    var out = ""
+    for byte in String(scalar).utf8 {
+        let hex = String(byte, radix: 16, uppercase: true)
+        out += "%" + (byte < 16 ? "0" + hex : hex)
+    }
+    return out
+}
+
+/// A file path as a URI reference (RFC 3986): unreserved characters, `/` and sub-delims
+/// that are harmless in a path are kept; everything else, including non-ASCII, is
+/// percent-encoded as UTF-8 (a backslash is a file-name character on Linux and macOS, so
+/// it is encoded too). A leading `./` is dropped.
+func uriReference(forPath path: String) -> String {
+    var p = path
+    while p.hasPrefix("./") { p.removeFirst(2) }
+    var out = ""
+    for scalar in p.unicodeScalars {
+        let v = scalar.value
+        let keep = (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A)
+            || "-._~/!$&'()*+,;=@".unicodeScalars.contains(scalar)
+        out += keep ? String(scalar) : percentEncode(scalar)
+    }
+    // A first segment with ':' would read as a scheme; it was encoded above, so fine.
+    return out
+}
+
+/// A path for formats that want it relative to the project (Code Climate, GitLab).
+func relativePath(_ path: String) -> String {
+    var p = path
+    while p.hasPrefix("./") { p.removeFirst(2) }
+    return p
+}

@@ -1,0 +1,98 @@
+import DockerlintCore
+import DockerlintSyntax
+
+/// Source lines of the checked files, fetched once per file per report.
+final class SourceLines {
+    private let source: (String) -> String?
+    private var cache: [String: [Substring]?] = [:]
+
+    init(_ input: ReportInput) { source = input.source }
+
+    /// Line `line` (1-based) of `file` without its terminator (`\n`, `\r\n` or `\r`), or
+    /// nil when the text or the line is unknown.
+    func line(_ line: Int, of file: String) -> Substring? {
+        let lines: [Substring]?
+        if let cached = cache[file] {
+            lines = cached
+        } else {
+            lines = source(file).map(SourceLines.split)
+            cache[file] = lines
+        }
+        guard let lines, line >= 1, line <= lines.count else { return nil }
+        return lines[line - 1]
+    }
+
+    /// The lines a range touches; an end at column 1 of a later line does not touch it.
+    func lines(of diagnostic: Diagnostic) -> [Substring]? {
+        let start = diagnostic.range.start.line
+        var end = max(start, diagnostic.range.end.line)
+        if end > start && diagnostic.range.end.column <= 1 { end -= 1 }
+        var result: [Substring] = []
+        for n in start...end {
+            guard let text = line(n, of: diagnostic.file) else { return result.isEmpty ? nil : result }
+            result.append(text)
+        }
+        return result
+    }
+
+    static func split(_ text: String) -> [Substring] {
+        // Split on scalars so "\r\n" (one Character) is a terminator like "\n" and "\r".
+        var lines: [Substring] = []
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        var i = start
+        while i < scalars.endIndex {
+            let c = scalars[i]
+            if c == "\n" || c == "\r" {
+                lines.append(Substring(scalars[start..<i]))
+                var next = scalars.index(after: i)
+                if c == "\r", next < scalars.endIndex, scalars[next] == "\n" { next = scalars.index(after: next) }
+                start = next
+                i = next
+            } else {
+                i = scalars.index(after: i)
+            }
+        }
+        if start < scalars.endIndex { lines.append(Substring(scalars[start..<scalars.endIndex])) }
+        return lines
+    }
+}
+
+/// Terminal cell width of a scalar: 0 for combining marks and zero-width characters, 2
+/// for East Asian wide and emoji, 1 otherwise. A heuristic, good enough to place a caret.
+func displayWidth(_ s: Unicode.Scalar) -> Int {
+    let v = s.value
+    switch v {
+    case 0x0300...0x036F, 0x0483...0x0489, 0x0591...0x05BD, 0x0610...0x061A, 0x064B...0x065F,
+         0x1AB0...0x1AFF, 0x1DC0...0x1DFF, 0x200B...0x200F, 0x20D0...0x20FF, 0xFE00...0xFE0F,
+         0xFE20...0xFE2F, 0xE0100...0xE01EF:
+        return 0
+    case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+         0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+         0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
+        return 2
+    default:
+        return 1
+    }
+}
+
+/// Replaces characters that would let a Dockerfile drive the terminal (C0 controls other
+/// than tab, DEL, C1 controls) with U+FFFD, one for one, so columns are unchanged.
+func sanitizeForTerminal<S: StringProtocol>(_ text: S) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+        let v = scalar.value
+        if (v < 0x20 && scalar != "\t") || v == 0x7F || (0x80...0x9F).contains(v) {
+            out.unicodeScalars.append("\u{FFFD}")
+        } else {
+            out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
+}
+
+/// Collapses runs of whitespace to one space and trims: the same code re-indented keeps
+/// its fingerprint.
+func normaliseWhitespace<S: StringProtocol>(_ text: S) -> String {
+    text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+}

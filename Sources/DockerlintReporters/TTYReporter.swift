@@ -1,0 +1,117 @@
+import DockerlintCore
+import DockerlintSyntax
+
+/// Human output for terminals and editors' output panes:
+///
+///     Dockerfile:3:1: warning: Use arguments JSON notation for CMD [DL3025 JSONArgsRecommended]
+///       3 | CMD node server.js
+///         | ^~~~~~~~~~~~~~~~~~
+///
+///     1 problem (1 warning) in 1 file
+///
+/// Columns are Unicode scalars; the caret line copies the source's tabs and pads wide
+/// (East Asian, emoji) characters with two cells so the caret sits under the range.
+/// Control characters from the Dockerfile are shown as U+FFFD so a file cannot send
+/// escape sequences to the terminal. Colour only when `options.color`.
+public struct TTYReporter: Reporter {
+    public init() {}
+    public var identifier: String { "tty" }
+    public var aliases: [String] { ["text", "human"] }
+    public var description: String { "Human-readable lines with source excerpts and a summary (default)" }
+
+    public func report(_ input: ReportInput) -> String {
+        var out = ""
+        write(input, to: &out)
+        return out
+    }
+
+    public func write<Target: TextOutputStream>(_ input: ReportInput, to stream: inout Target) {
+        let color = Palette(enabled: input.options.color)
+        let lines = SourceLines(input)
+        for d in input.diagnostics {
+            var head = color.bold("\(sanitizeForTerminal(d.file)):\(d.range.start.line):\(d.range.start.column):")
+            head += " " + color.severity(d.severity, d.severity.rawValue + ":")
+            let message = normaliseNewlines(d.message)
+                .split(separator: "\n", omittingEmptySubsequences: false)
+                .map(sanitizeForTerminal).joined(separator: "\n  ")
+            head += " " + message
+            let name = input.ruleName(for: d)
+            head += " " + color.dim("[" + (name.isEmpty ? d.code : "\(d.code) \(name)") + "]")
+            stream.write(head + "\n")
+            if let source = lines.line(d.range.start.line, of: d.file) {
+                stream.write(excerpt(source, d.range, color: color))
+            }
+        }
+        let summary = input.summary
+        if !input.diagnostics.isEmpty { stream.write("\n") }
+        let sentence = summary.sentence
+        stream.write((summary.problems == 0 ? color.green(sentence)
+                      : summary.failed ? color.boldRed(sentence) : color.bold(sentence)) + "\n")
+    }
+
+    /// The source line under a gutter with the line number, and the caret line.
+    func excerpt(_ source: Substring, _ range: SourceRange, color: Palette) -> String {
+        let scalars = Array(sanitizeForTerminal(source).unicodeScalars)
+        let count = scalars.count
+        let start = min(max(range.start.column, 1), count + 1)
+        var end: Int
+        if range.end.line > range.start.line {
+            end = count + 1
+        } else {
+            end = min(max(range.end.column, start), count + 1)
+        }
+        if end == start { end = start + 1 }  // empty range: one caret
+
+        var marks = ""
+        for i in 1..<end {
+            let scalar: Unicode.Scalar? = i <= count ? scalars[i - 1] : nil
+            if scalar == "\t" {
+                // Keep the tab so what follows lines up; a range starting on a tab still
+                // gets its caret (then the tab, if marks follow).
+                marks += i == start ? (i + 1 < end ? "^\t" : "^") : "\t"
+                continue
+            }
+            let width = scalar.map(displayWidth) ?? 1
+            if i < start {
+                marks += String(repeating: " ", count: width)
+            } else if i == start {
+                marks += "^" + String(repeating: "~", count: max(0, width - 1))
+            } else {
+                marks += String(repeating: "~", count: width)
+            }
+        }
+        let number = String(range.start.line)
+        let gutter = String(repeating: " ", count: number.count)
+        var markLine = marks
+        if let first = markLine.firstIndex(where: { $0 != " " && $0 != "\t" }) {
+            markLine = String(markLine[..<first]) + color.green(String(markLine[first...]))
+        }
+        let text = String(String.UnicodeScalarView(scalars))
+        return color.dim("  \(number) |") + (text.isEmpty ? "" : " " + text) + "\n"
+            + color.dim("  \(gutter) |") + " " + markLine + "\n"
+    }
+}
+
+func normaliseNewlines(_ text: String) -> String {
+    text.replacing("\r\n", with: "\n").replacing("\r", with: "\n")
+}
+
+/// ANSI SGR sequences, or nothing.
+struct Palette {
+    let enabled: Bool
+    private func wrap(_ code: String, _ text: String) -> String {
+        enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+    func bold(_ t: String) -> String { wrap("1", t) }
+    func dim(_ t: String) -> String { wrap("2", t) }
+    func green(_ t: String) -> String { wrap("32", t) }
+    func boldRed(_ t: String) -> String { wrap("1;31", t) }
+    func severity(_ s: Severity, _ t: String) -> String {
+        switch s {
+        case .error: wrap("1;31", t)
+        case .warning: wrap("1;33", t)
+        case .info: wrap("1;36", t)
+        case .style, .off: wrap("1;35", t)
+        }
+    }
+}

@@ -19,7 +19,7 @@ struct ShellLexExpansionTests {
         ("\\${}aaa", "${}aaa"),
     ])
     func simple(_ input: String, _ expected: String) throws {
-        #expect(try expand(input) == expected)
+        #expect(try shellLexExpand(input) == expected)
     }
 
     @Test("a $ that starts no name stays literal", arguments: [
@@ -33,15 +33,15 @@ struct ShellLexExpansionTests {
         ("$/", "$/"),
     ])
     func literalDollar(_ input: String, _ expected: String) throws {
-        #expect(try expand(input) == expected)
+        #expect(try shellLexExpand(input) == expected)
     }
 
     @Test("names may use Unicode letters and digits")
     func unicodeNames() throws {
         let env: [String: String] = ["변수": "값", "x١": "arabic-digit"]
-        #expect(try expand("$변수!", env: env) == "값!")
-        #expect(try expand("${변수:-no}", env: env) == "값")
-        #expect(try expand("$x١", env: env) == "arabic-digit")
+        #expect(try shellLexExpand("$변수!", env: env) == "값!")
+        #expect(try shellLexExpand("${변수:-no}", env: env) == "값")
+        #expect(try shellLexExpand("$x١", env: env) == "arabic-digit")
     }
 
     @Test("positional parameters expand to empty", arguments: [
@@ -57,24 +57,24 @@ struct ShellLexExpansionTests {
         ("$0abc", "abc"),
     ])
     func positional(_ input: String, _ expected: String) throws {
-        #expect(try expand(input) == expected)
+        #expect(try shellLexExpand(input) == expected)
     }
 
     @Test("special parameters expand to empty", arguments: ["@", "*", "#", "?", "-", "$", "!", "0"])
     func special(_ p: String) throws {
-        #expect(try expand("$\(p)") == "")
-        #expect(try expand("${\(p)}") == "")
-        #expect(try expand("a$\(p)b") == "ab")
-        #expect(try expand("${\(p):+bbb}") == "")
-        #expect(try expand("${\(p):-bbb}aaa") == "bbbaaa")
-        #expect(try expand("${\(p)-bbb}") == "bbb")
+        #expect(try shellLexExpand("$\(p)") == "")
+        #expect(try shellLexExpand("${\(p)}") == "")
+        #expect(try shellLexExpand("a$\(p)b") == "ab")
+        #expect(try shellLexExpand("${\(p):+bbb}") == "")
+        #expect(try shellLexExpand("${\(p):-bbb}aaa") == "bbbaaa")
+        #expect(try shellLexExpand("${\(p)-bbb}") == "bbb")
     }
 
     @Test("only one special character is a name")
     func specialIsOneCharacter() throws {
-        #expect(try expand("$@@@") == "@@")
-        #expect(try expand("$$$$") == "")
-        #expect(try expand("$##") == "#")
+        #expect(try shellLexExpand("$@@@") == "@@")
+        #expect(try shellLexExpand("$$$$") == "")
+        #expect(try shellLexExpand("$##") == "#")
     }
 
     @Test("${x-w} and ${x:-w}: defaults", arguments: [
@@ -96,7 +96,7 @@ struct ShellLexExpansionTests {
         ("${X:-a:b}", "a:b"),
     ])
     func defaults(_ input: String, _ expected: String) throws {
-        #expect(try expand(input) == expected)
+        #expect(try shellLexExpand(input) == expected)
     }
 
     @Test("${x+w} and ${x:+w}: alternatives", arguments: [
@@ -110,27 +110,27 @@ struct ShellLexExpansionTests {
         ("${XXX+x}", ""),
     ])
     func alternatives(_ input: String, _ expected: String) throws {
-        #expect(try expand(input) == expected)
+        #expect(try shellLexExpand(input) == expected)
     }
 
     @Test("${x?m} and ${x:?m}: required variables")
     func required() throws {
-        #expect(try expand("he${PWD?}") == "he/home")
-        #expect(try expand("he${PWD:?}") == "he/home")
-        #expect(try expand("he${NULL?}") == "he")
-        #expect(lexFailure("he${NULL:?}")?.reason == .requiredVariable(name: "NULL", message: "is not allowed to be empty"))
-        #expect(lexFailure("he${XXX?}")?.reason == .requiredVariable(name: "XXX", message: "is not allowed to be unset"))
-        #expect(lexFailure("he${XXX:?}")?.message == "XXX: is not allowed to be unset")
+        #expect(try shellLexExpand("he${PWD?}") == "he/home")
+        #expect(try shellLexExpand("he${PWD:?}") == "he/home")
+        #expect(try shellLexExpand("he${NULL?}") == "he")
+        #expect(shellLexFailure("he${NULL:?}")?.reason == .requiredVariable(name: "NULL", message: "is not allowed to be empty"))
+        #expect(shellLexFailure("he${XXX?}")?.reason == .requiredVariable(name: "XXX", message: "is not allowed to be unset"))
+        #expect(shellLexFailure("he${XXX:?}")?.message == "XXX: is not allowed to be unset")
 
         let set = ShellEnvironment(assignments: ["VAR=plain", "ARG=x"])
         let empty = ShellEnvironment(assignments: ["VAR=", "ARG=x"])
         let unset = ShellEnvironment(assignments: ["ARG=x"])
-        #expect(try expand("${VAR:?message here$ARG}", env: set) == "plain")
-        #expect(lexFailure("${VAR:?message here$ARG}", env: empty)?.message == "VAR: message herex")
-        #expect(lexFailure("${VAR:?message here$ARG}", env: unset)?.message == "VAR: message herex")
-        #expect(try expand("${VAR?message here$ARG}", env: set) == "plain")
-        #expect(try expand("${VAR?message here$ARG}", env: empty) == "")
-        #expect(lexFailure("${VAR?message here$ARG}", env: unset)?.description
+        #expect(try shellLexExpand("${VAR:?message here$ARG}", env: set) == "plain")
+        #expect(shellLexFailure("${VAR:?message here$ARG}", env: empty)?.message == "VAR: message herex")
+        #expect(shellLexFailure("${VAR:?message here$ARG}", env: unset)?.message == "VAR: message herex")
+        #expect(try shellLexExpand("${VAR?message here$ARG}", env: set) == "plain")
+        #expect(try shellLexExpand("${VAR?message here$ARG}", env: empty) == "")
+        #expect(shellLexFailure("${VAR?message here$ARG}", env: unset)?.description
             == "failed to process \"${VAR?message here$ARG}\": VAR: message herex")
     }
 
@@ -166,11 +166,11 @@ struct ShellLexExpansionTests {
             ("${PWD:}x}", .unsupportedModifier(":}")),
         ]
         for (input, reason) in cases {
-            #expect(lexFailure(input)?.reason == reason, "\(input)")
+            #expect(shellLexFailure(input)?.reason == reason, "\(input)")
         }
-        #expect(lexFailure("${PWD:=000}")?.message == "unsupported modifier (:=) in substitution")
-        #expect(lexFailure("${PWD/abc")?.message == "syntax error: missing '/' in ${}")
-        #expect(lexFailure("${aaa")?.message == "unsupported modifier (\u{FFFD}) in substitution")
+        #expect(shellLexFailure("${PWD:=000}")?.message == "unsupported modifier (:=) in substitution")
+        #expect(shellLexFailure("${PWD/abc")?.message == "syntax error: missing '/' in ${}")
+        #expect(shellLexFailure("${aaa")?.message == "unsupported modifier (\u{FFFD}) in substitution")
     }
 
     @Test("the release-filename idiom")
@@ -180,12 +180,12 @@ struct ShellLexExpansionTests {
         var arm = base
         arm["TARGETARCH"] = "arm"
         arm["TARGETVARIANT"] = "v7"
-        #expect(try expand(word, env: arm) == "something-v1.2.3.linux-arm-v7.tar.gz")
+        #expect(try shellLexExpand(word, env: arm) == "something-v1.2.3.linux-arm-v7.tar.gz")
         var arm64 = base
         arm64["TARGETARCH"] = "arm64"
-        #expect(try expand(word, env: arm64) == "something-v1.2.3.linux-arm64.tar.gz")
+        #expect(try shellLexExpand(word, env: arm64) == "something-v1.2.3.linux-arm64.tar.gz")
         arm64["TARGETVARIANT"] = ""
-        #expect(try expand(word, env: arm64) == "something-v1.2.3.linux-arm64.tar.gz")
+        #expect(try shellLexExpand(word, env: arm64) == "something-v1.2.3.linux-arm64.tar.gz")
     }
 }
 
@@ -220,82 +220,82 @@ struct ShellLexPatternTests {
         ("${FOO##'*'}", "*b", ""),       // quoting does not make * literal in a pattern
     ])
     func trims(_ input: String, _ value: String, _ expected: String) throws {
-        #expect(try expand(input, env: ["FOO": value]) == expected)
+        #expect(try shellLexExpand(input, env: ["FOO": value]) == expected)
     }
 
     @Test("patterns come from expansion too, and a leading #/% from a variable doubles the operator")
     func expandedPatterns() throws {
-        #expect(try expand("${FOO#$BAR}", env: ["FOO": "xxyy", "BAR": "x"]) == "xyy")
-        #expect(try expand("${FOO#$BAR}", env: ["FOO": "xxyy", "BAR": ""]) == "xxyy")
-        #expect(try expand("${FOO%%$BAR}", env: ["FOO": "xxyy", "BAR": ""]) == "xxyy")
-        #expect(try expand("${FOO#$BAR}", env: ["FOO": "xxyy", "BAR": "*x"]) == "xyy")
-        #expect(try expand("${FOO#$BAR}", env: ["FOO": "xxyy", "BAR": "#*x"]) == "yy")
-        #expect(try expand("${FOO%$BAR}", env: ["FOO": "xxyy", "BAR": "%y*"]) == "xx")
-        #expect(try expand("${ABC:-.}${FOO%x}${ABC:-.}", env: ["FOO": "xxyy"]) == ".xxyy.")
+        #expect(try shellLexExpand("${FOO#$BAR}", env: ["FOO": "xxyy", "BAR": "x"]) == "xyy")
+        #expect(try shellLexExpand("${FOO#$BAR}", env: ["FOO": "xxyy", "BAR": ""]) == "xxyy")
+        #expect(try shellLexExpand("${FOO%%$BAR}", env: ["FOO": "xxyy", "BAR": ""]) == "xxyy")
+        #expect(try shellLexExpand("${FOO#$BAR}", env: ["FOO": "xxyy", "BAR": "*x"]) == "xyy")
+        #expect(try shellLexExpand("${FOO#$BAR}", env: ["FOO": "xxyy", "BAR": "#*x"]) == "yy")
+        #expect(try shellLexExpand("${FOO%$BAR}", env: ["FOO": "xxyy", "BAR": "%y*"]) == "xx")
+        #expect(try shellLexExpand("${ABC:-.}${FOO%x}${ABC:-.}", env: ["FOO": "xxyy"]) == ".xxyy.")
     }
 
     @Test("? and * do not match a newline (Go's . without the s flag)")
     func newline() throws {
         let env = ["FOO": "a\nb"]
-        #expect(try expand("${FOO#*b}", env: env) == "a\nb")
-        #expect(try expand("${FOO#a?b}", env: env) == "a\nb")
-        #expect(try expand("${FOO#a\nb}", env: env) == "")
-        #expect(try expand("${FOO##*}", env: env) == "\nb")
-        #expect(try expand("${FOO//?/x}", env: env) == "x\nx")
+        #expect(try shellLexExpand("${FOO#*b}", env: env) == "a\nb")
+        #expect(try shellLexExpand("${FOO#a?b}", env: env) == "a\nb")
+        #expect(try shellLexExpand("${FOO#a\nb}", env: env) == "")
+        #expect(try shellLexExpand("${FOO##*}", env: env) == "\nb")
+        #expect(try shellLexExpand("${FOO//?/x}", env: env) == "x\nx")
     }
 
     @Test("bad escapes in patterns")
     func invalidPatterns() {
-        #expect(lexFailure("${PWD#\\x}")?.reason == .invalidPattern(pattern: "\\x", reason: "invalid escape '\\x'"))
-        #expect(lexFailure("${PWD#\\x}")?.message == "invalid pattern (\\x) in substitution: invalid escape '\\x'")
+        #expect(shellLexFailure("${PWD#\\x}")?.reason == .invalidPattern(pattern: "\\x", reason: "invalid escape '\\x'"))
+        #expect(shellLexFailure("${PWD#\\x}")?.message == "invalid pattern (\\x) in substitution: invalid escape '\\x'")
         // For % BuildKit reports the reversed pattern.
-        #expect(lexFailure("${PWD%a\\x}")?.reason == .invalidPattern(pattern: "\\xa", reason: "invalid escape '\\x'"))
+        #expect(shellLexFailure("${PWD%a\\x}")?.reason == .invalidPattern(pattern: "\\xa", reason: "invalid escape '\\x'"))
         // A trailing backslash (only possible through a variable) is an escape of nothing.
         let env = ["PWD": "/home", "P": "ab\\"]
-        #expect(lexFailure("${PWD#$P}", env: env)?.reason == .invalidPattern(pattern: "ab\\", reason: "invalid escape '\\\u{FFFD}'"))
-        #expect(lexFailure("${PWD%$P}", env: env)?.reason == .invalidPattern(pattern: "\\ba", reason: "invalid escape '\\b'"))
-        #expect(lexFailure("${PWD/\\a/b}")?.reason == .invalidPattern(pattern: "\\a", reason: "invalid escape '\\a'"))
+        #expect(shellLexFailure("${PWD#$P}", env: env)?.reason == .invalidPattern(pattern: "ab\\", reason: "invalid escape '\\\u{FFFD}'"))
+        #expect(shellLexFailure("${PWD%$P}", env: env)?.reason == .invalidPattern(pattern: "\\ba", reason: "invalid escape '\\b'"))
+        #expect(shellLexFailure("${PWD/\\a/b}")?.reason == .invalidPattern(pattern: "\\a", reason: "invalid escape '\\a'"))
         // An undefined variable is still "trimmed", so the pattern is still checked.
-        #expect(lexFailure("${NOPE#\\x}")?.reason == .invalidPattern(pattern: "\\x", reason: "invalid escape '\\x'"))
+        #expect(shellLexFailure("${NOPE#\\x}")?.reason == .invalidPattern(pattern: "\\x", reason: "invalid escape '\\x'"))
     }
 
     @Test("${x/p/r} and ${x//p/r}")
     func replace() throws {
-        #expect(try expand("${FOO/$NEEDLE/.} - ${FOO//$NEEDLE/.}",
+        #expect(try shellLexExpand("${FOO/$NEEDLE/.} - ${FOO//$NEEDLE/.}",
                            env: ["FOO": "/foo*/*/*.txt", "NEEDLE": "\\*/"]) == "/foo.*/*.txt - /foo..*.txt")
-        #expect(try expand("${FOO/$NEEDLE/} - ${FOO//$NEEDLE/}",
+        #expect(try shellLexExpand("${FOO/$NEEDLE/} - ${FOO//$NEEDLE/}",
                            env: ["FOO": "/tmp/tmp/bar.txt", "NEEDLE": "/tmp"]) == "/tmp/bar.txt - /bar.txt")
-        #expect(try expand("${FOO/$NEEDLE/$REPLACEMENT} - ${FOO//$NEEDLE/$REPLACEMENT}",
+        #expect(try shellLexExpand("${FOO/$NEEDLE/$REPLACEMENT} - ${FOO//$NEEDLE/$REPLACEMENT}",
                            env: ["FOO": "/a/foo/b/c.txt", "NEEDLE": "/?/", "REPLACEMENT": "/"]) == "/foo/b/c.txt - /foo/c.txt")
-        #expect(try expand("${FOO/$NEEDLE/$REPLACEMENT}",
+        #expect(try shellLexExpand("${FOO/$NEEDLE/$REPLACEMENT}",
                            env: ["FOO": "http://google.de", "NEEDLE": "http://", "REPLACEMENT": "https://"]) == "https://google.de")
         // Escaped separators: the pattern drops the backslash, the replacement keeps it.
-        #expect(try expand("${FOO//\\//\\/}", env: ["FOO": "/tmp/foo.txt"]) == "\\/tmp\\/foo.txt")
-        #expect(try expand("${FOO/o*/X}", env: ["FOO": "foo/bar"]) == "fX")
-        #expect(try expand("${FOO/o?/X}", env: ["FOO": "foo/bar"]) == "fX/bar")
-        #expect(try expand("${FOO//한/韓}", env: ["FOO": "한국어 한"]) == "韓국어 韓")
-        #expect(try expand("${FOO/zz/X}", env: ["FOO": "abc"]) == "abc")
-        #expect(try expand("${NOPE/a/b}", env: ["FOO": "abc"]) == "")
+        #expect(try shellLexExpand("${FOO//\\//\\/}", env: ["FOO": "/tmp/foo.txt"]) == "\\/tmp\\/foo.txt")
+        #expect(try shellLexExpand("${FOO/o*/X}", env: ["FOO": "foo/bar"]) == "fX")
+        #expect(try shellLexExpand("${FOO/o?/X}", env: ["FOO": "foo/bar"]) == "fX/bar")
+        #expect(try shellLexExpand("${FOO//한/韓}", env: ["FOO": "한국어 한"]) == "韓국어 韓")
+        #expect(try shellLexExpand("${FOO/zz/X}", env: ["FOO": "abc"]) == "abc")
+        #expect(try shellLexExpand("${NOPE/a/b}", env: ["FOO": "abc"]) == "")
     }
 
     @Test("empty patterns")
     func emptyPatterns() throws {
-        #expect(try expand("${FOO/$BAR/ww}", env: ["FOO": "xxyy", "BAR": ""]) == "wwxxyy")
-        #expect(try expand("${FOO//$BAR/-}", env: ["FOO": "ab", "BAR": ""]) == "-a-b-")
-        #expect(try expand("${FOO///}", env: ["FOO": "xxyy"]) == "xxyy")
-        #expect(try expand("${FOO///}", env: [String: String]()) == "")
-        #expect(try expand("${FOO//*/-}", env: ["FOO": "ab"]) == "-")
+        #expect(try shellLexExpand("${FOO/$BAR/ww}", env: ["FOO": "xxyy", "BAR": ""]) == "wwxxyy")
+        #expect(try shellLexExpand("${FOO//$BAR/-}", env: ["FOO": "ab", "BAR": ""]) == "-a-b-")
+        #expect(try shellLexExpand("${FOO///}", env: ["FOO": "xxyy"]) == "xxyy")
+        #expect(try shellLexExpand("${FOO///}", env: [String: String]()) == "")
+        #expect(try shellLexExpand("${FOO//*/-}", env: ["FOO": "ab"]) == "-")
     }
 
     @Test("${x//p/r} expands Go regexp templates in r; ${x/p/r} does not")
     func replacementTemplates() throws {
         let env = ["FOO": "foo"]
-        #expect(try expand("${FOO//o/'[$0]'}", env: env) == "f[o][o]")
-        #expect(try expand("${FOO//o/'[${0}]'}", env: env) == "f[o][o]")
-        #expect(try expand("${FOO/o/'[$0]'}", env: env) == "f[$0]o")
-        #expect(try expand("${FOO//f/'$$'}", env: env) == "$oo")
-        #expect(try expand("${FOO//f/'<$1$x${y}$00>'}", env: env) == "<>oo")
-        #expect(try expand("${FOO//f/'$.${0'}", env: env) == "$.${0oo")
-        #expect(try expand("${FOO//f/$R}", env: ["FOO": "foo", "R": "<$0>"]) == "<f>oo")
+        #expect(try shellLexExpand("${FOO//o/'[$0]'}", env: env) == "f[o][o]")
+        #expect(try shellLexExpand("${FOO//o/'[${0}]'}", env: env) == "f[o][o]")
+        #expect(try shellLexExpand("${FOO/o/'[$0]'}", env: env) == "f[$0]o")
+        #expect(try shellLexExpand("${FOO//f/'$$'}", env: env) == "$oo")
+        #expect(try shellLexExpand("${FOO//f/'<$1$x${y}$00>'}", env: env) == "<>oo")
+        #expect(try shellLexExpand("${FOO//f/'$.${0'}", env: env) == "$.${0oo")
+        #expect(try shellLexExpand("${FOO//f/$R}", env: ["FOO": "foo", "R": "<$0>"]) == "<f>oo")
     }
 }

@@ -280,8 +280,8 @@ struct ShellLexInternalsTests {
     func manyStars() throws {
         let pattern = String(repeating: "*a", count: 30) + "b"
         let value = String(repeating: "a", count: 400)
-        #expect(try expand("${V#$P}", env: ["V": value, "P": pattern]) == value)
-        #expect(try expand("${V##$P}", env: ["V": value + "b", "P": pattern]) == "")
+        #expect(try shellLexExpand("${V#$P}", env: ["V": value, "P": pattern]) == value)
+        #expect(try shellLexExpand("${V##$P}", env: ["V": value + "b", "P": pattern]) == "")
     }
 
     @Test("Go's %q quoting")

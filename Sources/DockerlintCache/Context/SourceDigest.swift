@@ -148,7 +148,9 @@ struct SourceHasher {
         if path.isEmpty { return true }
         if let p = memo.presence[path] { return p }
         var result = false
-        if snapshot.entries[path] != nil, try present(ContextSnapshot.parent(path)), let d = try decision(path) {
+        // decision() is nil unless every ancestor was descended into; a kept entry makes its
+        // excluded-but-descended ancestors present, so the parent need not be checked here.
+        if snapshot.entries[path] != nil, let d = try decision(path) {
             if !d.excluded {
                 result = true
             } else if d.descend {

@@ -1,0 +1,315 @@
+// A snapshot of a build context: what the builder would receive, as entries keyed by their
+// context-relative path ("" is the root). Built from a directory (lstat walk, SHA-256 of
+// file contents, `.dockerignore` applied while walking) or from a git tree (blob ids stand in
+// for contents, nothing checked out).
+
+import Crypto
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One file-system entry of a build context.
+public struct ContextEntry: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable { case file, directory, symlink, other }
+
+    /// Path relative to the context root, slash-separated; "" is the root itself.
+    public var path: String
+    public var kind: Kind
+    /// `st_mode`-style: file-type bits | permission bits (including setuid/setgid/sticky).
+    public var mode: UInt32
+    /// Size in bytes for regular files (0 otherwise).
+    public var size: Int64
+    /// The symlink's target as stored (symlinks only).
+    public var linkTarget: String?
+    /// Content identity for regular files: `sha256:<hex>` (disk) or `git:<blob-id>` (git);
+    /// `gitlink:<commit>` marks a submodule directory from a git tree; nil otherwise.
+    public var contentDigest: String?
+
+    public init(path: String, kind: Kind, mode: UInt32, size: Int64 = 0, linkTarget: String? = nil, contentDigest: String? = nil) {
+        self.path = path
+        self.kind = kind
+        self.mode = mode
+        self.size = size
+        self.linkTarget = linkTarget
+        self.contentDigest = contentDigest
+    }
+
+    /// Permission bits plus setuid/setgid/sticky (what tar headers carry as `mode`).
+    public var permissionBits: UInt32 { mode & 0o7777 }
+
+    /// The implicit directory entry used for git trees (a checkout creates 0755 dirs).
+    static func implicitDirectory(_ path: String) -> ContextEntry {
+        ContextEntry(path: path, kind: .directory, mode: 0o040755)
+    }
+}
+
+/// Errors raised while building snapshots.
+public enum ContextSnapshotError: Error, Sendable, Equatable {
+    case notADirectory(String)
+    case systemError(path: String, errno: Int32)
+    case git(arguments: [String], status: Int32, stderr: String)
+    case malformedGitOutput(String)
+}
+
+/// Where a snapshot came from; decides whether empty directories can exist (git: no).
+public enum ContextOrigin: Sendable, Equatable {
+    case directory
+    case gitTree
+}
+
+/// A build context as a map of entries, with a child index and memoised digests.
+public struct ContextSnapshot: Sendable {
+    public private(set) var entries: [String: ContextEntry]
+    public let origin: ContextOrigin
+    var children: [String: Set<String>]
+    var memos: [String: HashMemo] = [:]
+    var symlinkCount = 0
+
+    /// An empty context (just the root directory).
+    public init(origin: ContextOrigin, rootMode: UInt32 = 0o040755) {
+        self.origin = origin
+        self.entries = ["": ContextEntry(path: "", kind: .directory, mode: rootMode)]
+        self.children = ["": []]
+    }
+
+    /// The entry at a context-relative path ("" or "." for the root), if any.
+    public func entry(at path: String) -> ContextEntry? {
+        entries[ContextSnapshot.key(path)]
+    }
+
+    /// Names of a directory's children, sorted bytewise (as Go sorts strings).
+    public func childNames(of dir: String) -> [String] {
+        (children[ContextSnapshot.key(dir)] ?? []).sorted(by: utf8Less)
+    }
+
+    /// All paths except the root, in depth-first order with bytewise-sorted children.
+    public var allPaths: [String] {
+        var out: [String] = []
+        func visit(_ dir: String) {
+            for name in childNames(of: dir) {
+                let p = ContextSnapshot.join(dir, name)
+                out.append(p)
+                if entries[p]?.kind == .directory { visit(p) }
+            }
+        }
+        visit("")
+        return out
+    }
+
+    /// Normalises a context-relative path: cleaned against the root, "" for the root.
+    public static func key(_ path: String) -> String {
+        let c = goPathClean("/" + path)
+        return c == "/" ? "" : String(c.dropFirst())
+    }
+
+    static func join(_ dir: String, _ name: String) -> String { dir.isEmpty ? name : dir + "/" + name }
+
+    static func parent(_ path: String) -> String {
+        guard let i = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<i])
+    }
+
+    static func base(_ path: String) -> String {
+        guard let i = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: i)...])
+    }
+
+    // MARK: Mutation (keeps the child index and memo tables consistent)
+
+    /// Inserts or replaces an entry; missing parent directories are created as implicit
+    /// 0755 directories. Replacing a directory with a non-directory removes its subtree.
+    public mutating func setEntry(_ newEntry: ContextEntry) {
+        var e = newEntry
+        e.path = ContextSnapshot.key(e.path)
+        let p = e.path
+        if p.isEmpty {
+            entries[""] = ContextEntry(path: "", kind: .directory, mode: e.mode)
+            invalidate("")
+            return
+        }
+        if let old = entries[p] {
+            if old.kind == .directory && e.kind != .directory { removeSubtree(p, keepSelf: true) }
+            if old.kind == .symlink { symlinkCount -= 1 }
+        }
+        ensureParents(of: p)
+        entries[p] = e
+        if e.kind == .symlink { symlinkCount += 1 }
+        if e.kind == .directory, children[p] == nil { children[p] = [] }
+        children[ContextSnapshot.parent(p), default: []].insert(ContextSnapshot.base(p))
+        invalidate(p)
+    }
+
+    /// Removes an entry (and its subtree). With `pruneEmptyParents`, parent directories left
+    /// empty are removed too (git trees cannot hold empty directories).
+    public mutating func removeEntry(at path: String, pruneEmptyParents: Bool = false) {
+        let p = ContextSnapshot.key(path)
+        guard !p.isEmpty, entries[p] != nil else { return }
+        removeSubtree(p, keepSelf: false)
+        if pruneEmptyParents {
+            var dir = ContextSnapshot.parent(p)
+            while !dir.isEmpty, let e = entries[dir], e.kind == .directory, e.contentDigest == nil,
+                  children[dir]?.isEmpty ?? true {
+                removeSubtree(dir, keepSelf: false)
+                dir = ContextSnapshot.parent(dir)
+            }
+        }
+    }
+
+    private mutating func ensureParents(of p: String) {
+        let parent = ContextSnapshot.parent(p)
+        if parent.isEmpty { return }
+        if let pe = entries[parent] {
+            if pe.kind == .directory { return }
+            // A file is in the way: replace it with a directory.
+            if pe.kind == .symlink { symlinkCount -= 1 }
+        }
+        ensureParents(of: parent)
+        entries[parent] = .implicitDirectory(parent)
+        if children[parent] == nil { children[parent] = [] }
+        children[ContextSnapshot.parent(parent), default: []].insert(ContextSnapshot.base(parent))
+        invalidate(parent)
+    }
+
+    private mutating func removeSubtree(_ p: String, keepSelf: Bool) {
+        if let kids = children[p] {
+            for name in kids { removeSubtree(ContextSnapshot.join(p, name), keepSelf: false) }
+            children[p] = nil
+        }
+        if keepSelf {
+            invalidate(p)
+            return
+        }
+        if let old = entries.removeValue(forKey: p), old.kind == .symlink { symlinkCount -= 1 }
+        children[ContextSnapshot.parent(p)]?.remove(ContextSnapshot.base(p))
+        invalidate(p)
+    }
+
+    /// Drops memoised digests of `p` and its ancestors (and everything if symlinks could make
+    /// a classic digest depend on paths elsewhere).
+    mutating func invalidate(_ p: String) {
+        if memos.isEmpty { return }
+        for key in Array(memos.keys) {
+            memos[key]!.invalidate(path: p, classicGlobal: symlinkCount > 0)
+        }
+    }
+
+    // MARK: Building from a directory
+
+    /// Walks `directory` with lstat (symlinks are never followed, nothing outside it is read),
+    /// applying `ignore` the way BuildKit's context walker does; excluded files are never
+    /// opened. Regular files are streamed through SHA-256 in 64 KiB chunks.
+    public static func scan(directory: String, ignore: DockerIgnore = .empty) throws -> ContextSnapshot {
+        var st = stat()
+        guard lstat(directory, &st) == 0 else { throw ContextSnapshotError.systemError(path: directory, errno: errno) }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else { throw ContextSnapshotError.notADirectory(directory) }
+        var snap = ContextSnapshot(origin: .directory, rootMode: UInt32(st.st_mode))
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        _ = try snap.scanDir(rel: "", abs: directory, parentInfo: IgnoreMatchInfo(), ignore: ignore, buffer: &buffer)
+        return snap
+    }
+
+    /// Returns whether anything under `rel` was kept.
+    private mutating func scanDir(rel: String, abs: String, parentInfo: IgnoreMatchInfo, ignore: DockerIgnore,
+                                  buffer: inout [UInt8]) throws -> Bool {
+        var kept = false
+        for name in try ContextSnapshot.listDirectory(abs).sorted(by: utf8Less) {
+            let childRel = ContextSnapshot.join(rel, name)
+            let childAbs = abs + "/" + name
+            var st = stat()
+            guard lstat(childAbs, &st) == 0 else { throw ContextSnapshotError.systemError(path: childAbs, errno: errno) }
+            let fmt = st.st_mode & S_IFMT
+            let isDir = fmt == S_IFDIR
+            let decision = try ignore.walkDecision(path: childRel, isDirectory: isDir, parent: parentInfo)
+            let mode = UInt32(st.st_mode)
+            if isDir {
+                if !decision.excluded {
+                    setEntry(ContextEntry(path: childRel, kind: .directory, mode: mode))
+                    kept = true
+                    _ = try scanDir(rel: childRel, abs: childAbs, parentInfo: decision.info, ignore: ignore, buffer: &buffer)
+                } else if decision.descend {
+                    // Probe first; the excluded directory is sent only as the parent of a kept entry.
+                    var sub = ContextSnapshot(origin: .directory)
+                    if try sub.scanDir(rel: childRel, abs: childAbs, parentInfo: decision.info, ignore: ignore, buffer: &buffer) {
+                        setEntry(ContextEntry(path: childRel, kind: .directory, mode: mode))
+                        let prefix = childRel + "/"
+                        for p in sub.entries.keys.sorted(by: utf8Less) where p.hasPrefix(prefix) {
+                            setEntry(sub.entries[p]!)
+                        }
+                        kept = true
+                    }
+                }
+                continue
+            }
+            if decision.excluded { continue }
+            kept = true
+            if fmt == S_IFLNK {
+                setEntry(ContextEntry(path: childRel, kind: .symlink, mode: mode | 0o777, linkTarget: try ContextSnapshot.readLink(childAbs)))
+            } else if fmt == S_IFREG {
+                let digest = try ContextSnapshot.hashFile(childAbs, buffer: &buffer)
+                setEntry(ContextEntry(path: childRel, kind: .file, mode: mode, size: Int64(st.st_size), contentDigest: digest))
+            } else {
+                setEntry(ContextEntry(path: childRel, kind: .other, mode: mode))
+            }
+        }
+        return kept
+    }
+
+    static func listDirectory(_ path: String) throws -> [String] {
+        guard let dir = opendir(path) else { throw ContextSnapshotError.systemError(path: path, errno: errno) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let ent = readdir(dir) {
+            let name = withUnsafeBytes(of: &ent.pointee.d_name) { raw -> String in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name == "." || name == ".." { continue }
+            names.append(name)
+        }
+        return names
+    }
+
+    static func readLink(_ path: String) throws -> String {
+        var buf = [CChar](repeating: 0, count: 4097)
+        let n = readlink(path, &buf, 4096)
+        guard n >= 0 else { throw ContextSnapshotError.systemError(path: path, errno: errno) }
+        return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static func hashFile(_ path: String, buffer: inout [UInt8]) throws -> String {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw ContextSnapshotError.systemError(path: path, errno: errno) }
+        defer { close(fd) }
+        var hasher = SHA256()
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ContextSnapshotError.systemError(path: path, errno: errno)
+            }
+            if n == 0 { break }
+            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+        return "sha256:" + hexString(hasher.finalize())
+    }
+}
+
+/// Bytewise (UTF-8) ordering, as Go compares strings.
+@inline(__always)
+func utf8Less(_ a: String, _ b: String) -> Bool {
+    a.utf8.lexicographicallyPrecedes(b.utf8)
+}
+
+func hexString<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
+    let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(64)
+    for b in bytes {
+        out.append(digits[Int(b >> 4)])
+        out.append(digits[Int(b & 0xF)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}

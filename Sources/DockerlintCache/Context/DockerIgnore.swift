@@ -1,0 +1,359 @@
+// `.dockerignore` reading and matching with moby/patternmatcher semantics (CACHE-SEMANTICS §5):
+// `ignorefile.ReadAll` for reading, `patternmatcher.New` + `Pattern.compile` for matching, and
+// fsutil's filter walker for which directories are descended.
+
+/// Errors from reading or matching `.dockerignore` patterns.
+public enum DockerIgnoreError: Error, Sendable, Equatable {
+    /// A lone `!` (`illegal exclusion pattern: "!"`), with its 1-based line number
+    /// (0 when the pattern did not come from a file).
+    case illegalExclusion(line: Int)
+    /// Go's `filepath.Match` rejects the pattern (`syntax error in pattern`).
+    case badPattern(line: Int, pattern: String)
+    /// The regexp generated from the pattern does not compile in Go; BuildKit fails when it
+    /// first matches a path against it.
+    case invalidRegexp(line: Int, pattern: String, message: String)
+}
+
+/// One compiled pattern: `text` is the cleaned pattern without its leading `!`.
+public struct IgnorePattern: Sendable, Equatable {
+    public enum MatchKind: Sendable, Equatable { case exact, prefix, suffix, regexp }
+
+    public let text: String
+    public let isException: Bool
+    /// 1-based line in the ignore file (0 when built from a pattern list).
+    public let line: Int
+    public let kind: MatchKind
+    let scalars: [Unicode.Scalar]
+    let regex: GoRegex?
+    let regexError: String?
+
+    public static func == (a: IgnorePattern, b: IgnorePattern) -> Bool {
+        a.text == b.text && a.isException == b.isException && a.line == b.line
+    }
+
+    init(text: String, isException: Bool, line: Int) {
+        self.text = text
+        self.isException = isException
+        self.line = line
+        self.scalars = Array(text.unicodeScalars)
+        let (kind, regStr) = IgnorePattern.compile(scalars)
+        self.kind = kind
+        if kind == .regexp {
+            do {
+                self.regex = try GoRegex(regStr)
+                self.regexError = nil
+            } catch let e as GoRegexError {
+                self.regex = nil
+                self.regexError = e.message
+            } catch {
+                self.regex = nil
+                self.regexError = "\(error)"
+            }
+        } else {
+            self.regex = nil
+            self.regexError = nil
+        }
+    }
+
+    /// patternmatcher's `Pattern.compile` (Unix separator): the match type and the regexp text.
+    static func compile(_ p: [Unicode.Scalar]) -> (MatchKind, [Unicode.Scalar]) {
+        var reg: [Unicode.Scalar] = ["^"]
+        var detected = MatchKind.exact
+        let notSlashStar: [Unicode.Scalar] = Array("[^/]*".unicodeScalars)
+        let notSlash: [Unicode.Scalar] = Array("[^/]".unicodeScalars)
+        var j = 0
+        var iter = 0
+        while j < p.count {
+            let ch = p[j]
+            j += 1
+            defer { iter += 1 }
+            if ch == "*" {
+                if j < p.count && p[j] == "*" {
+                    j += 1
+                    if j < p.count && p[j] == "/" { j += 1 }
+                    if j >= p.count {
+                        if detected == .exact {
+                            detected = .prefix
+                        } else {
+                            reg += Array(".*".unicodeScalars)
+                            detected = .regexp
+                        }
+                    } else {
+                        reg += Array("(.*/)?".unicodeScalars)
+                        detected = .regexp
+                    }
+                    if iter == 0 { detected = .suffix }
+                } else {
+                    reg += notSlashStar
+                    detected = .regexp
+                }
+            } else if ch == "?" {
+                reg += notSlash
+                detected = .regexp
+            } else if ".+()|{}$".unicodeScalars.contains(ch) {
+                reg += ["\\", ch]
+            } else if ch == "\\" {
+                if j < p.count {
+                    reg += ["\\", p[j]]
+                    j += 1
+                    detected = .regexp
+                } else {
+                    reg.append("\\")
+                }
+            } else if ch == "[" || ch == "]" {
+                reg.append(ch)
+                detected = .regexp
+            } else {
+                reg.append(ch)
+            }
+        }
+        if detected == .regexp { reg.append("$") }
+        return (detected, reg)
+    }
+
+    /// `Pattern.match` on a clean, slash-separated, context-relative path.
+    public func matches(_ path: String) throws -> Bool {
+        try matches(Array(path.unicodeScalars))
+    }
+
+    func matches(_ path: [Unicode.Scalar]) throws -> Bool {
+        switch kind {
+        case .exact:
+            return path == scalars
+        case .prefix:
+            return path.starts(with: scalars.dropLast(2))
+        case .suffix:
+            let suffix = scalars.dropFirst(2)
+            if path.count >= suffix.count && path[(path.count - suffix.count)...].elementsEqual(suffix) {
+                return true
+            }
+            return suffix.first == "/" && path.elementsEqual(suffix.dropFirst())
+        case .regexp:
+            guard let regex else {
+                throw DockerIgnoreError.invalidRegexp(line: line, pattern: text, message: regexError ?? "")
+            }
+            return regex.matches(path)
+        }
+    }
+
+    /// The pattern with a trailing `/**` or `/*` removed (fsutil `patternWithoutTrailingGlob`).
+    var withoutTrailingGlob: String {
+        var s = text
+        if s.hasSuffix("/**") { s.removeLast(3) } else if s.hasSuffix("/*") { s.removeLast(2) }
+        return s
+    }
+}
+
+/// Per-pattern "matched this directory or a parent" flags carried down a walk
+/// (patternmatcher `MatchInfo`). Empty means "no parent information".
+public struct IgnoreMatchInfo: Sendable, Equatable {
+    public var parentMatched: [Bool] = []
+    public init() {}
+}
+
+/// A `.dockerignore` file: ordered patterns, last match wins.
+public struct DockerIgnore: Sendable, Equatable {
+    public let patterns: [IgnorePattern]
+
+    /// True if any pattern is an exception (`!`).
+    public var hasExceptions: Bool { patterns.contains { $0.isException } }
+
+    /// A stable text identifying the pattern list (for memo keys).
+    public var fingerprint: String {
+        patterns.map { ($0.isException ? "!" : "") + $0.text }.joined(separator: "\n")
+    }
+
+    /// An empty ignore file (nothing excluded).
+    public static let empty = DockerIgnore(compiled: [])
+
+    init(compiled: [IgnorePattern]) {
+        self.patterns = compiled
+    }
+
+    /// `patternmatcher.New`: trims, skips empty strings, cleans, splits off `!`, checks the
+    /// syntax with Go's `filepath.Match`. `lines` gives each pattern's line number (optional).
+    public init(patterns raw: [String], lines: [Int]? = nil) throws {
+        var out: [IgnorePattern] = []
+        for (idx, rawPattern) in raw.enumerated() {
+            let line = lines?[idx] ?? 0
+            var p = DockerIgnore.trimSpace(rawPattern)
+            if p.isEmpty { continue }
+            p = goPathClean(p)
+            var exception = false
+            if p.hasPrefix("!") {
+                if p.unicodeScalars.count == 1 { throw DockerIgnoreError.illegalExclusion(line: line) }
+                exception = true
+                p = String(p.unicodeScalars.dropFirst())
+            }
+            if goPatternIsMalformed(p) { throw DockerIgnoreError.badPattern(line: line, pattern: p) }
+            out.append(IgnorePattern(text: p, isException: exception, line: line))
+        }
+        self.patterns = out
+    }
+
+    /// Reads an ignore file's text (`ignorefile.ReadAll`) and compiles it (`patternmatcher.New`).
+    public init(text: String) throws {
+        let read = DockerIgnore.readAll(text)
+        try self.init(patterns: read.map(\.pattern), lines: read.map(\.line))
+    }
+
+    /// `ignorefile.ReadAll`: BOM stripped from the first line; a line is a comment only if its
+    /// first character is `#`; `TrimSpace`; `!` exceptions (rest trimmed again); `Clean`; one
+    /// leading `/` removed. Returns patterns with their 1-based line numbers.
+    public static func readAll(_ text: String) -> [(line: Int, pattern: String)] {
+        var bytes = Array(text.utf8)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        var result: [(Int, String)] = []
+        var lineNo = 0
+        var start = 0
+        var lines: [ArraySlice<UInt8>] = []
+        for (i, b) in bytes.enumerated() where b == 0x0A {
+            lines.append(bytes[start..<i])
+            start = i + 1
+        }
+        if start < bytes.count { lines.append(bytes[start...]) }
+        for var raw in lines {
+            lineNo += 1
+            if raw.last == 0x0D { raw = raw.dropLast() }  // bufio.ScanLines drops a trailing \r
+            var pattern = String(decoding: raw, as: UTF8.self)
+            if pattern.hasPrefix("#") { continue }
+            pattern = trimSpace(pattern)
+            if pattern.isEmpty { continue }
+            let invert = pattern.hasPrefix("!")
+            if invert { pattern = trimSpace(String(pattern.dropFirst())) }
+            if !pattern.isEmpty {
+                pattern = goPathClean(pattern)
+                if pattern.utf8.count > 1 && pattern.hasPrefix("/") { pattern.removeFirst() }
+            }
+            if invert { pattern = "!" + pattern }
+            result.append((lineNo, pattern))
+        }
+        return result
+    }
+
+    /// Go's `strings.TrimSpace` (Unicode White_Space).
+    static func trimSpace(_ s: String) -> String {
+        let u = s.unicodeScalars
+        guard let first = u.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = u.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(u[first...last])
+    }
+
+    /// `MatchesOrParentMatches`: true if `path` (slash-separated, relative to the context) or
+    /// one of its parent directories is excluded after all patterns are applied in order.
+    public func matchesOrParentMatches(_ path: String) throws -> Bool {
+        let file = goPathClean(path)
+        if file == "." { return false }
+        let fileScalars = Array(file.unicodeScalars)
+        let parents = DockerIgnore.parentPrefixes(fileScalars)
+        var matched = false
+        for pattern in patterns {
+            if pattern.isException != matched { continue }
+            var m = try pattern.matches(fileScalars)
+            if !m {
+                for parent in parents {
+                    if (try? pattern.matches(parent)) == true { m = true; break }
+                }
+            }
+            if m { matched = !pattern.isException }
+        }
+        return matched
+    }
+
+    /// "a/b/c" -> ["a", "a/b"].
+    static func parentPrefixes(_ path: [Unicode.Scalar]) -> [[Unicode.Scalar]] {
+        var out: [[Unicode.Scalar]] = []
+        for (i, c) in path.enumerated() where c == "/" {
+            out.append(Array(path[..<i]))
+        }
+        return out
+    }
+
+    /// `MatchesUsingParentResults`: the walker's form, which reuses the parent directory's
+    /// per-pattern results instead of re-matching parents.
+    public func matchesUsingParentResults(_ path: String, parent: IgnoreMatchInfo) throws -> (Bool, IgnoreMatchInfo) {
+        let fileScalars = Array(path.unicodeScalars)
+        let parentMatched = parent.parentMatched
+        var info = IgnoreMatchInfo()
+        info.parentMatched = [Bool](repeating: false, count: patterns.count)
+        var matched = false
+        var parentsCache: [[Unicode.Scalar]]? = nil
+        for (i, pattern) in patterns.enumerated() {
+            var m = false
+            if !parentMatched.isEmpty { m = parentMatched[i] }
+            if !m {
+                if pattern.isException != matched { continue }
+                m = try pattern.matches(fileScalars)
+                if !m && parentMatched.isEmpty {
+                    if parentsCache == nil { parentsCache = DockerIgnore.parentPrefixes(fileScalars) }
+                    for parentPath in parentsCache! {
+                        if (try? pattern.matches(parentPath)) == true { m = true; break }
+                    }
+                }
+            }
+            info.parentMatched[i] = m
+            if m { matched = !pattern.isException }
+        }
+        return (matched, info)
+    }
+
+    /// fsutil's walker rule for an excluded directory: descend only if an exception could
+    /// match inside it. If every exception is wildcard-free (after dropping a trailing `/**` or
+    /// `/*`), descend only when one of them begins with `dir/`; with any wildcard exception,
+    /// always descend. Without exceptions, never.
+    public func shouldDescend(intoExcludedDirectory dir: String) -> Bool {
+        guard hasExceptions else { return false }
+        let patternChars = Set("*[]?^\\".unicodeScalars)
+        let onlyPrefix = !patterns.contains { p in
+            p.isException && p.withoutTrailingGlob.unicodeScalars.contains { patternChars.contains($0) }
+        }
+        if !onlyPrefix { return true }
+        let dirSlash = dir + "/"
+        return patterns.contains { p in p.isException && (p.withoutTrailingGlob + "/").hasPrefix(dirSlash) }
+    }
+
+    /// The walker's decision for one path, given its parent directory's match info.
+    public func walkDecision(path: String, isDirectory: Bool, parent: IgnoreMatchInfo) throws -> IgnoreWalkDecision {
+        if patterns.isEmpty { return IgnoreWalkDecision(excluded: false, descend: isDirectory, info: IgnoreMatchInfo()) }
+        let (m, info) = try matchesUsingParentResults(path, parent: parent)
+        if !m { return IgnoreWalkDecision(excluded: false, descend: isDirectory, info: info) }
+        let descend = isDirectory && shouldDescend(intoExcludedDirectory: path)
+        return IgnoreWalkDecision(excluded: true, descend: descend, info: info)
+    }
+
+    /// Candidate ignore-file paths for a Dockerfile, in BuildKit's order of preference:
+    /// `<dir>/<Dockerfile-basename>.dockerignore`, then the context root `.dockerignore`.
+    /// `dockerfilePath` is relative to the context (or absolute; its directory is kept).
+    public static func ignoreFileCandidates(dockerfilePath: String) -> [String] {
+        let clean = goPathClean(dockerfilePath)
+        let base: String
+        let dir: String
+        if let slash = clean.lastIndex(of: "/") {
+            base = String(clean[clean.index(after: slash)...])
+            dir = String(clean[...slash])
+        } else {
+            base = clean
+            dir = ""
+        }
+        return [dir + base + ".dockerignore", ".dockerignore"]
+    }
+
+    /// Picks the ignore file that applies: the Dockerfile-specific one if present (BuildKit),
+    /// else the context root's; `nil` texts mean "file absent".
+    public static func select(dockerfileSpecific: String?, contextRoot: String?) throws -> DockerIgnore {
+        if let t = dockerfileSpecific { return try DockerIgnore(text: t) }
+        if let t = contextRoot { return try DockerIgnore(text: t) }
+        return .empty
+    }
+}
+
+/// What the context walker does with one path.
+public struct IgnoreWalkDecision: Sendable, Equatable {
+    /// Excluded by the patterns (an excluded directory may still be sent if a kept
+    /// descendant needs it as a parent).
+    public var excluded: Bool
+    /// For directories: whether the walker looks inside.
+    public var descend: Bool
+    /// Match info for the children of this directory.
+    public var info: IgnoreMatchInfo
+}

@@ -1,0 +1,378 @@
+// Source digests for COPY/ADD the way each engine keys them (CACHE-SEMANTICS §3, §7).
+// The bytes differ from Docker's; what matters is that a digest changes exactly when the
+// engine's key changes.
+//
+// BuildKit (cache/contenthash): per entry a header of permission bits, size, type and link
+// target (no name, no uid/gid, no mtime) plus content; a directory's digest covers its own
+// header and each child's name and digest in byte order; the context root's header is
+// constant and, by default, so is every directory's (observed on v0.8, §7 caveat).
+// Classic (builder/remotecontext + copy.go): `file:` + hash(header with the context-relative
+// name + content), `dir:` + hash(sorted hashes of everything under the directory, itself
+// included), `multi:` for several sources; symlinks are resolved in scope when hashing.
+
+import Crypto
+
+/// Which builder's cache key to model.
+public enum BuildEngine: String, Sendable, Hashable, CaseIterable {
+    case buildkit
+    case classic
+}
+
+/// How sources are hashed.
+public struct SourceHashOptions: Sendable, Hashable {
+    public var engine: BuildEngine
+    /// BuildKit only: let directory headers (mode) enter the digest, as current BuildKit
+    /// source says. Off by default: Docker 20.10's BuildKit was observed not to (§7 e11, e16).
+    public var directoryMetadata: Bool
+    /// Patterns applied to the snapshot before hashing (for snapshots that were not filtered
+    /// while scanning, e.g. git trees). Excluded entries are never part of the context.
+    public var ignore: DockerIgnore
+
+    public init(engine: BuildEngine, directoryMetadata: Bool = false, ignore: DockerIgnore = .empty) {
+        self.engine = engine
+        self.directoryMetadata = directoryMetadata
+        self.ignore = ignore
+    }
+
+    public static func == (a: SourceHashOptions, b: SourceHashOptions) -> Bool { a.memoKey == b.memoKey }
+    public func hash(into h: inout Hasher) { h.combine(memoKey) }
+
+    var memoKey: String {
+        "\(engine.rawValue)|\(directoryMetadata)|\(ignore.fingerprint)"
+    }
+}
+
+/// The outcome of hashing the sources of one COPY/ADD.
+public enum SourceDigestResult: Sendable, Equatable {
+    /// The key-relevant digest of all sources together.
+    case digest(String)
+    /// These sources match nothing in the context (the builder fails the step).
+    case missing([String])
+
+    public var digest: String? {
+        if case .digest(let d) = self { return d }
+        return nil
+    }
+}
+
+/// Memoised per-path results for one set of options.
+struct HashMemo: Sendable {
+    var decisions: [String: IgnoreWalkDecision] = [:]
+    var presence: [String: Bool] = [:]
+    var bkRecords: [String: String] = [:]
+    var classicEntries: [String: String] = [:]
+    var classicDirs: [String: String] = [:]
+
+    mutating func invalidate(path: String, classicGlobal: Bool) {
+        if classicGlobal {
+            classicEntries.removeAll(keepingCapacity: true)
+            classicDirs.removeAll(keepingCapacity: true)
+        }
+        decisions[path] = nil
+        classicEntries[path] = nil
+        var p = path
+        while true {
+            presence[p] = nil
+            bkRecords[p] = nil
+            classicDirs[p] = nil
+            if p.isEmpty { break }
+            p = ContextSnapshot.parent(p)
+        }
+    }
+}
+
+func sha256Hex(_ parts: [String]) -> String {
+    var h = SHA256()
+    for part in parts {
+        h.update(data: Array(part.utf8))
+        h.update(data: [0])
+    }
+    return hexString(h.finalize())
+}
+
+private let emptyHeader = sha256Hex([])
+
+extension ContextSnapshot {
+    /// The digest the engine's cache key depends on for the sources of one COPY/ADD.
+    /// `sources` are the resolved source paths relative to the context root (`.` for the whole
+    /// context), possibly with Go `filepath.Match` wildcards.
+    public mutating func sourceDigest(_ sources: [String], options: SourceHashOptions) throws -> SourceDigestResult {
+        let key = options.memoKey
+        var memo = memos.removeValue(forKey: key) ?? HashMemo()
+        defer {
+            if memos.count >= 4 { memos.removeAll() }
+            memos[key] = memo
+        }
+        var hasher = SourceHasher(snapshot: self, options: options, memo: memo)
+        defer { memo = hasher.memo }
+        return try hasher.digest(sources)
+    }
+
+    /// Whether `path` is part of the context as sent under `ignore` (walker semantics: an
+    /// excluded directory is present only as the parent of a kept entry).
+    public mutating func isPresent(_ path: String, ignore: DockerIgnore = .empty) throws -> Bool {
+        let options = SourceHashOptions(engine: .buildkit, ignore: ignore)
+        let key = options.memoKey
+        var memo = memos.removeValue(forKey: key) ?? HashMemo()
+        defer { memos[key] = memo }
+        var hasher = SourceHasher(snapshot: self, options: options, memo: memo)
+        defer { memo = hasher.memo }
+        return try hasher.present(ContextSnapshot.key(path))
+    }
+}
+
+struct SourceHasher {
+    let snapshot: ContextSnapshot
+    let options: SourceHashOptions
+    var memo: HashMemo
+
+    init(snapshot: ContextSnapshot, options: SourceHashOptions, memo: HashMemo) {
+        self.snapshot = snapshot
+        self.options = options
+        self.memo = memo
+    }
+
+    // MARK: The context as sent (ignore rules applied lazily)
+
+    mutating func decision(_ path: String) throws -> IgnoreWalkDecision? {
+        if path.isEmpty { return IgnoreWalkDecision(excluded: false, descend: true, info: IgnoreMatchInfo()) }
+        if let d = memo.decisions[path] { return d }
+        guard let e = snapshot.entries[path] else { return nil }
+        guard let parent = try decision(ContextSnapshot.parent(path)), parent.descend else { return nil }
+        let d = try options.ignore.walkDecision(path: path, isDirectory: e.kind == .directory, parent: parent.info)
+        memo.decisions[path] = d
+        return d
+    }
+
+    mutating func present(_ path: String) throws -> Bool {
+        if path.isEmpty { return true }
+        if let p = memo.presence[path] { return p }
+        var result = false
+        // decision() is nil unless every ancestor was descended into; a kept entry makes its
+        // excluded-but-descended ancestors present, so the parent need not be checked here.
+        if snapshot.entries[path] != nil, let d = try decision(path) {
+            if !d.excluded {
+                result = true
+            } else if d.descend {
+                for name in snapshot.children[path] ?? [] where try present(ContextSnapshot.join(path, name)) {
+                    result = true
+                    break
+                }
+            }
+        }
+        memo.presence[path] = result
+        return result
+    }
+
+    mutating func presentChildren(_ dir: String) throws -> [String] {
+        var out: [String] = []
+        for name in (snapshot.children[dir] ?? []).sorted(by: utf8Less) where try present(ContextSnapshot.join(dir, name)) {
+            out.append(name)
+        }
+        return out
+    }
+
+    /// Present paths under `dir` (not `dir` itself), depth-first, children in byte order.
+    mutating func descendants(_ dir: String) throws -> [String] {
+        var out: [String] = []
+        for name in try presentChildren(dir) {
+            let p = ContextSnapshot.join(dir, name)
+            out.append(p)
+            if snapshot.entries[p]?.kind == .directory { out += try descendants(p) }
+        }
+        return out
+    }
+
+    /// Resolves symlinks along `path` inside the context (absolute targets are relative to the
+    /// root, `..` stops at the root), like BuildKit's getFollowLinks and Docker's
+    /// FollowSymlinkInScope. Components that do not exist are kept as written.
+    /// Returns nil on a symlink loop.
+    mutating func resolve(_ path: String, followTrailing: Bool) throws -> String? {
+        var pending = path.split(separator: "/").map(String.init)
+        var resolved: [String] = []
+        var hops = 0
+        while !pending.isEmpty {
+            let comp = pending.removeFirst()
+            if comp == "." || comp.isEmpty { continue }
+            if comp == ".." {
+                if !resolved.isEmpty { resolved.removeLast() }
+                continue
+            }
+            let candidate = (resolved + [comp]).joined(separator: "/")
+            if let e = snapshot.entries[candidate], e.kind == .symlink, try present(candidate),
+               !pending.isEmpty || followTrailing {
+                hops += 1
+                if hops > 255 { return nil }
+                let target = e.linkTarget ?? ""
+                if target.hasPrefix("/") { resolved.removeAll() }
+                pending = target.split(separator: "/").map(String.init) + pending
+                continue
+            }
+            resolved.append(comp)
+        }
+        return resolved.joined(separator: "/")
+    }
+
+    // MARK: Top level
+
+    mutating func digest(_ sources: [String]) throws -> SourceDigestResult {
+        var missing: [String] = []
+        var parts: [String] = []
+        switch options.engine {
+        case .buildkit:
+            var seen = Set<String>()
+            for src in sources {
+                let clean = ContextSnapshot.key(src)
+                if !seen.insert(clean).inserted { continue }  // dedupeSelectors
+                if let d = try buildkitSource(src) { parts.append(clean); parts.append(d) } else { missing.append(src) }
+            }
+            if !missing.isEmpty { return .missing(missing) }
+            if parts.count == 2 { return .digest("sha256:" + parts[1]) }
+            return .digest("sha256:" + sha256Hex(parts))
+        case .classic:
+            for src in sources {
+                let hashes = try classicSource(src)
+                if hashes.isEmpty { missing.append(src) } else { parts += hashes }
+            }
+            if !missing.isEmpty { return .missing(missing) }
+            if parts.count == 1 { return .digest(parts[0]) }
+            return .digest("multi:" + sha256Hex([parts.joined(separator: ",")]))
+        }
+    }
+
+    // MARK: BuildKit
+
+    mutating func bkHeader(_ e: ContextEntry) -> String {
+        switch e.kind {
+        case .file:
+            return sha256Hex(["0", String(e.permissionBits, radix: 8), String(e.size), e.contentDigest ?? ""])
+        case .symlink:
+            return sha256Hex(["2", String(e.permissionBits | 0o777, radix: 8), e.linkTarget ?? ""])
+        case .other:
+            return sha256Hex(["x", String(e.mode, radix: 8)])
+        case .directory:
+            if e.path.isEmpty || !options.directoryMetadata { return emptyHeader }
+            return sha256Hex(["5", String(e.permissionBits, radix: 8)])
+        }
+    }
+
+    /// The record digest of a present path (a directory covers its whole present subtree).
+    mutating func bkRecord(_ path: String) throws -> String {
+        if let r = memo.bkRecords[path] { return r }
+        let e = snapshot.entries[path]!
+        var r: String
+        if e.kind == .directory {
+            var parts = [bkHeader(e)]
+            for name in try presentChildren(path) {
+                parts.append(name)
+                parts.append(try bkRecord(ContextSnapshot.join(path, name)))
+            }
+            r = sha256Hex(parts)
+        } else {
+            r = bkHeader(e)
+        }
+        memo.bkRecords[path] = r
+        return r
+    }
+
+    mutating func buildkitSource(_ src: String) throws -> String? {
+        let clean = ContextSnapshot.key(src)
+        if !goContainsWildcards(clean) {
+            guard let target = try resolve(clean, followTrailing: true), try present(target) else { return nil }
+            return try bkRecord(target)
+        }
+        // Wildcards: non-wildcard prefix (symlinks resolved), then every present path under it
+        // that path.Match accepts, each with its descendants (directories as headers).
+        let comps = clean.split(separator: "/").map(String.init)
+        let firstWild = comps.firstIndex(where: goContainsWildcards) ?? comps.count
+        let prefix = comps[..<firstWild].joined(separator: "/")
+        guard let resolvedPrefix = try resolve(prefix, followTrailing: true), try present(resolvedPrefix),
+              snapshot.entries[resolvedPrefix]?.kind == .directory else { return nil }
+        var included: [(String, String)] = []
+        var lastMatchedDir: String? = nil
+        for real in try descendants(resolvedPrefix) {
+            let rel = resolvedPrefix.isEmpty ? real : String(real.dropFirst(resolvedPrefix.count + 1))
+            let fn = prefix.isEmpty ? rel : prefix + "/" + rel
+            var topLevel = false
+            if lastMatchedDir == nil || !fn.hasPrefix(lastMatchedDir! + "/") {
+                guard try goPathMatch(clean, fn) else { continue }
+                lastMatchedDir = fn
+                topLevel = true
+            }
+            let e = snapshot.entries[real]!
+            var record: String
+            if topLevel && e.kind == .symlink {
+                guard let t = try resolve(real, followTrailing: true), try present(t) else { return nil }
+                record = try bkRecord(t)
+            } else if e.kind == .directory {
+                record = bkHeader(e)
+            } else {
+                record = try bkRecord(real)
+            }
+            included.append((rel, record))
+        }
+        if included.isEmpty { return nil }
+        if included.count == 1 && ContextSnapshot.base(included[0].0) == ContextSnapshot.base(clean) {
+            return included[0].1
+        }
+        return sha256Hex(included.flatMap { [$0.0, $0.1] })
+    }
+
+    // MARK: Classic
+
+    /// `lazySource.Hash(rel)`: the symlink-resolved path's header (with its name) and content,
+    /// or the resolved path itself when nothing is there (a broken symlink).
+    mutating func classicEntryHash(_ path: String) throws -> String {
+        if let h = memo.classicEntries[path] { return h }
+        var h: String
+        if let resolved = try resolve(path, followTrailing: true), try present(resolved), let e = snapshot.entries[resolved] {
+            switch e.kind {
+            case .file:
+                h = sha256Hex(["file", resolved, String(e.permissionBits, radix: 8), String(e.size), e.contentDigest ?? ""])
+            case .directory:
+                h = sha256Hex(["dir", resolved, String(e.permissionBits, radix: 8)])
+            case .symlink:
+                h = sha256Hex(["link", resolved, e.linkTarget ?? ""])
+            case .other:
+                h = sha256Hex(["other", resolved, String(e.mode, radix: 8)])
+            }
+        } else {
+            h = (try resolve(path, followTrailing: true)) ?? path
+        }
+        memo.classicEntries[path] = h
+        return h
+    }
+
+    /// `dir:` over the sorted hashes of the directory and everything under it (not the root).
+    mutating func classicDirHash(_ dir: String) throws -> String {
+        if let h = memo.classicDirs[dir] { return h }
+        var hashes: [String] = []
+        if !dir.isEmpty { hashes.append(try classicEntryHash(dir)) }
+        for p in try descendants(dir) { hashes.append(try classicEntryHash(p)) }
+        hashes.sort(by: utf8Less)
+        let h = "dir:" + sha256Hex([hashes.joined(separator: ",")])
+        memo.classicDirs[dir] = h
+        return h
+    }
+
+    /// calcCopyInfo without wildcards: `file:` or `dir:`; nil if the path is missing.
+    mutating func classicCopyInfo(_ path: String) throws -> String? {
+        guard let resolved = try resolve(path, followTrailing: true), try present(resolved),
+              let e = snapshot.entries[resolved] else { return nil }
+        if e.kind == .directory { return try classicDirHash(resolved) }
+        return "file:" + (try classicEntryHash(path))
+    }
+
+    mutating func classicSource(_ src: String) throws -> [String] {
+        let clean = ContextSnapshot.key(src)
+        if !goContainsWildcards(clean) {
+            return try classicCopyInfo(clean).map { [$0] } ?? []
+        }
+        var out: [String] = []
+        let pattern = goPathClean(src.hasPrefix("/") ? String(src.dropFirst()) : src)
+        for p in try descendants("") where try goPathMatch(pattern, p) {
+            if let h = try classicCopyInfo(p) { out.append(h) }
+        }
+        return out
+    }
+}

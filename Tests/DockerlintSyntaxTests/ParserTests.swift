@@ -348,3 +348,67 @@ private func only(_ s: String) -> Instruction {
         #expect(f.instructions[1].range.end.line == 100_003)
     }
 }
+
+@Suite struct Heredocs {
+    @Test func severalPerLineWithChompAndQuoting() {
+        let f = parse("FROM a\nRUN <<EOF cat <<-\"X\" >out\necho hi\nEOF\n\tbody $A\n\tX\nCMD x\n")
+        #expect(f.errors.isEmpty)
+        let h = f.instructions[1].heredocs
+        #expect(h.map(\.name) == ["EOF", "X"])
+        #expect(h.map(\.expand) == [true, false])
+        #expect(h.map(\.chomp) == [false, true])
+        #expect(h[0].content == "echo hi\n")
+        #expect(h[1].content == "\tbody $A\n")
+        #expect(h[1].effectiveContent == "body $A\n")
+        #expect(h[0].bodyRange.start.line == 3 && h[0].terminatorRange.start.line == 4)
+        #expect(h[1].bodyRange.start.line == 5 && h[1].terminatorRange.start.line == 6)
+        #expect(f.instructions[1].range.end.line == 6)
+        #expect(f.instructions[2].kind == .cmd)
+    }
+
+    @Test func partlyQuotedDelimiterDoesNotExpand() {
+        #expect(only("FROM a\nRUN <<E\"O\"F\nx\nEOF\n").heredocs.first?.expand == false)
+        #expect(only("FROM a\nRUN <<'EOF'\nx\nEOF\n").heredocs.first?.name == "EOF")
+    }
+
+    @Test func fileDescriptorAndCopySources() {
+        let f = parse("FROM a\nRUN 3<<EOF cat /dev/fd/3\nx\nEOF\nCOPY <<one <<two /dst/\n1\none\n2\ntwo\n")
+        #expect(f.instructions[1].heredocs.first?.fileDescriptor == 3)
+        #expect(f.instructions[2].heredocs.map(\.content) == ["1\n", "2\n"])
+        #expect(f.instructions[2].arguments.map(\.value) == ["<<one", "<<two", "/dst/"])
+    }
+
+    @Test func spaceAfterTheOperator() {
+        // dockerfile/1.16: `<< EOF` is a heredoc too.
+        let i = only("FROM a\nRUN cat << EOF\nspace\nEOF\n")
+        #expect(i.heredocs.map(\.content) == ["space\n"])
+    }
+
+    @Test func onbuildHeredocAndWhereHeredocsAreNot() {
+        #expect(only("FROM a\nONBUILD RUN <<E\nob\nE\n").heredocs.map(\.content) == ["ob\n"])
+        // JSON form and other instructions do not read heredocs.
+        let f = parse("FROM a\nRUN [\"cat\", \"<<EOF\"]\nCMD cat <<EOF\nEOF\n")
+        #expect(f.instructions.count == 4)
+        #expect(f.instructions.allSatisfy { $0.heredocs.isEmpty })
+    }
+
+    @Test func crlfBodiesKeepTheirLineEndings() {
+        let i = only("FROM a\r\nRUN <<EOF\r\nx\r\nEOF\r\n")
+        #expect(i.heredocs.first?.content == "x\r\n")
+    }
+
+    @Test func unterminatedHeredoc() {
+        let f = parse("FROM a\nRUN <<EOF\nnever ends\n")
+        #expect(f.errors.map(\.message) == ["unterminated heredoc"])
+        #expect(f.errors[0].range.start.line == 2)
+    }
+
+    @Test func markerParsing() {
+        #expect(HeredocMarker.parse("<<EOF")?.name == "EOF")
+        #expect(HeredocMarker.parse("<<-EOF")?.chomp == true)
+        #expect(HeredocMarker.parse("12<<X")?.fd == 12)
+        #expect(HeredocMarker.parse("<<") == nil)
+        #expect(HeredocMarker.parse("a<<EOF") == nil)
+        #expect(HeredocMarker.parse("<<EOF<") == nil)
+    }
+}

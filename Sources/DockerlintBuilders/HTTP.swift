@@ -30,6 +30,9 @@ public struct ChunkedDecoder: Sendable {
             case .sizeLine, .dataEnd, .trailer:
                 let b = input[i]
                 i = input.index(after: i)
+                if case .dataEnd = state, b != 13, b != 10 {
+                    throw .protocolError("chunked: missing CRLF after chunk data")
+                }
                 if b != UInt8(ascii: "\n") {
                     line.append(b)
                     if line.count > 4096 { throw .protocolError("chunked: line too long") }

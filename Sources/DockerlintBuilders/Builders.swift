@@ -98,7 +98,8 @@ public struct CLIImageBuilder: ImageBuilder {
         let status = try runStreaming(buildArguments(context: context, options: options), timeout: options.timeout,
                                       what: "\(kind.rawValue) build") { line, t in parser.feed(line: line, at: t) }
         let end = monotonicSeconds()
-        let steps = parser.finish(at: end, exitStatus: status)
+        // buildah/podman implement --label by appending a LABEL step, like classic does.
+        let steps = EngineClient.dropInjectedLabelStep(parser.finish(at: end, exitStatus: status))
         return BuildResult(builder: kind, wallSeconds: end - start, steps: steps,
                            imageID: status == 0 ? parser.imageID : nil, error: status == 0 ? nil : parser.error,
                            exitCode: status == 0 ? nil : Int(status), log: parser.log)

@@ -25,6 +25,7 @@ public struct ContainerSummary: Sendable, Equatable {
     public var id: String
     public var names: [String]
     public var image: String
+    public var command: String
     public var state: String
     public var labels: [String: String]
 }
@@ -190,7 +191,8 @@ public final class EngineClient: @unchecked Sendable {
         }
         return arr.map {
             ContainerSummary(id: $0["Id"] as? String ?? "", names: $0["Names"] as? [String] ?? [],
-                             image: $0["Image"] as? String ?? "", state: $0["State"] as? String ?? "",
+                             image: $0["Image"] as? String ?? "", command: $0["Command"] as? String ?? "",
+                             state: $0["State"] as? String ?? "",
                              labels: $0["Labels"] as? [String: String] ?? [:])
         }
     }
@@ -273,9 +275,13 @@ public final class EngineClient: @unchecked Sendable {
             } else if let s = obj["stream"] as? String {
                 if mode == .classic {
                     classic.feed(s, at: t)
+                    // ` ---> <id>` after a non-FROM step is an image this build made or reused; the
+                    // ID after FROM is the base image and must never be recorded for cleanup.
                     for l in s.split(separator: "\n") where l.hasPrefix(" ---> ") {
                         let w = l.dropFirst(6)
-                        if w.count == 12, w.allSatisfy(\.isHexDigit) { intermediateIDs.append(String(w)) }
+                        if w.count == 12, w.allSatisfy(\.isHexDigit), classic.currentStepKeyword != "FROM" {
+                            intermediateIDs.append(String(w))
+                        }
                     }
                 } else {
                     log.append(contentsOf: s.split(separator: "\n").map(String.init))
@@ -319,8 +325,9 @@ public final class EngineClient: @unchecked Sendable {
                            exitCode: exitCode, log: log)
     }
 
-    /// The classic builder implements the `labels` parameter by appending a `LABEL` step to the
-    /// last stage; it is ours, not the Dockerfile's, so it is dropped and totals are fixed up.
+    /// The classic builder (and buildah/podman `--label`) implement build labels by appending a
+    /// `LABEL` step to the last stage; it is ours, not the Dockerfile's, so it is dropped and
+    /// totals are fixed up.
     static func dropInjectedLabelStep(_ steps: [StepResult]) -> [StepResult] {
         guard let last = steps.last, last.keyword == "LABEL", last.instruction.contains(benchLabelKey) else { return steps }
         let n = last.total - 1
@@ -349,7 +356,11 @@ public final class EngineClient: @unchecked Sendable {
         let extra = intermediates.removeValue(forKey: runID) ?? []
         lock.unlock()
         for id in extra.reversed() {
-            // 404: already pruned with its child; 409: still used by another image (shared cache).
+            // Only untagged images: a tagged one is someone's (a base image, another run's result),
+            // and deleting by ID would untag and remove it. 404: already pruned with its child;
+            // 409: still the parent of another image (shared cache).
+            guard let details = try? inspectImage(id), details.repoTags.isEmpty,
+                  details.labels[benchLabelKey] == nil || details.labels[benchLabelKey] == runID else { continue }
             do { report.removedImages += try removeImage(id, force: false) } catch BuilderError.http(let s, _) where s == 404 || s == 409 {}
         }
         return report

@@ -61,6 +61,11 @@ public struct ClassicStreamParser: Sendable {
         }
     }
 
+    /// Upper-cased first word of the step being read (`FROM`, `RUN`), nil outside steps.
+    public var currentStepKeyword: String? {
+        steps.current.map { String($0.instruction.split(separator: " ", maxSplits: 1).first ?? "").uppercased() }
+    }
+
     /// A `status` message (`Pulling from …`, `Downloading`) arrived: the open FROM step fetched its image.
     public mutating func notePull() { steps.markPulled() }
 

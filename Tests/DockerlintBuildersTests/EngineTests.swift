@@ -71,6 +71,7 @@ struct EngineTests {
 
         let label = "\(benchLabelKey)=\(runID)"
         #expect(try client.images(label: label).isEmpty)
+        let baseID = try client.inspectImage("local/busybox:latest").id
 
         // cold
         let cold = try builder.build(context: ctx, options: opts)
@@ -120,6 +121,8 @@ struct EngineTests {
         #expect(try client.images(label: label).isEmpty)
         #expect(try client.containers(label: label).isEmpty)
         #expect(throws: BuilderError.self) { try client.inspectImage(try #require(edit.imageID)) }
+        // Never the base image: deleting it would force a re-import with a new ID (busting caches).
+        #expect(try client.inspectImage("local/busybox:latest").id == baseID)
     }
 
     @Test(arguments: [EngineBuildMode.buildkit, .classic])
@@ -140,20 +143,29 @@ struct EngineTests {
         #expect(r.log.contains { $0.contains("to-stderr") }, "\(r.log)")
     }
 
-    @Test func timeoutCancelsTheBuild() throws {
+    @Test(arguments: [EngineBuildMode.buildkit, .classic])
+    func timeoutCancelsTheBuild(mode: EngineBuildMode) throws {
         let client = try liveEngine()
-        let runID = "test-timeout-\(UUID().uuidString.prefix(8).lowercased())"
+        let runID = "test-timeout-\(mode.kind.rawValue)-\(UUID().uuidString.prefix(8).lowercased())"
         let ctx = try makeTempDir("timeout")
         defer { try? FileManager.default.removeItem(at: ctx); _ = try? client.cleanup(runID: runID) }
         try Data("FROM local/busybox\nRUN echo \(runID) && sleep 30\n".utf8).write(to: ctx.appendingPathComponent("Dockerfile"))
         let t0 = monotonicSeconds()
         #expect {
-            _ = try client.build(context: ctx, mode: .buildkit, options: BuildOptions(runID: runID, timeout: 2))
+            _ = try client.build(context: ctx, mode: mode, options: BuildOptions(runID: runID, timeout: 2))
         } throws: { e in
             guard case BuilderError.timeout = e else { return false }
             return true
         }
         #expect(monotonicSeconds() - t0 < 6)
+        // The engine cancels the build when the connection closes; the RUN container goes away.
+        var leftovers: [ContainerSummary] = []
+        for _ in 0..<20 {
+            leftovers = try client.containers().filter { $0.command.contains(runID) }
+            if leftovers.isEmpty { break }
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+        #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
     @Test func connectPicksTheEngine() throws {

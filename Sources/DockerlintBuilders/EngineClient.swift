@@ -306,6 +306,12 @@ public final class EngineClient: @unchecked Sendable {
         } catch BuilderError.timeout(_, let what) {
             recordIntermediates(intermediateIDs, runID: options.runID)
             throw BuilderError.timeout(seconds: options.timeout, what: "build (\(what))")
+        } catch BuilderError.http(let status, let message) {
+            // The engine rejected the build itself (classic answers a Dockerfile parse error with
+            // HTTP 400): that is the Dockerfile's failure, reported like any other.
+            return BuildResult(builder: mode.kind, wallSeconds: monotonicSeconds() - start, steps: [],
+                               imageID: nil, error: message.isEmpty ? "HTTP \(status)" : message,
+                               exitCode: nil, log: log)
         }
         let end = monotonicSeconds()
         if let tail = splitter.finish() { try handle(tail, at: end) }

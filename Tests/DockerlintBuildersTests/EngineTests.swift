@@ -144,6 +144,23 @@ struct EngineTests {
     }
 
     @Test(arguments: [EngineBuildMode.buildkit, .classic])
+    func parseErrorAndMissingBaseAreResults(mode: EngineBuildMode) throws {
+        let client = try liveEngine()
+        let runID = "test-parse-\(mode.kind.rawValue)-\(UUID().uuidString.prefix(8).lowercased())"
+        let ctx = try makeTempDir("parse")
+        defer { try? FileManager.default.removeItem(at: ctx); _ = try? client.cleanup(runID: runID) }
+        try Data("FROM local/busybox\nRUNN x\n".utf8).write(to: ctx.appendingPathComponent("Dockerfile"))
+        let r = try client.build(context: ctx, mode: mode, options: BuildOptions(runID: runID, timeout: 30))
+        #expect(!r.succeeded)
+        #expect(r.error?.lowercased().contains("unknown instruction") == true, "\(describe(r))")
+
+        try Data("FROM local/dockerlint-no-such-image\nRUN true\n".utf8).write(to: ctx.appendingPathComponent("Dockerfile"))
+        let m = try client.build(context: ctx, mode: mode, options: BuildOptions(runID: runID, timeout: 30))
+        #expect(!m.succeeded, "\(describe(m))")
+        #expect(m.imageID == nil)
+    }
+
+    @Test(arguments: [EngineBuildMode.buildkit, .classic])
     func timeoutCancelsTheBuild(mode: EngineBuildMode) throws {
         let client = try liveEngine()
         let runID = "test-timeout-\(mode.kind.rawValue)-\(UUID().uuidString.prefix(8).lowercased())"

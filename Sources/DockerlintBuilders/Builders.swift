@@ -1,0 +1,222 @@
+// The driver-facing facade: one protocol over Docker (BuildKit, classic) and buildah/podman, and
+// discovery that reports everything it tried.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// A real image builder.
+public protocol ImageBuilder: Sendable {
+    var kind: BuilderKind { get }
+    /// Human-readable identity (`buildkit via unix:///var/run/docker.sock`).
+    var summary: String { get }
+    /// Builds `context` (a directory holding the Dockerfile) and reports per-step results.
+    func build(context: URL, options: BuildOptions) throws -> BuildResult
+    /// Removes everything labelled `dev.dockerlint.bench=<runID>`.
+    @discardableResult func cleanup(runID: String) throws -> CleanupReport
+}
+
+/// Docker Engine, BuildKit or classic, through `EngineClient`.
+public struct DockerEngineBuilder: ImageBuilder {
+    public let client: EngineClient
+    public let mode: EngineBuildMode
+    public init(client: EngineClient, mode: EngineBuildMode) {
+        self.client = client
+        self.mode = mode
+    }
+    public var kind: BuilderKind { mode.kind }
+    public var summary: String { "\(kind.rawValue) via \(client.endpoint)" }
+    public func build(context: URL, options: BuildOptions) throws -> BuildResult {
+        try client.build(context: context, mode: mode, options: options)
+    }
+    @discardableResult
+    public func cleanup(runID: String) throws -> CleanupReport { try client.cleanup(runID: runID) }
+}
+
+/// `buildah bud --layers` or `podman build --layers`, run through `Process` with argument arrays
+/// and a private store (`--root/--runroot`) so benchmarks never touch `/var/lib/containers`.
+public struct CLIImageBuilder: ImageBuilder {
+    public let kind: BuilderKind
+    public let executable: URL
+    public let root: String
+    public let runroot: String
+    public let storageDriver: String
+    /// `chroot` (buildah default here) or `oci`; nil leaves the tool's default.
+    public let isolation: String?
+
+    public init(kind: BuilderKind, executable: URL? = nil,
+                root: String = "/var/lib/dockerlint-bench/ovl", runroot: String = "/run/dockerlint-bench/ovl",
+                storageDriver: String = "overlay", isolation: String? = nil) throws(BuilderError) {
+        guard kind == .buildah || kind == .podman else {
+            throw .invalidArgument("CLIImageBuilder handles buildah and podman, not \(kind.rawValue)")
+        }
+        self.kind = kind
+        guard let exe = executable ?? Self.find(kind.rawValue) else {
+            throw .noBuilderReachable(tried: [BuilderAttempt(target: kind.rawValue, reason: "not found in PATH")])
+        }
+        self.executable = exe
+        self.root = root
+        self.runroot = runroot
+        self.storageDriver = storageDriver
+        self.isolation = isolation ?? (kind == .buildah ? "chroot" : nil)
+    }
+
+    public var summary: String { "\(kind.rawValue) (\(executable.path), root \(root))" }
+
+    static func find(_ name: String) -> URL? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"
+        for dir in path.split(separator: ":") + ["/usr/bin", "/usr/sbin"] {
+            let p = "\(dir)/\(name)"
+            if access(p, X_OK) == 0 { return URL(fileURLWithPath: p) }
+        }
+        return nil
+    }
+
+    var storeArgs: [String] { ["--root", root, "--runroot", runroot, "--storage-driver", storageDriver] }
+
+    /// Arguments of the build command (exposed for tests and logs).
+    public func buildArguments(context: URL, options: BuildOptions) -> [String] {
+        var a = storeArgs + [kind == .buildah ? "bud" : "build", "--layers", "--force-rm"]
+        if let iso = isolation { a += ["--isolation", iso] }
+        a += ["-f", context.appendingPathComponent(options.dockerfile).path]
+        if let t = options.tag { a += ["-t", t] }
+        if options.noCache { a.append("--no-cache") }
+        if let t = options.target { a += ["--target", t] }
+        for (k, v) in options.buildArgs.sorted(by: { $0.key < $1.key }) { a += ["--build-arg", "\(k)=\(v)"] }
+        for (k, v) in options.allLabels.sorted(by: { $0.key < $1.key }) { a += ["--label", "\(k)=\(v)"] }
+        a.append(context.path)
+        return a
+    }
+
+    public func build(context: URL, options: BuildOptions) throws -> BuildResult {
+        var parser = BuildahOutputParser()
+        let start = monotonicSeconds()
+        let status = try runStreaming(buildArguments(context: context, options: options), timeout: options.timeout,
+                                      what: "\(kind.rawValue) build") { line, t in parser.feed(line: line, at: t) }
+        let end = monotonicSeconds()
+        // buildah/podman implement --label by appending a LABEL step, like classic does.
+        let steps = EngineClient.dropInjectedLabelStep(parser.finish(at: end, exitStatus: status))
+        return BuildResult(builder: kind, wallSeconds: end - start, steps: steps,
+                           imageID: status == 0 ? parser.imageID : nil, error: status == 0 ? nil : parser.error,
+                           exitCode: status == 0 ? nil : Int(status), log: parser.log)
+    }
+
+    @discardableResult
+    public func cleanup(runID: String) throws -> CleanupReport {
+        var report = CleanupReport()
+        let filter = "label=\(benchLabelKey)=\(runID)"
+        let (cs, ctrs) = try runCapture(storeArgs + (kind == .buildah ? ["containers", "-q", "--filter", filter]
+                                                                         : ["ps", "-a", "-q", "--filter", filter]))
+        if cs == 0 {
+            for id in ctrs.split(separator: "\n").map(String.init) where !id.isEmpty {
+                _ = try runCapture(storeArgs + (kind == .buildah ? ["rm", id] : ["rm", "-f", id]))
+                report.removedContainers.append(id)
+            }
+        }
+        let (s, out) = try runCapture(storeArgs + ["images", "-q", "--no-trunc", "--filter", filter])
+        guard s == 0 else { throw BuilderError.processFailed(command: "\(kind.rawValue) images", status: s, output: out) }
+        for id in Set(out.split(separator: "\n").map(String.init)) where !id.isEmpty {
+            let (rs, rout) = try runCapture(storeArgs + ["rmi", "-f", id])
+            if rs == 0 { report.removedImages.append(id) } else if !rout.contains("image not known") {
+                throw BuilderError.processFailed(command: "\(kind.rawValue) rmi \(id)", status: rs, output: rout)
+            }
+        }
+        return report
+    }
+
+    /// Runs the tool, feeding each stdout/stderr line with its arrival time; kills it (SIGTERM,
+    /// then SIGKILL after 5 s) when `timeout` passes and throws `.timeout`.
+    func runStreaming(_ args: [String], timeout: Double, what: String,
+                      onLine: (String, Double) -> Void) throws -> Int32 {
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        p.standardInput = FileHandle.nullDevice
+        do { try p.run() } catch {
+            throw BuilderError.noBuilderReachable(tried: [BuilderAttempt(target: executable.path, reason: "\(error)")])
+        }
+        let pid = p.processIdentifier
+        let timedOut = TimeoutFlag()
+        let killer = DispatchWorkItem {
+            timedOut.set()
+            kill(pid, SIGTERM)
+            DispatchQueue.global().asyncAfter(deadline: .now() + 5) { kill(pid, SIGKILL) }
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
+        var splitter = LineSplitter()
+        let fh = pipe.fileHandleForReading
+        while true {
+            let d = fh.availableData
+            if d.isEmpty { break }
+            let t = monotonicSeconds()
+            for l in splitter.feed(d) { onLine(String(decoding: l, as: UTF8.self), t) }
+        }
+        if let tail = splitter.finish() { onLine(String(decoding: tail, as: UTF8.self), monotonicSeconds()) }
+        p.waitUntilExit()
+        killer.cancel()
+        if timedOut.isSet { throw BuilderError.timeout(seconds: timeout, what: what) }
+        return p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
+    }
+
+    func runCapture(_ args: [String], timeout: Double = 120) throws -> (Int32, String) {
+        var out: [String] = []
+        let s = try runStreaming(args, timeout: timeout, what: "\(kind.rawValue) \(args.dropFirst(storeArgs.count).first ?? "")") { l, _ in out.append(l) }
+        return (s, out.joined(separator: "\n"))
+    }
+}
+
+final class TimeoutFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+}
+
+/// Builder discovery.
+public enum Builders {
+    /// The first reachable builder among `kinds`, in order. Docker kinds try each endpoint with
+    /// `GET /_ping` (short connect timeout); CLI kinds need the executable in PATH. Throws
+    /// `.noBuilderReachable` listing every attempt and why it failed.
+    public static func connect(_ kinds: [BuilderKind] = [.buildkit, .classic, .buildah, .podman],
+                               endpoints: [EngineEndpoint] = EngineEndpoint.candidates(),
+                               pingTimeout: Double = 2) throws(BuilderError) -> any ImageBuilder {
+        var tried: [BuilderAttempt] = []
+        var engineFailures: [EngineEndpoint: String] = [:]
+        for kind in kinds {
+            switch kind {
+            case .buildkit, .classic:
+                for ep in endpoints {
+                    if let reason = engineFailures[ep] {
+                        tried.append(BuilderAttempt(target: "\(kind.rawValue) via \(ep)", reason: reason))
+                        continue
+                    }
+                    let client = EngineClient(endpoint: ep, connectTimeout: pingTimeout, requestTimeout: pingTimeout * 2)
+                    do {
+                        try client.ping(timeout: pingTimeout)
+                        return DockerEngineBuilder(client: client, mode: kind == .buildkit ? .buildkit : .classic)
+                    } catch {
+                        let reason = (error as? BuilderError)?.description ?? "\(error)"
+                        engineFailures[ep] = reason
+                        tried.append(BuilderAttempt(target: "\(kind.rawValue) via \(ep)", reason: reason))
+                    }
+                }
+            case .buildah, .podman:
+                if let exe = CLIImageBuilder.find(kind.rawValue) {
+                    do { return try CLIImageBuilder(kind: kind, executable: exe) } catch {
+                        tried.append(BuilderAttempt(target: exe.path, reason: error.description))
+                    }
+                } else {
+                    tried.append(BuilderAttempt(target: kind.rawValue, reason: "not found in PATH"))
+                }
+            }
+        }
+        throw .noBuilderReachable(tried: tried)
+    }
+}

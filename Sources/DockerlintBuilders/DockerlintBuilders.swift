@@ -1,1 +1,0 @@
-// DockerlintBuilders: see Package.swift for this module's job.

@@ -1,0 +1,374 @@
+// Docker Engine API client: the few calls the benchmark driver needs, synchronous.
+import Foundation
+
+/// `GET /version`.
+public struct EngineVersion: Sendable, Equatable {
+    public var version: String
+    public var apiVersion: String
+    public var minAPIVersion: String?
+    public var os: String?
+    public var arch: String?
+    public var kernelVersion: String?
+}
+
+/// An entry of `GET /images/json`.
+public struct ImageSummary: Sendable, Equatable {
+    public var id: String
+    public var repoTags: [String]
+    public var labels: [String: String]
+    public var size: Int
+    public var created: Int
+}
+
+/// An entry of `GET /containers/json`.
+public struct ContainerSummary: Sendable, Equatable {
+    public var id: String
+    public var names: [String]
+    public var image: String
+    public var command: String
+    public var state: String
+    public var labels: [String: String]
+}
+
+/// `GET /images/{id}/json` (the parts we use).
+public struct ImageDetails: Sendable, Equatable {
+    public var id: String
+    public var parent: String?
+    public var repoTags: [String]
+    public var size: Int
+    public var created: String
+    public var labels: [String: String]
+    public var layers: [String]
+}
+
+/// One entry of `GET /images/{id}/history`, newest first (as the engine returns it).
+public struct ImageHistoryEntry: Sendable, Equatable {
+    public var id: String
+    public var createdBy: String
+    public var size: Int
+    public var created: Int
+    public var tags: [String]
+}
+
+/// Which builder `POST /build` uses.
+public enum EngineBuildMode: String, Sendable {
+    case classic = "1"
+    case buildkit = "2"
+    public var kind: BuilderKind { self == .classic ? .classic : .buildkit }
+}
+
+/// Synchronous Docker Engine API client over a Unix socket or plain TCP. Thread-safe; each
+/// request opens its own connection.
+public final class EngineClient: @unchecked Sendable {
+    public let endpoint: EngineEndpoint
+    /// Seconds to wait for `connect`.
+    public let connectTimeout: Double
+    /// Timeout for non-build requests.
+    public let requestTimeout: Double
+    /// Newest API version we ask for; lower if the daemon is older.
+    public static let preferredAPIVersion = "1.41"
+
+    private let lock = NSLock()
+    private var negotiatedVersion: String?
+    /// Intermediate image IDs seen in classic builds per run (they carry no label).
+    private var intermediates: [String: [String]] = [:]
+
+    public init(endpoint: EngineEndpoint = .fromEnvironment(), connectTimeout: Double = 3, requestTimeout: Double = 60) {
+        self.endpoint = endpoint
+        self.connectTimeout = connectTimeout
+        self.requestTimeout = requestTimeout
+    }
+
+    // MARK: low-level
+
+    /// Performs a request against the versioned API; returns head and full body. HTTP status ≥ 400
+    /// throws `.http` with the engine's `message`.
+    @discardableResult
+    func call(_ method: String, _ path: String, query: [(String, String)] = [], versioned: Bool = true,
+              headers: [(String, String)] = [], body: HTTPBody = .none, timeout: Double? = nil,
+              onBody: (([UInt8]) throws -> Void)? = nil) throws -> (HTTPResponseHead, [UInt8]) {
+        var target = versioned ? "/v\(try apiVersion())" + path : path
+        if !query.isEmpty { target += "?" + query.map { "\(queryEscape($0.0))=\(queryEscape($0.1))" }.joined(separator: "&") }
+        var collected: [UInt8] = []
+        var isError = false
+        let head = try HTTPExchange.perform(endpoint: endpoint, method: method, target: target, headers: headers,
+                                            body: body, connectTimeout: connectTimeout,
+                                            timeout: timeout ?? requestTimeout,
+                                            onHead: { h in isError = h.status >= 400 },
+                                            onBody: { bytes in
+            if isError || onBody == nil { collected.append(contentsOf: bytes) } else { try onBody?(bytes) }
+        })
+        if head.status >= 400 {
+            var message = String(decoding: collected, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if let obj = try? JSONSerialization.jsonObject(with: Data(collected)) as? [String: Any],
+               let m = obj["message"] as? String { message = m }
+            throw BuilderError.http(status: head.status, message: message)
+        }
+        return (head, collected)
+    }
+
+    private func json(_ method: String, _ path: String, query: [(String, String)] = []) throws -> Any {
+        let (_, body) = try call(method, path, query: query)
+        do { return try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) } catch {
+            throw BuilderError.protocolError("\(path): invalid JSON: \(error)")
+        }
+    }
+
+    /// API version used in paths: min(daemon's `Api-Version` from `/_ping`, 1.41).
+    public func apiVersion() throws -> String {
+        lock.lock()
+        if let v = negotiatedVersion { lock.unlock(); return v }
+        lock.unlock()
+        let (head, _) = try call("GET", "/_ping", versioned: false)
+        var v = Self.preferredAPIVersion
+        if let server = head.headers["api-version"], Self.compareVersions(server, v) < 0 { v = server }
+        lock.lock(); negotiatedVersion = v; lock.unlock()
+        return v
+    }
+
+    static func compareVersions(_ a: String, _ b: String) -> Int {
+        let x = a.split(separator: ".").map { Int($0) ?? 0 }, y = b.split(separator: ".").map { Int($0) ?? 0 }
+        for i in 0..<max(x.count, y.count) {
+            let p = i < x.count ? x[i] : 0, q = i < y.count ? y[i] : 0
+            if p != q { return p < q ? -1 : 1 }
+        }
+        return 0
+    }
+
+    // MARK: calls
+
+    /// `GET /_ping`: returns the body (`OK`). Fails fast with `.connectionFailed` when nothing listens.
+    @discardableResult
+    public func ping(timeout: Double = 5) throws -> String {
+        let (_, body) = try call("GET", "/_ping", versioned: false, timeout: timeout)
+        return String(decoding: body, as: UTF8.self)
+    }
+
+    /// `GET /version`.
+    public func version() throws -> EngineVersion {
+        guard let o = try json("GET", "/version") as? [String: Any] else { throw BuilderError.protocolError("/version: not an object") }
+        return EngineVersion(version: o["Version"] as? String ?? "", apiVersion: o["ApiVersion"] as? String ?? "",
+                             minAPIVersion: o["MinAPIVersion"] as? String, os: o["Os"] as? String,
+                             arch: o["Arch"] as? String, kernelVersion: o["KernelVersion"] as? String)
+    }
+
+    private static func labelFilter(_ label: String?) throws -> [(String, String)] {
+        guard let label else { return [] }
+        let f = try JSONSerialization.data(withJSONObject: ["label": [label]])
+        return [("filters", String(decoding: f, as: UTF8.self))]
+    }
+
+    /// `GET /images/json?filters={"label":[label]}`; `label` is `key` or `key=value`.
+    public func images(label: String? = nil, all: Bool = false) throws -> [ImageSummary] {
+        var q = try Self.labelFilter(label)
+        if all { q.append(("all", "1")) }
+        guard let arr = try json("GET", "/images/json", query: q) as? [[String: Any]] else {
+            throw BuilderError.protocolError("/images/json: not an array")
+        }
+        return arr.map {
+            ImageSummary(id: $0["Id"] as? String ?? "", repoTags: $0["RepoTags"] as? [String] ?? [],
+                         labels: $0["Labels"] as? [String: String] ?? [:], size: ($0["Size"] as? NSNumber)?.intValue ?? 0,
+                         created: ($0["Created"] as? NSNumber)?.intValue ?? 0)
+        }
+    }
+
+    /// `DELETE /images/{id}`; returns the IDs the engine reports as deleted.
+    @discardableResult
+    public func removeImage(_ id: String, force: Bool = true, noprune: Bool = false) throws -> [String] {
+        var q: [(String, String)] = []
+        if force { q.append(("force", "1")) }
+        if noprune { q.append(("noprune", "1")) }
+        guard let arr = try json("DELETE", "/images/\(queryEscape(id))", query: q) as? [[String: Any]] else { return [] }
+        return arr.compactMap { $0["Deleted"] as? String }
+    }
+
+    /// `GET /containers/json?all=1&filters={"label":[label]}`.
+    public func containers(label: String? = nil) throws -> [ContainerSummary] {
+        var q: [(String, String)] = [("all", "1")]
+        q += try Self.labelFilter(label)
+        guard let arr = try json("GET", "/containers/json", query: q) as? [[String: Any]] else {
+            throw BuilderError.protocolError("/containers/json: not an array")
+        }
+        return arr.map {
+            ContainerSummary(id: $0["Id"] as? String ?? "", names: $0["Names"] as? [String] ?? [],
+                             image: $0["Image"] as? String ?? "", command: $0["Command"] as? String ?? "",
+                             state: $0["State"] as? String ?? "",
+                             labels: $0["Labels"] as? [String: String] ?? [:])
+        }
+    }
+
+    /// `DELETE /containers/{id}?force=1`.
+    public func removeContainer(_ id: String) throws {
+        try call("DELETE", "/containers/\(queryEscape(id))", query: [("force", "1")])
+    }
+
+    /// `GET /images/{id}/json`.
+    public func inspectImage(_ id: String) throws -> ImageDetails {
+        guard let o = try json("GET", "/images/\(queryEscape(id))/json") as? [String: Any] else {
+            throw BuilderError.protocolError("/images/json: not an object")
+        }
+        let config = o["Config"] as? [String: Any]
+        let rootFS = o["RootFS"] as? [String: Any]
+        let parent = (o["Parent"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        return ImageDetails(id: o["Id"] as? String ?? "", parent: parent,
+                            repoTags: o["RepoTags"] as? [String] ?? [], size: (o["Size"] as? NSNumber)?.intValue ?? 0,
+                            created: o["Created"] as? String ?? "", labels: config?["Labels"] as? [String: String] ?? [:],
+                            layers: rootFS?["Layers"] as? [String] ?? [])
+    }
+
+    /// `GET /images/{id}/history` (per-layer sizes, newest first).
+    public func imageHistory(_ id: String) throws -> [ImageHistoryEntry] {
+        guard let arr = try json("GET", "/images/\(queryEscape(id))/history") as? [[String: Any]] else {
+            throw BuilderError.protocolError("/history: not an array")
+        }
+        return arr.map {
+            ImageHistoryEntry(id: $0["Id"] as? String ?? "", createdBy: $0["CreatedBy"] as? String ?? "",
+                              size: ($0["Size"] as? NSNumber)?.intValue ?? 0, created: ($0["Created"] as? NSNumber)?.intValue ?? 0,
+                              tags: $0["Tags"] as? [String] ?? [])
+        }
+    }
+
+    // MARK: build
+
+    /// `POST /build` with the directory streamed as a tar body. A failing Dockerfile returns a
+    /// result with `error` set; transport problems and the timeout throw. `onLine` sees every raw
+    /// JSON line of the progress stream as it arrives (e.g. to capture fixtures).
+    public func build(context: URL, mode: EngineBuildMode, options: BuildOptions,
+                      onLine: ((String) -> Void)? = nil) throws -> BuildResult {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: context.path, isDirectory: &isDir), isDir.boolValue else {
+            throw BuilderError.invalidArgument("build context \(context.path) is not a directory")
+        }
+        var q: [(String, String)] = [("version", mode.rawValue), ("dockerfile", options.dockerfile),
+                                     ("rm", "1"), ("forcerm", "1")]
+        if let t = options.tag { q.append(("t", t)) }
+        if options.noCache { q.append(("nocache", "1")) }
+        if let t = options.target { q.append(("target", t)) }
+        if !options.buildArgs.isEmpty {
+            q.append(("buildargs", String(decoding: try JSONSerialization.data(withJSONObject: options.buildArgs, options: [.sortedKeys]), as: UTF8.self)))
+        }
+        q.append(("labels", String(decoding: try JSONSerialization.data(withJSONObject: options.allLabels, options: [.sortedKeys]), as: UTF8.self)))
+
+        let tar = TarWriter(directory: context)
+        _ = try tar.entries()   // fail early on an unreadable context
+        var splitter = LineSplitter()
+        var trace = BuildKitTraceAccumulator()
+        var classic = ClassicStreamParser()
+        var imageID: String?
+        var errorMessage: String?
+        var exitCode: Int?
+        var log: [String] = []
+        var intermediateIDs: [String] = []
+
+        func handle(_ lineBytes: [UInt8], at t: Double) throws {
+            guard !lineBytes.isEmpty else { return }
+            onLine?(String(decoding: lineBytes, as: UTF8.self))
+            guard let obj = try? JSONSerialization.jsonObject(with: Data(lineBytes)) as? [String: Any] else {
+                log.append(String(decoding: lineBytes, as: UTF8.self))
+                return
+            }
+            let id = obj["id"] as? String
+            if id == "moby.buildkit.trace", let aux = obj["aux"] as? String {
+                trace.add(try TraceStatus.decode(base64: aux))
+            } else if let aux = obj["aux"] as? [String: Any], let iid = aux["ID"] as? String {
+                imageID = iid
+            } else if let s = obj["stream"] as? String {
+                if mode == .classic {
+                    classic.feed(s, at: t)
+                    // ` ---> <id>` after a non-FROM step is an image this build made or reused; the
+                    // ID after FROM is the base image and must never be recorded for cleanup.
+                    for l in s.split(separator: "\n") where l.hasPrefix(" ---> ") {
+                        let w = l.dropFirst(6)
+                        if w.count == 12, w.allSatisfy(\.isHexDigit), classic.currentStepKeyword != "FROM" {
+                            intermediateIDs.append(String(w))
+                        }
+                    }
+                } else {
+                    log.append(contentsOf: s.split(separator: "\n").map(String.init))
+                }
+            } else if obj["error"] != nil || obj["errorDetail"] != nil {
+                let detail = obj["errorDetail"] as? [String: Any]
+                errorMessage = (detail?["message"] as? String) ?? (obj["error"] as? String) ?? "build failed"
+                if let c = detail?["code"] as? NSNumber { exitCode = c.intValue }
+            } else if let status = obj["status"] as? String {
+                if mode == .classic { classic.notePull() }
+                log.append(status)
+            }
+        }
+
+        let start = monotonicSeconds()
+        do {
+            try call("POST", "/build", query: q, headers: [("Content-Type", "application/x-tar")],
+                     body: .stream({ sink in try tar.write(to: sink) }), timeout: options.timeout) { bytes in
+                let t = monotonicSeconds()
+                for line in splitter.feed(bytes) { try handle(line, at: t) }
+            }
+        } catch BuilderError.timeout(_, let what) {
+            recordIntermediates(intermediateIDs, runID: options.runID)
+            throw BuilderError.timeout(seconds: options.timeout, what: "build (\(what))")
+        } catch BuilderError.http(let status, let message) {
+            // The engine rejected the build itself (classic answers a Dockerfile parse error with
+            // HTTP 400): that is the Dockerfile's failure, reported like any other.
+            return BuildResult(builder: mode.kind, wallSeconds: monotonicSeconds() - start, steps: [],
+                               imageID: nil, error: message.isEmpty ? "HTTP \(status)" : message,
+                               exitCode: nil, log: log)
+        }
+        let end = monotonicSeconds()
+        if let tail = splitter.finish() { try handle(tail, at: end) }
+        recordIntermediates(intermediateIDs, runID: options.runID)
+
+        let steps: [StepResult]
+        switch mode {
+        case .buildkit:
+            steps = trace.steps
+            for l in trace.logs { log.append(String(decoding: l.message, as: UTF8.self).trimmingCharacters(in: .newlines)) }
+        case .classic:
+            steps = Self.dropInjectedLabelStep(classic.finish(at: end, error: errorMessage))
+            log += classic.log
+        }
+        return BuildResult(builder: mode.kind, wallSeconds: end - start, steps: steps,
+                           imageID: errorMessage == nil ? imageID : nil, error: errorMessage,
+                           exitCode: exitCode, log: log)
+    }
+
+    /// The classic builder (and buildah/podman `--label`) implement build labels by appending a
+    /// `LABEL` step to the last stage; it is ours, not the Dockerfile's, so it is dropped and
+    /// totals are fixed up.
+    static func dropInjectedLabelStep(_ steps: [StepResult]) -> [StepResult] {
+        guard let last = steps.last, last.keyword == "LABEL", last.instruction.contains(benchLabelKey) else { return steps }
+        let n = last.total - 1
+        return steps.dropLast().map { var s = $0; s.total = n; return s }
+    }
+
+    private func recordIntermediates(_ ids: [String], runID: String) {
+        guard !ids.isEmpty else { return }
+        lock.lock(); intermediates[runID, default: []] += ids; lock.unlock()
+    }
+
+    /// Removes every container and image labelled `dev.dockerlint.bench=<runID>`, plus classic
+    /// intermediate images this client saw for the run (unlabelled; already-gone ones are ignored).
+    @discardableResult
+    public func cleanup(runID: String) throws -> CleanupReport {
+        let label = "\(benchLabelKey)=\(runID)"
+        var report = CleanupReport()
+        for c in try containers(label: label) {
+            try removeContainer(c.id)
+            report.removedContainers.append(c.id)
+        }
+        for img in try images(label: label) {
+            do { report.removedImages += try removeImage(img.id, force: true) } catch BuilderError.http(404, _) {}
+        }
+        lock.lock()
+        let extra = intermediates.removeValue(forKey: runID) ?? []
+        lock.unlock()
+        for id in extra.reversed() {
+            // Only untagged images: a tagged one is someone's (a base image, another run's result),
+            // and deleting by ID would untag and remove it. 404: already pruned with its child;
+            // 409: still the parent of another image (shared cache).
+            guard let details = try? inspectImage(id), details.repoTags.isEmpty,
+                  details.labels[benchLabelKey] == nil || details.labels[benchLabelKey] == runID else { continue }
+            do { report.removedImages += try removeImage(id, force: false) } catch BuilderError.http(let s, _) where s == 404 || s == 409 {}
+        }
+        return report
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import DockerlintBuilders
+
+// buildah/podman are optional (scripts/setup-builders --podman installs them and seeds
+// localhost/local/busybox into the private store); these tests are skipped when the tool is absent.
+
+func cliBuilder(_ kind: BuilderKind) throws -> CLIImageBuilder? {
+    guard CLIImageBuilder.find(kind.rawValue) != nil else { return nil }
+    let b = try CLIImageBuilder(kind: kind)
+    let (s, out) = try b.runCapture(b.storeArgs + ["images", "-q", "localhost/local/busybox:latest"])
+    guard s == 0, !out.isEmpty else {
+        throw EngineUnavailable(description: "\(kind.rawValue) store \(b.root) lacks localhost/local/busybox: run scripts/setup-builders --podman")
+    }
+    return b
+}
+
+@Suite(.serialized, .disabled(if: skipEngineTests, "DOCKERLINT_SKIP_BUILDER_TESTS=1"))
+struct CLIBuilderTests {
+    @Test(arguments: [BuilderKind.buildah, .podman])
+    func coldWarmEditAndCleanup(kind: BuilderKind) throws {
+        guard let b = try cliBuilder(kind) else { return }   // tool not installed
+        let runID = "test-\(kind.rawValue)-\(UUID().uuidString.prefix(8).lowercased())"
+        let ctx = try makeBusyboxContext(nonce: runID)
+        defer { try? FileManager.default.removeItem(at: ctx); _ = try? b.cleanup(runID: runID) }
+        let opts = BuildOptions(runID: runID, tag: "dockerlint-test:\(runID)", timeout: 120)
+
+        let cold = try b.build(context: ctx, options: opts)
+        #expect(cold.succeeded, "\(describe(cold))")
+        #expect(cold.steps.map(\.index) == [1, 2, 3, 4, 5], "\(describe(cold))")
+        #expect(cold.statuses == [.hit, .miss, .miss, .miss, .miss], "\(describe(cold))")
+        #expect(cold.steps[2].seconds >= 0.9, "\(describe(cold))")
+        #expect(cold.imageID?.hasPrefix("sha256:") == true)
+
+        let warm = try b.build(context: ctx, options: opts)
+        #expect(warm.statuses == [.hit, .hit, .hit, .hit, .hit], "\(describe(warm))")
+
+        try Data("v2\n".utf8).write(to: ctx.appendingPathComponent("a.txt"))
+        let edit = try b.build(context: ctx, options: opts)
+        #expect(edit.statuses == [.hit, .hit, .hit, .miss, .miss], "\(describe(edit))")
+        #expect(edit.log.contains { $0.contains("v2") })
+
+        let report = try b.cleanup(runID: runID)
+        #expect(!report.removedImages.isEmpty)
+        let (_, left) = try b.runCapture(b.storeArgs + ["images", "-q", "--filter", "label=\(benchLabelKey)=\(runID)"])
+        #expect(left.isEmpty, "\(left)")
+    }
+
+    @Test func failingRunCarriesExitCode() throws {
+        guard let b = try cliBuilder(.buildah) else { return }
+        let runID = "test-fail-buildah-\(UUID().uuidString.prefix(8).lowercased())"
+        let ctx = try makeTempDir("bfail")
+        defer { try? FileManager.default.removeItem(at: ctx); _ = try? b.cleanup(runID: runID) }
+        try Data("FROM local/busybox\nRUN echo \(runID)\nRUN echo to-stderr >&2; exit 3\n".utf8)
+            .write(to: ctx.appendingPathComponent("Dockerfile"))
+        let r = try b.build(context: ctx, options: BuildOptions(runID: runID, timeout: 60))
+        #expect(!r.succeeded)
+        #expect(r.exitCode == 3, "\(describe(r))")
+        #expect(r.steps.last?.status == .miss && r.steps.last?.error != nil, "\(describe(r))")
+    }
+
+    @Test func timeoutKillsTheProcess() throws {
+        guard let b = try cliBuilder(.buildah) else { return }
+        let runID = "test-timeout-buildah-\(UUID().uuidString.prefix(8).lowercased())"
+        let ctx = try makeTempDir("btimeout")
+        defer { try? FileManager.default.removeItem(at: ctx); _ = try? b.cleanup(runID: runID) }
+        try Data("FROM local/busybox\nRUN echo \(runID) && sleep 30\n".utf8).write(to: ctx.appendingPathComponent("Dockerfile"))
+        let t0 = monotonicSeconds()
+        #expect(throws: BuilderError.timeout(seconds: 2, what: "buildah build")) {
+            _ = try b.build(context: ctx, options: BuildOptions(runID: runID, timeout: 2))
+        }
+        #expect(monotonicSeconds() - t0 < 9)
+    }
+}

@@ -1,0 +1,91 @@
+import DockerlintModel
+import DockerlintSyntax
+
+/// A finding as a rule reports it; the linter adds the file, severity and name.
+public struct Finding: Hashable, Sendable {
+    public var code: String
+    public var range: SourceRange
+    public var message: String
+    public var fix: Fix?
+}
+
+/// Where rules report. The linter sets `code` to the running rule's code.
+public struct FindingSink: Sendable {
+    public internal(set) var findings: [Finding] = []
+    public internal(set) var code: String = ""
+
+    public init() {}
+
+    public mutating func report(_ range: SourceRange, _ message: String, fix: Fix? = nil) {
+        findings.append(Finding(code: code, range: range, message: message, fix: fix))
+    }
+}
+
+/// A rule: a small type that sees the parsed model. The linter makes one instance per
+/// file and calls `visit` for every instruction in file order (global ARGs, then each
+/// stage's FROM and its instructions), then `finish`: one pass for all rules.
+public protocol LintRule: AnyObject {
+    /// The code of the rule's `rules/<CODE>.yaml`.
+    static var code: String { get }
+    init()
+    func visit(_ instruction: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink)
+    func finish(_ context: LintContext, _ sink: inout FindingSink)
+}
+
+extension LintRule {
+    public func visit(_ instruction: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {}
+    public func finish(_ context: LintContext, _ sink: inout FindingSink) {}
+}
+
+/// What every rule can read about the file being linted.
+public final class LintContext {
+    public let path: String
+    public let model: DockerfileModel
+    public var dockerfile: Dockerfile { model.dockerfile }
+    public var source: SourceText { model.dockerfile.source }
+    public let configuration: Configuration
+    /// The build context directory (for `.dockerignore`), when known.
+    public let contextDirectory: String?
+    public let pragmas: Pragmas
+    /// Shared per-file memo for rules (e.g. parsed shell scripts), keyed by the rule's choice.
+    public var memo: [String: Any] = [:]
+
+    public init(path: String, model: DockerfileModel, configuration: Configuration, contextDirectory: String?, pragmas: Pragmas) {
+        self.path = path
+        self.model = model
+        self.configuration = configuration
+        self.contextDirectory = contextDirectory
+        self.pragmas = pragmas
+    }
+
+    /// The stage an instruction belongs to.
+    public func stage(of instruction: ModelInstruction) -> Stage? {
+        guard let i = instruction.stageIndex, i < model.stages.count else { return nil }
+        return model.stages[i]
+    }
+}
+
+/// The rules a run uses: their metadata and their Swift types.
+public struct RuleSet: @unchecked Sendable {
+    public let catalog: [RuleMetadata]
+    public let types: [any LintRule.Type]
+    let byName: [String: RuleMetadata]
+
+    public init(catalog: [RuleMetadata], types: [any LintRule.Type]) {
+        self.catalog = catalog.sorted { $0.code < $1.code }
+        self.types = types
+        var names: [String: RuleMetadata] = [:]
+        for r in catalog { for n in r.allNames { names[n.lowercased()] = r } }
+        self.byName = names
+    }
+
+    /// A rule by code, name or alias (case-insensitive).
+    public func rule(named name: String) -> RuleMetadata? { byName[name.lowercased()] }
+
+    /// True for names that are not rules of this set but are still valid selectors
+    /// (ShellCheck codes).
+    public static func isExternalCode(_ name: String) -> Bool {
+        let u = Array(name.utf8)
+        return u.count > 2 && u[0] == UInt8(ascii: "S") && u[1] == UInt8(ascii: "C") && u[2...].allSatisfy { $0 >= 48 && $0 <= 57 }
+    }
+}

@@ -136,8 +136,12 @@ public struct HereDoc: Hashable, Sendable {
     public var parts: [WordPart]
     /// False when the input ended before the closing delimiter.
     public var terminated: Bool
+    /// The source offset of each UTF-8 byte of `body` plus an end entry (tabs stripped by
+    /// `<<-` make the body non-contiguous in the source).
+    public var bodyOffsets: [Int]
     public init(delimiter: String, quoted: Bool, stripsTabs: Bool, body: String,
-                bodyRange: ByteRange, parts: [WordPart], terminated: Bool) {
+                bodyRange: ByteRange, parts: [WordPart], terminated: Bool, bodyOffsets: [Int]) {
+        self.bodyOffsets = bodyOffsets
         self.delimiter = delimiter
         self.quoted = quoted
         self.stripsTabs = stripsTabs

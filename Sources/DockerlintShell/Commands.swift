@@ -21,6 +21,8 @@ public enum CommandContext: Hashable, Sendable {
     case processSubstitution
     /// The static script of `sh -c '...'` (or bash/dash/ash/zsh/ksh, `su -c`).
     case shellString
+    /// A heredoc fed to a shell's standard input (`bash <<EOF ... EOF`).
+    case hereDocScript
     /// The condition of `if`/`elif`/`while`/`until`.
     case condition
     /// The body of `if`/`elif`/`else`.
@@ -216,6 +218,19 @@ extension CommandInvocation {
     }
 }
 
+extension CommandInvocation {
+    /// For a shell reading its script from a heredoc (`bash <<EOF`, `sh -s <<'EOF'`,
+    /// no `-c`, no script file operand), the heredoc.
+    public var shellStdinHereDoc: HereDoc? {
+        guard let name, shellNames.contains(name), name != "busybox" else { return nil }
+        for a in arguments {
+            guard let v = a.staticValue, v.hasPrefix("-") || v.hasPrefix("+") else { return nil }
+            if !v.hasPrefix("--"), v.contains("c") { return nil }
+        }
+        return command.redirections.last { ($0.op == .hereDoc || $0.op == .hereDocStripTabs) && ($0.fd ?? 0) == 0 }?.hereDoc
+    }
+}
+
 extension ShellScript {
     /// Every simple command in source order (an enclosing command before the commands in
     /// its substitutions), recursing into compound commands, command and process
@@ -381,6 +396,11 @@ struct CommandWalker {
                 let nested = ShellParser.parse(value, offsetMap: offsets)
                 depth += 1
                 walk(nested.body, contexts: contexts + [.shellString])
+                depth -= 1
+            } else if depth < 8, let doc = eff.shellStdinHereDoc {
+                let nested = ShellParser.parse(doc.body, offsetMap: doc.bodyOffsets)
+                depth += 1
+                walk(nested.body, contexts: contexts + [.hereDocScript])
                 depth -= 1
             }
         case .subshell(let l): walk(l, contexts: contexts + [.subshell])

@@ -562,7 +562,7 @@ enum PackageCommandParser {
             case "update": return .update
             case "upgrade", "dist-upgrade", "full-upgrade", "safe-upgrade": return .upgrade
             case "remove", "purge", "autoremove", "autopurge": return .remove
-            case "clean", "autoclean", "distclean": return .clean
+            case "clean", "autoclean", "distclean", "dist-clean": return .clean
             case "download", "source": return .download
             default: return .other
             }

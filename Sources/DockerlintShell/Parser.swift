@@ -211,10 +211,6 @@ struct Parser {
         return script
     }
 
-    struct Stops {
-        var words: Set<String>
-    }
-
     mutating func parseList(stops: Set<String>, closeParen: Bool, caseItem: Bool) -> CommandList {
         let start = pos
         var items: [CommandList.Item] = []
@@ -724,11 +720,10 @@ struct Parser {
                 end = pos
                 continue
             }
-            if words.isEmpty, let w = peekReservedWord(), w != "!", w != "time", !closingWords.contains(w) || true {
-                // A reserved word after assignments/redirections is an ordinary word here,
-                // except closing words, which end the command.
-                if closingWords.contains(w), !(assignments.isEmpty && redirections.isEmpty) { break }
-            }
+            // After assignments or redirections, a closing reserved word ends the command
+            // (`{ A=1 }` is an error in sh, but `}` must still close the group).
+            if words.isEmpty, !(assignments.isEmpty && redirections.isEmpty),
+               let w = peekReservedWord(), closingWords.contains(w) { break }
             let before = pos
             let w = parseWord(mode: .normal)
             if pos == before { break }
@@ -854,6 +849,7 @@ struct Parser {
             var bodyEnd = n
             var terminated = false
             var lines: [String] = []
+            var offsets: [Int] = []
             while pos < n {
                 let lineStart = pos
                 var lineEnd = pos
@@ -869,8 +865,10 @@ struct Parser {
                     pos = lineEnd < n ? lineEnd + 1 : n
                     break
                 }
-                if d.stripTabs { lines.append(text(contentStart, lineEnd < n ? lineEnd + 1 : n)) }
-                pos = lineEnd < n ? lineEnd + 1 : n
+                let lineStop = lineEnd < n ? lineEnd + 1 : n
+                if d.stripTabs { lines.append(text(contentStart, lineStop)) }
+                for k in (d.stripTabs ? contentStart : lineStart)..<lineStop { offsets.append(off(k)) }
+                pos = lineStop
             }
             if !terminated {
                 bodyEnd = n
@@ -886,7 +884,7 @@ struct Parser {
             }
             hereDocs[d.key] = HereDoc(delimiter: String(decoding: d.delimiter, as: UTF8.self), quoted: d.quoted,
                                       stripsTabs: d.stripTabs, body: body, bodyRange: range(bodyStart, bodyEnd),
-                                      parts: parts, terminated: terminated)
+                                      parts: parts, terminated: terminated, bodyOffsets: offsets + [off(bodyEnd)])
         }
     }
 

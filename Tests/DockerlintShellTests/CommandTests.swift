@@ -41,6 +41,18 @@ import Testing
         #expect(s.cdUsages.count == 1)
     }
 
+    @Test func shellReadingHereDoc() {
+        let src = "bash -e <<EOF\nset -o pipefail\napt-get update\nEOF\nsh <<-'X'\n\t\tcd /app\n\tX\ncat <<Y\nnot-a-command\nY\n"
+        let s = ShellParser.parse(src)
+        #expect(s.errors.isEmpty)
+        let c = s.commands
+        #expect(c.map(\.name) == ["bash", "set", "apt-get", "sh", "cd", "cat"])
+        #expect(c[2].contexts == [.hereDocScript])
+        #expect(c[2].range == range(of: "apt-get update", in: src))
+        #expect(c[4].range == range(of: "cd /app", in: src))
+        #expect(s.setsPipefail)
+    }
+
     @Test func nestedShellDepthAndBusybox() {
         let src = #"sh -c 'bash -c "busybox sh -c \"ls -l\""'"#
         let c = ShellParser.parse(src).commands

@@ -1,1 +1,0 @@
-// DockerlintShell: see Package.swift for this module's job.

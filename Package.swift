@@ -50,6 +50,8 @@ let package = Package(
         .executableTarget(name: "dockerlint", dependencies: [
             "DockerlintKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Developer tool: regenerates the rule catalog from rules/*.yaml.
+        .executableTarget(name: "dockerlint-dev", dependencies: ["DockerlintCore"]),
         // Benchmarks that write their results under reports/ (not timed tests).
         .executableTarget(name: "dockerlint-bench", dependencies: ["DockerlintKit"]),
 

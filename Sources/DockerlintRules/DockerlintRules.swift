@@ -1,1 +1,0 @@
-// DockerlintRules: see Package.swift for this module's job.

@@ -1,0 +1,82 @@
+import DockerlintCore
+import DockerlintRules
+import Foundation
+import Testing
+
+/// Every example of every rule in rules/*.yaml, in its derived variants.
+@Suite struct RuleExamples {
+    @Test(arguments: RuleExampleCase.all)
+    func example(_ c: RuleExampleCase) throws {
+        let marked = RuleHarness.transform(MarkedDockerfile(c.example.dockerfile), c.variant, code: c.code)
+        let found = try RuleHarness.lint(marked.text, code: c.code, config: c.example.config, context: c.example.context)
+        let positions = found.map { "\($0.range.start.line):\($0.range.start.column)" }
+        if c.example.valid || c.variant == .ignorePragma {
+            #expect(found.isEmpty, "\(c): expected no finding, got \(positions) \(found.map(\.message))\n\(marked.text)")
+            return
+        }
+        let expected = marked.markers.map { "\($0.line):\($0.column)" }
+        #expect(positions == expected, "\(c): findings at \(positions), markers at \(expected)\n\(found.map(\.message))\n\(marked.text)")
+        if !c.example.messages.isEmpty && c.variant == .plain {
+            #expect(found.map(\.message) == c.example.messages, "\(c)")
+        }
+    }
+
+    @Test(arguments: builtinRuleCatalog.flatMap { r in r.fixes.map { (r.code, $0) } })
+    func fix(_ item: (String, RuleFixExample)) throws {
+        let (code, f) = item
+        let found = try RuleHarness.lint(f.before, code: code)
+        let fixes = found.compactMap(\.fix).filter { f.unsafe || $0.applicability == .safe }
+        #expect(!fixes.isEmpty, "\(code): no fix offered for\n\(f.before)")
+        var bytes = Array(f.before.utf8)
+        // Apply repeatedly until nothing changes (fixes must converge).
+        for _ in 0..<5 {
+            let again = try RuleHarness.lint(String(decoding: bytes, as: UTF8.self), code: code)
+            let edits = again.compactMap(\.fix).filter { f.unsafe || $0.applicability == .safe }.flatMap(\.edits)
+            if edits.isEmpty { break }
+            bytes = FixApplier.apply(edits, to: bytes)
+        }
+        let after = String(decoding: bytes, as: UTF8.self)
+        #expect(after == f.after, "\(code): fix gave\n\(after)\nexpected\n\(f.after)")
+        #expect(try RuleHarness.lint(after, code: code).isEmpty, "\(code): rule still fires after the fix")
+    }
+}
+
+/// The catalog itself.
+@Suite struct RuleCatalog {
+    static let rulesDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("rules")
+
+    @Test func generatedCatalogIsUpToDate() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.rulesDir.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        var rules: [RuleMetadata] = []
+        for n in names {
+            let text = try String(contentsOf: Self.rulesDir.appendingPathComponent(n), encoding: .utf8)
+            let r = try RuleCatalogGenerator.load(yaml: text, file: n)
+            #expect(n == r.code + ".yaml", "file \(n) holds rule \(r.code)")
+            rules.append(r)
+        }
+        #expect(rules == builtinRuleCatalog.sorted { $0.code < $1.code },
+                "Sources/DockerlintRules/Generated/RuleCatalog+Generated.swift is out of date: run `swift run dockerlint-dev generate`")
+    }
+
+    @Test func yamlAndSwiftRulesMatchOneToOne() {
+        let yaml = Set(builtinRuleCatalog.map(\.code))
+        let swift = BuiltinRules.types.map { $0.code }
+        #expect(Set(swift).count == swift.count, "a code is registered twice")
+        #expect(Set(swift) == yaml, "YAML without Swift: \(yaml.subtracting(swift).sorted()); Swift without YAML: \(Set(swift).subtracting(yaml).sorted())")
+    }
+
+    @Test func namesAreUniqueAndDocsComplete() {
+        var seen: [String: String] = [:]
+        for r in builtinRuleCatalog {
+            for n in r.allNames {
+                #expect(seen[n.lowercased()] == nil, "\(n) names both \(seen[n.lowercased()] ?? "") and \(r.code)")
+                seen[n.lowercased()] = r.code
+            }
+            #expect(!r.docs.what.isEmpty && !r.docs.why.isEmpty, "\(r.code) lacks docs")
+            #expect(r.examples.contains { $0.valid }, "\(r.code) has no non-triggering example")
+            #expect(r.examples.contains { !$0.valid }, "\(r.code) has no triggering example")
+            #expect((r.fix != .none) == !r.fixes.isEmpty || r.fix != .none, "\(r.code): fix availability without examples")
+        }
+    }
+}

@@ -559,7 +559,14 @@ struct ModelBuilder {
                 if !failed { r.inlineSources = inline }
             }
             if let from = c.from { copyFromDependency(from, deps: &deps, nameIndex: nameIndex, stageCount: stages.count) }
-            if !c.isAdd, let f = c.chmod, let v = r.chmod { checkChmod(v, f.range) }
+            if let f = c.chmod, let v = r.chmod { checkChmod(v, f.range) }
+            if let f = c.checksum, let v = r.checksum, !v.isEmpty, let srcs = r.sources {
+                if srcs.count != 1 {
+                    error("checksum can't be specified for multiple sources", f.range)
+                } else if !Self.isRemoteSource(srcs[0]) {
+                    error("checksum requires HTTP(S) or Git sources", f.range)
+                }
+            }
 
         case .run(let run):
             var mounts: [RunMount] = []
@@ -633,6 +640,12 @@ struct ModelBuilder {
         } else {
             deps.append(StageDependency(kind: .copyFrom, stage: nil, image: v, reference: v, range: from.range))
         }
+    }
+
+    /// HTTP(S) URLs and the common Git remote forms (`isHTTPSource`/`isGitSource`, approximated).
+    static func isRemoteSource(_ s: String) -> Bool {
+        s.hasPrefix("http://") || s.hasPrefix("https://") || s.hasPrefix("git@") || s.hasPrefix("git://")
+            || s.hasPrefix("ssh://") || s.contains(".git#") || s.hasSuffix(".git")
     }
 
     /// `dispatchCopy`'s chmod check for numeric modes (symbolic modes are accepted).

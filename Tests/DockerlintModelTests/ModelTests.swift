@@ -293,6 +293,10 @@ struct ResolutionTests {
         let m = model("FROM a\nARG M=0644\nCOPY --chmod=$M a b\nCOPY --chmod=0789 a b\nCOPY --chmod=u+x a b\n")
         #expect(m.stages[0].instructions[1].resolved?.chmod == "0644")
         #expect(errors(m) == ["4:6: invalid chmod parameter: '0789'. it should be octal string and between 0 and 07777"])
+        let add = model("FROM a\nADD --checksum=sha256:x a b /d/\nADD --checksum=sha256:x local.tgz /d/\nADD --checksum=sha256:x https://x/y.tgz /d/\nADD --chmod=99999 https://x/z /z\n")
+        #expect(errors(add) == ["2:5: checksum can't be specified for multiple sources",
+                                "3:5: checksum requires HTTP(S) or Git sources",
+                                "5:5: invalid chmod parameter: '99999'. it should be octal string and between 0 and 07777"])
     }
 }
 

@@ -1,1 +1,0 @@
-// DockerlintModel: see Package.swift for this module's job.

@@ -6,6 +6,7 @@ public enum RuleCatalogGenerator {
         public var file: String
         public var message: String
         public var description: String { "\(file): \(message)" }
+        public init(file: String, message: String) { self.file = file; self.message = message }
     }
 
     static let topKeys: Set<String> = ["code", "name", "aliases", "severity", "category", "status", "summary", "url",

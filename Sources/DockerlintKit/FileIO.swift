@@ -106,3 +106,17 @@ public enum Console {
         return String(cString: v)
     }
 }
+
+/// The process environment without Foundation.
+public enum ProcessEnvironment {
+    public static var current: [String: String] {
+        var out: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { out[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            p += 1
+        }
+        return out
+    }
+}

@@ -68,7 +68,7 @@ public struct LintRunner {
             guard let r = Reporters.named(f) else {
                 throw CommandError("unknown format '\(f)' (one of: \(Reporters.identifiers.joined(separator: ", ")))")
             }
-            reporters.append((r, k < options.outputs.count ? options.outputs[k] : nil))
+            reporters.append((r, k < options.outputs.count && !options.outputs[k].isEmpty ? options.outputs[k] : nil))
         }
 
         // 3. Lint.

@@ -1,16 +1,128 @@
 import ArgumentParser
+import DockerlintCore
 import DockerlintKit
 
 struct Lint: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Lint Dockerfiles (the default command).")
+    static let configuration = CommandConfiguration(
+        abstract: "Lint Dockerfiles (the default command).",
+        discussion: "Exit codes: 0 clean, 1 findings at or above the failure threshold, 2 usage/input/configuration error, 3 environment error.")
 
-    @Argument(help: "Dockerfiles, directories, or - for standard input.")
+    @Argument(help: "Dockerfiles, directories (searched for Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile), or - for standard input.")
     var files: [String] = []
 
-    @Option(help: "The name to use for standard input in messages.")
-    var path: String?
+    @Option(name: .customLong("path"), help: "The name to use for standard input in messages.")
+    var stdinPath: String?
+
+    @Option(name: [.short, .long], help: "Configuration file (default: .dockerlint.yaml, else .hadolint.yaml, in the working directory or next to the file and upward to the repository root).")
+    var config: String?
+
+    @Option(name: [.short, .long], help: "Output format: tty, json, sarif, checkstyle, codeclimate, gitlab, junit, gnu, github, markdown. Repeatable.")
+    var format: [String] = []
+
+    @Option(name: [.short, .long], help: "Write the matching --format (by position) to this file. Repeatable.")
+    var output: [String] = []
+
+    @Option(name: [.customShort("t"), .long], help: "Fail (exit 1) on findings at or above: error, warning, info, style, none.")
+    var failureThreshold: String?
+
+    @Flag(help: "Always exit 0 when linting succeeds, whatever is found.")
+    var noFail = false
+
+    @Flag(help: "No colour in terminal output (also NO_COLOR).")
+    var noColor = false
+
+    @Option(help: "Ignore a rule (code or name). Repeatable.")
+    var ignore: [String] = []
+
+    @Option(help: "Report a rule as an error. Repeatable.") var error: [String] = []
+    @Option(help: "Report a rule as a warning. Repeatable.") var warning: [String] = []
+    @Option(help: "Report a rule as info. Repeatable.") var info: [String] = []
+    @Option(help: "Report a rule as style. Repeatable.") var style: [String] = []
+
+    @Option(help: "A trusted registry for DL3026. Repeatable.")
+    var trustedRegistry: [String] = []
+
+    @Option(help: "A required label and its type (label:type). Repeatable.")
+    var requireLabel: [String] = []
+
+    @Flag(help: "Report labels not in the label schema.")
+    var strictLabels = false
+
+    @Flag(help: "Do not honour ignore pragmas.")
+    var disableIgnorePragma = false
+
+    @Option(help: "The build context directory (default: the Dockerfile's directory).")
+    var context: String?
+
+    @Option(help: "The builder whose cache the cache rules model: buildkit or classic.")
+    var builder: String?
+
+    @Flag(help: "Run shellcheck on shell-form RUN scripts (needs the shellcheck program).")
+    var shellcheck = false
+
+    @Option(help: "Commits of git history the cache rules replay as evidence (0: none).")
+    var history: Int?
 
     func run() throws {
-        try finish(try LintRunner(paths: files.isEmpty ? ["Dockerfile"] : files, stdinPath: path).run())
+        var o = LintOptions()
+        o.paths = files
+        o.stdinPath = stdinPath
+        o.configPath = config
+        (o.formats, o.outputs) = Lint.pairFormatsAndOutputs(CommandLine.arguments, formats: format, outputs: output)
+        if let t = failureThreshold {
+            guard let s = ConfigurationLoader.parseSeverity(t, allowOff: true) else {
+                throw CommandError("--failure-threshold: '\(t)' is not one of error, warning, info, style, none")
+            }
+            o.failureThreshold = s
+        }
+        if noFail { o.noFail = true }
+        if noColor { o.noColor = true }
+        o.ignore = ignore
+        for (list, sev) in [(error, Severity.error), (warning, .warning), (info, .info), (style, .style)] {
+            for code in list { o.severityOverrides[code] = sev }
+        }
+        o.trustedRegistries = trustedRegistry
+        o.requireLabels = requireLabel
+        if strictLabels { o.strictLabels = true }
+        if disableIgnorePragma { o.disableIgnorePragma = true }
+        o.contextDirectory = context
+        if let b = builder {
+            guard let v = Configuration.Builder(rawValue: b) else { throw CommandError("--builder: expected buildkit or classic") }
+            o.builder = v
+        }
+        if shellcheck { o.shellcheck = true }
+        o.history = history
+        o.environment = ProcessEnvironment.current
+        try finish(try LintRunner(options: o).run())
+    }
+
+    /// Each `--output` belongs to the `--format` written before it (the first format when
+    /// it comes first); formats without one go to standard output.
+    static func pairFormatsAndOutputs(_ argv: [String], formats: [String], outputs: [String]) -> ([String], [String]) {
+        guard !outputs.isEmpty else { return (formats, []) }
+        var pairs: [(String, String?)] = []
+        var pendingOutputs: [String] = []
+        var i = 1
+        func value(_ a: String, _ short: String, _ long: String) -> String?? {
+            if a == short || a == long { i += 1; return i < argv.count ? argv[i] : nil }
+            if a.hasPrefix(long + "=") { return String(a.dropFirst(long.count + 1)) }
+            if a.hasPrefix(short) && a.count > short.count && !a.hasPrefix("--") { return String(a.dropFirst(short.count)) }
+            return .none
+        }
+        while i < argv.count {
+            let a = argv[i]
+            if a == "--" { break }
+            if case .some(let v) = value(a, "-f", "--format"), let v {
+                pairs.append((v, nil))
+            } else if case .some(let v) = value(a, "-o", "--output"), let v {
+                if let last = pairs.indices.last, pairs[last].1 == nil { pairs[last].1 = v } else if pairs.isEmpty { pendingOutputs.append(v) } else { pairs.append((pairs[pairs.count - 1].0, v)) }
+            }
+            i += 1
+        }
+        if pairs.isEmpty { pairs = [("tty", nil)] }
+        if let first = pendingOutputs.first, pairs[0].1 == nil { pairs[0].1 = first }
+        guard pairs.map(\.0) == formats || formats.isEmpty else { return (formats, outputs) }
+        // Outputs for formats with none are empty strings: standard output.
+        return (pairs.map(\.0), pairs.map { $0.1 ?? "" })
     }
 }

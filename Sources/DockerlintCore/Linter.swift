@@ -41,7 +41,7 @@ public struct Linter {
         var options = BuildOptions()
         options.buildArgs = input.buildArgs
         let model = DockerfileModel.build(file, options: options)
-        let errors = file.errors + model.errors
+        let errors = model.errors
         if !errors.isEmpty {
             let d = errors.map {
                 Diagnostic(file: input.path, code: ToolCodes.syntaxError, name: "SyntaxError", severity: .error,

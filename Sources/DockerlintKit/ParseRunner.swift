@@ -1,3 +1,4 @@
+import DockerlintModel
 import DockerlintSyntax
 
 /// `dockerlint parse`: the parsed tree as JSON, or BuildKit's AST dump.
@@ -18,16 +19,21 @@ public struct ParseRunner: Sendable {
     public func run() throws(CommandError) -> ExitStatus {
         let bytes = try FileIO.read(path)
         let file = DockerfileParser.parse(bytes)
+        let errors: [SyntaxError]
         switch format {
         case .buildkit:
+            // The AST layer only, as BuildKit's parser tests see it.
+            errors = file.errors
             if file.isValid { Console.out(file.buildkitDump()) }
         case .json:
-            Console.out(ParseRunner.json(file, path: displayPath) + "\n")
+            let model = DockerfileModel.build(file)
+            errors = model.errors
+            Console.out(model.json() + "\n")
         }
-        for e in file.errors {
+        for e in errors {
             Console.err("\(displayPath):\(e.range.start.line):\(e.range.start.column): error: \(e.message)\n")
         }
-        return file.isValid ? .clean : .usage
+        return errors.isEmpty ? .clean : .usage
     }
 
     public static func json(_ file: Dockerfile, path: String) -> String {

@@ -296,14 +296,19 @@ struct ModelBuilder {
                 switch expander.word(fc.image.value, global, &use) {
                 case .success(let v):
                     baseName = v
-                    if v.isEmpty { error("base name (\(fc.image.value)) should not be blank", fc.image.range) }
+                    // Blank only because a build argument has no value: BuildKit fails such a
+                    // build unless the argument is given, which is not a malformed file. The
+                    // InvalidDefaultArgInFrom check reports it.
+                    if v.isEmpty && !fc.image.value.contains("$") {
+                        error("base name (\(fc.image.value)) should not be blank", fc.image.range)
+                    }
                 case .failure(let e): error(e.description, fc.image.range)
                 }
                 if let p = fc.platform {
                     switch expander.word(p.value, global, &use) {
                     case .success(let v):
                         platform = v
-                        if v.isEmpty { error("empty platform value from expression \(p.value)", p.range) }
+                        if v.isEmpty && !p.value.contains("$") { error("empty platform value from expression \(p.value)", p.range) }
                     case .failure(let e): error("failed to process arguments for platform : " + e.description, p.range)
                     }
                 }

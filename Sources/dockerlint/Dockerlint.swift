@@ -18,7 +18,9 @@ struct Dockerlint: ParsableCommand {
             Console.flush()
         } catch let e as CommandError {
             Console.flush()
-            Console.err("dockerlint: \(e.message)\n")
+            // Messages that already say where (FILE: error: …) print as they are.
+            Console.err(e.message.contains(": error: ") || e.message.contains(": warning: ")
+                        ? "\(e.message)\n" : "dockerlint: error: \(e.message)\n")
             exit(withError: ExitCode(e.status.rawValue))
         } catch let e as ExitCode {
             Console.flush()

@@ -76,7 +76,9 @@ public enum ConfigDiscovery {
             }
         }
         for names in [["/.dockerlint.yaml", "/.dockerlint.yml"], ["/.hadolint.yaml", "/.hadolint.yml"]] {
-            for d in dirs { for n in names where FileIO.exists(d + n) { return d + n } }
+            for d in dirs {
+                for n in names where FileIO.exists(d + n) { return d == "." ? String(n.dropFirst()) : d + n }
+            }
         }
         return nil
     }

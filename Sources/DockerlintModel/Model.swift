@@ -302,7 +302,10 @@ struct ModelBuilder {
                     if v.isEmpty && !fc.image.value.contains("$") {
                         error("base name (\(fc.image.value)) should not be blank", fc.image.range)
                     }
-                case .failure(let e): error(e.description, fc.image.range)
+                case .failure(let e):
+                    // `${X:?message}` fails only when the build argument is not given: a
+                    // property of the build, not of the file.
+                    if case .requiredVariable = e.reason {} else { error(e.description, fc.image.range) }
                 }
                 if let p = fc.platform {
                     switch expander.word(p.value, global, &use) {

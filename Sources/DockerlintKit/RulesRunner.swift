@@ -1,0 +1,80 @@
+import DockerlintCore
+import DockerlintRules
+import DockerlintSyntax
+
+typealias DockerlintSyntaxJSON = JSONWriter
+
+/// `dockerlint rules` and `dockerlint explain`.
+public enum RulesRunner {
+    /// One line per rule: code, name, default severity, category (status when not stable).
+    public static func list(format: String, rules: RuleSet = BuiltinRules.ruleSet) throws(CommandError) -> String {
+        switch format {
+        case "json":
+            var w = JSONWriterShim()
+            return w.rules(rules.catalog)
+        case "tty", "text":
+            let codeW = max(4, rules.catalog.map(\.code.count).max() ?? 4)
+            let nameW = max(4, rules.catalog.map(\.name.count).max() ?? 4)
+            var out = pad("CODE", codeW) + "  " + pad("NAME", nameW) + "  " + pad("SEVERITY", 8) + "  CATEGORY\n"
+            for r in rules.catalog {
+                out += pad(r.code, codeW) + "  " + pad(r.name, nameW) + "  " + pad(r.severity.rawValue, 8) + "  " + r.category
+                if r.status != .stable { out += " (\(r.status.rawValue))" }
+                out += "\n"
+            }
+            out += "\(rules.catalog.count) rules\n"
+            return out
+        case "markdown":
+            var out = "| code | name | severity | category | summary |\n|---|---|---|---|---|\n"
+            for r in rules.catalog {
+                out += "| \(r.code) | \(r.name) | \(r.severity.rawValue) | \(r.category)\(r.status == .stable ? "" : " (\(r.status.rawValue))") | \(r.summary.replacingPipes()) |\n"
+            }
+            return out
+        default:
+            throw CommandError("unknown format '\(format)' (tty, json, markdown)")
+        }
+    }
+
+    /// A rule's documentation, by code, name or alias.
+    public static func explain(_ name: String, rules: RuleSet = BuiltinRules.ruleSet) throws(CommandError) -> String {
+        guard let r = rules.rule(named: name) else {
+            let hint = ConfigurationLoader.suggestion(name, among: rules.catalog.flatMap(\.allNames)).map { " (did you mean \($0)?)" } ?? ""
+            throw CommandError("unknown rule '\(name)'\(hint)")
+        }
+        var s = "\(r.code) \(r.name): \(r.summary)\n"
+        s += "Severity: \(r.severity.rawValue). Category: \(r.category). Status: \(r.status.rawValue)."
+        if !r.aliases.isEmpty { s += " Also named: \(r.aliases.joined(separator: ", "))." }
+        if r.fix != .none { s += " Fix: \(r.fix.rawValue)." }
+        s += "\n"
+        if let u = r.url { s += "Docs: \(u)\n" }
+        s += "\n" + r.docs.markdown(title: "\(r.code) \(r.name)")
+        return s
+    }
+
+    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+}
+
+extension String {
+    func replacingPipes() -> String {
+        var out = ""
+        for c in self { if c == "|" { out += "\\|" } else if c == "\n" { out += " " } else { out.append(c) } }
+        return out
+    }
+}
+
+/// JSON of the rule list.
+struct JSONWriterShim {
+    mutating func rules(_ list: [RuleMetadata]) -> String {
+        var w = DockerlintSyntaxJSON()
+        w.beginArray()
+        for r in list {
+            w.beginObject()
+            w.field("code", r.code); w.field("name", r.name)
+            w.key("aliases"); w.beginArray(); for a in r.aliases { w.string(a) }; w.endArray()
+            w.field("severity", r.severity.rawValue); w.field("category", r.category); w.field("status", r.status.rawValue)
+            w.field("summary", r.summary); w.field("url", r.url); w.field("fix", r.fix.rawValue)
+            w.endObject()
+        }
+        w.endArray()
+        return w.output + "\n"
+    }
+}

@@ -30,17 +30,65 @@ extension RunScript {
 }
 
 /// Reports every unpinned package target of the given managers and subcommands.
-/// Words that are one whole expansion (`$PACKAGES`) are not reported: their value is not
-/// known here and may well be pinned.
+/// A word that is one whole expansion (`$buildDeps`) is judged by the value assigned to the
+/// variable earlier in the same script (`buildDeps='gcc make'`), each package reported
+/// where the assignment names it; when the value is not known there (an ARG, ENV, or
+/// nothing) the word is not reported, since it may well hold pinned packages.
 func reportUnpinned(_ rs: RunScript, managers: Set<PackageManager>, subcommands: Set<String>,
                     _ message: (PackageTarget) -> String, _ sink: inout FindingSink) {
     for pc in rs.packageCommands where managers.contains(pc.manager) {
         guard let sub = pc.subcommand.first, subcommands.contains(sub) else { continue }
         for t in pc.unpinnedTargets {
-            if !t.isStatic && isWholeExpansion(t.word) { continue }
+            if !t.isStatic && isWholeExpansion(t.word) {
+                for w in assignedPackageWords(rs, t.word) {
+                    var single = pc
+                    single.operands = [w]
+                    for u in single.unpinnedTargets { sink.report(rs.range(of: u.word), message(u)) }
+                }
+                continue
+            }
             sink.report(rs.range(of: t.word), message(t))
         }
     }
+}
+
+/// For `$name` / `"${name}"`, the whitespace-separated words of the last static
+/// `name=value` assignment before it in the script, with their file ranges.
+func assignedPackageWords(_ rs: RunScript, _ word: Word) -> [Word] {
+    var parts = word.parts
+    if parts.count == 1, case .doubleQuoted(let inner) = parts[0].kind { parts = inner }
+    guard parts.count == 1, case .parameter(let pe) = parts[0].kind, pe.op == nil, !pe.isLength, !pe.isIndirect, pe.index == nil else { return [] }
+    var value: (String, [Int])?
+    for c in rs.commands where c.range.end <= word.range.start {
+        for a in c.assignments where a.name == pe.name && !a.append {
+            value = a.value?.staticValueWithOffsets
+        }
+    }
+    guard let (text, offsets) = value else { return [] }
+    var out: [Word] = []
+    var cur: [UInt8] = []
+    var start = 0
+    var i = 0
+    func flush(_ end: Int) {
+        guard !cur.isEmpty else { return }
+        let s = offsets[min(start, offsets.count - 1)]
+        let e = offsets[min(max(end - 1, start), offsets.count - 1)] + 1
+        let r = ByteRange(s, e)
+        let t = String(decoding: cur, as: UTF8.self)
+        out.append(Word(parts: [WordPart(.literal(t), r, source: t)], range: r, source: t))
+        cur = []
+    }
+    for b in text.utf8 {
+        if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+            flush(i)
+        } else {
+            if cur.isEmpty { start = i }
+            cur.append(b)
+        }
+        i += 1
+    }
+    flush(i)
+    return out
 }
 
 /// True when a word is nothing but parameter expansions / command substitutions (quoted or not).

@@ -21,6 +21,10 @@ final class DeleteAptListsRule: LintRule {
         let updates = rs.packageCommands(.aptGet, .apt, .aptitude).filter { $0.subcommand.first == "update" }
         guard let last = updates.last else { return }
         if removesRecursively(rs, "/var/lib/apt/lists", after: last.invocation.range.end) { return }
-        sink.report(rs.commandRange(last), "Delete the apt-get lists after installing something")
+        // apt 2.7+: `apt-get dist-clean` removes the lists too.
+        if rs.packageCommands(.aptGet, .apt).contains(where: {
+            ($0.subcommand.first == "dist-clean" || $0.subcommand.first == "distclean") && $0.invocation.range.start > last.invocation.range.end
+        }) { return }
+        sink.report(rs.commandRange(last), "Delete the apt lists (/var/lib/apt/lists) after installing something")
     }
 }

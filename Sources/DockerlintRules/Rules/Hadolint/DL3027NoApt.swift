@@ -9,7 +9,7 @@ final class NoAptRule: LintRule {
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
         guard let rs = RunScript.of(i, context) else { return }
         for c in rs.effectiveCommands where c.name == "apt" {
-            sink.report(rs.range(of: c), "Do not use apt as it is meant to be a end-user tool, use apt-get or apt-cache instead")
+            sink.report(rs.range(of: c), "Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead")
         }
     }
 }

@@ -10,7 +10,8 @@ final class ApkNoCacheRule: LintRule {
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
         guard let rs = RunScript.of(i, context) else { return }
         if rs.hasCacheOrTmpfsMount(at: "/var/cache/apk") { return }
-        for pc in rs.packageCommands(.apk) where pc.subcommand.first == "add" && !pc.disablesCache {
+        // `--no-network` downloads nothing, so there is nothing to cache.
+        for pc in rs.packageCommands(.apk) where pc.subcommand.first == "add" && !pc.disablesCache && !pc.hasOption("no-network") {
             // The cache removed later in the same RUN leaves nothing in the layer either.
             if removesRecursively(rs, "/var/cache/apk", after: pc.invocation.range.end) { continue }
             if rs.packageCommands(.apk).contains(where: { $0.subcommand == ["cache", "clean"] && $0.invocation.range.start > pc.invocation.range.end }) { continue }

@@ -1,0 +1,30 @@
+import DockerlintCore
+
+/// hadolint's rules DL1001 and DL3001–DL3028 (except the BuildKit-check ones).
+let hadolintRuleTypesA: [any LintRule.Type] = [
+    InlineIgnorePragmaRule.self,
+    IrrelevantCommandRule.self,
+    LastUserNotRootRule.self,
+    UseWorkdirRule.self,
+    NoSudoRule.self,
+    TagBaseImageRule.self,
+    NoLatestTagRule.self,
+    PinAptGetVersionsRule.self,
+    DeleteAptListsRule.self,
+    UseAddForArchivesRule.self,
+    ValidPortRangeRule.self,
+    MultipleHealthcheckRule.self,
+    PinPipVersionsRule.self,
+    AptGetYesRule.self,
+    AptNoInstallRecommendsRule.self,
+    PinNpmVersionsRule.self,
+    PinApkVersionsRule.self,
+    ApkNoCacheRule.self,
+    UseCopyInsteadOfAddRule.self,
+    CopyMultipleSourcesNeedsDirectoryRule.self,
+    CopyFromPreviousStageRule.self,
+    CopyFromItselfRule.self,
+    TrustedRegistryRule.self,
+    NoAptRule.self,
+    PinGemVersionsRule.self,
+]

@@ -58,6 +58,7 @@ public enum ReportJSON {
             w.endObject()
         }
         w.endArray()
+        w.endObject()
         // The three embedded documents are written by their own commands' writers.
         var out = String(w.output.dropLast())
         out += ",\"lint\":" + JSONReporter().document(doc.lint.input).serialized(pretty: false)

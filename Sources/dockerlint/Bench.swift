@@ -84,17 +84,7 @@ struct Bench: ParsableCommand {
         let config = BenchConfiguration(dockerfile: dockerfile, context: ctx, edits: edit, gitRange: git,
                                         planBuilds: planBuilds, buildArgs: args, target: target, runs: runs,
                                         timeout: timeout)
-        let kinds: [BuilderKind]
-        if builder == "auto" { kinds = [.buildkit, .classic, .podman, .buildah] } else {
-            guard let k = BuilderKind(rawValue: builder) else {
-                throw CommandError("--builder must be buildkit, classic, podman, buildah or auto, not \(builder)")
-            }
-            kinds = [k]
-        }
-        let chosen: any ImageBuilder
-        do { chosen = try Builders.connect(kinds) } catch {
-            throw CommandError(error.description, status: .environment)
-        }
+        let chosen = try BenchRunner.connect(builder: builder)
         let tty = isatty(2) == 1 && !quiet
         if builder == "auto" { Console.err("dockerlint bench: using \(chosen.summary)\n") }
         let display = ProgressDisplay(enabled: tty)

@@ -124,6 +124,8 @@ public struct BenchBuild: Sendable {
     /// 1-based position in the run's sequence.
     public var index: Int
     public var run: Int
+    /// The label value `dev.dockerlint.bench=<runID>` this run's images carried.
+    public var runID: String
     /// `cold`, `edit app.py`, `commit 1a2b3c…`, plan name.
     public var scenario: String
     public var builder: BuilderKind

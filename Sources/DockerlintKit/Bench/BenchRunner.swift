@@ -174,6 +174,29 @@ public final class BenchRunner: @unchecked Sendable {
                            runs: configuration.runs, builds: builds)
     }
 
+    /// The builder `name` asks for (`auto`: BuildKit, classic, podman, buildah, the first that
+    /// answers). None reachable: a one-line `CommandError` listing what was tried, status 3.
+    /// A set `DOCKER_HOST` is the only engine endpoint tried, as with the docker CLI.
+    public static func connect(builder name: String,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any ImageBuilder {
+        let kinds: [BuilderKind]
+        if name == "auto" { kinds = [.buildkit, .classic, .podman, .buildah] } else {
+            guard let k = BuilderKind(rawValue: name) else {
+                throw CommandError("--builder must be buildkit, classic, podman, buildah or auto, not \(name)")
+            }
+            kinds = [k]
+        }
+        let endpoints = (environment["DOCKER_HOST"] ?? "").isEmpty ? EngineEndpoint.candidates(environment)
+                                                                   : [EngineEndpoint.fromEnvironment(environment)]
+        if let h = environment["DOCKER_HOST"], !h.isEmpty, (try? EngineEndpoint(parsing: h)) == nil {
+            throw CommandError("DOCKER_HOST=\(h): not a unix:// or tcp:// address", status: .environment)
+        }
+        do { return try Builders.connect(kinds, endpoints: endpoints) } catch {
+            let one = error.description.split(whereSeparator: \.isNewline).joined(separator: " ")
+            throw CommandError(one, status: .environment)
+        }
+    }
+
     static func commandError(_ error: Error) -> Error {
         if let e = error as? CommandError { return e }
         if let e = error as? BuilderError {
@@ -240,7 +263,7 @@ public final class BenchRunner: @unchecked Sendable {
                     unmatched = predicted.indices.filter { !used.contains($0) }.map { predicted[$0] }
                 }
             }
-            var b = BenchBuild(index: i + 1, run: run, scenario: p.scenario, builder: builder.kind,
+            var b = BenchBuild(index: i + 1, run: run, runID: runID, scenario: p.scenario, builder: builder.kind,
                                wallSeconds: result.wallSeconds, steps: steps, imageID: result.imageID,
                                imageBytes: nil, newLayerBytes: nil, newLayers: nil, error: result.error,
                                unmatchedPredictions: unmatched)

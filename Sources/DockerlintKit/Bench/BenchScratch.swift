@@ -158,9 +158,12 @@ public enum BenchScratch {
     /// into `tar -x`, both started from argument arrays.
     public static func gitExport(repository: String, commit: String, prefix: String, into destination: URL) throws {
         let treeish = prefix.isEmpty ? commit : "\(commit):\(prefix)"
+        // From the top level: inside a subdirectory `git archive` limits itself to it.
+        let top = String(decoding: try run("/usr/bin/env", ["git", "-C", repository, "rev-parse", "--show-toplevel"]), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         let git = Process()
         git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        git.arguments = ["git", "-C", repository, "archive", "--format=tar", treeish]
+        git.arguments = ["git", "-C", top, "archive", "--format=tar", treeish]
         let tar = Process()
         tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         tar.arguments = ["tar", "-x", "-f", "-", "-C", destination.path, "--no-same-owner"]

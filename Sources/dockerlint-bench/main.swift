@@ -1,3 +1,4 @@
+import DockerlintBuilders
 import DockerlintKit
 import DockerlintSyntax
 import Foundation
@@ -105,7 +106,9 @@ func benchParse() {
 
 switch args.first {
 case "parse": benchParse()
+case "lab": benchLab()
 default:
     print("usage: dockerlint-bench parse [--corpus DIR] [--rounds N] [--write FILE]")
+    print("       dockerlint-bench lab [--runs N] [--overhead-rounds N] [--write FILE]")
     exit(2)
 }

@@ -282,6 +282,16 @@ public final class BenchRunner: @unchecked Sendable {
         return out
     }
 
+    /// One build as the bench does it (the build itself, then the image's layer accounting),
+    /// timed from the call to the return: what `dockerlint-bench lab` compares with a plain
+    /// `docker build` to measure the driver's overhead.
+    public func timedBuild(context: URL, options: BuildOptions) throws -> (seconds: Double, result: BuildResult) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try build(context: context, options: options)
+        if let id = result.imageID { _ = try? layerSizes(imageID: id) }
+        return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, result)
+    }
+
     /// Builds, streaming step names to the progress display when the builder is the engine.
     func build(context: URL, options: BuildOptions) throws -> BuildResult {
         guard let engine = builder as? DockerEngineBuilder, let progress else {

@@ -62,6 +62,7 @@ let package = Package(
         .testTarget(name: "DockerlintRulesTests", dependencies: ["DockerlintRules"]),
         .testTarget(name: "DockerlintReportersTests", dependencies: ["DockerlintReporters"]),
         .testTarget(name: "DockerlintBuildersTests", dependencies: ["DockerlintBuilders"]),
-        .testTarget(name: "DockerlintKitTests", dependencies: ["DockerlintKit"]),
+        // Fixtures/ holds build contexts the bench tests copy, not resources.
+        .testTarget(name: "DockerlintKitTests", dependencies: ["DockerlintKit"], exclude: ["Fixtures"]),
     ]
 )

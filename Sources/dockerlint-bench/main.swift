@@ -1,3 +1,4 @@
+import DockerlintBuilders
 import DockerlintKit
 import DockerlintSyntax
 import Foundation
@@ -147,7 +148,9 @@ func benchLint() {
 switch args.first {
 case "parse": benchParse()
 case "lint": benchLint()
+case "lab": benchLab()
 default:
     print("usage: dockerlint-bench parse|lint [--corpus DIR] [--rounds N] [--runs N] [--write FILE]")
+    print("       dockerlint-bench lab [--runs N] [--overhead-rounds N] [--write FILE]")
     exit(2)
 }

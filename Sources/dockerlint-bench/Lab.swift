@@ -11,7 +11,7 @@ func labFail(_ message: String) -> Never {
     exit(3)
 }
 
-func median(_ v: [Double]) -> Double { BenchStatistic(v)?.median ?? .nan }
+// median(_:) comes from Spawn.swift (main), the same median over runs.
 
 struct LabRow {
     var builder: BuilderKind

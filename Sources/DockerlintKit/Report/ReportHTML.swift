@@ -30,10 +30,10 @@ public enum ReportHTML {
     static let css = """
     :root{color-scheme:light dark;--bg:#ffffff;--fg:#1f2328;--muted:#59636e;--card:#f6f8fa;--border:#d1d9e0;
     --hit:#2da44e;--miss:#e5534b;--none:#e1e4e8;--track:#eaeef2;--accent:#0969da;--measured:#8250df;--predicted:#0969da;
-    --good:#2da44e;--warn:#d4a72c;--bad:#e5534b;--error:#cf222e;--warning:#9a6700;--info:#0969da;--style:#59636e}
+    --good:#2da44e;--warn:#d4a72c;--series-a:#0969da;--series-b:#bf8700;--bad:#e5534b;--error:#cf222e;--warning:#9a6700;--info:#0969da;--style:#59636e}
     @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--card:#151b23;--border:#3d444d;
     --hit:#3fb950;--miss:#f47067;--none:#262c36;--track:#262c36;--accent:#4493f8;--measured:#ab7df8;--predicted:#4493f8;
-    --good:#3fb950;--warn:#d29922;--bad:#f47067;--error:#f85149;--warning:#d29922;--info:#4493f8;--style:#9198a1}}
+    --good:#3fb950;--warn:#d29922;--series-a:#4493f8;--series-b:#d29922;--bad:#f47067;--error:#f85149;--warning:#d29922;--info:#4493f8;--style:#9198a1}}
     *{box-sizing:border-box}
     body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Helvetica,Arial,sans-serif}
     main{max-width:1120px;margin:0 auto;padding:28px 32px 48px}
@@ -58,10 +58,11 @@ public enum ReportHTML {
     details{margin:8px 0}summary{cursor:pointer;color:var(--accent)}
     svg{display:block;max-width:100%;height:auto;overflow:visible}
     svg text{fill:var(--fg);font-size:12px;font-family:inherit}svg text.muted{fill:var(--muted)}
+    svg text .measured-text{fill:var(--measured)}svg text .predicted-text{fill:var(--predicted)}
     svg text.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:11.5px}
     .track{fill:var(--track)}.bar-good{fill:var(--good)}.bar-warn{fill:var(--warn)}.bar-bad{fill:var(--bad)}
     .hit{fill:var(--hit)}.miss{fill:var(--miss)}.none{fill:var(--none)}
-    .measured{fill:var(--measured)}.predicted{fill:var(--predicted)}
+    .measured{fill:var(--measured)}.series-a{fill:var(--series-a)}.series-b{fill:var(--series-b)}.predicted{fill:var(--predicted)}
     .grid line{stroke:var(--border)}
     .legend{display:flex;gap:16px;color:var(--muted);font-size:12.5px;margin:4px 0 8px;flex-wrap:wrap}
     .legend i{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:5px;vertical-align:-1px}
@@ -115,8 +116,11 @@ public enum ReportHTML {
         let counts = [Severity.error, .warning, .info, .style].map { sev in (sev, ds.filter { $0.severity == sev }.count) }.filter { $0.1 > 0 }
         out += card("Lint findings", String(ds.count), counts.isEmpty ? "clean" : counts.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", "), id: "findings")
         if let c = doc.comparison {
-            let winner = c.better == "a" ? c.nameA : c.better == "b" ? c.nameB : "tie"
-            out += card("Faster to rebuild", short(winner, 22), "A: \(ReportFormat.seconds(c.a.summary.averageSeconds)) · B: \(ReportFormat.seconds(c.b.summary.averageSeconds)) per build", id: "compare")
+            let (sa, sb) = (c.a.summary.averageSeconds, c.b.summary.averageSeconds)
+            let (win, lose) = c.better == "b" ? (sb, sa) : (sa, sb)
+            let value = c.better == "same" ? "same" : win > 0 ? String(format: "%.1f× faster", lose / win) : "faster"
+            let who = c.better == "a" ? "A <code>\(esc(short(c.nameA, 24)))</code>" : c.better == "b" ? "B <code>\(esc(short(c.nameB, 24)))</code>" : "A and B"
+            out += card("Compare", value, "\(who) · \(ReportFormat.seconds(sa)) vs \(ReportFormat.seconds(sb)) per build", id: "compare")
         }
         for (i, b) in doc.benches.enumerated() {
             out += card("Prediction agreement", ReportFormat.percent(b.agreementRate), "\(b.agreeingSteps) of \(b.comparedSteps) measured steps · <code>\(esc(short(b.dockerfile, 26)))</code>", id: "bench-\(i)")
@@ -201,15 +205,15 @@ public enum ReportHTML {
         let builds = b.firstRun
         guard !builds.isEmpty else { return "" }
         let pairs = builds.map { ($0, $0.measuredStepSeconds, doc.predictedSeconds($0, of: b)) }
-        let maxV = max(0.001, pairs.map { max($0.1, $0.2 ?? 0) }.max() ?? 1)
-        let labelW = 240.0, barW = 460.0, rowH = 40.0, top = 22.0
+        let maxV = niceMax(pairs.map { max($0.1, $0.2 ?? 0) }.max() ?? 1)
+        let labelW = 240.0, barW = 460.0, rowH = 26.0, top = 22.0
         let w = labelW + barW + 110, h = top + rowH * Double(builds.count) + 8
         var out = "<svg id=\"\(id)\" class=\"chart times-chart\" role=\"img\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" width=\"\(Int(w))\" height=\"\(Int(h))\" aria-label=\"predicted and measured build times\">\n"
         out += "<g class=\"grid\">"
         for t in [0.0, 0.25, 0.5, 0.75, 1.0] {
             let x = labelW + barW * t
             out += "<line x1=\"\(f(x))\" y1=\"\(f(top - 4))\" x2=\"\(f(x))\" y2=\"\(f(h - 6))\"/>"
-            out += "<text class=\"muted\" x=\"\(f(x))\" y=\"12\" text-anchor=\"middle\">\(ReportFormat.seconds(maxV * t))</text>"
+            out += "<text class=\"muted\" x=\"\(f(x))\" y=\"12\" text-anchor=\"middle\">\(String(format: "%g", maxV * t)) s</text>"
         }
         out += "</g>\n"
         for (i, (x, measured, predicted)) in pairs.enumerated() {
@@ -217,16 +221,27 @@ public enum ReportHTML {
             out += "<g class=\"row\"><title>\(esc(x.scenario)): measured \(ReportFormat.seconds(measured)), predicted \(predicted.map(ReportFormat.seconds) ?? "–")</title>"
             out += "<text x=\"\(f(labelW - 10))\" y=\"\(f(y + rowH / 2 + 4))\" text-anchor=\"end\">\(esc(short("\(x.index). \(x.scenario)", 34)))</text>"
             let mw = max(measured > 0 ? 2 : 0, barW * measured / maxV)
-            out += "<rect class=\"measured\" x=\"\(f(labelW))\" y=\"\(f(y + 5))\" width=\"\(f(mw))\" height=\"14\" rx=\"2\"/>"
-            out += "<text class=\"muted\" x=\"\(f(labelW + mw + 6))\" y=\"\(f(y + 16))\">\(ReportFormat.seconds(measured))</text>"
+            out += "<rect class=\"measured\" x=\"\(f(labelW))\" y=\"\(f(y + 3))\" width=\"\(f(mw))\" height=\"9\" rx=\"2\"/>"
+            var label = "<tspan class=\"measured-text\">\(ReportFormat.seconds(measured))</tspan>"
             if let p = predicted {
                 let pw = max(p > 0 ? 2 : 0, barW * p / maxV)
-                out += "<rect class=\"predicted\" x=\"\(f(labelW))\" y=\"\(f(y + 21))\" width=\"\(f(pw))\" height=\"14\" rx=\"2\"/>"
-                out += "<text class=\"muted\" x=\"\(f(labelW + pw + 6))\" y=\"\(f(y + 32))\">\(ReportFormat.seconds(p))</text>"
+                out += "<rect class=\"predicted\" x=\"\(f(labelW))\" y=\"\(f(y + 13))\" width=\"\(f(pw))\" height=\"9\" rx=\"2\"/>"
+                label += " <tspan class=\"muted\">/</tspan> <tspan class=\"predicted-text\">\(ReportFormat.seconds(p))</tspan>"
             }
+            out += "<text x=\"\(f(labelW + barW + 10))\" y=\"\(f(y + rowH / 2 + 4))\">\(label)</text>"
             out += "</g>\n"
         }
         return out + "</svg>\n"
+    }
+
+    /// The smallest of 1, 2, 4, 8 × 10^k at or above `v`: round axis ticks at quarters.
+    static func niceMax(_ v: Double) -> Double {
+        guard v > 0, v.isFinite else { return 1 }
+        var base = pow(10, floor(log10(v)))
+        while true {
+            for m in [1.0, 2.0, 4.0, 8.0] where m * base >= v - 1e-12 { return m * base }
+            base *= 10
+        }
     }
 
     // MARK: Sections
@@ -258,13 +273,48 @@ public enum ReportHTML {
         out += "</tbody></table>\n"
         if let m = doc.compareMode { out += "<p class=\"meta\">Histories: \(esc(m)).</p>\n" }
         let unit = doc.historyKind == .git ? "commits" : "edits"
-        out += "<div class=\"grid2\">\n"
-        for (tag, r, name, key) in [("A", c.a, c.nameA, "a"), ("B", c.b, c.nameB, "b")] {
-            out += "<div><h3>\(tag): <code>\(esc(name))</code> — rebuild rate per step</h3>\n" + rateChart(r.summary, id: "rebuild-rate-\(key)", unit: unit) + "</div>\n"
-        }
-        out += "</div>\n<h3>A: <code>\(esc(c.nameA))</code> — \(doc.historyKind == .git ? "commit" : "edit") × step</h3>\n" + heatLegend + heatmap(c.a, doc, id: "heatmap-a")
-        out += "<h3>B: <code>\(esc(c.nameB))</code> — \(doc.historyKind == .git ? "commit" : "edit") × step</h3>\n" + heatmap(c.b, doc, id: "heatmap-b")
+        out += "<h3>Rebuild rate per step: A against B</h3>\n"
+        out += "<div class=\"legend\"><span><i style=\"background:var(--series-a)\"></i>A: <code>\(esc(c.nameA))</code></span><span><i style=\"background:var(--series-b)\"></i>B: <code>\(esc(c.nameB))</code></span></div>\n"
+        out += compareChart(c, unit: unit)
+        out += "<h3>B: <code>\(esc(c.nameB))</code> — \(doc.historyKind == .git ? "commit" : "edit") × step</h3>\n" + heatLegend + heatmap(c.b, doc, id: "heatmap-b")
+        out += "<p class=\"meta\">A's heatmap is the one under Cache history above.</p>\n"
         return out
+    }
+
+    /// Rows: the steps of A and B by their text (A's order, then B's others); two bars each.
+    static func compareChart(_ c: CompareRunner.Comparison, unit: String) -> String {
+        var texts: [String] = []
+        for st in c.a.summary.steps + c.b.summary.steps where !texts.contains(st.text) { texts.append(st.text) }
+        guard !texts.isEmpty else { return "" }
+        let byA = Dictionary(c.a.summary.steps.map { ($0.text, $0) }, uniquingKeysWith: { a, _ in a })
+        let byB = Dictionary(c.b.summary.steps.map { ($0.text, $0) }, uniquingKeysWith: { a, _ in a })
+        let labelW = 300.0, barW = 420.0, rowH = 42.0, top = 22.0
+        let w = labelW + barW + 110, h = top + rowH * Double(texts.count) + 8
+        var out = "<svg id=\"rebuild-rate-compare\" class=\"chart compare-chart\" role=\"img\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" width=\"\(Int(w))\" height=\"\(Int(h))\" aria-label=\"rebuild rate per step, A against B\">\n"
+        out += "<g class=\"grid\">"
+        for t in [0.0, 0.25, 0.5, 0.75, 1.0] {
+            let x = labelW + barW * t
+            out += "<line x1=\"\(f(x))\" y1=\"\(f(top - 4))\" x2=\"\(f(x))\" y2=\"\(f(h - 6))\"/>"
+            out += "<text class=\"muted\" x=\"\(f(x))\" y=\"12\" text-anchor=\"middle\">\(Int(t * 100))%</text>"
+        }
+        out += "</g>\n"
+        for (i, text) in texts.enumerated() {
+            let y = top + rowH * Double(i)
+            out += "<g class=\"row\"><text class=\"mono\" x=\"\(f(labelW - 10))\" y=\"\(f(y + rowH / 2 + 4))\" text-anchor=\"end\">\(esc(short(text, 40)))</text>"
+            for (k, (st, cls)) in [(byA[text], "series-a"), (byB[text], "series-b")].enumerated() {
+                let by = y + 5 + Double(k) * 16
+                out += "<rect class=\"track\" x=\"\(f(labelW))\" y=\"\(f(by))\" width=\"\(f(barW))\" height=\"14\" rx=\"2\"/>"
+                guard let st else {
+                    out += "<text class=\"muted\" x=\"\(f(labelW + barW + 10))\" y=\"\(f(by + 11))\">\(k == 0 ? "A" : "B"): no such step</text>"
+                    continue
+                }
+                let bw = max(st.rebuildRate > 0 ? 2 : 0, barW * st.rebuildRate)
+                out += "<rect class=\"\(cls)\" x=\"\(f(labelW))\" y=\"\(f(by))\" width=\"\(f(bw))\" height=\"14\" rx=\"2\"><title>\(k == 0 ? "A" : "B"): \(esc(st.text)) re-ran in \(st.misses) of \(st.built) \(unit)</title></rect>"
+                out += "<text x=\"\(f(labelW + barW + 10))\" y=\"\(f(by + 11))\">\(k == 0 ? "A" : "B") \(ReportFormat.percent(st.rebuildRate)) <tspan class=\"muted\">(\(st.misses)/\(st.built))</tspan></text>"
+            }
+            out += "</g>\n"
+        }
+        return out + "</svg>\n"
     }
 
     static func bench(_ b: BenchResults, _ doc: ReportDocument) -> String {
@@ -272,9 +322,9 @@ public enum ReportHTML {
         var out = "<h2 id=\"bench-\(i)\">Measured builds: <code>\(esc(b.dockerfile))</code></h2>\n"
         out += "<p>\(esc(b.builderSummary.isEmpty ? b.builder : b.builderSummary)), \(b.runs) run\(b.runs == 1 ? "" : "s"); predictions by \(esc(b.predictor)). "
         out += "Predicted and measured cache status agree on \(b.agreeingSteps) of \(b.comparedSteps) steps (\(ReportFormat.percent(b.agreementRate))).</p>\n"
-        out += "<h3>Predicted vs measured step time</h3>\n<div class=\"legend\"><span><i style=\"background:var(--measured)\"></i>measured</span><span><i style=\"background:var(--predicted)\"></i>predicted (steps predicted to re-run)</span></div>\n"
+        out += "<h3>Predicted vs measured step time</h3>\n<div class=\"legend\"><span><i style=\"background:var(--measured)\"></i>measured</span><span><i style=\"background:var(--predicted)\"></i>predicted: the steps predicted to re-run, at the cost model's times\(doc.costsCalibrated ? " (measured costs)" : " (defaults; calibrate with <code>--costs</code> from <code>dockerlint bench --save-costs</code>)")</span></div>\n"
         out += timesChart(b, doc, id: "times-\(i)")
-        out += "<table><thead><tr><th class=\"n\">#</th><th>scenario</th><th class=\"n\">wall</th><th class=\"n\">measured</th><th class=\"n\">predicted</th><th>hits / misses</th><th class=\"n\">new layers</th></tr></thead><tbody>\n"
+        out += "<details><summary>Every measured build</summary>\n<table><thead><tr><th class=\"n\">#</th><th>scenario</th><th class=\"n\">wall</th><th class=\"n\">measured</th><th class=\"n\">predicted</th><th>hits / misses</th><th class=\"n\">new layers</th></tr></thead><tbody>\n"
         for x in b.firstRun {
             let hits = x.steps.filter { $0.status == "hit" }.count, misses = x.steps.filter { $0.status == "miss" }.count
             out += "<tr><td class=\"n\">\(x.index)</td><td>\(esc(x.scenario))\(x.error.map { " <span class=\"no\">\(esc($0))</span>" } ?? "")</td>"
@@ -282,7 +332,7 @@ public enum ReportHTML {
                 + "<td class=\"n\">\(doc.predictedSeconds(x, of: b).map(ReportFormat.seconds) ?? "–")</td><td>\(hits) / \(misses)</td>"
                 + "<td class=\"n\">\(x.newLayerBytes.map(ReportFormat.bytes) ?? "–")</td></tr>\n"
         }
-        return out + "</tbody></table>\n"
+        return out + "</tbody></table>\n</details>\n"
     }
 
     static func lint(_ doc: ReportDocument) -> String {

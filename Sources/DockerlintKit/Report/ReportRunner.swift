@@ -96,6 +96,7 @@ public struct ReportRunner: Sendable {
             builder: options.builder, range: range, lint: lint, history: primary,
             historyKind: range != nil ? .git : .edits, commitSubjects: subjects,
             comparison: comparison, compareMode: compareMode, benches: benches, gates: [])
+        doc.costsCalibrated = options.costsFile != nil
         doc.gates = try options.gates.map { g throws(CommandError) in try g.evaluate(doc) }
         return doc
     }
@@ -285,6 +286,8 @@ public struct ReportDocument: Sendable {
     public var compareMode: String?
     public var benches: [BenchResults]
     public var gates: [GateResult]
+    /// Step costs came from a measured build (`--costs`), not the defaults.
+    public var costsCalibrated: Bool = false
 
     /// The builds that count (baseline and failed builds left out).
     public static func rows(_ r: SimulationReport) -> [BuildPrediction] {

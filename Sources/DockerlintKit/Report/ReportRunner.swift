@@ -211,10 +211,13 @@ public struct ReportRunner: Sendable {
     // MARK: git helpers
 
     static func git(_ args: [String], in dir: String) throws(CommandError) -> String {
-        guard GitReplay.gitAvailable else { throw CommandError("git is not installed (needed for --git/--last)", status: .environment) }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        guard let exe = path.split(separator: ":").map({ "\($0)/git" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw CommandError("git is not installed (needed for --git and --last)", status: .environment)
+        }
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git", "-C", dir, "-c", "color.ui=never", "--no-pager"] + args
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = ["-C", dir, "-c", "color.ui=never", "--no-pager"] + args
         var env = ProcessInfo.processInfo.environment
         env["LC_ALL"] = "C"
         env["GIT_TERMINAL_PROMPT"] = "0"
@@ -237,7 +240,7 @@ public struct ReportRunner: Sendable {
         let ids: [Substring]
         do {
             ids = try git(["rev-list", "--first-parent", "--max-count=\(n + 1)", "HEAD"], in: context).split(separator: "\n")
-        } catch where error.status == .usage {
+        } catch where error.status != .environment {
             throw CommandError("\(context): error: not inside a git repository with commits (needed for --last)")
         }
         return ids.count > n ? "\(ids[n])..HEAD" : "HEAD"

@@ -2,13 +2,14 @@ import Foundation
 import Testing
 
 /// The `dockerlint` hook of .pre-commit-hooks.yaml through the real pre-commit (PyPI;
-/// scripts/test installs it): `pre-commit try-repo` on a clone of this package, run in a
-/// scratch git repository.
+/// scripts/test installs it), in a scratch git repository pointed at a clone of this package.
 ///
 /// Slow on purpose: pre-commit's `swift` language builds the hook's repository with
-/// `swift build -c release` into PRE_COMMIT_HOME, a full release build (minutes on two
-/// cores). Every case shares one PRE_COMMIT_HOME and one clone path keyed by the commit, so
-/// the build happens once per commit (and not again when the suite is re-run).
+/// `swift build -c release`, a full release build (minutes on two cores). `pre-commit
+/// try-repo` always works in a fresh temporary store (it ignores PRE_COMMIT_HOME), so it runs
+/// once, on every file at the same time; the per-file cases then run `pre-commit run` from a
+/// config naming the same clone and commit, sharing one PRE_COMMIT_HOME keyed by the commit:
+/// built once, and not again when the suite is re-run at the same commit.
 ///
 /// `git clone --local` takes the committed HEAD only: this tests what is committed, not the
 /// working tree.
@@ -20,6 +21,7 @@ enum PreCommitFixture {
         var repo: String
         var scratch: String
         var preCommit: String
+        var head: String
     }
 
     static let setup: Result<Setup, any Error> = Result {
@@ -46,13 +48,23 @@ enum PreCommitFixture {
             }
         }
         _ = try CLI.run("/usr/bin/env", ["git", "-C", scratch.path, "add", "-A"])
-        return Setup(home: base.appendingPathComponent("home").path, repo: repo, scratch: scratch.path, preCommit: preCommit)
+        try CLI.write("repos:\n  - repo: \(repo)\n    rev: \(head)\n    hooks:\n      - id: dockerlint\n", to: scratch.appendingPathComponent(".pre-commit-config.yaml"))
+        _ = try CLI.run("/usr/bin/env", ["git", "-C", scratch.path, "add", "-A"])
+        return Setup(home: base.appendingPathComponent("home-\(head)").path, repo: repo, scratch: scratch.path, preCommit: preCommit, head: head)
     }
 
     /// `pre-commit try-repo REPO dockerlint --files FILE…` in the scratch repository.
     static func tryRepo(_ files: [String]) throws -> CLI.Result {
         let s = try setup.get()
         return try CLI.run(s.preCommit, ["try-repo", s.repo, "dockerlint", "--verbose", "--files"] + files,
+                           environment: ["PRE_COMMIT_COLOR": "never"], cwd: s.scratch)
+    }
+
+    /// `pre-commit run dockerlint --files FILE…` with the scratch config (the same clone and
+    /// commit) and the shared PRE_COMMIT_HOME.
+    static func run(_ files: [String]) throws -> CLI.Result {
+        let s = try setup.get()
+        return try CLI.run(s.preCommit, ["run", "dockerlint", "--verbose", "--files"] + files,
                            environment: ["PRE_COMMIT_HOME": s.home, "PRE_COMMIT_COLOR": "never"], cwd: s.scratch)
     }
 
@@ -71,30 +83,41 @@ struct PreCommitHook {
         #expect(text.contains("types: [dockerfile]"))
     }
 
+    /// One try-repo run on a clean Dockerfile, lab-bad-order and a Python file: the hook fails
+    /// (lab-bad-order), reports nothing in the clean file, and never sees app.py.
+    @Test func tryRepoRunsTheHookOnTheDockerfilesOnly() throws {
+        let r = try PreCommitFixture.tryRepo(["clean/Dockerfile", "lab-bad-order/Dockerfile", "clean/app.py"])
+        #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("Failed"))
+        #expect(r.stdout.contains("lab-bad-order/Dockerfile:3:17: warning: Pin versions in pip"), "\(r.stdout)")
+        #expect(!r.stdout.contains("clean/Dockerfile:"), "\(r.stdout)")
+        #expect(!r.stdout.contains("app.py:"))
+    }
+
     @Test func passesACleanDockerfileAndFailsLabBadOrder() throws {
-        let clean = try PreCommitFixture.tryRepo(["clean/Dockerfile"])
+        let clean = try PreCommitFixture.run(["clean/Dockerfile"])
         #expect(clean.status == 0, "\(clean.stdout)\n\(clean.stderr)")
         #expect(clean.stdout.contains("Passed"))
-        let bad = try PreCommitFixture.tryRepo(["lab-bad-order/Dockerfile"])
+        let bad = try PreCommitFixture.run(["lab-bad-order/Dockerfile"])
         #expect(bad.status == 1, "\(bad.stdout)\n\(bad.stderr)")
         #expect(bad.stdout.contains("Failed"))
         // Before the layer-order rules land, lab-bad-order fails for what main finds in it
         // (the unpinned `pip install flask`, which the good-order lab has too).
         #expect(bad.stdout.contains("lab-bad-order/Dockerfile:3:17: warning: Pin versions in pip"))
         // The hook only sees Dockerfiles.
-        let py = try PreCommitFixture.tryRepo(["clean/app.py"])
+        let py = try PreCommitFixture.run(["clean/app.py"])
         #expect(py.status == 0)
-        #expect(py.stdout.contains("(no files to check)Skipped"))
+        #expect(py.stdout.contains("(no files to check)Skipped"), "\(py.stdout)")
     }
 
     /// Runs once the layer-order rules (DC1xxx) from the cache-rules branch are merged: the
     /// hook fails lab-bad-order for its layer order, and the good-order lab has no such finding.
     @Test(.enabled(if: PreCommitFixture.hasLayerOrderRules, "the layer-order rules (DC1xxx) are not merged yet"))
     func hookFailsLabBadOrderForItsLayerOrder() throws {
-        let bad = try PreCommitFixture.tryRepo(["lab-bad-order/Dockerfile"])
+        let bad = try PreCommitFixture.run(["lab-bad-order/Dockerfile"])
         #expect(bad.status == 1)
         #expect(bad.stdout.contains("[DC1"), "\(bad.stdout)")
-        let good = try PreCommitFixture.tryRepo(["lab/Dockerfile"])
+        let good = try PreCommitFixture.run(["lab/Dockerfile"])
         #expect(!good.stdout.contains("[DC1"), "\(good.stdout)")
     }
 }

@@ -43,10 +43,10 @@ public enum ReportHTML {
     code,.mono{font-family:ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas,"Liberation Mono",monospace;font-size:12.5px}
     .banner{padding:10px 14px;border-radius:8px;margin:0 0 18px;border:1px solid var(--border);font-weight:600}
     .banner.pass{border-color:var(--good);color:var(--good)}.banner.fail{border-color:var(--bad);color:var(--bad)}
-    .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(180px,1fr));gap:12px;margin:0 0 8px}
+    .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;margin:0 0 8px}
     .card{background:var(--card);border:1px solid var(--border);border-radius:10px;padding:12px 14px}
     .card .k{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
-    .card .v{font-size:26px;font-weight:650;margin-top:2px}.card .s{color:var(--muted);font-size:12.5px}
+    .card .v{font-size:25px;white-space:nowrap;font-weight:650;margin-top:2px}.card .s{color:var(--muted);font-size:12.5px}
     table{border-collapse:collapse;width:100%;margin:6px 0 10px}
     th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--border);vertical-align:top}
     th{color:var(--muted);font-weight:600;font-size:12.5px}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -118,9 +118,9 @@ public enum ReportHTML {
         if let c = doc.comparison {
             let (sa, sb) = (c.a.summary.averageSeconds, c.b.summary.averageSeconds)
             let (win, lose) = c.better == "b" ? (sb, sa) : (sa, sb)
-            let value = c.better == "same" ? "same" : win > 0 ? String(format: "%.1f× faster", lose / win) : "faster"
+            let value = c.better == "same" ? "same" : win > 0 ? String(format: "%.1f×", lose / win) : "faster"
             let who = c.better == "a" ? "A <code>\(esc(short(c.nameA, 24)))</code>" : c.better == "b" ? "B <code>\(esc(short(c.nameB, 24)))</code>" : "A and B"
-            out += card("Compare", value, "\(who) · \(ReportFormat.seconds(sa)) vs \(ReportFormat.seconds(sb)) per build", id: "compare")
+            out += card(c.better == "same" ? "Compare" : "Faster rebuilds", value, "\(who) · \(ReportFormat.seconds(sa)) vs \(ReportFormat.seconds(sb)) per build", id: "compare")
         }
         if !doc.benches.isEmpty {
             let agree = doc.benches.reduce(0) { $0 + $1.agreeingSteps }, compared = doc.benches.reduce(0) { $0 + $1.comparedSteps }

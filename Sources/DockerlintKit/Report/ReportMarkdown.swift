@@ -173,6 +173,12 @@ public enum ReportMarkdown {
         var out = "### Measured builds: \(code(b.dockerfile))\n\n"
         out += "\(cell(b.builderSummary.isEmpty ? b.builder : b.builderSummary)), \(b.runs) run\(b.runs == 1 ? "" : "s"); predictions by \(cell(b.predictor)). "
         out += "Predicted and measured cache status agree on \(b.agreeingSteps) of \(b.comparedSteps) steps (\(ReportFormat.percent(b.agreementRate))).\n\n"
+        let n = b.firstRun.count
+        let measuredSum = b.firstRun.reduce(0) { $0 + $1.measuredStepSeconds }
+        let predictedSum = b.firstRun.reduce(0) { $0 + (doc.predictedSeconds($1, of: b) ?? 0) }
+        out += "Step time over the \(n) build\(n == 1 ? "" : "s"): measured \(ReportFormat.seconds(measuredSum)), predicted \(ReportFormat.seconds(predictedSum))"
+        out += doc.costsCalibrated ? " (measured costs).\n\n" : " (default cost model; calibrate with `--costs` from `dockerlint bench --save-costs`).\n\n"
+        out += "<details><summary>Every measured build</summary>\n\n"
         out += "| # | scenario | wall time | step time (measured) | step time (predicted) | hits / misses | new layers |\n|---:|---|---:|---:|---:|---|---:|\n"
         for x in b.firstRun {
             let hits = x.steps.filter { $0.status == "hit" }.count, misses = x.steps.filter { $0.status == "miss" }.count
@@ -181,6 +187,7 @@ public enum ReportMarkdown {
                 + "\(ReportFormat.seconds(x.measuredStepSeconds)) | \(pred.map(ReportFormat.seconds) ?? "–") | \(hits) / \(misses) | "
                 + "\(x.newLayerBytes.map(ReportFormat.bytes) ?? "–") |\n"
         }
+        out += "\n</details>\n"
         let wrong = b.firstRun.flatMap { x in x.steps.filter { $0.agrees == false }.map { (x, $0) } }
         if !wrong.isEmpty {
             out += "\n<details><summary>\(wrong.count) step\(wrong.count == 1 ? "" : "s") where the prediction was wrong</summary>\n\n"

@@ -188,7 +188,7 @@ public struct BaselineChainPredictor: BenchPredictor {
                         }
                     }
                     key = digest(parts)
-                    let status: StepStatus
+                    let status: DockerlintBuilders.StepStatus
                     var reason: String?
                     if build.noCache {
                         status = .miss; reason = "cold build (no cache)"
@@ -210,7 +210,7 @@ public struct BaselineChainPredictor: BenchPredictor {
             return out
         }
 
-        func step(_ m: ModelInstruction, _ st: Stage, _ s: StepStatus, _ r: String?) -> PredictedStep {
+        func step(_ m: ModelInstruction, _ st: Stage, _ s: DockerlintBuilders.StepStatus, _ r: String?) -> PredictedStep {
             PredictedStep(line: m.syntax.startLine, instruction: BenchStepMap.firstLine(m.syntax), stage: st.displayName,
                           status: s, reason: r)
         }

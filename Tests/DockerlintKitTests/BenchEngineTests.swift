@@ -38,7 +38,18 @@ struct EngineInventory {
 
 /// Images/containers present after but not before that are ours: unlabelled, or labelled
 /// with one of our run ids (other benches on a shared daemon carry their own run ids).
+/// Polls for up to 10 s: the daemon removes a cancelled build's container asynchronously.
 func leftovers(_ c: EngineClient, before: EngineInventory, runIDs: Set<String>) throws -> [String] {
+    var left: [String] = []
+    for _ in 0..<20 {
+        left = try leftoversNow(c, before: before, runIDs: runIDs)
+        if left.isEmpty { return [] }
+        Thread.sleep(forTimeInterval: 0.5)
+    }
+    return left
+}
+
+func leftoversNow(_ c: EngineClient, before: EngineInventory, runIDs: Set<String>) throws -> [String] {
     let after = try EngineInventory(c)
     var out: [String] = []
     for id in after.images.subtracting(before.images) {
@@ -175,6 +186,34 @@ struct BenchEngineTests {
         var left: [String] = []
         for _ in 0..<20 {
             left = try leftovers(c, before: before, runIDs: Set(report.builds.map(\.runID)))
+            if left.isEmpty { break }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        #expect(left.isEmpty)
+    }
+
+    /// In this suite (serialized) so no other engine test builds while leftovers are counted.
+    @Test(arguments: ["buildkit", "classic"])
+    func sigintCleansUp(builder: String) throws {
+        let c = try benchEngine()
+        let dir = try benchTempDir("sig")
+        defer { BenchScratch.remove(dir) }
+        try write("FROM local/busybox\nRUN echo \(UUID().uuidString) && sleep 60\n", to: dir.appendingPathComponent("Dockerfile"))
+        let before = try EngineInventory(c)
+        let start = Date()
+        let (rc, _, err) = try runCLI(["bench", dir.appendingPathComponent("Dockerfile").path, "--builder", builder],
+                                      signalAfter: (3, SIGINT))
+        #expect(rc == 130, "\(err)")
+        #expect(Date().timeIntervalSince(start) < 30)
+        #expect(err.contains("removing images and containers"))
+        var left: [String] = ["?"]
+        for _ in 0..<20 {
+            // Run ids are private to the child: anything new and unlabelled or bench-labelled counts.
+            let after = try EngineInventory(c)
+            left = after.images.subtracting(before.images).compactMap { id in
+                guard let d = try? c.inspectImage(id) else { return nil }
+                return d.labels[benchLabelKey].map { $0.hasPrefix("dlb-") ? id : nil } ?? id
+            } + after.containers.subtracting(before.containers).map { "container \($0)" }
             if left.isEmpty { break }
             Thread.sleep(forTimeInterval: 0.5)
         }

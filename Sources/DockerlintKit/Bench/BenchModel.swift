@@ -89,8 +89,16 @@ public struct PredictedStep: Sendable, Equatable, Codable {
     public var reason: String?
     /// Predicted seconds when a costs file is known.
     public var seconds: Double?
+    /// The simulator's stable step identity (`<stage>:<KEYWORD>#<n>`), when it gives one.
+    public var identity: String?
+    public var stageIndex: Int?
+    /// Upper-case keyword.
+    public var keyword: String?
     public init(line: Int, instruction: String, stage: String, status: StepStatus, reason: String? = nil,
-                seconds: Double? = nil) {
+                seconds: Double? = nil, identity: String? = nil, stageIndex: Int? = nil, keyword: String? = nil) {
+        self.identity = identity
+        self.stageIndex = stageIndex
+        self.keyword = keyword
         self.line = line
         self.instruction = instruction
         self.stage = stage
@@ -108,6 +116,9 @@ public struct BenchStep: Sendable, Equatable {
     public var stage: String
     public var status: StepStatus
     public var seconds: Double
+    /// Stage index from 0 and upper-case keyword, when the step was tied to an instruction.
+    public var stageIndex: Int? = nil
+    public var keyword: String? = nil
     /// What the builder printed (`[2/3] RUN pip install flask` → `RUN pip install flask`).
     public var builderInstruction: String
     public var error: String?

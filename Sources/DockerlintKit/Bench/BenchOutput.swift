@@ -168,25 +168,31 @@ public enum BenchOutput {
 
     // MARK: costs
 
-    /// Measured step costs for `simulate --costs`: per (stage, line), the median seconds of the
-    /// runs where the step executed (misses; hits cost nothing but the lookup).
+    /// Measured step costs for `simulate --costs` (reports/schemas/costs.schema.json): per step,
+    /// the median seconds of the builds where it executed (misses; a cached step says nothing
+    /// about its run time).
     public static func costs(_ r: BenchReport) -> String {
-        var samples: [String: (line: Int, stage: String, instruction: String, seconds: [Double])] = [:]
+        var samples: [String: (step: BenchStep, seconds: [Double])] = [:]
         var order: [String] = []
         for b in r.builds {
             for s in b.steps where s.status == .miss {
-                guard let line = s.line else { continue }
-                let key = "\(s.stage)\u{0}\(line)"
-                if samples[key] == nil { order.append(key); samples[key] = (line, s.stage, s.instruction, []) }
+                guard s.line != nil else { continue }
+                let key = s.predicted?.identity ?? "\(s.stage)\u{0}\(s.line!)"
+                if samples[key] == nil { order.append(key); samples[key] = (s, []) }
                 samples[key]!.seconds.append(s.seconds)
             }
         }
         let steps: [[String: Any]] = order.compactMap { k in
             guard let v = samples[k], let st = BenchStatistic(v.seconds) else { return nil }
-            return ["line": v.line, "stage": v.stage, "instruction": v.instruction, "seconds": st.median, "samples": st.count]
+            var o: [String: Any] = ["line": v.step.line!, "text": v.step.instruction, "seconds": st.median, "status": "miss"]
+            if let id = v.step.predicted?.identity { o["identity"] = id }
+            if let kw = v.step.keyword { o["instruction"] = kw }
+            if let si = v.step.stageIndex { o["stage"] = si }
+            return o
         }
-        let obj: [String: Any] = ["version": 1, "builder": r.builder.rawValue, "dockerfile": r.dockerfile,
-                                  "source": "dockerlint bench", "steps": steps]
+        let source = "dockerlint bench, \(r.builderSummary), median of \(r.runs) run(s)"
+        var obj: [String: Any] = ["version": 1, "dockerfile": r.dockerfile, "source": source, "steps": steps]
+        if r.builder == .buildkit || r.builder == .classic { obj["builder"] = r.builder.rawValue }
         let data = (try? JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
     }

@@ -28,7 +28,7 @@ public final class BenchRunner: @unchecked Sendable {
     /// Receives progress events (on the calling thread, or the engine's stream callback).
     public var progress: (@Sendable (BenchProgress) -> Void)?
 
-    public init(configuration: BenchConfiguration, builder: any ImageBuilder, predictor: any BenchPredictor = BaselineChainPredictor()) {
+    public init(configuration: BenchConfiguration, builder: any ImageBuilder, predictor: any BenchPredictor = SimulatorPredictor()) {
         self.configuration = configuration
         self.builder = builder
         self.predictor = predictor
@@ -245,6 +245,7 @@ public final class BenchRunner: @unchecked Sendable {
                 let m = BenchStepMap.match(s, in: planned, builder: builder.kind)
                 return BenchStep(line: m?.line, instruction: m?.instruction ?? s.instruction,
                                  stage: m?.stage ?? (s.stage ?? "stage-0"), status: s.status, seconds: s.seconds,
+                                 stageIndex: m?.stageIndex, keyword: m?.keyword ?? s.keyword,
                                  builderInstruction: s.instruction, error: s.error, predicted: nil)
             }
             // Prediction for the same build, joined on (stage, line).

@@ -41,7 +41,17 @@ public struct Linter {
         var options = BuildOptions()
         options.buildArgs = input.buildArgs
         let model = DockerfileModel.build(file, options: options)
-        let errors = file.errors + model.errors
+        var errors = file.errors + model.errors
+        // Errors a rule of the set reports under its own code (hadolint parity): while
+        // that rule runs, they do not stop linting; the rule reports them.
+        let config0 = input.configuration
+        errors.removeAll { e in
+            guard let code = Self.ruleOwnedErrorCode(e.message), let meta = rules.rule(named: code),
+                  rules.types.contains(where: { $0.code == meta.code }) else { return false }
+            let ignoredHere = config0.ignored.contains { rules.rule(named: $0)?.code == meta.code }
+            let sev = config0.severityOverrides.first { rules.rule(named: $0.key)?.code == meta.code }?.value ?? meta.severity
+            return !ignoredHere && sev != .off
+        }
         if !errors.isEmpty {
             let d = errors.map {
                 Diagnostic(file: input.path, code: ToolCodes.syntaxError, name: "SyntaxError", severity: .error,
@@ -101,6 +111,15 @@ public struct Linter {
         out += pragmaProblems(pragmas, path: input.path)
         out.sort(by: Diagnostic.ordered)
         return Output(diagnostics: out, model: model, hasSyntaxErrors: false)
+    }
+
+    /// The rule that reports a syntax error of this message itself, if any.
+    public static func ruleOwnedErrorCode(_ message: String) -> String? {
+        if message == "no build stage in current context" { return "DL3061" }
+        if message == "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed"
+            || message == "FROM isn't allowed as an ONBUILD trigger"
+            || message == "MAINTAINER isn't allowed as an ONBUILD trigger" { return "DL3043" }
+        return nil
     }
 
     func suppressed(_ f: Finding, _ meta: RuleMetadata, _ p: Pragmas, _ starts: [(Int, Int)], _ stageStarts: [Int]) -> Bool {

@@ -4,6 +4,244 @@ import DockerlintCore
 
 public let builtinRuleCatalog: [RuleMetadata] = [
     RuleMetadata(
+        code: "DL3043", name: "OnbuildForbiddenTrigger", aliases: ["onbuild-forbidden-trigger"],
+        severity: .error, category: "correctness", status: .stable,
+        summary: "ONBUILD must not wrap ONBUILD, FROM or MAINTAINER.", url: "https://docs.docker.com/reference/dockerfile/#onbuild",
+        docs: RuleDocs(what: "Reports `ONBUILD ONBUILD …`, `ONBUILD FROM …` and `ONBUILD MAINTAINER …`, at the wrapped keyword.", why: "BuildKit rejects these triggers (\"Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed\", \"FROM isn't allowed as an ONBUILD trigger\"); the file cannot be built.", example: "FROM alpine:3.20\nONBUILD FROM alpine:3.20\n", useInstead: "FROM alpine:3.20\nONBUILD RUN echo \"child build\"\n", fixSafety: "", notes: "BuildKit's parser raises these as errors. While DL3043 is enabled, dockerlint reports them under DL3043 (hadolint's code) and goes on linting the rest of the file; with DL3043 ignored or turned off they are reported as the syntax error DF001 instead, so the broken file is never silently accepted."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "onbuild onbuild", dockerfile: "FROM alpine:3.20\nONBUILD ↓ONBUILD RUN echo hi\n", valid: false, config: "", context: [:], skip: [], messages: ["`ONBUILD`, `FROM` or `MAINTAINER` triggered from within `ONBUILD` instruction."]),
+            RuleExample(name: "onbuild from and maintainer", dockerfile: "FROM alpine:3.20\nONBUILD ↓FROM debian:12\nONBUILD ↓MAINTAINER me@example.com\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "onbuild run", dockerfile: "FROM alpine:3.20\nONBUILD RUN echo hi\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "onbuild copy", dockerfile: "FROM alpine:3.20\nONBUILD COPY . /app\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3044", name: "EnvSelfReference", aliases: ["env-self-reference"],
+        severity: .error, category: "correctness", status: .stable,
+        summary: "An ENV value refers to a variable set by the same ENV instruction.", url: "https://docs.docker.com/reference/dockerfile/#environment-replacement",
+        docs: RuleDocs(what: "Reports `$NAME` / `${NAME}` in an ENV value when `NAME` is set earlier in the same ENV instruction and was not defined before it by ARG or ENV. The finding is at the reference.", why: "BuildKit expands all values of one ENV with the environment from before the instruction, so in `ENV A=1 B=$A` the value of `B` is not `1` (it is empty, or the old `A`).", example: "FROM alpine:3.20\nENV APP_HOME=/app APP_BIN=$APP_HOME/bin\n", useInstead: "FROM alpine:3.20\nENV APP_HOME=/app\nENV APP_BIN=$APP_HOME/bin\n", fixSafety: "", notes: "Same logic as hadolint; dockerlint reports each reference (hadolint one finding per ENV) and skips references inside single quotes or escaped with the escape character, which BuildKit does not expand."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "reference to a sibling", dockerfile: "FROM alpine:3.20\nENV APP_HOME=/app APP_BIN=↓$APP_HOME/bin\n", valid: false, config: "", context: [:], skip: [], messages: ["Do not refer to an environment variable within the same `ENV` statement where it is defined."]),
+            RuleExample(name: "braced reference with default", dockerfile: "FROM alpine:3.20\nENV A=1 \\\n    B=\"x ↓${A:-2}\"\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "defined earlier by ARG", dockerfile: "FROM alpine:3.20\nARG A=0\nENV A=1 B=$A\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "separate ENV instructions", dockerfile: "FROM alpine:3.20\nENV A=1\nENV B=$A C='$A' D=\\$A\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3045", name: "CopyRelativeWithoutWorkdir", aliases: ["copy-relative-without-workdir"],
+        severity: .warning, category: "correctness", status: .stable,
+        summary: "COPY to a relative destination before any WORKDIR in the stage.", url: "https://docs.docker.com/reference/dockerfile/#workdir",
+        docs: RuleDocs(what: "Reports a COPY whose destination is relative (not `/…`, not `C:…`, not starting with a variable) when no WORKDIR was set in the stage or in the stages it is built on. The finding is at the destination.", why: "A relative destination is resolved against the working directory, which then comes from the base image and may change when the base image does.", example: "FROM node:22\nCOPY package.json .\n", useInstead: "FROM node:22\nWORKDIR /app\nCOPY package.json .\n", fixSafety: "", notes: "As hadolint: WORKDIR of a parent stage (`FROM base`) counts; ADD is not checked."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "relative destination", dockerfile: "FROM node:22\nCOPY package.json ↓.\n", valid: false, config: "", context: [:], skip: [], messages: ["`COPY` to a relative destination without `WORKDIR` set."]),
+            RuleExample(name: "second stage without workdir", dockerfile: "FROM alpine:3.20 AS a\nWORKDIR /src\nCOPY . .\nFROM alpine:3.20\nCOPY --from=a /src/out ↓bin/\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "workdir set", dockerfile: "FROM node:22\nWORKDIR /app\nCOPY package.json .\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "workdir inherited and absolute paths", dockerfile: "FROM alpine:3.20 AS base\nWORKDIR /app\nFROM base\nCOPY a.txt .\nFROM alpine:3.20\nCOPY a.txt /opt/\nCOPY b.txt $HOME/\nCOPY c.txt C:/tools/\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3048", name: "InvalidLabelKey", aliases: ["invalid-label-key"],
+        severity: .style, category: "labels", status: .stable,
+        summary: "A LABEL key does not follow Docker's key format.", url: "https://docs.docker.com/engine/manage-resources/labels/#key-format-recommendations",
+        docs: RuleDocs(what: "Reports LABEL keys that do not start with a lower-case letter, do not end with a lower-case letter or digit, use characters other than `a-z0-9._/-`, contain `..` or `--`, or use the reserved `com.docker.`, `io.docker.` or `org.dockerproject.` namespaces. The finding is at the key and says which rule the key breaks.", why: "Tools that read labels expect reverse-DNS, lower-case keys; the reserved namespaces belong to Docker.", example: "FROM alpine:3.20\nLABEL Maintainer=me com.docker.thing=x\n", useInstead: "FROM alpine:3.20\nLABEL org.opencontainers.image.authors=me com.example.thing=x\n", fixSafety: "", notes: "Same checks as hadolint (which also accepts `_`); dockerlint's message names the broken requirement."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "upper case and reserved", dockerfile: "FROM alpine:3.20\nLABEL ↓Maintainer=me ↓com.docker.thing=x\n", valid: false, config: "", context: [:], skip: [], messages: ["Invalid label key `Maintainer`: it must start with a lower-case letter.", "Invalid label key `com.docker.thing`: it uses the reserved namespace `com.docker.`."]),
+            RuleExample(name: "double dot and trailing dash", dockerfile: "FROM alpine:3.20\nLABEL ↓org..example=1\nLABEL ↓\"org.example-\"=2\n", valid: false, config: "", context: [:], skip: ["lowercase"], messages: []),
+            RuleExample(name: "oci keys", dockerfile: "FROM alpine:3.20\nLABEL org.opencontainers.image.title=\"app\" \\\n      org.opencontainers.image.version=1.0.0\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "underscores and slashes", dockerfile: "FROM alpine:3.20\nLABEL com.example/my_label=x\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3049", name: "MissingLabel", aliases: ["missing-label"],
+        severity: .info, category: "labels", status: .stable,
+        summary: "A label required by the label schema is missing.", url: "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+        docs: RuleDocs(what: "With `label-schema` configured, reports at the FROM of every image stage (a stage no later stage is built on) each schema label that neither the stage nor the stages it is built on sets.", why: "Required metadata (version, source, licence) should be on every image a Dockerfile produces.", example: "# .dockerlint.yaml: label-schema: {org.opencontainers.image.version: semver}\nFROM alpine:3.20\n", useInstead: "FROM alpine:3.20\nLABEL org.opencontainers.image.version=1.2.3\n", fixSafety: "", notes: "As hadolint: labels are inherited through `FROM <stage>`, and stages used as the base of a later stage are checked through that stage only."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "missing", dockerfile: "↓FROM alpine:3.20\nLABEL other=x\n", valid: false, config: "label-schema: {version: semver}", context: [:], skip: [], messages: ["Label `version` is missing."]),
+            RuleExample(name: "two missing in the final stage only", dockerfile: "FROM alpine:3.20 AS base\nRUN true\n↓↓FROM base\nRUN true\n", valid: false, config: "label-schema: {version: semver, source: url}", context: [:], skip: [], messages: []),
+            RuleExample(name: "inherited from the base stage", dockerfile: "FROM alpine:3.20 AS base\nLABEL version=1.0.0\nFROM base\nRUN true\n", valid: true, config: "label-schema: {version: semver}", context: [:], skip: [], messages: []),
+            RuleExample(name: "no schema", dockerfile: "FROM alpine:3.20\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3050", name: "SuperfluousLabel", aliases: ["superfluous-label"],
+        severity: .info, category: "labels", status: .stable,
+        summary: "With strict labels, a label outside the label schema is set.", url: "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+        docs: RuleDocs(what: "With `strict-labels: true`, reports every LABEL key that is not in `label-schema`, at the key.", why: "A strict schema keeps image metadata to an agreed set.", example: "# .dockerlint.yaml: {label-schema: {version: semver}, strict-labels: true}\nFROM alpine:3.20\nLABEL version=1.0.0 team=x\n", useInstead: "FROM alpine:3.20\nLABEL version=1.0.0\n", fixSafety: "", notes: "hadolint reports once per LABEL (\"Superfluous label(s) present.\"); dockerlint reports each key and names it."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "extra label", dockerfile: "FROM alpine:3.20\nLABEL version=1.0.0 ↓team=x\n", valid: false, config: "{label-schema: {version: semver}, strict-labels: true}", context: [:], skip: [], messages: ["Superfluous label `team` present."]),
+            RuleExample(name: "two extra labels", dockerfile: "FROM alpine:3.20\nLABEL ↓a=1\nLABEL ↓b=2 version=1.0.0\n", valid: false, config: "{label-schema: {version: semver}, strict-labels: true}", context: [:], skip: [], messages: []),
+            RuleExample(name: "not strict", dockerfile: "FROM alpine:3.20\nLABEL version=1.0.0 team=x\n", valid: true, config: "label-schema: {version: semver}", context: [:], skip: [], messages: []),
+            RuleExample(name: "only schema labels", dockerfile: "FROM alpine:3.20\nLABEL version=1.0.0\n", valid: true, config: "{label-schema: {version: semver}, strict-labels: true}", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3051", name: "EmptyLabel", aliases: ["empty-label"],
+        severity: .warning, category: "labels", status: .stable,
+        summary: "A label of the label schema is empty.", url: "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+        docs: RuleDocs(what: "Reports a LABEL whose key is in `label-schema` and whose value (after variable expansion) is empty, at the value.", why: "An empty required label carries no information; it usually means a build argument was not passed.", example: "# .dockerlint.yaml: label-schema: {version: text}\nFROM alpine:3.20\nARG VERSION\nLABEL version=$VERSION\n", useInstead: "FROM alpine:3.20\nARG VERSION=dev\nLABEL version=$VERSION\n", fixSafety: "", notes: "dockerlint checks the value after BuildKit's expansion, so a label fed by an ARG without a default is reported (hadolint sees only the literal text)."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "empty string", dockerfile: "FROM alpine:3.20\nLABEL version=↓\"\"\n", valid: false, config: "label-schema: {version: text}", context: [:], skip: [], messages: ["Label `version` is empty."]),
+            RuleExample(name: "empty after expansion", dockerfile: "FROM alpine:3.20\nARG VERSION\nLABEL version=↓$VERSION\n", valid: false, config: "label-schema: {version: text}", context: [:], skip: [], messages: []),
+            RuleExample(name: "set", dockerfile: "FROM alpine:3.20\nLABEL version=1\n", valid: true, config: "label-schema: {version: text}", context: [:], skip: [], messages: []),
+            RuleExample(name: "empty label not in the schema", dockerfile: "FROM alpine:3.20\nLABEL other=\"\"\n", valid: true, config: "label-schema: {version: text}", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3052", name: "LabelInvalidUrl", aliases: ["label-invalid-url"],
+        severity: .warning, category: "labels", status: .stable,
+        summary: "A url-typed label is not a valid URL.", url: "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+        docs: RuleDocs(what: "Reports a LABEL whose key has the type `url` in `label-schema` and whose (expanded, non-empty) value is not valid for that type, at the value.", why: "Tools that consume image metadata parse these values; an invalid one is silently dropped or breaks them.", example: "# .dockerlint.yaml: label-schema: {l: url}\nFROM alpine:3.20\nLABEL l=\"example.com/x\"\n", useInstead: "FROM alpine:3.20\nLABEL l=\"https://example.com/app\"\n", fixSafety: "", notes: "An absolute URI as RFC 3986 defines it (scheme, then URI characters, valid percent-escapes), as hadolint's parseURI."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "invalid value", dockerfile: "FROM alpine:3.20\nLABEL l=↓\"example.com/x\"\n", valid: false, config: "label-schema: {l: url}", context: [:], skip: [], messages: ["Label `l` is not a valid URL."]),
+            RuleExample(name: "another invalid value", dockerfile: "FROM alpine:3.20\nLABEL m=↓\"http://a b\" \\\n      l=↓\"example.com/x\"\n", valid: false, config: "label-schema: {l: url, m: url}", context: [:], skip: [], messages: []),
+            RuleExample(name: "valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"https://example.com/app\"\n", valid: true, config: "label-schema: {l: url}", context: [:], skip: [], messages: []),
+            RuleExample(name: "other valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"urn:isbn:0451450523\" x=\"example.com/x\"\n", valid: true, config: "label-schema: {l: url, x: text}", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3053", name: "LabelInvalidTime", aliases: ["label-invalid-time"],
+        severity: .warning, category: "labels", status: .stable,
+        summary: "An rfc3339-typed label is not an RFC 3339 date-time.", url: "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+        docs: RuleDocs(what: "Reports a LABEL whose key has the type `rfc3339` in `label-schema` and whose (expanded, non-empty) value is not valid for that type, at the value.", why: "Tools that consume image metadata parse these values; an invalid one is silently dropped or breaks them.", example: "# .dockerlint.yaml: label-schema: {l: rfc3339}\nFROM alpine:3.20\nLABEL l=\"2024-02-30T00:00:00Z\"\n", useInstead: "FROM alpine:3.20\nLABEL l=\"2024-01-01T12:00:00Z\"\n", fixSafety: "", notes: "A full RFC 3339 date-time with calendar checks (30 February is invalid); `T` and `Z` may be lower case, a space separator is not accepted (as hadolint)."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "invalid value", dockerfile: "FROM alpine:3.20\nLABEL l=↓\"2024-02-30T00:00:00Z\"\n", valid: false, config: "label-schema: {l: rfc3339}", context: [:], skip: [], messages: ["Label `l` is not a valid time format - must conform to RFC3339."]),
+            RuleExample(name: "another invalid value", dockerfile: "FROM alpine:3.20\nLABEL m=↓\"2024-01-01\" \\\n      l=↓\"2024-02-30T00:00:00Z\"\n", valid: false, config: "label-schema: {l: rfc3339, m: rfc3339}", context: [:], skip: [], messages: []),
+            RuleExample(name: "valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"2024-01-01T12:00:00Z\"\n", valid: true, config: "label-schema: {l: rfc3339}", context: [:], skip: [], messages: []),
+            RuleExample(name: "other valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"2024-01-01T12:00:00.25+01:00\" x=\"2024-02-30T00:00:00Z\"\n", valid: true, config: "label-schema: {l: rfc3339, x: text}", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3054", name: "LabelInvalidSpdx", aliases: ["label-invalid-spdx"],
+        severity: .warning, category: "labels", status: .stable,
+        summary: "An spdx-typed label is not an SPDX license expression.", url: "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+        docs: RuleDocs(what: "Reports a LABEL whose key has the type `spdx` in `label-schema` and whose (expanded, non-empty) value is not valid for that type, at the value.", why: "Tools that consume image metadata parse these values; an invalid one is silently dropped or breaks them.", example: "# .dockerlint.yaml: label-schema: {l: spdx}\nFROM alpine:3.20\nLABEL l=\"Apache 2.0\"\n", useInstead: "FROM alpine:3.20\nLABEL l=\"MIT OR Apache-2.0\"\n", fixSafety: "", notes: "Deliberate difference: hadolint accepts only a single license id, so it rejects `MIT OR Apache-2.0` and `LicenseRef-…`. The OCI annotation `org.opencontainers.image.licenses` is defined as an SPDX License Expression, so dockerlint accepts full expressions (AND, OR, WITH, parentheses, `+`, LicenseRef-/DocumentRef-) with ids and exceptions from the SPDX list (case-insensitive, deprecated ids included)."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "invalid value", dockerfile: "FROM alpine:3.20\nLABEL l=↓\"Apache 2.0\"\n", valid: false, config: "label-schema: {l: spdx}", context: [:], skip: [], messages: ["Label `l` is not a valid SPDX license expression."]),
+            RuleExample(name: "another invalid value", dockerfile: "FROM alpine:3.20\nLABEL m=↓\"MIT-ish\" \\\n      l=↓\"Apache 2.0\"\n", valid: false, config: "label-schema: {l: spdx, m: spdx}", context: [:], skip: [], messages: []),
+            RuleExample(name: "valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"MIT OR Apache-2.0\"\n", valid: true, config: "label-schema: {l: spdx}", context: [:], skip: [], messages: []),
+            RuleExample(name: "other valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"GPL-2.0-only WITH Classpath-exception-2.0\" x=\"Apache 2.0\"\n", valid: true, config: "label-schema: {l: spdx, x: text}", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3055", name: "LabelInvalidHash", aliases: ["label-invalid-hash"],
+        severity: .warning, category: "labels", status: .stable,
+        summary: "A hash-typed label is not a git commit hash.", url: "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+        docs: RuleDocs(what: "Reports a LABEL whose key has the type `hash` in `label-schema` and whose (expanded, non-empty) value is not valid for that type, at the value.", why: "Tools that consume image metadata parse these values; an invalid one is silently dropped or breaks them.", example: "# .dockerlint.yaml: label-schema: {l: hash}\nFROM alpine:3.20\nLABEL l=\"ABCDEF1\"\n", useInstead: "FROM alpine:3.20\nLABEL l=\"0c3e9b1\"\n", fixSafety: "", notes: "As hadolint: 7 or 40 lower-case hexadecimal characters."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "invalid value", dockerfile: "FROM alpine:3.20\nLABEL l=↓\"ABCDEF1\"\n", valid: false, config: "label-schema: {l: hash}", context: [:], skip: [], messages: ["Label `l` is not a valid git hash."]),
+            RuleExample(name: "another invalid value", dockerfile: "FROM alpine:3.20\nLABEL m=↓\"abc123\" \\\n      l=↓\"ABCDEF1\"\n", valid: false, config: "label-schema: {l: hash, m: hash}", context: [:], skip: [], messages: []),
+            RuleExample(name: "valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"0c3e9b1\"\n", valid: true, config: "label-schema: {l: hash}", context: [:], skip: [], messages: []),
+            RuleExample(name: "other valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"0c3e9b1a5f6d7e8f90a1b2c3d4e5f60718293a4b\" x=\"ABCDEF1\"\n", valid: true, config: "label-schema: {l: hash, x: text}", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3056", name: "LabelInvalidSemver", aliases: ["label-invalid-semver"],
+        severity: .warning, category: "labels", status: .stable,
+        summary: "A semver-typed label is not a semantic version.", url: "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+        docs: RuleDocs(what: "Reports a LABEL whose key has the type `semver` in `label-schema` and whose (expanded, non-empty) value is not valid for that type, at the value.", why: "Tools that consume image metadata parse these values; an invalid one is silently dropped or breaks them.", example: "# .dockerlint.yaml: label-schema: {l: semver}\nFROM alpine:3.20\nLABEL l=\"v1.2.3\"\n", useInstead: "FROM alpine:3.20\nLABEL l=\"1.2.3\"\n", fixSafety: "", notes: "Deliberate difference: dockerlint follows SemVer 2.0.0 strictly and rejects leading zeros (`01.2.3`, `1.0.0-01`), which hadolint accepts."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "invalid value", dockerfile: "FROM alpine:3.20\nLABEL l=↓\"v1.2.3\"\n", valid: false, config: "label-schema: {l: semver}", context: [:], skip: [], messages: ["Label `l` does not conform to semantic versioning."]),
+            RuleExample(name: "another invalid value", dockerfile: "FROM alpine:3.20\nLABEL m=↓\"01.2.3\" \\\n      l=↓\"v1.2.3\"\n", valid: false, config: "label-schema: {l: semver, m: semver}", context: [:], skip: [], messages: []),
+            RuleExample(name: "valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"1.2.3\"\n", valid: true, config: "label-schema: {l: semver}", context: [:], skip: [], messages: []),
+            RuleExample(name: "other valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"1.0.0-rc.1+build.5\" x=\"v1.2.3\"\n", valid: true, config: "label-schema: {l: semver, x: text}", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3057", name: "MissingHealthcheck", aliases: ["missing-healthcheck"],
+        severity: .off, category: "best-practice", status: .stable,
+        summary: "A stage has no HEALTHCHECK.", url: "https://docs.docker.com/reference/dockerfile/#healthcheck",
+        docs: RuleDocs(what: "Reports the FROM of every stage that has no HEALTHCHECK, neither its own nor one inherited from the stage it is built on. Off by default (hadolint's 'ignore'); enable it with `override: {info: [DL3057]}`.", why: "Without a health check, orchestrators only know whether the process runs, not whether it serves.", example: "FROM nginx:1.27\nCOPY site /usr/share/nginx/html\n", useInstead: "FROM nginx:1.27\nCOPY site /usr/share/nginx/html\nHEALTHCHECK CMD [\"curl\", \"-f\", \"http://localhost/\"]\n", fixSafety: "", notes: "Same as hadolint, including reporting builder stages; most images are run by orchestrators that define their own probes, hence off by default."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no healthcheck", dockerfile: "↓FROM nginx:1.27\nCOPY site /usr/share/nginx/html\n", valid: false, config: "override: {info: [DL3057]}", context: [:], skip: [], messages: ["`HEALTHCHECK` instruction missing."]),
+            RuleExample(name: "builder and final stage", dockerfile: "↓FROM golang:1.23 AS build\nRUN go build -o /out/app .\nFROM alpine:3.20\nHEALTHCHECK CMD [\"/app\", \"health\"]\n", valid: false, config: "override: {info: [DL3057]}", context: [:], skip: [], messages: []),
+            RuleExample(name: "healthcheck present", dockerfile: "FROM nginx:1.27\nHEALTHCHECK CMD [\"curl\", \"-f\", \"http://localhost/\"]\n", valid: true, config: "override: {info: [DL3057]}", context: [:], skip: [], messages: []),
+            RuleExample(name: "inherited through the base stage", dockerfile: "FROM nginx:1.27 AS base\nHEALTHCHECK NONE\nFROM base\nCOPY site /usr/share/nginx/html\n", valid: true, config: "override: {info: [DL3057]}", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3058", name: "LabelInvalidEmail", aliases: ["label-invalid-email"],
+        severity: .warning, category: "labels", status: .stable,
+        summary: "An email-typed label is not an RFC 5322 address.", url: "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+        docs: RuleDocs(what: "Reports a LABEL whose key has the type `email` in `label-schema` and whose (expanded, non-empty) value is not valid for that type, at the value.", why: "Tools that consume image metadata parse these values; an invalid one is silently dropped or breaks them.", example: "# .dockerlint.yaml: label-schema: {l: email}\nFROM alpine:3.20\nLABEL l=\"Jane <jane@example.com>\"\n", useInstead: "FROM alpine:3.20\nLABEL l=\"jane@example.com\"\n", fixSafety: "", notes: "An RFC 5322 addr-spec (dot-atom or quoted local part, domain or domain literal); a display name with angle brackets is not an address, as in hadolint."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "invalid value", dockerfile: "FROM alpine:3.20\nLABEL l=↓\"Jane <jane@example.com>\"\n", valid: false, config: "label-schema: {l: email}", context: [:], skip: [], messages: ["Label `l` is not a valid email format - must conform to RFC5322."]),
+            RuleExample(name: "another invalid value", dockerfile: "FROM alpine:3.20\nLABEL m=↓\"jane..doe@example.com\" \\\n      l=↓\"Jane <jane@example.com>\"\n", valid: false, config: "label-schema: {l: email, m: email}", context: [:], skip: [], messages: []),
+            RuleExample(name: "valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"jane@example.com\"\n", valid: true, config: "label-schema: {l: email}", context: [:], skip: [], messages: []),
+            RuleExample(name: "other valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"\\\"jane doe\\\"@example.com\" x=\"Jane <jane@example.com>\"\n", valid: true, config: "label-schema: {l: email, x: text}", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3061", name: "InstructionBeforeFrom", aliases: ["instruction-before-from"],
+        severity: .error, category: "correctness", status: .stable,
+        summary: "An instruction other than ARG comes before the first FROM.", url: "https://docs.docker.com/reference/dockerfile/#understand-how-arg-and-from-interact",
+        docs: RuleDocs(what: "Reports every instruction before the first FROM that is not ARG (comments and parser directives are fine).", why: "BuildKit fails with \"no build stage in current context\".", example: "LABEL org.opencontainers.image.title=app\nFROM alpine:3.20\n", useInstead: "FROM alpine:3.20\nLABEL org.opencontainers.image.title=app\n", fixSafety: "", notes: "BuildKit treats this as an error of the file. While DL3061 is enabled, dockerlint reports it under DL3061 (hadolint's code) and lints the rest of the file; with DL3061 ignored or off it is reported as the syntax error DF001."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "label before from", dockerfile: "↓LABEL a=b\nFROM alpine:3.20\n", valid: false, config: "", context: [:], skip: [], messages: ["Invalid instruction order. Dockerfile must begin with `FROM`, `ARG` or comment."]),
+            RuleExample(name: "env and run after an arg", dockerfile: "# syntax=docker/dockerfile:1\nARG V=3.20\n↓ENV X=1\n↓RUN true\nFROM alpine:${V}\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "arg and comments first", dockerfile: "# syntax=docker/dockerfile:1\n# base image version\nARG V=3.20\nFROM alpine:${V}\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "from first", dockerfile: "FROM alpine:3.20\nENV X=1\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3066", name: "NonNumericUser", aliases: ["non-numeric-user"],
+        severity: .info, category: "security", status: .stable,
+        summary: "A stage ends with a USER given by name rather than a numeric UID.", url: "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
+        docs: RuleDocs(what: "Reports the last USER of each stage when its user part is a name (`app`, `app:app`) rather than a number (`10001`, `10001:app`). Values taken from a variable are not reported.", why: "The image's user is its last USER. A name cannot be verified as non-root by Kubernetes' `runAsNonRoot` and must resolve through `/etc/passwd` of the image; a numeric UID needs neither.", example: "FROM alpine:3.20\nRUN adduser -D -u 10001 app\nUSER app\n", useInstead: "FROM alpine:3.20\nRUN adduser -D -u 10001 app\nUSER 10001\n", fixSafety: "", notes: "hadolint 2.15.1 reports every non-numeric USER; hadolint#1239 (merged later) limits the rule to the last USER, which is the only one that ends up in the image configuration: a `USER root` … `USER app` sequence used to install things is not noise-worthy. dockerlint does the latter, per stage (any stage can be a build target), and exempts any variable (ARG or ENV), not only ARG."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "named user last", dockerfile: "FROM alpine:3.20\nRUN adduser -D -u 10001 app\nUSER ↓app\n", valid: false, config: "", context: [:], skip: [], messages: ["Non-numeric user-id may not be resolvable by host system"]),
+            RuleExample(name: "only the last user of each stage", dockerfile: "FROM alpine:3.20 AS build\nUSER root\nUSER ↓builder:builder\nFROM alpine:3.20\nUSER nobody\nUSER ↓nobody\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "numeric uid", dockerfile: "FROM alpine:3.20\nUSER root\nRUN adduser -D -u 10001 app\nUSER 10001:app\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "from a variable", dockerfile: "FROM alpine:3.20\nARG APP_USER=app\nUSER ${APP_USER}\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3067", name: "CopyWholeFilesystem", aliases: ["copy-whole-filesystem"],
+        severity: .warning, category: "best-practice", status: .stable,
+        summary: "COPY --from=<stage> / / copies a whole filesystem.", url: "https://docs.docker.com/build/building/multi-stage/",
+        docs: RuleDocs(what: "Reports `COPY --from=… / /`, at the `/` source.", why: "Copying an entire root filesystem over another duplicates every file of the base, defeats the point of a multi-stage build and usually hides what the image really needs.", example: "FROM golang:1.23 AS build\nRUN go build -o /out/app .\nFROM gcr.io/distroless/static\nCOPY --from=build / /\n", useInstead: "FROM golang:1.23 AS build\nRUN go build -o /out/app .\nFROM gcr.io/distroless/static\nCOPY --from=build /out/app /app\n", fixSafety: "", notes: "Same as hadolint."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "whole filesystem", dockerfile: "FROM alpine:3.20 AS build\nRUN echo hi > /hi\nFROM scratch\nCOPY --from=build ↓/ /\n", valid: false, config: "", context: [:], skip: [], messages: ["Do not copy an entire filesystem from another stage"]),
+            RuleExample(name: "quoted and linked", dockerfile: "FROM alpine:3.20 AS rootfs\nFROM scratch\nCOPY --link --from=rootfs ↓\"/\" \"/\"\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "a directory", dockerfile: "FROM alpine:3.20 AS build\nFROM scratch\nCOPY --from=build /etc/ssl /etc/ssl\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "root into a subdirectory", dockerfile: "FROM alpine:3.20 AS build\nFROM scratch\nCOPY --from=build / /rootfs\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
         code: "DL4000", name: "MaintainerDeprecated", aliases: ["maintainer-deprecated"],
         severity: .error, category: "buildkit", status: .stable,
         summary: "The MAINTAINER instruction is deprecated; use a label.", url: "https://docs.docker.com/go/dockerfile/rule/maintainer-deprecated/",
@@ -12,6 +250,34 @@ public let builtinRuleCatalog: [RuleMetadata] = [
         examples: [
             RuleExample(name: "maintainer", dockerfile: "FROM alpine:3.20\n↓MAINTAINER moby@example.com\n", valid: false, config: "", context: [:], skip: [], messages: ["Maintainer instruction is deprecated in favor of using label"]),
             RuleExample(name: "authors label", dockerfile: "FROM alpine:3.20\nLABEL org.opencontainers.image.authors=\"moby@example.com\"\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL4003", name: "MultipleCmd", aliases: ["multiple-cmd"],
+        severity: .warning, category: "correctness", status: .stable,
+        summary: "More than one CMD in a stage; only the last takes effect.", url: "https://docs.docker.com/go/dockerfile/rule/multiple-instructions-disallowed/",
+        docs: RuleDocs(what: "Reports every CMD of a stage after the first.", why: "Only the last CMD of a stage ends up in the image; the others are dead code and often a mistake.", example: "FROM alpine:3.20\nCMD [\"sh\"]\nCMD [\"ash\"]\n", useInstead: "FROM alpine:3.20\nCMD [\"ash\"]\n", fixSafety: "", notes: "Same as hadolint. BuildKit's MultipleInstructionsDisallowed check covers CMD, ENTRYPOINT and HEALTHCHECK together; hadolint splits it into DL4003, DL4004 and DL3012."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "two cmds", dockerfile: "FROM alpine:3.20\nCMD [\"sh\"]\n↓CMD [\"ash\"]\n", valid: false, config: "", context: [:], skip: [], messages: ["Multiple `CMD` instructions found. If you list more than one `CMD` then only the last `CMD` will take effect"]),
+            RuleExample(name: "three cmds", dockerfile: "FROM alpine:3.20\nCMD a\n↓CMD b\n↓CMD c\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "one cmd per stage", dockerfile: "FROM alpine:3.20 AS a\nCMD [\"a\"]\nFROM alpine:3.20\nCMD [\"b\"]\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "onbuild cmd does not count", dockerfile: "FROM alpine:3.20\nONBUILD CMD [\"child\"]\nCMD [\"sh\"]\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL4004", name: "MultipleEntrypoint", aliases: ["multiple-entrypoint"],
+        severity: .error, category: "correctness", status: .stable,
+        summary: "More than one ENTRYPOINT in a stage; only the last takes effect.", url: "https://docs.docker.com/go/dockerfile/rule/multiple-instructions-disallowed/",
+        docs: RuleDocs(what: "Reports every ENTRYPOINT of a stage after the first.", why: "Only the last ENTRYPOINT of a stage ends up in the image; the others are dead code and often a mistake.", example: "FROM alpine:3.20\nENTRYPOINT [\"sh\"]\nENTRYPOINT [\"ash\"]\n", useInstead: "FROM alpine:3.20\nENTRYPOINT [\"ash\"]\n", fixSafety: "", notes: "Same as hadolint. BuildKit's MultipleInstructionsDisallowed check covers ENTRYPOINT, ENTRYPOINT and HEALTHCHECK together; hadolint splits it into DL4004, DL4004 and DL3012."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "two cmds", dockerfile: "FROM alpine:3.20\nENTRYPOINT [\"sh\"]\n↓ENTRYPOINT [\"ash\"]\n", valid: false, config: "", context: [:], skip: [], messages: ["Multiple `ENTRYPOINT` instructions found. If you list more than one `ENTRYPOINT` then only the last `ENTRYPOINT` will take effect"]),
+            RuleExample(name: "three cmds", dockerfile: "FROM alpine:3.20\nENTRYPOINT a\n↓ENTRYPOINT b\n↓ENTRYPOINT c\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "one cmd per stage", dockerfile: "FROM alpine:3.20 AS a\nENTRYPOINT [\"a\"]\nFROM alpine:3.20\nENTRYPOINT [\"b\"]\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "onbuild cmd does not count", dockerfile: "FROM alpine:3.20\nONBUILD ENTRYPOINT [\"child\"]\nENTRYPOINT [\"sh\"]\n", valid: true, config: "", context: [:], skip: [], messages: []),
         ],
         fixes: [
         ]),

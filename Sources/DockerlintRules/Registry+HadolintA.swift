@@ -1,5 +1,5 @@
 import DockerlintCore
 
-/// hadolint's rules DL1001–DL3029 (filled on branch dl-rules-a).
+/// hadolint's rules DL1001 and DL3001–DL3028 (except the BuildKit-check ones).
 let hadolintRuleTypesA: [any LintRule.Type] = [
 ]

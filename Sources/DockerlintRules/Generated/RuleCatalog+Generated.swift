@@ -4,6 +4,160 @@ import DockerlintCore
 
 public let builtinRuleCatalog: [RuleMetadata] = [
     RuleMetadata(
+        code: "DL3030", name: "YumAssumeYes", aliases: ["yum-assume-yes"],
+        severity: .warning, category: "package-managers", status: .stable,
+        summary: "yum install without -y.", url: "https://man7.org/linux/man-pages/man8/yum.8.html",
+        docs: RuleDocs(what: "Reports `yum install`/`groupinstall`/`localinstall`/`module install` without `-y`/`--assumeyes`, at the subcommand. Also checks `ONBUILD RUN`.", why: "Builds are not interactive: yum waits for a confirmation that never comes and the build fails.", example: "FROM centos:7\nRUN yum install httpd-2.4.6 && yum clean all\n", useInstead: "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n", fixSafety: "", notes: "Same as hadolint; options are read with yum's option grammar, so `-y` anywhere (before or after the subcommand) counts."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no -y", dockerfile: "FROM centos:7\nRUN yum ↓install httpd-2.4.6 && yum clean all\n", valid: false, config: "", context: [:], skip: [], messages: ["Use the -y switch to avoid manual input `yum install -y <package>`"]),
+            RuleExample(name: "onbuild and groupinstall", dockerfile: "FROM centos:7\nONBUILD RUN yum ↓groupinstall 'Development Tools'\nRUN sudo yum ↓localinstall /tmp/x.rpm\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "with -y", dockerfile: "FROM centos:7\nRUN yum -y install httpd-2.4.6 && yum clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "assumeyes and other commands", dockerfile: "FROM centos:7\nRUN yum install --assumeyes httpd-2.4.6 && yum clean all && yum list installed\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3032", name: "YumCleanCache", aliases: ["yum-clean-cache"],
+        severity: .warning, category: "package-managers", status: .stable,
+        summary: "yum install without yum clean all in the same RUN.", url: "https://docs.docker.com/build/building/best-practices/#run",
+        docs: RuleDocs(what: "Reports a `yum install` that is not followed, in the same RUN, by `yum clean all` or an `rm` of `/var/cache/yum`; a cache or tmpfs mount on `/var/cache/yum` silences it. Also checks `ONBUILD RUN`.", why: "The yum cache stays in the layer and bloats the image.", example: "FROM centos:7\nRUN yum install -y httpd-2.4.6\n", useInstead: "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n", fixSafety: "", notes: "hadolint also wants the clean after the install; dockerlint additionally accepts a cache/tmpfs mount on /var/cache/yum (nothing is left in the layer)."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no clean", dockerfile: "FROM centos:7\nRUN ↓yum install -y httpd-2.4.6\n", valid: false, config: "", context: [:], skip: [], messages: ["`yum clean all` missing after yum command."]),
+            RuleExample(name: "clean before install", dockerfile: "FROM centos:7\nRUN yum clean all && ↓yum install -y httpd-2.4.6\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "clean all", dockerfile: "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "rm cache or cache mount", dockerfile: "FROM centos:7\nRUN yum install -y httpd-2.4.6 && rm -rf /var/cache/yum/*\nRUN --mount=type=cache,target=/var/cache/yum yum install -y vim-7.4\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3033", name: "YumVersionPin", aliases: ["yum-version-pin"],
+        severity: .warning, category: "pinning", status: .stable,
+        summary: "yum install of a package without a version.", url: "https://docs.docker.com/build/building/best-practices/#apt-get",
+        docs: RuleDocs(what: "Reports each package of `yum install` without a version, at the package word. A version is `name-<digit>…` or `name-$VAR`; `.rpm` files, paths and URLs are fine; for `yum module install` a stream `name:stream` is required. Also checks `ONBUILD RUN`.", why: "Unpinned packages make builds unreproducible: the next build silently gets other versions.", example: "FROM centos:7\nRUN yum install -y httpd && yum clean all\n", useInstead: "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n", fixSafety: "", notes: "Deliberate difference: hadolint counts any `-` as a version, so `yum install python3-pip` passes there. dockerlint requires the dash to be followed by a digit or a variable (`-2.4.6`, `-${VERSION}`), which is what an rpm version looks like."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "unpinned", dockerfile: "FROM centos:7\nRUN yum install -y ↓httpd && yum clean all\n", valid: false, config: "", context: [:], skip: [], messages: ["Specify version with `yum install -y <package>-<version>`."]),
+            RuleExample(name: "dash in the name is not a version", dockerfile: "FROM centos:7\nRUN yum install -y ↓python3-pip tar-1.26 && yum clean all\nRUN yum module install -y ↓nodejs && yum clean all\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "pinned", dockerfile: "FROM centos:7\nRUN yum install -y httpd-2.4.6 python3-pip-9.0.3 && yum clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "rpm file, variable and module stream", dockerfile: "FROM centos:7\nARG V=2.4.6\nRUN yum install -y /tmp/x.rpm httpd-${V} && yum module install -y nodejs:18 && yum clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3034", name: "ZypperNonInteractive", aliases: ["zypper-non-interactive"],
+        severity: .warning, category: "package-managers", status: .stable,
+        summary: "zypper without a non-interactive switch.", url: "https://en.opensuse.org/SDB:Zypper_manual",
+        docs: RuleDocs(what: "Reports `zypper install`/`in`/`remove`/`rm`/`source-install`/`si`/`patch` without `-n`/`--non-interactive`/`-y`/`--no-confirm`, at the subcommand. Also checks `ONBUILD RUN`.", why: "zypper asks for confirmation; in a build it waits forever or fails.", example: "FROM opensuse/leap:15.6\nRUN zypper install httpd=2.4\n", useInstead: "FROM opensuse/leap:15.6\nRUN zypper -n install httpd=2.4\n", fixSafety: "", notes: "Same as hadolint."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no switch", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper ↓install httpd=2.4 && zypper clean\n", valid: false, config: "", context: [:], skip: [], messages: ["Non-interactive switch missing from `zypper` command: `zypper install -y`"]),
+            RuleExample(name: "remove and patch", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper ↓rm vim && zypper ↓patch\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "global -n", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper -n install httpd=2.4 && zypper clean\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "-y after the subcommand", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper in -y httpd=2.4 && zypper refresh && zypper clean\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3035", name: "ZypperDistUpgrade", aliases: ["zypper-dist-upgrade"],
+        severity: .warning, category: "package-managers", status: .stable,
+        summary: "zypper dist-upgrade in a build.", url: "https://en.opensuse.org/SDB:Zypper_manual",
+        docs: RuleDocs(what: "Reports `zypper dist-upgrade` and `zypper dup`, at the subcommand. Also checks `ONBUILD RUN`.", why: "A distribution upgrade inside an image build changes the whole base unpredictably; use a newer base image instead.", example: "FROM opensuse/leap:15.5\nRUN zypper -n dist-upgrade\n", useInstead: "FROM opensuse/leap:15.6\n", fixSafety: "", notes: "Same as hadolint."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "dist-upgrade", dockerfile: "FROM opensuse/leap:15.5\nRUN zypper -n ↓dist-upgrade\n", valid: false, config: "", context: [:], skip: [], messages: ["Do not use `zypper dist-upgrade`."]),
+            RuleExample(name: "dup", dockerfile: "FROM opensuse/leap:15.5\nRUN zypper --non-interactive ↓dup && zypper clean\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "update", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper -n update && zypper clean\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "install", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper -n install vim=9.0 && zypper clean\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3036", name: "ZypperCleanCache", aliases: ["zypper-clean-cache"],
+        severity: .warning, category: "package-managers", status: .stable,
+        summary: "zypper install without zypper clean in the same RUN.", url: "https://en.opensuse.org/SDB:Zypper_manual",
+        docs: RuleDocs(what: "Reports a `zypper install` not followed, in the same RUN, by `zypper clean`/`cc` or an `rm` of `/var/cache/zypp`; a cache or tmpfs mount on `/var/cache/zypp` silences it. Also checks `ONBUILD RUN`.", why: "The package cache stays in the layer.", example: "FROM opensuse/leap:15.6\nRUN zypper -n install vim=9.0\n", useInstead: "FROM opensuse/leap:15.6\nRUN zypper -n install vim=9.0 && zypper clean\n", fixSafety: "", notes: "Same as hadolint, plus the `rm -rf /var/cache/zypp` form."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no clean", dockerfile: "FROM opensuse/leap:15.6\nRUN ↓zypper -n install vim=9.0\n", valid: false, config: "", context: [:], skip: [], messages: ["`zypper clean` missing after zypper use."]),
+            RuleExample(name: "onbuild", dockerfile: "FROM opensuse/leap:15.6\nONBUILD RUN ↓zypper -n in vim=9.0\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "clean", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper -n install vim=9.0 && zypper cc\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "cache mount", dockerfile: "FROM opensuse/leap:15.6\nRUN --mount=type=cache,target=/var/cache/zypp zypper -n install vim=9.0\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3037", name: "ZypperVersionPin", aliases: ["zypper-version-pin"],
+        severity: .warning, category: "pinning", status: .stable,
+        summary: "zypper install of a package without a version.", url: "https://en.opensuse.org/SDB:Zypper_manual",
+        docs: RuleDocs(what: "Reports each package of `zypper install` without a version (`=`, `>=`, `>`, `<=`, `<`), at the package word; `.rpm` files and paths are fine. Also checks `ONBUILD RUN`.", why: "Unpinned packages make builds unreproducible.", example: "FROM opensuse/leap:15.6\nRUN zypper -n install vim && zypper clean\n", useInstead: "FROM opensuse/leap:15.6\nRUN zypper -n install vim=9.0 && zypper clean\n", fixSafety: "", notes: "Same as hadolint; option values (`--repo x`) are never taken for packages."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "unpinned", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper -n install ↓vim && zypper clean\n", valid: false, config: "", context: [:], skip: [], messages: ["Specify version with `zypper install -y <package>=<version>`."]),
+            RuleExample(name: "one of two", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper -n in --repo oss curl=8.6 ↓git && zypper clean\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "pinned", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper -n install 'vim>=9.0' curl=8.6 && zypper clean\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "rpm file", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper -n install /tmp/app.rpm && zypper clean\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3038", name: "DnfAssumeYes", aliases: ["dnf-assume-yes"],
+        severity: .warning, category: "package-managers", status: .stable,
+        summary: "dnf/microdnf install without -y.", url: "https://dnf.readthedocs.io/en/latest/command_ref.html",
+        docs: RuleDocs(what: "Reports `dnf install` and `microdnf install` (and the module/group forms) without `-y`/`--assumeyes`, at the subcommand. Also checks `ONBUILD RUN`.", why: "dnf waits for a confirmation the build cannot give.", example: "FROM fedora:40\nRUN dnf install httpd-2.4.58 && dnf clean all\n", useInstead: "FROM fedora:40\nRUN dnf install -y httpd-2.4.58 && dnf clean all\n", fixSafety: "", notes: "Same as hadolint; `dnf5` and `dnf-3` are dnf too."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no -y", dockerfile: "FROM fedora:40\nRUN dnf ↓install httpd-2.4.58 && dnf clean all\n", valid: false, config: "", context: [:], skip: [], messages: ["Use the -y switch to avoid manual input `dnf install -y <package>`"]),
+            RuleExample(name: "microdnf", dockerfile: "FROM registry.access.redhat.com/ubi9/ubi-minimal\nRUN microdnf ↓install tar-1.34 && microdnf clean all\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "with -y", dockerfile: "FROM fedora:40\nRUN dnf -y install httpd-2.4.58 && dnf clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "assumeyes", dockerfile: "FROM fedora:40\nRUN dnf install --assumeyes httpd-2.4.58 && dnf clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3040", name: "DnfCleanCache", aliases: ["dnf-clean-cache"],
+        severity: .warning, category: "package-managers", status: .stable,
+        summary: "dnf install without dnf clean all in the same RUN.", url: "https://dnf.readthedocs.io/en/latest/command_ref.html",
+        docs: RuleDocs(what: "Reports a dnf/microdnf install, reinstall or upgrade not followed, in the same RUN, by `dnf clean all` or an `rm` of the dnf cache (`/var/cache/libdnf5`, `/var/cache/dnf`, `/var/cache/yum`); a cache/tmpfs mount on one of those silences it. Also checks `ONBUILD RUN`.", why: "The dnf metadata and package cache stay in the layer.", example: "FROM fedora:40\nRUN dnf install -y httpd-2.4.58\n", useInstead: "FROM fedora:40\nRUN dnf install -y httpd-2.4.58 && dnf clean all\n", fixSafety: "", notes: "hadolint only knows /var/cache/libdnf5; dnf 4 (RHEL/UBI 8-9) caches in /var/cache/dnf (and /var/cache/yum), so those count too."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no clean", dockerfile: "FROM fedora:40\nRUN ↓dnf install -y httpd-2.4.58\n", valid: false, config: "", context: [:], skip: [], messages: ["`dnf clean all` missing after dnf command."]),
+            RuleExample(name: "upgrade", dockerfile: "FROM fedora:40\nRUN ↓microdnf upgrade -y\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "clean all", dockerfile: "FROM fedora:40\nRUN dnf install -y httpd-2.4.58 && dnf clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "rm cache and cache mount", dockerfile: "FROM fedora:40\nRUN dnf install -y httpd-2.4.58 && rm -rf /var/cache/dnf\nRUN --mount=type=cache,target=/var/cache/libdnf5 dnf install -y vim-9.1\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3041", name: "DnfVersionPin", aliases: ["dnf-version-pin"],
+        severity: .warning, category: "pinning", status: .stable,
+        summary: "dnf install of a package without a version.", url: "https://dnf.readthedocs.io/en/latest/command_ref.html",
+        docs: RuleDocs(what: "Reports each package of `dnf`/`microdnf install` without a version (`name-<digit>…`, `name-$VAR`), at the package word; `.rpm` files, paths and URLs are fine; `dnf module install` needs `name:stream`. Also checks `ONBUILD RUN`.", why: "Unpinned packages make builds unreproducible.", example: "FROM fedora:40\nRUN dnf install -y httpd && dnf clean all\n", useInstead: "FROM fedora:40\nRUN dnf install -y httpd-2.4.58 && dnf clean all\n", fixSafety: "", notes: "Deliberate difference: hadolint counts any `-` as a version (`python3-pip` passes); dockerlint requires a dash followed by a digit or a variable."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "unpinned", dockerfile: "FROM fedora:40\nRUN dnf install -y ↓httpd && dnf clean all\n", valid: false, config: "", context: [:], skip: [], messages: ["Specify version with `dnf install -y <package>-<version>`."]),
+            RuleExample(name: "dash in the name", dockerfile: "FROM fedora:40\nRUN dnf install -y ↓python3-pip && dnf module install -y ↓nodejs && dnf clean all\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "pinned", dockerfile: "FROM fedora:40\nRUN dnf install -y httpd-2.4.58 python3-pip-23.2 && dnf clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "variable and stream", dockerfile: "FROM fedora:40\nARG V=2.4.58\nRUN dnf install -y httpd-$V && dnf module install -y nodejs:20 && dnf clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3042", name: "PipNoCacheDir", aliases: ["pip-no-cache-dir"],
+        severity: .warning, category: "package-managers", status: .stable,
+        summary: "pip install without --no-cache-dir.", url: "https://pip.pypa.io/en/stable/topics/caching/",
+        docs: RuleDocs(what: "Reports `pip install` (also `pip3`, `python -m pip`) without `--no-cache-dir`, at the subcommand. Not reported when `PIP_NO_CACHE_DIR` is truthy (ENV/ARG, an inline assignment or an earlier `export`), or a cache/tmpfs mount ends in `.cache/pip`. Also checks `ONBUILD RUN`.", why: "pip keeps downloaded wheels in ~/.cache/pip, which then ships in the layer.", example: "FROM python:3.12\nRUN pip install flask==3.0.3\n", useInstead: "FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.3\n", fixSafety: "", notes: "Same as hadolint; `--no-cache-dir=false` does not count."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no flag", dockerfile: "FROM python:3.12\nRUN pip ↓install flask==3.0.3\n", valid: false, config: "", context: [:], skip: [], messages: ["Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`"]),
+            RuleExample(name: "python -m pip and requirements", dockerfile: "FROM python:3.12\nRUN python3 -m pip ↓install -r requirements.txt\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "flag", dockerfile: "FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.3\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "env and cache mount", dockerfile: "FROM python:3.12\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask==3.0.3\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
         code: "DL3043", name: "OnbuildForbiddenTrigger", aliases: ["onbuild-forbidden-trigger"],
         severity: .error, category: "correctness", status: .stable,
         summary: "ONBUILD must not wrap ONBUILD, FROM or MAINTAINER.", url: "https://docs.docker.com/reference/dockerfile/#onbuild",
@@ -42,6 +196,34 @@ public let builtinRuleCatalog: [RuleMetadata] = [
             RuleExample(name: "second stage without workdir", dockerfile: "FROM alpine:3.20 AS a\nWORKDIR /src\nCOPY . .\nFROM alpine:3.20\nCOPY --from=a /src/out ↓bin/\n", valid: false, config: "", context: [:], skip: [], messages: []),
             RuleExample(name: "workdir set", dockerfile: "FROM node:22\nWORKDIR /app\nCOPY package.json .\n", valid: true, config: "", context: [:], skip: [], messages: []),
             RuleExample(name: "workdir inherited and absolute paths", dockerfile: "FROM alpine:3.20 AS base\nWORKDIR /app\nFROM base\nCOPY a.txt .\nFROM alpine:3.20\nCOPY a.txt /opt/\nCOPY b.txt $HOME/\nCOPY c.txt C:/tools/\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3046", name: "UseraddLongUid", aliases: ["useradd-long-uid"],
+        severity: .warning, category: "best-practice", status: .stable,
+        summary: "useradd with a high UID without -l.", url: "https://github.com/moby/moby/issues/5419",
+        docs: RuleDocs(what: "Reports `useradd -u UID` with a UID longer than 5 digits and no `-l`/`--no-log-init`, at the UID. Also checks `ONBUILD RUN`.", why: "useradd writes the user's entry into /var/log/lastlog and faillog at offset UID; with a large UID these sparse files become gigabytes in the layer.", example: "FROM debian:12\nRUN useradd -u 123456789 app\n", useInstead: "FROM debian:12\nRUN useradd -l -u 123456789 app\n", fixSafety: "", notes: "Same as hadolint; option clusters (`-lu`) and `--uid=` are understood."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "high uid", dockerfile: "FROM debian:12\nRUN useradd -u ↓123456789 app\n", valid: false, config: "", context: [:], skip: [], messages: ["`useradd` without flag `-l` and high UID will result in excessively large Image."]),
+            RuleExample(name: "long option", dockerfile: "FROM debian:12\nRUN groupadd -g 10001 app && useradd ↓--uid=10000000 -g app app\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "no log init", dockerfile: "FROM debian:12\nRUN useradd -l -u 123456789 app\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "short uid", dockerfile: "FROM debian:12\nRUN useradd -u 10001 app && useradd --no-log-init --uid 99999999 b\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3047", name: "WgetProgress", aliases: ["wget-progress"],
+        severity: .info, category: "style", status: .stable,
+        summary: "wget without a quiet or progress option.", url: "https://www.gnu.org/software/wget/manual/wget.html",
+        docs: RuleDocs(what: "Reports `wget` without `--progress`, `-q`/`--quiet`, `-nv`/`--no-verbose`, `-o`/`--output-file` or `-a`/`--append-output`, at the command word. Also checks `ONBUILD RUN`.", why: "wget's default progress bar writes thousands of lines into the build log.", example: "FROM debian:12\nRUN wget https://example.com/app.tar.gz\n", useInstead: "FROM debian:12\nRUN wget --progress=dot:giga https://example.com/app.tar.gz\n", fixSafety: "", notes: "Same as hadolint; short option clusters such as `-qO-` are read with wget's option grammar."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "plain wget", dockerfile: "FROM debian:12\nRUN ↓wget https://example.com/app.tar.gz\n", valid: false, config: "", context: [:], skip: [], messages: ["Avoid use of wget without progress bar. Use `wget --progress=dot:giga <url>`. Or consider using `-q` or `-nv` (shorthands for `--quiet` or `--no-verbose`)."]),
+            RuleExample(name: "output document only", dockerfile: "FROM debian:12\nRUN ↓wget -O /tmp/x https://example.com/x && echo ok\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "quiet cluster", dockerfile: "FROM debian:12\nRUN wget -qO- https://example.com/install.sh > /tmp/i.sh\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "no-verbose and progress", dockerfile: "FROM debian:12\nRUN wget -nv https://example.com/a && wget --progress=dot:giga https://example.com/b\n", valid: true, config: "", context: [:], skip: [], messages: []),
         ],
         fixes: [
         ]),
@@ -200,6 +382,34 @@ public let builtinRuleCatalog: [RuleMetadata] = [
         fixes: [
         ]),
     RuleMetadata(
+        code: "DL3059", name: "ConsecutiveRuns", aliases: ["consecutive-runs"],
+        severity: .info, category: "cache", status: .stable,
+        summary: "Consecutive cheap RUN instructions could be one.", url: "https://docs.docker.com/build/building/best-practices/#minimize-the-number-of-layers",
+        docs: RuleDocs(what: "Reports a RUN that directly follows another RUN of the same stage with the same flags when both are cheap: at most two commands each, no package install/update/download/build, no download or clone (curl, wget, git), no compiler or build tool, no script, no heredoc.", why: "Each RUN is a layer; tiny adjacent steps (`mkdir`, `chmod`, `ln`) are better as one.", example: "FROM alpine:3.20\nRUN mkdir -p /app\nRUN chown 10001 /app\n", useInstead: "FROM alpine:3.20\nRUN mkdir -p /app && chown 10001 /app\n", fixSafety: "", notes: "Deliberate difference: hadolint asks to merge any consecutive RUNs of up to two commands, which fights layer caching: `RUN pip install -r requirements.txt` followed by `RUN python manage.py collectstatic` is split on purpose so that the expensive install stays cached when the cheap step changes. dockerlint only reports pairs where both steps are cheap, so merging them can never turn a cache hit into a rebuild of an expensive step."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "two cheap steps", dockerfile: "FROM alpine:3.20\nRUN mkdir -p /app\n↓RUN chown 10001 /app\n", valid: false, config: "", context: [:], skip: [], messages: ["Multiple consecutive `RUN` instructions. Consider consolidation."]),
+            RuleExample(name: "comment between", dockerfile: "FROM alpine:3.20\nRUN ln -s /usr/bin/python3 /usr/bin/python\n# permissions\n↓RUN chmod +x /usr/local/bin/entry\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "expensive step split on purpose", dockerfile: "FROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt\nRUN python -m compileall /app\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "different flags and other instructions", dockerfile: "FROM alpine:3.20\nRUN mkdir /a\nRUN --network=none touch /a/b\nWORKDIR /a\nRUN touch c\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3060", name: "YarnCacheClean", aliases: ["yarn-cache-clean"],
+        severity: .info, category: "package-managers", status: .stable,
+        summary: "yarn install without yarn cache clean in the same RUN.", url: "https://classic.yarnpkg.com/en/docs/cli/cache",
+        docs: RuleDocs(what: "Reports `yarn install`/`yarn add` not followed, in the same RUN, by `yarn cache clean`, in the last stage or a stage another stage is built on; a cache/tmpfs mount on the yarn cache silences it. Also checks `ONBUILD RUN`.", why: "yarn's cache stays in the layer.", example: "FROM node:22\nRUN yarn install --frozen-lockfile\n", useInstead: "FROM node:22\nRUN yarn install --frozen-lockfile && yarn cache clean\n", fixSafety: "", notes: "As hadolint: builder stages whose layers do not ship are not reported."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no clean", dockerfile: "FROM node:22\nRUN ↓yarn install --frozen-lockfile\n", valid: false, config: "", context: [:], skip: [], messages: ["`yarn cache clean` missing after `yarn install` was run."]),
+            RuleExample(name: "clean before install", dockerfile: "FROM node:22\nRUN yarn cache clean && ↓yarn add left-pad@1.3.0\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "clean after", dockerfile: "FROM node:22\nRUN yarn install --frozen-lockfile && yarn cache clean\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "builder stage and cache mount", dockerfile: "FROM node:22 AS build\nRUN yarn install\nFROM node:22\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
         code: "DL3061", name: "InstructionBeforeFrom", aliases: ["instruction-before-from"],
         severity: .error, category: "correctness", status: .stable,
         summary: "An instruction other than ARG comes before the first FROM.", url: "https://docs.docker.com/reference/dockerfile/#understand-how-arg-and-from-interact",
@@ -210,6 +420,20 @@ public let builtinRuleCatalog: [RuleMetadata] = [
             RuleExample(name: "env and run after an arg", dockerfile: "# syntax=docker/dockerfile:1\nARG V=3.20\n↓ENV X=1\n↓RUN true\nFROM alpine:${V}\n", valid: false, config: "", context: [:], skip: [], messages: []),
             RuleExample(name: "arg and comments first", dockerfile: "# syntax=docker/dockerfile:1\n# base image version\nARG V=3.20\nFROM alpine:${V}\n", valid: true, config: "", context: [:], skip: [], messages: []),
             RuleExample(name: "from first", dockerfile: "FROM alpine:3.20\nENV X=1\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3062", name: "GoInstallVersion", aliases: ["go-install-version"],
+        severity: .warning, category: "pinning", status: .stable,
+        summary: "go install/get/run of a package without @version.", url: "https://go.dev/ref/mod#go-install",
+        docs: RuleDocs(what: "Reports each remote package of `go install`, `go get` or `go run` without `@version`, at the package word; local packages (`.`, `./cmd/x`) are fine. Also checks `ONBUILD RUN`.", why: "Without a version, go resolves the latest release at build time.", example: "FROM golang:1.23\nRUN go install golang.org/x/tools/gopls\n", useInstead: "FROM golang:1.23\nRUN go install golang.org/x/tools/gopls@v0.16.2\n", fixSafety: "", notes: "Same as hadolint."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "install", dockerfile: "FROM golang:1.23\nRUN go install ↓golang.org/x/tools/gopls\n", valid: false, config: "", context: [:], skip: [], messages: ["Pin versions in go. Instead of `go install <package>` use `go install <package>@<version>`"]),
+            RuleExample(name: "run and get", dockerfile: "FROM golang:1.23\nRUN go run ↓github.com/a/b/cmd/gen && go get ↓example.com/m\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "pinned", dockerfile: "FROM golang:1.23\nRUN go install golang.org/x/tools/gopls@v0.16.2\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "local packages and build", dockerfile: "FROM golang:1.23\nRUN go install ./cmd/app && go run . && go build -o /out ./...\n", valid: true, config: "", context: [:], skip: [], messages: []),
         ],
         fixes: [
         ]),
@@ -254,6 +478,20 @@ public let builtinRuleCatalog: [RuleMetadata] = [
         fixes: [
         ]),
     RuleMetadata(
+        code: "DL4001", name: "CurlAndWget", aliases: ["curl-and-wget"],
+        severity: .warning, category: "best-practice", status: .stable,
+        summary: "A stage uses both curl and wget.", url: "https://docs.docker.com/build/building/best-practices/",
+        docs: RuleDocs(what: "Reports uses of the second download tool in a stage: the first of curl and wget a stage runs is its choice, every use of the other is reported at its command word. Also checks `ONBUILD RUN`.", why: "Two tools for one job mean two packages in the image.", example: "FROM debian:12\nRUN curl -fsSLO https://example.com/a\nRUN wget -q https://example.com/b\n", useInstead: "FROM debian:12\nRUN curl -fsSLO https://example.com/a && curl -fsSLO https://example.com/b\n", fixSafety: "", notes: "hadolint reports every RUN that uses either tool once both were seen; dockerlint reports each use of the odd tool only, so the finding points at what to change."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "both in one RUN", dockerfile: "FROM debian:12\nRUN curl -fsSLO https://example.com/a && ↓wget -q https://example.com/b\n", valid: false, config: "", context: [:], skip: [], messages: ["Either use Wget or Curl but not both"]),
+            RuleExample(name: "across RUNs", dockerfile: "FROM debian:12\nRUN wget -q https://example.com/a\nRUN ↓curl -fsSLO https://example.com/b\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "only curl", dockerfile: "FROM debian:12\nRUN curl -fsSLO https://example.com/a && curl -fsSLO https://example.com/b\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "different stages", dockerfile: "FROM debian:12 AS a\nRUN curl -fsSLO https://example.com/a\nFROM debian:12\nRUN wget -q https://example.com/b\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
         code: "DL4003", name: "MultipleCmd", aliases: ["multiple-cmd"],
         severity: .warning, category: "correctness", status: .stable,
         summary: "More than one CMD in a stage; only the last takes effect.", url: "https://docs.docker.com/go/dockerfile/rule/multiple-instructions-disallowed/",
@@ -278,6 +516,34 @@ public let builtinRuleCatalog: [RuleMetadata] = [
             RuleExample(name: "three cmds", dockerfile: "FROM alpine:3.20\nENTRYPOINT a\n↓ENTRYPOINT b\n↓ENTRYPOINT c\n", valid: false, config: "", context: [:], skip: [], messages: []),
             RuleExample(name: "one cmd per stage", dockerfile: "FROM alpine:3.20 AS a\nENTRYPOINT [\"a\"]\nFROM alpine:3.20\nENTRYPOINT [\"b\"]\n", valid: true, config: "", context: [:], skip: [], messages: []),
             RuleExample(name: "onbuild cmd does not count", dockerfile: "FROM alpine:3.20\nONBUILD ENTRYPOINT [\"child\"]\nENTRYPOINT [\"sh\"]\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL4005", name: "LinkBinSh", aliases: ["link-bin-sh"],
+        severity: .warning, category: "correctness", status: .stable,
+        summary: "ln to /bin/sh instead of SHELL.", url: "https://docs.docker.com/reference/dockerfile/#shell",
+        docs: RuleDocs(what: "Reports `ln … /bin/sh`, at the `/bin/sh` operand. Also checks `ONBUILD RUN`.", why: "Replacing /bin/sh changes the shell of every later RUN invisibly; SHELL states it in the Dockerfile.", example: "FROM debian:12\nRUN ln -sf /bin/bash /bin/sh\n", useInstead: "FROM debian:12\nSHELL [\"/bin/bash\", \"-c\"]\n", fixSafety: "", notes: "Same as hadolint."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "ln -sf", dockerfile: "FROM debian:12\nRUN ln -sf /bin/bash ↓/bin/sh\n", valid: false, config: "", context: [:], skip: [], messages: ["Use SHELL to change the default shell"]),
+            RuleExample(name: "onbuild", dockerfile: "FROM debian:12\nONBUILD RUN rm /bin/sh && ln -s /bin/bash ↓/bin/sh\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "shell instruction", dockerfile: "FROM debian:12\nSHELL [\"/bin/bash\", \"-c\"]\nRUN echo hi\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "other link", dockerfile: "FROM debian:12\nRUN ln -s /bin/sh /usr/local/bin/sh\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL4006", name: "PipefailMissing", aliases: ["pipefail-missing"],
+        severity: .warning, category: "correctness", status: .stable,
+        summary: "A RUN pipes without pipefail.", url: "https://docs.docker.com/build/building/best-practices/#using-pipes",
+        docs: RuleDocs(what: "Reports a shell-form RUN with a pipe, at the command after the first `|`, unless the stage's SHELL (own or inherited from its base stage) is a POSIX shell run with `-o pipefail`, or the script runs `set -o pipefail` before the pipe. A non-POSIX SHELL or `shell=` pragma (pwsh, powershell, cmd) turns it off.", why: "`RUN curl … | tar x` succeeds when curl fails: only the last command's status counts.", example: "FROM debian:12\nRUN curl -fsSL https://example.com/a.tgz | tar xz\n", useInstead: "FROM debian:12\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN curl -fsSL https://example.com/a.tgz | tar xz\n", fixSafety: "", notes: "Better than hadolint: `set -o pipefail` (or `set -euo pipefail`) inside the RUN before the pipe counts, SHELL is inherited through `FROM <stage>`, and a `# dockerlint shell=pwsh` pragma turns the rule off (hadolint 2.15.1 still fires)."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "pipe", dockerfile: "FROM debian:12\nRUN curl -fsSL https://example.com/a.tgz | ↓tar xz\n", valid: false, config: "", context: [:], skip: [], messages: ["Set the SHELL option -o pipefail before RUN with a pipe in it. If you are using /bin/sh in an alpine image or if your shell is symlinked to busybox then consider explicitly setting your SHELL to /bin/ash, or disable this check"]),
+            RuleExample(name: "shell without pipefail", dockerfile: "FROM debian:12\nSHELL [\"/bin/bash\", \"-c\"]\nRUN echo a && ps aux | ↓grep x\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "shell with pipefail", dockerfile: "FROM debian:12\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN curl -fsSL https://example.com/a.tgz | tar xz\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "set -o pipefail in the script", dockerfile: "FROM debian:12\nRUN set -euo pipefail; curl -fsSL https://example.com/a.tgz | tar xz\n", valid: true, config: "", context: [:], skip: [], messages: []),
         ],
         fixes: [
         ]),

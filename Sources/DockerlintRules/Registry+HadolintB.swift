@@ -40,4 +40,5 @@ let hadolintRuleTypesB: [any LintRule.Type] = [
     CopyWholeFilesystemRule.self,
     MultipleCmdRule.self,
     MultipleEntrypointRule.self,
+    ShellCheckRule.self,
 ]

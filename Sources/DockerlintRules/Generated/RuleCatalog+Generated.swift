@@ -547,4 +547,18 @@ public let builtinRuleCatalog: [RuleMetadata] = [
         ],
         fixes: [
         ]),
+    RuleMetadata(
+        code: "SC0000", name: "ShellCheck", aliases: ["shell-check"],
+        severity: .warning, category: "shell", status: .stable,
+        summary: "ShellCheck findings in RUN scripts, reported under their own SCnnnn codes (needs --shellcheck).", url: "https://www.shellcheck.net/wiki/",
+        docs: RuleDocs(what: "With `--shellcheck` (or `shellcheck: true` in the configuration) and the `shellcheck` program on PATH, every shell-form RUN and ONBUILD RUN script of a file is checked by one `shellcheck --format=json1` process. Each finding is reported under ShellCheck's own code (`SC2086`, …) with ShellCheck's level as its severity (error, warning, info, style), at the exact Dockerfile line and column: positions are mapped back through continuation lines, dropped comment lines and heredocs. Each script starts with `#!<shell>` from the stage's SHELL (inherited through `FROM <stage>`) or the `# dockerlint shell=` / `# hadolint shell=` pragma (default `/bin/sh`), then `export NAME=1` for every ARG and ENV in scope and the proxy variables (HTTP_PROXY, …), so ShellCheck does not report them as unassigned. SC2187, SC1090 and SC1091 are excluded. Exec-form RUNs, non-POSIX shells (pwsh, powershell, cmd, zsh, fish) and heredoc scripts whose shebang is not a POSIX shell are skipped. SC codes work wherever a rule is named: `ignored: [SC2086]`, `override: {error: [SC2086]}`, `# dockerlint ignore=SC2086`; the names `SC0000`/`ShellCheck` select all of them.", why: "ShellCheck finds real bugs in shell scripts (unquoted expansions, wrong test syntax, useless pipes) that RUN lines are full of.", example: "FROM debian:12\nARG FILES\nRUN for f in $(ls /etc/*.conf); do cat $f; done\n", useInstead: "FROM debian:12\nRUN for f in /etc/*.conf; do cat \"$f\"; done\n", fixSafety: "", notes: "hadolint links the ShellCheck library (0.11) and always runs it; dockerlint runs the installed `shellcheck` program only when asked (it costs a process per file), so the set of checks follows the installed version (Debian 12 ships 0.9.0). Not a catalog rule per SC code: one rule (`SC0000`) owns the integration and its findings carry the real codes. The Linter accepts such external codes only when they match `SC<digits>`. Unlike hadolint 2.15.1, a `shell=pwsh` pragma reliably turns the check off."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "unquoted variable across a continuation", dockerfile: "FROM debian:12\nRUN mkdir -p /app && \\\n    echo \"↓$foo\" > /app/x\n", valid: false, config: "shellcheck: true", context: [:], skip: ["lowercase"], messages: ["foo is referenced but not assigned."]),
+            RuleExample(name: "bash shell and an SC error", dockerfile: "FROM debian:12\nSHELL [\"/bin/bash\", \"-c\"]\nRUN ↓cd /tmp; echo ok\n", valid: false, config: "shellcheck: true", context: [:], skip: [], messages: []),
+            RuleExample(name: "arg and env are known", dockerfile: "FROM debian:12\nARG VERSION=1\nENV HOME_DIR=/app\nRUN echo \"$VERSION $HOME_DIR $HTTP_PROXY\"\n", valid: true, config: "shellcheck: true", context: [:], skip: [], messages: []),
+            RuleExample(name: "off by default", dockerfile: "FROM debian:12\nRUN echo $foo\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
 ]

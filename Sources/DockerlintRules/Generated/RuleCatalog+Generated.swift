@@ -203,7 +203,7 @@ public let builtinRuleCatalog: [RuleMetadata] = [
         code: "DL3046", name: "UseraddLongUid", aliases: ["useradd-long-uid"],
         severity: .warning, category: "best-practice", status: .stable,
         summary: "useradd with a high UID without -l.", url: "https://github.com/moby/moby/issues/5419",
-        docs: RuleDocs(what: "Reports `useradd -u UID` with a UID longer than 5 digits and no `-l`/`--no-log-init`, at the UID. Also checks `ONBUILD RUN`.", why: "useradd writes the user's entry into /var/log/lastlog and faillog at offset UID; with a large UID these sparse files become gigabytes in the layer.", example: "FROM debian:12\nRUN useradd -u 123456789 app\n", useInstead: "FROM debian:12\nRUN useradd -l -u 123456789 app\n", fixSafety: "", notes: "Same as hadolint; option clusters (`-lu`) and `--uid=` are understood."),
+        docs: RuleDocs(what: "Reports `useradd -u UID` with a UID longer than 5 digits and no `-l`/`--no-log-init`, at the UID. Also checks `ONBUILD RUN`.", why: "useradd writes the user's entry into /var/log/lastlog and faillog at offset UID; with a large UID these sparse files become gigabytes in the layer.", example: "FROM debian:12\nRUN useradd -u 123456789 app\n", useInstead: "FROM debian:12\nRUN useradd -l -u 123456789 app\n", fixSafety: "", notes: "Same as hadolint; option clusters (`-lu`) and `--uid=` are understood; a UID from a variable (`-u ${UID}`) is not judged by its text length (hadolint counts the six characters of `${UID}`)."),
         fix: .none,
         examples: [
             RuleExample(name: "high uid", dockerfile: "FROM debian:12\nRUN useradd -u ↓123456789 app\n", valid: false, config: "", context: [:], skip: [], messages: ["`useradd` without flag `-l` and high UID will result in excessively large Image."]),
@@ -399,7 +399,7 @@ public let builtinRuleCatalog: [RuleMetadata] = [
         code: "DL3060", name: "YarnCacheClean", aliases: ["yarn-cache-clean"],
         severity: .info, category: "package-managers", status: .stable,
         summary: "yarn install without yarn cache clean in the same RUN.", url: "https://classic.yarnpkg.com/en/docs/cli/cache",
-        docs: RuleDocs(what: "Reports `yarn install`/`yarn add` not followed, in the same RUN, by `yarn cache clean`, in the last stage or a stage another stage is built on; a cache/tmpfs mount on the yarn cache silences it. Also checks `ONBUILD RUN`.", why: "yarn's cache stays in the layer.", example: "FROM node:22\nRUN yarn install --frozen-lockfile\n", useInstead: "FROM node:22\nRUN yarn install --frozen-lockfile && yarn cache clean\n", fixSafety: "", notes: "As hadolint: builder stages whose layers do not ship are not reported."),
+        docs: RuleDocs(what: "Reports `yarn install`/`yarn add` not followed, in the same RUN, by `yarn cache clean`, in the last stage or a stage another stage is built on; a cache/tmpfs mount on the yarn cache silences it. Also checks `ONBUILD RUN`.", why: "yarn's cache stays in the layer.", example: "FROM node:22\nRUN yarn install --frozen-lockfile\n", useInstead: "FROM node:22\nRUN yarn install --frozen-lockfile && yarn cache clean\n", fixSafety: "", notes: "As hadolint, builder stages whose layers do not ship are not reported. hadolint only looks at `yarn install`; dockerlint also reports `yarn add`/`yarn global add`, which fill the same cache."),
         fix: .none,
         examples: [
             RuleExample(name: "no clean", dockerfile: "FROM node:22\nRUN ↓yarn install --frozen-lockfile\n", valid: false, config: "", context: [:], skip: [], messages: ["`yarn cache clean` missing after `yarn install` was run."]),
@@ -455,12 +455,13 @@ public let builtinRuleCatalog: [RuleMetadata] = [
         code: "DL3067", name: "CopyWholeFilesystem", aliases: ["copy-whole-filesystem"],
         severity: .warning, category: "best-practice", status: .stable,
         summary: "COPY --from=<stage> / / copies a whole filesystem.", url: "https://docs.docker.com/build/building/multi-stage/",
-        docs: RuleDocs(what: "Reports `COPY --from=… / /`, at the `/` source.", why: "Copying an entire root filesystem over another duplicates every file of the base, defeats the point of a multi-stage build and usually hides what the image really needs.", example: "FROM golang:1.23 AS build\nRUN go build -o /out/app .\nFROM gcr.io/distroless/static\nCOPY --from=build / /\n", useInstead: "FROM golang:1.23 AS build\nRUN go build -o /out/app .\nFROM gcr.io/distroless/static\nCOPY --from=build /out/app /app\n", fixSafety: "", notes: "Same as hadolint."),
+        docs: RuleDocs(what: "Reports `COPY --from=… / /`, at the `/` source.", why: "Copying an entire root filesystem over another duplicates every file of the base, defeats the point of a multi-stage build and usually hides what the image really needs.", example: "FROM golang:1.23 AS build\nRUN go build -o /out/app .\nFROM gcr.io/distroless/static\nCOPY --from=build / /\n", useInstead: "FROM golang:1.23 AS build\nRUN go build -o /out/app .\nFROM gcr.io/distroless/static\nCOPY --from=build /out/app /app\n", fixSafety: "", notes: "Same as hadolint (only another stage of the file counts; `COPY --from=<image> / /` of a tool image such as a scratch image holding binaries is a deliberate pattern and is not reported)."),
         fix: .none,
         examples: [
             RuleExample(name: "whole filesystem", dockerfile: "FROM alpine:3.20 AS build\nRUN echo hi > /hi\nFROM scratch\nCOPY --from=build ↓/ /\n", valid: false, config: "", context: [:], skip: [], messages: ["Do not copy an entire filesystem from another stage"]),
             RuleExample(name: "quoted and linked", dockerfile: "FROM alpine:3.20 AS rootfs\nFROM scratch\nCOPY --link --from=rootfs ↓\"/\" \"/\"\n", valid: false, config: "", context: [:], skip: [], messages: []),
             RuleExample(name: "a directory", dockerfile: "FROM alpine:3.20 AS build\nFROM scratch\nCOPY --from=build /etc/ssl /etc/ssl\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "whole tool image", dockerfile: "FROM alpine:3.20\nCOPY --from=docker/buildx-bin:0.17 / /\n", valid: true, config: "", context: [:], skip: [], messages: []),
             RuleExample(name: "root into a subdirectory", dockerfile: "FROM alpine:3.20 AS build\nFROM scratch\nCOPY --from=build / /rootfs\n", valid: true, config: "", context: [:], skip: [], messages: []),
         ],
         fixes: [

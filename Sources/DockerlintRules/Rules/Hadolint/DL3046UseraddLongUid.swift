@@ -37,7 +37,7 @@ final class UseraddLongUidRule: LintRule {
             var value = w.unquoted
             if let eq = value.firstIndex(of: "="), value.hasPrefix("--") { value = String(value[value.index(after: eq)...]) }
             else if value.hasPrefix("-") { value = String(value.drop { $0 == "-" || $0.isLetter }) }
-            if value.count > 5 {
+            if value.count > 5, value.allSatisfy({ $0.isASCII && $0.isNumber }) {
                 sink.report(rs.range(of: w), "`useradd` without flag `-l` and high UID will result in excessively large Image.")
             }
         }

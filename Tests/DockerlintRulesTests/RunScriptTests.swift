@@ -49,4 +49,9 @@ import Testing
         let s = scripts("# escape=`\nFROM a\nRUN echo a `\n  && cd b\n")
         #expect(positions(s[0], "cd") == ["4:6"])
     }
+
+    @Test func shellStringAcrossContinuation() {
+        let s = scripts("FROM a\nRUN sh -c 'echo a \\\n   && cd /b'\n")
+        #expect(positions(s[0], "cd") == ["3:7"])
+    }
 }

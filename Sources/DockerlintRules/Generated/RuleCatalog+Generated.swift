@@ -4,6 +4,371 @@ import DockerlintCore
 
 public let builtinRuleCatalog: [RuleMetadata] = [
     RuleMetadata(
+        code: "DL1001", name: "InlineIgnorePragma", aliases: ["inline-ignore-pragma", "no-inline-ignore"],
+        severity: .off, category: "maintainability", status: .stable,
+        summary: "An inline ignore pragma silences a rule; off unless a policy forbids local exceptions.", url: "https://github.com/hadolint/hadolint/wiki/DL1001",
+        docs: RuleDocs(what: "Reports every ignore pragma comment (`# hadolint ignore=…`, `# dockerlint ignore=…`, and their `global` and `stage` forms).", why: "Teams that want every exception recorded centrally (in `.dockerlint.yaml`, reviewed with the rest of the policy) raise this rule so that local silencing shows up. It is off by default.", example: "FROM debian:12\n# hadolint ignore=DL3008\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n", useInstead: "# .dockerlint.yaml\nignored: [DL3008]\n", fixSafety: "", notes: "Same code and default (hadolint \"ignore\", i.e. off); enable it with `override: {warning: [DL1001]}`. hadolint matches only `# hadolint ignore=` for this rule; dockerlint also reports `global` and `stage` ignores and its own `# dockerlint ignore=` spelling, since they silence rules just the same."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "hadolint ignore pragma", dockerfile: "FROM debian:12\n↓# hadolint ignore=DL3008\nRUN apt-get install -y curl\n", valid: false, config: "override:\n  warning: [DL1001]\n", context: [:], skip: ["ignore-pragma"], messages: ["Please refrain from using inline ignore pragmas `# hadolint ignore=DLxxxx`."]),
+            RuleExample(name: "global and dockerlint spellings", dockerfile: "↓# hadolint global ignore=DL3006\nFROM debian\n↓# dockerlint ignore=DL3008\nRUN apt-get install -y curl\n", valid: false, config: "override:\n  warning: [DL1001]\n", context: [:], skip: ["ignore-pragma"], messages: []),
+            RuleExample(name: "ordinary comments", dockerfile: "FROM debian:12\n# install curl (see hadolint docs)\nRUN apt-get install -y curl\n", valid: true, config: "override:\n  warning: [DL1001]\n", context: [:], skip: [], messages: []),
+            RuleExample(name: "off by default", dockerfile: "FROM debian:12\n# hadolint ignore=DL3008\nRUN apt-get install -y curl\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3001", name: "IrrelevantCommand", aliases: ["irrelevant-command", "avoid-interactive-commands"],
+        severity: .info, category: "maintainability", status: .stable,
+        summary: "A RUN runs a command that makes no sense in an image build (ssh, vim, service, ps, ...).", url: "https://github.com/hadolint/hadolint/wiki/DL3001",
+        docs: RuleDocs(what: "Reports `free`, `kill`, `mount`, `ps`, `service`, `shutdown`, `ssh`, `top` and `vim` run by a RUN (also through `sudo`/`env`, inside `sh -c '…'`, and in `ONBUILD RUN`). The finding points at the command word.", why: "A build step has no init system, no terminal and no running services: `service x start` starts nothing that survives the step, `vim` waits for input forever, `ssh` needs credentials the build should not hold, and `ps`/`top`/`free` report on the build container, not on the image.", example: "FROM debian:12\nRUN service nginx start\n", useInstead: "FROM debian:12\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n", fixSafety: "", notes: "hadolint's message also names `ifconfig`, but its command set does not contain it; dockerlint keeps the same set and message. Commands are found with the shell parser, so `command -v ps` or `echo ps` are not reported, while `sudo service …` is."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "service start", dockerfile: "FROM debian:12\nRUN apt-get update && ↓service nginx start\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "through sudo, in sh -c, continued", dockerfile: "FROM debian:12\nRUN sudo ↓vim /etc/hosts && \\\n    sh -c '↓ps aux'\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "onbuild", dockerfile: "FROM debian:12\nONBUILD RUN ↓top -b -n 1\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "names as arguments", dockerfile: "FROM debian:12\nRUN command -v ps && echo kill top && apt-get install -y procps\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "exec form of another command", dockerfile: "FROM debian:12\nCMD [\"ssh\", \"-V\"]\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3002", name: "LastUserNotRoot", aliases: ["last-user-not-root", "last-user-root"],
+        severity: .warning, category: "security", status: .stable,
+        summary: "The last USER of an image should not be root.", url: "https://github.com/hadolint/hadolint/wiki/DL3002",
+        docs: RuleDocs(what: "Reports the last USER instruction of a stage when it is `root`, `0`, `root:<group>` or `0:<group>`, pointing at the user. Only stages that become images are checked: the last stage, and stages another stage is built FROM. Nothing is reported when no USER is set.", why: "A container whose process runs as root turns any code execution bug into root inside the container, one step from the host.", example: "FROM debian:12\nUSER app\nRUN make install\nUSER root\n", useInstead: "FROM debian:12\nUSER root\nRUN make install\nUSER app\n", fixSafety: "", notes: "hadolint checks every stage, including build stages that are only `COPY --from` sources and never run as containers; dockerlint skips those, since their USER never reaches the final image."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "root last", dockerfile: "FROM debian:12\nUSER app\nRUN make\nUSER ↓root\n", valid: false, config: "", context: [:], skip: [], messages: ["Last USER should not be root"]),
+            RuleExample(name: "uid with group, stage used as base", dockerfile: "FROM debian:12 AS base\nUSER ↓0:0\nFROM base\nRUN true\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "non-root last", dockerfile: "FROM debian:12\nUSER root\nRUN make\nUSER 1000:1000\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "build stage only copied from", dockerfile: "FROM debian:12 AS build\nUSER root\nRUN make\nFROM debian:12\nCOPY --from=build /out /out\nUSER app\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3003", name: "UseWorkdir", aliases: ["use-workdir", "no-cd"],
+        severity: .warning, category: "style", status: .stable,
+        summary: "Use WORKDIR instead of `cd` in RUN.", url: "https://github.com/hadolint/hadolint/wiki/DL3003",
+        docs: RuleDocs(what: "Reports each `cd` command in a RUN that changes the directory for the rest of the script, pointing at the `cd`.", why: "WORKDIR sets the directory once for every later instruction and documents it in the image; `cd` lasts only for its RUN, so later steps silently run elsewhere, and long `cd a && … && cd ../b` chains are hard to follow.", example: "FROM golang:1.22\nRUN cd /src && go build ./...\n", useInstead: "FROM golang:1.22\nWORKDIR /src\nRUN go build ./...\n", fixSafety: "", notes: "hadolint reports any `cd` (once per RUN, at column 1). dockerlint reports each `cd` where it is written and does not report a `cd` inside a subshell `( cd dir && make )` or a command substitution: that is the deliberate idiom for working in a temporary directory without changing the rest of the script, and WORKDIR cannot express it. Like hadolint, `ONBUILD RUN` is not checked."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "cd then build", dockerfile: "FROM golang:1.22\nRUN ↓cd /src && go build ./...\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "cd on a continuation line", dockerfile: "FROM debian:12\nRUN curl -fsSLO https://example.com/x.tar.gz \\\n && tar -xzf x.tar.gz \\\n && ↓cd x && ./configure && make\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "in a heredoc script", dockerfile: "FROM debian:12\nRUN <<EOF\nset -e\n↓cd /opt\nmake\nEOF\n", valid: false, config: "", context: [:], skip: ["crlf"], messages: []),
+            RuleExample(name: "workdir", dockerfile: "FROM golang:1.22\nWORKDIR /src\nRUN go build ./...\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "cd in a subshell", dockerfile: "FROM debian:12\nRUN (cd /tmp/build && make install) && rm -rf /tmp/build\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "the word cd as an argument", dockerfile: "FROM debian:12\nRUN echo cd && git commit -m \"cd into src\"\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3004", name: "NoSudo", aliases: ["no-sudo"],
+        severity: .error, category: "security", status: .stable,
+        summary: "Do not use sudo in RUN.", url: "https://github.com/hadolint/hadolint/wiki/DL3004",
+        docs: RuleDocs(what: "Reports `sudo` in a RUN or `ONBUILD RUN`, including through other wrappers and inside `sh -c '…'`, pointing at the `sudo` word.", why: "A build step already runs as the current USER; `sudo` adds a setuid binary and a sudoers policy to the image, behaves differently with and without a TTY, and hides which user a step needs. Switch users with USER, or use gosu/su-exec at runtime.", example: "FROM debian:12\nUSER app\nRUN sudo apt-get install -y curl\n", useInstead: "FROM debian:12\nRUN apt-get install -y curl\nUSER app\n", fixSafety: "", notes: ""),
+        fix: .none,
+        examples: [
+            RuleExample(name: "sudo apt-get", dockerfile: "FROM debian:12\nRUN ↓sudo apt-get install -y curl\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "nested in sh -c and env", dockerfile: "FROM debian:12\nRUN sh -c '↓sudo make install' && env A=1 ↓sudo -u app true\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "onbuild", dockerfile: "FROM debian:12\nONBUILD RUN ↓sudo make install\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "installing sudo", dockerfile: "FROM debian:12\nRUN apt-get install -y sudo && echo 'app ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/app\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "user switch", dockerfile: "FROM debian:12\nUSER root\nRUN make install\nUSER app\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3006", name: "TagBaseImage", aliases: ["tag-base-image", "always-tag-image"],
+        severity: .warning, category: "pinning", status: .stable,
+        summary: "Always tag the version of a base image explicitly.", url: "https://github.com/hadolint/hadolint/wiki/DL3006",
+        docs: RuleDocs(what: "Reports `FROM image` without a tag or digest, pointing at the image name. `scratch`, earlier stage names, and names starting with a variable are not reported; a name that contains a variable elsewhere is judged after global ARG expansion.", why: "An untagged image means `latest`, which moves; the same Dockerfile builds on a different base from one day to the next.", example: "FROM debian\n", useInstead: "FROM debian:12.8\n", fixSafety: "", notes: "hadolint reports `FROM registry/${IMAGE}` whatever the ARG holds; dockerlint expands global ARGs first and reports only when the expanded name has no tag."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "untagged", dockerfile: "FROM ↓debian\n", valid: false, config: "", context: [:], skip: [], messages: ["Always tag the version of an image explicitly"]),
+            RuleExample(name: "registry with port, expanded ARG", dockerfile: "ARG IMAGE=alpine\nFROM ↓localhost:5000/team/app AS a\nFROM ↓docker.io/library/${IMAGE}\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "tags, digests, scratch, stages", dockerfile: "FROM debian:12 AS base\nFROM alpine@sha256:1e42bbe2508154c9126d48c2b8a75420c3544343bf86fd041fb7527e017a4b4a\nFROM scratch\nFROM base\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "variable base names", dockerfile: "ARG BASE=debian:12\nFROM $BASE\nFROM docker.io/library/${BASE}\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3007", name: "NoLatestTag", aliases: ["no-latest-tag"],
+        severity: .warning, category: "pinning", status: .stable,
+        summary: "Do not use the latest tag for a base image.", url: "https://github.com/hadolint/hadolint/wiki/DL3007",
+        docs: RuleDocs(what: "Reports `FROM image:latest` without a digest, pointing at `:latest` (also when a global ARG expands to it).", why: "`latest` is whatever was pushed last: builds are not reproducible and break when the image changes.", example: "FROM node:latest\n", useInstead: "FROM node:22.11-bookworm\n", fixSafety: "", notes: "hadolint does not expand ARGs; dockerlint also reports `FROM node:${TAG}` when the global ARG's default is `latest`."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "latest", dockerfile: "FROM node↓:latest\n", valid: false, config: "", context: [:], skip: [], messages: ["Using latest is prone to errors if the image will ever update. Pin the version explicitly to a release tag"]),
+            RuleExample(name: "registry, ARG default", dockerfile: "ARG TAG=latest\nFROM ghcr.io/org/app↓:latest AS a\nFROM ↓node:${TAG}\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "pinned or digest", dockerfile: "FROM node:22.11\nFROM node:latest@sha256:1e42bbe2508154c9126d48c2b8a75420c3544343bf86fd041fb7527e017a4b4a\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "latest in a registry host name", dockerfile: "FROM latest.example.com:5000/app:1.2\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3008", name: "PinAptGetVersions", aliases: ["pin-apt-get-versions"],
+        severity: .warning, category: "pinning", status: .stable,
+        summary: "Pin versions in apt-get install.", url: "https://github.com/hadolint/hadolint/wiki/DL3008",
+        docs: RuleDocs(what: "Reports each package of `apt-get install` (also in `ONBUILD RUN`) written without `=version`, pointing at the package word. Local `.deb` files and paths, `pkg/release` and the value of `-t/--target-release` (parsed as an option value, never as a package) are not reported.", why: "Without a pin, the version installed is whatever the mirror has on the day of the build, so two builds of the same Dockerfile can differ and a rebuild can pull in a breaking change.", example: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n", useInstead: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u5\n", fixSafety: "", notes: "hadolint reports once per RUN at column 1; dockerlint reports every unpinned package at its word. A word that is nothing but an expansion (`$PACKAGES`, `\"${PKGS}\"`) is not reported, because its value (often a pinned list from an ARG) is unknown; hadolint reports it. Like hadolint, only `apt-get` is checked (`apt` is DL3027's concern). RUN heredoc scripts (`RUN <<EOF`) are read as the shell runs them; hadolint skips them."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "two unpinned packages", dockerfile: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends ↓curl git=1:2.39.2-1.1 ↓wget\n", valid: false, config: "", context: [:], skip: [], messages: ["Pin versions in apt get install. Instead of `apt-get install <package>` use `apt-get install <package>=<version>`", "Pin versions in apt get install. Instead of `apt-get install <package>` use `apt-get install <package>=<version>`"]),
+            RuleExample(name: "continuation lines and option values", dockerfile: "FROM debian:12\nRUN apt-get install -y -t bookworm-backports \\\n      ca-certificates=20230311 \\\n      ↓wget\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "onbuild and exec form", dockerfile: "FROM debian:12\nONBUILD RUN apt-get install -y ↓make\nRUN [\"apt-get\", \"install\", \"-y\", ↓\"curl\"]\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "pinned, local deb, variable list", dockerfile: "FROM debian:12\nARG PKGS=\"curl=7.88.1-10\"\nRUN apt-get install -y curl=7.88.1-10 ./local.deb /tmp/x.deb $PKGS\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "other subcommands", dockerfile: "FROM debian:12\nRUN apt-get update && apt-get remove -y curl && apt-get source hello\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3009", name: "DeleteAptLists", aliases: ["delete-apt-lists"],
+        severity: .info, category: "size", status: .stable,
+        summary: "Delete the apt lists after apt-get update in the same RUN.", url: "https://github.com/hadolint/hadolint/wiki/DL3009",
+        docs: RuleDocs(what: "Reports the last `apt-get update` (or `apt`/`aptitude update`) of a RUN (also `ONBUILD RUN`) when no later `rm -rf /var/lib/apt/lists/*` in the same RUN removes the lists. Only stages that become images are checked: the last stage and stages another stage is built FROM. A cache or tmpfs mount on `/var/lib/apt/lists` (or on both `/var/lib/apt` and `/var/cache/apt`) silences it, and so does a later `apt-get dist-clean` (apt 2.7+, which removes the lists).", why: "The package lists are tens of megabytes that stay in the layer; removing them in a later RUN does not shrink the image.", example: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n", useInstead: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*\n", fixSafety: "", notes: "hadolint accepts an `rm` anywhere in the RUN; dockerlint requires it after the last update, since lists downloaded after the `rm` stay. The finding points at the update command instead of column 1. RUN heredoc scripts (`RUN <<EOF`) are read as the shell runs them; hadolint skips them."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "lists kept", dockerfile: "FROM debian:12\nRUN ↓apt-get update && apt-get install -y curl\n", valid: false, config: "", context: [:], skip: [], messages: ["Delete the apt lists (/var/lib/apt/lists) after installing something"]),
+            RuleExample(name: "rm before the update does not count, onbuild", dockerfile: "FROM debian:12\nRUN rm -rf /var/lib/apt/lists/* && ↓apt-get update && apt-get install -y git\nONBUILD RUN ↓apt-get update && apt-get install -y make\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "builder stage reused by FROM", dockerfile: "FROM debian:12 AS base\nRUN ↓apt-get update && apt-get install -y curl\nFROM base\nRUN true\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "removed", dockerfile: "FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "apt-get dist-clean", dockerfile: "FROM debian:trixie\nRUN apt-get update; apt-get install -y curl; apt-get dist-clean\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "cache mount", dockerfile: "FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt/lists --mount=type=cache,target=/var/cache/apt apt-get update && apt-get install -y curl\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "intermediate stage only copied from", dockerfile: "FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\nFROM debian:12\nCOPY --from=build /out /out\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3010", name: "UseAddForArchives", aliases: ["use-add-for-archives"],
+        severity: .info, category: "size", status: .stable,
+        summary: "Use ADD to extract a local tar archive instead of COPY and tar.", url: "https://github.com/hadolint/hadolint/wiki/DL3010",
+        docs: RuleDocs(what: "Reports a COPY source (not `--from`) that is a tar archive (`.tar`, `.tar.gz`, `.tgz`, `.tar.bz2`, `.tar.xz`, `.tar.zst`, ...) when a later RUN in the same stage extracts it (`tar -x`/`--extract`, old-style `tar xzf`, or a decompressor such as `gunzip`/`zcat` naming the file). The finding points at the COPY source.", why: "COPY then extract leaves the archive in a layer even if a later step deletes it; ADD extracts a local tar archive in one step, so only the files end up in the image.", example: "FROM debian:12\nCOPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt\n", useInstead: "FROM debian:12\nADD app.tar.gz /opt/\n", fixSafety: "", notes: "hadolint also reports `.zip`, and single-file `.gz`/`.bz2`/`.xz`, which ADD does not extract (it only unpacks tar archives), so the advice would be wrong; dockerlint only reports tar archives. hadolint misses the dash-less `tar xzf` form; dockerlint reads it."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "copy then tar -x", dockerfile: "FROM debian:12\nCOPY ↓app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt\n", valid: false, config: "", context: [:], skip: [], messages: ["Use `ADD` for extracting archives into an image"]),
+            RuleExample(name: "old-style tar, later RUN", dockerfile: "FROM debian:12\nCOPY ↓vendor.tgz ./\nRUN echo unpacking\nRUN tar xzf vendor.tgz && rm vendor.tgz\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "zip is not something ADD extracts", dockerfile: "FROM debian:12\nCOPY app.zip /tmp/\nRUN unzip /tmp/app.zip -d /opt\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "copied but not extracted, or from a stage", dockerfile: "FROM debian:12 AS build\nRUN tar -czf /out.tar.gz /src\nFROM debian:12\nCOPY release.tar.gz /srv/downloads/\nCOPY --from=build /out.tar.gz /tmp/\nRUN tar -xzf /tmp/out.tar.gz\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3011", name: "ValidPortRange", aliases: ["valid-port-range"],
+        severity: .error, category: "correctness", status: .stable,
+        summary: "EXPOSE ports must be between 0 and 65535.", url: "https://github.com/hadolint/hadolint/wiki/DL3011",
+        docs: RuleDocs(what: "Reports each port, or end of a port range, above 65535 in an `ONBUILD EXPOSE` trigger, pointing at the port. In a plain EXPOSE BuildKit itself rejects such a port (\"invalid containerPort\"), which dockerlint reports as the syntax error DF001.", why: "TCP and UDP ports are 16-bit; a larger number is a typo and the published port will not work.", example: "FROM nginx:1.27\nONBUILD EXPOSE 80800\n", useInstead: "FROM nginx:1.27\nONBUILD EXPOSE 8080\n", fixSafety: "", notes: "hadolint reports a plain `EXPOSE 80800`; BuildKit refuses to build that file, so dockerlint reports it as DF001 (error, at the port) and this rule covers what the build of this file does not reveal: `ONBUILD EXPOSE`, which fails only in the child build. hadolint does not look at ONBUILD here. Each bad port is reported, not once per instruction. Ports given by a variable are not checked."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "port too large", dockerfile: "FROM nginx:1.27\nONBUILD EXPOSE 80 ↓80800\n", valid: false, config: "", context: [:], skip: [], messages: ["Valid UNIX ports range from 0 to 65535"]),
+            RuleExample(name: "range and protocol", dockerfile: "FROM nginx:1.27\nONBUILD EXPOSE ↓8000-70000/udp ↓99999/tcp\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "valid ports", dockerfile: "FROM nginx:1.27\nEXPOSE 80 443/tcp 53/udp 8000-9000 65535\nONBUILD EXPOSE 8080\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "variable port", dockerfile: "FROM nginx:1.27\nARG PORT=8080\nEXPOSE $PORT\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3012", name: "MultipleHealthcheck", aliases: ["multiple-healthcheck"],
+        severity: .error, category: "correctness", status: .stable,
+        summary: "A stage should have at most one HEALTHCHECK.", url: "https://github.com/hadolint/hadolint/wiki/DL3012",
+        docs: RuleDocs(what: "Reports every HEALTHCHECK after the first in a stage, pointing at its keyword.", why: "Only the last HEALTHCHECK takes effect; the others are dead code that misleads readers.", example: "FROM nginx:1.27\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\nHEALTHCHECK CMD wget -q --spider http://localhost/ || exit 1\n", useInstead: "FROM nginx:1.27\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\n", fixSafety: "", notes: ""),
+        fix: .none,
+        examples: [
+            RuleExample(name: "two healthchecks", dockerfile: "FROM nginx:1.27\nHEALTHCHECK CMD [\"curl\", \"-f\", \"http://localhost/\"]\n↓HEALTHCHECK NONE\n", valid: false, config: "", context: [:], skip: [], messages: ["Multiple `HEALTHCHECK` instructions"]),
+            RuleExample(name: "three", dockerfile: "FROM nginx:1.27\nHEALTHCHECK CMD [\"a\"]\n↓HEALTHCHECK CMD [\"b\"]\n↓HEALTHCHECK CMD [\"c\"]\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "one per stage", dockerfile: "FROM nginx:1.27 AS a\nHEALTHCHECK CMD [\"a\"]\nFROM nginx:1.27\nHEALTHCHECK CMD [\"b\"]\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "one", dockerfile: "FROM nginx:1.27\nHEALTHCHECK --interval=30s CMD [\"curl\", \"-f\", \"http://localhost/\"]\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3013", name: "PinPipVersions", aliases: ["pin-pip-versions"],
+        severity: .warning, category: "pinning", status: .stable,
+        summary: "Pin versions in pip install.", url: "https://github.com/hadolint/hadolint/wiki/DL3013",
+        docs: RuleDocs(what: "Reports each package of `pip install` (`pip3`, `python -m pip`, also in `ONBUILD RUN`) without a version specifier (`== >= <= > < != ~= ===`), pointing at it. VCS URLs with `@ref`, `.whl`/`.tar.gz` files and paths are pinned; installs from `-r/--requirement`, `-c/--constraint` or `.` are not checked.", why: "An unpinned package resolves to the newest release at build time, so builds are not reproducible and a new release can break the image without any change to the Dockerfile.", example: "FROM python:3.12\nRUN pip install --no-cache-dir requests\n", useInstead: "FROM python:3.12\nRUN pip install --no-cache-dir requests==2.32.3\n", fixSafety: "", notes: "hadolint reports once per RUN; dockerlint reports each unpinned package at its word. Option values (`-i URL`, `--target DIR`) are never taken for packages. A word that is only an expansion (`$PACKAGES`) is not reported since its value is unknown; hadolint reports it."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "unpinned packages", dockerfile: "FROM python:3.12\nRUN pip install --no-cache-dir ↓requests flask==3.0.3 ↓\"uvicorn[standard]\"\n", valid: false, config: "", context: [:], skip: [], messages: ["Pin versions in pip. Instead of `pip install <package>` use `pip install <package>==<version>` or `pip install --requirement <requirements file>`", "Pin versions in pip. Instead of `pip install <package>` use `pip install <package>==<version>` or `pip install --requirement <requirements file>`"]),
+            RuleExample(name: "python -m pip with index option, onbuild", dockerfile: "FROM python:3.12\nRUN python3 -m pip install -i https://pypi.example.com/simple ↓pandas\nONBUILD RUN pip3 install ↓black\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "requirements file and constraints", dockerfile: "FROM python:3.12\nRUN pip install -r requirements.txt && pip install -c constraints.txt numpy\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "pinned forms", dockerfile: "FROM python:3.12\nRUN pip install \"django>=4.2,<5\" ./dist/app-1.0-py3-none-any.whl git+https://github.com/x/y@v1.2 . \n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3014", name: "AptGetYes", aliases: ["apt-get-yes", "apt-get-assume-yes"],
+        severity: .warning, category: "correctness", status: .stable,
+        summary: "Use `-y` with apt-get install.", url: "https://github.com/hadolint/hadolint/wiki/DL3014",
+        docs: RuleDocs(what: "Reports `apt-get install` (also in `ONBUILD RUN`) without `-y`, `--yes`, `--assume-yes`, `-qq`, `-q -q`, `-q=2` or `-o APT::Get::Assume-Yes=true`, pointing at `apt-get install`.", why: "Without it apt-get asks for confirmation whenever it installs more than the named packages; a build has no terminal, so the question is answered \"no\" and the step fails.", example: "FROM debian:12\nRUN apt-get update && apt-get install curl\n", useInstead: "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n", fixSafety: "Adding `-y` after `install` only answers the confirmation that would otherwise abort the build; apt-get still refuses to remove essential packages without its separate `--allow-remove-essential`.", notes: ""),
+        fix: .safe,
+        examples: [
+            RuleExample(name: "missing -y", dockerfile: "FROM debian:12\nRUN apt-get update && ↓apt-get install --no-install-recommends curl\n", valid: false, config: "", context: [:], skip: [], messages: ["Use the `-y` switch to avoid manual input `apt-get -y install <package>`"]),
+            RuleExample(name: "single -q is not enough, onbuild", dockerfile: "FROM debian:12\nRUN ↓apt-get -q install curl\nONBUILD RUN ↓apt-get install make\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "yes forms", dockerfile: "FROM debian:12\nRUN apt-get install -y curl && apt-get -qq install git && apt-get --assume-yes install make && apt-get -q -q install wget && apt-get -q=2 install vim\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "not an install", dockerfile: "FROM debian:12\nRUN apt-get update && apt-cache search curl\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+            RuleFixExample(before: "FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends curl\n", after: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n", unsafe: false),
+            RuleFixExample(before: "FROM debian:12\nRUN apt-get update \\\n && sudo apt-get install \\\n    curl\n", after: "FROM debian:12\nRUN apt-get update \\\n && sudo apt-get install -y \\\n    curl\n", unsafe: false),
+        ]),
+    RuleMetadata(
+        code: "DL3015", name: "AptNoInstallRecommends", aliases: ["apt-no-install-recommends"],
+        severity: .info, category: "size", status: .stable,
+        summary: "Use `--no-install-recommends` with apt-get install.", url: "https://github.com/hadolint/hadolint/wiki/DL3015",
+        docs: RuleDocs(what: "Reports `apt-get install` (also in `ONBUILD RUN`) without `--no-install-recommends` or `-o APT::Install-Recommends=false`, pointing at `apt-get install`.", why: "By default apt installs every \"Recommends\" of the named packages, which often doubles an image's size with documentation, GUIs and tools the image never uses.", example: "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n", useInstead: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n", fixSafety: "Unsafe: the image no longer gets recommended packages, and some are needed in practice (`git` and `curl` recommend `ca-certificates`, without which HTTPS fails at runtime). Review what the image needs and add it explicitly.", notes: "The brief for this rule suggested a safe fix; dockerlint offers it as an unsafe fix (`--unsafe-fixes`) for the runtime breakage described above. RUN heredoc scripts (`RUN <<EOF`) are read as the shell runs them; hadolint skips them."),
+        fix: .unsafe,
+        examples: [
+            RuleExample(name: "recommends installed", dockerfile: "FROM debian:12\nRUN apt-get update && ↓apt-get install -y curl\n", valid: false, config: "", context: [:], skip: [], messages: ["Avoid additional packages by specifying `--no-install-recommends`"]),
+            RuleExample(name: "two installs, onbuild", dockerfile: "FROM debian:12\nRUN ↓apt-get install -y curl && ↓apt-get -y install git\nONBUILD RUN ↓apt-get install -y make\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "disabled", dockerfile: "FROM debian:12\nRUN apt-get install -y --no-install-recommends curl && apt-get install -y -o APT::Install-Recommends=false git\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "other commands", dockerfile: "FROM debian:12\nRUN apt-get update && apt-get upgrade -y && apt install -y curl\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+            RuleFixExample(before: "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n", after: "FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl\n", unsafe: true),
+        ]),
+    RuleMetadata(
+        code: "DL3016", name: "PinNpmVersions", aliases: ["pin-npm-versions"],
+        severity: .warning, category: "pinning", status: .stable,
+        summary: "Pin versions in npm install.", url: "https://github.com/hadolint/hadolint/wiki/DL3016",
+        docs: RuleDocs(what: "Reports each package of `npm install`/`npm i`/`npm add` (also in `ONBUILD RUN`) written without `@version` or `@tag`, pointing at it. Git URLs need a `#ref`; tarballs, folders and a bare `npm install` (from package.json) are fine.", why: "Without a version, npm installs the newest release at build time, so builds drift and can break without a change to the Dockerfile.", example: "FROM node:22\nRUN npm install -g typescript\n", useInstead: "FROM node:22\nRUN npm install -g typescript@5.6.3\n", fixSafety: "", notes: "hadolint reports once per RUN; dockerlint reports each unpinned package. Scoped packages (`@types/node`) need a second `@`. Words that are only an expansion are not reported."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "global installs", dockerfile: "FROM node:22\nRUN npm install -g ↓typescript ↓@angular/cli pnpm@9.12.0\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "git without ref, onbuild", dockerfile: "FROM node:22\nONBUILD RUN npm i ↓git+https://github.com/user/repo.git\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "package.json install", dockerfile: "FROM node:22\nRUN npm install && npm ci --omit=dev\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "pinned, tags, tarballs", dockerfile: "FROM node:22\nRUN npm install -g @scope/tool@1.2.3 eslint@latest ./pkg.tgz git+https://github.com/u/r.git#v1.0.0\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3018", name: "PinApkVersions", aliases: ["pin-apk-versions"],
+        severity: .warning, category: "pinning", status: .stable,
+        summary: "Pin versions in apk add.", url: "https://github.com/hadolint/hadolint/wiki/DL3018",
+        docs: RuleDocs(what: "Reports each package of `apk add` (also in `ONBUILD RUN`) without a version (`=`, `~`, `>`, `<`), pointing at it. `.apk` files are fine; option values such as `--virtual .build-deps` are never taken for packages.", why: "Without a pin, the package version depends on the day of the build, so builds are not reproducible.", example: "FROM alpine:3.20\nRUN apk add --no-cache curl\n", useInstead: "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.0-r2\n", fixSafety: "", notes: "hadolint reports once per RUN; dockerlint reports each unpinned package. For a word that is only an expansion (`$buildDeps`), the packages of an earlier static assignment in the same RUN are checked and reported where they are written; when the value is not known (an ARG or ENV) nothing is reported, where hadolint reports the variable. RUN heredoc scripts (`RUN <<EOF`) are read as the shell runs them; hadolint skips them."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "unpinned with virtual package", dockerfile: "FROM alpine:3.20\nRUN apk add --no-cache --virtual .build-deps ↓gcc musl-dev~=1.2 ↓make\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "onbuild", dockerfile: "FROM alpine:3.20\nONBUILD RUN apk add --no-cache ↓git\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "packages listed in a shell variable of the same RUN", dockerfile: "FROM alpine:3.20\nRUN buildDeps=' \\\n      ↓gcc \\\n      make=4.4.1-r2 \\\n    ' \\\n && apk add --no-cache --virtual .build-deps $buildDeps\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "pinned and local files", dockerfile: "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.0-r2 \"bash>5.2\" ./local.apk\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "other subcommands", dockerfile: "FROM alpine:3.20\nRUN apk update && apk del curl && apk upgrade\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3019", name: "ApkNoCache", aliases: ["apk-no-cache"],
+        severity: .info, category: "size", status: .stable,
+        summary: "Use `apk add --no-cache`.", url: "https://github.com/hadolint/hadolint/wiki/DL3019",
+        docs: RuleDocs(what: "Reports `apk add` (also in `ONBUILD RUN`) without `--no-cache`, pointing at `apk add`. A cache or tmpfs mount on `/var/cache/apk` silences it, and so does removing the cache later in the same RUN (`rm -rf /var/cache/apk/*`, `apk cache clean`).", why: "Without `--no-cache` apk keeps the downloaded index in `/var/cache/apk`, several megabytes in the layer that nothing uses.", example: "FROM alpine:3.20\nRUN apk update && apk add curl\n", useInstead: "FROM alpine:3.20\nRUN apk add --no-cache curl\n", fixSafety: "`--no-cache` fetches a fresh index for this command and keeps none: the same packages are installed.", notes: "hadolint reports even when the same RUN removes `/var/cache/apk/*` afterwards, which leaves nothing in the layer; dockerlint does not, nor for `apk add --no-network` (nothing is downloaded). dockerlint sees `apk add` through `xargs`, `sudo` and in heredoc scripts, which hadolint does not read."),
+        fix: .safe,
+        examples: [
+            RuleExample(name: "cache kept", dockerfile: "FROM alpine:3.20\nRUN apk update && ↓apk add curl=8.11.0-r2\n", valid: false, config: "", context: [:], skip: [], messages: ["Use the `--no-cache` switch to avoid the need to use `--update` and remove `/var/cache/apk/*` when done installing packages"]),
+            RuleExample(name: "onbuild", dockerfile: "FROM alpine:3.20\nONBUILD RUN ↓apk add git\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "no-cache", dockerfile: "FROM alpine:3.20\nRUN apk add --no-cache curl\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "cache removed or mounted", dockerfile: "FROM alpine:3.20\nRUN apk add curl && rm -rf /var/cache/apk/*\nRUN apk add --no-cache --virtual .build-deps gcc && scanelf --needed /usr/local/bin/x | xargs -rt apk add --no-network --virtual .rundeps\nRUN --mount=type=cache,target=/var/cache/apk apk add git\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+            RuleFixExample(before: "FROM alpine:3.20\nRUN apk add --virtual .deps curl\n", after: "FROM alpine:3.20\nRUN apk add --no-cache --virtual .deps curl\n", unsafe: false),
+        ]),
+    RuleMetadata(
+        code: "DL3020", name: "UseCopyInsteadOfAdd", aliases: ["use-copy-instead-of-add"],
+        severity: .error, category: "maintainability", status: .stable,
+        summary: "Use COPY instead of ADD for files and folders.", url: "https://github.com/hadolint/hadolint/wiki/DL3020",
+        docs: RuleDocs(what: "Reports ADD whose sources are all plain local files or folders: no URL, no git source, no archive, no ADD-only flag (`--checksum`, `--keep-git-dir`, `--unpack`). The finding points at the ADD keyword.", why: "ADD also downloads URLs and unpacks archives; using it for plain files hides which of those behaviours was meant. COPY does only the copy.", example: "FROM nginx:1.27\nADD nginx.conf /etc/nginx/nginx.conf\n", useInstead: "FROM nginx:1.27\nCOPY nginx.conf /etc/nginx/nginx.conf\n", fixSafety: "For local files and folders COPY and ADD copy the same files with the same flags (`--chown`, `--chmod`, `--link`, `--exclude`); the fix replaces the keyword only.", notes: "hadolint reports ADD of `$VAR` sources; dockerlint does not when the variable cannot be expanded, since it may hold a URL. Git sources (`git@…`) and ADD-only flags count as reasons to use ADD."),
+        fix: .safe,
+        examples: [
+            RuleExample(name: "local file", dockerfile: "FROM nginx:1.27\n↓ADD nginx.conf /etc/nginx/nginx.conf\n", valid: false, config: "", context: [:], skip: [], messages: ["Use COPY instead of ADD for files and folders"]),
+            RuleExample(name: "several files and a folder", dockerfile: "FROM nginx:1.27\n↓ADD --chown=nginx:nginx site/ conf/default.conf /srv/\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "url, archive, git", dockerfile: "FROM nginx:1.27\nADD https://example.com/a.txt /srv/\nADD rootfs.tar.xz /\nADD git@github.com:moby/buildkit.git#v0.16.0 /src\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "checksum flag, unknown variable", dockerfile: "FROM nginx:1.27\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/data.bin /srv/\nARG SRC\nADD $SRC /srv/\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+            RuleFixExample(before: "FROM nginx:1.27\nADD --chown=nginx:nginx nginx.conf /etc/nginx/nginx.conf\n", after: "FROM nginx:1.27\nCOPY --chown=nginx:nginx nginx.conf /etc/nginx/nginx.conf\n", unsafe: false),
+        ]),
+    RuleMetadata(
+        code: "DL3021", name: "CopyMultipleSourcesNeedsDirectory", aliases: ["copy-multiple-sources-needs-directory"],
+        severity: .error, category: "correctness", status: .stable,
+        summary: "COPY with more than one source needs a destination ending in `/`.", url: "https://github.com/hadolint/hadolint/wiki/DL3021",
+        docs: RuleDocs(what: "Reports the destination of a COPY (or ADD) with two or more sources when it does not end in `/`, pointing at the destination.", why: "BuildKit refuses such a step (\"When using COPY with more than one source file, the destination must be a directory and end with a /\"), so the build fails.", example: "FROM node:22\nCOPY package.json package-lock.json /app\n", useInstead: "FROM node:22\nCOPY package.json package-lock.json /app/\n", fixSafety: "The step fails without the slash; with it, both sources are copied into the directory as intended.", notes: "hadolint checks only COPY; ADD fails the same way, so dockerlint reports it too."),
+        fix: .safe,
+        examples: [
+            RuleExample(name: "two sources", dockerfile: "FROM node:22\nCOPY package.json package-lock.json ↓/app\n", valid: false, config: "", context: [:], skip: [], messages: ["COPY with more than 2 arguments requires the last argument to end with /"]),
+            RuleExample(name: "add", dockerfile: "FROM node:22\nADD a.txt b.txt ↓./dest\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "directory destination", dockerfile: "FROM node:22\nCOPY package.json package-lock.json /app/\nCOPY . .\nCOPY src /app/src\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "json form with slash", dockerfile: "FROM node:22\nCOPY [\"a b.txt\", \"c.txt\", \"/app/\"]\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+            RuleFixExample(before: "FROM node:22\nCOPY package.json package-lock.json /app\n", after: "FROM node:22\nCOPY package.json package-lock.json /app/\n", unsafe: false),
+        ]),
+    RuleMetadata(
+        code: "DL3022", name: "CopyFromPreviousStage", aliases: ["copy-from-previous-stage"],
+        severity: .warning, category: "correctness", status: .stable,
+        summary: "COPY --from should name an earlier stage.", url: "https://github.com/hadolint/hadolint/wiki/DL3022",
+        docs: RuleDocs(what: "Reports `COPY --from=X` when X is neither the name nor the index of an earlier stage and does not look like an image reference (a tag, digest or registry path), pointing at the flag.", why: "BuildKit takes an unknown name for an image and pulls it from Docker Hub, so a typo in a stage name fails late or, worse, copies from an unrelated image.", example: "FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM debian:12\nCOPY --from=biuld /app /app\n", useInstead: "FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM debian:12\nCOPY --from=build /app /app\n", fixSafety: "", notes: "hadolint accepts only values containing `:` as images; dockerlint also accepts a registry path (`/`) or digest (`@`). Values with variables are not checked. The current stage's own name is DL3023's case."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "typo", dockerfile: "FROM golang:1.22 AS build\nFROM debian:12\nCOPY ↓--from=biuld /app /app\n", valid: false, config: "", context: [:], skip: [], messages: ["`COPY --from` should reference a previously defined `FROM` alias"]),
+            RuleExample(name: "bare names that are not stages", dockerfile: "FROM golang:1.22 AS build\nFROM debian:12\nCOPY ↓--from=builder /a /a\nCOPY ↓--from=nginx /etc/nginx /etc/nginx\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "stage names and index", dockerfile: "FROM golang:1.22 AS Build\nFROM debian:12\nCOPY --from=build /app /app\nCOPY --from=0 /etc/x /etc/x\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "images", dockerfile: "FROM debian:12\nCOPY --from=nginx:1.27 /etc/nginx /etc/nginx\nCOPY --from=ghcr.io/org/tool /bin/tool /bin/tool\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3023", name: "CopyFromItself", aliases: ["copy-from-itself"],
+        severity: .error, category: "correctness", status: .stable,
+        summary: "COPY --from cannot name its own stage.", url: "https://github.com/hadolint/hadolint/wiki/DL3023",
+        docs: RuleDocs(what: "Reports `ONBUILD COPY --from=X` where X is the name of the stage the trigger is declared in, pointing at the flag. A plain `COPY --from` naming its own stage (by name or index) is a BuildKit error (\"circular dependency detected\"), reported as DF001.", why: "A stage cannot copy from itself. In an ONBUILD trigger the name is resolved in the child build, where it means one of the child's stages or an image on Docker Hub, never the stage that declared it, so the trigger copies from the wrong place or fails.", example: "FROM debian:12 AS app\nONBUILD COPY --from=app /a /b\n", useInstead: "FROM debian:12 AS app\nONBUILD COPY /a /b\n", fixSafety: "", notes: "hadolint reports `COPY --from=<own alias>`; BuildKit refuses to build such a file, so dockerlint reports it as DF001 (error, at the flag) and keeps DL3023 for the case the build does not catch, the ONBUILD trigger. hadolint does not check ONBUILD here."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "onbuild trigger naming its own stage", dockerfile: "FROM debian:12 AS app\nONBUILD COPY ↓--from=app /a /b\n", valid: false, config: "", context: [:], skip: [], messages: ["`COPY --from` cannot reference its own `FROM` alias"]),
+            RuleExample(name: "case-insensitive name", dockerfile: "FROM debian:12 AS base\nFROM debian:12 AS App\nONBUILD COPY ↓--from=APP /a /b\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "another stage", dockerfile: "FROM debian:12 AS build\nFROM debian:12 AS app\nCOPY --from=build /a /b\nONBUILD COPY --from=build /a /b\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "image", dockerfile: "FROM debian:12 AS app\nCOPY --from=app:1.0 /a /b\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3026", name: "TrustedRegistry", aliases: ["trusted-registry"],
+        severity: .error, category: "security", status: .stable,
+        summary: "Use only images from trusted registries.", url: "https://github.com/hadolint/hadolint/wiki/DL3026",
+        docs: RuleDocs(what: "With `trustedRegistries` set, reports images from other registries used by FROM, `COPY --from=<image>` and `RUN --mount=from=<image>`. An image without a registry host is on Docker Hub (`docker.io`, also accepted as `hub.docker.com`). Entries may use `*` as a prefix (`*.gcr.io`) or suffix (`my.registry*`). Off while the list is empty.", why: "Base images run with full trust in the build and in production; a policy can require that they come from registries the organisation controls or mirrors.", example: "# trustedRegistries: [registry.example.com]\nFROM python:3.12\n", useInstead: "FROM registry.example.com/mirror/python:3.12\n", fixSafety: "", notes: "Like hadolint the check works on the image name after global ARG expansion; names that still contain variables are not checked. Stage names are never registries."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "docker hub not trusted", dockerfile: "FROM ↓python:3.12 AS a\nFROM eu.gcr.io/project/app:1 AS b\nCOPY ↓--from=quay.io/org/tool:1 /tool /tool\nRUN ↓--mount=type=bind,from=ghcr.io/x/y:1,target=/y true\n", valid: false, config: "trustedRegistries: [registry.example.com, \"*.gcr.io\"]\n", context: [:], skip: [], messages: ["Use only an allowed registry in the FROM image", "Use only an allowed registry in the FROM image", "Use only an allowed registry in the FROM image"]),
+            RuleExample(name: "suffix wildcard", dockerfile: "FROM ↓registry.example.com/app:1\n", valid: false, config: "trustedRegistries: [\"docker.*\"]\n", context: [:], skip: [], messages: []),
+            RuleExample(name: "trusted", dockerfile: "FROM debian:12 AS build\nFROM registry.example.com/app:1\nCOPY --from=build /a /a\nRUN --mount=from=build,target=/b true\n", valid: true, config: "trustedRegistries: [docker.io, registry.example.com]\n", context: [:], skip: [], messages: []),
+            RuleExample(name: "no list, no check", dockerfile: "FROM quay.io/org/app:1\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3027", name: "NoApt", aliases: ["no-apt", "use-apt-get"],
+        severity: .warning, category: "maintainability", status: .stable,
+        summary: "Use apt-get or apt-cache instead of apt in scripts.", url: "https://github.com/hadolint/hadolint/wiki/DL3027",
+        docs: RuleDocs(what: "Reports the `apt` command in a RUN or `ONBUILD RUN`, pointing at it.", why: "`apt` is the interactive front end: its output and options are not a stable interface and it warns \"apt does not have a stable CLI interface\" when run from scripts. `apt-get` and `apt-cache` are meant for scripts.", example: "FROM debian:12\nRUN apt update && apt install -y curl\n", useInstead: "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n", fixSafety: "", notes: ""),
+        fix: .none,
+        examples: [
+            RuleExample(name: "apt install", dockerfile: "FROM debian:12\nRUN ↓apt update && ↓apt install -y curl\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "through sudo, onbuild", dockerfile: "FROM debian:12\nONBUILD RUN sudo ↓apt install -y make\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "apt-get", dockerfile: "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "apt as an argument or path", dockerfile: "FROM debian:12\nRUN echo apt && ls /etc/apt && apt-cache policy curl\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3028", name: "PinGemVersions", aliases: ["pin-gem-versions"],
+        severity: .warning, category: "pinning", status: .stable,
+        summary: "Pin versions in gem install.", url: "https://github.com/hadolint/hadolint/wiki/DL3028",
+        docs: RuleDocs(what: "Reports each gem of `gem install` (also in `ONBUILD RUN`) without `:version`, pointing at it; nothing is reported when `-v/--version` is given.", why: "Without a version, the newest gem at build time is installed, so builds are not reproducible.", example: "FROM ruby:3.3\nRUN gem install bundler\n", useInstead: "FROM ruby:3.3\nRUN gem install bundler:2.5.22\n", fixSafety: "", notes: "hadolint reports once per RUN; dockerlint reports each unpinned gem at its word."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "unpinned gems", dockerfile: "FROM ruby:3.3\nRUN gem install ↓bundler rake:13.2.1 ↓rails\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "onbuild", dockerfile: "FROM ruby:3.3\nONBUILD RUN gem install ↓puma\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "pinned", dockerfile: "FROM ruby:3.3\nRUN gem install bundler:2.5.22 && gem install rails -v 7.2.1\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "not an install", dockerfile: "FROM ruby:3.3\nRUN gem update --system && gem list\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
         code: "DL3030", name: "YumAssumeYes", aliases: ["yum-assume-yes"],
         severity: .warning, category: "package-managers", status: .stable,
         summary: "yum install without -y.", url: "https://man7.org/linux/man-pages/man8/yum.8.html",

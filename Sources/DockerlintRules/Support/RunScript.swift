@@ -17,7 +17,10 @@ import DockerlintSyntax
 /// - exec form `["a", "b"]`: the elements as words of one simple command (so
 ///   `["sh", "-c", "..."]` is looked into through `commands`).
 ///
-/// Shell offsets are file byte offsets; turn one into a `SourceRange` with `range(_:)`.
+/// Shell offsets are byte offsets into the script text as the shell receives it (the
+/// logical line); turn one into a file `SourceRange` with `range(_:)`, which maps through
+/// removed continuations. (Parsing in logical space keeps offsets inside a word, such as
+/// those of an `sh -c '…'` string, exact even when the word spans continuation lines.)
 public final class RunScript {
     /// The RUN node (for `ONBUILD RUN`, the wrapped RUN).
     public let instruction: Instruction
@@ -29,12 +32,14 @@ public final class RunScript {
     public let isHeredocScript: Bool
     /// True for the exec (JSON) form.
     public let isExecForm: Bool
-    /// The parsed script; every offset is a byte offset into the Dockerfile.
+    /// The parsed script; offsets are into the script text (see `range(_:)`).
     public let script: ShellScript
     let source: SourceText
+    /// File byte offset of each script byte (one extra entry for the end).
+    let map: [Int]
 
     init(instruction: Instruction, run: RunCommand, isOnbuild: Bool, isHeredocScript: Bool, isExecForm: Bool,
-         script: ShellScript, source: SourceText) {
+         script: ShellScript, source: SourceText, map: [Int]) {
         self.instruction = instruction
         self.run = run
         self.isOnbuild = isOnbuild
@@ -42,10 +47,21 @@ public final class RunScript {
         self.isExecForm = isExecForm
         self.script = script
         self.source = source
+        self.map = map
+    }
+
+    /// The file offset of script offset `o` taken as a start.
+    public func fileOffset(_ o: Int) -> Int {
+        guard !map.isEmpty else { return 0 }
+        return map[max(0, min(o, map.count - 1))]
     }
 
     /// The Dockerfile range of a shell byte range.
-    public func range(_ r: ByteRange) -> SourceRange { source.range(r.start, r.end) }
+    public func range(_ r: ByteRange) -> SourceRange {
+        let s = fileOffset(r.start)
+        let e = r.end > r.start ? fileOffset(r.end - 1) + 1 : s
+        return source.range(s, max(s, e))
+    }
     /// The Dockerfile range of a word.
     public func range(of word: Word) -> SourceRange { range(word.range) }
     /// The Dockerfile range of a command (its command word when present, else the whole command).
@@ -133,17 +149,17 @@ public final class RunScript {
         if i.syntax.kind == .run, let mounts = i.resolved?.mounts { run.mounts = mounts }
         let src = context.source
         if node.isJSON || run.commandLine.isExecForm {
-            let script = execScript(node, run, src)
+            let (text, map) = execScript(node, run, src)
             return RunScript(instruction: node, run: run, isOnbuild: onbuild, isHeredocScript: false, isExecForm: true,
-                             script: script, source: src)
+                             script: ShellParser.parse(text), source: src, map: map)
         }
         let (text, map, lastLine) = logicalLine(node, src, escape: context.dockerfile.escapeToken)
         if let doc = node.heredocs.first, isWholeHeredoc(text) {
             let body = doc.content
             if !isShellShebang(body) { return nil }
-            let script = ShellParser.parse(body, baseOffset: doc.bodyRange.start.offset)
+            let base = doc.bodyRange.start.offset
             return RunScript(instruction: node, run: run, isOnbuild: onbuild, isHeredocScript: true, isExecForm: false,
-                             script: script, source: src)
+                             script: ShellParser.parse(body), source: src, map: Array(base...(base + body.utf8.count)))
         }
         var t = text
         var m = map
@@ -160,9 +176,8 @@ public final class RunScript {
             }
         }
         m.append(m.last.map { $0 + 1 } ?? node.argumentsRange.start.offset)
-        let script = ShellParser.parse(t, offsetMap: m)
         return RunScript(instruction: node, run: run, isOnbuild: onbuild, isHeredocScript: false, isExecForm: false,
-                         script: script, source: src)
+                         script: ShellParser.parse(t), source: src, map: m)
     }
 
     /// The logical line after the flags, with the file offset of every byte, and the
@@ -236,7 +251,7 @@ public final class RunScript {
     }
 
     /// The exec form as one simple command of single-quoted words, mapped to the JSON strings.
-    static func execScript(_ node: Instruction, _ run: RunCommand, _ src: SourceText) -> ShellScript {
+    static func execScript(_ node: Instruction, _ run: RunCommand, _ src: SourceText) -> (String, [Int]) {
         let elements = run.commandLine.arguments
         let args = node.arguments.count == elements.count ? node.arguments : []
         var text: [UInt8] = []
@@ -262,6 +277,6 @@ public final class RunScript {
             text.append(0x27); map.append(max(start, end - 1))
         }
         map.append(map.last.map { $0 + 1 } ?? fallback)
-        return ShellParser.parse(String(decoding: text, as: UTF8.self), offsetMap: map)
+        return (String(decoding: text, as: UTF8.self), map)
     }
 }

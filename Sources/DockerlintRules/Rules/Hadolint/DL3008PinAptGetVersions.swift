@@ -1,0 +1,16 @@
+import DockerlintCore
+import DockerlintModel
+import DockerlintShell
+
+/// `apt-get install pkg` without `=version`: reported at each unpinned package word.
+final class PinAptGetVersionsRule: LintRule {
+    static let code = "DL3008"
+    init() {}
+
+    func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
+        guard let rs = RunScript.of(i, context) else { return }
+        reportUnpinned(rs, managers: [.aptGet], subcommands: ["install"], { _ in
+            "Pin versions in apt get install. Instead of `apt-get install <package>` use `apt-get install <package>=<version>`"
+        }, &sink)
+    }
+}

@@ -1,0 +1,16 @@
+import DockerlintCore
+import DockerlintModel
+import DockerlintShell
+
+/// `pip install pkg` without a version specifier: reported at each unpinned package word.
+final class PinPipVersionsRule: LintRule {
+    static let code = "DL3013"
+    init() {}
+
+    func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
+        guard let rs = RunScript.of(i, context) else { return }
+        reportUnpinned(rs, managers: [.pip], subcommands: ["install"], { _ in
+            "Pin versions in pip. Instead of `pip install <package>` use `pip install <package>==<version>` or `pip install --requirement <requirements file>`"
+        }, &sink)
+    }
+}

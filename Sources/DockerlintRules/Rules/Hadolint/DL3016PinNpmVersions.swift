@@ -1,0 +1,17 @@
+import DockerlintCore
+import DockerlintModel
+import DockerlintShell
+
+/// `npm install pkg` without `@version`: reported at each unpinned package word.
+final class PinNpmVersionsRule: LintRule {
+    static let code = "DL3016"
+    static let installWords: Set<String> = ["install", "i", "add", "isntall", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal"]
+    init() {}
+
+    func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
+        guard let rs = RunScript.of(i, context) else { return }
+        reportUnpinned(rs, managers: [.npm], subcommands: Self.installWords, { _ in
+            "Pin versions in npm. Instead of `npm install <package>` use `npm install <package>@<version>`"
+        }, &sink)
+    }
+}

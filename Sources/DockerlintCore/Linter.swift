@@ -41,10 +41,7 @@ public struct Linter {
         var options = BuildOptions()
         options.buildArgs = input.buildArgs
         let model = DockerfileModel.build(file, options: options)
-<<<<<<< HEAD
-        let errors = model.errors
-=======
-        var errors = file.errors + model.errors
+        var errors = model.errors
         // Errors a rule of the set reports under its own code (hadolint parity): while
         // that rule runs, they do not stop linting; the rule reports them.
         let config0 = input.configuration
@@ -55,7 +52,6 @@ public struct Linter {
             let sev = config0.severityOverrides.first { rules.rule(named: $0.key)?.code == meta.code }?.value ?? meta.severity
             return !ignoredHere && sev != .off
         }
->>>>>>> dl-rules-b
         if !errors.isEmpty {
             let d = errors.map {
                 Diagnostic(file: input.path, code: ToolCodes.syntaxError, name: "SyntaxError", severity: .error,

@@ -617,7 +617,6 @@ public let builtinRuleCatalog: [RuleMetadata] = [
         fixes: [
         ]),
     RuleMetadata(
-<<<<<<< HEAD
         code: "DL3029", name: "FromPlatformFlagConstDisallowed", aliases: ["from-platform-flag-const-disallowed"],
         severity: .warning, category: "buildkit", status: .stable,
         summary: "FROM --platform flag should not use a constant value.", url: "https://docs.docker.com/go/dockerfile/rule/from-platform-flag-const-disallowed/",
@@ -628,7 +627,10 @@ public let builtinRuleCatalog: [RuleMetadata] = [
             RuleExample(name: "constant with variant in a second stage", dockerfile: "FROM alpine:3.20 AS base\nFROM ↓--platform=linux/arm64/v8 debian:12\n", valid: false, config: "", context: [:], skip: [], messages: ["FROM --platform flag should not use constant value \"linux/arm64/v8\""]),
             RuleExample(name: "variables", dockerfile: "ARG P=linux/amd64\nFROM --platform=$BUILDPLATFORM alpine:3.20 AS a\nFROM --platform=$P alpine:3.20 AS b\n", valid: true, config: "", context: [:], skip: [], messages: []),
             RuleExample(name: "per-architecture stages", dockerfile: "FROM --platform=linux/amd64 alpine:3.20 AS build_amd64\nFROM --platform=linux/arm64 alpine:3.20 AS build_arm64\nARG TARGETARCH\nFROM build_${TARGETARCH} AS build\n", valid: true, config: "", context: [:], skip: [], messages: []),
-=======
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
         code: "DL3030", name: "YumAssumeYes", aliases: ["yum-assume-yes"],
         severity: .warning, category: "package-managers", status: .stable,
         summary: "yum install without -y.", url: "https://man7.org/linux/man-pages/man8/yum.8.html",
@@ -639,23 +641,10 @@ public let builtinRuleCatalog: [RuleMetadata] = [
             RuleExample(name: "onbuild and groupinstall", dockerfile: "FROM centos:7\nONBUILD RUN yum ↓groupinstall 'Development Tools'\nRUN sudo yum ↓localinstall /tmp/x.rpm\n", valid: false, config: "", context: [:], skip: [], messages: []),
             RuleExample(name: "with -y", dockerfile: "FROM centos:7\nRUN yum -y install httpd-2.4.6 && yum clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
             RuleExample(name: "assumeyes and other commands", dockerfile: "FROM centos:7\nRUN yum install --assumeyes httpd-2.4.6 && yum clean all && yum list installed\n", valid: true, config: "", context: [:], skip: [], messages: []),
->>>>>>> dl-rules-b
         ],
         fixes: [
         ]),
     RuleMetadata(
-<<<<<<< HEAD
-        code: "DL3063", name: "ReservedStageName", aliases: ["reserved-stage-name"],
-        severity: .warning, category: "buildkit", status: .stable,
-        summary: "Reserved words should not be used as stage names.", url: "https://docs.docker.com/go/dockerfile/rule/reserved-stage-name/",
-        docs: RuleDocs(what: "Reports a stage named `scratch` or `context` (in any case), on the name.", why: "`scratch` is the empty image and `context` the build context in `COPY --from` and named contexts; a stage with one of these names makes references ambiguous and behaves differently between builders.", example: "FROM alpine:3.20 AS scratch\nRUN true\n", useInstead: "FROM alpine:3.20 AS base\nRUN true\n", fixSafety: "", notes: "Same check and severity in hadolint (DL3063) and BuildKit (ReservedStageName). BuildKit reports the whole FROM; dockerlint the name."),
-        fix: .none,
-        examples: [
-            RuleExample(name: "stage named scratch", dockerfile: "FROM alpine:3.20 AS ↓scratch\n", valid: false, config: "", context: [:], skip: [], messages: ["Stage name should not use the same name as reserved stage \"scratch\""]),
-            RuleExample(name: "stage named Context in a multi-stage build", dockerfile: "FROM golang:1.22 AS build\nFROM busybox AS ↓Context\n", valid: false, config: "", context: [:], skip: [], messages: ["Stage name should not use the same name as reserved stage \"context\""]),
-            RuleExample(name: "scratch as a base", dockerfile: "FROM scratch\nCOPY app /app\n", valid: true, config: "", context: [:], skip: [], messages: []),
-            RuleExample(name: "names that only contain the words", dockerfile: "FROM alpine:3.20 AS scratchpad\nFROM alpine:3.20 AS build-context\n", valid: true, config: "", context: [:], skip: [], messages: []),
-=======
         code: "DL3032", name: "YumCleanCache", aliases: ["yum-clean-cache"],
         severity: .warning, category: "package-managers", status: .stable,
         summary: "yum install without yum clean all in the same RUN.", url: "https://docs.docker.com/build/building/best-practices/#run",
@@ -666,23 +655,10 @@ public let builtinRuleCatalog: [RuleMetadata] = [
             RuleExample(name: "clean before install", dockerfile: "FROM centos:7\nRUN yum clean all && ↓yum install -y httpd-2.4.6\n", valid: false, config: "", context: [:], skip: [], messages: []),
             RuleExample(name: "clean all", dockerfile: "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
             RuleExample(name: "rm cache or cache mount", dockerfile: "FROM centos:7\nRUN yum install -y httpd-2.4.6 && rm -rf /var/cache/yum/*\nRUN --mount=type=cache,target=/var/cache/yum yum install -y vim-7.4\n", valid: true, config: "", context: [:], skip: [], messages: []),
->>>>>>> dl-rules-b
         ],
         fixes: [
         ]),
     RuleMetadata(
-<<<<<<< HEAD
-        code: "DL3064", name: "SecretsUsedInArgOrEnv", aliases: ["secrets-used-in-arg-or-env"],
-        severity: .warning, category: "buildkit", status: .stable,
-        summary: "Sensitive data should not be used in the ARG or ENV commands.", url: "https://docs.docker.com/go/dockerfile/rule/secrets-used-in-arg-or-env/",
-        docs: RuleDocs(what: "Reports an ARG or ENV (also under ONBUILD) whose name looks like a secret, on the name: one of its `_`-separated words, case-insensitively, is `apikey`, `auth`, `credential(s)`, `key`, `password`, `pword`, `passwd`, `secret` or `token`, and none is `public`, `file` or `version`.", why: "ARG and ENV values are kept in the image's history and configuration, where anyone with the image can read them.", example: "FROM alpine:3.20\nARG GITHUB_TOKEN\nRUN git clone https://$GITHUB_TOKEN@github.com/org/repo\n", useInstead: "FROM alpine:3.20\nRUN --mount=type=secret,id=github_token,env=GITHUB_TOKEN \\\n    git clone https://$GITHUB_TOKEN@github.com/org/repo\n", fixSafety: "", notes: "hadolint's DL3064 (warning; kept) matches a list of known names and the substrings api_key, client_key, password, private, secret, token and username; BuildKit matches whole words of the name. dockerlint uses BuildKit's word matching: it finds every name of hadolint's list that names a secret (AWS_SECRET_ACCESS_KEY, DOCKER_PASSWORD, NPM_TOKEN, …) while substrings flag harmless names (`TOKENIZER_VERSION`, `PRIVATE_REGISTRY`, `USERNAME`) and miss the allow-list (`PASSWORD_FILE`, `PUBLIC_KEY` name no secret). From hadolint it keeps the ONBUILD check. ARGs before the first FROM are not reported (as in BuildKit): their values only reach FROM lines, not the image."),
-        fix: .none,
-        examples: [
-            RuleExample(name: "token ARG", dockerfile: "FROM alpine:3.20\nARG ↓GITHUB_TOKEN\n", valid: false, config: "", context: [:], skip: [], messages: ["Do not use ARG or ENV instructions for sensitive data (ARG \"GITHUB_TOKEN\")"]),
-            RuleExample(name: "ENV and ONBUILD ARG in a second stage", dockerfile: "FROM alpine:3.20 AS base\nFROM base\nENV APP=1 ↓AWS_SECRET_ACCESS_KEY=x\nONBUILD ARG ↓npm_auth_token\n", valid: false, config: "", context: [:], skip: [], messages: ["Do not use ARG or ENV instructions for sensitive data (ENV \"AWS_SECRET_ACCESS_KEY\")", "Do not use ARG or ENV instructions for sensitive data (ARG \"npm_auth_token\")"]),
-            RuleExample(name: "allowed words", dockerfile: "FROM alpine:3.20\nARG PUBLIC_KEY\nENV PASSWORD_FILE=/run/secrets/pw TOKENIZER_VERSION=2\n", valid: true, config: "", context: [:], skip: [], messages: []),
-            RuleExample(name: "global ARG and secret-like values", dockerfile: "ARG REGISTRY_TOKEN\nFROM alpine:3.20\nENV MODE=secret\n", valid: true, config: "", context: [:], skip: [], messages: []),
-=======
         code: "DL3033", name: "YumVersionPin", aliases: ["yum-version-pin"],
         severity: .warning, category: "pinning", status: .stable,
         summary: "yum install of a package without a version.", url: "https://docs.docker.com/build/building/best-practices/#apt-get",
@@ -693,23 +669,10 @@ public let builtinRuleCatalog: [RuleMetadata] = [
             RuleExample(name: "dash in the name is not a version", dockerfile: "FROM centos:7\nRUN yum install -y ↓python3-pip tar-1.26 && yum clean all\nRUN yum module install -y ↓nodejs && yum clean all\n", valid: false, config: "", context: [:], skip: [], messages: []),
             RuleExample(name: "pinned", dockerfile: "FROM centos:7\nRUN yum install -y httpd-2.4.6 python3-pip-9.0.3 && yum clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
             RuleExample(name: "rpm file, variable and module stream", dockerfile: "FROM centos:7\nARG V=2.4.6\nRUN yum install -y /tmp/x.rpm httpd-${V} && yum module install -y nodejs:18 && yum clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
->>>>>>> dl-rules-b
         ],
         fixes: [
         ]),
     RuleMetadata(
-<<<<<<< HEAD
-        code: "DL3065", name: "RedundantTargetPlatform", aliases: ["redundant-target-platform"],
-        severity: .warning, category: "buildkit", status: .stable,
-        summary: "Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is the default behavior.", url: "https://docs.docker.com/go/dockerfile/rule/redundant-target-platform/",
-        docs: RuleDocs(what: "Reports `FROM --platform=$TARGETPLATFORM` (or `${TARGETPLATFORM}`), on the flag.", why: "Stages are built for the target platform by default; the flag adds noise and suggests that something special happens.", example: "FROM --platform=$TARGETPLATFORM alpine:3.20\n", useInstead: "FROM alpine:3.20\n", fixSafety: "", notes: "Same check and severity in hadolint (DL3065) and BuildKit. As in BuildKit, only a value that is exactly the one variable counts: `${TARGETOS}/${TARGETARCH}` is not reported (it drops the variant)."),
-        fix: .none,
-        examples: [
-            RuleExample(name: "$TARGETPLATFORM", dockerfile: "FROM ↓--platform=$TARGETPLATFORM alpine:3.20\n", valid: false, config: "", context: [:], skip: [], messages: ["Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is the default behavior"]),
-            RuleExample(name: "braces, second stage", dockerfile: "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM ↓--platform=${TARGETPLATFORM} alpine:3.20\n", valid: false, config: "", context: [:], skip: [], messages: ["Setting platform to predefined ${TARGETPLATFORM} in FROM is redundant as this is the default behavior"]),
-            RuleExample(name: "build platform", dockerfile: "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM alpine:3.20\n", valid: true, config: "", context: [:], skip: [], messages: []),
-            RuleExample(name: "os and arch only", dockerfile: "FROM --platform=${TARGETOS}/${TARGETARCH} alpine:3.20\n", valid: true, config: "", context: [:], skip: [], messages: []),
-=======
         code: "DL3034", name: "ZypperNonInteractive", aliases: ["zypper-non-interactive"],
         severity: .warning, category: "package-managers", status: .stable,
         summary: "zypper without a non-interactive switch.", url: "https://en.opensuse.org/SDB:Zypper_manual",
@@ -1102,6 +1065,48 @@ public let builtinRuleCatalog: [RuleMetadata] = [
         fixes: [
         ]),
     RuleMetadata(
+        code: "DL3063", name: "ReservedStageName", aliases: ["reserved-stage-name"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "Reserved words should not be used as stage names.", url: "https://docs.docker.com/go/dockerfile/rule/reserved-stage-name/",
+        docs: RuleDocs(what: "Reports a stage named `scratch` or `context` (in any case), on the name.", why: "`scratch` is the empty image and `context` the build context in `COPY --from` and named contexts; a stage with one of these names makes references ambiguous and behaves differently between builders.", example: "FROM alpine:3.20 AS scratch\nRUN true\n", useInstead: "FROM alpine:3.20 AS base\nRUN true\n", fixSafety: "", notes: "Same check and severity in hadolint (DL3063) and BuildKit (ReservedStageName). BuildKit reports the whole FROM; dockerlint the name."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "stage named scratch", dockerfile: "FROM alpine:3.20 AS ↓scratch\n", valid: false, config: "", context: [:], skip: [], messages: ["Stage name should not use the same name as reserved stage \"scratch\""]),
+            RuleExample(name: "stage named Context in a multi-stage build", dockerfile: "FROM golang:1.22 AS build\nFROM busybox AS ↓Context\n", valid: false, config: "", context: [:], skip: [], messages: ["Stage name should not use the same name as reserved stage \"context\""]),
+            RuleExample(name: "scratch as a base", dockerfile: "FROM scratch\nCOPY app /app\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "names that only contain the words", dockerfile: "FROM alpine:3.20 AS scratchpad\nFROM alpine:3.20 AS build-context\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3064", name: "SecretsUsedInArgOrEnv", aliases: ["secrets-used-in-arg-or-env"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "Sensitive data should not be used in the ARG or ENV commands.", url: "https://docs.docker.com/go/dockerfile/rule/secrets-used-in-arg-or-env/",
+        docs: RuleDocs(what: "Reports an ARG or ENV (also under ONBUILD) whose name looks like a secret, on the name: one of its `_`-separated words, case-insensitively, is `apikey`, `auth`, `credential(s)`, `key`, `password`, `pword`, `passwd`, `secret` or `token`, and none is `public`, `file` or `version`.", why: "ARG and ENV values are kept in the image's history and configuration, where anyone with the image can read them.", example: "FROM alpine:3.20\nARG GITHUB_TOKEN\nRUN git clone https://$GITHUB_TOKEN@github.com/org/repo\n", useInstead: "FROM alpine:3.20\nRUN --mount=type=secret,id=github_token,env=GITHUB_TOKEN \\\n    git clone https://$GITHUB_TOKEN@github.com/org/repo\n", fixSafety: "", notes: "hadolint's DL3064 (warning; kept) matches a list of known names and the substrings api_key, client_key, password, private, secret, token and username; BuildKit matches whole words of the name. dockerlint uses BuildKit's word matching: it finds every name of hadolint's list that names a secret (AWS_SECRET_ACCESS_KEY, DOCKER_PASSWORD, NPM_TOKEN, …) while substrings flag harmless names (`TOKENIZER_VERSION`, `PRIVATE_REGISTRY`, `USERNAME`) and miss the allow-list (`PASSWORD_FILE`, `PUBLIC_KEY` name no secret). From hadolint it keeps the ONBUILD check. ARGs before the first FROM are not reported (as in BuildKit): their values only reach FROM lines, not the image."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "token ARG", dockerfile: "FROM alpine:3.20\nARG ↓GITHUB_TOKEN\n", valid: false, config: "", context: [:], skip: [], messages: ["Do not use ARG or ENV instructions for sensitive data (ARG \"GITHUB_TOKEN\")"]),
+            RuleExample(name: "ENV and ONBUILD ARG in a second stage", dockerfile: "FROM alpine:3.20 AS base\nFROM base\nENV APP=1 ↓AWS_SECRET_ACCESS_KEY=x\nONBUILD ARG ↓npm_auth_token\n", valid: false, config: "", context: [:], skip: [], messages: ["Do not use ARG or ENV instructions for sensitive data (ENV \"AWS_SECRET_ACCESS_KEY\")", "Do not use ARG or ENV instructions for sensitive data (ARG \"npm_auth_token\")"]),
+            RuleExample(name: "allowed words", dockerfile: "FROM alpine:3.20\nARG PUBLIC_KEY\nENV PASSWORD_FILE=/run/secrets/pw TOKENIZER_VERSION=2\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "global ARG and secret-like values", dockerfile: "ARG REGISTRY_TOKEN\nFROM alpine:3.20\nENV MODE=secret\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3065", name: "RedundantTargetPlatform", aliases: ["redundant-target-platform"],
+        severity: .warning, category: "buildkit", status: .stable,
+        summary: "Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is the default behavior.", url: "https://docs.docker.com/go/dockerfile/rule/redundant-target-platform/",
+        docs: RuleDocs(what: "Reports `FROM --platform=$TARGETPLATFORM` (or `${TARGETPLATFORM}`), on the flag.", why: "Stages are built for the target platform by default; the flag adds noise and suggests that something special happens.", example: "FROM --platform=$TARGETPLATFORM alpine:3.20\n", useInstead: "FROM alpine:3.20\n", fixSafety: "", notes: "Same check and severity in hadolint (DL3065) and BuildKit. As in BuildKit, only a value that is exactly the one variable counts: `${TARGETOS}/${TARGETARCH}` is not reported (it drops the variant)."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "$TARGETPLATFORM", dockerfile: "FROM ↓--platform=$TARGETPLATFORM alpine:3.20\n", valid: false, config: "", context: [:], skip: [], messages: ["Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is the default behavior"]),
+            RuleExample(name: "braces, second stage", dockerfile: "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM ↓--platform=${TARGETPLATFORM} alpine:3.20\n", valid: false, config: "", context: [:], skip: [], messages: ["Setting platform to predefined ${TARGETPLATFORM} in FROM is redundant as this is the default behavior"]),
+            RuleExample(name: "build platform", dockerfile: "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM alpine:3.20\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "os and arch only", dockerfile: "FROM --platform=${TARGETOS}/${TARGETARCH} alpine:3.20\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
         code: "DL3066", name: "NonNumericUser", aliases: ["non-numeric-user"],
         severity: .info, category: "security", status: .stable,
         summary: "A stage ends with a USER given by name rather than a numeric UID.", url: "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
@@ -1127,7 +1132,6 @@ public let builtinRuleCatalog: [RuleMetadata] = [
             RuleExample(name: "a directory", dockerfile: "FROM alpine:3.20 AS build\nFROM scratch\nCOPY --from=build /etc/ssl /etc/ssl\n", valid: true, config: "", context: [:], skip: [], messages: []),
             RuleExample(name: "whole tool image", dockerfile: "FROM alpine:3.20\nCOPY --from=docker/buildx-bin:0.17 / /\n", valid: true, config: "", context: [:], skip: [], messages: []),
             RuleExample(name: "root into a subdirectory", dockerfile: "FROM alpine:3.20 AS build\nFROM scratch\nCOPY --from=build / /rootfs\n", valid: true, config: "", context: [:], skip: [], messages: []),
->>>>>>> dl-rules-b
         ],
         fixes: [
         ]),

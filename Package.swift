@@ -54,7 +54,7 @@ let package = Package(
         // Developer tool: regenerates the rule catalog from rules/*.yaml.
         .executableTarget(name: "dockerlint-dev", dependencies: ["DockerlintCore"]),
         // Benchmarks that write their results under reports/ (not timed tests).
-        .executableTarget(name: "dockerlint-bench", dependencies: ["DockerlintKit", "DockerlintCache"]),
+        .executableTarget(name: "dockerlint-bench", dependencies: ["DockerlintKit", "DockerlintCache", "DockerlintBuilders"]),
 
         .testTarget(name: "DockerlintSyntaxTests", dependencies: ["DockerlintSyntax"]),
         .testTarget(name: "DockerlintModelTests", dependencies: ["DockerlintModel"]),
@@ -63,6 +63,7 @@ let package = Package(
         .testTarget(name: "DockerlintRulesTests", dependencies: ["DockerlintRules"]),
         .testTarget(name: "DockerlintReportersTests", dependencies: ["DockerlintReporters"]),
         .testTarget(name: "DockerlintBuildersTests", dependencies: ["DockerlintBuilders"]),
-        .testTarget(name: "DockerlintKitTests", dependencies: ["DockerlintKit"]),
+        // Fixtures/ holds build contexts the bench tests copy, not resources.
+        .testTarget(name: "DockerlintKitTests", dependencies: ["DockerlintKit"], exclude: ["Fixtures"]),
     ]
 )

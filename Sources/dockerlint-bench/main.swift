@@ -1,3 +1,4 @@
+import DockerlintBuilders
 import DockerlintCache
 import DockerlintKit
 import DockerlintSyntax
@@ -327,9 +328,11 @@ switch args.first {
 case "parse": benchParse()
 case "lint": benchLint()
 case "simulate": benchSimulate()
+case "lab": benchLab()
 default:
     print("usage: dockerlint-bench parse [--corpus DIR] [--rounds N] [--write FILE]")
     print("       dockerlint-bench lint [--runs N] [--file F] [--write FILE]")
     print("       dockerlint-bench simulate [--commits N] [--rounds N] [--repo DIR] [--write FILE]")
+    print("       dockerlint-bench lab [--runs N] [--overhead-rounds N] [--write FILE]")
     exit(2)
 }

@@ -1,5 +1,8 @@
 import ArgumentParser
 import DockerlintKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct Dockerlint: ParsableCommand {
@@ -13,6 +16,14 @@ struct Dockerlint: ParsableCommand {
     /// Maps every outcome to the documented exit codes: usage errors are 2, not 64.
     static func main() {
         do {
+            // The common lint invocation skips ArgumentParser (start-up time; see FastLintArguments).
+            // DOCKERLINT_ARGUMENT_PARSER=1 forces the full parser (tests compare both paths).
+            if getenv("DOCKERLINT_ARGUMENT_PARSER") == nil,
+               var options = FastLintArguments.parse(Array(CommandLine.arguments.dropFirst())) {
+                options.environment = ProcessEnvironment.current
+                try finish(try LintRunner(options: options).run())
+                return
+            }
             var command = try parseAsRoot()
             try command.run()
             Console.flush()

@@ -1,0 +1,691 @@
+// The cache simulator: keys every step the way the chosen builder does (op definition + parent
+// key, content digests for content-based inputs) and calls a step a hit when its key was seen
+// in an earlier build (the cache keeps every earlier build, so a revert hits again).
+//
+// BuildKit (CACHE-SEMANTICS §1, §2, §6): FROM, RUN, COPY/ADD and WORKDIR are vertices; ENV,
+// ARG, USER, SHELL only change later RUN keys (ARGs with a value enter every later RUN's env);
+// LABEL, CMD, EXPOSE, ... never miss; COPY sources, `COPY --from` and bind mounts are keyed by
+// content, so a step after a re-run producer can hit; `COPY --link` copies off the chain; only
+// stages the target needs are built.
+// Classic (§1, §2, §6): every instruction after FROM is a step keyed by parent image + config;
+// the first miss busts the rest of the stage; every stage up to the target is built.
+
+import DockerlintModel
+import DockerlintSyntax
+
+struct Component: Equatable, Sendable {
+    var name: String
+    var value: String
+    /// For `sources`/`bind:*`: the context paths the component hashes.
+    var paths: [String] = []
+}
+
+struct StepRecord: Sendable {
+    var parent: String
+    var components: [Component]
+    var key: String
+}
+
+struct TransferredFile: Sendable {
+    var stamp: FileStamp
+    var digest: String?
+}
+
+public struct CacheSimulator: Sendable {
+    public let engine: BuildEngine
+    public var costs: CostModel
+    public var options: SimulatorOptions
+    /// Key -> index of the build that first produced it.
+    var seen: [String: Int] = [:]
+    /// Step identity -> its record in the latest build that had it.
+    var records: [String: StepRecord] = [:]
+    var transfers: [String: [String: TransferredFile]] = [:]
+    var previousContext: ContextSnapshot?
+    var previousIgnore: DockerIgnore = .empty
+    var labels: [String] = []
+
+    public init(engine: BuildEngine = .buildkit, costs: CostModel = .standard, options: SimulatorOptions = SimulatorOptions()) {
+        self.engine = engine
+        self.costs = costs
+        self.options = options
+    }
+
+    /// How many builds the cache has seen.
+    public var buildCount: Int { labels.count }
+
+    /// Simulates the builds in order, the cache carrying across them.
+    public mutating func simulate(builds: [BuildState]) -> [BuildPrediction] {
+        var out: [BuildPrediction] = []
+        out.reserveCapacity(builds.count)
+        for var b in builds { out.append(simulate(&b)) }
+        return out
+    }
+
+    /// Simulates one build after all earlier ones. `state` is inout only so that digests
+    /// memoised in its context survive for the next (incrementally updated) build.
+    public mutating func simulate(_ state: inout BuildState) -> BuildPrediction {
+        var ctx = ContextSnapshot(origin: state.context.origin)
+        swap(&ctx, &state.context)
+        var run = BuildRun(index: labels.count, state: state)
+        labels.append(state.label)
+
+        // §8: files BuildKit would not re-send keep the content of the previous transfer.
+        var pristine: ContextSnapshot? = nil
+        if engine == .buildkit, let t = state.transfer {
+            var newRecord: [String: TransferredFile] = [:]
+            let old = options.staleTransfer ? transfers[t.session] : nil
+            for (path, stamp) in t.stamps {
+                guard let e = ctx.entries[path], e.kind == .file else { continue }
+                var digest = e.contentDigest
+                if let o = old?[path], o.stamp == stamp, o.digest != digest {
+                    if pristine == nil { pristine = ctx }
+                    var stale = e
+                    stale.contentDigest = o.digest
+                    ctx.setEntry(stale)
+                    digest = o.digest
+                    run.stale.insert(path)
+                }
+                newRecord[path] = TransferredFile(stamp: stamp, digest: digest)
+            }
+            transfers[t.session] = newRecord
+        }
+
+        var prediction = BuildPrediction(label: state.label, commit: state.commit, engine: engine,
+                                         dockerfilePath: state.dockerfilePath, targetStage: nil, target: state.target,
+                                         steps: [], errors: state.model.errors.map { "\($0.range.start.line):\($0.range.start.column): \($0.message)" },
+                                         baseline: false, staleFiles: run.stale.sorted(by: utf8Less))
+        let model = state.model
+        let builtResult = engine == .buildkit ? model.reachableStages(target: state.target) : model.classicStages(target: state.target)
+        switch (builtResult, model.targetStage(state.target)) {
+        case (.failure(let e), _), (_, .failure(let e)):
+            prediction.errors.append(e.message)
+        case (.success(let built), .success(let target)):
+            prediction.targetStage = target
+            let builtSet = Set(built)
+            let targetName = model.stages[target].displayName
+            for stage in model.stages {
+                if builtSet.contains(stage.index) {
+                    processStage(stage, model: model, run: &run, ctx: &ctx)
+                } else {
+                    let after = engine == .classic && stage.index > target
+                    let reason = after ? "stage after the target \(targetName): not built" : "stage not needed for target \(targetName)"
+                    notBuilt(stage, reason: reason, cause: after ? .afterTarget : .notNeeded, run: &run)
+                }
+            }
+        }
+        prediction.steps = run.steps
+        for s in run.steps where s.status != .notBuilt && s.cause != .missingSource {
+            if let k = s.key, seen[k] == nil { seen[k] = run.index }
+        }
+        for k in run.baseKeys where seen[k] == nil { seen[k] = run.index }
+        for (id, r) in run.newRecords { records[id] = r }
+
+        if state.changedPaths == nil { previousContext = ctx } else { previousContext = nil }
+        previousIgnore = state.ignore
+        state.context = pristine ?? ctx
+        return prediction
+    }
+
+    // MARK: - Per build
+
+    struct StageResult {
+        var finalKey: String
+        var contentKey: String
+        var missed: Bool
+        var shell: [String]
+    }
+
+    struct BuildRun {
+        var index: Int
+        var state: BuildState
+        var steps: [StepPrediction] = []
+        var stages: [Int: StageResult] = [:]
+        var stale = Set<String>()
+        var newRecords: [String: StepRecord] = [:]
+        /// Keys produced in this build so far.
+        var produced: Set<String> = []
+        var changes: [String: String]? = nil
+        var baseKeys: [String] = []
+
+        init(index: Int, state: BuildState) {
+            self.index = index
+            self.state = state
+        }
+    }
+
+    /// What breaks the chain for the next step (nil while every step so far hit).
+    struct Chain {
+        var key: String
+        var content: String
+        var broken: (String, StepCause)?
+        var shell: [String] = ["/bin/sh", "-c"]
+        var missed = false
+    }
+
+    func isSteppable(_ mi: ModelInstruction) -> Bool {
+        guard let typed = mi.typed else { return false }
+        if engine == .classic { return typed.kind != .from }
+        switch typed.command {
+        case .run, .copy, .add: return true
+        case .workdir: return (mi.resolved?.workdir ?? "") != "/"
+        default: return false
+        }
+    }
+
+    mutating func notBuilt(_ stage: Stage, reason: String, cause: StepCause, run: inout BuildRun) {
+        var counts: [String: Int] = [:]
+        let name = stage.name ?? String(stage.index)
+        if engine == .buildkit {
+            run.steps.append(makeStep(stage.from, stage: stage, identity: "\(name):FROM", status: .notBuilt, reason: reason,
+                                      cause: cause, key: nil, command: nil))
+        }
+        for mi in stage.onbuildTriggers + stage.instructions where isSteppable(mi) {
+            let kw = mi.syntax.kind.keyword
+            counts[kw, default: 0] += 1
+            run.steps.append(makeStep(mi, stage: stage, identity: "\(name):\(kw)#\(counts[kw]!)", status: .notBuilt,
+                                      reason: reason, cause: cause, key: nil, command: nil))
+        }
+    }
+
+    func makeStep(_ mi: ModelInstruction, stage: Stage, identity: String, status: StepStatus, reason: String,
+                  cause: StepCause, key: String?, command: String?) -> StepPrediction {
+        let kw = mi.syntax.kind.keyword
+        let text = CacheSimulator.shortText(mi.syntax)
+        let isMeta = engine == .classic && !["RUN", "COPY", "ADD", "WORKDIR"].contains(kw)
+        let (cost, measured) = costs.seconds(identity: identity, line: mi.syntax.startLine, instruction: kw, stage: stage.index,
+                                             text: text, command: command, classicMetadata: isMeta)
+        return StepPrediction(line: mi.syntax.startLine, instruction: kw, stage: stage.index, stageName: stage.name,
+                              status: status, reason: reason, cause: cause, key: key, identity: identity, text: text,
+                              costSeconds: cost, measured: measured)
+    }
+
+    static func shortText(_ inst: Instruction) -> String {
+        var s = ""
+        var lastSpace = false
+        for ch in inst.original {
+            if ch == " " || ch == "\t" || ch == "\n" || ch == "\r" {
+                if !lastSpace && !s.isEmpty { s.append(" ") }
+                lastSpace = true
+            } else {
+                s.append(ch)
+                lastSpace = false
+            }
+        }
+        while s.hasSuffix(" ") { s.removeLast() }
+        if s.count > 72 { s = String(s.prefix(69)) + "..." }
+        return s
+    }
+
+    static func hash(_ parts: [String]) -> String { "sha256:" + sha256Hex(parts) }
+
+    mutating func processStage(_ stage: Stage, model: DockerfileModel, run: inout BuildRun, ctx: inout ContextSnapshot) {
+        let name = stage.name ?? String(stage.index)
+        var chain: Chain
+        // FROM
+        switch stage.base {
+        case .image(let ref):
+            let k = CacheSimulator.hash(["image", ref, stage.platform ?? ""])
+            chain = Chain(key: k, content: CacheSimulator.hash(["image-content", ref, stage.platform ?? ""]))
+            run.baseKeys.append(k)
+            if seen[k] == nil && run.index > 0 {
+                chain.broken = ("base image changed (\(stage.fromCommand?.image.value ?? ref))", .baseChanged)
+            }
+        case .scratch:
+            let k = CacheSimulator.hash(["scratch", stage.platform ?? ""])
+            chain = Chain(key: k, content: k)
+        case .stage(let j):
+            let parent = run.stages[j] ?? StageResult(finalKey: CacheSimulator.hash(["missing-stage", String(j)]),
+                                                      contentKey: "", missed: true, shell: ["/bin/sh", "-c"])
+            chain = Chain(key: parent.finalKey, content: parent.contentKey, shell: parent.shell)
+            if parent.missed || (seen[parent.finalKey] == nil && run.index > 0) {
+                chain.broken = ("base stage \(model.stages[j].displayName) was rebuilt", .baseChanged)
+            }
+        }
+        if engine == .buildkit {
+            let status: StepStatus
+            var reason: String
+            var cause: StepCause
+            if run.index == 0 {
+                status = .miss; reason = "first build: the cache is empty"; cause = .coldCache
+            } else if let b = chain.broken {
+                status = .miss; reason = b.0; cause = b.1
+            } else if seen[chain.key] == nil {
+                status = .miss; reason = "not in the cache"; cause = .notCached
+            } else {
+                status = .hit; reason = "unchanged"; cause = .unchanged
+            }
+            if case .stage = stage.base, status == .miss, run.index == 0 {
+                reason = "first build: the cache is empty"
+            }
+            let step = makeStep(stage.from, stage: stage, identity: "\(name):FROM", status: status, reason: reason, cause: cause,
+                                key: chain.key, command: nil)
+            run.steps.append(step)
+            if status == .miss {
+                chain.missed = true
+                if chain.broken == nil { chain.broken = ("parent step re-ran (line \(step.line) FROM)", .parentRebuilt) }
+            }
+        }
+        // Instructions
+        var counts: [String: Int] = [:]
+        for mi in stage.onbuildTriggers + stage.instructions {
+            guard let typed = mi.typed else { continue }
+            if case .shell(let sh) = typed.command { chain.shell = sh.shell }
+            guard isSteppable(mi) else { continue }
+            let kw = mi.syntax.kind.keyword
+            counts[kw, default: 0] += 1
+            let identity = "\(name):\(kw)#\(counts[kw]!)"
+            processStep(mi, typed: typed, stage: stage, model: model, identity: identity, chain: &chain, run: &run, ctx: &ctx)
+        }
+        run.stages[stage.index] = StageResult(finalKey: chain.key, contentKey: chain.content, missed: chain.missed, shell: chain.shell)
+    }
+
+    // MARK: - One step
+
+    struct StepDefinition {
+        var components: [Component] = []
+        var contentComponents: [String] = []
+        /// BuildKit `COPY --link`: the copy is keyed off the chain.
+        var linked = false
+        var missing: [String] = []
+        var command: String?
+        /// Stages whose content this step reads.
+        var fromStages: [Int] = []
+    }
+
+    mutating func processStep(_ mi: ModelInstruction, typed: TypedInstruction, stage: Stage, model: DockerfileModel,
+                              identity: String, chain: inout Chain, run: inout BuildRun, ctx: inout ContextSnapshot) {
+        let def = define(mi, typed: typed, stage: stage, model: model, chain: chain, run: run, ctx: &ctx)
+        let flat = def.components.flatMap { [$0.name, $0.value] }
+        let kw = mi.syntax.kind.keyword
+        let stepKey: String
+        let chainKey: String
+        if def.linked {
+            stepKey = CacheSimulator.hash(["copy-link"] + flat)
+            chainKey = CacheSimulator.hash(["merge", chain.key, stepKey])
+        } else {
+            stepKey = CacheSimulator.hash([kw, chain.key] + flat)
+            chainKey = stepKey
+        }
+        let contentKey = CacheSimulator.hash([kw + "-out", chain.content] + def.contentComponents)
+
+        var status: StepStatus
+        var reason: String
+        var cause: StepCause
+        let known = seen[stepKey]
+        let producedHere = run.produced.contains(stepKey)
+        if engine == .classic, let b = chain.broken, chain.missed {
+            status = .miss; reason = b.0; cause = b.1
+        } else if !def.missing.isEmpty {
+            status = .miss
+            reason = "source not found in the context: \(def.missing.joined(separator: ", ")) (the build fails here)"
+            cause = .missingSource
+        } else if producedHere {
+            status = .hit; reason = "identical to a step earlier in this build (built once)"; cause = .deduplicated
+        } else if known != nil {
+            status = .hit
+            (reason, cause) = hitReason(mi, def: def, stepKey: stepKey, known: known!, identity: identity, chain: chain,
+                                        run: run)
+        } else if run.index == 0 {
+            status = .miss; reason = "first build: the cache is empty"; cause = .coldCache
+        } else if let b = chain.broken, !def.linked {
+            status = .miss; reason = b.0; cause = b.1
+        } else {
+            status = .miss
+            (reason, cause) = missReason(mi, def: def, identity: identity, parent: chain.key, run: &run, ctx: &ctx)
+        }
+        if status != .miss || def.missing.isEmpty { run.produced.insert(stepKey) }
+        let step = makeStep(mi, stage: stage, identity: identity, status: status, reason: reason, cause: cause,
+                            key: stepKey, command: def.command)
+        run.steps.append(step)
+        run.newRecords[identity] = StepRecord(parent: chain.key, components: def.components, key: stepKey)
+        chain.content = contentKey
+        chain.key = chainKey
+        let wasMissed = chain.missed
+        if status == .miss {
+            chain.missed = true
+            if engine == .classic {
+                if !wasMissed {
+                    chain.broken = ("an earlier step of this stage missed (line \(step.line) \(kw)): the classic builder stops using the cache",
+                                    .cacheBusted)
+                }
+            } else {
+                chain.broken = ("parent step re-ran (line \(step.line) \(kw))", .parentRebuilt)
+            }
+        } else if engine == .buildkit {
+            if def.linked && chain.broken != nil {
+                // The copy was reused, but merging it onto the re-run parent is new.
+                chain.missed = true
+                chain.broken = ("parent step re-ran (line \(step.line) COPY --link merge)", .parentRebuilt)
+            } else {
+                chain.broken = nil
+            }
+        }
+    }
+
+    func envComponents(_ mi: ModelInstruction, stage: Stage) -> [Component] {
+        var out: [Component] = []
+        for v in mi.scope {
+            guard let value = v.value else { continue }
+            switch v.origin {
+            case .env, .defaultPath: out.append(Component(name: "env:" + v.name, value: value))
+            case .stageArg, .globalArg, .builtin:
+                if engine == .classic && (v.origin != .stageArg || v.stageIndex != stage.index) { continue }
+                if engine == .buildkit && v.origin != .stageArg { continue }
+                out.append(Component(name: "arg:" + v.name, value: value))
+            }
+        }
+        if engine == .classic {
+            out = out.filter { $0.name.hasPrefix("arg:") }.sorted { utf8Less($0.name, $1.name) }
+        }
+        return out
+    }
+
+    static func references(_ text: String, _ name: String) -> Bool {
+        text.contains("$" + name) || text.contains("${" + name)
+    }
+
+    mutating func sourceDigest(_ sources: [String], ctx: inout ContextSnapshot, ignore: DockerIgnore) -> (String, [String]) {
+        let opts = SourceHashOptions(engine: engine, directoryMetadata: engine == .buildkit && options.directoryMetadata, ignore: ignore)
+        do {
+            switch try ctx.sourceDigest(sources, options: opts) {
+            case .digest(let d): return (d, [])
+            case .missing(let m): return ("missing:" + m.joined(separator: ","), m)
+            }
+        } catch {
+            return ("error:\(error)", sources)
+        }
+    }
+
+    mutating func define(_ mi: ModelInstruction, typed: TypedInstruction, stage: Stage, model: DockerfileModel, chain: Chain,
+                         run: BuildRun, ctx: inout ContextSnapshot) -> StepDefinition {
+        var d = StepDefinition()
+        let r = mi.resolved
+        switch typed.command {
+        case .run(let cmd):
+            let line = cmd.commandLine
+            let command = line.arguments.joined(separator: " ")
+            d.command = command
+            d.components.append(Component(name: "command", value: line.arguments.joined(separator: "\u{1}")
+                + line.files.map { "\u{2}\($0.name)\u{3}\($0.data)\($0.chomp)\($0.expand)" }.joined()))
+            if line.prependShell { d.components.append(Component(name: "shell", value: chain.shell.joined(separator: "\u{1}"))) }
+            let env = envComponents(mi, stage: stage)
+            d.components += env
+            let bodies = command + line.files.map(\.data).joined()
+            d.contentComponents = d.components.filter { c in
+                !c.name.hasPrefix("arg:") || CacheSimulator.references(bodies, String(c.name.dropFirst(4)))
+            }.flatMap { [$0.name, $0.value] }
+            if engine == .buildkit {
+                d.components.append(Component(name: "workdir", value: mi.workingDirectory))
+                d.components.append(Component(name: "user", value: mi.user))
+                for (i, m) in (r?.mounts ?? []).enumerated() {
+                    let desc = [m.type.rawValue, m.target ?? "", m.from ?? "", m.source ?? "", String(m.readOnly), m.id ?? "",
+                                m.sharing?.rawValue ?? "", m.mode.map { String($0) } ?? "", m.uid.map { String($0) } ?? "",
+                                m.gid.map { String($0) } ?? "", String(m.sizeLimit), String(m.required), m.env ?? ""]
+                    d.components.append(Component(name: "mount:\(i)", value: desc.joined(separator: "|")))
+                    guard m.type == .bind else { continue }
+                    let src = m.source ?? "."
+                    if let from = m.from, !from.isEmpty {
+                        if let j = model.stageIndex(named: from) ?? Int(from), let s = run.stages[j] {
+                            d.components.append(Component(name: "bind-from:" + (m.target ?? ""), value: CacheSimulator.hash([s.contentKey, src])))
+                            d.fromStages.append(j)
+                        } else {
+                            d.components.append(Component(name: "bind-from:" + (m.target ?? ""), value: CacheSimulator.hash(["image", from, src])))
+                        }
+                    } else {
+                        let (digest, missing) = sourceDigest([src], ctx: &ctx, ignore: run.state.ignore)
+                        d.components.append(Component(name: "bind:" + (m.target ?? ""), value: digest, paths: [src]))
+                        d.missing += missing
+                    }
+                }
+                if cmd.network != .default { d.components.append(Component(name: "network", value: cmd.network.rawValue)) }
+                if cmd.security != .sandbox { d.components.append(Component(name: "security", value: cmd.security.rawValue)) }
+                for dev in cmd.devices { d.components.append(Component(name: "device:" + dev.name, value: String(dev.required))) }
+            } else {
+                // The classic builder rejects RUN flags; keep them in the key so edits still show.
+                if !cmd.flagsUsed.isEmpty { d.components.append(Component(name: "flags", value: mi.syntax.flags.map(\.text).joined(separator: " "))) }
+            }
+            d.contentComponents += d.components.filter { $0.name == "workdir" || $0.name == "user" || $0.name.hasPrefix("mount:")
+                || $0.name.hasPrefix("bind") }.flatMap { [$0.name, $0.value] }
+
+        case .copy(let c), .add(let c):
+            let sources = r?.sources ?? c.sources.map(\.value)
+            let kw = c.isAdd ? "ADD" : "COPY"
+            var defParts: [String] = [kw]
+            if engine == .buildkit {
+                defParts += sources.map { CacheSimulator.baseName($0) }
+                defParts.append(r?.absoluteDestination ?? c.destination.value)
+            } else {
+                defParts.append(r?.destination ?? c.destination.value)
+            }
+            defParts += ["chown=" + (r?.chown ?? ""), "chmod=" + (r?.chmod ?? ""), "link=\(c.link)", "parents=\(c.parents)",
+                         "exclude=" + c.excludes.map(\.value).joined(separator: ","), "checksum=" + (r?.checksum ?? ""),
+                         "unpack=\(c.unpack.map { String($0) } ?? "")", "keepgit=\(c.keepGitDir.map { String($0) } ?? "")"]
+            d.components.append(Component(name: "def", value: defParts.joined(separator: "\u{1}")))
+            if let from = c.from?.value, !from.isEmpty {
+                let j = model.stageIndex(named: from) ?? Int(from)
+                if let j, j < model.stages.count, let s = run.stages[j] {
+                    d.components.append(Component(name: "from:" + model.stages[j].displayName,
+                                                  value: CacheSimulator.hash([s.contentKey] + sources)))
+                    d.fromStages.append(j)
+                } else {
+                    d.components.append(Component(name: "from:" + from, value: CacheSimulator.hash(["image", from] + sources)))
+                }
+            } else {
+                let remote = sources.filter { $0.hasPrefix("http://") || $0.hasPrefix("https://") || $0.hasPrefix("git@")
+                    || $0.hasPrefix("git://") || $0.hasPrefix("ssh://") || $0.contains(".git#") }
+                let local = sources.filter { s in !remote.contains(s) }
+                if !remote.isEmpty {
+                    d.components.append(Component(name: "remote", value: remote.joined(separator: "\u{1}")))
+                }
+                if !local.isEmpty {
+                    let (digest, missing) = sourceDigest(local, ctx: &ctx, ignore: run.state.ignore)
+                    d.components.append(Component(name: "sources", value: digest, paths: local))
+                    d.missing += missing
+                }
+                if !c.inlineSources.isEmpty {
+                    let inline = (r?.inlineSources ?? c.inlineSources).map { $0.path + "\u{1}" + $0.data }
+                    d.components.append(Component(name: "inline", value: CacheSimulator.hash(inline)))
+                }
+            }
+            d.linked = engine == .buildkit && c.link && (r?.chmod ?? c.chmod?.value ?? "").isEmpty
+            d.contentComponents = d.components.flatMap { [$0.name, $0.value] }
+
+        case .workdir:
+            let path = r?.workdir ?? mi.workingDirectory
+            d.components.append(Component(name: "workdir", value: path))
+            if engine == .buildkit { d.components.append(Component(name: "user", value: mi.user)) }
+            d.contentComponents = [path]
+
+        case .env(let kv):
+            let pairs = r?.pairs.map { $0.map { ($0.key, $0.value) } } ?? kv.pairs.map { ($0.key.value, $0.value.value) }
+            for p in pairs { d.components.append(Component(name: "env:" + p.0, value: p.1)) }
+        case .label(let kv):
+            let pairs = r?.pairs.map { $0.map { ($0.key, $0.value) } } ?? kv.pairs.map { ($0.key.value, $0.value.value) }
+            for p in pairs { d.components.append(Component(name: "label:" + p.0, value: p.1)) }
+        case .arg(let a):
+            // The step records the Dockerfile default, not the --build-arg value (§2).
+            for def in a.definitions {
+                d.components.append(Component(name: "argdef:" + def.key, value: def.defaultValue.map { "=" + $0 } ?? ""))
+            }
+        case .user:
+            d.components.append(Component(name: "user", value: r?.user ?? mi.user))
+        default:
+            d.components.append(Component(name: "def", value: CacheSimulator.shortText(mi.syntax)))
+        }
+        return d
+    }
+
+    static func baseName(_ p: String) -> String {
+        var s = p
+        while s.count > 1 && s.hasSuffix("/") { s.removeLast() }
+        if let i = s.lastIndex(of: "/"), s != "/" { return String(s[s.index(after: i)...]) }
+        return s
+    }
+
+    // MARK: - Reasons
+
+    func hitReason(_ mi: ModelInstruction, def: StepDefinition, stepKey: String, known: Int, identity: String,
+                   chain: Chain, run: BuildRun) -> (String, StepCause) {
+        let sourcePaths = def.components.filter { $0.name == "sources" || $0.name.hasPrefix("bind:") }.flatMap(\.paths)
+        if !run.stale.isEmpty {
+            let hit = run.stale.sorted(by: utf8Less).filter { p in sourcePaths.contains { CacheSimulator.covers($0, p) } }
+            if !hit.isEmpty {
+                return ("\(CacheSimulator.list(hit)) changed on disk, but BuildKit's incremental context transfer kept the old copy "
+                        + "(same size, mtime and mode; moby/buildkit#4817)", .staleTransfer)
+            }
+        }
+        if def.linked && chain.broken != nil {
+            return ("copied files unchanged: COPY --link copies independently of the re-run parent (only the merge re-runs)",
+                    .contentUnchanged)
+        }
+        for j in def.fromStages {
+            if let s = run.stages[j], s.missed {
+                let n = run.state.model.stages[j].displayName
+                return ("stage \(n) re-ran, but the files used from it are unchanged (its changes touched no command or ENV)",
+                        .contentUnchanged)
+            }
+        }
+        if let rec = records[identity], rec.key != stepKey {
+            let label = known < labels.count ? labels[known] : "#\(known + 1)"
+            return ("same inputs as an earlier build (\(label)): the cache keeps every build", .restored)
+        }
+        if engine == .classic, case .arg(let a)? = mi.typed?.command,
+           a.definitions.contains(where: { run.state.buildArgs[$0.key] != nil }) {
+            return ("unchanged: the ARG step records the Dockerfile default, not the --build-arg value", .unchanged)
+        }
+        return ("unchanged", .unchanged)
+    }
+
+    static func covers(_ source: String, _ path: String) -> Bool {
+        let s = ContextSnapshot.key(source)
+        if s.isEmpty || s == path || path.hasPrefix(s + "/") { return true }
+        if goContainsWildcards(s) {
+            var p = path
+            while !p.isEmpty {
+                if (try? goPathMatch(s, p)) == true { return true }
+                p = ContextSnapshot.parent(p)
+            }
+        }
+        return false
+    }
+
+    static func list(_ names: [String]) -> String {
+        switch names.count {
+        case 0: return "nothing"
+        case 1: return names[0]
+        case 2: return "\(names[0]) and \(names[1])"
+        default: return "\(names[0]), \(names[1]) and \(names.count - 2) more"
+        }
+    }
+
+    mutating func missReason(_ mi: ModelInstruction, def: StepDefinition, identity: String, parent: String,
+                             run: inout BuildRun, ctx: inout ContextSnapshot) -> (String, StepCause) {
+        guard let rec = records[identity] else {
+            return ("new step: no earlier build had it (\(CacheSimulator.shortText(mi.syntax)))", .newStep)
+        }
+        let oldMap = Dictionary(rec.components.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let newNames = Set(def.components.map(\.name))
+        var diffs: [(String, StepCause)] = []
+        for c in def.components where oldMap[c.name]?.value != c.value {
+            diffs.append(describe(c, old: oldMap[c.name], mi: mi, run: &run, ctx: &ctx))
+        }
+        for c in rec.components where !newNames.contains(c.name) {
+            diffs.append(describeRemoved(c))
+        }
+        if diffs.isEmpty {
+            return ("not in the cache: no earlier build had this combination of inputs", .notCached)
+        }
+        var seenText = Set<String>()
+        let texts = diffs.map(\.0).filter { seenText.insert($0).inserted }
+        return (texts.prefix(2).joined(separator: "; ") + (texts.count > 2 ? "; and \(texts.count - 2) more changes" : ""),
+                diffs[0].1)
+    }
+
+    func describeRemoved(_ c: Component) -> (String, StepCause) {
+        if c.name.hasPrefix("arg:") { return ("ARG \(c.name.dropFirst(4)) no longer has a value", .argChanged) }
+        if c.name.hasPrefix("env:") { return ("ENV \(c.name.dropFirst(4)) removed", .envChanged) }
+        if c.name.hasPrefix("label:") { return ("LABEL \(c.name.dropFirst(6)) removed", .instructionChanged) }
+        if c.name.hasPrefix("argdef:") { return ("ARG \(c.name.dropFirst(7)) removed", .instructionChanged) }
+        if c.name.hasPrefix("mount") || c.name.hasPrefix("bind") { return ("RUN mounts changed", .mountsChanged) }
+        return ("instruction changed", .instructionChanged)
+    }
+
+    mutating func describe(_ c: Component, old: Component?, mi: ModelInstruction, run: inout BuildRun,
+                           ctx: inout ContextSnapshot) -> (String, StepCause) {
+        let text = CacheSimulator.shortText(mi.syntax)
+        let n = c.name
+        if n == "command" { return ("command changed (\(text))", .instructionChanged) }
+        if n == "shell" { return ("SHELL changed", .shellChanged) }
+        if n == "def" { return ("instruction changed (\(text))", .instructionChanged) }
+        if n.hasPrefix("arg:") {
+            let v = n.dropFirst(4)
+            return (old == nil ? "ARG \(v) now has a value" : "ARG \(v) changed", .argChanged)
+        }
+        if n.hasPrefix("argdef:") { return ("ARG \(n.dropFirst(7)) default changed", .instructionChanged) }
+        if n.hasPrefix("env:") { return (old == nil ? "ENV \(n.dropFirst(4)) added" : "ENV \(n.dropFirst(4)) changed", .envChanged) }
+        if n.hasPrefix("label:") { return ("LABEL \(n.dropFirst(6)) changed", .instructionChanged) }
+        if n == "workdir" {
+            return ("WORKDIR changed (\(old?.value ?? "?") → \(c.value))", .workdirChanged)
+        }
+        if n == "user" { return ("USER changed (\(old?.value.isEmpty == false ? old!.value : "default") → \(c.value.isEmpty ? "default" : c.value))", .userChanged) }
+        if n.hasPrefix("from:") { return ("files from stage \(n.dropFirst(5)) changed (\(text))", .stageFilesChanged) }
+        if n.hasPrefix("bind-from:") { return ("files of the bind mount at \(n.dropFirst(10)) changed", .stageFilesChanged) }
+        if n == "sources" || n.hasPrefix("bind:") {
+            let files = changedFiles(under: c.paths, run: &run, ctx: &ctx)
+            let what = n == "sources" ? text : "RUN --mount=type=bind,source=\(c.paths.first ?? ".")"
+            if files.isEmpty { return ("source files differ from the cached build (\(what))", .sourcesChanged) }
+            return ("\(CacheSimulator.listChanges(files)) (\(what))", .sourcesChanged)
+        }
+        if n == "remote" { return ("remote source changed (\(text))", .instructionChanged) }
+        if n == "inline" { return ("inline file changed (\(text))", .instructionChanged) }
+        if n.hasPrefix("mount") || n == "network" || n == "security" || n.hasPrefix("device") || n == "flags" {
+            return ("RUN options changed (\(text))", .mountsChanged)
+        }
+        return ("instruction changed (\(text))", .instructionChanged)
+    }
+
+    static func listChanges(_ files: [(String, String)]) -> String {
+        if files.count == 1 { return "\(files[0].0) \(files[0].1)" }
+        let verb = Set(files.map(\.1)).count == 1 ? files[0].1 : "changed"
+        if files.count == 2 { return "\(files[0].0) and \(files[1].0) \(verb)" }
+        return "\(files[0].0), \(files[1].0) and \(files.count - 2) more files \(verb)"
+    }
+
+    /// Paths changed since the previous build under the given sources, with what happened.
+    mutating func changedFiles(under sources: [String], run: inout BuildRun, ctx: inout ContextSnapshot) -> [(String, String)] {
+        if run.changes == nil {
+            var changes: [String: String] = [:]
+            if let hint = run.state.changedPaths {
+                for p in hint {
+                    let k = ContextSnapshot.key(p)
+                    changes[k] = ctx.entries[k] == nil ? "removed" : "changed"
+                }
+            } else if let old = previousContext {
+                for (p, e) in ctx.entries where !p.isEmpty {
+                    guard let o = old.entries[p] else { changes[p] = "added"; continue }
+                    if o == e { continue }
+                    if o.kind == e.kind && o.size == e.size && o.contentDigest == e.contentDigest && o.linkTarget == e.linkTarget {
+                        changes[p] = "permissions changed"
+                    } else {
+                        changes[p] = "changed"
+                    }
+                }
+                for p in old.entries.keys where !p.isEmpty && ctx.entries[p] == nil { changes[p] = "removed" }
+            }
+            run.changes = changes
+        }
+        let ignore = run.state.ignore
+        var out: [(String, String)] = []
+        for (p, what) in run.changes! where sources.contains(where: { CacheSimulator.covers($0, p) }) {
+            if (try? ignore.matchesOrParentMatches(p)) == true && (try? ctx.isPresent(p, ignore: ignore)) != true { continue }
+            // A directory listed only because a child changed adds nothing.
+            if let e = ctx.entries[p], e.kind == .directory, what == "changed" { continue }
+            out.append((p, what))
+        }
+        out.sort { utf8Less($0.0, $1.0) }
+        // A directory added only to hold new files is noise.
+        return out.filter { p in
+            !(ctx.entries[p.0]?.kind == .directory && p.1 == "added" && out.contains { $0.0.hasPrefix(p.0 + "/") })
+        }
+    }
+}

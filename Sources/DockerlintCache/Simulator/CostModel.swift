@@ -1,0 +1,128 @@
+// What a step costs when it runs: defaults per instruction kind and, for RUN, per kind of
+// command; overridable per kind; replaced by measured seconds from a real build when a costs
+// file (reports/schemas/costs.schema.json) is given.
+
+import Foundation
+
+/// A step measured by a real build (the builder driver writes these).
+public struct MeasuredStep: Sendable, Equatable {
+    public var identity: String?
+    public var line: Int?
+    public var instruction: String?
+    public var stage: Int?
+    public var text: String?
+    public var seconds: Double
+    /// A measurement of a cached step says nothing about its run time; such entries are skipped.
+    public var cached: Bool
+
+    public init(identity: String? = nil, line: Int? = nil, instruction: String? = nil, stage: Int? = nil,
+                text: String? = nil, seconds: Double, cached: Bool = false) {
+        self.identity = identity
+        self.line = line
+        self.instruction = instruction
+        self.stage = stage
+        self.text = text
+        self.seconds = seconds
+        self.cached = cached
+    }
+}
+
+public struct CostModelError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// Seconds per step when it runs.
+public struct CostModel: Sendable {
+    /// Per keyword (`FROM`, `RUN`, `COPY`, `ADD`, `WORKDIR`, `ENV`, ...; `METADATA` for every
+    /// classic config-only step without its own entry) and per RUN category
+    /// (`run:package-install`, `run:build`, `run:download`, `run:package-index`).
+    public var defaults: [String: Double]
+    public var measured: [MeasuredStep]
+
+    public static let defaultSeconds: [String: Double] = [
+        "FROM": 0, "COPY": 0.5, "ADD": 1, "WORKDIR": 0.1, "METADATA": 0.1, "RUN": 2,
+        "run:package-install": 30, "run:package-index": 10, "run:build": 60, "run:download": 5,
+    ]
+
+    public init(defaults: [String: Double] = [:], measured: [MeasuredStep] = []) {
+        self.defaults = CostModel.defaultSeconds.merging(defaults) { _, new in new }
+        self.measured = measured.filter { !$0.cached }
+    }
+
+    public static let standard = CostModel()
+
+    /// The RUN category of a command: package installs, builds, downloads (most expensive wins).
+    public static func runCategory(_ command: String) -> String? {
+        let c = " " + command.lowercased() + " "
+        let installs = ["apt-get install", "apt install", "apk add", "yum install", "dnf install", "microdnf install",
+                        "zypper install", "zypper in ", "pacman -s", "pip install", "pip3 install", "python -m pip install",
+                        "npm install", "npm ci", "npm i ", "yarn install", "pnpm install", "bundle install", "gem install",
+                        "composer install", "go mod download", "cargo fetch", "poetry install", "conda install",
+                        "mamba install", "uv sync", "uv pip install", "pipenv install", "mvn dependency:", "yarn --frozen"]
+        let builds = ["go build", "cargo build", "mvn ", "gradle", "make ", "make\n", "cmake", "npm run build", "yarn build",
+                      "pnpm build", "dotnet publish", "dotnet build", "gcc ", "g++ ", "ninja", "bazel", "swift build",
+                      "stack build", "cabal build", "mix compile", "rustc "]
+        if builds.contains(where: { c.contains($0) }) { return "run:build" }
+        if installs.contains(where: { c.contains($0) }) { return "run:package-install" }
+        if c.contains("apt-get update") || c.contains("apk update") || c.contains("yum makecache") { return "run:package-index" }
+        if c.contains("curl ") || c.contains("wget ") || c.contains("git clone") { return "run:download" }
+        return nil
+    }
+
+    /// The cost of a step and whether it was measured.
+    public func seconds(identity: String, line: Int, instruction: String, stage: Int, text: String,
+                        command: String?, classicMetadata: Bool) -> (Double, Bool) {
+        if !measured.isEmpty {
+            if let m = measured.first(where: { $0.identity == identity }) { return (m.seconds, true) }
+            if let m = measured.first(where: { $0.identity == nil && $0.line == line && ($0.instruction ?? instruction) == instruction
+                && ($0.stage ?? stage) == stage }) { return (m.seconds, true) }
+            if let m = measured.first(where: { $0.identity == nil && $0.line == nil && $0.text == text }) { return (m.seconds, true) }
+        }
+        if instruction == "RUN", let cmd = command, let cat = CostModel.runCategory(cmd), let v = defaults[cat] {
+            return (v, false)
+        }
+        if let v = defaults[instruction] { return (v, false) }
+        return (classicMetadata ? defaults["METADATA"] ?? 0.1 : 0, false)
+    }
+
+    /// Reads a costs file (reports/schemas/costs.schema.json).
+    public static func load(json bytes: [UInt8], path: String = "costs.json") throws -> CostModel {
+        let obj: Any
+        do { obj = try JSONSerialization.jsonObject(with: Data(bytes)) } catch {
+            throw CostModelError(message: "\(path): error: not valid JSON")
+        }
+        guard let root = obj as? [String: Any] else { throw CostModelError(message: "\(path): error: expected a JSON object") }
+        let known: Set<String> = ["$schema", "version", "builder", "dockerfile", "steps", "defaults", "source"]
+        if let bad = root.keys.sorted().first(where: { !known.contains($0) }) {
+            throw CostModelError(message: "\(path): error: unknown key '\(bad)'")
+        }
+        var defaults: [String: Double] = [:]
+        if let d = root["defaults"] {
+            guard let dict = d as? [String: Any] else { throw CostModelError(message: "\(path): error: 'defaults' must be an object") }
+            for (k, v) in dict {
+                guard let n = v as? NSNumber, !(v is Bool), n.doubleValue >= 0 else {
+                    throw CostModelError(message: "\(path): error: defaults.\(k) must be a number of seconds ≥ 0")
+                }
+                defaults[k.hasPrefix("run:") ? k : k.uppercased()] = n.doubleValue
+            }
+        }
+        var steps: [MeasuredStep] = []
+        if let s = root["steps"] {
+            guard let arr = s as? [Any] else { throw CostModelError(message: "\(path): error: 'steps' must be an array") }
+            for (i, item) in arr.enumerated() {
+                guard let o = item as? [String: Any] else { throw CostModelError(message: "\(path): error: steps[\(i)] must be an object") }
+                guard let n = o["seconds"] as? NSNumber, !(o["seconds"] is Bool), n.doubleValue >= 0 else {
+                    throw CostModelError(message: "\(path): error: steps[\(i)].seconds must be a number ≥ 0")
+                }
+                let line = (o["line"] as? NSNumber)?.intValue
+                let stage = (o["stage"] as? NSNumber)?.intValue
+                steps.append(MeasuredStep(identity: o["identity"] as? String, line: line,
+                                          instruction: (o["instruction"] as? String)?.uppercased(), stage: stage,
+                                          text: o["text"] as? String, seconds: n.doubleValue,
+                                          cached: (o["cached"] as? Bool) ?? ((o["status"] as? String) == "hit")))
+            }
+        }
+        return CostModel(defaults: defaults, measured: steps)
+    }
+}

@@ -1,0 +1,139 @@
+import DockerlintCache
+import DockerlintSyntax
+import Foundation
+
+/// `dockerlint compare A B`: the same edits (or history) through two Dockerfile variants.
+public struct CompareRunner: Sendable {
+    public var a: String
+    public var b: String
+    /// Shared options; `dockerfile` is replaced by each variant.
+    public var options: SimulateOptions
+
+    public init(a: String, b: String, options: SimulateOptions) {
+        self.a = a
+        self.b = b
+        self.options = options
+    }
+
+    public struct Comparison: Sendable {
+        public var a: SimulationReport
+        public var b: SimulationReport
+        /// "a", "b" or "same".
+        public var better: String
+        public var verdict: String
+        /// Display names of A and B.
+        public var nameA: String
+        public var nameB: String
+    }
+
+    public func compare() throws(CommandError) -> Comparison {
+        if options.plan != nil { throw CommandError("compare takes --git or --changed/--build-arg edits, not --plan") }
+        func report(_ path: String) throws(CommandError) -> SimulationReport {
+            var o = options
+            o.dockerfile = path
+            if o.git != nil { o.fixedDockerfile = try FileIO.read(path) }
+            return try SimulateRunner(options: o).simulate()
+        }
+        let ra = try report(a)
+        let rb = try report(b)
+        let (na, nb) = CompareRunner.names(a, b)
+        let (better, verdict) = CompareRunner.verdict(ra.summary, rb.summary, a: na, b: nb)
+        return Comparison(a: ra, b: rb, better: better, verdict: verdict, nameA: na, nameB: nb)
+    }
+
+    public func run() throws(CommandError) -> ExitStatus {
+        let c = try compare()
+        switch options.format {
+        case .json: Console.out(CompareRunner.json(c) + "\n")
+        case .markdown: Console.out(CompareRunner.markdown(c))
+        case .tty: Console.out(CompareRunner.tty(c))
+        }
+        return .clean
+    }
+
+    /// Base names, or the paths as given when the base names are the same.
+    static func names(_ a: String, _ b: String) -> (String, String) {
+        let (na, nb) = ((a as NSString).lastPathComponent, (b as NSString).lastPathComponent)
+        return na == nb ? (a, b) : (na, nb)
+    }
+
+    /// One sentence: which variant rebuilds cheaper, by how much.
+    public static func verdict(_ sa: SimulationSummary, _ sb: SimulationSummary, a: String, b: String) -> (String, String) {
+        let n = max(sa.builds, sb.builds)
+        let what = n == 1 ? "1 build" : "\(n) builds"
+        let da = sa.averageSeconds, db = sb.averageSeconds
+        if abs(da - db) < 0.05 && abs(sa.averageMisses - sb.averageMisses) < 0.01 {
+            return ("same", "\(a) and \(b) rebuild the same over \(what): \(String(format: "%.1f", sa.averageMisses)) steps re-run and \(SimulateOutput.seconds(da)) estimated per build.")
+        }
+        let (win, lose, ws, ls, we, le, key) = db < da || (abs(da - db) < 0.05 && sb.averageMisses < sa.averageMisses)
+            ? (b, a, sb, sa, sb.efficiency, sa.efficiency, "b") : (a, b, sa, sb, sa.efficiency, sb.efficiency, "a")
+        return (key, "\(win) rebuilds faster over \(what): an estimated \(SimulateOutput.seconds(ws.averageSeconds)) per build instead of "
+            + "\(SimulateOutput.seconds(ls.averageSeconds)) (\(String(format: "%.1f", ws.averageMisses)) vs \(String(format: "%.1f", ls.averageMisses)) steps re-run; "
+            + "cache efficiency \(SimulateOutput.percent(we)) vs \(SimulateOutput.percent(le))) than \(lose).")
+    }
+
+    static func rows(_ c: Comparison) -> [(String, String, String)] {
+        let sa = c.a.summary, sb = c.b.summary
+        let stepsA = c.a.builds.last?.builtSteps.count ?? 0, stepsB = c.b.builds.last?.builtSteps.count ?? 0
+        return [
+            ("steps", String(stepsA), String(stepsB)),
+            ("builds compared", String(sa.builds), String(sb.builds)),
+            ("steps re-run per build", String(format: "%.1f", sa.averageMisses), String(format: "%.1f", sb.averageMisses)),
+            ("estimated per build", SimulateOutput.seconds(sa.averageSeconds), SimulateOutput.seconds(sb.averageSeconds)),
+            ("estimated total", SimulateOutput.seconds(sa.estimatedSeconds), SimulateOutput.seconds(sb.estimatedSeconds)),
+            ("cache efficiency", SimulateOutput.percent(sa.efficiency), SimulateOutput.percent(sb.efficiency)),
+        ]
+    }
+
+    static func stepRates(_ s: SimulationSummary) -> [String] {
+        s.steps.map { "\($0.text): re-ran \($0.misses)/\($0.built) (\(SimulateOutput.percent($0.rebuildRate)))" }
+    }
+
+    public static func tty(_ c: Comparison) -> String {
+        let p = SimulateOutput.pad, l = SimulateOutput.lpad
+        var out = p("", 26) + l("A: " + c.nameA, 24) + l("B: " + c.nameB, 24) + "\n"
+        for (k, va, vb) in rows(c) { out += p(k, 26) + l(va, 24) + l(vb, 24) + "\n" }
+        for (tag, r, rname) in [("A", c.a, c.nameA), ("B", c.b, c.nameB)] {
+            out += "\n\(tag) steps (\(rname)):\n"
+            for line in stepRates(r.summary) { out += "  " + line + "\n" }
+        }
+        out += "\n" + c.verdict + "\n"
+        return out
+    }
+
+    public static func markdown(_ c: Comparison) -> String {
+        let md = SimulateOutput.md
+        var out = "### Cache comparison (\(c.a.engine.rawValue))\n\n"
+        out += "| | A: `\(md(c.nameA))` | B: `\(md(c.nameB))` |\n|---|---:|---:|\n"
+        for (k, va, vb) in rows(c) { out += "| \(k) | \(va) | \(vb) |\n" }
+        for (tag, r, rname) in [("A", c.a, c.nameA), ("B", c.b, c.nameB)] {
+            out += "\n<details><summary>\(tag): steps of <code>\(md(rname))</code></summary>\n\n| step | re-ran | rate |\n|---|---:|---:|\n"
+            for st in r.summary.steps {
+                out += "| `\(md(st.text))` | \(st.misses)/\(st.built) | \(SimulateOutput.percent(st.rebuildRate)) |\n"
+            }
+            out += "\n</details>\n"
+        }
+        out += "\n**Verdict:** \(c.verdict)\n"
+        return out
+    }
+
+    public static func json(_ c: Comparison) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("version", 1)
+        w.field("builder", c.a.engine.rawValue)
+        w.field("mode", c.a.mode.rawValue)
+        for (k, r) in [("a", c.a), ("b", c.b)] {
+            w.key(k)
+            w.beginObject()
+            w.field("dockerfile", r.dockerfile)
+            w.key("summary"); SimulateOutput.writeSummary(&w, r.summary)
+            w.key("builds"); w.beginArray(); for bp in r.builds { SimulateOutput.writeBuild(&w, bp) }; w.endArray()
+            w.endObject()
+        }
+        w.field("better", c.better)
+        w.field("verdict", c.verdict)
+        w.endObject()
+        return w.output
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import DockerlintCache
+import DockerlintKit
+
+/// Options shared by `simulate` and `compare`.
+struct SimulationArguments: ParsableArguments {
+    @Option(help: "The build context directory.")
+    var context: String?
+
+    @Option(help: "The builder whose cache is simulated: buildkit (default) or classic.")
+    var builder: String = "buildkit"
+
+    @Option(parsing: .upToNextOption, help: "Context paths edited in the second build (PATH...).")
+    var changed: [String] = []
+
+    @Option(name: .customLong("build-arg"), help: "K=V: a build-arg value of the second build. Repeatable.")
+    var buildArg: [String] = []
+
+    @Option(name: .customLong("base-build-arg"), help: "K=V: a build-arg value of every build. Repeatable.")
+    var baseBuildArg: [String] = []
+
+    @Option(help: "Replay the first-parent commits of this revision range (A..B, or REV for all history) from git objects.")
+    var git: String?
+
+    @Option(help: "The target stage.")
+    var target: String?
+
+    @Option(help: "Measured step seconds from a real build (reports/schemas/costs.schema.json).")
+    var costs: String?
+
+    @Option(help: "KIND=SECONDS: override a default cost (RUN, COPY, ADD, WORKDIR, FROM, METADATA, run:package-install, run:build, run:download, run:package-index). Repeatable.")
+    var cost: [String] = []
+
+    @Option(name: [.short, .long], help: "Output format: tty, json or markdown.")
+    var format: String = "tty"
+
+    @Flag(help: "No colour in terminal output (also NO_COLOR).")
+    var noColor = false
+
+    @Flag(help: "BuildKit: let directory permissions enter source digests (current BuildKit source; Docker 20.10 ignores them).")
+    var directoryMetadata = false
+
+    static func pairs(_ list: [String], _ flag: String) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for item in list {
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+                throw CommandError("\(flag): expected KEY=VALUE, got '\(item)'")
+            }
+            out[String(item[..<eq])] = String(item[item.index(after: eq)...])
+        }
+        return out
+    }
+
+    func options() throws -> SimulateOptions {
+        var o = SimulateOptions()
+        o.context = context
+        guard let engine = BuildEngine(rawValue: builder) else { throw CommandError("--builder: expected buildkit or classic") }
+        o.builder = engine
+        o.changed = changed
+        o.buildArgs = try Self.pairs(buildArg, "--build-arg")
+        o.baseBuildArgs = try Self.pairs(baseBuildArg, "--base-build-arg")
+        o.git = git
+        o.target = target
+        o.costsFile = costs
+        for (k, v) in try Self.pairs(cost, "--cost") {
+            guard let s = Double(v), s >= 0 else { throw CommandError("--cost: '\(v)' is not a number of seconds") }
+            o.costOverrides[k.hasPrefix("run:") ? k : k.uppercased()] = s
+        }
+        guard let f = SimulateOptions.Format(rawValue: format) else { throw CommandError("--format: expected tty, json or markdown") }
+        o.format = f
+        o.noColor = noColor
+        o.directoryMetadata = directoryMetadata
+        return o
+    }
+}
+
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Predict which steps of a rebuild hit the layer cache, and why.",
+        discussion: """
+            Modes: --changed PATH... (files edited), --build-arg K=V (values changed), --to-dockerfile/--to-context \
+            (a second state), --git RANGE (replay history from git objects), --plan PLAN.yaml (a sequence of builds). \
+            Exit codes: 0 ok, 2 usage or input error, 3 git missing.
+            """)
+
+    @Argument(help: "The Dockerfile (optional with --plan).")
+    var file: String?
+
+    @OptionGroup var common: SimulationArguments
+
+    @Option(help: "The Dockerfile of the second build.")
+    var toDockerfile: String?
+
+    @Option(help: "The context directory of the second build.")
+    var toContext: String?
+
+    @Option(help: "A YAML plan: builds: [{context, dockerfile, build-args, target}], replayed in order.")
+    var plan: String?
+
+    func run() throws {
+        var o = try common.options()
+        o.dockerfile = file
+        o.toDockerfile = toDockerfile
+        o.toContext = toContext
+        o.plan = plan
+        if plan == nil && file == nil { throw CommandError("a Dockerfile is required (or --plan PLAN.yaml)") }
+        try finish(try SimulateRunner(options: o).run())
+    }
+}
+
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the same edits or history through two Dockerfile variants and compare their cache behaviour.",
+        discussion: "Exit codes: 0 ok, 2 usage or input error, 3 git missing.")
+
+    @Argument(help: "Variant A.")
+    var a: String
+
+    @Argument(help: "Variant B.")
+    var b: String
+
+    @OptionGroup var common: SimulationArguments
+
+    func run() throws {
+        let o = try common.options()
+        try finish(try CompareRunner(a: a, b: b, options: o).run())
+    }
+}

@@ -7,6 +7,9 @@ public struct Finding: Hashable, Sendable {
     public var range: SourceRange
     public var message: String
     public var fix: Fix?
+    /// Lines of the steps the finding is about (cache rules: the step that re-runs), for
+    /// evidence added after linting.
+    public var relatedLines: [Int] = []
 }
 
 /// Where rules report. The linter sets `code` to the running rule's code.
@@ -18,6 +21,11 @@ public struct FindingSink: Sendable {
 
     public mutating func report(_ range: SourceRange, _ message: String, fix: Fix? = nil) {
         findings.append(Finding(code: code, range: range, message: message, fix: fix))
+    }
+
+    /// Reports a finding about other steps (their first lines in `relatedLines`).
+    public mutating func report(_ range: SourceRange, _ message: String, fix: Fix? = nil, relatedLines: [Int]) {
+        findings.append(Finding(code: code, range: range, message: message, fix: fix, relatedLines: relatedLines))
     }
 }
 

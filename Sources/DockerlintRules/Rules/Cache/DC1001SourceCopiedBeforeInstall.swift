@@ -143,7 +143,7 @@ final class SourceCopiedBeforeInstallRule: LintRule {
 
     static func isLock(_ p: String) -> Bool {
         let b = CachePaths.basename(p)
-        return b.contains("lock") || b == "go.sum" || b == "npm-shrinkwrap.json"
+        return (b.contains("lock") || b == "go.sum") && !b.hasPrefix(".")
     }
 
     static func fix(_ c: CopyWrite, _ r: ModelInstruction, _ acc: RunAccess, between: [ModelInstruction],

@@ -13,12 +13,18 @@ final class ClassicMetadataEarlyRule: LintRule {
         guard context.configuration.builder == .classic, !i.isOnbuildTrigger, i.stageIndex != nil else { return }
         let kind = i.syntax.kind
         guard kind == .label || kind == .env || kind == .expose else { return }
-        // Changing values: the instruction expands a build argument.
-        let argNames = Set(i.scope.filter { $0.origin == .stageArg || $0.origin == .builtin }.map(\.name))
-        let used = i.matchedVariables.filter { argNames.contains($0) }
-        guard !used.isEmpty else { return }
         let insts = context.stageInstructions(i)
         guard let idx = insts.firstIndex(where: { $0.syntax.range.start.offset == i.syntax.range.start.offset }) else { return }
+        // Changing values: build arguments of the stage, and ENV values made from them.
+        var changing = Set<String>()
+        for n in insts[..<idx] {
+            if case .arg(let a)? = n.typed?.command { for d in a.definitions { changing.insert(d.key) } }
+            if case .env(let e)? = n.typed?.command {
+                for p in e.pairs where changing.contains(where: { VolatileArgEarlyRule.uses(n, $0) }) { changing.insert(p.key.value) }
+            }
+        }
+        let used = changing.filter { VolatileArgEarlyRule.uses(i, $0) }.sorted()
+        guard !used.isEmpty else { return }
         let later = insts[(idx + 1)...].filter { [.run, .copy, .add].contains($0.syntax.kind) }
         guard let first = later.first else { return }
         let keyword = kind.keyword

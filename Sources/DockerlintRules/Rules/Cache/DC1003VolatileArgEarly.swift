@@ -40,7 +40,7 @@ final class VolatileArgEarlyRule: LintRule {
                 }
             }
             guard let first = runs.first else { continue }
-            let where_ = firstUse.map { "just before its first use, \(CacheMessage.step($0))" } ?? "to the end of the stage (nothing in it uses it)"
+            let where_ = firstUse.map { "just before its first use, \(CacheMessage.step($0))" } ?? "at the end of the stage (nothing in it uses it)"
             let message = "ARG \(def.key) is declared before \(CacheMessage.step(first))\(runs.count > 1 ? " and \(runs.count - 1) more RUN step(s)" : "") "
                 + "that do\(runs.count == 1 ? "es" : "") not use it: every new value of \(def.key) re-runs \(runs.count == 1 ? "it" : "them") (both builders); declare it \(where_)"
             var fix: Fix? = nil

@@ -64,6 +64,8 @@ struct RunAccess {
     var indexUpdates: [PackageCommand] = []
     /// Commands that are not index updates (after unwrapping).
     var otherCommandCount = 0
+    /// Names of the programs run (a copied script is read by running it).
+    var commandNames: [String] = []
 
     var installsDependencies: Bool { !installs.isEmpty }
     var manifestPaths: [String] { installs.flatMap { $0.manifests.map(\.path) } }
@@ -72,6 +74,7 @@ struct RunAccess {
     /// the install manifests.
     func touches(_ path: String) -> Bool {
         if opaque || needsSource { return true }
+        if commandNames.contains(where: { CachePaths.basename(path) == $0 }) { return true }
         return touched.contains { CachePaths.overlap($0, path) }
     }
 }
@@ -89,6 +92,12 @@ enum CacheKnowledge {
         "docker-php-ext-enable", "corepack", "npx", "fc-cache", "setcap", "systemctl", "service", "locale", "ulimit",
     ]
 
+    /// Programs whose operands are all paths.
+    static let pathOperandCommands: Set<String> = [
+        "rm", "mkdir", "chmod", "chown", "chgrp", "ln", "cp", "mv", "touch", "cat", "ls", "tar", "unzip", "find", "install",
+        "tee", "rmdir", "head", "tail", "wc", "sort", "sha256sum", "md5sum", "gzip", "gunzip", "xz", "setcap", "source", ".",
+    ]
+
     /// What the RUN of `rs` touches.
     static func access(_ rs: RunScript, _ mi: ModelInstruction) -> RunAccess {
         var a = RunAccess(workdir: mi.workingDirectory.isEmpty ? "/" : mi.workingDirectory)
@@ -98,6 +107,7 @@ enum CacheKnowledge {
                 if inv.commandWord != nil { a.opaque = true }
                 continue
             }
+            a.commandNames.append(name)
             if let pc = PackageCommand.parse(inv) {
                 if pc.action == .update || (pc.manager.isSystemPackageManager && pc.subcommand.first == "update" && pc.action != .upgrade) {
                     a.indexUpdates.append(pc)
@@ -122,7 +132,17 @@ enum CacheKnowledge {
                 continue
             }
             guard pathBoundCommands.contains(name) else { a.opaque = true; continue }
+            // Every operand of these is a path (after the mode/owner operand of chmod/chown).
+            let allPaths = pathOperandCommands.contains(name)
+            var skipFirst = ["chmod", "chown", "chgrp"].contains(name)
+            // `ls`, `find`, `tar -c .` and friends without a path read the working directory.
+            if allPaths, !inv.arguments.contains(where: { w in w.staticValue.map { !$0.hasPrefix("-") } ?? true }) { a.touched.append(cwd) }
             for w in inv.arguments {
+                if let v = w.staticValue, allPaths, !v.hasPrefix("-"), !v.contains("://"), !v.isEmpty {
+                    if skipFirst { skipFirst = false; continue }
+                    a.touched.append(CachePaths.absolute(v.replacingOccurrences(of: "*", with: ""), workdir: cwd))
+                    continue
+                }
                 guard let v = w.staticValue else {
                     // `$(cat list)` and friends: unknown reads.
                     if w.source.contains("$(") || w.source.contains("`") { a.opaque = true }

@@ -42,11 +42,13 @@ final class SourceCopiedBeforeInstallRule: LintRule {
                 guard let acc = CacheKnowledge.access(n, context) else { return nil }
                 if acc.installsDependencies && !acc.needsSource && !acc.opaque {
                     if c.written.contains(where: { w in acc.touched.contains { CachePaths.overlap($0, w) } }) { return nil }
+                    if c.sources.contains(where: { s in acc.commandNames.contains { CachePaths.globMatch(CachePaths.basename(s), $0) } }) { return nil }
                     if isManifestCopy(c, acc) { return nil }
                     if hasLocalRequirementReferences(c, acc, context) { return nil }
                     return (n, acc, between)
                 }
                 if c.written.contains(where: acc.touches) { return nil }
+                if c.sources.contains(where: { s in acc.commandNames.contains { CachePaths.globMatch(CachePaths.basename(s), $0) } }) { return nil }
                 between.append(n)
             case .copy, .add:
                 if let o = CopyWrite.of(n, contextDirectory: context.contextDirectory) {

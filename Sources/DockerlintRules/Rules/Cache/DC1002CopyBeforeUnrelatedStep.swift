@@ -23,6 +23,7 @@ final class CopyBeforeUnrelatedStepRule: LintRule {
             case .run:
                 guard let acc = CacheKnowledge.access(n, context) else { break scan }
                 if acc.installsDependencies || c.written.contains(where: acc.touches) { break scan }
+                if c.sources.contains(where: { s in acc.commandNames.contains { CachePaths.globMatch(CachePaths.basename(s), $0) } }) { break scan }
                 if acc.otherCommandCount == 0 && acc.indexUpdates.isEmpty { break scan }
                 skipped.append(n)
                 lastMovable = n

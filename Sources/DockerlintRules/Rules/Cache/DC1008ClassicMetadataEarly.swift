@@ -27,6 +27,10 @@ final class ClassicMetadataEarlyRule: LintRule {
         guard !used.isEmpty else { return }
         let later = insts[(idx + 1)...].filter { [.run, .copy, .add].contains($0.syntax.kind) }
         guard let first = later.first else { return }
+        // Nothing to gain when the very next step reads the value anyway.
+        var names = used
+        if case .env(let e)? = i.typed?.command { names += e.pairs.map(\.key.value) }
+        if names.contains(where: { VolatileArgEarlyRule.uses(first, $0) }) { return }
         let keyword = kind.keyword
         var message = "with the classic builder `\(i.shortText)` is a step whose value changes with \(used.map { "$" + $0 }.joined(separator: ", ")): "
             + "each new value re-runs it and every step after it, \(CacheMessage.step(first))\(later.count > 1 ? " and \(later.count - 1) more" : "")"

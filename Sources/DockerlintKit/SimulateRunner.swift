@@ -140,7 +140,8 @@ public struct SimulateRunner: Sendable {
         var builds: [BuildPrediction] = []
         var summary = SimulationSummary(engine: options.builder)
         do {
-            let source = try GitReplay.locate(dockerfile: dockerfile, contextDirectory: context)
+            let source = try GitReplay.locate(dockerfile: dockerfile, contextDirectory: context,
+                                              dockerfileInRepository: options.fixedDockerfile == nil)
             try GitReplay.replay(source, range: range, buildArgs: options.baseBuildArgs, target: options.target,
                                  dockerfileText: options.fixedDockerfile, simulator: &sim) { p in
                 summary.add(p)

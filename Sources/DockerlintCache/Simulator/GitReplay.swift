@@ -46,7 +46,10 @@ public enum GitReplay {
     }
 
     /// Finds the repository holding `contextDirectory` and the repository-relative paths.
-    public static func locate(dockerfile: String, contextDirectory: String) throws(GitReplayError) -> GitReplaySource {
+    /// With `dockerfileInRepository: false` (the Dockerfile text is supplied separately), a
+    /// Dockerfile outside the repository is accepted.
+    public static func locate(dockerfile: String, contextDirectory: String,
+                              dockerfileInRepository: Bool = true) throws(GitReplayError) -> GitReplaySource {
         guard gitAvailable else { throw .gitMissing }
         guard let ctx = realPath(contextDirectory) else { throw .input("\(contextDirectory): error: context directory not found") }
         let top: String
@@ -67,6 +70,7 @@ public enum GitReplay {
         let dir = (dfAbs as NSString).deletingLastPathComponent
         let base = (dfAbs as NSString).lastPathComponent
         guard let realDir = realPath(dir), let dirRel = relative(realDir) else {
+            if !dockerfileInRepository { return GitReplaySource(repository: realTop, dockerfilePath: base, contextPrefix: prefix) }
             throw .input("\(dockerfile): error: the Dockerfile is outside the repository")
         }
         return GitReplaySource(repository: realTop, dockerfilePath: dirRel.isEmpty ? base : dirRel + "/" + base, contextPrefix: prefix)

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+@testable import DockerlintCache
+
+/// Replaying repositories the tests create: source edits, manifest edits, ignored files,
+/// Dockerfile edits, reverts, a subdirectory context.
+@Suite("simulator: git replay")
+struct SimGitTests {
+    func makeRepo(prefix: String = "") throws -> TempDir {
+        let t = try TempDir()
+        let p = prefix.isEmpty ? "" : prefix + "/"
+        try t.git("init", "-q")
+        try t.write(p + "Dockerfile", "FROM python:3.12\nCOPY requirements.txt /app/\nRUN pip install -r /app/requirements.txt\nCOPY . /app\n")
+        try t.write(p + ".dockerignore", "*.log\n")
+        try t.write(p + "requirements.txt", "flask\n")
+        try t.write(p + "app.py", "print(1)\n")
+        try t.git("add", "-A"); try t.git("commit", "-qm", "c1 initial")
+        try t.write(p + "app.py", "print(2)\n")
+        try t.git("commit", "-qam", "c2 source")
+        try t.write(p + "requirements.txt", "flask\nrequests\n")
+        try t.git("commit", "-qam", "c3 manifest")
+        try t.write(p + "debug.log", "noise\n")
+        try t.git("add", "-A"); try t.git("commit", "-qm", "c4 ignored file")
+        try t.write(p + "Dockerfile", "FROM python:3.12\nCOPY requirements.txt /app/\nRUN pip install -r /app/requirements.txt\nCOPY . /app\nCMD [\"python\", \"/app/app.py\"]\n")
+        try t.git("commit", "-qam", "c5 dockerfile")
+        try t.write(p + "requirements.txt", "flask\n")
+        try t.git("commit", "-qam", "c6 revert manifest")
+        if !prefix.isEmpty {
+            try t.write("outside.txt", "x\n")
+            try t.git("add", "-A"); try t.git("commit", "-qm", "c7 outside the context")
+        }
+        return t
+    }
+
+    func replay(_ t: TempDir, engine: BuildEngine, range: String = "HEAD", prefix: String = "") throws -> [BuildPrediction] {
+        var sim = CacheSimulator(engine: engine)
+        let ctx = prefix.isEmpty ? t.path : t.path + "/" + prefix
+        let source = try GitReplay.locate(dockerfile: ctx + "/Dockerfile", contextDirectory: ctx)
+        var out: [BuildPrediction] = []
+        try GitReplay.replay(source, range: range, simulator: &sim) { out.append($0) }
+        return out
+    }
+
+    func misses(_ p: BuildPrediction) -> [String] { p.steps.filter { $0.status == .miss }.map(\.text) }
+
+    @Test func buildKitReplay() throws {
+        let t = try makeRepo()
+        let builds = try replay(t, engine: .buildkit)
+        #expect(builds.count == 6)
+        #expect(builds[0].baseline && builds[0].missCount == 4)
+        // c2: only COPY . re-runs, with the file named.
+        #expect(misses(builds[1]) == ["COPY . /app"])
+        #expect(builds[1].step("COPY . /app")?.reason == "app.py changed (COPY . /app)")
+        // c3: the manifest re-runs the install.
+        #expect(misses(builds[2]) == ["COPY requirements.txt /app/", "RUN pip install -r /app/requirements.txt", "COPY . /app"])
+        #expect(builds[2].step("COPY requirements.txt")?.reason == "requirements.txt changed (COPY requirements.txt /app/)")
+        // c4: an ignored file changes nothing.
+        #expect(builds[3].missCount == 0)
+        // c5: the Dockerfile is in the context: COPY . re-runs; CMD is never a step.
+        #expect(misses(builds[4]) == ["COPY . /app"])
+        #expect(builds[4].step("COPY . /app")?.reason == "Dockerfile changed (COPY . /app)")
+        // c6: reverting the manifest hits the install from c1/c2.
+        #expect(builds[5].step("RUN pip install")?.status == .hit)
+        #expect(builds[5].step("COPY requirements.txt")?.cause == .restored)
+        let summary = SimulationSummary(engine: .buildkit, predictions: builds)
+        #expect(summary.builds == 5)
+        #expect(summary.sentence(for: "0:RUN#1") == "RUN pip install -r /app/requirements.txt re-ran 1 of 5 builds")
+    }
+
+    @Test func classicReplay() throws {
+        let t = try makeRepo()
+        let builds = try replay(t, engine: .classic)
+        #expect(misses(builds[1]) == ["COPY . /app"])
+        #expect(builds[3].missCount == 0)
+        // c5: COPY . misses and the new CMD step after it too.
+        #expect(misses(builds[4]) == ["COPY . /app", "CMD [\"python\", \"/app/app.py\"]"])
+        #expect(builds[5].step("RUN pip install")?.status == .hit)
+    }
+
+    @Test func rangeStartsFromTheParentTree() throws {
+        let t = try makeRepo()
+        let builds = try replay(t, engine: .buildkit, range: "HEAD~2..HEAD")
+        #expect(builds.count == 3)
+        #expect(builds[0].baseline)
+        #expect(builds[1].missCount == 1)  // c5
+    }
+
+    @Test func subdirectoryContextIgnoresOutsideChanges() throws {
+        let t = try makeRepo(prefix: "svc")
+        let builds = try replay(t, engine: .buildkit, prefix: "svc")
+        #expect(builds.count == 7)
+        #expect(misses(builds[1]) == ["COPY . /app"])
+        #expect(builds[3].missCount == 0)
+        #expect(builds[6].missCount == 0)  // outside.txt is not in the context
+    }
+
+    @Test func badRangeAndNonRepository() throws {
+        let t = try makeRepo()
+        let source = try GitReplay.locate(dockerfile: t.path + "/Dockerfile", contextDirectory: t.path)
+        var sim = CacheSimulator()
+        #expect(throws: GitReplayError.self) { try GitReplay.replay(source, range: "nope..HEAD", simulator: &sim) { _ in } }
+        let plain = try TempDir()
+        #expect(throws: GitReplayError.self) { try GitReplay.locate(dockerfile: plain.path + "/Dockerfile", contextDirectory: plain.path) }
+    }
+
+    @Test func missingDockerfileAtACommitIsAFailedBuild() throws {
+        let t = try TempDir()
+        try t.git("init", "-q")
+        try t.write("a.txt", "a\n")
+        try t.git("add", "-A"); try t.git("commit", "-qm", "no dockerfile yet")
+        try t.write("Dockerfile", "FROM alpine\nCOPY a.txt /\n")
+        try t.git("add", "-A"); try t.git("commit", "-qm", "dockerfile")
+        let builds = try replay(t, engine: .buildkit)
+        #expect(builds[0].errors == ["no Dockerfile at \(builds[0].label)"])
+        #expect(builds[1].missCount == 2)
+    }
+}

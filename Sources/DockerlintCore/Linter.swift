@@ -109,8 +109,10 @@ public struct Linter {
             if !config.disableIgnorePragma && suppressed(f, meta, pragmas, starts, stageStarts) { continue }
             var sev = severities[meta.code] ?? meta.severity
             if pragmas.checkError && meta.category == "buildkit" && sev != .off { sev = .error }
-            out.append(Diagnostic(file: input.path, code: meta.code, name: meta.name, severity: sev, message: f.message,
-                                  range: f.range, fix: f.fix, helpURI: meta.url))
+            var d = Diagnostic(file: input.path, code: meta.code, name: meta.name, severity: sev, message: f.message,
+                               range: f.range, fix: f.fix, helpURI: meta.url)
+            d.relatedLines = f.relatedLines
+            out.append(d)
         }
         out += pragmaProblems(pragmas, path: input.path)
         out.sort(by: Diagnostic.ordered)

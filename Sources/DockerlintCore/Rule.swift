@@ -11,6 +11,9 @@ public struct Finding: Hashable, Sendable {
     public var severity: Severity? = nil
     /// For external codes: the catalog rule that reported it (its names suppress it too).
     public var owner: String? = nil
+    /// Lines of the steps the finding is about (cache rules: the step that re-runs), for
+    /// evidence added after linting.
+    public var relatedLines: [Int] = []
 }
 
 /// Where rules report. The linter sets `code` to the running rule's code.
@@ -30,6 +33,11 @@ public struct FindingSink: Sendable {
     public mutating func report(externalCode: String, _ range: SourceRange, _ message: String, severity: Severity, fix: Fix? = nil) {
         precondition(RuleSet.isExternalCode(externalCode), "not an external code: \(externalCode)")
         findings.append(Finding(code: externalCode, range: range, message: message, fix: fix, severity: severity, owner: code))
+    }
+
+    /// Reports a finding about other steps (their first lines in `relatedLines`).
+    public mutating func report(_ range: SourceRange, _ message: String, fix: Fix? = nil, relatedLines: [Int]) {
+        findings.append(Finding(code: code, range: range, message: message, fix: fix, relatedLines: relatedLines))
     }
 }
 

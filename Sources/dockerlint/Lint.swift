@@ -60,8 +60,17 @@ struct Lint: ParsableCommand {
     @Flag(help: "Run shellcheck on shell-form RUN scripts (needs the shellcheck program).")
     var shellcheck = false
 
-    @Option(help: "Commits of git history the cache rules replay as evidence (0: none).")
+    @Option(help: "Commits of git history the cache rules (DC) replay as evidence (0: none; default 100 when the CI environment variable is set, else 0).")
     var history: Int?
+
+    @Flag(help: "Apply safe fixes (iteratively, all rules), write the files atomically, then lint the result.")
+    var fix = false
+
+    @Flag(help: "With --fix or --diff: also apply unsafe fixes (reorders whose safety depends on what a RUN reads).")
+    var unsafeFixes = false
+
+    @Flag(help: "Print the fixes as a unified diff instead of writing them.")
+    var diff = false
 
     func run() throws {
         var o = LintOptions()
@@ -92,6 +101,9 @@ struct Lint: ParsableCommand {
         }
         if shellcheck { o.shellcheck = true }
         o.history = history
+        o.fix = fix || unsafeFixes
+        o.unsafeFixes = unsafeFixes
+        o.diff = diff
         o.environment = ProcessEnvironment.current
         try finish(try LintRunner(options: o).run())
     }

@@ -210,6 +210,133 @@ public let builtinRuleCatalog: [RuleMetadata] = [
         fixes: [
         ]),
     RuleMetadata(
+        code: "DC1001", name: "SourceCopiedBeforeInstall", aliases: ["source-before-install"],
+        severity: .warning, category: "cache", status: .stable,
+        summary: "Source files are copied before a dependency install that does not read them.", url: nil,
+        docs: RuleDocs(what: "Reports a COPY (or ADD) from the build context of files that change more often than the dependency manifests (`COPY . .`, `COPY src/ ...`, `COPY app.py ...`) when a later RUN of the same stage installs dependencies without reading those files: pip (`-r`, named packages), poetry, pipenv, uv, npm, yarn, pnpm, bundle, go mod download, cargo fetch, mvn dependency goals, gradle, composer, dotnet restore, apt/apk/yum installs. What the RUN reads comes from the package-manager classifier (the manifests of each tool) and the path arguments of the other commands; a RUN that runs a script, a build or an unknown program, or an install that needs the project (`pip install .`, `poetry install` without `--no-root`, `go build`, `cargo build`), is taken to read everything and is not reported. With a known context, pip requirement files are read: `-r` includes are copied too, and `-e .` / local paths mean the install needs the source.", why: "Every edit to a copied file changes the COPY's cache key, and every later step of the stage re-runs: the dependency install, usually the slowest step, runs again for an edit it does not depend on. With git history (`--history N`) the message quotes how often the install would have re-run over the last N commits, and how often with the fix.", example: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n", useInstead: "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n", fixSafety: "The fix copies the install's manifests first (with the COPY's --chown/--chmod/--link), keeps the install where it is and moves the source COPY (and the comments above it) below it; when the install reads none of the copied files, the COPY just moves. Lock files that may be missing are copied with a trailing `*` when the context is unknown (a pattern that matches nothing is allowed next to other sources). The fix is unsafe when the install may run project scripts that read the source (npm/yarn/pnpm without `--ignore-scripts` unless the package.json has no install scripts, composer without `--no-scripts`), when the COPY writes into system directories the install may write too (/etc, /usr, /var, /opt, ...), or when dotnet project globs cannot be checked.", notes: "dockerlint's own rule. Only the first install after the COPY is reported; DC1002 covers other steps that do not read the COPY."),
+        fix: .safe,
+        examples: [
+            RuleExample(name: "the lab with the COPY first", dockerfile: "FROM python:3.10.5\n↓COPY app.py /app.py\nRUN pip install flask\nCMD [\"python\",\"app.py\"]\n", valid: false, config: "", context: [:], skip: [], messages: ["`COPY app.py /app.py` comes before the dependency install `RUN pip install flask` (line 3), which does not read it: every edit to `app.py` re-runs it; move the COPY below the install"]),
+            RuleExample(name: "whole context before pip -r", dockerfile: "FROM python:3.12-slim\nWORKDIR /app\n↓COPY . .\nRUN pip install --no-cache-dir -r requirements.txt\n", valid: false, config: "", context: [:], skip: [], messages: ["`COPY . .` comes before the dependency install `RUN pip install --no-cache-dir -r requirements.txt` (line 4), which does not read them apart from requirements.txt: every edit to the copied files re-runs it; copy that manifest first, install, then copy the rest"]),
+            RuleExample(name: "npm ci after src, benign step between", dockerfile: "FROM node:22\nWORKDIR /srv\n↓COPY . /srv\nRUN mkdir -p /var/log/app\nRUN npm ci\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "go mod download", dockerfile: "FROM golang:1.23 AS build\nWORKDIR /src\n↓COPY . .\nRUN go mod download\nRUN go build -o /out/app .\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "the lab, install first", dockerfile: "FROM python:3.10.5\nRUN pip install flask\nCMD [\"python\",\"app.py\"]\nCOPY app.py /app.py\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "manifests copied first", dockerfile: "FROM node:22\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "the install needs the project", dockerfile: "FROM python:3.12\nCOPY . /src\nRUN pip install /src\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "the RUN also builds", dockerfile: "FROM node:22\nCOPY . .\nRUN npm ci && npm run build\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "chown of the copied tree", dockerfile: "FROM python:3.12\nCOPY . /app\nRUN pip install flask && chown -R nobody /app\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+            RuleFixExample(before: "FROM python:3.10.5\nCOPY app.py /app.py\nRUN pip install flask\nCMD [\"python\",\"app.py\"]\n", after: "FROM python:3.10.5\nRUN pip install flask\nCOPY app.py /app.py\nCMD [\"python\",\"app.py\"]\n", unsafe: false),
+            RuleFixExample(before: "FROM python:3.12-slim\nWORKDIR /app\n# the application\nCOPY --chown=app . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n", after: "FROM python:3.12-slim\nWORKDIR /app\nCOPY --chown=app requirements.txt .\nRUN pip install -r requirements.txt\n# the application\nCOPY --chown=app . .\nCMD [\"python\", \"app.py\"]\n", unsafe: false),
+            RuleFixExample(before: "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go mod download\nRUN go build -o /app .\n", after: "FROM golang:1.23\nWORKDIR /src\nCOPY go.mod go.sum* .\nRUN go mod download\nCOPY . .\nRUN go build -o /app .\n", unsafe: false),
+            RuleFixExample(before: "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\n", after: "FROM node:22\nWORKDIR /app\nCOPY package.json package-lock.json .\nRUN npm ci\nCOPY . .\n", unsafe: true),
+        ]),
+    RuleMetadata(
+        code: "DC1002", name: "CopyBeforeUnrelatedStep", aliases: ["copy-before-unrelated-step"],
+        severity: .info, category: "cache", status: .stable,
+        summary: "A frequently edited COPY comes before RUN steps that do not read it.", url: nil,
+        docs: RuleDocs(what: "Reports a COPY from the context of a directory tree or of source files (`.py`, `.js`, `.go`, ...) when the RUN steps right after it (other than dependency installs, which DC1001 reports) do not read what it copies: their commands are known (`useradd`, `mkdir`, `curl`, system package installs, ...) and none of their path arguments overlaps the COPY's destination. Scanning stops at the first RUN that may read the files (a script, a build, an unknown program), at a COPY that writes to the same place, and at a WORKDIR when the destination is relative.", why: "Every edit to a copied file re-runs every later step of the stage, including those that do not need the file.", example: "FROM debian:12\nCOPY src/ /opt/app/src/\nRUN useradd --system app\nRUN curl -fsSL -o /usr/local/bin/tini https://example.com/tini\n", useInstead: "FROM debian:12\nRUN useradd --system app\nRUN curl -fsSL -o /usr/local/bin/tini https://example.com/tini\nCOPY src/ /opt/app/src/\n", fixSafety: "Unsafe: \"does not read it\" is decided from the commands and their arguments, and a program can read files it is not told about. No fix is offered when an ENV or ARG in between could change what the COPY's variables expand to.", notes: ""),
+        fix: .unsafe,
+        examples: [
+            RuleExample(name: "tree before unrelated steps", dockerfile: "FROM debian:12\n↓COPY src/ /opt/app/src/\nRUN useradd --system app\nRUN curl -fsSL -o /usr/local/bin/tini https://example.com/tini\n", valid: false, config: "", context: [:], skip: [], messages: ["`COPY src/ /opt/app/src/` can move below `RUN useradd --system app` (line 3) and 1 more RUN step(s), which do not read it: every edit to the copied files re-runs them"]),
+            RuleExample(name: "source file before mkdir", dockerfile: "FROM alpine:3.20\n↓COPY main.py /srv/main.py\nRUN mkdir -p /var/cache/app && chmod 777 /var/cache/app\nCMD [\"python3\", \"/srv/main.py\"]\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "the step reads the files", dockerfile: "FROM debian:12\nCOPY src/ /opt/app/src/\nRUN chmod -R a+r /opt/app/src\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "a script may read anything", dockerfile: "FROM debian:12\nCOPY . /app\nRUN ./configure\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "config file, not a source", dockerfile: "FROM nginx:1.27\nCOPY nginx.conf /etc/nginx/nginx.conf\nRUN mkdir -p /var/cache/nginx\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+            RuleFixExample(before: "FROM debian:12\nCOPY src/ /opt/app/src/\nRUN useradd --system app\nRUN curl -fsSL -o /usr/local/bin/tini https://example.com/tini\nCMD [\"/opt/app/src/run\"]\n", after: "FROM debian:12\nRUN useradd --system app\nRUN curl -fsSL -o /usr/local/bin/tini https://example.com/tini\nCOPY src/ /opt/app/src/\nCMD [\"/opt/app/src/run\"]\n", unsafe: true),
+        ]),
+    RuleMetadata(
+        code: "DC1003", name: "VolatileArgEarly", aliases: ["volatile-arg-early"],
+        severity: .warning, category: "cache", status: .stable,
+        summary: "A build argument that changes every build is declared before RUN steps that do not use it.", url: nil,
+        docs: RuleDocs(what: "Reports an ARG inside a stage whose name says its value changes from build to build (BUILD_DATE, VCS_REF, GIT_SHA, GIT_COMMIT, VERSION, BUILD_NUMBER, CACHEBUST, ...) when RUN steps follow it before its first use.", why: "Both builders put every in-scope ARG that has a value into the environment of every later RUN of the stage, used or not (CACHE-SEMANTICS §6, verified): a new value re-runs all of them. Declared just before its first use, it re-keys only what needs it.", example: "FROM debian:12\nARG BUILD_DATE\nRUN apt-get update && apt-get install -y curl\nLABEL org.opencontainers.image.created=$BUILD_DATE\n", useInstead: "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nARG BUILD_DATE\nLABEL org.opencontainers.image.created=$BUILD_DATE\n", fixSafety: "The ARG (with the comments above it) moves to just before the first instruction that refers to it, or to the end of the stage when nothing does. Safe when the RUN steps it moves past run only known commands; unsafe when one runs a script or program that could read the variable from its environment. No fix for an ARG declaring several names.", notes: ""),
+        fix: .safe,
+        examples: [
+            RuleExample(name: "build date before the install", dockerfile: "FROM debian:12\nARG ↓BUILD_DATE\nRUN apt-get update && apt-get install -y curl\nLABEL org.opencontainers.image.created=$BUILD_DATE\n", valid: false, config: "", context: [:], skip: [], messages: ["ARG BUILD_DATE is declared before `RUN apt-get update && apt-get install -y curl` (line 3) that does not use it: every new value of BUILD_DATE re-runs it (both builders); declare it just before its first use, `LABEL org.opencontainers.image.created=$BUILD_DATE` (line 4)"]),
+            RuleExample(name: "several, one unused", dockerfile: "FROM node:22\nARG ↓GIT_SHA\nARG ↓CACHEBUST=1\nRUN npm ci\nRUN echo \"$GIT_SHA\" > /version\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "used right away", dockerfile: "FROM debian:12\nARG VERSION\nRUN curl -fsSLo /app.tgz https://example.com/app-${VERSION}.tgz\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "ordinary tool version", dockerfile: "FROM debian:12\nARG NODE_VERSION=22\nRUN apt-get update\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "global ARG only", dockerfile: "ARG VERSION=1\nFROM debian:12\nRUN apt-get update\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+            RuleFixExample(before: "FROM debian:12\n# set by CI\nARG BUILD_DATE\nRUN apt-get update && apt-get install -y curl\nLABEL org.opencontainers.image.created=$BUILD_DATE\n", after: "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n# set by CI\nARG BUILD_DATE\nLABEL org.opencontainers.image.created=$BUILD_DATE\n", unsafe: false),
+        ]),
+    RuleMetadata(
+        code: "DC1004", name: "ContextInvitesMisses", aliases: ["context-invites-misses"],
+        severity: .warning, category: "cache", status: .stable,
+        summary: "The whole context is copied and no .dockerignore keeps out files that change without a source edit.", url: nil,
+        docs: RuleDocs(what: "Reports the first `COPY .` / `ADD .` (also `*`) from the build context when the context has no `.dockerignore` (nor `<Dockerfile>.dockerignore`), or when its `.dockerignore` lets in `.git`, `node_modules`, `__pycache__`, virtual environments, directories of build outputs (`dist`, `build`, `target`, `bin`, `obj` that hold compiled files), or the Dockerfile itself. Needs the build context (`--context`, default the Dockerfile's directory); nothing is reported for standard input without `--context`.", why: "`COPY .` hashes every file it copies: a commit (which rewrites `.git`), a local install or build, or any edit of the Dockerfile then re-runs the COPY and every step after it, though no source changed.", example: "# context: app.py, .git/, no .dockerignore\nFROM python:3.12\nCOPY . /app\n", useInstead: "# .dockerignore: .git, Dockerfile, __pycache__, ...\nFROM python:3.12\nCOPY . /app\n", fixSafety: "", notes: ""),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no .dockerignore", dockerfile: "FROM python:3.12\n↓COPY . /app\n", valid: false, config: "", context: ["app.py": "print(1)\n"], skip: [], messages: []),
+            RuleExample(name: ".dockerignore leaves .git and node_modules in", dockerfile: "FROM node:22\nWORKDIR /app\n↓COPY . .\nCOPY extra/ ./extra/\n", valid: false, config: "", context: [".dockerignore": "*.md\n", ".git/HEAD": "ref: refs/heads/main\n", "index.js": "\n", "node_modules/x/index.js": "\n"], skip: [], messages: []),
+            RuleExample(name: ".dockerignore keeps them out", dockerfile: "FROM node:22\nCOPY . .\n", valid: true, config: "", context: [".dockerignore": ".git\nnode_modules\n", ".git/HEAD": "x\n", "node_modules/a.js": "\n"], skip: [], messages: []),
+            RuleExample(name: "only named files copied", dockerfile: "FROM python:3.12\nCOPY app.py /app/\n", valid: true, config: "", context: ["app.py": "\n"], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DC1005", name: "RemoteAddUnpinned", aliases: ["remote-add-unpinned"],
+        severity: .warning, category: "cache", status: .stable,
+        summary: "ADD of a URL without --checksum, or of a git branch or tag, is fetched and re-keyed on every build.", url: nil,
+        docs: RuleDocs(what: "Reports each source of ADD that is an http(s) URL without `--checksum`, and each git source (`https://.../repo.git#ref`, `git@...`) whose ref is not a full commit id and that has no `--checksum`.", why: "The builder cannot know whether a URL or a branch changed without fetching it: it fetches on every build, and whenever the remote content moves the ADD and every step after it re-run, with no change in the repository. A checksum or a commit id makes the input fixed.", example: "FROM alpine:3.20\nADD https://example.com/tool.tar.gz /tmp/\n", useInstead: "FROM alpine:3.20\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/tool.tar.gz /tmp/\n", fixSafety: "", notes: ""),
+        fix: .none,
+        examples: [
+            RuleExample(name: "url without checksum", dockerfile: "FROM alpine:3.20\nADD ↓https://example.com/tool.tar.gz /tmp/\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "git branch", dockerfile: "FROM alpine:3.20\nADD ↓https://github.com/moby/buildkit.git#master /src\nADD ↓git@github.com:moby/buildkit.git /src2\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "checksum given", dockerfile: "FROM alpine:3.20\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/tool.tar.gz /tmp/\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "git commit", dockerfile: "FROM alpine:3.20\nADD https://github.com/moby/buildkit.git#0123456789abcdef0123456789abcdef01234567 /src\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "local archive", dockerfile: "FROM alpine:3.20\nADD rootfs.tar.gz /\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DC1006", name: "PackageIndexSplit", aliases: ["package-index-split"],
+        severity: .warning, category: "cache", status: .stable,
+        summary: "The package index is updated in a RUN of its own and used by a later RUN.", url: nil,
+        docs: RuleDocs(what: "Reports `apt-get update` (`apt`, `aptitude`, `apk update`, `yum`/`dnf makecache`, `zypper refresh`) in a RUN that does nothing else, when a later RUN of the stage installs or upgrades packages of the same family without updating the index itself.", why: "The update's layer is cached with the index of the day it was first built. When the install line changes, it re-runs against that stale index: old versions, or failures for packages that have since left the mirror. Updating in the install's RUN refreshes the index exactly when the install re-runs.", example: "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n", useInstead: "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n", fixSafety: "The update RUN is removed and its command is put in front of the install's RUN with `&&`. No fix when the update RUN has flags, spans several lines, or either RUN is in exec or heredoc form.", notes: "hadolint has no such rule; DL3009 is about deleting the lists."),
+        fix: .safe,
+        examples: [
+            RuleExample(name: "apt split", dockerfile: "FROM debian:12\nRUN ↓apt-get update\nRUN apt-get install -y curl\n", valid: false, config: "", context: [:], skip: [], messages: ["`apt-get update` runs in a RUN of its own: its cached layer keeps the package index of the first build, and `RUN apt-get install -y curl` (line 3) installs from that stale index whenever it changes; update and install in the same RUN"]),
+            RuleExample(name: "apk split with a step in between", dockerfile: "FROM alpine:3.20\nRUN ↓apk update\nWORKDIR /app\nRUN apk add --no-cache git\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "together", dockerfile: "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "the later RUN updates again", dockerfile: "FROM debian:12\nRUN apt-get update\nRUN apt-get update && apt-get install -y curl\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+            RuleFixExample(before: "FROM debian:12\nRUN apt-get update\nRUN DEBIAN_FRONTEND=noninteractive apt-get install -y curl\n", after: "FROM debian:12\nRUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y curl\n", unsafe: false),
+        ]),
+    RuleMetadata(
+        code: "DC1007", name: "PreferCacheMount", aliases: ["prefer-cache-mount"],
+        severity: .info, category: "cache", status: .stable,
+        summary: "A package-manager cache deleted in the layer could be a BuildKit cache mount.", url: nil,
+        docs: RuleDocs(what: "In a Dockerfile that already uses BuildKit (a `# syntax=` directive or any `RUN --mount`), reports `pip --no-cache-dir`, `uv --no-cache`, `apk --no-cache` and `rm -rf` of well-known caches (`/var/lib/apt/lists`, `/root/.cache/pip`, `/root/.npm`, the yarn and apk caches) in RUN steps that do not already mount a cache there.", why: "Deleting the cache keeps the image small, but a re-run downloads everything again. A `RUN --mount=type=cache,target=...` keeps the cache out of the image and between builds, so a changed install downloads only what changed.", example: "# syntax=docker/dockerfile:1\nFROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt\n", useInstead: "# syntax=docker/dockerfile:1\nFROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n", fixSafety: "", notes: "Info only; the apt lists need both /var/lib/apt/lists and /var/cache/apt mounted (and docker-clean disabled on Debian images)."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "pip no cache with syntax directive", dockerfile: "# syntax=docker/dockerfile:1\nFROM python:3.12\nRUN pip install ↓--no-cache-dir flask\n", valid: false, config: "", context: [:], skip: ["ignore-pragma"], messages: []),
+            RuleExample(name: "apt lists removed next to a mount", dockerfile: "FROM debian:12\nRUN --mount=type=secret,id=x true\nRUN apt-get update && apt-get install -y curl && rm -rf ↓/var/lib/apt/lists/*\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "classic-compatible file", dockerfile: "FROM python:3.12\nRUN pip install --no-cache-dir flask\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "cache already mounted", dockerfile: "# syntax=docker/dockerfile:1\nFROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install --no-cache-dir flask\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DC1008", name: "ClassicMetadataEarly", aliases: ["classic-metadata-early"],
+        severity: .warning, category: "cache", status: .stable,
+        summary: "With the classic builder, a LABEL, ENV or EXPOSE whose value changes comes before build steps.", url: nil,
+        docs: RuleDocs(what: "Only with `--builder classic` (or `builder: classic` in the configuration): reports a LABEL, ENV or EXPOSE that expands a build argument (so its value can change from build to build) when RUN, COPY or ADD steps follow it in the stage.", why: "The classic builder makes every instruction a step (`#(nop) LABEL ...`) whose cache key holds its value: a new value misses there and re-runs every later step. BuildKit does not make them steps, so the rule is off for BuildKit.", example: "FROM debian:12\nARG VERSION\nLABEL version=$VERSION\nRUN apt-get update && apt-get install -y curl\n", useInstead: "FROM debian:12\nARG VERSION\nRUN apt-get update && apt-get install -y curl\nLABEL version=$VERSION\n", fixSafety: "LABEL and EXPOSE move to the end of the stage (no step reads them). ENV is reported without a fix, since later steps may read it.", notes: ""),
+        fix: .safe,
+        examples: [
+            RuleExample(name: "label with a build arg", dockerfile: "FROM debian:12\nARG VERSION\n↓LABEL version=$VERSION\nRUN apt-get update && apt-get install -y curl\n", valid: false, config: "builder: classic\n", context: [:], skip: [], messages: []),
+            RuleExample(name: "env and expose", dockerfile: "FROM node:22\nARG PORT=3000\n↓ENV PORT=$PORT\n↓EXPOSE $PORT\nCOPY . .\n", valid: false, config: "builder: classic\n", context: [:], skip: [], messages: []),
+            RuleExample(name: "buildkit", dockerfile: "FROM debian:12\nARG VERSION\nLABEL version=$VERSION\nRUN apt-get update\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "classic, constant label", dockerfile: "FROM debian:12\nLABEL maintainer=me\nRUN apt-get update\n", valid: true, config: "builder: classic\n", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
         code: "DL1001", name: "InlineIgnorePragma", aliases: ["inline-ignore-pragma", "no-inline-ignore"],
         severity: .off, category: "maintainability", status: .stable,
         summary: "An inline ignore pragma silences a rule; off unless a policy forbids local exceptions.", url: "https://github.com/hadolint/hadolint/wiki/DL1001",

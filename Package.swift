@@ -45,7 +45,8 @@ let package = Package(
         .target(name: "DockerlintBuilders", dependencies: ["DockerlintCache"]),
         // The facade the CLI calls: runners that map results to exit codes.
         .target(name: "DockerlintKit", dependencies: [
-            "DockerlintRules", "DockerlintReporters", "DockerlintBuilders",
+            "DockerlintRules", "DockerlintReporters", "DockerlintBuilders", "DockerlintCache",
+            .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "dockerlint", dependencies: [
             "DockerlintKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -53,7 +54,7 @@ let package = Package(
         // Developer tool: regenerates the rule catalog from rules/*.yaml.
         .executableTarget(name: "dockerlint-dev", dependencies: ["DockerlintCore"]),
         // Benchmarks that write their results under reports/ (not timed tests).
-        .executableTarget(name: "dockerlint-bench", dependencies: ["DockerlintKit"]),
+        .executableTarget(name: "dockerlint-bench", dependencies: ["DockerlintKit", "DockerlintCache", "DockerlintBuilders"]),
 
         .testTarget(name: "DockerlintSyntaxTests", dependencies: ["DockerlintSyntax"]),
         .testTarget(name: "DockerlintModelTests", dependencies: ["DockerlintModel"]),

@@ -77,6 +77,11 @@ public enum ConfigurationLoader {
         "shellcheck", "history", "format", "formats", "per-path", "verbose",
     ]
 
+    /// The keys "did you mean" suggests (aliases are accepted but not suggested).
+    static let documentedKeys = ["failure-threshold", "ignored", "override", "trusted-registries", "label-schema",
+                                 "strict-labels", "disable-ignore-pragma", "no-fail", "no-color", "builder", "shellcheck",
+                                 "history", "format", "formats", "per-path"]
+
     /// Parses configuration text. `issues` receives warnings and errors.
     public static func parse(_ text: String, file: String, into config: inout Configuration, issues: inout [ConfigIssue]) {
         let node: Node?
@@ -200,7 +205,7 @@ public enum ConfigurationLoader {
                 if o.paths.isEmpty { bad("each entry needs paths", item) } else { config.perPath.append(o) }
             }
         default:
-            let hint = suggestion(key, among: keys)
+            let hint = suggestion(key, among: documentedKeys)
             issues.append(ConfigIssue(level: .warning, message: "unknown key '\(key)' is ignored" + (hint.map { " (did you mean '\($0)'?)" } ?? ""),
                                       location: loc(keyNode, file)))
         }
@@ -275,7 +280,8 @@ public enum ConfigurationLoader {
     /// The closest known name within edit distance 2, for "did you mean" hints.
     public static func suggestion(_ word: String, among candidates: some Collection<String>) -> String? {
         var best: (String, Int)? = nil
-        for c in candidates {
+        // Sorted, so that ties always resolve the same way.
+        for c in candidates.sorted() {
             let d = editDistance(word.lowercased(), c.lowercased())
             if d <= max(2, word.count / 4), best == nil || d < best!.1 { best = (c, d) }
         }

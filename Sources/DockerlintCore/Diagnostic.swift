@@ -60,6 +60,8 @@ public struct Diagnostic: Hashable, Sendable {
     public var fix: Fix?
     /// A link to the rule's documentation, when it has one.
     public var helpURI: String?
+    /// Lines of the steps the finding is about (see `Finding.relatedLines`).
+    public var relatedLines: [Int] = []
 
     public init(file: String, code: String, name: String, severity: Severity, message: String,
                 range: SourceRange, fix: Fix? = nil, helpURI: String? = nil) {

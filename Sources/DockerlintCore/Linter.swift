@@ -41,7 +41,17 @@ public struct Linter {
         var options = BuildOptions()
         options.buildArgs = input.buildArgs
         let model = DockerfileModel.build(file, options: options)
-        let errors = model.errors
+        var errors = model.errors
+        // Errors a rule of the set reports under its own code (hadolint parity): while
+        // that rule runs, they do not stop linting; the rule reports them.
+        let config0 = input.configuration
+        errors.removeAll { e in
+            guard let code = Self.ruleOwnedErrorCode(e.message), let meta = rules.rule(named: code),
+                  rules.types.contains(where: { $0.code == meta.code }) else { return false }
+            let ignoredHere = config0.ignored.contains { rules.rule(named: $0)?.code == meta.code }
+            let sev = config0.severityOverrides.first { rules.rule(named: $0.key)?.code == meta.code }?.value ?? meta.severity
+            return !ignoredHere && sev != .off
+        }
         if !errors.isEmpty {
             let d = errors.map {
                 Diagnostic(file: input.path, code: ToolCodes.syntaxError, name: "SyntaxError", severity: .error,
@@ -91,16 +101,49 @@ public struct Linter {
         var out: [Diagnostic] = []
         var seen = Set<Finding>()
         for f in sink.findings where seen.insert(f).inserted {
+            if rules.rule(named: f.code) == nil, RuleSet.isExternalCode(f.code) {
+                if let d = externalDiagnostic(f, input.path, config, pragmas, starts, stageStarts) { out.append(d) }
+                continue
+            }
             guard let meta = rules.rule(named: f.code) else { continue }
             if !config.disableIgnorePragma && suppressed(f, meta, pragmas, starts, stageStarts) { continue }
             var sev = severities[meta.code] ?? meta.severity
             if pragmas.checkError && meta.category == "buildkit" && sev != .off { sev = .error }
-            out.append(Diagnostic(file: input.path, code: meta.code, name: meta.name, severity: sev, message: f.message,
-                                  range: f.range, fix: f.fix, helpURI: meta.url))
+            var d = Diagnostic(file: input.path, code: meta.code, name: meta.name, severity: sev, message: f.message,
+                               range: f.range, fix: f.fix, helpURI: meta.url)
+            d.relatedLines = f.relatedLines
+            out.append(d)
         }
         out += pragmaProblems(pragmas, path: input.path)
         out.sort(by: Diagnostic.ordered)
         return Output(diagnostics: out, model: model, hasSyntaxErrors: false)
+    }
+
+    /// The rule that reports a syntax error of this message itself, if any.
+    public static func ruleOwnedErrorCode(_ message: String) -> String? {
+        if message == "no build stage in current context" { return "DL3061" }
+        if message == "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed"
+            || message == "FROM isn't allowed as an ONBUILD trigger"
+            || message == "MAINTAINER isn't allowed as an ONBUILD trigger" { return "DL3043" }
+        return nil
+    }
+
+    /// A finding under an external code (ShellCheck's `SCnnnn`): ignored, overridden and
+    /// suppressed by that code like a rule; its severity is the tool's unless overridden.
+    func externalDiagnostic(_ f: Finding, _ path: String, _ config: Configuration, _ p: Pragmas,
+                            _ starts: [(Int, Int)], _ stageStarts: [Int]) -> Diagnostic? {
+        if config.ignored.contains(where: { $0.caseInsensitiveEquals(f.code) }) { return nil }
+        let ownerNames = f.owner.flatMap { rules.rule(named: $0) }?.allNames ?? []
+        if config.ignored.contains(where: { n in ownerNames.contains { $0.caseInsensitiveEquals(n) } }) { return nil }
+        let meta = RuleMetadata(code: f.code, name: f.code, aliases: ownerNames, severity: f.severity ?? .warning, category: "shellcheck",
+                                status: .stable, summary: "", url: nil,
+                                docs: RuleDocs(what: "", why: "", example: "", useInstead: "", fixSafety: ""), fix: .none,
+                                examples: [], fixes: [])
+        if !config.disableIgnorePragma && suppressed(f, meta, p, starts, stageStarts) { return nil }
+        let sev = config.severityOverrides.first { $0.key.caseInsensitiveEquals(f.code) }?.value ?? meta.severity
+        if sev == .off { return nil }
+        return Diagnostic(file: path, code: f.code, name: f.code, severity: sev, message: f.message, range: f.range, fix: f.fix,
+                          helpURI: "https://www.shellcheck.net/wiki/\(f.code)")
     }
 
     func suppressed(_ f: Finding, _ meta: RuleMetadata, _ p: Pragmas, _ starts: [(Int, Int)], _ stageStarts: [Int]) -> Bool {

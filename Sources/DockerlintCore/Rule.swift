@@ -7,6 +7,13 @@ public struct Finding: Hashable, Sendable {
     public var range: SourceRange
     public var message: String
     public var fix: Fix?
+    /// The severity an external tool gave the finding (ShellCheck); nil for catalog rules.
+    public var severity: Severity? = nil
+    /// For external codes: the catalog rule that reported it (its names suppress it too).
+    public var owner: String? = nil
+    /// Lines of the steps the finding is about (cache rules: the step that re-runs), for
+    /// evidence added after linting.
+    public var relatedLines: [Int] = []
 }
 
 /// Where rules report. The linter sets `code` to the running rule's code.
@@ -18,6 +25,19 @@ public struct FindingSink: Sendable {
 
     public mutating func report(_ range: SourceRange, _ message: String, fix: Fix? = nil) {
         findings.append(Finding(code: code, range: range, message: message, fix: fix))
+    }
+
+    /// Reports a finding under an external code (`SCnnnn`, see `RuleSet.isExternalCode`)
+    /// with the tool's own severity. The linter filters it by that code: config
+    /// `ignored`/`override` and ignore pragmas name the external code.
+    public mutating func report(externalCode: String, _ range: SourceRange, _ message: String, severity: Severity, fix: Fix? = nil) {
+        precondition(RuleSet.isExternalCode(externalCode), "not an external code: \(externalCode)")
+        findings.append(Finding(code: externalCode, range: range, message: message, fix: fix, severity: severity, owner: code))
+    }
+
+    /// Reports a finding about other steps (their first lines in `relatedLines`).
+    public mutating func report(_ range: SourceRange, _ message: String, fix: Fix? = nil, relatedLines: [Int]) {
+        findings.append(Finding(code: code, range: range, message: message, fix: fix, relatedLines: relatedLines))
     }
 }
 

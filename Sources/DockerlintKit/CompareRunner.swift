@@ -67,9 +67,9 @@ public struct CompareRunner: Sendable {
         }
         let (win, lose, ws, ls, we, le, key) = db < da || (abs(da - db) < 0.05 && sb.averageMisses < sa.averageMisses)
             ? (b, a, sb, sa, sb.efficiency, sa.efficiency, "b") : (a, b, sa, sb, sa.efficiency, sb.efficiency, "a")
-        return (key, "\(win) rebuilds faster over \(what): an estimated \(SimulateOutput.seconds(ws.averageSeconds)) per build instead of "
+        return (key, "\(win) rebuilds faster than \(lose) over \(what): an estimated \(SimulateOutput.seconds(ws.averageSeconds)) per build instead of "
             + "\(SimulateOutput.seconds(ls.averageSeconds)) (\(String(format: "%.1f", ws.averageMisses)) vs \(String(format: "%.1f", ls.averageMisses)) steps re-run; "
-            + "cache efficiency \(SimulateOutput.percent(we)) vs \(SimulateOutput.percent(le))) than \(lose).")
+            + "cache efficiency \(SimulateOutput.percent(we)) vs \(SimulateOutput.percent(le))).")
     }
 
     static func rows(_ c: Comparison) -> [(String, String, String)] {

@@ -28,6 +28,15 @@ public struct LintOptions: Sendable {
     public var history: Int?
     public var environment: [String: String] = [:]
     public var workingDirectory: String = "."
+    /// Apply fixes before linting (`--fix`, and the `fix` command).
+    public var fix = false
+    /// Also apply unsafe fixes.
+    public var unsafeFixes = false
+    /// Print the fixes as a unified diff instead of writing them.
+    public var diff = false
+    /// The `fix` command: report only what was fixed, not the remaining findings.
+    public var fixOnly = false
+    public var maxFixRounds = Fixer.defaultMaxRounds
 
     public init() {}
 }
@@ -71,7 +80,8 @@ public struct LintRunner {
             reporters.append((r, k < options.outputs.count && !options.outputs[k].isEmpty ? options.outputs[k] : nil))
         }
 
-        // 3. Lint.
+        // 3. Lint. History evidence: --history, else the configuration, else 100 in CI and 0 elsewhere.
+        let history = options.history ?? (base.history > 0 ? base.history : CacheEvidence.defaultHistory(environment: options.environment))
         let linter = Linter(rules: rules)
         var diagnostics: [Diagnostic] = []
         var sources: [String: String] = [:]
@@ -80,18 +90,43 @@ public struct LintRunner {
         var threshold = base.failureThreshold
         for f in files {
             let name = f == "-" ? (options.stdinPath ?? "-") : f
-            let bytes = try FileIO.read(f)
+            var bytes = try FileIO.read(f)
             let config = base.resolved(for: name)
             threshold = min(threshold, config.failureThreshold) == config.failureThreshold ? threshold : threshold
             let ctx = options.contextDirectory ?? (f == "-" ? nil : FileDiscovery.directory(of: f))
+            if options.fix || options.diff {
+                let fixed = Fixer.fix(bytes, path: name, configuration: config, contextDirectory: ctx, rules: rules,
+                                      unsafe: options.unsafeFixes, maxRounds: options.maxFixRounds)
+                if fixed.bytes != bytes {
+                    if options.diff || f == "-" {
+                        Console.out(UnifiedDiff.diff(bytes, fixed.bytes, oldName: "a/" + name, newName: "b/" + name))
+                    } else {
+                        try FileIO.writeAtomically(f, fixed.bytes)
+                    }
+                    if !options.diff && f != "-" || options.fixOnly {
+                        Console.err("\(name): \(options.diff ? "would fix" : "fixed") \(fixed.applied.count) finding\(fixed.applied.count == 1 ? "" : "s") "
+                            + "(\(Set(fixed.applied).sorted().joined(separator: ", ")))\(fixed.converged ? "" : "; stopped after \(fixed.rounds) rounds")\n")
+                    }
+                    if !options.diff { bytes = fixed.bytes }
+                }
+            }
             let out = linter.lint(Linter.Input(path: name, bytes: bytes, configuration: config, contextDirectory: ctx))
             if out.hasSyntaxErrors { syntaxError = true }
-            diagnostics += out.diagnostics.filter { $0.severity != .off }
+            var found = out.diagnostics.filter { $0.severity != .off }
+            if !out.hasSyntaxErrors && !options.fixOnly {
+                found = CacheEvidence.annotate(found, path: name, bytes: bytes, configuration: config, contextDirectory: ctx,
+                                               history: history, rules: rules)
+            }
+            diagnostics += found
             sources[name] = String(decoding: bytes, as: UTF8.self)
             names.append(name)
         }
 
-        // 4. Report.
+        // 4. Report (the fix command reports only its fixes and problems).
+        if options.fixOnly {
+            if syntaxError { return .usage }
+            return .clean
+        }
         let color = !(base.noColor) && Console.stdoutIsTerminal && (options.environment["NO_COLOR"] ?? "").isEmpty
         let frozen = sources
         for (reporter, output) in reporters {

@@ -552,6 +552,11 @@ enum PackageCommandParser {
     }
 
     static func action(for c: PackageCommand) -> PackageAction {
+        // `yarn --version`, `npm -v`, `pip --help`: information only, whatever the default
+        // subcommand of a bare invocation is.
+        if c.subcommand.isEmpty, c.options.contains(where: { ["version", "v", "help", "h"].contains($0.name.trimmingLeadingDashes()) }) {
+            return .other
+        }
         let s = c.subcommand
         let first = s.first ?? ""
         let second = s.count > 1 ? s[1] : ""
@@ -949,4 +954,12 @@ enum PackagePinning {
     }
 
     static func rpmHasVersion(_ t: String) -> Bool { rpmVersionStart(t) != nil }
+}
+
+extension String {
+    func trimmingLeadingDashes() -> String {
+        var t = Substring(self)
+        while t.first == "-" { t = t.dropFirst() }
+        return String(t)
+    }
 }

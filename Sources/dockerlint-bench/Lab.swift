@@ -11,7 +11,6 @@ func labFail(_ message: String) -> Never {
     exit(3)
 }
 
-// median(_:) comes from Spawn.swift (main), the same median over runs.
 
 struct LabRow {
     var builder: BuilderKind

@@ -1,4 +1,5 @@
 import DockerlintBuilders
+import DockerlintCache
 import DockerlintKit
 import DockerlintSyntax
 import Foundation
@@ -145,12 +146,193 @@ func benchLint() {
     write(lines.joined(separator: "\n"))
 }
 
+// MARK: - simulate
+
+/// A deterministic generator (xorshift) so every run builds the same repository.
+struct XorShift {
+    var state: UInt64
+    mutating func next() -> UInt64 { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return state }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}
+
+/// Writes a repository of `commits` first-parent commits with `git fast-import`: ~240 files,
+/// each commit touching source (70%), the manifest (8%), ignored files (10%), the Dockerfile
+/// (4%), or adding a file (8%).
+func generateRepository(at dir: String, commits: Int) -> Bool {
+    try? FileManager.default.removeItem(atPath: dir)
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    func git(_ a: [String], input: Data? = nil) -> Bool {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["git", "-C", dir] + a
+        let inPipe = Pipe()
+        if input != nil { p.standardInput = inPipe }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return false }
+        if let input { inPipe.fileHandleForWriting.write(input); try? inPipe.fileHandleForWriting.close() }
+        p.waitUntilExit()
+        return p.terminationStatus == 0
+    }
+    guard git(["init", "-q", "-b", "main"]) else { return false }
+    var rng = XorShift(state: 0x9E3779B97F4A7C15)
+    var stream = ""
+    var files: [String: String] = [:]
+    for m in 0..<12 { for f in 0..<18 { files["src/mod\(m)/file\(f).py"] = "# module \(m) file \(f)\nVALUE = 0\n" } }
+    for d in 0..<10 { files["docs/page\(d).md"] = "# page \(d)\n" }
+    files["requirements.txt"] = "flask==3.0.0\nrequests==2.31.0\n"
+    files[".dockerignore"] = "docs\n*.log\n.git\n"
+    files["README.md"] = "# bench\n"
+    var dockerfileRev = 0
+    func dockerfile() -> String {
+        """
+        FROM python:3.12-slim
+        WORKDIR /app
+        ENV PYTHONDONTWRITEBYTECODE=1 REV=\(dockerfileRev)
+        COPY requirements.txt .
+        RUN pip install -r requirements.txt
+        COPY src/ ./src/
+        COPY . .
+        RUN python -m compileall src
+        CMD ["python", "-m", "src"]
+
+        """
+    }
+    files["Dockerfile"] = dockerfile()
+    func blob(_ s: String) -> String { let b = Array(s.utf8); return "data \(b.count)\n\(s)\n" }
+    for c in 0..<commits {
+        var changed: [String: String] = [:]
+        if c == 0 {
+            changed = files
+        } else {
+            let roll = rng.below(100)
+            if roll < 70 {
+                for _ in 0...rng.below(3) {
+                    let p = "src/mod\(rng.below(12))/file\(rng.below(18)).py"
+                    changed[p] = (files[p] ?? "") + "VALUE = \(c)\n"
+                }
+            } else if roll < 78 {
+                changed["requirements.txt"] = "flask==3.0.\(c % 7)\nrequests==2.31.0\n"
+            } else if roll < 88 {
+                let p = rng.below(2) == 0 ? "docs/page\(rng.below(10)).md" : "build-\(rng.below(5)).log"
+                changed[p] = "changed at \(c)\n"
+            } else if roll < 92 {
+                dockerfileRev += 1
+                changed["Dockerfile"] = dockerfile()
+            } else {
+                changed["src/mod\(rng.below(12))/new\(c).py"] = "NEW = \(c)\n"
+            }
+            for (k, v) in changed { files[k] = v }
+        }
+        stream += "commit refs/heads/main\nmark :\(c + 1)\ncommitter bench <bench@example.com> \(1_700_000_000 + c * 60) +0000\n"
+        stream += blob("commit \(c)")
+        if c > 0 { stream += "from :\(c)\n" }
+        for k in changed.keys.sorted() { stream += "M 100644 inline \(k)\n" + blob(changed[k]!) }
+        stream += "\n"
+    }
+    return git(["fast-import", "--quiet"], input: Data(stream.utf8)) && git(["reset", "-q", "--hard", "main"])
+}
+
+func benchSimulate() {
+    let dir = option("--repo") ?? (NSTemporaryDirectory() + "dockerlint-bench-sim-repo")
+    let total = Int(option("--commits") ?? "") ?? 2000
+    let rounds = Int(option("--rounds") ?? "") ?? 3
+    let genClock = ContinuousClock()
+    var generated = false
+    let genTime = genClock.measure { generated = generateRepository(at: dir, commits: total) }
+    guard generated else { print("could not generate the repository (is git installed?)"); exit(3) }
+    let revs = runGit(dir, ["rev-list", "--reverse", "main"]).split(separator: "\n").map(String.init)
+    guard revs.count == total else { print("expected \(total) commits, got \(revs.count)"); exit(2) }
+    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+    guard let source = try? GitReplay.locate(dockerfile: dir + "/Dockerfile", contextDirectory: dir) else {
+        print("cannot locate the repository"); exit(2)
+    }
+    var rows: [(Int, BuildEngine, Double, Double)] = []
+    var summaries: [BuildEngine: SimulationSummary] = [:]
+    for engine in [BuildEngine.buildkit, .classic] {
+        for n in [500, 1000, 2000] where n <= total {
+            var times: [Double] = []
+            for _ in 0..<rounds {
+                var sim = CacheSimulator(engine: engine)
+                var summary = SimulationSummary(engine: engine)
+                let clock = ContinuousClock()
+                let t = clock.measure {
+                    try? GitReplay.replay(source, range: revs[n - 1], simulator: &sim) { summary.add($0) }
+                }
+                times.append(seconds(t))
+                if n == 2000 || n == total { summaries[engine] = summary }
+            }
+            times.sort()
+            let median = times[times.count / 2]
+            rows.append((n, engine, median, Double(n) / median))
+        }
+    }
+    var lines = [
+        "# Simulate benchmark: git history replay", "",
+        "Regenerate: `swift run -c release dockerlint-bench simulate --write reports/bench-simulate.md`", "",
+        "Input: a generated repository of \(total) first-parent commits (`git fast-import`, deterministic; generated in "
+            + String(format: "%.1f s", seconds(genTime)) + "): ~240 files; each commit edits 1–3 source files (70%), the pip manifest (8%), "
+            + "ignored files under `docs/` or `*.log` (10%), the Dockerfile (4%) or adds a file (8%). The Dockerfile has 9 instructions "
+            + "(WORKDIR, manifest COPY, `pip install`, `COPY src/`, `COPY . .`, a compile RUN).", "",
+        "Each replay streams `git log --first-parent --raw` once, reads Dockerfile/.dockerignore blobs and new blob sizes through "
+            + "`git cat-file --batch(-check)`, updates one context snapshot in place and simulates every commit "
+            + "(source digests memoised along unchanged paths). Median of \(rounds) rounds, release build, wall clock including the git processes.", "",
+        "| builder | commits | median time | commits/s | marginal commits/s (since the previous row) |", "|---|---:|---:|---:|---:|",
+    ]
+    for (i, (n, e, t, r)) in rows.enumerated() {
+        var marginal = "–"
+        if i > 0, rows[i - 1].1 == e, t > rows[i - 1].2 {
+            marginal = String(format: "%.0f", Double(n - rows[i - 1].0) / (t - rows[i - 1].2))
+        }
+        lines.append(String(format: "| %@ | %d | %.3f s | %.0f | %@ |", e.rawValue, n, t, r, marginal))
+    }
+    let ratesByEngine = Dictionary(grouping: rows, by: { $0.1 })
+    lines.append("")
+    for e in [BuildEngine.buildkit, .classic] {
+        if let r = ratesByEngine[e], let first = r.first, let last = r.last {
+            lines.append(String(format: "Linearity (%@): %.0f commits/s at %d commits, %.0f at %d (ratio %.2f; 1.00 = perfectly linear cost, "
+                                + "above 1 = a fixed start-up cost (git processes, first tree) being amortised).",
+                                e.rawValue, first.3, first.0, last.3, last.0, last.3 / first.3))
+        }
+    }
+    for e in [BuildEngine.buildkit, .classic] {
+        guard let s = summaries[e] else { continue }
+        lines += ["", "Predicted rebuild rates over the \(s.builds) replayed commits (\(e.rawValue)):", "",
+                  "| step | re-ran | rate |", "|---|---:|---:|"]
+        for st in s.steps { lines.append("| `\(st.text)` | \(st.misses)/\(st.built) | \(String(format: "%.0f%%", st.rebuildRate * 100)) |") }
+        lines.append("")
+        lines.append(String(format: "Estimated rebuild time %.0f s in total (%.1f s per commit), cache efficiency %.0f%%.",
+                            s.estimatedSeconds, s.averageSeconds, s.efficiency * 100))
+    }
+    lines += ["", "Reading the numbers: BuildKit's per-commit cost is flat, since a source digest is recomputed only along the changed paths. "
+              + "The classic builder's directory digest (`dir:` over the sorted hashes of everything below the directory, §3) is "
+              + "recomputed over the whole `COPY . .` tree each commit, so its per-commit cost follows the context size, which grows "
+              + "from ~240 to ~400 files here as commits add files: linear in commits × context size.",
+              "", String(format: "Peak RSS of the benchmark process: %.1f MiB. This machine is shared and noisy (2 cores).", peakRSSMiB()), ""]
+    write(lines.joined(separator: "\n"))
+}
+
+func runGit(_ dir: String, _ a: [String]) -> String {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["git", "-C", dir] + a
+    let out = Pipe()
+    p.standardOutput = out
+    try? p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
+
 switch args.first {
 case "parse": benchParse()
 case "lint": benchLint()
+case "simulate": benchSimulate()
 case "lab": benchLab()
 default:
-    print("usage: dockerlint-bench parse|lint [--corpus DIR] [--rounds N] [--runs N] [--write FILE]")
+    print("usage: dockerlint-bench parse [--corpus DIR] [--rounds N] [--write FILE]")
+    print("       dockerlint-bench lint [--runs N] [--file F] [--write FILE]")
+    print("       dockerlint-bench simulate [--commits N] [--rounds N] [--repo DIR] [--write FILE]")
     print("       dockerlint-bench lab [--runs N] [--overhead-rounds N] [--write FILE]")
     exit(2)
 }

@@ -1,5 +1,8 @@
 import ArgumentParser
 import DockerlintKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct Dockerlint: ParsableCommand {
@@ -7,12 +10,20 @@ struct Dockerlint: ParsableCommand {
         commandName: "dockerlint",
         abstract: "Reads Dockerfiles the way BuildKit does and tells what their layer cache will do.",
         version: DockerlintVersion.string,
-        subcommands: [Lint.self, Parse.self, Rules.self, Explain.self, Simulate.self, Compare.self, Bench.self, Report.self],
+        subcommands: [Lint.self, Fix.self, Parse.self, Rules.self, Explain.self, Simulate.self, Compare.self, Bench.self, Report.self],
         defaultSubcommand: Lint.self)
 
     /// Maps every outcome to the documented exit codes: usage errors are 2, not 64.
     static func main() {
         do {
+            // The common lint invocation skips ArgumentParser (start-up time; see FastLintArguments).
+            // DOCKERLINT_ARGUMENT_PARSER=1 forces the full parser (tests compare both paths).
+            if getenv("DOCKERLINT_ARGUMENT_PARSER") == nil,
+               var options = FastLintArguments.parse(Array(CommandLine.arguments.dropFirst())) {
+                options.environment = ProcessEnvironment.current
+                try finish(try LintRunner(options: options).run())
+                return
+            }
             var command = try parseAsRoot()
             try command.run()
             Console.flush()

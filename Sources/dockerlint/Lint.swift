@@ -60,8 +60,17 @@ struct Lint: ParsableCommand {
     @Flag(help: "Run shellcheck on shell-form RUN scripts (needs the shellcheck program).")
     var shellcheck = false
 
-    @Option(help: "Commits of git history the cache rules replay as evidence (0: none).")
+    @Option(help: "Commits of git history the cache rules (DC) replay as evidence (0: none; default 100 when the CI environment variable is set, else 0).")
     var history: Int?
+
+    @Flag(help: "Apply safe fixes (iteratively, all rules), write the files atomically, then lint the result.")
+    var fix = false
+
+    @Flag(help: "With --fix or --diff: also apply unsafe fixes (reorders whose safety depends on what a RUN reads).")
+    var unsafeFixes = false
+
+    @Flag(help: "Print the fixes as a unified diff instead of writing them.")
+    var diff = false
 
     func run() throws {
         var o = LintOptions()
@@ -92,37 +101,32 @@ struct Lint: ParsableCommand {
         }
         if shellcheck { o.shellcheck = true }
         o.history = history
+        o.fix = fix || unsafeFixes
+        o.unsafeFixes = unsafeFixes
+        o.diff = diff
         o.environment = ProcessEnvironment.current
         try finish(try LintRunner(options: o).run())
     }
 
-    /// Each `--output` belongs to the `--format` written before it (the first format when
-    /// it comes first); formats without one go to standard output.
+    /// Recovers the order of `-f` and `-o` from the command line (ArgumentParser keeps
+    /// them in separate arrays) and pairs them as the fast path does.
     static func pairFormatsAndOutputs(_ argv: [String], formats: [String], outputs: [String]) -> ([String], [String]) {
         guard !outputs.isEmpty else { return (formats, []) }
-        var pairs: [(String, String?)] = []
-        var pendingOutputs: [String] = []
+        var events: [(format: String?, output: String?)] = []
         var i = 1
-        func value(_ a: String, _ short: String, _ long: String) -> String?? {
-            if a == short || a == long { i += 1; return i < argv.count ? argv[i] : nil }
-            if a.hasPrefix(long + "=") { return String(a.dropFirst(long.count + 1)) }
-            if a.hasPrefix(short) && a.count > short.count && !a.hasPrefix("--") { return String(a.dropFirst(short.count)) }
-            return .none
-        }
         while i < argv.count {
             let a = argv[i]
             if a == "--" { break }
-            if case .some(let v) = value(a, "-f", "--format"), let v {
-                pairs.append((v, nil))
-            } else if case .some(let v) = value(a, "-o", "--output"), let v {
-                if let last = pairs.indices.last, pairs[last].1 == nil { pairs[last].1 = v } else if pairs.isEmpty { pendingOutputs.append(v) } else { pairs.append((pairs[pairs.count - 1].0, v)) }
+            for (short, long, isFormat) in [("-f", "--format", true), ("-o", "--output", false)] {
+                var v: String? = nil
+                if a == short || a == long { i += 1; v = i < argv.count ? argv[i] : nil }
+                else if a.hasPrefix(long + "=") { v = String(a.dropFirst(long.count + 1)) }
+                else if a.hasPrefix(short), !a.hasPrefix("--"), a.count > 2 { v = String(a.dropFirst(2)) }
+                if let v { events.append(isFormat ? (v, nil) : (nil, v)) }
             }
             i += 1
         }
-        if pairs.isEmpty { pairs = [("tty", nil)] }
-        if let first = pendingOutputs.first, pairs[0].1 == nil { pairs[0].1 = first }
-        guard pairs.map(\.0) == formats || formats.isEmpty else { return (formats, outputs) }
-        // Outputs for formats with none are empty strings: standard output.
-        return (pairs.map(\.0), pairs.map { $0.1 ?? "" })
+        let (f, o) = FastLintArguments.pairFormatsAndOutputs(events)
+        return f == formats || formats.isEmpty ? (f, o) : (formats, outputs)
     }
 }

@@ -183,7 +183,7 @@ struct SimulateRunnerTests {
         o.changed = ["app.py"]
         let c = try CompareRunner(a: Self.lab + "/Dockerfile", b: Self.badOrder + "/Dockerfile", options: o).compare()
         #expect(c.better == "a")
-        #expect(c.verdict.hasPrefix("\(Self.lab)/Dockerfile rebuilds faster over 1 build: an estimated 0.5 s per build instead of 30 s"))
+        #expect(c.verdict.hasPrefix("\(Self.lab)/Dockerfile rebuilds faster than \(Self.badOrder)/Dockerfile over 1 build: an estimated 0.5 s per build instead of 30 s"))
         #expect(try validate(CompareRunner.json(c), schema: "compare-output.schema.json") == "ok")
         #expect(CompareRunner.markdown(c).contains("**Verdict:**"))
     }

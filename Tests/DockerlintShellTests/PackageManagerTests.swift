@@ -243,3 +243,14 @@ private func unpinned(_ s: String) -> [String] { pm(s).unpinnedTargets.map(\.tex
         #expect(s.packageCommands.map(\.action) == [.install, .install, .clean])
     }
 }
+
+@Suite struct InformationOnlyInvocations {
+    @Test func versionAndHelpAreNotInstalls() {
+        for text in ["yarn --version", "yarn -v", "npm --help", "pip --version"] {
+            let script = ShellParser.parse(text)
+            let cmd = script.packageCommands.first
+            #expect(cmd?.action == .other, "\(text)")
+        }
+        #expect(ShellParser.parse("yarn").packageCommands.first?.action == .install)
+    }
+}

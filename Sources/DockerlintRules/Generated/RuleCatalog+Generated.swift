@@ -210,6 +210,133 @@ public let builtinRuleCatalog: [RuleMetadata] = [
         fixes: [
         ]),
     RuleMetadata(
+        code: "DC1001", name: "SourceCopiedBeforeInstall", aliases: ["source-before-install"],
+        severity: .warning, category: "cache", status: .stable,
+        summary: "Source files are copied before a dependency install that does not read them.", url: nil,
+        docs: RuleDocs(what: "Reports a COPY (or ADD) from the build context of files that change more often than the dependency manifests (`COPY . .`, `COPY src/ ...`, `COPY app.py ...`) when a later RUN of the same stage installs dependencies without reading those files: pip (`-r`, named packages), poetry, pipenv, uv, npm, yarn, pnpm, bundle, go mod download, cargo fetch, mvn dependency goals, gradle, composer, dotnet restore, apt/apk/yum installs. What the RUN reads comes from the package-manager classifier (the manifests of each tool) and the path arguments of the other commands; a RUN that runs a script, a build or an unknown program, or an install that needs the project (`pip install .`, `poetry install` without `--no-root`, `go build`, `cargo build`), is taken to read everything and is not reported. With a known context, pip requirement files are read: `-r` includes are copied too, and `-e .` / local paths mean the install needs the source.", why: "Every edit to a copied file changes the COPY's cache key, and every later step of the stage re-runs: the dependency install, usually the slowest step, runs again for an edit it does not depend on. With git history (`--history N`) the message quotes how often the install would have re-run over the last N commits, and how often with the fix.", example: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n", useInstead: "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n", fixSafety: "The fix copies the install's manifests first (with the COPY's --chown/--chmod/--link), keeps the install where it is and moves the source COPY (and the comments above it) below it; when the install reads none of the copied files, the COPY just moves. Lock files that may be missing are copied with a trailing `*` when the context is unknown (a pattern that matches nothing is allowed next to other sources). The fix is unsafe when the install may run project scripts that read the source (npm/yarn/pnpm without `--ignore-scripts` unless the package.json has no install scripts, composer without `--no-scripts`), when the COPY writes into system directories the install may write too (/etc, /usr, /var, /opt, ...), or when dotnet project globs cannot be checked.", notes: "dockerlint's own rule. Only the first install after the COPY is reported; DC1002 covers other steps that do not read the COPY."),
+        fix: .safe,
+        examples: [
+            RuleExample(name: "the lab with the COPY first", dockerfile: "FROM python:3.10.5\n↓COPY app.py /app.py\nRUN pip install flask\nCMD [\"python\",\"app.py\"]\n", valid: false, config: "", context: [:], skip: [], messages: ["`COPY app.py /app.py` comes before the dependency install `RUN pip install flask` (line 3), which does not read it: every edit to `app.py` re-runs it; move the COPY below the install"]),
+            RuleExample(name: "whole context before pip -r", dockerfile: "FROM python:3.12-slim\nWORKDIR /app\n↓COPY . .\nRUN pip install --no-cache-dir -r requirements.txt\n", valid: false, config: "", context: [:], skip: [], messages: ["`COPY . .` comes before the dependency install `RUN pip install --no-cache-dir -r requirements.txt` (line 4), which does not read them apart from requirements.txt: every edit to the copied files re-runs it; copy that manifest first, install, then copy the rest"]),
+            RuleExample(name: "npm ci after src, benign step between", dockerfile: "FROM node:22\nWORKDIR /srv\n↓COPY . /srv\nRUN mkdir -p /var/log/app\nRUN npm ci\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "go mod download", dockerfile: "FROM golang:1.23 AS build\nWORKDIR /src\n↓COPY . .\nRUN go mod download\nRUN go build -o /out/app .\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "the lab, install first", dockerfile: "FROM python:3.10.5\nRUN pip install flask\nCMD [\"python\",\"app.py\"]\nCOPY app.py /app.py\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "manifests copied first", dockerfile: "FROM node:22\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "the install needs the project", dockerfile: "FROM python:3.12\nCOPY . /src\nRUN pip install /src\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "the RUN also builds", dockerfile: "FROM node:22\nCOPY . .\nRUN npm ci && npm run build\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "chown of the copied tree", dockerfile: "FROM python:3.12\nCOPY . /app\nRUN pip install flask && chown -R nobody /app\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+            RuleFixExample(before: "FROM python:3.10.5\nCOPY app.py /app.py\nRUN pip install flask\nCMD [\"python\",\"app.py\"]\n", after: "FROM python:3.10.5\nRUN pip install flask\nCOPY app.py /app.py\nCMD [\"python\",\"app.py\"]\n", unsafe: false),
+            RuleFixExample(before: "FROM python:3.12-slim\nWORKDIR /app\n# the application\nCOPY --chown=app . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n", after: "FROM python:3.12-slim\nWORKDIR /app\nCOPY --chown=app requirements.txt .\nRUN pip install -r requirements.txt\n# the application\nCOPY --chown=app . .\nCMD [\"python\", \"app.py\"]\n", unsafe: false),
+            RuleFixExample(before: "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go mod download\nRUN go build -o /app .\n", after: "FROM golang:1.23\nWORKDIR /src\nCOPY go.mod go.sum* .\nRUN go mod download\nCOPY . .\nRUN go build -o /app .\n", unsafe: false),
+            RuleFixExample(before: "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\n", after: "FROM node:22\nWORKDIR /app\nCOPY package.json package-lock.json .\nRUN npm ci\nCOPY . .\n", unsafe: true),
+        ]),
+    RuleMetadata(
+        code: "DC1002", name: "CopyBeforeUnrelatedStep", aliases: ["copy-before-unrelated-step"],
+        severity: .info, category: "cache", status: .stable,
+        summary: "A frequently edited COPY comes before RUN steps that do not read it.", url: nil,
+        docs: RuleDocs(what: "Reports a COPY from the context of a directory tree or of source files (`.py`, `.js`, `.go`, ...) when the RUN steps right after it (other than dependency installs, which DC1001 reports) do not read what it copies: their commands are known (`useradd`, `mkdir`, `curl`, system package installs, ...) and none of their path arguments overlaps the COPY's destination. Scanning stops at the first RUN that may read the files (a script, a build, an unknown program), at a COPY that writes to the same place, and at a WORKDIR when the destination is relative.", why: "Every edit to a copied file re-runs every later step of the stage, including those that do not need the file.", example: "FROM debian:12\nCOPY src/ /opt/app/src/\nRUN useradd --system app\nRUN curl -fsSL -o /usr/local/bin/tini https://example.com/tini\n", useInstead: "FROM debian:12\nRUN useradd --system app\nRUN curl -fsSL -o /usr/local/bin/tini https://example.com/tini\nCOPY src/ /opt/app/src/\n", fixSafety: "Unsafe: \"does not read it\" is decided from the commands and their arguments, and a program can read files it is not told about. No fix is offered when an ENV or ARG in between could change what the COPY's variables expand to.", notes: ""),
+        fix: .unsafe,
+        examples: [
+            RuleExample(name: "tree before unrelated steps", dockerfile: "FROM debian:12\n↓COPY src/ /opt/app/src/\nRUN useradd --system app\nRUN curl -fsSL -o /usr/local/bin/tini https://example.com/tini\n", valid: false, config: "", context: [:], skip: [], messages: ["`COPY src/ /opt/app/src/` can move below `RUN useradd --system app` (line 3) and 1 more RUN step(s), which do not read it: every edit to the copied files re-runs them"]),
+            RuleExample(name: "source file before mkdir", dockerfile: "FROM alpine:3.20\n↓COPY main.py /srv/main.py\nRUN mkdir -p /var/cache/app && chmod 777 /var/cache/app\nCMD [\"python3\", \"/srv/main.py\"]\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "the step reads the files", dockerfile: "FROM debian:12\nCOPY src/ /opt/app/src/\nRUN chmod -R a+r /opt/app/src\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "a script may read anything", dockerfile: "FROM debian:12\nCOPY . /app\nRUN ./configure\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "config file, not a source", dockerfile: "FROM nginx:1.27\nCOPY nginx.conf /etc/nginx/nginx.conf\nRUN mkdir -p /var/cache/nginx\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+            RuleFixExample(before: "FROM debian:12\nCOPY src/ /opt/app/src/\nRUN useradd --system app\nRUN curl -fsSL -o /usr/local/bin/tini https://example.com/tini\nCMD [\"/opt/app/src/run\"]\n", after: "FROM debian:12\nRUN useradd --system app\nRUN curl -fsSL -o /usr/local/bin/tini https://example.com/tini\nCOPY src/ /opt/app/src/\nCMD [\"/opt/app/src/run\"]\n", unsafe: true),
+        ]),
+    RuleMetadata(
+        code: "DC1003", name: "VolatileArgEarly", aliases: ["volatile-arg-early"],
+        severity: .warning, category: "cache", status: .stable,
+        summary: "A build argument that changes every build is declared before RUN steps that do not use it.", url: nil,
+        docs: RuleDocs(what: "Reports an ARG inside a stage whose name says its value changes from build to build (BUILD_DATE, VCS_REF, GIT_SHA, GIT_COMMIT, VERSION, BUILD_NUMBER, CACHEBUST, ...) when RUN steps follow it before its first use.", why: "Both builders put every in-scope ARG that has a value into the environment of every later RUN of the stage, used or not (CACHE-SEMANTICS §6, verified): a new value re-runs all of them. Declared just before its first use, it re-keys only what needs it.", example: "FROM debian:12\nARG BUILD_DATE\nRUN apt-get update && apt-get install -y curl\nLABEL org.opencontainers.image.created=$BUILD_DATE\n", useInstead: "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nARG BUILD_DATE\nLABEL org.opencontainers.image.created=$BUILD_DATE\n", fixSafety: "The ARG (with the comments above it) moves to just before the first instruction that refers to it, or to the end of the stage when nothing does. Safe when the RUN steps it moves past run only known commands; unsafe when one runs a script or program that could read the variable from its environment. No fix for an ARG declaring several names.", notes: ""),
+        fix: .safe,
+        examples: [
+            RuleExample(name: "build date before the install", dockerfile: "FROM debian:12\nARG ↓BUILD_DATE\nRUN apt-get update && apt-get install -y curl\nLABEL org.opencontainers.image.created=$BUILD_DATE\n", valid: false, config: "", context: [:], skip: [], messages: ["ARG BUILD_DATE is declared before `RUN apt-get update && apt-get install -y curl` (line 3) that does not use it: every new value of BUILD_DATE re-runs it (both builders); declare it just before its first use, `LABEL org.opencontainers.image.created=$BUILD_DATE` (line 4)"]),
+            RuleExample(name: "several, one unused", dockerfile: "FROM node:22\nARG ↓GIT_SHA\nARG ↓CACHEBUST=1\nRUN npm ci\nRUN echo \"$GIT_SHA\" > /version\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "used right away", dockerfile: "FROM debian:12\nARG VERSION\nRUN curl -fsSLo /app.tgz https://example.com/app-${VERSION}.tgz\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "ordinary tool version", dockerfile: "FROM debian:12\nARG NODE_VERSION=22\nRUN apt-get update\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "global ARG only", dockerfile: "ARG VERSION=1\nFROM debian:12\nRUN apt-get update\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+            RuleFixExample(before: "FROM debian:12\n# set by CI\nARG BUILD_DATE\nRUN apt-get update && apt-get install -y curl\nLABEL org.opencontainers.image.created=$BUILD_DATE\n", after: "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n# set by CI\nARG BUILD_DATE\nLABEL org.opencontainers.image.created=$BUILD_DATE\n", unsafe: false),
+        ]),
+    RuleMetadata(
+        code: "DC1004", name: "ContextInvitesMisses", aliases: ["context-invites-misses"],
+        severity: .warning, category: "cache", status: .stable,
+        summary: "The whole context is copied and no .dockerignore keeps out files that change without a source edit.", url: nil,
+        docs: RuleDocs(what: "Reports the first `COPY .` / `ADD .` (also `*`) from the build context when the context has no `.dockerignore` (nor `<Dockerfile>.dockerignore`), or when its `.dockerignore` lets in `.git`, `node_modules`, `__pycache__`, virtual environments, directories of build outputs (`dist`, `build`, `target`, `bin`, `obj` that hold compiled files), or the Dockerfile itself. Needs the build context (`--context`, default the Dockerfile's directory); nothing is reported for standard input without `--context`.", why: "`COPY .` hashes every file it copies: a commit (which rewrites `.git`), a local install or build, or any edit of the Dockerfile then re-runs the COPY and every step after it, though no source changed.", example: "# context: app.py, .git/, no .dockerignore\nFROM python:3.12\nCOPY . /app\n", useInstead: "# .dockerignore: .git, Dockerfile, __pycache__, ...\nFROM python:3.12\nCOPY . /app\n", fixSafety: "", notes: ""),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no .dockerignore", dockerfile: "FROM python:3.12\n↓COPY . /app\n", valid: false, config: "", context: ["app.py": "print(1)\n"], skip: [], messages: []),
+            RuleExample(name: ".dockerignore leaves .git and node_modules in", dockerfile: "FROM node:22\nWORKDIR /app\n↓COPY . .\nCOPY extra/ ./extra/\n", valid: false, config: "", context: [".dockerignore": "*.md\n", ".git/HEAD": "ref: refs/heads/main\n", "index.js": "\n", "node_modules/x/index.js": "\n"], skip: [], messages: []),
+            RuleExample(name: ".dockerignore keeps them out", dockerfile: "FROM node:22\nCOPY . .\n", valid: true, config: "", context: [".dockerignore": ".git\nnode_modules\n", ".git/HEAD": "x\n", "node_modules/a.js": "\n"], skip: [], messages: []),
+            RuleExample(name: "only named files copied", dockerfile: "FROM python:3.12\nCOPY app.py /app/\n", valid: true, config: "", context: ["app.py": "\n"], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DC1005", name: "RemoteAddUnpinned", aliases: ["remote-add-unpinned"],
+        severity: .warning, category: "cache", status: .stable,
+        summary: "ADD of a URL without --checksum, or of a git branch or tag, is fetched and re-keyed on every build.", url: nil,
+        docs: RuleDocs(what: "Reports each source of ADD that is an http(s) URL without `--checksum`, and each git source (`https://.../repo.git#ref`, `git@...`) whose ref is not a full commit id and that has no `--checksum`.", why: "The builder cannot know whether a URL or a branch changed without fetching it: it fetches on every build, and whenever the remote content moves the ADD and every step after it re-run, with no change in the repository. A checksum or a commit id makes the input fixed.", example: "FROM alpine:3.20\nADD https://example.com/tool.tar.gz /tmp/\n", useInstead: "FROM alpine:3.20\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/tool.tar.gz /tmp/\n", fixSafety: "", notes: ""),
+        fix: .none,
+        examples: [
+            RuleExample(name: "url without checksum", dockerfile: "FROM alpine:3.20\nADD ↓https://example.com/tool.tar.gz /tmp/\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "git branch", dockerfile: "FROM alpine:3.20\nADD ↓https://github.com/moby/buildkit.git#master /src\nADD ↓git@github.com:moby/buildkit.git /src2\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "checksum given", dockerfile: "FROM alpine:3.20\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/tool.tar.gz /tmp/\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "git commit", dockerfile: "FROM alpine:3.20\nADD https://github.com/moby/buildkit.git#0123456789abcdef0123456789abcdef01234567 /src\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "local archive", dockerfile: "FROM alpine:3.20\nADD rootfs.tar.gz /\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DC1006", name: "PackageIndexSplit", aliases: ["package-index-split"],
+        severity: .warning, category: "cache", status: .stable,
+        summary: "The package index is updated in a RUN of its own and used by a later RUN.", url: nil,
+        docs: RuleDocs(what: "Reports `apt-get update` (`apt`, `aptitude`, `apk update`, `yum`/`dnf makecache`, `zypper refresh`) in a RUN that does nothing else, when a later RUN of the stage installs or upgrades packages of the same family without updating the index itself.", why: "The update's layer is cached with the index of the day it was first built. When the install line changes, it re-runs against that stale index: old versions, or failures for packages that have since left the mirror. Updating in the install's RUN refreshes the index exactly when the install re-runs.", example: "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n", useInstead: "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n", fixSafety: "The update RUN is removed and its command is put in front of the install's RUN with `&&`. No fix when the update RUN has flags, spans several lines, or either RUN is in exec or heredoc form.", notes: "hadolint has no such rule; DL3009 is about deleting the lists."),
+        fix: .safe,
+        examples: [
+            RuleExample(name: "apt split", dockerfile: "FROM debian:12\nRUN ↓apt-get update\nRUN apt-get install -y curl\n", valid: false, config: "", context: [:], skip: [], messages: ["`apt-get update` runs in a RUN of its own: its cached layer keeps the package index of the first build, and `RUN apt-get install -y curl` (line 3) installs from that stale index whenever it changes; update and install in the same RUN"]),
+            RuleExample(name: "apk split with a step in between", dockerfile: "FROM alpine:3.20\nRUN ↓apk update\nWORKDIR /app\nRUN apk add --no-cache git\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "together", dockerfile: "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "the later RUN updates again", dockerfile: "FROM debian:12\nRUN apt-get update\nRUN apt-get update && apt-get install -y curl\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+            RuleFixExample(before: "FROM debian:12\nRUN apt-get update\nRUN DEBIAN_FRONTEND=noninteractive apt-get install -y curl\n", after: "FROM debian:12\nRUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y curl\n", unsafe: false),
+        ]),
+    RuleMetadata(
+        code: "DC1007", name: "PreferCacheMount", aliases: ["prefer-cache-mount"],
+        severity: .info, category: "cache", status: .stable,
+        summary: "A package-manager cache deleted in the layer could be a BuildKit cache mount.", url: nil,
+        docs: RuleDocs(what: "In a Dockerfile that already uses BuildKit (a `# syntax=` directive or any `RUN --mount`), reports `pip --no-cache-dir`, `uv --no-cache`, `apk --no-cache` and `rm -rf` of well-known caches (`/var/lib/apt/lists`, `/root/.cache/pip`, `/root/.npm`, the yarn and apk caches) in RUN steps that do not already mount a cache there.", why: "Deleting the cache keeps the image small, but a re-run downloads everything again. A `RUN --mount=type=cache,target=...` keeps the cache out of the image and between builds, so a changed install downloads only what changed.", example: "# syntax=docker/dockerfile:1\nFROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt\n", useInstead: "# syntax=docker/dockerfile:1\nFROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n", fixSafety: "", notes: "Info only; the apt lists need both /var/lib/apt/lists and /var/cache/apt mounted (and docker-clean disabled on Debian images)."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "pip no cache with syntax directive", dockerfile: "# syntax=docker/dockerfile:1\nFROM python:3.12\nRUN pip install ↓--no-cache-dir flask\n", valid: false, config: "", context: [:], skip: ["ignore-pragma"], messages: []),
+            RuleExample(name: "apt lists removed next to a mount", dockerfile: "FROM debian:12\nRUN --mount=type=secret,id=x true\nRUN apt-get update && apt-get install -y curl && rm -rf ↓/var/lib/apt/lists/*\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "classic-compatible file", dockerfile: "FROM python:3.12\nRUN pip install --no-cache-dir flask\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "cache already mounted", dockerfile: "# syntax=docker/dockerfile:1\nFROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install --no-cache-dir flask\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DC1008", name: "ClassicMetadataEarly", aliases: ["classic-metadata-early"],
+        severity: .warning, category: "cache", status: .stable,
+        summary: "With the classic builder, a LABEL, ENV or EXPOSE whose value changes comes before build steps.", url: nil,
+        docs: RuleDocs(what: "Only with `--builder classic` (or `builder: classic` in the configuration): reports a LABEL, ENV or EXPOSE that expands a build argument (so its value can change from build to build) when RUN, COPY or ADD steps follow it in the stage.", why: "The classic builder makes every instruction a step (`#(nop) LABEL ...`) whose cache key holds its value: a new value misses there and re-runs every later step. BuildKit does not make them steps, so the rule is off for BuildKit.", example: "FROM debian:12\nARG VERSION\nLABEL version=$VERSION\nRUN apt-get update && apt-get install -y curl\n", useInstead: "FROM debian:12\nARG VERSION\nRUN apt-get update && apt-get install -y curl\nLABEL version=$VERSION\n", fixSafety: "LABEL and EXPOSE move to the end of the stage (no step reads them). ENV is reported without a fix, since later steps may read it.", notes: ""),
+        fix: .safe,
+        examples: [
+            RuleExample(name: "label with a build arg", dockerfile: "FROM debian:12\nARG VERSION\n↓LABEL version=$VERSION\nRUN apt-get update && apt-get install -y curl\n", valid: false, config: "builder: classic\n", context: [:], skip: [], messages: []),
+            RuleExample(name: "env and expose", dockerfile: "FROM node:22\nARG PORT=3000\n↓ENV PORT=$PORT\n↓EXPOSE $PORT\nCOPY . .\n", valid: false, config: "builder: classic\n", context: [:], skip: [], messages: []),
+            RuleExample(name: "buildkit", dockerfile: "FROM debian:12\nARG VERSION\nLABEL version=$VERSION\nRUN apt-get update\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "classic, constant label", dockerfile: "FROM debian:12\nLABEL maintainer=me\nRUN apt-get update\n", valid: true, config: "builder: classic\n", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
         code: "DL1001", name: "InlineIgnorePragma", aliases: ["inline-ignore-pragma", "no-inline-ignore"],
         severity: .off, category: "maintainability", status: .stable,
         summary: "An inline ignore pragma silences a rule; off unless a policy forbids local exceptions.", url: "https://github.com/hadolint/hadolint/wiki/DL1001",
@@ -631,6 +758,440 @@ public let builtinRuleCatalog: [RuleMetadata] = [
         fixes: [
         ]),
     RuleMetadata(
+        code: "DL3030", name: "YumAssumeYes", aliases: ["yum-assume-yes"],
+        severity: .warning, category: "package-managers", status: .stable,
+        summary: "yum install without -y.", url: "https://man7.org/linux/man-pages/man8/yum.8.html",
+        docs: RuleDocs(what: "Reports `yum install`/`groupinstall`/`localinstall`/`module install` without `-y`/`--assumeyes`, at the subcommand. Also checks `ONBUILD RUN`.", why: "Builds are not interactive: yum waits for a confirmation that never comes and the build fails.", example: "FROM centos:7\nRUN yum install httpd-2.4.6 && yum clean all\n", useInstead: "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n", fixSafety: "", notes: "Same as hadolint; options are read with yum's option grammar, so `-y` anywhere (before or after the subcommand) counts."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no -y", dockerfile: "FROM centos:7\nRUN yum ↓install httpd-2.4.6 && yum clean all\n", valid: false, config: "", context: [:], skip: [], messages: ["Use the -y switch to avoid manual input `yum install -y <package>`"]),
+            RuleExample(name: "onbuild and groupinstall", dockerfile: "FROM centos:7\nONBUILD RUN yum ↓groupinstall 'Development Tools'\nRUN sudo yum ↓localinstall /tmp/x.rpm\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "with -y", dockerfile: "FROM centos:7\nRUN yum -y install httpd-2.4.6 && yum clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "assumeyes and other commands", dockerfile: "FROM centos:7\nRUN yum install --assumeyes httpd-2.4.6 && yum clean all && yum list installed\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3032", name: "YumCleanCache", aliases: ["yum-clean-cache"],
+        severity: .warning, category: "package-managers", status: .stable,
+        summary: "yum install without yum clean all in the same RUN.", url: "https://docs.docker.com/build/building/best-practices/#run",
+        docs: RuleDocs(what: "Reports a `yum install` that is not followed, in the same RUN, by `yum clean all` or an `rm` of `/var/cache/yum`; a cache or tmpfs mount on `/var/cache/yum` silences it. Also checks `ONBUILD RUN`.", why: "The yum cache stays in the layer and bloats the image.", example: "FROM centos:7\nRUN yum install -y httpd-2.4.6\n", useInstead: "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n", fixSafety: "", notes: "hadolint also wants the clean after the install; dockerlint additionally accepts a cache/tmpfs mount on /var/cache/yum (nothing is left in the layer)."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no clean", dockerfile: "FROM centos:7\nRUN ↓yum install -y httpd-2.4.6\n", valid: false, config: "", context: [:], skip: [], messages: ["`yum clean all` missing after yum command."]),
+            RuleExample(name: "clean before install", dockerfile: "FROM centos:7\nRUN yum clean all && ↓yum install -y httpd-2.4.6\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "clean all", dockerfile: "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "rm cache or cache mount", dockerfile: "FROM centos:7\nRUN yum install -y httpd-2.4.6 && rm -rf /var/cache/yum/*\nRUN --mount=type=cache,target=/var/cache/yum yum install -y vim-7.4\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3033", name: "YumVersionPin", aliases: ["yum-version-pin"],
+        severity: .warning, category: "pinning", status: .stable,
+        summary: "yum install of a package without a version.", url: "https://docs.docker.com/build/building/best-practices/#apt-get",
+        docs: RuleDocs(what: "Reports each package of `yum install` without a version, at the package word. A version is `name-<digit>…` or `name-$VAR`; `.rpm` files, paths and URLs are fine; for `yum module install` a stream `name:stream` is required. Also checks `ONBUILD RUN`.", why: "Unpinned packages make builds unreproducible: the next build silently gets other versions.", example: "FROM centos:7\nRUN yum install -y httpd && yum clean all\n", useInstead: "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n", fixSafety: "", notes: "Deliberate difference: hadolint counts any `-` as a version, so `yum install python3-pip` passes there. dockerlint requires the dash to be followed by a digit or a variable (`-2.4.6`, `-${VERSION}`), which is what an rpm version looks like."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "unpinned", dockerfile: "FROM centos:7\nRUN yum install -y ↓httpd && yum clean all\n", valid: false, config: "", context: [:], skip: [], messages: ["Specify version with `yum install -y <package>-<version>`."]),
+            RuleExample(name: "dash in the name is not a version", dockerfile: "FROM centos:7\nRUN yum install -y ↓python3-pip tar-1.26 && yum clean all\nRUN yum module install -y ↓nodejs && yum clean all\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "pinned", dockerfile: "FROM centos:7\nRUN yum install -y httpd-2.4.6 python3-pip-9.0.3 && yum clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "rpm file, variable and module stream", dockerfile: "FROM centos:7\nARG V=2.4.6\nRUN yum install -y /tmp/x.rpm httpd-${V} && yum module install -y nodejs:18 && yum clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3034", name: "ZypperNonInteractive", aliases: ["zypper-non-interactive"],
+        severity: .warning, category: "package-managers", status: .stable,
+        summary: "zypper without a non-interactive switch.", url: "https://en.opensuse.org/SDB:Zypper_manual",
+        docs: RuleDocs(what: "Reports `zypper install`/`in`/`remove`/`rm`/`source-install`/`si`/`patch` without `-n`/`--non-interactive`/`-y`/`--no-confirm`, at the subcommand. Also checks `ONBUILD RUN`.", why: "zypper asks for confirmation; in a build it waits forever or fails.", example: "FROM opensuse/leap:15.6\nRUN zypper install httpd=2.4\n", useInstead: "FROM opensuse/leap:15.6\nRUN zypper -n install httpd=2.4\n", fixSafety: "", notes: "Same as hadolint."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no switch", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper ↓install httpd=2.4 && zypper clean\n", valid: false, config: "", context: [:], skip: [], messages: ["Non-interactive switch missing from `zypper` command: `zypper install -y`"]),
+            RuleExample(name: "remove and patch", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper ↓rm vim && zypper ↓patch\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "global -n", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper -n install httpd=2.4 && zypper clean\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "-y after the subcommand", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper in -y httpd=2.4 && zypper refresh && zypper clean\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3035", name: "ZypperDistUpgrade", aliases: ["zypper-dist-upgrade"],
+        severity: .warning, category: "package-managers", status: .stable,
+        summary: "zypper dist-upgrade in a build.", url: "https://en.opensuse.org/SDB:Zypper_manual",
+        docs: RuleDocs(what: "Reports `zypper dist-upgrade` and `zypper dup`, at the subcommand. Also checks `ONBUILD RUN`.", why: "A distribution upgrade inside an image build changes the whole base unpredictably; use a newer base image instead.", example: "FROM opensuse/leap:15.5\nRUN zypper -n dist-upgrade\n", useInstead: "FROM opensuse/leap:15.6\n", fixSafety: "", notes: "Same as hadolint."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "dist-upgrade", dockerfile: "FROM opensuse/leap:15.5\nRUN zypper -n ↓dist-upgrade\n", valid: false, config: "", context: [:], skip: [], messages: ["Do not use `zypper dist-upgrade`."]),
+            RuleExample(name: "dup", dockerfile: "FROM opensuse/leap:15.5\nRUN zypper --non-interactive ↓dup && zypper clean\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "update", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper -n update && zypper clean\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "install", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper -n install vim=9.0 && zypper clean\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3036", name: "ZypperCleanCache", aliases: ["zypper-clean-cache"],
+        severity: .warning, category: "package-managers", status: .stable,
+        summary: "zypper install without zypper clean in the same RUN.", url: "https://en.opensuse.org/SDB:Zypper_manual",
+        docs: RuleDocs(what: "Reports a `zypper install` not followed, in the same RUN, by `zypper clean`/`cc` or an `rm` of `/var/cache/zypp`; a cache or tmpfs mount on `/var/cache/zypp` silences it. Also checks `ONBUILD RUN`.", why: "The package cache stays in the layer.", example: "FROM opensuse/leap:15.6\nRUN zypper -n install vim=9.0\n", useInstead: "FROM opensuse/leap:15.6\nRUN zypper -n install vim=9.0 && zypper clean\n", fixSafety: "", notes: "Same as hadolint, plus the `rm -rf /var/cache/zypp` form."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no clean", dockerfile: "FROM opensuse/leap:15.6\nRUN ↓zypper -n install vim=9.0\n", valid: false, config: "", context: [:], skip: [], messages: ["`zypper clean` missing after zypper use."]),
+            RuleExample(name: "onbuild", dockerfile: "FROM opensuse/leap:15.6\nONBUILD RUN ↓zypper -n in vim=9.0\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "clean", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper -n install vim=9.0 && zypper cc\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "cache mount", dockerfile: "FROM opensuse/leap:15.6\nRUN --mount=type=cache,target=/var/cache/zypp zypper -n install vim=9.0\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3037", name: "ZypperVersionPin", aliases: ["zypper-version-pin"],
+        severity: .warning, category: "pinning", status: .stable,
+        summary: "zypper install of a package without a version.", url: "https://en.opensuse.org/SDB:Zypper_manual",
+        docs: RuleDocs(what: "Reports each package of `zypper install` without a version (`=`, `>=`, `>`, `<=`, `<`), at the package word; `.rpm` files and paths are fine. Also checks `ONBUILD RUN`.", why: "Unpinned packages make builds unreproducible.", example: "FROM opensuse/leap:15.6\nRUN zypper -n install vim && zypper clean\n", useInstead: "FROM opensuse/leap:15.6\nRUN zypper -n install vim=9.0 && zypper clean\n", fixSafety: "", notes: "Same as hadolint; option values (`--repo x`) are never taken for packages."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "unpinned", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper -n install ↓vim && zypper clean\n", valid: false, config: "", context: [:], skip: [], messages: ["Specify version with `zypper install -y <package>=<version>`."]),
+            RuleExample(name: "one of two", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper -n in --repo oss curl=8.6 ↓git && zypper clean\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "pinned", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper -n install 'vim>=9.0' curl=8.6 && zypper clean\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "rpm file", dockerfile: "FROM opensuse/leap:15.6\nRUN zypper -n install /tmp/app.rpm && zypper clean\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3038", name: "DnfAssumeYes", aliases: ["dnf-assume-yes"],
+        severity: .warning, category: "package-managers", status: .stable,
+        summary: "dnf/microdnf install without -y.", url: "https://dnf.readthedocs.io/en/latest/command_ref.html",
+        docs: RuleDocs(what: "Reports `dnf install` and `microdnf install` (and the module/group forms) without `-y`/`--assumeyes`, at the subcommand. Also checks `ONBUILD RUN`.", why: "dnf waits for a confirmation the build cannot give.", example: "FROM fedora:40\nRUN dnf install httpd-2.4.58 && dnf clean all\n", useInstead: "FROM fedora:40\nRUN dnf install -y httpd-2.4.58 && dnf clean all\n", fixSafety: "", notes: "Same as hadolint; `dnf5` and `dnf-3` are dnf too."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no -y", dockerfile: "FROM fedora:40\nRUN dnf ↓install httpd-2.4.58 && dnf clean all\n", valid: false, config: "", context: [:], skip: [], messages: ["Use the -y switch to avoid manual input `dnf install -y <package>`"]),
+            RuleExample(name: "microdnf", dockerfile: "FROM registry.access.redhat.com/ubi9/ubi-minimal\nRUN microdnf ↓install tar-1.34 && microdnf clean all\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "with -y", dockerfile: "FROM fedora:40\nRUN dnf -y install httpd-2.4.58 && dnf clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "assumeyes", dockerfile: "FROM fedora:40\nRUN dnf install --assumeyes httpd-2.4.58 && dnf clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3040", name: "DnfCleanCache", aliases: ["dnf-clean-cache"],
+        severity: .warning, category: "package-managers", status: .stable,
+        summary: "dnf install without dnf clean all in the same RUN.", url: "https://dnf.readthedocs.io/en/latest/command_ref.html",
+        docs: RuleDocs(what: "Reports a dnf/microdnf install, reinstall or upgrade not followed, in the same RUN, by `dnf clean all` or an `rm` of the dnf cache (`/var/cache/libdnf5`, `/var/cache/dnf`, `/var/cache/yum`); a cache/tmpfs mount on one of those silences it. Also checks `ONBUILD RUN`.", why: "The dnf metadata and package cache stay in the layer.", example: "FROM fedora:40\nRUN dnf install -y httpd-2.4.58\n", useInstead: "FROM fedora:40\nRUN dnf install -y httpd-2.4.58 && dnf clean all\n", fixSafety: "", notes: "hadolint only knows /var/cache/libdnf5; dnf 4 (RHEL/UBI 8-9) caches in /var/cache/dnf (and /var/cache/yum), so those count too."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no clean", dockerfile: "FROM fedora:40\nRUN ↓dnf install -y httpd-2.4.58\n", valid: false, config: "", context: [:], skip: [], messages: ["`dnf clean all` missing after dnf command."]),
+            RuleExample(name: "upgrade", dockerfile: "FROM fedora:40\nRUN ↓microdnf upgrade -y\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "clean all", dockerfile: "FROM fedora:40\nRUN dnf install -y httpd-2.4.58 && dnf clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "rm cache and cache mount", dockerfile: "FROM fedora:40\nRUN dnf install -y httpd-2.4.58 && rm -rf /var/cache/dnf\nRUN --mount=type=cache,target=/var/cache/libdnf5 dnf install -y vim-9.1\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3041", name: "DnfVersionPin", aliases: ["dnf-version-pin"],
+        severity: .warning, category: "pinning", status: .stable,
+        summary: "dnf install of a package without a version.", url: "https://dnf.readthedocs.io/en/latest/command_ref.html",
+        docs: RuleDocs(what: "Reports each package of `dnf`/`microdnf install` without a version (`name-<digit>…`, `name-$VAR`), at the package word; `.rpm` files, paths and URLs are fine; `dnf module install` needs `name:stream`. Also checks `ONBUILD RUN`.", why: "Unpinned packages make builds unreproducible.", example: "FROM fedora:40\nRUN dnf install -y httpd && dnf clean all\n", useInstead: "FROM fedora:40\nRUN dnf install -y httpd-2.4.58 && dnf clean all\n", fixSafety: "", notes: "Deliberate difference: hadolint counts any `-` as a version (`python3-pip` passes); dockerlint requires a dash followed by a digit or a variable."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "unpinned", dockerfile: "FROM fedora:40\nRUN dnf install -y ↓httpd && dnf clean all\n", valid: false, config: "", context: [:], skip: [], messages: ["Specify version with `dnf install -y <package>-<version>`."]),
+            RuleExample(name: "dash in the name", dockerfile: "FROM fedora:40\nRUN dnf install -y ↓python3-pip && dnf module install -y ↓nodejs && dnf clean all\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "pinned", dockerfile: "FROM fedora:40\nRUN dnf install -y httpd-2.4.58 python3-pip-23.2 && dnf clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "variable and stream", dockerfile: "FROM fedora:40\nARG V=2.4.58\nRUN dnf install -y httpd-$V && dnf module install -y nodejs:20 && dnf clean all\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3042", name: "PipNoCacheDir", aliases: ["pip-no-cache-dir"],
+        severity: .warning, category: "package-managers", status: .stable,
+        summary: "pip install without --no-cache-dir.", url: "https://pip.pypa.io/en/stable/topics/caching/",
+        docs: RuleDocs(what: "Reports `pip install` (also `pip3`, `python -m pip`) without `--no-cache-dir`, at the subcommand. Not reported when `PIP_NO_CACHE_DIR` is truthy (ENV/ARG, an inline assignment or an earlier `export`), or a cache/tmpfs mount ends in `.cache/pip`. Also checks `ONBUILD RUN`.", why: "pip keeps downloaded wheels in ~/.cache/pip, which then ships in the layer.", example: "FROM python:3.12\nRUN pip install flask==3.0.3\n", useInstead: "FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.3\n", fixSafety: "", notes: "Same as hadolint; `--no-cache-dir=false` does not count."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no flag", dockerfile: "FROM python:3.12\nRUN pip ↓install flask==3.0.3\n", valid: false, config: "", context: [:], skip: [], messages: ["Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`"]),
+            RuleExample(name: "python -m pip and requirements", dockerfile: "FROM python:3.12\nRUN python3 -m pip ↓install -r requirements.txt\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "flag", dockerfile: "FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.3\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "env and cache mount", dockerfile: "FROM python:3.12\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask==3.0.3\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3043", name: "OnbuildForbiddenTrigger", aliases: ["onbuild-forbidden-trigger"],
+        severity: .error, category: "correctness", status: .stable,
+        summary: "ONBUILD must not wrap ONBUILD, FROM or MAINTAINER.", url: "https://docs.docker.com/reference/dockerfile/#onbuild",
+        docs: RuleDocs(what: "Reports `ONBUILD ONBUILD …`, `ONBUILD FROM …` and `ONBUILD MAINTAINER …`, at the wrapped keyword.", why: "BuildKit rejects these triggers (\"Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed\", \"FROM isn't allowed as an ONBUILD trigger\"); the file cannot be built.", example: "FROM alpine:3.20\nONBUILD FROM alpine:3.20\n", useInstead: "FROM alpine:3.20\nONBUILD RUN echo \"child build\"\n", fixSafety: "", notes: "BuildKit's parser raises these as errors. While DL3043 is enabled, dockerlint reports them under DL3043 (hadolint's code) and goes on linting the rest of the file; with DL3043 ignored or turned off they are reported as the syntax error DF001 instead, so the broken file is never silently accepted."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "onbuild onbuild", dockerfile: "FROM alpine:3.20\nONBUILD ↓ONBUILD RUN echo hi\n", valid: false, config: "", context: [:], skip: [], messages: ["`ONBUILD`, `FROM` or `MAINTAINER` triggered from within `ONBUILD` instruction."]),
+            RuleExample(name: "onbuild from and maintainer", dockerfile: "FROM alpine:3.20\nONBUILD ↓FROM debian:12\nONBUILD ↓MAINTAINER me@example.com\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "onbuild run", dockerfile: "FROM alpine:3.20\nONBUILD RUN echo hi\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "onbuild copy", dockerfile: "FROM alpine:3.20\nONBUILD COPY . /app\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3044", name: "EnvSelfReference", aliases: ["env-self-reference"],
+        severity: .error, category: "correctness", status: .stable,
+        summary: "An ENV value refers to a variable set by the same ENV instruction.", url: "https://docs.docker.com/reference/dockerfile/#environment-replacement",
+        docs: RuleDocs(what: "Reports `$NAME` / `${NAME}` in an ENV value when `NAME` is set earlier in the same ENV instruction and was not defined before it by ARG or ENV. The finding is at the reference.", why: "BuildKit expands all values of one ENV with the environment from before the instruction, so in `ENV A=1 B=$A` the value of `B` is not `1` (it is empty, or the old `A`).", example: "FROM alpine:3.20\nENV APP_HOME=/app APP_BIN=$APP_HOME/bin\n", useInstead: "FROM alpine:3.20\nENV APP_HOME=/app\nENV APP_BIN=$APP_HOME/bin\n", fixSafety: "", notes: "Same logic as hadolint; dockerlint reports each reference (hadolint one finding per ENV) and skips references inside single quotes or escaped with the escape character, which BuildKit does not expand."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "reference to a sibling", dockerfile: "FROM alpine:3.20\nENV APP_HOME=/app APP_BIN=↓$APP_HOME/bin\n", valid: false, config: "", context: [:], skip: [], messages: ["Do not refer to an environment variable within the same `ENV` statement where it is defined."]),
+            RuleExample(name: "braced reference with default", dockerfile: "FROM alpine:3.20\nENV A=1 \\\n    B=\"x ↓${A:-2}\"\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "defined earlier by ARG", dockerfile: "FROM alpine:3.20\nARG A=0\nENV A=1 B=$A\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "separate ENV instructions", dockerfile: "FROM alpine:3.20\nENV A=1\nENV B=$A C='$A' D=\\$A\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3045", name: "CopyRelativeWithoutWorkdir", aliases: ["copy-relative-without-workdir"],
+        severity: .warning, category: "correctness", status: .stable,
+        summary: "COPY to a relative destination before any WORKDIR in the stage.", url: "https://docs.docker.com/reference/dockerfile/#workdir",
+        docs: RuleDocs(what: "Reports a COPY whose destination is relative (not `/…`, not `C:…`, not starting with a variable) when no WORKDIR was set in the stage or in the stages it is built on. The finding is at the destination.", why: "A relative destination is resolved against the working directory, which then comes from the base image and may change when the base image does.", example: "FROM node:22\nCOPY package.json .\n", useInstead: "FROM node:22\nWORKDIR /app\nCOPY package.json .\n", fixSafety: "", notes: "As hadolint: WORKDIR of a parent stage (`FROM base`) counts; ADD is not checked."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "relative destination", dockerfile: "FROM node:22\nCOPY package.json ↓.\n", valid: false, config: "", context: [:], skip: [], messages: ["`COPY` to a relative destination without `WORKDIR` set."]),
+            RuleExample(name: "second stage without workdir", dockerfile: "FROM alpine:3.20 AS a\nWORKDIR /src\nCOPY . .\nFROM alpine:3.20\nCOPY --from=a /src/out ↓bin/\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "workdir set", dockerfile: "FROM node:22\nWORKDIR /app\nCOPY package.json .\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "workdir inherited and absolute paths", dockerfile: "FROM alpine:3.20 AS base\nWORKDIR /app\nFROM base\nCOPY a.txt .\nFROM alpine:3.20\nCOPY a.txt /opt/\nCOPY b.txt $HOME/\nCOPY c.txt C:/tools/\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3046", name: "UseraddLongUid", aliases: ["useradd-long-uid"],
+        severity: .warning, category: "best-practice", status: .stable,
+        summary: "useradd with a high UID without -l.", url: "https://github.com/moby/moby/issues/5419",
+        docs: RuleDocs(what: "Reports `useradd -u UID` with a UID longer than 5 digits and no `-l`/`--no-log-init`, at the UID. Also checks `ONBUILD RUN`.", why: "useradd writes the user's entry into /var/log/lastlog and faillog at offset UID; with a large UID these sparse files become gigabytes in the layer.", example: "FROM debian:12\nRUN useradd -u 123456789 app\n", useInstead: "FROM debian:12\nRUN useradd -l -u 123456789 app\n", fixSafety: "", notes: "Same as hadolint; option clusters (`-lu`) and `--uid=` are understood; a UID from a variable (`-u ${UID}`) is not judged by its text length (hadolint counts the six characters of `${UID}`)."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "high uid", dockerfile: "FROM debian:12\nRUN useradd -u ↓123456789 app\n", valid: false, config: "", context: [:], skip: [], messages: ["`useradd` without flag `-l` and high UID will result in excessively large Image."]),
+            RuleExample(name: "long option", dockerfile: "FROM debian:12\nRUN groupadd -g 10001 app && useradd ↓--uid=10000000 -g app app\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "no log init", dockerfile: "FROM debian:12\nRUN useradd -l -u 123456789 app\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "short uid", dockerfile: "FROM debian:12\nRUN useradd -u 10001 app && useradd --no-log-init --uid 99999999 b\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3047", name: "WgetProgress", aliases: ["wget-progress"],
+        severity: .info, category: "style", status: .stable,
+        summary: "wget without a quiet or progress option.", url: "https://www.gnu.org/software/wget/manual/wget.html",
+        docs: RuleDocs(what: "Reports `wget` without `--progress`, `-q`/`--quiet`, `-nv`/`--no-verbose`, `-o`/`--output-file` or `-a`/`--append-output`, at the command word. Also checks `ONBUILD RUN`.", why: "wget's default progress bar writes thousands of lines into the build log.", example: "FROM debian:12\nRUN wget https://example.com/app.tar.gz\n", useInstead: "FROM debian:12\nRUN wget --progress=dot:giga https://example.com/app.tar.gz\n", fixSafety: "", notes: "Same as hadolint; short option clusters such as `-qO-` are read with wget's option grammar."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "plain wget", dockerfile: "FROM debian:12\nRUN ↓wget https://example.com/app.tar.gz\n", valid: false, config: "", context: [:], skip: [], messages: ["Avoid use of wget without progress bar. Use `wget --progress=dot:giga <url>`. Or consider using `-q` or `-nv` (shorthands for `--quiet` or `--no-verbose`)."]),
+            RuleExample(name: "output document only", dockerfile: "FROM debian:12\nRUN ↓wget -O /tmp/x https://example.com/x && echo ok\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "quiet cluster", dockerfile: "FROM debian:12\nRUN wget -qO- https://example.com/install.sh > /tmp/i.sh\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "no-verbose and progress", dockerfile: "FROM debian:12\nRUN wget -nv https://example.com/a && wget --progress=dot:giga https://example.com/b\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3048", name: "InvalidLabelKey", aliases: ["invalid-label-key"],
+        severity: .style, category: "labels", status: .stable,
+        summary: "A LABEL key does not follow Docker's key format.", url: "https://docs.docker.com/engine/manage-resources/labels/#key-format-recommendations",
+        docs: RuleDocs(what: "Reports LABEL keys that do not start with a lower-case letter, do not end with a lower-case letter or digit, use characters other than `a-z0-9._/-`, contain `..` or `--`, or use the reserved `com.docker.`, `io.docker.` or `org.dockerproject.` namespaces. The finding is at the key and says which rule the key breaks.", why: "Tools that read labels expect reverse-DNS, lower-case keys; the reserved namespaces belong to Docker.", example: "FROM alpine:3.20\nLABEL Maintainer=me com.docker.thing=x\n", useInstead: "FROM alpine:3.20\nLABEL org.opencontainers.image.authors=me com.example.thing=x\n", fixSafety: "", notes: "Same checks as hadolint (which also accepts `_`); dockerlint's message names the broken requirement."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "upper case and reserved", dockerfile: "FROM alpine:3.20\nLABEL ↓Maintainer=me ↓com.docker.thing=x\n", valid: false, config: "", context: [:], skip: [], messages: ["Invalid label key `Maintainer`: it must start with a lower-case letter.", "Invalid label key `com.docker.thing`: it uses the reserved namespace `com.docker.`."]),
+            RuleExample(name: "double dot and trailing dash", dockerfile: "FROM alpine:3.20\nLABEL ↓org..example=1\nLABEL ↓\"org.example-\"=2\n", valid: false, config: "", context: [:], skip: ["lowercase"], messages: []),
+            RuleExample(name: "oci keys", dockerfile: "FROM alpine:3.20\nLABEL org.opencontainers.image.title=\"app\" \\\n      org.opencontainers.image.version=1.0.0\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "underscores and slashes", dockerfile: "FROM alpine:3.20\nLABEL com.example/my_label=x\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3049", name: "MissingLabel", aliases: ["missing-label"],
+        severity: .info, category: "labels", status: .stable,
+        summary: "A label required by the label schema is missing.", url: "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+        docs: RuleDocs(what: "With `label-schema` configured, reports at the FROM of every image stage (a stage no later stage is built on) each schema label that neither the stage nor the stages it is built on sets.", why: "Required metadata (version, source, licence) should be on every image a Dockerfile produces.", example: "# .dockerlint.yaml: label-schema: {org.opencontainers.image.version: semver}\nFROM alpine:3.20\n", useInstead: "FROM alpine:3.20\nLABEL org.opencontainers.image.version=1.2.3\n", fixSafety: "", notes: "As hadolint: labels are inherited through `FROM <stage>`, and stages used as the base of a later stage are checked through that stage only."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "missing", dockerfile: "↓FROM alpine:3.20\nLABEL other=x\n", valid: false, config: "label-schema: {version: semver}", context: [:], skip: [], messages: ["Label `version` is missing."]),
+            RuleExample(name: "two missing in the final stage only", dockerfile: "FROM alpine:3.20 AS base\nRUN true\n↓↓FROM base\nRUN true\n", valid: false, config: "label-schema: {version: semver, source: url}", context: [:], skip: [], messages: []),
+            RuleExample(name: "inherited from the base stage", dockerfile: "FROM alpine:3.20 AS base\nLABEL version=1.0.0\nFROM base\nRUN true\n", valid: true, config: "label-schema: {version: semver}", context: [:], skip: [], messages: []),
+            RuleExample(name: "no schema", dockerfile: "FROM alpine:3.20\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3050", name: "SuperfluousLabel", aliases: ["superfluous-label"],
+        severity: .info, category: "labels", status: .stable,
+        summary: "With strict labels, a label outside the label schema is set.", url: "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+        docs: RuleDocs(what: "With `strict-labels: true`, reports every LABEL key that is not in `label-schema`, at the key.", why: "A strict schema keeps image metadata to an agreed set.", example: "# .dockerlint.yaml: {label-schema: {version: semver}, strict-labels: true}\nFROM alpine:3.20\nLABEL version=1.0.0 team=x\n", useInstead: "FROM alpine:3.20\nLABEL version=1.0.0\n", fixSafety: "", notes: "hadolint reports once per LABEL (\"Superfluous label(s) present.\"); dockerlint reports each key and names it."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "extra label", dockerfile: "FROM alpine:3.20\nLABEL version=1.0.0 ↓team=x\n", valid: false, config: "{label-schema: {version: semver}, strict-labels: true}", context: [:], skip: [], messages: ["Superfluous label `team` present."]),
+            RuleExample(name: "two extra labels", dockerfile: "FROM alpine:3.20\nLABEL ↓a=1\nLABEL ↓b=2 version=1.0.0\n", valid: false, config: "{label-schema: {version: semver}, strict-labels: true}", context: [:], skip: [], messages: []),
+            RuleExample(name: "not strict", dockerfile: "FROM alpine:3.20\nLABEL version=1.0.0 team=x\n", valid: true, config: "label-schema: {version: semver}", context: [:], skip: [], messages: []),
+            RuleExample(name: "only schema labels", dockerfile: "FROM alpine:3.20\nLABEL version=1.0.0\n", valid: true, config: "{label-schema: {version: semver}, strict-labels: true}", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3051", name: "EmptyLabel", aliases: ["empty-label"],
+        severity: .warning, category: "labels", status: .stable,
+        summary: "A label of the label schema is empty.", url: "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+        docs: RuleDocs(what: "Reports a LABEL whose key is in `label-schema` and whose value (after variable expansion) is empty, at the value.", why: "An empty required label carries no information; it usually means a build argument was not passed.", example: "# .dockerlint.yaml: label-schema: {version: text}\nFROM alpine:3.20\nARG VERSION\nLABEL version=$VERSION\n", useInstead: "FROM alpine:3.20\nARG VERSION=dev\nLABEL version=$VERSION\n", fixSafety: "", notes: "dockerlint checks the value after BuildKit's expansion, so a label fed by an ARG without a default is reported (hadolint sees only the literal text)."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "empty string", dockerfile: "FROM alpine:3.20\nLABEL version=↓\"\"\n", valid: false, config: "label-schema: {version: text}", context: [:], skip: [], messages: ["Label `version` is empty."]),
+            RuleExample(name: "empty after expansion", dockerfile: "FROM alpine:3.20\nARG VERSION\nLABEL version=↓$VERSION\n", valid: false, config: "label-schema: {version: text}", context: [:], skip: [], messages: []),
+            RuleExample(name: "set", dockerfile: "FROM alpine:3.20\nLABEL version=1\n", valid: true, config: "label-schema: {version: text}", context: [:], skip: [], messages: []),
+            RuleExample(name: "empty label not in the schema", dockerfile: "FROM alpine:3.20\nLABEL other=\"\"\n", valid: true, config: "label-schema: {version: text}", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3052", name: "LabelInvalidUrl", aliases: ["label-invalid-url"],
+        severity: .warning, category: "labels", status: .stable,
+        summary: "A url-typed label is not a valid URL.", url: "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+        docs: RuleDocs(what: "Reports a LABEL whose key has the type `url` in `label-schema` and whose (expanded, non-empty) value is not valid for that type, at the value.", why: "Tools that consume image metadata parse these values; an invalid one is silently dropped or breaks them.", example: "# .dockerlint.yaml: label-schema: {l: url}\nFROM alpine:3.20\nLABEL l=\"example.com/x\"\n", useInstead: "FROM alpine:3.20\nLABEL l=\"https://example.com/app\"\n", fixSafety: "", notes: "An absolute URI as RFC 3986 defines it (scheme, then URI characters, valid percent-escapes), as hadolint's parseURI."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "invalid value", dockerfile: "FROM alpine:3.20\nLABEL l=↓\"example.com/x\"\n", valid: false, config: "label-schema: {l: url}", context: [:], skip: [], messages: ["Label `l` is not a valid URL."]),
+            RuleExample(name: "another invalid value", dockerfile: "FROM alpine:3.20\nLABEL m=↓\"http://a b\" \\\n      l=↓\"example.com/x\"\n", valid: false, config: "label-schema: {l: url, m: url}", context: [:], skip: [], messages: []),
+            RuleExample(name: "valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"https://example.com/app\"\n", valid: true, config: "label-schema: {l: url}", context: [:], skip: [], messages: []),
+            RuleExample(name: "other valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"urn:isbn:0451450523\" x=\"example.com/x\"\n", valid: true, config: "label-schema: {l: url, x: text}", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3053", name: "LabelInvalidTime", aliases: ["label-invalid-time"],
+        severity: .warning, category: "labels", status: .stable,
+        summary: "An rfc3339-typed label is not an RFC 3339 date-time.", url: "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+        docs: RuleDocs(what: "Reports a LABEL whose key has the type `rfc3339` in `label-schema` and whose (expanded, non-empty) value is not valid for that type, at the value.", why: "Tools that consume image metadata parse these values; an invalid one is silently dropped or breaks them.", example: "# .dockerlint.yaml: label-schema: {l: rfc3339}\nFROM alpine:3.20\nLABEL l=\"2024-02-30T00:00:00Z\"\n", useInstead: "FROM alpine:3.20\nLABEL l=\"2024-01-01T12:00:00Z\"\n", fixSafety: "", notes: "A full RFC 3339 date-time with calendar checks (30 February is invalid); `T` and `Z` may be lower case, a space separator is not accepted (as hadolint)."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "invalid value", dockerfile: "FROM alpine:3.20\nLABEL l=↓\"2024-02-30T00:00:00Z\"\n", valid: false, config: "label-schema: {l: rfc3339}", context: [:], skip: [], messages: ["Label `l` is not a valid time format - must conform to RFC3339."]),
+            RuleExample(name: "another invalid value", dockerfile: "FROM alpine:3.20\nLABEL m=↓\"2024-01-01\" \\\n      l=↓\"2024-02-30T00:00:00Z\"\n", valid: false, config: "label-schema: {l: rfc3339, m: rfc3339}", context: [:], skip: [], messages: []),
+            RuleExample(name: "valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"2024-01-01T12:00:00Z\"\n", valid: true, config: "label-schema: {l: rfc3339}", context: [:], skip: [], messages: []),
+            RuleExample(name: "other valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"2024-01-01T12:00:00.25+01:00\" x=\"2024-02-30T00:00:00Z\"\n", valid: true, config: "label-schema: {l: rfc3339, x: text}", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3054", name: "LabelInvalidSpdx", aliases: ["label-invalid-spdx"],
+        severity: .warning, category: "labels", status: .stable,
+        summary: "An spdx-typed label is not an SPDX license expression.", url: "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+        docs: RuleDocs(what: "Reports a LABEL whose key has the type `spdx` in `label-schema` and whose (expanded, non-empty) value is not valid for that type, at the value.", why: "Tools that consume image metadata parse these values; an invalid one is silently dropped or breaks them.", example: "# .dockerlint.yaml: label-schema: {l: spdx}\nFROM alpine:3.20\nLABEL l=\"Apache 2.0\"\n", useInstead: "FROM alpine:3.20\nLABEL l=\"MIT OR Apache-2.0\"\n", fixSafety: "", notes: "Deliberate difference: hadolint accepts only a single license id, so it rejects `MIT OR Apache-2.0` and `LicenseRef-…`. The OCI annotation `org.opencontainers.image.licenses` is defined as an SPDX License Expression, so dockerlint accepts full expressions (AND, OR, WITH, parentheses, `+`, LicenseRef-/DocumentRef-) with ids and exceptions from the SPDX list (case-insensitive, deprecated ids included)."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "invalid value", dockerfile: "FROM alpine:3.20\nLABEL l=↓\"Apache 2.0\"\n", valid: false, config: "label-schema: {l: spdx}", context: [:], skip: [], messages: ["Label `l` is not a valid SPDX license expression."]),
+            RuleExample(name: "another invalid value", dockerfile: "FROM alpine:3.20\nLABEL m=↓\"MIT-ish\" \\\n      l=↓\"Apache 2.0\"\n", valid: false, config: "label-schema: {l: spdx, m: spdx}", context: [:], skip: [], messages: []),
+            RuleExample(name: "valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"MIT OR Apache-2.0\"\n", valid: true, config: "label-schema: {l: spdx}", context: [:], skip: [], messages: []),
+            RuleExample(name: "other valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"GPL-2.0-only WITH Classpath-exception-2.0\" x=\"Apache 2.0\"\n", valid: true, config: "label-schema: {l: spdx, x: text}", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3055", name: "LabelInvalidHash", aliases: ["label-invalid-hash"],
+        severity: .warning, category: "labels", status: .stable,
+        summary: "A hash-typed label is not a git commit hash.", url: "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+        docs: RuleDocs(what: "Reports a LABEL whose key has the type `hash` in `label-schema` and whose (expanded, non-empty) value is not valid for that type, at the value.", why: "Tools that consume image metadata parse these values; an invalid one is silently dropped or breaks them.", example: "# .dockerlint.yaml: label-schema: {l: hash}\nFROM alpine:3.20\nLABEL l=\"ABCDEF1\"\n", useInstead: "FROM alpine:3.20\nLABEL l=\"0c3e9b1\"\n", fixSafety: "", notes: "As hadolint: 7 or 40 lower-case hexadecimal characters."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "invalid value", dockerfile: "FROM alpine:3.20\nLABEL l=↓\"ABCDEF1\"\n", valid: false, config: "label-schema: {l: hash}", context: [:], skip: [], messages: ["Label `l` is not a valid git hash."]),
+            RuleExample(name: "another invalid value", dockerfile: "FROM alpine:3.20\nLABEL m=↓\"abc123\" \\\n      l=↓\"ABCDEF1\"\n", valid: false, config: "label-schema: {l: hash, m: hash}", context: [:], skip: [], messages: []),
+            RuleExample(name: "valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"0c3e9b1\"\n", valid: true, config: "label-schema: {l: hash}", context: [:], skip: [], messages: []),
+            RuleExample(name: "other valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"0c3e9b1a5f6d7e8f90a1b2c3d4e5f60718293a4b\" x=\"ABCDEF1\"\n", valid: true, config: "label-schema: {l: hash, x: text}", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3056", name: "LabelInvalidSemver", aliases: ["label-invalid-semver"],
+        severity: .warning, category: "labels", status: .stable,
+        summary: "A semver-typed label is not a semantic version.", url: "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+        docs: RuleDocs(what: "Reports a LABEL whose key has the type `semver` in `label-schema` and whose (expanded, non-empty) value is not valid for that type, at the value.", why: "Tools that consume image metadata parse these values; an invalid one is silently dropped or breaks them.", example: "# .dockerlint.yaml: label-schema: {l: semver}\nFROM alpine:3.20\nLABEL l=\"v1.2.3\"\n", useInstead: "FROM alpine:3.20\nLABEL l=\"1.2.3\"\n", fixSafety: "", notes: "Deliberate difference: dockerlint follows SemVer 2.0.0 strictly and rejects leading zeros (`01.2.3`, `1.0.0-01`), which hadolint accepts."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "invalid value", dockerfile: "FROM alpine:3.20\nLABEL l=↓\"v1.2.3\"\n", valid: false, config: "label-schema: {l: semver}", context: [:], skip: [], messages: ["Label `l` does not conform to semantic versioning."]),
+            RuleExample(name: "another invalid value", dockerfile: "FROM alpine:3.20\nLABEL m=↓\"01.2.3\" \\\n      l=↓\"v1.2.3\"\n", valid: false, config: "label-schema: {l: semver, m: semver}", context: [:], skip: [], messages: []),
+            RuleExample(name: "valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"1.2.3\"\n", valid: true, config: "label-schema: {l: semver}", context: [:], skip: [], messages: []),
+            RuleExample(name: "other valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"1.0.0-rc.1+build.5\" x=\"v1.2.3\"\n", valid: true, config: "label-schema: {l: semver, x: text}", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3057", name: "MissingHealthcheck", aliases: ["missing-healthcheck"],
+        severity: .off, category: "best-practice", status: .stable,
+        summary: "A stage has no HEALTHCHECK.", url: "https://docs.docker.com/reference/dockerfile/#healthcheck",
+        docs: RuleDocs(what: "Reports the FROM of every stage that has no HEALTHCHECK, neither its own nor one inherited from the stage it is built on. Off by default (hadolint's 'ignore'); enable it with `override: {info: [DL3057]}`.", why: "Without a health check, orchestrators only know whether the process runs, not whether it serves.", example: "FROM nginx:1.27\nCOPY site /usr/share/nginx/html\n", useInstead: "FROM nginx:1.27\nCOPY site /usr/share/nginx/html\nHEALTHCHECK CMD [\"curl\", \"-f\", \"http://localhost/\"]\n", fixSafety: "", notes: "Same as hadolint, including reporting builder stages; most images are run by orchestrators that define their own probes, hence off by default."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no healthcheck", dockerfile: "↓FROM nginx:1.27\nCOPY site /usr/share/nginx/html\n", valid: false, config: "override: {info: [DL3057]}", context: [:], skip: [], messages: ["`HEALTHCHECK` instruction missing."]),
+            RuleExample(name: "builder and final stage", dockerfile: "↓FROM golang:1.23 AS build\nRUN go build -o /out/app .\nFROM alpine:3.20\nHEALTHCHECK CMD [\"/app\", \"health\"]\n", valid: false, config: "override: {info: [DL3057]}", context: [:], skip: [], messages: []),
+            RuleExample(name: "healthcheck present", dockerfile: "FROM nginx:1.27\nHEALTHCHECK CMD [\"curl\", \"-f\", \"http://localhost/\"]\n", valid: true, config: "override: {info: [DL3057]}", context: [:], skip: [], messages: []),
+            RuleExample(name: "inherited through the base stage", dockerfile: "FROM nginx:1.27 AS base\nHEALTHCHECK NONE\nFROM base\nCOPY site /usr/share/nginx/html\n", valid: true, config: "override: {info: [DL3057]}", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3058", name: "LabelInvalidEmail", aliases: ["label-invalid-email"],
+        severity: .warning, category: "labels", status: .stable,
+        summary: "An email-typed label is not an RFC 5322 address.", url: "https://github.com/opencontainers/image-spec/blob/main/annotations.md",
+        docs: RuleDocs(what: "Reports a LABEL whose key has the type `email` in `label-schema` and whose (expanded, non-empty) value is not valid for that type, at the value.", why: "Tools that consume image metadata parse these values; an invalid one is silently dropped or breaks them.", example: "# .dockerlint.yaml: label-schema: {l: email}\nFROM alpine:3.20\nLABEL l=\"Jane <jane@example.com>\"\n", useInstead: "FROM alpine:3.20\nLABEL l=\"jane@example.com\"\n", fixSafety: "", notes: "An RFC 5322 addr-spec (dot-atom or quoted local part, domain or domain literal); a display name with angle brackets is not an address, as in hadolint."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "invalid value", dockerfile: "FROM alpine:3.20\nLABEL l=↓\"Jane <jane@example.com>\"\n", valid: false, config: "label-schema: {l: email}", context: [:], skip: [], messages: ["Label `l` is not a valid email format - must conform to RFC5322."]),
+            RuleExample(name: "another invalid value", dockerfile: "FROM alpine:3.20\nLABEL m=↓\"jane..doe@example.com\" \\\n      l=↓\"Jane <jane@example.com>\"\n", valid: false, config: "label-schema: {l: email, m: email}", context: [:], skip: [], messages: []),
+            RuleExample(name: "valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"jane@example.com\"\n", valid: true, config: "label-schema: {l: email}", context: [:], skip: [], messages: []),
+            RuleExample(name: "other valid value", dockerfile: "FROM alpine:3.20\nLABEL l=\"\\\"jane doe\\\"@example.com\" x=\"Jane <jane@example.com>\"\n", valid: true, config: "label-schema: {l: email, x: text}", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3059", name: "ConsecutiveRuns", aliases: ["consecutive-runs"],
+        severity: .info, category: "cache", status: .stable,
+        summary: "Consecutive cheap RUN instructions could be one.", url: "https://docs.docker.com/build/building/best-practices/#minimize-the-number-of-layers",
+        docs: RuleDocs(what: "Reports a RUN that directly follows another RUN of the same stage with the same flags when both are cheap: at most two commands each, no package install/update/download/build, no download or clone (curl, wget, git), no compiler or build tool, no script, no heredoc.", why: "Each RUN is a layer; tiny adjacent steps (`mkdir`, `chmod`, `ln`) are better as one.", example: "FROM alpine:3.20\nRUN mkdir -p /app\nRUN chown 10001 /app\n", useInstead: "FROM alpine:3.20\nRUN mkdir -p /app && chown 10001 /app\n", fixSafety: "", notes: "Deliberate difference: hadolint asks to merge any consecutive RUNs of up to two commands, which fights layer caching: `RUN pip install -r requirements.txt` followed by `RUN python manage.py collectstatic` is split on purpose so that the expensive install stays cached when the cheap step changes. dockerlint only reports pairs where both steps are cheap, so merging them can never turn a cache hit into a rebuild of an expensive step."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "two cheap steps", dockerfile: "FROM alpine:3.20\nRUN mkdir -p /app\n↓RUN chown 10001 /app\n", valid: false, config: "", context: [:], skip: [], messages: ["Multiple consecutive `RUN` instructions. Consider consolidation."]),
+            RuleExample(name: "comment between", dockerfile: "FROM alpine:3.20\nRUN ln -s /usr/bin/python3 /usr/bin/python\n# permissions\n↓RUN chmod +x /usr/local/bin/entry\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "expensive step split on purpose", dockerfile: "FROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt\nRUN python -m compileall /app\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "different flags and other instructions", dockerfile: "FROM alpine:3.20\nRUN mkdir /a\nRUN --network=none touch /a/b\nWORKDIR /a\nRUN touch c\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3060", name: "YarnCacheClean", aliases: ["yarn-cache-clean"],
+        severity: .info, category: "package-managers", status: .stable,
+        summary: "yarn install without yarn cache clean in the same RUN.", url: "https://classic.yarnpkg.com/en/docs/cli/cache",
+        docs: RuleDocs(what: "Reports `yarn install`/`yarn add` not followed, in the same RUN, by `yarn cache clean`, in the last stage or a stage another stage is built on; a cache/tmpfs mount on the yarn cache silences it. Also checks `ONBUILD RUN`.", why: "yarn's cache stays in the layer.", example: "FROM node:22\nRUN yarn install --frozen-lockfile\n", useInstead: "FROM node:22\nRUN yarn install --frozen-lockfile && yarn cache clean\n", fixSafety: "", notes: "As hadolint, builder stages whose layers do not ship are not reported. hadolint only looks at `yarn install`; dockerlint also reports `yarn add`/`yarn global add`, which fill the same cache."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "no clean", dockerfile: "FROM node:22\nRUN ↓yarn install --frozen-lockfile\n", valid: false, config: "", context: [:], skip: [], messages: ["`yarn cache clean` missing after `yarn install` was run."]),
+            RuleExample(name: "clean before install", dockerfile: "FROM node:22\nRUN yarn cache clean && ↓yarn add left-pad@1.3.0\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "clean after", dockerfile: "FROM node:22\nRUN yarn install --frozen-lockfile && yarn cache clean\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "builder stage and cache mount", dockerfile: "FROM node:22 AS build\nRUN yarn install\nFROM node:22\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3061", name: "InstructionBeforeFrom", aliases: ["instruction-before-from"],
+        severity: .error, category: "correctness", status: .stable,
+        summary: "An instruction other than ARG comes before the first FROM.", url: "https://docs.docker.com/reference/dockerfile/#understand-how-arg-and-from-interact",
+        docs: RuleDocs(what: "Reports every instruction before the first FROM that is not ARG (comments and parser directives are fine).", why: "BuildKit fails with \"no build stage in current context\".", example: "LABEL org.opencontainers.image.title=app\nFROM alpine:3.20\n", useInstead: "FROM alpine:3.20\nLABEL org.opencontainers.image.title=app\n", fixSafety: "", notes: "BuildKit treats this as an error of the file. While DL3061 is enabled, dockerlint reports it under DL3061 (hadolint's code) and lints the rest of the file; with DL3061 ignored or off it is reported as the syntax error DF001."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "label before from", dockerfile: "↓LABEL a=b\nFROM alpine:3.20\n", valid: false, config: "", context: [:], skip: [], messages: ["Invalid instruction order. Dockerfile must begin with `FROM`, `ARG` or comment."]),
+            RuleExample(name: "env and run after an arg", dockerfile: "# syntax=docker/dockerfile:1\nARG V=3.20\n↓ENV X=1\n↓RUN true\nFROM alpine:${V}\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "arg and comments first", dockerfile: "# syntax=docker/dockerfile:1\n# base image version\nARG V=3.20\nFROM alpine:${V}\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "from first", dockerfile: "FROM alpine:3.20\nENV X=1\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3062", name: "GoInstallVersion", aliases: ["go-install-version"],
+        severity: .warning, category: "pinning", status: .stable,
+        summary: "go install/get/run of a package without @version.", url: "https://go.dev/ref/mod#go-install",
+        docs: RuleDocs(what: "Reports each remote package of `go install`, `go get` or `go run` without `@version`, at the package word; local packages (`.`, `./cmd/x`) are fine. Also checks `ONBUILD RUN`.", why: "Without a version, go resolves the latest release at build time.", example: "FROM golang:1.23\nRUN go install golang.org/x/tools/gopls\n", useInstead: "FROM golang:1.23\nRUN go install golang.org/x/tools/gopls@v0.16.2\n", fixSafety: "", notes: "Same as hadolint."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "install", dockerfile: "FROM golang:1.23\nRUN go install ↓golang.org/x/tools/gopls\n", valid: false, config: "", context: [:], skip: [], messages: ["Pin versions in go. Instead of `go install <package>` use `go install <package>@<version>`"]),
+            RuleExample(name: "run and get", dockerfile: "FROM golang:1.23\nRUN go run ↓github.com/a/b/cmd/gen && go get ↓example.com/m\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "pinned", dockerfile: "FROM golang:1.23\nRUN go install golang.org/x/tools/gopls@v0.16.2\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "local packages and build", dockerfile: "FROM golang:1.23\nRUN go install ./cmd/app && go run . && go build -o /out ./...\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
         code: "DL3063", name: "ReservedStageName", aliases: ["reserved-stage-name"],
         severity: .warning, category: "buildkit", status: .stable,
         summary: "Reserved words should not be used as stage names.", url: "https://docs.docker.com/go/dockerfile/rule/reserved-stage-name/",
@@ -673,6 +1234,35 @@ public let builtinRuleCatalog: [RuleMetadata] = [
         fixes: [
         ]),
     RuleMetadata(
+        code: "DL3066", name: "NonNumericUser", aliases: ["non-numeric-user"],
+        severity: .info, category: "security", status: .stable,
+        summary: "A stage ends with a USER given by name rather than a numeric UID.", url: "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
+        docs: RuleDocs(what: "Reports the last USER of each stage when its user part is a name (`app`, `app:app`) rather than a number (`10001`, `10001:app`). Values taken from a variable are not reported.", why: "The image's user is its last USER. A name cannot be verified as non-root by Kubernetes' `runAsNonRoot` and must resolve through `/etc/passwd` of the image; a numeric UID needs neither.", example: "FROM alpine:3.20\nRUN adduser -D -u 10001 app\nUSER app\n", useInstead: "FROM alpine:3.20\nRUN adduser -D -u 10001 app\nUSER 10001\n", fixSafety: "", notes: "hadolint 2.15.1 reports every non-numeric USER; hadolint#1239 (merged later) limits the rule to the last USER, which is the only one that ends up in the image configuration: a `USER root` … `USER app` sequence used to install things is not noise-worthy. dockerlint does the latter, per stage (any stage can be a build target), and exempts any variable (ARG or ENV), not only ARG."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "named user last", dockerfile: "FROM alpine:3.20\nRUN adduser -D -u 10001 app\nUSER ↓app\n", valid: false, config: "", context: [:], skip: [], messages: ["Non-numeric user-id may not be resolvable by host system"]),
+            RuleExample(name: "only the last user of each stage", dockerfile: "FROM alpine:3.20 AS build\nUSER root\nUSER ↓builder:builder\nFROM alpine:3.20\nUSER nobody\nUSER ↓nobody\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "numeric uid", dockerfile: "FROM alpine:3.20\nUSER root\nRUN adduser -D -u 10001 app\nUSER 10001:app\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "from a variable", dockerfile: "FROM alpine:3.20\nARG APP_USER=app\nUSER ${APP_USER}\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL3067", name: "CopyWholeFilesystem", aliases: ["copy-whole-filesystem"],
+        severity: .warning, category: "best-practice", status: .stable,
+        summary: "COPY --from=<stage> / / copies a whole filesystem.", url: "https://docs.docker.com/build/building/multi-stage/",
+        docs: RuleDocs(what: "Reports `COPY --from=… / /`, at the `/` source.", why: "Copying an entire root filesystem over another duplicates every file of the base, defeats the point of a multi-stage build and usually hides what the image really needs.", example: "FROM golang:1.23 AS build\nRUN go build -o /out/app .\nFROM gcr.io/distroless/static\nCOPY --from=build / /\n", useInstead: "FROM golang:1.23 AS build\nRUN go build -o /out/app .\nFROM gcr.io/distroless/static\nCOPY --from=build /out/app /app\n", fixSafety: "", notes: "Same as hadolint (only another stage of the file counts; `COPY --from=<image> / /` of a tool image such as a scratch image holding binaries is a deliberate pattern and is not reported)."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "whole filesystem", dockerfile: "FROM alpine:3.20 AS build\nRUN echo hi > /hi\nFROM scratch\nCOPY --from=build ↓/ /\n", valid: false, config: "", context: [:], skip: [], messages: ["Do not copy an entire filesystem from another stage"]),
+            RuleExample(name: "quoted and linked", dockerfile: "FROM alpine:3.20 AS rootfs\nFROM scratch\nCOPY --link --from=rootfs ↓\"/\" \"/\"\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "a directory", dockerfile: "FROM alpine:3.20 AS build\nFROM scratch\nCOPY --from=build /etc/ssl /etc/ssl\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "whole tool image", dockerfile: "FROM alpine:3.20\nCOPY --from=docker/buildx-bin:0.17 / /\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "root into a subdirectory", dockerfile: "FROM alpine:3.20 AS build\nFROM scratch\nCOPY --from=build / /rootfs\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
         code: "DL4000", name: "MaintainerDeprecated", aliases: ["maintainer-deprecated"],
         severity: .error, category: "buildkit", status: .stable,
         summary: "The MAINTAINER instruction is deprecated; use a label.", url: "https://docs.docker.com/go/dockerfile/rule/maintainer-deprecated/",
@@ -681,6 +1271,90 @@ public let builtinRuleCatalog: [RuleMetadata] = [
         examples: [
             RuleExample(name: "maintainer", dockerfile: "FROM alpine:3.20\n↓MAINTAINER moby@example.com\n", valid: false, config: "", context: [:], skip: [], messages: ["Maintainer instruction is deprecated in favor of using label"]),
             RuleExample(name: "authors label", dockerfile: "FROM alpine:3.20\nLABEL org.opencontainers.image.authors=\"moby@example.com\"\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL4001", name: "CurlAndWget", aliases: ["curl-and-wget"],
+        severity: .warning, category: "best-practice", status: .stable,
+        summary: "A stage uses both curl and wget.", url: "https://docs.docker.com/build/building/best-practices/",
+        docs: RuleDocs(what: "Reports uses of the second download tool in a stage: the first of curl and wget a stage runs is its choice, every use of the other is reported at its command word. Also checks `ONBUILD RUN`.", why: "Two tools for one job mean two packages in the image.", example: "FROM debian:12\nRUN curl -fsSLO https://example.com/a\nRUN wget -q https://example.com/b\n", useInstead: "FROM debian:12\nRUN curl -fsSLO https://example.com/a && curl -fsSLO https://example.com/b\n", fixSafety: "", notes: "hadolint reports every RUN that uses either tool once both were seen; dockerlint reports each use of the odd tool only, so the finding points at what to change."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "both in one RUN", dockerfile: "FROM debian:12\nRUN curl -fsSLO https://example.com/a && ↓wget -q https://example.com/b\n", valid: false, config: "", context: [:], skip: [], messages: ["Either use Wget or Curl but not both"]),
+            RuleExample(name: "across RUNs", dockerfile: "FROM debian:12\nRUN wget -q https://example.com/a\nRUN ↓curl -fsSLO https://example.com/b\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "only curl", dockerfile: "FROM debian:12\nRUN curl -fsSLO https://example.com/a && curl -fsSLO https://example.com/b\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "different stages", dockerfile: "FROM debian:12 AS a\nRUN curl -fsSLO https://example.com/a\nFROM debian:12\nRUN wget -q https://example.com/b\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL4003", name: "MultipleCmd", aliases: ["multiple-cmd"],
+        severity: .warning, category: "correctness", status: .stable,
+        summary: "More than one CMD in a stage; only the last takes effect.", url: "https://docs.docker.com/go/dockerfile/rule/multiple-instructions-disallowed/",
+        docs: RuleDocs(what: "Reports every CMD of a stage after the first.", why: "Only the last CMD of a stage ends up in the image; the others are dead code and often a mistake.", example: "FROM alpine:3.20\nCMD [\"sh\"]\nCMD [\"ash\"]\n", useInstead: "FROM alpine:3.20\nCMD [\"ash\"]\n", fixSafety: "", notes: "Same as hadolint. BuildKit's MultipleInstructionsDisallowed check covers CMD, ENTRYPOINT and HEALTHCHECK together; hadolint splits it into DL4003, DL4004 and DL3012."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "two cmds", dockerfile: "FROM alpine:3.20\nCMD [\"sh\"]\n↓CMD [\"ash\"]\n", valid: false, config: "", context: [:], skip: [], messages: ["Multiple `CMD` instructions found. If you list more than one `CMD` then only the last `CMD` will take effect"]),
+            RuleExample(name: "three cmds", dockerfile: "FROM alpine:3.20\nCMD a\n↓CMD b\n↓CMD c\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "one cmd per stage", dockerfile: "FROM alpine:3.20 AS a\nCMD [\"a\"]\nFROM alpine:3.20\nCMD [\"b\"]\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "onbuild cmd does not count", dockerfile: "FROM alpine:3.20\nONBUILD CMD [\"child\"]\nCMD [\"sh\"]\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL4004", name: "MultipleEntrypoint", aliases: ["multiple-entrypoint"],
+        severity: .error, category: "correctness", status: .stable,
+        summary: "More than one ENTRYPOINT in a stage; only the last takes effect.", url: "https://docs.docker.com/go/dockerfile/rule/multiple-instructions-disallowed/",
+        docs: RuleDocs(what: "Reports every ENTRYPOINT of a stage after the first.", why: "Only the last ENTRYPOINT of a stage ends up in the image; the others are dead code and often a mistake.", example: "FROM alpine:3.20\nENTRYPOINT [\"sh\"]\nENTRYPOINT [\"ash\"]\n", useInstead: "FROM alpine:3.20\nENTRYPOINT [\"ash\"]\n", fixSafety: "", notes: "Same as hadolint. BuildKit's MultipleInstructionsDisallowed check covers ENTRYPOINT, ENTRYPOINT and HEALTHCHECK together; hadolint splits it into DL4004, DL4004 and DL3012."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "two cmds", dockerfile: "FROM alpine:3.20\nENTRYPOINT [\"sh\"]\n↓ENTRYPOINT [\"ash\"]\n", valid: false, config: "", context: [:], skip: [], messages: ["Multiple `ENTRYPOINT` instructions found. If you list more than one `ENTRYPOINT` then only the last `ENTRYPOINT` will take effect"]),
+            RuleExample(name: "three cmds", dockerfile: "FROM alpine:3.20\nENTRYPOINT a\n↓ENTRYPOINT b\n↓ENTRYPOINT c\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "one cmd per stage", dockerfile: "FROM alpine:3.20 AS a\nENTRYPOINT [\"a\"]\nFROM alpine:3.20\nENTRYPOINT [\"b\"]\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "onbuild cmd does not count", dockerfile: "FROM alpine:3.20\nONBUILD ENTRYPOINT [\"child\"]\nENTRYPOINT [\"sh\"]\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL4005", name: "LinkBinSh", aliases: ["link-bin-sh"],
+        severity: .warning, category: "correctness", status: .stable,
+        summary: "ln to /bin/sh instead of SHELL.", url: "https://docs.docker.com/reference/dockerfile/#shell",
+        docs: RuleDocs(what: "Reports `ln … /bin/sh`, at the `/bin/sh` operand. Also checks `ONBUILD RUN`.", why: "Replacing /bin/sh changes the shell of every later RUN invisibly; SHELL states it in the Dockerfile.", example: "FROM debian:12\nRUN ln -sf /bin/bash /bin/sh\n", useInstead: "FROM debian:12\nSHELL [\"/bin/bash\", \"-c\"]\n", fixSafety: "", notes: "Same as hadolint."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "ln -sf", dockerfile: "FROM debian:12\nRUN ln -sf /bin/bash ↓/bin/sh\n", valid: false, config: "", context: [:], skip: [], messages: ["Use SHELL to change the default shell"]),
+            RuleExample(name: "onbuild", dockerfile: "FROM debian:12\nONBUILD RUN rm /bin/sh && ln -s /bin/bash ↓/bin/sh\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "shell instruction", dockerfile: "FROM debian:12\nSHELL [\"/bin/bash\", \"-c\"]\nRUN echo hi\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "other link", dockerfile: "FROM debian:12\nRUN ln -s /bin/sh /usr/local/bin/sh\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DL4006", name: "PipefailMissing", aliases: ["pipefail-missing"],
+        severity: .warning, category: "correctness", status: .stable,
+        summary: "A RUN pipes without pipefail.", url: "https://docs.docker.com/build/building/best-practices/#using-pipes",
+        docs: RuleDocs(what: "Reports a shell-form RUN with a pipe, at the command after the first `|`, unless the stage's SHELL (own or inherited from its base stage) is a POSIX shell run with `-o pipefail`, or the script runs `set -o pipefail` before the pipe. A non-POSIX SHELL or `shell=` pragma (pwsh, powershell, cmd) turns it off.", why: "`RUN curl … | tar x` succeeds when curl fails: only the last command's status counts.", example: "FROM debian:12\nRUN curl -fsSL https://example.com/a.tgz | tar xz\n", useInstead: "FROM debian:12\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN curl -fsSL https://example.com/a.tgz | tar xz\n", fixSafety: "", notes: "Better than hadolint: `set -o pipefail` (or `set -euo pipefail`) inside the RUN before the pipe counts, SHELL is inherited through `FROM <stage>`, and a `# dockerlint shell=pwsh` pragma turns the rule off (hadolint 2.15.1 still fires)."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "pipe", dockerfile: "FROM debian:12\nRUN curl -fsSL https://example.com/a.tgz | ↓tar xz\n", valid: false, config: "", context: [:], skip: [], messages: ["Set the SHELL option -o pipefail before RUN with a pipe in it. If you are using /bin/sh in an alpine image or if your shell is symlinked to busybox then consider explicitly setting your SHELL to /bin/ash, or disable this check"]),
+            RuleExample(name: "shell without pipefail", dockerfile: "FROM debian:12\nSHELL [\"/bin/bash\", \"-c\"]\nRUN echo a && ps aux | ↓grep x\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "shell with pipefail", dockerfile: "FROM debian:12\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN curl -fsSL https://example.com/a.tgz | tar xz\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "set -o pipefail in the script", dockerfile: "FROM debian:12\nRUN set -euo pipefail; curl -fsSL https://example.com/a.tgz | tar xz\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "SC0000", name: "ShellCheck", aliases: ["shell-check"],
+        severity: .warning, category: "shell", status: .stable,
+        summary: "ShellCheck findings in RUN scripts, reported under their own SCnnnn codes (needs --shellcheck).", url: "https://www.shellcheck.net/wiki/",
+        docs: RuleDocs(what: "With `--shellcheck` (or `shellcheck: true` in the configuration) and the `shellcheck` program on PATH, every shell-form RUN and ONBUILD RUN script of a file is checked by one `shellcheck --format=json1` process. Each finding is reported under ShellCheck's own code (`SC2086`, …) with ShellCheck's level as its severity (error, warning, info, style), at the exact Dockerfile line and column: positions are mapped back through continuation lines, dropped comment lines and heredocs. Each script starts with `#!<shell>` from the stage's SHELL (inherited through `FROM <stage>`) or the `# dockerlint shell=` / `# hadolint shell=` pragma (default `/bin/sh`), then `export NAME=1` for every ARG and ENV in scope and the proxy variables (HTTP_PROXY, …), so ShellCheck does not report them as unassigned. SC2187, SC1090 and SC1091 are excluded. Exec-form RUNs, non-POSIX shells (pwsh, powershell, cmd, zsh, fish) and heredoc scripts whose shebang is not a POSIX shell are skipped. SC codes work wherever a rule is named: `ignored: [SC2086]`, `override: {error: [SC2086]}`, `# dockerlint ignore=SC2086`; the names `SC0000`/`ShellCheck` select all of them.", why: "ShellCheck finds real bugs in shell scripts (unquoted expansions, wrong test syntax, useless pipes) that RUN lines are full of.", example: "FROM debian:12\nARG FILES\nRUN for f in $(ls /etc/*.conf); do cat $f; done\n", useInstead: "FROM debian:12\nRUN for f in /etc/*.conf; do cat \"$f\"; done\n", fixSafety: "", notes: "hadolint links the ShellCheck library (0.11) and always runs it; dockerlint runs the installed `shellcheck` program only when asked (it costs a process per file), so the set of checks follows the installed version (Debian 12 ships 0.9.0). Not a catalog rule per SC code: one rule (`SC0000`) owns the integration and its findings carry the real codes. The Linter accepts such external codes only when they match `SC<digits>`. Unlike hadolint 2.15.1, a `shell=pwsh` pragma reliably turns the check off."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "unquoted variable across a continuation", dockerfile: "FROM debian:12\nRUN mkdir -p /app && \\\n    echo \"↓$foo\" > /app/x\n", valid: false, config: "shellcheck: true", context: [:], skip: ["lowercase"], messages: ["foo is referenced but not assigned."]),
+            RuleExample(name: "bash shell and an SC error", dockerfile: "FROM debian:12\nSHELL [\"/bin/bash\", \"-c\"]\nRUN ↓cd /tmp; echo ok\n", valid: false, config: "shellcheck: true", context: [:], skip: [], messages: []),
+            RuleExample(name: "arg and env are known", dockerfile: "FROM debian:12\nARG VERSION=1\nENV HOME_DIR=/app\nRUN echo \"$VERSION $HOME_DIR $HTTP_PROXY\"\n", valid: true, config: "shellcheck: true", context: [:], skip: [], messages: []),
+            RuleExample(name: "off by default", dockerfile: "FROM debian:12\nRUN echo $foo\n", valid: true, config: "", context: [:], skip: [], messages: []),
         ],
         fixes: [
         ]),

@@ -1,0 +1,77 @@
+import DockerlintCache
+import DockerlintCore
+import DockerlintModel
+import DockerlintSyntax
+import Foundation
+
+/// `COPY .` / `ADD .` with no `.dockerignore`, or one that lets in `.git`, `node_modules`,
+/// build outputs or the Dockerfile: files that change without any source edit (or with every
+/// Dockerfile edit) then re-run the COPY and everything after it.
+final class ContextInvitesMissesRule: LintRule {
+    static let code = "DC1004"
+    init() {}
+    var reported = false
+
+    /// Entries of a context that change without a source edit, and why.
+    static let volatileEntries: [(String, String)] = [
+        (".git", "every commit and fetch rewrites .git"),
+        ("node_modules", "node_modules changes with every local install"),
+        ("__pycache__", "__pycache__ changes whenever Python runs"),
+        (".venv", ".venv changes with every local install"),
+        ("venv", "venv changes with every local install"),
+        ("dist", "dist is rewritten by every local build"),
+        ("build", "build is rewritten by every local build"),
+        ("target", "target is rewritten by every local build"),
+        ("bin", "bin is rewritten by every local build"),
+        ("obj", "obj is rewritten by every local build"),
+        (".next", ".next is rewritten by every local build"),
+        (".pytest_cache", ".pytest_cache changes whenever tests run"),
+        (".DS_Store", ".DS_Store changes whenever Finder opens the folder"),
+    ]
+
+    func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
+        guard !reported, let dir = context.contextDirectory, let c = CopyWrite.of(i, contextDirectory: dir) else { return }
+        guard c.sources.contains(where: { $0 == "." || $0 == "./" || $0 == "*" || $0 == "./*" }) else { return }
+        let fm = FileManager.default
+        let specificPath = context.path + ".dockerignore"
+        let specific = fm.contents(atPath: specificPath).map { String(decoding: $0, as: UTF8.self) }
+        let root = fm.contents(atPath: dir + "/.dockerignore").map { String(decoding: $0, as: UTF8.self) }
+        reported = true
+        if specific == nil && root == nil {
+            sink.report(i.syntax.keywordRange, "`\(i.shortText)` copies the whole context and there is no .dockerignore: .git, local "
+                + "build outputs and the Dockerfile itself are copied too, so a commit, a local build or any Dockerfile edit re-runs "
+                + "this COPY and every step after it; add a .dockerignore", relatedLines: [i.syntax.startLine])
+            return
+        }
+        guard let ignore = try? DockerIgnore.select(dockerfileSpecific: specific, contextRoot: root) else { return }
+        func ignored(_ p: String) -> Bool { (try? ignore.matchesOrParentMatches(p)) ?? false }
+        var problems: [String] = []
+        for (name, why) in ContextInvitesMissesRule.volatileEntries where fm.fileExists(atPath: dir + "/" + name) && !ignored(name) {
+            // bin/ and build/ are often sources (scripts); only flag them when they look generated.
+            if ["bin", "build", "target", "obj", "dist"].contains(name), !ContextInvitesMissesRule.looksGenerated(dir + "/" + name) { continue }
+            problems.append(why)
+        }
+        // The Dockerfile itself, when it lies in the context.
+        let df = (context.path as NSString).standardizingPath
+        let ctx = (dir as NSString).standardizingPath
+        let absDF = df.hasPrefix("/") ? df : (fm.currentDirectoryPath as NSString).appendingPathComponent(df)
+        let absCtx = ctx.hasPrefix("/") ? ctx : (fm.currentDirectoryPath as NSString).appendingPathComponent(ctx)
+        if absDF.hasPrefix(absCtx + "/"), fm.fileExists(atPath: absDF) {
+            let rel = String(absDF.dropFirst(absCtx.count + 1))
+            if !ignored(rel) { problems.append("\(rel) is copied too, so every edit of the Dockerfile re-runs this COPY") }
+        }
+        guard !problems.isEmpty else { return }
+        sink.report(i.syntax.keywordRange, "`\(i.shortText)` copies the whole context and the .dockerignore lets in files that change "
+            + "without a source edit: \(problems.joined(separator: "; ")); each such change re-runs this COPY and every step after it; "
+            + "add them to .dockerignore", relatedLines: [i.syntax.startLine])
+    }
+
+    /// A directory of build outputs rather than sources: compiled files, or a marker of a tool.
+    static func looksGenerated(_ path: String) -> Bool {
+        guard let items = try? FileManager.default.contentsOfDirectory(atPath: path) else { return false }
+        let generatedExt: Set<String> = ["o", "class", "jar", "dll", "exe", "pyc", "so", "a", "map", "rlib", "d", "pdb", "whl"]
+        if items.contains(where: { ["CACHEDIR.TAG", ".rustc_info.json", "debug", "release"].contains($0) }) { return true }
+        return items.contains { generatedExt.contains(($0 as NSString).pathExtension.lowercased()) }
+            || (items.contains { $0.hasSuffix(".js") } && (path.hasSuffix("/dist")))
+    }
+}

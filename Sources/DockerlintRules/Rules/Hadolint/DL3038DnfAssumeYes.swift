@@ -1,0 +1,16 @@
+import DockerlintCore
+import DockerlintModel
+import DockerlintShell
+
+/// `dnf`/`microdnf install` without `-y` (+ONBUILD).
+final class DnfAssumeYesRule: LintRule {
+    static let code = "DL3038"
+    init() {}
+
+    func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
+        guard let (rs, cmds) = RunRulesB.packageCommands(i, context, [.dnf, .microdnf]) else { return }
+        for c in cmds where c.isInstall && !c.isNonInteractive {
+            sink.report(RunRulesB.subcommandRange(rs, c), "Use the -y switch to avoid manual input `dnf install -y <package>`")
+        }
+    }
+}

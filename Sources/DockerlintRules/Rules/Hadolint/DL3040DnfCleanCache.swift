@@ -1,0 +1,21 @@
+import DockerlintCore
+import DockerlintModel
+import DockerlintShell
+
+/// dnf/microdnf install/upgrade/reinstall without `dnf clean all` (or removing the dnf
+/// cache) later in the same RUN (+ONBUILD).
+final class DnfCleanCacheRule: LintRule {
+    static let code = "DL3040"
+    init() {}
+
+    func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
+        guard let (rs, cmds) = RunRulesB.packageCommands(i, context, [.dnf, .microdnf]) else { return }
+        if RunRulesB.hasCacheMount(rs, paths: ["/var/cache/libdnf5", "/var/cache/dnf", "/var/cache/yum"]) { return }
+        for c in cmds where c.isInstall || c.isUpgrade {
+            let off = c.invocation.range.start
+            if RunRulesB.cleans(rs, after: off, managers: [.dnf, .microdnf, .yum], all: true)
+                || RunRulesB.removes(rs, after: off, prefixes: ["/var/cache/libdnf5", "/var/cache/dnf", "/var/cache/yum"]) { continue }
+            sink.report(rs.range(of: c.invocation), "`dnf clean all` missing after dnf command.")
+        }
+    }
+}

@@ -1,0 +1,378 @@
+// Shared knowledge of the cache rules (DC): what a RUN reads from the filesystem, what a
+// COPY writes, which files change often, and text edits that move whole instructions
+// while keeping every untouched byte (comments, line endings, formatting) as it was.
+
+import DockerlintCore
+import DockerlintModel
+import DockerlintShell
+import DockerlintSyntax
+import Foundation
+
+// MARK: - Paths
+
+enum CachePaths {
+    /// `p` made absolute against `workdir` and normalised (`.`/`..` resolved, no trailing slash).
+    static func absolute(_ p: String, workdir: String) -> String {
+        let joined = p.hasPrefix("/") ? p : (workdir.hasSuffix("/") ? workdir : workdir + "/") + p
+        var parts: [Substring] = []
+        for c in joined.split(separator: "/", omittingEmptySubsequences: true) {
+            if c == "." { continue }
+            if c == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            parts.append(c)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// True when `a` and `b` are the same path or one holds the other.
+    static func overlap(_ a: String, _ b: String) -> Bool {
+        if a == b || a == "/" || b == "/" { return true }
+        return a.hasPrefix(b + "/") || b.hasPrefix(a + "/")
+    }
+
+    /// True when `inner` is `outer` or below it.
+    static func within(_ inner: String, _ outer: String) -> Bool {
+        inner == outer || outer == "/" || inner.hasPrefix(outer + "/")
+    }
+
+    static func basename(_ p: String) -> String {
+        var s = Substring(p)
+        while s.count > 1, s.hasSuffix("/") { s = s.dropLast() }
+        return String(s.split(separator: "/").last ?? s)
+    }
+
+    /// Shell-style glob match of one name (`*`, `?`, `[...]`).
+    static func globMatch(_ pattern: String, _ name: String) -> Bool {
+        GlobMatch.matches(pattern: pattern, path: name)
+    }
+}
+
+// MARK: - What a RUN touches
+
+/// What one RUN reads or writes, as far as its commands tell.
+struct RunAccess {
+    /// Dependency installs, with the manifests they read (absolute paths).
+    var installs: [(command: PackageCommand, install: DependencyInstall, manifests: [(path: String, file: ManifestFile)])] = []
+    /// Absolute paths that commands of the RUN name (read or written), manifests excluded.
+    var touched: [String] = []
+    /// True when a command may read files nobody named (a script, a build, an unknown program).
+    var opaque = false
+    /// True when an install reads the project's source tree (`pip install .`, `go build`).
+    var needsSource = false
+    /// The working directory of the RUN.
+    var workdir: String
+    /// The index-only update commands (`apt-get update`, `apk update`).
+    var indexUpdates: [PackageCommand] = []
+    /// Commands that are not index updates (after unwrapping).
+    var otherCommandCount = 0
+    /// Names of the programs run (a copied script is read by running it).
+    var commandNames: [String] = []
+
+    var installsDependencies: Bool { !installs.isEmpty }
+    var manifestPaths: [String] { installs.flatMap { $0.manifests.map(\.path) } }
+
+    /// True when the RUN may read or write `path` (a file or a directory tree) apart from
+    /// the install manifests.
+    func touches(_ path: String) -> Bool {
+        if opaque || needsSource { return true }
+        if commandNames.contains(where: { CachePaths.basename(path) == $0 }) { return true }
+        return touched.contains { CachePaths.overlap($0, path) }
+    }
+}
+
+enum CacheKnowledge {
+    /// Programs whose file access is limited to the paths on their command line (or none).
+    static let pathBoundCommands: Set<String> = [
+        "rm", "mkdir", "chmod", "chown", "chgrp", "ln", "echo", "printf", "true", "false", ":", "cd", "export", "set",
+        "unset", "test", "[", "cp", "mv", "touch", "cat", "ls", "sed", "grep", "tar", "unzip", "gunzip", "gzip", "xz",
+        "curl", "wget", "useradd", "adduser", "groupadd", "addgroup", "usermod", "userdel", "update-ca-certificates",
+        "apt-key", "gpg", "locale-gen", "ldconfig", "find", "install", "tee", "sleep", "which", "command", "dpkg-reconfigure",
+        "update-alternatives", "localedef", "ssh-keyscan", "git", "sha256sum", "md5sum", "date", "id", "whoami", "chsh",
+        "debconf-set-selections", "ln", "rmdir", "dirname", "basename", "head", "tail", "wc", "sort", "uniq", "xargs",
+        "add-apt-repository", "echo", "dpkg", "rpm", "pecl", "docker-php-ext-install", "docker-php-ext-configure",
+        "docker-php-ext-enable", "corepack", "npx", "fc-cache", "setcap", "systemctl", "service", "locale", "ulimit",
+    ]
+
+    /// Programs whose operands are all paths.
+    static let pathOperandCommands: Set<String> = [
+        "rm", "mkdir", "chmod", "chown", "chgrp", "ln", "cp", "mv", "touch", "cat", "ls", "tar", "unzip", "find", "install",
+        "tee", "rmdir", "head", "tail", "wc", "sort", "sha256sum", "md5sum", "gzip", "gunzip", "xz", "setcap", "source", ".",
+    ]
+
+    /// What the RUN of `rs` touches.
+    static func access(_ rs: RunScript, _ mi: ModelInstruction) -> RunAccess {
+        var a = RunAccess(workdir: mi.workingDirectory.isEmpty ? "/" : mi.workingDirectory)
+        var cwd = a.workdir
+        for inv in rs.effectiveCommands {
+            guard let name = inv.name else {
+                if inv.commandWord != nil { a.opaque = true }
+                continue
+            }
+            a.commandNames.append(name)
+            if let pc = PackageCommand.parse(inv) {
+                if pc.action == .update || (pc.manager.isSystemPackageManager && pc.subcommand.first == "update" && pc.action != .upgrade) {
+                    a.indexUpdates.append(pc)
+                    continue
+                }
+                a.otherCommandCount += 1
+                if let d = pc.dependencyInstall {
+                    if d.needsSourceTree { a.needsSource = true }
+                    let ms = d.manifests.map { (path: CachePaths.absolute($0.path, workdir: cwd), file: $0) }
+                    a.installs.append((pc, d, ms))
+                    continue
+                }
+                switch pc.action {
+                case .run, .build, .other: a.opaque = true
+                default: break
+                }
+                continue
+            }
+            a.otherCommandCount += 1
+            if name == "cd" {
+                if let d = inv.arguments.first?.staticValue { cwd = CachePaths.absolute(d, workdir: cwd) } else { a.opaque = true }
+                continue
+            }
+            guard pathBoundCommands.contains(name) else { a.opaque = true; continue }
+            // Every operand of these is a path (after the mode/owner operand of chmod/chown).
+            let allPaths = pathOperandCommands.contains(name)
+            var skipFirst = ["chmod", "chown", "chgrp"].contains(name)
+            // `ls`, `find`, `tar -c .` and friends without a path read the working directory.
+            if allPaths, !inv.arguments.contains(where: { w in w.staticValue.map { !$0.hasPrefix("-") } ?? true }) { a.touched.append(cwd) }
+            for w in inv.arguments {
+                if let v = w.staticValue, allPaths, !v.hasPrefix("-"), !v.contains("://"), !v.isEmpty {
+                    if skipFirst { skipFirst = false; continue }
+                    a.touched.append(CachePaths.absolute(v.replacingOccurrences(of: "*", with: ""), workdir: cwd))
+                    continue
+                }
+                guard let v = w.staticValue else {
+                    // `$(cat list)` and friends: unknown reads.
+                    if w.source.contains("$(") || w.source.contains("`") { a.opaque = true }
+                    continue
+                }
+                if v.hasPrefix("-") || v.contains("://") || v.isEmpty { continue }
+                if v.hasPrefix("/") || v.hasPrefix("./") || v.hasPrefix("../") || v.contains("/") || v.contains(".") || v == "*" {
+                    a.touched.append(CachePaths.absolute(v.replacingOccurrences(of: "*", with: ""), workdir: cwd))
+                }
+            }
+        }
+        return a
+    }
+
+    static func access(_ mi: ModelInstruction, _ context: LintContext) -> RunAccess? {
+        guard mi.syntax.kind == .run, let rs = RunScript.ofRun(mi, context) else { return nil }
+        let key = "RunAccess@\(mi.syntax.range.start.offset)"
+        if let v = context.memo[key] as? RunAccess { return v }
+        let v = access(rs, mi)
+        context.memo[key] = v
+        return v
+    }
+
+    /// Extensions of files that are source code or content (edited often).
+    static let sourceExtensions: Set<String> = [
+        "py", "js", "mjs", "cjs", "ts", "tsx", "jsx", "go", "rs", "java", "kt", "scala", "rb", "php", "c", "h", "cc", "cpp",
+        "hpp", "cs", "fs", "swift", "ex", "exs", "erl", "clj", "html", "css", "scss", "vue", "svelte", "sh", "pl", "lua", "r",
+        "sql", "md", "ipynb", "dart", "zig", "hs", "ml", "elm",
+    ]
+}
+
+// MARK: - What a COPY writes
+
+/// A COPY or ADD from the build context, with where its files land.
+struct CopyWrite {
+    var instruction: ModelInstruction
+    var copy: CopyCommand
+    /// Sources as the builder sees them (variables expanded).
+    var sources: [String]
+    /// Absolute destination (no trailing slash).
+    var destination: String
+    /// True when the destination is a directory (trailing slash, `.`, several sources, a directory source).
+    var destinationIsDirectory: Bool
+    /// Absolute paths written: directories for directory sources.
+    var written: [String]
+    /// Sources that are directories or globs (whole trees).
+    var treeSources: [String]
+    /// The context-relative source of each written path (for directory sources, the directory).
+    var writtenSources: [String]
+
+    /// A COPY/ADD from the context (no `--from`, no URL, no git, no heredoc); nil otherwise.
+    static func of(_ mi: ModelInstruction, contextDirectory: String?) -> CopyWrite? {
+        guard let cmd = mi.typed?.command else { return nil }
+        let copy: CopyCommand
+        switch cmd {
+        case .copy(let c): copy = c
+        case .add(let c): copy = c
+        default: return nil
+        }
+        guard copy.from == nil, copy.inlineSources.isEmpty, !copy.sources.isEmpty else { return nil }
+        let srcs = mi.resolved?.sources ?? copy.sources.map(\.value)
+        if srcs.contains(where: { $0.contains("://") || $0.hasPrefix("git@") }) { return nil }
+        let destRaw = mi.resolved?.destination ?? copy.destination.value
+        let wd = mi.workingDirectory.isEmpty ? "/" : mi.workingDirectory
+        let dest = CachePaths.absolute(destRaw, workdir: wd)
+        func isTree(_ s: String) -> Bool {
+            if s == "." || s == "./" || s.hasSuffix("/") || s.contains("*") || s.contains("?") || s.contains("[") { return true }
+            if let dir = contextDirectory {
+                var isDir: ObjCBool = false
+                if FileManager.default.fileExists(atPath: dir + "/" + s, isDirectory: &isDir) { return isDir.boolValue }
+            }
+            return !CachePaths.basename(s).contains(".")
+        }
+        let trees = srcs.filter(isTree)
+        let destDir = destRaw.hasSuffix("/") || destRaw == "." || destRaw == "./" || srcs.count > 1 || !trees.isEmpty
+        var written: [String] = []
+        var writtenSources: [String] = []
+        for s in srcs {
+            if isTree(s) { written.append(dest) }
+            else if destDir { written.append(dest == "/" ? "/" + CachePaths.basename(s) : dest + "/" + CachePaths.basename(s)) }
+            else { written.append(dest) }
+            writtenSources.append(s)
+        }
+        return CopyWrite(instruction: mi, copy: copy, sources: srcs, destination: dest, destinationIsDirectory: destDir,
+                         written: written, treeSources: trees, writtenSources: writtenSources)
+    }
+
+    /// True when the copy brings the whole context or a directory tree (edited often).
+    var copiesTree: Bool { !treeSources.isEmpty }
+
+    /// True when the copied files are likely edited often: trees and source-code files.
+    var changesOften: Bool {
+        if copiesTree { return true }
+        return sources.contains { s in
+            let b = CachePaths.basename(s)
+            guard let dot = b.lastIndex(of: ".") else { return false }
+            return CacheKnowledge.sourceExtensions.contains(String(b[b.index(after: dot)...]).lowercased())
+        }
+    }
+
+    /// The context path a file at absolute `path` comes from, when this copy writes it.
+    func contextPath(of path: String) -> String? {
+        for (w, s) in zip(written, writtenSources) {
+            let tree = treeSources.contains(s)
+            if tree, !s.contains("*"), !s.contains("?"), CachePaths.within(path, w) {
+                let rest = path == w ? "" : String(path.dropFirst(w == "/" ? 1 : w.count + 1))
+                var base = s
+                while base.hasSuffix("/") { base.removeLast() }
+                if base == "." || base.isEmpty { return rest }
+                return rest.isEmpty ? base : base + "/" + rest
+            }
+            if !tree, path == w { return s }
+        }
+        return nil
+    }
+}
+
+// MARK: - Editing whole instructions
+
+struct InstructionLines {
+    /// First and last line (1-based) of the instruction, comment lines directly above included.
+    var first: Int
+    var last: Int
+
+    /// The lines of `i` (heredoc bodies included) and the comments right above it.
+    static func of(_ i: Instruction, _ file: Dockerfile, withComments: Bool = true) -> InstructionLines {
+        let src = file.source
+        var last = i.range.end.line
+        if last > i.startLine, i.range.end.offset == src.lineStarts[last - 1] { last -= 1 }
+        for h in i.heredocs { last = max(last, h.terminatorRange.end.line) }
+        var first = i.startLine
+        if withComments {
+            while first > 1 {
+                let t = src.lineText(first - 1).trimmingCharacters(in: .whitespaces)
+                guard t.hasPrefix("#"), !isDirectiveLine(first - 1, file) else { break }
+                first -= 1
+            }
+        }
+        return InstructionLines(first: first, last: last)
+    }
+
+    static func isDirectiveLine(_ line: Int, _ file: Dockerfile) -> Bool {
+        file.directives.contains { $0.range.start.line == line }
+    }
+}
+
+enum LineEdits {
+    /// Offset where line `line` starts (the end of the file after the last line).
+    static func start(of line: Int, _ src: SourceText) -> Int {
+        line <= src.lineCount ? src.lineStarts[line - 1] : src.bytes.count
+    }
+
+    /// The line ending the file uses (`\r\n` when its first line ends so).
+    static func newline(_ src: SourceText) -> String {
+        if let i = src.bytes.firstIndex(of: 0x0A), i > 0, src.bytes[i - 1] == 0x0D { return "\r\n" }
+        return "\n"
+    }
+
+    /// The text of lines `first...last` with their line ending (one is added when the last
+    /// line of the file has none).
+    static func text(_ first: Int, _ last: Int, _ src: SourceText) -> String {
+        let s = start(of: first, src)
+        let e = start(of: last + 1, src)
+        var t = src.text(s, e)
+        if last >= src.lineCount, !t.hasSuffix("\n") { t += newline(src) }
+        return t
+    }
+
+    /// Deletes lines `first...last` entirely.
+    static func delete(_ first: Int, _ last: Int, _ src: SourceText) -> TextEdit {
+        let s = start(of: first, src), e = start(of: last + 1, src)
+        if last >= src.lineCount, s > 0, !src.text(s, e).hasSuffix("\n") {
+            // The last line has no line ending: remove the one before it instead.
+            var b = s
+            if b > 0, src.bytes[b - 1] == 0x0A { b -= 1 }
+            if b > 0, src.bytes[b - 1] == 0x0D { b -= 1 }
+            return TextEdit(range: src.range(b, e), replacement: "")
+        }
+        return TextEdit(range: src.range(s, e), replacement: "")
+    }
+
+    /// Inserts `text` (whole lines, each ending with a line break) after line `line`.
+    static func insert(_ text: String, after line: Int, _ src: SourceText) -> TextEdit {
+        let at = start(of: line + 1, src)
+        if line >= src.lineCount, at > 0, src.bytes[at - 1] != 0x0A {
+            // After a last line with no line ending: add one first, drop the final one.
+            let nl = newline(src)
+            var t = text
+            if t.hasSuffix(nl) { t.removeLast(nl.count) } else if t.hasSuffix("\n") { t.removeLast() }
+            return TextEdit(range: src.range(at, at), replacement: nl + t)
+        }
+        return TextEdit(range: src.range(at, at), replacement: text)
+    }
+
+    /// Moves lines `first...last` to after line `after` (which is after `last`).
+    static func move(_ first: Int, _ last: Int, after: Int, _ src: SourceText) -> [TextEdit] {
+        [delete(first, last, src), insert(text(first, last, src), after: after, src)]
+    }
+}
+
+extension ModelInstruction {
+    /// The instruction as written on one line, shortened, for messages: `RUN pip install flask`.
+    var shortText: String {
+        var t = syntax.original.replacingOccurrences(of: "\r", with: "")
+        if let nl = t.firstIndex(of: "\n") { t = String(t[..<nl]) }
+        t = t.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        if t.hasSuffix("\\") { t = String(t.dropLast()).trimmingCharacters(in: .whitespaces) + " ..." }
+        return t.count > 60 ? String(t.prefix(57)) + "..." : t
+    }
+
+    /// The range of the keyword: where cache findings point.
+    var keywordRange: SourceRange { syntax.keywordRange }
+}
+
+/// The instructions of a stage in order, with their model (stage index given).
+extension LintContext {
+    func stageInstructions(_ i: ModelInstruction) -> [ModelInstruction] {
+        guard let s = stage(of: i) else { return [] }
+        return s.instructions
+    }
+
+    /// True when the file uses BuildKit-only syntax (a `# syntax` directive or any `--mount`).
+    var usesBuildKit: Bool {
+        if dockerfile.directive("syntax") != nil { return true }
+        return model.stages.contains { s in s.instructions.contains { i in i.syntax.flags.contains { $0.name == "mount" } } }
+    }
+}
+
+/// The message tail cache findings carry: which step re-runs and why; the history evidence
+/// (`CacheEvidence`) replaces `{evidence}` when it can.
+enum CacheMessage {
+    static func step(_ mi: ModelInstruction) -> String { "`\(mi.shortText)` (line \(mi.syntax.startLine))" }
+}

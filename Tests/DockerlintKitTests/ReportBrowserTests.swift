@@ -102,7 +102,7 @@ struct ReportBrowser {
         // Predicted against measured: one pair of bars per measured build.
         #expect(dom.components(separatedBy: "<rect class=\"measured\"").count - 1 == 2)
         #expect(dom.components(separatedBy: "<rect class=\"predicted\"").count - 1 == 2)
-        #expect(dom.contains("lab/Dockerfile rebuilds faster over 20 builds"))
+        #expect(dom.contains("lab/Dockerfile rebuilds faster than lab-bad-order/Dockerfile over 20 builds"))
         #expect(dom.contains("All 2 gates passed"))
     }
 

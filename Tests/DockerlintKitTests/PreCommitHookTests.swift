@@ -101,8 +101,9 @@ struct PreCommitHook {
         let bad = try PreCommitFixture.run(["lab-bad-order/Dockerfile"])
         #expect(bad.status == 1, "\(bad.stdout)\n\(bad.stderr)")
         #expect(bad.stdout.contains("Failed"))
-        // Before the layer-order rules land, lab-bad-order fails for what main finds in it
-        // (the unpinned `pip install flask`, which the good-order lab has too).
+        // lab-bad-order also fails for the unpinned `pip install flask` (which the good-order
+        // lab has too, and which failed it before the layer-order rules landed); its layer-order
+        // finding is checked by hookFailsLabBadOrderForItsLayerOrder.
         #expect(bad.stdout.contains("lab-bad-order/Dockerfile:3:17: warning: Pin versions in pip"))
         // The hook only sees Dockerfiles.
         let py = try PreCommitFixture.run(["clean/app.py"])

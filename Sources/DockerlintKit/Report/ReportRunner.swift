@@ -1,0 +1,332 @@
+import DockerlintCache
+import DockerlintCore
+import DockerlintModel
+import DockerlintReporters
+import DockerlintRules
+import DockerlintSyntax
+import Foundation
+
+
+/// `dockerlint report FILE --context DIR [--git RANGE | --last N] [--bench FILE.json] [--compare OTHER]`:
+/// one document for CI with the lint findings, the simulated cache history, measured bench
+/// results and a side-by-side comparison, rendered as Markdown, HTML or JSON, and gates that
+/// fail the run (exit 1) with one line per failed gate.
+public struct ReportRunner: Sendable {
+    public enum Format: String, CaseIterable, Sendable { case markdown, html, json }
+
+    public struct Options: Sendable {
+        public var dockerfile: String = "Dockerfile"
+        public var context: String?
+        public var git: String?
+        /// Replay the last N first-parent commits of HEAD (when `git` is not given).
+        public var last: Int?
+        /// `dockerlint bench --format json` outputs (repeatable).
+        public var bench: [String] = []
+        public var compare: String?
+        public var format: Format = .markdown
+        public var output: String?
+        public var builder: BuildEngine = .buildkit
+        public var target: String?
+        public var buildArgs: [String: String] = [:]
+        public var costsFile: String?
+        public var configPath: String?
+        public var title: String?
+        public var gates: [ReportGate] = []
+        public var environment: [String: String] = [:]
+        public var workingDirectory: String = "."
+        public init() {}
+    }
+
+    public var options: Options
+    public init(options: Options) { self.options = options }
+
+    /// Builds the report, writes it, evaluates the gates.
+    public func run() throws(CommandError) -> ExitStatus {
+        let doc = try build()
+        let text: String
+        switch options.format {
+        case .markdown: text = ReportMarkdown.render(doc)
+        case .html: text = ReportHTML.render(doc)
+        case .json: text = ReportJSON.render(doc) + "\n"
+        }
+        if let out = options.output {
+            try FileIO.writeAtomically(out, Array(text.utf8))
+        } else {
+            Console.out(text)
+        }
+        let failed = doc.gates.filter { !$0.passed }
+        for g in failed { Console.err("dockerlint: gate failed: \(g.reason)\n") }
+        return failed.isEmpty ? .clean : .findings
+    }
+
+    // MARK: Building the document
+
+    public func build() throws(CommandError) -> ReportDocument {
+        let context = options.context ?? FileDiscovery.directory(of: options.dockerfile)
+        guard FileIO.exists(options.dockerfile) else { throw CommandError("\(options.dockerfile): error: no such file or directory") }
+        guard FileIO.isDirectory(context) else { throw CommandError("\(context): error: context directory not found") }
+        if let other = options.compare, !FileIO.exists(other) { throw CommandError("\(other): error: no such file or directory") }
+        // Read the bench file first: a bad file is a usage error before any long work.
+        var benches: [BenchResults] = []
+        for path in options.bench { benches.append(try BenchResults.load(path)) }
+
+        var files = [options.dockerfile]
+        if let other = options.compare { files.append(other) }
+        let lint = try lintFiles(files, context: context)
+
+        var range = options.git
+        if range == nil, let n = options.last { range = try ReportRunner.lastRange(n, context: context) }
+        var sim = simulateOptions(context: context)
+        sim.git = range
+
+        let primary: SimulationReport
+        var comparison: CompareRunner.Comparison?
+        var compareMode: String?
+        if let other = options.compare {
+            (primary, comparison, compareMode) = try compare(options.dockerfile, other, sim)
+        } else {
+            primary = range != nil ? try simulate(options.dockerfile, sim) : try editScenarios(options.dockerfile, sim)
+        }
+        var subjects: [String: String] = [:]
+        if let range { subjects = ReportRunner.commitSubjects(range, context: context) }
+
+        var doc = ReportDocument(
+            title: options.title ?? "dockerlint report: \(options.dockerfile)",
+            toolVersion: DockerlintVersion.string, dockerfile: options.dockerfile, context: context,
+            builder: options.builder, range: range, lint: lint, history: primary,
+            historyKind: range != nil ? .git : .edits, commitSubjects: subjects,
+            comparison: comparison, compareMode: compareMode, benches: benches, gates: [])
+        doc.costsCalibrated = options.costsFile != nil
+        doc.gates = try options.gates.map { g throws(CommandError) in try g.evaluate(doc) }
+        return doc
+    }
+
+    func simulateOptions(context: String) -> SimulateOptions {
+        var o = SimulateOptions()
+        o.context = context
+        o.builder = options.builder
+        o.target = options.target
+        o.baseBuildArgs = options.buildArgs
+        o.costsFile = options.costsFile
+        o.format = .json
+        return o
+    }
+
+    func simulate(_ dockerfile: String, _ base: SimulateOptions) throws(CommandError) -> SimulationReport {
+        var o = base
+        o.dockerfile = dockerfile
+        return try SimulateRunner(options: o).simulate()
+    }
+
+    /// With history: each variant replays its own Dockerfile from every commit when both are
+    /// tracked throughout the range; otherwise both are built from their working-tree text
+    /// over the context's history, exactly as `dockerlint compare` does. Without history:
+    /// the same single-file edits through both.
+    func compare(_ a: String, _ b: String, _ base: SimulateOptions) throws(CommandError)
+        -> (SimulationReport, CompareRunner.Comparison, String) {
+        let (na, nb) = CompareRunner.names(a, b)
+        if base.git != nil {
+            let ra = try simulate(a, base)
+            let rb = try simulate(b, base)
+            if ra.summary.failedBuilds == 0 && rb.summary.failedBuilds == 0 {
+                let (better, verdict) = CompareRunner.verdict(ra.summary, rb.summary, a: na, b: nb)
+                return (ra, CompareRunner.Comparison(a: ra, b: rb, better: better, verdict: verdict, nameA: na, nameB: nb),
+                        "each Dockerfile as committed at every commit")
+            }
+            let c = try CompareRunner(a: a, b: b, options: base).compare()
+            return (c.a, c, "both Dockerfiles as in the working tree, over the context's history")
+        }
+        let ra = try editScenarios(a, base)
+        let rb = try editScenarios(b, base)
+        let (better, verdict) = CompareRunner.verdict(ra.summary, rb.summary, a: na, b: nb)
+        return (ra, CompareRunner.Comparison(a: ra, b: rb, better: better, verdict: verdict, nameA: na, nameB: nb),
+                "single-file edits of the context")
+    }
+
+    /// Without history: one rebuild per context file, each after editing only that file,
+    /// from the same warm cache. The first build fills the cache (baseline).
+    public static let maxEditScenarios = 40
+
+    func editScenarios(_ dockerfile: String, _ base: SimulateOptions) throws(CommandError) -> SimulationReport {
+        guard let context = base.context else { throw CommandError("--context DIR is required") }
+        var runner = SimulateRunner(options: base)
+        runner.options.dockerfile = dockerfile
+        var sim = CacheSimulator(engine: base.builder, costs: try runner.costModel(),
+                                 options: SimulatorOptions(directoryMetadata: base.directoryMetadata))
+        var state = try SimulateRunner.load(dockerfile, context, args: base.baseBuildArgs, target: base.target, label: "cold")
+        var first = sim.simulate(&state)
+        first.baseline = true
+        try runner.check(first)
+        var builds = [first]
+        let ignore = SimulateRunner.ignoreFor(dockerfile: dockerfile, context: context)
+        let files = state.context.allPaths.filter { state.context.entries[$0]?.kind == .file }.sorted()
+        for path in files.prefix(ReportRunner.maxEditScenarios) {
+            var s = sim
+            var next = state
+            next.label = "edit \(path)"
+            _ = next.edit(paths: [path], ignore: ignore)
+            builds.append(s.simulate(&next))
+        }
+        return SimulationReport(mode: .edit, engine: base.builder, dockerfile: dockerfile, context: context, range: nil,
+                                builds: builds, summary: SimulationSummary(engine: base.builder, predictions: builds))
+    }
+
+    // MARK: Lint
+
+    func lintFiles(_ files: [String], context: String) throws(CommandError) -> ReportLint {
+        var issues: [ConfigIssue] = []
+        var base = Configuration()
+        if let configFile = try ConfigDiscovery.find(explicit: options.configPath, firstFile: files.first,
+                                                     workingDirectory: options.workingDirectory) {
+            let text = String(decoding: try FileIO.read(configFile), as: UTF8.self)
+            ConfigurationLoader.parse(text, file: configFile, into: &base, issues: &issues)
+        }
+        ConfigurationLoader.applyEnvironment(options.environment, into: &base, issues: &issues)
+        for i in issues where i.level == .warning { Console.err("\(i)\n") }
+        if let e = issues.first(where: { $0.level == .error }) { throw CommandError(e.description) }
+        let rules = BuiltinRules.ruleSet
+        let linter = Linter(rules: rules)
+        var diagnostics: [Diagnostic] = []
+        var sources: [String: String] = [:]
+        var syntaxErrors = false
+        for (i, f) in files.enumerated() {
+            let bytes = try FileIO.read(f)
+            let out = linter.lint(Linter.Input(path: f, bytes: bytes, configuration: base.resolved(for: f),
+                                               contextDirectory: i == 0 ? context : FileDiscovery.directory(of: f)))
+            syntaxErrors = syntaxErrors || out.hasSyntaxErrors
+            diagnostics += out.diagnostics.filter { $0.severity != .off }
+            sources[f] = String(decoding: bytes, as: UTF8.self)
+        }
+        if syntaxErrors, let d = diagnostics.first(where: { $0.code == ToolCodes.syntaxError }) {
+            throw CommandError("\(d.file):\(d.range.start.line):\(d.range.start.column): error: \(d.message)")
+        }
+        let frozen = sources
+        let input = ReportInput(diagnostics: diagnostics, rules: rules.catalog.map(\.descriptor), files: files,
+                                toolVersion: DockerlintVersion.string,
+                                options: DockerlintReporters.ReportOptions(failureThreshold: base.failureThreshold),
+                                source: { frozen[$0] })
+        return ReportLint(input: input, failureThreshold: base.failureThreshold)
+    }
+
+    // MARK: git helpers
+
+    static func git(_ args: [String], in dir: String) throws(CommandError) -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        guard let exe = path.split(separator: ":").map({ "\($0)/git" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw CommandError("git is not installed (needed for --git and --last)", status: .environment)
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = ["-C", dir, "-c", "color.ui=never", "--no-pager"] + args
+        var env = ProcessInfo.processInfo.environment
+        env["LC_ALL"] = "C"
+        env["GIT_TERMINAL_PROMPT"] = "0"
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        do { try p.run() } catch { throw CommandError("git could not be started: \(error)", status: .environment) }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw CommandError("git \(args.joined(separator: " ")) failed in \(dir)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `--last N`: the range holding the last N first-parent commits of HEAD (all of them
+    /// when the history is shorter).
+    static func lastRange(_ n: Int, context: String) throws(CommandError) -> String {
+        guard n >= 1 else { throw CommandError("--last: expected a number of commits of at least 1") }
+        let ids: [Substring]
+        do {
+            ids = try git(["rev-list", "--first-parent", "--max-count=\(n + 1)", "HEAD"], in: context).split(separator: "\n")
+        } catch where error.status != .environment {
+            throw CommandError("\(context): error: not inside a git repository with commits (needed for --last)")
+        }
+        return ids.count > n ? "\(ids[n])..HEAD" : "HEAD"
+    }
+
+    /// Commit id -> subject line, for labelling the history.
+    static func commitSubjects(_ range: String, context: String) -> [String: String] {
+        guard let text = try? git(["log", "--first-parent", "--format=%H%x09%s", range], in: context) else { return [:] }
+        var out: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: "\t", maxSplits: 1)
+            if parts.count == 2 { out[String(parts[0])] = String(parts[1]) }
+        }
+        return out
+    }
+}
+
+/// Lint findings of the report's files.
+public struct ReportLint: Sendable {
+    public var input: ReportInput
+    public var failureThreshold: Severity
+
+    public var diagnostics: [Diagnostic] { input.diagnostics }
+    public func count(atLeast severity: Severity) -> Int { diagnostics.filter { $0.severity.meets(threshold: severity) }.count }
+    public func count(_ severity: Severity) -> Int { diagnostics.filter { $0.severity == severity }.count }
+    public func diagnostics(for file: String) -> [Diagnostic] { diagnostics.filter { $0.file == file } }
+}
+
+/// What `dockerlint report` renders.
+public struct ReportDocument: Sendable {
+    public enum HistoryKind: String, Sendable { case git, edits }
+
+    public var title: String
+    public var toolVersion: String
+    public var dockerfile: String
+    public var context: String
+    public var builder: BuildEngine
+    public var range: String?
+    public var lint: ReportLint
+    /// The simulated history of `dockerfile` (git replay, or single-file edits).
+    public var history: SimulationReport
+    public var historyKind: HistoryKind
+    public var commitSubjects: [String: String]
+    public var comparison: CompareRunner.Comparison?
+    /// How the comparison built its two histories (one phrase).
+    public var compareMode: String?
+    public var benches: [BenchResults]
+    public var gates: [GateResult]
+    /// Step costs came from a measured build (`--costs`), not the defaults.
+    public var costsCalibrated: Bool = false
+
+    /// The builds that count (baseline and failed builds left out).
+    public static func rows(_ r: SimulationReport) -> [BuildPrediction] {
+        r.builds.filter { !$0.baseline && !($0.steps.isEmpty && !$0.errors.isEmpty) }
+    }
+
+    public func label(_ b: BuildPrediction) -> String {
+        if let c = b.commit, let s = commitSubjects[c] { return "\(b.label) \(s)" }
+        return b.label
+    }
+
+    public var passed: Bool { gates.allSatisfy(\.passed) }
+
+    /// The simulation of the Dockerfile a bench measured: the same path, or one path ending
+    /// with the other; else the primary history.
+    public func simulation(for bench: BenchResults) -> SimulationReport {
+        let candidates = [history] + (comparison.map { [$0.a, $0.b] } ?? [])
+        func norm(_ p: String) -> String { p.hasPrefix("./") ? String(p.dropFirst(2)) : p }
+        let target = norm(bench.dockerfile)
+        return candidates.first { norm($0.dockerfile) == target }
+            ?? candidates.first { !target.isEmpty && (norm($0.dockerfile).hasSuffix("/" + target) || target.hasSuffix("/" + norm($0.dockerfile))) }
+            ?? history
+    }
+
+    /// Predicted seconds of a measured build: the steps predicted to re-run, each at the
+    /// bench's own predicted time when it has one, else the simulator's cost for that line.
+    /// Nil when no step carries a prediction.
+    public func predictedSeconds(_ build: BenchResults.Build, of bench: BenchResults) -> Double? {
+        var costs: [Int: Double] = [:]
+        for b in simulation(for: bench).builds { for s in b.steps { costs[s.line] = s.costSeconds } }
+        var any = false
+        var total = 0.0
+        for s in build.steps where s.predictedStatus != nil {
+            any = true
+            if s.predictedStatus == "miss" { total += s.predictedSeconds ?? s.line.flatMap { costs[$0] } ?? 0 }
+        }
+        return any ? total : nil
+    }
+}

@@ -112,7 +112,7 @@ func benchLab() {
 
     var md: [String] = [
         "# Lab benchmark: layer order on real builders", "",
-        "Regenerate: `swift build -c release --static-swift-stdlib && swift run -c release --static-swift-stdlib dockerlint-bench lab --runs \(runs) --overhead-rounds \(overheadRounds)\(option("--labs").map { " --labs " + $0 } ?? "") --write reports/bench-lab.md` "
+        "Regenerate: `swift build -c release --static-swift-stdlib && .build/release/dockerlint-bench lab --runs \(runs) --overhead-rounds \(overheadRounds)\(option("--labs").map { " --labs " + $0 } ?? "") --write reports/bench-lab.md` "
             + "(needs dockerd with `python:3.10.5` and podman/buildah with it in the private store: `scripts/setup-builders --podman`).", "",
         "Machine: shared 2-vCPU Debian 12 box with other engineers building at the same time. \(version), BuildKit through `POST /build?version=2`, classic through `version=1`"
             + (toolVersions.isEmpty ? "" : "; " + toolVersions.joined(separator: "; ")) + ". "

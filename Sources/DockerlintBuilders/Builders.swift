@@ -128,6 +128,72 @@ public struct CLIImageBuilder: ImageBuilder {
         return report
     }
 
+    /// `buildah --version` / `podman --version`, first line (`podman version 4.3.1`).
+    public func toolVersion() throws -> String {
+        let (s, out) = try runCapture(["--version"], timeout: 30)
+        guard s == 0 else { throw BuilderError.processFailed(command: "\(kind.rawValue) --version", status: s, output: out) }
+        return out.split(separator: "\n").first.map(String.init) ?? out
+    }
+
+    /// (diff ID, uncompressed size) of each layer of an image in this store, oldest first.
+    /// Diff IDs come from `podman image inspect` (`RootFS.Layers`); sizes from `podman history
+    /// --format json` (the tar size of each layer-making entry). The two histories are the same
+    /// list (inspect oldest first, with `empty_layer` on metadata entries; history newest first,
+    /// with sizes), so layer k is the k-th entry without `empty_layer`. buildah has no history
+    /// command; podman reads the same store, so it is used for both kinds. Throws when podman
+    /// is not installed or the two lists do not line up.
+    public func layerSizes(imageID: String) throws -> [(digest: String, size: Int)] {
+        guard let podman = kind == .podman ? executable : Self.find("podman") else {
+            throw BuilderError.invalidArgument("layer sizes of a \(kind.rawValue) image need podman (same store)")
+        }
+        let inspect = try runPodman(podman, ["image", "inspect", imageID])
+        let hist = try runPodman(podman, ["history", "--no-trunc", "--format", "json", imageID])
+        return try Self.parseLayerSizes(inspectJSON: inspect, historyJSON: hist)
+    }
+
+    /// The pure part of `layerSizes` (unit-tested with captured output).
+    public static func parseLayerSizes(inspectJSON: String, historyJSON: String) throws -> [(digest: String, size: Int)] {
+        guard let arr = try? JSONSerialization.jsonObject(with: Data(inspectJSON.utf8)) as? [[String: Any]], let img = arr.first,
+              let layers = (img["RootFS"] as? [String: Any])?["Layers"] as? [String] else {
+            throw BuilderError.protocolError("podman image inspect: no RootFS.Layers")
+        }
+        let ociHistory = img["History"] as? [[String: Any]] ?? []
+        guard let h = try? JSONSerialization.jsonObject(with: Data(historyJSON.utf8)) as? [[String: Any]] else {
+            throw BuilderError.protocolError("podman history: not a JSON array")
+        }
+        let sizesOldestFirst = h.reversed().map { ($0["size"] as? NSNumber)?.intValue ?? 0 }
+        guard ociHistory.count == sizesOldestFirst.count else {
+            throw BuilderError.protocolError("podman history has \(sizesOldestFirst.count) entries, inspect \(ociHistory.count)")
+        }
+        var sizes: [Int] = []
+        for (entry, size) in zip(ociHistory, sizesOldestFirst) where (entry["empty_layer"] as? Bool) != true { sizes.append(size) }
+        guard sizes.count == layers.count else {
+            throw BuilderError.protocolError("\(sizes.count) layer-making history entries for \(layers.count) layers")
+        }
+        return zip(layers, sizes).map { ($0, $1) }
+    }
+
+    private func runPodman(_ podman: URL, _ args: [String]) throws -> String {
+        let tool = podman == executable ? self : CLIImageBuilder(unchecked: .podman, executable: podman, root: root,
+                                                                  runroot: runroot, storageDriver: storageDriver)
+        let (s, out) = try tool.runCapture(storeArgs + args)
+        guard s == 0 else { throw BuilderError.processFailed(command: "podman \(args.first ?? "")", status: s, output: out) }
+        // stderr shares the pipe: keep the lines from the first `[` line to the last `]` line.
+        let lines = out.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let a = lines.firstIndex(where: { $0.hasPrefix("[") }),
+              let b = lines.lastIndex(where: { $0.hasPrefix("]") || $0.hasSuffix("]") }), a <= b else { return out }
+        return lines[a...b].joined(separator: "\n")
+    }
+
+    private init(unchecked kind: BuilderKind, executable: URL, root: String, runroot: String, storageDriver: String) {
+        self.kind = kind
+        self.executable = executable
+        self.root = root
+        self.runroot = runroot
+        self.storageDriver = storageDriver
+        self.isolation = nil
+    }
+
     /// Runs the tool, feeding each stdout/stderr line with its arrival time; kills it (SIGTERM,
     /// then SIGKILL after 5 s) when `timeout` passes and throws `.timeout`.
     func runStreaming(_ args: [String], timeout: Double, what: String,

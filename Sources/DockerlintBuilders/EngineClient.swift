@@ -263,6 +263,12 @@ public final class EngineClient: @unchecked Sendable {
         func handle(_ lineBytes: [UInt8], at t: Double) throws {
             guard !lineBytes.isEmpty else { return }
             onLine?(String(decoding: lineBytes, as: UTF8.self))
+            // Most BuildKit lines are trace messages with one base64 field: decoded without
+            // building a Foundation JSON object (base64 never needs JSON escapes).
+            if mode == .buildkit, let b64 = Self.traceBase64(lineBytes) {
+                trace.add(try TraceStatus.decode(base64: b64))
+                return
+            }
             guard let obj = try? JSONSerialization.jsonObject(with: Data(lineBytes)) as? [String: Any] else {
                 log.append(String(decoding: lineBytes, as: UTF8.self))
                 return
@@ -329,6 +335,20 @@ public final class EngineClient: @unchecked Sendable {
         return BuildResult(builder: mode.kind, wallSeconds: end - start, steps: steps,
                            imageID: errorMessage == nil ? imageID : nil, error: errorMessage,
                            exitCode: exitCode, log: log)
+    }
+
+    static let tracePrefix = Array(#"{"id":"moby.buildkit.trace","aux":""#.utf8)
+
+    /// The base64 payload of a `{"id":"moby.buildkit.trace","aux":"…"}` line (trailing
+    /// whitespace allowed), or nil for anything else, including payloads with escapes.
+    static func traceBase64(_ line: [UInt8]) -> String? {
+        var end = line.count
+        while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D || line[end - 1] == 0x20 { end -= 1 }
+        guard end >= tracePrefix.count + 2, line[end - 1] == UInt8(ascii: "}"), line[end - 2] == UInt8(ascii: "\""),
+              line.starts(with: tracePrefix) else { return nil }
+        let body = line[tracePrefix.count..<(end - 2)]
+        guard !body.contains(UInt8(ascii: "\\")), !body.contains(UInt8(ascii: "\"")) else { return nil }
+        return String(decoding: body, as: UTF8.self)
     }
 
     /// The classic builder (and buildah/podman `--label`) implement build labels by appending a

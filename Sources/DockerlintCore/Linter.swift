@@ -11,7 +11,7 @@ public enum ToolCodes {
 
 /// Lints one parsed file with a rule set and a configuration: one pass over the model for
 /// all rules, then pragmas, ignores and severity overrides.
-public struct Linter {
+public struct Linter: Sendable {
     public let rules: RuleSet
     public init(rules: RuleSet) { self.rules = rules }
 

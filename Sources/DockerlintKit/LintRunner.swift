@@ -3,6 +3,10 @@ import DockerlintModel
 import DockerlintReporters
 import DockerlintRules
 import DockerlintSyntax
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Everything `dockerlint lint` can be told on the command line. Values left nil fall back
 /// to the environment, then the configuration file, then the defaults.
@@ -87,12 +91,12 @@ public struct LintRunner {
         var sources: [String: String] = [:]
         var names: [String] = []
         var syntaxError = false
-        var threshold = base.failureThreshold
-        for f in files {
+        // One file: fix when asked, lint, add history evidence.
+        let options = self.options, rules = self.rules, settings = base
+        @Sendable func lintOne(_ f: String) throws(CommandError) -> FileResult {
             let name = f == "-" ? (options.stdinPath ?? "-") : f
             var bytes = try FileIO.read(f)
-            let config = base.resolved(for: name)
-            threshold = min(threshold, config.failureThreshold) == config.failureThreshold ? threshold : threshold
+            let config = settings.resolved(for: name)
             let ctx = options.contextDirectory ?? (f == "-" ? nil : FileDiscovery.directory(of: f))
             if options.fix || options.diff {
                 let fixed = Fixer.fix(bytes, path: name, configuration: config, contextDirectory: ctx, rules: rules,
@@ -111,15 +115,30 @@ public struct LintRunner {
                 }
             }
             let out = linter.lint(Linter.Input(path: name, bytes: bytes, configuration: config, contextDirectory: ctx))
-            if out.hasSyntaxErrors { syntaxError = true }
             var found = out.diagnostics.filter { $0.severity != .off }
             if !out.hasSyntaxErrors && !options.fixOnly {
                 found = CacheEvidence.annotate(found, path: name, bytes: bytes, configuration: config, contextDirectory: ctx,
                                                history: history, rules: rules)
             }
-            diagnostics += found
-            sources[name] = String(decoding: bytes, as: UTF8.self)
-            names.append(name)
+            return FileResult(name: name, bytes: bytes, diagnostics: found, syntaxError: out.hasSyntaxErrors)
+        }
+        var results: [FileResult] = []
+        if options.fix || options.diff || files.count < 4 {
+            // Fixes print and write as they go: one file at a time, in order.
+            for f in files { results.append(try lintOne(f)) }
+        } else {
+            // Files are independent: lint them on every core, keep the input order.
+            let slots = ResultSlots(count: files.count)
+            DispatchQueue.concurrentPerform(iterations: files.count) { i in
+                slots.set(i, Result { () throws(CommandError) in try lintOne(files[i]) })
+            }
+            for r in slots.all() { results.append(try r.get()) }
+        }
+        for r in results {
+            if r.syntaxError { syntaxError = true }
+            diagnostics += r.diagnostics
+            sources[r.name] = String(decoding: r.bytes, as: UTF8.self)
+            names.append(r.name)
         }
 
         // 4. Report (the fix command reports only its fixes and problems).
@@ -129,8 +148,11 @@ public struct LintRunner {
         }
         let color = !(base.noColor) && Console.stdoutIsTerminal && (options.environment["NO_COLOR"] ?? "").isEmpty
         let frozen = sources
+        // Descriptors (with their rendered help text) only for the rules that reported.
+        let reported = Set(diagnostics.map(\.code))
+        let descriptors = rules.catalog.filter { reported.contains($0.code) }.map(\.descriptor)
         for (reporter, output) in reporters {
-            let input = ReportInput(diagnostics: diagnostics, rules: rules.catalog.map(\.descriptor), files: names,
+            let input = ReportInput(diagnostics: diagnostics, rules: descriptors, files: names,
                                     toolVersion: DockerlintVersion.string,
                                     options: ReportOptions(color: color && output == nil, failureThreshold: base.failureThreshold),
                                     source: { frozen[$0] })
@@ -163,5 +185,39 @@ public struct LintRunner {
         if let b = options.builder { c.builder = b }
         if let b = options.shellcheck { c.shellcheck = b }
         if let h = options.history { c.history = h }
+    }
+}
+
+/// What linting one file gave.
+struct FileResult: Sendable {
+    var name: String
+    var bytes: [UInt8]
+    var diagnostics: [Diagnostic]
+    var syntaxError: Bool
+}
+
+/// One slot per file, each written by exactly one worker.
+final class ResultSlots: @unchecked Sendable {
+    private var slots: [Result<FileResult, CommandError>?]
+    private let lock = NSLockLike()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ r: Result<FileResult, CommandError>) {
+        lock.locked { slots[i] = r }
+    }
+
+    func all() -> [Result<FileResult, CommandError>] { lock.locked { slots.map { $0! } } }
+}
+
+/// A pthread mutex (no Foundation on the lint path).
+final class NSLockLike: @unchecked Sendable {
+    private var m = pthread_mutex_t()
+    init() { pthread_mutex_init(&m, nil) }
+    deinit { pthread_mutex_destroy(&m) }
+    func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(&m)
+        defer { pthread_mutex_unlock(&m) }
+        return body()
     }
 }

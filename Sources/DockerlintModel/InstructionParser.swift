@@ -95,16 +95,16 @@ public struct InstructionParser: Sendable {
             }
             if let e = flags.parse() { return .failure(e) }
             let dest = args[args.count - 1]
-            if HeredocSyntax.marker(dest.value) != nil {
+            if HeredocMarker.parse(dest.value) != nil {
                 return err("\(kw) cannot accept a heredoc as a destination", dest.range)
             }
             var sources: [Argument] = []
             var inline: [InlineSource] = []
             for src in args.dropLast() {
-                if let h = HeredocSyntax.marker(src.value) {
+                if let h = HeredocMarker.parse(src.value) {
                     let doc = inst.heredocs.first { $0.name == h.name }
                     var data = doc?.content ?? ""
-                    if h.chomp { data = HeredocSyntax.chomp(data) }
+                    if h.chomp { data = Heredoc.chomp(data) }
                     inline.append(InlineSource(path: h.name, data: data, expand: h.expand))
                 } else {
                     sources.append(src)

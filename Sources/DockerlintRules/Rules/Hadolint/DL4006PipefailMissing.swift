@@ -35,7 +35,7 @@ final class PipefailMissingRule: LintRule {
             if Self.nonPOSIX.contains(Self.basename(sh.argv.first ?? "")) { return }
             if sh.pipefail { return }
         }
-        guard let pipe = rs.script.commands.first(where: { $0.isInPipeline && $0.pipelineIndex > 0 }) else { return }
+        guard let pipe = rs.commands.first(where: { $0.isInPipeline && $0.pipelineIndex > 0 }) else { return }
         if rs.script.pipefailEnabled(before: pipe.range.start) { return }
         sink.report(rs.range(of: pipe), "Set the SHELL option -o pipefail before RUN with a pipe in it. If you are using /bin/sh in an alpine image or if your shell is symlinked to busybox then consider explicitly setting your SHELL to /bin/ash, or disable this check")
     }

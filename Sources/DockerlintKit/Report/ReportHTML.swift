@@ -143,6 +143,18 @@ public enum ReportHTML {
 
     static func rateClass(_ r: Double) -> String { r >= 0.5 ? "bar-bad" : r >= 0.2 ? "bar-warn" : "bar-good" }
 
+    /// Gridlines at 0, ¼, ½, ¾ and all of a bar chart's width, with their labels above.
+    static func axisGrid(labelW: Double, barW: Double, top: Double, height h: Double,
+                         label: (Double) -> String = { "\(Int($0 * 100))%" }) -> String {
+        var out = "<g class=\"grid\">"
+        for t in [0.0, 0.25, 0.5, 0.75, 1.0] {
+            let x = labelW + barW * t
+            out += "<line x1=\"\(f(x))\" y1=\"\(f(top - 4))\" x2=\"\(f(x))\" y2=\"\(f(h - 6))\"/>"
+            out += "<text class=\"muted\" x=\"\(f(x))\" y=\"12\" text-anchor=\"middle\">\(label(t))</text>"
+        }
+        return out + "</g>\n"
+    }
+
     /// Horizontal bars: one per step, its rebuild rate.
     static func rateChart(_ s: SimulationSummary, id: String, unit: String) -> String {
         let steps = s.steps
@@ -150,13 +162,7 @@ public enum ReportHTML {
         let labelW = 300.0, barW = 420.0, rowH = 30.0, top = 22.0
         let w = labelW + barW + 110, h = top + rowH * Double(steps.count) + 8
         var out = "<svg id=\"\(id)\" class=\"chart rate-chart\" role=\"img\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" width=\"\(Int(w))\" height=\"\(Int(h))\" aria-label=\"rebuild rate per step\">\n"
-        out += "<g class=\"grid\">"
-        for t in [0.0, 0.25, 0.5, 0.75, 1.0] {
-            let x = labelW + barW * t
-            out += "<line x1=\"\(f(x))\" y1=\"\(f(top - 4))\" x2=\"\(f(x))\" y2=\"\(f(h - 6))\"/>"
-            out += "<text class=\"muted\" x=\"\(f(x))\" y=\"12\" text-anchor=\"middle\">\(Int(t * 100))%</text>"
-        }
-        out += "</g>\n"
+        out += axisGrid(labelW: labelW, barW: barW, top: top, height: h)
         for (i, st) in steps.enumerated() {
             let y = top + rowH * Double(i)
             let bw = max(st.rebuildRate > 0 ? 2 : 0, barW * st.rebuildRate)
@@ -212,13 +218,7 @@ public enum ReportHTML {
         let labelW = 240.0, barW = 460.0, rowH = 26.0, top = 22.0
         let w = labelW + barW + 110, h = top + rowH * Double(builds.count) + 8
         var out = "<svg id=\"\(id)\" class=\"chart times-chart\" role=\"img\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" width=\"\(Int(w))\" height=\"\(Int(h))\" aria-label=\"predicted and measured build times\">\n"
-        out += "<g class=\"grid\">"
-        for t in [0.0, 0.25, 0.5, 0.75, 1.0] {
-            let x = labelW + barW * t
-            out += "<line x1=\"\(f(x))\" y1=\"\(f(top - 4))\" x2=\"\(f(x))\" y2=\"\(f(h - 6))\"/>"
-            out += "<text class=\"muted\" x=\"\(f(x))\" y=\"12\" text-anchor=\"middle\">\(String(format: "%g", maxV * t)) s</text>"
-        }
-        out += "</g>\n"
+        out += axisGrid(labelW: labelW, barW: barW, top: top, height: h) { "\(String(format: "%g", maxV * $0)) s" }
         for (i, (x, measured, predicted)) in pairs.enumerated() {
             let y = top + rowH * Double(i)
             out += "<g class=\"row\"><title>\(esc(x.scenario)): measured \(ReportFormat.seconds(measured)), predicted \(predicted.map(ReportFormat.seconds) ?? "–")</title>"
@@ -294,13 +294,7 @@ public enum ReportHTML {
         let labelW = 300.0, barW = 420.0, rowH = 42.0, top = 22.0
         let w = labelW + barW + 110, h = top + rowH * Double(texts.count) + 8
         var out = "<svg id=\"rebuild-rate-compare\" class=\"chart compare-chart\" role=\"img\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" width=\"\(Int(w))\" height=\"\(Int(h))\" aria-label=\"rebuild rate per step, A against B\">\n"
-        out += "<g class=\"grid\">"
-        for t in [0.0, 0.25, 0.5, 0.75, 1.0] {
-            let x = labelW + barW * t
-            out += "<line x1=\"\(f(x))\" y1=\"\(f(top - 4))\" x2=\"\(f(x))\" y2=\"\(f(h - 6))\"/>"
-            out += "<text class=\"muted\" x=\"\(f(x))\" y=\"12\" text-anchor=\"middle\">\(Int(t * 100))%</text>"
-        }
-        out += "</g>\n"
+        out += axisGrid(labelW: labelW, barW: barW, top: top, height: h)
         for (i, text) in texts.enumerated() {
             let y = top + rowH * Double(i)
             out += "<g class=\"row\"><text class=\"mono\" x=\"\(f(labelW - 10))\" y=\"\(f(y + rowH / 2 + 4))\" text-anchor=\"end\">\(esc(short(text, 40)))</text>"

@@ -7,13 +7,19 @@ import DockerlintCore
 /// through ArgumentParser, which then gives the usual help and errors.
 public enum FastLintArguments {
     /// Subcommands other than `lint`: these always take the ArgumentParser path.
-    public static let otherSubcommands: Set<String> = ["parse", "rules", "explain", "simulate", "compare", "bench", "report", "fix", "help"]
+    /// (A switch, not a Set: building a Set at start-up costs more than this whole check.)
+    public static func isOtherSubcommand(_ name: String) -> Bool {
+        switch name {
+        case "parse", "rules", "explain", "simulate", "compare", "bench", "report", "fix", "help": return true
+        default: return false
+        }
+    }
 
     /// `argv` without the program name. Forms: `--name value`, `--name=value`, `-x value`.
     public static func parse(_ argv: [String]) -> LintOptions? {
         var args = argv[...]
         if let first = args.first {
-            if otherSubcommands.contains(first) { return nil }
+            if isOtherSubcommand(first) { return nil }
             if first == "lint" { args = args.dropFirst() }
         }
         var o = LintOptions()

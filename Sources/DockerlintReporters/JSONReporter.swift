@@ -16,49 +16,94 @@ public struct JSONReporter: Reporter {
     public var description: String { "dockerlint's JSON (schema: reports/schemas/lint-output.schema.json)" }
 
     public func report(_ input: ReportInput) -> String {
-        document(input).serialized() + "\n"
+        // The same bytes as `document(input).serialized()`, with the findings (most of the
+        // document) serialized on every core.
+        let fingerprints = Fingerprints.compute(input)
+        let diagnostics = input.diagnostics
+        let chunkSize = 64
+        let chunkCount = (diagnostics.count + chunkSize - 1) / chunkSize
+        let chunks = parallelMap(chunkCount) { c in
+            var out = ""
+            for i in c * chunkSize..<min(diagnostics.count, (c + 1) * chunkSize) {
+                if i > 0 { out += "," }
+                JSONValue.newline(&out, 2)
+                diagnosticValue(diagnostics[i], fingerprint: fingerprints[i], input).write(to: &out, indent: 2)
+            }
+            return out
+        }
+        var members = header(input)
+        members["diagnostics"] = .null
+        var out = "{"
+        for (n, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+            if n > 0 { out += "," }
+            JSONValue.newline(&out, 1)
+            JSONValue.writeString(key, to: &out)
+            out += ": "
+            if key == "diagnostics" {
+                if diagnostics.isEmpty {
+                    out += "[]"
+                } else {
+                    out += "["
+                    for chunk in chunks { out += chunk }
+                    JSONValue.newline(&out, 1)
+                    out += "]"
+                }
+            } else {
+                members[key]!.write(to: &out, indent: 1)
+            }
+        }
+        JSONValue.newline(&out, 0)
+        out += "}\n"
+        return out
     }
 
     public func document(_ input: ReportInput) -> JSONValue {
         let fingerprints = Fingerprints.compute(input)
-        let diagnostics: [JSONValue] = zip(input.diagnostics, fingerprints).map { d, fingerprint in
-            var o: [String: JSONValue] = [
-                "file": .string(d.file),
-                "code": .string(d.code),
-                "name": .string(input.ruleName(for: d)),
-                "severity": .string(d.severity.rawValue),
-                "message": .string(d.message),
-                "line": .int(d.range.start.line),
-                "column": .int(d.range.start.column),
-                "endLine": .int(d.range.end.line),
-                "endColumn": .int(d.range.end.column),
-                "fingerprint": .string(fingerprint),
+        var members = header(input)
+        members["diagnostics"] = .array(zip(input.diagnostics, fingerprints).map { diagnosticValue($0, fingerprint: $1, input) })
+        return .object(members)
+    }
+
+    func diagnosticValue(_ d: Diagnostic, fingerprint: String, _ input: ReportInput) -> JSONValue {
+        var o: [String: JSONValue] = [
+            "file": .string(d.file),
+            "code": .string(d.code),
+            "name": .string(input.ruleName(for: d)),
+            "severity": .string(d.severity.rawValue),
+            "message": .string(d.message),
+            "line": .int(d.range.start.line),
+            "column": .int(d.range.start.column),
+            "endLine": .int(d.range.end.line),
+            "endColumn": .int(d.range.end.column),
+            "fingerprint": .string(fingerprint),
+        ]
+        o.setIfPresent("helpUri", input.helpURI(for: d).map(JSONValue.string))
+        if let fix = d.fix {
+            o["fix"] = [
+                "title": .string(fix.title),
+                "applicability": .string(fix.applicability.rawValue),
+                "edits": .array(fix.edits.map { edit in
+                    [
+                        "line": .int(edit.range.start.line),
+                        "column": .int(edit.range.start.column),
+                        "endLine": .int(edit.range.end.line),
+                        "endColumn": .int(edit.range.end.column),
+                        "replacement": .string(edit.replacement),
+                    ]
+                }),
             ]
-            o.setIfPresent("helpUri", input.helpURI(for: d).map(JSONValue.string))
-            if let fix = d.fix {
-                o["fix"] = [
-                    "title": .string(fix.title),
-                    "applicability": .string(fix.applicability.rawValue),
-                    "edits": .array(fix.edits.map { edit in
-                        [
-                            "line": .int(edit.range.start.line),
-                            "column": .int(edit.range.start.column),
-                            "endLine": .int(edit.range.end.line),
-                            "endColumn": .int(edit.range.end.column),
-                            "replacement": .string(edit.replacement),
-                        ]
-                    }),
-                ]
-            }
-            return .object(o)
         }
+        return .object(o)
+    }
+
+    /// Every top-level member but the findings.
+    func header(_ input: ReportInput) -> [String: JSONValue] {
         let s = input.summary
         return [
             "tool": .string(input.options.toolName),
             "version": .string(input.toolVersion),
             "formatVersion": .int(Self.formatVersion),
             "files": .array(input.allFiles.map(JSONValue.string)),
-            "diagnostics": .array(diagnostics),
             "summary": [
                 "problems": .int(s.problems),
                 "errors": .int(s.errors),

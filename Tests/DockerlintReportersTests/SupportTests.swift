@@ -95,6 +95,33 @@ import Testing
         #expect(Set(all).count == all.count)
     }
 
+    /// Many findings over several files, interleaved, with repeats: the parallel paths
+    /// (per-file fingerprints, chunked JSON) give exactly what the one-thread paths give.
+    @Test func parallelReportsMatchTheSequentialOnes() {
+        var sources: [String: String] = [:]
+        var ds: [Diagnostic] = []
+        for f in 0..<7 {
+            let name = "dir \(f)/Dockerfile"
+            sources[name] = (0..<40).map { "RUN  echo   \($0 % 5) \"x\"\t\\" }.joined(separator: "\n")
+            for line in 1...40 {
+                ds.append(Diagnostic(file: name, code: "DL\(3000 + line % 3)", name: "", severity: .warning,
+                                     message: "m \(line % 4) \u{2028}", range: Fixture.range(line, 1, line, 5),
+                                     fix: line % 9 == 0 ? Fix(title: "t", edits: [TextEdit(range: Fixture.range(line, 1, line, 2), replacement: "\"")],
+                                                                applicability: .safe) : nil))
+            }
+        }
+        ds.shuffle()
+        let frozen = sources
+        let input = ReportInput(diagnostics: ds, files: frozen.keys.sorted(), toolVersion: "1", source: { frozen[$0] })
+        let parallel = Fingerprints.compute(input)
+        let sequential = Fingerprints.compute(input.diagnostics, lines: SourceLines(input))
+        #expect(parallel == sequential)
+        #expect(Set(parallel).count == parallel.count)
+        #expect(JSONReporter().report(input) == JSONReporter().document(input).serialized() + "\n")
+        let empty = ReportInput(diagnostics: [], files: ["a"], toolVersion: "1")
+        #expect(JSONReporter().report(empty) == JSONReporter().document(empty).serialized() + "\n")
+    }
+
     private func fingerprints(_ sources: [String: String], _ ds: [Diagnostic]) -> [String] {
         Fingerprints.compute(ReportInput(diagnostics: ds, toolVersion: "0", source: { sources[$0] }))
     }

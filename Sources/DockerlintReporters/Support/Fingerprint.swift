@@ -10,19 +10,37 @@ import DockerlintCore
 /// second and later get `#2`, `#3`… mixed in, in source order.
 public enum Fingerprints {
     public static func compute(_ input: ReportInput) -> [String] {
-        let lines = SourceLines(input)
-        return compute(input.diagnostics, lines: lines)
+        // Files are independent (the repeat counter is per file): one group per file, in
+        // parallel, each with its own line cache.
+        let diagnostics = input.diagnostics
+        let groups = groupedIndices(diagnostics) { $0.file }
+        let perGroup = parallelMap(groups.count, minimum: diagnostics.count >= 64 ? 2 : Int.max) { g in
+            compute(groups[g].map { diagnostics[$0] }, lines: SourceLines(input))
+        }
+        var out = [String](repeating: "", count: diagnostics.count)
+        for (g, indices) in groups.enumerated() {
+            for (k, i) in indices.enumerated() { out[i] = perGroup[g][k] }
+        }
+        return out
     }
 
     static func compute(_ diagnostics: [Diagnostic], lines: SourceLines) -> [String] {
-        var seen: [String: Int] = [:]
+        var seen: [[UInt8]: Int] = [:]
         return diagnostics.map { d in
-            let text = (lines.lines(of: d) ?? []).map(normaliseWhitespace).joined(separator: "\n")
-            var key = ["dockerlint-fingerprint-v1", d.file, d.code, d.message, text].joined(separator: "\u{0}")
+            var key: [UInt8] = Array("dockerlint-fingerprint-v1".utf8)
+            for part in [d.file, d.code, d.message] {
+                key.append(0)
+                key.append(contentsOf: part.utf8)
+            }
+            key.append(0)
+            for (i, line) in (lines.lines(of: d) ?? []).enumerated() {
+                if i > 0 { key.append(0x0A) }
+                key.append(contentsOf: normaliseWhitespace(line).utf8)
+            }
             let n = (seen[key] ?? 0) + 1
             seen[key] = n
-            if n > 1 { key += "\u{0}#\(n)" }
-            return String(SHA256Digest.hex(key).prefix(32))
+            if n > 1 { key.append(contentsOf: "\u{0}#\(n)".utf8) }
+            return SHA256Digest.hex(key, digits: 32)
         }
     }
 }

@@ -16,7 +16,7 @@ public enum JSONValue: Hashable, Sendable {
         return out
     }
 
-    private func write(to out: inout String, indent: Int?) {
+    func write(to out: inout String, indent: Int?) {
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -48,7 +48,7 @@ public enum JSONValue: Hashable, Sendable {
         }
     }
 
-    private static func newline(_ out: inout String, _ indent: Int?) {
+    static func newline(_ out: inout String, _ indent: Int?) {
         guard let indent else { return }
         out += "\n"
         out += String(repeating: "  ", count: indent)

@@ -67,8 +67,10 @@ public final class LintContext {
     /// The build context directory (for `.dockerignore`), when known.
     public let contextDirectory: String?
     public let pragmas: Pragmas
-    /// Shared per-file memo for rules (e.g. parsed shell scripts), keyed by the rule's choice.
-    public var memo: [String: Any] = [:]
+    /// Per-file analyses the rules share (parsed shell scripts, what a RUN reads, what a
+    /// COPY writes), owned and typed by the rules module: one object, no keyed lookups
+    /// or dynamic casts on the hot path.
+    public var ruleState: AnyObject?
 
     public init(path: String, model: DockerfileModel, configuration: Configuration, contextDirectory: String?, pragmas: Pragmas) {
         self.path = path

@@ -49,7 +49,7 @@ enum CachePaths {
 // MARK: - What a RUN touches
 
 /// What one RUN reads or writes, as far as its commands tell.
-struct RunAccess {
+final class RunAccess {
     /// Dependency installs, with the manifests they read (absolute paths).
     var installs: [(command: PackageCommand, install: DependencyInstall, manifests: [(path: String, file: ManifestFile)])] = []
     /// Absolute paths that commands of the RUN name (read or written), manifests excluded.
@@ -66,6 +66,8 @@ struct RunAccess {
     var otherCommandCount = 0
     /// Names of the programs run (a copied script is read by running it).
     var commandNames: [String] = []
+
+    init(workdir: String) { self.workdir = workdir }
 
     var installsDependencies: Bool { !installs.isEmpty }
     var manifestPaths: [String] { installs.flatMap { $0.manifests.map(\.path) } }
@@ -100,7 +102,7 @@ enum CacheKnowledge {
 
     /// What the RUN of `rs` touches.
     static func access(_ rs: RunScript, _ mi: ModelInstruction) -> RunAccess {
-        var a = RunAccess(workdir: mi.workingDirectory.isEmpty ? "/" : mi.workingDirectory)
+        let a = RunAccess(workdir: mi.workingDirectory.isEmpty ? "/" : mi.workingDirectory)
         var cwd = a.workdir
         for inv in rs.effectiveCommands {
             guard let name = inv.name else {
@@ -159,10 +161,11 @@ enum CacheKnowledge {
 
     static func access(_ mi: ModelInstruction, _ context: LintContext) -> RunAccess? {
         guard mi.syntax.kind == .run, let rs = RunScript.ofRun(mi, context) else { return nil }
-        let key = "RunAccess@\(mi.syntax.range.start.offset)"
-        if let v = context.memo[key] as? RunAccess { return v }
+        let analysis = context.analysis
+        let key = mi.syntax.range.start.offset
+        if let v = analysis.accesses[key] { return v }
         let v = access(rs, mi)
-        context.memo[key] = v
+        analysis.accesses[key] = v
         return v
     }
 
@@ -177,8 +180,8 @@ enum CacheKnowledge {
 // MARK: - What a COPY writes
 
 /// A COPY or ADD from the build context, with where its files land.
-struct CopyWrite {
-    var instruction: ModelInstruction
+final class CopyWrite {
+    let instruction: ModelInstruction
     var copy: CopyCommand
     /// Sources as the builder sees them (variables expanded).
     var sources: [String]
@@ -192,6 +195,23 @@ struct CopyWrite {
     var treeSources: [String]
     /// The context-relative source of each written path (for directory sources, the directory).
     var writtenSources: [String]
+
+    init(instruction: ModelInstruction, copy: CopyCommand, sources: [String], destination: String, destinationIsDirectory: Bool,
+         written: [String], treeSources: [String], writtenSources: [String]) {
+        self.instruction = instruction; self.copy = copy; self.sources = sources; self.destination = destination
+        self.destinationIsDirectory = destinationIsDirectory; self.written = written; self.treeSources = treeSources
+        self.writtenSources = writtenSources
+    }
+
+    /// `of(_:contextDirectory:)` for the file's context, computed once per instruction.
+    static func of(_ mi: ModelInstruction, _ context: LintContext) -> CopyWrite? {
+        let analysis = context.analysis
+        let key = mi.syntax.range.start.offset
+        if let cached = analysis.copyWrites[key] { return cached }
+        let made = of(mi, contextDirectory: context.contextDirectory)
+        analysis.copyWrites[key] = .some(made)
+        return made
+    }
 
     /// A COPY/ADD from the context (no `--from`, no URL, no git, no heredoc); nil otherwise.
     static func of(_ mi: ModelInstruction, contextDirectory: String?) -> CopyWrite? {

@@ -104,16 +104,15 @@ public final class RunScript {
 
     // MARK: - Building
 
-    /// The script of a RUN or `ONBUILD RUN` instruction, parsed once per file (memoised in
-    /// `context.memo`); nil for other instructions and for heredoc scripts in another
+    /// The script of a RUN or `ONBUILD RUN` instruction, parsed once per file (kept in
+    /// `context.analysis`); nil for other instructions and for heredoc scripts in another
     /// language.
     public static func of(_ i: ModelInstruction, _ context: LintContext) -> RunScript? {
-        let key = "RunScript@\(i.syntax.range.start.offset)"
-        if let cached = context.memo[key] {
-            return cached as? RunScript
-        }
+        let analysis = context.analysis
+        let key = i.syntax.range.start.offset
+        if let cached = analysis.scripts[key] { return cached }
         let made = make(i, context)
-        context.memo[key] = made.map { $0 as Any } ?? (NoScript() as Any)
+        analysis.scripts[key] = .some(made)
         return made
     }
 
@@ -122,8 +121,6 @@ public final class RunScript {
         guard i.syntax.kind == .run else { return nil }
         return of(i, context)
     }
-
-    private struct NoScript {}
 
     static func make(_ i: ModelInstruction, _ context: LintContext) -> RunScript? {
         var node = i.syntax

@@ -11,7 +11,7 @@ final class SourceCopiedBeforeInstallRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard let c = CopyWrite.of(i, contextDirectory: context.contextDirectory) else { return }
+        guard let c = CopyWrite.of(i, context) else { return }
         guard let found = SourceCopiedBeforeInstallRule.victim(of: c, context) else { return }
         let (r, acc, between) = found
         let src = context.source
@@ -51,7 +51,7 @@ final class SourceCopiedBeforeInstallRule: LintRule {
                 if c.sources.contains(where: { s in acc.commandNames.contains { CachePaths.globMatch(CachePaths.basename(s), $0) } }) { return nil }
                 between.append(n)
             case .copy, .add:
-                if let o = CopyWrite.of(n, contextDirectory: context.contextDirectory) {
+                if let o = CopyWrite.of(n, context) {
                     if o.written.contains(where: { w in c.written.contains { CachePaths.overlap($0, w) } }) { return nil }
                 } else if case .copy(let cc)? = n.typed?.command, cc.from != nil {
                     let d = CachePaths.absolute(n.resolved?.destination ?? cc.destination.value, workdir: n.workingDirectory)

@@ -10,7 +10,7 @@ final class CopyBeforeUnrelatedStepRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard let c = CopyWrite.of(i, contextDirectory: context.contextDirectory), c.changesOften, !i.isOnbuildTrigger else { return }
+        guard let c = CopyWrite.of(i, context), c.changesOften, !i.isOnbuildTrigger else { return }
         if SourceCopiedBeforeInstallRule.victim(of: c, context) != nil { return }
         let insts = context.stageInstructions(i)
         guard let idx = insts.firstIndex(where: { $0.syntax.range.start.offset == i.syntax.range.start.offset }) else { return }
@@ -28,7 +28,7 @@ final class CopyBeforeUnrelatedStepRule: LintRule {
                 skipped.append(n)
                 lastMovable = n
             case .copy, .add:
-                guard let o = CopyWrite.of(n, contextDirectory: context.contextDirectory) else { break scan }
+                guard let o = CopyWrite.of(n, context) else { break scan }
                 if o.written.contains(where: { w in c.written.contains { CachePaths.overlap($0, w) } }) { break scan }
             case .workdir:
                 if !dest.hasPrefix("/") { break scan }

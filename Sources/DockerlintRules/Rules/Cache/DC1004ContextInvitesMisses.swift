@@ -30,7 +30,7 @@ final class ContextInvitesMissesRule: LintRule {
     ]
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard !reported, let dir = context.contextDirectory, let c = CopyWrite.of(i, contextDirectory: dir) else { return }
+        guard !reported, let dir = context.contextDirectory, let c = CopyWrite.of(i, context) else { return }
         guard c.sources.contains(where: { $0 == "." || $0 == "./" || $0 == "*" || $0 == "./*" }) else { return }
         let fm = FileManager.default
         let specificPath = context.path + ".dockerignore"

@@ -46,10 +46,9 @@ public struct Linter: Sendable {
         // that rule runs, they do not stop linting; the rule reports them.
         let config0 = input.configuration
         errors.removeAll { e in
-            guard let code = Self.ruleOwnedErrorCode(e.message), let meta = rules.rule(named: code),
-                  rules.types.contains(where: { $0.code == meta.code }) else { return false }
-            let ignoredHere = config0.ignored.contains { rules.rule(named: $0)?.code == meta.code }
-            let sev = config0.severityOverrides.first { rules.rule(named: $0.key)?.code == meta.code }?.value ?? meta.severity
+            guard let code = Self.ruleOwnedErrorCode(e.message), let entry = rules.planIndex[code].map({ rules.plan[$0] }) else { return false }
+            let ignoredHere = config0.ignored.contains { rules.code(named: $0) == entry.code }
+            let sev = config0.severityOverrides.first { rules.code(named: $0.key) == entry.code }?.value ?? entry.severity
             return !ignoredHere && sev != .off
         }
         if !errors.isEmpty {
@@ -67,32 +66,35 @@ public struct Linter: Sendable {
         // Which rules run, and at what severity.
         var severities: [String: Severity] = [:]
         var ignored = Set<String>()
-        for name in config.ignored { if let r = rules.rule(named: name) { ignored.insert(r.code) } }
-        for (name, sev) in config.severityOverrides { if let r = rules.rule(named: name) { severities[r.code] = sev } }
+        for name in config.ignored { if let c = rules.code(named: name) { ignored.insert(c) } }
+        for (name, sev) in config.severityOverrides { if let c = rules.code(named: name) { severities[c] = sev } }
         let experimental = pragmas.checkExperimental
-        var instances: [(String, any LintRule)] = []
-        for type in rules.types {
-            guard let meta = rules.rule(named: type.code) else { continue }
-            let sev = severities[meta.code] ?? meta.severity
-            if sev == .off || ignored.contains(meta.code) { continue }
-            if meta.status == .preview,
-               !(experimental.contains("all") || meta.allNames.contains(where: experimental.contains)),
-               severities[meta.code] == nil { continue }
-            if pragmas.checkSkip.contains("all") && meta.category == "buildkit" { continue }
-            if meta.allNames.contains(where: pragmas.checkSkip.contains) { continue }
-            instances.append((meta.code, type.init()))
+        var codes: [String] = []
+        var instances: [any LintRule] = []
+        for entry in rules.plan {
+            let sev = severities.isEmpty ? entry.severity : severities[entry.code] ?? entry.severity
+            if sev == .off || (!ignored.isEmpty && ignored.contains(entry.code)) { continue }
+            if entry.status == .preview,
+               !(experimental.contains("all") || entry.allNames.contains(where: experimental.contains)),
+               severities[entry.code] == nil { continue }
+            if !pragmas.checkSkip.isEmpty {
+                if pragmas.checkSkip.contains("all") && entry.isBuildKit { continue }
+                if entry.allNames.contains(where: pragmas.checkSkip.contains) { continue }
+            }
+            codes.append(entry.code)
+            instances.append(entry.type.init())
         }
 
         var sink = FindingSink()
         for inst in model.allInstructions {
-            for (code, rule) in instances {
-                sink.code = code
-                rule.visit(inst, context, &sink)
+            for k in instances.indices {
+                sink.code = codes[k]
+                instances[k].visit(inst, context, &sink)
             }
         }
-        for (code, rule) in instances {
-            sink.code = code
-            rule.finish(context, &sink)
+        for k in instances.indices {
+            sink.code = codes[k]
+            instances[k].finish(context, &sink)
         }
 
         // Pragmas: which instruction (and stage) each finding belongs to.
@@ -101,16 +103,19 @@ public struct Linter: Sendable {
         var out: [Diagnostic] = []
         var seen = Set<Finding>()
         for f in sink.findings where seen.insert(f).inserted {
-            if rules.rule(named: f.code) == nil, RuleSet.isExternalCode(f.code) {
-                if let d = externalDiagnostic(f, input.path, config, pragmas, starts, stageStarts) { out.append(d) }
+            guard let pi = rules.planIndex[f.code] else {
+                if rules.code(named: f.code) == nil, RuleSet.isExternalCode(f.code),
+                   let d = externalDiagnostic(f, input.path, config, pragmas, starts, stageStarts) {
+                    out.append(d)
+                }
                 continue
             }
-            guard let meta = rules.rule(named: f.code) else { continue }
-            if !config.disableIgnorePragma && suppressed(f, meta, pragmas, starts, stageStarts) { continue }
-            var sev = severities[meta.code] ?? meta.severity
-            if pragmas.checkError && meta.category == "buildkit" && sev != .off { sev = .error }
-            var d = Diagnostic(file: input.path, code: meta.code, name: meta.name, severity: sev, message: f.message,
-                               range: f.range, fix: f.fix, helpURI: meta.url)
+            let entry = rules.plan[pi]
+            if !config.disableIgnorePragma && suppressed(f, entry.allNames, buildKit: entry.isBuildKit, pragmas, starts, stageStarts) { continue }
+            var sev = severities[entry.code] ?? entry.severity
+            if pragmas.checkError && entry.isBuildKit && sev != .off { sev = .error }
+            var d = Diagnostic(file: input.path, code: entry.code, name: entry.name, severity: sev, message: f.message,
+                               range: f.range, fix: f.fix, helpURI: entry.url)
             d.relatedLines = f.relatedLines
             out.append(d)
         }
@@ -133,29 +138,25 @@ public struct Linter: Sendable {
     func externalDiagnostic(_ f: Finding, _ path: String, _ config: Configuration, _ p: Pragmas,
                             _ starts: [(Int, Int)], _ stageStarts: [Int]) -> Diagnostic? {
         if config.ignored.contains(where: { $0.caseInsensitiveEquals(f.code) }) { return nil }
-        let ownerNames = f.owner.flatMap { rules.rule(named: $0) }?.allNames ?? []
+        let ownerNames = f.owner.flatMap { rules.info(named: $0) }?.allNames ?? []
         if config.ignored.contains(where: { n in ownerNames.contains { $0.caseInsensitiveEquals(n) } }) { return nil }
-        let meta = RuleMetadata(code: f.code, name: f.code, aliases: ownerNames, severity: f.severity ?? .warning, category: "shellcheck",
-                                status: .stable, summary: "", url: nil,
-                                docs: RuleDocs(what: "", why: "", example: "", useInstead: "", fixSafety: ""), fix: .none,
-                                examples: [], fixes: [])
-        if !config.disableIgnorePragma && suppressed(f, meta, p, starts, stageStarts) { return nil }
-        let sev = config.severityOverrides.first { $0.key.caseInsensitiveEquals(f.code) }?.value ?? meta.severity
+        if !config.disableIgnorePragma && suppressed(f, [f.code, f.code] + ownerNames, buildKit: false, p, starts, stageStarts) { return nil }
+        let sev = config.severityOverrides.first { $0.key.caseInsensitiveEquals(f.code) }?.value ?? f.severity ?? .warning
         if sev == .off { return nil }
         return Diagnostic(file: path, code: f.code, name: f.code, severity: sev, message: f.message, range: f.range, fix: f.fix,
                           helpURI: "https://www.shellcheck.net/wiki/\(f.code)")
     }
 
-    func suppressed(_ f: Finding, _ meta: RuleMetadata, _ p: Pragmas, _ starts: [(Int, Int)], _ stageStarts: [Int]) -> Bool {
+    func suppressed(_ f: Finding, _ allNames: [String], buildKit: Bool, _ p: Pragmas, _ starts: [(Int, Int)], _ stageStarts: [Int]) -> Bool {
         func names(_ list: [Pragmas.Ignore]) -> Bool {
-            list.contains { ig in ig.names.contains { n in meta.allNames.contains { $0.caseInsensitiveEquals(n) } } }
+            list.contains { ig in ig.names.contains { n in allNames.contains { $0.caseInsensitiveEquals(n) } } }
         }
         if names(p.globalIgnores) { return true }
         let line = f.range.start.line
         // The instruction that holds the finding.
         if let inst = starts.last(where: { $0.0 <= line }), line <= max(inst.1, inst.0) {
             if let list = p.instructionIgnores[inst.0], names(list) { return true }
-            if let skip = p.instructionCheckSkips[inst.0], meta.allNames.contains(where: skip.contains) || (skip.contains("all") && meta.category == "buildkit") { return true }
+            if let skip = p.instructionCheckSkips[inst.0], allNames.contains(where: skip.contains) || (skip.contains("all") && buildKit) { return true }
         }
         if let stageLine = stageStarts.last(where: { $0 <= line }), let list = p.stageIgnores[stageLine], names(list) { return true }
         return false
@@ -165,14 +166,14 @@ public struct Linter: Sendable {
     func pragmaProblems(_ p: Pragmas, path: String) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for ig in p.allIgnores {
-            for n in ig.names where rules.rule(named: n) == nil && !RuleSet.isExternalCode(n) {
-                let hint = ConfigurationLoader.suggestion(n, among: rules.catalog.flatMap(\.allNames)).map { " (did you mean \($0)?)" } ?? ""
+            for n in ig.names where rules.info(named: n) == nil && !RuleSet.isExternalCode(n) {
+                let hint = ConfigurationLoader.suggestion(n, among: rules.infos.flatMap(\.allNames)).map { " (did you mean \($0)?)" } ?? ""
                 out.append(Diagnostic(file: path, code: ToolCodes.unknownRule, name: "UnknownRule", severity: .warning,
                                       message: "unknown rule '\(n)' in ignore pragma\(hint)", range: ig.range))
             }
         }
         if let r = p.checkDirectiveRange {
-            for n in p.checkSkip.union(p.checkExperimental) where n != "all" && rules.rule(named: n) == nil {
+            for n in p.checkSkip.union(p.checkExperimental) where n != "all" && rules.info(named: n) == nil {
                 out.append(Diagnostic(file: path, code: ToolCodes.unknownRule, name: "UnknownRule", severity: .warning,
                                       message: "unknown rule '\(n)' in check directive", range: r))
             }

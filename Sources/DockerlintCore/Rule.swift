@@ -89,20 +89,66 @@ public final class LintContext {
 
 /// The rules a run uses: their metadata and their Swift types.
 public struct RuleSet: @unchecked Sendable {
-    public let catalog: [RuleMetadata]
+    /// Every rule's lint-time metadata, sorted by code.
+    public let infos: [RuleInfo]
     public let types: [any LintRule.Type]
-    let byName: [String: RuleMetadata]
+    /// The full metadata (docs, examples), sorted by code like `infos`. Built on first
+    /// use for the built-in set: a lint run that shows no documentation never builds it.
+    public var catalog: [RuleMetadata] { catalogSource() }
+    private let catalogSource: @Sendable () -> [RuleMetadata]
+    /// Lower-cased code, name or alias → index in `infos` and `catalog`.
+    let byName: [String: Int]
+    /// What linting needs of each rule of `types` (in that order).
+    let plan: [PlannedRule]
+    /// Exact code → index in `plan`.
+    let planIndex: [String: Int]
 
-    public init(catalog: [RuleMetadata], types: [any LintRule.Type]) {
-        self.catalog = catalog.sorted { $0.code < $1.code }
-        self.types = types
-        var names: [String: RuleMetadata] = [:]
-        for r in catalog { for n in r.allNames { names[n.lowercased()] = r } }
-        self.byName = names
+    struct PlannedRule {
+        let type: any LintRule.Type
+        let code: String
+        let name: String
+        let severity: Severity
+        let status: RuleMetadata.Status
+        let allNames: [String]
+        let url: String?
+        let isBuildKit: Bool
     }
 
-    /// A rule by code, name or alias (case-insensitive).
-    public func rule(named name: String) -> RuleMetadata? { byName[name.lowercased()] }
+    public init(catalog: [RuleMetadata], types: [any LintRule.Type]) {
+        let sorted = catalog.sorted { $0.code < $1.code }
+        self.init(infos: sorted.map(\.info), types: types, catalog: { sorted })
+    }
+
+    /// `infos` must be sorted by code and `catalog()` must return the same rules in the
+    /// same order (a test checks the generated built-in tables).
+    public init(infos: [RuleInfo], types: [any LintRule.Type], catalog: @escaping @Sendable () -> [RuleMetadata]) {
+        self.infos = infos
+        self.types = types
+        self.catalogSource = catalog
+        var names: [String: Int] = [:]
+        for (k, r) in infos.enumerated() { for n in r.allNames { names[n.lowercased()] = k } }
+        self.byName = names
+        var plan: [PlannedRule] = []
+        var planIndex: [String: Int] = [:]
+        for type in types {
+            guard let k = names[type.code.lowercased()] else { continue }
+            let m = infos[k]
+            planIndex[m.code] = plan.count
+            plan.append(PlannedRule(type: type, code: m.code, name: m.name, severity: m.severity, status: m.status,
+                                    allNames: m.allNames, url: m.url, isBuildKit: m.category == "buildkit"))
+        }
+        self.plan = plan
+        self.planIndex = planIndex
+    }
+
+    /// A rule's full metadata by code, name or alias (case-insensitive).
+    public func rule(named name: String) -> RuleMetadata? { byName[name.lowercased()].map { catalog[$0] } }
+
+    /// A rule's lint-time metadata by code, name or alias (case-insensitive).
+    public func info(named name: String) -> RuleInfo? { byName[name.lowercased()].map { infos[$0] } }
+
+    /// The code of the rule a code, name or alias (case-insensitive) names.
+    public func code(named name: String) -> String? { byName[name.lowercased()].map { infos[$0].code } }
 
     /// True for names that are not rules of this set but are still valid selectors
     /// (ShellCheck codes).

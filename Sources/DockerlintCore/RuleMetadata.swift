@@ -29,9 +29,42 @@ public struct RuleMetadata: Hashable, Sendable {
     /// Every name that selects this rule in configuration, pragmas and `--ignore`.
     public var allNames: [String] { [code, name] + aliases }
 
+    /// What linting needs of the rule.
+    public var info: RuleInfo {
+        RuleInfo(code: code, name: name, aliases: aliases, severity: severity, category: category, status: status, url: url)
+    }
+
     public var descriptor: RuleDescriptor {
         RuleDescriptor(code: code, name: name, aliases: aliases, severity: severity, category: category,
                        summary: summary, helpText: docs.markdown(title: "\(code) \(name)"), helpURI: url)
+    }
+}
+
+/// The part of a rule's metadata that linting needs: its names, default severity,
+/// category, status and link. The binary carries these in a small generated table so a
+/// lint run does not build the documentation and examples of every rule at start-up.
+public struct RuleInfo: Hashable, Sendable {
+    public var code: String
+    public var name: String
+    public var aliases: [String]
+    public var severity: Severity
+    public var category: String
+    public var status: RuleMetadata.Status
+    public var url: String?
+
+    public init(code: String, name: String, aliases: [String], severity: Severity, category: String,
+                status: RuleMetadata.Status, url: String?) {
+        self.code = code; self.name = name; self.aliases = aliases; self.severity = severity
+        self.category = category; self.status = status; self.url = url
+    }
+
+    /// Every name that selects this rule in configuration, pragmas and `--ignore`.
+    public var allNames: [String] { [code, name] + aliases }
+
+    /// A descriptor without summary and help text (for output that does not show them).
+    public var descriptor: RuleDescriptor {
+        RuleDescriptor(code: code, name: name, aliases: aliases, severity: severity, category: category,
+                       summary: "", helpText: "", helpURI: url)
     }
 }
 

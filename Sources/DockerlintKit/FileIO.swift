@@ -119,4 +119,20 @@ public enum ProcessEnvironment {
         }
         return out
     }
+
+    /// The variables linting reads (`DOCKERLINT_*`, `NO_COLOR`, `CI`): the lint path does
+    /// not turn the whole environment into strings at every start.
+    public static var forLint: [String: String] {
+        var out: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            p += 1
+            guard strncmp(entry, "DOCKERLINT_", 11) == 0 || strncmp(entry, "NO_COLOR=", 9) == 0 || strncmp(entry, "CI=", 3) == 0 else {
+                continue
+            }
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { out[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+        }
+        return out
+    }
 }

@@ -72,7 +72,7 @@ public struct LintRunner {
         if let e = issues.first(where: { $0.level == .error }) {
             throw CommandError(e.description, status: .usage)
         }
-        for name in options.ignore + Array(options.severityOverrides.keys) where rules.rule(named: name) == nil && !RuleSet.isExternalCode(name) {
+        for name in options.ignore + Array(options.severityOverrides.keys) where rules.info(named: name) == nil && !RuleSet.isExternalCode(name) {
             Console.err("dockerlint: warning: unknown rule '\(name)'\n")
         }
         let formats = options.formats.isEmpty ? (base.formats.isEmpty ? ["tty"] : base.formats) : options.formats
@@ -150,7 +150,9 @@ public struct LintRunner {
         let frozen = sources
         // Descriptors (with their rendered help text) only for the rules that reported.
         let reported = Set(diagnostics.map(\.code))
-        let descriptors = rules.catalog.filter { reported.contains($0.code) }.map(\.descriptor)
+        let documented = reporters.contains { $0.0.usesRuleDocumentation }
+        let descriptors = documented ? rules.catalog.filter { reported.contains($0.code) }.map(\.descriptor)
+            : rules.infos.filter { reported.contains($0.code) }.map(\.descriptor)
         for (reporter, output) in reporters {
             let input = ReportInput(diagnostics: diagnostics, rules: descriptors, files: names,
                                     toolVersion: DockerlintVersion.string,

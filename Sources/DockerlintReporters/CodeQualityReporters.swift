@@ -10,6 +10,7 @@ import DockerlintCore
 public struct CodeClimateReporter: Reporter {
     public init() {}
     public var identifier: String { "codeclimate" }
+    public var usesRuleDocumentation: Bool { true }
     public var aliases: [String] { ["code-climate"] }
     public var description: String { "Code Climate issues (JSON array)" }
 

@@ -14,10 +14,14 @@ public protocol Reporter: Sendable {
     func report(_ input: ReportInput) -> String
     /// Writes the report to a stream; the default writes `report(input)`.
     func write<Target: TextOutputStream>(_ input: ReportInput, to stream: inout Target)
+    /// True when the output shows rule summaries or help text (`input.rules` with full
+    /// descriptors); otherwise callers may pass descriptors without them.
+    var usesRuleDocumentation: Bool { get }
 }
 
 extension Reporter {
     public var aliases: [String] { [] }
+    public var usesRuleDocumentation: Bool { false }
 
     public func write<Target: TextOutputStream>(_ input: ReportInput, to stream: inout Target) {
         stream.write(report(input))

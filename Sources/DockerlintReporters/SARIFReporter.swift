@@ -18,6 +18,7 @@ public struct SARIFReporter: Reporter {
 
     public init() {}
     public var identifier: String { "sarif" }
+    public var usesRuleDocumentation: Bool { true }
     public var description: String { "SARIF 2.1.0 for GitHub code scanning and other SARIF viewers" }
 
     public func report(_ input: ReportInput) -> String {

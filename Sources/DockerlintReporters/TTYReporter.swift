@@ -93,7 +93,17 @@ public struct TTYReporter: Reporter {
 }
 
 func normaliseNewlines(_ text: String) -> String {
-    text.replacing("\r\n", with: "\n").replacing("\r", with: "\n")
+    // On bytes: the generic `replacing` of string processing costs more than the report.
+    guard text.utf8.contains(0x0D) else { return text }
+    var out: [UInt8] = []
+    out.reserveCapacity(text.utf8.count)
+    var previousCR = false
+    for b in text.utf8 {
+        if b == 0x0A && previousCR { previousCR = false; continue }
+        previousCR = b == 0x0D
+        out.append(previousCR ? 0x0A : b)
+    }
+    return String(decoding: out, as: UTF8.self)
 }
 
 /// ANSI SGR sequences, or nothing.

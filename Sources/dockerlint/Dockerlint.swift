@@ -1,5 +1,7 @@
 import ArgumentParser
 import DockerlintKit
+// Linked statically on Linux: see the dockerlint target in Package.swift.
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,7 +22,7 @@ struct Dockerlint: ParsableCommand {
             // DOCKERLINT_ARGUMENT_PARSER=1 forces the full parser (tests compare both paths).
             if getenv("DOCKERLINT_ARGUMENT_PARSER") == nil,
                var options = FastLintArguments.parse(Array(CommandLine.arguments.dropFirst())) {
-                options.environment = ProcessEnvironment.current
+                options.environment = ProcessEnvironment.forLint
                 let status = try LintRunner(options: options).run()
                 Glibc.exit(status.rawValue)
             }

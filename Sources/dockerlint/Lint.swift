@@ -104,7 +104,7 @@ struct Lint: ParsableCommand {
         o.fix = fix || unsafeFixes
         o.unsafeFixes = unsafeFixes
         o.diff = diff
-        o.environment = ProcessEnvironment.current
+        o.environment = ProcessEnvironment.forLint
         try finish(try LintRunner(options: o).run())
     }
 

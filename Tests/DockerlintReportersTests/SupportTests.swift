@@ -61,6 +61,12 @@ import Testing
         #expect(uriReference(forPath: "c:Dockerfile") == "c%3ADockerfile")
     }
 
+    @Test func newlinesNormalise() {
+        #expect(normaliseNewlines("a\r\nb\rc\n\r\n\r\r\nd") == "a\nb\nc\n\n\n\nd")
+        #expect(normaliseNewlines("naïve\r") == "naïve\n")
+        #expect(normaliseNewlines("plain\n") == "plain\n")
+    }
+
     @Test func sourceLinesHandleAllTerminators() {
         #expect(SourceLines.split("a\nb\r\nc\rd") == ["a", "b", "c", "d"])
         #expect(SourceLines.split("a\n\nb\n") == ["a", "", "b"])

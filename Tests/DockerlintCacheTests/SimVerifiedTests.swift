@@ -201,6 +201,22 @@ struct SimVerifiedTests {
         #expect(bk.reason("COPY") == "parent step re-ran (line 2 WORKDIR)")
     }
 
+    /// CACHE-SEMANTICS, WORKDIR row: BuildKit's mkdir path is cleaned but later RUNs get
+    /// the absolute WORKDIR as written; the classic builder compares the text.
+    @Test func workdirTrailingSlashHitsTheMkdirAndMissesTheRunInBuildKit() throws {
+        let lab = try SimLab(["Dockerfile": "FROM alpine\nWORKDIR /opt/app\nCOPY a.txt /abs/\nCOPY a.txt rel/\nRUN echo wd\n", "a.txt": "a\n"])
+        _ = try lab.build()
+        try lab.dir.write("Dockerfile", "FROM alpine\nWORKDIR /opt/app/\nCOPY a.txt /abs/\nCOPY a.txt rel/\nRUN echo wd\n")
+        let (bk, classic) = try lab.build()
+        #expect(bk.status("WORKDIR") == .hit)
+        #expect(bk.status("COPY a.txt /abs/") == .hit)
+        #expect(bk.status("COPY a.txt rel/") == .hit)
+        #expect(bk.status("RUN") == .miss)
+        #expect(bk.reason("RUN") == "WORKDIR changed (/opt/app → /opt/app/)")
+        #expect(classic.status("WORKDIR") == .miss)
+        #expect(classic.status("RUN") == .miss)
+    }
+
     @Test func e8UnusedStageRunsOnlyInClassic() throws {
         let lab = try SimLab(["Dockerfile": "FROM alpine AS unused\nRUN echo unused\nFROM alpine\nRUN echo main\n"])
         let (bk, classic) = try lab.build()

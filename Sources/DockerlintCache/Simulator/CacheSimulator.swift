@@ -491,7 +491,12 @@ public struct CacheSimulator: Sendable {
             d.contentComponents = d.components.flatMap { [$0.name, $0.value] }
 
         case .workdir:
-            let path = r?.workdir ?? mi.workingDirectory
+            // BuildKit's vertex is `mkdir -p` of the cleaned path, while the working directory
+            // later RUNs get keeps an absolute WORKDIR as written (CACHE-SEMANTICS, WORKDIR):
+            // `/opt/app` → `/opt/app/` hits here and misses at the next RUN. The classic
+            // builder compares the text (its commit comment and config).
+            let written = r?.workdir ?? mi.workingDirectory
+            let path = engine == .buildkit ? goPathClean(written) : written
             d.components.append(Component(name: "workdir", value: path))
             if engine == .buildkit { d.components.append(Component(name: "user", value: mi.user)) }
             d.contentComponents = [path]

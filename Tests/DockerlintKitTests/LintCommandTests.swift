@@ -54,6 +54,26 @@ import Testing
         #expect(files == Set(["Dockerfile", "svc/Dockerfile.dev", "svc/web.Dockerfile", "svc/api.dockerfile"].map { dir.appendingPathComponent($0).path }))
     }
 
+    /// Files are linted in parallel and each runs its own shellcheck: every file gets its
+    /// own findings, at its own lines (a child holding another file's pipe would hang or
+    /// mix them up).
+    @Test func shellcheckOnManyFilesInParallel() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/shellcheck") else { return }
+        let dir = try CLI.tempDirectory()
+        var paths: [String] = []
+        for k in 0..<12 {
+            let p = dir.appendingPathComponent("f\(k).Dockerfile")
+            try CLI.write("FROM debian:12\n" + String(repeating: "RUN true\n", count: k) + "RUN echo $unset_\(k)\n", to: p)
+            paths.append(p.path)
+        }
+        let r = try CLI.run(["--shellcheck", "--no-fail", "-f", "gnu"] + paths)
+        #expect(r.status == 0)
+        for (k, p) in paths.enumerated() {
+            let mine = r.stdout.split(separator: "\n").filter { $0.hasPrefix(p + ":") && $0.contains("[SC2154]") }
+            #expect(mine.count == 1 && mine[0].hasPrefix("\(p):\(k + 2).10"), "\(p): \(mine)")
+        }
+    }
+
     @Test func configFileKeysErrorsAndHadolintFallback() throws {
         let dir = try CLI.tempDirectory()
         try CLI.write(Self.maintainer, to: dir.appendingPathComponent("Dockerfile"))

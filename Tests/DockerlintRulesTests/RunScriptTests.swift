@@ -18,6 +18,18 @@ import Testing
         s.effectiveCommands.filter { $0.name == name }.map { "\(s.range(of: $0).start)" }
     }
 
+    @Test func byteSearchHelpers() {
+        #expect("https://x".containsBytes("://"))
+        #expect(!"a/b".containsBytes("://"))
+        #expect(!"abc".containsBytes(""))
+        #expect("x$(cat f)".containsBytes("$("))
+        #expect("日本/語".containsBytes("/"))
+        #expect(Substring("ab*c*").containsBytes("*"))
+        #expect("a*b**c".replacingBytes(of: "*", with: "") == "abc")
+        #expect("x::y".replacingBytes(of: "::", with: "-") == "x-y")
+        #expect("plain".replacingBytes(of: "*", with: "") == "plain")
+    }
+
     @Test func continuationLines() {
         let s = scripts("FROM a\nRUN --mount=type=cache,target=/x apt-get update && \\\n  # comment\n\n    cd /tmp \\\n && make\n")
         #expect(s.count == 1)

@@ -140,19 +140,19 @@ enum CacheKnowledge {
             // `ls`, `find`, `tar -c .` and friends without a path read the working directory.
             if allPaths, !inv.arguments.contains(where: { w in w.staticValue.map { !$0.hasPrefix("-") } ?? true }) { a.touched.append(cwd) }
             for w in inv.arguments {
-                if let v = w.staticValue, allPaths, !v.hasPrefix("-"), !v.contains("://"), !v.isEmpty {
+                if let v = w.staticValue, allPaths, !v.hasPrefix("-"), !v.containsBytes("://"), !v.isEmpty {
                     if skipFirst { skipFirst = false; continue }
-                    a.touched.append(CachePaths.absolute(v.replacingOccurrences(of: "*", with: ""), workdir: cwd))
+                    a.touched.append(CachePaths.absolute(v.replacingBytes(of: "*", with: ""), workdir: cwd))
                     continue
                 }
                 guard let v = w.staticValue else {
                     // `$(cat list)` and friends: unknown reads.
-                    if w.source.contains("$(") || w.source.contains("`") { a.opaque = true }
+                    if w.source.containsBytes("$(") || w.source.containsBytes("`") { a.opaque = true }
                     continue
                 }
-                if v.hasPrefix("-") || v.contains("://") || v.isEmpty { continue }
-                if v.hasPrefix("/") || v.hasPrefix("./") || v.hasPrefix("../") || v.contains("/") || v.contains(".") || v == "*" {
-                    a.touched.append(CachePaths.absolute(v.replacingOccurrences(of: "*", with: ""), workdir: cwd))
+                if v.hasPrefix("-") || v.containsBytes("://") || v.isEmpty { continue }
+                if v.hasPrefix("/") || v.hasPrefix("./") || v.hasPrefix("../") || v.containsBytes("/") || v.containsBytes(".") || v == "*" {
+                    a.touched.append(CachePaths.absolute(v.replacingBytes(of: "*", with: ""), workdir: cwd))
                 }
             }
         }
@@ -224,17 +224,17 @@ final class CopyWrite {
         }
         guard copy.from == nil, copy.inlineSources.isEmpty, !copy.sources.isEmpty else { return nil }
         let srcs = mi.resolved?.sources ?? copy.sources.map(\.value)
-        if srcs.contains(where: { $0.contains("://") || $0.hasPrefix("git@") }) { return nil }
+        if srcs.contains(where: { $0.containsBytes("://") || $0.hasPrefix("git@") }) { return nil }
         let destRaw = mi.resolved?.destination ?? copy.destination.value
         let wd = mi.workingDirectory.isEmpty ? "/" : mi.workingDirectory
         let dest = CachePaths.absolute(destRaw, workdir: wd)
         func isTree(_ s: String) -> Bool {
-            if s == "." || s == "./" || s.hasSuffix("/") || s.contains("*") || s.contains("?") || s.contains("[") { return true }
+            if s == "." || s == "./" || s.hasSuffix("/") || s.containsBytes("*") || s.containsBytes("?") || s.containsBytes("[") { return true }
             if let dir = contextDirectory {
                 var isDir: ObjCBool = false
                 if FileManager.default.fileExists(atPath: dir + "/" + s, isDirectory: &isDir) { return isDir.boolValue }
             }
-            return !CachePaths.basename(s).contains(".")
+            return !CachePaths.basename(s).containsBytes(".")
         }
         let trees = srcs.filter(isTree)
         let destDir = destRaw.hasSuffix("/") || destRaw == "." || destRaw == "./" || srcs.count > 1 || !trees.isEmpty

@@ -1,3 +1,4 @@
+import DockerlintModel
 import Yams
 
 /// Where one setting came from, for messages.
@@ -282,26 +283,10 @@ public enum ConfigurationLoader {
         var best: (String, Int)? = nil
         // Sorted, so that ties always resolve the same way.
         for c in candidates.sorted() {
-            let d = editDistance(word.lowercased(), c.lowercased())
+            let d = Suggest.distance(word.lowercased(), c.lowercased())
             if d <= max(2, word.count / 4), best == nil || d < best!.1 { best = (c, d) }
         }
         return best?.0
-    }
-
-    public static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var prev = Array(0...b.count)
-        var cur = prev
-        for i in 1...a.count {
-            cur[0] = i
-            for j in 1...b.count {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&prev, &cur)
-        }
-        return prev[b.count]
     }
 }
 

@@ -48,7 +48,7 @@ public struct Linter: Sendable {
         errors.removeAll { e in
             guard let code = Self.ruleOwnedErrorCode(e.message), let entry = rules.planIndex[code].map({ rules.plan[$0] }) else { return false }
             let ignoredHere = config0.ignored.contains { rules.code(named: $0) == entry.code }
-            let sev = config0.severityOverrides.first { rules.code(named: $0.key) == entry.code }?.value ?? entry.severity
+            let sev = config0.severityOverrides.first { rules.code(named: $0.key) == entry.code }?.value ?? entry.info.severity
             return !ignoredHere && sev != .off
         }
         if !errors.isEmpty {
@@ -72,9 +72,9 @@ public struct Linter: Sendable {
         var codes: [String] = []
         var instances: [any LintRule] = []
         for entry in rules.plan {
-            let sev = severities.isEmpty ? entry.severity : severities[entry.code] ?? entry.severity
+            let sev = severities.isEmpty ? entry.info.severity : severities[entry.code] ?? entry.info.severity
             if sev == .off || (!ignored.isEmpty && ignored.contains(entry.code)) { continue }
-            if entry.status == .preview,
+            if entry.info.status == .preview,
                !(experimental.contains("all") || entry.allNames.contains(where: experimental.contains)),
                severities[entry.code] == nil { continue }
             if !pragmas.checkSkip.isEmpty {
@@ -112,10 +112,10 @@ public struct Linter: Sendable {
             }
             let entry = rules.plan[pi]
             if !config.disableIgnorePragma && suppressed(f, entry.allNames, buildKit: entry.isBuildKit, pragmas, starts, stageStarts) { continue }
-            var sev = severities[entry.code] ?? entry.severity
+            var sev = severities[entry.code] ?? entry.info.severity
             if pragmas.checkError && entry.isBuildKit && sev != .off { sev = .error }
-            var d = Diagnostic(file: input.path, code: entry.code, name: entry.name, severity: sev, message: f.message,
-                               range: f.range, fix: f.fix, helpURI: entry.url)
+            var d = Diagnostic(file: input.path, code: entry.code, name: entry.info.name, severity: sev, message: f.message,
+                               range: f.range, fix: f.fix, helpURI: entry.info.url)
             d.relatedLines = f.relatedLines
             out.append(d)
         }
@@ -140,7 +140,7 @@ public struct Linter: Sendable {
         if config.ignored.contains(where: { $0.caseInsensitiveEquals(f.code) }) { return nil }
         let ownerNames = f.owner.flatMap { rules.info(named: $0) }?.allNames ?? []
         if config.ignored.contains(where: { n in ownerNames.contains { $0.caseInsensitiveEquals(n) } }) { return nil }
-        if !config.disableIgnorePragma && suppressed(f, [f.code, f.code] + ownerNames, buildKit: false, p, starts, stageStarts) { return nil }
+        if !config.disableIgnorePragma && suppressed(f, [f.code] + ownerNames, buildKit: false, p, starts, stageStarts) { return nil }
         let sev = config.severityOverrides.first { $0.key.caseInsensitiveEquals(f.code) }?.value ?? f.severity ?? .warning
         if sev == .off { return nil }
         return Diagnostic(file: path, code: f.code, name: f.code, severity: sev, message: f.message, range: f.range, fix: f.fix,

@@ -105,13 +105,11 @@ public struct RuleSet: @unchecked Sendable {
 
     struct PlannedRule {
         let type: any LintRule.Type
-        let code: String
-        let name: String
-        let severity: Severity
-        let status: RuleMetadata.Status
+        let info: RuleInfo
+        /// `info.allNames` and the category test, computed once rather than per file.
         let allNames: [String]
-        let url: String?
         let isBuildKit: Bool
+        var code: String { info.code }
     }
 
     public init(catalog: [RuleMetadata], types: [any LintRule.Type]) {
@@ -134,8 +132,7 @@ public struct RuleSet: @unchecked Sendable {
             guard let k = names[type.code.lowercased()] else { continue }
             let m = infos[k]
             planIndex[m.code] = plan.count
-            plan.append(PlannedRule(type: type, code: m.code, name: m.name, severity: m.severity, status: m.status,
-                                    allNames: m.allNames, url: m.url, isBuildKit: m.category == "buildkit"))
+            plan.append(PlannedRule(type: type, info: m, allNames: m.allNames, isBuildKit: m.category == "buildkit"))
         }
         self.plan = plan
         self.planIndex = planIndex

@@ -176,8 +176,9 @@ enum GoDuration {
 }
 
 /// BuildKit's `util/suggest`: the closest option by Levenshtein distance (< 3).
-enum Suggest {
-    static func distance(_ a: String, _ b: String) -> Int {
+public enum Suggest {
+    /// Levenshtein distance over Unicode scalars.
+    public static func distance(_ a: String, _ b: String) -> Int {
         let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
@@ -194,7 +195,7 @@ enum Suggest {
         return prev[y.count]
     }
 
-    static func search(_ val: String, _ options: [String], caseSensitive: Bool) -> String? {
+    public static func search(_ val: String, _ options: [String], caseSensitive: Bool) -> String? {
         let v = caseSensitive ? val : val.lowercased()
         var match = ""
         var minDist = 3

@@ -1,4 +1,5 @@
 import DockerlintCore
+import DockerlintModel
 @testable import DockerlintRules
 import Foundation
 import Testing
@@ -154,10 +155,10 @@ import Testing
     }
 
     @Test func suggestMirrorsBuildKit() {
-        #expect(BuildKitSupport.suggest("VERSOIN", ["VERSION", "OTHER"]) == "VERSION")
-        #expect(BuildKitSupport.suggest("VERSION", ["VERSION"]) == nil)
-        #expect(BuildKitSupport.suggest("abc", ["xyz"]) == nil)
-        #expect(BuildKitSupport.suggest("version", ["VERSION"]) == nil)
+        #expect(Suggest.search("VERSOIN", ["VERSION", "OTHER"], caseSensitive: true) == "VERSION")
+        #expect(Suggest.search("VERSION", ["VERSION"], caseSensitive: true) == nil)
+        #expect(Suggest.search("abc", ["xyz"], caseSensitive: true) == nil)
+        #expect(Suggest.search("version", ["VERSION"], caseSensitive: true) == nil)
     }
 
     @Test func everyBuildKitCheckIsCatalogued() {

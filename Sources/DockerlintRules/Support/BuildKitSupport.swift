@@ -4,21 +4,6 @@ import DockerlintSyntax
 
 /// Helpers shared by the BuildKit build-check rules.
 enum BuildKitSupport {
-    /// `suggest.Search`: the option with the smallest edit distance below 3, none when
-    /// `value` is itself an option.
-    static func suggest(_ value: String, _ options: [String], caseSensitive: Bool = true) -> String? {
-        let v = caseSensitive ? value : value.lowercased()
-        var match = ""
-        var minDist = 3
-        for o in options {
-            let opt = caseSensitive ? o : o.lowercased()
-            if opt == v { return nil }
-            let d = ConfigurationLoader.editDistance(v, opt)
-            if d < minDist { match = o; minDist = d }
-        }
-        return match.isEmpty ? nil : match
-    }
-
     /// An environment of the variables (with values) of a scope.
     static func environment(_ scope: [ScopedVariable]) -> ShellEnvironment {
         ShellEnvironment(scope.compactMap { v in v.value.map { (v.name, $0) } })

@@ -142,7 +142,7 @@ enum CacheKnowledge {
             for w in inv.arguments {
                 if let v = w.staticValue, allPaths, !v.hasPrefix("-"), !v.containsBytes("://"), !v.isEmpty {
                     if skipFirst { skipFirst = false; continue }
-                    a.touched.append(CachePaths.absolute(v.replacingBytes(of: "*", with: ""), workdir: cwd))
+                    a.touched.append(CachePaths.absolute(v.filter { $0 != "*" }, workdir: cwd))
                     continue
                 }
                 guard let v = w.staticValue else {
@@ -152,7 +152,7 @@ enum CacheKnowledge {
                 }
                 if v.hasPrefix("-") || v.containsBytes("://") || v.isEmpty { continue }
                 if v.hasPrefix("/") || v.hasPrefix("./") || v.hasPrefix("../") || v.containsBytes("/") || v.containsBytes(".") || v == "*" {
-                    a.touched.append(CachePaths.absolute(v.replacingBytes(of: "*", with: ""), workdir: cwd))
+                    a.touched.append(CachePaths.absolute(v.filter { $0 != "*" }, workdir: cwd))
                 }
             }
         }

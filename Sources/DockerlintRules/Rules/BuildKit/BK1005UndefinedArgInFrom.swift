@@ -25,7 +25,7 @@ final class UndefinedArgInFromRule: LintRule {
         for (word, range) in words {
             let (res, _) = lexer.processWordCollectingMatches(word, env: env)
             for name in res.unmatched.sorted() where !seenKeys.contains(name) && reported.insert(name).inserted {
-                let hint = BuildKitSupport.suggest(name, keys).map { " (did you mean \($0)?)" } ?? ""
+                let hint = Suggest.search(name, keys, caseSensitive: true).map { " (did you mean \($0)?)" } ?? ""
                 let at = BuildKitSupport.variableReference(name, in: range, context.source) ?? range
                 sink.report(at, "FROM argument '\(name)' is not declared\(hint)")
             }

@@ -23,7 +23,7 @@ final class UndefinedVarRule: LintRule {
         if case .arg(let a)? = i.typed?.command { options += a.definitions.map(\.key) }
         let fromImage = !BuildKitSupport.rootIsScratch(s, context.model)
         for name in i.unmatchedVariables where !declared.contains(name) && !Self.nonEnvArgs.contains(name) {
-            let hint = BuildKitSupport.suggest(name, options)
+            let hint = Suggest.search(name, options, caseSensitive: true)
             if fromImage && hint == nil && name == name.uppercased() { continue }
             let range = BuildKitSupport.variableReference(name, in: SourceRange(start: i.syntax.keywordRange.end, end: i.syntax.range.end), context.source)
                 ?? i.syntax.keywordRange

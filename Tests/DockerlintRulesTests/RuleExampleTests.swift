@@ -1,4 +1,5 @@
 import DockerlintCore
+import DockerlintDevTools
 import DockerlintRules
 import Foundation
 import Testing
@@ -46,17 +47,33 @@ import Testing
     static let rulesDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("rules")
 
-    @Test func generatedCatalogIsUpToDate() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: Self.rulesDir.path).filter { $0.hasSuffix(".yaml") }.sorted()
-        var rules: [RuleMetadata] = []
-        for n in names {
-            let text = try String(contentsOf: Self.rulesDir.appendingPathComponent(n), encoding: .utf8)
-            let r = try RuleCatalogGenerator.load(yaml: text, file: n)
-            #expect(n == r.code + ".yaml", "file \(n) holds rule \(r.code)")
-            rules.append(r)
+    static let root = rulesDir.deletingLastPathComponent()
+
+    @Test func everyRuleFileLoads() throws {
+        #expect(try GeneratedFiles.loadRules(root: Self.root).count == (try FileManager.default.contentsOfDirectory(atPath: Self.rulesDir.path)
+            .filter { $0.hasSuffix(".yaml") }.count))
+    }
+
+    /// The committed catalog and registry are exactly what `dockerlint-dev generate` writes
+    /// from rules/*.yaml, byte for byte (`everyRuleFileLoads` fails when the YAML does not load).
+    @Test(arguments: GeneratedFiles.render((try? GeneratedFiles.loadRules(root: root)) ?? []))
+    func generatedFileIsUpToDate(_ file: GeneratedFiles.File) throws {
+        let committed = try String(contentsOf: Self.root.appendingPathComponent(file.path), encoding: .utf8)
+        #expect(committed == file.contents, "\(file.path) is out of date: run `swift run dockerlint-dev generate`")
+    }
+
+    /// Every rule's type lives in a file named after the rule, under Rules/<folder>/.
+    @Test func ruleSourcesAreNamedAfterTheirRules() throws {
+        let rulesSources = Self.root.appendingPathComponent("Sources/DockerlintRules/Rules")
+        var files = Set<String>()
+        for folder in try FileManager.default.contentsOfDirectory(atPath: rulesSources.path) {
+            for f in try FileManager.default.contentsOfDirectory(atPath: rulesSources.appendingPathComponent(folder).path) { files.insert(f) }
         }
-        #expect(rules == builtinRuleCatalog.sorted { $0.code < $1.code },
-                "Sources/DockerlintRules/Generated/RuleCatalog+Generated.swift is out of date: run `swift run dockerlint-dev generate`")
+        let rules = try GeneratedFiles.loadRules(root: Self.root)
+        for r in rules {
+            #expect(files.contains(RegistryGenerator.fileName(r)), "\(r.code): no Rules/*/\(RegistryGenerator.fileName(r))")
+        }
+        #expect(files.count == rules.count, "rule sources without a rule: \(files.subtracting(rules.map(RegistryGenerator.fileName)).sorted())")
     }
 
     /// The lint-time table the binary starts from is the catalog's, in the catalog's

@@ -31,7 +31,8 @@ public enum CatalogGenerator {
             }
             s += "        ],\n        fixes: [\n"
             for f in r.fixes {
-                s += "            RuleFixExample(before: \(lit(f.before)), after: \(lit(f.after)), unsafe: \(f.unsafe)),\n"
+                s += "            RuleFixExample(before: \(lit(f.before)), after: \(lit(f.after)), unsafe: \(f.unsafe)"
+                s += f.config.isEmpty ? "),\n" : ", config: \(lit(f.config))),\n"
             }
             s += "        ]),\n"
         }

@@ -14,6 +14,7 @@ public enum RuleYAMLLoader {
                                        "docs", "fix", "examples", "fixes"]
     static let docKeys: Set<String> = ["what", "why", "example", "use_instead", "fix_safety", "notes"]
     static let exampleKeys: Set<String> = ["name", "dockerfile", "valid", "config", "context", "skip", "messages"]
+    static let fixKeys: Set<String> = ["before", "after", "unsafe", "config"]
 
     /// Parses one rule file.
     public static func load(yaml: String, file: String) throws -> RuleMetadata {
@@ -60,7 +61,9 @@ public enum RuleYAMLLoader {
         var fixes: [RuleFixExample] = []
         for f in map["fixes"]?.sequence ?? [] {
             guard let fm = f.mapping else { throw fail("a fix must be a mapping") }
-            fixes.append(RuleFixExample(before: try str(fm, "before"), after: try str(fm, "after"), unsafe: fm["unsafe"]?.bool ?? false))
+            for (k, _) in fm where !fixKeys.contains(k.string ?? "") { throw fail("unknown fix key '\(k.string ?? "?")'") }
+            fixes.append(RuleFixExample(before: try str(fm, "before"), after: try str(fm, "after"), unsafe: fm["unsafe"]?.bool ?? false,
+                                        config: try str(fm, "config", required: false)))
         }
         return RuleMetadata(code: code, name: try str(map, "name"), aliases: try list(map["aliases"]), severity: severity,
                             category: try str(map, "category"), status: status, summary: try str(map, "summary"),

@@ -46,6 +46,10 @@ struct RuleExampleCase: Sendable, CustomStringConvertible {
 }
 
 enum RuleHarness {
+    /// The shellcheck program SC0000 runs, where the rule looks for it.
+    static let shellcheckInstalled = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        .contains { FileManager.default.isExecutableFile(atPath: "\($0)/shellcheck") }
+
     static func type(for code: String) -> (any LintRule.Type)? {
         BuiltinRules.types.first { $0.code == code }
     }

@@ -434,6 +434,8 @@ public let builtinRuleCatalog: [RuleMetadata] = [
             RuleExample(name: "classic, constant label", dockerfile: "FROM debian:12\nLABEL maintainer=me\nRUN apt-get update\n", valid: true, config: "builder: classic\n", context: [:], skip: [], messages: []),
         ],
         fixes: [
+            RuleFixExample(before: "FROM debian:12\nARG VERSION\nLABEL version=$VERSION\nRUN apt-get update && apt-get install -y curl\nCOPY app /app\n", after: "FROM debian:12\nARG VERSION\nRUN apt-get update && apt-get install -y curl\nCOPY app /app\nLABEL version=$VERSION\n", unsafe: false, config: "builder: classic\n"),
+            RuleFixExample(before: "FROM node:22\nARG PORT=3000\nEXPOSE $PORT\n# the application\nCOPY . .\nCMD [\"node\", \"server.js\"]\n", after: "FROM node:22\nARG PORT=3000\n# the application\nCOPY . .\nCMD [\"node\", \"server.js\"]\nEXPOSE $PORT\n", unsafe: false, config: "builder: classic\n"),
         ]),
     RuleMetadata(
         code: "DL1001", name: "InlineIgnorePragma", aliases: ["inline-ignore-pragma", "no-inline-ignore"],

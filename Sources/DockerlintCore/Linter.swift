@@ -117,6 +117,7 @@ public struct Linter: Sendable {
             var d = Diagnostic(file: input.path, code: entry.code, name: entry.info.name, severity: sev, message: f.message,
                                range: f.range, fix: f.fix, helpURI: entry.info.url)
             d.relatedLines = f.relatedLines
+            d.related = f.related
             out.append(d)
         }
         out += pragmaProblems(pragmas, path: input.path)

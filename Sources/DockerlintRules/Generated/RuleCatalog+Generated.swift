@@ -97,6 +97,7 @@ public let builtinRuleInfos: [RuleInfo] = [
     RuleInfo(code: "DL4004", name: "MultipleEntrypoint", aliases: ["multiple-entrypoint"], severity: .error, category: "correctness", status: .stable, url: "https://docs.docker.com/go/dockerfile/rule/multiple-instructions-disallowed/"),
     RuleInfo(code: "DL4005", name: "LinkBinSh", aliases: ["link-bin-sh"], severity: .warning, category: "correctness", status: .stable, url: "https://docs.docker.com/reference/dockerfile/#shell"),
     RuleInfo(code: "DL4006", name: "PipefailMissing", aliases: ["pipefail-missing"], severity: .warning, category: "correctness", status: .stable, url: "https://docs.docker.com/build/building/best-practices/#using-pipes"),
+    RuleInfo(code: "DR1001", name: "EmptyValueWithoutBuildArg", aliases: ["empty-value-without-build-arg"], severity: .warning, category: "correctness", status: .stable, url: nil),
     RuleInfo(code: "SC0000", name: "ShellCheck", aliases: ["shell-check"], severity: .warning, category: "shell", status: .stable, url: "https://www.shellcheck.net/wiki/"),
 ]
 
@@ -1443,6 +1444,20 @@ public let builtinRuleCatalog: [RuleMetadata] = [
             RuleExample(name: "shell without pipefail", dockerfile: "FROM debian:12\nSHELL [\"/bin/bash\", \"-c\"]\nRUN echo a && ps aux | ↓grep x\n", valid: false, config: "", context: [:], skip: [], messages: []),
             RuleExample(name: "shell with pipefail", dockerfile: "FROM debian:12\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN curl -fsSL https://example.com/a.tgz | tar xz\n", valid: true, config: "", context: [:], skip: [], messages: []),
             RuleExample(name: "set -o pipefail in the script", dockerfile: "FROM debian:12\nRUN set -euo pipefail; curl -fsSL https://example.com/a.tgz | tar xz\n", valid: true, config: "", context: [:], skip: [], messages: []),
+        ],
+        fixes: [
+        ]),
+    RuleMetadata(
+        code: "DR1001", name: "EmptyValueWithoutBuildArg", aliases: ["empty-value-without-build-arg"],
+        severity: .warning, category: "correctness", status: .stable,
+        summary: "A value is empty, and BuildKit fails, unless the build sets an ARG that has no default.", url: nil,
+        docs: RuleDocs(what: "Reports a VOLUME path, a STOPSIGNAL or a `${NAME:?message}` expansion that comes out empty (or fails) because it uses an ARG declared without a default, with no ENV of that name before it, and the build does not set it (`--build-arg`). Only values the file decides are judged: a variable the file does not define at all may come from the base image's environment, which BuildKit expands at build time, and is never reported.", why: "`docker build .` fails at that instruction (\"VOLUME specified can not be an empty string\") unless every build passes the argument. Give the ARG a default, or make sure the build sets it.", example: "FROM nginx:1.27.0\nARG DATA_DIR\nVOLUME ${DATA_DIR}\n", useInstead: "FROM nginx:1.27.0\nARG DATA_DIR=/var/lib/app\nVOLUME ${DATA_DIR}\n", fixSafety: "", notes: "Not a syntax error: the file is well formed and builds when the argument is given, so the rest of the file is linted as usual. A value that is empty whatever the build does (`VOLUME \"\"`) is BuildKit's error DF001, which does not stop the rest of the file either. hadolint does not expand variables and has no such check."),
+        fix: .none,
+        examples: [
+            RuleExample(name: "volume from an ARG without a default", dockerfile: "FROM nginx:1.27.0\nARG DATA_DIR\nVOLUME ↓${DATA_DIR}\n", valid: false, config: "", context: [:], skip: [], messages: ["Empty unless the build sets the ARG `DATA_DIR`, which has no default; without it BuildKit fails: VOLUME specified can not be an empty string"]),
+            RuleExample(name: "required variable and stop signal", dockerfile: "ARG SIG\nFROM debian:12\nARG SIG\nARG TOKEN\nSTOPSIGNAL ↓$SIG\nENV AUTH=↓${TOKEN:?required}\n", valid: false, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "variable the file does not define, perhaps from the base image", dockerfile: "FROM nginx:1.27.0\nVOLUME ${DATA_DIR}\nSTOPSIGNAL $SIG\n", valid: true, config: "", context: [:], skip: [], messages: []),
+            RuleExample(name: "default or ENV", dockerfile: "FROM nginx:1.27.0\nARG DATA_DIR=/data\nARG LOGS\nENV LOGS=/logs\nARG LOGS\nVOLUME ${DATA_DIR} $LOGS\n", valid: true, config: "", context: [:], skip: [], messages: []),
         ],
         fixes: [
         ]),

@@ -128,6 +128,12 @@ public struct CLIImageBuilder: ImageBuilder {
         return report
     }
 
+    /// Whether this store holds the image `reference` (`images -q`).
+    public func hasImage(_ reference: String) throws -> Bool {
+        let (s, out) = try runCapture(storeArgs + ["images", "-q", reference], timeout: 30)
+        return s == 0 && !out.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+    }
+
     /// `buildah --version` / `podman --version`, first line (`podman version 4.3.1`).
     public func toolVersion() throws -> String {
         let (s, out) = try runCapture(["--version"], timeout: 30)

@@ -128,7 +128,11 @@ public enum BenchOutput {
                            + "  new layers \(bytes(BenchStatistic(bs.compactMap { $0.newLayerBytes.map(Double.init) }).map { Int($0.median) }))")
             }
         }
-        out.append(String(format: "agreement: %d/%d steps (%.1f%%)", r.agreeingSteps, r.comparedSteps, r.agreementRate * 100))
+        if r.comparedSteps == 0 {
+            out.append("agreement: no step to compare (no build ran a step)")
+        } else {
+            out.append(String(format: "agreement: %d/%d steps (%.1f%%)", r.agreeingSteps, r.comparedSteps, r.agreementRate * 100))
+        }
         for d in r.disagreements {
             out.append("  run \(d.run) build \(d.build) (\(d.scenario)) line \(d.line.map(String.init) ?? "?") \(clip(d.instruction, 50)): "
                        + "actual \(d.measured?.rawValue ?? "absent"), predicted \(d.predicted?.rawValue ?? "nothing")"
@@ -150,10 +154,14 @@ public enum BenchOutput {
             let st = b.steps.map { $0.status == .hit ? "H" : ($0.status == .miss ? "M" : "-") }.joined()
             let cmp = b.steps.filter { $0.agrees != nil }
             let ok = cmp.filter { $0.agrees == true }.count
-            out.append("| \(b.run) | \(b.index) | \(cell(b.scenario))\(b.error != nil ? " (failed)" : "") | \(secs(b.wallSeconds)) | \(bytes(b.newLayerBytes)) | \(bytes(b.imageBytes)) | `\(st)` | \(ok)/\(cmp.count + b.unmatchedPredictions.count) |")
+            out.append("| \(b.run) | \(b.index) | \(cell(b.scenario))\(b.error != nil ? " (failed)" : "") | \(secs(b.wallSeconds)) | \(bytes(b.newLayerBytes)) | \(bytes(b.imageBytes)) | `\(st)` | \(cmp.count + b.unmatchedPredictions.count == 0 ? "–" : "\(ok)/\(cmp.count + b.unmatchedPredictions.count)") |")
         }
         out.append("")
-        out.append(String(format: "Agreement: %d/%d steps (%.1f%%).", r.agreeingSteps, r.comparedSteps, r.agreementRate * 100))
+        if r.comparedSteps == 0 {
+            out.append("Agreement: no step to compare (no build ran a step).")
+        } else {
+            out.append(String(format: "Agreement: %d/%d steps (%.1f%%).", r.agreeingSteps, r.comparedSteps, r.agreementRate * 100))
+        }
         let dis = r.disagreements
         if !dis.isEmpty {
             out.append("")

@@ -240,6 +240,15 @@ public final class BenchRunner: @unchecked Sendable {
             progress?(.buildFinished(seconds: result.wallSeconds))
             let text = String(decoding: (try? FileIO.read(dir.path + "/" + dockerfileRel)) ?? [], as: UTF8.self)
             let model = BenchStepMap.model(text: text, buildArgs: p.buildArgs, target: p.target)
+            // A cold build that fails for want of its base image: nothing of the sequence can
+            // run, and the builder's message (a truncated registry error) does not say why.
+            if i == 0, !result.succeeded,
+               let missing = BenchStepMap.baseImages(model, target: p.target).first(where: { hasImage($0) == false }) {
+                let how = builder is CLIImageBuilder ? "run scripts/setup-builders --podman (it fills dockerlint's private store)"
+                                                     : "run scripts/setup-builders, or pull it (docker pull \(missing))"
+                throw CommandError("base image \(missing) is not on this machine (\(builder.summary)) and could not be pulled: \(how)",
+                                   status: .environment)
+            }
             let planned = BenchStepMap.plannedSteps(model, builder: builder.kind, target: p.target)
             var steps: [BenchStep] = result.steps.map { s in
                 let m = BenchStepMap.match(s, in: planned, builder: builder.kind)
@@ -321,6 +330,22 @@ public final class BenchRunner: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Whether the builder's image store holds `reference`; nil when it cannot be asked.
+    func hasImage(_ reference: String) -> Bool? {
+        if let engine = builder as? DockerEngineBuilder {
+            do {
+                _ = try engine.client.inspectImage(reference)
+                return true
+            } catch BuilderError.http(404, _) {
+                return false
+            } catch {
+                return nil
+            }
+        }
+        if let cli = builder as? CLIImageBuilder { return try? cli.hasImage(reference) }
+        return nil
     }
 
     /// (diff ID, uncompressed size) of each layer of an image, oldest first. Engine only: the

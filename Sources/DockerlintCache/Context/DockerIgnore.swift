@@ -2,6 +2,8 @@
 // `ignorefile.ReadAll` for reading, `patternmatcher.New` + `Pattern.compile` for matching, and
 // fsutil's filter walker for which directories are descended.
 
+import DockerlintSupport
+
 /// Errors from reading or matching `.dockerignore` patterns.
 public enum DockerIgnoreError: Error, Sendable, Equatable {
     /// A lone `!` (`illegal exclusion pattern: "!"`), with its 1-based line number

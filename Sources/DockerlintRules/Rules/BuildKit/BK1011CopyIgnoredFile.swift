@@ -1,6 +1,7 @@
 import DockerlintCache
 import DockerlintCore
 import DockerlintModel
+import DockerlintSupport
 import DockerlintSyntax
 import Foundation
 
@@ -25,7 +26,7 @@ final class CopyIgnoredFileRule: LintRule {
         guard let ig = ignore, !ig.patterns.isEmpty, !ig.hasExceptions, let resolved = i.resolved?.sources else { return }
         for (arg, src) in zip(c.sources, resolved) {
             if c.isAdd && Self.isRemote(src) { continue }
-            let clean = Self.clean(src)
+            let clean = goPathClean(src)
             if clean == "." || clean == "/" {
                 guard ig.patterns.contains(where: { !$0.isException && ["*", "**", "**/*"].contains($0.text) }) else { continue }
             }
@@ -36,20 +37,6 @@ final class CopyIgnoredFileRule: LintRule {
 
     static func isRemote(_ s: String) -> Bool {
         s.hasPrefix("http://") || s.hasPrefix("https://") || s.hasPrefix("git@") || s.hasPrefix("git://") || s.hasPrefix("ssh://")
-    }
-
-    /// Go's `filepath.Clean` (on a relative or absolute path).
-    static func clean(_ p: String) -> String {
-        if p.isEmpty { return "." }
-        let rooted = p.hasPrefix("/")
-        var out: [Substring] = []
-        for part in p.split(separator: "/") {
-            if part == "." { continue }
-            if part == ".." { if let l = out.last, l != ".." { out.removeLast() } else if !rooted { out.append(part) }; continue }
-            out.append(part)
-        }
-        let body = out.joined(separator: "/")
-        return rooted ? "/" + body : (body.isEmpty ? "." : body)
     }
 
     /// `<Dockerfile>.dockerignore` next to the Dockerfile, else `.dockerignore` of the context.

@@ -39,17 +39,9 @@ final class CopyIgnoredFileRule: LintRule {
         s.hasPrefix("http://") || s.hasPrefix("https://") || s.hasPrefix("git@") || s.hasPrefix("git://") || s.hasPrefix("ssh://")
     }
 
-    /// `<Dockerfile>.dockerignore` next to the Dockerfile, else `.dockerignore` of the context.
+    /// The ignore file that applies (`IgnoreFile.select`); nil when there is none or it
+    /// does not parse.
     static func load(_ context: LintContext) -> DockerIgnore? {
-        let fm = FileManager.default
-        func read(_ p: String) -> String? { fm.fileExists(atPath: p) ? (try? String(contentsOfFile: p, encoding: .utf8)) : nil }
-        let candidates = DockerIgnore.ignoreFileCandidates(dockerfilePath: context.path)
-        var specific = read(candidates[0])
-        if specific == nil, let dir = context.contextDirectory, !context.path.hasPrefix("/") {
-            specific = read(dir + "/" + candidates[0])
-        }
-        let root = context.contextDirectory.flatMap { read($0 + "/.dockerignore") }
-        if specific == nil && root == nil { return nil }
-        return try? DockerIgnore.select(dockerfileSpecific: specific, contextRoot: root)
+        (try? DockerIgnore.load(dockerfile: context.path, contextDirectory: context.contextDirectory))??.ignore
     }
 }

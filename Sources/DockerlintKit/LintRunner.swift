@@ -2,6 +2,7 @@ import DockerlintCore
 import DockerlintModel
 import DockerlintReporters
 import DockerlintRules
+import DockerlintSupport
 import DockerlintSyntax
 import Dispatch
 #if canImport(Glibc)
@@ -30,7 +31,8 @@ public struct LintOptions: Sendable {
     public var builder: Configuration.Builder?
     public var shellcheck: Bool?
     public var history: Int?
-    public var environment: [String: String] = [:]
+    /// The variables linting reads; by default this process's (`ProcessEnvironment.forLint`).
+    public var environment: [String: String] = ProcessEnvironment.forLint
     public var workingDirectory: String = "."
     /// Apply fixes before linting (`--fix`, and the `fix` command).
     public var fix = false
@@ -201,7 +203,7 @@ struct FileResult: Sendable {
 /// One slot per file, each written by exactly one worker.
 final class ResultSlots: @unchecked Sendable {
     private var slots: [Result<FileResult, CommandError>?]
-    private let lock = PthreadMutex()
+    private let lock = PosixMutex()
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 

@@ -172,14 +172,36 @@ def under_source(path, src):
     if src == "." or src == "*":
         return True
     if any(ch in src for ch in "*?["):
-        first = path.split("/")
-        # a wildcard matches a path or one of its parents
+        # a wildcard matches a path or one of its parents (Go filepath.Match: `*` stays
+        # within one path segment)
+        rx = glob_regex(src)
         parts = path.split("/")
-        for k in range(1, len(parts) + 1):
-            if fnmatch.fnmatchcase("/".join(parts[:k]), src):
-                return True
-        return False
+        return any(rx.match("/".join(parts[:k])) for k in range(1, len(parts) + 1))
     return path == src or path.startswith(src + "/")
+
+
+def glob_regex(pattern):
+    """A path glob: `*` and `?` stay within a segment, `**` crosses segments."""
+    out, i = "", 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**", i):
+            out += ".*"; i += 2; continue
+        if c == "*":
+            out += "[^/]*"
+        elif c == "?":
+            out += "[^/]"
+        elif c == "[":
+            j = pattern.find("]", i + 1)
+            if j < 0:
+                out += re.escape(c)
+            else:
+                out += "[" + pattern[i + 1:j].replace("!", "^", 1) + "]"
+                i = j
+        else:
+            out += re.escape(c)
+        i += 1
+    return re.compile("^" + out + "$")
 
 
 def first_parent_changes(repo, n, rev="HEAD"):

@@ -102,12 +102,23 @@ def ignored(path, pats):
 COPY_RE = re.compile(r"^\s*(COPY|ADD)\s+(.*)$", re.I)
 
 
+HEREDOC_RE = re.compile(r"<<(-?)[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?")
+
+
 def logical_lines(text):
-    """(first line number, instruction text) with continuations joined, comments dropped."""
+    """(first line number, instruction text) with continuations joined, comments dropped;
+    heredoc bodies (`RUN <<EOF ... EOF`) belong to their instruction."""
     out = []
     buf, start = "", None
+    heredocs = []
     for i, line in enumerate(text.splitlines(), 1):
         s = line.rstrip()
+        if heredocs:
+            if (s.strip() if heredocs[0][0] else s) == heredocs[0][1]:
+                heredocs.pop(0)
+            else:
+                out[-1] = (out[-1][0], out[-1][1] + " " + " ".join(s.split()))
+            continue
         if start is None:
             if not s.strip() or s.lstrip().startswith("#"):
                 continue
@@ -119,6 +130,8 @@ def logical_lines(text):
             continue
         buf += s
         out.append((start, " ".join(buf.split())))
+        heredocs = [(m.group(1) == "-", m.group(2)) for m in HEREDOC_RE.finditer(buf)] if re.match(
+            r"^\s*(RUN|COPY|ADD)\b", buf, re.I) else []
         buf, start = "", None
     if buf:
         out.append((start, " ".join(buf.split())))

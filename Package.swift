@@ -6,6 +6,7 @@ import PackageDescription
 //   DockerlintRules -> {DockerlintCore, DockerlintShell, DockerlintCache}
 //   DockerlintCore -> DockerlintModel -> DockerlintSyntax
 //   DockerlintBuilders -> DockerlintCache -> DockerlintModel
+//   dockerlint-dev -> DockerlintDevTools -> DockerlintCore (generators, not in the binary)
 // DockerlintSyntax has no dependencies; only the executable sees ArgumentParser.
 let package = Package(
     name: "dockerlint",
@@ -66,8 +67,11 @@ let package = Package(
                 .unsafeFlags(["-static-executable", "-use-ld=lld", "-Xlinker", "--gc-sections", "-Xlinker", "--no-warnings"], .when(platforms: [.linux], configuration: .release)),
                 .unsafeFlags(["-Xlinker", "--gc-sections", "-Xclang-linker", "-no-pie"], .when(platforms: [.macOS], configuration: .release)),
             ]),
-        // Developer tool: regenerates the rule catalog from rules/*.yaml.
-        .executableTarget(name: "dockerlint-dev", dependencies: ["DockerlintCore"]),
+        // Generators as a library: rules/*.yaml -> the rule catalog and registry (tests render
+        // them in memory and compare them with the committed files).
+        .target(name: "DockerlintDevTools", dependencies: ["DockerlintCore", .product(name: "Yams", package: "Yams")]),
+        // Developer tool: regenerates the rule catalog and registry from rules/*.yaml.
+        .executableTarget(name: "dockerlint-dev", dependencies: ["DockerlintDevTools"]),
         // Benchmarks that write their results under reports/ (not timed tests).
         .executableTarget(name: "dockerlint-bench", dependencies: ["DockerlintKit", "DockerlintCache", "DockerlintBuilders", "DockerlintSupport"]),
 
@@ -76,7 +80,7 @@ let package = Package(
         .testTarget(name: "DockerlintModelTests", dependencies: ["DockerlintModel"]),
         .testTarget(name: "DockerlintShellTests", dependencies: ["DockerlintShell"]),
         .testTarget(name: "DockerlintCacheTests", dependencies: ["DockerlintCache", "DockerlintSupport"]),
-        .testTarget(name: "DockerlintRulesTests", dependencies: ["DockerlintRules"]),
+        .testTarget(name: "DockerlintRulesTests", dependencies: ["DockerlintRules", "DockerlintDevTools"]),
         .testTarget(name: "DockerlintReportersTests", dependencies: ["DockerlintReporters"]),
         .testTarget(name: "DockerlintBuildersTests", dependencies: ["DockerlintBuilders", "DockerlintSupport"]),
         // Fixtures/ holds build contexts the bench tests copy, not resources.

@@ -100,7 +100,6 @@ public enum Console {
     }
 
     public static var stdoutIsTerminal: Bool { isatty(1) != 0 }
-    public static var stderrIsTerminal: Bool { isatty(2) != 0 }
 
     public static func environment(_ name: String) -> String? {
         guard let v = getenv(name) else { return nil }

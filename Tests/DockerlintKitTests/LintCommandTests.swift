@@ -93,8 +93,8 @@ import Testing
     /// Files are linted in parallel and each runs its own shellcheck: every file gets its
     /// own findings, at its own lines (a child holding another file's pipe would hang or
     /// mix them up).
-    @Test func shellcheckOnManyFilesInParallel() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/shellcheck") else { return }
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/shellcheck"), "shellcheck (apt-get install shellcheck; scripts/test installs it)"))
+    func shellcheckOnManyFilesInParallel() throws {
         let dir = try CLI.tempDirectory()
         var paths: [String] = []
         for k in 0..<12 {

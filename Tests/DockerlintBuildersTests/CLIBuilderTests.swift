@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DockerlintBuilders
+import DockerlintSupport
 
 // buildah/podman are optional (scripts/setup-builders --podman installs them and seeds
 // localhost/local/busybox into the private store); a test of a tool that is not installed is

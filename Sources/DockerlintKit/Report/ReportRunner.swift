@@ -3,6 +3,7 @@ import DockerlintCore
 import DockerlintModel
 import DockerlintReporters
 import DockerlintRules
+import DockerlintSupport
 import DockerlintSyntax
 import Foundation
 
@@ -32,7 +33,8 @@ public struct ReportRunner: Sendable {
         public var configPath: String?
         public var title: String?
         public var gates: [ReportGate] = []
-        public var environment: [String: String] = [:]
+        /// By default this process's environment.
+        public var environment: [String: String] = ProcessEnvironment.current
         public var workingDirectory: String = "."
         public init() {}
     }
@@ -173,17 +175,12 @@ public struct ReportRunner: Sendable {
 
     // MARK: Lint
 
+    /// The files linted as `dockerlint lint` lints them (configuration, environment, history
+    /// evidence for the cache findings); the compared file's context is its own directory.
     func lintFiles(_ files: [String], context: String) throws(CommandError) -> ReportLint {
-        var issues: [ConfigIssue] = []
-        var base = Configuration()
-        if let configFile = try ConfigDiscovery.find(explicit: options.configPath, firstFile: files.first,
-                                                     workingDirectory: options.workingDirectory) {
-            let text = String(decoding: try FileIO.read(configFile), as: UTF8.self)
-            ConfigurationLoader.parse(text, file: configFile, into: &base, issues: &issues)
-        }
-        ConfigurationLoader.applyEnvironment(options.environment, into: &base, issues: &issues)
-        for i in issues where i.level == .warning { Console.err("\(i)\n") }
-        if let e = issues.first(where: { $0.level == .error }) { throw CommandError(e.description) }
+        let base = try LintRunner.configuration(configPath: options.configPath, firstFile: files.first,
+                                                workingDirectory: options.workingDirectory, environment: options.environment)
+        let history = LintRunner.history(base, environment: options.environment)
         let rules = BuiltinRules.ruleSet
         let linter = Linter(rules: rules)
         var diagnostics: [Diagnostic] = []
@@ -191,10 +188,11 @@ public struct ReportRunner: Sendable {
         var syntaxErrors = false
         for (i, f) in files.enumerated() {
             let bytes = try FileIO.read(f)
-            let out = linter.lint(Linter.Input(path: f, bytes: bytes, configuration: base.resolved(for: f),
-                                               contextDirectory: i == 0 ? context : FileDiscovery.directory(of: f)))
-            syntaxErrors = syntaxErrors || out.hasSyntaxErrors
-            diagnostics += out.diagnostics.filter { $0.severity != .off }
+            let out = LintRunner.lintFile(linter, name: f, bytes: bytes, configuration: base.resolved(for: f),
+                                          contextDirectory: i == 0 ? context : FileDiscovery.directory(of: f),
+                                          history: history, rules: rules)
+            syntaxErrors = syntaxErrors || out.syntaxError
+            diagnostics += out.diagnostics
             sources[f] = String(decoding: bytes, as: UTF8.self)
         }
         if syntaxErrors, let d = diagnostics.first(where: { $0.code == ToolCodes.syntaxError }) {
@@ -211,26 +209,13 @@ public struct ReportRunner: Sendable {
     // MARK: git helpers
 
     static func git(_ args: [String], in dir: String) throws(CommandError) -> String {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        guard let exe = path.split(separator: ":").map({ "\($0)/git" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw CommandError("git is not installed (needed for --git and --last)", status: .environment)
+        do { return try Git.text(repository: dir, args) } catch {
+            switch error {
+            case .notInstalled: throw CommandError("git is not installed (needed for --git and --last)", status: .environment)
+            case .cannotRun(let e): throw CommandError("git could not be started: \(e)", status: .environment)
+            default: throw CommandError("git \(args.joined(separator: " ")) failed in \(dir)")
+            }
         }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = ["-C", dir, "-c", "color.ui=never", "--no-pager"] + args
-        var env = ProcessInfo.processInfo.environment
-        env["LC_ALL"] = "C"
-        env["GIT_TERMINAL_PROMPT"] = "0"
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        do { try p.run() } catch { throw CommandError("git could not be started: \(error)", status: .environment) }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw CommandError("git \(args.joined(separator: " ")) failed in \(dir)") }
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// `--last N`: the range holding the last N first-parent commits of HEAD (all of them

@@ -390,7 +390,10 @@ struct CommandWalker {
             for w in s.words { walkWord(w, contexts: contexts) }
             for r in s.redirections { walkWord(r.target, contexts: contexts) }
             let eff = inv.effective
-            if depth < 8, let scriptWord = eff.shellCommandStringWord, let (value, offsets) = scriptWord.staticValueWithOffsets {
+            // The script of `sh -c '…'`; expansions in it (`sh -c "apt-get install $PKGS"`) are
+            // kept as written, which is what the inner shell expands.
+            if depth < 8, let scriptWord = eff.shellCommandStringWord {
+                let (value, offsets) = scriptWord.valueWithOffsets
                 let nested = ShellParser.parse(value, offsetMap: offsets)
                 depth += 1
                 walk(nested.body, contexts: contexts + [.shellString])

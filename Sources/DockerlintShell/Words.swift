@@ -60,7 +60,14 @@ extension Word {
     /// The static value together with the source offset of each of its UTF-8 bytes (plus
     /// one end entry), for parsing the value again (`sh -c '...'`) with exact offsets.
     public var staticValueWithOffsets: (value: String, offsets: [Int])? {
-        guard isStatic else { return nil }
+        isStatic ? valueWithOffsets : nil
+    }
+
+    /// The value after quote removal with each expansion kept as its source text (as
+    /// `unquoted`), together with the source offset of each of its UTF-8 bytes (plus one end
+    /// entry): `sh -c "apt-get install $PKGS && rm -rf /var/lib/apt/lists/*"` read as the
+    /// script the inner shell runs, with exact offsets.
+    public var valueWithOffsets: (value: String, offsets: [Int]) {
         var bytes: [UInt8] = []
         var offsets: [Int] = []
         func add(_ parts: [WordPart]) {
@@ -80,7 +87,9 @@ extension Word {
                 case .doubleQuoted(let inner):
                     add(inner)
                 default:
-                    break
+                    // An expansion: its source text, byte for byte where it is written.
+                    var k = 0
+                    for b in p.source.utf8 { bytes.append(b); offsets.append(min(p.range.start + k, max(p.range.end - 1, p.range.start))); k += 1 }
                 }
             }
         }

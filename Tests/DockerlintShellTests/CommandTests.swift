@@ -22,11 +22,23 @@ import Testing
         #expect(c[2].name == "which")
     }
 
+    /// An `sh -c` string with expansions in it is read as the script the inner shell runs,
+    /// expansions kept as written, each command at its own place in the source.
+    @Test func shDashCWithExpansionsIsParsed() {
+        let src = #"sudo bash -c "apt-get upgrade -y ${PKGS} && rm -rf /var/lib/apt/lists/*""#
+        let c = ShellParser.parse(src).commands
+        #expect(c.map(\.name) == ["sudo", "apt-get", "rm"])
+        #expect(c[1].contexts == [.shellString])
+        #expect(c[1].arguments.map(\.source) == ["upgrade", "-y", "${PKGS}"])
+        #expect(c[2].range == range(of: "rm -rf /var/lib/apt/lists/*", in: src))
+    }
+
     @Test func shDashCIsParsedRecursively() {
         let src = #"su app -c 'cd /srv && npm ci'; bash -exc "apt-get install -y \"curl\" && echo \$HOME"; sh -c "$CMD""#
         let s = ShellParser.parse(src)
         let c = s.commands
-        #expect(c.map(\.name) == ["su", "cd", "npm", "bash", "apt-get", "echo", "sh"])
+        // `sh -c "$CMD"`: the inner script is the expansion, a command whose name is not known.
+        #expect(c.map(\.name) == ["su", "cd", "npm", "bash", "apt-get", "echo", "sh", nil])
         #expect(c[1].contexts == [.shellString])
         #expect(c[1].range == range(of: "cd /srv", in: src))
         #expect(c[2].range == range(of: "npm ci", in: src))

@@ -136,13 +136,7 @@ struct PinningAgreesWithHadolint {
 
 /// The hadolint program on PATH, run on a temporary file.
 enum HadolintBinary {
-    static let path: String? = {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let p = "\(dir)/hadolint"
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        return nil
-    }()
+    static let path = executableOnPath("hadolint")
 
     struct Finding: Decodable { var code: String; var line: Int }
 

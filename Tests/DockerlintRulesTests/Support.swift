@@ -47,8 +47,7 @@ struct RuleExampleCase: Sendable, CustomStringConvertible {
 
 enum RuleHarness {
     /// The shellcheck program SC0000 runs, where the rule looks for it.
-    static let shellcheckInstalled = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-        .contains { FileManager.default.isExecutableFile(atPath: "\($0)/shellcheck") }
+    static let shellcheckInstalled = executableOnPath("shellcheck") != nil
 
     static func type(for code: String) -> (any LintRule.Type)? {
         BuiltinRules.types.first { $0.code == code }
@@ -122,4 +121,13 @@ enum RuleHarness {
 struct HarnessError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
+}
+
+/// The first `name` on PATH.
+func executableOnPath(_ name: String) -> String? {
+    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+        let p = "\(dir)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: p) { return p }
+    }
+    return nil
 }

@@ -25,8 +25,6 @@ public struct ConfigIssue: Hashable, Sendable, CustomStringConvertible {
 /// The settings of a lint run. Keys and meanings follow hadolint's `.hadolint.yaml`, so
 /// that knowledge (and files) carry over.
 public struct Configuration: Sendable, Equatable {
-    public enum Builder: String, Sendable, CaseIterable { case buildkit, classic }
-
     public var failureThreshold: Severity = .info
     public var ignored: [String] = []
     /// Severity overrides: rule code or name → severity.
@@ -38,7 +36,8 @@ public struct Configuration: Sendable, Equatable {
     public var disableIgnorePragma = false
     public var noFail = false
     public var noColor = false
-    public var builder: Builder = .buildkit
+    /// The builder whose cache the cache rules model (buildkit or classic).
+    public var builder: BuilderKind = .buildkit
     public var shellcheck = false
     /// Commits of history the cache rules replay (0: none).
     public var history = 0
@@ -170,7 +169,7 @@ public enum ConfigurationLoader {
         case "verbose": _ = bool()
         case "shellcheck": if let b = bool() { config.shellcheck = b }
         case "builder":
-            guard let s = v.scalar?.string, let b = Configuration.Builder(rawValue: s) else { bad("expected buildkit or classic", v); return }
+            guard let s = v.scalar?.string, let b = BuilderKind.named(s) else { bad(BuilderKind.expected(), v); return }
             config.builder = b
         case "history":
             guard let s = v.scalar?.string, let n = Int(s), n >= 0 else { bad("expected a number of commits (0 or more)", v); return }
@@ -273,8 +272,8 @@ public enum ConfigurationLoader {
         if let b = flag("DOCKERLINT_SHELLCHECK") { c.shellcheck = b }
         if env["NO_COLOR"].map({ !$0.isEmpty }) == true { c.noColor = true }
         if let b = env["DOCKERLINT_BUILDER"] {
-            if let v = Configuration.Builder(rawValue: b) { c.builder = v } else {
-                issues.append(ConfigIssue(level: .error, message: "DOCKERLINT_BUILDER: expected buildkit or classic", location: nil))
+            if let v = BuilderKind.named(b) { c.builder = v } else {
+                issues.append(ConfigIssue(level: .error, message: "DOCKERLINT_BUILDER: \(BuilderKind.expected())", location: nil))
             }
         }
     }

@@ -1,5 +1,6 @@
 import DockerlintCache
 import DockerlintModel
+import DockerlintSupport
 import DockerlintSyntax
 import Foundation
 
@@ -10,7 +11,7 @@ public struct SimulateOptions: Sendable {
     /// The Dockerfile (optional with --plan).
     public var dockerfile: String?
     public var context: String?
-    public var builder: BuildEngine = .buildkit
+    public var builder: BuilderKind = .buildkit
     /// Files edited in the second build.
     public var changed: [String] = []
     /// Build args of the second build (on top of `baseBuildArgs`).
@@ -40,7 +41,7 @@ public enum SimulationMode: String, Sendable { case edit, git, plan }
 /// The predictions of one simulation and their statistics.
 public struct SimulationReport: Sendable {
     public var mode: SimulationMode
-    public var engine: BuildEngine
+    public var engine: BuilderKind
     public var dockerfile: String
     public var context: String
     public var range: String?

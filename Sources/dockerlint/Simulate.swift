@@ -1,6 +1,7 @@
 import ArgumentParser
 import DockerlintCache
 import DockerlintKit
+import DockerlintSupport
 
 /// Options shared by `simulate` and `compare`.
 struct SimulationArguments: ParsableArguments {
@@ -54,7 +55,7 @@ struct SimulationArguments: ParsableArguments {
     func options() throws -> SimulateOptions {
         var o = SimulateOptions()
         o.context = context
-        guard let engine = BuildEngine(rawValue: builder) else { throw CommandError("--builder: expected buildkit or classic") }
+        guard let engine = BuilderKind.named(builder) else { throw CommandError("--builder: \(BuilderKind.expected())") }
         o.builder = engine
         o.changed = changed
         o.buildArgs = try Self.pairs(buildArg, "--build-arg")

@@ -3,6 +3,7 @@
 // §7 verified results win over the documentation where they disagree.
 
 import DockerlintModel
+import DockerlintSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -155,7 +156,7 @@ public struct StepPrediction: Sendable, Equatable {
 public struct BuildPrediction: Sendable {
     public var label: String
     public var commit: String?
-    public var engine: BuildEngine
+    public var engine: BuilderKind
     public var dockerfilePath: String
     /// The target stage index (nil when it could not be resolved).
     public var targetStage: Int?

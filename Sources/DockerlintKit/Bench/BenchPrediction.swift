@@ -71,7 +71,7 @@ public enum BenchStepMap {
     }
 
     public static func model(text: String, buildArgs: [String: String], target: String?) -> DockerfileModel {
-        DockerfileModel.parse(text, options: DockerlintModel.BuildOptions(buildArgs: BuildArgs(buildArgs), target: target))
+        DockerfileModel.parse(text, options: BuildOptions(buildArgs: BuildArgs(buildArgs), target: target))
     }
 
     static func firstLine(_ i: Instruction) -> String {

@@ -8,6 +8,7 @@ import Musl
 #endif
 import DockerlintBuilders
 import DockerlintCache
+import DockerlintSupport
 import Foundation
 
 /// What the progress display is told.
@@ -228,11 +229,11 @@ public final class BenchRunner: @unchecked Sendable {
                 currentDockerfile = rel
             }
             let dockerfileRel = rel.isEmpty ? currentDockerfile : rel
-            let options = BuildOptions(runID: runID, noCache: p.noCache, buildArgs: p.buildArgs, target: p.target,
+            let request = BuildRequest(runID: runID, noCache: p.noCache, buildArgs: p.buildArgs, target: p.target,
                                        dockerfile: dockerfileRel, timeout: configuration.timeout)
             var result: BuildResult
             do {
-                result = try build(context: dir, options: options)
+                result = try build(context: dir, request: request)
             } catch BuilderError.timeout(let s, _) {
                 result = BuildResult(builder: builder.kind, wallSeconds: s, steps: [], imageID: nil,
                                      error: "timed out after \(Int(s))s (--timeout)", exitCode: nil, log: [])
@@ -299,23 +300,23 @@ public final class BenchRunner: @unchecked Sendable {
     /// measures); `callSeconds` is the whole `build` call (context walk and result assembly
     /// included); `accountingSeconds` is the layer accounting that `runOnce` does after the
     /// timed section (image inspect + history), reported apart because no `docker build` does it.
-    public func timedBuild(context: URL, options: BuildOptions)
+    public func timedBuild(context: URL, request: BuildRequest)
         throws -> (seconds: Double, callSeconds: Double, accountingSeconds: Double, result: BuildResult) {
-        let start = monotonicNow()
-        let result = try build(context: context, options: options)
-        let afterBuild = monotonicNow()
+        let start = monotonicSeconds()
+        let result = try build(context: context, request: request)
+        let afterBuild = monotonicSeconds()
         if let id = result.imageID { _ = try? layerSizes(imageID: id) }
-        return (result.wallSeconds, afterBuild - start, monotonicNow() - afterBuild, result)
+        return (result.wallSeconds, afterBuild - start, monotonicSeconds() - afterBuild, result)
     }
 
     /// Builds, streaming step names to the progress display when the builder is the engine.
-    func build(context: URL, options: BuildOptions) throws -> BuildResult {
+    func build(context: URL, request: BuildRequest) throws -> BuildResult {
         guard let engine = builder as? DockerEngineBuilder, let progress else {
-            return try builder.build(context: context, options: options)
+            return try builder.build(context: context, request: request)
         }
         var trace = BuildKitTraceAccumulator()
         var lastName = ""
-        return try engine.client.build(context: context, mode: engine.mode, options: options) { line in
+        return try engine.client.build(context: context, mode: engine.mode, request: request) { line in
             guard let data = line.data(using: .utf8),
                   let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }
             if let s = obj["stream"] as? String, s.hasPrefix("Step ") {
@@ -425,11 +426,4 @@ public final class BenchCleanup: @unchecked Sendable {
             sources.append(src)
         }
     }
-}
-
-/// CLOCK_MONOTONIC in seconds (what the builders' `wallSeconds` use too).
-func monotonicNow() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }

@@ -3,6 +3,7 @@
 import DockerlintBuilders
 import DockerlintCache
 import DockerlintModel
+import DockerlintSupport
 import Foundation
 
 public struct SimulatorPredictor: BenchPredictor {
@@ -11,12 +12,12 @@ public struct SimulatorPredictor: BenchPredictor {
     public var name: String { "simulator (CacheSimulator)" }
 
     public func session(builder: BuilderKind) -> any BenchPredictionSession {
-        Session(engine: builder == .buildkit ? .buildkit : .classic, costs: costs)
+        Session(engine: builder.cacheModel, costs: costs)
     }
 
     final class Session: BenchPredictionSession {
         var simulator: CacheSimulator
-        init(engine: BuildEngine, costs: CostModel) {
+        init(engine: BuilderKind, costs: CostModel) {
             // The Engine API gets a fresh tar context every build: BuildKit's incremental
             // transfer (and its stale-file quirk, CACHE-SEMANTICS §8) never happens here.
             simulator = CacheSimulator(engine: engine, costs: costs, options: SimulatorOptions(staleTransfer: false))

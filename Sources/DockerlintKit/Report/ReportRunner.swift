@@ -26,7 +26,7 @@ public struct ReportRunner: Sendable {
         public var compare: String?
         public var format: Format = .markdown
         public var output: String?
-        public var builder: BuildEngine = .buildkit
+        public var builder: BuilderKind = .buildkit
         public var target: String?
         public var buildArgs: [String: String] = [:]
         public var costsFile: String?
@@ -262,7 +262,7 @@ public struct ReportDocument: Sendable {
     public var toolVersion: String
     public var dockerfile: String
     public var context: String
-    public var builder: BuildEngine
+    public var builder: BuilderKind
     public var range: String?
     public var lint: ReportLint
     /// The simulated history of `dockerfile` (git replay, or single-file edits).

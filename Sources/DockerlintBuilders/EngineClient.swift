@@ -235,6 +235,9 @@ public final class EngineClient: @unchecked Sendable {
     /// JSON line of the progress stream as it arrives (e.g. to capture fixtures).
     public func build(context: URL, mode: EngineBuildMode, options: BuildOptions,
                       onLine: ((String) -> Void)? = nil) throws -> BuildResult {
+        guard options.cache.isEmpty else {
+            throw BuilderError.invalidArgument("cache export, import and push need buildx (the Engine API build has no such options)")
+        }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: context.path, isDirectory: &isDir), isDir.boolValue else {
             throw BuilderError.invalidArgument("build context \(context.path) is not a directory")

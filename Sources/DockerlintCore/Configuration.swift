@@ -38,6 +38,15 @@ public struct Configuration: Sendable, Equatable {
     public var noFail = false
     public var noColor = false
     public var builder: Builder = .buildkit
+    /// The engine release the cache model keys for (`docker-20.10`, `docker-26`); nil: the default.
+    public var engine: String?
+    /// The cache `simulate`, `compare` and `report` assume (`local`, `none`, `inline`,
+    /// `registry-min`, `registry-max`); nil: local.
+    public var ciCache: String?
+    /// Accepted values of `engine` and `ci-cache` (the simulator's `EngineRelease` and
+    /// `CICacheMode`, which this target cannot see).
+    public static let engineValues = ["docker-20.10", "docker-26", "20.10", "26"]
+    public static let ciCacheValues = ["local", "none", "inline", "registry-min", "registry-max"]
     public var shellcheck = false
     /// Commits of history the cache rules replay (0: none).
     public var history = 0
@@ -75,13 +84,13 @@ public enum ConfigurationLoader {
     static let keys: Set<String> = [
         "failure-threshold", "ignored", "ignore", "override", "trusted-registries", "trustedRegistries",
         "label-schema", "strict-labels", "disable-ignore-pragma", "no-fail", "no-color", "builder",
-        "shellcheck", "history", "format", "formats", "per-path", "verbose",
+        "shellcheck", "history", "format", "formats", "per-path", "verbose", "engine", "ci-cache",
     ]
 
     /// The keys "did you mean" suggests (aliases are accepted but not suggested).
     static let documentedKeys = ["failure-threshold", "ignored", "override", "trusted-registries", "label-schema",
                                  "strict-labels", "disable-ignore-pragma", "no-fail", "no-color", "builder", "shellcheck",
-                                 "history", "format", "formats", "per-path"]
+                                 "history", "format", "formats", "per-path", "engine", "ci-cache"]
 
     /// Parses configuration text. `issues` receives warnings and errors.
     public static func parse(_ text: String, file: String, into config: inout Configuration, issues: inout [ConfigIssue]) {
@@ -171,6 +180,16 @@ public enum ConfigurationLoader {
         case "builder":
             guard let s = v.scalar?.string, let b = Configuration.Builder(rawValue: s) else { bad("expected buildkit or classic", v); return }
             config.builder = b
+        case "engine":
+            guard let s = v.scalar?.string, Configuration.engineValues.contains(s.lowercased()) else {
+                bad("expected docker-20.10 or docker-26", v); return
+            }
+            config.engine = s
+        case "ci-cache":
+            guard let s = v.scalar?.string, Configuration.ciCacheValues.contains(s) else {
+                bad("expected local, none, inline, registry-min or registry-max", v); return
+            }
+            config.ciCache = s
         case "history":
             guard let s = v.scalar?.string, let n = Int(s), n >= 0 else { bad("expected a number of commits (0 or more)", v); return }
             config.history = n
@@ -274,6 +293,16 @@ public enum ConfigurationLoader {
         if let b = env["DOCKERLINT_BUILDER"] {
             if let v = Configuration.Builder(rawValue: b) { c.builder = v } else {
                 issues.append(ConfigIssue(level: .error, message: "DOCKERLINT_BUILDER: expected buildkit or classic", location: nil))
+            }
+        }
+        if let e = env["DOCKERLINT_ENGINE"], !e.isEmpty {
+            if Configuration.engineValues.contains(e.lowercased()) { c.engine = e } else {
+                issues.append(ConfigIssue(level: .error, message: "DOCKERLINT_ENGINE: expected docker-20.10 or docker-26", location: nil))
+            }
+        }
+        if let m = env["DOCKERLINT_CI_CACHE"], !m.isEmpty {
+            if Configuration.ciCacheValues.contains(m) { c.ciCache = m } else {
+                issues.append(ConfigIssue(level: .error, message: "DOCKERLINT_CI_CACHE: expected local, none, inline, registry-min or registry-max", location: nil))
             }
         }
     }

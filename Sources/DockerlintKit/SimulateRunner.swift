@@ -1,3 +1,4 @@
+import DockerlintCore
 import DockerlintCache
 import DockerlintModel
 import DockerlintSyntax
@@ -28,10 +29,26 @@ public struct SimulateOptions: Sendable {
     public var noColor = false
     /// BuildKit: directory permissions enter source digests (current BuildKit source).
     public var directoryMetadata = false
+    /// The engine release whose keys are modelled (`--engine`).
+    public var release: EngineRelease = .docker20_10
+    /// The cache every build starts from (`--ci-cache`).
+    public var ciCache: CICacheMode = .local
     /// --git: build every commit with this Dockerfile text instead of the commit's (compare).
     public var fixedDockerfile: [UInt8]?
 
     public init() {}
+
+    /// The simulator switches these options select.
+    public var simulatorOptions: SimulatorOptions {
+        SimulatorOptions(directoryMetadata: directoryMetadata, release: release, ciCache: ciCache)
+    }
+
+    /// CI caches are BuildKit's: the classic builder has a local cache or none.
+    public func validateCICache() throws(CommandError) {
+        if builder == .classic && ciCache != .local && ciCache != .none {
+            throw CommandError("--ci-cache \(ciCache.rawValue): CI cache exports are BuildKit's; with --builder classic use local or none")
+        }
+    }
 }
 
 /// The mode a simulation ran in.
@@ -76,8 +93,8 @@ public struct SimulateRunner: Sendable {
 
     /// Runs the simulation the options describe.
     public func simulate() throws(CommandError) -> SimulationReport {
-        var sim = CacheSimulator(engine: options.builder, costs: try costModel(),
-                                 options: SimulatorOptions(directoryMetadata: options.directoryMetadata))
+        try options.validateCICache()
+        var sim = CacheSimulator(engine: options.builder, costs: try costModel(), options: options.simulatorOptions)
         let exclusive = [options.git != nil, options.plan != nil,
                          !options.changed.isEmpty || !options.buildArgs.isEmpty || options.toDockerfile != nil || options.toContext != nil]
         if exclusive.filter({ $0 }).count > 1 {
@@ -182,5 +199,28 @@ public struct SimulateRunner: Sendable {
         }
         return SimulationReport(mode: .plan, engine: options.builder, dockerfile: options.dockerfile ?? "", context: path, range: nil,
                                 builds: builds, summary: SimulationSummary(engine: options.builder, predictions: builds))
+    }
+}
+
+/// The `engine` and `ci-cache` settings `simulate`, `compare` and `report` read from the
+/// configuration (found as for lint, next to `path`) and the environment.
+public struct CacheModelConfiguration: Sendable {
+    public var engine: String?
+    public var ciCache: String?
+
+    public static func load(near path: String?, explicit: String? = nil,
+                            environment: [String: String] = ProcessEnvironment.current) throws(CommandError) -> CacheModelConfiguration {
+        var issues: [ConfigIssue] = []
+        var config = Configuration()
+        if let file = try ConfigDiscovery.find(explicit: explicit, firstFile: path.map { $0 + "/." }, workingDirectory: ".") {
+            ConfigurationLoader.parse(String(decoding: try FileIO.read(file), as: UTF8.self), file: file, into: &config, issues: &issues)
+        }
+        ConfigurationLoader.applyEnvironment(environment, into: &config, issues: &issues)
+        // Only these two keys matter here: other problems are lint's to report.
+        if let e = issues.first(where: { $0.level == .error && ($0.message.hasPrefix("engine:") || $0.message.hasPrefix("ci-cache:")
+                                                                  || $0.message.hasPrefix("DOCKERLINT_ENGINE") || $0.message.hasPrefix("DOCKERLINT_CI_CACHE")) }) {
+            throw CommandError(e.description)
+        }
+        return CacheModelConfiguration(engine: config.engine, ciCache: config.ciCache)
     }
 }

@@ -7,19 +7,28 @@ import Foundation
 
 public struct SimulatorPredictor: BenchPredictor {
     public var costs: CostModel
-    public init(costs: CostModel = .standard) { self.costs = costs }
+    /// The engine release and cache the predictions assume.
+    public var release: EngineRelease
+    public var ciCache: CICacheMode
+    public init(costs: CostModel = .standard, release: EngineRelease = .docker20_10, ciCache: CICacheMode = .local) {
+        self.costs = costs
+        self.release = release
+        self.ciCache = ciCache
+    }
     public var name: String { "simulator (CacheSimulator)" }
 
     public func session(builder: BuilderKind) -> any BenchPredictionSession {
-        Session(engine: builder == .buildkit ? .buildkit : .classic, costs: costs)
+        Session(engine: builder == .buildkit ? .buildkit : .classic, costs: costs,
+                options: SimulatorOptions(staleTransfer: false, release: release, ciCache: builder == .buildkit ? ciCache : .local))
     }
 
     final class Session: BenchPredictionSession {
         var simulator: CacheSimulator
-        init(engine: BuildEngine, costs: CostModel) {
-            // The Engine API gets a fresh tar context every build: BuildKit's incremental
-            // transfer (and its stale-file quirk, CACHE-SEMANTICS §8) never happens here.
-            simulator = CacheSimulator(engine: engine, costs: costs, options: SimulatorOptions(staleTransfer: false))
+        init(engine: BuildEngine, costs: CostModel, options: SimulatorOptions) {
+            // Every build gets a fresh context (a tar body, or a new scratch directory for
+            // buildx): BuildKit's incremental transfer (and its stale-file quirk,
+            // CACHE-SEMANTICS §8) never happens here.
+            simulator = CacheSimulator(engine: engine, costs: costs, options: options)
         }
 
         func predict(_ build: BenchBuildInput) throws -> [PredictedStep] {

@@ -151,8 +151,7 @@ public struct ReportRunner: Sendable {
         guard let context = base.context else { throw CommandError("--context DIR is required") }
         var runner = SimulateRunner(options: base)
         runner.options.dockerfile = dockerfile
-        var sim = CacheSimulator(engine: base.builder, costs: try runner.costModel(),
-                                 options: SimulatorOptions(directoryMetadata: base.directoryMetadata))
+        var sim = CacheSimulator(engine: base.builder, costs: try runner.costModel(), options: base.simulatorOptions)
         var state = try SimulateRunner.load(dockerfile, context, args: base.baseBuildArgs, target: base.target, label: "cold")
         var first = sim.simulate(&state)
         first.baseline = true

@@ -6,6 +6,7 @@ import PackageDescription
 //   DockerlintRules -> {DockerlintCore, DockerlintShell, DockerlintCache}
 //   DockerlintCore -> DockerlintModel -> DockerlintSyntax
 //   DockerlintBuilders -> DockerlintCache -> DockerlintModel
+//   dockerlint-dev -> DockerlintDevTools -> DockerlintCore (generators, not in the binary)
 // DockerlintSyntax has no dependencies; only the executable sees ArgumentParser.
 let package = Package(
     name: "dockerlint",
@@ -20,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
+        // What every layer needs once: child processes and git, text and path helpers.
+        .target(name: "DockerlintSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Lines, directives, continuations, heredocs, flags, JSON/shell forms, the shell
         // word lexer and variable expansion, BuildKit's AST dump.
         .target(name: "DockerlintSyntax"),
@@ -33,19 +36,19 @@ let package = Package(
         ]),
         // Context (.dockerignore, hashing), the BuildKit and classic cache models, git replay.
         .target(name: "DockerlintCache", dependencies: [
-            "DockerlintModel", .product(name: "Crypto", package: "swift-crypto"),
+            "DockerlintModel", "DockerlintSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The rules themselves, and the catalog generated from rules/*.yaml.
         .target(name: "DockerlintRules", dependencies: [
-            "DockerlintCore", "DockerlintShell", "DockerlintCache",
+            "DockerlintCore", "DockerlintShell", "DockerlintCache", "DockerlintSupport",
         ]),
         // One type per output format.
         .target(name: "DockerlintReporters", dependencies: ["DockerlintCore"]),
         // Real builders: Docker Engine (BuildKit, classic), Podman, Buildah.
-        .target(name: "DockerlintBuilders", dependencies: ["DockerlintCache"]),
+        .target(name: "DockerlintBuilders", dependencies: ["DockerlintCache", "DockerlintSupport"]),
         // The facade the CLI calls: runners that map results to exit codes.
         .target(name: "DockerlintKit", dependencies: [
-            "DockerlintRules", "DockerlintReporters", "DockerlintBuilders", "DockerlintCache",
+            "DockerlintRules", "DockerlintReporters", "DockerlintBuilders", "DockerlintCache", "DockerlintSupport",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(
@@ -64,19 +67,23 @@ let package = Package(
                 .unsafeFlags(["-static-executable", "-use-ld=lld", "-Xlinker", "--gc-sections", "-Xlinker", "--no-warnings"], .when(platforms: [.linux], configuration: .release)),
                 .unsafeFlags(["-Xlinker", "--gc-sections", "-Xclang-linker", "-no-pie"], .when(platforms: [.macOS], configuration: .release)),
             ]),
-        // Developer tool: regenerates the rule catalog from rules/*.yaml.
-        .executableTarget(name: "dockerlint-dev", dependencies: ["DockerlintCore"]),
+        // Generators as a library: rules/*.yaml -> the rule catalog and registry (tests render
+        // them in memory and compare them with the committed files).
+        .target(name: "DockerlintDevTools", dependencies: ["DockerlintCore", .product(name: "Yams", package: "Yams")]),
+        // Developer tool: regenerates the rule catalog and registry from rules/*.yaml.
+        .executableTarget(name: "dockerlint-dev", dependencies: ["DockerlintDevTools"]),
         // Benchmarks that write their results under reports/ (not timed tests).
-        .executableTarget(name: "dockerlint-bench", dependencies: ["DockerlintKit", "DockerlintCache", "DockerlintBuilders"]),
+        .executableTarget(name: "dockerlint-bench", dependencies: ["DockerlintKit", "DockerlintCache", "DockerlintBuilders", "DockerlintSupport"]),
 
+        .testTarget(name: "DockerlintSupportTests", dependencies: ["DockerlintSupport"]),
         .testTarget(name: "DockerlintSyntaxTests", dependencies: ["DockerlintSyntax"]),
         .testTarget(name: "DockerlintModelTests", dependencies: ["DockerlintModel"]),
         .testTarget(name: "DockerlintShellTests", dependencies: ["DockerlintShell"]),
-        .testTarget(name: "DockerlintCacheTests", dependencies: ["DockerlintCache"]),
-        .testTarget(name: "DockerlintRulesTests", dependencies: ["DockerlintRules"]),
+        .testTarget(name: "DockerlintCacheTests", dependencies: ["DockerlintCache", "DockerlintSupport"]),
+        .testTarget(name: "DockerlintRulesTests", dependencies: ["DockerlintRules", "DockerlintDevTools"]),
         .testTarget(name: "DockerlintReportersTests", dependencies: ["DockerlintReporters"]),
-        .testTarget(name: "DockerlintBuildersTests", dependencies: ["DockerlintBuilders"]),
+        .testTarget(name: "DockerlintBuildersTests", dependencies: ["DockerlintBuilders", "DockerlintSupport"]),
         // Fixtures/ holds build contexts the bench tests copy, not resources.
-        .testTarget(name: "DockerlintKitTests", dependencies: ["DockerlintKit"], exclude: ["Fixtures"]),
+        .testTarget(name: "DockerlintKitTests", dependencies: ["DockerlintKit", "DockerlintSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -190,9 +190,3 @@ public enum BuilderError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
-
-/// Monotonic seconds, for durations.
-@inline(__always)
-func monotonicSeconds() -> Double {
-    Double(DispatchTime.now().uptimeNanoseconds) / 1e9
-}

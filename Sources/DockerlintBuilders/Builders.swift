@@ -7,6 +7,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DockerlintSupport
 import Foundation
 
 /// A real image builder.
@@ -37,7 +38,7 @@ public struct DockerEngineBuilder: ImageBuilder {
     public func cleanup(runID: String) throws -> CleanupReport { try client.cleanup(runID: runID) }
 }
 
-/// `buildah bud --layers` or `podman build --layers`, run through `Process` with argument arrays
+/// `buildah bud --layers` or `podman build --layers`, run through `Subprocess` with argument arrays
 /// and a private store (`--root/--runroot`) so benchmarks never touch `/var/lib/containers`.
 public struct CLIImageBuilder: ImageBuilder {
     public let kind: BuilderKind
@@ -68,12 +69,7 @@ public struct CLIImageBuilder: ImageBuilder {
     public var summary: String { "\(kind.rawValue) (\(executable.path), root \(root))" }
 
     static func find(_ name: String) -> URL? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"
-        for dir in path.split(separator: ":") + ["/usr/bin", "/usr/sbin"] {
-            let p = "\(dir)/\(name)"
-            if access(p, X_OK) == 0 { return URL(fileURLWithPath: p) }
-        }
-        return nil
+        ExecutableSearch.find(name, fallbacks: ["/usr/bin", "/usr/sbin"]).map { URL(fileURLWithPath: $0) }
     }
 
     var storeArgs: [String] { ["--root", root, "--runroot", runroot, "--storage-driver", storageDriver] }
@@ -197,41 +193,23 @@ public struct CLIImageBuilder: ImageBuilder {
         self.isolation = nil
     }
 
-    /// Runs the tool, feeding each stdout/stderr line with its arrival time; kills it (SIGTERM,
-    /// then SIGKILL after 5 s) when `timeout` passes and throws `.timeout`.
+    /// Runs the tool, feeding each stdout/stderr line with its arrival time; stops it (SIGTERM,
+    /// then SIGKILL after `Subprocess.killGraceSeconds`) when `timeout` passes and throws
+    /// `.timeout`. Returns the exit status (128 + signal when killed).
     func runStreaming(_ args: [String], timeout: Double, what: String,
                       onLine: (String, Double) -> Void) throws -> Int32 {
-        let p = Process()
-        p.executableURL = executable
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        p.standardInput = FileHandle.nullDevice
-        do { try p.run() } catch {
-            throw BuilderError.noBuilderReachable(tried: [BuilderAttempt(target: executable.path, reason: "\(error)")])
-        }
-        let pid = p.processIdentifier
-        let timedOut = TimeoutFlag()
-        let killer = DispatchWorkItem {
-            timedOut.set()
-            kill(pid, SIGTERM)
-            DispatchQueue.global().asyncAfter(deadline: .now() + 5) { kill(pid, SIGKILL) }
-        }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
         var splitter = LineSplitter()
-        let fh = pipe.fileHandleForReading
-        while true {
-            let d = fh.availableData
-            if d.isEmpty { break }
-            let t = monotonicSeconds()
-            for l in splitter.feed(d) { onLine(String(decoding: l, as: UTF8.self), t) }
+        let result: ProcessResult
+        do {
+            result = try Subprocess.stream(executable.path, args, standardError: .mergeWithOutput, timeout: timeout) { chunk, t in
+                for l in splitter.feed(chunk) { onLine(String(decoding: l, as: UTF8.self), t) }
+            }
+        } catch let e as ProcessError {
+            throw BuilderError.noBuilderReachable(tried: [BuilderAttempt(target: executable.path, reason: "\(e)")])
         }
         if let tail = splitter.finish() { onLine(String(decoding: tail, as: UTF8.self), monotonicSeconds()) }
-        p.waitUntilExit()
-        killer.cancel()
-        if timedOut.isSet { throw BuilderError.timeout(seconds: timeout, what: what) }
-        return p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
+        if result.timedOut { throw BuilderError.timeout(seconds: timeout, what: what) }
+        return result.status.code
     }
 
     func runCapture(_ args: [String], timeout: Double = 120) throws -> (Int32, String) {
@@ -239,13 +217,6 @@ public struct CLIImageBuilder: ImageBuilder {
         let s = try runStreaming(args, timeout: timeout, what: "\(kind.rawValue) \(args.dropFirst(storeArgs.count).first ?? "")") { l, _ in out.append(l) }
         return (s, out.joined(separator: "\n"))
     }
-}
-
-final class TimeoutFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.lock(); value = true; lock.unlock() }
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
 }
 
 /// Builder discovery.

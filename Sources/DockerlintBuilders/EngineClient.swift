@@ -1,4 +1,5 @@
 // Docker Engine API client: the few calls the benchmark driver needs, synchronous.
+import DockerlintSupport
 import Foundation
 
 /// `GET /version`.

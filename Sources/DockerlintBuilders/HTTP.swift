@@ -1,5 +1,6 @@
 // Minimal HTTP/1.1 client: one request per connection (`Connection: close`), chunked request
 // bodies, chunked/content-length/until-EOF response bodies, delivered incrementally.
+import DockerlintSupport
 import Foundation
 
 /// Incremental decoder for `Transfer-Encoding: chunked` (RFC 9112 §7.1). Feed it bytes as they

@@ -6,6 +6,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DockerlintSupport
 import Foundation
 
 /// Where the Docker Engine API listens.

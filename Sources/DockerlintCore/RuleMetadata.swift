@@ -119,10 +119,13 @@ public struct RuleExample: Hashable, Sendable {
 public struct RuleFixExample: Hashable, Sendable {
     public var before: String
     public var after: String
+    /// True when the fix this example shows is an unsafe one (`--unsafe-fixes`).
     public var unsafe: Bool
+    /// `.dockerlint.yaml` text the example runs with (`builder: classic`).
+    public var config: String
 
-    public init(before: String, after: String, unsafe: Bool = false) {
-        self.before = before; self.after = after; self.unsafe = unsafe
+    public init(before: String, after: String, unsafe: Bool = false, config: String = "") {
+        self.before = before; self.after = after; self.config = config; self.unsafe = `unsafe`
     }
 }
 

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DockerlintSupport
 
 /// Plain POSIX file access: no Foundation on the lint path (start-up time matters).
 public enum FileIO {
@@ -99,7 +100,6 @@ public enum Console {
     }
 
     public static var stdoutIsTerminal: Bool { isatty(1) != 0 }
-    public static var stderrIsTerminal: Bool { isatty(2) != 0 }
 
     public static func environment(_ name: String) -> String? {
         guard let v = getenv(name) else { return nil }
@@ -107,26 +107,10 @@ public enum Console {
     }
 }
 
-/// The process environment without Foundation.
-public enum ProcessEnvironment {
-    public static var current: [String: String] { variables { _ in true } }
-
+extension ProcessEnvironment {
     /// The variables linting reads (`DOCKERLINT_*`, `NO_COLOR`, `CI`): the lint path does
     /// not turn the whole environment into strings at every start.
     public static var forLint: [String: String] {
         variables { strncmp($0, "DOCKERLINT_", 11) == 0 || strncmp($0, "NO_COLOR=", 9) == 0 || strncmp($0, "CI=", 3) == 0 }
-    }
-
-    /// The `NAME=value` entries of `environ` that `keep` accepts (it sees the raw entry).
-    static func variables(_ keep: (UnsafeMutablePointer<CChar>) -> Bool) -> [String: String] {
-        var out: [String: String] = [:]
-        var p = environ
-        while let entry = p.pointee {
-            p += 1
-            guard keep(entry) else { continue }
-            let s = String(cString: entry)
-            if let eq = s.firstIndex(of: "=") { out[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
-        }
-        return out
     }
 }

@@ -2,6 +2,7 @@ import DockerlintCore
 import DockerlintModel
 import DockerlintReporters
 import DockerlintRules
+import DockerlintSupport
 import DockerlintSyntax
 import Dispatch
 #if canImport(Glibc)
@@ -30,7 +31,8 @@ public struct LintOptions: Sendable {
     public var builder: Configuration.Builder?
     public var shellcheck: Bool?
     public var history: Int?
-    public var environment: [String: String] = [:]
+    /// The variables linting reads; by default this process's (`ProcessEnvironment.forLint`).
+    public var environment: [String: String] = ProcessEnvironment.forLint
     public var workingDirectory: String = "."
     /// Apply fixes before linting (`--fix`, and the `fix` command).
     public var fix = false
@@ -201,7 +203,7 @@ struct FileResult: Sendable {
 /// One slot per file, each written by exactly one worker.
 final class ResultSlots: @unchecked Sendable {
     private var slots: [Result<FileResult, CommandError>?]
-    private let lock = NSLockLike()
+    private let lock = PosixMutex()
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
@@ -210,16 +212,4 @@ final class ResultSlots: @unchecked Sendable {
     }
 
     func all() -> [Result<FileResult, CommandError>] { lock.locked { slots.map { $0! } } }
-}
-
-/// A pthread mutex (no Foundation on the lint path).
-final class NSLockLike: @unchecked Sendable {
-    private var m = pthread_mutex_t()
-    init() { pthread_mutex_init(&m, nil) }
-    deinit { pthread_mutex_destroy(&m) }
-    func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&m)
-        defer { pthread_mutex_unlock(&m) }
-        return body()
-    }
 }

@@ -1,7 +1,8 @@
 import DockerlintCore
 
-/// Every rule type of the binary. A test checks this list against rules/*.yaml one to one.
+/// Every rule type of the binary (`Generated/RuleRegistry+Generated.swift`, one per
+/// rules/*.yaml) and their metadata (`Generated/RuleCatalog+Generated.swift`).
 public enum BuiltinRules {
-    public static let types: [any LintRule.Type] = buildkitRuleTypes + hadolintRuleTypes + cacheRuleTypes
+    public static let types: [any LintRule.Type] = builtinRuleTypes
     public static let ruleSet = RuleSet(infos: builtinRuleInfos, types: types, catalog: { builtinRuleCatalog })
 }

@@ -1,5 +1,6 @@
 import DockerlintBuilders
 import DockerlintKit
+import DockerlintSupport
 import Foundation
 
 // `dockerlint-bench lab`: the lab (dependencies before the code) against lab-bad-order (code
@@ -36,22 +37,17 @@ func statText(_ s: BenchStatistic?) -> String {
 
 /// Runs `/usr/bin/docker build` (argument array, no shell) and returns its wall time.
 func dockerCLIBuild(context: URL, noCache: Bool, label: String) -> Double {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/docker")
     var a = ["build", "--progress=plain", "--label", label, "-f", context.appendingPathComponent("Dockerfile").path]
     if noCache { a.append("--no-cache") }
     a.append(context.path)
-    p.arguments = a
-    var env = ProcessInfo.processInfo.environment
-    env["DOCKER_BUILDKIT"] = "1"
-    p.environment = env
-    p.standardOutput = FileHandle.nullDevice
-    p.standardError = FileHandle.nullDevice
-    let start = DispatchTime.now().uptimeNanoseconds
-    do { try p.run() } catch { labFail("cannot run /usr/bin/docker: \(error)") }
-    p.waitUntilExit()
-    let t = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    if p.terminationStatus != 0 { labFail("docker build exited \(p.terminationStatus)") }
+    let start = monotonicSeconds()
+    let r: ProcessResult
+    do {
+        r = try Subprocess.run("/usr/bin/docker", a, environment: .inheritAdding(["DOCKER_BUILDKIT": "1"]),
+                               discardOutput: true, standardError: .discard)
+    } catch { labFail("cannot run /usr/bin/docker: \(error)") }
+    let t = monotonicSeconds() - start
+    if !r.status.isSuccess { labFail("docker build exited \(r.status.code)") }
     return t
 }
 

@@ -1,10 +1,8 @@
+import DockerlintSupport
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Runs a command as a whole process (output discarded) and measures its wall time and
-/// peak resident memory (from wait4's rusage of that child).
+/// peak resident memory (wait4's rusage of that child).
 struct Measurement {
     var seconds: Double
     var peakRSSMiB: Double
@@ -12,24 +10,12 @@ struct Measurement {
 }
 
 func measure(_ argv: [String]) -> Measurement {
-    var pid: pid_t = 0
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    let cargs = argv.map { strdup($0) } + [nil]
-    defer { cargs.forEach { free($0) } }
-    var ts0 = timespec(), ts1 = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts0)
-    let rc = posix_spawnp(&pid, argv[0], &actions, nil, cargs, environ)
-    guard rc == 0 else { return Measurement(seconds: .nan, peakRSSMiB: .nan, status: -1) }
-    var status: Int32 = 0
-    var usage = rusage()
-    _ = wait4(pid, &status, 0, &usage)
-    clock_gettime(CLOCK_MONOTONIC, &ts1)
-    let secs = Double(ts1.tv_sec - ts0.tv_sec) + Double(ts1.tv_nsec - ts0.tv_nsec) / 1e9
-    return Measurement(seconds: secs, peakRSSMiB: Double(usage.ru_maxrss) / 1024, status: (status >> 8) & 0xFF)
+    guard let exe = ExecutableSearch.find(argv[0]) else { return Measurement(seconds: .nan, peakRSSMiB: .nan, status: -1) }
+    let start = monotonicSeconds()
+    guard let r = try? Subprocess.run(exe, Array(argv.dropFirst()), discardOutput: true, standardError: .discard) else {
+        return Measurement(seconds: .nan, peakRSSMiB: .nan, status: -1)
+    }
+    return Measurement(seconds: monotonicSeconds() - start, peakRSSMiB: Double(r.peakResidentKiB) / 1024, status: r.status.code)
 }
 
 /// A and B alternately, `runs` times each after one warm-up of each; medians.
@@ -50,25 +36,12 @@ func median(_ xs: [Double]) -> Double {
 
 /// Finds an executable on PATH, resolving pyenv shims to the real binary.
 func which(_ name: String) -> String? {
-    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-        let p = "\(dir)/\(name)"
-        if FileManager.default.isExecutableFile(atPath: p) {
-            if p.contains("/shims/") {
-                // pyenv: the shim is a shell script; ask pyenv for the real path.
-                let proc = Process()
-                proc.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                proc.arguments = ["pyenv", "which", name]
-                let pipe = Pipe()
-                proc.standardOutput = pipe
-                proc.standardError = FileHandle.nullDevice
-                try? proc.run()
-                let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                proc.waitUntilExit()
-                let real = out.trimmingCharacters(in: .whitespacesAndNewlines)
-                if !real.isEmpty { return real }
-            }
-            return p
-        }
+    guard let p = ExecutableSearch.find(name) else { return nil }
+    if p.contains("/shims/"), let env = ExecutableSearch.find("pyenv"),
+       let r = try? Subprocess.run(env, ["which", name], standardError: .discard) {
+        // pyenv: the shim is a shell script; ask pyenv for the real path.
+        let real = r.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !real.isEmpty { return real }
     }
-    return nil
+    return p
 }

@@ -2,6 +2,7 @@ import DockerlintBuilders
 import DockerlintCache
 import DockerlintKit
 import DockerlintSyntax
+import DockerlintSupport
 import Foundation
 
 // usage: dockerlint-bench parse [--corpus DIR] [--rounds N] [--write FILE]
@@ -37,15 +38,9 @@ func write(_ text: String) {
 }
 
 func runPython(_ script: String) -> String {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", "-c", script]
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    try? p.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    guard let python = ExecutableSearch.find("python3"),
+          let r = try? Subprocess.run(python, ["-c", script], standardError: .inherit) else { return "" }
+    return r.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
 func benchParse() {
@@ -208,17 +203,7 @@ func generateRepository(at dir: String, commits: Int) -> Bool {
     try? FileManager.default.removeItem(atPath: dir)
     try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     func git(_ a: [String], input: Data? = nil) -> Bool {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git", "-C", dir] + a
-        let inPipe = Pipe()
-        if input != nil { p.standardInput = inPipe }
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
-        if let input { inPipe.fileHandleForWriting.write(input); try? inPipe.fileHandleForWriting.close() }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
+        (try? Git.run(repository: dir, a, input: input.map { Array($0) })) != nil
     }
     guard git(["init", "-q", "-b", "main"]) else { return false }
     var rng = XorShift(state: 0x9E3779B97F4A7C15)
@@ -359,15 +344,7 @@ func benchSimulate() {
 }
 
 func runGit(_ dir: String, _ a: [String]) -> String {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["git", "-C", dir] + a
-    let out = Pipe()
-    p.standardOutput = out
-    try? p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+    String(decoding: (try? Git.run(repository: dir, a)) ?? [], as: UTF8.self)
 }
 
 switch args.first {

@@ -21,8 +21,7 @@ struct Dockerlint: ParsableCommand {
             // The common lint invocation skips ArgumentParser (start-up time; see FastLintArguments).
             // DOCKERLINT_ARGUMENT_PARSER=1 forces the full parser (tests compare both paths).
             if getenv("DOCKERLINT_ARGUMENT_PARSER") == nil,
-               var options = FastLintArguments.parse(Array(CommandLine.arguments.dropFirst())) {
-                options.environment = ProcessEnvironment.forLint
+               let options = FastLintArguments.parse(Array(CommandLine.arguments.dropFirst())) {
                 let status = try LintRunner(options: options).run()
                 Glibc.exit(status.rawValue)
             }

@@ -53,7 +53,6 @@ struct Fix: ParsableCommand {
         o.fixOnly = true
         o.history = 0
         o.maxFixRounds = max(1, maxRounds)
-        o.environment = ProcessEnvironment.forLint
         try finish(try LintRunner(options: o).run())
     }
 }

@@ -104,7 +104,6 @@ struct Lint: ParsableCommand {
         o.fix = fix || unsafeFixes
         o.unsafeFixes = unsafeFixes
         o.diff = diff
-        o.environment = ProcessEnvironment.forLint
         try finish(try LintRunner(options: o).run())
     }
 

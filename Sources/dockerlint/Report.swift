@@ -86,7 +86,6 @@ struct Report: ParsableCommand {
         o.gates = try maxRebuildRate.map(ReportGate.parseRebuildRate)
             + (minCacheEfficiency.map { [try ReportGate.parseEfficiency($0)] } ?? [])
             + maxFindings.map(ReportGate.parseFindings)
-        o.environment = ProcessEnvironment.current
         try finish(try ReportRunner(options: o).run())
     }
 }

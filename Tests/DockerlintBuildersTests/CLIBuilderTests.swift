@@ -1,12 +1,15 @@
 import Foundation
 import Testing
 @testable import DockerlintBuilders
+import DockerlintSupport
 
 // buildah/podman are optional (scripts/setup-builders --podman installs them and seeds
-// localhost/local/busybox into the private store); these tests are skipped when the tool is absent.
+// localhost/local/busybox into the private store); a test of a tool that is not installed is
+// disabled, with the reason shown.
 
-func cliBuilder(_ kind: BuilderKind) throws -> CLIImageBuilder? {
-    guard CLIImageBuilder.find(kind.rawValue) != nil else { return nil }
+func cliToolInstalled(_ kind: BuilderKind) -> Bool { CLIImageBuilder.find(kind.rawValue) != nil }
+
+func cliBuilder(_ kind: BuilderKind) throws -> CLIImageBuilder {
     let b = try CLIImageBuilder(kind: kind)
     let (s, out) = try b.runCapture(b.storeArgs + ["images", "-q", "localhost/local/busybox:latest"])
     guard s == 0, !out.isEmpty else {
@@ -17,9 +20,14 @@ func cliBuilder(_ kind: BuilderKind) throws -> CLIImageBuilder? {
 
 @Suite(.serialized, .disabled(if: skipEngineTests, "DOCKERLINT_SKIP_BUILDER_TESTS=1"))
 struct CLIBuilderTests {
-    @Test(arguments: [BuilderKind.buildah, .podman])
+    @Test(.enabled(if: cliToolInstalled(.buildah), "buildah (scripts/setup-builders --podman)"))
+    func buildahColdWarmEditAndCleanup() throws { try coldWarmEditAndCleanup(kind: .buildah) }
+
+    @Test(.enabled(if: cliToolInstalled(.podman), "podman (scripts/setup-builders --podman)"))
+    func podmanColdWarmEditAndCleanup() throws { try coldWarmEditAndCleanup(kind: .podman) }
+
     func coldWarmEditAndCleanup(kind: BuilderKind) throws {
-        guard let b = try cliBuilder(kind) else { return }   // tool not installed
+        let b = try cliBuilder(kind)
         let runID = "test-\(kind.rawValue)-\(UUID().uuidString.prefix(8).lowercased())"
         let ctx = try makeBusyboxContext(nonce: runID)
         defer { try? FileManager.default.removeItem(at: ctx); _ = try? b.cleanup(runID: runID) }
@@ -46,8 +54,9 @@ struct CLIBuilderTests {
         #expect(left.isEmpty, "\(left)")
     }
 
-    @Test func failingRunCarriesExitCode() throws {
-        guard let b = try cliBuilder(.buildah) else { return }
+    @Test(.enabled(if: cliToolInstalled(.buildah), "buildah (scripts/setup-builders --podman)"))
+    func failingRunCarriesExitCode() throws {
+        let b = try cliBuilder(.buildah)
         let runID = "test-fail-buildah-\(UUID().uuidString.prefix(8).lowercased())"
         let ctx = try makeTempDir("bfail")
         defer { try? FileManager.default.removeItem(at: ctx); _ = try? b.cleanup(runID: runID) }
@@ -59,8 +68,9 @@ struct CLIBuilderTests {
         #expect(r.steps.last?.status == .miss && r.steps.last?.error != nil, "\(describe(r))")
     }
 
-    @Test func timeoutKillsTheProcess() throws {
-        guard let b = try cliBuilder(.buildah) else { return }
+    @Test(.enabled(if: cliToolInstalled(.buildah), "buildah (scripts/setup-builders --podman)"))
+    func timeoutKillsTheProcess() throws {
+        let b = try cliBuilder(.buildah)
         let runID = "test-timeout-buildah-\(UUID().uuidString.prefix(8).lowercased())"
         let ctx = try makeTempDir("btimeout")
         defer { try? FileManager.default.removeItem(at: ctx); _ = try? b.cleanup(runID: runID) }

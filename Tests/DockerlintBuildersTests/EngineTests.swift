@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DockerlintBuilders
+import DockerlintSupport
 
 // Tests against the REAL Docker Engine (scripts/setup-builders --no-python prepares it).
 // They fail, loudly, when the engine is unreachable, unless DOCKERLINT_SKIP_BUILDER_TESTS=1.

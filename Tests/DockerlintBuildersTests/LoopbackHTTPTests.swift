@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import Testing
 @testable import DockerlintBuilders
+import DockerlintSupport
 
 /// A one-shot HTTP server on 127.0.0.1 for exercising the tcp:// path and framing end to end.
 final class LoopbackServer: @unchecked Sendable {

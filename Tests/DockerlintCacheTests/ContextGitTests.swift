@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DockerlintCache
+import DockerlintSupport
 
 @Suite("git trees and history streaming")
 struct ContextGitTests {
@@ -157,8 +158,13 @@ struct ContextGitTests {
 
     @Test func badRevisionIsAnError() throws {
         let t = try makeRepo()
-        #expect(throws: ContextSnapshotError.self) {
-            try GitHistory.commits(repository: t.path, range: "no-such-branch")
+        do {
+            _ = try GitHistory.commits(repository: t.path, range: "no-such-branch")
+            Issue.record("expected an error")
+        } catch let e as GitError {
+            guard case .failed(let args, _, let stderr) = e else { Issue.record("\(e)"); return }
+            #expect(args.first == "log")
+            #expect(stderr.contains("no-such-branch"))
         }
     }
 }

@@ -6,11 +6,15 @@ import DockerlintBuilders
 // `dockerlint bench` on buildah and podman (private store, `scripts/setup-builders --podman`
 // imports python:3.10.5 there). Every instruction after FROM is a step, like classic: the bench
 // maps and predicts them with the classic numbering and engine, and reads layer sizes through
-// podman (same store). Skipped when the tool is not installed; fails loudly when the store lacks
-// the base image.
+// podman (same store). Disabled (with the reason) when the tool is not installed; fails loudly
+// when the store lacks the base image.
 
-func benchCLIBuilder(_ kind: BuilderKind) throws -> CLIImageBuilder? {
-    guard let exe = ["/usr/bin/\(kind.rawValue)", "/usr/local/bin/\(kind.rawValue)"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+func benchCLIExecutable(_ kind: BuilderKind) -> String? {
+    ["/usr/bin/\(kind.rawValue)", "/usr/local/bin/\(kind.rawValue)"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+}
+
+func benchCLIBuilder(_ kind: BuilderKind) throws -> CLIImageBuilder {
+    guard let exe = benchCLIExecutable(kind) else { throw BenchEngineMissing(description: "\(kind.rawValue) is not installed") }
     let b = try CLIImageBuilder(kind: kind, executable: URL(fileURLWithPath: exe))
     let p = Process()
     p.executableURL = URL(fileURLWithPath: exe)
@@ -30,9 +34,14 @@ func benchCLIBuilder(_ kind: BuilderKind) throws -> CLIImageBuilder? {
 
 @Suite("bench on buildah and podman", .serialized, .enabled(if: !skipBenchEngineTests))
 struct BenchCLIBuilderTests {
-    @Test(arguments: [BuilderKind.buildah, .podman], labCases.prefix(2))
+    @Test(.enabled(if: benchCLIExecutable(.buildah) != nil, "buildah (scripts/setup-builders --podman)"), arguments: labCases.prefix(2))
+    func buildahLabSequence(lab: LabCase) throws { try labSequence(kind: .buildah, lab: lab) }
+
+    @Test(.enabled(if: benchCLIExecutable(.podman) != nil, "podman (scripts/setup-builders --podman)"), arguments: labCases.prefix(2))
+    func podmanLabSequence(lab: LabCase) throws { try labSequence(kind: .podman, lab: lab) }
+
     func labSequence(kind: BuilderKind, lab: LabCase) throws {
-        guard let builder = try benchCLIBuilder(kind) else { return }
+        let builder = try benchCLIBuilder(kind)
         let dir = benchRepoRoot.appendingPathComponent(lab.directory)
         let cfg = BenchConfiguration(dockerfile: dir.appendingPathComponent("Dockerfile").path, context: dir.path,
                                      edits: lab.edits, timeout: 300)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import DockerlintBuilders
+import DockerlintSupport
 @testable import DockerlintKit
 
 // `dockerlint bench` against the REAL Docker Engine, both builders. Needs dockerd with
@@ -152,7 +153,7 @@ struct BenchEngineTests {
         let c = try benchEngine()
         let repo = try benchTempDir("gitrepo")
         defer { BenchScratch.remove(repo) }
-        func git(_ args: String...) throws { _ = try BenchScratch.run("/usr/bin/env", ["git", "-C", repo.path] + args) }
+        func git(_ args: String...) throws { _ = try Git.run(repository: repo.path, args) }
         try git("init", "-q"); try git("config", "user.email", "t@example.invalid"); try git("config", "user.name", "t")
         let nonce = UUID().uuidString
         try write("FROM local/busybox\nRUN echo \(nonce)\nCOPY a.txt /a.txt\nCOPY b.txt /b.txt\n", to: repo.appendingPathComponent("Dockerfile"))

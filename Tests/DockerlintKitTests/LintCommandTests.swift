@@ -37,6 +37,25 @@ import Testing
         #expect(r.stdout.hasPrefix("services/api/Dockerfile:2:1: error:"))
     }
 
+    /// A bare carriage return does not end a line for BuildKit (it splits on `\n` only), so
+    /// the excerpt and the fingerprint of a finding below `LABEL a="x\ry"` are those of
+    /// the finding's own line, the same as without the carriage return.
+    @Test func bareCarriageReturnDoesNotShiftTheSourceLine() throws {
+        let withCR = "FROM alpine:3.20\nLABEL a=\"x\ry\"\nMAINTAINER someone@example.com\n"
+        let plain = "FROM alpine:3.20\nLABEL a=\"xy\"\nMAINTAINER someone@example.com\n"
+        let tty = try CLI.run(["-", "--path", "Dockerfile", "--no-color"], stdin: withCR)
+        #expect(tty.stdout.contains("Dockerfile:3:1: error:"))
+        #expect(tty.stdout.contains("  3 | MAINTAINER someone@example.com\n"))
+        func fingerprint(_ text: String) throws -> String? {
+            let r = try CLI.run(["-", "--path", "Dockerfile", "-f", "codeclimate"], stdin: text)
+            let issues = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]
+            return issues?.first { ($0["check_name"] as? String)?.hasPrefix("DL4000") == true }?["fingerprint"] as? String
+        }
+        let a = try fingerprint(withCR), b = try fingerprint(plain)
+        #expect(a != nil)
+        #expect(a == b)
+    }
+
     @Test func syntaxErrorsExit2WithTheirPosition() throws {
         let r = try CLI.run(["-", "--path", "Dockerfile"], stdin: "FROM a\nCOPY --frm=x a b\n")
         #expect(r.status == 2)
@@ -57,8 +76,8 @@ import Testing
     /// Files are linted in parallel and each runs its own shellcheck: every file gets its
     /// own findings, at its own lines (a child holding another file's pipe would hang or
     /// mix them up).
-    @Test func shellcheckOnManyFilesInParallel() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/shellcheck") else { return }
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/shellcheck"), "shellcheck (apt-get install shellcheck; scripts/test installs it)"))
+    func shellcheckOnManyFilesInParallel() throws {
         let dir = try CLI.tempDirectory()
         var paths: [String] = []
         for k in 0..<12 {

@@ -67,11 +67,6 @@ enum PreCommitFixture {
         return try CLI.run(s.preCommit, ["run", "dockerlint", "--verbose", "--files"] + files,
                            environment: ["PRE_COMMIT_HOME": s.home, "PRE_COMMIT_COLOR": "never"], cwd: s.scratch)
     }
-
-    /// Whether this build has the layer-order rules (DC1xxx, branch cache-rules).
-    static var hasLayerOrderRules: Bool {
-        ((try? CLI.run(["rules"]).stdout) ?? "").split(separator: "\n").contains { $0.hasPrefix("DC1") }
-    }
 }
 
 @Suite(.serialized, .enabled(if: ReportFixture.which("pre-commit") != nil || ReportFixture.inCI, "pre-commit (pip install pre-commit; scripts/test installs it)"))
@@ -102,8 +97,7 @@ struct PreCommitHook {
         #expect(bad.status == 1, "\(bad.stdout)\n\(bad.stderr)")
         #expect(bad.stdout.contains("Failed"))
         // lab-bad-order also fails for the unpinned `pip install flask` (which the good-order
-        // lab has too, and which failed it before the layer-order rules landed); its layer-order
-        // finding is checked by hookFailsLabBadOrderForItsLayerOrder.
+        // lab has too); its layer-order finding is checked by hookFailsLabBadOrderForItsLayerOrder.
         #expect(bad.stdout.contains("lab-bad-order/Dockerfile:3:17: warning: Pin versions in pip"))
         // The hook only sees Dockerfiles.
         let py = try PreCommitFixture.run(["clean/app.py"])
@@ -111,10 +105,8 @@ struct PreCommitHook {
         #expect(py.stdout.contains("(no files to check)Skipped"), "\(py.stdout)")
     }
 
-    /// Runs once the layer-order rules (DC1xxx) from the cache-rules branch are merged: the
-    /// hook fails lab-bad-order for its layer order, and the good-order lab has no such finding.
-    @Test(.enabled(if: PreCommitFixture.hasLayerOrderRules, "the layer-order rules (DC1xxx) are not merged yet"))
-    func hookFailsLabBadOrderForItsLayerOrder() throws {
+    /// The hook fails lab-bad-order for its layer order, and the good-order lab has no such finding.
+    @Test func hookFailsLabBadOrderForItsLayerOrder() throws {
         let bad = try PreCommitFixture.run(["lab-bad-order/Dockerfile"])
         #expect(bad.status == 1)
         #expect(bad.stdout.contains("[DC1"), "\(bad.stdout)")

@@ -67,10 +67,19 @@ import Testing
         #expect(normaliseNewlines("plain\n") == "plain\n")
     }
 
-    @Test func sourceLinesHandleAllTerminators() {
-        #expect(SourceLines.split("a\nb\r\nc\rd") == ["a", "b", "c", "d"])
-        #expect(SourceLines.split("a\n\nb\n") == ["a", "", "b"])
-        #expect(SourceLines.split("") == [])
+    /// Lines as the parser numbers them: `\n` ends a line, a `\r` before it is dropped, a
+    /// bare `\r` is text; a UTF-8 byte order mark is not part of line 1 (columns start after it).
+    @Test func sourceLinesAreTheParsersLines() {
+        let input = ReportInput(diagnostics: [], toolVersion: "0", source: { name in
+            ["a": "a\nb\r\nc\rd\n", "b": "a\n\nb\n", "empty": "", "bom": "\u{FEFF}FROM a\nRUN b"][name]
+        })
+        let lines = SourceLines(input)
+        #expect((1...4).map { lines.line($0, of: "a") } == ["a", "b", "c\rd", nil])
+        #expect((1...4).map { lines.line($0, of: "b") } == ["a", "", "b", nil])
+        #expect(lines.line(1, of: "empty") == nil)
+        #expect(lines.line(1, of: "bom") == "FROM a")
+        #expect(lines.line(2, of: "bom") == "RUN b")
+        #expect(lines.line(1, of: "missing") == nil)
     }
 
     @Test func fingerprintsIgnoreLineNumbersAndIndentation() {

@@ -33,6 +33,20 @@ import Testing
             """)
     }
 
+    /// Columns count from after a byte order mark, so the excerpt leaves the mark out and the
+    /// caret sits under the column; a bare `\r` does not start a line.
+    @Test func excerptsUseTheParsersLines() {
+        let source = "\u{FEFF}FROM a\nLABEL a=\"x\ry\"\nCMD x y\n"
+        let ds = [Diagnostic(file: "f", code: "X", name: "", severity: .error, message: "m", range: Fixture.range(1, 1, 1, 5)),
+                  Diagnostic(file: "f", code: "Y", name: "", severity: .error, message: "m", range: Fixture.range(3, 5, 3, 8))]
+        let lines = TTYReporter().report(ReportInput(diagnostics: ds, toolVersion: "0", source: { _ in source }))
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[1] == "  1 | FROM a")
+        #expect(lines[2] == "    | ^~~~")
+        #expect(lines[4] == "  3 | CMD x y")
+        #expect(lines[5] == "    |     ^~~")
+    }
+
     @Test func cleanRun() {
         #expect(TTYReporter().report(Fixture.input(diagnostics: [])) == "No problems found in 3 files\n")
     }

@@ -54,8 +54,8 @@ import Testing
                                       history: history, rules: rules)
     }
 
-    @Test func sourceBeforeInstallQuotesHistory() throws {
-        guard GitReplay.gitAvailable else { return }
+    @Test(.enabled(if: GitReplay.gitAvailable, "git on PATH"))
+    func sourceBeforeInstallQuotesHistory() throws {
         let dir = try Self.repository(dockerfile: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n", edits: 5)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let found = try Self.lint(dir, history: 100).filter { $0.code == "DC1001" }
@@ -70,8 +70,8 @@ import Testing
                 "\(three.map(\.message))")
     }
 
-    @Test func noHistoryMeansTheEditSentence() throws {
-        guard GitReplay.gitAvailable else { return }
+    @Test(.enabled(if: GitReplay.gitAvailable, "git on PATH"))
+    func noHistoryMeansTheEditSentence() throws {
         let dir = try Self.repository(dockerfile: "FROM python:3.10.5\nCOPY app.py /app.py\nRUN pip install flask\n", edits: 3)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let none = try Self.lint(dir, history: 0).filter { $0.code == "DC1001" }

@@ -1,12 +1,24 @@
 import DockerlintCore
+import DockerlintDevTools
 import DockerlintRules
 import Foundation
 import Testing
 
 /// Every example of every rule in rules/*.yaml, in its derived variants.
 @Suite struct RuleExamples {
-    @Test(arguments: RuleExampleCase.all)
+    @Test(arguments: RuleExampleCase.all.filter { $0.code != "SC0000" })
     func example(_ c: RuleExampleCase) throws {
+        try check(c)
+    }
+
+    /// ShellCheck's examples run the real shellcheck program.
+    @Test(.enabled(if: RuleHarness.shellcheckInstalled, "shellcheck on PATH (apt-get install shellcheck; scripts/test installs it)"),
+          arguments: RuleExampleCase.all.filter { $0.code == "SC0000" })
+    func shellCheckExample(_ c: RuleExampleCase) throws {
+        try check(c)
+    }
+
+    func check(_ c: RuleExampleCase) throws {
         let marked = RuleHarness.transform(MarkedDockerfile(c.example.dockerfile), c.variant, code: c.code)
         let found = try RuleHarness.lint(marked.text, code: c.code, config: c.example.config, context: c.example.context)
         let positions = found.map { "\($0.range.start.line):\($0.range.start.column)" }
@@ -19,25 +31,39 @@ import Testing
         if !c.example.messages.isEmpty && c.variant == .plain {
             #expect(found.map(\.message) == c.example.messages, "\(c)")
         }
+        // A rule that declares no fix offers none.
+        let declared = builtinRuleCatalog.first { $0.code == c.code }?.fix ?? .none
+        if declared == .none {
+            #expect(found.allSatisfy { $0.fix == nil }, "\(c): offers a fix but rules/\(c.code).yaml says `fix: none`")
+        }
     }
 
     @Test(arguments: builtinRuleCatalog.flatMap { r in r.fixes.map { (r.code, $0) } })
     func fix(_ item: (String, RuleFixExample)) throws {
         let (code, f) = item
-        let found = try RuleHarness.lint(f.before, code: code)
-        let fixes = found.compactMap(\.fix).filter { f.unsafe || $0.applicability == .safe }
-        #expect(!fixes.isEmpty, "\(code): no fix offered for\n\(f.before)")
+        let found = try RuleHarness.lint(f.before, code: code, config: f.config)
+        let offered = found.compactMap(\.fix)
+        // An example of a safe fix gets only safe fixes; one marked unsafe gets an unsafe one
+        // (else it should not be marked so).
+        if f.unsafe {
+            #expect(offered.contains { $0.applicability == .unsafe }, "\(code): marked unsafe, but no unsafe fix offered for\n\(f.before)")
+        } else {
+            #expect(!offered.isEmpty && offered.allSatisfy { $0.applicability == .safe },
+                    "\(code): expected safe fixes, got \(offered.map(\.applicability)) for\n\(f.before)")
+        }
         var bytes = Array(f.before.utf8)
         // Apply repeatedly until nothing changes (fixes must converge).
+        var converged = false
         for _ in 0..<5 {
-            let again = try RuleHarness.lint(String(decoding: bytes, as: UTF8.self), code: code)
+            let again = try RuleHarness.lint(String(decoding: bytes, as: UTF8.self), code: code, config: f.config)
             let edits = again.compactMap(\.fix).filter { f.unsafe || $0.applicability == .safe }.flatMap(\.edits)
-            if edits.isEmpty { break }
+            if edits.isEmpty { converged = true; break }
             bytes = FixApplier.apply(edits, to: bytes)
         }
+        #expect(converged, "\(code): fixes did not converge within 5 rounds")
         let after = String(decoding: bytes, as: UTF8.self)
         #expect(after == f.after, "\(code): fix gave\n\(after)\nexpected\n\(f.after)")
-        #expect(try RuleHarness.lint(after, code: code).isEmpty, "\(code): rule still fires after the fix")
+        #expect(try RuleHarness.lint(after, code: code, config: f.config).isEmpty, "\(code): rule still fires after the fix")
     }
 }
 
@@ -46,17 +72,33 @@ import Testing
     static let rulesDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("rules")
 
-    @Test func generatedCatalogIsUpToDate() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: Self.rulesDir.path).filter { $0.hasSuffix(".yaml") }.sorted()
-        var rules: [RuleMetadata] = []
-        for n in names {
-            let text = try String(contentsOf: Self.rulesDir.appendingPathComponent(n), encoding: .utf8)
-            let r = try RuleCatalogGenerator.load(yaml: text, file: n)
-            #expect(n == r.code + ".yaml", "file \(n) holds rule \(r.code)")
-            rules.append(r)
+    static let root = rulesDir.deletingLastPathComponent()
+
+    @Test func everyRuleFileLoads() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.rulesDir.path).filter { $0.hasSuffix(".yaml") }
+        #expect(try GeneratedFiles.loadRules(root: Self.root).count == files.count)
+    }
+
+    /// The committed catalog and registry are exactly what `dockerlint-dev generate` writes
+    /// from rules/*.yaml, byte for byte (`everyRuleFileLoads` fails when the YAML does not load).
+    @Test(arguments: GeneratedFiles.render((try? GeneratedFiles.loadRules(root: root)) ?? []))
+    func generatedFileIsUpToDate(_ file: GeneratedFiles.File) throws {
+        let committed = try String(contentsOf: Self.root.appendingPathComponent(file.path), encoding: .utf8)
+        #expect(committed == file.contents, "\(file.path) is out of date: run `swift run dockerlint-dev generate`")
+    }
+
+    /// Every rule's type lives in a file named after the rule, under Rules/<folder>/.
+    @Test func ruleSourcesAreNamedAfterTheirRules() throws {
+        let rulesSources = Self.root.appendingPathComponent("Sources/DockerlintRules/Rules")
+        var files = Set<String>()
+        for folder in try FileManager.default.contentsOfDirectory(atPath: rulesSources.path) {
+            for f in try FileManager.default.contentsOfDirectory(atPath: rulesSources.appendingPathComponent(folder).path) { files.insert(f) }
         }
-        #expect(rules == builtinRuleCatalog.sorted { $0.code < $1.code },
-                "Sources/DockerlintRules/Generated/RuleCatalog+Generated.swift is out of date: run `swift run dockerlint-dev generate`")
+        let rules = try GeneratedFiles.loadRules(root: Self.root)
+        for r in rules {
+            #expect(files.contains(RegistryGenerator.fileName(r)), "\(r.code): no Rules/*/\(RegistryGenerator.fileName(r))")
+        }
+        #expect(files.count == rules.count, "rule sources without a rule: \(files.subtracting(rules.map(RegistryGenerator.fileName)).sorted())")
     }
 
     /// The lint-time table the binary starts from is the catalog's, in the catalog's
@@ -90,7 +132,14 @@ import Testing
             #expect(!r.docs.what.isEmpty && !r.docs.why.isEmpty, "\(r.code) lacks docs")
             #expect(r.examples.contains { $0.valid }, "\(r.code) has no non-triggering example")
             #expect(r.examples.contains { !$0.valid }, "\(r.code) has no triggering example")
-            #expect((r.fix != .none) == !r.fixes.isEmpty || r.fix != .none, "\(r.code): fix availability without examples")
+            // `fix:` is declared exactly when fix examples show it, and says how safe they are.
+            #expect((r.fix != .none) == !r.fixes.isEmpty, "\(r.code): `fix: \(r.fix.rawValue)` with \(r.fixes.count) fix examples")
+            if r.fix == .safe { #expect(r.fixes.contains { !$0.unsafe }, "\(r.code): `fix: safe` but every fix example is unsafe") }
+            if r.fix == .unsafe { #expect(r.fixes.allSatisfy { $0.unsafe }, "\(r.code): `fix: unsafe` but a fix example is safe") }
         }
     }
+}
+
+extension GeneratedFiles.File: CustomTestStringConvertible {
+    public var testDescription: String { path }
 }

@@ -46,12 +46,17 @@ struct RuleExampleCase: Sendable, CustomStringConvertible {
 }
 
 enum RuleHarness {
+    /// The shellcheck program SC0000 runs, where the rule looks for it.
+    static let shellcheckInstalled = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        .contains { FileManager.default.isExecutableFile(atPath: "\($0)/shellcheck") }
+
     static func type(for code: String) -> (any LintRule.Type)? {
         BuiltinRules.types.first { $0.code == code }
     }
 
     /// Lints `text` with only the rule `code` enabled (plus its example configuration).
-    static func lint(_ text: String, code: String, config: String = "", context: [String: String] = [:]) throws -> [Diagnostic] {
+    static func lint(_ text: String, code: String, config: String = "", context: [String: String] = [:],
+                     buildArgs: [String: String] = [:]) throws -> [Diagnostic] {
         var configuration = Configuration()
         var issues: [ConfigIssue] = []
         if !config.isEmpty { ConfigurationLoader.parse(config, file: "example.yaml", into: &configuration, issues: &issues) }
@@ -75,7 +80,7 @@ enum RuleHarness {
         }
         let rules = RuleSet(catalog: builtinRuleCatalog, types: [type])
         let out = Linter(rules: rules).lint(Linter.Input(path: "Dockerfile", bytes: Array(text.utf8), configuration: configuration,
-                                                         contextDirectory: dir))
+                                                         contextDirectory: dir, buildArgs: BuildArgs(buildArgs)))
         if out.hasSyntaxErrors { throw HarnessError(message: "example does not parse: \(out.diagnostics.map(\.message))") }
         // ShellCheck's rule reports under the external SCnnnn codes.
         return out.diagnostics.filter { $0.code == code || (code == "SC0000" && RuleSet.isExternalCode($0.code)) }

@@ -51,7 +51,6 @@ public struct ContextEntry: Sendable, Hashable {
 public enum ContextSnapshotError: Error, Sendable, Equatable {
     case notADirectory(String)
     case systemError(path: String, errno: Int32)
-    case git(arguments: [String], status: Int32, stderr: String)
     case malformedGitOutput(String)
 }
 

@@ -1,6 +1,8 @@
 // Git trees as context snapshots, and first-parent history streamed from ONE `git log`
 // process so a snapshot can be updated incrementally per commit (fast replay).
 
+import DockerlintSupport
+
 /// One changed path of a commit relative to its first parent (`git log --raw`).
 public struct GitPathChange: Sendable, Equatable {
     public var path: String

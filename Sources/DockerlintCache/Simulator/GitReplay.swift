@@ -3,6 +3,7 @@
 // blob id plus mode stands in for content). One `git log` process streams the deltas; the
 // context snapshot is updated in place so memoised digests survive between commits.
 
+import DockerlintSupport
 import DockerlintModel
 import DockerlintSyntax
 import Foundation
@@ -38,7 +39,7 @@ public enum GitReplayError: Error, Sendable, Equatable {
 }
 
 public enum GitReplay {
-    public static var gitAvailable: Bool { access(Git.executable, X_OK) == 0 }
+    public static var gitAvailable: Bool { Git.isInstalled }
 
     static func realPath(_ p: String) -> String? {
         var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)

@@ -1,27 +1,9 @@
-// Data types of `dockerlint bench`: what is asked (configuration, scenarios), what is measured
+// Data types of `dockerlint bench`: what is asked (configuration, plan builds), what is measured
 // (builds and steps with layer bytes), what is predicted, and how they agree.
 import DockerlintBuilders
 import enum DockerlintCache.CICacheMode
 import enum DockerlintCache.EngineRelease
 import Foundation
-
-/// One change applied before a build.
-public enum BenchScenario: Sendable, Equatable {
-    /// Rewrite a context-relative file with a change the builder sees (content and size change).
-    case edit(path: String)
-    /// Build the tree of this git commit (exported with `git archive`, never checked out).
-    case gitCommit(String)
-    /// One entry of a plan file (`builds:`), with its own context, Dockerfile, args and target.
-    case plan(BenchPlanBuild)
-
-    public var label: String {
-        switch self {
-        case .edit(let p): return "edit \(p)"
-        case .gitCommit(let c): return "commit \(String(c.prefix(12)))"
-        case .plan(let b): return b.name ?? "plan build"
-        }
-    }
-}
 
 /// A build of the simulator's plan format (`builds:` items).
 public struct BenchPlanBuild: Sendable, Equatable {

@@ -1,6 +1,6 @@
 // Scratch build contexts: copies of the user's context (never the context itself) with
 // `.dockerignore` applied, edits that every builder sees, and git trees exported with
-// `git archive | tar -x`, both run from argument arrays (no shell).
+// `git archive` streamed into `tar -x`, both run from argument arrays (no shell).
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -8,6 +8,7 @@ import Musl
 #endif
 import DockerlintBuilders
 import DockerlintCache
+import DockerlintSupport
 import Foundation
 
 public enum BenchScratch {
@@ -131,8 +132,8 @@ public enum BenchScratch {
     /// Commits of `range` (first parent, oldest first), as full ids.
     public static func gitCommits(repository: String, range: String) throws -> [String] {
         guard !range.hasPrefix("-") else { throw CommandError("--git \(range): not a revision range") }
-        let out = try run("/usr/bin/env", ["git", "-C", repository, "rev-list", "--first-parent", "--reverse", range, "--"])
-        let ids = String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init)
+        let out = try git(repository, ["rev-list", "--first-parent", "--reverse", range, "--"])
+        let ids = out.split(separator: "\n").map(String.init)
         guard !ids.isEmpty else { throw CommandError("--git \(range): no commits in range") }
         return ids
     }
@@ -142,82 +143,55 @@ public enum BenchScratch {
         guard let r = range.range(of: "..") , !range.contains("...") else { return nil }
         let a = String(range[..<r.lowerBound])
         guard !a.isEmpty, !a.hasPrefix("-") else { return nil }
-        guard let out = try? run("/usr/bin/env", ["git", "-C", repository, "rev-parse", "--verify", "--end-of-options", a + "^{commit}"]) else { return nil }
-        return String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try? git(repository, ["rev-parse", "--verify", "--end-of-options", a + "^{commit}"])
     }
 
     /// Path of `directory` relative to its repository's top level (`""` at the top).
     public static func gitPrefix(of directory: String) throws -> String {
-        let out = try run("/usr/bin/env", ["git", "-C", directory, "rev-parse", "--show-prefix"])
-        var p = String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        var p = try git(directory, ["rev-parse", "--show-prefix"])
         if p.hasSuffix("/") { p.removeLast() }
         return p
     }
 
-    /// Exports `commit`'s tree below `prefix` into `destination`: `git archive` piped straight
-    /// into `tar -x`, both started from argument arrays.
+    /// Exports `commit`'s tree below `prefix` into `destination`: `git archive` streamed into
+    /// `tar -x`, both started from argument arrays.
     public static func gitExport(repository: String, commit: String, prefix: String, into destination: URL) throws {
         let treeish = prefix.isEmpty ? commit : "\(commit):\(prefix)"
         // From the top level: inside a subdirectory `git archive` limits itself to it.
-        let top = String(decoding: try run("/usr/bin/env", ["git", "-C", repository, "rev-parse", "--show-toplevel"]), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let git = Process()
-        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        git.arguments = ["git", "-C", top, "archive", "--format=tar", treeish]
-        let tar = Process()
-        tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        tar.arguments = ["tar", "-x", "-f", "-", "-C", destination.path, "--no-same-owner"]
-        let pipe = Pipe()
-        let gitErr = Pipe(), tarErr = Pipe()
-        git.standardOutput = pipe
-        git.standardError = gitErr
-        tar.standardInput = pipe
-        tar.standardError = tarErr
-        tar.standardOutput = FileHandle.nullDevice
+        let top = try git(repository, ["rev-parse", "--show-toplevel"])
+        guard let tarPath = ExecutableSearch.find("tar") else { throw CommandError("tar is not installed", status: .environment) }
+        let tar: ChildProcess
         do {
-            try git.run()
-            try tar.run()
-        } catch {
-            throw CommandError("cannot run git/tar: \(error)", status: .environment)
+            tar = try ChildProcess(tarPath, ["-x", "-f", "-", "-C", destination.path, "--no-same-owner"], output: false)
+        } catch { throw CommandError("cannot run tar: \(error)", status: .environment) }
+        var archiveError: Error? = nil
+        do {
+            try Git.stream(repository: top, ["archive", "--format=tar", treeish]) { chunk in
+                try tar.write(Array(chunk))
+            }
+        } catch { archiveError = error }
+        let status = tar.wait()
+        if let archiveError {
+            if case GitError.failed(_, _, let stderr)? = archiveError as? GitError {
+                throw CommandError("git archive \(treeish): \(stderr)")
+            }
+            if !(archiveError is ProcessError) { throw CommandError("git archive \(treeish): \(archiveError)", status: .environment) }
         }
-        try? pipe.fileHandleForReading.close()
-        try? pipe.fileHandleForWriting.close()
-        let gErr = gitErr.fileHandleForReading.readDataToEndOfFile()
-        let tErr = tarErr.fileHandleForReading.readDataToEndOfFile()
-        git.waitUntilExit()
-        tar.waitUntilExit()
-        if git.terminationStatus != 0 {
-            throw CommandError("git archive \(treeish): \(String(decoding: gErr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))")
-        }
-        if tar.terminationStatus != 0 {
-            throw CommandError("tar -x: \(String(decoding: tErr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))", status: .environment)
+        if !status.isSuccess {
+            throw CommandError("tar -x: \(String(decoding: tar.errorOutput, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))",
+                               status: .environment)
         }
     }
 
-    /// Runs a program (argument array), returns stdout; non-zero exit throws with its stderr.
-    static func run(_ exe: String, _ args: [String]) throws -> [UInt8] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        do { try p.run() } catch { throw CommandError("cannot run \(args.first ?? exe): \(error)", status: .environment) }
-        var data = Data()
-        let errData = DispatchQueue.global()
-        nonisolated(unsafe) var errBytes = Data()
-        let g = DispatchGroup()
-        g.enter()
-        errData.async { errBytes = err.fileHandleForReading.readDataToEndOfFile(); g.leave() }
-        data = out.fileHandleForReading.readDataToEndOfFile()
-        g.wait()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            let msg = String(decoding: errBytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw CommandError("\(args.prefix(4).joined(separator: " ")): \(msg)")
+    /// `git args` in `repository` as trimmed text; failures become a one-line error.
+    static func git(_ repository: String, _ args: [String]) throws(CommandError) -> String {
+        do { return try Git.text(repository: repository, args).trimmingCharacters(in: .whitespacesAndNewlines) } catch {
+            switch error {
+            case .notInstalled, .cannotRun: throw CommandError("cannot run git: \(error)", status: .environment)
+            case .failed(let a, _, let stderr): throw CommandError("git \(a.prefix(3).joined(separator: " ")): \(stderr)")
+            case .malformedOutput: throw CommandError("\(error)")
+            }
         }
-        return Array(data)
     }
 
     /// Removes a scratch directory (best effort).

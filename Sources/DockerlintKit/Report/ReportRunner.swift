@@ -3,6 +3,7 @@ import DockerlintCore
 import DockerlintModel
 import DockerlintReporters
 import DockerlintRules
+import DockerlintSupport
 import DockerlintSyntax
 import Foundation
 
@@ -32,7 +33,8 @@ public struct ReportRunner: Sendable {
         public var configPath: String?
         public var title: String?
         public var gates: [ReportGate] = []
-        public var environment: [String: String] = [:]
+        /// By default this process's environment.
+        public var environment: [String: String] = ProcessEnvironment.current
         public var workingDirectory: String = "."
         public init() {}
     }
@@ -210,26 +212,13 @@ public struct ReportRunner: Sendable {
     // MARK: git helpers
 
     static func git(_ args: [String], in dir: String) throws(CommandError) -> String {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        guard let exe = path.split(separator: ":").map({ "\($0)/git" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw CommandError("git is not installed (needed for --git and --last)", status: .environment)
+        do { return try Git.text(repository: dir, args) } catch {
+            switch error {
+            case .notInstalled: throw CommandError("git is not installed (needed for --git and --last)", status: .environment)
+            case .cannotRun(let e): throw CommandError("git could not be started: \(e)", status: .environment)
+            default: throw CommandError("git \(args.joined(separator: " ")) failed in \(dir)")
+            }
         }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = ["-C", dir, "-c", "color.ui=never", "--no-pager"] + args
-        var env = ProcessInfo.processInfo.environment
-        env["LC_ALL"] = "C"
-        env["GIT_TERMINAL_PROMPT"] = "0"
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        do { try p.run() } catch { throw CommandError("git could not be started: \(error)", status: .environment) }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw CommandError("git \(args.joined(separator: " ")) failed in \(dir)") }
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// `--last N`: the range holding the last N first-parent commits of HEAD (all of them

@@ -1,25 +1,27 @@
 import DockerlintCore
 import DockerlintSyntax
 
-/// Source lines of the checked files, fetched once per file per report.
+/// Source lines of the checked files, fetched once per file per report, numbered as the
+/// parser numbers them (one line table: `SourceText`): `\n` ends a line, a `\r` before it
+/// is dropped, a bare `\r` is text, and line 1 starts after a UTF-8 byte order mark.
 final class SourceLines {
     private let source: (String) -> String?
-    private var cache: [String: [Substring]?] = [:]
+    private var cache: [String: SourceText?] = [:]
 
     init(_ input: ReportInput) { source = input.source }
 
-    /// Line `line` (1-based) of `file` without its terminator (`\n`, `\r\n` or `\r`), or
-    /// nil when the text or the line is unknown.
+    /// Line `line` (1-based) of `file` without its line ending, or nil when the text or the
+    /// line is unknown (an empty file has no lines).
     func line(_ line: Int, of file: String) -> Substring? {
-        let lines: [Substring]?
+        let text: SourceText?
         if let cached = cache[file] {
-            lines = cached
+            text = cached
         } else {
-            lines = source(file).map(SourceLines.split)
-            cache[file] = lines
+            text = source(file).flatMap { $0.isEmpty ? nil : SourceText($0) }
+            cache[file] = text
         }
-        guard let lines, line >= 1, line <= lines.count else { return nil }
-        return lines[line - 1]
+        guard let text, line >= 1, line <= text.lineCount else { return nil }
+        return Substring(text.lineText(line))
     }
 
     /// The lines a range touches; an end at column 1 of a later line does not touch it.
@@ -33,28 +35,6 @@ final class SourceLines {
             result.append(text)
         }
         return result
-    }
-
-    static func split(_ text: String) -> [Substring] {
-        // Split on scalars so "\r\n" (one Character) is a terminator like "\n" and "\r".
-        var lines: [Substring] = []
-        let scalars = text.unicodeScalars
-        var start = scalars.startIndex
-        var i = start
-        while i < scalars.endIndex {
-            let c = scalars[i]
-            if c == "\n" || c == "\r" {
-                lines.append(Substring(scalars[start..<i]))
-                var next = scalars.index(after: i)
-                if c == "\r", next < scalars.endIndex, scalars[next] == "\n" { next = scalars.index(after: next) }
-                start = next
-                i = next
-            } else {
-                i = scalars.index(after: i)
-            }
-        }
-        if start < scalars.endIndex { lines.append(Substring(scalars[start..<scalars.endIndex])) }
-        return lines
     }
 }
 

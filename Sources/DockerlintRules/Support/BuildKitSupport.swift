@@ -38,9 +38,6 @@ enum BuildKitSupport {
         return nil
     }
 
-    /// True when `word` references any variable (`$` present, not escaped).
-    static func hasVariables(_ word: String) -> Bool { word.contains("$") }
-
     /// A `--platform` value parsed as containerd's `platforms.Parse` (os, architecture), or nil.
     static func parsePlatform(_ s: String) -> (os: String, arch: String)? {
         let knownOS: Set<String> = ["aix", "android", "darwin", "dragonfly", "freebsd", "illumos", "ios", "js",

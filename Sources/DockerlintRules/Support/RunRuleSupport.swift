@@ -3,12 +3,38 @@ import DockerlintModel
 import DockerlintShell
 import DockerlintSyntax
 
+// What the RUN rules share, for every package manager alike: the package commands of a
+// RUN, where their subcommand is, which packages lack a pin (with one answer for a word
+// that is only an expansion), fixes that add an option, and the cleanup and cache-mount
+// checks of the cache-cleaning rules.
+
 extension RunScript {
-    /// The word of a package command's subcommand (`install` in `apt-get -q install x`).
+    /// The package commands of `managers` in a RUN or `ONBUILD RUN`, with the parsed script;
+    /// nil when there is none.
+    static func packageCommands(_ i: ModelInstruction, _ context: LintContext, _ managers: Set<PackageManager>) -> (RunScript, [PackageCommand])? {
+        guard let rs = RunScript.of(i, context) else { return nil }
+        let cmds = rs.packageCommands.filter { managers.contains($0.manager) }
+        return cmds.isEmpty ? nil : (rs, cmds)
+    }
+
+    /// The word of a package command's subcommand (`install` in `apt-get -q install x`);
+    /// never an option or an option's value.
     func subcommandWord(_ pc: PackageCommand) -> Word? {
         guard let sub = pc.subcommand.first else { return nil }
         let optionWords = Set(pc.options.flatMap { [$0.word.range] + ($0.valueWord.map { [$0.range] } ?? []) })
         return pc.invocation.arguments.first { $0.staticValue == sub && !optionWords.contains($0.range) }
+    }
+
+    /// The range from the command word to the subcommand word (`apt-get install`).
+    func commandRange(_ pc: PackageCommand) -> SourceRange {
+        let start = range(of: pc.invocation)
+        if let w = subcommandWord(pc) { return SourceRange(start: start.start, end: range(of: w).end) }
+        return start
+    }
+
+    /// The range of the subcommand word (`install`), else of the command word.
+    func subcommandRange(_ pc: PackageCommand) -> SourceRange {
+        subcommandWord(pc).map { range(of: $0) } ?? range(of: pc.invocation)
     }
 
     /// A fix inserting ` text` right after the subcommand word.
@@ -21,59 +47,136 @@ extension RunScript {
         return Fix(title: title, edits: [TextEdit(range: at, replacement: " " + text)], applicability: applicability)
     }
 
-    /// The range from the command word to the subcommand word (`apt-get install`).
-    func commandRange(_ pc: PackageCommand) -> SourceRange {
-        let start = range(of: pc.invocation)
-        if let w = subcommandWord(pc) { return SourceRange(start: start.start, end: range(of: w).end) }
-        return start
-    }
-}
+    // MARK: - Cleanup after an install
 
-/// Reports every unpinned package target of the given managers and subcommands.
-/// A word that is one whole expansion (`$buildDeps`) is judged by the value assigned to the
-/// variable earlier in the same script (`buildDeps='gcc make'`), each package reported
-/// where the assignment names it; when the value is not known there (an ARG, ENV, or
-/// nothing) the word is not reported, since it may well hold pinned packages.
-func reportUnpinned(_ rs: RunScript, managers: Set<PackageManager>, subcommands: Set<String>,
-                    _ message: (PackageTarget) -> String, _ sink: inout FindingSink) {
-    for pc in rs.packageCommands where managers.contains(pc.manager) {
-        guard let sub = pc.subcommand.first, subcommands.contains(sub) else { continue }
-        for t in pc.unpinnedTargets {
-            if !t.isStatic && isWholeExpansion(t.word) {
-                for w in assignedPackageWords(rs, t.word) {
-                    var single = pc
-                    single.operands = [w]
-                    for u in single.unpinnedTargets { sink.report(rs.range(of: u.word), message(u)) }
-                }
-                continue
+    /// True when some `rm` after `offset` removes `path`: with `recursively`, an `rm -r` of
+    /// the directory, its contents (`/*`) or a parent (`rm -rf /var/lib/apt/lists/*`);
+    /// otherwise any `rm` of an argument starting with `path` (`rm -rf /var/cache/yum/*`).
+    func removes(_ path: String, after offset: Int, recursively: Bool) -> Bool {
+        if !recursively {
+            return commands(named: "rm").contains { rm in
+                rm.range.start > offset && rm.arguments.contains { $0.unquoted.hasPrefix(path) }
             }
-            sink.report(rs.range(of: t.word), message(t))
+        }
+        for c in effectiveCommands where c.name == "rm" && c.range.start >= offset {
+            guard c.hasFlag("r", "R", "recursive") else { continue }
+            for a in c.arguments {
+                var p = Substring(a.unquoted)
+                if p.hasSuffix("/*") { p = p.dropLast(2) } else if p.hasSuffix("*") { p = p.dropLast() }
+                while p.count > 1, p.hasSuffix("/") { p = p.dropLast() }
+                if p == path || (path.hasPrefix(p + "/") && !p.isEmpty && p != "/") { return true }
+            }
+        }
+        return false
+    }
+
+    /// True when a later command is `<manager> clean …` (with `all`: `clean all`).
+    func cleans(after offset: Int, managers: Set<PackageManager>, all: Bool) -> Bool {
+        packageCommands.contains { c in
+            managers.contains(c.manager) && c.isClean && c.invocation.range.start > offset
+                && (!all || c.invocation.arguments.contains { $0.staticValue == "all" })
+        }
+    }
+
+    /// True when a cache or tmpfs mount targets one of `paths`, or a path ending in
+    /// `/suffix` for one of `suffixes` (`.cache/pip` under any home directory).
+    func hasCacheMount(paths: [String] = [], suffixes: [String] = []) -> Bool {
+        if paths.contains(where: { hasCacheOrTmpfsMount(at: $0) }) { return true }
+        return mounts.contains { m in
+            guard m.type == .cache || m.type == .tmpfs, var t = m.target else { return false }
+            while t.count > 1, t.hasSuffix("/") { t.removeLast() }
+            return suffixes.contains { t.hasSuffix("/" + $0) || t == $0 }
         }
     }
 }
 
-/// For `$name` / `"${name}"`, the whitespace-separated words of the last static
-/// `name=value` assignment before it in the script, with their file ranges.
-func assignedPackageWords(_ rs: RunScript, _ word: Word) -> [Word] {
+// MARK: - Pinning
+
+/// One package an install command names without a version pin.
+struct UnpinnedPackage {
+    /// The package as written (`curl`), or as assigned to the variable that names it.
+    var text: String
+    /// Where the file names it: the package word, the word of a same-RUN assignment that
+    /// lists it (`deps="gcc make"`), or the `$deps` word when the value comes from an ARG
+    /// or ENV.
+    var range: SourceRange
+}
+
+/// The unpinned packages of one install command, judged the same way for every package
+/// manager. A word that is only an expansion (`$deps`, `"${PKGS}"`) is judged by its value
+/// when the file says what it is: the last `deps=…` assignment before it in the same
+/// script, else the ARG default, build argument or ENV value in scope (plain RUN only:
+/// an ONBUILD trigger runs with another image's variables). A value the file does not give
+/// (a base image's ENV, `$(cat list)`) is not judged, since it may well hold pinned
+/// packages.
+func unpinnedPackages(_ rs: RunScript, _ pc: PackageCommand, _ i: ModelInstruction) -> [UnpinnedPackage] {
+    var out: [UnpinnedPackage] = []
+    let unpinned = Set(pc.unpinnedTargets.map(\.range))
+    for t in pc.targets {
+        // Some tools' tables take a `$name` word for pinned (yum, dnf) or for a local
+        // package (go); its value decides here, for every tool alike.
+        guard !t.isStatic && isWholeExpansion(t.word) else {
+            if unpinned.contains(t.range) { out.append(UnpinnedPackage(text: t.text, range: rs.range(of: t.word))) }
+            continue
+        }
+        guard let value = expansionValue(rs, t.word, i) else { continue }
+        for w in value.words {
+            var single = pc
+            single.operands = [w]
+            for u in single.unpinnedTargets {
+                out.append(UnpinnedPackage(text: u.text, range: value.inScript ? rs.range(of: u.word) : rs.range(of: t.word)))
+            }
+        }
+    }
+    return out
+}
+
+/// Reports every unpinned package of the install commands of `managers` that `selects`.
+func reportUnpinned(_ i: ModelInstruction, _ context: LintContext, managers: Set<PackageManager>,
+                    selects: (PackageCommand) -> Bool, message: String, _ sink: inout FindingSink) {
+    guard let (rs, cmds) = RunScript.packageCommands(i, context, managers) else { return }
+    for pc in cmds where selects(pc) {
+        // Packages of an ARG/ENV value all point at the one `$name` word: one finding there.
+        var seen = Set<Int>()
+        for p in unpinnedPackages(rs, pc, i) where seen.insert(p.range.start.offset).inserted {
+            sink.report(p.range, message)
+        }
+    }
+}
+
+/// The words a whole-expansion word stands for, and whether they are words of the script
+/// (a same-RUN assignment, with their own ranges) or of a value from elsewhere.
+private func expansionValue(_ rs: RunScript, _ word: Word, _ i: ModelInstruction) -> (words: [Word], inScript: Bool)? {
     var parts = word.parts
     if parts.count == 1, case .doubleQuoted(let inner) = parts[0].kind { parts = inner }
-    guard parts.count == 1, case .parameter(let pe) = parts[0].kind, pe.op == nil, !pe.isLength, !pe.isIndirect, pe.index == nil else { return [] }
-    var value: (String, [Int])?
+    guard parts.count == 1, case .parameter(let pe) = parts[0].kind, pe.op == nil, !pe.isLength, !pe.isIndirect, pe.index == nil else { return nil }
+    var assigned: (String, [Int])?
     for c in rs.commands where c.range.end <= word.range.start {
         for a in c.assignments where a.name == pe.name && !a.append {
-            value = a.value?.staticValueWithOffsets
+            assigned = a.value?.staticValueWithOffsets
         }
     }
-    guard let (text, offsets) = value else { return [] }
+    if let (text, offsets) = assigned { return (splitWords(text, offsets: offsets), true) }
+    guard !rs.isOnbuild, let v = i.scope.last(where: { $0.name == pe.name }), let value = v.value,
+          v.origin != .builtin && v.origin != .defaultPath else { return nil }
+    return (splitWords(value, offsets: nil), false)
+}
+
+/// The whitespace-separated words of a value, as literal words; with `offsets` (the script
+/// offset of each byte) each word keeps its script range.
+private func splitWords(_ text: String, offsets: [Int]?) -> [Word] {
     var out: [Word] = []
     var cur: [UInt8] = []
     var start = 0
     var i = 0
     func flush(_ end: Int) {
         guard !cur.isEmpty else { return }
-        let s = offsets[min(start, offsets.count - 1)]
-        let e = offsets[min(max(end - 1, start), offsets.count - 1)] + 1
-        let r = ByteRange(s, e)
+        var r = ByteRange(0, 0)
+        if let offsets, !offsets.isEmpty {
+            let s = offsets[min(start, offsets.count - 1)]
+            let e = offsets[min(max(end - 1, start), offsets.count - 1)] + 1
+            r = ByteRange(s, e)
+        }
         let t = String(decoding: cur, as: UTF8.self)
         out.append(Word(parts: [WordPart(.literal(t), r, source: t)], range: r, source: t))
         cur = []
@@ -101,20 +204,4 @@ func isWholeExpansion(_ w: Word) -> Bool {
         }
     }
     return !w.parts.isEmpty && w.parts.allSatisfy(dynamic)
-}
-
-/// True when some `rm` in the script after `offset` removes `path` (or everything in it)
-/// recursively: `rm -rf /var/lib/apt/lists/*`, `rm -r /var/lib/apt/lists`.
-func removesRecursively(_ rs: RunScript, _ path: String, after offset: Int) -> Bool {
-    for c in rs.effectiveCommands where c.name == "rm" && c.range.start >= offset {
-        guard c.hasFlag("r", "R", "recursive") else { continue }
-        for a in c.arguments {
-            let v = a.unquoted
-            var p = Substring(v)
-            if p.hasSuffix("/*") { p = p.dropLast(2) } else if p.hasSuffix("*") { p = p.dropLast() }
-            while p.count > 1, p.hasSuffix("/") { p = p.dropLast() }
-            if p == path || (path.hasPrefix(p + "/") && !p.isEmpty && p != "/") { return true }
-        }
-    }
-    return false
 }

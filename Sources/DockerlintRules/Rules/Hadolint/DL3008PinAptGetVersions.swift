@@ -8,9 +8,7 @@ final class PinAptGetVersionsRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard let rs = RunScript.of(i, context) else { return }
-        reportUnpinned(rs, managers: [.aptGet], subcommands: ["install"], { _ in
-            "Pin versions in apt get install. Instead of `apt-get install <package>` use `apt-get install <package>=<version>`"
-        }, &sink)
+        reportUnpinned(i, context, managers: [.aptGet], selects: { ["install"].contains($0.subcommand.first ?? "") },
+                       message: "Pin versions in apt get install. Instead of `apt-get install <package>` use `apt-get install <package>=<version>`", &sink)
     }
 }

@@ -20,7 +20,7 @@ final class DeleteAptListsRule: LintRule {
         if rs.hasCacheOrTmpfsMount(at: "/var/lib/apt") && rs.hasCacheOrTmpfsMount(at: "/var/cache/apt") { return }
         let updates = rs.packageCommands(.aptGet, .apt, .aptitude).filter { $0.subcommand.first == "update" }
         guard let last = updates.last else { return }
-        if removesRecursively(rs, "/var/lib/apt/lists", after: last.invocation.range.end) { return }
+        if rs.removes("/var/lib/apt/lists", after: last.invocation.range.end, recursively: true) { return }
         // apt 2.7+: `apt-get dist-clean` removes the lists too.
         if rs.packageCommands(.aptGet, .apt).contains(where: {
             ($0.subcommand.first == "dist-clean" || $0.subcommand.first == "distclean") && $0.invocation.range.start > last.invocation.range.end

@@ -8,9 +8,7 @@ final class PinPipVersionsRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard let rs = RunScript.of(i, context) else { return }
-        reportUnpinned(rs, managers: [.pip], subcommands: ["install"], { _ in
-            "Pin versions in pip. Instead of `pip install <package>` use `pip install <package>==<version>` or `pip install --requirement <requirements file>`"
-        }, &sink)
+        reportUnpinned(i, context, managers: [.pip], selects: { ["install"].contains($0.subcommand.first ?? "") },
+                       message: "Pin versions in pip. Instead of `pip install <package>` use `pip install <package>==<version>` or `pip install --requirement <requirements file>`", &sink)
     }
 }

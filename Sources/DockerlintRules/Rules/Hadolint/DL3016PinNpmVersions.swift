@@ -9,9 +9,7 @@ final class PinNpmVersionsRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard let rs = RunScript.of(i, context) else { return }
-        reportUnpinned(rs, managers: [.npm], subcommands: Self.installWords, { _ in
-            "Pin versions in npm. Instead of `npm install <package>` use `npm install <package>@<version>`"
-        }, &sink)
+        reportUnpinned(i, context, managers: [.npm], selects: { Self.installWords.contains($0.subcommand.first ?? "") },
+                       message: "Pin versions in npm. Instead of `npm install <package>` use `npm install <package>@<version>`", &sink)
     }
 }

@@ -8,9 +8,7 @@ final class PinApkVersionsRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard let rs = RunScript.of(i, context) else { return }
-        reportUnpinned(rs, managers: [.apk], subcommands: ["add"], { _ in
-            "Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`"
-        }, &sink)
+        reportUnpinned(i, context, managers: [.apk], selects: { ["add"].contains($0.subcommand.first ?? "") },
+                       message: "Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`", &sink)
     }
 }

@@ -13,7 +13,7 @@ final class ApkNoCacheRule: LintRule {
         // `--no-network` downloads nothing, so there is nothing to cache.
         for pc in rs.packageCommands(.apk) where pc.subcommand.first == "add" && !pc.disablesCache && !pc.hasOption("no-network") {
             // The cache removed later in the same RUN leaves nothing in the layer either.
-            if removesRecursively(rs, "/var/cache/apk", after: pc.invocation.range.end) { continue }
+            if rs.removes("/var/cache/apk", after: pc.invocation.range.end, recursively: true) { continue }
             if rs.packageCommands(.apk).contains(where: { $0.subcommand == ["cache", "clean"] && $0.invocation.range.start > pc.invocation.range.end }) { continue }
             sink.report(rs.commandRange(pc), "Use the `--no-cache` switch to avoid the need to use `--update` and remove `/var/cache/apk/*` when done installing packages",
                         fix: rs.insertAfterSubcommand(pc, "--no-cache", title: "Add --no-cache", .safe))

@@ -8,9 +8,7 @@ final class PinGemVersionsRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard let rs = RunScript.of(i, context) else { return }
-        reportUnpinned(rs, managers: [.gem], subcommands: ["install", "i"], { _ in
-            "Pin versions in gem install. Instead of `gem install <gem>` use `gem install <gem>:<version>`"
-        }, &sink)
+        reportUnpinned(i, context, managers: [.gem], selects: { ["install", "i"].contains($0.subcommand.first ?? "") },
+                       message: "Pin versions in gem install. Instead of `gem install <gem>` use `gem install <gem>:<version>`", &sink)
     }
 }

@@ -8,9 +8,9 @@ final class YumAssumeYesRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard let (rs, cmds) = RunRulesB.packageCommands(i, context, [.yum]) else { return }
+        guard let (rs, cmds) = RunScript.packageCommands(i, context, [.yum]) else { return }
         for c in cmds where c.isInstall && !c.isNonInteractive {
-            sink.report(RunRulesB.subcommandRange(rs, c), "Use the -y switch to avoid manual input `yum install -y <package>`")
+            sink.report(rs.subcommandRange(c), "Use the -y switch to avoid manual input `yum install -y <package>`")
         }
     }
 }

@@ -8,11 +8,11 @@ final class YumCleanCacheRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard let (rs, cmds) = RunRulesB.packageCommands(i, context, [.yum]) else { return }
-        if RunRulesB.hasCacheMount(rs, paths: ["/var/cache/yum"]) { return }
+        guard let (rs, cmds) = RunScript.packageCommands(i, context, [.yum]) else { return }
+        if rs.hasCacheMount(paths: ["/var/cache/yum"]) { return }
         for c in cmds where c.isInstall {
             let off = c.invocation.range.start
-            if RunRulesB.cleans(rs, after: off, managers: [.yum], all: true) || RunRulesB.removes(rs, after: off, prefixes: ["/var/cache/yum"]) { continue }
+            if rs.cleans(after: off, managers: [.yum], all: true) || rs.removes("/var/cache/yum", after: off, recursively: false) { continue }
             sink.report(rs.range(of: c.invocation), "`yum clean all` missing after yum command.")
         }
     }

@@ -8,11 +8,6 @@ final class YumVersionPinRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard let (rs, cmds) = RunRulesB.packageCommands(i, context, [.yum]) else { return }
-        for c in cmds where c.isInstall {
-            for t in c.unpinnedTargets {
-                sink.report(rs.range(of: t.word), "Specify version with `yum install -y <package>-<version>`.")
-            }
-        }
+        reportUnpinned(i, context, managers: [.yum], selects: { $0.isInstall }, message: "Specify version with `yum install -y <package>-<version>`.", &sink)
     }
 }

@@ -8,9 +8,9 @@ final class ZypperDistUpgradeRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard let (rs, cmds) = RunRulesB.packageCommands(i, context, [.zypper]) else { return }
+        guard let (rs, cmds) = RunScript.packageCommands(i, context, [.zypper]) else { return }
         for c in cmds where c.subcommand.first == "dist-upgrade" || c.subcommand.first == "dup" {
-            sink.report(RunRulesB.subcommandRange(rs, c), "Do not use `zypper dist-upgrade`.")
+            sink.report(rs.subcommandRange(c), "Do not use `zypper dist-upgrade`.")
         }
     }
 }

@@ -8,11 +8,11 @@ final class ZypperCleanCacheRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard let (rs, cmds) = RunRulesB.packageCommands(i, context, [.zypper]) else { return }
-        if RunRulesB.hasCacheMount(rs, paths: ["/var/cache/zypp"]) { return }
+        guard let (rs, cmds) = RunScript.packageCommands(i, context, [.zypper]) else { return }
+        if rs.hasCacheMount(paths: ["/var/cache/zypp"]) { return }
         for c in cmds where c.isInstall {
             let off = c.invocation.range.start
-            if RunRulesB.cleans(rs, after: off, managers: [.zypper], all: false) || RunRulesB.removes(rs, after: off, prefixes: ["/var/cache/zypp"]) { continue }
+            if rs.cleans(after: off, managers: [.zypper], all: false) || rs.removes("/var/cache/zypp", after: off, recursively: false) { continue }
             sink.report(rs.range(of: c.invocation), "`zypper clean` missing after zypper use.")
         }
     }

@@ -8,11 +8,6 @@ final class ZypperVersionPinRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard let (rs, cmds) = RunRulesB.packageCommands(i, context, [.zypper]) else { return }
-        for c in cmds where c.isInstall {
-            for t in c.unpinnedTargets {
-                sink.report(rs.range(of: t.word), "Specify version with `zypper install -y <package>=<version>`.")
-            }
-        }
+        reportUnpinned(i, context, managers: [.zypper], selects: { $0.isInstall }, message: "Specify version with `zypper install -y <package>=<version>`.", &sink)
     }
 }

@@ -8,9 +8,9 @@ final class DnfAssumeYesRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard let (rs, cmds) = RunRulesB.packageCommands(i, context, [.dnf, .microdnf]) else { return }
+        guard let (rs, cmds) = RunScript.packageCommands(i, context, [.dnf, .microdnf]) else { return }
         for c in cmds where c.isInstall && !c.isNonInteractive {
-            sink.report(RunRulesB.subcommandRange(rs, c), "Use the -y switch to avoid manual input `dnf install -y <package>`")
+            sink.report(rs.subcommandRange(c), "Use the -y switch to avoid manual input `dnf install -y <package>`")
         }
     }
 }

@@ -9,12 +9,12 @@ final class DnfCleanCacheRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard let (rs, cmds) = RunRulesB.packageCommands(i, context, [.dnf, .microdnf]) else { return }
-        if RunRulesB.hasCacheMount(rs, paths: ["/var/cache/libdnf5", "/var/cache/dnf", "/var/cache/yum"]) { return }
+        guard let (rs, cmds) = RunScript.packageCommands(i, context, [.dnf, .microdnf]) else { return }
+        if rs.hasCacheMount(paths: ["/var/cache/libdnf5", "/var/cache/dnf", "/var/cache/yum"]) { return }
         for c in cmds where c.isInstall || c.isUpgrade {
             let off = c.invocation.range.start
-            if RunRulesB.cleans(rs, after: off, managers: [.dnf, .microdnf, .yum], all: true)
-                || RunRulesB.removes(rs, after: off, prefixes: ["/var/cache/libdnf5", "/var/cache/dnf", "/var/cache/yum"]) { continue }
+            if rs.cleans(after: off, managers: [.dnf, .microdnf, .yum], all: true)
+                || ["/var/cache/libdnf5", "/var/cache/dnf", "/var/cache/yum"].contains { rs.removes($0, after: off, recursively: false) } { continue }
             sink.report(rs.range(of: c.invocation), "`dnf clean all` missing after dnf command.")
         }
     }

@@ -8,11 +8,6 @@ final class DnfVersionPinRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard let (rs, cmds) = RunRulesB.packageCommands(i, context, [.dnf, .microdnf]) else { return }
-        for c in cmds where c.isInstall {
-            for t in c.unpinnedTargets {
-                sink.report(rs.range(of: t.word), "Specify version with `dnf install -y <package>-<version>`.")
-            }
-        }
+        reportUnpinned(i, context, managers: [.dnf, .microdnf], selects: { $0.isInstall }, message: "Specify version with `dnf install -y <package>-<version>`.", &sink)
     }
 }

@@ -13,9 +13,9 @@ final class PipNoCacheDirRule: LintRule {
     }
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard let (rs, cmds) = RunRulesB.packageCommands(i, context, [.pip]) else { return }
+        guard let (rs, cmds) = RunScript.packageCommands(i, context, [.pip]) else { return }
         if i.scope.contains(where: { $0.name == "PIP_NO_CACHE_DIR" && Self.truthy($0.value) }) { return }
-        if RunRulesB.hasCacheMount(rs, suffixes: [".cache/pip"]) { return }
+        if rs.hasCacheMount(suffixes: [".cache/pip"]) { return }
         // `export PIP_NO_CACHE_DIR=1` earlier in the script.
         let exports = rs.commands(named: "export").filter { e in
             e.arguments.contains { a in
@@ -26,7 +26,7 @@ final class PipNoCacheDirRule: LintRule {
         for c in cmds where c.isInstall && !c.disablesCache {
             if c.invocation.assignments.contains(where: { $0.name == "PIP_NO_CACHE_DIR" && Self.truthy($0.value?.staticValue) }) { continue }
             if exports.contains(where: { $0.range.start < c.invocation.range.start }) { continue }
-            sink.report(RunRulesB.subcommandRange(rs, c), "Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`")
+            sink.report(rs.subcommandRange(c), "Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`")
         }
     }
 }

@@ -9,11 +9,11 @@ final class YarnCacheCleanRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard let s = i.stageIndex, let (rs, cmds) = RunRulesB.packageCommands(i, context, [.yarn]) else { return }
+        guard let s = i.stageIndex, let (rs, cmds) = RunScript.packageCommands(i, context, [.yarn]) else { return }
         let stages = context.model.stages
         let shipped = s == stages.count - 1 || stages.contains { if case .stage(let j) = $0.base { return j == s }; return false }
         guard shipped || i.syntax.kind == .onbuild else { return }
-        if RunRulesB.hasCacheMount(rs, suffixes: [".cache/yarn", ".yarn/cache", ".yarn/berry/cache"]) { return }
+        if rs.hasCacheMount(suffixes: [".cache/yarn", ".yarn/cache", ".yarn/berry/cache"]) { return }
         for c in cmds where c.isInstall {
             let off = c.invocation.range.start
             let cleaned = rs.packageCommands.contains { k in

@@ -8,11 +8,7 @@ final class GoInstallVersionRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard let (rs, cmds) = RunRulesB.packageCommands(i, context, [.go]) else { return }
-        for c in cmds where ["install", "get", "run"].contains(c.subcommand.first ?? "") {
-            for t in c.unpinnedTargets {
-                sink.report(rs.range(of: t.word), "Pin versions in go. Instead of `go install <package>` use `go install <package>@<version>`")
-            }
-        }
+        reportUnpinned(i, context, managers: [.go], selects: { ["install", "get", "run"].contains($0.subcommand.first ?? "") },
+                       message: "Pin versions in go. Instead of `go install <package>` use `go install <package>@<version>`", &sink)
     }
 }

@@ -1,13 +1,9 @@
 import DockerlintCore
 import DockerlintModel
 import DockerlintShell
+import DockerlintSupport
 import DockerlintSyntax
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// Runs the `shellcheck` program on the shell-form RUN scripts (and ONBUILD RUN) of a
 /// file, once per file, and reports its findings under their own `SCnnnn` codes at the
@@ -167,49 +163,12 @@ final class ShellCheckRule: LintRule {
         return map[k]
     }
 
-    static func findExecutable() -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for d in path.split(separator: ":") {
-            let p = "\(d)/shellcheck"
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        return nil
-    }
+    static func findExecutable() -> String? { ExecutableSearch.find("shellcheck") }
 
-    /// Runs `exe` with `args` and returns its standard output. posix_spawn and waitpid:
-    /// Foundation's Process waits for the child by polling a run loop, which added tens of
-    /// milliseconds to every file. The pipe is close-on-exec so that a shellcheck started
-    /// by another file's lint thread does not hold this one's write end open.
+    /// Runs `exe` with `args` and returns its standard output (its exit status is 1 when it
+    /// finds something, so only a failure to start counts).
     static func run(_ exe: String, _ args: [String]) -> Data? {
-        var fds: [Int32] = [-1, -1]
-        guard systemPipe2(&fds, O_CLOEXEC) == 0 else { return nil }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = ([exe] + args).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, exe, &actions, nil, argv, environ)
-        close(fds[1])
-        guard rc == 0 else { close(fds[0]); return nil }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
-            if n > 0 { out += buffer[0..<n]; continue }
-            if n < 0 && errno == EINTR { continue }
-            break
-        }
-        close(fds[0])
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return Data(out)
+        guard let r = try? Subprocess.run(exe, args, standardError: .discard) else { return nil }
+        return Data(r.stdout)
     }
 }
-
-/// pipe2(2) (glibc and musl have it; the Glibc module does not export it).
-@_silgen_name("pipe2")
-private func systemPipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32

@@ -391,5 +391,4 @@ public struct ShellScript: Hashable, Sendable {
         self.errors = errors
         self.source = source
     }
-    public var hasErrors: Bool { !errors.isEmpty }
 }

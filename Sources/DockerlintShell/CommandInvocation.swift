@@ -65,8 +65,6 @@ public struct CommandInvocation: Hashable, Sendable {
 
     /// The static value of each argument (nil where dynamic).
     public var argumentValues: [String?] { arguments.map(\.staticValue) }
-    /// Each argument with quotes removed and expansions kept as source text.
-    public var argumentTexts: [String] { arguments.map(\.unquoted) }
 
     /// True when some argument's static value equals `value`.
     public func hasArgument(_ value: String) -> Bool { arguments.contains { $0.staticValue == value } }

@@ -3,9 +3,9 @@ import DockerlintRules
 import Foundation
 import Testing
 
-/// Engine behaviour the B rules rely on: rule-owned BuildKit errors and ShellCheck's
-/// external codes (run against the installed shellcheck program, no mocks).
-@Suite struct HadolintBEngine {
+/// Linter behaviour some rules rely on: a rule that owns a BuildKit error (DL3061), and
+/// ShellCheck's external codes (run against the installed shellcheck program, no mocks).
+@Suite struct ExternalCodes {
     func lint(_ text: String, _ config: String = "") -> [Diagnostic] {
         var c = Configuration()
         var issues: [ConfigIssue] = []
@@ -23,8 +23,8 @@ import Testing
         #expect(off.map(\.code) == ["DF001"])
     }
 
-    @Test func shellcheckFindingsMapThroughContinuationsAndPragmas() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/shellcheck") else { return }
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/shellcheck"), "shellcheck (apt-get install shellcheck; scripts/test installs it)"))
+    func shellcheckFindingsMapThroughContinuationsAndPragmas() throws {
         let text = """
         FROM debian:12
         ARG KNOWN=1

@@ -1,0 +1,249 @@
+import DockerlintSyntax
+
+extension ModelBuilder {
+    // MARK: - Dispatch of one instruction
+
+    mutating func dispatch(_ inst: Instruction, _ typed: TypedInstruction, stage: Int, state: inout StageState,
+                           deps: inout [StageDependency], nameIndex: [String: Int], stages: [Stage]) -> ModelInstruction {
+        var mi = blank(inst, stage: stage)
+        mi.typed = typed
+        mi.scope = state.scope.variables
+        mi.workingDirectory = state.workdir
+        mi.user = state.user
+        var use = VariableUse()
+        var r = ResolvedValues()
+        var failed = false
+        let env = state.scope
+        func expand(_ w: String, _ range: SourceRange, raw: Bool = false) -> String? {
+            switch expander.word(w, env, &use, raw: raw) {
+            case .success(let v): return v
+            case .failure(let e):
+                if !failed { errors.append(SyntaxError(message: e.description, range: range)) }
+                failed = true
+                return nil
+            }
+        }
+        switch typed.command {
+        case .env(let kv), .label(let kv):
+            var pairs: [ResolvedPair] = []
+            for p in kv.pairs {
+                guard let k = expand(p.key.value, p.key.range), let v = expand(p.value.value, p.value.range) else { break }
+                pairs.append(ResolvedPair(key: k, value: v))
+            }
+            if failed { break }
+            r.pairs = pairs
+            if case .env = typed.command {
+                for (p, syn) in zip(pairs, kv.pairs) {
+                    state.scope.define(ScopedVariable(name: p.key, value: p.value, origin: .env, valueSource: .default,
+                                                      range: syn.key.range, stageIndex: stage))
+                }
+            }
+
+        case .arg(let a):
+            var resolved: [ResolvedArg] = []
+            for def in a.definitions {
+                var value: String?
+                var source = ScopedVariable.ValueSource.none
+                if let v = options.buildArgs[def.key] {
+                    value = v; source = .buildArg
+                } else if let d = def.defaultValue {
+                    switch expander.word(d, state.scope, &use) {
+                    case .success(let v): value = v; source = .default
+                    case .failure(let e):
+                        errors.append(SyntaxError(message: e.description, range: def.argument.range))
+                        failed = true
+                    }
+                } else if let g = globalValue(def.key) {
+                    value = g; source = .global
+                }
+                if failed { break }
+                resolved.append(ResolvedArg(key: def.key, value: value, source: source))
+                if def.key == "BUILDKIT_SBOM_SCAN_CONTEXT" || def.key == "BUILDKIT_SBOM_SCAN_STAGE" { continue }
+                state.scope.define(ScopedVariable(name: def.key, value: value, origin: .stageArg, valueSource: source,
+                                                  range: def.keyRange, stageIndex: stage))
+            }
+            r.args = resolved
+
+        case .workdir(let w):
+            guard let p = expand(w.value.value, w.value.range) else { break }
+            let wd = normalizePath(parent: state.workdir, p, keepSlash: false)
+            r.workdir = wd
+            state.workdir = wd
+
+        case .user(let u):
+            guard let v = expand(u.value.value, u.value.range) else { break }
+            r.user = v
+            state.user = v
+
+        case .stopsignal(let s):
+            guard let v = expand(s.value.value, s.value.range) else { break }
+            r.stopSignal = v
+            if !Signals.isValid(v) { error("invalid signal: \(v)", s.value.range) }
+
+        case .volume(let vol):
+            var out: [String] = []
+            for a in vol.volumes {
+                guard let v = expand(a.value, a.range) else { break }
+                if v.isEmpty { error("VOLUME specified can not be an empty string", a.range); failed = true; break }
+                out.append(v)
+            }
+            if !failed { r.volumes = out }
+
+        case .expose(let e):
+            var words: [String] = []
+            var parsed: [ExposedPort] = []
+            for a in e.ports {
+                switch expander.words(a.value, state.scope, &use) {
+                case .failure(let err): error(err.description, a.range); failed = true
+                case .success(let ws):
+                    words += ws
+                    for w in ws where !failed {
+                        switch ExposedPort.parse(w) {
+                        case .success(let p): parsed.append(p)
+                        case .failure(let pe): error(pe.message, a.range); failed = true
+                        }
+                    }
+                }
+                if failed { break }
+            }
+            r.ports = words
+            if !failed { r.exposedPorts = parsed }
+
+        case .copy(let c), .add(let c):
+            var ok = true
+            if let f = c.chown { r.chown = expand(f.value, f.range); ok = ok && r.chown != nil }
+            if ok, let f = c.chmod { r.chmod = expand(f.value, f.range); ok = ok && r.chmod != nil }
+            if ok, let f = c.checksum { r.checksum = expand(f.value, f.range); ok = ok && r.checksum != nil }
+            if ok {
+                var srcs: [String] = []
+                for s in c.sources {
+                    guard let v = expand(s.value, s.range) else { ok = false; break }
+                    srcs.append(v)
+                }
+                if ok { r.sources = srcs }
+            }
+            if ok, let d = expand(c.destination.value, c.destination.range) {
+                r.destination = d
+                r.absoluteDestination = destinationPath(d, workdir: state.workdir)
+            }
+            if !failed {
+                var inline: [InlineSource] = []
+                for s in c.inlineSources {
+                    var s2 = s
+                    if s.expand { guard let v = expand(s.data, c.destination.range, raw: true) else { break }; s2.data = v }
+                    inline.append(s2)
+                }
+                if !failed { r.inlineSources = inline }
+            }
+            if let from = c.from { copyFromDependency(from, deps: &deps, nameIndex: nameIndex, stageCount: stages.count) }
+            if let f = c.chmod, let v = r.chmod { checkChmod(v, f.range) }
+            if let f = c.checksum, let v = r.checksum, !v.isEmpty, let srcs = r.sources {
+                if srcs.count != 1 {
+                    error("checksum can't be specified for multiple sources", f.range)
+                } else if !Self.isRemoteSource(srcs[0]) {
+                    error("checksum requires HTTP(S) or Git sources", f.range)
+                }
+            }
+
+        case .run(let run):
+            var mounts: [RunMount] = []
+            let ex = expander
+            var mountUse = VariableUse()
+            for f in run.mountFlags {
+                let parsed = MountParser.parse(f.value) { w in
+                    switch ex.word(w, env, &mountUse) {
+                    case .success(let v): return .success(v)
+                    case .failure(let e): return .failure(Msg(e.description))
+                    }
+                }
+                switch parsed {
+                case .success(let m): mounts.append(m)
+                case .failure(let e):
+                    errors.append(SyntaxError(message: e.message, range: parser.flagSubrange(f, name: "mount", e.span)))
+                    failed = true
+                }
+                if failed { break }
+            }
+            use.matched.formUnion(mountUse.matched)
+            use.unmatched.formUnion(mountUse.unmatched)
+            if !failed { r.mounts = mounts }
+            // Dependencies use the parse-time mounts (`from` as written), as `detectRunMount` does.
+            for (m, f) in zip(run.mounts, run.mountFlags) {
+                let from = m.from ?? ""
+                let ref = from.isEmpty ? "scratch" : from
+                if let j = nameIndex[ref.lowercased()] {
+                    deps.append(StageDependency(kind: .mountFrom, stage: j, image: nil, reference: from.isEmpty ? ref : from, range: f.range))
+                } else if !from.isEmpty {
+                    deps.append(StageDependency(kind: .mountFrom, stage: nil, image: from, reference: from, range: f.range))
+                }
+            }
+
+        case .onbuild, .cmd, .entrypoint, .shell, .healthcheck, .maintainer, .from:
+            break
+        }
+        if typed.command.expands { mi.resolved = r }
+        mi.matchedVariables = use.matched.sorted()
+        mi.unmatchedVariables = use.unmatched.sorted()
+        return mi
+    }
+
+    func globalValue(_ key: String) -> String? {
+        // The global scope after all meta ARGs (BuildKit's `opt.globalArgs`).
+        global.lookup(key)
+    }
+
+    /// `toCommand` for `COPY --from`: no variables; an index or a stage name, else an image.
+    mutating func copyFromDependency(_ from: FlagValue, deps: inout [StageDependency], nameIndex: [String: Int], stageCount: Int) {
+        let v = from.value
+        if v.isEmpty { return }
+        switch expander.lexer.processWordCollectingMatches(v, env: ShellEnvironment.empty) {
+        case (_, let e?):
+            error(e.description, from.range)
+            return
+        case (let res, nil):
+            if res.result != v {
+                error("variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround", from.range)
+                return
+            }
+        }
+        if let idx = GoStrconv.atoi(v) {
+            if idx < 0 || idx >= stageCount {
+                error("invalid stage index \(idx)", from.range)
+                return
+            }
+            deps.append(StageDependency(kind: .copyFrom, stage: idx, image: nil, reference: v, range: from.range))
+        } else if let j = nameIndex[v.lowercased()] {
+            deps.append(StageDependency(kind: .copyFrom, stage: j, image: nil, reference: v, range: from.range))
+        } else {
+            deps.append(StageDependency(kind: .copyFrom, stage: nil, image: v, reference: v, range: from.range))
+        }
+    }
+
+    /// HTTP(S) URLs and the common Git remote forms (`isHTTPSource`/`isGitSource`, approximated).
+    static func isRemoteSource(_ s: String) -> Bool {
+        s.hasPrefix("http://") || s.hasPrefix("https://") || s.hasPrefix("git@") || s.hasPrefix("git://")
+            || s.hasPrefix("ssh://") || s.contains(".git#") || s.hasSuffix(".git")
+    }
+
+    /// `dispatchCopy`'s chmod check for numeric modes (symbolic modes are accepted).
+    mutating func checkChmod(_ v: String, _ range: SourceRange) {
+        guard !v.isEmpty else { return }
+        let msg = "invalid chmod parameter: '\(v)'. it should be octal string and between 0 and 07777"
+        switch GoStrconv.parseUint(v, base: 8, bits: 32) {
+        case .success(let p): if p > 0o7777 { error(msg, range) }
+        case .failure:
+            // A value made only of digits (e.g. `0789`) is "numeric" for BuildKit.
+            if v.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { error(msg, range) }
+        }
+    }
+}
+
+extension TypedCommand {
+    /// The instructions BuildKit expands words of (or resolves, for ARG and FROM).
+    var expands: Bool {
+        switch self {
+        case .env, .label, .arg, .workdir, .user, .stopsignal, .volume, .expose, .copy, .add, .run, .from: return true
+        case .onbuild, .cmd, .entrypoint, .shell, .healthcheck, .maintainer: return false
+        }
+    }
+}

@@ -11,6 +11,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DockerlintSupport
 import Foundation
 
 /// Splits a stream of concatenated JSON objects (pretty-printed or not) into one byte array per
@@ -227,41 +228,21 @@ public struct BuildxBuilder: ImageBuilder {
     @discardableResult
     public func cleanup(runID: String) throws -> CleanupReport { try client.cleanup(runID: runID) }
 
-    /// Runs the CLI, feeding output chunks (stdout and stderr together) as they arrive.
+    /// Runs the CLI, feeding output chunks (stdout and stderr together) as they arrive; stops
+    /// it when `timeout` passes and throws `.timeout`. `-H` names the engine, so `DOCKER_HOST`
+    /// does not matter; `BUILDX_BUILDER` is pinned to the engine's own (docker driver) builder.
     func runStreaming(_ args: [String], timeout: Double, what: String, onChunk: ([UInt8]) -> Void) throws -> Int32 {
-        let p = Process()
-        p.executableURL = cli
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
+        var env = ["BUILDX_BUILDER": "default"]
         if let dockerConfig { env["DOCKER_CONFIG"] = dockerConfig }
-        env.removeValue(forKey: "DOCKER_HOST")
-        env.removeValue(forKey: "BUILDX_BUILDER")
-        p.environment = env
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        p.standardInput = FileHandle.nullDevice
-        do { try p.run() } catch {
-            throw BuilderError.noBuilderReachable(tried: [BuilderAttempt(target: cli.path, reason: "\(error)")])
+        let result: ProcessResult
+        do {
+            result = try Subprocess.stream(cli.path, args, environment: .inheritAdding(env), standardError: .mergeWithOutput,
+                                           timeout: timeout) { chunk, _ in onChunk(Array(chunk)) }
+        } catch let e as ProcessError {
+            throw BuilderError.noBuilderReachable(tried: [BuilderAttempt(target: cli.path, reason: "\(e)")])
         }
-        let pid = p.processIdentifier
-        let timedOut = TimeoutFlag()
-        let killer = DispatchWorkItem {
-            timedOut.set()
-            kill(pid, SIGTERM)
-            DispatchQueue.global().asyncAfter(deadline: .now() + 5) { kill(pid, SIGKILL) }
-        }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
-        let fh = pipe.fileHandleForReading
-        while true {
-            let d = fh.availableData
-            if d.isEmpty { break }
-            onChunk(Array(d))
-        }
-        p.waitUntilExit()
-        killer.cancel()
-        if timedOut.isSet { throw BuilderError.timeout(seconds: timeout, what: what) }
-        return p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
+        if result.timedOut { throw BuilderError.timeout(seconds: timeout, what: what) }
+        return result.status.code
     }
 
     func run(_ args: [String], timeout: Double = 120) throws -> (Int32, String) {

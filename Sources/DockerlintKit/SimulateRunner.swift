@@ -1,3 +1,4 @@
+import DockerlintSupport
 import DockerlintCore
 import DockerlintCache
 import DockerlintModel

@@ -7,14 +7,15 @@ import Glibc
 import Musl
 #endif
 import DockerlintBuilders
+import DockerlintSupport
 import Foundation
 
 final class BenchRegistry: @unchecked Sendable {
     let address: String
-    private var process: Process?
+    private var process: ChildProcess?
     private var storage: URL?
 
-    private init(address: String, process: Process? = nil, storage: URL? = nil) {
+    private init(address: String, process: ChildProcess? = nil, storage: URL? = nil) {
         self.address = address
         self.process = process
         self.storage = storage
@@ -42,12 +43,10 @@ final class BenchRegistry: @unchecked Sendable {
         let config = dir.appendingPathComponent("config.yml")
         let text = "version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: \(dir.path)/data}}\nhttp: {addr: 127.0.0.1:\(port)}\n"
         try? Data(text.utf8).write(to: config)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = ["serve", config.path]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { throw CommandError("cannot start \(exe): \(error)", status: .environment) }
+        let p: ChildProcess
+        do { p = try ChildProcess(exe, ["serve", config.path], output: false, standardError: .discard) } catch {
+            throw CommandError("cannot start \(exe): \(error)", status: .environment)
+        }
         let address = "127.0.0.1:\(port)"
         let reg = BenchRegistry(address: address, process: p, storage: dir)
         BenchCleanup.shared.addFinalizer { reg.stop() }
@@ -79,7 +78,7 @@ final class BenchRegistry: @unchecked Sendable {
 
     /// Stops a registry started here and removes its storage (a no-op otherwise).
     func stop() {
-        if let p = process, p.isRunning { p.terminate(); p.waitUntilExit() }
+        if let p = process { p.terminate(); p.wait() }
         process = nil
         if let s = storage { try? FileManager.default.removeItem(at: s) }
         storage = nil

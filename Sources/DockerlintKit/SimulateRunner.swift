@@ -59,6 +59,9 @@ public enum SimulationMode: String, Sendable { case edit, git, plan }
 public struct SimulationReport: Sendable {
     public var mode: SimulationMode
     public var engine: BuildEngine
+    /// The engine release and the cache the builds were simulated with.
+    public var release: EngineRelease { builds.first?.release ?? .docker20_10 }
+    public var ciCache: CICacheMode { builds.first?.ciCache ?? .local }
     public var dockerfile: String
     public var context: String
     public var range: String?
@@ -213,7 +216,9 @@ public struct CacheModelConfiguration: Sendable {
                             environment: [String: String] = ProcessEnvironment.current) throws(CommandError) -> CacheModelConfiguration {
         var issues: [ConfigIssue] = []
         var config = Configuration()
-        if let file = try ConfigDiscovery.find(explicit: explicit, firstFile: path.map { $0 + "/." }, workingDirectory: ".") {
+        // `path` is a Dockerfile or a context directory: discovery starts from its directory.
+        let first = path.map { FileIO.isDirectory($0) ? $0 + "/." : $0 }
+        if let file = try ConfigDiscovery.find(explicit: explicit, firstFile: first, workingDirectory: ".") {
             ConfigurationLoader.parse(String(decoding: try FileIO.read(file), as: UTF8.self), file: file, into: &config, issues: &issues)
         }
         ConfigurationLoader.applyEnvironment(environment, into: &config, issues: &issues)

@@ -43,6 +43,12 @@ struct Report: ParsableCommand {
     @Option(help: "The target stage.")
     var target: String?
 
+    @Option(help: "The engine release whose cache keys are modelled: docker-20.10 or docker-26 (default: the engine config key, else docker-20.10).")
+    var engine: String?
+
+    @Option(name: .customLong("ci-cache"), help: "The cache the numbers and gates assume: local, none, inline, registry-min or registry-max (default: the ci-cache config key, else local). Every mode is shown side by side.")
+    var ciCache: String?
+
     @Option(name: .customLong("build-arg"), help: "K=V: a build-arg value of every build. Repeatable.")
     var buildArg: [String] = []
 
@@ -78,6 +84,11 @@ struct Report: ParsableCommand {
         guard let engine = BuildEngine(rawValue: builder) else { throw CommandError("--builder: expected buildkit or classic") }
         o.builder = engine
         o.target = target
+        try SimulationArguments.applyCacheModel(engine: self.engine, ciCache: ciCache, configFor: context ?? file,
+                                                explicitConfig: config, into: &o.release, &o.ciCache)
+        if o.builder == .classic && o.ciCache != .local && o.ciCache != .none {
+            throw CommandError("--ci-cache \(o.ciCache.rawValue): CI cache exports are BuildKit's; with --builder classic use local or none")
+        }
         o.buildArgs = try SimulationArguments.pairs(buildArg, "--build-arg")
         o.costsFile = costs
         o.configPath = config

@@ -83,9 +83,9 @@ struct SimulationArguments: ParsableArguments {
 
     /// `--engine` and `--ci-cache`, else the `engine` / `ci-cache` keys of the configuration
     /// (`.dockerlint.yaml` found as for lint, `DOCKERLINT_ENGINE`, `DOCKERLINT_CI_CACHE`).
-    static func applyCacheModel(engine: String?, ciCache: String?, configFor path: String?,
+    static func applyCacheModel(engine: String?, ciCache: String?, configFor path: String?, explicitConfig: String? = nil,
                                 into release: inout EngineRelease, _ mode: inout CICacheMode) throws {
-        let config = try CacheModelConfiguration.load(near: path)
+        let config = try CacheModelConfiguration.load(near: path, explicit: explicitConfig)
         if let e = engine ?? config.engine {
             guard let r = EngineRelease(argument: e) else {
                 throw CommandError("--engine: expected docker-20.10 or docker-26, not '\(e)'")

@@ -91,8 +91,12 @@ public struct PredictedStep: Sendable, Equatable, Codable {
     public var stageIndex: Int?
     /// Upper-case keyword.
     public var keyword: String?
+    /// The simulator's cause (`StepCause` raw value: `restored-uncertain`, `parent-rebuilt`, …).
+    public var cause: String? = nil
     public init(line: Int, instruction: String, stage: String, status: StepStatus, reason: String? = nil,
-                seconds: Double? = nil, identity: String? = nil, stageIndex: Int? = nil, keyword: String? = nil) {
+                seconds: Double? = nil, identity: String? = nil, stageIndex: Int? = nil, keyword: String? = nil,
+                cause: String? = nil) {
+        self.cause = cause
         self.identity = identity
         self.stageIndex = stageIndex
         self.keyword = keyword

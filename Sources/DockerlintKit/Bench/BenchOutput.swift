@@ -23,6 +23,7 @@ public enum BenchOutput {
         var o: [String: Any] = ["line": p.line, "instruction": p.instruction, "stage": p.stage, "status": p.status.rawValue]
         o["reason"] = p.reason ?? NSNull()
         if let s = p.seconds { o["seconds"] = s }
+        if let c = p.cause { o["cause"] = c }
         return o
     }
 

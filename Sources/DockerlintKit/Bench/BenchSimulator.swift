@@ -51,7 +51,7 @@ public struct SimulatorPredictor: BenchPredictor {
                 if build.noCache && s.instruction != "FROM" { status = .miss; reason = "cold build (nocache)" }
                 return PredictedStep(line: s.line, instruction: s.text, stage: s.stageName ?? "stage-\(s.stage)",
                                      status: status, reason: reason, seconds: s.costSeconds, identity: s.identity,
-                                     stageIndex: s.stage, keyword: s.instruction)
+                                     stageIndex: s.stage, keyword: s.instruction, cause: s.cause.rawValue)
             }
             // Classic prints `Step 1/n : FROM …` for every stage it builds; the simulator has no
             // step for it (nothing is probed), so the bench adds the resolved base as a hit.

@@ -27,6 +27,9 @@ public struct ReportRunner: Sendable {
         public var format: Format = .markdown
         public var output: String?
         public var builder: BuildEngine = .buildkit
+        /// The engine release and the cache the history assumes (`--engine`, `--ci-cache`).
+        public var release: EngineRelease = .docker20_10
+        public var ciCache: CICacheMode = .local
         public var target: String?
         public var buildArgs: [String: String] = [:]
         public var costsFile: String?
@@ -99,14 +102,39 @@ public struct ReportRunner: Sendable {
             historyKind: range != nil ? .git : .edits, commitSubjects: subjects,
             comparison: comparison, compareMode: compareMode, benches: benches, gates: [])
         doc.costsCalibrated = options.costsFile != nil
+        doc.ciCache = options.ciCache
+        doc.release = options.release
+        doc.cacheModes = try cacheModes(sim, primary: primary)
         doc.gates = try options.gates.map { g throws(CommandError) in try g.evaluate(doc) }
         return doc
+    }
+
+    /// The primary Dockerfile's history under every cache a build can start from (BuildKit:
+    /// local and the CI caches; classic: local and none), the assumed one being `primary`.
+    func cacheModes(_ base: SimulateOptions, primary: SimulationReport) throws(CommandError) -> [ReportDocument.CacheMode] {
+        let modes = options.builder == .classic ? [CICacheMode.local, .none] : CICacheMode.allCases
+        var out: [ReportDocument.CacheMode] = []
+        for m in modes {
+            let r: SimulationReport
+            if m == options.ciCache {
+                r = primary
+            } else {
+                var o = base
+                o.ciCache = m
+                o.dockerfile = options.dockerfile
+                r = base.git != nil ? try SimulateRunner(options: o).simulate() : try editScenarios(options.dockerfile, o)
+            }
+            out.append(ReportDocument.CacheMode(mode: m, summary: r.summary, assumed: m == options.ciCache))
+        }
+        return out
     }
 
     func simulateOptions(context: String) -> SimulateOptions {
         var o = SimulateOptions()
         o.context = context
         o.builder = options.builder
+        o.release = options.release
+        o.ciCache = options.ciCache
         o.target = options.target
         o.baseBuildArgs = options.buildArgs
         o.costsFile = options.costsFile
@@ -279,6 +307,23 @@ public struct ReportDocument: Sendable {
     public var gates: [GateResult]
     /// Step costs came from a measured build (`--costs`), not the defaults.
     public var costsCalibrated: Bool = false
+    /// The cache the history (and the gates) assume, and the engine release modelled.
+    public var ciCache: CICacheMode = .local
+    public var release: EngineRelease = .docker20_10
+    /// The same history under every cache mode, side by side.
+    public var cacheModes: [CacheMode] = []
+
+    public struct CacheMode: Sendable {
+        public var mode: CICacheMode
+        public var summary: SimulationSummary
+        /// The mode the report's numbers assume.
+        public var assumed: Bool
+    }
+
+    /// `a local cache that keeps every earlier build (engine model docker-20.10)`.
+    public var cacheSentence: String {
+        "\(ciCache.summary) (engine model \(release.rawValue), BuildKit \(release.buildKit))"
+    }
 
     /// The builds that count (baseline and failed builds left out).
     public static func rows(_ r: SimulationReport) -> [BuildPrediction] {

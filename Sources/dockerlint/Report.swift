@@ -43,7 +43,7 @@ struct Report: ParsableCommand {
     @Option(help: "The target stage.")
     var target: String?
 
-    @Option(help: "The engine release whose cache keys are modelled: docker-20.10 or docker-26 (default: the engine config key, else docker-20.10).")
+    @Option(help: "The engine release whose cache keys are modelled: docker-20.10 or docker-26 (default: the engine config key, else the release a --bench file detected, else docker-20.10).")
     var engine: String?
 
     @Option(name: .customLong("ci-cache"), help: "The cache the numbers and gates assume: local, none, inline, registry-min or registry-max (default: the ci-cache config key, else local). Every mode is shown side by side.")
@@ -84,8 +84,14 @@ struct Report: ParsableCommand {
         guard let engine = BuildEngine(rawValue: builder) else { throw CommandError("--builder: expected buildkit or classic") }
         o.builder = engine
         o.target = target
+        var release = EngineRelease.docker20_10
         try SimulationArguments.applyCacheModel(engine: self.engine, ciCache: ciCache, configFor: context ?? file,
-                                                explicitConfig: config, into: &o.release, &o.ciCache)
+                                                explicitConfig: config, into: &release, &o.ciCache)
+        // No --engine and no engine key: the release a --bench file detected stands.
+        let configured = try CacheModelConfiguration.load(near: context ?? file, explicit: config).engine
+        if self.engine != nil || configured != nil {
+            o.release = release
+        }
         if o.builder == .classic && o.ciCache != .local && o.ciCache != .none {
             throw CommandError("--ci-cache \(o.ciCache.rawValue): CI cache exports are BuildKit's; with --builder classic use local or none")
         }

@@ -74,6 +74,22 @@ struct CICacheCommandTests {
         #expect(bad.stderr.contains("multistage/.dockerlint.yaml:1:11: error: ci-cache: expected local, none, inline, registry-min or registry-max"), "\(bad.stderr)")
     }
 
+    /// Without `--engine`, the report models the release a `--bench` file detected.
+    @Test func reportTakesTheEngineFromABench() throws {
+        let bench = ReportFixture.benchJSON.replacingOccurrences(
+            of: #""runs":1,"#,
+            with: #""runs":1,"engine":{"version":"26.1.5+dfsg1","apiVersion":"1.45","release":"docker-26","exact":true,"summary":"Docker 26.1.5+dfsg1 (API 1.45), modelled as docker-26 (BuildKit v0.13)"},"ciCache":"local","registry":null,"#)
+        #expect(bench.contains("\"release\":\"docker-26\""))
+        let file = try CLI.tempDirectory().appendingPathComponent("bench.json")
+        try CLI.write(bench, to: file)
+        let r = try ReportFixture.report(["--bench", file.path, "-f", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("\"engine\":\"docker-26\""))
+        #expect(r.stdout.contains("modelled as docker-26"))
+        let forced = try ReportFixture.report(["--bench", file.path, "--engine", "docker-20.10", "-f", "json"])
+        #expect(forced.stdout.contains("\"engine\":\"docker-20.10\""))
+    }
+
     @Test func reportStatesTheCacheAndShowsEveryModeSideBySide() throws {
         let dir = try Self.multistage.get()
         let md = try CLI.run(["report", "multistage/Dockerfile", "--context", "multistage", "--git", "HEAD~7..HEAD",

@@ -44,6 +44,8 @@ public struct BenchResults: Sendable {
     public var engineSummary: String? = nil
     /// The cache the bench's builds started from (`local` when not recorded).
     public var ciCache: String = "local"
+    /// The engine release the bench detected (`docker-26`), when it recorded one.
+    public var release: String? = nil
 
     /// The builds of the first run (the ones charted).
     public var firstRun: [Build] { builds.filter { $0.run == (builds.first?.run ?? 1) } }
@@ -95,6 +97,7 @@ public struct BenchResults: Sendable {
                             comparedSteps: int(summary["comparedSteps"]) ?? 0, agreeingSteps: int(summary["agreeingSteps"]) ?? 0,
                             agreementRate: double(summary["agreementRate"]) ?? 0,
                             engineSummary: (root["engine"] as? [String: Any])?["summary"] as? String,
-                            ciCache: root["ciCache"] as? String ?? "local")
+                            ciCache: root["ciCache"] as? String ?? "local",
+                            release: (root["engine"] as? [String: Any])?["release"] as? String)
     }
 }

@@ -27,8 +27,9 @@ public struct ReportRunner: Sendable {
         public var format: Format = .markdown
         public var output: String?
         public var builder: BuildEngine = .buildkit
-        /// The engine release and the cache the history assumes (`--engine`, `--ci-cache`).
-        public var release: EngineRelease = .docker20_10
+        /// The engine release and the cache the history assumes (`--engine`, `--ci-cache`). No
+        /// release given: the one a `--bench` file detected, else docker-20.10.
+        public var release: EngineRelease?
         public var ciCache: CICacheMode = .local
         public var target: String?
         public var buildArgs: [String: String] = [:]
@@ -82,6 +83,7 @@ public struct ReportRunner: Sendable {
         var range = options.git
         if range == nil, let n = options.last { range = try ReportRunner.lastRange(n, context: context) }
         var sim = simulateOptions(context: context)
+        sim.release = options.release ?? benches.compactMap { $0.release.flatMap(EngineRelease.init(argument:)) }.first ?? .docker20_10
         sim.git = range
 
         let primary: SimulationReport
@@ -103,7 +105,7 @@ public struct ReportRunner: Sendable {
             comparison: comparison, compareMode: compareMode, benches: benches, gates: [])
         doc.costsCalibrated = options.costsFile != nil
         doc.ciCache = options.ciCache
-        doc.release = options.release
+        doc.release = sim.release
         doc.cacheModes = try cacheModes(sim, primary: primary)
         doc.gates = try options.gates.map { g throws(CommandError) in try g.evaluate(doc) }
         return doc
@@ -133,7 +135,6 @@ public struct ReportRunner: Sendable {
         var o = SimulateOptions()
         o.context = context
         o.builder = options.builder
-        o.release = options.release
         o.ciCache = options.ciCache
         o.target = options.target
         o.baseBuildArgs = options.buildArgs

@@ -208,6 +208,20 @@ struct CICacheBenchTests {
         try validateBenchJSON(BenchOutput.json(r))
     }
 
+    /// Registry caches need the containerd image store: asked of the shared 20.10 engine, the
+    /// bench refuses before pruning anything, consent or not.
+    @Test func registryCacheOnTheOverlayStoreIsRefused() throws {
+        let (root, plan) = try history(nonce: UUID().uuidString)
+        defer { BenchScratch.remove(root) }
+        let e = bothEngines[0]
+        #expect(throws: CommandError.self) {
+            _ = try bench(e, mode: "buildkit", plan: plan) {
+                $0.ciCache = .registryMax
+                $0.pruneBuildCache = true
+            }
+        }
+    }
+
     @Test func ciCacheNeedsConsentToPrune() throws {
         let (root, plan) = try history(nonce: UUID().uuidString)
         defer { BenchScratch.remove(root) }

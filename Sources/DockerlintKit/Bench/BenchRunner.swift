@@ -66,6 +66,10 @@ public final class BenchRunner: @unchecked Sendable {
             guard builder is BuildxBuilder else {
                 throw CommandError("--ci-cache \(configuration.ciCache.rawValue) needs BuildKit through buildx on an engine with the containerd image store (scripts/setup-builders --docker26; --builder buildkit)")
             }
+            if configuration.ciCache == .registryMin || configuration.ciCache == .registryMax,
+               let client = engineClient, (try? client.usesContainerdStore()) != true {
+                throw CommandError("--ci-cache \(configuration.ciCache.rawValue): the engine at \(client.endpoint) does not keep images in containerd, and BuildKit's docker driver exports registry caches only there (scripts/setup-builders --docker26)", status: .environment)
+            }
             guard configuration.pruneBuildCache else {
                 throw CommandError("--ci-cache \(configuration.ciCache.rawValue) removes the engine's whole build cache before every build (a fresh runner); add --prune-build-cache to confirm, on an engine nobody else builds on")
             }

@@ -25,18 +25,18 @@ let package = Package(
         .target(name: "DockerlintSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Lines, directives, continuations, heredocs, flags, JSON/shell forms, the shell
         // word lexer and variable expansion, BuildKit's AST dump.
-        .target(name: "DockerlintSyntax"),
+        .target(name: "DockerlintSyntax", dependencies: ["DockerlintSupport"]),
         // Typed instructions with validated flags, RUN mounts, stages, ARG/ENV scopes.
-        .target(name: "DockerlintModel", dependencies: ["DockerlintSyntax"]),
+        .target(name: "DockerlintModel", dependencies: ["DockerlintSyntax", "DockerlintSupport"]),
         // A POSIX shell parser for RUN bodies and package-manager command knowledge.
         .target(name: "DockerlintShell"),
         // Rule protocol, diagnostics, configuration, pragmas, the one-pass linter.
         .target(name: "DockerlintCore", dependencies: [
-            "DockerlintModel", .product(name: "Yams", package: "Yams"),
+            "DockerlintModel", "DockerlintSupport", .product(name: "Yams", package: "Yams"),
         ]),
         // Context (.dockerignore, hashing), the BuildKit and classic cache models, git replay.
         .target(name: "DockerlintCache", dependencies: [
-            "DockerlintModel", "DockerlintSupport", .product(name: "Crypto", package: "swift-crypto"),
+            "DockerlintModel", "DockerlintSupport",
         ]),
         // The rules themselves, and the catalog generated from rules/*.yaml.
         .target(name: "DockerlintRules", dependencies: [

@@ -1,4 +1,5 @@
 import DockerlintModel
+import DockerlintSupport
 import Yams
 
 /// Where one setting came from, for messages.
@@ -325,50 +326,5 @@ extension Substring {
         while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
         while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
         return String(s)
-    }
-}
-
-/// Glob matching for configuration paths: `*` and `?` within a segment, `**` across
-/// segments; a pattern without `/` matches the file name at any depth.
-public enum GlobMatch {
-    public static func matches(pattern: String, path: String) -> Bool {
-        let p = Array(pattern.utf8), s = Array(path.utf8)
-        if !p.contains(UInt8(ascii: "/")) {
-            let base = s.lastIndex(of: UInt8(ascii: "/")).map { Array(s[($0 + 1)...]) } ?? s
-            return match(p, 0, base, 0)
-        }
-        var stripped = s
-        if stripped.starts(with: Array("./".utf8)) { stripped.removeFirst(2) }
-        return match(p, 0, stripped, 0) || match(Array("**/".utf8) + p, 0, stripped, 0)
-    }
-
-    static func match(_ p: [UInt8], _ pi: Int, _ s: [UInt8], _ si: Int) -> Bool {
-        var pi = pi, si = si
-        while pi < p.count {
-            let c = p[pi]
-            if c == UInt8(ascii: "*") {
-                if pi + 1 < p.count, p[pi + 1] == UInt8(ascii: "*") {
-                    var next = pi + 2
-                    if next < p.count, p[next] == UInt8(ascii: "/") { next += 1 }
-                    var k = si
-                    while k <= s.count {
-                        if match(p, next, s, k) { return true }
-                        k += 1
-                    }
-                    return false
-                }
-                var k = si
-                while true {
-                    if match(p, pi + 1, s, k) { return true }
-                    if k >= s.count || s[k] == UInt8(ascii: "/") { return false }
-                    k += 1
-                }
-            }
-            guard si < s.count else { return false }
-            if c != UInt8(ascii: "?") && c != s[si] { return false }
-            if c == UInt8(ascii: "?") && s[si] == UInt8(ascii: "/") { return false }
-            pi += 1; si += 1
-        }
-        return si == s.count
     }
 }

@@ -1,4 +1,5 @@
 import DockerlintCache
+import DockerlintSupport
 import DockerlintSyntax
 import Foundation
 
@@ -63,12 +64,12 @@ public struct CompareRunner: Sendable {
         let what = n == 1 ? "1 build" : "\(n) builds"
         let da = sa.averageSeconds, db = sb.averageSeconds
         if abs(da - db) < 0.05 && abs(sa.averageMisses - sb.averageMisses) < 0.01 {
-            return ("same", "\(a) and \(b) rebuild the same over \(what): \(String(format: "%.1f", sa.averageMisses)) steps re-run and \(SimulateOutput.seconds(da)) estimated per build.")
+            return ("same", "\(a) and \(b) rebuild the same over \(what): \(NumberFormat.fixed(sa.averageMisses, 1)) steps re-run and \(SimulateOutput.seconds(da)) estimated per build.")
         }
         let (win, lose, ws, ls, we, le, key) = db < da || (abs(da - db) < 0.05 && sb.averageMisses < sa.averageMisses)
             ? (b, a, sb, sa, sb.efficiency, sa.efficiency, "b") : (a, b, sa, sb, sa.efficiency, sb.efficiency, "a")
         return (key, "\(win) rebuilds faster than \(lose) over \(what): an estimated \(SimulateOutput.seconds(ws.averageSeconds)) per build instead of "
-            + "\(SimulateOutput.seconds(ls.averageSeconds)) (\(String(format: "%.1f", ws.averageMisses)) vs \(String(format: "%.1f", ls.averageMisses)) steps re-run; "
+            + "\(SimulateOutput.seconds(ls.averageSeconds)) (\(NumberFormat.fixed(ws.averageMisses, 1)) vs \(NumberFormat.fixed(ls.averageMisses, 1)) steps re-run; "
             + "cache efficiency \(SimulateOutput.percent(we)) vs \(SimulateOutput.percent(le))).")
     }
 
@@ -78,7 +79,7 @@ public struct CompareRunner: Sendable {
         return [
             ("steps", String(stepsA), String(stepsB)),
             ("builds compared", String(sa.builds), String(sb.builds)),
-            ("steps re-run per build", String(format: "%.1f", sa.averageMisses), String(format: "%.1f", sb.averageMisses)),
+            ("steps re-run per build", NumberFormat.fixed(sa.averageMisses, 1), NumberFormat.fixed(sb.averageMisses, 1)),
             ("estimated per build", SimulateOutput.seconds(sa.averageSeconds), SimulateOutput.seconds(sb.averageSeconds)),
             ("estimated total", SimulateOutput.seconds(sa.estimatedSeconds), SimulateOutput.seconds(sb.estimatedSeconds)),
             ("cache efficiency", SimulateOutput.percent(sa.efficiency), SimulateOutput.percent(sb.efficiency)),

@@ -61,19 +61,9 @@ public struct LintRunner {
         // 1. Files.
         let files = try FileDiscovery.expand(options.paths.isEmpty ? ["Dockerfile"] : options.paths)
         // 2. Configuration (one per file: per-path overrides).
-        var issues: [ConfigIssue] = []
-        var base = Configuration()
-        let configFile = try ConfigDiscovery.find(explicit: options.configPath, firstFile: files.first, workingDirectory: options.workingDirectory)
-        if let configFile {
-            let text = String(decoding: try FileIO.read(configFile), as: UTF8.self)
-            ConfigurationLoader.parse(text, file: configFile, into: &base, issues: &issues)
-        }
-        ConfigurationLoader.applyEnvironment(options.environment, into: &base, issues: &issues)
-        applyCommandLine(&base)
-        for i in issues where i.level == .warning { Console.err("\(i)\n") }
-        if let e = issues.first(where: { $0.level == .error }) {
-            throw CommandError(e.description, status: .usage)
-        }
+        let base = try LintRunner.configuration(configPath: options.configPath, firstFile: files.first,
+                                                workingDirectory: options.workingDirectory, environment: options.environment,
+                                                commandLine: applyCommandLine)
         for name in options.ignore + Array(options.severityOverrides.keys) where rules.info(named: name) == nil && !RuleSet.isExternalCode(name) {
             Console.err("dockerlint: warning: unknown rule '\(name)'\n")
         }
@@ -87,7 +77,7 @@ public struct LintRunner {
         }
 
         // 3. Lint. History evidence: --history, else the configuration, else 100 in CI and 0 elsewhere.
-        let history = options.history ?? (base.history > 0 ? base.history : CacheEvidence.defaultHistory(environment: options.environment))
+        let history = options.history ?? LintRunner.history(base, environment: options.environment)
         let linter = Linter(rules: rules)
         var diagnostics: [Diagnostic] = []
         var sources: [String: String] = [:]
@@ -116,13 +106,9 @@ public struct LintRunner {
                     if !options.diff { bytes = fixed.bytes }
                 }
             }
-            let out = linter.lint(Linter.Input(path: name, bytes: bytes, configuration: config, contextDirectory: ctx))
-            var found = out.diagnostics.filter { $0.severity != .off }
-            if !out.hasSyntaxErrors && !options.fixOnly {
-                found = CacheEvidence.annotate(found, path: name, bytes: bytes, configuration: config, contextDirectory: ctx,
-                                               history: history, rules: rules)
-            }
-            return FileResult(name: name, bytes: bytes, diagnostics: found, syntaxError: out.hasSyntaxErrors)
+            let out = LintRunner.lintFile(linter, name: name, bytes: bytes, configuration: config, contextDirectory: ctx,
+                                          history: options.fixOnly ? 0 : history, rules: rules)
+            return FileResult(name: name, bytes: bytes, diagnostics: out.diagnostics, syntaxError: out.syntaxError)
         }
         var results: [FileResult] = []
         if options.fix || options.diff || files.count < 4 {
@@ -171,6 +157,45 @@ public struct LintRunner {
         if base.noFail { return .clean }
         let failing = diagnostics.contains { $0.severity.meets(threshold: base.failureThreshold) }
         return failing ? .findings : .clean
+    }
+
+    /// The configuration of a run: the file (`configPath`, else the one found from the first
+    /// file or the working directory), then the environment, then `commandLine`. Warnings
+    /// are printed; the first error ends the run (exit 2).
+    static func configuration(configPath: String?, firstFile: String?, workingDirectory: String, environment: [String: String],
+                              commandLine: (inout Configuration) -> Void = { _ in }) throws(CommandError) -> Configuration {
+        var issues: [ConfigIssue] = []
+        var base = Configuration()
+        if let configFile = try ConfigDiscovery.find(explicit: configPath, firstFile: firstFile, workingDirectory: workingDirectory) {
+            let text = String(decoding: try FileIO.read(configFile), as: UTF8.self)
+            ConfigurationLoader.parse(text, file: configFile, into: &base, issues: &issues)
+        }
+        ConfigurationLoader.applyEnvironment(environment, into: &base, issues: &issues)
+        commandLine(&base)
+        for i in issues where i.level == .warning { Console.err("\(i)\n") }
+        if let e = issues.first(where: { $0.level == .error }) {
+            throw CommandError(e.description, status: .usage)
+        }
+        return base
+    }
+
+    /// Commits of history evidence when the command line does not say: the configuration's,
+    /// else 100 in CI and 0 elsewhere.
+    static func history(_ configuration: Configuration, environment: [String: String]) -> Int {
+        configuration.history > 0 ? configuration.history : CacheEvidence.defaultHistory(environment: environment)
+    }
+
+    /// Lints one file's bytes: the rules, then history evidence for the cache findings
+    /// (skipped on syntax errors and when `history` is 0). Findings turned off are dropped.
+    static func lintFile(_ linter: Linter, name: String, bytes: [UInt8], configuration: Configuration, contextDirectory: String?,
+                         history: Int, rules: RuleSet) -> (diagnostics: [Diagnostic], syntaxError: Bool) {
+        let out = linter.lint(Linter.Input(path: name, bytes: bytes, configuration: configuration, contextDirectory: contextDirectory))
+        var found = out.diagnostics.filter { $0.severity != .off }
+        if !out.hasSyntaxErrors {
+            found = CacheEvidence.annotate(found, path: name, bytes: bytes, configuration: configuration,
+                                           contextDirectory: contextDirectory, history: history, rules: rules)
+        }
+        return (found, out.hasSyntaxErrors)
     }
 
     func applyCommandLine(_ c: inout Configuration) {

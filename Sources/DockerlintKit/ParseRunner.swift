@@ -1,4 +1,5 @@
 import DockerlintModel
+import DockerlintSupport
 import DockerlintSyntax
 
 /// `dockerlint parse`: the parsed tree as JSON, or BuildKit's AST dump.

@@ -1,5 +1,6 @@
 import DockerlintCore
 import DockerlintRules
+import DockerlintSupport
 import DockerlintSyntax
 
 typealias DockerlintSyntaxJSON = JSONWriter

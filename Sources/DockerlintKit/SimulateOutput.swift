@@ -1,4 +1,5 @@
 import DockerlintCache
+import DockerlintSupport
 import DockerlintSyntax
 import Foundation
 
@@ -7,14 +8,8 @@ import Foundation
 public enum SimulateOutput {
     static func r(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
 
-    static func seconds(_ v: Double) -> String {
-        if v == 0 { return "0 s" }
-        if v < 10 { return String(format: "%.1f s", v) }
-        if v < 600 { return String(format: "%.0f s", v) }
-        return String(format: "%.1f min", v / 60)
-    }
-
-    static func percent(_ v: Double) -> String { String(format: "%.0f%%", v * 100) }
+    static func seconds(_ v: Double) -> String { NumberFormat.seconds(v) }
+    static func percent(_ v: Double) -> String { NumberFormat.percent(v) }
 
     // MARK: JSON
 
@@ -177,7 +172,7 @@ public enum SimulateOutput {
 
     static func summaryLine(_ s: SimulationSummary) -> String {
         "Estimated rebuild time: \(seconds(s.estimatedSeconds)) in total, \(seconds(s.averageSeconds)) per build on average "
-            + "(\(String(format: "%.1f", s.averageMisses)) steps re-run); cache efficiency \(percent(s.efficiency))."
+            + "(\(NumberFormat.fixed(s.averageMisses, 1)) steps re-run); cache efficiency \(percent(s.efficiency))."
     }
 
     static func md(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") }

@@ -152,9 +152,7 @@ public struct SimulateRunner: Sendable {
     }
 
     static func ignoreFor(dockerfile: String, context: String) -> DockerIgnore {
-        let specific = FileManager.default.contents(atPath: dockerfile + ".dockerignore").map { String(decoding: $0, as: UTF8.self) }
-        let root = FileManager.default.contents(atPath: context + "/.dockerignore").map { String(decoding: $0, as: UTF8.self) }
-        return (try? DockerIgnore.select(dockerfileSpecific: specific, contextRoot: root)) ?? .empty
+        ((try? DockerIgnore.load(dockerfile: dockerfile, contextDirectory: context)) ?? nil)?.ignore ?? .empty
     }
 
     func runGit(_ range: String, dockerfile: String, context: String, _ sim: inout CacheSimulator) throws(CommandError) -> SimulationReport {

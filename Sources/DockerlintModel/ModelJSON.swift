@@ -1,9 +1,10 @@
+import DockerlintSupport
 import DockerlintSyntax
 
 /// `dockerlint parse --format json` (schema: reports/schemas/parse-output.schema.json).
 extension DockerfileModel {
-    public func json(pretty: Bool = false) -> String {
-        var w = JSONWriter(pretty: pretty)
+    public func json() -> String {
+        var w = JSONWriter()
         w.beginObject()
         w.key("directives"); w.beginArray()
         for d in dockerfile.directives { w.beginObject(); w.field("name", d.name); w.field("value", d.value); w.key("range"); w.range(d.range); w.endObject() }

@@ -1,3 +1,4 @@
+import DockerlintSupport
 import DockerlintSyntax
 
 /// `--build-arg` values given by the caller. They override ARG defaults (global and stage)
@@ -162,38 +163,12 @@ struct Expander {
     }
 }
 
-/// Go's `path.Clean`.
-func cleanPath(_ p: String) -> String {
-    if p.isEmpty { return "." }
-    let rooted = p.hasPrefix("/")
-    var out: [Substring] = []
-    for part in p.split(separator: "/", omittingEmptySubsequences: true) {
-        if part == "." { continue }
-        if part == ".." {
-            if let last = out.last, last != ".." { out.removeLast() } else if !rooted { out.append(part) }
-            continue
-        }
-        out.append(part)
-    }
-    let body = out.joined(separator: "/")
-    if rooted { return "/" + body }
-    return body.isEmpty ? "." : body
-}
-
-/// Go's `path.Join`.
-func joinPath(_ a: String, _ b: String) -> String {
-    if a.isEmpty && b.isEmpty { return "" }
-    if a.isEmpty { return cleanPath(b) }
-    if b.isEmpty { return cleanPath(a) }
-    return cleanPath(a + "/" + b)
-}
-
 /// BuildKit's `system.NormalizePath` on Unix.
 func normalizePath(parent: String, _ newPath: String, keepSlash: Bool) -> String {
     var parent = parent.isEmpty ? "/" : parent
-    if !parent.hasPrefix("/") { parent = joinPath("/", parent) }
+    if !parent.hasPrefix("/") { parent = goPathJoin("/", parent) }
     var p = newPath.isEmpty ? parent : newPath
-    if !p.hasPrefix("/") { p = joinPath(parent, p) }
+    if !p.hasPrefix("/") { p = goPathJoin(parent, p) }
     if keepSlash {
         if newPath.hasSuffix("/") && !p.hasSuffix("/") {
             p += "/"

@@ -1,4 +1,5 @@
 import DockerlintCore
+import DockerlintSupport
 
 /// Code Climate engine issues, as a JSON array (the form GitLab and most importers
 /// read; the engine spec's NUL-separated stream is not produced).

@@ -1,4 +1,5 @@
 import DockerlintCore
+import DockerlintSupport
 import DockerlintSyntax
 
 /// dockerlint's own JSON, described by `reports/schemas/lint-output.schema.json`:

@@ -1,4 +1,5 @@
 import DockerlintCore
+import DockerlintSupport
 
 /// GNU style (`file:line.col-endLine.endCol: severity: message [CODE]`), understood by
 /// Emacs compilation mode, Vim's errorformat and many editors. One line per finding:

@@ -1,4 +1,5 @@
 import DockerlintCore
+import DockerlintSupport
 import DockerlintSyntax
 
 /// SARIF 2.1.0 for GitHub code scanning, Azure DevOps, GitLab and IDE viewers.

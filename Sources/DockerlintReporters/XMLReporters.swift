@@ -1,4 +1,5 @@
 import DockerlintCore
+import DockerlintSupport
 
 /// Checkstyle XML, read by Jenkins (Warnings NG), reviewdog, SonarQube importers and
 /// Danger: one `<file>` per checked file (empty when clean), an `<error>` per finding

@@ -1,3 +1,5 @@
+import DockerlintSupport
+
 extension JSONWriter {
     public mutating func position(_ p: SourcePosition) {
         beginObject(); field("line", p.line); field("column", p.column); field("offset", p.offset); endObject()

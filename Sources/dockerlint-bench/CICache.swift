@@ -93,7 +93,7 @@ func benchCICache() {
             do {
                 report = try BenchRunner(configuration: cfg, builder: builder, predictor: SimulatorPredictor(costs: costs)).run()
             } catch { ciFail("\(e.name) \(mode.rawValue): \(error)") }
-            FileHandle.standardError.write(Data(String(format: " %.0f s\n", monotonicSeconds() - start).utf8))
+            FileHandle.standardError.write(Data(" \(NumberFormat.fixed(monotonicSeconds() - start, 0)) s\n".utf8))
             // The local run's cold build times every step: later predictions use those costs.
             if mode == .local, let c = try? CostModel.load(json: Array(BenchOutput.costs(report).utf8), path: "bench") { costs = c }
             runs.append(CIRun(example: e, mode: mode, report: report))
@@ -123,7 +123,8 @@ func repredict(_ r: BenchReport, costs: CostModel) -> BenchReport {
 }
 
 func ciCacheMarkdown(_ runs: [CIRun], engine: String, registry: String, examples: [CIExample], modes: [CICacheMode]) -> String {
-    func s1(_ x: Double) -> String { String(format: "%.1f", x) }
+    func s1(_ x: Double) -> String { NumberFormat.fixed(x, 1) }
+    func rate(_ a: Int, _ n: Int) -> String { NumberFormat.fixed(n == 0 ? 100 : Double(a) / Double(n) * 100, 1) + "%" }
     var l: [String] = [
         "# CI caches: predicted and measured rebuilds on fresh runners", "",
         "Regenerate: `swift run dockerlint-bench ci-cache --write reports/ci-cache.md` (needs `scripts/setup-builders --docker26 --registry`; "
@@ -147,12 +148,12 @@ func ciCacheMarkdown(_ runs: [CIRun], engine: String, registry: String, examples
         let agree = rs.reduce(0) { $0 + $1.report.agreeingSteps }
         let dis = rs.flatMap { r in r.report.builds.flatMap { $0.steps.filter { $0.agrees == false } } }
         let explained = dis.filter { ciExplanation($0) != "not explained" }.count
-        l.append("| `\(m.rawValue)` | \(compared) | \(agree) | \(String(format: "%.1f%%", compared == 0 ? 100 : Double(agree) / Double(compared) * 100)) | \(dis.count) (\(explained)) |")
+        l.append("| `\(m.rawValue)` | \(compared) | \(agree) | \(rate(agree, compared)) | \(dis.count) (\(explained)) |")
     }
     let total = runs.reduce(0) { $0 + $1.report.comparedSteps }
     let agreeing = runs.reduce(0) { $0 + $1.report.agreeingSteps }
-    l += ["", String(format: "All modes: %d of %d steps as predicted (%.1f%%), cold builds included. FROM steps are left out (the base image is resolved locally, never a cache lookup).",
-                     agreeing, total, total == 0 ? 100 : Double(agreeing) / Double(total) * 100), ""]
+    l += ["", "All modes: \(agreeing) of \(total) steps as predicted (\(rate(agreeing, total))), cold builds included. "
+          + "FROM steps are left out (the base image is resolved locally, never a cache lookup).", ""]
 
     for e in examples {
         let rs = runs.filter { $0.example.name == e.name }

@@ -41,16 +41,21 @@ struct ContextDockerIgnoreReadingTests {
         #expect(try ig.matchesOrParentMatches("foo/x"))
     }
 
-    @Test func ignoreFileSelectionPrefersDockerfileSpecific() throws {
-        #expect(DockerIgnore.ignoreFileCandidates(dockerfilePath: "build/app.Dockerfile")
-            == ["build/app.Dockerfile.dockerignore", ".dockerignore"])
-        #expect(DockerIgnore.ignoreFileCandidates(dockerfilePath: "Dockerfile") == ["Dockerfile.dockerignore", ".dockerignore"])
-        let chosen = try DockerIgnore.select(dockerfileSpecific: "a\n", contextRoot: "b\n")
-        #expect(try chosen.matchesOrParentMatches("a"))
-        #expect(try !chosen.matchesOrParentMatches("b"))
-        let fallback = try DockerIgnore.select(dockerfileSpecific: nil, contextRoot: "b\n")
-        #expect(try fallback.matchesOrParentMatches("b"))
-        #expect(try !DockerIgnore.select(dockerfileSpecific: nil, contextRoot: nil).matchesOrParentMatches("b"))
+    /// The chosen file is parsed; one that does not parse names itself in the error.
+    @Test func loadParsesTheChosenFile() throws {
+        let files = ["svc/app.Dockerfile.dockerignore": "a\n", "ctx/.dockerignore": "b\n", "bad/.dockerignore": "!\n"]
+        let chosen = try #require(try DockerIgnore.load(dockerfile: "svc/app.Dockerfile", contextDirectory: "ctx") { files[$0].map { Array($0.utf8) } })
+        #expect(chosen.path == "svc/app.Dockerfile.dockerignore")
+        #expect(try chosen.ignore.matchesOrParentMatches("a") && !chosen.ignore.matchesOrParentMatches("b"))
+        let fallback = try #require(try DockerIgnore.load(dockerfile: "other/Dockerfile", contextDirectory: "ctx") { files[$0].map { Array($0.utf8) } })
+        #expect(fallback.path == "ctx/.dockerignore")
+        #expect(try DockerIgnore.load(dockerfile: "Dockerfile", contextDirectory: "none") { files[$0].map { Array($0.utf8) } } == nil)
+        do {
+            _ = try DockerIgnore.load(dockerfile: "Dockerfile", contextDirectory: "bad") { files[$0].map { Array($0.utf8) } }
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.hasPrefix("bad/.dockerignore: error: "))
+        }
     }
 }
 
@@ -155,29 +160,5 @@ struct ContextDockerIgnoreMatchingTests {
         #expect(wildcard.shouldDescend(intoExcludedDirectory: "e"))
         let none = try DockerIgnore(text: "d\n")
         #expect(!none.shouldDescend(intoExcludedDirectory: "d"))
-    }
-}
-
-@Suite("Go path helpers")
-struct ContextGoPathTests {
-    @Test func clean() {
-        #expect(goPathClean("./a/../b") == "b")
-        #expect(goPathClean("/foo/") == "/foo")
-        #expect(goPathClean("a//b/./c/..") == "a/b")
-        #expect(goPathClean("../x") == "../x")
-        #expect(goPathClean("/../x") == "/x")
-        #expect(goPathClean("") == ".")
-    }
-
-    @Test func match() throws {
-        #expect(try goPathMatch("*.txt", "a.txt"))
-        #expect(try !goPathMatch("*.txt", "d/a.txt"))
-        #expect(try goPathMatch("d/*", "d/a"))
-        #expect(try goPathMatch("[!a]", "!"))  // Go negates with ^ only
-        #expect(try goPathMatch("[^a]", "b"))
-        #expect(try goPathMatch("a\\*b", "a*b"))
-        #expect(throws: GoBadPatternError.self) { try goPathMatch("[", "x") }
-        #expect(goContainsWildcards("a/*.txt"))
-        #expect(!goContainsWildcards("a\\*.txt"))
     }
 }

@@ -56,6 +56,23 @@ import Testing
         #expect(a == b)
     }
 
+    /// One choice of ignore file for every rule: a Dockerfile read from standard input and
+    /// named relative to its context (`--path Dockerfile --context ctx`) uses
+    /// `ctx/Dockerfile.dockerignore` for BK1011 and DC1004 alike (DC1004 looked next to the
+    /// name in the working directory only, and reported that there was no .dockerignore).
+    @Test func stdinDockerfileUsesItsIgnoreFileInTheContext() throws {
+        let dir = try CLI.tempDirectory()
+        let ctx = dir.appendingPathComponent("ctx")
+        try CLI.write("secret.txt\n", to: ctx.appendingPathComponent("Dockerfile.dockerignore"))
+        try CLI.write("s\n", to: ctx.appendingPathComponent("secret.txt"))
+        let cwd = dir.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: cwd, withIntermediateDirectories: true)
+        let dockerfile = "FROM alpine:3.20\nCOPY . /app\nCOPY secret.txt /s\n"
+        let r = try CLI.run(["-", "--path", "Dockerfile", "--context", ctx.path, "-f", "gnu"], stdin: dockerfile, cwd: cwd.path)
+        #expect(r.stdout.contains("Dockerfile:3.6-3.16: warning: Attempting to Copy file \"secret.txt\" that is excluded by .dockerignore"))
+        #expect(!r.stdout.contains("DC1004"), "\(r.stdout)")
+    }
+
     @Test func syntaxErrorsExit2WithTheirPosition() throws {
         let r = try CLI.run(["-", "--path", "Dockerfile"], stdin: "FROM a\nCOPY --frm=x a b\n")
         #expect(r.status == 2)

@@ -170,6 +170,24 @@ enum ReportFixture {
         #expect(all.stdout.contains("\"range\":\"HEAD\""))
     }
 
+    /// The report lints as `dockerlint lint` does: in CI the cache findings carry the same
+    /// history evidence.
+    @Test func lintFindingsAreTheLintCommands() throws {
+        let dir = try ReportFixture.dir()
+        let env = ["CI": "1"]
+        func messages(_ json: String, _ path: [String]) throws -> [String] {
+            var node: Any? = try JSONSerialization.jsonObject(with: Data(json.utf8))
+            for key in path { node = (node as? [String: Any])?[key] }
+            return ((node as? [[String: Any]]) ?? []).compactMap { $0["message"] as? String }
+        }
+        let lint = try CLI.run(["-f", "json", "lab-bad-order/Dockerfile", "--context", "lab"], environment: env, cwd: dir.path)
+        let report = try CLI.run(["report", "lab-bad-order/Dockerfile", "--context", "lab", "--last", "5", "-f", "json"],
+                                 environment: env, cwd: dir.path)
+        let fromLint = try messages(lint.stdout, ["diagnostics"])
+        #expect(fromLint.contains { $0.contains("; in the last 20 commits, ") }, "\(lint.stdout)")
+        #expect(try messages(report.stdout, ["lint", "diagnostics"]) == fromLint)
+    }
+
     @Test func jsonMatchesTheSchema() throws {
         let bench = try ReportFixture.benchFile()
         let r = try ReportFixture.report(["--compare", "lab-bad-order/Dockerfile", "--bench", bench, "-f", "json",

@@ -5,62 +5,6 @@ import Testing
 @testable import DockerlintReporters
 
 @Suite struct SupportTests {
-    @Test(arguments: [
-        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-        ("日本語", "77710aedc74ecfa33685e33a6c7df5cc83004da1bdcef7fb280f5c2b2e97e0a5"),
-    ])
-    func sha256KnownVectors(input: String, digest: String) {
-        #expect(SHA256Digest.hex(input) == digest)
-    }
-
-    @Test func sha256AcrossBlockBoundaries() {
-        // 55, 56, 63, 64 and 65 bytes exercise every padding case; compare with python3's hashlib.
-        let inputs = [55, 56, 63, 64, 65, 1000].map { String(repeating: "a", count: $0) }
-        let script = "import hashlib,sys\nfor n in [55,56,63,64,65,1000]: print(hashlib.sha256(b'a'*n).hexdigest())"
-        let result = try? Python.run(script)
-        let expected = result?.stdout.split(separator: "\n").map(String.init) ?? []
-        #expect(expected.count == inputs.count, "python3 failed: \(result?.stderr ?? "not run")")
-        for (input, digest) in zip(inputs, expected) {
-            #expect(SHA256Digest.hex(input) == digest)
-        }
-    }
-
-    @Test func jsonSerializationEscapesAndSorts() throws {
-        let value: JSONValue = ["b": 1, "a": ["x\u{1}\"\\\n\t/é\u{2028}", true, .null], "A": [:], "_": []]
-        #expect(value.serialized(pretty: false)
-            == #"{"A":{},"_":[],"a":["x\u0001\"\\\n\t/é\u2028",true,null],"b":1}"#)
-        let parsed = try parseJSON(value.serialized()) as! [String: Any]
-        #expect((parsed["a"] as! [Any])[0] as? String == "x\u{1}\"\\\n\t/é\u{2028}")
-    }
-
-    @Test func xmlEscaping() {
-        #expect(XML.attribute("<&>\"'\n\t\r\u{1}x") == "&lt;&amp;&gt;&quot;&apos;&#10;&#9;&#13;\u{FFFD}x")
-        #expect(XML.text("<&>\"'\n\t") == "&lt;&amp;&gt;\"'\n\t")
-    }
-
-    @Test func githubEscaping() {
-        #expect(GitHubEscaping.data("100% done\r\nnext: a,b") == "100%25 done%0D%0Anext: a,b")
-        #expect(GitHubEscaping.property("100% done\r\nnext: a,b") == "100%25 done%0D%0Anext%3A a%2Cb")
-        #expect(GitHubEscaping.property("%3A") == "%253A")  // escape % first, never double-decode
-        #expect(GitHubEscaping.data("::error::x") == "::error::x")
-    }
-
-    @Test func markdownEscaping() {
-        #expect(Markdown.cell("a|b `c` <d> & $e *f* _g_ [h](i) ~j~ \\") ==
-            #"a\|b \`c\` \<d\> \& \$e \*f\* \_g\_ \[h\](i) \~j\~ \\"#)
-        #expect(Markdown.cell("one\ntwo\r\nthree\rfour\tfive") == "one<br>two<br>three<br>four five")
-        #expect(Markdown.destination("https://x/a b(c)<d>") == "<https://x/a%20b%28c%29%3Cd%3E>")
-    }
-
-    @Test func uriReferences() {
-        #expect(uriReference(forPath: "./sub dir/Dockerfile.prod") == "sub%20dir/Dockerfile.prod")
-        #expect(uriReference(forPath: "a#b?c%d\\e/日.df") == "a%23b%3Fc%25d%5Ce/%E6%97%A5.df")
-        #expect(uriReference(forPath: "c:Dockerfile") == "c%3ADockerfile")
-    }
-
     @Test func newlinesNormalise() {
         #expect(normaliseNewlines("a\r\nb\rc\n\r\n\r\r\nd") == "a\nb\nc\n\n\n\nd")
         #expect(normaliseNewlines("naïve\r") == "naïve\n")

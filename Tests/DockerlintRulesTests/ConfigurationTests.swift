@@ -51,11 +51,4 @@ import Testing
         let (c, issues) = parse("")
         #expect(issues.isEmpty && c == Configuration())
     }
-
-    @Test func globs() {
-        #expect(GlobMatch.matches(pattern: "Dockerfile.*", path: "a/b/Dockerfile.dev"))
-        #expect(GlobMatch.matches(pattern: "services/**/Dockerfile", path: "services/a/b/Dockerfile"))
-        #expect(GlobMatch.matches(pattern: "services/**/Dockerfile", path: "services/Dockerfile"))
-        #expect(!GlobMatch.matches(pattern: "services/*/Dockerfile", path: "services/a/b/Dockerfile"))
-    }
 }

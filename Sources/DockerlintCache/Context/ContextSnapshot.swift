@@ -3,7 +3,7 @@
 // file contents, `.dockerignore` applied while walking) or from a git tree (blob ids stand in
 // for contents, nothing checked out).
 
-import Crypto
+import DockerlintSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -282,7 +282,7 @@ public struct ContextSnapshot: Sendable {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { throw ContextSnapshotError.systemError(path: path, errno: errno) }
         defer { close(fd) }
-        var hasher = SHA256()
+        var hasher = SHA256Hex.Hasher()
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
@@ -290,9 +290,9 @@ public struct ContextSnapshot: Sendable {
                 throw ContextSnapshotError.systemError(path: path, errno: errno)
             }
             if n == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         }
-        return "sha256:" + hexString(hasher.finalize())
+        return "sha256:" + hasher.finalize()
     }
 }
 
@@ -300,15 +300,4 @@ public struct ContextSnapshot: Sendable {
 @inline(__always)
 func utf8Less(_ a: String, _ b: String) -> Bool {
     a.utf8.lexicographicallyPrecedes(b.utf8)
-}
-
-func hexString<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
-    let digits: [UInt8] = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(64)
-    for b in bytes {
-        out.append(digits[Int(b >> 4)])
-        out.append(digits[Int(b & 0xF)])
-    }
-    return String(decoding: out, as: UTF8.self)
 }

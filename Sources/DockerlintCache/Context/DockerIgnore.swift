@@ -2,6 +2,8 @@
 // `ignorefile.ReadAll` for reading, `patternmatcher.New` + `Pattern.compile` for matching, and
 // fsutil's filter walker for which directories are descended.
 
+import DockerlintSupport
+
 /// Errors from reading or matching `.dockerignore` patterns.
 public enum DockerIgnoreError: Error, Sendable, Equatable {
     /// A lone `!` (`illegal exclusion pattern: "!"`), with its 1-based line number
@@ -321,30 +323,23 @@ public struct DockerIgnore: Sendable, Equatable {
         return IgnoreWalkDecision(excluded: true, descend: descend, info: info)
     }
 
-    /// Candidate ignore-file paths for a Dockerfile, in BuildKit's order of preference:
-    /// `<dir>/<Dockerfile-basename>.dockerignore`, then the context root `.dockerignore`.
-    /// `dockerfilePath` is relative to the context (or absolute; its directory is kept).
-    public static func ignoreFileCandidates(dockerfilePath: String) -> [String] {
-        let clean = goPathClean(dockerfilePath)
-        let base: String
-        let dir: String
-        if let slash = clean.lastIndex(of: "/") {
-            base = String(clean[clean.index(after: slash)...])
-            dir = String(clean[...slash])
-        } else {
-            base = clean
-            dir = ""
+    /// The ignore file that applies to `dockerfile` in `contextDirectory` (chosen by
+    /// `IgnoreFile.select`, read through `read`), parsed; nil when there is none. A file that
+    /// does not parse throws `DockerIgnoreLoadError` naming it.
+    public static func load(dockerfile: String, contextDirectory: String?,
+                            read: (String) -> [UInt8]? = IgnoreFile.readFile) throws(DockerIgnoreLoadError) -> (ignore: DockerIgnore, path: String)? {
+        guard let file = IgnoreFile.select(dockerfile: dockerfile, contextDirectory: contextDirectory, read: read) else { return nil }
+        do { return (try DockerIgnore(text: file.text), file.path) } catch {
+            throw DockerIgnoreLoadError(path: file.path, error: error)
         }
-        return [dir + base + ".dockerignore", ".dockerignore"]
     }
+}
 
-    /// Picks the ignore file that applies: the Dockerfile-specific one if present (BuildKit),
-    /// else the context root's; `nil` texts mean "file absent".
-    public static func select(dockerfileSpecific: String?, contextRoot: String?) throws -> DockerIgnore {
-        if let t = dockerfileSpecific { return try DockerIgnore(text: t) }
-        if let t = contextRoot { return try DockerIgnore(text: t) }
-        return .empty
-    }
+/// An ignore file that does not parse: `path: error: …`.
+public struct DockerIgnoreLoadError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var error: any Error
+    public var description: String { "\(path): error: \(error)" }
 }
 
 /// What the context walker does with one path.

@@ -10,7 +10,7 @@
 // name + content), `dir:` + hash(sorted hashes of everything under the directory, itself
 // included), `multi:` for several sources; symlinks are resolved in scope when hashing.
 
-import Crypto
+import DockerlintSupport
 
 /// Which builder's cache key to model.
 public enum BuildEngine: String, Sendable, Hashable, CaseIterable {
@@ -81,16 +81,7 @@ struct HashMemo: Sendable {
     }
 }
 
-func sha256Hex(_ parts: [String]) -> String {
-    var h = SHA256()
-    for part in parts {
-        h.update(data: Array(part.utf8))
-        h.update(data: [0])
-    }
-    return hexString(h.finalize())
-}
-
-private let emptyHeader = sha256Hex([])
+private let emptyHeader = SHA256Hex.of(parts: [])
 
 extension ContextSnapshot {
     /// The digest the engine's cache key depends on for the sources of one COPY/ADD.
@@ -228,7 +219,7 @@ struct SourceHasher {
             }
             if !missing.isEmpty { return .missing(missing) }
             if parts.count == 2 { return .digest("sha256:" + parts[1]) }
-            return .digest("sha256:" + sha256Hex(parts))
+            return .digest("sha256:" + SHA256Hex.of(parts: parts))
         case .classic:
             for src in sources {
                 let hashes = try classicSource(src)
@@ -236,7 +227,7 @@ struct SourceHasher {
             }
             if !missing.isEmpty { return .missing(missing) }
             if parts.count == 1 { return .digest(parts[0]) }
-            return .digest("multi:" + sha256Hex([parts.joined(separator: ",")]))
+            return .digest("multi:" + SHA256Hex.of(parts: [parts.joined(separator: ",")]))
         }
     }
 
@@ -245,14 +236,14 @@ struct SourceHasher {
     mutating func bkHeader(_ e: ContextEntry) -> String {
         switch e.kind {
         case .file:
-            return sha256Hex(["0", String(e.permissionBits, radix: 8), String(e.size), e.contentDigest ?? ""])
+            return SHA256Hex.of(parts: ["0", String(e.permissionBits, radix: 8), String(e.size), e.contentDigest ?? ""])
         case .symlink:
-            return sha256Hex(["2", String(e.permissionBits | 0o777, radix: 8), e.linkTarget ?? ""])
+            return SHA256Hex.of(parts: ["2", String(e.permissionBits | 0o777, radix: 8), e.linkTarget ?? ""])
         case .other:
-            return sha256Hex(["x", String(e.mode, radix: 8)])
+            return SHA256Hex.of(parts: ["x", String(e.mode, radix: 8)])
         case .directory:
             if e.path.isEmpty || !options.directoryMetadata { return emptyHeader }
-            return sha256Hex(["5", String(e.permissionBits, radix: 8)])
+            return SHA256Hex.of(parts: ["5", String(e.permissionBits, radix: 8)])
         }
     }
 
@@ -267,7 +258,7 @@ struct SourceHasher {
                 parts.append(name)
                 parts.append(try bkRecord(ContextSnapshot.join(path, name)))
             }
-            r = sha256Hex(parts)
+            r = SHA256Hex.of(parts: parts)
         } else {
             r = bkHeader(e)
         }
@@ -315,7 +306,7 @@ struct SourceHasher {
         if included.count == 1 && ContextSnapshot.base(included[0].0) == ContextSnapshot.base(clean) {
             return included[0].1
         }
-        return sha256Hex(included.flatMap { [$0.0, $0.1] })
+        return SHA256Hex.of(parts: included.flatMap { [$0.0, $0.1] })
     }
 
     // MARK: Classic
@@ -328,13 +319,13 @@ struct SourceHasher {
         if let resolved = try resolve(path, followTrailing: true), try present(resolved), let e = snapshot.entries[resolved] {
             switch e.kind {
             case .file:
-                h = sha256Hex(["file", resolved, String(e.permissionBits, radix: 8), String(e.size), e.contentDigest ?? ""])
+                h = SHA256Hex.of(parts: ["file", resolved, String(e.permissionBits, radix: 8), String(e.size), e.contentDigest ?? ""])
             case .directory:
-                h = sha256Hex(["dir", resolved, String(e.permissionBits, radix: 8)])
+                h = SHA256Hex.of(parts: ["dir", resolved, String(e.permissionBits, radix: 8)])
             case .symlink:
-                h = sha256Hex(["link", resolved, e.linkTarget ?? ""])
+                h = SHA256Hex.of(parts: ["link", resolved, e.linkTarget ?? ""])
             case .other:
-                h = sha256Hex(["other", resolved, String(e.mode, radix: 8)])
+                h = SHA256Hex.of(parts: ["other", resolved, String(e.mode, radix: 8)])
             }
         } else {
             h = (try resolve(path, followTrailing: true)) ?? path
@@ -350,7 +341,7 @@ struct SourceHasher {
         if !dir.isEmpty { hashes.append(try classicEntryHash(dir)) }
         for p in try descendants(dir) { hashes.append(try classicEntryHash(p)) }
         hashes.sort(by: utf8Less)
-        let h = "dir:" + sha256Hex([hashes.joined(separator: ",")])
+        let h = "dir:" + SHA256Hex.of(parts: [hashes.joined(separator: ",")])
         memo.classicDirs[dir] = h
         return h
     }

@@ -11,6 +11,7 @@
 // the first miss busts the rest of the stage; every stage up to the target is built.
 
 import DockerlintModel
+import DockerlintSupport
 import DockerlintSyntax
 
 struct Component: Equatable, Sendable {
@@ -257,7 +258,7 @@ public struct CacheSimulator: Sendable {
         return s
     }
 
-    static func hash(_ parts: [String]) -> String { "sha256:" + sha256Hex(parts) }
+    static func hash(_ parts: [String]) -> String { "sha256:" + SHA256Hex.of(parts: parts) }
 
     mutating func processStage(_ stage: Stage, model: DockerfileModel, run: inout BuildRun, ctx: inout ContextSnapshot) {
         let name = stage.name ?? String(stage.index)

@@ -25,11 +25,9 @@ extension BuildState {
         guard let bytes = FileManager.default.contents(atPath: dockerfile) else {
             throw SimulationInputError("\(dockerfile): error: cannot read the Dockerfile")
         }
-        let specific = FileManager.default.contents(atPath: dockerfile + ".dockerignore").map { String(decoding: $0, as: UTF8.self) }
-        let root = FileManager.default.contents(atPath: contextDirectory + "/.dockerignore").map { String(decoding: $0, as: UTF8.self) }
         let ignore: DockerIgnore
-        do { ignore = try DockerIgnore.select(dockerfileSpecific: specific, contextRoot: root) } catch {
-            throw SimulationInputError("\(specific != nil ? dockerfile + ".dockerignore" : contextDirectory + "/.dockerignore"): error: \(error)")
+        do { ignore = try DockerIgnore.load(dockerfile: dockerfile, contextDirectory: contextDirectory)?.ignore ?? .empty } catch {
+            throw SimulationInputError(error.description)
         }
         let snapshot: ContextSnapshot
         do { snapshot = try ContextSnapshot.scan(directory: contextDirectory, ignore: ignore) } catch {

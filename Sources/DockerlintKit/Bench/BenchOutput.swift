@@ -1,6 +1,7 @@
 // Renderings of a bench report: JSON (reports/schemas/bench-output.schema.json), a terminal
 // table, Markdown; and measured step costs in the simulator's costs format.
 import DockerlintBuilders
+import DockerlintSupport
 import Foundation
 import enum DockerlintCache.CICacheMode
 
@@ -87,16 +88,10 @@ public enum BenchOutput {
 
     // MARK: text
 
-    public static func bytes(_ n: Int?) -> String {
-        guard let n else { return "-" }
-        let d = Double(n)
-        if d >= 1_000_000_000 { return String(format: "%.2f GB", d / 1e9) }
-        if d >= 1_000_000 { return String(format: "%.1f MB", d / 1e6) }
-        if d >= 1_000 { return String(format: "%.1f kB", d / 1e3) }
-        return "\(n) B"
-    }
+    /// A byte count (`NumberFormat.bytes`, binary units), `-` when unknown.
+    public static func bytes(_ n: Int?) -> String { n.map(NumberFormat.bytes) ?? "-" }
 
-    static func secs(_ s: Double) -> String { String(format: "%.2fs", s) }
+    static func secs(_ s: Double) -> String { NumberFormat.fixed(s, 2) + "s" }
 
     static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
 
@@ -140,7 +135,7 @@ public enum BenchOutput {
                            + "  new layers \(bytes(BenchStatistic(bs.compactMap { $0.newLayerBytes.map(Double.init) }).map { Int($0.median) }))")
             }
         }
-        out.append(String(format: "agreement: %d/%d steps (%.1f%%)", r.agreeingSteps, r.comparedSteps, r.agreementRate * 100))
+        out.append("agreement: \(r.agreeingSteps)/\(r.comparedSteps) steps (\(NumberFormat.fixed(r.agreementRate * 100, 1))%)")
         for d in r.disagreements {
             out.append("  run \(d.run) build \(d.build) (\(d.scenario)) line \(d.line.map(String.init) ?? "?") \(clip(d.instruction, 50)): "
                        + "actual \(d.measured?.rawValue ?? "absent"), predicted \(d.predicted?.rawValue ?? "nothing")"
@@ -150,7 +145,6 @@ public enum BenchOutput {
     }
 
     public static func markdown(_ r: BenchReport) -> String {
-        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
         var out: [String] = []
         out.append("## dockerlint bench: `\(r.dockerfile)`")
         out.append("")
@@ -164,7 +158,7 @@ public enum BenchOutput {
             let st = b.steps.map { $0.status == .hit ? "H" : ($0.status == .miss ? "M" : "-") }.joined()
             let cmp = b.steps.filter { $0.agrees != nil }
             let ok = cmp.filter { $0.agrees == true }.count
-            out.append("| \(b.run) | \(b.index) | \(cell(b.scenario))\(b.error != nil ? " (failed)" : "") | \(secs(b.wallSeconds)) | \(bytes(b.newLayerBytes)) | \(bytes(b.imageBytes)) | `\(st)` | \(ok)/\(cmp.count + b.unmatchedPredictions.count) |")
+            out.append("| \(b.run) | \(b.index) | \(Markdown.cell(b.scenario))\(b.error != nil ? " (failed)" : "") | \(secs(b.wallSeconds)) | \(bytes(b.newLayerBytes)) | \(bytes(b.imageBytes)) | `\(st)` | \(ok)/\(cmp.count + b.unmatchedPredictions.count) |")
         }
         if r.builds.contains(where: { $0.push != nil }) {
             out.append("")
@@ -176,14 +170,14 @@ public enum BenchOutput {
             }
         }
         out.append("")
-        out.append(String(format: "Agreement: %d/%d steps (%.1f%%).", r.agreeingSteps, r.comparedSteps, r.agreementRate * 100))
+        out.append("Agreement: \(r.agreeingSteps)/\(r.comparedSteps) steps (\(NumberFormat.fixed(r.agreementRate * 100, 1))%).")
         let dis = r.disagreements
         if !dis.isEmpty {
             out.append("")
             out.append("| run | build | line | instruction | actual | predicted | reason |")
             out.append("|---|---|---|---|---|---|---|")
             for d in dis {
-                out.append("| \(d.run) | \(d.build) | \(d.line.map(String.init) ?? "?") | `\(cell(d.instruction))` | \(d.measured?.rawValue ?? "absent") | \(d.predicted?.rawValue ?? "-") | \(cell(d.reason ?? "")) |")
+                out.append("| \(d.run) | \(d.build) | \(d.line.map(String.init) ?? "?") | \(Markdown.codeCell(d.instruction)) | \(d.measured?.rawValue ?? "absent") | \(d.predicted?.rawValue ?? "-") | \(Markdown.cell(d.reason ?? "")) |")
             }
         }
         return out.joined(separator: "\n") + "\n"

@@ -4,6 +4,7 @@
 import DockerlintBuilders
 import DockerlintCache
 import DockerlintModel
+import DockerlintSupport
 import DockerlintSyntax
 import Foundation
 

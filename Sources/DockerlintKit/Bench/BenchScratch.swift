@@ -29,14 +29,8 @@ public enum BenchScratch {
 
     /// The ignore file that applies to `dockerfile` (context-relative) in `context`.
     public static func dockerIgnore(context: String, dockerfile: String) throws -> DockerIgnore {
-        let candidates = DockerIgnore.ignoreFileCandidates(dockerfilePath: dockerfile)
-        func text(_ rel: String) -> String? {
-            (try? FileIO.read(context + "/" + rel)).map { String(decoding: $0, as: UTF8.self) }
-        }
-        do {
-            return try DockerIgnore.select(dockerfileSpecific: text(candidates[0]), contextRoot: text(candidates[1]))
-        } catch {
-            throw CommandError("\(context)/.dockerignore: \(error)")
+        do { return try DockerIgnore.load(dockerfile: context + "/" + dockerfile, contextDirectory: context)?.ignore ?? .empty } catch {
+            throw CommandError(error.description)
         }
     }
 
@@ -45,7 +39,7 @@ public enum BenchScratch {
     /// drops them itself when they are ignored). Symlinks are copied as links, never followed.
     public static func copyContext(from source: String, to destination: URL, dockerfile: String) throws {
         let ignore = try dockerIgnore(context: source, dockerfile: dockerfile)
-        let keep = Set(DockerIgnore.ignoreFileCandidates(dockerfilePath: dockerfile) + [goPathClean(dockerfile)])
+        let keep = Set(IgnoreFile.names(contextRelativeDockerfile: dockerfile) + [goPathClean(dockerfile)])
         try copyTree(source: source, rel: "", to: destination.path, ignore: ignore, keep: keep, parent: IgnoreMatchInfo())
     }
 

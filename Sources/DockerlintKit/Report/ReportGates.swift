@@ -1,5 +1,6 @@
 import DockerlintCache
 import DockerlintCore
+import DockerlintSupport
 import Foundation
 
 /// A CI gate of `dockerlint report`: `--max-rebuild-rate STEP_PATTERN=RATE`,
@@ -46,28 +47,14 @@ public enum ReportGate: Sendable, Equatable {
     /// The gate as written on the command line.
     public var spelling: String {
         switch self {
-        case .maxRebuildRate(let p, let r): return "--max-rebuild-rate \(p)=\(ReportFormat.number(r))"
-        case .minCacheEfficiency(let v): return "--min-cache-efficiency \(ReportFormat.number(v))"
+        case .maxRebuildRate(let p, let r): return "--max-rebuild-rate \(p)=\(NumberFormat.number(r))"
+        case .minCacheEfficiency(let v): return "--min-cache-efficiency \(NumberFormat.number(v))"
         case .maxFindings(let s, let n): return "--max-findings \(s.rawValue)=\(n)"
         }
     }
 
-    /// Shell-style glob: `*` any run of characters, `?` one character; whole-string match.
-    public static func glob(_ pattern: String, _ text: String) -> Bool {
-        let p = Array(pattern), t = Array(text)
-        var pi = 0, ti = 0, star = -1, mark = 0
-        while ti < t.count {
-            if pi < p.count && (p[pi] == "?" || p[pi] == t[ti]) { pi += 1; ti += 1 }
-            else if pi < p.count && p[pi] == "*" { star = pi; mark = ti; pi += 1 }
-            else if star >= 0 { pi = star + 1; mark += 1; ti = mark }
-            else { return false }
-        }
-        while pi < p.count && p[pi] == "*" { pi += 1 }
-        return pi == p.count
-    }
-
     public static func matches(_ pattern: String, _ step: StepHistory) -> Bool {
-        glob(pattern, step.text) || glob(pattern, step.identity) || glob(pattern, "line \(step.line)")
+        GlobMatch.wildcard(pattern, step.text) || GlobMatch.wildcard(pattern, step.identity) || GlobMatch.wildcard(pattern, "line \(step.line)")
     }
 
     func evaluate(_ doc: ReportDocument) throws(CommandError) -> GateResult {
@@ -81,14 +68,14 @@ public enum ReportGate: Sendable, Equatable {
             let worst = steps.max { $0.rebuildRate < $1.rebuildRate }!
             let ok = worst.rebuildRate <= rate + 1e-9
             let reason = "\(worst.text) (line \(worst.line)) re-ran in \(worst.misses) of \(worst.built) \(what) "
-                + "(\(ReportFormat.percent(worst.rebuildRate))), "
-                + (ok ? "within" : "above") + " the limit of \(ReportFormat.percent(rate)) [\(spelling)]"
+                + "(\(NumberFormat.percent(worst.rebuildRate))), "
+                + (ok ? "within" : "above") + " the limit of \(NumberFormat.percent(rate)) [\(spelling)]"
             return GateResult(gate: self, passed: ok, reason: reason)
         case .minCacheEfficiency(let min):
             let eff = doc.history.summary.efficiency
             let ok = eff + 1e-9 >= min
-            let reason = "cache efficiency of \(doc.dockerfile) over \(doc.history.summary.builds) \(what) is \(ReportFormat.percent(eff)), "
-                + (ok ? "at least" : "below") + " the minimum of \(ReportFormat.percent(min)) [\(spelling)]"
+            let reason = "cache efficiency of \(doc.dockerfile) over \(doc.history.summary.builds) \(what) is \(NumberFormat.percent(eff)), "
+                + (ok ? "at least" : "below") + " the minimum of \(NumberFormat.percent(min)) [\(spelling)]"
             return GateResult(gate: self, passed: ok, reason: reason)
         case .maxFindings(let sev, let max):
             let n = doc.lint.diagnostics(for: doc.dockerfile).filter { $0.severity.meets(threshold: sev) }.count
@@ -106,24 +93,4 @@ public struct GateResult: Sendable, Equatable {
     public var passed: Bool
     /// One line.
     public var reason: String
-}
-
-/// Number formatting shared by the report renderers.
-public enum ReportFormat {
-    public static func percent(_ v: Double) -> String {
-        let p = v * 100
-        if p > 0 && p < 1 { return String(format: "%.1f%%", p) }
-        return String(format: "%.0f%%", p)
-    }
-    public static func seconds(_ v: Double) -> String { SimulateOutput.seconds(v) }
-    public static func number(_ v: Double) -> String {
-        v == v.rounded() ? String(Int(v)) : String(format: "%g", v)
-    }
-    public static func bytes(_ v: Int) -> String {
-        let d = Double(v)
-        if d >= 1_073_741_824 { return String(format: "%.1f GiB", d / 1_073_741_824) }
-        if d >= 1_048_576 { return String(format: "%.1f MiB", d / 1_048_576) }
-        if d >= 1024 { return String(format: "%.1f KiB", d / 1024) }
-        return "\(v) B"
-    }
 }

@@ -1,5 +1,6 @@
 import DockerlintCache
 import DockerlintCore
+import DockerlintSupport
 import Foundation
 
 /// `dockerlint report --format html`: one self-contained page (no scripts, fonts or images
@@ -8,24 +9,10 @@ import Foundation
 /// custom properties with a `prefers-color-scheme: dark` variant; every chart element carries
 /// a `<title>` for hover text.
 public enum ReportHTML {
-    static func esc(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func esc(_ s: String) -> String { HTML.escape(s) }
 
     static func short(_ s: String, _ n: Int) -> String { s.count > n ? String(s.prefix(n - 1)) + "…" : s }
-    static func f(_ v: Double) -> String { String(format: "%.1f", v) }
+    static func f(_ v: Double) -> String { NumberFormat.fixed(v, 1) }
 
     static let css = """
     :root{color-scheme:light dark;--bg:#ffffff;--fg:#1f2328;--muted:#59636e;--card:#f6f8fa;--border:#d1d9e0;
@@ -110,24 +97,24 @@ public enum ReportHTML {
         let s = doc.history.summary
         let ds = doc.lint.diagnostics(for: doc.dockerfile)
         var out = "<div class=\"cards\">\n"
-        out += card("Cache efficiency", ReportFormat.percent(s.efficiency), "of the build time reused over " + what(doc, s.builds), id: "efficiency")
-        out += card("Rebuild per change", ReportFormat.seconds(s.averageSeconds), "estimated; \(f(s.averageMisses)) steps re-run on average", id: "rebuild")
+        out += card("Cache efficiency", NumberFormat.percent(s.efficiency), "of the build time reused over " + what(doc, s.builds), id: "efficiency")
+        out += card("Rebuild per change", NumberFormat.seconds(s.averageSeconds), "estimated; \(f(s.averageMisses)) steps re-run on average", id: "rebuild")
         if let worst = s.steps.max(by: { $0.rebuildRate < $1.rebuildRate }) {
-            out += card("Most rebuilt step", ReportFormat.percent(worst.rebuildRate), "<code>\(esc(short(worst.text, 34)))</code>", id: "worst")
+            out += card("Most rebuilt step", NumberFormat.percent(worst.rebuildRate), "<code>\(esc(short(worst.text, 34)))</code>", id: "worst")
         }
         let counts = [Severity.error, .warning, .info, .style].map { sev in (sev, ds.filter { $0.severity == sev }.count) }.filter { $0.1 > 0 }
         out += card("Lint findings", String(ds.count), counts.isEmpty ? "clean" : counts.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", "), id: "findings")
         if let c = doc.comparison {
             let (sa, sb) = (c.a.summary.averageSeconds, c.b.summary.averageSeconds)
             let (win, lose) = c.better == "b" ? (sb, sa) : (sa, sb)
-            let value = c.better == "same" ? "same" : win > 0 ? String(format: "%.1f×", lose / win) : "faster"
+            let value = c.better == "same" ? "same" : win > 0 ? NumberFormat.fixed(lose / win, 1) + "×" : "faster"
             let who = c.better == "a" ? "A <code>\(esc(short(c.nameA, 24)))</code>" : c.better == "b" ? "B <code>\(esc(short(c.nameB, 24)))</code>" : "A and B"
-            out += card(c.better == "same" ? "Compare" : "Faster rebuilds", value, "\(who) · \(ReportFormat.seconds(sa)) vs \(ReportFormat.seconds(sb)) per build", id: "compare")
+            out += card(c.better == "same" ? "Compare" : "Faster rebuilds", value, "\(who) · \(NumberFormat.seconds(sa)) vs \(NumberFormat.seconds(sb)) per build", id: "compare")
         }
         if !doc.benches.isEmpty {
             let agree = doc.benches.reduce(0) { $0 + $1.agreeingSteps }, compared = doc.benches.reduce(0) { $0 + $1.comparedSteps }
             let n = doc.benches.count
-            out += card("Prediction agreement", ReportFormat.percent(compared > 0 ? Double(agree) / Double(compared) : 0),
+            out += card("Prediction agreement", NumberFormat.percent(compared > 0 ? Double(agree) / Double(compared) : 0),
                         "\(agree) of \(compared) measured steps" + (n > 1 ? " in \(n) benches" : ""), id: "bench")
         }
         return out + "</div>\n"
@@ -168,11 +155,11 @@ public enum ReportHTML {
         for (i, st) in steps.enumerated() {
             let y = top + rowH * Double(i)
             let bw = max(st.rebuildRate > 0 ? 2 : 0, barW * st.rebuildRate)
-            out += "<g class=\"row\"><title>\(esc(st.text)) (line \(st.line)): re-ran in \(st.misses) of \(st.built) \(unit) (\(ReportFormat.percent(st.rebuildRate)))</title>"
+            out += "<g class=\"row\"><title>\(esc(st.text)) (line \(st.line)): re-ran in \(st.misses) of \(st.built) \(unit) (\(NumberFormat.percent(st.rebuildRate)))</title>"
             out += "<text class=\"mono\" x=\"\(f(labelW - 10))\" y=\"\(f(y + rowH / 2 + 4))\" text-anchor=\"end\">\(esc(short(st.text, 40)))</text>"
             out += "<rect class=\"track\" x=\"\(f(labelW))\" y=\"\(f(y + 5))\" width=\"\(f(barW))\" height=\"\(f(rowH - 10))\" rx=\"3\"/>"
             out += "<rect class=\"\(rateClass(st.rebuildRate))\" x=\"\(f(labelW))\" y=\"\(f(y + 5))\" width=\"\(f(bw))\" height=\"\(f(rowH - 10))\" rx=\"3\"/>"
-            out += "<text x=\"\(f(labelW + barW + 10))\" y=\"\(f(y + rowH / 2 + 4))\">\(ReportFormat.percent(st.rebuildRate)) <tspan class=\"muted\">(\(st.misses)/\(st.built))</tspan></text></g>\n"
+            out += "<text x=\"\(f(labelW + barW + 10))\" y=\"\(f(y + rowH / 2 + 4))\">\(NumberFormat.percent(st.rebuildRate)) <tspan class=\"muted\">(\(st.misses)/\(st.built))</tspan></text></g>\n"
         }
         return out + "</svg>\n"
     }
@@ -220,18 +207,18 @@ public enum ReportHTML {
         let labelW = 240.0, barW = 460.0, rowH = 26.0, top = 22.0
         let w = labelW + barW + 110, h = top + rowH * Double(builds.count) + 8
         var out = "<svg id=\"\(id)\" class=\"chart times-chart\" role=\"img\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" width=\"\(Int(w))\" height=\"\(Int(h))\" aria-label=\"predicted and measured build times\">\n"
-        out += axisGrid(labelW: labelW, barW: barW, top: top, height: h) { "\(String(format: "%g", maxV * $0)) s" }
+        out += axisGrid(labelW: labelW, barW: barW, top: top, height: h) { "\(NumberFormat.general(maxV * $0)) s" }
         for (i, (x, measured, predicted)) in pairs.enumerated() {
             let y = top + rowH * Double(i)
-            out += "<g class=\"row\"><title>\(esc(x.scenario)): measured \(ReportFormat.seconds(measured)), predicted \(predicted.map(ReportFormat.seconds) ?? "–")</title>"
+            out += "<g class=\"row\"><title>\(esc(x.scenario)): measured \(NumberFormat.seconds(measured)), predicted \(predicted.map(NumberFormat.seconds) ?? "–")</title>"
             out += "<text x=\"\(f(labelW - 10))\" y=\"\(f(y + rowH / 2 + 4))\" text-anchor=\"end\">\(esc(short("\(x.index). \(x.scenario)", 34)))</text>"
             let mw = max(measured > 0 ? 2 : 0, barW * measured / maxV)
             out += "<rect class=\"measured\" x=\"\(f(labelW))\" y=\"\(f(y + 3))\" width=\"\(f(mw))\" height=\"9\" rx=\"2\"/>"
-            var label = "<tspan class=\"measured-text\">\(ReportFormat.seconds(measured))</tspan>"
+            var label = "<tspan class=\"measured-text\">\(NumberFormat.seconds(measured))</tspan>"
             if let p = predicted {
                 let pw = max(p > 0 ? 2 : 0, barW * p / maxV)
                 out += "<rect class=\"predicted\" x=\"\(f(labelW))\" y=\"\(f(y + 13))\" width=\"\(f(pw))\" height=\"9\" rx=\"2\"/>"
-                label += " <tspan class=\"muted\">/</tspan> <tspan class=\"predicted-text\">\(ReportFormat.seconds(p))</tspan>"
+                label += " <tspan class=\"muted\">/</tspan> <tspan class=\"predicted-text\">\(NumberFormat.seconds(p))</tspan>"
             }
             out += "<text x=\"\(f(labelW + barW + 10))\" y=\"\(f(y + rowH / 2 + 4))\">\(label)</text>"
             out += "</g>\n"
@@ -260,8 +247,8 @@ public enum ReportHTML {
             + "<th class=\"n\">cache efficiency</th></tr></thead><tbody>\n"
         for m in doc.cacheModes {
             out += "<tr\(m.assumed ? " class=\"assumed\"" : "")><td><code>\(esc(m.mode.rawValue))</code>\(m.assumed ? " <b>(assumed)</b>" : "") \(esc(m.mode.summary))</td>"
-                + "<td class=\"n\">\(ReportFormat.seconds(m.summary.averageSeconds))</td><td class=\"n\">\(f(m.summary.averageMisses))</td>"
-                + "<td class=\"n\">\(ReportFormat.percent(m.summary.efficiency))</td></tr>\n"
+                + "<td class=\"n\">\(NumberFormat.seconds(m.summary.averageSeconds))</td><td class=\"n\">\(f(m.summary.averageMisses))</td>"
+                + "<td class=\"n\">\(NumberFormat.percent(m.summary.efficiency))</td></tr>\n"
         }
         return out + "</tbody></table>\n"
     }
@@ -273,14 +260,14 @@ public enum ReportHTML {
         out += doc.historyKind == .git
             ? "Replayed \(what(doc, s.builds))\(doc.range.map { " (<code>\(esc($0))</code>)" } ?? "") through the \(r.engine.rawValue) cache model; the commit before them only fills the cache."
             : "No history was given (<code>--git RANGE</code> or <code>--last N</code>): each rebuild edits one file of the context, from the same warm cache."
-        out += " Estimated \(ReportFormat.seconds(s.estimatedSeconds)) of rebuilding in total, \(ReportFormat.seconds(s.averageSeconds)) per build.</p>\n"
+        out += " Estimated \(NumberFormat.seconds(s.estimatedSeconds)) of rebuilding in total, \(NumberFormat.seconds(s.averageSeconds)) per build.</p>\n"
         if s.failedBuilds > 0 { out += "<p class=\"no\">\(s.failedBuilds) build(s) could not be simulated.</p>\n" }
         out += "<h3>Rebuild rate per step</h3>\n" + rateChart(s, id: "rebuild-rate", unit: unit)
         out += "<h3>\(doc.historyKind == .git ? "Commit" : "Edit") × step</h3>\n" + heatLegend + heatmap(r, doc, id: "heatmap")
         out += "<details><summary>Every build</summary>\n<table><thead><tr><th>\(doc.historyKind == .git ? "commit" : "edit")</th><th class=\"n\">re-run</th><th class=\"n\">est.</th><th>first miss</th></tr></thead><tbody>\n"
         for b in r.builds where !b.baseline {
             let first = b.firstMiss.map { "line \($0.line) \($0.instruction): \($0.reason)" } ?? (b.errors.first ?? "all cached")
-            out += "<tr><td class=\"mono\">\(esc(short(doc.label(b), 70)))</td><td class=\"n\">\(b.missCount)</td><td class=\"n\">\(ReportFormat.seconds(b.estimatedSeconds))</td><td>\(esc(first))</td></tr>\n"
+            out += "<tr><td class=\"mono\">\(esc(short(doc.label(b), 70)))</td><td class=\"n\">\(b.missCount)</td><td class=\"n\">\(NumberFormat.seconds(b.estimatedSeconds))</td><td>\(esc(first))</td></tr>\n"
         }
         return out + "</tbody></table>\n</details>\n"
     }
@@ -324,7 +311,7 @@ public enum ReportHTML {
                 }
                 let bw = max(st.rebuildRate > 0 ? 2 : 0, barW * st.rebuildRate)
                 out += "<rect class=\"\(cls)\" x=\"\(f(labelW))\" y=\"\(f(by))\" width=\"\(f(bw))\" height=\"14\" rx=\"2\"><title>\(k == 0 ? "A" : "B"): \(esc(st.text)) re-ran in \(st.misses) of \(st.built) \(unit)</title></rect>"
-                out += "<text x=\"\(f(labelW + barW + 10))\" y=\"\(f(by + 11))\">\(k == 0 ? "A" : "B") \(ReportFormat.percent(st.rebuildRate)) <tspan class=\"muted\">(\(st.misses)/\(st.built))</tspan></text>"
+                out += "<text x=\"\(f(labelW + barW + 10))\" y=\"\(f(by + 11))\">\(k == 0 ? "A" : "B") \(NumberFormat.percent(st.rebuildRate)) <tspan class=\"muted\">(\(st.misses)/\(st.built))</tspan></text>"
             }
             out += "</g>\n"
         }
@@ -335,16 +322,16 @@ public enum ReportHTML {
         let i = doc.benches.firstIndex { $0.dockerfile == b.dockerfile && $0.builds.count == b.builds.count } ?? 0
         var out = "<h2 id=\"bench-\(i)\">Measured builds: <code>\(esc(b.dockerfile))</code></h2>\n"
         out += "<p>\(esc(b.builderSummary.isEmpty ? b.builder : b.builderSummary)), \(b.runs) run\(b.runs == 1 ? "" : "s"); predictions by \(esc(b.predictor)). "
-        out += "Predicted and measured cache status agree on \(b.agreeingSteps) of \(b.comparedSteps) steps (\(ReportFormat.percent(b.agreementRate))).</p>\n"
+        out += "Predicted and measured cache status agree on \(b.agreeingSteps) of \(b.comparedSteps) steps (\(NumberFormat.percent(b.agreementRate))).</p>\n"
         out += "<h3>Predicted vs measured step time</h3>\n<div class=\"legend\"><span><i style=\"background:var(--measured)\"></i>measured</span><span><i style=\"background:var(--predicted)\"></i>predicted: the steps predicted to re-run, at the cost model's times\(doc.costsCalibrated ? " (measured costs)" : " (defaults; calibrate with <code>--costs</code> from <code>dockerlint bench --save-costs</code>)")</span></div>\n"
         out += timesChart(b, doc, id: "times-\(i)")
         out += "<details><summary>Every measured build</summary>\n<table><thead><tr><th class=\"n\">#</th><th>scenario</th><th class=\"n\">wall</th><th class=\"n\">measured</th><th class=\"n\">predicted</th><th>hits / misses</th><th class=\"n\">new layers</th></tr></thead><tbody>\n"
         for x in b.firstRun {
             let hits = x.steps.filter { $0.status == "hit" }.count, misses = x.steps.filter { $0.status == "miss" }.count
             out += "<tr><td class=\"n\">\(x.index)</td><td>\(esc(x.scenario))\(x.error.map { " <span class=\"no\">\(esc($0))</span>" } ?? "")</td>"
-                + "<td class=\"n\">\(ReportFormat.seconds(x.wallSeconds))</td><td class=\"n\">\(ReportFormat.seconds(x.measuredStepSeconds))</td>"
-                + "<td class=\"n\">\(doc.predictedSeconds(x, of: b).map(ReportFormat.seconds) ?? "–")</td><td>\(hits) / \(misses)</td>"
-                + "<td class=\"n\">\(x.newLayerBytes.map(ReportFormat.bytes) ?? "–")</td></tr>\n"
+                + "<td class=\"n\">\(NumberFormat.seconds(x.wallSeconds))</td><td class=\"n\">\(NumberFormat.seconds(x.measuredStepSeconds))</td>"
+                + "<td class=\"n\">\(doc.predictedSeconds(x, of: b).map(NumberFormat.seconds) ?? "–")</td><td>\(hits) / \(misses)</td>"
+                + "<td class=\"n\">\(x.newLayerBytes.map(NumberFormat.bytes) ?? "–")</td></tr>\n"
         }
         return out + "</tbody></table>\n</details>\n"
     }

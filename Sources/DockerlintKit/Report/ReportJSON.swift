@@ -1,5 +1,6 @@
 import DockerlintCache
 import DockerlintReporters
+import DockerlintSupport
 import DockerlintSyntax
 
 /// `dockerlint report --format json` (reports/schemas/report-output.schema.json): the lint

@@ -1,33 +1,14 @@
 import DockerlintCache
 import DockerlintCore
+import DockerlintSupport
 import Foundation
 
 /// `dockerlint report --format markdown`: GitHub-flavoured Markdown that fits a PR comment
 /// and `$GITHUB_STEP_SUMMARY`: a summary table first, long tables in collapsible details.
 public enum ReportMarkdown {
-    /// Escapes text for a table cell (outside code spans).
-    static func cell(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "|": out += "\\|"
-            case "\\", "`", "*", "_", "[", "]", "<", ">", "#": out += "\\" + String(c)
-            case "\n", "\r": out += " "
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func cell(_ s: String) -> String { Markdown.cell(s) }
 
-    /// A code span for a table cell: backticks in the text lengthen the fence, pipes are escaped
-    /// (GitHub and markdown-it split table rows before reading code spans).
-    static func code(_ s: String) -> String {
-        let t = s.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "|", with: "\\|")
-        var fence = "`"
-        while t.contains(fence) { fence += "`" }
-        let pad = t.hasPrefix("`") || t.hasSuffix("`") ? " " : ""
-        return fence + pad + t + pad + fence
-    }
+    static func code(_ s: String) -> String { Markdown.codeCell(s) }
 
     static func bar(_ rate: Double, width: Int = 10) -> String {
         let filled = Int((rate * Double(width)).rounded())
@@ -76,15 +57,15 @@ public enum ReportMarkdown {
                 "\(l.diagnostics(for: doc.dockerfile).filter { $0.severity == sev }.count) \(sev.rawValue)"
             }.joined(separator: ", ") + " |\n"
         out += "| Cache assumed | \(cell(doc.cacheSentence)) |\n"
-        out += "| Cache efficiency | **\(ReportFormat.percent(s.efficiency))** over \(historyPhrase(doc, s.builds)) |\n"
-        out += "| Estimated rebuild | \(ReportFormat.seconds(s.averageSeconds)) per build, \(String(format: "%.1f", s.averageMisses)) steps re-run on average |\n"
+        out += "| Cache efficiency | **\(NumberFormat.percent(s.efficiency))** over \(historyPhrase(doc, s.builds)) |\n"
+        out += "| Estimated rebuild | \(NumberFormat.seconds(s.averageSeconds)) per build, \(NumberFormat.fixed(s.averageMisses, 1)) steps re-run on average |\n"
         if let worst = s.steps.max(by: { $0.rebuildRate < $1.rebuildRate }), worst.misses > 0 {
-            out += "| Most rebuilt step | \(code(worst.text)) (line \(worst.line)): \(ReportFormat.percent(worst.rebuildRate)) |\n"
+            out += "| Most rebuilt step | \(code(worst.text)) (line \(worst.line)): \(NumberFormat.percent(worst.rebuildRate)) |\n"
         }
         if let c = doc.comparison { out += "| Comparison | \(cell(c.verdict)) |\n" }
         for b in doc.benches {
             out += "| Measured (bench) | \(code(b.dockerfile)): \(b.builds.count) build\(b.builds.count == 1 ? "" : "s") on \(cell(b.builder)); "
-                + "predictions agree on \(b.agreeingSteps) of \(b.comparedSteps) steps (\(ReportFormat.percent(b.agreementRate))) |\n"
+                + "predictions agree on \(b.agreeingSteps) of \(b.comparedSteps) steps (\(NumberFormat.percent(b.agreementRate))) |\n"
         }
         return out + "\n"
     }
@@ -115,14 +96,12 @@ public enum ReportMarkdown {
         return out
     }
 
-    static func html(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-    }
+    static func html(_ s: String) -> String { HTML.escape(s) }
 
     static func stepTable(_ s: SimulationSummary, what: String) -> String {
         var out = "| step | line | re-ran | rebuild rate | est. time |\n|---|---:|---:|---|---:|\n"
         for st in s.steps {
-            out += "| \(code(st.text)) | \(st.line) | \(st.misses)/\(st.built) \(what) | \(bar(st.rebuildRate)) \(ReportFormat.percent(st.rebuildRate)) | \(ReportFormat.seconds(st.estimatedSeconds)) |\n"
+            out += "| \(code(st.text)) | \(st.line) | \(st.misses)/\(st.built) \(what) | \(bar(st.rebuildRate)) \(NumberFormat.percent(st.rebuildRate)) | \(NumberFormat.seconds(st.estimatedSeconds)) |\n"
         }
         return out
     }
@@ -168,8 +147,8 @@ public enum ReportMarkdown {
         out += "| cache | rebuild per build | steps re-run per build | cache efficiency |\n|---|---:|---:|---:|\n"
         for m in doc.cacheModes {
             let name = code(m.mode.rawValue) + (m.assumed ? " (assumed)" : "")
-            out += "| \(name): \(cell(m.mode.summary)) | \(ReportFormat.seconds(m.summary.averageSeconds)) | "
-                + "\(String(format: "%.1f", m.summary.averageMisses)) | \(ReportFormat.percent(m.summary.efficiency)) |\n"
+            out += "| \(name): \(cell(m.mode.summary)) | \(NumberFormat.seconds(m.summary.averageSeconds)) | "
+                + "\(NumberFormat.fixed(m.summary.averageMisses, 1)) | \(NumberFormat.percent(m.summary.efficiency)) |\n"
         }
         return out + "\n"
     }
@@ -192,20 +171,20 @@ public enum ReportMarkdown {
         out += "\(cell(b.builderSummary.isEmpty ? b.builder : b.builderSummary)), \(b.runs) run\(b.runs == 1 ? "" : "s"); predictions by \(cell(b.predictor)). "
         if let e = b.engineSummary { out += "Engine: \(cell(e)). " }
         out += "Cache: \(code(b.ciCache)). "
-        out += "Predicted and measured cache status agree on \(b.agreeingSteps) of \(b.comparedSteps) steps (\(ReportFormat.percent(b.agreementRate))).\n\n"
+        out += "Predicted and measured cache status agree on \(b.agreeingSteps) of \(b.comparedSteps) steps (\(NumberFormat.percent(b.agreementRate))).\n\n"
         let n = b.firstRun.count
         let measuredSum = b.firstRun.reduce(0) { $0 + $1.measuredStepSeconds }
         let predictedSum = b.firstRun.reduce(0) { $0 + (doc.predictedSeconds($1, of: b) ?? 0) }
-        out += "Step time over the \(n) build\(n == 1 ? "" : "s"): measured \(ReportFormat.seconds(measuredSum)), predicted \(ReportFormat.seconds(predictedSum))"
+        out += "Step time over the \(n) build\(n == 1 ? "" : "s"): measured \(NumberFormat.seconds(measuredSum)), predicted \(NumberFormat.seconds(predictedSum))"
         out += doc.costsCalibrated ? " (measured costs).\n\n" : " (default cost model; calibrate with `--costs` from `dockerlint bench --save-costs`).\n\n"
         out += "<details><summary>Every measured build</summary>\n\n"
         out += "| # | scenario | wall time | step time (measured) | step time (predicted) | hits / misses | new layers |\n|---:|---|---:|---:|---:|---|---:|\n"
         for x in b.firstRun {
             let hits = x.steps.filter { $0.status == "hit" }.count, misses = x.steps.filter { $0.status == "miss" }.count
             let pred = doc.predictedSeconds(x, of: b)
-            out += "| \(x.index) | \(cell(x.scenario))\(x.error.map { " ⚠️ " + cell($0) } ?? "") | \(ReportFormat.seconds(x.wallSeconds)) | "
-                + "\(ReportFormat.seconds(x.measuredStepSeconds)) | \(pred.map(ReportFormat.seconds) ?? "–") | \(hits) / \(misses) | "
-                + "\(x.newLayerBytes.map(ReportFormat.bytes) ?? "–") |\n"
+            out += "| \(x.index) | \(cell(x.scenario))\(x.error.map { " ⚠️ " + cell($0) } ?? "") | \(NumberFormat.seconds(x.wallSeconds)) | "
+                + "\(NumberFormat.seconds(x.measuredStepSeconds)) | \(pred.map(NumberFormat.seconds) ?? "–") | \(hits) / \(misses) | "
+                + "\(x.newLayerBytes.map(NumberFormat.bytes) ?? "–") |\n"
         }
         out += "\n</details>\n"
         let wrong = b.firstRun.flatMap { x in x.steps.filter { $0.agrees == false }.map { (x, $0) } }

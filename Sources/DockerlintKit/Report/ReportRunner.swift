@@ -203,17 +203,12 @@ public struct ReportRunner: Sendable {
 
     // MARK: Lint
 
+    /// The files linted as `dockerlint lint` lints them (configuration, environment, history
+    /// evidence for the cache findings); the compared file's context is its own directory.
     func lintFiles(_ files: [String], context: String) throws(CommandError) -> ReportLint {
-        var issues: [ConfigIssue] = []
-        var base = Configuration()
-        if let configFile = try ConfigDiscovery.find(explicit: options.configPath, firstFile: files.first,
-                                                     workingDirectory: options.workingDirectory) {
-            let text = String(decoding: try FileIO.read(configFile), as: UTF8.self)
-            ConfigurationLoader.parse(text, file: configFile, into: &base, issues: &issues)
-        }
-        ConfigurationLoader.applyEnvironment(options.environment, into: &base, issues: &issues)
-        for i in issues where i.level == .warning { Console.err("\(i)\n") }
-        if let e = issues.first(where: { $0.level == .error }) { throw CommandError(e.description) }
+        let base = try LintRunner.configuration(configPath: options.configPath, firstFile: files.first,
+                                                workingDirectory: options.workingDirectory, environment: options.environment)
+        let history = LintRunner.history(base, environment: options.environment)
         let rules = BuiltinRules.ruleSet
         let linter = Linter(rules: rules)
         var diagnostics: [Diagnostic] = []
@@ -221,10 +216,11 @@ public struct ReportRunner: Sendable {
         var syntaxErrors = false
         for (i, f) in files.enumerated() {
             let bytes = try FileIO.read(f)
-            let out = linter.lint(Linter.Input(path: f, bytes: bytes, configuration: base.resolved(for: f),
-                                               contextDirectory: i == 0 ? context : FileDiscovery.directory(of: f)))
-            syntaxErrors = syntaxErrors || out.hasSyntaxErrors
-            diagnostics += out.diagnostics.filter { $0.severity != .off }
+            let out = LintRunner.lintFile(linter, name: f, bytes: bytes, configuration: base.resolved(for: f),
+                                          contextDirectory: i == 0 ? context : FileDiscovery.directory(of: f),
+                                          history: history, rules: rules)
+            syntaxErrors = syntaxErrors || out.syntaxError
+            diagnostics += out.diagnostics
             sources[f] = String(decoding: bytes, as: UTF8.self)
         }
         if syntaxErrors, let d = diagnostics.first(where: { $0.code == ToolCodes.syntaxError }) {

@@ -1,4 +1,5 @@
 import DockerlintCore
+import DockerlintSupport
 
 /// Stable identities for findings, for Code Climate, GitLab and SARIF baselines.
 ///
@@ -40,7 +41,7 @@ public enum Fingerprints {
             let n = (seen[key] ?? 0) + 1
             seen[key] = n
             if n > 1 { key.append(contentsOf: "\u{0}#\(n)".utf8) }
-            return SHA256Digest.hex(key, digits: 32)
+            return SHA256Hex.of(key, digits: 32)
         }
     }
 }

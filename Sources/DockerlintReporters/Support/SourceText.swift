@@ -88,3 +88,10 @@ func normaliseWhitespace<S: StringProtocol>(_ text: S) -> String {
     }
     return String(out)
 }
+
+/// A path for formats that want it relative to the project (Code Climate, GitLab).
+func relativePath(_ path: String) -> String {
+    var p = path
+    while p.hasPrefix("./") { p.removeFirst(2) }
+    return p
+}

@@ -5,6 +5,7 @@
 import DockerlintCore
 import DockerlintModel
 import DockerlintShell
+import DockerlintSupport
 import DockerlintSyntax
 import Foundation
 

@@ -1,6 +1,7 @@
 import DockerlintCache
 import DockerlintCore
 import DockerlintModel
+import DockerlintSupport
 import DockerlintSyntax
 import Foundation
 
@@ -25,7 +26,7 @@ final class CopyIgnoredFileRule: LintRule {
         guard let ig = ignore, !ig.patterns.isEmpty, !ig.hasExceptions, let resolved = i.resolved?.sources else { return }
         for (arg, src) in zip(c.sources, resolved) {
             if c.isAdd && Self.isRemote(src) { continue }
-            let clean = Self.clean(src)
+            let clean = goPathClean(src)
             if clean == "." || clean == "/" {
                 guard ig.patterns.contains(where: { !$0.isException && ["*", "**", "**/*"].contains($0.text) }) else { continue }
             }
@@ -38,31 +39,9 @@ final class CopyIgnoredFileRule: LintRule {
         s.hasPrefix("http://") || s.hasPrefix("https://") || s.hasPrefix("git@") || s.hasPrefix("git://") || s.hasPrefix("ssh://")
     }
 
-    /// Go's `filepath.Clean` (on a relative or absolute path).
-    static func clean(_ p: String) -> String {
-        if p.isEmpty { return "." }
-        let rooted = p.hasPrefix("/")
-        var out: [Substring] = []
-        for part in p.split(separator: "/") {
-            if part == "." { continue }
-            if part == ".." { if let l = out.last, l != ".." { out.removeLast() } else if !rooted { out.append(part) }; continue }
-            out.append(part)
-        }
-        let body = out.joined(separator: "/")
-        return rooted ? "/" + body : (body.isEmpty ? "." : body)
-    }
-
-    /// `<Dockerfile>.dockerignore` next to the Dockerfile, else `.dockerignore` of the context.
+    /// The ignore file that applies (`IgnoreFile.select`); nil when there is none or it
+    /// does not parse.
     static func load(_ context: LintContext) -> DockerIgnore? {
-        let fm = FileManager.default
-        func read(_ p: String) -> String? { fm.fileExists(atPath: p) ? (try? String(contentsOfFile: p, encoding: .utf8)) : nil }
-        let candidates = DockerIgnore.ignoreFileCandidates(dockerfilePath: context.path)
-        var specific = read(candidates[0])
-        if specific == nil, let dir = context.contextDirectory, !context.path.hasPrefix("/") {
-            specific = read(dir + "/" + candidates[0])
-        }
-        let root = context.contextDirectory.flatMap { read($0 + "/.dockerignore") }
-        if specific == nil && root == nil { return nil }
-        return try? DockerIgnore.select(dockerfileSpecific: specific, contextRoot: root)
+        (try? DockerIgnore.load(dockerfile: context.path, contextDirectory: context.contextDirectory))??.ignore
     }
 }

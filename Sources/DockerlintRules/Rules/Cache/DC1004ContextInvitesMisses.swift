@@ -33,17 +33,24 @@ final class ContextInvitesMissesRule: LintRule {
         guard !reported, let dir = context.contextDirectory, let c = CopyWrite.of(i, context) else { return }
         guard c.sources.contains(where: { $0 == "." || $0 == "./" || $0 == "*" || $0 == "./*" }) else { return }
         let fm = FileManager.default
-        let specificPath = context.path + ".dockerignore"
-        let specific = fm.contents(atPath: specificPath).map { String(decoding: $0, as: UTF8.self) }
-        let root = fm.contents(atPath: dir + "/.dockerignore").map { String(decoding: $0, as: UTF8.self) }
+        // A file that does not parse counts as present (nothing is judged against it).
+        let ignore: DockerIgnore?
+        let present: Bool
+        do {
+            ignore = try DockerIgnore.load(dockerfile: context.path, contextDirectory: dir)?.ignore
+            present = ignore != nil
+        } catch {
+            ignore = nil
+            present = true
+        }
         reported = true
-        if specific == nil && root == nil {
+        if !present {
             sink.report(i.syntax.keywordRange, "`\(i.shortText)` copies the whole context and there is no .dockerignore: .git, local "
                 + "build outputs and the Dockerfile itself are copied too, so a commit, a local build or any Dockerfile edit re-runs "
                 + "this COPY and every step after it; add a .dockerignore", relatedLines: [i.syntax.startLine])
             return
         }
-        guard let ignore = try? DockerIgnore.select(dockerfileSpecific: specific, contextRoot: root) else { return }
+        guard let ignore else { return }
         func ignored(_ p: String) -> Bool { (try? ignore.matchesOrParentMatches(p)) ?? false }
         var problems: [String] = []
         for (name, why) in ContextInvitesMissesRule.volatileEntries where fm.fileExists(atPath: dir + "/" + name) && !ignored(name) {

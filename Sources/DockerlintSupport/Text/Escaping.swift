@@ -1,14 +1,17 @@
+// Escaping for the text formats dockerlint writes: XML, HTML, Markdown table cells,
+// GitHub workflow commands, URIs. (JSON strings: `JSONValue.writeString`.)
+
 /// XML 1.0 escaping. Characters XML 1.0 cannot carry at all (C0 controls other than tab,
 /// LF, CR; U+FFFE, U+FFFF) become U+FFFD.
-enum XML {
+public enum XML {
     /// For attribute values in double quotes: whitespace other than space is written as a
     /// character reference so attribute-value normalisation does not turn it into spaces.
-    static func attribute<S: StringProtocol>(_ text: S) -> String {
+    public static func attribute<S: StringProtocol>(_ text: S) -> String {
         escape(text, attribute: true)
     }
 
     /// For element content.
-    static func text<S: StringProtocol>(_ text: S) -> String {
+    public static func text<S: StringProtocol>(_ text: S) -> String {
         escape(text, attribute: false)
     }
 
@@ -67,13 +70,13 @@ public enum GitHubEscaping {
 }
 
 /// Markdown escaping for GitHub/GitLab-flavoured table cells.
-enum Markdown {
+public enum Markdown {
     /// Text that must render literally inside a table cell: every ASCII punctuation mark
     /// that can start inline markup is backslash-escaped (CommonMark allows escaping any
     /// ASCII punctuation; GFM splits cells on unescaped `|`, also inside code spans), `$`
     /// too (GitHub math), and line breaks become `<br>` since a cell is one line. `(`, `!`
     /// and `#` need nothing once `[` is escaped and we are inside a cell.
-    static func cell(_ text: String) -> String {
+    public static func cell(_ text: String) -> String {
         var out = ""
         var previousWasCR = false
         for scalar in text.unicodeScalars {
@@ -96,8 +99,26 @@ enum Markdown {
         return out
     }
 
+    /// A code span for a table cell: backticks in the text lengthen the fence, pipes are
+    /// escaped (GitHub and markdown-it split table rows before reading code spans), `\n`
+    /// becomes a space.
+    public static func codeCell(_ s: String) -> String {
+        var t = ""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\n": t += " "
+            case "|": t += "\\|"
+            default: t.unicodeScalars.append(scalar)
+            }
+        }
+        var fence = "`"
+        while t.contains(fence) { fence += "`" }
+        let pad = t.hasPrefix("`") || t.hasSuffix("`") ? " " : ""
+        return fence + pad + t + pad + fence
+    }
+
     /// A link destination in `<…>` form: characters that could end it are percent-encoded.
-    static func destination(_ uri: String) -> String {
+    public static func destination(_ uri: String) -> String {
         var out = ""
         for scalar in uri.unicodeScalars {
             switch scalar {
@@ -111,7 +132,7 @@ enum Markdown {
 }
 
 /// Percent-encodes every UTF-8 byte of the scalar.
-func percentEncode(_ scalar: Unicode.Scalar) -> String {
+public func percentEncode(_ scalar: Unicode.Scalar) -> String {
     var out = ""
     for byte in String(scalar).utf8 {
         let hex = String(byte, radix: 16, uppercase: true)
@@ -124,7 +145,7 @@ func percentEncode(_ scalar: Unicode.Scalar) -> String {
 /// that are harmless in a path are kept; everything else, including non-ASCII, is
 /// percent-encoded as UTF-8 (a backslash is a file-name character on Linux and macOS, so
 /// it is encoded too). A leading `./` is dropped.
-func uriReference(forPath path: String) -> String {
+public func uriReference(forPath path: String) -> String {
     var p = path
     while p.hasPrefix("./") { p.removeFirst(2) }
     var out = ""
@@ -138,9 +159,21 @@ func uriReference(forPath path: String) -> String {
     return out
 }
 
-/// A path for formats that want it relative to the project (Code Climate, GitLab).
-func relativePath(_ path: String) -> String {
-    var p = path
-    while p.hasPrefix("./") { p.removeFirst(2) }
-    return p
+/// HTML escaping for element content and double- or single-quoted attribute values.
+public enum HTML {
+    public static func escape<S: StringProtocol>(_ s: S) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
 }

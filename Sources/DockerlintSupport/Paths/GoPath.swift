@@ -1,5 +1,14 @@
-// Go's `path.Clean` and `path.Match` (== `filepath` on Unix), which Docker's builders use
-// for `.dockerignore` cleaning and COPY/ADD wildcard sources.
+// Go's `path.Clean`, `path.Join` and `path.Match` (== `filepath` on Unix), which Docker's builders
+// use for `.dockerignore` cleaning, COPY/ADD wildcard sources and working directories.
+
+/// Go's `path.Join`: the elements joined with `/`, then cleaned; empty elements ignored.
+public func goPathJoin(_ a: String, _ b: String) -> String {
+    if a.isEmpty && b.isEmpty { return "" }
+    if a.isEmpty { return goPathClean(b) }
+    if b.isEmpty { return goPathClean(a) }
+    return goPathClean(a + "/" + b)
+}
+
 
 /// Go's `path.Clean` for slash paths: lexical `.`/`..` removal, duplicate slashes collapsed.
 public func goPathClean(_ path: String) -> String {

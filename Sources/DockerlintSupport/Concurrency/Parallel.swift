@@ -2,7 +2,7 @@ import Dispatch
 
 /// `body(0..<count)` on every core, results in index order. Small inputs run inline:
 /// waking worker threads costs more than a few dozen findings take.
-func parallelMap<T>(_ count: Int, minimum: Int = 2, _ body: (Int) -> T) -> [T] {
+public func parallelMap<T>(_ count: Int, minimum: Int = 2, _ body: (Int) -> T) -> [T] {
     if count < minimum {
         return (0..<count).map(body)
     }
@@ -26,7 +26,7 @@ private struct UncheckedBox<T>: @unchecked Sendable {
 }
 
 /// Indices of `items` grouped by `key`, groups in order of first appearance.
-func groupedIndices<T>(_ items: [T], by key: (T) -> String) -> [[Int]] {
+public func groupedIndices<T>(_ items: [T], by key: (T) -> String) -> [[Int]] {
     var order: [String: Int] = [:]
     var groups: [[Int]] = []
     for (i, item) in items.enumerated() {

@@ -1,3 +1,7 @@
+// dockerlint's JSON output: one string escaping (`JSONValue.writeString`), a value tree
+// (`JSONValue`, keys sorted) and a streaming writer (`JSONWriter`, keys in written order).
+// Reading JSON, where Foundation is already in use, is `Codable` with `JSONDecoder`.
+
 /// A JSON document with a serializer we control: keys sorted by their UTF-8 bytes,
 /// two-space indentation, `/` not escaped, non-ASCII written as UTF-8, integers only.
 /// The same value always serializes to the same bytes on every platform.
@@ -16,7 +20,9 @@ public enum JSONValue: Hashable, Sendable {
         return out
     }
 
-    func write(to out: inout String, indent: Int?) {
+    /// Appends the serialization to `out`; `indent` is the current depth when pretty, nil
+    /// for compact output.
+    public func write(to out: inout String, indent: Int?) {
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -48,13 +54,17 @@ public enum JSONValue: Hashable, Sendable {
         }
     }
 
-    static func newline(_ out: inout String, _ indent: Int?) {
+    /// A newline and two spaces per level (pretty), nothing (compact, `indent` nil).
+    public static func newline(_ out: inout String, _ indent: Int?) {
         guard let indent else { return }
         out += "\n"
         out += String(repeating: "  ", count: indent)
     }
 
-    static func writeString(_ s: String, to out: inout String) {
+    /// Appends `s` as a JSON string: `"` `\\` and controls escaped (`\n` `\r` `\t` `\b` `\f`,
+    /// others and DEL as `\u00XX`), U+2028/U+2029 as `\u2028`/`\u2029` (valid JSON, not
+    /// valid JavaScript); `/` and non-ASCII as they are. The one JSON string escaping.
+    public static func writeString(_ s: String, to out: inout String) {
         // Fast path: nothing to escape (the usual case) is copied in one append.
         var plain = true
         var prev2: UInt8 = 0, prev1: UInt8 = 0
@@ -117,7 +127,56 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 
 extension Dictionary where Key == String, Value == JSONValue {
     /// Sets `key` only when `value` is non-nil (optional members are omitted, never null).
-    mutating func setIfPresent(_ key: String, _ value: JSONValue?) {
+    public mutating func setIfPresent(_ key: String, _ value: JSONValue?) {
         if let value { self[key] = value }
     }
+}
+
+/// A streaming JSON writer (compact; no Foundation): objects keep the order keys are written
+/// in, so callers write keys sorted when output must be stable. Strings are escaped as
+/// `JSONValue` escapes them.
+public struct JSONWriter: Sendable {
+    public private(set) var output: String = ""
+    private var needsComma: [Bool] = [false]
+
+    public init() {}
+
+    private mutating func separator() {
+        if needsComma[needsComma.count - 1] { output += "," }
+        needsComma[needsComma.count - 1] = true
+    }
+
+    public mutating func beginObject() { separator(); output += "{"; needsComma.append(false) }
+    public mutating func endObject() { needsComma.removeLast(); output += "}" }
+    public mutating func beginArray() { separator(); output += "["; needsComma.append(false) }
+    public mutating func endArray() { needsComma.removeLast(); output += "]" }
+
+    /// Writes `"key":` inside an object; the value follows.
+    public mutating func key(_ k: String) {
+        separator()
+        JSONValue.writeString(k, to: &output)
+        output += ":"
+        needsComma[needsComma.count - 1] = false
+    }
+
+    public mutating func string(_ s: String) { separator(); JSONValue.writeString(s, to: &output) }
+    public mutating func int(_ v: Int) { separator(); output += String(v) }
+    /// Whole numbers below 10^15 as integers, other finite numbers in Swift's shortest
+    /// round-trip form, NaN and infinities as `null`.
+    public mutating func double(_ v: Double) {
+        separator()
+        if v.isFinite, v == v.rounded(), abs(v) < 1e15 { output += String(Int(v)) } else { output += v.isFinite ? String(v) : "null" }
+    }
+    public mutating func bool(_ v: Bool) { separator(); output += v ? "true" : "false" }
+    public mutating func null() { separator(); output += "null" }
+    /// A value already serialized (a nested document).
+    public mutating func raw(_ json: String) { separator(); output += json }
+    /// A `JSONValue`, compact.
+    public mutating func value(_ v: JSONValue) { separator(); v.write(to: &output, indent: nil) }
+
+    public mutating func field(_ k: String, _ v: String) { key(k); string(v) }
+    public mutating func field(_ k: String, _ v: Int) { key(k); int(v) }
+    public mutating func field(_ k: String, _ v: Bool) { key(k); bool(v) }
+    public mutating func field(_ k: String, _ v: Double) { key(k); double(v) }
+    public mutating func field(_ k: String, _ v: String?) { key(k); if let v { string(v) } else { null() } }
 }

@@ -1,0 +1,48 @@
+import Crypto
+
+/// SHA-256 (swift-crypto) in the forms dockerlint uses: lowercase hex of bytes, and the
+/// digest of a list of strings each followed by a NUL byte (so `["ab", "c"]` and
+/// `["a", "bc"]` differ), which the cache model uses for its keys.
+public enum SHA256Hex {
+    /// The lowercase hex digest of `bytes`; `digits` keeps only the first digits (32 = the
+    /// first 128 bits, as fingerprints use).
+    public static func of<Bytes: Sequence>(_ bytes: Bytes, digits: Int = 64) -> String where Bytes.Element == UInt8 {
+        var h = SHA256()
+        h.update(data: Array(bytes))
+        return String(hex(h.finalize()).prefix(digits))
+    }
+
+    /// The lowercase hex digest of `text`'s UTF-8 bytes.
+    public static func of(_ text: String) -> String { of(Array(text.utf8)) }
+
+    /// The digest of each part's UTF-8 bytes followed by a NUL byte.
+    public static func of(parts: [String]) -> String {
+        var h = SHA256()
+        for part in parts {
+            h.update(data: Array(part.utf8))
+            h.update(data: [0])
+        }
+        return hex(h.finalize())
+    }
+
+    /// A streaming hasher for data that arrives in pieces (file contents).
+    public struct Hasher {
+        private var h = SHA256()
+        public init() {}
+        public mutating func update(_ bytes: UnsafeRawBufferPointer) { h.update(bufferPointer: bytes) }
+        public mutating func update(_ bytes: [UInt8]) { h.update(data: bytes) }
+        public func finalize() -> String { hex(h.finalize()) }
+    }
+
+    /// Lowercase hex of bytes.
+    public static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

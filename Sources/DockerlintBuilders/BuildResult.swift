@@ -1,20 +1,10 @@
 // Common result and option types shared by every real-builder driver.
+import DockerlintSupport
+import DockerlintModel
 import Foundation
 
 /// The label every image (and, where the builder allows, container) made by a driver carries.
 public let benchLabelKey = "dev.dockerlint.bench"
-
-/// Which real builder produced a result.
-public enum BuilderKind: String, Sendable, CaseIterable, Codable {
-    /// Docker Engine BuildKit via `POST /build?version=2`.
-    case buildkit
-    /// Docker Engine legacy builder via `POST /build?version=1`.
-    case classic
-    /// `buildah bud --layers`.
-    case buildah
-    /// `podman build --layers`.
-    case podman
-}
 
 /// Cache outcome of one step.
 public enum StepStatus: String, Sendable, Codable {
@@ -91,17 +81,17 @@ public struct BuildResult: Sendable, Codable {
     public var statuses: [StepStatus] { steps.map(\.status) }
 }
 
-/// Options for one build.
-public struct BuildOptions: Sendable {
+/// One build asked of a real builder: the build's own options (`BuildOptions`: build
+/// arguments, target) and how to run it (labels, tag, cache, timeout).
+public struct BuildRequest: Sendable {
     /// Run identifier; every image gets the label `dev.dockerlint.bench=<runID>`.
     public var runID: String
     /// Tag for the final image (`t`); nil builds untagged.
     public var tag: String?
     /// Bypass the cache (`nocache=1` / `--no-cache`).
     public var noCache: Bool
-    public var buildArgs: [String: String]
-    /// Stage to stop at (`target`).
-    public var target: String?
+    /// Build arguments and target, as the Dockerfile model sees them.
+    public var options: BuildOptions
     /// Extra labels; the bench label is always added.
     public var labels: [String: String]
     /// Dockerfile path relative to the context root.
@@ -118,12 +108,16 @@ public struct BuildOptions: Sendable {
         self.runID = runID
         self.tag = tag
         self.noCache = noCache
-        self.buildArgs = buildArgs
-        self.target = target
+        self.options = BuildOptions(buildArgs: BuildArgs(buildArgs), target: target)
         self.labels = labels
         self.dockerfile = dockerfile
         self.timeout = timeout
     }
+
+    /// `--build-arg` values.
+    public var buildArgs: [String: String] { options.buildArgs.values }
+    /// Stage to stop at (`target`).
+    public var target: String? { options.target }
 
     /// `labels` plus the bench label.
     public var allLabels: [String: String] {

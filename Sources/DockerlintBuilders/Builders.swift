@@ -16,7 +16,7 @@ public protocol ImageBuilder: Sendable {
     /// Human-readable identity (`buildkit via unix:///var/run/docker.sock`).
     var summary: String { get }
     /// Builds `context` (a directory holding the Dockerfile) and reports per-step results.
-    func build(context: URL, options: BuildOptions) throws -> BuildResult
+    func build(context: URL, request: BuildRequest) throws -> BuildResult
     /// Removes everything labelled `dev.dockerlint.bench=<runID>`.
     @discardableResult func cleanup(runID: String) throws -> CleanupReport
 }
@@ -24,15 +24,15 @@ public protocol ImageBuilder: Sendable {
 /// Docker Engine, BuildKit or classic, through `EngineClient`.
 public struct DockerEngineBuilder: ImageBuilder {
     public let client: EngineClient
-    public let mode: EngineBuildMode
-    public init(client: EngineClient, mode: EngineBuildMode) {
+    public let mode: BuilderKind
+    public init(client: EngineClient, mode: BuilderKind) {
         self.client = client
         self.mode = mode
     }
-    public var kind: BuilderKind { mode.kind }
+    public var kind: BuilderKind { mode }
     public var summary: String { "\(kind.rawValue) via \(client.endpoint)" }
-    public func build(context: URL, options: BuildOptions) throws -> BuildResult {
-        try client.build(context: context, mode: mode, options: options)
+    public func build(context: URL, request: BuildRequest) throws -> BuildResult {
+        try client.build(context: context, mode: mode, request: request)
     }
     @discardableResult
     public func cleanup(runID: String) throws -> CleanupReport { try client.cleanup(runID: runID) }
@@ -75,26 +75,26 @@ public struct CLIImageBuilder: ImageBuilder {
     var storeArgs: [String] { ["--root", root, "--runroot", runroot, "--storage-driver", storageDriver] }
 
     /// Arguments of the build command (exposed for tests and logs).
-    public func buildArguments(context: URL, options: BuildOptions) -> [String] {
+    public func buildArguments(context: URL, request: BuildRequest) -> [String] {
         var a = storeArgs + [kind == .buildah ? "bud" : "build", "--layers", "--force-rm"]
         if let iso = isolation { a += ["--isolation", iso] }
-        a += ["-f", context.appendingPathComponent(options.dockerfile).path]
-        if let t = options.tag { a += ["-t", t] }
-        if options.noCache { a.append("--no-cache") }
-        if let t = options.target { a += ["--target", t] }
-        for (k, v) in options.buildArgs.sorted(by: { $0.key < $1.key }) { a += ["--build-arg", "\(k)=\(v)"] }
-        for (k, v) in options.allLabels.sorted(by: { $0.key < $1.key }) { a += ["--label", "\(k)=\(v)"] }
+        a += ["-f", context.appendingPathComponent(request.dockerfile).path]
+        if let t = request.tag { a += ["-t", t] }
+        if request.noCache { a.append("--no-cache") }
+        if let t = request.target { a += ["--target", t] }
+        for (k, v) in request.buildArgs.sorted(by: { $0.key < $1.key }) { a += ["--build-arg", "\(k)=\(v)"] }
+        for (k, v) in request.allLabels.sorted(by: { $0.key < $1.key }) { a += ["--label", "\(k)=\(v)"] }
         a.append(context.path)
         return a
     }
 
-    public func build(context: URL, options: BuildOptions) throws -> BuildResult {
-        guard options.cache.isEmpty else {
+    public func build(context: URL, request: BuildRequest) throws -> BuildResult {
+        guard request.cache.isEmpty else {
             throw BuilderError.invalidArgument("cache export, import and push are measured with BuildKit through buildx only")
         }
         var parser = BuildahOutputParser()
         let start = monotonicSeconds()
-        let status = try runStreaming(buildArguments(context: context, options: options), timeout: options.timeout,
+        let status = try runStreaming(buildArguments(context: context, request: request), timeout: request.timeout,
                                       what: "\(kind.rawValue) build") { line, t in parser.feed(line: line, at: t) }
         let end = monotonicSeconds()
         // buildah/podman implement --label by appending a LABEL step, like classic does.
@@ -125,6 +125,12 @@ public struct CLIImageBuilder: ImageBuilder {
             }
         }
         return report
+    }
+
+    /// Whether this store holds the image `reference` (`images -q`).
+    public func hasImage(_ reference: String) throws -> Bool {
+        let (s, out) = try runCapture(storeArgs + ["images", "-q", reference], timeout: 30)
+        return s == 0 && !out.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
     }
 
     /// `buildah --version` / `podman --version`, first line (`podman version 4.3.1`).
@@ -251,7 +257,7 @@ public enum Builders {
                                 continue
                             }
                         }
-                        return DockerEngineBuilder(client: client, mode: kind == .buildkit ? .buildkit : .classic)
+                        return DockerEngineBuilder(client: client, mode: kind)
                     } catch {
                         let reason = (error as? BuilderError)?.description ?? "\(error)"
                         engineFailures[ep] = reason

@@ -174,7 +174,7 @@ public struct BuildxBuilder: ImageBuilder {
     }
 
     /// Arguments after the executable (exposed for tests and logs).
-    public func buildArguments(context: URL, options: BuildOptions, tag: String, metadataFile: String) -> [String] {
+    public func buildArguments(context: URL, request options: BuildRequest, tag: String, metadataFile: String) -> [String] {
         var a = ["-H", hostArgument, "buildx", "build", "--progress=rawjson", "--provenance=false",
                  "-f", context.appendingPathComponent(options.dockerfile).path, "-t", tag, "--metadata-file", metadataFile]
         if options.noCache { a.append("--no-cache") }
@@ -188,7 +188,7 @@ public struct BuildxBuilder: ImageBuilder {
         return a
     }
 
-    public func build(context: URL, options: BuildOptions) throws -> BuildResult {
+    public func build(context: URL, request options: BuildRequest) throws -> BuildResult {
         let tag = options.tag ?? "dockerlint-bench:\(options.runID.lowercased())"
         let meta = NSTemporaryDirectory() + "/dockerlint-buildx-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json"
         defer { unlink(meta) }
@@ -197,7 +197,7 @@ public struct BuildxBuilder: ImageBuilder {
         var raw: [UInt8] = []
         var decodeError: BuilderError?
         let start = monotonicSeconds()
-        let status = try runStreaming(buildArguments(context: context, options: options, tag: tag, metadataFile: meta),
+        let status = try runStreaming(buildArguments(context: context, request: options, tag: tag, metadataFile: meta),
                                       timeout: options.timeout, what: "buildx build") { chunk in
             for obj in splitter.feed(chunk) {
                 do throws(BuilderError) { trace.add(try TraceStatus.decode(rawJSON: obj)) } catch { decodeError = decodeError ?? error }

@@ -51,13 +51,6 @@ public struct ImageHistoryEntry: Sendable, Equatable {
     public var tags: [String]
 }
 
-/// Which builder `POST /build` uses.
-public enum EngineBuildMode: String, Sendable {
-    case classic = "1"
-    case buildkit = "2"
-    public var kind: BuilderKind { self == .classic ? .classic : .buildkit }
-}
-
 /// Synchronous Docker Engine API client over a Unix socket or plain TCP. Thread-safe; each
 /// request opens its own connection.
 public final class EngineClient: @unchecked Sendable {
@@ -234,24 +227,27 @@ public final class EngineClient: @unchecked Sendable {
     /// `POST /build` with the directory streamed as a tar body. A failing Dockerfile returns a
     /// result with `error` set; transport problems and the timeout throw. `onLine` sees every raw
     /// JSON line of the progress stream as it arrives (e.g. to capture fixtures).
-    public func build(context: URL, mode: EngineBuildMode, options: BuildOptions,
+    public func build(context: URL, mode: BuilderKind, request: BuildRequest,
                       onLine: ((String) -> Void)? = nil) throws -> BuildResult {
-        guard options.cache.isEmpty else {
+        guard request.cache.isEmpty else {
             throw BuilderError.invalidArgument("cache export, import and push need buildx (the Engine API build has no such options)")
+        }
+        guard let apiVersion = mode.engineAPIBuildVersion else {
+            throw BuilderError.invalidArgument("the Docker Engine builds with buildkit or classic, not \(mode.rawValue)")
         }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: context.path, isDirectory: &isDir), isDir.boolValue else {
             throw BuilderError.invalidArgument("build context \(context.path) is not a directory")
         }
-        var q: [(String, String)] = [("version", mode.rawValue), ("dockerfile", options.dockerfile),
+        var q: [(String, String)] = [("version", apiVersion), ("dockerfile", request.dockerfile),
                                      ("rm", "1"), ("forcerm", "1")]
-        if let t = options.tag { q.append(("t", t)) }
-        if options.noCache { q.append(("nocache", "1")) }
-        if let t = options.target { q.append(("target", t)) }
-        if !options.buildArgs.isEmpty {
-            q.append(("buildargs", String(decoding: try JSONSerialization.data(withJSONObject: options.buildArgs, options: [.sortedKeys]), as: UTF8.self)))
+        if let t = request.tag { q.append(("t", t)) }
+        if request.noCache { q.append(("nocache", "1")) }
+        if let t = request.target { q.append(("target", t)) }
+        if !request.buildArgs.isEmpty {
+            q.append(("buildargs", String(decoding: try JSONSerialization.data(withJSONObject: request.buildArgs, options: [.sortedKeys]), as: UTF8.self)))
         }
-        q.append(("labels", String(decoding: try JSONSerialization.data(withJSONObject: options.allLabels, options: [.sortedKeys]), as: UTF8.self)))
+        q.append(("labels", String(decoding: try JSONSerialization.data(withJSONObject: request.allLabels, options: [.sortedKeys]), as: UTF8.self)))
 
         let tar = TarWriter(directory: context)
         _ = try tar.entries()   // fail early on an unreadable context
@@ -309,34 +305,34 @@ public final class EngineClient: @unchecked Sendable {
         let start = monotonicSeconds()
         do {
             try call("POST", "/build", query: q, headers: [("Content-Type", "application/x-tar")],
-                     body: .stream({ sink in try tar.write(to: sink) }), timeout: options.timeout) { bytes in
+                     body: .stream({ sink in try tar.write(to: sink) }), timeout: request.timeout) { bytes in
                 let t = monotonicSeconds()
                 for line in splitter.feed(bytes) { try handle(line, at: t) }
             }
         } catch BuilderError.timeout(_, let what) {
-            recordIntermediates(intermediateIDs, runID: options.runID)
-            throw BuilderError.timeout(seconds: options.timeout, what: "build (\(what))")
+            recordIntermediates(intermediateIDs, runID: request.runID)
+            throw BuilderError.timeout(seconds: request.timeout, what: "build (\(what))")
         } catch BuilderError.http(let status, let message) {
             // The engine rejected the build itself (classic answers a Dockerfile parse error with
             // HTTP 400): that is the Dockerfile's failure, reported like any other.
-            return BuildResult(builder: mode.kind, wallSeconds: monotonicSeconds() - start, steps: [],
+            return BuildResult(builder: mode, wallSeconds: monotonicSeconds() - start, steps: [],
                                imageID: nil, error: message.isEmpty ? "HTTP \(status)" : message,
                                exitCode: nil, log: log)
         }
         let end = monotonicSeconds()
         if let tail = splitter.finish() { try handle(tail, at: end) }
-        recordIntermediates(intermediateIDs, runID: options.runID)
+        recordIntermediates(intermediateIDs, runID: request.runID)
 
         let steps: [StepResult]
         switch mode {
         case .buildkit:
             steps = trace.steps
             for l in trace.logs { log.append(String(decoding: l.message, as: UTF8.self).trimmingCharacters(in: .newlines)) }
-        case .classic:
+        case .classic, .buildah, .podman:  // (only classic gets here: see apiVersion)
             steps = Self.dropInjectedLabelStep(classic.finish(at: end, error: errorMessage))
             log += classic.log
         }
-        return BuildResult(builder: mode.kind, wallSeconds: end - start, steps: steps,
+        return BuildResult(builder: mode, wallSeconds: end - start, steps: steps,
                            imageID: errorMessage == nil ? imageID : nil, error: errorMessage,
                            exitCode: exitCode, log: log)
     }

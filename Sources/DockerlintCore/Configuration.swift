@@ -25,8 +25,6 @@ public struct ConfigIssue: Hashable, Sendable, CustomStringConvertible {
 /// The settings of a lint run. Keys and meanings follow hadolint's `.hadolint.yaml`, so
 /// that knowledge (and files) carry over.
 public struct Configuration: Sendable, Equatable {
-    public enum Builder: String, Sendable, CaseIterable { case buildkit, classic }
-
     public var failureThreshold: Severity = .info
     public var ignored: [String] = []
     /// Severity overrides: rule code or name → severity.
@@ -38,16 +36,12 @@ public struct Configuration: Sendable, Equatable {
     public var disableIgnorePragma = false
     public var noFail = false
     public var noColor = false
-    public var builder: Builder = .buildkit
-    /// The engine release the cache model keys for (`docker-20.10`, `docker-26`); nil: the default.
-    public var engine: String?
-    /// The cache `simulate`, `compare` and `report` assume (`local`, `none`, `inline`,
-    /// `registry-min`, `registry-max`); nil: local.
-    public var ciCache: String?
-    /// Accepted values of `engine` and `ci-cache` (the simulator's `EngineRelease` and
-    /// `CICacheMode`, which this target cannot see).
-    public static let engineValues = ["docker-20.10", "docker-26", "20.10", "26"]
-    public static let ciCacheValues = ["local", "none", "inline", "registry-min", "registry-max"]
+    /// The builder whose cache the cache rules model (buildkit or classic).
+    public var builder: BuilderKind = .buildkit
+    /// The engine release the cache model keys for; nil: the default.
+    public var engine: EngineRelease?
+    /// The cache `simulate`, `compare` and `report` assume; nil: local.
+    public var ciCache: CICacheMode?
     public var shellcheck = false
     /// Commits of history the cache rules replay (0: none).
     public var history = 0
@@ -179,18 +173,14 @@ public enum ConfigurationLoader {
         case "verbose": _ = bool()
         case "shellcheck": if let b = bool() { config.shellcheck = b }
         case "builder":
-            guard let s = v.scalar?.string, let b = Configuration.Builder(rawValue: s) else { bad("expected buildkit or classic", v); return }
+            guard let s = v.scalar?.string, let b = BuilderKind.named(s) else { bad(BuilderKind.expected(), v); return }
             config.builder = b
         case "engine":
-            guard let s = v.scalar?.string, Configuration.engineValues.contains(s.lowercased()) else {
-                bad("expected docker-20.10 or docker-26", v); return
-            }
-            config.engine = s
+            guard let s = v.scalar?.string, let r = EngineRelease(argument: s) else { bad(EngineRelease.expected, v); return }
+            config.engine = r
         case "ci-cache":
-            guard let s = v.scalar?.string, Configuration.ciCacheValues.contains(s) else {
-                bad("expected local, none, inline, registry-min or registry-max", v); return
-            }
-            config.ciCache = s
+            guard let s = v.scalar?.string, let m = CICacheMode(rawValue: s) else { bad(CICacheMode.expected, v); return }
+            config.ciCache = m
         case "history":
             guard let s = v.scalar?.string, let n = Int(s), n >= 0 else { bad("expected a number of commits (0 or more)", v); return }
             config.history = n
@@ -292,18 +282,18 @@ public enum ConfigurationLoader {
         if let b = flag("DOCKERLINT_SHELLCHECK") { c.shellcheck = b }
         if env["NO_COLOR"].map({ !$0.isEmpty }) == true { c.noColor = true }
         if let b = env["DOCKERLINT_BUILDER"] {
-            if let v = Configuration.Builder(rawValue: b) { c.builder = v } else {
-                issues.append(ConfigIssue(level: .error, message: "DOCKERLINT_BUILDER: expected buildkit or classic", location: nil))
+            if let v = BuilderKind.named(b) { c.builder = v } else {
+                issues.append(ConfigIssue(level: .error, message: "DOCKERLINT_BUILDER: \(BuilderKind.expected())", location: nil))
             }
         }
         if let e = env["DOCKERLINT_ENGINE"], !e.isEmpty {
-            if Configuration.engineValues.contains(e.lowercased()) { c.engine = e } else {
-                issues.append(ConfigIssue(level: .error, message: "DOCKERLINT_ENGINE: expected docker-20.10 or docker-26", location: nil))
+            if let r = EngineRelease(argument: e) { c.engine = r } else {
+                issues.append(ConfigIssue(level: .error, message: "DOCKERLINT_ENGINE: \(EngineRelease.expected)", location: nil))
             }
         }
         if let m = env["DOCKERLINT_CI_CACHE"], !m.isEmpty {
-            if Configuration.ciCacheValues.contains(m) { c.ciCache = m } else {
-                issues.append(ConfigIssue(level: .error, message: "DOCKERLINT_CI_CACHE: expected local, none, inline, registry-min or registry-max", location: nil))
+            if let v = CICacheMode(rawValue: m) { c.ciCache = v } else {
+                issues.append(ConfigIssue(level: .error, message: "DOCKERLINT_CI_CACHE: \(CICacheMode.expected)", location: nil))
             }
         }
     }

@@ -47,6 +47,18 @@ public struct Fix: Hashable, Sendable {
     }
 }
 
+/// Another place in the file a finding is about, with what it is there (each unpinned
+/// package of an install command reported once).
+public struct RelatedLocation: Hashable, Sendable {
+    public var range: SourceRange
+    public var message: String
+
+    public init(range: SourceRange, message: String) {
+        self.range = range
+        self.message = message
+    }
+}
+
 /// A finding: a rule's code and name, where, how serious, what, and optionally a fix.
 public struct Diagnostic: Hashable, Sendable {
     /// Path as given by the user (or the `--path` name for standard input).
@@ -62,9 +74,12 @@ public struct Diagnostic: Hashable, Sendable {
     public var helpURI: String?
     /// Lines of the steps the finding is about (see `Finding.relatedLines`).
     public var relatedLines: [Int] = []
+    /// The other places the finding is about (JSON `related`, SARIF `relatedLocations`).
+    public var related: [RelatedLocation] = []
 
     public init(file: String, code: String, name: String, severity: Severity, message: String,
-                range: SourceRange, fix: Fix? = nil, helpURI: String? = nil) {
+                range: SourceRange, fix: Fix? = nil, helpURI: String? = nil, related: [RelatedLocation] = []) {
+        self.related = related
         self.file = file
         self.code = code
         self.name = name

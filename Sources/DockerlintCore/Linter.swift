@@ -32,7 +32,9 @@ public struct Linter: Sendable {
     public struct Output {
         public var diagnostics: [Diagnostic]
         public var model: DockerfileModel
-        /// True when the file has syntax errors (then only those are reported).
+        /// True when the file has syntax errors (then only the errors are reported). Errors
+        /// of one instruction at build time (an expansion that fails) are reported with the
+        /// other findings and do not set this.
         public var hasSyntaxErrors: Bool
     }
 
@@ -51,12 +53,12 @@ public struct Linter: Sendable {
             let sev = config0.severityOverrides.first { rules.code(named: $0.key) == entry.code }?.value ?? entry.info.severity
             return !ignoredHere && sev != .off
         }
-        if !errors.isEmpty {
-            let d = errors.map {
-                Diagnostic(file: input.path, code: ToolCodes.syntaxError, name: "SyntaxError", severity: .error,
-                           message: $0.message, range: $0.range)
-            }.sorted(by: Diagnostic.ordered)
-            return Output(diagnostics: d, model: model, hasSyntaxErrors: true)
+        let errorDiagnostics = errors.map {
+            Diagnostic(file: input.path, code: ToolCodes.syntaxError, name: "SyntaxError", severity: .error,
+                       message: $0.message, range: $0.range)
+        }.sorted(by: Diagnostic.ordered)
+        if errors.contains(where: { $0.kind == .syntax }) {
+            return Output(diagnostics: errorDiagnostics, model: model, hasSyntaxErrors: true)
         }
         let config = input.configuration
         let pragmas = Pragmas.read(file)
@@ -117,9 +119,12 @@ public struct Linter: Sendable {
             var d = Diagnostic(file: input.path, code: entry.code, name: entry.info.name, severity: sev, message: f.message,
                                range: f.range, fix: f.fix, helpURI: entry.info.url)
             d.relatedLines = f.relatedLines
+            d.related = f.related
             out.append(d)
         }
         out += pragmaProblems(pragmas, path: input.path)
+        // BuildKit's errors of single instructions: the rest of the file was linted.
+        out += errorDiagnostics
         out.sort(by: Diagnostic.ordered)
         return Output(diagnostics: out, model: model, hasSyntaxErrors: false)
     }

@@ -14,6 +14,8 @@ public struct Finding: Hashable, Sendable {
     /// Lines of the steps the finding is about (cache rules: the step that re-runs), for
     /// evidence added after linting.
     public var relatedLines: [Int] = []
+    /// The other places the finding is about (see `Diagnostic.related`).
+    public var related: [RelatedLocation] = []
 }
 
 /// Where rules report. The linter sets `code` to the running rule's code.
@@ -25,6 +27,12 @@ public struct FindingSink: Sendable {
 
     public mutating func report(_ range: SourceRange, _ message: String, fix: Fix? = nil) {
         findings.append(Finding(code: code, range: range, message: message, fix: fix))
+    }
+
+    /// Reports one finding about several places: `range` is the first, `related` all of
+    /// them with what each one is.
+    public mutating func report(_ range: SourceRange, _ message: String, fix: Fix? = nil, related: [RelatedLocation]) {
+        findings.append(Finding(code: code, range: range, message: message, fix: fix, related: related))
     }
 
     /// Reports a finding under an external code (`SCnnnn`, see `RuleSet.isExternalCode`)

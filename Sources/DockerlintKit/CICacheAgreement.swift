@@ -3,6 +3,7 @@
 // simulator's steps by BuildKit's own numbering (`[stage k/n]`).
 import DockerlintBuilders
 import DockerlintCache
+import DockerlintSupport
 import Foundation
 
 /// One build of a recorded sequence.
@@ -109,7 +110,7 @@ public enum CICacheAgreement {
     }
 
     /// Replays `range` of the repository holding `context` through the simulator.
-    public static func predict(dockerfile: String, context: String, range: String, engine: BuildEngine = .buildkit,
+    public static func predict(dockerfile: String, context: String, range: String, engine: BuilderKind = .buildkit,
                                options: SimulatorOptions, costs: CostModel = .standard) throws(CommandError) -> [BuildPrediction] {
         var sim = CacheSimulator(engine: engine, costs: costs, options: options)
         var out: [BuildPrediction] = []

@@ -1,4 +1,5 @@
 import DockerlintCore
+import DockerlintSupport
 
 /// The lint command's arguments read without ArgumentParser: in a pre-commit hook the
 /// process start is most of dockerlint's time, and ArgumentParser's reflection over the
@@ -63,7 +64,7 @@ public enum FastLintArguments {
             case "--disable-ignore-pragma": guard flag() else { return nil }; o.disableIgnorePragma = true
             case "--context": guard let v = value() else { return nil }; o.contextDirectory = v
             case "--builder":
-                guard let v = value(), let b = Configuration.Builder(rawValue: v) else { return nil }
+                guard let v = value(), let b = BuilderKind.named(v) else { return nil }
                 o.builder = b
             case "--shellcheck": guard flag() else { return nil }; o.shellcheck = true
             case "--history": guard let v = value(), let n = Int(v), n >= 0 else { return nil }; o.history = n

@@ -28,7 +28,7 @@ public struct LintOptions: Sendable {
     public var strictLabels: Bool?
     public var disableIgnorePragma: Bool?
     public var contextDirectory: String?
-    public var builder: Configuration.Builder?
+    public var builder: BuilderKind?
     public var shellcheck: Bool?
     public var history: Int?
     /// The variables linting reads; by default this process's (`ProcessEnvironment.forLint`).

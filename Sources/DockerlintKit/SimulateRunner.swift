@@ -2,6 +2,7 @@ import DockerlintSupport
 import DockerlintCore
 import DockerlintCache
 import DockerlintModel
+import DockerlintSupport
 import DockerlintSyntax
 import Foundation
 
@@ -12,7 +13,7 @@ public struct SimulateOptions: Sendable {
     /// The Dockerfile (optional with --plan).
     public var dockerfile: String?
     public var context: String?
-    public var builder: BuildEngine = .buildkit
+    public var builder: BuilderKind = .buildkit
     /// Files edited in the second build.
     public var changed: [String] = []
     /// Build args of the second build (on top of `baseBuildArgs`).
@@ -58,7 +59,7 @@ public enum SimulationMode: String, Sendable { case edit, git, plan }
 /// The predictions of one simulation and their statistics.
 public struct SimulationReport: Sendable {
     public var mode: SimulationMode
-    public var engine: BuildEngine
+    public var engine: BuilderKind
     /// The engine release and the cache the builds were simulated with.
     public var release: EngineRelease { builds.first?.release ?? .docker20_10 }
     public var ciCache: CICacheMode { builds.first?.ciCache ?? .local }
@@ -207,8 +208,8 @@ public struct SimulateRunner: Sendable {
 /// The `engine` and `ci-cache` settings `simulate`, `compare` and `report` read from the
 /// configuration (found as for lint, next to `path`) and the environment.
 public struct CacheModelConfiguration: Sendable {
-    public var engine: String?
-    public var ciCache: String?
+    public var engine: EngineRelease?
+    public var ciCache: CICacheMode?
 
     public static func load(near path: String?, explicit: String? = nil,
                             environment: [String: String] = ProcessEnvironment.current) throws(CommandError) -> CacheModelConfiguration {

@@ -116,6 +116,10 @@ public struct DockerfileModel: Sendable {
     public var stages: [Stage]
     /// Syntax errors, instruction errors and resolution errors, in source order.
     public var errors: [SyntaxError]
+    /// Errors BuildKit reports only when the build does not set some ARGs: a value that is
+    /// empty because an ARG without a default is not given (`VOLUME ${DATA_DIR}` after
+    /// `ARG DATA_DIR`). Not in `errors`: the file builds when the argument is given.
+    public var unlessArgumentsSet: [ArgumentDependentError] = []
 
     public static func parse(_ text: String, options: BuildOptions = BuildOptions()) -> DockerfileModel {
         build(DockerfileParser.parse(text), options: options)
@@ -165,6 +169,21 @@ public struct DockerfileModel: Sendable {
         var out = metaArgs
         for s in stages { out.append(s.from); out += s.instructions }
         return out.sorted { $0.syntax.range.start.offset < $1.syntax.range.start.offset }
+    }
+}
+
+/// An error BuildKit reports only when the build does not set `arguments` (ARGs declared
+/// without a default, and no ENV of those names before the instruction).
+public struct ArgumentDependentError: Equatable, Sendable {
+    /// BuildKit's message when the arguments are not set.
+    public var message: String
+    public var range: SourceRange
+    public var arguments: [String]
+
+    public init(message: String, range: SourceRange, arguments: [String]) {
+        self.message = message
+        self.range = range
+        self.arguments = arguments
     }
 }
 

@@ -14,14 +14,43 @@ extension ModelBuilder {
         var r = ResolvedValues()
         var failed = false
         let env = state.scope
+        let scratchRoot = Self.rootIsScratch(stage, stages)
+        // A value that comes out empty, or a `${X:?msg}` that fails, is BuildKit's error only
+        // when the file says the variables are empty: a variable the file does not define may
+        // come from the base image's environment, which BuildKit expands at build time; an
+        // ARG without a default is empty only when the build does not set it.
+        func judgeEmpty(_ message: String, _ range: SourceRange, _ names: Set<String>) -> Bool {
+            switch emptiness(names, env, scratchRoot: scratchRoot) {
+            case .known:
+                if !failed { buildError(message, range) }
+                failed = true
+                return true
+            case .unlessArguments(let args):
+                unlessArgumentsSet.append(ArgumentDependentError(message: message, range: range, arguments: args))
+                return false
+            case .unknown:
+                return false
+            }
+        }
         func expand(_ w: String, _ range: SourceRange, raw: Bool = false) -> String? {
             switch expander.word(w, env, &use, raw: raw) {
             case .success(let v): return v
             case .failure(let e):
-                if !failed { errors.append(SyntaxError(message: e.description, range: range)) }
+                if case .requiredVariable(let name, _) = e.reason {
+                    _ = judgeEmpty(e.description, range, [name])
+                    if !failed { return "" }
+                    return nil
+                }
+                if !failed { buildError(e.description, range) }
                 failed = true
                 return nil
             }
+        }
+        /// The variables a word refers to (for judging an empty value).
+        func names(_ w: String) -> Set<String> {
+            var u = VariableUse()
+            _ = expander.word(w, env, &u)
+            return u.matched.union(u.unmatched)
         }
         switch typed.command {
         case .env(let kv), .label(let kv):
@@ -50,13 +79,13 @@ extension ModelBuilder {
                     switch expander.word(d, state.scope, &use) {
                     case .success(let v): value = v; source = .default
                     case .failure(let e):
-                        errors.append(SyntaxError(message: e.description, range: def.argument.range))
+                        // BuildKit rejects this ARG; it is still declared for what follows.
+                        buildError(e.description, def.argument.range)
                         failed = true
                     }
                 } else if let g = globalValue(def.key) {
                     value = g; source = .global
                 }
-                if failed { break }
                 resolved.append(ResolvedArg(key: def.key, value: value, source: source))
                 if def.key == "BUILDKIT_SBOM_SCAN_CONTEXT" || def.key == "BUILDKIT_SBOM_SCAN_STAGE" { continue }
                 state.scope.define(ScopedVariable(name: def.key, value: value, origin: .stageArg, valueSource: source,
@@ -78,13 +107,20 @@ extension ModelBuilder {
         case .stopsignal(let s):
             guard let v = expand(s.value.value, s.value.range) else { break }
             r.stopSignal = v
-            if !Signals.isValid(v) { error("invalid signal: \(v)", s.value.range) }
+            if v.isEmpty {
+                _ = judgeEmpty("invalid signal: ", s.value.range, names(s.value.value))
+            } else if !Signals.isValid(v) {
+                buildError("invalid signal: \(v)", s.value.range)
+            }
 
         case .volume(let vol):
             var out: [String] = []
             for a in vol.volumes {
                 guard let v = expand(a.value, a.range) else { break }
-                if v.isEmpty { error("VOLUME specified can not be an empty string", a.range); failed = true; break }
+                if v.isEmpty {
+                    if judgeEmpty("VOLUME specified can not be an empty string", a.range, names(a.value)) { break }
+                    continue
+                }
                 out.append(v)
             }
             if !failed { r.volumes = out }
@@ -94,13 +130,13 @@ extension ModelBuilder {
             var parsed: [ExposedPort] = []
             for a in e.ports {
                 switch expander.words(a.value, state.scope, &use) {
-                case .failure(let err): error(err.description, a.range); failed = true
+                case .failure(let err): buildError(err.description, a.range); failed = true
                 case .success(let ws):
                     words += ws
                     for w in ws where !failed {
                         switch ExposedPort.parse(w) {
                         case .success(let p): parsed.append(p)
-                        case .failure(let pe): error(pe.message, a.range); failed = true
+                        case .failure(let pe): buildError(pe.message, a.range); failed = true
                         }
                     }
                 }
@@ -139,9 +175,9 @@ extension ModelBuilder {
             if let f = c.chmod, let v = r.chmod { checkChmod(v, f.range) }
             if let f = c.checksum, let v = r.checksum, !v.isEmpty, let srcs = r.sources {
                 if srcs.count != 1 {
-                    error("checksum can't be specified for multiple sources", f.range)
+                    buildError("checksum can't be specified for multiple sources", f.range)
                 } else if !Self.isRemoteSource(srcs[0]) {
-                    error("checksum requires HTTP(S) or Git sources", f.range)
+                    buildError("checksum requires HTTP(S) or Git sources", f.range)
                 }
             }
 
@@ -230,11 +266,42 @@ extension ModelBuilder {
         guard !v.isEmpty else { return }
         let msg = "invalid chmod parameter: '\(v)'. it should be octal string and between 0 and 07777"
         switch GoStrconv.parseUint(v, base: 8, bits: 32) {
-        case .success(let p): if p > 0o7777 { error(msg, range) }
+        case .success(let p): if p > 0o7777 { buildError(msg, range) }
         case .failure:
             // A value made only of digits (e.g. `0789`) is "numeric" for BuildKit.
-            if v.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { error(msg, range) }
+            if v.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { buildError(msg, range) }
         }
+    }
+
+    /// Why a value is empty: the file says so, unless the build sets some ARGs, or the file
+    /// cannot know (a variable it does not define may come from the base image).
+    enum Emptiness { case known, unlessArguments([String]), unknown }
+
+    func emptiness(_ names: Set<String>, _ scope: Scope, scratchRoot: Bool) -> Emptiness {
+        var arguments: [String] = []
+        for n in names.sorted() {
+            guard let v = scope.variable(n) else {
+                if scratchRoot { continue }
+                return .unknown
+            }
+            let isArg = v.origin == .stageArg || v.origin == .globalArg
+            if isArg && v.valueSource != .buildArg && (v.value ?? "").isEmpty { arguments.append(n) }
+        }
+        return arguments.isEmpty ? .known : .unlessArguments(arguments)
+    }
+
+    /// True when a stage's chain of bases ends in `scratch` (no environment from an image).
+    static func rootIsScratch(_ stage: Int, _ stages: [Stage]) -> Bool {
+        var k = stage
+        for _ in 0...stages.count {
+            guard k < stages.count else { return false }
+            switch stages[k].base {
+            case .scratch: return true
+            case .image: return false
+            case .stage(let j): k = j
+            }
+        }
+        return false
     }
 }
 

@@ -14,6 +14,7 @@ struct ModelBuilder {
     let parser: InstructionParser
     let expander: Expander
     var errors: [SyntaxError]
+    var unlessArgumentsSet: [ArgumentDependentError] = []
     /// The global scope: builtins, then meta ARGs (BuildKit's `globalArgs`).
     var global = Scope()
 
@@ -27,6 +28,11 @@ struct ModelBuilder {
 
     mutating func error(_ message: String, _ range: SourceRange) {
         errors.append(SyntaxError(message: message, range: range))
+    }
+
+    /// An error of one instruction at build time (see `SyntaxError.Kind.build`).
+    mutating func buildError(_ message: String, _ range: SourceRange) {
+        errors.append(SyntaxError(message: message, range: range, kind: .build))
     }
 
     func blank(_ inst: Instruction, stage: Int?) -> ModelInstruction {
@@ -50,7 +56,8 @@ struct ModelBuilder {
         var unique: [SyntaxError] = []
         for e in errors where unique.last != e { unique.append(e) }
         return DockerfileModel(dockerfile: dockerfile, options: options, metaArgs: metaArgs,
-                               globalScope: global.variables, stages: stages, errors: unique)
+                               globalScope: global.variables, stages: stages, errors: unique,
+                               unlessArgumentsSet: unlessArgumentsSet)
     }
 
     /// Types every instruction and splits the meta ARGs (before the first FROM) from the stages.
@@ -114,7 +121,7 @@ struct ModelBuilder {
                 } else if let d = def.defaultValue {
                     switch expander.word(d, global, &use) {
                     case .success(let v): value = v; source = .default
-                    case .failure(let e): error(e.description, def.argument.range)
+                    case .failure(let e): buildError(e.description, def.argument.range)
                     }
                 }
                 resolved.append(ResolvedArg(key: def.key, value: value, source: source))
@@ -152,19 +159,19 @@ struct ModelBuilder {
                     // build unless the argument is given, which is not a malformed file. The
                     // InvalidDefaultArgInFrom check reports it.
                     if v.isEmpty && !fc.image.value.contains("$") {
-                        error("base name (\(fc.image.value)) should not be blank", fc.image.range)
+                        buildError("base name (\(fc.image.value)) should not be blank", fc.image.range)
                     }
                 case .failure(let e):
                     // `${X:?message}` fails only when the build argument is not given: a
                     // property of the build, not of the file.
-                    if case .requiredVariable = e.reason {} else { error(e.description, fc.image.range) }
+                    if case .requiredVariable = e.reason {} else { buildError(e.description, fc.image.range) }
                 }
                 if let p = fc.platform {
                     switch expander.word(p.value, global, &use) {
                     case .success(let v):
                         platform = v
-                        if v.isEmpty && !p.value.contains("$") { error("empty platform value from expression \(p.value)", p.range) }
-                    case .failure(let e): error("failed to process arguments for platform : " + e.description, p.range)
+                        if v.isEmpty && !p.value.contains("$") { buildError("empty platform value from expression \(p.value)", p.range) }
+                    case .failure(let e): buildError("failed to process arguments for platform : " + e.description, p.range)
                     }
                 }
                 r.baseName = baseName

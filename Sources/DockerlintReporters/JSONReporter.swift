@@ -79,6 +79,17 @@ public struct JSONReporter: Reporter {
             "fingerprint": .string(fingerprint),
         ]
         o.setIfPresent("helpUri", input.helpURI(for: d).map(JSONValue.string))
+        if !d.related.isEmpty {
+            o["related"] = .array(d.related.map { r in
+                [
+                    "line": .int(r.range.start.line),
+                    "column": .int(r.range.start.column),
+                    "endLine": .int(r.range.end.line),
+                    "endColumn": .int(r.range.end.column),
+                    "message": .string(r.message),
+                ]
+            })
+        }
         if let fix = d.fix {
             o["fix"] = [
                 "title": .string(fix.title),

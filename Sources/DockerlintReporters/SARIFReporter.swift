@@ -122,6 +122,18 @@ public struct SARIFReporter: Reporter {
                 ]],
                 "partialFingerprints": [.init(stringLiteral: Self.fingerprintKey): .string(fingerprint)],
             ]
+            if !d.related.isEmpty {
+                o["relatedLocations"] = .array(d.related.enumerated().map { i, r in
+                    [
+                        "id": .int(i),
+                        "physicalLocation": [
+                            "artifactLocation": Self.artifactLocation(d.file, index: fileIndex[d.file]),
+                            "region": Self.region(r.range),
+                        ],
+                        "message": ["text": .string(r.message)],
+                    ]
+                })
+            }
             if d.severity == .style { o["properties"] = ["severity": "style"] }
             if let fix = d.fix, !fix.edits.isEmpty {
                 o["fixes"] = [[

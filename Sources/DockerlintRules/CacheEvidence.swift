@@ -43,7 +43,7 @@ public enum CacheEvidence {
         let dcCodes = Set(rules.catalog.filter { $0.code.hasPrefix("DC") }.map(\.code))
         let fixed = Fixer.fix(bytes, path: path, configuration: configuration, contextDirectory: contextDirectory, rules: rules,
                               unsafe: true, only: dcCodes).bytes
-        let engine: BuildEngine = configuration.builder == .classic ? .classic : .buildkit
+        let engine = configuration.builder.cacheModel
         func run(_ text: [UInt8]) -> SimulationSummary? {
             var sim = CacheSimulator(engine: engine)
             var summary = SimulationSummary(engine: engine)

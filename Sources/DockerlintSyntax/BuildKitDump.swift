@@ -8,8 +8,13 @@ extension Instruction {
         if let child = child?.value {
             s += " (" + child.buildkitDump() + ")"
         }
-        for a in arguments {
-            s += " " + goQuote(a.value)
+        if kind == .unknown {
+            // BuildKit's `parseIgnore` drops the arguments and leaves one empty node.
+            s += " \"\""
+        } else {
+            for a in arguments {
+                s += " " + goQuote(a.value)
+            }
         }
         return trimASCIISpace(s)
     }

@@ -158,12 +158,24 @@ public final class Box<T: Hashable & Sendable>: Hashable, Sendable {
 
 /// A syntax error with where it happened.
 public struct SyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: Hashable, Sendable {
+        /// The file, or an instruction's form, is malformed: BuildKit's parser rejects it
+        /// before building anything.
+        case syntax
+        /// The file is well formed, but BuildKit rejects this one instruction when it builds
+        /// it: a variable expansion fails, or the value it expands to is invalid. The rest of
+        /// the file is not affected.
+        case build
+    }
+
     public var message: String
     public var range: SourceRange
+    public var kind: Kind
 
-    public init(message: String, range: SourceRange) {
+    public init(message: String, range: SourceRange, kind: Kind = .syntax) {
         self.message = message
         self.range = range
+        self.kind = kind
     }
 
     public var description: String { "\(range.start.line):\(range.start.column): \(message)" }

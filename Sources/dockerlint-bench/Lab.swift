@@ -212,7 +212,7 @@ func measureOverhead(client: EngineClient, lab: URL, rounds: Int) -> Overhead {
     var o = Overhead()
     func driver(_ noCache: Bool) -> (Double, Double, Double) {
         do {
-            let t = try runner.timedBuild(context: scratch, options: BuildOptions(runID: runID, noCache: noCache, timeout: 600))
+            let t = try runner.timedBuild(context: scratch, request: BuildRequest(runID: runID, noCache: noCache, timeout: 600))
             if let e = t.result.error { labFail("driver build failed: \(e)") }
             return (t.seconds, t.callSeconds, t.accountingSeconds)
         } catch { labFail("driver build: \(error)") }

@@ -278,9 +278,9 @@ func benchSimulate() {
     guard let source = try? GitReplay.locate(dockerfile: dir + "/Dockerfile", contextDirectory: dir) else {
         print("cannot locate the repository"); exit(2)
     }
-    var rows: [(Int, BuildEngine, Double, Double)] = []
-    var summaries: [BuildEngine: SimulationSummary] = [:]
-    for engine in [BuildEngine.buildkit, .classic] {
+    var rows: [(Int, BuilderKind, Double, Double)] = []
+    var summaries: [BuilderKind: SimulationSummary] = [:]
+    for engine in [BuilderKind.buildkit, .classic] {
         for n in [500, 1000, 2000] where n <= total {
             var times: [Double] = []
             for _ in 0..<rounds {
@@ -319,14 +319,14 @@ func benchSimulate() {
     }
     let ratesByEngine = Dictionary(grouping: rows, by: { $0.1 })
     lines.append("")
-    for e in [BuildEngine.buildkit, .classic] {
+    for e in [BuilderKind.buildkit, .classic] {
         if let r = ratesByEngine[e], let first = r.first, let last = r.last {
             lines.append(String(format: "Linearity (%@): %.0f commits/s at %d commits, %.0f at %d (ratio %.2f; 1.00 = perfectly linear cost, "
                                 + "above 1 = a fixed start-up cost (git processes, first tree) being amortised).",
                                 e.rawValue, first.3, first.0, last.3, last.0, last.3 / first.3))
         }
     }
-    for e in [BuildEngine.buildkit, .classic] {
+    for e in [BuilderKind.buildkit, .classic] {
         guard let s = summaries[e] else { continue }
         lines += ["", "Predicted rebuild rates over the \(s.builds) replayed commits (\(e.rawValue)):", "",
                   "| step | re-ran | rate |", "|---|---:|---:|"]

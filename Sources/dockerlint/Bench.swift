@@ -2,6 +2,7 @@ import ArgumentParser
 import DockerlintBuilders
 import DockerlintCache
 import DockerlintKit
+import DockerlintSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -109,14 +110,14 @@ struct Bench: ParsableCommand {
                                         planBuilds: planBuilds, buildArgs: args, target: target, runs: runs,
                                         timeout: timeout)
         guard let mode = CICacheMode(rawValue: ciCache) else {
-            throw CommandError("--ci-cache: expected local, none, inline, registry-min or registry-max, not '\(ciCache)'")
+            throw CommandError("--ci-cache: \(CICacheMode.expected), not '\(ciCache)'")
         }
         config.ciCache = mode
         config.pruneBuildCache = pruneBuildCache
         config.push = push
         config.registry = registry
         if let e = engine {
-            guard let r = EngineRelease(argument: e) else { throw CommandError("--engine: expected docker-20.10 or docker-26, not '\(e)'") }
+            guard let r = EngineRelease(argument: e) else { throw CommandError("--engine: \(EngineRelease.expected), not '\(e)'") }
             config.release = r
         }
         if mode != .local && builder != "auto" && builder != "buildkit" {

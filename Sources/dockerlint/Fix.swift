@@ -1,6 +1,7 @@
 import ArgumentParser
 import DockerlintCore
 import DockerlintKit
+import DockerlintSupport
 
 struct Fix: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,7 +44,7 @@ struct Fix: ParsableCommand {
         o.configPath = config
         o.contextDirectory = context
         if let b = builder {
-            guard let v = Configuration.Builder(rawValue: b) else { throw CommandError("--builder: expected buildkit or classic") }
+            guard let v = BuilderKind.named(b) else { throw CommandError("--builder: \(BuilderKind.expected())") }
             o.builder = v
         }
         o.ignore = ignore

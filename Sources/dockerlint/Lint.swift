@@ -1,6 +1,7 @@
 import ArgumentParser
 import DockerlintCore
 import DockerlintKit
+import DockerlintSupport
 
 struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -96,7 +97,7 @@ struct Lint: ParsableCommand {
         if disableIgnorePragma { o.disableIgnorePragma = true }
         o.contextDirectory = context
         if let b = builder {
-            guard let v = Configuration.Builder(rawValue: b) else { throw CommandError("--builder: expected buildkit or classic") }
+            guard let v = BuilderKind.named(b) else { throw CommandError("--builder: \(BuilderKind.expected())") }
             o.builder = v
         }
         if shellcheck { o.shellcheck = true }

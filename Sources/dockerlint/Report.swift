@@ -1,6 +1,7 @@
 import ArgumentParser
 import DockerlintCache
 import DockerlintKit
+import DockerlintSupport
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -81,7 +82,7 @@ struct Report: ParsableCommand {
         guard let f = ReportRunner.Format(rawValue: format) else { throw CommandError("--format: expected markdown, html or json") }
         o.format = f
         o.output = output
-        guard let engine = BuildEngine(rawValue: builder) else { throw CommandError("--builder: expected buildkit or classic") }
+        guard let engine = BuilderKind.named(builder) else { throw CommandError("--builder: \(BuilderKind.expected())") }
         o.builder = engine
         o.target = target
         var release = EngineRelease.docker20_10

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DockerlintCache
 import DockerlintKit
+import DockerlintSupport
 
 /// Options shared by `simulate` and `compare`.
 struct SimulationArguments: ParsableArguments {
@@ -60,7 +61,7 @@ struct SimulationArguments: ParsableArguments {
     func options() throws -> SimulateOptions {
         var o = SimulateOptions()
         o.context = context
-        guard let engine = BuildEngine(rawValue: builder) else { throw CommandError("--builder: expected buildkit or classic") }
+        guard let engine = BuilderKind.named(builder) else { throw CommandError("--builder: \(BuilderKind.expected())") }
         o.builder = engine
         o.changed = changed
         o.buildArgs = try Self.pairs(buildArg, "--build-arg")
@@ -86,16 +87,16 @@ struct SimulationArguments: ParsableArguments {
     static func applyCacheModel(engine: String?, ciCache: String?, configFor path: String?, explicitConfig: String? = nil,
                                 into release: inout EngineRelease, _ mode: inout CICacheMode) throws {
         let config = try CacheModelConfiguration.load(near: path, explicit: explicitConfig)
-        if let e = engine ?? config.engine {
-            guard let r = EngineRelease(argument: e) else {
-                throw CommandError("--engine: expected docker-20.10 or docker-26, not '\(e)'")
-            }
+        if let e = engine {
+            guard let r = EngineRelease(argument: e) else { throw CommandError("--engine: \(EngineRelease.expected), not '\(e)'") }
+            release = r
+        } else if let r = config.engine {
             release = r
         }
-        if let c = ciCache ?? config.ciCache {
-            guard let m = CICacheMode(rawValue: c) else {
-                throw CommandError("--ci-cache: expected local, none, inline, registry-min or registry-max, not '\(c)'")
-            }
+        if let c = ciCache {
+            guard let m = CICacheMode(rawValue: c) else { throw CommandError("--ci-cache: \(CICacheMode.expected), not '\(c)'") }
+            mode = m
+        } else if let m = config.ciCache {
             mode = m
         }
     }

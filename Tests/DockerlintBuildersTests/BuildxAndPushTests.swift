@@ -47,8 +47,8 @@ struct BuildxAndPushTests {
         let b = BuildxBuilder(cli: URL(fileURLWithPath: "/opt/docker26/usr/bin/docker"), dockerConfig: "/opt/docker26/config",
                               client: EngineClient(endpoint: .unix(path: "/var/run/docker26.sock")))
         let cache = BuildCacheOptions(cacheFrom: ["type=registry,ref=r:5000/x:cache"], cacheTo: ["type=registry,ref=r:5000/x:cache,mode=max"])
-        let o = BuildOptions(runID: "run1", buildArgs: ["V": "2"], target: "build", cache: cache)
-        let a = b.buildArguments(context: URL(fileURLWithPath: "/ctx"), options: o, tag: "t:1", metadataFile: "/m.json")
+        let o = BuildRequest(runID: "run1", buildArgs: ["V": "2"], target: "build", cache: cache)
+        let a = b.buildArguments(context: URL(fileURLWithPath: "/ctx"), request: o, tag: "t:1", metadataFile: "/m.json")
         #expect(Array(a.prefix(4)) == ["-H", "unix:///var/run/docker26.sock", "buildx", "build"])
         #expect(a.contains("--progress=rawjson"))
         #expect(a.joined(separator: " ").contains("--cache-from type=registry,ref=r:5000/x:cache --cache-to type=registry,ref=r:5000/x:cache,mode=max"))
@@ -59,10 +59,10 @@ struct BuildxAndPushTests {
     }
 
     @Test func engineAPIAndCLIBuildersRejectCacheOptions() throws {
-        let o = BuildOptions(runID: "x", cache: BuildCacheOptions(cacheTo: ["type=inline"]))
+        let o = BuildRequest(runID: "x", cache: BuildCacheOptions(cacheTo: ["type=inline"]))
         let dir = try makeTempDir("cacheopts")
         #expect(throws: BuilderError.self) {
-            try EngineClient(endpoint: .unix(path: "/nonexistent/dockerlint.sock")).build(context: dir, mode: .buildkit, options: o)
+            try EngineClient(endpoint: .unix(path: "/nonexistent/dockerlint.sock")).build(context: dir, mode: .buildkit, request: o)
         }
     }
 

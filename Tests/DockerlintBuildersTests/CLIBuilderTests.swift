@@ -31,20 +31,20 @@ struct CLIBuilderTests {
         let runID = "test-\(kind.rawValue)-\(UUID().uuidString.prefix(8).lowercased())"
         let ctx = try makeBusyboxContext(nonce: runID)
         defer { try? FileManager.default.removeItem(at: ctx); _ = try? b.cleanup(runID: runID) }
-        let opts = BuildOptions(runID: runID, tag: "dockerlint-test:\(runID)", timeout: 120)
+        let opts = BuildRequest(runID: runID, tag: "dockerlint-test:\(runID)", timeout: 120)
 
-        let cold = try b.build(context: ctx, options: opts)
+        let cold = try b.build(context: ctx, request: opts)
         #expect(cold.succeeded, "\(describe(cold))")
         #expect(cold.steps.map(\.index) == [1, 2, 3, 4, 5], "\(describe(cold))")
         #expect(cold.statuses == [.hit, .miss, .miss, .miss, .miss], "\(describe(cold))")
         #expect(cold.steps[2].seconds >= 0.9, "\(describe(cold))")
         #expect(cold.imageID?.hasPrefix("sha256:") == true)
 
-        let warm = try b.build(context: ctx, options: opts)
+        let warm = try b.build(context: ctx, request: opts)
         #expect(warm.statuses == [.hit, .hit, .hit, .hit, .hit], "\(describe(warm))")
 
         try Data("v2\n".utf8).write(to: ctx.appendingPathComponent("a.txt"))
-        let edit = try b.build(context: ctx, options: opts)
+        let edit = try b.build(context: ctx, request: opts)
         #expect(edit.statuses == [.hit, .hit, .hit, .miss, .miss], "\(describe(edit))")
         #expect(edit.log.contains { $0.contains("v2") })
 
@@ -62,7 +62,7 @@ struct CLIBuilderTests {
         defer { try? FileManager.default.removeItem(at: ctx); _ = try? b.cleanup(runID: runID) }
         try Data("FROM local/busybox\nRUN echo \(runID)\nRUN echo to-stderr >&2; exit 3\n".utf8)
             .write(to: ctx.appendingPathComponent("Dockerfile"))
-        let r = try b.build(context: ctx, options: BuildOptions(runID: runID, timeout: 60))
+        let r = try b.build(context: ctx, request: BuildRequest(runID: runID, timeout: 60))
         #expect(!r.succeeded)
         #expect(r.exitCode == 3, "\(describe(r))")
         #expect(r.steps.last?.status == .miss && r.steps.last?.error != nil, "\(describe(r))")
@@ -77,7 +77,7 @@ struct CLIBuilderTests {
         try Data("FROM local/busybox\nRUN echo \(runID) && sleep 30\n".utf8).write(to: ctx.appendingPathComponent("Dockerfile"))
         let t0 = monotonicSeconds()
         #expect(throws: BuilderError.timeout(seconds: 2, what: "buildah build")) {
-            _ = try b.build(context: ctx, options: BuildOptions(runID: runID, timeout: 2))
+            _ = try b.build(context: ctx, request: BuildRequest(runID: runID, timeout: 2))
         }
         #expect(monotonicSeconds() - t0 < 9)
     }

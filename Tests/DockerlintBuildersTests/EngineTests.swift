@@ -59,14 +59,14 @@ struct EngineTests {
         #expect(EngineClient.compareVersions(try c.apiVersion(), EngineClient.preferredAPIVersion) <= 0)
     }
 
-    @Test(arguments: [EngineBuildMode.buildkit, .classic])
-    func coldWarmEditAndCleanup(mode: EngineBuildMode) throws {
+    @Test(arguments: [BuilderKind.buildkit, .classic])
+    func coldWarmEditAndCleanup(mode: BuilderKind) throws {
         let client = try liveEngine()
-        let runID = "test-\(mode.kind.rawValue)-\(UUID().uuidString.prefix(8).lowercased())"
+        let runID = "test-\(mode.rawValue)-\(UUID().uuidString.prefix(8).lowercased())"
         let ctx = try makeBusyboxContext(nonce: runID)
         defer { try? FileManager.default.removeItem(at: ctx) }
         let builder = DockerEngineBuilder(client: client, mode: mode)
-        let opts = BuildOptions(runID: runID, tag: "dockerlint-test:\(runID)", timeout: 120)
+        let opts = BuildRequest(runID: runID, tag: "dockerlint-test:\(runID)", timeout: 120)
         var cleaned = false
         defer { if !cleaned { _ = try? builder.cleanup(runID: runID) } }
 
@@ -75,9 +75,9 @@ struct EngineTests {
         let baseID = try client.inspectImage("local/busybox:latest").id
 
         // cold
-        let cold = try builder.build(context: ctx, options: opts)
+        let cold = try builder.build(context: ctx, request: opts)
         #expect(cold.succeeded, "\(describe(cold))")
-        #expect(cold.builder == mode.kind)
+        #expect(cold.builder == mode)
         #expect(cold.imageID?.hasPrefix("sha256:") == true)
         #expect(cold.steps.map(\.index) == [1, 2, 3, 4, 5], "\(describe(cold))")
         #expect(cold.steps.allSatisfy { $0.total == 5 }, "\(describe(cold))")
@@ -98,7 +98,7 @@ struct EngineTests {
         #expect(history.reduce(0) { $0 + $1.size } > 1_000_000)   // busybox layer ≈ 2 MB
 
         // warm: everything from cache, same image
-        let warm = try builder.build(context: ctx, options: opts)
+        let warm = try builder.build(context: ctx, request: opts)
         #expect(warm.succeeded, "\(describe(warm))")
         #expect(warm.statuses == [.hit, .hit, .hit, .hit, .hit], "\(describe(warm))")
         #expect(warm.steps[2].seconds < 0.9, "\(describe(warm))")
@@ -106,7 +106,7 @@ struct EngineTests {
 
         // edit a.txt: COPY and later miss
         try Data("v2\n".utf8).write(to: ctx.appendingPathComponent("a.txt"))
-        let edit = try builder.build(context: ctx, options: opts)
+        let edit = try builder.build(context: ctx, request: opts)
         #expect(edit.succeeded, "\(describe(edit))")
         #expect(edit.statuses == [.hit, .hit, .hit, .miss, .miss], "\(describe(edit))")
         #expect(edit.imageID != cold.imageID)
@@ -126,15 +126,15 @@ struct EngineTests {
         #expect(try client.inspectImage("local/busybox:latest").id == baseID)
     }
 
-    @Test(arguments: [EngineBuildMode.buildkit, .classic])
-    func failingRunIsAResultNotAThrow(mode: EngineBuildMode) throws {
+    @Test(arguments: [BuilderKind.buildkit, .classic])
+    func failingRunIsAResultNotAThrow(mode: BuilderKind) throws {
         let client = try liveEngine()
-        let runID = "test-fail-\(mode.kind.rawValue)-\(UUID().uuidString.prefix(8).lowercased())"
+        let runID = "test-fail-\(mode.rawValue)-\(UUID().uuidString.prefix(8).lowercased())"
         let ctx = try makeTempDir("fail")
         defer { try? FileManager.default.removeItem(at: ctx); _ = try? client.cleanup(runID: runID) }
         try Data("FROM local/busybox\nRUN echo \(runID)\nRUN echo to-stderr >&2; exit 3\n".utf8)
             .write(to: ctx.appendingPathComponent("Dockerfile"))
-        let r = try client.build(context: ctx, mode: mode, options: BuildOptions(runID: runID, timeout: 60))
+        let r = try client.build(context: ctx, mode: mode, request: BuildRequest(runID: runID, timeout: 60))
         #expect(!r.succeeded)
         #expect(r.imageID == nil)
         #expect(r.error?.contains("3") == true, "\(describe(r))")
@@ -144,33 +144,33 @@ struct EngineTests {
         #expect(r.log.contains { $0.contains("to-stderr") }, "\(r.log)")
     }
 
-    @Test(arguments: [EngineBuildMode.buildkit, .classic])
-    func parseErrorAndMissingBaseAreResults(mode: EngineBuildMode) throws {
+    @Test(arguments: [BuilderKind.buildkit, .classic])
+    func parseErrorAndMissingBaseAreResults(mode: BuilderKind) throws {
         let client = try liveEngine()
-        let runID = "test-parse-\(mode.kind.rawValue)-\(UUID().uuidString.prefix(8).lowercased())"
+        let runID = "test-parse-\(mode.rawValue)-\(UUID().uuidString.prefix(8).lowercased())"
         let ctx = try makeTempDir("parse")
         defer { try? FileManager.default.removeItem(at: ctx); _ = try? client.cleanup(runID: runID) }
         try Data("FROM local/busybox\nRUNN x\n".utf8).write(to: ctx.appendingPathComponent("Dockerfile"))
-        let r = try client.build(context: ctx, mode: mode, options: BuildOptions(runID: runID, timeout: 30))
+        let r = try client.build(context: ctx, mode: mode, request: BuildRequest(runID: runID, timeout: 30))
         #expect(!r.succeeded)
         #expect(r.error?.lowercased().contains("unknown instruction") == true, "\(describe(r))")
 
         try Data("FROM local/dockerlint-no-such-image\nRUN true\n".utf8).write(to: ctx.appendingPathComponent("Dockerfile"))
-        let m = try client.build(context: ctx, mode: mode, options: BuildOptions(runID: runID, timeout: 30))
+        let m = try client.build(context: ctx, mode: mode, request: BuildRequest(runID: runID, timeout: 30))
         #expect(!m.succeeded, "\(describe(m))")
         #expect(m.imageID == nil)
     }
 
-    @Test(arguments: [EngineBuildMode.buildkit, .classic])
-    func timeoutCancelsTheBuild(mode: EngineBuildMode) throws {
+    @Test(arguments: [BuilderKind.buildkit, .classic])
+    func timeoutCancelsTheBuild(mode: BuilderKind) throws {
         let client = try liveEngine()
-        let runID = "test-timeout-\(mode.kind.rawValue)-\(UUID().uuidString.prefix(8).lowercased())"
+        let runID = "test-timeout-\(mode.rawValue)-\(UUID().uuidString.prefix(8).lowercased())"
         let ctx = try makeTempDir("timeout")
         defer { try? FileManager.default.removeItem(at: ctx); _ = try? client.cleanup(runID: runID) }
         try Data("FROM local/busybox\nRUN echo \(runID) && sleep 30\n".utf8).write(to: ctx.appendingPathComponent("Dockerfile"))
         let t0 = monotonicSeconds()
         #expect {
-            _ = try client.build(context: ctx, mode: mode, options: BuildOptions(runID: runID, timeout: 2))
+            _ = try client.build(context: ctx, mode: mode, request: BuildRequest(runID: runID, timeout: 2))
         } throws: { e in
             guard case BuilderError.timeout = e else { return false }
             return true

@@ -360,7 +360,7 @@ func accumulate(_ jsonLines: String) throws -> (BuildKitTraceAccumulator, imageI
     @Test func cliArgumentsAreAnArray() throws {
         let b = try CLIImageBuilder(kind: .buildah, executable: URL(fileURLWithPath: "/usr/bin/buildah"))
         let args = b.buildArguments(context: URL(fileURLWithPath: "/ctx dir"),
-                                    options: BuildOptions(runID: "r 1", tag: "t:1", buildArgs: ["A": "x y"]))
+                                    request: BuildRequest(runID: "r 1", tag: "t:1", buildArgs: ["A": "x y"]))
         #expect(args.prefix(6) == ["--root", "/var/lib/dockerlint-bench/ovl", "--runroot", "/run/dockerlint-bench/ovl",
                                    "--storage-driver", "overlay"])
         #expect(args.contains("bud") && args.contains("--layers"))

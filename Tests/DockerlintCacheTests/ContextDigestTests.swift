@@ -1,3 +1,4 @@
+import DockerlintSupport
 import Foundation
 import Testing
 @testable import DockerlintCache
@@ -124,7 +125,7 @@ struct ContextDigestTests {
     @Test func missingSourcesAreReported() throws {
         let t = try base()
         var s = try ContextSnapshot.scan(directory: t.path)
-        for engine in BuildEngine.allCases {
+        for engine in BuilderKind.allCases {
             #expect(try s.sourceDigest(["nope.txt", "a.txt"], options: .init(engine: engine)) == .missing(["nope.txt"]))
             #expect(try s.sourceDigest(["*.nothing"], options: .init(engine: engine)) == .missing(["*.nothing"]))
         }
@@ -137,7 +138,7 @@ struct ContextDigestTests {
         let t = try base()
         try t.write("b.txt", "b\n")
         var s = try ContextSnapshot.scan(directory: t.path)
-        for engine in BuildEngine.allCases {
+        for engine in BuilderKind.allCases {
             let all = try #require(try s.digest(["*.txt"], engine))
             let single = try #require(try s.digest(["a.txt"], engine))
             #expect(all != single)
@@ -152,7 +153,7 @@ struct ContextDigestTests {
     @Test func sourceOrderAndMultipleSources() throws {
         let t = try base()
         var s = try ContextSnapshot.scan(directory: t.path)
-        for engine in BuildEngine.allCases {
+        for engine in BuilderKind.allCases {
             #expect(try s.digest(["a.txt", "d"], engine) != s.digest(["a.txt"], engine))
         }
         #expect(try s.digest(["a.txt", "d/b.txt"], .classic)!.hasPrefix("multi:"))
@@ -234,7 +235,7 @@ struct ContextDigestTests {
         let ig = try DockerIgnore(text: "*.log\nd\n!d/keep\n")
         var filtered = try ContextSnapshot.scan(directory: t.path, ignore: ig)
         var full = try ContextSnapshot.scan(directory: t.path)
-        for engine in BuildEngine.allCases {
+        for engine in BuilderKind.allCases {
             for src in [".", "d", "d/keep", "a.txt"] {
                 #expect(try full.sourceDigest([src], options: .init(engine: engine, ignore: ig))
                     == filtered.sourceDigest([src], options: .init(engine: engine)))

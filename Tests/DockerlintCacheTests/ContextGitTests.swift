@@ -69,7 +69,7 @@ struct ContextGitTests {
             try snap.apply(c, objects: objects)
             let full = try ContextSnapshot.fromGitTree(repository: t.path, revision: c.id, objects: objects)
             #expect(snap.entries == full.entries, "commit \(c.id)")
-            for engine in BuildEngine.allCases {
+            for engine in BuilderKind.allCases {
                 var f = full
                 #expect(try snap.digest(["."], engine) == f.digest(["."], engine))
                 #expect(try snap.digest(["d"], engine) == f.digest(["d"], engine))

@@ -1,3 +1,4 @@
+import DockerlintSupport
 import Foundation
 @testable import DockerlintCache
 
@@ -66,7 +67,7 @@ final class TempDir {
 struct TestGitError: Error { let args: [String] }
 
 extension ContextSnapshot {
-    mutating func digest(_ sources: [String], _ engine: BuildEngine, ignore: DockerIgnore = .empty) throws -> String? {
+    mutating func digest(_ sources: [String], _ engine: BuilderKind, ignore: DockerIgnore = .empty) throws -> String? {
         try sourceDigest(sources, options: SourceHashOptions(engine: engine, ignore: ignore)).digest
     }
 }

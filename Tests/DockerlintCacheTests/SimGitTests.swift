@@ -1,3 +1,4 @@
+import DockerlintSupport
 import Foundation
 import Testing
 @testable import DockerlintCache
@@ -32,7 +33,7 @@ struct SimGitTests {
         return t
     }
 
-    func replay(_ t: TempDir, engine: BuildEngine, range: String = "HEAD", prefix: String = "") throws -> [BuildPrediction] {
+    func replay(_ t: TempDir, engine: BuilderKind, range: String = "HEAD", prefix: String = "") throws -> [BuildPrediction] {
         var sim = CacheSimulator(engine: engine)
         let ctx = prefix.isEmpty ? t.path : t.path + "/" + prefix
         let source = try GitReplay.locate(dockerfile: ctx + "/Dockerfile", contextDirectory: ctx)

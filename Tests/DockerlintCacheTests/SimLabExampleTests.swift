@@ -1,3 +1,4 @@
+import DockerlintSupport
 import Foundation
 import Testing
 @testable import DockerlintCache
@@ -8,7 +9,7 @@ struct SimLabExampleTests {
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("examples").path
 
-    func editAppPy(_ example: String, _ engine: BuildEngine) throws -> BuildPrediction {
+    func editAppPy(_ example: String, _ engine: BuilderKind) throws -> BuildPrediction {
         let dir = Self.examples + "/" + example
         var sim = CacheSimulator(engine: engine)
         var base = try BuildState.load(dockerfile: dir + "/Dockerfile", contextDirectory: dir, label: "base")

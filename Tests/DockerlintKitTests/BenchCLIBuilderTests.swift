@@ -1,3 +1,4 @@
+import DockerlintSupport
 import Foundation
 import Testing
 import DockerlintBuilders
@@ -92,7 +93,7 @@ struct BenchTimedBuildTests {
         let scratch = try BenchScratch.makeDirectory()
         defer { BenchScratch.remove(scratch); _ = try? builder.cleanup(runID: runID) }
         try BenchScratch.copyContext(from: benchRepoRoot.appendingPathComponent("examples/lab").path, to: scratch, dockerfile: "Dockerfile")
-        let t = try runner.timedBuild(context: scratch, options: BuildOptions(runID: runID, timeout: 300))
+        let t = try runner.timedBuild(context: scratch, request: BuildRequest(runID: runID, timeout: 300))
         #expect(t.result.succeeded, "\(t.result.error ?? "")")
         #expect(t.seconds == t.result.wallSeconds)
         #expect(t.seconds <= t.callSeconds)

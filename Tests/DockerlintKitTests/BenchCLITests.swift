@@ -55,4 +55,26 @@ struct BenchCLITests {
             #expect(err.contains("no builder reachable") && err.contains("dockerlint-dead.sock"))
         }
     }
+
+    /// On a machine without the base image (before scripts/setup-builders), on the real Docker
+    /// 20.10 daemon and the podman store: one line naming the image and how to get it, exit 3,
+    /// no report claiming agreement over zero steps.
+    @Test(.enabled(if: !skipBenchEngineTests, "DOCKERLINT_SKIP_BUILDER_TESTS=1"))
+    func missingBaseImageIsExitThreeWithOneLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dockerlint-missing-base-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = "dockerlint-test-missing/no-such-image-\(UUID().uuidString.prefix(8).lowercased()):1"
+        try Data("FROM \(image)\nCOPY app.py /app.py\n".utf8).write(to: dir.appendingPathComponent("Dockerfile"))
+        try Data("print(1)\n".utf8).write(to: dir.appendingPathComponent("app.py"))
+        var builders = ["buildkit", "classic"]
+        if benchCLIExecutable(.podman) != nil { builders.append("podman") }
+        for b in builders {
+            let (rc, out, err) = try runCLI(["bench", dir.appendingPathComponent("Dockerfile").path, "--builder", b, "--quiet", "--edit", "app.py"])
+            #expect(rc == 3, "\(b): \(out)\n\(err)")
+            #expect(out.isEmpty, "\(b): \(out)")
+            #expect(err.split(separator: "\n").count == 1, "\(b): \(err)")
+            #expect(err.contains("base image \(image) is not on this machine") && err.contains("scripts/setup-builders"), "\(b): \(err)")
+        }
+    }
 }

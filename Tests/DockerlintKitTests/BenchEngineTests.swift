@@ -99,8 +99,8 @@ func statusCodes(_ b: BenchBuild) -> [String] {
 
 @Suite("bench on the real engine", .serialized, .enabled(if: !skipBenchEngineTests))
 struct BenchEngineTests {
-    @Test(arguments: [EngineBuildMode.buildkit, .classic], labCases)
-    func labSequence(mode: EngineBuildMode, lab: LabCase) throws {
+    @Test(arguments: [BuilderKind.buildkit, .classic], labCases)
+    func labSequence(mode: BuilderKind, lab: LabCase) throws {
         let c = try benchEngine()
         let dir = benchRepoRoot.appendingPathComponent(lab.directory)
         let contextBefore = try treeFingerprint(dir)
@@ -148,8 +148,8 @@ struct BenchEngineTests {
     }
 
     /// `--git`: the range base is the cold build, then each commit; the Dockerfile is read from each.
-    @Test(arguments: [EngineBuildMode.buildkit, .classic])
-    func gitRange(mode: EngineBuildMode) throws {
+    @Test(arguments: [BuilderKind.buildkit, .classic])
+    func gitRange(mode: BuilderKind) throws {
         let c = try benchEngine()
         let repo = try benchTempDir("gitrepo")
         defer { BenchScratch.remove(repo) }

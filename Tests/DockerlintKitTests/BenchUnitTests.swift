@@ -182,6 +182,19 @@ struct BenchUnitTests {
         try validateBenchJSON(BenchOutput.json(r))
     }
 
+    /// A report where no build ran a step claims no agreement (it used to say "0/0 steps (100.0%)").
+    @Test func noAgreementClaimedOverZeroSteps() {
+        let b = BenchBuild(index: 1, run: 1, runID: "r", scenario: "cold", builder: .buildkit, wallSeconds: 1, steps: [],
+                           imageID: nil, imageBytes: nil, newLayerBytes: nil, newLayers: nil, error: "failed to solve",
+                           unmatchedPredictions: [])
+        let r = BenchReport(builder: .buildkit, builderSummary: "bk", predictor: "t", dockerfile: "D", context: ".", runs: 1, builds: [b])
+        let tty = BenchOutput.tty(r, color: false)
+        #expect(tty.contains("agreement: no step to compare"), "\(tty)")
+        #expect(!tty.contains("100.0%") && !tty.contains("0/0"))
+        let md = BenchOutput.markdown(r)
+        #expect(md.contains("Agreement: no step to compare") && !md.contains("0/0"), "\(md)")
+    }
+
     @Test func unreachableEngineIsExitThreeWithOneLine() throws {
         let env = ["DOCKER_HOST": "unix:///nonexistent/dockerlint-dead.sock", "PATH": "/nonexistent"]
         for name in ["buildkit", "classic"] {

@@ -1,4 +1,5 @@
 import DockerlintCache
+import DockerlintSupport
 import Foundation
 import Testing
 @testable import DockerlintKit

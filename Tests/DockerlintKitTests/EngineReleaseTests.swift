@@ -1,5 +1,6 @@
 import DockerlintBuilders
 import DockerlintCache
+import DockerlintSupport
 import Foundation
 import Testing
 @testable import DockerlintKit

@@ -37,6 +37,36 @@ import Testing
         #expect(r.stdout.hasPrefix("services/api/Dockerfile:2:1: error:"))
     }
 
+    /// An expansion BuildKit rejects is its error for that instruction; the rest of the file
+    /// is linted as usual and the run fails as for any error finding (exit 1, not 2).
+    @Test func expansionErrorDoesNotSilenceTheFile() throws {
+        let text = """
+            FROM mcr.microsoft.com/devcontainers/base:bookworm
+            ARG INSTALL_ZSH="${templateOption:installZsh}"
+            RUN apt-get update && apt-get install -y curl
+            USER root
+
+            """
+        let r = try CLI.run(["-f", "gnu", "-", "--path", "Dockerfile"], stdin: text)
+        #expect(r.status == 1)
+        let codes = r.stdout.split(separator: "\n").compactMap { $0.split(separator: "[").last.map { String($0.dropLast()) } }
+        #expect(codes.contains("DF001") && codes.contains("DL3008") && codes.contains("DL3002"), "\(r.stdout)")
+        #expect(r.stdout.contains("Dockerfile:2.5-2.47: error: failed to process"), "\(r.stdout)")
+    }
+
+    /// `VOLUME ${DATA_DIR}` after `FROM nginx`: the variable may come from the image, so no
+    /// error at all; after an `ARG DATA_DIR` without default, a warning (DR1001).
+    @Test func valueTheLinterCannotKnowIsNoSyntaxError() throws {
+        let unknown = try CLI.run(["-f", "gnu", "-", "--path", "Dockerfile"], stdin: "FROM nginx:1.27.0\nVOLUME ${DATA_DIR}\n")
+        #expect(unknown.status == 0, "\(unknown.stdout)")
+        #expect(unknown.stdout.isEmpty)
+        let arg = try CLI.run(["-f", "gnu", "-", "--path", "Dockerfile"], stdin: "FROM nginx:1.27.0\nARG DATA_DIR\nVOLUME ${DATA_DIR}\nUSER 0\nCMD a\nCMD b\n")
+        #expect(arg.status == 1)
+        #expect(arg.stdout.contains("Dockerfile:3.8-3.19: warning: Empty unless the build sets the ARG `DATA_DIR`"), "\(arg.stdout)")
+        #expect(arg.stdout.contains("[DL4003]"), "the rest of the file is linted: \(arg.stdout)")
+        #expect(!arg.stdout.contains("DF001"))
+    }
+
     /// A bare carriage return does not end a line for BuildKit (it splits on `\n` only), so
     /// the excerpt and the fingerprint of a finding below `LABEL a="x\ry"` are those of
     /// the finding's own line, the same as without the carriage return.

@@ -14,6 +14,11 @@ import Testing
         """)
     }
 
+    @Test func buildkitDumpOfAnUnknownInstruction() throws {
+        let r = try CLI.run(["parse", "--format", "buildkit", "-"], stdin: "FROM scratch\nINVALID woops\n")
+        #expect(r.stdout == "(from \"scratch\")\n(invalid \"\")\n", "\(r.stdout)\n\(r.stderr)")
+    }
+
     @Test func jsonIsValidAgainstItsSchema() throws {
         let dir = try CLI.tempDirectory()
         let df = dir.appendingPathComponent("Dockerfile")

@@ -189,10 +189,51 @@ struct ScopeTests {
     }
 
     @Test func lexerErrors() {
-        let m = model("FROM a\nENV A=${B\nUSER ${U:?must be set}\n")
+        let m = model("FROM scratch\nENV A=${B\nUSER ${U:?must be set}\n")
         // Go prints the end of input as U+FFFD.
         #expect(errors(m) == ["2:7: failed to process \"${B\": unsupported modifier (\u{FFFD}) in substitution",
                               "3:6: failed to process \"${U:?must be set}\": U: must be set"])
+        // Errors of one instruction at build time: the file itself is well formed.
+        #expect(m.errors.allSatisfy { $0.kind == .build })
+    }
+
+    /// A value the file cannot know is no error: a variable it does not define may come from
+    /// the base image's environment, which BuildKit expands at build time.
+    @Test func valuesFromTheBaseImageAreNotErrors() {
+        let m = model("FROM nginx:1.27.0\nVOLUME ${DATA_DIR}\nSTOPSIGNAL $SIG\nUSER ${U:?must be set}\nVOLUME /logs\n")
+        #expect(errors(m).isEmpty)
+        #expect(m.unlessArgumentsSet.isEmpty)
+        #expect(m.stages[0].instructions[3].resolved?.volumes == ["/logs"])
+        // From scratch (also through a stage built on it) nothing comes from an image.
+        let s = model("FROM scratch AS base\nFROM base\nVOLUME ${DATA_DIR}\n")
+        #expect(errors(s) == ["3:8: VOLUME specified can not be an empty string"])
+        #expect(s.errors.map(\.kind) == [.build])
+    }
+
+    /// Empty because an ARG without a default is not given: BuildKit fails only when the
+    /// build does not set it, so it is not an error of the file.
+    @Test func emptyUnlessTheBuildSetsAnArgument() {
+        let text = "ARG SIG\nFROM nginx:1.27.0\nARG DATA_DIR\nARG SIG\nVOLUME ${DATA_DIR}\nSTOPSIGNAL $SIG\nENV T=${TOKEN:?x}\nARG TOKEN\nENV T=${TOKEN:?required}\n"
+        let m = model(text)
+        #expect(errors(m).isEmpty)
+        #expect(m.unlessArgumentsSet.map { "\($0.range.start.line):\($0.arguments) \($0.message)" } == [
+            "5:[\"DATA_DIR\"] VOLUME specified can not be an empty string",
+            "6:[\"SIG\"] invalid signal: ",
+            "9:[\"TOKEN\"] failed to process \"${TOKEN:?required}\": TOKEN: required",
+        ])
+        let given = model(text, buildArgs: ["DATA_DIR": "/data", "SIG": "SIGTERM", "TOKEN": "t"])
+        #expect(errors(given).isEmpty && given.unlessArgumentsSet.isEmpty)
+        // An ENV of that name before it gives the value.
+        #expect(model("FROM nginx:1.27.0\nENV D=/d\nARG D\nVOLUME $D\n").unlessArgumentsSet.isEmpty)
+    }
+
+    /// An ARG whose default BuildKit rejects is still declared for what follows.
+    @Test func failedArgIsStillDeclared() {
+        let m = model("FROM debian:12\nARG Z=\"${templateOption:installZsh}\" OTHER=1\nRUN echo $Z $OTHER\n")
+        #expect(errors(m) == ["2:5: failed to process \"\\\"${templateOption:installZsh}\\\"\": unsupported modifier (:i) in substitution"])
+        let run = m.stages[0].instructions[1]
+        #expect(run.scope.contains { $0.name == "Z" && $0.value == nil })
+        #expect(scopeValue(run, "OTHER") == .some("1"))
     }
 }
 
@@ -282,10 +323,10 @@ struct ResolutionTests {
         #expect(e?.exposedPorts?.flatMap(\.entries) == ["80/tcp", "8000/udp", "8001/udp", "8002/udp", "443/tcp", "9000/tcp"])
         #expect(e?.exposedPorts?[2].protoAsWritten == "TCP")
         #expect(m.stages[0].instructions[8].resolved?.pairs == [ResolvedPair(key: "version", value: "443/TCP 9000")])
+        // `$EMPTY` may come from the base image `a`: not an error.
         #expect(errors(m) == [
             "4:8: invalid port: \"80/xyz\": invalid proto: xyz",
             "5:8: invalid containerPort: abc",
-            "6:8: VOLUME specified can not be an empty string",
             "7:12: invalid signal: SIGFOO",
         ])
     }

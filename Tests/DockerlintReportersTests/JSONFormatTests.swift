@@ -37,6 +37,10 @@ import Testing
         #expect(edit["line"] as? Int == 4 && edit["column"] as? Int == 5 && edit["endColumn"] as? Int == 19)
         #expect(diagnostics[4]["helpUri"] as? String == "https://docs.dockerlint.dev/rules/DL3006?x=(1)")
         #expect(diagnostics[0]["helpUri"] == nil)
+        let related = diagnostics[0]["related"] as! [[String: Any]]
+        #expect(related.map { $0["message"] as! String } == ["`curl` has no version", "`wget` has no version"])
+        #expect(related[1]["line"] as? Int == 3 && related[1]["column"] as? Int == 40 && related[1]["endColumn"] as? Int == 44)
+        #expect(diagnostics[1]["related"] == nil, "omitted when empty")
         let summary = doc["summary"] as! [String: Any]
         #expect(summary["problems"] as? Int == 6 && summary["failing"] as? Int == 5)
         #expect(summary["failed"] as? Bool == true)

@@ -87,6 +87,14 @@ import Testing
             == ["startLine": 4, "startColumn": 5, "endLine": 4, "endColumn": 19])
         #expect((replacement["insertedContent"] as! [String: String])["text"] == "[\"node\", \"server.js\"]")
         #expect(results[0]["fixes"] == nil)
+        // Related locations: each with an id, the file, its region and what it is.
+        let related = results[0]["relatedLocations"] as! [[String: Any]]
+        #expect(related.map { $0["id"] as! Int } == [0, 1])
+        #expect(related.map { ($0["message"] as! [String: String])["text"]! } == ["`curl` has no version", "`wget` has no version"])
+        let second = related[1]["physicalLocation"] as! [String: Any]
+        #expect((second["artifactLocation"] as! [String: Any])["uri"] as? String == "Dockerfile")
+        #expect((second["region"] as! [String: Any])["startLine"] as? Int == 3)
+        #expect(results[1]["relatedLocations"] == nil)
         let fingerprints = results.map { ($0["partialFingerprints"] as! [String: String])["dockerlint/v1"]! }
         #expect(Set(fingerprints).count == results.count)
     }

@@ -2,6 +2,7 @@ import DockerlintCache
 import DockerlintCore
 import DockerlintModel
 import DockerlintRules
+import DockerlintSupport
 import Foundation
 import Testing
 
@@ -43,7 +44,7 @@ import Testing
         return dir
     }
 
-    static func lint(_ dir: String, history: Int, builder: Configuration.Builder = .buildkit) throws -> [Diagnostic] {
+    static func lint(_ dir: String, history: Int, builder: BuilderKind = .buildkit) throws -> [Diagnostic] {
         let path = dir + "/Dockerfile"
         let bytes = Array(try String(contentsOfFile: path, encoding: .utf8).utf8)
         var config = Configuration()

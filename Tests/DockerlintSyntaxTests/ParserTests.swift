@@ -292,6 +292,13 @@ private func only(_ s: String) -> Instruction {
 }
 
 @Suite struct Dump {
+    /// BuildKit's `parseIgnore` keeps an unknown instruction with one empty node: `Node.Dump()`
+    /// prints `(invalid "")`, whatever its arguments, flags kept.
+    @Test func unknownInstructionDumpsAnEmptyNode() {
+        #expect(dump("FROM scratch\nINVALID woops\n") == "(from \"scratch\")\n(invalid \"\")\n")
+        #expect(dump("FROM scratch\nBOGUS\nONBUILD NOPE a b\n") == "(from \"scratch\")\n(bogus \"\")\n(onbuild (nope \"\"))\n")
+    }
+
     @Test func buildkitDumpFormat() {
         let text = """
         FROM alpine AS b

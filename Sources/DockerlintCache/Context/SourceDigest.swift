@@ -12,15 +12,9 @@
 
 import DockerlintSupport
 
-/// Which builder's cache key to model.
-public enum BuildEngine: String, Sendable, Hashable, CaseIterable {
-    case buildkit
-    case classic
-}
-
 /// How sources are hashed.
 public struct SourceHashOptions: Sendable, Hashable {
-    public var engine: BuildEngine
+    public var engine: BuilderKind
     /// BuildKit only: let directory headers (mode) enter the digest, as current BuildKit
     /// source says. Off by default: Docker 20.10's BuildKit was observed not to (§7 e11, e16).
     public var directoryMetadata: Bool
@@ -28,8 +22,9 @@ public struct SourceHashOptions: Sendable, Hashable {
     /// while scanning, e.g. git trees). Excluded entries are never part of the context.
     public var ignore: DockerIgnore
 
-    public init(engine: BuildEngine, directoryMetadata: Bool = false, ignore: DockerIgnore = .empty) {
-        self.engine = engine
+    /// `engine` is taken as its cache model (buildah and podman hash as classic does).
+    public init(engine: BuilderKind, directoryMetadata: Bool = false, ignore: DockerIgnore = .empty) {
+        self.engine = engine.cacheModel
         self.directoryMetadata = directoryMetadata
         self.ignore = ignore
     }
@@ -220,7 +215,7 @@ struct SourceHasher {
             if !missing.isEmpty { return .missing(missing) }
             if parts.count == 2 { return .digest("sha256:" + parts[1]) }
             return .digest("sha256:" + SHA256Hex.of(parts: parts))
-        case .classic:
+        case .classic, .buildah, .podman:  // (init maps these to .classic)
             for src in sources {
                 let hashes = try classicSource(src)
                 if hashes.isEmpty { missing.append(src) } else { parts += hashes }

@@ -33,7 +33,7 @@ struct TransferredFile: Sendable {
 }
 
 public struct CacheSimulator: Sendable {
-    public let engine: BuildEngine
+    public let engine: BuilderKind
     public var costs: CostModel
     public var options: SimulatorOptions
     /// Key -> index of the build that first produced it.
@@ -58,8 +58,8 @@ public struct CacheSimulator: Sendable {
     /// Whether builds start on a fresh runner that imports only the previous build's export.
     var ciMode: Bool { engine == .buildkit && options.ciCache != .local }
 
-    public init(engine: BuildEngine = .buildkit, costs: CostModel = .standard, options: SimulatorOptions = SimulatorOptions()) {
-        self.engine = engine
+    public init(engine: BuilderKind = .buildkit, costs: CostModel = .standard, options: SimulatorOptions = SimulatorOptions()) {
+        self.engine = engine.cacheModel
         self.costs = costs
         self.options = options
     }

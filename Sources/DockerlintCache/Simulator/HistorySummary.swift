@@ -3,6 +3,8 @@
 // (reused cost / total cost). Baseline builds (the one that fills the cache) and builds that
 // could not be simulated are left out.
 
+import DockerlintSupport
+
 /// One step across a history, keyed by `StepPrediction.identity`.
 public struct StepHistory: Sendable, Equatable {
     public var identity: String
@@ -21,7 +23,7 @@ public struct StepHistory: Sendable, Equatable {
 }
 
 public struct SimulationSummary: Sendable {
-    public var engine: BuildEngine
+    public var engine: BuilderKind
     /// Builds counted (baseline and failed builds excluded).
     public var builds: Int = 0
     public var failedBuilds: Int = 0
@@ -31,9 +33,9 @@ public struct SimulationSummary: Sendable {
     var order: [String] = []
     var byIdentity: [String: StepHistory] = [:]
 
-    public init(engine: BuildEngine) { self.engine = engine }
+    public init(engine: BuilderKind) { self.engine = engine }
 
-    public init(engine: BuildEngine, predictions: [BuildPrediction]) {
+    public init(engine: BuilderKind, predictions: [BuildPrediction]) {
         self.engine = engine
         for p in predictions { add(p) }
     }
@@ -79,7 +81,7 @@ public struct SimulationSummary: Sendable {
 
 extension BuildPrediction {
     /// A build that could not be simulated (no Dockerfile at a commit, unknown target, ...).
-    public static func failed(label: String, commit: String? = nil, engine: BuildEngine, dockerfilePath: String,
+    public static func failed(label: String, commit: String? = nil, engine: BuilderKind, dockerfilePath: String,
                               message: String) -> BuildPrediction {
         BuildPrediction(label: label, commit: commit, engine: engine, dockerfilePath: dockerfilePath, targetStage: nil,
                         target: nil, steps: [], errors: [message], baseline: false, staleFiles: [])

@@ -1,8 +1,7 @@
 // Data types of `dockerlint bench`: what is asked (configuration, plan builds), what is measured
 // (builds and steps with layer bytes), what is predicted, and how they agree.
 import DockerlintBuilders
-import enum DockerlintCache.CICacheMode
-import enum DockerlintCache.EngineRelease
+import DockerlintSupport
 import Foundation
 
 /// A build of the simulator's plan format (`builds:` items).

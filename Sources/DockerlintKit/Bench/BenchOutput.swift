@@ -3,7 +3,6 @@
 import DockerlintBuilders
 import DockerlintSupport
 import Foundation
-import enum DockerlintCache.CICacheMode
 
 public enum BenchFormat: String, Sendable, CaseIterable {
     case tty, json, markdown
@@ -135,7 +134,11 @@ public enum BenchOutput {
                            + "  new layers \(bytes(BenchStatistic(bs.compactMap { $0.newLayerBytes.map(Double.init) }).map { Int($0.median) }))")
             }
         }
-        out.append("agreement: \(r.agreeingSteps)/\(r.comparedSteps) steps (\(NumberFormat.fixed(r.agreementRate * 100, 1))%)")
+        if r.comparedSteps == 0 {
+            out.append("agreement: no step to compare (no build ran a step)")
+        } else {
+            out.append("agreement: \(r.agreeingSteps)/\(r.comparedSteps) steps (\(NumberFormat.fixed(r.agreementRate * 100, 1))%)")
+        }
         for d in r.disagreements {
             out.append("  run \(d.run) build \(d.build) (\(d.scenario)) line \(d.line.map(String.init) ?? "?") \(clip(d.instruction, 50)): "
                        + "actual \(d.measured?.rawValue ?? "absent"), predicted \(d.predicted?.rawValue ?? "nothing")"
@@ -158,7 +161,8 @@ public enum BenchOutput {
             let st = b.steps.map { $0.status == .hit ? "H" : ($0.status == .miss ? "M" : "-") }.joined()
             let cmp = b.steps.filter { $0.agrees != nil }
             let ok = cmp.filter { $0.agrees == true }.count
-            out.append("| \(b.run) | \(b.index) | \(Markdown.cell(b.scenario))\(b.error != nil ? " (failed)" : "") | \(secs(b.wallSeconds)) | \(bytes(b.newLayerBytes)) | \(bytes(b.imageBytes)) | `\(st)` | \(ok)/\(cmp.count + b.unmatchedPredictions.count) |")
+            let compared = cmp.count + b.unmatchedPredictions.count
+            out.append("| \(b.run) | \(b.index) | \(Markdown.cell(b.scenario))\(b.error != nil ? " (failed)" : "") | \(secs(b.wallSeconds)) | \(bytes(b.newLayerBytes)) | \(bytes(b.imageBytes)) | `\(st)` | \(compared == 0 ? "–" : "\(ok)/\(compared)") |")
         }
         if r.builds.contains(where: { $0.push != nil }) {
             out.append("")
@@ -170,7 +174,11 @@ public enum BenchOutput {
             }
         }
         out.append("")
-        out.append("Agreement: \(r.agreeingSteps)/\(r.comparedSteps) steps (\(NumberFormat.fixed(r.agreementRate * 100, 1))%).")
+        if r.comparedSteps == 0 {
+            out.append("Agreement: no step to compare (no build ran a step).")
+        } else {
+            out.append("Agreement: \(r.agreeingSteps)/\(r.comparedSteps) steps (\(NumberFormat.fixed(r.agreementRate * 100, 1))%).")
+        }
         let dis = r.disagreements
         if !dis.isEmpty {
             out.append("")

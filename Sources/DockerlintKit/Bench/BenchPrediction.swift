@@ -59,8 +59,19 @@ public struct PlannedStep: Sendable, Equatable {
 
 public enum BenchStepMap {
     /// The Dockerfile model for one build.
+    /// The base images (not `scratch`, not a stage) of the stages a build of `model` runs, in
+    /// stage order.
+    static func baseImages(_ model: DockerfileModel, target: String?) -> [String] {
+        guard case .success(let indices) = model.reachableStages(target: target) else { return [] }
+        var names: [String] = []
+        for i in indices {
+            if case .image(let name) = model.stages[i].base, !name.isEmpty, !names.contains(name) { names.append(name) }
+        }
+        return names
+    }
+
     public static func model(text: String, buildArgs: [String: String], target: String?) -> DockerfileModel {
-        DockerfileModel.parse(text, options: DockerlintModel.BuildOptions(buildArgs: BuildArgs(buildArgs), target: target))
+        DockerfileModel.parse(text, options: BuildOptions(buildArgs: BuildArgs(buildArgs), target: target))
     }
 
     static func firstLine(_ i: Instruction) -> String {

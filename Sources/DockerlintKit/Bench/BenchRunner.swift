@@ -9,6 +9,7 @@ import Musl
 import DockerlintBuilders
 import DockerlintCache
 import struct DockerlintModel.DockerfileModel
+import DockerlintSupport
 import Foundation
 
 /// What the progress display is told.
@@ -299,7 +300,7 @@ public final class BenchRunner: @unchecked Sendable {
                 currentDockerfile = rel
             }
             let dockerfileRel = rel.isEmpty ? currentDockerfile : rel
-            var options = BuildOptions(runID: runID, noCache: p.noCache, buildArgs: p.buildArgs, target: p.target,
+            var request = BuildRequest(runID: runID, noCache: p.noCache, buildArgs: p.buildArgs, target: p.target,
                                        dockerfile: dockerfileRel, timeout: configuration.timeout)
             if configuration.ciCache != .local, let client = engineClient {
                 // A fresh runner: no build cache, no image of this run; base images stay.
@@ -307,12 +308,12 @@ public final class BenchRunner: @unchecked Sendable {
                     try builder.cleanup(runID: runID)
                     try client.pruneBuildCache()
                 } catch { throw Self.commandError(error) }
-                options.cache = cacheOptions(index: i, runID: runID)
-                if configuration.ciCache == .inline, let repo = repository(runID: runID) { options.tag = repo + ":ci" }
+                request.cache = cacheOptions(index: i, runID: runID)
+                if configuration.ciCache == .inline, let repo = repository(runID: runID) { request.tag = repo + ":ci" }
             }
             var result: BuildResult
             do {
-                result = try build(context: dir, options: options)
+                result = try build(context: dir, request: request)
             } catch BuilderError.timeout(let s, _) {
                 result = BuildResult(builder: builder.kind, wallSeconds: s, steps: [], imageID: nil,
                                      error: "timed out after \(Int(s))s (--timeout)", exitCode: nil, log: [])
@@ -320,6 +321,15 @@ public final class BenchRunner: @unchecked Sendable {
             progress?(.buildFinished(seconds: result.wallSeconds))
             let text = String(decoding: (try? FileIO.read(dir.path + "/" + dockerfileRel)) ?? [], as: UTF8.self)
             let model = BenchStepMap.model(text: text, buildArgs: p.buildArgs, target: p.target)
+            // A cold build that fails for want of its base image: nothing of the sequence can
+            // run, and the builder's message (a truncated registry error) does not say why.
+            if i == 0, !result.succeeded,
+               let missing = BenchStepMap.baseImages(model, target: p.target).first(where: { hasImage($0) == false }) {
+                let how = builder is CLIImageBuilder ? "run scripts/setup-builders --podman (it fills dockerlint's private store)"
+                                                     : "run scripts/setup-builders, or pull it (docker pull \(missing))"
+                throw CommandError("base image \(missing) is not on this machine (\(builder.summary)) and could not be pulled: \(how)",
+                                   status: .environment)
+            }
             let planned = BenchStepMap.plannedSteps(model, builder: builder.kind, target: p.target)
             var steps: [BenchStep] = result.steps.map { s in
                 let m = BenchStepMap.match(s, in: planned, builder: builder.kind)
@@ -405,23 +415,23 @@ public final class BenchRunner: @unchecked Sendable {
     /// measures); `callSeconds` is the whole `build` call (context walk and result assembly
     /// included); `accountingSeconds` is the layer accounting that `runOnce` does after the
     /// timed section (image inspect + history), reported apart because no `docker build` does it.
-    public func timedBuild(context: URL, options: BuildOptions)
+    public func timedBuild(context: URL, request: BuildRequest)
         throws -> (seconds: Double, callSeconds: Double, accountingSeconds: Double, result: BuildResult) {
-        let start = monotonicNow()
-        let result = try build(context: context, options: options)
-        let afterBuild = monotonicNow()
+        let start = monotonicSeconds()
+        let result = try build(context: context, request: request)
+        let afterBuild = monotonicSeconds()
         if let id = result.imageID { _ = try? layerSizes(imageID: id) }
-        return (result.wallSeconds, afterBuild - start, monotonicNow() - afterBuild, result)
+        return (result.wallSeconds, afterBuild - start, monotonicSeconds() - afterBuild, result)
     }
 
     /// Builds, streaming step names to the progress display when the builder is the engine.
-    func build(context: URL, options: BuildOptions) throws -> BuildResult {
+    func build(context: URL, request: BuildRequest) throws -> BuildResult {
         guard let engine = builder as? DockerEngineBuilder, let progress else {
-            return try builder.build(context: context, options: options)
+            return try builder.build(context: context, request: request)
         }
         var trace = BuildKitTraceAccumulator()
         var lastName = ""
-        return try engine.client.build(context: context, mode: engine.mode, options: options) { line in
+        return try engine.client.build(context: context, mode: engine.mode, request: request) { line in
             guard let data = line.data(using: .utf8),
                   let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }
             if let s = obj["stream"] as? String, s.hasPrefix("Step ") {
@@ -436,6 +446,22 @@ public final class BenchRunner: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Whether the builder's image store holds `reference`; nil when it cannot be asked.
+    func hasImage(_ reference: String) -> Bool? {
+        if let engine = builder as? DockerEngineBuilder {
+            do {
+                _ = try engine.client.inspectImage(reference)
+                return true
+            } catch BuilderError.http(404, _) {
+                return false
+            } catch {
+                return nil
+            }
+        }
+        if let cli = builder as? CLIImageBuilder { return try? cli.hasImage(reference) }
+        return nil
     }
 
     /// (diff ID, uncompressed size) of each layer of an image, oldest first. Engine only: the
@@ -524,11 +550,4 @@ public final class BenchCleanup: @unchecked Sendable {
             sources.append(src)
         }
     }
-}
-
-/// CLOCK_MONOTONIC in seconds (what the builders' `wallSeconds` use too).
-func monotonicNow() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }

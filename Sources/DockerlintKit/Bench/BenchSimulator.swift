@@ -3,6 +3,7 @@
 import DockerlintBuilders
 import DockerlintCache
 import DockerlintModel
+import DockerlintSupport
 import Foundation
 
 public struct SimulatorPredictor: BenchPredictor {
@@ -18,13 +19,13 @@ public struct SimulatorPredictor: BenchPredictor {
     public var name: String { "simulator (CacheSimulator)" }
 
     public func session(builder: BuilderKind) -> any BenchPredictionSession {
-        Session(engine: builder == .buildkit ? .buildkit : .classic, costs: costs,
+        Session(engine: builder.cacheModel, costs: costs,
                 options: SimulatorOptions(staleTransfer: false, release: release, ciCache: builder == .buildkit ? ciCache : .local))
     }
 
     final class Session: BenchPredictionSession {
         var simulator: CacheSimulator
-        init(engine: BuildEngine, costs: CostModel, options: SimulatorOptions) {
+        init(engine: BuilderKind, costs: CostModel, options: SimulatorOptions) {
             // Every build gets a fresh context (a tar body, or a new scratch directory for
             // buildx): BuildKit's incremental transfer (and its stale-file quirk,
             // CACHE-SEMANTICS §8) never happens here.

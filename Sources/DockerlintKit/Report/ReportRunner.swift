@@ -26,7 +26,7 @@ public struct ReportRunner: Sendable {
         public var compare: String?
         public var format: Format = .markdown
         public var output: String?
-        public var builder: BuildEngine = .buildkit
+        public var builder: BuilderKind = .buildkit
         /// The engine release and the cache the history assumes (`--engine`, `--ci-cache`). No
         /// release given: the one a `--bench` file detected, else docker-20.10.
         public var release: EngineRelease?
@@ -290,7 +290,7 @@ public struct ReportDocument: Sendable {
     public var toolVersion: String
     public var dockerfile: String
     public var context: String
-    public var builder: BuildEngine
+    public var builder: BuilderKind
     public var range: String?
     public var lint: ReportLint
     /// The simulated history of `dockerfile` (git replay, or single-file edits).

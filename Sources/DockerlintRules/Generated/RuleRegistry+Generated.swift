@@ -97,5 +97,6 @@ let builtinRuleTypes: [any LintRule.Type] = [
     MultipleEntrypointRule.self,
     LinkBinShRule.self,
     PipefailMissingRule.self,
+    EmptyValueWithoutBuildArgRule.self,
     ShellCheckRule.self,
 ]

@@ -96,10 +96,14 @@ extension RunScript {
 struct UnpinnedPackage {
     /// The package as written (`curl`), or as assigned to the variable that names it.
     var text: String
-    /// Where the file names it: the package word, the word of a same-RUN assignment that
+    /// Where the RUN names it: the package word, the word of a same-RUN assignment that
     /// lists it (`deps="gcc make"`), or the `$deps` word when the value comes from an ARG
     /// or ENV.
     var range: SourceRange
+    /// Where the file names it: `range`, or the name of the ARG/ENV that holds it.
+    var origin: SourceRange
+    /// The ARG or ENV the package comes from, when it is not in the RUN itself.
+    var variable: String?
 }
 
 /// The unpinned packages of one install command, judged the same way for every package
@@ -108,45 +112,81 @@ struct UnpinnedPackage {
 /// script, else the ARG default, build argument or ENV value in scope (plain RUN only:
 /// an ONBUILD trigger runs with another image's variables). A value the file does not give
 /// (a base image's ENV, `$(cat list)`) is not judged, since it may well hold pinned
-/// packages.
+/// packages. A go version that moves (`@latest`, `@main`) is no pin.
 func unpinnedPackages(_ rs: RunScript, _ pc: PackageCommand, _ i: ModelInstruction) -> [UnpinnedPackage] {
     var out: [UnpinnedPackage] = []
-    let unpinned = Set(pc.unpinnedTargets.map(\.range))
+    let unpinned = Set(unpinnedTargets(pc).map(\.range))
     for t in pc.targets {
         // Some tools' tables take a `$name` word for pinned (yum, dnf) or for a local
         // package (go); its value decides here, for every tool alike.
         guard !t.isStatic && isWholeExpansion(t.word) else {
-            if unpinned.contains(t.range) { out.append(UnpinnedPackage(text: t.text, range: rs.range(of: t.word))) }
+            if unpinned.contains(t.range) {
+                let r = rs.range(of: t.word)
+                out.append(UnpinnedPackage(text: t.text, range: r, origin: r))
+            }
             continue
         }
         guard let value = expansionValue(rs, t.word, i) else { continue }
         for w in value.words {
             var single = pc
             single.operands = [w]
-            for u in single.unpinnedTargets {
-                out.append(UnpinnedPackage(text: u.text, range: value.inScript ? rs.range(of: u.word) : rs.range(of: t.word)))
+            for u in unpinnedTargets(single) {
+                if let v = value.variable {
+                    out.append(UnpinnedPackage(text: u.text, range: rs.range(of: t.word), origin: v.range ?? rs.range(of: t.word), variable: v.name))
+                } else {
+                    let r = rs.range(of: u.word)
+                    out.append(UnpinnedPackage(text: u.text, range: r, origin: r))
+                }
             }
         }
     }
     return out
 }
 
-/// Reports every unpinned package of the install commands of `managers` that `selects`.
+/// Targets without a pin: the tool's own rules, plus go versions that move.
+private func unpinnedTargets(_ pc: PackageCommand) -> [PackageTarget] {
+    let unpinned = Set(pc.unpinnedTargets.map(\.range))
+    return pc.targets.filter { unpinned.contains($0.range) || (pc.manager == .go && isMovingGoVersion($0)) }
+}
+
+/// `@latest`, `@upgrade` and `@patch` are go's queries for the newest version, `@main` and
+/// `@master` branches that move: none of them pins what the next build installs. (`@none`
+/// removes a dependency: there is nothing to pin.)
+func isMovingGoVersion(_ t: PackageTarget) -> Bool {
+    guard let v = t.version else { return false }
+    return ["@latest", "@upgrade", "@patch", "@main", "@master"].contains(v)
+}
+
+/// One finding per install command of `managers` that `selects` and that installs
+/// unpinned packages: at the first of them, the message naming them ("Pin versions in
+/// apt get install: g++, gcc, libc-dev and 8 more. …"), each package a related location.
 func reportUnpinned(_ i: ModelInstruction, _ context: LintContext, managers: Set<PackageManager>,
-                    selects: (PackageCommand) -> Bool, message: String, _ sink: inout FindingSink) {
+                    selects: (PackageCommand) -> Bool, lead: String, advice: String, _ sink: inout FindingSink) {
     guard let (rs, cmds) = RunScript.packageCommands(i, context, managers) else { return }
     for pc in cmds where selects(pc) {
-        // Packages of an ARG/ENV value all point at the one `$name` word: one finding there.
-        var seen = Set<Int>()
-        for p in unpinnedPackages(rs, pc, i) where seen.insert(p.range.start.offset).inserted {
-            sink.report(p.range, message)
+        let packages = unpinnedPackages(rs, pc, i)
+        guard let first = packages.first else { continue }
+        let related = packages.map { p in
+            RelatedLocation(range: p.origin, message: "`\(p.text)` has no version pin" + (p.variable.map { " (from `$\($0)`)" } ?? ""))
         }
+        let message = lead + ": " + listOfNames(packages.map(\.text)) + "." + (advice.isEmpty ? "" : " " + advice)
+        sink.report(first.range, message, related: related)
     }
 }
 
-/// The words a whole-expansion word stands for, and whether they are words of the script
-/// (a same-RUN assignment, with their own ranges) or of a value from elsewhere.
-private func expansionValue(_ rs: RunScript, _ word: Word, _ i: ModelInstruction) -> (words: [Word], inScript: Bool)? {
+/// `a`, `a and b`, `a, b, c and d`, `a, b, c and 5 more`.
+func listOfNames(_ names: [String]) -> String {
+    switch names.count {
+    case 0: return ""
+    case 1: return names[0]
+    case 2...4: return names.dropLast().joined(separator: ", ") + " and " + names.last!
+    default: return names.prefix(3).joined(separator: ", ") + " and \(names.count - 3) more"
+    }
+}
+
+/// The words a whole-expansion word stands for: the words of a same-RUN assignment (with
+/// their own ranges), or of the value of the ARG/ENV `variable` in scope.
+private func expansionValue(_ rs: RunScript, _ word: Word, _ i: ModelInstruction) -> (words: [Word], variable: ScopedVariable?)? {
     var parts = word.parts
     if parts.count == 1, case .doubleQuoted(let inner) = parts[0].kind { parts = inner }
     guard parts.count == 1, case .parameter(let pe) = parts[0].kind, pe.op == nil, !pe.isLength, !pe.isIndirect, pe.index == nil else { return nil }
@@ -156,10 +196,10 @@ private func expansionValue(_ rs: RunScript, _ word: Word, _ i: ModelInstruction
             assigned = a.value?.staticValueWithOffsets
         }
     }
-    if let (text, offsets) = assigned { return (splitWords(text, offsets: offsets), true) }
+    if let (text, offsets) = assigned { return (splitWords(text, offsets: offsets), nil) }
     guard !rs.isOnbuild, let v = i.scope.last(where: { $0.name == pe.name }), let value = v.value,
           v.origin != .builtin && v.origin != .defaultPath else { return nil }
-    return (splitWords(value, offsets: nil), false)
+    return (splitWords(value, offsets: nil), v)
 }
 
 /// The whitespace-separated words of a value, as literal words; with `offsets` (the script

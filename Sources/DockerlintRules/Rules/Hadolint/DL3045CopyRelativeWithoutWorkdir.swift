@@ -24,7 +24,8 @@ final class CopyRelativeWithoutWorkdirRule: LintRule {
         case .workdir: workdirSet = true
         case .copy:
             guard !workdirSet, case .copy(let c)? = i.typed?.command else { return }
-            let dest = Labels.unquote(c.destination.value)
+            // Quotes are removed by BuildKit's expansion: `"${HOME}"/x` starts with a variable.
+            let dest = String(c.destination.value.unicodeScalars.filter { $0 != "\"" && $0 != "'" })
             if Self.isAbsoluteOrVariable(dest) { return }
             sink.report(c.destination.range, "`COPY` to a relative destination without `WORKDIR` set.")
         default: break

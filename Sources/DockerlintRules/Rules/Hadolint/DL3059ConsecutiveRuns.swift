@@ -2,7 +2,7 @@ import DockerlintCore
 import DockerlintModel
 import DockerlintShell
 
-/// Consecutive RUN instructions that are both cheap and short: merging them saves a
+/// Consecutive RUN instructions that are each one cheap command: merging them saves a
 /// layer and costs no caching. A RUN that installs or fetches dependencies, downloads,
 /// clones or builds is never asked to merge: keeping it a layer of its own is what keeps
 /// it cached when the steps after it change.
@@ -20,8 +20,10 @@ final class ConsecutiveRunsRule: LintRule {
 
     static func isCheap(_ rs: RunScript) -> Bool {
         if rs.isHeredocScript { return false }
+        // One command: chained commands (and command substitutions) are a deliberate split,
+        // as hadolint takes them.
         let cmds = rs.effectiveCommands
-        if cmds.count > 2 { return false }
+        if cmds.count > 1 { return false }
         for c in cmds {
             if let n = c.name, expensive.contains(n) { return false }
             if let n = c.name, n.hasSuffix(".sh") || n.hasPrefix("./") || n.hasPrefix("/") && n.hasSuffix("install") { return false }

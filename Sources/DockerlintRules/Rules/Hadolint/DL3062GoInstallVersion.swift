@@ -9,6 +9,7 @@ final class GoInstallVersionRule: LintRule {
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
         reportUnpinned(i, context, managers: [.go], selects: { ["install", "get", "run"].contains($0.subcommand.first ?? "") },
-                       message: "Pin versions in go. Instead of `go install <package>` use `go install <package>@<version>`", &sink)
+                       lead: "Pin versions in go",
+                       advice: "Instead of `go install <package>` use `go install <package>@<version>`", &sink)
     }
 }

@@ -35,7 +35,10 @@ final class PipefailMissingRule: LintRule {
             if Self.nonPOSIX.contains(Self.basename(sh.argv.first ?? "")) { return }
             if sh.pipefail { return }
         }
-        guard let pipe = rs.commands.first(where: { $0.isInPipeline && $0.pipelineIndex > 0 }) else { return }
+        // The command after the first pipe; when that is a compound command (`a | while read x; do
+        // …; done`, `a | ( cd d && tar x )`), the command before it.
+        guard let pipe = rs.commands.first(where: { $0.isInPipeline && $0.pipelineIndex > 0 })
+                ?? rs.commands.first(where: { $0.isInPipeline && ($0.nextOperator == .pipe || $0.nextOperator == .pipeAll) }) else { return }
         if rs.script.pipefailEnabled(before: pipe.range.start) { return }
         sink.report(rs.range(of: pipe), "Set the SHELL option -o pipefail before RUN with a pipe in it. If you are using /bin/sh in an alpine image or if your shell is symlinked to busybox then consider explicitly setting your SHELL to /bin/ash, or disable this check")
     }

@@ -102,7 +102,9 @@ public struct TraceStatus: Sendable, Equatable {
             case (1, let b?): s.vertexes.append(try decodeVertex(b))
             case (2, let b?):
                 // VertexStatus: ID 1, vertex 2, name 3, current 4, total 5, timestamp 6, started 7, completed 8.
-                if let v = try ProtoDecoder.fields(b).first(where: { $0.number == 2 })?.string { s.progressVertexes.append(v) }
+                let fields = try ProtoDecoder.fields(b)
+                if let v = fields.first(where: { $0.number == 2 })?.string,
+                   isTransfer(id: fields.first(where: { $0.number == 1 })?.string ?? "") { s.progressVertexes.append(v) }
             case (3, let b?): s.logs.append(try decodeLog(b))
             default: continue
             }

@@ -98,10 +98,13 @@ public struct BuildRequest: Sendable {
     public var dockerfile: String
     /// Whole-build timeout in seconds; the request is cancelled / the process killed after it.
     public var timeout: Double
+    /// Cache import/export and push (buildx only; the Engine API and podman/buildah reject them).
+    public var cache: BuildCacheOptions = BuildCacheOptions()
 
     public init(runID: String, tag: String? = nil, noCache: Bool = false, buildArgs: [String: String] = [:],
                 target: String? = nil, labels: [String: String] = [:], dockerfile: String = "Dockerfile",
-                timeout: Double = 600) {
+                timeout: Double = 600, cache: BuildCacheOptions = BuildCacheOptions()) {
+        self.cache = cache
         self.runID = runID
         self.tag = tag
         self.noCache = noCache

@@ -89,6 +89,9 @@ public struct CLIImageBuilder: ImageBuilder {
     }
 
     public func build(context: URL, request: BuildRequest) throws -> BuildResult {
+        guard request.cache.isEmpty else {
+            throw BuilderError.invalidArgument("cache export, import and push are measured with BuildKit through buildx only")
+        }
         var parser = BuildahOutputParser()
         let start = monotonicSeconds()
         let status = try runStreaming(buildArguments(context: context, request: request), timeout: request.timeout,
@@ -227,9 +230,13 @@ public enum Builders {
     /// The first reachable builder among `kinds`, in order. Docker kinds try each endpoint with
     /// `GET /_ping` (short connect timeout); CLI kinds need the executable in PATH. Throws
     /// `.noBuilderReachable` listing every attempt and why it failed.
+    ///
+    /// BuildKit goes through buildx (`BuildxBuilder`) when `buildx` is set (cache export and
+    /// import, pushes) or when the engine keeps images in containerd, where the Engine API's
+    /// BuildKit build cannot take a tar context; otherwise through the Engine API.
     public static func connect(_ kinds: [BuilderKind] = [.buildkit, .classic, .buildah, .podman],
                                endpoints: [EngineEndpoint] = EngineEndpoint.candidates(),
-                               pingTimeout: Double = 2) throws(BuilderError) -> any ImageBuilder {
+                               pingTimeout: Double = 2, buildx: Bool = false) throws(BuilderError) -> any ImageBuilder {
         var tried: [BuilderAttempt] = []
         var engineFailures: [EngineEndpoint: String] = [:]
         for kind in kinds {
@@ -243,6 +250,13 @@ public enum Builders {
                     let client = EngineClient(endpoint: ep, connectTimeout: pingTimeout, requestTimeout: pingTimeout * 2)
                     do {
                         try client.ping(timeout: pingTimeout)
+                        if kind == .buildkit, try buildx || client.usesContainerdStore() {
+                            let full = EngineClient(endpoint: ep)
+                            do { return try BuildxBuilder.locate(client: full) } catch {
+                                tried.append(BuilderAttempt(target: "buildkit via buildx on \(ep)", reason: error.description))
+                                continue
+                            }
+                        }
                         return DockerEngineBuilder(client: client, mode: kind)
                     } catch {
                         let reason = (error as? BuilderError)?.description ?? "\(error)"

@@ -229,6 +229,9 @@ public final class EngineClient: @unchecked Sendable {
     /// JSON line of the progress stream as it arrives (e.g. to capture fixtures).
     public func build(context: URL, mode: BuilderKind, request: BuildRequest,
                       onLine: ((String) -> Void)? = nil) throws -> BuildResult {
+        guard request.cache.isEmpty else {
+            throw BuilderError.invalidArgument("cache export, import and push need buildx (the Engine API build has no such options)")
+        }
         guard let apiVersion = mode.engineAPIBuildVersion else {
             throw BuilderError.invalidArgument("the Docker Engine builds with buildkit or classic, not \(mode.rawValue)")
         }

@@ -38,6 +38,10 @@ public struct Configuration: Sendable, Equatable {
     public var noColor = false
     /// The builder whose cache the cache rules model (buildkit or classic).
     public var builder: BuilderKind = .buildkit
+    /// The engine release the cache model keys for; nil: the default.
+    public var engine: EngineRelease?
+    /// The cache `simulate`, `compare` and `report` assume; nil: local.
+    public var ciCache: CICacheMode?
     public var shellcheck = false
     /// Commits of history the cache rules replay (0: none).
     public var history = 0
@@ -75,13 +79,13 @@ public enum ConfigurationLoader {
     static let keys: Set<String> = [
         "failure-threshold", "ignored", "ignore", "override", "trusted-registries", "trustedRegistries",
         "label-schema", "strict-labels", "disable-ignore-pragma", "no-fail", "no-color", "builder",
-        "shellcheck", "history", "format", "formats", "per-path", "verbose",
+        "shellcheck", "history", "format", "formats", "per-path", "verbose", "engine", "ci-cache",
     ]
 
     /// The keys "did you mean" suggests (aliases are accepted but not suggested).
     static let documentedKeys = ["failure-threshold", "ignored", "override", "trusted-registries", "label-schema",
                                  "strict-labels", "disable-ignore-pragma", "no-fail", "no-color", "builder", "shellcheck",
-                                 "history", "format", "formats", "per-path"]
+                                 "history", "format", "formats", "per-path", "engine", "ci-cache"]
 
     /// Parses configuration text. `issues` receives warnings and errors.
     public static func parse(_ text: String, file: String, into config: inout Configuration, issues: inout [ConfigIssue]) {
@@ -171,6 +175,12 @@ public enum ConfigurationLoader {
         case "builder":
             guard let s = v.scalar?.string, let b = BuilderKind.named(s) else { bad(BuilderKind.expected(), v); return }
             config.builder = b
+        case "engine":
+            guard let s = v.scalar?.string, let r = EngineRelease(argument: s) else { bad(EngineRelease.expected, v); return }
+            config.engine = r
+        case "ci-cache":
+            guard let s = v.scalar?.string, let m = CICacheMode(rawValue: s) else { bad(CICacheMode.expected, v); return }
+            config.ciCache = m
         case "history":
             guard let s = v.scalar?.string, let n = Int(s), n >= 0 else { bad("expected a number of commits (0 or more)", v); return }
             config.history = n
@@ -274,6 +284,16 @@ public enum ConfigurationLoader {
         if let b = env["DOCKERLINT_BUILDER"] {
             if let v = BuilderKind.named(b) { c.builder = v } else {
                 issues.append(ConfigIssue(level: .error, message: "DOCKERLINT_BUILDER: \(BuilderKind.expected())", location: nil))
+            }
+        }
+        if let e = env["DOCKERLINT_ENGINE"], !e.isEmpty {
+            if let r = EngineRelease(argument: e) { c.engine = r } else {
+                issues.append(ConfigIssue(level: .error, message: "DOCKERLINT_ENGINE: \(EngineRelease.expected)", location: nil))
+            }
+        }
+        if let m = env["DOCKERLINT_CI_CACHE"], !m.isEmpty {
+            if let v = CICacheMode(rawValue: m) { c.ciCache = v } else {
+                issues.append(ConfigIssue(level: .error, message: "DOCKERLINT_CI_CACHE: \(CICacheMode.expected)", location: nil))
             }
         }
     }

@@ -85,6 +85,8 @@ public enum SimulateOutput {
         w.beginObject()
         w.field("version", 1)
         w.field("builder", rep.engine.rawValue)
+        w.field("engine", rep.release.rawValue)
+        w.field("ciCache", rep.ciCache.rawValue)
         w.field("mode", rep.mode.rawValue)
         w.field("dockerfile", rep.dockerfile)
         w.field("context", rep.context)
@@ -125,18 +127,25 @@ public enum SimulateOutput {
         return out
     }
 
+    /// `buildkit, docker-26, cache: registry-min`.
+    static func model(_ rep: SimulationReport) -> String {
+        "\(rep.engine.rawValue), \(rep.release.rawValue), cache: \(rep.ciCache.rawValue)"
+    }
+
     public static func tty(_ rep: SimulationReport, color: Bool = false) -> String {
         var out = ""
         if rep.mode == .edit, let b = rep.builds.last {
-            out += "\(b.dockerfilePath) (\(rep.engine.rawValue)): the rebuild after the change\n"
+            out += "\(b.dockerfilePath) (\(model(rep))): the rebuild after the change\n"
             for e in b.errors { out += "warning: \(e)\n" }
             out += stepTable(b, color: color)
             out += buildLine(b) + "\n"
             return out
         }
         let what = rep.mode == .git ? "commits" : "builds"
-        out += "Replayed \(rep.summary.builds) \(what) with \(rep.engine.rawValue)" + (rep.range.map { " (\($0))" } ?? "")
-            + "; the first build only fills the cache.\n\n"
+        out += "Replayed \(rep.summary.builds) \(what) with \(model(rep))" + (rep.range.map { " (\($0))" } ?? "")
+            + "; the first build only fills the cache.\n"
+        if rep.ciCache != .local { out += "Every build starts on \(rep.ciCache.summary).\n" }
+        out += "\n"
         out += historyTable(rep.summary)
         out += "\n" + pad(rep.mode == .git ? "COMMIT" : "BUILD", 12) + lpad("RE-RUN", 7) + lpad("EST", 10) + "  FIRST MISS\n"
         for b in rep.builds where !b.baseline {
@@ -171,7 +180,7 @@ public enum SimulateOutput {
     public static func markdown(_ rep: SimulationReport) -> String {
         var out = ""
         if rep.mode == .edit, let b = rep.builds.last {
-            out += "### Cache prediction (\(rep.engine.rawValue)): `\(md(b.dockerfilePath))`\n\n"
+            out += "### Cache prediction (\(model(rep))): `\(md(b.dockerfilePath))`\n\n"
             out += "| line | stage | instruction | status | est. | reason |\n|---:|---:|---|---|---:|---|\n"
             for s in b.steps {
                 out += "| \(s.line) | \(s.stage) | \(s.instruction) | \(s.status.rawValue) | \(s.status == .miss ? seconds(s.costSeconds) : "–") | \(md(s.reason)) |\n"
@@ -179,7 +188,8 @@ public enum SimulateOutput {
             out += "\n" + buildLine(b) + "\n"
             return out
         }
-        out += "### Cache replay (\(rep.engine.rawValue))" + (rep.range.map { ": `\(md($0))`" } ?? "") + "\n\n"
+        out += "### Cache replay (\(model(rep)))" + (rep.range.map { ": `\(md($0))`" } ?? "") + "\n\n"
+        if rep.ciCache != .local { out += "Every build starts on \(rep.ciCache.summary).\n\n" }
         out += "\(rep.summary.builds) \(rep.mode == .git ? "commits" : "builds") replayed.\n\n"
         out += "| step | re-ran | rate | est. total |\n|---|---:|---:|---:|\n"
         for st in rep.summary.steps {

@@ -1,3 +1,5 @@
+import DockerlintSupport
+import DockerlintCore
 import DockerlintCache
 import DockerlintModel
 import DockerlintSupport
@@ -29,10 +31,26 @@ public struct SimulateOptions: Sendable {
     public var noColor = false
     /// BuildKit: directory permissions enter source digests (current BuildKit source).
     public var directoryMetadata = false
+    /// The engine release whose keys are modelled (`--engine`).
+    public var release: EngineRelease = .docker20_10
+    /// The cache every build starts from (`--ci-cache`).
+    public var ciCache: CICacheMode = .local
     /// --git: build every commit with this Dockerfile text instead of the commit's (compare).
     public var fixedDockerfile: [UInt8]?
 
     public init() {}
+
+    /// The simulator switches these options select.
+    public var simulatorOptions: SimulatorOptions {
+        SimulatorOptions(directoryMetadata: directoryMetadata, release: release, ciCache: ciCache)
+    }
+
+    /// CI caches are BuildKit's: the classic builder has a local cache or none.
+    public func validateCICache() throws(CommandError) {
+        if builder == .classic && ciCache != .local && ciCache != .none {
+            throw CommandError("--ci-cache \(ciCache.rawValue): CI cache exports are BuildKit's; with --builder classic use local or none")
+        }
+    }
 }
 
 /// The mode a simulation ran in.
@@ -42,6 +60,9 @@ public enum SimulationMode: String, Sendable { case edit, git, plan }
 public struct SimulationReport: Sendable {
     public var mode: SimulationMode
     public var engine: BuilderKind
+    /// The engine release and the cache the builds were simulated with.
+    public var release: EngineRelease { builds.first?.release ?? .docker20_10 }
+    public var ciCache: CICacheMode { builds.first?.ciCache ?? .local }
     public var dockerfile: String
     public var context: String
     public var range: String?
@@ -77,8 +98,8 @@ public struct SimulateRunner: Sendable {
 
     /// Runs the simulation the options describe.
     public func simulate() throws(CommandError) -> SimulationReport {
-        var sim = CacheSimulator(engine: options.builder, costs: try costModel(),
-                                 options: SimulatorOptions(directoryMetadata: options.directoryMetadata))
+        try options.validateCICache()
+        var sim = CacheSimulator(engine: options.builder, costs: try costModel(), options: options.simulatorOptions)
         let exclusive = [options.git != nil, options.plan != nil,
                          !options.changed.isEmpty || !options.buildArgs.isEmpty || options.toDockerfile != nil || options.toContext != nil]
         if exclusive.filter({ $0 }).count > 1 {
@@ -181,5 +202,30 @@ public struct SimulateRunner: Sendable {
         }
         return SimulationReport(mode: .plan, engine: options.builder, dockerfile: options.dockerfile ?? "", context: path, range: nil,
                                 builds: builds, summary: SimulationSummary(engine: options.builder, predictions: builds))
+    }
+}
+
+/// The `engine` and `ci-cache` settings `simulate`, `compare` and `report` read from the
+/// configuration (found as for lint, next to `path`) and the environment.
+public struct CacheModelConfiguration: Sendable {
+    public var engine: EngineRelease?
+    public var ciCache: CICacheMode?
+
+    public static func load(near path: String?, explicit: String? = nil,
+                            environment: [String: String] = ProcessEnvironment.current) throws(CommandError) -> CacheModelConfiguration {
+        var issues: [ConfigIssue] = []
+        var config = Configuration()
+        // `path` is a Dockerfile or a context directory: discovery starts from its directory.
+        let first = path.map { FileIO.isDirectory($0) ? $0 + "/." : $0 }
+        if let file = try ConfigDiscovery.find(explicit: explicit, firstFile: first, workingDirectory: ".") {
+            ConfigurationLoader.parse(String(decoding: try FileIO.read(file), as: UTF8.self), file: file, into: &config, issues: &issues)
+        }
+        ConfigurationLoader.applyEnvironment(environment, into: &config, issues: &issues)
+        // Only these two keys matter here: other problems are lint's to report.
+        if let e = issues.first(where: { $0.level == .error && ($0.message.hasPrefix("engine:") || $0.message.hasPrefix("ci-cache:")
+                                                                  || $0.message.hasPrefix("DOCKERLINT_ENGINE") || $0.message.hasPrefix("DOCKERLINT_CI_CACHE")) }) {
+            throw CommandError(e.description)
+        }
+        return CacheModelConfiguration(engine: config.engine, ciCache: config.ciCache)
     }
 }

@@ -352,10 +352,12 @@ case "parse": benchParse()
 case "lint": benchLint()
 case "simulate": benchSimulate()
 case "lab": benchLab()
+case "ci-cache": benchCICache()
 default:
     print("usage: dockerlint-bench parse [--corpus DIR] [--rounds N] [--write FILE]")
     print("       dockerlint-bench lint [--runs N] [--file F] [--write FILE]")
     print("       dockerlint-bench simulate [--commits N] [--rounds N] [--repo DIR] [--write FILE]")
     print("       dockerlint-bench lab [--runs N] [--overhead-rounds N] [--write FILE]")
+    print("       dockerlint-bench ci-cache [--socket PATH] [--registry HOST:PORT] [--examples a,b] [--modes m,n] [--write FILE]")
     exit(2)
 }

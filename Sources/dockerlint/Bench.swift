@@ -1,6 +1,8 @@
 import ArgumentParser
 import DockerlintBuilders
+import DockerlintCache
 import DockerlintKit
+import DockerlintSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -56,6 +58,21 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("save-costs"), help: "Write measured step times here, in the costs format `simulate --costs` reads.")
     var saveCosts: String?
 
+    @Option(name: .customLong("ci-cache"), help: "local (default: one engine keeps its cache), none, inline, registry-min or registry-max: build every commit on a fresh runner (the engine's build cache pruned, see --prune-build-cache) that imports only what the previous build exported to the registry. BuildKit through buildx.")
+    var ciCache: String = "local"
+
+    @Flag(name: .customLong("prune-build-cache"), help: "Allow --ci-cache to remove the engine's whole build cache before every build. Use an engine nobody else builds on.")
+    var pruneBuildCache = false
+
+    @Flag(help: "Push every build to the registry and report the layers uploaded, already there and mounted, and the bytes sent, beside the predicted new layers. --push=HOST:PORT names the registry.")
+    var push = false
+
+    @Option(help: "HOST:PORT of the registry for --push and --ci-cache (default: 127.0.0.1:5000 when it answers, else a docker-registry started for the run).")
+    var registry: String?
+
+    @Option(help: "The engine release to model: docker-20.10 or docker-26 (default: detected from the engine's /version).")
+    var engine: String?
+
     @Flag(help: "Exit 1 when any step disagrees with the prediction.")
     var failOnDisagreement = false
 
@@ -64,6 +81,14 @@ struct Bench: ParsableCommand {
 
     @Flag(help: "No colour.")
     var noColor = false
+
+    /// `bench --push=HOST:PORT` is `bench --push --registry HOST:PORT`.
+    static func expandPushRegistry(_ args: [String]) -> [String] {
+        guard args.first == "bench" else { return args }
+        return args.flatMap { a -> [String] in
+            a.hasPrefix("--push=") ? ["--push", "--registry", String(a.dropFirst("--push=".count))] : [a]
+        }
+    }
 
     func run() throws {
         guard let fmt = BenchFormat(rawValue: format) else {
@@ -81,10 +106,25 @@ struct Bench: ParsableCommand {
         let ctx = context ?? (URL(fileURLWithPath: dockerfile).deletingLastPathComponent().path.isEmpty ? "."
                               : URL(fileURLWithPath: dockerfile).deletingLastPathComponent().path)
         if git != nil && plan != nil { throw CommandError("--git and --plan cannot be combined") }
-        let config = BenchConfiguration(dockerfile: dockerfile, context: ctx, edits: edit, gitRange: git,
+        var config = BenchConfiguration(dockerfile: dockerfile, context: ctx, edits: edit, gitRange: git,
                                         planBuilds: planBuilds, buildArgs: args, target: target, runs: runs,
                                         timeout: timeout)
-        let chosen = try BenchRunner.connect(builder: builder)
+        guard let mode = CICacheMode(rawValue: ciCache) else {
+            throw CommandError("--ci-cache: \(CICacheMode.expected), not '\(ciCache)'")
+        }
+        config.ciCache = mode
+        config.pruneBuildCache = pruneBuildCache
+        config.push = push
+        config.registry = registry
+        if let e = engine {
+            guard let r = EngineRelease(argument: e) else { throw CommandError("--engine: \(EngineRelease.expected), not '\(e)'") }
+            config.release = r
+        }
+        if mode != .local && builder != "auto" && builder != "buildkit" {
+            throw CommandError("--ci-cache \(mode.rawValue): CI caches are BuildKit's (--builder buildkit)")
+        }
+        let chosen = try BenchRunner.connect(builder: mode != .local && builder == "auto" ? "buildkit" : builder,
+                                             buildx: mode != .local)
         let tty = isatty(2) == 1 && !quiet
         if builder == "auto" { Console.err("dockerlint bench: using \(chosen.summary)\n") }
         let display = ProgressDisplay(enabled: tty)

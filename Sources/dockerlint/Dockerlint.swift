@@ -25,7 +25,7 @@ struct Dockerlint: ParsableCommand {
                 let status = try LintRunner(options: options).run()
                 Glibc.exit(status.rawValue)
             }
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(Bench.expandPushRegistry(Array(CommandLine.arguments.dropFirst())))
             try command.run()
             Console.flush()
         } catch let e as CommandError {

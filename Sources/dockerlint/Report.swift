@@ -44,6 +44,12 @@ struct Report: ParsableCommand {
     @Option(help: "The target stage.")
     var target: String?
 
+    @Option(help: "The engine release whose cache keys are modelled: docker-20.10 or docker-26 (default: the engine config key, else the release a --bench file detected, else docker-20.10).")
+    var engine: String?
+
+    @Option(name: .customLong("ci-cache"), help: "The cache the numbers and gates assume: local, none, inline, registry-min or registry-max (default: the ci-cache config key, else local). Every mode is shown side by side.")
+    var ciCache: String?
+
     @Option(name: .customLong("build-arg"), help: "K=V: a build-arg value of every build. Repeatable.")
     var buildArg: [String] = []
 
@@ -79,6 +85,17 @@ struct Report: ParsableCommand {
         guard let engine = BuilderKind.named(builder) else { throw CommandError("--builder: \(BuilderKind.expected())") }
         o.builder = engine
         o.target = target
+        var release = EngineRelease.docker20_10
+        try SimulationArguments.applyCacheModel(engine: self.engine, ciCache: ciCache, configFor: context ?? file,
+                                                explicitConfig: config, into: &release, &o.ciCache)
+        // No --engine and no engine key: the release a --bench file detected stands.
+        let configured = try CacheModelConfiguration.load(near: context ?? file, explicit: config).engine
+        if self.engine != nil || configured != nil {
+            o.release = release
+        }
+        if o.builder == .classic && o.ciCache != .local && o.ciCache != .none {
+            throw CommandError("--ci-cache \(o.ciCache.rawValue): CI cache exports are BuildKit's; with --builder classic use local or none")
+        }
         o.buildArgs = try SimulationArguments.pairs(buildArg, "--build-arg")
         o.costsFile = costs
         o.configPath = config

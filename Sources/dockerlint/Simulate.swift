@@ -41,6 +41,12 @@ struct SimulationArguments: ParsableArguments {
     @Flag(help: "BuildKit: let directory permissions enter source digests (current BuildKit source; Docker 20.10 ignores them).")
     var directoryMetadata = false
 
+    @Option(help: "The engine release whose cache keys are modelled: docker-20.10 (BuildKit v0.8) or docker-26 (BuildKit v0.13). Default: the ci-cache/engine config keys, else docker-20.10.")
+    var engine: String?
+
+    @Option(name: .customLong("ci-cache"), help: "The cache each build starts from: local (one machine keeps every build), none, inline, registry-min or registry-max (fresh CI runners importing only the previous build's export). Default: the ci-cache config key, else local.")
+    var ciCache: String?
+
     static func pairs(_ list: [String], _ flag: String) throws -> [String: String] {
         var out: [String: String] = [:]
         for item in list {
@@ -71,7 +77,28 @@ struct SimulationArguments: ParsableArguments {
         o.format = f
         o.noColor = noColor
         o.directoryMetadata = directoryMetadata
+        try SimulationArguments.applyCacheModel(engine: self.engine, ciCache: ciCache, configFor: context, into: &o.release, &o.ciCache)
+        try o.validateCICache()
         return o
+    }
+
+    /// `--engine` and `--ci-cache`, else the `engine` / `ci-cache` keys of the configuration
+    /// (`.dockerlint.yaml` found as for lint, `DOCKERLINT_ENGINE`, `DOCKERLINT_CI_CACHE`).
+    static func applyCacheModel(engine: String?, ciCache: String?, configFor path: String?, explicitConfig: String? = nil,
+                                into release: inout EngineRelease, _ mode: inout CICacheMode) throws {
+        let config = try CacheModelConfiguration.load(near: path, explicit: explicitConfig)
+        if let e = engine {
+            guard let r = EngineRelease(argument: e) else { throw CommandError("--engine: \(EngineRelease.expected), not '\(e)'") }
+            release = r
+        } else if let r = config.engine {
+            release = r
+        }
+        if let c = ciCache {
+            guard let m = CICacheMode(rawValue: c) else { throw CommandError("--ci-cache: \(CICacheMode.expected), not '\(c)'") }
+            mode = m
+        } else if let m = config.ciCache {
+            mode = m
+        }
     }
 }
 

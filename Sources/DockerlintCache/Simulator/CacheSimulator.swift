@@ -44,6 +44,19 @@ public struct CacheSimulator: Sendable {
     var previousContext: ContextSnapshot?
     var previousIgnore: DockerIgnore = .empty
     var labels: [String] = []
+    /// CI caches: the keys the previous build exported, and whether their layers came along.
+    var exported: [String: Bool] = [:]
+    /// CI caches: BuildKit's "fast" keys of `COPY --from` / `--mount from=` steps (built from the
+    /// source stage's cache key instead of the copied files' checksum) → the exported key they
+    /// lead to. A record keeps its fast keys while later builds re-export it, which is how a
+    /// revert can skip a whole builder stage (docs/CACHE-SEMANTICS.md, "CI caches").
+    var exportedFastKeys: [String: String] = [:]
+    /// CI caches (`mode=max`): exported keys whose layers only came along because the previous
+    /// export had them, the step being matched but never loaded (`StepCause.uncertainRestore`).
+    var exportedLazily: Set<String> = []
+
+    /// Whether builds start on a fresh runner that imports only the previous build's export.
+    var ciMode: Bool { engine == .buildkit && options.ciCache != .local }
 
     public init(engine: BuilderKind = .buildkit, costs: CostModel = .standard, options: SimulatorOptions = SimulatorOptions()) {
         self.engine = engine.cacheModel
@@ -114,7 +127,11 @@ public struct CacheSimulator: Sendable {
                 }
             }
         }
+        if ciMode, run.index > 0, let target = prediction.targetStage { applyDemand(&run, target: target) }
         prediction.steps = run.steps
+        prediction.ciCache = engine == .buildkit ? options.ciCache : .local
+        prediction.release = options.release
+        if ciMode, let target = prediction.targetStage { export(run, target: target) }
         for s in run.steps where s.status != .notBuilt && s.cause != .missingSource {
             if let k = s.key, seen[k] == nil { seen[k] = run.index }
         }
@@ -134,6 +151,22 @@ public struct CacheSimulator: Sendable {
         var contentKey: String
         var missed: Bool
         var shell: [String]
+        /// Index in `BuildRun.steps` of the stage's last step (nil: only FROM).
+        var lastStep: Int? = nil
+    }
+
+    /// What the CI-cache demand pass needs to know of one step (BuildKit).
+    struct StepNode {
+        var key: String
+        /// `COPY --from` / `--mount from=`: the key through the source stage's cache key.
+        var fastKey: String?
+        /// The step whose result this one runs on.
+        var parent: Int?
+        /// Last steps of the stages whose files this step reads (content-based inputs).
+        var sources: [Int] = []
+        /// An identical step earlier in this build (built once).
+        var dedupeOf: Int?
+        var matchedFast = false
     }
 
     struct BuildRun {
@@ -147,6 +180,12 @@ public struct CacheSimulator: Sendable {
         var produced: Set<String> = []
         var changes: [String: String]? = nil
         var baseKeys: [String] = []
+        /// CI caches: per step index, the inputs of the demand pass.
+        var nodes: [Int: StepNode] = [:]
+        /// CI caches: steps restored from the imported cache and loaded (their result was needed).
+        var loaded: Set<Int> = []
+        /// Key -> index of the step that produced it in this build.
+        var producedAt: [String: Int] = [:]
 
         init(index: Int, state: BuildState) {
             self.index = index
@@ -161,6 +200,8 @@ public struct CacheSimulator: Sendable {
         var broken: (String, StepCause)?
         var shell: [String] = ["/bin/sh", "-c"]
         var missed = false
+        /// Index in `BuildRun.steps` of the last step on this chain.
+        var lastStep: Int? = nil
     }
 
     func isSteppable(_ mi: ModelInstruction) -> Bool {
@@ -238,6 +279,7 @@ public struct CacheSimulator: Sendable {
             let parent = run.stages[j] ?? StageResult(finalKey: CacheSimulator.hash(["missing-stage", String(j)]),
                                                       contentKey: "", missed: true, shell: ["/bin/sh", "-c"])
             chain = Chain(key: parent.finalKey, content: parent.contentKey, shell: parent.shell)
+            chain.lastStep = parent.lastStep
             if parent.missed || (seen[parent.finalKey] == nil && run.index > 0) {
                 chain.broken = ("base stage \(model.stages[j].displayName) was rebuilt", .baseChanged)
             }
@@ -277,7 +319,8 @@ public struct CacheSimulator: Sendable {
             let identity = "\(name):\(kw)#\(counts[kw]!)"
             processStep(mi, typed: typed, stage: stage, model: model, identity: identity, chain: &chain, run: &run, ctx: &ctx)
         }
-        run.stages[stage.index] = StageResult(finalKey: chain.key, contentKey: chain.content, missed: chain.missed, shell: chain.shell)
+        run.stages[stage.index] = StageResult(finalKey: chain.key, contentKey: chain.content, missed: chain.missed, shell: chain.shell,
+                                              lastStep: chain.lastStep)
     }
 
     // MARK: - One step
@@ -291,6 +334,9 @@ public struct CacheSimulator: Sendable {
         var command: String?
         /// Stages whose content this step reads.
         var fromStages: [Int] = []
+        /// `from:` / `bind-from:` components as BuildKit's fast key has them: the source stage's
+        /// cache key instead of its content (name → value).
+        var fastValues: [String: String] = [:]
     }
 
     mutating func processStep(_ mi: ModelInstruction, typed: TypedInstruction, stage: Stage, model: DockerfileModel,
@@ -308,13 +354,41 @@ public struct CacheSimulator: Sendable {
             chainKey = stepKey
         }
         let contentKey = CacheSimulator.hash([kw + "-out", chain.content] + def.contentComponents)
+        var fastKey: String? = nil
+        if !def.fastValues.isEmpty && !def.linked {
+            fastKey = CacheSimulator.hash([kw + "-fast", chain.key] + def.components.flatMap { [$0.name, def.fastValues[$0.name] ?? $0.value] })
+        }
+        let index = run.steps.count
 
         var status: StepStatus
         var reason: String
         var cause: StepCause
         let known = seen[stepKey]
         let producedHere = run.produced.contains(stepKey)
-        if engine == .classic, let b = chain.broken, chain.missed {
+        if ciMode {
+            var node = StepNode(key: stepKey, fastKey: fastKey, parent: chain.lastStep,
+                                sources: def.fromStages.compactMap { run.stages[$0]?.lastStep })
+            node.matchedFast = fastKey.map { exportedFastKeys[$0] != nil } ?? false
+            if producedHere { node.dedupeOf = run.producedAt[stepKey] }
+            run.nodes[index] = node
+        }
+        if ciMode && def.missing.isEmpty && !producedHere && run.index > 0 {
+            // A fresh runner: only what the previous build exported can be matched; whether a
+            // matched step is restored, skipped or re-run is settled by `applyDemand`.
+            if exported[stepKey] != nil || run.nodes[index]?.matchedFast == true {
+                status = .hit; reason = "in the imported cache"; cause = .importedCache
+            } else if let k = known, chain.broken == nil || def.linked {
+                status = .miss
+                let label = k < labels.count ? labels[k] : "#\(k + 1)"
+                reason = "not in what the previous build exported (a local cache would still have it, from \(label))"
+                cause = .notImported
+            } else if let b = chain.broken, !def.linked {
+                status = .miss; reason = b.0; cause = b.1
+            } else {
+                status = .miss
+                (reason, cause) = missReason(mi, def: def, identity: identity, parent: chain.key, run: &run, ctx: &ctx)
+            }
+        } else if engine == .classic, let b = chain.broken, chain.missed {
             status = .miss; reason = b.0; cause = b.1
         } else if !def.missing.isEmpty {
             status = .miss
@@ -334,13 +408,17 @@ public struct CacheSimulator: Sendable {
             status = .miss
             (reason, cause) = missReason(mi, def: def, identity: identity, parent: chain.key, run: &run, ctx: &ctx)
         }
-        if status != .miss || def.missing.isEmpty { run.produced.insert(stepKey) }
+        if status != .miss || def.missing.isEmpty {
+            run.produced.insert(stepKey)
+            if run.producedAt[stepKey] == nil { run.producedAt[stepKey] = index }
+        }
         let step = makeStep(mi, stage: stage, identity: identity, status: status, reason: reason, cause: cause,
                             key: stepKey, command: def.command)
         run.steps.append(step)
         run.newRecords[identity] = StepRecord(parent: chain.key, components: def.components, key: stepKey)
         chain.content = contentKey
         chain.key = chainKey
+        chain.lastStep = index
         let wasMissed = chain.missed
         if status == .miss {
             chain.missed = true
@@ -419,15 +497,19 @@ public struct CacheSimulator: Sendable {
                 d.components.append(Component(name: "workdir", value: mi.workingDirectory))
                 d.components.append(Component(name: "user", value: mi.user))
                 for (i, m) in (r?.mounts ?? []).enumerated() {
-                    let desc = [m.type.rawValue, m.target ?? "", m.from ?? "", m.source ?? "", String(m.readOnly), m.id ?? "",
-                                m.sharing?.rawValue ?? "", m.mode.map { String($0) } ?? "", m.uid.map { String($0) } ?? "",
+                    var id = m.id ?? "", sharing = m.sharing?.rawValue ?? ""
+                    if m.type == .cache { (id, sharing) = cacheMountKey(m, workdir: mi.workingDirectory) }
+                    let desc = [m.type.rawValue, m.target ?? "", m.from ?? "", m.source ?? "", String(m.readOnly), id,
+                                sharing, m.mode.map { String($0) } ?? "", m.uid.map { String($0) } ?? "",
                                 m.gid.map { String($0) } ?? "", String(m.sizeLimit), String(m.required), m.env ?? ""]
                     d.components.append(Component(name: "mount:\(i)", value: desc.joined(separator: "|")))
                     guard m.type == .bind else { continue }
                     let src = m.source ?? "."
                     if let from = m.from, !from.isEmpty {
                         if let j = model.stageIndex(named: from) ?? Int(from), let s = run.stages[j] {
-                            d.components.append(Component(name: "bind-from:" + (m.target ?? ""), value: CacheSimulator.hash([s.contentKey, src])))
+                            let name = "bind-from:" + (m.target ?? "")
+                            d.components.append(Component(name: name, value: CacheSimulator.hash([s.contentKey, src])))
+                            d.fastValues[name] = CacheSimulator.hash(["fast", s.finalKey, src])
                             d.fromStages.append(j)
                         } else {
                             d.components.append(Component(name: "bind-from:" + (m.target ?? ""), value: CacheSimulator.hash(["image", from, src])))
@@ -465,8 +547,9 @@ public struct CacheSimulator: Sendable {
             if let from = c.from?.value, !from.isEmpty {
                 let j = model.stageIndex(named: from) ?? Int(from)
                 if let j, j < model.stages.count, let s = run.stages[j] {
-                    d.components.append(Component(name: "from:" + model.stages[j].displayName,
-                                                  value: CacheSimulator.hash([s.contentKey] + sources)))
+                    let name = "from:" + model.stages[j].displayName
+                    d.components.append(Component(name: name, value: CacheSimulator.hash([s.contentKey] + sources)))
+                    d.fastValues[name] = CacheSimulator.hash(["fast", s.finalKey] + sources)
                     d.fromStages.append(j)
                 } else {
                     d.components.append(Component(name: "from:" + from, value: CacheSimulator.hash(["image", from] + sources)))
@@ -495,9 +578,10 @@ public struct CacheSimulator: Sendable {
             // BuildKit's vertex is `mkdir -p` of the cleaned path, while the working directory
             // later RUNs get keeps an absolute WORKDIR as written (CACHE-SEMANTICS, WORKDIR):
             // `/opt/app` → `/opt/app/` hits here and misses at the next RUN. The classic
-            // builder compares the text (its commit comment and config).
+            // builder of 20.10 compares the text (its commit comment and config); 26's compares
+            // the cleaned path (`/opt/app/`, `/opt//app`, `/opt/./app` all hit `/opt/app`).
             let written = r?.workdir ?? mi.workingDirectory
-            let path = engine == .buildkit ? goPathClean(written) : written
+            let path = engine == .buildkit || options.release.classicCleansWorkdir ? goPathClean(written) : written
             d.components.append(Component(name: "workdir", value: path))
             if engine == .buildkit { d.components.append(Component(name: "user", value: mi.user)) }
             d.contentComponents = [path]
@@ -519,6 +603,138 @@ public struct CacheSimulator: Sendable {
             d.components.append(Component(name: "def", value: CacheSimulator.shortText(mi.syntax)))
         }
         return d
+    }
+
+    /// The `id` and `sharing` a cache mount contributes to the RUN key. BuildKit v0.8 keys
+    /// both (the id defaulting to the target); v0.13 clears them unless the mount is the
+    /// default one: its LLB id (`"/" + id`, id defaulting to the cleaned target) equals the
+    /// target, or does after its first `/`, and sharing is `shared`
+    /// (`solver/llbsolver/ops/exec.go checkShouldClearCacheOpts`; verified on both engines).
+    func cacheMountKey(_ m: RunMount, workdir: String) -> (id: String, sharing: String) {
+        var target = m.target ?? ""
+        if !target.hasPrefix("/") { target = (workdir.hasSuffix("/") ? workdir : workdir + "/") + target }
+        target = goPathClean(target)
+        let id = m.id ?? target
+        let sharing = m.sharing ?? .shared
+        guard options.release.clearsCacheMountOptions else { return (id, sharing.rawValue) }
+        let llbID = "/" + id
+        let afterSlash = llbID.firstIndex(of: "/").map { String(llbID[llbID.index(after: $0)...]) }
+        if sharing == .shared && (llbID == target || afterSlash == target) { return (llbID, sharing.rawValue) }
+        return ("", "")
+    }
+
+    // MARK: - CI caches
+
+    /// Which steps a fresh runner really runs. BuildKit works back from the target: a step
+    /// whose result is needed is restored when the imported cache has its layers and runs
+    /// otherwise (then its inputs are needed); a step nobody needs never runs, even when its key
+    /// is unknown (`solver/edge.go`; docs/CACHE-SEMANTICS.md, "CI caches"). A `COPY --from`
+    /// whose fast key is in the imported cache needs nothing of its source stage; otherwise
+    /// the copied files' checksum is part of every later key, so the source stage's result is
+    /// needed even when the copy itself is then restored.
+    mutating func applyDemand(_ run: inout BuildRun, target: Int) {
+        var need = [Bool](repeating: false, count: run.steps.count)
+        if let last = run.stages[target]?.lastStep { need[last] = true }
+        // Every key down to the target's is computed. A content-based input whose fast key is
+        // not in the imported cache needs the source stage's result for its checksum, whether
+        // or not the step itself ends up running.
+        for (_, n) in run.nodes where !n.sources.isEmpty && !n.matchedFast && n.dedupeOf == nil {
+            for j in n.sources { need[j] = true }
+        }
+        let mode = options.ciCache
+        for i in stride(from: run.steps.count - 1, through: 0, by: -1) {
+            guard let n = run.nodes[i] else { continue }
+            var s = run.steps[i]
+            guard s.status != .notBuilt, s.cause != .missingSource else { continue }
+            if !need[i] {
+                if s.status == .hit && s.cause == .importedCache {
+                    s.reason = "in the imported cache, and not needed: a later step was restored from it"
+                    s.cause = .restoredLater
+                } else if s.status == .miss {
+                    s.status = .hit
+                    s.reason = "not run: a later step was restored from the imported cache, so this result is not needed"
+                    s.cause = .restoredLater
+                }
+                run.steps[i] = s
+                continue
+            }
+            if let d = n.dedupeOf { need[d] = true; continue }
+            if s.status == .hit {
+                let record = n.matchedFast ? exportedFastKeys[n.fastKey ?? ""] ?? n.key : n.key
+                if exported[record] == true {
+                    if exportedLazily.contains(record) {
+                        s.reason = "restored from the imported cache if its layers came along: the previous build matched it without loading it, "
+                            + "and BuildKit v0.13 exports such a step sometimes without its layers (then it runs)"
+                        s.cause = .uncertainRestore
+                    } else {
+                        s.reason = "restored from the imported cache (its layers are downloaded when needed)"
+                        s.cause = .importedCache
+                    }
+                    run.loaded.insert(i)
+                    if !n.matchedFast { for j in n.sources { need[j] = true } }
+                } else {
+                    s.status = .miss
+                    s.reason = mode.finalStageOnly
+                        ? "the imported cache has this step's key but not its layers (\(mode.rawValue) keeps only the final image's layers), and a later step needs its result"
+                        : "the imported cache has this step's key but not its layers, and a later step needs its result"
+                    s.cause = .keyWithoutLayers
+                }
+            }
+            if s.status == .miss {
+                if let p = n.parent { need[p] = true }
+                for j in n.sources { need[j] = true }
+            }
+            run.steps[i] = s
+        }
+    }
+
+    /// What the next fresh runner imports. inline / `mode=min`: the layers of the final
+    /// image's steps (the target stage and the stages it is built FROM), and the keys of every
+    /// other step without layers. `mode=max`: every step; the layers of steps that ran or were
+    /// restored here, and for steps matched but not needed the layers they were imported with.
+    /// A failed build exports nothing, so the previous export stays.
+    mutating func export(_ run: BuildRun, target: Int) {
+        switch options.ciCache {
+        case .local: return
+        case .none:
+            exported = [:]
+            exportedFastKeys = [:]
+            exportedLazily = []
+            return
+        case .inline, .registryMin, .registryMax: break
+        }
+        if run.steps.contains(where: { $0.cause == .missingSource }) { return }
+        var finalChain: Set<Int> = [target]
+        var j = target
+        while case .stage(let p) = run.state.model.stages[j].base, !finalChain.contains(p) { finalChain.insert(p); j = p }
+        var next: [String: Bool] = [:]
+        var nextFast: [String: String] = [:]
+        var lazily: Set<String> = []
+        var certain: Set<String> = []
+        for (i, s) in run.steps.enumerated() where s.status != .notBuilt {
+            guard let n = run.nodes[i] else { continue }
+            var layers: Bool
+            var lazy = false
+            if finalChain.contains(s.stage) {
+                layers = true
+            } else if options.ciCache.finalStageOnly {
+                layers = false
+            } else if s.status == .miss || run.loaded.contains(i) {
+                layers = true
+            } else {
+                // Matched, never loaded: its layers only come along from the previous export.
+                let record = n.matchedFast ? exportedFastKeys[n.fastKey ?? ""] ?? n.key : n.key
+                layers = exported[record] ?? false
+                lazy = layers
+            }
+            next[n.key] = (next[n.key] ?? false) || layers
+            if lazy { lazily.insert(n.key) } else if layers { certain.insert(n.key) }
+            if let fk = n.fastKey { nextFast[fk] = n.key }
+        }
+        for (fk, rk) in exportedFastKeys where next[rk] != nil && nextFast[fk] == nil { nextFast[fk] = rk }
+        exported = next
+        exportedFastKeys = nextFast
+        exportedLazily = lazily.subtracting(certain)
     }
 
     static func baseName(_ p: String) -> String {

@@ -124,6 +124,19 @@ public enum StepCause: String, Sendable, CaseIterable {
     case notNeeded = "not-needed"
     case afterTarget = "after-target"
     case notCached = "not-cached"
+    /// CI caches: the step's key was imported but not its layers (inline / `mode=min` keep only
+    /// the final image's layers), so it runs when a later step needs its result.
+    case keyWithoutLayers = "key-without-layers"
+    /// CI caches: the step was restored from the imported cache (its layers downloaded).
+    case importedCache = "imported-cache"
+    /// CI caches (`mode=max`): restored, if the previous build exported its layers. That build
+    /// matched the step without loading it, and BuildKit v0.13 exports such a step sometimes
+    /// with its layers and sometimes without (then it runs); which one varies between runs.
+    case uncertainRestore = "restored-uncertain"
+    /// CI caches: in the imported cache and not needed, because a later step was restored.
+    case restoredLater = "restored-later"
+    /// CI caches: not in what the previous build exported.
+    case notImported = "not-imported"
 }
 
 /// The prediction for one step of one build.
@@ -168,6 +181,10 @@ public struct BuildPrediction: Sendable {
     public var baseline: Bool
     /// Files BuildKit would not re-send (stale-transfer quirk), context-relative.
     public var staleFiles: [String]
+    /// The cache this build started from.
+    public var ciCache: CICacheMode = .local
+    /// The engine release whose keys were modelled.
+    public var release: EngineRelease = .docker20_10
 
     public var builtSteps: [StepPrediction] { steps.filter { $0.status != .notBuilt } }
     public var missCount: Int { steps.reduce(0) { $0 + ($1.status == .miss ? 1 : 0) } }
@@ -189,9 +206,16 @@ public struct SimulatorOptions: Sendable, Equatable {
     public var directoryMetadata: Bool
     /// BuildKit: model the stale incremental transfer of §8 for builds with a `transfer`.
     public var staleTransfer: Bool
+    /// The engine release whose keys are modelled.
+    public var release: EngineRelease
+    /// The cache each build starts from.
+    public var ciCache: CICacheMode
 
-    public init(directoryMetadata: Bool = false, staleTransfer: Bool = true) {
+    public init(directoryMetadata: Bool = false, staleTransfer: Bool = true, release: EngineRelease = .docker20_10,
+                ciCache: CICacheMode = .local) {
         self.directoryMetadata = directoryMetadata
         self.staleTransfer = staleTransfer
+        self.release = release
+        self.ciCache = ciCache
     }
 }

@@ -42,6 +42,19 @@ public struct BenchConfiguration: Sendable {
     public var timeout: Double
     /// Where scratch directories go (default: the system temp dir).
     public var scratchRoot: String?
+    /// The cache every build starts from. Anything but `local` builds each commit on a fresh
+    /// runner: the engine's whole build cache is pruned first (`pruneBuildCache` must be set),
+    /// and only what the previous build exported to `registry` is imported.
+    public var ciCache: CICacheMode = .local
+    /// Consent to removing the engine's build cache before every build (CI caches).
+    public var pruneBuildCache = false
+    /// Push every build to `registry` and count what is sent.
+    public var push = false
+    /// `host:port` of the registry for pushes and CI caches; nil: 127.0.0.1:5000 when it
+    /// answers, else a docker-registry the bench starts for the run.
+    public var registry: String?
+    /// The engine release to model; nil: detected from the engine's `/version`.
+    public var release: EngineRelease?
 
     public init(dockerfile: String, context: String, edits: [String] = [], gitRange: String? = nil,
                 planBuilds: [BenchPlanBuild] = [], buildArgs: [String: String] = [:], target: String? = nil,
@@ -77,8 +90,12 @@ public struct PredictedStep: Sendable, Equatable, Codable {
     public var stageIndex: Int?
     /// Upper-case keyword.
     public var keyword: String?
+    /// The simulator's cause (`StepCause` raw value: `restored-uncertain`, `parent-rebuilt`, …).
+    public var cause: String? = nil
     public init(line: Int, instruction: String, stage: String, status: StepStatus, reason: String? = nil,
-                seconds: Double? = nil, identity: String? = nil, stageIndex: Int? = nil, keyword: String? = nil) {
+                seconds: Double? = nil, identity: String? = nil, stageIndex: Int? = nil, keyword: String? = nil,
+                cause: String? = nil) {
+        self.cause = cause
         self.identity = identity
         self.stageIndex = stageIndex
         self.keyword = keyword
@@ -135,6 +152,38 @@ public struct BenchBuild: Sendable {
     public var error: String?
     /// Steps predicted (by line) that the builder never reported.
     public var unmatchedPredictions: [PredictedStep]
+    /// `--push`: what the registry received, beside the prediction.
+    public var push: BenchPush? = nil
+}
+
+/// One build's push: measured per layer, and what the simulator predicted.
+public struct BenchPush: Sendable, Equatable {
+    public var reference: String
+    public var uploaded: Int
+    public var existing: Int
+    public var mounted: Int
+    /// Compressed bytes of the uploaded layers.
+    public var bytesSent: Int
+    /// Layers the simulator predicts to be new (the layers of steps predicted to run, and on
+    /// the first push every layer), and their compressed bytes in this image.
+    public var predictedNewLayers: Int
+    public var predictedNewBytes: Int
+}
+
+/// The engine a bench ran on, from its `/version`.
+public struct BenchEngine: Sendable, Equatable {
+    /// `26.1.5+dfsg1`.
+    public var version: String
+    public var apiVersion: String
+    /// The release the simulator modelled.
+    public var release: EngineRelease
+    /// False when `version` is not a verified release and `release` stands in for it.
+    public var exact: Bool
+    /// `Docker 26.1.5+dfsg1 (API 1.45), modelled as docker-26 (BuildKit v0.13)`.
+    public var summary: String {
+        "Docker \(version) (API \(apiVersion)), modelled as \(release.rawValue) (BuildKit \(release.buildKit))"
+            + (exact ? "" : "; not a verified release, the nearest verified one stands in")
+    }
 }
 
 /// One disagreement between the builder and the prediction.
@@ -158,6 +207,12 @@ public struct BenchReport: Sendable {
     public var context: String
     public var runs: Int
     public var builds: [BenchBuild]
+    /// The engine, for Docker builders.
+    public var engine: BenchEngine? = nil
+    /// The cache every build started from.
+    public var ciCache: CICacheMode = .local
+    /// The registry used for pushes and CI caches.
+    public var registry: String? = nil
 
     /// Measured steps that have a prediction.
     public var comparedSteps: Int { builds.flatMap(\.steps).filter { $0.agrees != nil }.count }
@@ -205,4 +260,44 @@ public struct BenchStatistic: Sendable, Equatable {
     }
     /// max − min.
     public var spread: Double { max - min }
+}
+
+extension BenchPush {
+    /// Measured counts from the push; the prediction from the steps of the final image. The
+    /// image's history names what made each layer; the entries of layer-making instructions
+    /// (RUN, COPY, ADD, WORKDIR) are paired, from the end, with `finalSteps` (the final image's
+    /// steps in Dockerfile order, with their predicted status), so base-image entries are left
+    /// over at the front. A layer is predicted new when its step is predicted to run, and every
+    /// layer is on the first push.
+    static func make(_ r: PushResult, first: Bool, finalSteps: [(keyword: String, status: StepStatus)]) -> BenchPush {
+        var predicted = [Bool](repeating: first, count: r.layers.count)
+        if !first {
+            // Layer index of every history entry that made one.
+            var layerOf: [Int?] = []
+            var next = 0
+            for h in r.history {
+                layerOf.append(h.emptyLayer ? nil : next)
+                if !h.emptyLayer { next += 1 }
+            }
+            let made = ["RUN", "COPY", "ADD", "WORKDIR"]
+            func keyword(_ createdBy: String) -> String? {
+                var c = createdBy.trimmingCharacters(in: .whitespaces)
+                if let r = c.range(of: "#(nop) ") { c = String(c[r.upperBound...]).trimmingCharacters(in: .whitespaces) }
+                if c.hasPrefix("/bin/sh -c ") { return "RUN" }
+                let k = String(c.split(separator: " ").first ?? "").uppercased()
+                return made.contains(k) ? k : nil
+            }
+            var h = r.history.count - 1
+            for step in finalSteps.reversed() where made.contains(step.keyword) {
+                while h >= 0, keyword(r.history[h].createdBy) != step.keyword { h -= 1 }
+                guard h >= 0 else { break }
+                if let l = layerOf[h], l < predicted.count { predicted[l] = step.status == .miss }
+                h -= 1
+            }
+        }
+        var bytes = 0
+        for (l, p) in zip(r.layers, predicted) where p { bytes += l.size }
+        return BenchPush(reference: r.reference, uploaded: r.uploaded, existing: r.existing, mounted: r.mounted,
+                         bytesSent: r.bytesSent, predictedNewLayers: predicted.filter { $0 }.count, predictedNewBytes: bytes)
+    }
 }

@@ -23,6 +23,7 @@ public enum BenchOutput {
         var o: [String: Any] = ["line": p.line, "instruction": p.instruction, "stage": p.stage, "status": p.status.rawValue]
         o["reason"] = p.reason ?? NSNull()
         if let s = p.seconds { o["seconds"] = s }
+        if let c = p.cause { o["cause"] = c }
         return o
     }
 
@@ -48,6 +49,10 @@ public enum BenchOutput {
                     ]
                 },
                 "unmatchedPredictions": b.unmatchedPredictions.map(predictionObject),
+                "push": b.push.map { p -> [String: Any] in
+                    ["reference": p.reference, "uploaded": p.uploaded, "existing": p.existing, "mounted": p.mounted,
+                     "bytesSent": p.bytesSent, "predictedNewLayers": p.predictedNewLayers, "predictedNewBytes": p.predictedNewBytes]
+                } ?? NSNull(),
             ]
         }
         let sequence: [[String: Any]] = (1...max(1, r.sequenceLength)).compactMap { i in
@@ -66,6 +71,10 @@ public enum BenchOutput {
         return [
             "version": 1, "dockerfile": r.dockerfile, "context": r.context, "builder": r.builder.rawValue,
             "builderSummary": r.builderSummary, "predictor": r.predictor, "runs": r.runs, "builds": builds,
+            "engine": r.engine.map { e -> [String: Any] in
+                ["version": e.version, "apiVersion": e.apiVersion, "release": e.release.rawValue, "exact": e.exact, "summary": e.summary]
+            } ?? NSNull(),
+            "ciCache": r.ciCache.rawValue, "registry": r.registry ?? NSNull(),
             "summary": ["sequence": sequence, "comparedSteps": r.comparedSteps, "agreeingSteps": r.agreeingSteps,
                         "agreementRate": r.agreementRate, "disagreements": dis],
         ]
@@ -91,11 +100,13 @@ public enum BenchOutput {
         func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
         var out: [String] = []
         out.append("dockerlint bench: \(r.dockerfile) on \(r.builderSummary), \(r.runs) run\(r.runs == 1 ? "" : "s"); predictions: \(r.predictor)")
+        out.append(contextLine(r))
         for b in r.builds {
             out.append("")
             var head = "run \(b.run) build \(b.index): \(b.scenario)  wall \(secs(b.wallSeconds))  new layers \(bytes(b.newLayerBytes))  image \(bytes(b.imageBytes))"
             if let e = b.error { head += "  " + paint("FAILED: \(clip(e, 100))", "31") }
             out.append(paint(head, "1"))
+            if let p = b.push { out.append("  " + pushLine(p)) }
             out.append("  " + pad("line", 5) + pad("step", 44) + pad("actual", 8) + pad("time", 9) + "predicted")
             for s in b.steps {
                 let mark: String
@@ -142,6 +153,8 @@ public enum BenchOutput {
         out.append("")
         out.append("Builder: \(r.builderSummary). Runs: \(r.runs). Predictions: \(r.predictor).")
         out.append("")
+        out.append(contextLine(r))
+        out.append("")
         out.append("| run | build | scenario | wall | new layer bytes | image | steps (actual) | agreement |")
         out.append("|---|---|---|---|---|---|---|---|")
         for b in r.builds {
@@ -150,6 +163,15 @@ public enum BenchOutput {
             let ok = cmp.filter { $0.agrees == true }.count
             let compared = cmp.count + b.unmatchedPredictions.count
             out.append("| \(b.run) | \(b.index) | \(Markdown.cell(b.scenario))\(b.error != nil ? " (failed)" : "") | \(secs(b.wallSeconds)) | \(bytes(b.newLayerBytes)) | \(bytes(b.imageBytes)) | `\(st)` | \(compared == 0 ? "–" : "\(ok)/\(compared)") |")
+        }
+        if r.builds.contains(where: { $0.push != nil }) {
+            out.append("")
+            out.append("| run | build | pushed to | uploaded | already there | mounted | bytes sent | predicted new layers | predicted bytes |")
+            out.append("|---|---|---|---|---|---|---|---|---|")
+            for b in r.builds {
+                guard let p = b.push else { continue }
+                out.append("| \(b.run) | \(b.index) | `\(p.reference)` | \(p.uploaded) | \(p.existing) | \(p.mounted) | \(bytes(p.bytesSent)) | \(p.predictedNewLayers) | \(bytes(p.predictedNewBytes)) |")
+            }
         }
         out.append("")
         if r.comparedSteps == 0 {
@@ -167,6 +189,21 @@ public enum BenchOutput {
             }
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// `Engine: Docker 26.1.5 (API 1.45), modelled as docker-26 (BuildKit v0.13). Cache: …`
+    static func contextLine(_ r: BenchReport) -> String {
+        var parts: [String] = []
+        if let e = r.engine { parts.append("Engine: \(e.summary).") }
+        parts.append("Cache: \(r.ciCache.rawValue) (\(r.ciCache.summary)).")
+        if let reg = r.registry { parts.append("Registry: \(reg).") }
+        return parts.joined(separator: " ")
+    }
+
+    /// `push 127.0.0.1:5000/…:b2: 1 uploaded, 3 already there, 0 mounted, 12.0 kB sent; predicted 1 new layer, 12.0 kB`.
+    static func pushLine(_ p: BenchPush) -> String {
+        "push \(p.reference): \(p.uploaded) uploaded, \(p.existing) already there, \(p.mounted) mounted, \(bytes(p.bytesSent)) sent; "
+            + "predicted \(p.predictedNewLayers) new layer\(p.predictedNewLayers == 1 ? "" : "s"), \(bytes(p.predictedNewBytes))"
     }
 
     // MARK: costs

@@ -8,6 +8,7 @@ import Musl
 #endif
 import DockerlintBuilders
 import DockerlintCache
+import struct DockerlintModel.DockerfileModel
 import DockerlintSupport
 import Foundation
 
@@ -53,8 +54,30 @@ public final class BenchRunner: @unchecked Sendable {
         return u.standardized.path
     }
 
+    /// The engine the builder talks to (nil for podman/buildah).
+    var engineClient: EngineClient? {
+        if let e = builder as? DockerEngineBuilder { return e.client }
+        if let b = builder as? BuildxBuilder { return b.client }
+        return nil
+    }
+
     /// Validates the inputs before anything is built (usage errors, exit 2).
     public func validate() throws {
+        if configuration.ciCache != .local {
+            guard builder is BuildxBuilder else {
+                throw CommandError("--ci-cache \(configuration.ciCache.rawValue) needs BuildKit through buildx on an engine with the containerd image store (scripts/setup-builders --docker26; --builder buildkit)")
+            }
+            if configuration.ciCache == .registryMin || configuration.ciCache == .registryMax,
+               let client = engineClient, (try? client.usesContainerdStore()) != true {
+                throw CommandError("--ci-cache \(configuration.ciCache.rawValue): the engine at \(client.endpoint) does not keep images in containerd, and BuildKit's docker driver exports registry caches only there (scripts/setup-builders --docker26)", status: .environment)
+            }
+            guard configuration.pruneBuildCache else {
+                throw CommandError("--ci-cache \(configuration.ciCache.rawValue) removes the engine's whole build cache before every build (a fresh runner); add --prune-build-cache to confirm, on an engine nobody else builds on")
+            }
+        }
+        if configuration.push && engineClient == nil {
+            throw CommandError("--push needs a Docker engine (the image is pushed through the Engine API)")
+        }
         guard FileIO.isDirectory(contextPath) else { throw CommandError("\(configuration.context): context is not a directory") }
         if configuration.planBuilds.isEmpty {
             guard FileIO.exists(dockerfilePath) else { throw CommandError("\(configuration.dockerfile): no such file") }
@@ -155,6 +178,11 @@ public final class BenchRunner: @unchecked Sendable {
         let seq = try sequence()
         var builds: [BenchBuild] = []
         defer { BenchScratch.remove(scratchRoot); BenchCleanup.shared.removeScratch(scratchRoot) }
+        engine = try detectEngine()
+        if configuration.push || (configuration.ciCache != .local && configuration.ciCache != .none) {
+            registry = try BenchRegistry.resolve(configuration.registry)
+        }
+        defer { registry?.stop() }
         for run in 1...configuration.runs {
             let runID = Self.makeRunID(run: run)
             BenchCleanup.shared.register(builder: builder, runID: runID)
@@ -172,13 +200,56 @@ public final class BenchRunner: @unchecked Sendable {
         }
         return BenchReport(builder: builder.kind, builderSummary: builder.summary, predictor: predictor.name,
                            dockerfile: configuration.dockerfile, context: configuration.context,
-                           runs: configuration.runs, builds: builds)
+                           runs: configuration.runs, builds: builds, engine: engine, ciCache: configuration.ciCache,
+                           registry: registry?.address)
+    }
+
+    /// Filled by `run`.
+    var engine: BenchEngine?
+    var registry: BenchRegistry?
+
+    /// The engine's `/version`, and the release the simulator models for it (`--engine` wins).
+    func detectEngine() throws -> BenchEngine? {
+        guard let client = engineClient else { return nil }
+        let v: EngineVersion
+        do { v = try client.version() } catch { throw Self.commandError(error) }
+        let nearest = EngineRelease.nearest(toEngineVersion: v.version) ?? (.docker20_10, false)
+        if let r = configuration.release { return BenchEngine(version: v.version, apiVersion: v.apiVersion, release: r, exact: true) }
+        return BenchEngine(version: v.version, apiVersion: v.apiVersion, release: nearest.release, exact: nearest.exact)
+    }
+
+    /// The predictor with the engine release and cache of this bench.
+    var configuredPredictor: any BenchPredictor {
+        guard var p = predictor as? SimulatorPredictor else { return predictor }
+        p.release = engine?.release ?? configuration.release ?? p.release
+        p.ciCache = configuration.ciCache
+        return p
+    }
+
+    /// The repository of this run in the registry (`127.0.0.1:5000/dockerlint-bench/<run id>`).
+    func repository(runID: String) -> String? {
+        registry.map { "\($0.address)/dockerlint-bench/\(runID.lowercased())" }
+    }
+
+    /// Cache import/export of build `index` (0 = cold) for the CI cache of this bench.
+    func cacheOptions(index: Int, runID: String) -> BuildCacheOptions {
+        guard let repo = repository(runID: runID) else { return BuildCacheOptions() }
+        let cacheRef = "type=registry,ref=\(repo):cache"
+        switch configuration.ciCache {
+        case .local, .none: return BuildCacheOptions()
+        case .inline:
+            return BuildCacheOptions(cacheFrom: index == 0 ? [] : ["type=registry,ref=\(repo):ci"], cacheTo: ["type=inline"], push: true)
+        case .registryMin:
+            return BuildCacheOptions(cacheFrom: index == 0 ? [] : [cacheRef], cacheTo: [cacheRef + ",mode=min"])
+        case .registryMax:
+            return BuildCacheOptions(cacheFrom: index == 0 ? [] : [cacheRef], cacheTo: [cacheRef + ",mode=max"])
+        }
     }
 
     /// The builder `name` asks for (`auto`: BuildKit, classic, podman, buildah, the first that
     /// answers). None reachable: a one-line `CommandError` listing what was tried, status 3.
     /// A set `DOCKER_HOST` is the only engine endpoint tried, as with the docker CLI.
-    public static func connect(builder name: String,
+    public static func connect(builder name: String, buildx: Bool = false,
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any ImageBuilder {
         let kinds: [BuilderKind]
         if name == "auto" { kinds = [.buildkit, .classic, .podman, .buildah] } else {
@@ -192,7 +263,7 @@ public final class BenchRunner: @unchecked Sendable {
         if let h = environment["DOCKER_HOST"], !h.isEmpty, (try? EngineEndpoint(parsing: h)) == nil {
             throw CommandError("DOCKER_HOST=\(h): not a unix:// or tcp:// address", status: .environment)
         }
-        do { return try Builders.connect(kinds, endpoints: endpoints) } catch {
+        do { return try Builders.connect(kinds, endpoints: endpoints, buildx: buildx) } catch {
             let one = error.description.split(whereSeparator: \.isNewline).joined(separator: " ")
             throw CommandError(one, status: .environment)
         }
@@ -215,7 +286,7 @@ public final class BenchRunner: @unchecked Sendable {
     }
 
     func runOnce(_ seq: [Planned], run: Int, runID: String) throws -> [BenchBuild] {
-        let session = predictor.session(builder: builder.kind)
+        let session = configuredPredictor.session(builder: builder.kind)
         var seenLayers = Set<String>()
         var out: [BenchBuild] = []
         var current: URL?
@@ -229,8 +300,17 @@ public final class BenchRunner: @unchecked Sendable {
                 currentDockerfile = rel
             }
             let dockerfileRel = rel.isEmpty ? currentDockerfile : rel
-            let request = BuildRequest(runID: runID, noCache: p.noCache, buildArgs: p.buildArgs, target: p.target,
+            var request = BuildRequest(runID: runID, noCache: p.noCache, buildArgs: p.buildArgs, target: p.target,
                                        dockerfile: dockerfileRel, timeout: configuration.timeout)
+            if configuration.ciCache != .local, let client = engineClient {
+                // A fresh runner: no build cache, no image of this run; base images stay.
+                do {
+                    try builder.cleanup(runID: runID)
+                    try client.pruneBuildCache()
+                } catch { throw Self.commandError(error) }
+                request.cache = cacheOptions(index: i, runID: runID)
+                if configuration.ciCache == .inline, let repo = repository(runID: runID) { request.tag = repo + ":ci" }
+            }
             var result: BuildResult
             do {
                 result = try build(context: dir, request: request)
@@ -272,24 +352,59 @@ public final class BenchRunner: @unchecked Sendable {
                 }
                 if result.succeeded {
                     unmatched = predicted.indices.filter { !used.contains($0) }.map { predicted[$0] }
+                    // BuildKit makes one vertex of every FROM of the same image and reports it
+                    // under one of the stages: the others have nothing to match.
+                    if builder.kind == .buildkit, steps.contains(where: { $0.keyword == "FROM" }) {
+                        unmatched.removeAll { $0.keyword == "FROM" }
+                    }
                 }
             }
             var b = BenchBuild(index: i + 1, run: run, runID: runID, scenario: p.scenario, builder: builder.kind,
                                wallSeconds: result.wallSeconds, steps: steps, imageID: result.imageID,
                                imageBytes: nil, newLayerBytes: nil, newLayers: nil, error: result.error,
                                unmatchedPredictions: unmatched)
-            if let id = result.imageID, let layers = try? layerSizes(imageID: id) {
-                b.imageBytes = layers.reduce(0) { $0 + $1.size }
-                let new = layers.filter { !seenLayers.contains($0.digest) }
+            var layers: [(digest: String, size: Int)]? = nil
+            if let id = result.imageID, let ls = try? layerSizes(imageID: id) {
+                layers = ls
+                b.imageBytes = ls.reduce(0) { $0 + $1.size }
+                let new = ls.filter { !seenLayers.contains($0.digest) }
                 // The same layer twice in one image uploads once.
                 var once = Set<String>()
                 b.newLayerBytes = new.filter { once.insert($0.digest).inserted }.reduce(0) { $0 + $1.size }
                 b.newLayers = once.count
-                seenLayers.formUnion(layers.map(\.digest))
+                seenLayers.formUnion(ls.map(\.digest))
             }
+            if configuration.push, let id = result.imageID, let repo = repository(runID: runID), let client = engineClient {
+                let tag = "b\(i + 1)"
+                do {
+                    try client.tag(image: id, repository: repo, tag: tag)
+                    let pushed = try client.push(repository: repo, tag: tag, timeout: configuration.timeout)
+                    b.push = BenchPush.make(pushed, first: i == 0,
+                                            finalSteps: Self.finalImageSteps(model, target: p.target, steps: b.steps))
+                } catch { throw Self.commandError(error) }
+            }
+            _ = layers
             out.append(b)
         }
         if let c = current { BenchScratch.remove(c) }
+        return out
+    }
+
+    /// The steps of the final image (the target stage and the stages it is built FROM), in
+    /// Dockerfile order, with their predicted status (a step without a prediction counts as run).
+    static func finalImageSteps(_ model: DockerfileModel, target: String?, steps: [BenchStep])
+        -> [(keyword: String, status: DockerlintBuilders.StepStatus)] {
+        guard case .success(let t) = model.targetStage(target) else { return [] }
+        var chain = [t]
+        while case .stage(let p) = model.stages[chain[0]].base, !chain.contains(p) { chain.insert(p, at: 0) }
+        var out: [(keyword: String, status: DockerlintBuilders.StepStatus)] = []
+        for si in chain {
+            for m in model.stages[si].instructions {
+                let kw = m.syntax.keyword.uppercased()
+                let st = steps.first { $0.stageIndex == si && $0.line == m.syntax.startLine }
+                out.append((kw, st?.predicted?.status ?? .miss))
+            }
+        }
         return out
     }
 
@@ -390,6 +505,10 @@ public final class BenchCleanup: @unchecked Sendable {
     private var runs: [(builder: any ImageBuilder, runID: String)] = []
     private var scratch: [URL] = []
 
+    private var finalizers: [@Sendable () -> Void] = []
+    /// Runs at cleanup (and on a signal): stopping a registry the bench started.
+    func addFinalizer(_ f: @escaping @Sendable () -> Void) { lock.lock(); finalizers.append(f); lock.unlock() }
+
     func register(builder: any ImageBuilder, runID: String) { lock.lock(); runs.append((builder, runID)); lock.unlock() }
     func unregister(runID: String) { lock.lock(); runs.removeAll { $0.runID == runID }; lock.unlock() }
     func addScratch(_ u: URL) { lock.lock(); scratch.append(u); lock.unlock() }
@@ -403,6 +522,11 @@ public final class BenchCleanup: @unchecked Sendable {
         lock.unlock()
         for (b, id) in r { _ = try? b.cleanup(runID: id) }
         for u in s { BenchScratch.remove(u) }
+        lock.lock()
+        let f = forget ? finalizers : []
+        if forget { finalizers.removeAll() }
+        lock.unlock()
+        for fn in f { fn() }
     }
 
     private var sources: [DispatchSourceSignal] = []

@@ -8,19 +8,28 @@ import Foundation
 
 public struct SimulatorPredictor: BenchPredictor {
     public var costs: CostModel
-    public init(costs: CostModel = .standard) { self.costs = costs }
+    /// The engine release and cache the predictions assume.
+    public var release: EngineRelease
+    public var ciCache: CICacheMode
+    public init(costs: CostModel = .standard, release: EngineRelease = .docker20_10, ciCache: CICacheMode = .local) {
+        self.costs = costs
+        self.release = release
+        self.ciCache = ciCache
+    }
     public var name: String { "simulator (CacheSimulator)" }
 
     public func session(builder: BuilderKind) -> any BenchPredictionSession {
-        Session(engine: builder.cacheModel, costs: costs)
+        Session(engine: builder.cacheModel, costs: costs,
+                options: SimulatorOptions(staleTransfer: false, release: release, ciCache: builder == .buildkit ? ciCache : .local))
     }
 
     final class Session: BenchPredictionSession {
         var simulator: CacheSimulator
-        init(engine: BuilderKind, costs: CostModel) {
-            // The Engine API gets a fresh tar context every build: BuildKit's incremental
-            // transfer (and its stale-file quirk, CACHE-SEMANTICS §8) never happens here.
-            simulator = CacheSimulator(engine: engine, costs: costs, options: SimulatorOptions(staleTransfer: false))
+        init(engine: BuilderKind, costs: CostModel, options: SimulatorOptions) {
+            // Every build gets a fresh context (a tar body, or a new scratch directory for
+            // buildx): BuildKit's incremental transfer (and its stale-file quirk,
+            // CACHE-SEMANTICS §8) never happens here.
+            simulator = CacheSimulator(engine: engine, costs: costs, options: options)
         }
 
         func predict(_ build: BenchBuildInput) throws -> [PredictedStep] {
@@ -43,7 +52,7 @@ public struct SimulatorPredictor: BenchPredictor {
                 if build.noCache && s.instruction != "FROM" { status = .miss; reason = "cold build (nocache)" }
                 return PredictedStep(line: s.line, instruction: s.text, stage: s.stageName ?? "stage-\(s.stage)",
                                      status: status, reason: reason, seconds: s.costSeconds, identity: s.identity,
-                                     stageIndex: s.stage, keyword: s.instruction)
+                                     stageIndex: s.stage, keyword: s.instruction, cause: s.cause.rawValue)
             }
             // Classic prints `Step 1/n : FROM …` for every stage it builds; the simulator has no
             // step for it (nothing is probed), so the bench adds the resolved base as a hit.

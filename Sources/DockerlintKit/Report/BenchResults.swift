@@ -40,6 +40,12 @@ public struct BenchResults: Sendable {
     public var comparedSteps: Int
     public var agreeingSteps: Int
     public var agreementRate: Double
+    /// `Docker 26.1.5 (API 1.45), modelled as docker-26 …` (nil in benches from before engines were recorded).
+    public var engineSummary: String? = nil
+    /// The cache the bench's builds started from (`local` when not recorded).
+    public var ciCache: String = "local"
+    /// The engine release the bench detected (`docker-26`), when it recorded one.
+    public var release: String? = nil
 
     /// The builds of the first run (the ones charted).
     public var firstRun: [Build] { builds.filter { $0.run == (builds.first?.run ?? 1) } }
@@ -89,6 +95,9 @@ public struct BenchResults: Sendable {
                             builder: root["builder"] as? String ?? "", builderSummary: root["builderSummary"] as? String ?? "",
                             predictor: root["predictor"] as? String ?? "", runs: int(root["runs"]) ?? 1, builds: builds,
                             comparedSteps: int(summary["comparedSteps"]) ?? 0, agreeingSteps: int(summary["agreeingSteps"]) ?? 0,
-                            agreementRate: double(summary["agreementRate"]) ?? 0)
+                            agreementRate: double(summary["agreementRate"]) ?? 0,
+                            engineSummary: (root["engine"] as? [String: Any])?["summary"] as? String,
+                            ciCache: root["ciCache"] as? String ?? "local",
+                            release: (root["engine"] as? [String: Any])?["release"] as? String)
     }
 }

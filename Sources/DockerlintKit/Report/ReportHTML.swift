@@ -64,9 +64,11 @@ public enum ReportHTML {
         out += "<h1>\(esc(doc.title))</h1>\n"
         out += "<p class=\"meta\"><code>\(esc(doc.dockerfile))</code> · context <code>\(esc(doc.context))</code> · \(doc.builder.rawValue) cache model"
         if let r = doc.range { out += " · history <code>\(esc(r))</code>" }
+        out += " · cache assumed: \(esc(doc.cacheSentence))"
         out += "</p>\n"
         out += banner(doc) + cards(doc)
         out += history(doc)
+        out += cacheModes(doc)
         if let c = doc.comparison { out += comparison(c, doc) }
         for b in doc.benches { out += bench(b, doc) }
         if !doc.gates.isEmpty { out += gates(doc) }
@@ -235,6 +237,21 @@ public enum ReportHTML {
     }
 
     // MARK: Sections
+
+    /// The same history under a local cache and every CI cache, side by side.
+    static func cacheModes(_ doc: ReportDocument) -> String {
+        guard doc.cacheModes.count > 1 else { return "" }
+        var out = "<h2 id=\"cache-modes\">Local cache vs CI caches</h2>\n<p>The history above assumes \(esc(doc.ciCache.summary)). "
+            + "On fresh CI runners a build can only reuse what the previous build exported; with no cache every step runs.</p>\n"
+        out += "<table id=\"cache-modes-table\"><thead><tr><th>cache</th><th class=\"n\">rebuild per build</th><th class=\"n\">steps re-run per build</th>"
+            + "<th class=\"n\">cache efficiency</th></tr></thead><tbody>\n"
+        for m in doc.cacheModes {
+            out += "<tr\(m.assumed ? " class=\"assumed\"" : "")><td><code>\(esc(m.mode.rawValue))</code>\(m.assumed ? " <b>(assumed)</b>" : "") \(esc(m.mode.summary))</td>"
+                + "<td class=\"n\">\(NumberFormat.seconds(m.summary.averageSeconds))</td><td class=\"n\">\(f(m.summary.averageMisses))</td>"
+                + "<td class=\"n\">\(NumberFormat.percent(m.summary.efficiency))</td></tr>\n"
+        }
+        return out + "</tbody></table>\n"
+    }
 
     static func history(_ doc: ReportDocument) -> String {
         let r = doc.history, s = r.summary

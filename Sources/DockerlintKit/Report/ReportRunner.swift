@@ -27,6 +27,10 @@ public struct ReportRunner: Sendable {
         public var format: Format = .markdown
         public var output: String?
         public var builder: BuilderKind = .buildkit
+        /// The engine release and the cache the history assumes (`--engine`, `--ci-cache`). No
+        /// release given: the one a `--bench` file detected, else docker-20.10.
+        public var release: EngineRelease?
+        public var ciCache: CICacheMode = .local
         public var target: String?
         public var buildArgs: [String: String] = [:]
         public var costsFile: String?
@@ -79,6 +83,7 @@ public struct ReportRunner: Sendable {
         var range = options.git
         if range == nil, let n = options.last { range = try ReportRunner.lastRange(n, context: context) }
         var sim = simulateOptions(context: context)
+        sim.release = options.release ?? benches.compactMap { $0.release.flatMap(EngineRelease.init(argument:)) }.first ?? .docker20_10
         sim.git = range
 
         let primary: SimulationReport
@@ -99,14 +104,38 @@ public struct ReportRunner: Sendable {
             historyKind: range != nil ? .git : .edits, commitSubjects: subjects,
             comparison: comparison, compareMode: compareMode, benches: benches, gates: [])
         doc.costsCalibrated = options.costsFile != nil
+        doc.ciCache = options.ciCache
+        doc.release = sim.release
+        doc.cacheModes = try cacheModes(sim, primary: primary)
         doc.gates = try options.gates.map { g throws(CommandError) in try g.evaluate(doc) }
         return doc
+    }
+
+    /// The primary Dockerfile's history under every cache a build can start from (BuildKit:
+    /// local and the CI caches; classic: local and none), the assumed one being `primary`.
+    func cacheModes(_ base: SimulateOptions, primary: SimulationReport) throws(CommandError) -> [ReportDocument.CacheMode] {
+        let modes = options.builder == .classic ? [CICacheMode.local, .none] : CICacheMode.allCases
+        var out: [ReportDocument.CacheMode] = []
+        for m in modes {
+            let r: SimulationReport
+            if m == options.ciCache {
+                r = primary
+            } else {
+                var o = base
+                o.ciCache = m
+                o.dockerfile = options.dockerfile
+                r = base.git != nil ? try SimulateRunner(options: o).simulate() : try editScenarios(options.dockerfile, o)
+            }
+            out.append(ReportDocument.CacheMode(mode: m, summary: r.summary, assumed: m == options.ciCache))
+        }
+        return out
     }
 
     func simulateOptions(context: String) -> SimulateOptions {
         var o = SimulateOptions()
         o.context = context
         o.builder = options.builder
+        o.ciCache = options.ciCache
         o.target = options.target
         o.baseBuildArgs = options.buildArgs
         o.costsFile = options.costsFile
@@ -153,8 +182,7 @@ public struct ReportRunner: Sendable {
         guard let context = base.context else { throw CommandError("--context DIR is required") }
         var runner = SimulateRunner(options: base)
         runner.options.dockerfile = dockerfile
-        var sim = CacheSimulator(engine: base.builder, costs: try runner.costModel(),
-                                 options: SimulatorOptions(directoryMetadata: base.directoryMetadata))
+        var sim = CacheSimulator(engine: base.builder, costs: try runner.costModel(), options: base.simulatorOptions)
         var state = try SimulateRunner.load(dockerfile, context, args: base.baseBuildArgs, target: base.target, label: "cold")
         var first = sim.simulate(&state)
         first.baseline = true
@@ -276,6 +304,23 @@ public struct ReportDocument: Sendable {
     public var gates: [GateResult]
     /// Step costs came from a measured build (`--costs`), not the defaults.
     public var costsCalibrated: Bool = false
+    /// The cache the history (and the gates) assume, and the engine release modelled.
+    public var ciCache: CICacheMode = .local
+    public var release: EngineRelease = .docker20_10
+    /// The same history under every cache mode, side by side.
+    public var cacheModes: [CacheMode] = []
+
+    public struct CacheMode: Sendable {
+        public var mode: CICacheMode
+        public var summary: SimulationSummary
+        /// The mode the report's numbers assume.
+        public var assumed: Bool
+    }
+
+    /// `a local cache that keeps every earlier build (engine model docker-20.10)`.
+    public var cacheSentence: String {
+        "\(ciCache.summary) (engine model \(release.rawValue), BuildKit \(release.buildKit))"
+    }
 
     /// The builds that count (baseline and failed builds left out).
     public static func rows(_ r: SimulationReport) -> [BuildPrediction] {

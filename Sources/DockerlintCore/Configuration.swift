@@ -18,8 +18,14 @@ public struct ConfigIssue: Hashable, Sendable, CustomStringConvertible {
     public var message: String
     public var location: ConfigLocation?
     public var description: String {
-        (location.map { "\($0): " } ?? "") + "\(level.rawValue): \(message)"
+        (location.map { "\($0): " } ?? "") + "\(level.rawValue): \(OneLine.clip(message))"
     }
+}
+
+/// A rule code or name written in a configuration file, and where.
+public struct ConfigRuleReference: Hashable, Sendable {
+    public var name: String
+    public var location: ConfigLocation
 }
 
 /// The settings of a lint run. Keys and meanings follow hadolint's `.hadolint.yaml`, so
@@ -48,6 +54,9 @@ public struct Configuration: Sendable, Equatable {
     public var formats: [String] = []
     /// Per-path settings, applied in order to files matching one of `paths`.
     public var perPath: [PathOverride] = []
+    /// Every rule name the configuration file wrote (`ignored`, `override`, `per-path`),
+    /// with its position: the caller, who knows the rules, warns about unknown ones.
+    public var ruleReferences: [ConfigRuleReference] = []
 
     public struct PathOverride: Sendable, Equatable {
         public var paths: [String]
@@ -74,6 +83,9 @@ public struct Configuration: Sendable, Equatable {
 public enum ConfigurationLoader {
     public static let fileNames = [".dockerlint.yaml", ".dockerlint.yml"]
     public static let hadolintFileNames = [".hadolint.yaml", ".hadolint.yml"]
+    /// The largest configuration file read: a configuration is a few hundred bytes, and
+    /// one of megabytes is a mistake or an attack, never a setting.
+    public static let maximumSize = 1 << 20
 
     /// Known keys. hadolint spellings are accepted too.
     static let keys: Set<String> = [
@@ -143,7 +155,12 @@ public enum ConfigurationLoader {
         case "failure-threshold":
             if let s = severity(v) { config.failureThreshold = s }
         case "ignored", "ignore":
-            if let l = strings() { config.ignored += l }
+            if let l = strings() {
+                config.ignored += l
+                if let seq = v.sequence {
+                    for item in seq { if let s = item.scalar?.string { config.ruleReferences.append(ConfigRuleReference(name: s, location: loc(item, file))) } }
+                }
+            }
         case "override":
             guard let m = v.mapping else { bad("expected a mapping of severity to a list of rules", v); return }
             for (sk, sv) in m {
@@ -154,6 +171,7 @@ public enum ConfigurationLoader {
                 for item in seq {
                     guard let code = item.scalar?.string else { bad("expected a rule code", item); continue }
                     config.severityOverrides[code] = sev
+                    config.ruleReferences.append(ConfigRuleReference(name: code, location: loc(item, file)))
                 }
             }
         case "trusted-registries", "trustedRegistries":
@@ -213,6 +231,7 @@ public enum ConfigurationLoader {
                 }
                 o.ignored = sub.ignored
                 o.severityOverrides = sub.severityOverrides
+                config.ruleReferences += sub.ruleReferences
                 if o.paths.isEmpty { bad("each entry needs paths", item) } else { config.perPath.append(o) }
             }
         default:
@@ -238,13 +257,36 @@ public enum ConfigurationLoader {
         ConfigLocation(file: file, line: (n.mark?.line ?? 0), column: (n.mark?.column ?? 0))
     }
 
-    static func yamlIssue(_ e: YamlError, file: String) -> ConfigIssue {
-        switch e {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return ConfigIssue(level: .error, message: "invalid YAML: \(problem)", location: ConfigLocation(file: file, line: mark.line, column: mark.column))
-        default:
-            return ConfigIssue(level: .error, message: "invalid YAML: \(e)", location: ConfigLocation(file: file, line: 1, column: 1))
+    /// One printable line at the problem's position (Yams' own descriptions span several
+    /// lines and quote the raw input, control characters included).
+    public static func yamlIssue(_ e: YamlError, file: String) -> ConfigIssue {
+        func issue(_ message: String, _ line: Int, _ column: Int) -> ConfigIssue {
+            ConfigIssue(level: .error, message: "invalid YAML: " + OneLine.clip(message), location: ConfigLocation(file: file, line: max(line, 1), column: max(column, 1)))
         }
+        switch e {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            return issue((context.map { "\($0.text) " } ?? "") + problem, mark.line, mark.column)
+        case .reader(let problem, let offset, let value, let yaml):
+            let (line, column) = offset.map { position(ofCharacter: $0, in: yaml) } ?? (1, 1)
+            let what = value >= 0 && value <= 0x10FFFF ? " (U+" + String(String(value, radix: 16, uppercase: true).leftPadded(4)) + ")" : ""
+            return issue(problem + what, line, column)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return issue("duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) \(context.text)", context.mark.line, context.mark.column)
+        default:
+            return issue("\(e)", 1, 1)
+        }
+    }
+
+    /// 1-based line and column (in Unicode scalars) of the `offset`-th Character of `text`.
+    static func position(ofCharacter offset: Int, in text: String) -> (Int, Int) {
+        var line = 1, column = 1, n = 0
+        for ch in text {
+            if n == offset { break }
+            n += 1
+            if ch == "\n" || ch == "\r\n" { line += 1; column = 1 } else { column += ch.unicodeScalars.count }
+        }
+        return (line, column)
     }
 
     /// Applies `DOCKERLINT_*` environment variables (hadolint's `HADOLINT_*` meanings).
@@ -298,6 +340,22 @@ public enum ConfigurationLoader {
         }
     }
 
+    /// The rule to suggest for an unknown rule name: a close name or alias (`suggestion`),
+    /// else, for a code-shaped word (`DL9999`), the nearest code with the same letters.
+    public static func nearestRule(_ word: String, names: [String], codes: [String]) -> String? {
+        if word.unicodeScalars.count > 64 { return nil }
+        if let s = suggestion(word, among: names) { return s }
+        let letters = String(word.prefix { $0.isLetter }).uppercased()
+        let digits = word.dropFirst(letters.count)
+        guard !letters.isEmpty, !digits.isEmpty, digits.allSatisfy(\.isNumber) else { return nil }
+        var best: (String, Int)? = nil
+        for c in codes.sorted() where c.hasPrefix(letters) {
+            let d = Suggest.distance(word.uppercased(), c)
+            if best == nil || d < best!.1 { best = (c, d) }
+        }
+        return best?.0
+    }
+
     /// The closest known name within edit distance 2, for "did you mean" hints.
     public static func suggestion(_ word: String, among candidates: some Collection<String>) -> String? {
         var best: (String, Int)? = nil
@@ -308,6 +366,10 @@ public enum ConfigurationLoader {
         }
         return best?.0
     }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
 
 extension Substring {

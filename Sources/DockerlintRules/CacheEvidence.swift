@@ -9,6 +9,7 @@
 import DockerlintCache
 import DockerlintCore
 import DockerlintModel
+import DockerlintSupport
 import DockerlintSyntax
 import Foundation
 
@@ -67,7 +68,15 @@ public enum CacheEvidence {
         guard history > 0, let ctx = contextDirectory,
               diagnostics.contains(where: { $0.code.hasPrefix("DC") && !$0.relatedLines.isEmpty }) else { return diagnostics }
         guard let r = replay(path: path, bytes: bytes, configuration: configuration, contextDirectory: ctx, history: history, rules: rules) else {
-            return diagnostics
+            // No replay: say why when the reason is a shallow clone (CI checkouts fetch one
+            // commit by default), so a finding without evidence is not read as "no misses".
+            guard let shallow = shallowClone(contextDirectory: ctx) else { return diagnostics }
+            return diagnostics.map { d in
+                guard d.code.hasPrefix("DC"), !d.relatedLines.isEmpty else { return d }
+                var d = d
+                d.message += "; no history evidence: \(shallow.reason)"
+                return d
+            }
         }
         let original = DockerfileModel.build(DockerfileParser.parse(bytes))
         let fixedModel = DockerfileModel.build(DockerfileParser.parse(r.fixedText))
@@ -84,6 +93,27 @@ public enum CacheEvidence {
             d.message += "; " + sentence
             return d
         }
+    }
+
+    /// A shallow clone and the commits it holds, with the sentence that says so.
+    public struct ShallowClone: Sendable, Equatable {
+        public var commits: Int
+        public var reason: String { "the repository is a shallow clone (\(commits) commit\(commits == 1 ? "" : "s") of history)" }
+        /// The one line for standard error: what is missing and how to get it.
+        public var advice: String {
+            "history unavailable: \(reason); fetch the history the cache rules replay (`fetch-depth: 0` on actions/checkout, "
+                + "`GIT_DEPTH: 0` on GitLab, or `git fetch --unshallow`)"
+        }
+    }
+
+    /// Whether the repository holding `contextDirectory` is shallow (nil: not shallow, not a
+    /// repository, or no git).
+    public static func shallowClone(contextDirectory: String) -> ShallowClone? {
+        guard let flag = try? Git.text(repository: contextDirectory, ["rev-parse", "--is-shallow-repository"]),
+              flag.trimmingCharacters(in: .whitespacesAndNewlines) == "true" else { return nil }
+        let count = (try? Git.text(repository: contextDirectory, ["rev-list", "--count", "HEAD"]))
+            .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+        return ShallowClone(commits: count)
     }
 
     static func times(_ n: Int) -> String { n == 1 ? "once" : "\(n) times" }

@@ -63,6 +63,7 @@ public enum FastLintArguments {
             case "--strict-labels": guard flag() else { return nil }; o.strictLabels = true
             case "--disable-ignore-pragma": guard flag() else { return nil }; o.disableIgnorePragma = true
             case "--context": guard let v = value() else { return nil }; o.contextDirectory = v
+            case "-v", "--verbose": guard flag() else { return nil }; o.verbose = true
             case "--builder":
                 guard let v = value(), let b = BuilderKind.named(v) else { return nil }
                 o.builder = b

@@ -52,8 +52,11 @@ struct Lint: ParsableCommand {
     @Flag(help: "Do not honour ignore pragmas.")
     var disableIgnorePragma = false
 
-    @Option(help: "The build context directory (default: the Dockerfile's directory).")
+    @Option(help: "The build context directory (default: the context key of the configuration, else the context a GitHub workflow, bake or compose file of the project builds the Dockerfile with, else the Dockerfile's directory).")
     var context: String?
+
+    @Flag(name: [.short, .long], help: "Say which build context each file was linted with and why (on standard error).")
+    var verbose = false
 
     @Option(help: "The builder whose cache the cache rules model: buildkit or classic.")
     var builder: String?
@@ -99,6 +102,7 @@ struct Lint: ParsableCommand {
         if strictLabels { o.strictLabels = true }
         if disableIgnorePragma { o.disableIgnorePragma = true }
         o.contextDirectory = context
+        o.verbose = verbose
         if let b = builder {
             guard let v = BuilderKind.named(b) else { throw CommandError("--builder: \(BuilderKind.expected())") }
             o.builder = v

@@ -46,6 +46,13 @@ public struct Configuration: Sendable, Equatable {
     /// Commits of history the cache rules replay (0: none; nil: not set, which means 100 in
     /// CI and 0 elsewhere).
     public var history: Int?
+    /// The estimated rebuild time, in seconds per 100 commits (or per 100 plausible edits
+    /// without history), a cache finding's fix must save to be reported (`min-saving`).
+    public var minSaving: Double = Configuration.defaultMinSaving
+    public static let defaultMinSaving: Double = 60
+    /// The build context the cache rules assume (`context`), relative to the configuration
+    /// file's folder; nil: discovered (`ContextDiscovery`).
+    public var context: String?
     public var formats: [String] = []
     /// Per-path settings, applied in order to files matching one of `paths`.
     public var perPath: [PathOverride] = []
@@ -137,6 +144,15 @@ public enum ConfigurationLoader {
                     try LintSettings.requireLabel(label + ":" + type, into: &config)
                 } catch { bad(error.message, lv) }
             }
+        case "context":
+            // Relative to the configuration file's folder.
+            guard let s = v.scalar?.string, !s.isEmpty, !isNull(v) else { bad("expected the path of the build context", v); return }
+            var path = s
+            if !s.hasPrefix("/") {
+                let dir = file.contains("/") ? String(file[..<file.lastIndex(of: "/")!]) : "."
+                path = dir == "." ? s : dir + "/" + s
+            }
+            do throws(LintSetting.SettingError) { try setting.apply(.value(path), to: &config) } catch { bad(error.message, v) }
         case "per-path":
             guard let seq = v.sequence else { bad("expected a list of {paths, ignored, override, failure-threshold}", v); return }
             for item in seq {

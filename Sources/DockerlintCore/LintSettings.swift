@@ -218,6 +218,20 @@ public enum LintSettings {
             guard let n = Int(s), n >= 0 else { throw .init("expected a number of commits (0 or more), not '\(s)'") }
             c.history = n
         },
+        LintSetting(key: "min-saving", aliases: [], environment: ["DOCKERLINT_MIN_SAVING"], option: "--min-saving", shortOption: nil,
+                    valueName: "SECONDS", shape: .single, namesRules: false,
+                    help: "Seconds of estimated rebuild time per 100 commits (or 100 plausible edits) a cache finding's fix must save to be reported (default 60).") { c, input throws(LintSetting.SettingError) in
+            let s = try single(input)
+            guard let n = Double(s), n >= 0, n.isFinite else { throw .init("expected a number of seconds per 100 commits (0 or more), not '\(s)'") }
+            c.minSaving = n
+        },
+        LintSetting(key: "context", aliases: [], environment: [], option: nil, shortOption: nil, valueName: "DIR", shape: .single,
+                    namesRules: false,
+                    help: "The build context the cache rules assume, relative to the configuration file's folder (the command line's --context wins; default: discovered from compose, bake and workflow files, else the Dockerfile's folder).") { c, input throws(LintSetting.SettingError) in
+            let s = try single(input)
+            guard !s.isEmpty else { throw .init("expected the path of the build context") }
+            c.context = s
+        },
         LintSetting(key: "format", aliases: [], environment: [], option: nil, shortOption: nil, valueName: "FORMAT", shape: .single,
                     namesRules: false, help: "The output format when the command line names none.") { c, input throws(LintSetting.SettingError) in
             c.formats = [try single(input)]

@@ -75,6 +75,8 @@ import Testing
                 case "engine": sample = ("docker-26", "docker-26", nil)
                 case "ci-cache": sample = ("registry-max", "registry-max", nil)
                 case "history": sample = ("7", "7", "7")
+                case "min-saving": sample = ("30", "30", "30")
+                case "context": sample = ("ctx", "ctx", nil)
                 default: sample = ("json", "json", "json")
                 }
             }

@@ -106,9 +106,8 @@ public struct SimulateRunner: Sendable {
             throw CommandError("--git, --plan and the edit options (--changed, --build-arg, --to-dockerfile, --to-context) cannot be combined")
         }
         if let plan = options.plan { return try runPlan(plan, &sim) }
+        guard let context = options.context else { throw CommandError("--context DIR is required") }
         guard let dockerfile = options.dockerfile else { throw CommandError("a Dockerfile is required") }
-        // Without --context: the context the project's build files use, else the Dockerfile's folder.
-        let context = ContextDiscovery.choose(dockerfile: dockerfile, explicit: options.context, configured: nil).path
         guard FileIO.isDirectory(context) else { throw CommandError("\(context): error: context directory not found") }
         guard FileIO.exists(dockerfile) else { throw CommandError("\(dockerfile): error: no such file or directory") }
         if let range = options.git { return try runGit(range, dockerfile: dockerfile, context: context, &sim) }

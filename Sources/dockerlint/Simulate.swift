@@ -5,7 +5,7 @@ import DockerlintSupport
 
 /// Options shared by `simulate` and `compare`.
 struct SimulationArguments: ParsableArguments {
-    @Option(help: "The build context directory (default: the context a GitHub workflow, bake or compose file of the project builds the Dockerfile with, else the Dockerfile's directory).")
+    @Option(help: "The build context directory.")
     var context: String?
 
     @Option(help: "The builder whose cache is simulated: buildkit (default) or classic.")

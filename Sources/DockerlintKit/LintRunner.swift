@@ -18,19 +18,12 @@ public struct LintOptions: Sendable {
     /// Output formats in order; `outputs[i]` (when present) is where `formats[i]` goes.
     public var formats: [String] = []
     public var outputs: [String] = []
-    public var failureThreshold: Severity?
-    public var noFail: Bool?
-    public var noColor: Bool?
-    public var ignore: [String] = []
-    public var severityOverrides: [String: Severity] = [:]
-    public var trustedRegistries: [String] = []
-    public var requireLabels: [String] = []
-    public var strictLabels: Bool?
-    public var disableIgnorePragma: Bool?
+    /// Settings given on the command line, in order: each applied through its entry of
+    /// `LintSettings.all` after the configuration file and the environment.
+    public var settings: [CommandLineSetting] = []
     public var contextDirectory: String?
-    public var builder: BuilderKind?
-    public var shellcheck: Bool?
-    public var history: Int?
+    /// Print which context each file was linted with and why (`-v`).
+    public var verbose = false
     /// The variables linting reads; by default this process's (`ProcessEnvironment.forLint`).
     public var environment: [String: String] = ProcessEnvironment.forLint
     public var workingDirectory: String = "."
@@ -45,6 +38,21 @@ public struct LintOptions: Sendable {
     public var maxFixRounds = Fixer.defaultMaxRounds
 
     public init() {}
+
+    /// Sets a setting by its command-line option (`--ignore`, `-t`, `--history` …).
+    public mutating func set(_ option: String, _ input: LintSetting.Input) {
+        settings.append(CommandLineSetting(option: option, input: input))
+    }
+}
+
+/// One setting given on the command line.
+public struct CommandLineSetting: Sendable, Equatable {
+    public var option: String
+    public var input: LintSetting.Input
+    public init(option: String, input: LintSetting.Input) {
+        self.option = option
+        self.input = input
+    }
 }
 
 /// `dockerlint lint`: discovery, configuration, the linter, reporters, exit codes.
@@ -63,9 +71,12 @@ public struct LintRunner {
         // 2. Configuration (one per file: per-path overrides).
         let base = try LintRunner.configuration(configPath: options.configPath, firstFile: files.first,
                                                 workingDirectory: options.workingDirectory, environment: options.environment,
-                                                commandLine: applyCommandLine)
-        for name in options.ignore + Array(options.severityOverrides.keys) where rules.info(named: name) == nil && !RuleSet.isExternalCode(name) {
-            Console.err("dockerlint: warning: unknown rule '\(OneLine.clip(name))'\n")
+                                                commandLine: options.settings)
+        for s in options.settings {
+            guard let setting = LintSettings.named(option: s.option), setting.namesRules else { continue }
+            for name in LintSetting.names(s.input) where rules.info(named: name) == nil && !RuleSet.isExternalCode(name) {
+                Console.err("dockerlint: warning: unknown rule '\(OneLine.clip(name))'\n")
+            }
         }
         for line in LintRunner.unknownRuleWarnings(base.ruleReferences, rules: rules) { Console.err(line + "\n") }
         let formats = options.formats.isEmpty ? (base.formats.isEmpty ? ["tty"] : base.formats) : options.formats
@@ -78,11 +89,12 @@ public struct LintRunner {
         }
 
         // 3. Lint. History evidence: --history, else the configuration, else 100 in CI and 0 elsewhere.
-        let history = options.history ?? LintRunner.history(base, environment: options.environment)
+        let history = LintRunner.history(base, environment: options.environment)
         let linter = Linter(rules: rules)
         var diagnostics: [Diagnostic] = []
         var sources: [String: String] = [:]
         var names: [String] = []
+        var contexts: [String: [String: String]] = [:]
         var syntaxError = false
         // One file: fix when asked, lint, add history evidence.
         let options = self.options, rules = self.rules, settings = base
@@ -90,7 +102,13 @@ public struct LintRunner {
             let name = f == "-" ? (options.stdinPath ?? "-") : f
             var bytes = try FileIO.read(f)
             let config = settings.resolved(for: name)
-            let ctx = options.contextDirectory ?? (f == "-" ? nil : FileDiscovery.directory(of: f))
+            // The context: --context, the configuration's `context`, the project's build files, the folder.
+            let choice: ContextChoice? = f == "-" && options.contextDirectory == nil && config.context == nil ? nil
+                : ContextDiscovery.choose(dockerfile: f, explicit: options.contextDirectory, configured: config.context)
+            let ctx = choice?.path
+            if options.verbose, let choice {
+                Console.err("\(name): context \(choice.path) (\(choice.source.rawValue): \(choice.reason))\n")
+            }
             if options.fix || options.diff {
                 let fixed = Fixer.fix(bytes, path: name, configuration: config, contextDirectory: ctx, rules: rules,
                                       unsafe: options.unsafeFixes, maxRounds: options.maxFixRounds)
@@ -109,7 +127,7 @@ public struct LintRunner {
             }
             let out = LintRunner.lintFile(linter, name: name, bytes: bytes, configuration: config, contextDirectory: ctx,
                                           history: options.fixOnly ? 0 : history, rules: rules)
-            return FileResult(name: name, bytes: bytes, diagnostics: out.diagnostics, syntaxError: out.syntaxError)
+            return FileResult(name: name, bytes: bytes, diagnostics: out.diagnostics, syntaxError: out.syntaxError, context: choice)
         }
         var results: [FileResult] = []
         if options.fix || options.diff || files.count < 4 {
@@ -123,18 +141,22 @@ public struct LintRunner {
             }
             for r in slots.all() { results.append(try r.get()) }
         }
-        // History evidence was asked for but the clone is shallow: one line, once per run.
+        // History evidence was asked for but the clone is shallow (the default of CI checkouts):
+        // the cache findings fell back to estimated edits; one line, once per run, says why
+        // and how to get the history.
         if history > 0, !options.fixOnly,
-           results.contains(where: { $0.diagnostics.contains { $0.message.contains("; no history evidence: ") } }),
            let dir = options.contextDirectory ?? files.first.map({ $0 == "-" ? "." : FileDiscovery.directory(of: $0) }),
-           let shallow = CacheEvidence.shallowClone(contextDirectory: dir) {
-            Console.err("dockerlint: warning: \(shallow.advice)\n")
+           let commits = Git.shallowCommitCount(repository: dir) {
+            Console.err("dockerlint: warning: history unavailable: the repository is a shallow clone (\(commits) commit\(commits == 1 ? "" : "s") "
+                + "of history), so cache findings are estimated from edits; fetch the history they replay (`fetch-depth: 0` on "
+                + "actions/checkout, `GIT_DEPTH: 0` on GitLab, or `git fetch --unshallow`)\n")
         }
         for r in results {
             if r.syntaxError { syntaxError = true }
             diagnostics += r.diagnostics
             sources[r.name] = String(decoding: r.bytes, as: UTF8.self)
             names.append(r.name)
+            if let c = r.context { contexts[r.name] = ["path": c.path, "source": c.source.rawValue, "reason": c.reason] }
         }
 
         // 4. Report (the fix command reports only its fixes and problems).
@@ -150,10 +172,11 @@ public struct LintRunner {
         let descriptors = documented ? rules.catalog.filter { reported.contains($0.code) }.map(\.descriptor)
             : rules.infos.filter { reported.contains($0.code) }.map(\.descriptor)
         for (reporter, output) in reporters {
-            let input = ReportInput(diagnostics: diagnostics, rules: descriptors, files: names,
+            var input = ReportInput(diagnostics: diagnostics, rules: descriptors, files: names,
                                     toolVersion: DockerlintVersion.string,
                                     options: ReportOptions(color: color && output == nil, failureThreshold: base.failureThreshold),
                                     source: { frozen[$0] })
+            input.contexts = contexts
             let text = reporter.report(input)
             if let output {
                 try FileIO.writeAtomically(output, Array(text.utf8))
@@ -171,7 +194,7 @@ public struct LintRunner {
     /// file or the working directory), then the environment, then `commandLine`. Warnings
     /// are printed; the first error ends the run (exit 2).
     static func configuration(configPath: String?, firstFile: String?, workingDirectory: String, environment: [String: String],
-                              commandLine: (inout Configuration) -> Void = { _ in }) throws(CommandError) -> Configuration {
+                              commandLine: [CommandLineSetting] = []) throws(CommandError) -> Configuration {
         var issues: [ConfigIssue] = []
         var base = Configuration()
         if let configFile = try ConfigDiscovery.find(explicit: configPath, firstFile: firstFile, workingDirectory: workingDirectory) {
@@ -179,7 +202,14 @@ public struct LintRunner {
             ConfigurationLoader.parse(text, file: configFile, into: &base, issues: &issues)
         }
         ConfigurationLoader.applyEnvironment(environment, into: &base, issues: &issues)
-        commandLine(&base)
+        for s in commandLine {
+            guard let setting = LintSettings.named(option: s.option) else {
+                throw CommandError("unknown option '\(s.option)'", status: .usage)
+            }
+            do throws(LintSetting.SettingError) { try setting.apply(s.input, to: &base) } catch {
+                throw CommandError("\(s.option): \(error.message)", status: .usage)
+            }
+        }
         for i in issues where i.level == .warning { Console.err("\(i)\n") }
         if let e = issues.first(where: { $0.level == .error }) {
             throw CommandError(e.description, status: .usage)
@@ -212,7 +242,7 @@ public struct LintRunner {
     /// Commits of history evidence when the command line does not say: the configuration's,
     /// else 100 in CI and 0 elsewhere.
     static func history(_ configuration: Configuration, environment: [String: String]) -> Int {
-        configuration.history > 0 ? configuration.history : CacheEvidence.defaultHistory(environment: environment)
+        configuration.history ?? CacheEvidence.defaultHistory(environment: environment)
     }
 
     /// Lints one file's bytes: the rules, then history evidence for the cache findings
@@ -227,24 +257,6 @@ public struct LintRunner {
         }
         return (found, out.hasSyntaxErrors)
     }
-
-    func applyCommandLine(_ c: inout Configuration) {
-        if let t = options.failureThreshold { c.failureThreshold = t }
-        if let b = options.noFail { c.noFail = b }
-        if let b = options.noColor { c.noColor = b }
-        c.ignored += options.ignore
-        c.severityOverrides.merge(options.severityOverrides) { _, new in new }
-        c.trustedRegistries += options.trustedRegistries
-        for item in options.requireLabels {
-            let parts = item.split(separator: ":", maxSplits: 1).map(String.init)
-            c.labelSchema[parts[0]] = parts.count > 1 && !parts[1].isEmpty ? parts[1] : "text"
-        }
-        if let b = options.strictLabels { c.strictLabels = b }
-        if let b = options.disableIgnorePragma { c.disableIgnorePragma = b }
-        if let b = options.builder { c.builder = b }
-        if let b = options.shellcheck { c.shellcheck = b }
-        if let h = options.history { c.history = h }
-    }
 }
 
 /// What linting one file gave.
@@ -253,6 +265,7 @@ struct FileResult: Sendable {
     var bytes: [UInt8]
     var diagnostics: [Diagnostic]
     var syntaxError: Bool
+    var context: ContextChoice?
 }
 
 /// One slot per file, each written by exactly one worker.

@@ -12,16 +12,16 @@ struct Dockerlint: ParsableCommand {
         commandName: "dockerlint",
         abstract: "Reads Dockerfiles the way BuildKit does and tells what their layer cache will do.",
         version: DockerlintVersion.string,
-        subcommands: [Lint.self, Fix.self, Parse.self, Rules.self, Explain.self, Simulate.self, Compare.self, Bench.self, Report.self],
+        subcommands: [Lint.self, Fix.self, Parse.self, Rules.self, Explain.self, Simulate.self, Compare.self, Optimize.self, Bench.self, Report.self],
         defaultSubcommand: Lint.self)
 
     /// Maps every outcome to the documented exit codes: usage errors are 2, not 64.
     static func main() {
         do {
-            // The common lint invocation skips ArgumentParser (start-up time; see FastLintArguments).
+            // The common lint invocation skips ArgumentParser (start-up time; see LintArguments).
             // DOCKERLINT_ARGUMENT_PARSER=1 forces the full parser (tests compare both paths).
             if getenv("DOCKERLINT_ARGUMENT_PARSER") == nil,
-               let options = FastLintArguments.parse(Array(CommandLine.arguments.dropFirst())) {
+               let options = LintArguments.fastPath(Array(CommandLine.arguments.dropFirst())) {
                 let status = try LintRunner(options: options).run()
                 Glibc.exit(status.rawValue)
             }

@@ -28,6 +28,16 @@ public struct ConfigRuleReference: Hashable, Sendable {
     public var location: ConfigLocation
 }
 
+/// Where a configuration named rules: positions for messages, not settings, so two
+/// configurations that mean the same compare equal whatever file (or none) they came from.
+public struct ConfigRuleReferences: Sendable, Equatable {
+    public var list: [ConfigRuleReference] = []
+    public init() {}
+    public static func == (a: ConfigRuleReferences, b: ConfigRuleReferences) -> Bool { true }
+    mutating func append(_ r: ConfigRuleReference) { list.append(r) }
+    static func += (a: inout ConfigRuleReferences, b: ConfigRuleReferences) { a.list += b.list }
+}
+
 /// The settings of a lint run. Keys and meanings follow hadolint's `.hadolint.yaml`, so
 /// that knowledge (and files) carry over.
 public struct Configuration: Sendable, Equatable {
@@ -64,7 +74,7 @@ public struct Configuration: Sendable, Equatable {
     public var perPath: [PathOverride] = []
     /// Every rule name the configuration file wrote (`ignored`, `override`, `per-path`),
     /// with its position: the caller, who knows the rules, warns about unknown ones.
-    public var ruleReferences: [ConfigRuleReference] = []
+    public var ruleReferences = ConfigRuleReferences()
 
     public struct PathOverride: Sendable, Equatable {
         public var paths: [String]

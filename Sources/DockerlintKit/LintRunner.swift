@@ -78,7 +78,7 @@ public struct LintRunner {
                 Console.err("dockerlint: warning: unknown rule '\(OneLine.clip(name))'\n")
             }
         }
-        for line in LintRunner.unknownRuleWarnings(base.ruleReferences, rules: rules) { Console.err(line + "\n") }
+        for line in LintRunner.unknownRuleWarnings(base.ruleReferences.list, rules: rules) { Console.err(line + "\n") }
         let formats = options.formats.isEmpty ? (base.formats.isEmpty ? ["tty"] : base.formats) : options.formats
         var reporters: [(any Reporter, String?)] = []
         for (k, f) in formats.enumerated() {

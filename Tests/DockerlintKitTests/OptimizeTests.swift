@@ -173,6 +173,31 @@ struct OptimizeCommandTests {
         #expect(try String(contentsOfFile: repo.path + "/Dockerfile", encoding: .utf8) == before)
     }
 
+    @Test func compareShowsTheOptimumAsAThirdColumn() throws {
+        let repo = try twoCopies(run: false)
+        defer { repo.remove() }
+        // B: a variant that adds a step; the optimum is A's own steps, reordered.
+        try repo.write("Dockerfile.alt", "FROM local/busybox\nCOPY src/ /app/src/\nCOPY conf.json /etc/conf.json\nRUN true\n")
+        let r = try CLI.run(["compare", repo.path + "/Dockerfile", repo.path + "/Dockerfile.alt", "--context", repo.path,
+                             "--git", "HEAD~11..HEAD", "--cost", "COPY=5", "--with-optimum", "-f", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let a = (obj["a"] as! [String: Any])["summary"] as! [String: Any]
+        let o = try #require(obj["optimum"] as? [String: Any])
+        #expect(o["changed"] as? Bool == true)
+        #expect((a["estimatedSeconds"] as! Double) == 100)
+        #expect(((o["summary"] as! [String: Any])["estimatedSeconds"] as! Double) == 50)
+        #expect((obj["verdict"] as! String).contains("the best order of Dockerfile rebuilds faster than Dockerfile"), "\(obj["verdict"]!)")
+        let t = try CLI.run(["compare", repo.path + "/Dockerfile", repo.path + "/Dockerfile.alt", "--context", repo.path,
+                             "--git", "HEAD~11..HEAD", "--cost", "COPY=5", "--with-optimum"])
+        #expect(t.stdout.contains("best order of A"), "\(t.stdout)")
+        // Without a history there is nothing to search over.
+        let e = try CLI.run(["compare", repo.path + "/Dockerfile", repo.path + "/Dockerfile.alt", "--context", repo.path,
+                             "--changed", "conf.json", "--with-optimum"])
+        #expect(e.status == 2)
+        #expect(e.stderr.contains("--with-optimum needs --git"))
+    }
+
     @Test func badInputIsAUsageError() throws {
         let t = try CLI.tempDirectory()
         defer { try? FileManager.default.removeItem(at: t) }

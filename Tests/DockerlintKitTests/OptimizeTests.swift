@@ -243,3 +243,95 @@ struct OptimizeCommandTests {
         }
     }
 }
+
+@Suite("optimize: safety on real projects' shapes", .serialized)
+struct OptimizeSafetyTests {
+    /// Runs optimize and returns the JSON result.
+    func optimize(_ repo: HistoryRepo, _ extra: [String] = []) throws -> [String: Any] {
+        let r = try CLI.run(["optimize", repo.path + "/Dockerfile", "--context", repo.path, "-f", "json"] + extra)
+        #expect(r.status == 0, "\(r.stderr)")
+        return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    }
+
+    /// Line index of the first line of `text` containing `needle`.
+    func index(_ text: String, _ needle: String) -> Int? {
+        text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(needle) }
+    }
+
+    /// The lab examples: over the lab history, the best order of lab-bad-order is lab's.
+    @Test func theOptimumOfLabBadOrderIsLabsOrder() throws {
+        let dir = try CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let made = try CLI.run(CLI.packageRoot.appendingPathComponent("scripts/make-lab-history").path, [dir.path + "/h"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let h = dir.path + "/h"
+        let r = try CLI.run(["optimize", h + "/lab-bad-order/Dockerfile", "--context", h + "/lab-bad-order", "--last", "20", "-f", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(obj["changed"] as? Bool == true)
+        let proposed = obj["proposed"] as! String
+        let lab = try String(contentsOfFile: h + "/lab/Dockerfile", encoding: .utf8)
+        // The cache steps stand in lab's order (CMD, which no cache key sees, keeps its place).
+        func steps(_ t: String) -> [String] {
+            t.split(separator: "\n").map(String.init).filter { $0.hasPrefix("RUN") || $0.hasPrefix("COPY") || $0.hasPrefix("FROM") }
+        }
+        #expect(steps(proposed) == steps(lab), "\(proposed)")
+        // And it rebuilds exactly as lab's file does over the same history.
+        let cmp = try CLI.run(["compare", h + "/lab-bad-order/Dockerfile", h + "/lab/Dockerfile", "--context", h + "/lab-bad-order",
+                               "--git", obj["range"] as! String, "-f", "json"])
+        #expect(cmp.status == 0, "\(cmp.stderr)")
+        let labSummary = ((try JSONSerialization.jsonObject(with: Data(cmp.stdout.utf8)) as! [String: Any])["b"] as! [String: Any])["summary"] as! [String: Any]
+        let after = obj["after"] as! [String: Any]
+        #expect(after["estimatedSeconds"] as? Double == labSummary["estimatedSeconds"] as? Double, "\(after) vs \(labSummary)")
+        #expect((after["estimatedSeconds"] as! Double) < ((obj["before"] as! [String: Any])["estimatedSeconds"] as! Double))
+        // lab itself is already optimal.
+        let l = try CLI.run(["optimize", h + "/lab/Dockerfile", "--context", h + "/lab", "--last", "20"])
+        #expect(l.stdout.contains("No change:"), "\(l.stdout)")
+    }
+
+    /// npm's postinstall runs patch-package, which reads patches/: the patches must stay above
+    /// the install, however often they change.
+    @Test func aLifecycleScriptKeepsItsInputsAboveTheInstall() throws {
+        let repo = try HistoryRepo()
+        defer { repo.remove() }
+        let df = "FROM local/busybox\nWORKDIR /app\nCOPY package.json package-lock.json ./\nCOPY patches/ ./patches/\nRUN npm ci\nCOPY src/ ./src/\n"
+        let pkg = "{\"name\": \"app\", \"version\": \"1.0.0\", \"scripts\": {\"postinstall\": \"patch-package\"}, \"dependencies\": {\"left-pad\": \"1.3.0\"}}\n"
+        try repo.commit(["Dockerfile": df, "package.json": pkg, "package-lock.json": "{}\n", "patches/left-pad+1.3.0.patch": "p0\n", "src/index.js": "0\n"])
+        for i in 1...8 { try repo.commit(["patches/left-pad+1.3.0.patch": "p\(i)\n"]) }
+        let obj = try optimize(repo)
+        let proposed = obj["proposed"] as! String
+        #expect(index(proposed, "COPY patches/")! < index(proposed, "RUN npm ci")!, "\(proposed)")
+        #expect(obj["changed"] as? Bool == false, "\(obj["moves"]!)")
+    }
+
+    /// A Yarn workspace: the install reads every workspace's package.json, so the packages
+    /// stay above it.
+    @Test func workspaceManifestsStayAboveTheInstall() throws {
+        let repo = try HistoryRepo()
+        defer { repo.remove() }
+        let df = "FROM local/busybox\nWORKDIR /app\nCOPY package.json yarn.lock .yarnrc.yml ./\nCOPY packages/ ./packages/\nRUN yarn install --immutable\nCOPY src/ ./src/\n"
+        let root = "{\"name\": \"mono\", \"private\": true, \"workspaces\": [\"packages/*\"], \"packageManager\": \"yarn@4.1.0\"}\n"
+        try repo.commit(["Dockerfile": df, "package.json": root, "yarn.lock": "# lock\n", ".yarnrc.yml": "nodeLinker: node-modules\n",
+                         "packages/ui/package.json": "{\"name\": \"ui\"}\n", "packages/ui/index.js": "0\n", "src/a.js": "0\n"])
+        for i in 1...8 { try repo.commit(["packages/ui/index.js": "\(i)\n"]) }
+        let obj = try optimize(repo)
+        let proposed = obj["proposed"] as! String
+        #expect(index(proposed, "COPY packages/")! < index(proposed, "RUN yarn install")!, "\(proposed)")
+        #expect(obj["changed"] as? Bool == false, "\(obj["moves"]!)")
+    }
+
+    /// The install reads its requirements through an environment variable: the copy stays
+    /// above it.
+    @Test func aPathReadThroughTheEnvironmentKeepsItsCopyAbove() throws {
+        let repo = try HistoryRepo()
+        defer { repo.remove() }
+        let df = "FROM local/busybox\nENV REQS=/app/requirements.txt\nCOPY requirements.txt /app/requirements.txt\nRUN pip install -r \"$REQS\"\nCOPY src/ /app/src/\n"
+        try repo.commit(["Dockerfile": df, "requirements.txt": "flask==3.0.0\n", "src/app.py": "0\n"])
+        for i in 1...8 { try repo.commit(["requirements.txt": "flask==3.0.\(i)\n"]) }
+        let obj = try optimize(repo)
+        let proposed = obj["proposed"] as! String
+        #expect(index(proposed, "COPY requirements.txt")! < index(proposed, "RUN pip install")!, "\(proposed)")
+        #expect(obj["changed"] as? Bool == false, "\(obj["moves"]!)")
+    }
+}
+

@@ -9,6 +9,8 @@ public struct CompareRunner: Sendable {
     public var b: String
     /// Shared options; `dockerfile` is replaced by each variant.
     public var options: SimulateOptions
+    /// Add a third column: the best order of A's steps over the same history (`optimize`).
+    public var withOptimum = false
 
     public init(a: String, b: String, options: SimulateOptions) {
         self.a = a
@@ -25,6 +27,9 @@ public struct CompareRunner: Sendable {
         /// Display names of A and B.
         public var nameA: String
         public var nameB: String
+        /// With `withOptimum`: the best order of A, simulated like A and B.
+        public var optimum: SimulationReport? = nil
+        public var optimization: OptimizeResult? = nil
     }
 
     public func compare() throws(CommandError) -> Comparison {
@@ -38,8 +43,37 @@ public struct CompareRunner: Sendable {
         let ra = try report(a)
         let rb = try report(b)
         let (na, nb) = CompareRunner.names(a, b)
-        let (better, verdict) = CompareRunner.verdict(ra.summary, rb.summary, a: na, b: nb)
-        return Comparison(a: ra, b: rb, better: better, verdict: verdict, nameA: na, nameB: nb)
+        var (better, verdict) = CompareRunner.verdict(ra.summary, rb.summary, a: na, b: nb)
+        _ = better
+        var c = Comparison(a: ra, b: rb, better: better, verdict: verdict, nameA: na, nameB: nb)
+        if withOptimum {
+            guard let range = options.git else { throw CommandError("--with-optimum needs --git RANGE (the optimum is searched over the history)") }
+            var o = OptimizeOptions()
+            o.dockerfile = a
+            o.context = options.context
+            o.git = range
+            o.builder = options.builder
+            o.target = options.target
+            o.buildArgs = options.baseBuildArgs
+            o.costsFile = options.costsFile
+            o.costOverrides = options.costOverrides
+            let result = try OptimizeRunner(options: o).optimize()
+            var so = options
+            so.dockerfile = a
+            so.fixedDockerfile = result.proposed
+            let ro = try SimulateRunner(options: so).simulate()
+            c.optimum = ro
+            c.optimization = result
+            if result.changed {
+                let (_, v) = CompareRunner.verdict(ra.summary, ro.summary, a: na, b: "the best order of \(na)")
+                verdict += " " + v
+            } else {
+                verdict += " The order of \(na) is already the best the move constraints allow (\(result.noChangeReason ?? "no better order")). "
+            }
+            c.verdict = verdict.trimmingCharacters(in: .whitespaces)
+            better = c.better
+        }
+        return c
     }
 
     public func run() throws(CommandError) -> ExitStatus {
@@ -74,17 +108,27 @@ public struct CompareRunner: Sendable {
     }
 
     static func rows(_ c: Comparison) -> [(String, String, String)] {
+        rows3(c).map { ($0.0, $0.1, $0.2) }
+    }
+
+    /// The rows with the optimum's column (empty without `withOptimum`).
+    static func rows3(_ c: Comparison) -> [(String, String, String, String)] {
         let sa = c.a.summary, sb = c.b.summary
+        let so = c.optimum?.summary
         let stepsA = c.a.builds.last?.builtSteps.count ?? 0, stepsB = c.b.builds.last?.builtSteps.count ?? 0
+        let stepsO = c.optimum?.builds.last?.builtSteps.count ?? 0
+        func o(_ f: (SimulationSummary) -> String) -> String { so.map(f) ?? "" }
         return [
-            ("steps", String(stepsA), String(stepsB)),
-            ("builds compared", String(sa.builds), String(sb.builds)),
-            ("steps re-run per build", NumberFormat.fixed(sa.averageMisses, 1), NumberFormat.fixed(sb.averageMisses, 1)),
-            ("estimated per build", SimulateOutput.seconds(sa.averageSeconds), SimulateOutput.seconds(sb.averageSeconds)),
-            ("estimated total", SimulateOutput.seconds(sa.estimatedSeconds), SimulateOutput.seconds(sb.estimatedSeconds)),
-            ("cache efficiency", SimulateOutput.percent(sa.efficiency), SimulateOutput.percent(sb.efficiency)),
+            ("steps", String(stepsA), String(stepsB), c.optimum == nil ? "" : String(stepsO)),
+            ("builds compared", String(sa.builds), String(sb.builds), o { String($0.builds) }),
+            ("steps re-run per build", NumberFormat.fixed(sa.averageMisses, 1), NumberFormat.fixed(sb.averageMisses, 1), o { NumberFormat.fixed($0.averageMisses, 1) }),
+            ("estimated per build", SimulateOutput.seconds(sa.averageSeconds), SimulateOutput.seconds(sb.averageSeconds), o { SimulateOutput.seconds($0.averageSeconds) }),
+            ("estimated total", SimulateOutput.seconds(sa.estimatedSeconds), SimulateOutput.seconds(sb.estimatedSeconds), o { SimulateOutput.seconds($0.estimatedSeconds) }),
+            ("cache efficiency", SimulateOutput.percent(sa.efficiency), SimulateOutput.percent(sb.efficiency), o { SimulateOutput.percent($0.efficiency) }),
         ]
     }
+
+    static func optimumName(_ c: Comparison) -> String { "best order of A" }
 
     static func stepRates(_ s: SimulationSummary) -> [String] {
         s.steps.map { "\($0.text): re-ran \($0.misses)/\($0.built) (\(SimulateOutput.percent($0.rebuildRate)))" }
@@ -92,11 +136,17 @@ public struct CompareRunner: Sendable {
 
     public static func tty(_ c: Comparison) -> String {
         let p = SimulateOutput.pad, l = SimulateOutput.lpad
-        var out = p("", 26) + l("A: " + c.nameA, 24) + l("B: " + c.nameB, 24) + "\n"
-        for (k, va, vb) in rows(c) { out += p(k, 26) + l(va, 24) + l(vb, 24) + "\n" }
+        let third = c.optimum != nil
+        var out = p("", 26) + l("A: " + c.nameA, 24) + l("B: " + c.nameB, 24) + (third ? l(optimumName(c), 24) : "") + "\n"
+        for (k, va, vb, vo) in rows3(c) { out += p(k, 26) + l(va, 24) + l(vb, 24) + (third ? l(vo, 24) : "") + "\n" }
         for (tag, r, rname) in [("A", c.a, c.nameA), ("B", c.b, c.nameB)] {
             out += "\n\(tag) steps (\(rname)):\n"
             for line in stepRates(r.summary) { out += "  " + line + "\n" }
+        }
+        if let o = c.optimum, let opt = c.optimization {
+            out += "\nBest order of A (\(opt.changed ? "\(opt.moves.count) move\(opt.moves.count == 1 ? "" : "s")" : "A's own order")):\n"
+            for m in opt.moves { out += "  - " + m + "\n" }
+            for line in stepRates(o.summary) { out += "  " + line + "\n" }
         }
         out += "\n" + c.verdict + "\n"
         return out
@@ -105,8 +155,12 @@ public struct CompareRunner: Sendable {
     public static func markdown(_ c: Comparison) -> String {
         let md = SimulateOutput.md
         var out = "### Cache comparison (\(c.a.engine.rawValue))\n\n"
-        out += "| | A: `\(md(c.nameA))` | B: `\(md(c.nameB))` |\n|---|---:|---:|\n"
-        for (k, va, vb) in rows(c) { out += "| \(k) | \(va) | \(vb) |\n" }
+        let third = c.optimum != nil
+        out += "| | A: `\(md(c.nameA))` | B: `\(md(c.nameB))` |" + (third ? " \(optimumName(c)) |" : "") + "\n|---|---:|---:|" + (third ? "---:|" : "") + "\n"
+        for (k, va, vb, vo) in rows3(c) { out += "| \(k) | \(va) | \(vb) |" + (third ? " \(vo) |" : "") + "\n" }
+        if let opt = c.optimization, opt.changed {
+            out += "\nBest order of A:\n\n" + opt.moves.map { "- \($0)\n" }.joined()
+        }
         for (tag, r, rname) in [("A", c.a, c.nameA), ("B", c.b, c.nameB)] {
             out += "\n<details><summary>\(tag): steps of <code>\(md(rname))</code></summary>\n\n| step | re-ran | rate |\n|---|---:|---:|\n"
             for st in r.summary.steps {
@@ -130,6 +184,15 @@ public struct CompareRunner: Sendable {
             w.field("dockerfile", r.dockerfile)
             w.key("summary"); SimulateOutput.writeSummary(&w, r.summary)
             w.key("builds"); w.beginArray(); for bp in r.builds { SimulateOutput.writeBuild(&w, bp) }; w.endArray()
+            w.endObject()
+        }
+        if let o = c.optimum, let opt = c.optimization {
+            w.key("optimum")
+            w.beginObject()
+            w.field("changed", opt.changed)
+            w.key("moves"); w.beginArray(); for m in opt.moves { w.string(m) }; w.endArray()
+            w.field("dockerfile", String(decoding: opt.proposed, as: UTF8.self))
+            w.key("summary"); SimulateOutput.writeSummary(&w, o.summary)
             w.endObject()
         }
         w.field("better", c.better)

@@ -11,7 +11,7 @@ public enum FastLintArguments {
     /// (A switch, not a Set: building a Set at start-up costs more than this whole check.)
     public static func isOtherSubcommand(_ name: String) -> Bool {
         switch name {
-        case "parse", "rules", "explain", "simulate", "compare", "bench", "report", "fix", "help": return true
+        case "parse", "rules", "explain", "simulate", "compare", "optimize", "bench", "report", "fix", "help": return true
         default: return false
         }
     }

@@ -12,7 +12,7 @@ struct Dockerlint: ParsableCommand {
         commandName: "dockerlint",
         abstract: "Reads Dockerfiles the way BuildKit does and tells what their layer cache will do.",
         version: DockerlintVersion.string,
-        subcommands: [Lint.self, Fix.self, Parse.self, Rules.self, Explain.self, Simulate.self, Compare.self, Bench.self, Report.self],
+        subcommands: [Lint.self, Fix.self, Parse.self, Rules.self, Explain.self, Simulate.self, Compare.self, Optimize.self, Bench.self, Report.self],
         defaultSubcommand: Lint.self)
 
     /// Maps every outcome to the documented exit codes: usage errors are 2, not 64.

@@ -149,8 +149,13 @@ struct Compare: ParsableCommand {
 
     @OptionGroup var common: SimulationArguments
 
+    @Flag(help: "Add a third column: the best order of A's steps over the same --git history (as `optimize` finds it).")
+    var withOptimum = false
+
     func run() throws {
         let o = try common.options()
-        try finish(try CompareRunner(a: a, b: b, options: o).run())
+        var runner = CompareRunner(a: a, b: b, options: o)
+        runner.withOptimum = withOptimum
+        try finish(try runner.run())
     }
 }

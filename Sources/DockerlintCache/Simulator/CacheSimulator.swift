@@ -241,7 +241,8 @@ public struct CacheSimulator: Sendable {
                               costSeconds: cost, measured: measured)
     }
 
-    static func shortText(_ inst: Instruction) -> String {
+    /// The instruction on one line, whitespace collapsed, at most 72 characters.
+    public static func shortText(_ inst: Instruction) -> String {
         var s = ""
         var lastSpace = false
         for ch in inst.original {
@@ -300,8 +301,9 @@ public struct CacheSimulator: Sendable {
             if case .stage = stage.base, status == .miss, run.index == 0 {
                 reason = "first build: the cache is empty"
             }
-            let step = makeStep(stage.from, stage: stage, identity: "\(name):FROM", status: status, reason: reason, cause: cause,
+            var step = makeStep(stage.from, stage: stage, identity: "\(name):FROM", status: status, reason: reason, cause: cause,
                                 key: chain.key, command: nil)
+            step.inputKey = chain.key
             run.steps.append(step)
             if status == .miss {
                 chain.missed = true
@@ -412,8 +414,9 @@ public struct CacheSimulator: Sendable {
             run.produced.insert(stepKey)
             if run.producedAt[stepKey] == nil { run.producedAt[stepKey] = index }
         }
-        let step = makeStep(mi, stage: stage, identity: identity, status: status, reason: reason, cause: cause,
+        var step = makeStep(mi, stage: stage, identity: identity, status: status, reason: reason, cause: cause,
                             key: stepKey, command: def.command)
+        step.inputKey = CacheSimulator.hash(["input", kw, def.linked ? "link" : ""] + flat)
         run.steps.append(step)
         run.newRecords[identity] = StepRecord(parent: chain.key, components: def.components, key: stepKey)
         chain.content = contentKey

@@ -161,6 +161,10 @@ public struct StepPrediction: Sendable, Equatable {
     public var costSeconds: Double
     /// Whether `costSeconds` came from a measured build.
     public var measured: Bool
+    /// The digest of the step's own inputs, its parent excluded (definition, sources,
+    /// environment, mounts): two builds with the same `inputKey` for every step up to this one
+    /// have the same cache key here. Order searches compare histories with it.
+    public var inputKey: String? = nil
     /// What the step costs in this build: `costSeconds` on a miss, 0 otherwise.
     public var estimatedSeconds: Double { status == .miss ? costSeconds : 0 }
 }

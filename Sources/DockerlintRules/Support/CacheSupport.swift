@@ -251,13 +251,13 @@ final class CopyWrite {
 
 // MARK: - Editing whole instructions
 
-struct InstructionLines {
+public struct InstructionLines: Sendable, Equatable {
     /// First and last line (1-based) of the instruction, comment lines directly above included.
-    var first: Int
-    var last: Int
+    public var first: Int
+    public var last: Int
 
     /// The lines of `i` (heredoc bodies included) and the comments right above it.
-    static func of(_ i: Instruction, _ file: Dockerfile, withComments: Bool = true) -> InstructionLines {
+    public static func of(_ i: Instruction, _ file: Dockerfile, withComments: Bool = true) -> InstructionLines {
         let src = file.source
         var last = i.range.end.line
         if last > i.startLine, i.range.end.offset == src.lineStarts[last - 1] { last -= 1 }

@@ -1,0 +1,383 @@
+// `dockerlint optimize`: the order of a Dockerfile's steps that re-runs least over the
+// project's real history, among the orders the move-safety constraints allow.
+//
+// 1. The history is replayed once through the simulator with the file as it is; every step
+//    of every build records the digest of its own inputs (`StepPrediction.inputKey`).
+// 2. Per stage, those digests give the search its cost model (OrderSearch): which sets of
+//    steps differ between each build and every earlier one.
+// 3. The best order is written into the file's own slots (OptimizeLayout) and replayed
+//    through the simulator again: the before/after numbers are the simulator's, never the
+//    search's. A proposal the simulator does not find cheaper is not made.
+
+import DockerlintCache
+import DockerlintModel
+import DockerlintSupport
+import DockerlintSyntax
+import Foundation
+
+public struct OptimizeOptions: Sendable {
+    public enum Format: String, CaseIterable, Sendable { case tty, json, markdown }
+
+    public var dockerfile: String = ""
+    public var context: String?
+    /// A revision range; nil means the last `last` commits.
+    public var git: String?
+    public var last: Int = 100
+    public var builder: BuilderKind = .buildkit
+    public var target: String?
+    public var buildArgs: [String: String] = [:]
+    public var costsFile: String?
+    public var costOverrides: [String: Double] = [:]
+    public var format: Format = .tty
+    public var write = false
+    public var noColor = false
+    /// Smallest saving, in estimated seconds per 100 builds, worth a proposal.
+    public var minimumSaving: Double = 0.5
+    public var verify = false
+    public var verifyOptions = VerifyOptions()
+
+    public init() {}
+}
+
+/// One step in the proposed order, with its re-runs before and after.
+public struct OptimizedStep: Sendable {
+    public var stage: Int
+    public var keyword: String
+    public var display: String
+    /// Line in the current file (nil for a step the proposal adds).
+    public var lineBefore: Int?
+    /// Line in the proposed file.
+    public var lineAfter: Int
+    public var missesBefore: Int?
+    public var missesAfter: Int
+    public var built: Int
+    public var costSeconds: Double
+}
+
+/// What the search did for one stage.
+public struct StageSearch: Sendable {
+    public var stage: Int
+    public var name: String
+    public var units: Int
+    public var exact: Bool
+    public var states: Int
+    /// Model cost (estimated seconds over the history) of the file's order and the best order.
+    public var modelBefore: Double
+    public var modelAfter: Double
+    public var lowerBound: Double
+    /// Why a stage was not searched (too many steps, not built for the target).
+    public var skipped: String?
+}
+
+public struct OptimizeResult: Sendable {
+    public var dockerfile: String
+    public var context: String
+    public var range: String
+    public var engine: BuilderKind
+    public var original: [UInt8]
+    /// The proposed file (equal to `original` when nothing beats the current order).
+    public var proposed: [UInt8]
+    public var moves: [String]
+    public var before: SimulationSummary
+    public var after: SimulationSummary
+    public var steps: [OptimizedStep]
+    public var stages: [StageSearch]
+    public var searchSeconds: Double
+    /// Why no proposal is made, when none is.
+    public var noChangeReason: String?
+    public var verification: VerificationResult?
+
+    public var changed: Bool { proposed != original }
+    /// Estimated seconds per 100 builds.
+    public static func per100(_ s: SimulationSummary) -> Double { s.builds > 0 ? s.estimatedSeconds / Double(s.builds) * 100 : 0 }
+}
+
+public struct OptimizeRunner: Sendable {
+    public var options: OptimizeOptions
+
+    public init(options: OptimizeOptions) { self.options = options }
+
+    public func run() throws(CommandError) -> ExitStatus {
+        var result = try optimize()
+        if options.verify {
+            let costs = try SimulateRunner(options: simulateOptions()).costModel()
+            result = try OptimizeVerifier(options: options.verifyOptions, engine: options.builder)
+                .verify(result, target: options.target, buildArgs: options.buildArgs, costs: costs)
+        }
+        switch options.format {
+        case .json: Console.out(OptimizeOutput.json(result) + "\n")
+        case .markdown: Console.out(OptimizeOutput.markdown(result))
+        case .tty: Console.out(OptimizeOutput.tty(result, color: !options.noColor && Console.stdoutIsTerminal && Console.environment("NO_COLOR") == nil))
+        }
+        if options.write, result.changed, result.verification?.withdrawn != true {
+            try FileIO.writeAtomically(options.dockerfile, result.proposed)
+        }
+        return .clean
+    }
+
+    func simulateOptions() -> SimulateOptions {
+        var o = SimulateOptions()
+        o.dockerfile = options.dockerfile
+        o.context = options.context
+        o.builder = options.builder
+        o.target = options.target
+        o.baseBuildArgs = options.buildArgs
+        o.costsFile = options.costsFile
+        o.costOverrides = options.costOverrides
+        return o
+    }
+
+    /// The revision range replayed: `--git`, else the last `last` commits (all of them when
+    /// the history is shorter).
+    func range(repository: String) -> String {
+        if let g = options.git { return g }
+        if let base = try? GitHistory.resolve(repository: repository, revision: "HEAD~\(options.last)") { return "\(base)..HEAD" }
+        return "HEAD"
+    }
+
+    /// Replays the history with `text`; every prediction, baseline included.
+    static func replay(_ source: GitReplaySource, range: String, text: [UInt8], costs: CostModel, options: OptimizeOptions) throws(CommandError) -> [BuildPrediction] {
+        var sim = CacheSimulator(engine: options.builder, costs: costs)
+        var builds: [BuildPrediction] = []
+        do {
+            try GitReplay.replay(source, range: range, buildArgs: options.buildArgs, target: options.target, dockerfileText: text,
+                                 simulator: &sim) { builds.append($0) }
+        } catch {
+            switch error {
+            case .gitMissing: throw CommandError("git is not installed (optimize replays the history)", status: .environment)
+            case .input(let m): throw CommandError(m)
+            }
+        }
+        return builds
+    }
+
+    public func optimize() throws(CommandError) -> OptimizeResult {
+        let path = options.dockerfile
+        guard FileIO.exists(path) else { throw CommandError("\(path): error: no such file or directory") }
+        let context = options.context ?? ((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+        guard FileIO.isDirectory(context) else { throw CommandError("\(context): error: context directory not found") }
+        let bytes = try FileIO.read(path)
+        let layout = OptimizeLayout(bytes: bytes, options: BuildOptions(buildArgs: BuildArgs(options.buildArgs), target: options.target))
+        if let e = layout.model.dockerfile.errors.first(where: { $0.kind == .syntax }) {
+            throw CommandError("\(path):\(e.range.start.line):\(e.range.start.column): error: \(e.message)")
+        }
+        let source: GitReplaySource
+        do { source = try GitReplay.locate(dockerfile: path, contextDirectory: context) } catch {
+            switch error {
+            case .gitMissing: throw CommandError("git is not installed (optimize replays the history)", status: .environment)
+            case .input(let m): throw CommandError(m + " (optimize replays the project's git history)")
+            }
+        }
+        let range = self.range(repository: source.repository)
+        let costs = try SimulateRunner(options: simulateOptions()).costModel()
+        let started = Date()
+        let builds = try Self.replay(source, range: range, text: bytes, costs: costs, options: options)
+        if let p = builds.first(where: { $0.targetStage == nil && $0.steps.isEmpty }), let e = p.errors.last, !builds.contains(where: { !$0.steps.isEmpty }) {
+            throw CommandError("\(path): error: \(e)")
+        }
+        var before = SimulationSummary(engine: options.builder)
+        for b in builds { before.add(b) }
+
+        // Search each stage.
+        var orders: [Int: [Int]] = [:]
+        var stages: [StageSearch] = []
+        for st in layout.stages {
+            let (problem, skip) = OptimizeRunner.problem(for: st, builds: builds, model: layout.model)
+            guard let problem else {
+                stages.append(StageSearch(stage: st.stage, name: st.name, units: st.units.count, exact: true, states: 0,
+                                          modelBefore: 0, modelAfter: 0, lowerBound: 0, skipped: skip))
+                continue
+            }
+            let identity = Array(0..<problem.count)
+            let solution = OrderSearch.solve(problem)
+            let beforeCost = problem.cost(of: identity)
+            stages.append(StageSearch(stage: st.stage, name: st.name, units: problem.count, exact: solution.exact,
+                                      states: solution.states, modelBefore: beforeCost, modelAfter: solution.cost,
+                                      lowerBound: solution.lowerBound, skipped: nil))
+            if solution.order != identity && solution.cost < beforeCost - 1e-9 { orders[st.stage] = solution.order }
+        }
+        let searchSeconds = Date().timeIntervalSince(started)
+        var result = OptimizeResult(dockerfile: path, context: context, range: range, engine: options.builder, original: bytes,
+                                    proposed: bytes, moves: [], before: before, after: before, steps: [], stages: stages,
+                                    searchSeconds: searchSeconds, noChangeReason: nil, verification: nil)
+        if before.builds == 0 {
+            result.noChangeReason = "the history has no build to compare (\(range))"
+            result.steps = OptimizeRunner.rows(layout: layout, orders: [:], before: before, after: before, proposedLayout: layout, afterBuilds: builds)
+            return result
+        }
+        if orders.isEmpty {
+            result.noChangeReason = "no order the move constraints allow re-runs less over these \(before.builds) builds"
+            result.steps = OptimizeRunner.rows(layout: layout, orders: [:], before: before, after: before, proposedLayout: layout, afterBuilds: builds)
+            return result
+        }
+        let proposed = layout.render(orders)
+        let proposedLayout = OptimizeLayout(bytes: proposed, options: BuildOptions(buildArgs: BuildArgs(options.buildArgs), target: options.target))
+        let afterCosts = OptimizeRunner.remap(costs, layout: layout, orders: orders, builds: builds, proposed: proposedLayout)
+        let afterBuilds = try Self.replay(source, range: range, text: proposed, costs: afterCosts, options: options)
+        var after = SimulationSummary(engine: options.builder)
+        for b in afterBuilds { after.add(b) }
+        let saving = OptimizeResult.per100(before) - OptimizeResult.per100(after)
+        if saving < options.minimumSaving {
+            result.noChangeReason = saving > 0
+                ? "the best order saves only \(NumberFormat.seconds(saving)) per 100 builds (less than \(NumberFormat.seconds(options.minimumSaving)))"
+                : "the simulator finds no order that rebuilds less than the current one"
+            result.steps = OptimizeRunner.rows(layout: layout, orders: [:], before: before, after: before, proposedLayout: layout, afterBuilds: builds)
+            return result
+        }
+        result.proposed = proposed
+        result.after = after
+        result.moves = OptimizeRunner.describeMoves(layout: layout, orders: orders)
+        result.steps = OptimizeRunner.rows(layout: layout, orders: orders, before: before, after: after, proposedLayout: proposedLayout,
+                                           afterBuilds: afterBuilds)
+        return result
+    }
+
+    /// The search input of one stage, or why the stage is not searched.
+    static func problem(for layout: StageLayout, builds: [BuildPrediction], model: DockerfileModel) -> (OrderProblem?, String?) {
+        let n = layout.units.count
+        if n < 2 { return (nil, "fewer than two steps") }
+        if n > OrderSearch.maxUnits { return (nil, "more than \(OrderSearch.maxUnits) instructions") }
+        let lines = layout.units.map(\.line)
+        let fromLine = model.stages[layout.stage].from.syntax.startLine
+        // Per build: the interned input digest of each unit (-1: not a step), and of FROM.
+        var table: [[Int32]] = []
+        var base: [Int32] = []
+        var costs = [Double](repeating: 0, count: n)
+        var intern: [String: Int32] = [:]
+        func id(_ s: String?) -> Int32 {
+            guard let s else { return -1 }
+            if let v = intern[s] { return v }
+            let v = Int32(intern.count)
+            intern[s] = v
+            return v
+        }
+        var counted: [Bool] = []
+        var built = false
+        for b in builds where !b.steps.isEmpty {
+            var row = [Int32](repeating: -1, count: n)
+            var fromKey: Int32 = -1
+            for s in b.steps where s.stage == layout.stage {
+                if s.status == .notBuilt { continue }
+                built = true
+                if s.line == fromLine && s.instruction == "FROM" { fromKey = id(s.inputKey); continue }
+                guard let u = lines.firstIndex(of: s.line) else { continue }
+                row[u] = id(s.inputKey ?? s.key)
+                costs[u] = max(costs[u], s.costSeconds)
+            }
+            table.append(row)
+            base.append(fromKey)
+            counted.append(!b.baseline)
+        }
+        if !built { return (nil, "not built for the target") }
+        var merged: [[UInt64]: Int] = [:]
+        var mergedOrder: [[UInt64]] = []
+        for c in 0..<table.count where counted[c] {
+            var masks: [UInt64] = []
+            var neverMisses = false
+            for p in 0..<c {
+                if base[p] != base[c] { continue }
+                var m: UInt64 = 0
+                for u in 0..<n where table[p][u] != table[c][u] { m |= 1 << UInt64(u) }
+                if m == 0 { neverMisses = true; break }
+                masks.append(m)
+            }
+            if neverMisses { continue }
+            // Keep the minimal sets.
+            masks = Array(Set(masks))
+            masks = masks.filter { m in !masks.contains { o in o != m && o & m == o } }
+            masks.sort()
+            if merged[masks] == nil { mergedOrder.append(masks) }
+            merged[masks, default: 0] += 1
+        }
+        var predecessors = [UInt64](repeating: 0, count: n)
+        for j in 0..<n {
+            guard let later = layout.units[j].instruction else { continue }
+            for i in 0..<j {
+                guard let earlier = layout.units[i].instruction else { predecessors[j] |= 1 << UInt64(i); continue }
+                if MoveSafety.constraint(earlier, later, model: model) != nil { predecessors[j] |= 1 << UInt64(i) }
+            }
+        }
+        return (OrderProblem(costs: costs, predecessors: predecessors, builds: mergedOrder.map { ($0, merged[$0]!) }), nil)
+    }
+
+    /// Measured costs follow their step to its new line (identities change with the order).
+    static func remap(_ costs: CostModel, layout: OptimizeLayout, orders: [Int: [Int]], builds: [BuildPrediction],
+                      proposed: OptimizeLayout) -> CostModel {
+        guard !costs.measured.isEmpty else { return costs }
+        var measured: [MeasuredStep] = []
+        let steps = builds.last(where: { !$0.steps.isEmpty })?.steps ?? []
+        for st in layout.stages {
+            let order = orders[st.stage] ?? Array(0..<st.units.count)
+            for (pos, u) in order.enumerated() {
+                let unit = st.units[u]
+                guard let s = steps.first(where: { $0.line == unit.line && $0.stage == st.stage }), s.measured,
+                      pos < proposed.stages[st.stage].units.count else { continue }
+                measured.append(MeasuredStep(line: proposed.stages[st.stage].units[pos].line, instruction: unit.keyword, stage: st.stage,
+                                             seconds: s.costSeconds))
+            }
+        }
+        for st in layout.stages {
+            // FROM lines do not move.
+            if let s = steps.first(where: { $0.stage == st.stage && $0.instruction == "FROM" }), s.measured {
+                measured.append(MeasuredStep(line: s.line, instruction: "FROM", stage: st.stage, seconds: s.costSeconds))
+            }
+        }
+        return CostModel(defaults: costs.defaults, measured: measured)
+    }
+
+    /// The moves in words: the steps that leave the longest run kept in order, each placed
+    /// below its new predecessor.
+    static func describeMoves(layout: OptimizeLayout, orders: [Int: [Int]]) -> [String] {
+        var out: [String] = []
+        for st in layout.stages {
+            guard let order = orders[st.stage] else { continue }
+            let keep = longestIncreasing(order)
+            for (pos, u) in order.enumerated() where !keep.contains(u) {
+                let unit = st.units[u]
+                let what = "`\(unit.display)` (line \(unit.line))"
+                if pos > 0 {
+                    let prev = st.units[order[pos - 1]]
+                    out.append("move \(what) below `\(prev.display)` (line \(prev.line))")
+                } else if order.count > 1 {
+                    let next = st.units[order[1]]
+                    out.append("move \(what) above `\(next.display)` (line \(next.line))")
+                }
+            }
+        }
+        return out
+    }
+
+    /// The elements of the longest increasing subsequence of `a`.
+    static func longestIncreasing(_ a: [Int]) -> Set<Int> {
+        guard !a.isEmpty else { return [] }
+        var len = [Int](repeating: 1, count: a.count), prev = [Int](repeating: -1, count: a.count)
+        for i in 0..<a.count {
+            for j in 0..<i where a[j] < a[i] && len[j] + 1 > len[i] { len[i] = len[j] + 1; prev[i] = j }
+        }
+        var i = len.indices.max { len[$0] < len[$1] || (len[$0] == len[$1] && $0 > $1) }!
+        var out = Set<Int>()
+        while i >= 0 { out.insert(a[i]); i = prev[i] }
+        return out
+    }
+
+    /// Per step of the proposed order: re-runs before and after.
+    static func rows(layout: OptimizeLayout, orders: [Int: [Int]], before: SimulationSummary, after: SimulationSummary,
+                     proposedLayout: OptimizeLayout, afterBuilds: [BuildPrediction]) -> [OptimizedStep] {
+        var out: [OptimizedStep] = []
+        let lastSteps = afterBuilds.last(where: { !$0.steps.isEmpty })?.steps ?? []
+        let bySteps = before.steps, afterSteps = after.steps
+        for st in layout.stages {
+            let order = orders[st.stage] ?? Array(0..<st.units.count)
+            for (pos, u) in order.enumerated() {
+                let unit = st.units[u]
+                let newLine = pos < proposedLayout.stages[st.stage].units.count ? proposedLayout.stages[st.stage].units[pos].line : unit.line
+                guard let a = afterSteps.first(where: { $0.stage == st.stage && $0.line == newLine }) else { continue }
+                let b = bySteps.first { $0.stage == st.stage && $0.line == unit.line }
+                out.append(OptimizedStep(stage: st.stage, keyword: unit.keyword, display: unit.display, lineBefore: unit.line, lineAfter: newLine,
+                                         missesBefore: b?.misses, missesAfter: a.misses, built: a.built,
+                                         costSeconds: lastSteps.first { $0.stage == st.stage && $0.line == newLine }?.costSeconds ?? 0))
+            }
+        }
+        return out
+    }
+}

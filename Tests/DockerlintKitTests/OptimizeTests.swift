@@ -1,0 +1,220 @@
+import DockerlintCache
+@testable import DockerlintKit
+import DockerlintModel
+import Foundation
+import Testing
+
+/// A throwaway git repository whose history the optimizer replays.
+struct HistoryRepo {
+    let root: URL
+
+    init() throws { root = try CLI.tempDirectory() ; try git("init", "-q") }
+
+    @discardableResult
+    func git(_ args: String...) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["git", "-C", root.path, "-c", "user.name=t", "-c", "user.email=t@e", "-c", "commit.gpgsign=false"] + args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = Pipe()
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw CommandError("git \(args.joined(separator: " ")) failed") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func write(_ rel: String, _ text: String) throws { try CLI.write(text, to: root.appendingPathComponent(rel)) }
+
+    func commit(_ files: [String: String], _ message: String = "edit") throws {
+        for (k, v) in files { try write(k, v) }
+        try git("add", "-A")
+        try git("commit", "-qm", message)
+    }
+
+    var path: String { root.path }
+    func remove() { try? FileManager.default.removeItem(at: root) }
+}
+
+@Suite("optimize: order search")
+struct OrderSearchTests {
+    /// Every order `p` allows, by brute force.
+    func allOrders(_ p: OrderProblem) -> [[Int]] {
+        var out: [[Int]] = []
+        func rec(_ placed: [Int], _ mask: UInt64) {
+            if placed.count == p.count { out.append(placed); return }
+            for u in 0..<p.count where mask & (1 << UInt64(u)) == 0 && p.predecessors[u] & ~mask == 0 {
+                rec(placed + [u], mask | (1 << UInt64(u)))
+            }
+        }
+        rec([], 0)
+        return out
+    }
+
+    func randomProblem(_ rng: inout SystemRandomNumberGenerator, n: Int) -> OrderProblem {
+        var costs = (0..<n).map { _ in [0, 0.5, 2, 30, 60].randomElement(using: &rng)! }
+        costs[0] = max(costs[0], 0.1)
+        var preds = [UInt64](repeating: 0, count: n)
+        for j in 0..<n { for i in 0..<j where Int.random(in: 0..<4, using: &rng) == 0 { preds[j] |= 1 << UInt64(i) } }
+        var builds: [(masks: [UInt64], weight: Int)] = []
+        for _ in 0..<Int.random(in: 1...12, using: &rng) {
+            let masks = (0..<Int.random(in: 1...3, using: &rng)).map { _ -> UInt64 in
+                var m: UInt64 = 0
+                for u in 0..<n where Int.random(in: 0..<3, using: &rng) == 0 { m |= 1 << UInt64(u) }
+                return m == 0 ? 1 << UInt64(Int.random(in: 0..<n, using: &rng)) : m
+            }
+            builds.append((masks, Int.random(in: 1...4, using: &rng)))
+        }
+        return OrderProblem(costs: costs, predecessors: preds, builds: builds)
+    }
+
+    @Test func exactSearchFindsTheBruteForceOptimum() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<150 {
+            let p = randomProblem(&rng, n: Int.random(in: 2...7, using: &rng))
+            let best = allOrders(p).map { p.cost(of: $0) }.min()!
+            let s = OrderSearch.solve(p)
+            #expect(s.exact)
+            #expect(p.allows(s.order))
+            #expect(abs(s.cost - best) < 1e-6)
+            #expect(abs(p.cost(of: s.order) - s.cost) < 1e-6)
+        }
+    }
+
+    @Test func tiesKeepTheCurrentOrder() {
+        // Nothing differs anywhere: every order costs the same; the file's order is kept.
+        let p = OrderProblem(costs: [1, 2, 3, 4], predecessors: [0, 0, 0, 0], builds: [([0b1111], 3)])
+        #expect(OrderSearch.solve(p).order == [0, 1, 2, 3])
+    }
+
+    @Test func heuristicStaysWithinItsBound() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<40 {
+            let p = randomProblem(&rng, n: 7)
+            let best = allOrders(p).map { p.cost(of: $0) }.min()!
+            let s = OrderSearch.solve(p, stateLimit: 3, beam: 3)
+            #expect(p.allows(s.order))
+            #expect(s.lowerBound <= best + 1e-6)
+            #expect(s.cost >= best - 1e-6)
+            #expect(abs(p.cost(of: s.order) - s.cost) < 1e-6)
+        }
+    }
+}
+
+@Suite("optimize: layout")
+struct OptimizeLayoutTests {
+    @Test func untouchedBytesSurviveAReorder() {
+        let text = "# syntax=docker/dockerfile:1\r\nFROM local/busybox\r\n\r\n# sources\r\nCOPY src /src\r\n\r\nCOPY conf.json /etc/conf.json\r\nCMD [\"sh\"]"
+        let layout = OptimizeLayout(bytes: Array(text.utf8))
+        #expect(layout.stages.count == 1)
+        #expect(layout.stages[0].units.map(\.keyword) == ["COPY", "COPY", "CMD"])
+        let out = String(decoding: layout.render([0: [1, 0, 2]]), as: UTF8.self)
+        #expect(out == "# syntax=docker/dockerfile:1\r\nFROM local/busybox\r\n\r\nCOPY conf.json /etc/conf.json\r\n\r\n# sources\r\nCOPY src /src\r\nCMD [\"sh\"]")
+        #expect(layout.render([0: [0, 1, 2]]) == Array(text.utf8))
+    }
+
+    @Test func aLastLineWithoutBreakMoves() {
+        let text = "FROM a\nRUN x \\\n  && y\nCOPY b /b"
+        let layout = OptimizeLayout(bytes: Array(text.utf8))
+        #expect(String(decoding: layout.render([0: [1, 0]]), as: UTF8.self) == "FROM a\nCOPY b /b\nRUN x \\\n  && y")
+    }
+}
+
+@Suite("optimize: command", .serialized)
+struct OptimizeCommandTests {
+    /// Two copies: the first changes in most commits, the second never; the cheap fix is to
+    /// copy the stable file first. A RUN between them would block the move.
+    func twoCopies(run: Bool) throws -> HistoryRepo {
+        let repo = try HistoryRepo()
+        let df = "FROM local/busybox\n# the sources\nCOPY src/ /app/src/\n" + (run ? "RUN echo default > /etc/conf.json\n" : "")
+            + "\nCOPY conf.json /etc/conf.json\nCMD [\"sh\"]\n"
+        try repo.commit(["Dockerfile": df, "src/main.sh": "v0\n", "conf.json": "{}\n"], "init")
+        for i in 1...10 { try repo.commit(["src/main.sh": "v\(i)\n"]) }
+        try repo.commit(["README": "docs\n"])
+        return repo
+    }
+
+    @Test func movesAStableCopyAboveAVolatileOne() throws {
+        let repo = try twoCopies(run: false)
+        defer { repo.remove() }
+        let r = try CLI.run(["optimize", repo.path + "/Dockerfile", "--cost", "COPY=5"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("move `COPY conf.json /etc/conf.json` (line 5) above `COPY src/ /app/src/` (line 3)")
+                || r.stdout.contains("move `COPY src/ /app/src/` (line 3) below `COPY conf.json /etc/conf.json` (line 5)"), "\(r.stdout)")
+        // The diff keeps the comment with its COPY and the blank line in place.
+        #expect(r.stdout.contains("+COPY conf.json /etc/conf.json\n"), "\(r.stdout)")
+        // JSON: before/after from the simulator.
+        let j = try CLI.run(["optimize", repo.path + "/Dockerfile", "--cost", "COPY=5", "-f", "json"])
+        let obj = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as! [String: Any]
+        #expect(obj["changed"] as? Bool == true)
+        let before = obj["before"] as! [String: Any], after = obj["after"] as! [String: Any]
+        #expect((before["builds"] as! Int) == 11)
+        // src changes in 10 of 11 commits: before, both copies re-run 10 times; after, conf.json never.
+        #expect((before["estimatedSeconds"] as! Double) == 100)
+        #expect((after["estimatedSeconds"] as! Double) == 50)
+        #expect((obj["proposed"] as! String) == "FROM local/busybox\nCOPY conf.json /etc/conf.json\n# the sources\nCOPY src/ /app/src/\n\nCMD [\"sh\"]\n"
+                || (obj["proposed"] as! String) == "FROM local/busybox\nCOPY conf.json /etc/conf.json\n\n# the sources\nCOPY src/ /app/src/\nCMD [\"sh\"]\n",
+                "\(obj["proposed"] as! String)")
+        // --write applies it; a second run finds nothing better.
+        let w = try CLI.run(["optimize", repo.path + "/Dockerfile", "--cost", "COPY=5", "--write"])
+        #expect(w.status == 0)
+        #expect(try String(contentsOfFile: repo.path + "/Dockerfile", encoding: .utf8) == obj["proposed"] as! String)
+    }
+
+    @Test func aStepThatMayReadTheCopyBlocksTheMove() throws {
+        let repo = try twoCopies(run: true)
+        defer { repo.remove() }
+        let r = try CLI.run(["optimize", repo.path + "/Dockerfile", "--cost", "COPY=5", "-f", "markdown"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("**No change:**"), "\(r.stdout)")
+        let before = try String(contentsOfFile: repo.path + "/Dockerfile", encoding: .utf8)
+        _ = try CLI.run(["optimize", repo.path + "/Dockerfile", "--write"])
+        #expect(try String(contentsOfFile: repo.path + "/Dockerfile", encoding: .utf8) == before)
+    }
+
+    @Test func badInputIsAUsageError() throws {
+        let t = try CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: t) }
+        try CLI.write("FROM a\nCOPY x /x\n", to: t.appendingPathComponent("Dockerfile"))
+        let r = try CLI.run(["optimize", t.path + "/Dockerfile"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("not inside a git repository"), "\(r.stderr)")
+        let m = try CLI.run(["optimize", t.path + "/nope"])
+        #expect(m.status == 2)
+        #expect(m.stderr.contains("nope: error: no such file"))
+    }
+
+    /// The search's cost model against the simulator: any order of the steps, replayed by the
+    /// simulator, costs what the model says.
+    @Test func theSearchModelAgreesWithTheSimulator() throws {
+        let repo = try HistoryRepo()
+        defer { repo.remove() }
+        let df = "FROM local/busybox\nCOPY a /a\nCOPY b /b\nCOPY c /c\nCOPY d /d\n"
+        try repo.commit(["Dockerfile": df, "a": "0", "b": "0", "c": "0", "d": "0"])
+        let edits: [[String]] = [["a"], ["b"], ["a", "c"], ["d"], ["b"], ["c"], ["a"], ["d", "b"], ["c"], ["a"]]
+        for (i, e) in edits.enumerated() { try repo.commit(Dictionary(uniqueKeysWithValues: e.map { ($0, "\(i + 1)") })) }
+        // Revert b: a revert hits the cache again.
+        try repo.commit(["b": "0"])
+        var o = OptimizeOptions()
+        o.dockerfile = repo.path + "/Dockerfile"
+        o.context = repo.path
+        o.git = "HEAD~\(edits.count + 1)..HEAD"
+        let runner = OptimizeRunner(options: o)
+        let bytes = Array(df.utf8)
+        let costs = CostModel(defaults: ["COPY": 1])
+        let source = try GitReplay.locate(dockerfile: o.dockerfile, contextDirectory: repo.path)
+        let builds = try OptimizeRunner.replay(source, range: runner.range(repository: repo.path), text: bytes, costs: costs, options: o)
+        let layout = OptimizeLayout(bytes: bytes)
+        let (problem, _) = OptimizeRunner.problem(for: layout.stages[0], builds: builds, model: layout.model)
+        let p = try #require(problem)
+        for order in [[0, 1, 2, 3], [3, 2, 1, 0], [1, 3, 0, 2], [2, 0, 3, 1], [0, 2, 1, 3]] {
+            let text = layout.render([0: order])
+            var summary = SimulationSummary(engine: .buildkit)
+            for b in try OptimizeRunner.replay(source, range: runner.range(repository: repo.path), text: text, costs: costs, options: o) {
+                summary.add(b)
+            }
+            #expect(abs(summary.estimatedSeconds - p.cost(of: order)) < 1e-9, "order \(order)")
+        }
+    }
+}

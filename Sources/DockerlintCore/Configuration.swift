@@ -45,6 +45,13 @@ public struct Configuration: Sendable, Equatable {
     public var shellcheck = false
     /// Commits of history the cache rules replay (0: none).
     public var history = 0
+    /// The estimated rebuild time, in seconds per 100 commits (or per 100 plausible edits
+    /// without history), a cache finding's fix must save to be reported (`min-saving`).
+    public var minSaving: Double = Configuration.defaultMinSaving
+    public static let defaultMinSaving: Double = 60
+    /// The build context the cache rules assume (`context`), relative to the configuration
+    /// file's folder; nil: discovered (`ContextDiscovery`).
+    public var context: String?
     public var formats: [String] = []
     /// Per-path settings, applied in order to files matching one of `paths`.
     public var perPath: [PathOverride] = []
@@ -80,12 +87,13 @@ public enum ConfigurationLoader {
         "failure-threshold", "ignored", "ignore", "override", "trusted-registries", "trustedRegistries",
         "label-schema", "strict-labels", "disable-ignore-pragma", "no-fail", "no-color", "builder",
         "shellcheck", "history", "format", "formats", "per-path", "verbose", "engine", "ci-cache",
+        "min-saving", "context",
     ]
 
     /// The keys "did you mean" suggests (aliases are accepted but not suggested).
     static let documentedKeys = ["failure-threshold", "ignored", "override", "trusted-registries", "label-schema",
                                  "strict-labels", "disable-ignore-pragma", "no-fail", "no-color", "builder", "shellcheck",
-                                 "history", "format", "formats", "per-path", "engine", "ci-cache"]
+                                 "history", "format", "formats", "per-path", "engine", "ci-cache", "min-saving", "context"]
 
     /// Parses configuration text. `issues` receives warnings and errors.
     public static func parse(_ text: String, file: String, into config: inout Configuration, issues: inout [ConfigIssue]) {
@@ -184,6 +192,17 @@ public enum ConfigurationLoader {
         case "history":
             guard let s = v.scalar?.string, let n = Int(s), n >= 0 else { bad("expected a number of commits (0 or more)", v); return }
             config.history = n
+        case "min-saving":
+            guard let s = v.scalar?.string, let n = Double(s), n >= 0, n.isFinite else {
+                bad("expected a number of seconds per 100 commits (0 or more)", v); return
+            }
+            config.minSaving = n
+        case "context":
+            guard let s = v.scalar?.string, !s.isEmpty else { bad("expected the path of the build context", v); return }
+            if s.hasPrefix("/") { config.context = s } else {
+                let dir = file.contains("/") ? String(file[..<file.lastIndex(of: "/")!]) : "."
+                config.context = dir == "." ? s : dir + "/" + s
+            }
         case "format":
             guard let s = v.scalar?.string else { bad("expected a format name", v); return }
             config.formats = [s]

@@ -68,6 +68,7 @@ public enum FastLintArguments {
                 o.builder = b
             case "--shellcheck": guard flag() else { return nil }; o.shellcheck = true
             case "--history": guard let v = value(), let n = Int(v), n >= 0 else { return nil }; o.history = n
+            case "--min-saving": guard let v = value(), let n = Double(v), n >= 0, n.isFinite else { return nil }; o.minSaving = n
             case "--path": guard let v = value() else { return nil }; o.stdinPath = v
             case "-c", "--config": guard let v = value() else { return nil }; o.configPath = v
             default: return nil

@@ -31,6 +31,8 @@ public struct LintOptions: Sendable {
     public var builder: BuilderKind?
     public var shellcheck: Bool?
     public var history: Int?
+    /// Seconds per 100 commits a cache finding's fix must save (`--min-saving`).
+    public var minSaving: Double?
     /// The variables linting reads; by default this process's (`ProcessEnvironment.forLint`).
     public var environment: [String: String] = ProcessEnvironment.forLint
     public var workingDirectory: String = "."
@@ -214,6 +216,7 @@ public struct LintRunner {
         if let b = options.builder { c.builder = b }
         if let b = options.shellcheck { c.shellcheck = b }
         if let h = options.history { c.history = h }
+        if let m = options.minSaving { c.minSaving = m }
     }
 }
 

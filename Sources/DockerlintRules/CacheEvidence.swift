@@ -1,14 +1,23 @@
-// History evidence for the cache rules (DC): the findings of one file are checked against
-// the last N commits of its git repository. The simulator replays those commits twice, each
-// commit's context built once with the Dockerfile as it is now and once with every DC fix
-// applied, and each finding quotes how often the step it is about re-ran in each.
+// The simulator decides the cache findings (DC). Each finding's fix is applied ALONE to the
+// file as it is, and the file and every such variant are simulated side by side:
+// - over the git history (`--history N`; 100 in CI): each commit with its own Dockerfile and
+//   .dockerignore, the variant being the same fix applied to that commit's Dockerfile (a
+//   commit where the fix does not apply counts as unchanged from the file as it was);
+// - without history, over plausible edits of the context: each file changed alone, weighted
+//   by how often files of its kind change (`EditWeights`).
+// A finding with a fix is reported only when its fix saves at least `min-saving` seconds of
+// estimated rebuild time per 100 commits (default 60); a finding without a fix (cache-mount
+// advice, a volatile value) only when its step re-runs at all. The message quotes the saving
+// and the re-runs of the finding's own step, and what caused those re-runs.
 //
-// Cost: nothing happens unless a DC finding with a step exists and history > 0; then one
-// `git log` stream per replay (two per file), whatever the number of findings.
+// Cost: nothing happens unless a DC finding exists; then one replay for the file as it is and
+// one per distinct fix, all fed by one `git log` stream and one `cat-file` process (history),
+// or by one walk of the context that reads no file contents (plausible edits).
 
 import DockerlintCache
 import DockerlintCore
 import DockerlintModel
+import DockerlintSupport
 import DockerlintSyntax
 import Foundation
 
@@ -23,75 +32,409 @@ public enum CacheEvidence {
         return ciDefault
     }
 
-    /// Per-step replay results of one file.
-    public struct Replay: Sendable {
-        /// Builds counted (the baseline is not).
-        public var builds: Int
-        /// Misses by line of the Dockerfile as it is now.
-        public var missesByLine: [Int: Int]
-        /// Misses by line of the fixed Dockerfile.
-        public var fixedMissesByLine: [Int: Int]
-        public var fixedText: [UInt8]
-        public var builtByLine: [Int: Int]
-    }
+    /// Findings that are not about what re-runs (the simulator cannot tell whether they pay).
+    static let notSimulated: Set<String> = ["DC1005"]
 
-    /// Replays the last `history` commits with the current and the fixed Dockerfile.
-    public static func replay(path: String, bytes: [UInt8], configuration: Configuration, contextDirectory: String,
-                              history: Int, rules: RuleSet) -> Replay? {
-        guard history > 0, let source = try? GitReplay.locate(dockerfile: path, contextDirectory: contextDirectory) else { return nil }
-        let range = (try? GitHistory.resolve(repository: source.repository, revision: "HEAD~\(history)")).map { "\($0)..HEAD" } ?? "HEAD"
-        let dcCodes = Set(rules.catalog.filter { $0.code.hasPrefix("DC") }.map(\.code))
-        let fixed = Fixer.fix(bytes, path: path, configuration: configuration, contextDirectory: contextDirectory, rules: rules,
-                              unsafe: true, only: dcCodes).bytes
-        let engine = configuration.builder.cacheModel
-        func run(_ text: [UInt8]) -> SimulationSummary? {
-            var sim = CacheSimulator(engine: engine)
-            var summary = SimulationSummary(engine: engine)
-            do {
-                try GitReplay.replay(source, range: range, dockerfileText: text, simulator: &sim) { summary.add($0) }
-            } catch { return nil }
-            return summary
+    /// What the evidence of one finding found (also used by tests and reports).
+    public struct Evidence: Sendable, Equatable {
+        public enum Source: Sendable, Equatable {
+            /// The last `commits` commits of the repository.
+            case history(commits: Int)
+            /// Plausible edits of a context of `files` files.
+            case edits(files: Int)
         }
-        guard let a = run(bytes), a.builds > 0 else { return nil }
-        let b = fixed == bytes ? a : (run(fixed) ?? a)
-        var ma: [Int: Int] = [:], mb: [Int: Int] = [:], built: [Int: Int] = [:]
-        for s in a.steps { ma[s.line] = s.misses; built[s.line] = s.built }
-        for s in b.steps { mb[s.line] = s.misses }
-        return Replay(builds: a.builds, missesByLine: ma, fixedMissesByLine: mb, fixedText: fixed, builtByLine: built)
+        public var source: Source
+        /// Estimated rebuild seconds per 100 commits (edits) saved by the finding's fix alone
+        /// (nil for findings without a fix).
+        public var savingPer100: Double?
+        /// The finding's own step (text, re-runs per 100 as is, with the fix).
+        public var step: String
+        public var reruns: Double
+        public var rerunsFixed: Double?
+        /// Per 100 commits: what made the step re-run, most frequent first.
+        public var causes: [(String, Double)]
+        public var reported: Bool
+
+        public static func == (a: Evidence, b: Evidence) -> Bool {
+            a.source == b.source && a.savingPer100 == b.savingPer100 && a.step == b.step && a.reruns == b.reruns
+                && a.rerunsFixed == b.rerunsFixed && a.reported == b.reported
+                && a.causes.map(\.0) == b.causes.map(\.0) && a.causes.map(\.1) == b.causes.map(\.1)
+        }
     }
 
-    /// Appends history evidence to the DC findings of one file (unchanged when history is 0,
-    /// there is no DC finding, or the file is not in a git repository).
+    /// A finding under test: its variant (0: the file as it is, for findings without a fix)
+    /// and its own steps (as `StepKey`s in the file as it is and in its variant).
+    struct Subject {
+        var index: Int
+        var variant: Int
+        var steps: [(asIs: StepKey, fixed: StepKey?)]
+        var fixable: Bool
+    }
+
+    /// A step found by the simulator's identity (`stage:KEYWORD#n`), stable across versions of
+    /// the file whose text differs.
+    struct StepKey: Hashable {
+        var identity: String
+        var display: String
+    }
+
+    /// Line → step identity of a model, as the simulator names its steps.
+    static func identities(_ model: DockerfileModel, engine: BuilderKind) -> [Int: String] {
+        var sim = CacheSimulator(engine: engine)
+        var state = BuildState(label: "identities", model: model, context: ContextSnapshot(origin: .gitTree), changedPaths: [])
+        var out: [Int: String] = [:]
+        for s in sim.simulate(&state).steps where out[s.line] == nil { out[s.line] = s.identity }
+        return out
+    }
+
+    static func norm(_ s: String) -> String {
+        s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\\" }).joined(separator: " ")
+    }
+
+    static func key(line: Int, in model: DockerfileModel, identities: [Int: String]) -> StepKey? {
+        guard let mi = model.allInstructions.first(where: { $0.syntax.startLine == line }), let id = identities[line] else { return nil }
+        return StepKey(identity: id, display: mi.shortText)
+    }
+
+    /// Decides and annotates the DC findings of one file. Findings the simulator cannot judge
+    /// (no context directory) are returned as they are.
     public static func annotate(_ diagnostics: [Diagnostic], path: String, bytes: [UInt8], configuration: Configuration,
                                 contextDirectory: String?, history: Int, rules: RuleSet) -> [Diagnostic] {
-        guard history > 0, let ctx = contextDirectory,
-              diagnostics.contains(where: { $0.code.hasPrefix("DC") && !$0.relatedLines.isEmpty }) else { return diagnostics }
-        guard let r = replay(path: path, bytes: bytes, configuration: configuration, contextDirectory: ctx, history: history, rules: rules) else {
-            return diagnostics
+        evaluate(diagnostics, path: path, bytes: bytes, configuration: configuration, contextDirectory: contextDirectory,
+                 history: history, rules: rules).diagnostics
+    }
+
+    /// `annotate`, with the evidence of each judged finding (by index in `diagnostics`).
+    public static func evaluate(_ diagnostics: [Diagnostic], path: String, bytes: [UInt8], configuration: Configuration,
+                                contextDirectory: String?, history: Int, rules: RuleSet)
+        -> (diagnostics: [Diagnostic], evidence: [Int: Evidence]) {
+        let candidates = diagnostics.indices.filter { i in
+            let d = diagnostics[i]
+            return d.code.hasPrefix("DC") && !notSimulated.contains(d.code) && d.severity != .off
         }
-        let original = DockerfileModel.build(DockerfileParser.parse(bytes))
-        let fixedModel = DockerfileModel.build(DockerfileParser.parse(r.fixedText))
-        return diagnostics.map { d in
-            guard d.code.hasPrefix("DC"), let line = d.relatedLines.first, let misses = r.missesByLine[line] else { return d }
-            var d = d
-            let step = original.allInstructions.first { $0.syntax.startLine == line }
-            let text = step.map { "`\($0.shortText)` (line \(line))" } ?? "line \(line)"
-            var sentence = "in the last \(r.builds) commit\(r.builds == 1 ? "" : "s"), \(text) would have re-run \(times(misses))"
-            if r.fixedText != bytes, let step, let fixedLine = matchingLine(step, in: fixedModel, original: original),
-               let after = r.fixedMissesByLine[fixedLine] {
-                sentence += "; with the fix, \(times(after))"
+        guard !candidates.isEmpty, let ctx = contextDirectory else { return (diagnostics, [:]) }
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: ctx, isDirectory: &isDir), isDir.boolValue else { return (diagnostics, [:]) }
+
+        let model = DockerfileModel.build(DockerfileParser.parse(bytes))
+        let engine = configuration.builder.cacheModel
+        let ids = identities(model, engine: engine)
+        let linter = Linter(rules: rules)
+        // Findings of other versions of the file (history), linted once per text.
+        var linted: [[UInt8]: [Diagnostic]] = [bytes: diagnostics]
+        func findings(_ text: [UInt8]) -> [Diagnostic] {
+            if let f = linted[text] { return f }
+            let out = linter.lint(Linter.Input(path: path, bytes: text, configuration: configuration, contextDirectory: ctx))
+            let f = out.hasSyntaxErrors ? [] : out.diagnostics
+            if linted.count > 256 { linted.removeAll() }
+            linted[text] = f
+            return f
+        }
+        func lineText(_ text: [UInt8], _ line: Int) -> String {
+            var n = 1, start = 0
+            var i = 0
+            while i < text.count && n < line { if text[i] == 0x0A { n += 1; start = i + 1 }; i += 1 }
+            var end = start
+            while end < text.count && text[end] != 0x0A { end += 1 }
+            return norm(String(decoding: text[start..<end], as: UTF8.self))
+        }
+
+        // Variants: the file as it is, then one per distinct fix (or extra ignore patterns).
+        var variants: [ReplayVariant] = [.asIs]
+        var variantKeys: [String: Int] = [:]
+        var fixedModels: [Int: DockerfileModel] = [:]
+        var fixedIdentities: [Int: [Int: String]] = [:]
+        var subjects: [Subject] = []
+        var perBuildArgs: [String] = []
+        let volatileNames = ContextInvitesMissesRule.volatileEntries
+        for i in candidates {
+            let d = diagnostics[i]
+            let ownLines = (d.relatedLines.isEmpty ? [d.range.start.line] : d.relatedLines).filter { key(line: $0, in: model, identities: ids) != nil }
+            if d.code == "DC1003" {
+                let name = String(lineSlice(bytes, d.range).split(separator: "=", maxSplits: 1).first ?? "")
+                    .trimmingCharacters(in: .whitespaces)
+                if !name.isEmpty && !perBuildArgs.contains(name) { perBuildArgs.append(name) }
             }
-            d.message += "; " + sentence
-            return d
+            var variant = 0
+            var fixable = false
+            if let fix = d.fix, !fix.edits.isEmpty {
+                let fixed = FixApplier.apply(fix.edits, to: bytes)
+                let fixedAST = DockerfileParser.parse(fixed)
+                if !fixedAST.isValid { continue }  // a fix that does not parse is not reported
+                fixable = true
+                let vk = String(decoding: fixed, as: UTF8.self)
+                if let v = variantKeys[vk] { variant = v } else {
+                    let code = d.code, title = fix.title, anchor = lineText(bytes, d.range.start.line)
+                    variants.append(ReplayVariant { own in
+                        guard let own else { return nil }
+                        if own == bytes { return fixed }
+                        // The same move in another version of the file: the finding of the same
+                        // rule, fix and instruction there.
+                        guard let match = findings(own).first(where: { f in
+                            f.code == code && f.fix?.title == title && lineText(own, f.range.start.line) == anchor
+                        }), let edits = match.fix?.edits, !edits.isEmpty else { return nil }
+                        return FixApplier.apply(edits, to: own)
+                    })
+                    variant = variants.count - 1
+                    variantKeys[vk] = variant
+                    fixedModels[variant] = DockerfileModel.build(fixedAST)
+                    fixedIdentities[variant] = identities(fixedModels[variant]!, engine: engine)
+                }
+            } else if d.code == "DC1004" {
+                var extra = [".git"]
+                for (name, why) in volatileNames where d.message.contains(why) { extra.append(name) }
+                let base = (path as NSString).lastPathComponent
+                extra += [base, ".dockerignore"]
+                let vk = "\u{0}ignore:" + extra.joined(separator: "\n")
+                if let v = variantKeys[vk] { variant = v } else {
+                    variants.append(ReplayVariant(extraIgnore: extra) { _ in nil })
+                    variant = variants.count - 1
+                    variantKeys[vk] = variant
+                }
+                fixable = true
+            }
+            let steps = ownLines.map { line -> (asIs: StepKey, fixed: StepKey?) in
+                let k = key(line: line, in: model, identities: ids)!
+                guard variant != 0, let fm = fixedModels[variant] else { return (k, variant != 0 ? k : nil) }
+                guard let mi = model.allInstructions.first(where: { $0.syntax.startLine == line }),
+                      let l = matchingLine(mi, in: fm, original: model),
+                      let fk = key(line: l, in: fm, identities: fixedIdentities[variant]!) else { return (k, nil) }
+                return (k, fk)
+            }
+            subjects.append(Subject(index: i, variant: variant, steps: steps, fixable: fixable))
+        }
+        guard !subjects.isEmpty else { return (diagnostics, [:]) }
+
+        // Volatile `.git`: a context that holds it and does not exclude it gets new `.git`
+        // content with every commit.
+        var churn: [String] = []
+        let ignoreFile: (ignore: DockerIgnore, path: String)? = (try? DockerIgnore.load(dockerfile: path, contextDirectory: ctx)) ?? nil
+        let currentIgnore = ignoreFile?.ignore ?? .empty
+        if FileManager.default.fileExists(atPath: ctx + "/.git"), (try? currentIgnore.matchesOrParentMatches(".git")) != true {
+            churn = [".git/HEAD"]
+        }
+
+        var options = SimulatorOptions()
+        if let r = configuration.engine { options.release = r }
+        if let c = configuration.ciCache { options.ciCache = c }
+        var sims = variants.map { _ in CacheSimulator(engine: engine, options: options) }
+        var tally = Tally(subjects: subjects, variants: variants.count)
+        var source: Evidence.Source? = nil
+
+        if history > 0, let located = try? GitReplay.locate(dockerfile: path, contextDirectory: ctx) {
+            let range = (try? GitHistory.resolve(repository: located.repository, revision: "HEAD~\(history)")).map { "\($0)..HEAD" } ?? "HEAD"
+            var commits = 0
+            do {
+                try GitReplay.replayVariants(located, range: range, perBuildArgs: perBuildArgs, churn: churn, variants: variants,
+                                             simulators: &sims) { builds in
+                    guard !builds[0].prediction.baseline else { return }
+                    commits += 1
+                    tally.add(builds, weight: 1, editLabel: nil)
+                }
+                if tally.weight > 0 { source = .history(commits: commits) }
+            } catch {}
+        }
+        if source == nil {
+            // Plausible edits of the context as it is.
+            sims = variants.map { _ in CacheSimulator(engine: engine, options: options) }
+            tally = Tally(subjects: subjects, variants: variants.count)
+            guard let snapshot = try? ContextSnapshot.scan(directory: ctx, ignore: currentIgnore, hashContents: false, skip: [".git"]) else {
+                return (diagnostics, [:])
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let edits = PlausibleEdits.edits(of: snapshot) { p in
+                text.contains(p) || text.contains((p as NSString).lastPathComponent)
+            }
+            let ignoreText = ignoreFile.flatMap { f in (try? String(contentsOfFile: f.path, encoding: .utf8)) }
+            PlausibleEdits.replay(snapshot: snapshot, ignoreText: ignoreText, dockerfile: bytes, dockerfilePath: path, edits: edits,
+                                  perBuildArgs: perBuildArgs, churn: churn, variants: variants, simulators: &sims) { edit, builds in
+                guard let edit else { return }
+                tally.add(builds, weight: edit.weight, editLabel: edit.label)
+            }
+            guard tally.weight > 0 else { return (diagnostics, [:]) }
+            source = .edits(files: edits.reduce(0) { $0 + $1.files })
+        }
+        guard let source else { return (diagnostics, [:]) }
+
+        // Decide and word each finding.
+        var out = diagnostics
+        var drop: Set<Int> = []
+        var evidence: [Int: Evidence] = [:]
+        for (s, subject) in subjects.enumerated() {
+            let e = tally.evidence(subject: s, source: source, minSaving: configuration.minSaving)
+            evidence[subject.index] = e
+            if !e.reported { drop.insert(subject.index); continue }
+            out[subject.index].message += "; " + sentence(e)
+        }
+        return (out.indices.filter { !drop.contains($0) }.map { out[$0] }, evidence)
+    }
+
+    static func lineTextKey(_ mi: ModelInstruction) -> String { norm(mi.syntax.original) }
+
+    static func lineSlice(_ bytes: [UInt8], _ r: SourceRange) -> String {
+        let s = max(0, min(r.start.offset, bytes.count)), e = max(s, min(r.end.offset, bytes.count))
+        return String(decoding: bytes[s..<e], as: UTF8.self)
+    }
+
+    /// Weighted counts over the builds of a replay.
+    struct Tally {
+        let subjects: [Subject]
+        var weight: Double = 0
+        /// Per variant: estimated seconds.
+        var seconds: [Double]
+        /// Per subject, per own step: weighted re-runs as is and with the fix.
+        var reruns: [[Double]]
+        var rerunsFixed: [[Double]]
+        /// Per subject: cause → weight (of the as-is re-runs of its first own step that re-ran).
+        var causes: [[String: Double]]
+
+        init(subjects: [Subject], variants: Int) {
+            self.subjects = subjects
+            seconds = Array(repeating: 0, count: variants)
+            reruns = subjects.map { Array(repeating: 0, count: $0.steps.count) }
+            rerunsFixed = reruns
+            causes = subjects.map { _ in [:] }
+        }
+
+        static func status(_ b: VariantBuild, _ key: StepKey) -> StepPrediction? {
+            b.prediction.steps.first { $0.identity == key.identity && $0.status != .notBuilt }
+        }
+
+        mutating func add(_ builds: [VariantBuild], weight w: Double, editLabel: String?) {
+            guard builds[0].prediction.errors.isEmpty || !builds[0].prediction.steps.isEmpty else { return }
+            weight += w
+            let base = builds[0]
+            for (k, b) in builds.enumerated() {
+                let effective = b.applied && (b.prediction.errors.isEmpty || !b.prediction.steps.isEmpty) ? b : base
+                seconds[k] += w * effective.prediction.estimatedSeconds
+            }
+            for (s, subject) in subjects.enumerated() {
+                let fixed = builds[subject.variant]
+                let applied = subject.variant != 0 && fixed.applied
+                var attributed = false
+                for (j, step) in subject.steps.enumerated() {
+                    let before = Tally.status(base, step.asIs)
+                    let missed = before?.status == .miss
+                    if missed { reruns[s][j] += w }
+                    if let fk = step.fixed {
+                        let after = applied ? Tally.status(fixed, fk) : before
+                        if after?.status == .miss { rerunsFixed[s][j] += w }
+                    }
+                    if missed && !attributed, let before {
+                        attributed = true
+                        causes[s][Tally.cause(of: before, in: base, editLabel: editLabel), default: 0] += w
+                    }
+                }
+            }
+        }
+
+        /// What made a step re-run: the first step of its stage that re-ran for a reason of its own.
+        static func cause(of step: StepPrediction, in build: VariantBuild, editLabel: String?) -> String {
+            let steps = build.prediction.steps
+            let root = steps.first { $0.stage == step.stage && $0.status == .miss && $0.cause != .parentRebuilt } ?? step
+            switch root.cause {
+            case .sourcesChanged, .stageFilesChanged, .staleTransfer:
+                if let editLabel { return "edits to \(editLabel)" }
+                // "app.py changed (COPY . .)" → "app.py changed"
+                if let cut = root.reason.range(of: " (", options: .backwards) { return String(root.reason[..<cut.lowerBound]) }
+                return root.reason
+            case .argChanged:
+                let name = root.reason.split(separator: " ").dropFirst().first.map(String.init) ?? "an ARG"
+                return "a new value of ARG \(name) in every build"
+            case .instructionChanged, .newStep, .envChanged, .workdirChanged, .userChanged, .shellChanged, .mountsChanged:
+                return "edits to the Dockerfile"
+            case .baseChanged:
+                return "a new base image"
+            default:
+                return root.reason
+            }
+        }
+
+        func evidence(subject s: Int, source: Evidence.Source, minSaving: Double) -> Evidence {
+            let subject = subjects[s]
+            let scale = weight > 0 ? 100 / weight : 0
+            // The step quoted: the own step whose re-runs the fix lowers most (else the first that re-ran).
+            var best = 0
+            var bestGain = -Double.infinity
+            for j in subject.steps.indices {
+                let gain = subject.steps[j].fixed != nil ? reruns[s][j] - rerunsFixed[s][j] : reruns[s][j]
+                if gain > bestGain { bestGain = gain; best = j }
+            }
+            let reran = subject.steps.isEmpty ? 0 : reruns[s][best] * scale
+            let fixedReruns: Double? = subject.steps.isEmpty || subject.steps[best].fixed == nil ? nil : rerunsFixed[s][best] * scale
+            let saving: Double? = subject.fixable ? (seconds[0] - seconds[subject.variant]) * scale : nil
+            let causesPer100 = causes[s].map { ($0.key, $0.value * scale) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+            let reported: Bool
+            if let saving {
+                reported = saving >= max(minSaving, 0.001) && (fixedReruns.map { $0 < reran } ?? true)
+            } else {
+                reported = reran >= 0.5
+            }
+            return Evidence(source: source, savingPer100: saving,
+                            step: subject.steps.isEmpty ? "" : subject.steps[best].asIs.display,
+                            reruns: reran, rerunsFixed: fixedReruns, causes: causesPer100, reported: reported)
         }
     }
 
-    static func times(_ n: Int) -> String { n == 1 ? "once" : "\(n) times" }
+    /// "saves about 6 min of rebuild time per 100 commits: in the last 100 commits `RUN npm ci`
+    /// re-ran 92 times, would re-run 3 times; re-runs caused by …"
+    public static func sentence(_ e: Evidence) -> String {
+        var parts: [String] = []
+        let step = "`\(e.step)`"
+        switch e.source {
+        case .history(let n):
+            // Counts as they happened in the window; time per 100 commits.
+            let f = Double(n) / 100
+            let window = "in the last \(n) commit\(n == 1 ? "" : "s")"
+            if let saving = e.savingPer100 {
+                var s = "saves about \(duration(saving)) of rebuild time per 100 commits"
+                if let after = e.rerunsFixed, after < e.reruns {
+                    s += ": \(window) \(step) re-ran \(count(e.reruns * f)), would re-run \(count(after * f))"
+                } else {
+                    s += " (\(window))"
+                }
+                parts.append(s)
+            } else {
+                parts.append("\(window) \(step) re-ran \(count(e.reruns * f))")
+            }
+            if !e.causes.isEmpty {
+                parts.append("re-runs caused by " + e.causes.prefix(3).map { "\($0.0) (\(count($0.1 * f)))" }.joined(separator: ", "))
+            }
+        case .edits(let n):
+            let how = "estimated from edits to each of the \(n) file\(n == 1 ? "" : "s") of the context alone, weighted by how often files of their kind change"
+            if let saving = e.savingPer100 {
+                var s = "saves about \(duration(saving)) of rebuild time per 100 edits"
+                if let after = e.rerunsFixed, after < e.reruns {
+                    s += ": \(step) re-runs after \(Int(e.reruns.rounded())) of 100 edits, would re-run after \(Int(after.rounded()))"
+                }
+                parts.append(s + " (\(how))")
+            } else {
+                parts.append("\(step) re-runs after \(Int(e.reruns.rounded())) of 100 edits (\(how))")
+            }
+            if !e.causes.isEmpty {
+                parts.append("re-runs caused by " + e.causes.prefix(3).map { "\($0.0) (\(Int($0.1.rounded())))" }.joined(separator: ", "))
+            }
+        }
+        return parts.joined(separator: "; ")
+    }
+
+    static func count(_ x: Double) -> String {
+        let n = Int(x.rounded())
+        return n == 1 ? "once" : "\(n) times"
+    }
+
+    /// "45 s", "6 min", "2.5 h".
+    public static func duration(_ seconds: Double) -> String {
+        if seconds < 90 { return "\(Int(seconds.rounded())) s" }
+        let minutes = seconds / 60
+        if minutes < 90 { return "\(Int(minutes.rounded())) min" }
+        let h = (minutes / 6).rounded() / 10
+        return h == h.rounded() ? "\(Int(h)) h" : "\(h) h"
+    }
 
     /// The line of the instruction of `fixed` that is `step` of `original`: the same text
     /// (the k-th of that text in its stage), else the first whose text contains it.
     static func matchingLine(_ step: ModelInstruction, in fixed: DockerfileModel, original: DockerfileModel) -> Int? {
-        func norm(_ s: String) -> String { s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }).joined(separator: " ") }
         let key = norm(step.syntax.original)
         let same = original.allInstructions.filter { $0.stageIndex == step.stageIndex && norm($0.syntax.original) == key }
         let k = same.firstIndex { $0.syntax.startLine == step.syntax.startLine } ?? 0

@@ -64,6 +64,9 @@ struct Lint: ParsableCommand {
     @Option(help: "Commits of git history the cache rules (DC) replay as evidence (0: none; default 100 when the CI environment variable is set, else 0).")
     var history: Int?
 
+    @Option(name: .customLong("min-saving"), help: "Seconds of estimated rebuild time per 100 commits (or 100 plausible edits) a cache finding's fix must save to be reported (default 60; config key min-saving).")
+    var minSaving: Double?
+
     @Flag(help: "Apply safe fixes (iteratively, all rules), write the files atomically, then lint the result.")
     var fix = false
 
@@ -102,6 +105,10 @@ struct Lint: ParsableCommand {
         }
         if shellcheck { o.shellcheck = true }
         o.history = history
+        if let m = minSaving {
+            guard m >= 0, m.isFinite else { throw CommandError("--min-saving: expected a number of seconds (0 or more), not '\(m)'") }
+            o.minSaving = m
+        }
         o.fix = fix || unsafeFixes
         o.unsafeFixes = unsafeFixes
         o.diff = diff

@@ -184,7 +184,7 @@ enum ReportFixture {
         let report = try CLI.run(["report", "lab-bad-order/Dockerfile", "--context", "lab", "--last", "5", "-f", "json"],
                                  environment: env, cwd: dir.path)
         let fromLint = try messages(lint.stdout, ["diagnostics"])
-        #expect(fromLint.contains { $0.contains("; in the last 20 commits, ") }, "\(lint.stdout)")
+        #expect(fromLint.contains { $0.contains(": in the last 20 commits `RUN pip install --no-cache-dir flask==2.2.2 click==8.1.3 ...` re-ran 20 times, would re-run 4 times") }, "\(lint.stdout)")
         #expect(try messages(report.stdout, ["lint", "diagnostics"]) == fromLint)
     }
 

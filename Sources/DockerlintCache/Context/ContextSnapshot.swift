@@ -200,22 +200,28 @@ public struct ContextSnapshot: Sendable {
 
     /// Walks `directory` with lstat (symlinks are never followed, nothing outside it is read),
     /// applying `ignore` the way BuildKit's context walker does; excluded files are never
-    /// opened. Regular files are streamed through SHA-256 in 64 KiB chunks.
-    public static func scan(directory: String, ignore: DockerIgnore = .empty) throws -> ContextSnapshot {
+    /// opened. Regular files are streamed through SHA-256 in 64 KiB chunks; with
+    /// `hashContents: false` they are never opened and stand in by path and size (enough to
+    /// simulate edits of a context, not to compare it with another one). `skip` names
+    /// top-level entries not walked at all.
+    public static func scan(directory: String, ignore: DockerIgnore = .empty, hashContents: Bool = true,
+                            skip: Set<String> = []) throws -> ContextSnapshot {
         var st = stat()
         guard lstat(directory, &st) == 0 else { throw ContextSnapshotError.systemError(path: directory, errno: errno) }
         guard (st.st_mode & S_IFMT) == S_IFDIR else { throw ContextSnapshotError.notADirectory(directory) }
         var snap = ContextSnapshot(origin: .directory, rootMode: UInt32(st.st_mode))
         var buffer = [UInt8](repeating: 0, count: 65536)
-        _ = try snap.scanDir(rel: "", abs: directory, parentInfo: IgnoreMatchInfo(), ignore: ignore, buffer: &buffer)
+        _ = try snap.scanDir(rel: "", abs: directory, parentInfo: IgnoreMatchInfo(), ignore: ignore, buffer: &buffer,
+                             hash: hashContents, skip: skip)
         return snap
     }
 
     /// Returns whether anything under `rel` was kept.
     private mutating func scanDir(rel: String, abs: String, parentInfo: IgnoreMatchInfo, ignore: DockerIgnore,
-                                  buffer: inout [UInt8]) throws -> Bool {
+                                  buffer: inout [UInt8], hash: Bool = true, skip: Set<String> = []) throws -> Bool {
         var kept = false
         for name in try ContextSnapshot.listDirectory(abs).sorted(by: utf8Less) {
+            if rel.isEmpty && skip.contains(name) { continue }
             let childRel = ContextSnapshot.join(rel, name)
             let childAbs = abs + "/" + name
             var st = stat()
@@ -228,11 +234,11 @@ public struct ContextSnapshot: Sendable {
                 if !decision.excluded {
                     setEntry(ContextEntry(path: childRel, kind: .directory, mode: mode))
                     kept = true
-                    _ = try scanDir(rel: childRel, abs: childAbs, parentInfo: decision.info, ignore: ignore, buffer: &buffer)
+                    _ = try scanDir(rel: childRel, abs: childAbs, parentInfo: decision.info, ignore: ignore, buffer: &buffer, hash: hash)
                 } else if decision.descend {
                     // Probe first; the excluded directory is sent only as the parent of a kept entry.
                     var sub = ContextSnapshot(origin: .directory)
-                    if try sub.scanDir(rel: childRel, abs: childAbs, parentInfo: decision.info, ignore: ignore, buffer: &buffer) {
+                    if try sub.scanDir(rel: childRel, abs: childAbs, parentInfo: decision.info, ignore: ignore, buffer: &buffer, hash: hash) {
                         setEntry(ContextEntry(path: childRel, kind: .directory, mode: mode))
                         let prefix = childRel + "/"
                         for p in sub.entries.keys.sorted(by: utf8Less) where p.hasPrefix(prefix) {
@@ -248,7 +254,7 @@ public struct ContextSnapshot: Sendable {
             if fmt == S_IFLNK {
                 setEntry(ContextEntry(path: childRel, kind: .symlink, mode: mode | 0o777, linkTarget: try ContextSnapshot.readLink(childAbs)))
             } else if fmt == S_IFREG {
-                let digest = try ContextSnapshot.hashFile(childAbs, buffer: &buffer)
+                let digest = hash ? try ContextSnapshot.hashFile(childAbs, buffer: &buffer) : "unhashed:\(st.st_size):" + childRel
                 setEntry(ContextEntry(path: childRel, kind: .file, mode: mode, size: Int64(st.st_size), contentDigest: digest))
             } else {
                 setEntry(ContextEntry(path: childRel, kind: .other, mode: mode))

@@ -1,0 +1,357 @@
+// Several Dockerfile variants replayed side by side over the same builds: the Dockerfile as it
+// is, and the same file with one fix applied. Each variant has its own simulator (its own
+// cache), all of them share one context snapshot, one `git log` stream and one `cat-file`
+// process, so the cost of a variant is its simulation only.
+//
+// Two sources of builds:
+// - a git history (`GitReplay.replayVariants`): each commit with that commit's own
+//   Dockerfile and .dockerignore, a variant's text derived from it by `transform`;
+// - plausible edits of a directory context (`PlausibleEdits.replay`): a first build of the
+//   context as it is, then one build per edited file (each file changed alone, the others as
+//   they are), weighted by how often files of that kind change.
+
+import DockerlintModel
+import DockerlintSupport
+import DockerlintSyntax
+
+/// One Dockerfile variant of a side-by-side replay.
+public struct ReplayVariant {
+    /// The text this variant builds, given the text of the build (nil when the build has no
+    /// Dockerfile). nil means the variant does not apply: the build's own text is used and the
+    /// build is marked `applied: false`.
+    public var transform: ([UInt8]?) -> [UInt8]?
+    /// Patterns added after the build's own .dockerignore (a variant that excludes more).
+    public var extraIgnore: [String]
+
+    public init(extraIgnore: [String] = [], transform: @escaping ([UInt8]?) -> [UInt8]?) {
+        self.transform = transform
+        self.extraIgnore = extraIgnore
+    }
+
+    /// The Dockerfile of each build, as it is.
+    public static var asIs: ReplayVariant { ReplayVariant { _ in nil } }
+}
+
+/// One variant's build of one replayed commit or edit.
+public struct VariantBuild: Sendable {
+    public var prediction: BuildPrediction
+    /// The text and model the variant built (line numbers of `prediction` refer to them).
+    public var text: [UInt8]
+    public var model: DockerfileModel
+    /// False when the variant did not apply and the build's own Dockerfile was used.
+    public var applied: Bool
+}
+
+struct ReplayProblem: Error { var message: String }
+
+/// Builds DockerfileModels for a replay, parsing each distinct text once.
+struct ModelCache {
+    var asts: [[UInt8]: Dockerfile] = [:]
+    var models: [[UInt8]: DockerfileModel] = [:]
+    let options: BuildOptions
+    /// Build arguments that take a new value in every build: the model is rebuilt per build.
+    let perBuildArgs: [String]
+
+    init(options: BuildOptions, perBuildArgs: [String]) {
+        self.options = options
+        self.perBuildArgs = perBuildArgs
+    }
+
+    mutating func model(_ bytes: [UInt8], buildValue: String) -> DockerfileModel {
+        if perBuildArgs.isEmpty, let m = models[bytes] { return m }
+        if asts.count > 256 { asts.removeAll(); models.removeAll() }
+        let ast: Dockerfile
+        if let a = asts[bytes] { ast = a } else { ast = DockerfileParser.parse(bytes); asts[bytes] = ast }
+        var o = options
+        for name in perBuildArgs { o.buildArgs[name] = buildValue }
+        let m = DockerfileModel.build(ast, options: o)
+        if perBuildArgs.isEmpty { models[bytes] = m }
+        return m
+    }
+}
+
+extension GitReplay {
+    /// Replays `range` (first-parent, oldest first) once for every variant, each commit with its
+    /// own Dockerfile and .dockerignore. `simulators[k]` carries variant k's cache; `body`
+    /// receives, per build, one `VariantBuild` per variant (the first build, which fills the
+    /// caches, is marked `baseline`). `perBuildArgs` take the commit id as their value (values
+    /// a CI passes per build); `churn` paths get new content in every build (`.git` in a
+    /// context that does not exclude it).
+    public static func replayVariants(_ source: GitReplaySource, range: String, buildArgs: [String: String] = [:],
+                                      perBuildArgs: [String] = [], churn: [String] = [], target: String? = nil,
+                                      variants: [ReplayVariant], simulators: inout [CacheSimulator],
+                                      _ body: ([VariantBuild]) -> Void) throws(GitReplayError) {
+        precondition(variants.count == simulators.count)
+        try validate(range: range, repository: source.repository)
+        let objects = GitObjectReader(repository: source.repository)
+        defer { objects.close() }
+        var cache = ModelCache(options: BuildOptions(buildArgs: BuildArgs(buildArgs), target: target), perBuildArgs: perBuildArgs)
+        let prefix = source.contextPrefix
+        let specificIgnore = source.dockerfilePath + ".dockerignore"
+        let rootIgnore = prefix.isEmpty ? ".dockerignore" : prefix + "/.dockerignore"
+        var blobs: [String: String] = [:]  // tracked repo path -> blob id
+        var dockerfiles: [String: [UInt8]] = [:]
+        var transformed: [[String: [UInt8]?]] = Array(repeating: [:], count: variants.count)
+        var ignores: [String: Result<DockerIgnore, ReplayProblem>] = [:]
+        var state: BuildState? = nil
+        var count = 0
+
+        func track(_ path: String, _ object: String?) {
+            if path == source.dockerfilePath || path == specificIgnore || path == rootIgnore { blobs[path] = object }
+        }
+        func contextPath(_ repoPath: String) -> String? {
+            if prefix.isEmpty { return repoPath }
+            return repoPath.hasPrefix(prefix + "/") ? String(repoPath.dropFirst(prefix.count + 1)) : nil
+        }
+        func ignore(_ blob: String?, extra: [String], label: String) throws -> Result<DockerIgnore, ReplayProblem> {
+            let key = (blob ?? "-") + "\u{0}" + extra.joined(separator: "\n")
+            if let r = ignores[key] { return r }
+            var text = ""
+            if let blob { text = try objects.contents(of: blob).map { String(decoding: $0, as: UTF8.self) } ?? "" }
+            if !extra.isEmpty { text += "\n" + extra.joined(separator: "\n") }
+            let r: Result<DockerIgnore, ReplayProblem>
+            do { r = .success(try DockerIgnore(text: text)) } catch { r = .failure(ReplayProblem(message: "bad .dockerignore at \(label): \(error)")) }
+            ignores[key] = r
+            return r
+        }
+        func emit(_ label: String, _ commit: String, baseline: Bool) throws {
+            var own: [UInt8]? = nil
+            if let b = blobs[source.dockerfilePath] {
+                if dockerfiles[b] == nil {
+                    if dockerfiles.count > 256 { dockerfiles.removeAll() }
+                    dockerfiles[b] = try objects.contents(of: b)
+                }
+                own = dockerfiles[b]
+            }
+            let ignBlob = blobs[specificIgnore] ?? blobs[rootIgnore]
+            var builds: [VariantBuild] = []
+            for (k, v) in variants.enumerated() {
+                var text: [UInt8]?
+                let key = blobs[source.dockerfilePath] ?? "-"
+                if let t = transformed[k][key] { text = t } else {
+                    text = v.transform(own)
+                    if transformed[k].count > 256 { transformed[k].removeAll() }
+                    transformed[k][key] = .some(text)
+                }
+                let applied = text != nil
+                var p: BuildPrediction
+                var model = DockerfileModel.parse("")
+                let built = text ?? own ?? []
+                if let bytes = text ?? own {
+                    switch try ignore(ignBlob, extra: v.extraIgnore, label: label) {
+                    case .failure(let problem):
+                        p = .failed(label: label, commit: commit, engine: simulators[k].engine, dockerfilePath: source.dockerfilePath,
+                                    message: problem.message)
+                    case .success(let ign):
+                        model = cache.model(bytes, buildValue: commit)
+                        state!.model = model
+                        state!.ignore = ign
+                        state!.label = label
+                        state!.commit = commit
+                        p = simulators[k].simulate(&state!)
+                    }
+                } else {
+                    p = .failed(label: label, commit: commit, engine: simulators[k].engine, dockerfilePath: source.dockerfilePath,
+                                message: "no \(source.dockerfilePath) at \(label)")
+                }
+                p.baseline = baseline
+                builds.append(VariantBuild(prediction: p, text: built, model: model, applied: applied))
+            }
+            body(builds)
+        }
+        func applyChurn(_ commit: String) -> [String] {
+            for path in churn {
+                state!.context.setEntry(ContextEntry(path: path, kind: .file, mode: 0o100644, size: 41, contentDigest: "churn:" + commit))
+            }
+            return churn
+        }
+
+        do {
+            try GitHistory.forEachCommit(repository: source.repository, range: range) { delta in
+                if state == nil {
+                    var snap = ContextSnapshot(origin: .gitTree)
+                    if let parent = delta.parents.first {
+                        let full = try ContextSnapshot.fromGitTree(repository: source.repository, revision: parent, objects: objects)
+                        for (path, e) in full.entries where !path.isEmpty {
+                            if e.kind == .file, let d = e.contentDigest, d.hasPrefix("git:") { track(path, String(d.dropFirst(4))) }
+                        }
+                        if prefix.isEmpty {
+                            snap = full
+                        } else {
+                            for p in full.allPaths { if let cp = contextPath(p), var e = full.entries[p] { e.path = cp; snap.setEntry(e) } }
+                        }
+                        state = BuildState(label: String(parent.prefix(7)), model: DockerfileModel.parse(""), context: snap,
+                                           changedPaths: [], commit: parent, dockerfilePath: source.dockerfilePath)
+                        _ = applyChurn(parent)
+                        try emit(String(parent.prefix(7)), parent, baseline: true)
+                    } else {
+                        state = BuildState(label: "", model: DockerfileModel.parse(""), context: snap, changedPaths: [],
+                                           dockerfilePath: source.dockerfilePath)
+                    }
+                }
+                var ctxDelta = delta
+                ctxDelta.changes = []
+                for c in delta.changes {
+                    track(c.path, c.newMode == 0 || c.status == "D" ? nil : c.newObject)
+                    if var cc = Optional(c), let cp = contextPath(c.path) { cc.path = cp; ctxDelta.changes.append(cc) }
+                }
+                try state!.context.apply(ctxDelta, objects: objects)
+                state!.changedPaths = ctxDelta.changes.map(\.path) + applyChurn(delta.id)
+                count += 1
+                try emit(String(delta.id.prefix(7)), delta.id, baseline: count == 1 && delta.parents.isEmpty)
+            }
+        } catch let e as GitReplayError {
+            throw e
+        } catch {
+            throw .input("git replay failed: \(error)")
+        }
+    }
+}
+
+/// How often a file of a kind changes, relative to a source file (1): what the plausible
+/// edits weigh each edited file by. Dependency manifests and lock files change about a fifth
+/// as often as sources, documentation a third, build and CI configuration a tenth.
+public enum EditWeights {
+    public static let manifestNames: Set<String> = [
+        "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "pnpm-workspace.yaml",
+        "bun.lockb", "bun.lock", ".yarnrc.yml", ".npmrc", "requirements.txt", "Pipfile", "Pipfile.lock", "pyproject.toml",
+        "poetry.lock", "uv.lock", "pdm.lock", "setup.py", "setup.cfg", "go.mod", "go.sum", "Cargo.toml", "Cargo.lock",
+        "Gemfile", "Gemfile.lock", "composer.json", "composer.lock", "pom.xml", "build.gradle", "build.gradle.kts",
+        "settings.gradle", "settings.gradle.kts", "gradle.properties", "mix.exs", "mix.lock", "packages.lock.json",
+        "Directory.Packages.props", "environment.yml", ".ruby-version", ".python-version", ".nvmrc", ".node-version",
+    ]
+
+    public enum Kind: String, Sendable { case source, manifest, documentation, configuration }
+
+    public static func kind(of path: String) -> Kind {
+        let base = path.split(separator: "/").last.map(String.init) ?? path
+        if manifestNames.contains(base) || base.hasPrefix("requirements") && base.hasSuffix(".txt")
+            || base.hasSuffix(".csproj") || base.hasSuffix(".gemspec") { return .manifest }
+        let lower = base.lowercased()
+        if lower.hasSuffix(".md") || lower.hasSuffix(".rst") || lower.hasSuffix(".adoc") || lower.hasPrefix("license")
+            || lower.hasPrefix("changelog") || path.hasPrefix("docs/") || path.hasPrefix("doc/") { return .documentation }
+        if lower == "dockerfile" || lower.hasSuffix(".dockerfile") || lower.hasPrefix("dockerfile.") || lower == ".dockerignore"
+            || lower.hasSuffix(".dockerignore") || path.hasPrefix(".github/") || path.hasPrefix(".gitlab") || path.hasPrefix(".circleci/")
+            || lower.hasPrefix("docker-compose") || lower.hasPrefix("compose.") || lower == ".gitignore" { return .configuration }
+        return .source
+    }
+
+    public static func weight(of kind: Kind) -> Double {
+        switch kind {
+        case .source: return 1
+        case .manifest: return 0.2
+        case .documentation: return 0.3
+        case .configuration: return 0.1
+        }
+    }
+
+    public static func weight(of path: String) -> Double { weight(of: kind(of: path)) }
+}
+
+/// Builds of a directory context under plausible edits: the context as it is, then each file
+/// changed alone.
+public enum PlausibleEdits {
+    /// A group of files that any COPY/ADD treats alike (same folder, same extension, none named
+    /// in the Dockerfile): one of them is edited for the whole group.
+    public struct Edit: Sendable {
+        /// The edited file.
+        public var path: String
+        /// How the group is named in reports (`src/*.py`, `package.json`).
+        public var label: String
+        /// Files in the group.
+        public var files: Int
+        /// The group's weight (the sum of its files' weights).
+        public var weight: Double
+    }
+
+    /// The edits of a context: every file of `snapshot` (one per group), weighted.
+    /// `mentioned` says whether a path is named in the Dockerfile (then it is its own group).
+    public static func edits(of snapshot: ContextSnapshot, mentioned: (String) -> Bool) -> [Edit] {
+        var groups: [String: Edit] = [:]
+        var order: [String] = []
+        for (path, e) in snapshot.entries where e.kind == .file || e.kind == .symlink {
+            let w = EditWeights.weight(of: path)
+            let key: String
+            let label: String
+            if mentioned(path) || EditWeights.kind(of: path) == .manifest {
+                key = "=" + path
+                label = path
+            } else {
+                let dir = ContextSnapshot.parent(path)
+                let base = ContextSnapshot.base(path)
+                let ext = base.lastIndex(of: ".").map { String(base[$0...]) } ?? ""
+                key = dir + "\u{0}" + ext + "\u{0}" + EditWeights.kind(of: path).rawValue
+                label = (dir.isEmpty ? "" : dir + "/") + "*" + ext
+            }
+            if groups[key] == nil {
+                groups[key] = Edit(path: path, label: label, files: 0, weight: 0)
+                order.append(key)
+            } else if utf8Less(path, groups[key]!.path) {
+                groups[key]!.path = path
+            }
+            groups[key]!.files += 1
+            groups[key]!.weight += w
+        }
+        return order.sorted(by: utf8Less).map { groups[$0]! }.map { g in
+            var g = g
+            if g.files == 1 { g.label = g.path }
+            return g
+        }
+    }
+
+    /// Simulates `variants` over the edits of `snapshot`: one first build (marked `baseline`),
+    /// then one build per edit, `body` receiving each edit (nil for the first build) and one
+    /// `VariantBuild` per variant. `dockerfile` is the file's current text.
+    public static func replay(snapshot: ContextSnapshot, ignoreText: String?, dockerfile: [UInt8], dockerfilePath: String,
+                              edits: [Edit], buildArgs: [String: String] = [:], perBuildArgs: [String] = [],
+                              churn: [String] = [], target: String? = nil,
+                              variants: [ReplayVariant], simulators: inout [CacheSimulator],
+                              _ body: (Edit?, [VariantBuild]) -> Void) {
+        precondition(variants.count == simulators.count)
+        var cache = ModelCache(options: BuildOptions(buildArgs: BuildArgs(buildArgs), target: target), perBuildArgs: perBuildArgs)
+        let texts = variants.map { $0.transform(dockerfile) }
+        let ignores: [DockerIgnore] = variants.map { v in
+            let text = (ignoreText ?? "") + (v.extraIgnore.isEmpty ? "" : "\n" + v.extraIgnore.joined(separator: "\n"))
+            return (try? DockerIgnore(text: text)) ?? .empty
+        }
+        var state = BuildState(label: "as is", model: DockerfileModel.parse(""), context: snapshot, changedPaths: [],
+                               dockerfilePath: dockerfilePath)
+        func build(_ label: String, _ n: Int, edit: Edit?) {
+            var builds: [VariantBuild] = []
+            for (k, _) in variants.enumerated() {
+                let text = texts[k] ?? dockerfile
+                let model = cache.model(text, buildValue: "build-\(n)")
+                state.model = model
+                state.ignore = ignores[k]
+                state.label = label
+                var p = simulators[k].simulate(&state)
+                p.baseline = edit == nil
+                builds.append(VariantBuild(prediction: p, text: text, model: model, applied: texts[k] != nil))
+            }
+            body(edit, builds)
+        }
+        func setChurn(_ n: Int) {
+            for path in churn {
+                state.context.setEntry(ContextEntry(path: path, kind: .file, mode: 0o100644, size: 41, contentDigest: "churn:\(n)"))
+            }
+        }
+        setChurn(0)
+        build("as is", 0, edit: nil)
+        var reverted: [String] = []
+        for (n, edit) in edits.enumerated() {
+            guard let original = state.context.entries[edit.path] else { continue }
+            var changed = original
+            changed.contentDigest = (original.contentDigest ?? "") + "+edit"
+            changed.size += 1
+            if changed.kind == .symlink { changed.linkTarget = (original.linkTarget ?? "") + "+edit" }
+            state.context.setEntry(changed)
+            setChurn(n + 1)
+            state.changedPaths = [edit.path] + reverted + churn
+            build(edit.label, n + 1, edit: edit)
+            // Back to the file as it is before the next edit (the caches keep every build, so
+            // the next edit is compared with the context as it is).
+            state.context.setEntry(original)
+            reverted = [edit.path]
+        }
+    }
+}

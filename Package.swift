@@ -92,6 +92,6 @@ let package = Package(
         .testTarget(name: "DockerlintReportersTests", dependencies: ["DockerlintReporters"]),
         .testTarget(name: "DockerlintBuildersTests", dependencies: ["DockerlintBuilders", "DockerlintSupport"]),
         // Fixtures/ holds build contexts the bench tests copy, not resources.
-        .testTarget(name: "DockerlintKitTests", dependencies: ["DockerlintKit", "DockerlintSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "DockerlintKitTests", dependencies: ["DockerlintKit", "DockerlintCore", "DockerlintSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -43,8 +43,9 @@ public struct Configuration: Sendable, Equatable {
     /// The cache `simulate`, `compare` and `report` assume; nil: local.
     public var ciCache: CICacheMode?
     public var shellcheck = false
-    /// Commits of history the cache rules replay (0: none).
-    public var history = 0
+    /// Commits of history the cache rules replay (0: none; nil: not set, which means 100 in
+    /// CI and 0 elsewhere).
+    public var history: Int?
     /// The estimated rebuild time, in seconds per 100 commits (or per 100 plausible edits
     /// without history), a cache finding's fix must save to be reported (`min-saving`).
     public var minSaving: Double = Configuration.defaultMinSaving
@@ -82,24 +83,17 @@ public enum ConfigurationLoader {
     public static let fileNames = [".dockerlint.yaml", ".dockerlint.yml"]
     public static let hadolintFileNames = [".hadolint.yaml", ".hadolint.yml"]
 
-    /// Known keys. hadolint spellings are accepted too.
-    static let keys: Set<String> = [
-        "failure-threshold", "ignored", "ignore", "override", "trusted-registries", "trustedRegistries",
-        "label-schema", "strict-labels", "disable-ignore-pragma", "no-fail", "no-color", "builder",
-        "shellcheck", "history", "format", "formats", "per-path", "verbose", "engine", "ci-cache",
-        "min-saving", "context",
-    ]
-
     /// The keys "did you mean" suggests (aliases are accepted but not suggested).
-    static let documentedKeys = ["failure-threshold", "ignored", "override", "trusted-registries", "label-schema",
-                                 "strict-labels", "disable-ignore-pragma", "no-fail", "no-color", "builder", "shellcheck",
-                                 "history", "format", "formats", "per-path", "engine", "ci-cache", "min-saving", "context"]
+    static var documentedKeys: [String] { LintSettings.documentedKeys }
 
     /// Parses configuration text. `issues` receives warnings and errors.
     public static func parse(_ text: String, file: String, into config: inout Configuration, issues: inout [ConfigIssue]) {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            // The basic resolver: every scalar is a string, which is all the keys need, and
+            // the default resolver's implicit-type regexes cost more than the rest of a
+            // one-file lint's start-up. `~` and `null` are read as "no value" below.
+            node = try Yams.compose(yaml: text, .basic)
         } catch let e as YamlError {
             issues.append(yamlIssue(e, file: file))
             return
@@ -123,35 +117,13 @@ public enum ConfigurationLoader {
 
     static func apply(key: String, value v: Node, keyNode: Node, file: String, config: inout Configuration, issues: inout [ConfigIssue]) {
         func bad(_ msg: String, _ n: Node) { issues.append(ConfigIssue(level: .error, message: "\(key): \(msg)", location: loc(n, file))) }
-        func bool() -> Bool? {
-            guard let s = v.scalar?.string else { bad("expected true or false", v); return nil }
-            switch s { case "true": return true; case "false": return false
-            default: bad("expected true or false, not '\(s)'", v); return nil }
+        guard let setting = LintSettings.named(key: key) else {
+            let hint = suggestion(key, among: documentedKeys)
+            issues.append(ConfigIssue(level: .warning, message: "unknown key '\(key)' is ignored" + (hint.map { " (did you mean '\($0)'?)" } ?? ""),
+                                      location: loc(keyNode, file)))
+            return
         }
-        func strings() -> [String]? {
-            if let seq = v.sequence {
-                var out: [String] = []
-                for item in seq {
-                    guard let s = item.scalar?.string else { bad("expected a list of strings", item); return nil }
-                    out.append(s)
-                }
-                return out
-            }
-            if v.scalar != nil, v.scalar?.string == "" || v.tag.description.hasSuffix("null") { return [] }
-            bad("expected a list", v)
-            return nil
-        }
-        func severity(_ n: Node, allowOff: Bool = true) -> Severity? {
-            guard let s = n.scalar?.string else { bad("expected a severity", n); return nil }
-            if let sev = parseSeverity(s, allowOff: allowOff) { return sev }
-            bad("'\(s)' is not one of error, warning, info, style, \(allowOff ? "ignore, none" : "")", n)
-            return nil
-        }
-        switch key {
-        case "failure-threshold":
-            if let s = severity(v) { config.failureThreshold = s }
-        case "ignored", "ignore":
-            if let l = strings() { config.ignored += l }
+        switch setting.key {
         case "override":
             guard let m = v.mapping else { bad("expected a mapping of severity to a list of rules", v); return }
             for (sk, sv) in m {
@@ -164,50 +136,23 @@ public enum ConfigurationLoader {
                     config.severityOverrides[code] = sev
                 }
             }
-        case "trusted-registries", "trustedRegistries":
-            if let l = strings() { config.trustedRegistries += l }
         case "label-schema":
             guard let m = v.mapping else { bad("expected a mapping of label to type", v); return }
-            let types: Set<String> = ["text", "url", "semver", "hash", "rfc3339", "spdx", "email", ""]
             for (lk, lv) in m {
                 guard let label = lk.string, let type = lv.scalar?.string else { bad("expected label: type", lk); continue }
-                guard types.contains(type) else { bad("unknown label type '\(type)' (text, url, semver, hash, rfc3339, spdx, email)", lv); continue }
-                config.labelSchema[label] = type.isEmpty ? "text" : type
+                do throws(LintSetting.SettingError) {
+                    try LintSettings.requireLabel(label + ":" + type, into: &config)
+                } catch { bad(error.message, lv) }
             }
-        case "strict-labels": if let b = bool() { config.strictLabels = b }
-        case "disable-ignore-pragma": if let b = bool() { config.disableIgnorePragma = b }
-        case "no-fail": if let b = bool() { config.noFail = b }
-        case "no-color": if let b = bool() { config.noColor = b }
-        case "verbose": _ = bool()
-        case "shellcheck": if let b = bool() { config.shellcheck = b }
-        case "builder":
-            guard let s = v.scalar?.string, let b = BuilderKind.named(s) else { bad(BuilderKind.expected(), v); return }
-            config.builder = b
-        case "engine":
-            guard let s = v.scalar?.string, let r = EngineRelease(argument: s) else { bad(EngineRelease.expected, v); return }
-            config.engine = r
-        case "ci-cache":
-            guard let s = v.scalar?.string, let m = CICacheMode(rawValue: s) else { bad(CICacheMode.expected, v); return }
-            config.ciCache = m
-        case "history":
-            guard let s = v.scalar?.string, let n = Int(s), n >= 0 else { bad("expected a number of commits (0 or more)", v); return }
-            config.history = n
-        case "min-saving":
-            guard let s = v.scalar?.string, let n = Double(s), n >= 0, n.isFinite else {
-                bad("expected a number of seconds per 100 commits (0 or more)", v); return
-            }
-            config.minSaving = n
         case "context":
-            guard let s = v.scalar?.string, !s.isEmpty else { bad("expected the path of the build context", v); return }
-            if s.hasPrefix("/") { config.context = s } else {
+            // Relative to the configuration file's folder.
+            guard let s = v.scalar?.string, !s.isEmpty, !isNull(v) else { bad("expected the path of the build context", v); return }
+            var path = s
+            if !s.hasPrefix("/") {
                 let dir = file.contains("/") ? String(file[..<file.lastIndex(of: "/")!]) : "."
-                config.context = dir == "." ? s : dir + "/" + s
+                path = dir == "." ? s : dir + "/" + s
             }
-        case "format":
-            guard let s = v.scalar?.string else { bad("expected a format name", v); return }
-            config.formats = [s]
-        case "formats":
-            if let l = strings() { config.formats = l }
+            do throws(LintSetting.SettingError) { try setting.apply(.value(path), to: &config) } catch { bad(error.message, v) }
         case "per-path":
             guard let seq = v.sequence else { bad("expected a list of {paths, ignored, override, failure-threshold}", v); return }
             for item in seq {
@@ -235,9 +180,30 @@ public enum ConfigurationLoader {
                 if o.paths.isEmpty { bad("each entry needs paths", item) } else { config.perPath.append(o) }
             }
         default:
-            let hint = suggestion(key, among: documentedKeys)
-            issues.append(ConfigIssue(level: .warning, message: "unknown key '\(key)' is ignored" + (hint.map { " (did you mean '\($0)'?)" } ?? ""),
-                                      location: loc(keyNode, file)))
+            // Every other key's value is a scalar or a list, applied by its table entry.
+            // An empty value (`key:`, `~`, `null`) leaves a scalar setting as it is and
+            // makes a list empty.
+            let input: LintSetting.Input
+            if isNull(v) {
+                guard setting.shape == .list else { return }
+                input = .values([])
+            } else {
+            switch setting.shape {
+            case .flag, .single, .structured:
+                guard let scalar = v.scalar?.string else { bad(setting.shape == .flag ? "expected true or false" : "expected a single value", v); return }
+                input = .value(scalar)
+            case .list:
+                if let seq = v.sequence {
+                    var out: [String] = []
+                    for item in seq {
+                        guard let s = item.scalar?.string else { bad("expected a list of strings", item); return }
+                        out.append(s)
+                    }
+                    input = .values(out)
+                } else { bad("expected a list", v); return }
+            }
+            }
+            do throws(LintSetting.SettingError) { try setting.apply(input, to: &config) } catch { bad(error.message, v) }
         }
     }
 
@@ -251,6 +217,13 @@ public enum ConfigurationLoader {
         case "ignore", "none", "off": return allowOff ? .off : nil
         default: return nil
         }
+    }
+
+    /// A plain scalar YAML reads as null: empty, `~`, `null`.
+    static func isNull(_ n: Node) -> Bool {
+        guard let s = n.scalar, s.style == .plain || s.string.isEmpty else { return false }
+        switch s.string { case "", "~", "null", "Null", "NULL": return true
+        default: return false }
     }
 
     static func loc(_ n: Node, _ file: String) -> ConfigLocation {
@@ -268,53 +241,29 @@ public enum ConfigurationLoader {
 
     /// Applies `DOCKERLINT_*` environment variables (hadolint's `HADOLINT_*` meanings).
     public static func applyEnvironment(_ env: [String: String], into c: inout Configuration, issues: inout [ConfigIssue]) {
-        func list(_ k: String) -> [String] {
-            (env[k] ?? "").split(separator: ",").map { $0.trimmingASCIISpace() }.filter { !$0.isEmpty }
-        }
-        func flag(_ k: String) -> Bool? {
-            guard let v = env[k] else { return nil }
-            switch v.lowercased() {
-            case "1", "true", "yes", "on": return true
-            case "0", "false", "no", "off", "": return false
-            default:
-                issues.append(ConfigIssue(level: .error, message: "\(k): expected true or false, not '\(v)'", location: nil))
-                return nil
+        for setting in LintSettings.all {
+            guard let name = setting.environment.first(where: { env[$0] != nil }), let raw = env[name] else { continue }
+            let input: LintSetting.Input
+            switch setting.shape {
+            case .flag:
+                switch raw.lowercased() {
+                case "1", "true", "yes", "on": input = .flag(true)
+                case "0", "false", "no", "off", "": input = .flag(false)
+                default:
+                    issues.append(ConfigIssue(level: .error, message: "\(name): expected true or false, not '\(raw)'", location: nil))
+                    continue
+                }
+            case .list:
+                input = .values(raw.split(separator: ",").map { $0.trimmingASCIISpace() }.filter { !$0.isEmpty })
+            case .single, .structured:
+                input = .value(raw)
+            }
+            do throws(LintSetting.SettingError) { try setting.apply(input, to: &c) } catch {
+                issues.append(ConfigIssue(level: .error, message: "\(name): \(error.message)", location: nil))
             }
         }
-        if let t = env["DOCKERLINT_FAILURE_THRESHOLD"] {
-            if let s = parseSeverity(t, allowOff: true) { c.failureThreshold = s } else {
-                issues.append(ConfigIssue(level: .error, message: "DOCKERLINT_FAILURE_THRESHOLD: '\(t)' is not one of error, warning, info, style, none", location: nil))
-            }
-        }
-        c.ignored += list("DOCKERLINT_IGNORE")
-        for (sev, name) in [(Severity.error, "ERROR"), (.warning, "WARNING"), (.info, "INFO"), (.style, "STYLE")] {
-            for code in list("DOCKERLINT_OVERRIDE_\(name)") { c.severityOverrides[code] = sev }
-        }
-        c.trustedRegistries += list("DOCKERLINT_TRUSTED_REGISTRIES")
-        for item in list("DOCKERLINT_REQUIRE_LABELS") {
-            let parts = item.split(separator: ":", maxSplits: 1).map(String.init)
-            c.labelSchema[parts[0]] = parts.count > 1 && !parts[1].isEmpty ? parts[1] : "text"
-        }
-        if let b = flag("DOCKERLINT_STRICT_LABELS") { c.strictLabels = b }
-        if let b = flag("DOCKERLINT_DISABLE_IGNORE_PRAGMA") { c.disableIgnorePragma = b }
-        if let b = flag("DOCKERLINT_NO_FAIL") ?? flag("DOCKERLINT_NOFAIL") { c.noFail = b }
-        if let b = flag("DOCKERLINT_SHELLCHECK") { c.shellcheck = b }
+        // NO_COLOR (no-color.org): any non-empty value turns colour off.
         if env["NO_COLOR"].map({ !$0.isEmpty }) == true { c.noColor = true }
-        if let b = env["DOCKERLINT_BUILDER"] {
-            if let v = BuilderKind.named(b) { c.builder = v } else {
-                issues.append(ConfigIssue(level: .error, message: "DOCKERLINT_BUILDER: \(BuilderKind.expected())", location: nil))
-            }
-        }
-        if let e = env["DOCKERLINT_ENGINE"], !e.isEmpty {
-            if let r = EngineRelease(argument: e) { c.engine = r } else {
-                issues.append(ConfigIssue(level: .error, message: "DOCKERLINT_ENGINE: \(EngineRelease.expected)", location: nil))
-            }
-        }
-        if let m = env["DOCKERLINT_CI_CACHE"], !m.isEmpty {
-            if let v = CICacheMode(rawValue: m) { c.ciCache = v } else {
-                issues.append(ConfigIssue(level: .error, message: "DOCKERLINT_CI_CACHE: \(CICacheMode.expected)", location: nil))
-            }
-        }
     }
 
     /// The closest known name within edit distance 2, for "did you mean" hints.

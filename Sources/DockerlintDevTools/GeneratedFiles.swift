@@ -12,6 +12,7 @@ public enum GeneratedFiles {
 
     public static let catalogPath = "Sources/DockerlintRules/Generated/RuleCatalog+Generated.swift"
     public static let registryPath = "Sources/DockerlintRules/Generated/RuleRegistry+Generated.swift"
+    public static let settingsPath = "docs/SETTINGS.md"
 
     /// Every rule of `root/rules`, sorted by code; a file must be named after its code.
     public static func loadRules(root: URL) throws -> [RuleMetadata] {
@@ -32,6 +33,41 @@ public enum GeneratedFiles {
     /// The generated files for `rules`.
     public static func render(_ rules: [RuleMetadata]) -> [File] {
         [File(path: catalogPath, contents: CatalogGenerator.swiftSource(rules)),
-         File(path: registryPath, contents: RegistryGenerator.swiftSource(rules))]
+         File(path: registryPath, contents: RegistryGenerator.swiftSource(rules)),
+         File(path: settingsPath, contents: settingsMarkdown())]
+    }
+
+    /// docs/SETTINGS.md: every lint setting with its key, variable and option, from
+    /// `LintSettings.all` (the table the loader and both argument readers use).
+    public static func settingsMarkdown() -> String {
+        func escape(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+        var out = """
+            # Lint settings
+
+            Generated from `LintSettings.all` (Sources/DockerlintCore/LintSettings.swift) by \
+            `swift run dockerlint-dev generate`; a test fails when this file is stale.
+
+            Precedence: command line over environment over configuration file; lists (ignored rules, \
+            registries, labels) are joined. A configuration key also accepts the spellings in brackets.
+
+            | key | environment | option | value | meaning |
+            |---|---|---|---|---|
+
+            """
+        for s in LintSettings.all {
+            let key = s.key.map { k in "`\(k)`" + (s.aliases.isEmpty ? "" : " (" + s.aliases.map { "`\($0)`" }.joined(separator: ", ") + ")") } ?? ""
+            let env = s.environment.map { "`\($0)`" }.joined(separator: ", ")
+            let option = [s.shortOption, s.option].compactMap { $0 }.map { "`\($0)`" }.joined(separator: ", ")
+            let value: String
+            switch s.shape {
+            case .flag: value = "true/false"
+            case .single: value = s.valueName ?? "value"
+            case .list: value = "list of " + (s.valueName ?? "values")
+            case .structured: value = "mapping"
+            }
+            out += "| \(key) | \(env) | \(option) | \(value) | \(escape(s.help)) |\n"
+        }
+        out += "\n`NO_COLOR` (any non-empty value) also turns colour off.\n"
+        return out
     }
 }

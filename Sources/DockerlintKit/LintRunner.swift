@@ -18,21 +18,10 @@ public struct LintOptions: Sendable {
     /// Output formats in order; `outputs[i]` (when present) is where `formats[i]` goes.
     public var formats: [String] = []
     public var outputs: [String] = []
-    public var failureThreshold: Severity?
-    public var noFail: Bool?
-    public var noColor: Bool?
-    public var ignore: [String] = []
-    public var severityOverrides: [String: Severity] = [:]
-    public var trustedRegistries: [String] = []
-    public var requireLabels: [String] = []
-    public var strictLabels: Bool?
-    public var disableIgnorePragma: Bool?
+    /// Settings given on the command line, in order: each applied through its entry of
+    /// `LintSettings.all` after the configuration file and the environment.
+    public var settings: [CommandLineSetting] = []
     public var contextDirectory: String?
-    public var builder: BuilderKind?
-    public var shellcheck: Bool?
-    public var history: Int?
-    /// Seconds per 100 commits a cache finding's fix must save (`--min-saving`).
-    public var minSaving: Double?
     /// The variables linting reads; by default this process's (`ProcessEnvironment.forLint`).
     public var environment: [String: String] = ProcessEnvironment.forLint
     public var workingDirectory: String = "."
@@ -47,6 +36,21 @@ public struct LintOptions: Sendable {
     public var maxFixRounds = Fixer.defaultMaxRounds
 
     public init() {}
+
+    /// Sets a setting by its command-line option (`--ignore`, `-t`, `--history` …).
+    public mutating func set(_ option: String, _ input: LintSetting.Input) {
+        settings.append(CommandLineSetting(option: option, input: input))
+    }
+}
+
+/// One setting given on the command line.
+public struct CommandLineSetting: Sendable, Equatable {
+    public var option: String
+    public var input: LintSetting.Input
+    public init(option: String, input: LintSetting.Input) {
+        self.option = option
+        self.input = input
+    }
 }
 
 /// `dockerlint lint`: discovery, configuration, the linter, reporters, exit codes.
@@ -65,9 +69,12 @@ public struct LintRunner {
         // 2. Configuration (one per file: per-path overrides).
         let base = try LintRunner.configuration(configPath: options.configPath, firstFile: files.first,
                                                 workingDirectory: options.workingDirectory, environment: options.environment,
-                                                commandLine: applyCommandLine)
-        for name in options.ignore + Array(options.severityOverrides.keys) where rules.info(named: name) == nil && !RuleSet.isExternalCode(name) {
-            Console.err("dockerlint: warning: unknown rule '\(name)'\n")
+                                                commandLine: options.settings)
+        for s in options.settings {
+            guard let setting = LintSettings.named(option: s.option), setting.namesRules else { continue }
+            for name in LintSetting.names(s.input) where rules.info(named: name) == nil && !RuleSet.isExternalCode(name) {
+                Console.err("dockerlint: warning: unknown rule '\(name)'\n")
+            }
         }
         let formats = options.formats.isEmpty ? (base.formats.isEmpty ? ["tty"] : base.formats) : options.formats
         var reporters: [(any Reporter, String?)] = []
@@ -79,7 +86,7 @@ public struct LintRunner {
         }
 
         // 3. Lint. History evidence: --history, else the configuration, else 100 in CI and 0 elsewhere.
-        let history = options.history ?? LintRunner.history(base, environment: options.environment)
+        let history = LintRunner.history(base, environment: options.environment)
         let linter = Linter(rules: rules)
         var diagnostics: [Diagnostic] = []
         var sources: [String: String] = [:]
@@ -165,7 +172,7 @@ public struct LintRunner {
     /// file or the working directory), then the environment, then `commandLine`. Warnings
     /// are printed; the first error ends the run (exit 2).
     static func configuration(configPath: String?, firstFile: String?, workingDirectory: String, environment: [String: String],
-                              commandLine: (inout Configuration) -> Void = { _ in }) throws(CommandError) -> Configuration {
+                              commandLine: [CommandLineSetting] = []) throws(CommandError) -> Configuration {
         var issues: [ConfigIssue] = []
         var base = Configuration()
         if let configFile = try ConfigDiscovery.find(explicit: configPath, firstFile: firstFile, workingDirectory: workingDirectory) {
@@ -173,7 +180,14 @@ public struct LintRunner {
             ConfigurationLoader.parse(text, file: configFile, into: &base, issues: &issues)
         }
         ConfigurationLoader.applyEnvironment(environment, into: &base, issues: &issues)
-        commandLine(&base)
+        for s in commandLine {
+            guard let setting = LintSettings.named(option: s.option) else {
+                throw CommandError("unknown option '\(s.option)'", status: .usage)
+            }
+            do throws(LintSetting.SettingError) { try setting.apply(s.input, to: &base) } catch {
+                throw CommandError("\(s.option): \(error.message)", status: .usage)
+            }
+        }
         for i in issues where i.level == .warning { Console.err("\(i)\n") }
         if let e = issues.first(where: { $0.level == .error }) {
             throw CommandError(e.description, status: .usage)
@@ -184,7 +198,7 @@ public struct LintRunner {
     /// Commits of history evidence when the command line does not say: the configuration's,
     /// else 100 in CI and 0 elsewhere.
     static func history(_ configuration: Configuration, environment: [String: String]) -> Int {
-        configuration.history > 0 ? configuration.history : CacheEvidence.defaultHistory(environment: environment)
+        configuration.history ?? CacheEvidence.defaultHistory(environment: environment)
     }
 
     /// Lints one file's bytes: the rules, then history evidence for the cache findings
@@ -198,25 +212,6 @@ public struct LintRunner {
                                            contextDirectory: contextDirectory, history: history, rules: rules)
         }
         return (found, out.hasSyntaxErrors)
-    }
-
-    func applyCommandLine(_ c: inout Configuration) {
-        if let t = options.failureThreshold { c.failureThreshold = t }
-        if let b = options.noFail { c.noFail = b }
-        if let b = options.noColor { c.noColor = b }
-        c.ignored += options.ignore
-        c.severityOverrides.merge(options.severityOverrides) { _, new in new }
-        c.trustedRegistries += options.trustedRegistries
-        for item in options.requireLabels {
-            let parts = item.split(separator: ":", maxSplits: 1).map(String.init)
-            c.labelSchema[parts[0]] = parts.count > 1 && !parts[1].isEmpty ? parts[1] : "text"
-        }
-        if let b = options.strictLabels { c.strictLabels = b }
-        if let b = options.disableIgnorePragma { c.disableIgnorePragma = b }
-        if let b = options.builder { c.builder = b }
-        if let b = options.shellcheck { c.shellcheck = b }
-        if let h = options.history { c.history = h }
-        if let m = options.minSaving { c.minSaving = m }
     }
 }
 

@@ -18,10 +18,10 @@ struct Dockerlint: ParsableCommand {
     /// Maps every outcome to the documented exit codes: usage errors are 2, not 64.
     static func main() {
         do {
-            // The common lint invocation skips ArgumentParser (start-up time; see FastLintArguments).
+            // The common lint invocation skips ArgumentParser (start-up time; see LintArguments).
             // DOCKERLINT_ARGUMENT_PARSER=1 forces the full parser (tests compare both paths).
             if getenv("DOCKERLINT_ARGUMENT_PARSER") == nil,
-               let options = FastLintArguments.parse(Array(CommandLine.arguments.dropFirst())) {
+               let options = LintArguments.fastPath(Array(CommandLine.arguments.dropFirst())) {
                 let status = try LintRunner(options: options).run()
                 Glibc.exit(status.rawValue)
             }

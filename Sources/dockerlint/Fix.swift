@@ -43,16 +43,13 @@ struct Fix: ParsableCommand {
         o.paths = files
         o.configPath = config
         o.contextDirectory = context
-        if let b = builder {
-            guard let v = BuilderKind.named(b) else { throw CommandError("--builder: \(BuilderKind.expected())") }
-            o.builder = v
-        }
-        o.ignore = ignore
+        if let b = builder { o.set("--builder", .value(b)) }
+        for name in ignore { o.set("--ignore", .values([name])) }
         o.fix = true
         o.unsafeFixes = unsafeFixes
         o.diff = diff
         o.fixOnly = true
-        o.history = 0
+        o.set("--history", .value("0"))
         o.maxFixRounds = max(1, maxRounds)
         try finish(try LintRunner(options: o).run())
     }

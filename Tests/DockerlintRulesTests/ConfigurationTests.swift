@@ -51,4 +51,19 @@ import Testing
         let (c, issues) = parse("")
         #expect(issues.isEmpty && c == Configuration())
     }
+
+    /// `~`, `null` and an empty value mean "no value": lists become empty, other settings
+    /// keep their defaults. Quoted, they are strings like any other.
+    @Test func nullValuesAreEmpty() {
+        let (c, issues) = parse("ignored: ~\ntrusted-registries: null\nhistory:\nfailure-threshold: ~\nno-fail: NULL\n")
+        #expect(issues.isEmpty, "\(issues)")
+        #expect(c == Configuration())
+        let (_, quoted) = parse("history: \"~\"\n")
+        #expect(quoted.map(\.message) == ["history: expected a number of commits (0 or more), not '~'"])
+        // Every scalar is a string (the basic resolver): YAML 1.1's yes/no are not booleans.
+        let (_, yes) = parse("strict-labels: yes\n")
+        #expect(yes.map(\.message) == ["strict-labels: expected true or false, not 'yes'"])
+        let (n, none) = parse("history: 0\n")
+        #expect(none.isEmpty && n.history == 0)
+    }
 }

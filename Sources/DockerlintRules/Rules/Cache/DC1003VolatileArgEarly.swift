@@ -28,17 +28,33 @@ final class VolatileArgEarlyRule: LintRule {
     }
 
     func volatility(_ def: ArgDefinition, _ context: LintContext) -> String? {
-        if ciValues == nil {
-            if let dir = context.contextDirectory {
-                let root = VolatileValues.repositoryRoot(of: dir)
-                ciValues = VolatileValues.fromCI(DiskProjectFiles(root: root))
-            } else {
-                ciValues = [:]
-            }
-        }
-        if let ci = ciValues?[def.key] { return ci }
+        if ciValues == nil { ciValues = Self.ciValues(context.contextDirectory) }
+        return Self.volatility(def, ci: ciValues ?? [:])
+    }
+
+    static func ciValues(_ contextDirectory: String?) -> [String: String] {
+        guard let dir = contextDirectory else { return [:] }
+        return VolatileValues.fromCI(DiskProjectFiles(root: VolatileValues.repositoryRoot(of: dir)))
+    }
+
+    /// Why an ARG's value changes in every build; nil when nothing says it does.
+    static func volatility(_ def: ArgDefinition, ci: [String: String]) -> String? {
+        if let why = ci[def.key] { return why }
         if let d = def.defaultValue, d.contains("$(date") || d.contains("`date") { return "its default runs `date`" }
         return VolatileValues.byName(def.key)
+    }
+
+    /// The stage ARGs of `model` whose value changes in every build.
+    static func perBuildArguments(_ model: DockerfileModel, contextDirectory: String?) -> [String] {
+        let ci = ciValues(contextDirectory)
+        var out: [String] = []
+        for s in model.stages {
+            for i in s.instructions {
+                guard case .arg(let a)? = i.typed?.command else { continue }
+                for d in a.definitions where volatility(d, ci: ci) != nil && !out.contains(d.key) { out.append(d.key) }
+            }
+        }
+        return out
     }
 
     func report(_ def: ArgDefinition, why: String, id: StepID, arg: ArgCommand, _ i: ModelInstruction, _ context: LintContext,

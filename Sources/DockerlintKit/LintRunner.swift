@@ -22,6 +22,8 @@ public struct LintOptions: Sendable {
     /// `LintSettings.all` after the configuration file and the environment.
     public var settings: [CommandLineSetting] = []
     public var contextDirectory: String?
+    /// Print which context each file was linted with and why (`-v`).
+    public var verbose = false
     /// The variables linting reads; by default this process's (`ProcessEnvironment.forLint`).
     public var environment: [String: String] = ProcessEnvironment.forLint
     public var workingDirectory: String = "."
@@ -91,6 +93,7 @@ public struct LintRunner {
         var diagnostics: [Diagnostic] = []
         var sources: [String: String] = [:]
         var names: [String] = []
+        var contexts: [String: [String: String]] = [:]
         var syntaxError = false
         // One file: fix when asked, lint, add history evidence.
         let options = self.options, rules = self.rules, settings = base
@@ -98,7 +101,13 @@ public struct LintRunner {
             let name = f == "-" ? (options.stdinPath ?? "-") : f
             var bytes = try FileIO.read(f)
             let config = settings.resolved(for: name)
-            let ctx = options.contextDirectory ?? (f == "-" ? nil : FileDiscovery.directory(of: f))
+            // The context: --context, the configuration's `context`, the project's build files, the folder.
+            let choice: ContextChoice? = f == "-" && options.contextDirectory == nil && config.context == nil ? nil
+                : ContextDiscovery.choose(dockerfile: f, explicit: options.contextDirectory, configured: config.context)
+            let ctx = choice?.path
+            if options.verbose, let choice {
+                Console.err("\(name): context \(choice.path) (\(choice.source.rawValue): \(choice.reason))\n")
+            }
             if options.fix || options.diff {
                 let fixed = Fixer.fix(bytes, path: name, configuration: config, contextDirectory: ctx, rules: rules,
                                       unsafe: options.unsafeFixes, maxRounds: options.maxFixRounds)
@@ -117,7 +126,7 @@ public struct LintRunner {
             }
             let out = LintRunner.lintFile(linter, name: name, bytes: bytes, configuration: config, contextDirectory: ctx,
                                           history: options.fixOnly ? 0 : history, rules: rules)
-            return FileResult(name: name, bytes: bytes, diagnostics: out.diagnostics, syntaxError: out.syntaxError)
+            return FileResult(name: name, bytes: bytes, diagnostics: out.diagnostics, syntaxError: out.syntaxError, context: choice)
         }
         var results: [FileResult] = []
         if options.fix || options.diff || files.count < 4 {
@@ -136,6 +145,7 @@ public struct LintRunner {
             diagnostics += r.diagnostics
             sources[r.name] = String(decoding: r.bytes, as: UTF8.self)
             names.append(r.name)
+            if let c = r.context { contexts[r.name] = ["path": c.path, "source": c.source.rawValue, "reason": c.reason] }
         }
 
         // 4. Report (the fix command reports only its fixes and problems).
@@ -151,10 +161,11 @@ public struct LintRunner {
         let descriptors = documented ? rules.catalog.filter { reported.contains($0.code) }.map(\.descriptor)
             : rules.infos.filter { reported.contains($0.code) }.map(\.descriptor)
         for (reporter, output) in reporters {
-            let input = ReportInput(diagnostics: diagnostics, rules: descriptors, files: names,
+            var input = ReportInput(diagnostics: diagnostics, rules: descriptors, files: names,
                                     toolVersion: DockerlintVersion.string,
                                     options: ReportOptions(color: color && output == nil, failureThreshold: base.failureThreshold),
                                     source: { frozen[$0] })
+            input.contexts = contexts
             let text = reporter.report(input)
             if let output {
                 try FileIO.writeAtomically(output, Array(text.utf8))
@@ -221,6 +232,7 @@ struct FileResult: Sendable {
     var bytes: [UInt8]
     var diagnostics: [Diagnostic]
     var syntaxError: Bool
+    var context: ContextChoice?
 }
 
 /// One slot per file, each written by exactly one worker.

@@ -22,7 +22,7 @@ struct Bench: ParsableCommand {
     @Argument(help: "The Dockerfile (with --plan: optional, the plan names its own).")
     var file: String?
 
-    @Option(help: "The build context directory (default: the Dockerfile's directory).")
+    @Option(help: "The build context directory (default: the context a GitHub workflow, bake or compose file of the project builds the Dockerfile with, else the Dockerfile's directory).")
     var context: String?
 
     @Option(parsing: .upToNextOption, help: "Files (context-relative) to change, one build after each, in order.")
@@ -103,8 +103,7 @@ struct Bench: ParsableCommand {
         guard let dockerfile = file ?? (planBuilds.isEmpty ? nil : "Dockerfile") else {
             throw CommandError("missing the Dockerfile argument")
         }
-        let ctx = context ?? (URL(fileURLWithPath: dockerfile).deletingLastPathComponent().path.isEmpty ? "."
-                              : URL(fileURLWithPath: dockerfile).deletingLastPathComponent().path)
+        let ctx = ContextDiscovery.choose(dockerfile: dockerfile, explicit: context, configured: nil).path
         if git != nil && plan != nil { throw CommandError("--git and --plan cannot be combined") }
         var config = BenchConfiguration(dockerfile: dockerfile, context: ctx, edits: edit, gitRange: git,
                                         planBuilds: planBuilds, buildArgs: args, target: target, runs: runs,

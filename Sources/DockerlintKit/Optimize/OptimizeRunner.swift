@@ -156,7 +156,7 @@ public struct OptimizeRunner: Sendable {
     public func optimize() throws(CommandError) -> OptimizeResult {
         let path = options.dockerfile
         guard FileIO.exists(path) else { throw CommandError("\(path): error: no such file or directory") }
-        let context = options.context ?? ((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+        let context = ContextDiscovery.choose(dockerfile: path, explicit: options.context, configured: nil).path
         guard FileIO.isDirectory(context) else { throw CommandError("\(context): error: context directory not found") }
         let bytes = try FileIO.read(path)
         let layout = OptimizeLayout(bytes: bytes, options: BuildOptions(buildArgs: BuildArgs(options.buildArgs), target: options.target))

@@ -68,7 +68,7 @@ public struct ReportRunner: Sendable {
     // MARK: Building the document
 
     public func build() throws(CommandError) -> ReportDocument {
-        let context = options.context ?? FileDiscovery.directory(of: options.dockerfile)
+        let context = ContextDiscovery.choose(dockerfile: options.dockerfile, explicit: options.context, configured: nil).path
         guard FileIO.exists(options.dockerfile) else { throw CommandError("\(options.dockerfile): error: no such file or directory") }
         guard FileIO.isDirectory(context) else { throw CommandError("\(context): error: context directory not found") }
         if let other = options.compare, !FileIO.exists(other) { throw CommandError("\(other): error: no such file or directory") }

@@ -116,7 +116,7 @@ func benchOptimize() {
         var sim = CacheSimulator(engine: .buildkit)
         var builds: [BuildPrediction] = []
         try? GitReplay.replay(source, range: r.range, dockerfileText: Array(text.utf8), simulator: &sim) { builds.append($0) }
-        let problem = OptimizeRunner.problem(for: layout.stages[0], builds: builds, model: layout.model).0!
+        let problem = OptimizeRunner.problem(stage: 0, layout: layout, builds: builds, contextDirectory: dir, dockerfile: o.dockerfile)!
         let orders = allowedOrders(problem)
         let naive = orders * replay
         let saved = OptimizeResult.per100(r.before) - OptimizeResult.per100(r.after)

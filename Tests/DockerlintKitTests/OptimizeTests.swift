@@ -162,14 +162,26 @@ struct OptimizeCommandTests {
         #expect(try String(contentsOfFile: repo.path + "/Dockerfile", encoding: .utf8) == obj["proposed"] as! String)
     }
 
-    @Test func aStepThatMayReadTheCopyBlocksTheMove() throws {
+    /// The RUN writes the file the second COPY writes: those two keep their order, and the
+    /// volatile sources move below both instead.
+    @Test func stepsWritingTheSameFileKeepTheirOrder() throws {
         let repo = try twoCopies(run: true)
         defer { repo.remove() }
-        let r = try CLI.run(["optimize", repo.path + "/Dockerfile", "--cost", "COPY=5", "-f", "markdown"])
+        let r = try CLI.run(["optimize", repo.path + "/Dockerfile", "--cost", "COPY=5", "-f", "json"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("**No change:**"), "\(r.stdout)")
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let lines = (obj["proposed"] as! String).split(separator: "\n").map(String.init)
+        let run = try #require(lines.firstIndex(of: "RUN echo default > /etc/conf.json"))
+        let conf = try #require(lines.firstIndex(of: "COPY conf.json /etc/conf.json"))
+        let src = try #require(lines.firstIndex(of: "COPY src/ /app/src/"))
+        #expect(run < conf && conf < src, "\(lines)")
+        // A file whose only possible gain is unsafe is left alone, and --write leaves it as it is.
+        try repo.commit(["Dockerfile": "FROM local/busybox\nCOPY src/ /app/src/\nRUN cat /app/src/main.sh > /etc/conf.json\n"])
+        for i in 11...14 { try repo.commit(["src/main.sh": "v\(i)\n"]) }
+        let m = try CLI.run(["optimize", repo.path + "/Dockerfile", "--last", "4", "-f", "markdown"])
+        #expect(m.stdout.contains("**No change:**"), "\(m.stdout)")
         let before = try String(contentsOfFile: repo.path + "/Dockerfile", encoding: .utf8)
-        _ = try CLI.run(["optimize", repo.path + "/Dockerfile", "--write"])
+        _ = try CLI.run(["optimize", repo.path + "/Dockerfile", "--last", "4", "--write"])
         #expect(try String(contentsOfFile: repo.path + "/Dockerfile", encoding: .utf8) == before)
     }
 
@@ -231,8 +243,8 @@ struct OptimizeCommandTests {
         let source = try GitReplay.locate(dockerfile: o.dockerfile, contextDirectory: repo.path)
         let builds = try OptimizeRunner.replay(source, range: runner.range(repository: repo.path), text: bytes, costs: costs, options: o)
         let layout = OptimizeLayout(bytes: bytes)
-        let (problem, _) = OptimizeRunner.problem(for: layout.stages[0], builds: builds, model: layout.model)
-        let p = try #require(problem)
+        let p = try #require(OptimizeRunner.problem(stage: 0, layout: layout, builds: builds, contextDirectory: repo.path,
+                                                    dockerfile: o.dockerfile))
         for order in [[0, 1, 2, 3], [3, 2, 1, 0], [1, 3, 0, 2], [2, 0, 3, 1], [0, 2, 1, 3]] {
             let text = layout.render([0: order])
             var summary = SimulationSummary(engine: .buildkit)
@@ -297,11 +309,19 @@ struct OptimizeSafetyTests {
         let df = "FROM local/busybox\nWORKDIR /app\nCOPY package.json package-lock.json ./\nCOPY patches/ ./patches/\nRUN npm ci\nCOPY src/ ./src/\n"
         let pkg = "{\"name\": \"app\", \"version\": \"1.0.0\", \"scripts\": {\"postinstall\": \"patch-package\"}, \"dependencies\": {\"left-pad\": \"1.3.0\"}}\n"
         try repo.commit(["Dockerfile": df, "package.json": pkg, "package-lock.json": "{}\n", "patches/left-pad+1.3.0.patch": "p0\n", "src/index.js": "0\n"])
-        for i in 1...8 { try repo.commit(["patches/left-pad+1.3.0.patch": "p\(i)\n"]) }
+        for i in 1...8 { try repo.commit(["patches/left-pad+1.3.0.patch": "p\(i)\n", "src/index.js": "\(i)\n"]) }
         let obj = try optimize(repo)
         let proposed = obj["proposed"] as! String
         #expect(index(proposed, "COPY patches/")! < index(proposed, "RUN npm ci")!, "\(proposed)")
         #expect(obj["changed"] as? Bool == false, "\(obj["moves"]!)")
+        // The control: without the script, nothing the install runs reads patches/, and the
+        // move that saves the install's re-runs is made.
+        try repo.commit(["package.json": pkg.replacingOccurrences(of: "\"postinstall\": \"patch-package\"", with: "\"test\": \"true\"")])
+        for i in 9...16 { try repo.commit(["patches/left-pad+1.3.0.patch": "p\(i)\n", "src/index.js": "\(i)\n"]) }
+        let control = try optimize(repo, ["--last", "8"])
+        let moved = control["proposed"] as! String
+        #expect(control["changed"] as? Bool == true)
+        #expect(index(moved, "COPY patches/")! > index(moved, "RUN npm ci")!, "\(moved)")
     }
 
     /// A Yarn workspace: the install reads every workspace's package.json, so the packages
@@ -313,7 +333,7 @@ struct OptimizeSafetyTests {
         let root = "{\"name\": \"mono\", \"private\": true, \"workspaces\": [\"packages/*\"], \"packageManager\": \"yarn@4.1.0\"}\n"
         try repo.commit(["Dockerfile": df, "package.json": root, "yarn.lock": "# lock\n", ".yarnrc.yml": "nodeLinker: node-modules\n",
                          "packages/ui/package.json": "{\"name\": \"ui\"}\n", "packages/ui/index.js": "0\n", "src/a.js": "0\n"])
-        for i in 1...8 { try repo.commit(["packages/ui/index.js": "\(i)\n"]) }
+        for i in 1...8 { try repo.commit(["packages/ui/index.js": "\(i)\n", "src/a.js": "\(i)\n"]) }
         let obj = try optimize(repo)
         let proposed = obj["proposed"] as! String
         #expect(index(proposed, "COPY packages/")! < index(proposed, "RUN yarn install")!, "\(proposed)")
@@ -327,11 +347,18 @@ struct OptimizeSafetyTests {
         defer { repo.remove() }
         let df = "FROM local/busybox\nENV REQS=/app/requirements.txt\nCOPY requirements.txt /app/requirements.txt\nRUN pip install -r \"$REQS\"\nCOPY src/ /app/src/\n"
         try repo.commit(["Dockerfile": df, "requirements.txt": "flask==3.0.0\n", "src/app.py": "0\n"])
-        for i in 1...8 { try repo.commit(["requirements.txt": "flask==3.0.\(i)\n"]) }
+        for i in 1...8 { try repo.commit(["requirements.txt": "flask==3.0.\(i)\n", "src/app.py": "\(i)\n"]) }
         let obj = try optimize(repo)
         let proposed = obj["proposed"] as! String
         #expect(index(proposed, "COPY requirements.txt")! < index(proposed, "RUN pip install")!, "\(proposed)")
         #expect(obj["changed"] as? Bool == false, "\(obj["moves"]!)")
+        // The control: an install that names its package reads no copied file; the copy moves below it.
+        try repo.commit(["Dockerfile": df.replacingOccurrences(of: "-r \"$REQS\"", with: "flask")])
+        for i in 9...16 { try repo.commit(["requirements.txt": "flask==3.0.\(i)\n", "src/app.py": "\(i)\n"]) }
+        let control = try optimize(repo, ["--last", "8"])
+        let moved = control["proposed"] as! String
+        #expect(control["changed"] as? Bool == true)
+        #expect(index(moved, "COPY requirements.txt")! > index(moved, "RUN pip install")!, "\(moved)")
     }
 }
 

@@ -183,10 +183,11 @@ public struct OptimizeRunner: Sendable {
         for b in builds { before.add(b) }
 
         // Search each stage.
+        let safety = MoveSafety(model: layout.model, contextDirectory: context, dockerfile: path)
         var orders: [Int: [Int]] = [:]
         var stages: [StageSearch] = []
         for st in layout.stages {
-            let (problem, skip) = OptimizeRunner.problem(for: st, builds: builds, model: layout.model)
+            let (problem, skip) = OptimizeRunner.problem(for: st, builds: builds, safety: safety)
             guard let problem else {
                 stages.append(StageSearch(stage: st.stage, name: st.name, units: st.units.count, exact: true, states: 0,
                                           modelBefore: 0, modelAfter: 0, lowerBound: 0, skipped: skip))
@@ -240,7 +241,8 @@ public struct OptimizeRunner: Sendable {
     }
 
     /// The search input of one stage, or why the stage is not searched.
-    public static func problem(for layout: StageLayout, builds: [BuildPrediction], model: DockerfileModel) -> (OrderProblem?, String?) {
+    static func problem(for layout: StageLayout, builds: [BuildPrediction], safety: MoveSafety) -> (OrderProblem?, String?) {
+        let model = safety.graph.model
         let n = layout.units.count
         if n < 2 { return (nil, "fewer than two steps") }
         if n > OrderSearch.maxUnits { return (nil, "more than \(OrderSearch.maxUnits) instructions") }
@@ -298,13 +300,17 @@ public struct OptimizeRunner: Sendable {
         }
         var predecessors = [UInt64](repeating: 0, count: n)
         for j in 0..<n {
-            guard let later = layout.units[j].instruction else { continue }
-            for i in 0..<j {
-                guard let earlier = layout.units[i].instruction else { predecessors[j] |= 1 << UInt64(i); continue }
-                if MoveSafety.constraint(earlier, later, model: model) != nil { predecessors[j] |= 1 << UInt64(i) }
-            }
+            for i in 0..<j where safety.constraint(stage: layout.stage, i, j) != nil { predecessors[j] |= 1 << UInt64(i) }
         }
         return (OrderProblem(costs: costs, predecessors: predecessors, builds: mergedOrder.map { ($0, merged[$0]!) }), nil)
+    }
+
+    /// The search input of one stage of `layout` (the file's text and `context`), for tools
+    /// that measure the search.
+    public static func problem(stage: Int, layout: OptimizeLayout, builds: [BuildPrediction], contextDirectory: String?,
+                               dockerfile: String) -> OrderProblem? {
+        let safety = MoveSafety(model: layout.model, contextDirectory: contextDirectory, dockerfile: dockerfile)
+        return problem(for: layout.stages[stage], builds: builds, safety: safety).0
     }
 
     /// Measured costs follow their step to its new line (identities change with the order).

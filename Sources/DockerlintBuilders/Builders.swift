@@ -225,6 +225,7 @@ public struct CLIImageBuilder: ImageBuilder {
         self.runroot = runroot
         self.storageDriver = storageDriver
         self.isolation = nil
+        self.version = ""
     }
 
     /// Runs the tool, feeding each stdout/stderr line with its arrival time; stops it (SIGTERM,

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import DockerlintBuilders
+import DockerlintSupport
 @testable import DockerlintKit
 
 /// What a bench killed outright leaves, and how later benches find it: run IDs and scratch
@@ -72,7 +73,7 @@ struct BenchLeftoversTests {
         try builder.cleanup(runID: live)
     }
 
-    @Test(.enabled(if: CLIImageBuilder.find("podman") != nil)) func aCLIBuilderNamesItsVersion() throws {
+    @Test(.enabled(if: ExecutableSearch.find("podman", fallbacks: ["/usr/bin", "/usr/sbin"]) != nil)) func aCLIBuilderNamesItsVersion() throws {
         let b = try CLIImageBuilder(kind: .podman)
         #expect(b.summary.hasPrefix("podman (podman version "), "\(b.summary)")
     }
@@ -83,7 +84,7 @@ struct BenchLeftoversTests {
         let sock = d.appendingPathComponent("stopped.sock").path
         let (status, out, err) = try runCLI(["bench", d.appendingPathComponent("Dockerfile").path, "--quiet"], env: ["DOCKER_HOST": "unix://" + sock])
         #expect(status == 3, "\(status) \(out) \(err)")
-        #expect(err.hasPrefix("DOCKER_HOST=unix://\(sock): the Docker daemon it names cannot be reached ("), "\(err)")
+        #expect(err.hasPrefix("dockerlint: error: DOCKER_HOST=unix://\(sock): the Docker daemon it names cannot be reached ("), "\(err)")
         #expect(err.hasSuffix("; start it, or unset DOCKER_HOST to let --builder auto choose\n"), "\(err)")
         #expect(err.split(separator: "\n").count == 1)
     }

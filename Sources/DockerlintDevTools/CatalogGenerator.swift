@@ -11,7 +11,8 @@ public enum CatalogGenerator {
         s += "public let builtinRuleInfos: [RuleInfo] = [\n"
         for r in rules.sorted(by: { $0.code < $1.code }) {
             s += "    RuleInfo(code: \(lit(r.code)), name: \(lit(r.name)), aliases: \(lits(r.aliases)), severity: .\(r.severity.rawValue), "
-            s += "category: \(lit(r.category)), status: .\(r.status.rawValue), url: \(r.url.map(lit) ?? "nil")),\n"
+            s += "category: \(lit(r.category)), status: .\(r.status.rawValue), url: \(r.url.map(lit) ?? "nil")"
+            s += r.buildErrors.isEmpty ? "),\n" : ", buildErrors: \(lits(r.buildErrors))),\n"
         }
         s += "]\n\n"
         s += "/// Every rule's full metadata, sorted by code.\n"
@@ -34,7 +35,7 @@ public enum CatalogGenerator {
                 s += "            RuleFixExample(before: \(lit(f.before)), after: \(lit(f.after)), unsafe: \(f.unsafe)"
                 s += f.config.isEmpty ? "),\n" : ", config: \(lit(f.config))),\n"
             }
-            s += "        ]),\n"
+            s += r.buildErrors.isEmpty ? "        ]),\n" : "        ],\n        buildErrors: \(lits(r.buildErrors))),\n"
         }
         s += "]\n"
         return s

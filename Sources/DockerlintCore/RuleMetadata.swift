@@ -131,9 +131,11 @@ public struct RuleFixExample: Hashable, Sendable {
     public var unsafe: Bool
     /// `.dockerlint.yaml` text the example runs with (`builder: classic`).
     public var config: String
+    /// Build-context files (path -> content) the example runs with; empty: no context.
+    public var context: [String: String]
 
-    public init(before: String, after: String, unsafe: Bool = false, config: String = "") {
-        self.before = before; self.after = after; self.config = config; self.unsafe = `unsafe`
+    public init(before: String, after: String, unsafe: Bool = false, config: String = "", context: [String: String] = [:]) {
+        self.before = before; self.after = after; self.config = config; self.unsafe = `unsafe`; self.context = context
     }
 }
 

@@ -33,7 +33,9 @@ public enum CatalogGenerator {
             s += "        ],\n        fixes: [\n"
             for f in r.fixes {
                 s += "            RuleFixExample(before: \(lit(f.before)), after: \(lit(f.after)), unsafe: \(f.unsafe)"
-                s += f.config.isEmpty ? "),\n" : ", config: \(lit(f.config))),\n"
+                if !f.config.isEmpty { s += ", config: \(lit(f.config))" }
+                let ctx = f.context.sorted { $0.key < $1.key }.map { "\(lit($0.key)): \(lit($0.value))" }
+                s += ctx.isEmpty ? "),\n" : ", context: [\(ctx.joined(separator: ", "))]),\n"
             }
             s += r.buildErrors.isEmpty ? "        ]),\n" : "        ],\n        buildErrors: \(lits(r.buildErrors))),\n"
         }

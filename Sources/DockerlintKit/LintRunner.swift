@@ -22,6 +22,8 @@ public struct LintOptions: Sendable {
     /// `LintSettings.all` after the configuration file and the environment.
     public var settings: [CommandLineSetting] = []
     public var contextDirectory: String?
+    /// Print which context each file was linted with and why (`-v`).
+    public var verbose = false
     /// The variables linting reads; by default this process's (`ProcessEnvironment.forLint`).
     public var environment: [String: String] = ProcessEnvironment.forLint
     public var workingDirectory: String = "."
@@ -73,9 +75,10 @@ public struct LintRunner {
         for s in options.settings {
             guard let setting = LintSettings.named(option: s.option), setting.namesRules else { continue }
             for name in LintSetting.names(s.input) where rules.info(named: name) == nil && !RuleSet.isExternalCode(name) {
-                Console.err("dockerlint: warning: unknown rule '\(name)'\n")
+                Console.err("dockerlint: warning: unknown rule '\(OneLine.clip(name))'\n")
             }
         }
+        for line in LintRunner.unknownRuleWarnings(base.ruleReferences.list, rules: rules) { Console.err(line + "\n") }
         let formats = options.formats.isEmpty ? (base.formats.isEmpty ? ["tty"] : base.formats) : options.formats
         var reporters: [(any Reporter, String?)] = []
         for (k, f) in formats.enumerated() {
@@ -91,6 +94,7 @@ public struct LintRunner {
         var diagnostics: [Diagnostic] = []
         var sources: [String: String] = [:]
         var names: [String] = []
+        var contexts: [String: [String: String]] = [:]
         var syntaxError = false
         // One file: fix when asked, lint, add history evidence.
         let options = self.options, rules = self.rules, settings = base
@@ -98,7 +102,13 @@ public struct LintRunner {
             let name = f == "-" ? (options.stdinPath ?? "-") : f
             var bytes = try FileIO.read(f)
             let config = settings.resolved(for: name)
-            let ctx = options.contextDirectory ?? (f == "-" ? nil : FileDiscovery.directory(of: f))
+            // The context: --context, the configuration's `context`, the project's build files, the folder.
+            let choice: ContextChoice? = f == "-" && options.contextDirectory == nil && config.context == nil ? nil
+                : ContextDiscovery.choose(dockerfile: f, explicit: options.contextDirectory, configured: config.context)
+            let ctx = choice?.path
+            if options.verbose, let choice {
+                Console.err("\(name): context \(choice.path) (\(choice.source.rawValue): \(choice.reason))\n")
+            }
             if options.fix || options.diff {
                 let fixed = Fixer.fix(bytes, path: name, configuration: config, contextDirectory: ctx, rules: rules,
                                       unsafe: options.unsafeFixes, maxRounds: options.maxFixRounds)
@@ -117,7 +127,7 @@ public struct LintRunner {
             }
             let out = LintRunner.lintFile(linter, name: name, bytes: bytes, configuration: config, contextDirectory: ctx,
                                           history: options.fixOnly ? 0 : history, rules: rules)
-            return FileResult(name: name, bytes: bytes, diagnostics: out.diagnostics, syntaxError: out.syntaxError)
+            return FileResult(name: name, bytes: bytes, diagnostics: out.diagnostics, syntaxError: out.syntaxError, context: choice)
         }
         var results: [FileResult] = []
         if options.fix || options.diff || files.count < 4 {
@@ -131,11 +141,22 @@ public struct LintRunner {
             }
             for r in slots.all() { results.append(try r.get()) }
         }
+        // History evidence was asked for but the clone is shallow (the default of CI checkouts):
+        // the cache findings fell back to estimated edits; one line, once per run, says why
+        // and how to get the history.
+        if history > 0, !options.fixOnly,
+           let dir = options.contextDirectory ?? files.first.map({ $0 == "-" ? "." : FileDiscovery.directory(of: $0) }),
+           let commits = Git.shallowCommitCount(repository: dir) {
+            Console.err("dockerlint: warning: history unavailable: the repository is a shallow clone (\(commits) commit\(commits == 1 ? "" : "s") "
+                + "of history), so cache findings are estimated from edits; fetch the history they replay (`fetch-depth: 0` on "
+                + "actions/checkout, `GIT_DEPTH: 0` on GitLab, or `git fetch --unshallow`)\n")
+        }
         for r in results {
             if r.syntaxError { syntaxError = true }
             diagnostics += r.diagnostics
             sources[r.name] = String(decoding: r.bytes, as: UTF8.self)
             names.append(r.name)
+            if let c = r.context { contexts[r.name] = ["path": c.path, "source": c.source.rawValue, "reason": c.reason] }
         }
 
         // 4. Report (the fix command reports only its fixes and problems).
@@ -151,10 +172,11 @@ public struct LintRunner {
         let descriptors = documented ? rules.catalog.filter { reported.contains($0.code) }.map(\.descriptor)
             : rules.infos.filter { reported.contains($0.code) }.map(\.descriptor)
         for (reporter, output) in reporters {
-            let input = ReportInput(diagnostics: diagnostics, rules: descriptors, files: names,
+            var input = ReportInput(diagnostics: diagnostics, rules: descriptors, files: names,
                                     toolVersion: DockerlintVersion.string,
                                     options: ReportOptions(color: color && output == nil, failureThreshold: base.failureThreshold),
                                     source: { frozen[$0] })
+            input.contexts = contexts
             let text = reporter.report(input)
             if let output {
                 try FileIO.writeAtomically(output, Array(text.utf8))
@@ -176,7 +198,7 @@ public struct LintRunner {
         var issues: [ConfigIssue] = []
         var base = Configuration()
         if let configFile = try ConfigDiscovery.find(explicit: configPath, firstFile: firstFile, workingDirectory: workingDirectory) {
-            let text = String(decoding: try FileIO.read(configFile), as: UTF8.self)
+            let text = String(decoding: try FileIO.read(configFile, limit: ConfigurationLoader.maximumSize, what: "configuration"), as: UTF8.self)
             ConfigurationLoader.parse(text, file: configFile, into: &base, issues: &issues)
         }
         ConfigurationLoader.applyEnvironment(environment, into: &base, issues: &issues)
@@ -193,6 +215,28 @@ public struct LintRunner {
             throw CommandError(e.description, status: .usage)
         }
         return base
+    }
+
+    /// The most unknown rule names warned about one by one; the rest are counted.
+    static let unknownRuleWarningLimit = 20
+
+    /// `file:line:column: warning: unknown rule 'X' (did you mean 'Y'?)` for each rule name
+    /// of the configuration file that no rule has, the first `unknownRuleWarningLimit` of
+    /// them, then one line counting the others.
+    static func unknownRuleWarnings(_ refs: [ConfigRuleReference], rules: RuleSet) -> [String] {
+        var out: [String] = []
+        var more = 0
+        var names: [String]? = nil
+        for r in refs where rules.info(named: r.name) == nil && !RuleSet.isExternalCode(r.name) {
+            if out.count == unknownRuleWarningLimit { more += 1; continue }
+            if names == nil { names = rules.infos.flatMap(\.allNames) }
+            let hint = ConfigurationLoader.nearestRule(r.name, names: names!, codes: rules.infos.map(\.code)).map { " (did you mean '\($0)'?)" } ?? ""
+            out.append("\(r.location): warning: unknown rule '\(OneLine.clip(r.name, limit: 80))' is ignored\(hint)")
+        }
+        if more > 0, let last = refs.last {
+            out.append("\(last.location.file): warning: \(more) more unknown rule\(more == 1 ? "" : "s") not listed")
+        }
+        return out
     }
 
     /// Commits of history evidence when the command line does not say: the configuration's,
@@ -221,6 +265,7 @@ struct FileResult: Sendable {
     var bytes: [UInt8]
     var diagnostics: [Diagnostic]
     var syntaxError: Bool
+    var context: ContextChoice?
 }
 
 /// One slot per file, each written by exactly one worker.

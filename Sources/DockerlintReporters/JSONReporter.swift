@@ -111,7 +111,7 @@ public struct JSONReporter: Reporter {
     /// Every top-level member but the findings.
     func header(_ input: ReportInput) -> [String: JSONValue] {
         let s = input.summary
-        return [
+        var members: [String: JSONValue] = [
             "tool": .string(input.options.toolName),
             "version": .string(input.toolVersion),
             "formatVersion": .int(Self.formatVersion),
@@ -129,5 +129,9 @@ public struct JSONReporter: Reporter {
                 "failed": .bool(s.failed),
             ],
         ]
+        if !input.contexts.isEmpty {
+            members["contexts"] = .object(input.contexts.mapValues { .object($0.mapValues(JSONValue.string)) })
+        }
+        return members
     }
 }

@@ -67,6 +67,9 @@ public struct ReportInput: Sendable {
     /// The text of a checked file, for source excerpts and fingerprints; nil when unknown
     /// (e.g. standard input already consumed). Must be deterministic.
     public var source: @Sendable (String) -> String?
+    /// Per checked file: the build context used (`path`), where that choice came from
+    /// (`source`) and why (`reason`). JSON only; empty when not known.
+    public var contexts: [String: [String: String]] = [:]
 
     public init(diagnostics: [Diagnostic], rules: [String: RuleDescriptor] = [:], files: [String] = [],
                 toolVersion: String, options: ReportOptions = ReportOptions(),

@@ -26,7 +26,7 @@ struct Fix: ParsableCommand {
     @Option(name: [.short, .long], help: "Configuration file.")
     var config: String?
 
-    @Option(help: "The build context directory (default: the Dockerfile's directory).")
+    @Option(help: "The build context directory (default: the context a GitHub workflow, bake or compose file of the project builds the Dockerfile with, else the Dockerfile's directory).")
     var context: String?
 
     @Option(help: "The builder whose cache the cache rules model: buildkit or classic.")

@@ -17,7 +17,7 @@ struct Report: ParsableCommand {
     @Argument(help: "The Dockerfile.")
     var file: String
 
-    @Option(help: "The build context directory (default: the Dockerfile's directory).")
+    @Option(help: "The build context directory (default: the context a GitHub workflow, bake or compose file of the project builds the Dockerfile with, else the Dockerfile's directory).")
     var context: String?
 
     @Option(help: "Replay the first-parent commits of this revision range (A..B, or REV for all history).")

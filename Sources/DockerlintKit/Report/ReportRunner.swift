@@ -68,7 +68,7 @@ public struct ReportRunner: Sendable {
     // MARK: Building the document
 
     public func build() throws(CommandError) -> ReportDocument {
-        let context = options.context ?? FileDiscovery.directory(of: options.dockerfile)
+        let context = ContextDiscovery.choose(dockerfile: options.dockerfile, explicit: options.context, configured: nil).path
         guard FileIO.exists(options.dockerfile) else { throw CommandError("\(options.dockerfile): error: no such file or directory") }
         guard FileIO.isDirectory(context) else { throw CommandError("\(context): error: context directory not found") }
         if let other = options.compare, !FileIO.exists(other) { throw CommandError("\(other): error: no such file or directory") }
@@ -188,7 +188,7 @@ public struct ReportRunner: Sendable {
         first.baseline = true
         try runner.check(first)
         var builds = [first]
-        let ignore = SimulateRunner.ignoreFor(dockerfile: dockerfile, context: context)
+        let ignore = try SimulateRunner.ignoreFor(dockerfile: dockerfile, context: context)
         let files = state.context.allPaths.filter { state.context.entries[$0]?.kind == .file }.sorted()
         for path in files.prefix(ReportRunner.maxEditScenarios) {
             var s = sim

@@ -182,20 +182,20 @@ public struct CLIImageBuilder: ImageBuilder {
 
     /// The pure part of `layerSizes` (unit-tested with captured output).
     public static func parseLayerSizes(inspectJSON: String, historyJSON: String) throws -> [(digest: String, size: Int)] {
-        guard let arr = try? JSONSerialization.jsonObject(with: Data(inspectJSON.utf8)) as? [[String: Any]], let img = arr.first,
-              let layers = (img["RootFS"] as? [String: Any])?["Layers"] as? [String] else {
+        guard let img = WireJSON.decode([WireJSON.ImageInspect].self, inspectJSON.utf8)?.first,
+              let layers = img.RootFS?.Layers else {
             throw BuilderError.protocolError("podman image inspect: no RootFS.Layers")
         }
-        let ociHistory = img["History"] as? [[String: Any]] ?? []
-        guard let h = try? JSONSerialization.jsonObject(with: Data(historyJSON.utf8)) as? [[String: Any]] else {
+        let ociHistory = img.History ?? []
+        guard let h = WireJSON.decode([WireJSON.PodmanHistoryEntry].self, historyJSON.utf8) else {
             throw BuilderError.protocolError("podman history: not a JSON array")
         }
-        let sizesOldestFirst = h.reversed().map { ($0["size"] as? NSNumber)?.intValue ?? 0 }
+        let sizesOldestFirst = h.reversed().map { $0.size ?? 0 }
         guard ociHistory.count == sizesOldestFirst.count else {
             throw BuilderError.protocolError("podman history has \(sizesOldestFirst.count) entries, inspect \(ociHistory.count)")
         }
         var sizes: [Int] = []
-        for (entry, size) in zip(ociHistory, sizesOldestFirst) where (entry["empty_layer"] as? Bool) != true { sizes.append(size) }
+        for (entry, size) in zip(ociHistory, sizesOldestFirst) where entry.empty_layer != true { sizes.append(size) }
         guard sizes.count == layers.count else {
             throw BuilderError.protocolError("\(sizes.count) layer-making history entries for \(layers.count) layers")
         }

@@ -1,7 +1,6 @@
 // What a step costs when it runs: defaults per instruction kind and, for RUN, per kind of
 // command; overridable per kind; replaced by measured seconds from a real build when a costs
 // file (reports/schemas/costs.schema.json) is given.
-import DockerlintSupport
 
 import DockerlintSupport
 import Foundation

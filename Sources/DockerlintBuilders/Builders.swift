@@ -19,6 +19,22 @@ public protocol ImageBuilder: Sendable {
     func build(context: URL, request: BuildRequest) throws -> BuildResult
     /// Removes everything labelled `dev.dockerlint.bench=<runID>`.
     @discardableResult func cleanup(runID: String) throws -> CleanupReport
+    /// The run IDs (values of `dev.dockerlint.bench`) of the images and containers present.
+    func benchRunIDs() throws -> Set<String>
+}
+
+extension ImageBuilder {
+    public func benchRunIDs() throws -> Set<String> { [] }
+}
+
+extension EngineClient {
+    /// The values of the bench label on this engine's images and containers.
+    public func benchRunIDs() throws -> Set<String> {
+        var out = Set<String>()
+        for i in try images(label: benchLabelKey, all: true) { if let v = i.labels[benchLabelKey] { out.insert(v) } }
+        for c in try containers(label: benchLabelKey) { if let v = c.labels[benchLabelKey] { out.insert(v) } }
+        return out
+    }
 }
 
 /// Docker Engine, BuildKit or classic, through `EngineClient`.
@@ -36,6 +52,7 @@ public struct DockerEngineBuilder: ImageBuilder {
     }
     @discardableResult
     public func cleanup(runID: String) throws -> CleanupReport { try client.cleanup(runID: runID) }
+    public func benchRunIDs() throws -> Set<String> { try client.benchRunIDs() }
 }
 
 /// `buildah bud --layers` or `podman build --layers`, run through `Subprocess` with argument arrays
@@ -125,6 +142,13 @@ public struct CLIImageBuilder: ImageBuilder {
             }
         }
         return report
+    }
+
+    public func benchRunIDs() throws -> Set<String> {
+        let format = "{{index .Labels \"\(benchLabelKey)\"}}"
+        let (s, out) = try runCapture(storeArgs + ["images", "--filter", "label=\(benchLabelKey)", "--format", format])
+        guard s == 0 else { throw BuilderError.processFailed(command: "\(kind.rawValue) images", status: s, output: out) }
+        return Set(out.split(separator: "\n").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0 != "<no value>" })
     }
 
     /// Whether this store holds the image `reference` (`images -q`).

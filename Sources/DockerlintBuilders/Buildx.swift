@@ -227,6 +227,7 @@ public struct BuildxBuilder: ImageBuilder {
 
     @discardableResult
     public func cleanup(runID: String) throws -> CleanupReport { try client.cleanup(runID: runID) }
+    public func benchRunIDs() throws -> Set<String> { try client.benchRunIDs() }
 
     /// Runs the CLI, feeding output chunks (stdout and stderr together) as they arrive; stops
     /// it when `timeout` passes and throws `.timeout`. `-H` names the engine, so `DOCKER_HOST`

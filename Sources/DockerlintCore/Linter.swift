@@ -1,4 +1,5 @@
 import DockerlintModel
+import DockerlintSupport
 import DockerlintSyntax
 
 /// Tool-level diagnostics that are not rules of the catalog.
@@ -55,7 +56,7 @@ public struct Linter: Sendable {
         }
         let errorDiagnostics = errors.map {
             Diagnostic(file: input.path, code: ToolCodes.syntaxError, name: "SyntaxError", severity: .error,
-                       message: $0.message, range: $0.range)
+                       message: OneLine.clip($0.message), range: $0.range)
         }.sorted(by: Diagnostic.ordered)
         if errors.contains(where: { $0.kind == .syntax }) {
             return Output(diagnostics: errorDiagnostics, model: model, hasSyntaxErrors: true)

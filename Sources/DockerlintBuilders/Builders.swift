@@ -65,6 +65,8 @@ public struct CLIImageBuilder: ImageBuilder {
     public let storageDriver: String
     /// `chroot` (buildah default here) or `oci`; nil leaves the tool's default.
     public let isolation: String?
+    /// What `--version` says (`podman version 4.3.1`): every report names what it measured.
+    public let version: String
 
     public init(kind: BuilderKind, executable: URL? = nil,
                 root: String = "/var/lib/dockerlint-bench/ovl", runroot: String = "/run/dockerlint-bench/ovl",
@@ -81,9 +83,11 @@ public struct CLIImageBuilder: ImageBuilder {
         self.runroot = runroot
         self.storageDriver = storageDriver
         self.isolation = isolation ?? (kind == .buildah ? "chroot" : nil)
+        let v = (try? Subprocess.run(exe.path, ["--version"], timeout: 20))?.stdout ?? []
+        self.version = String(decoding: v, as: UTF8.self).split(separator: "\n").first.map { String($0) } ?? "version unknown"
     }
 
-    public var summary: String { "\(kind.rawValue) (\(executable.path), root \(root))" }
+    public var summary: String { "\(kind.rawValue) (\(version); \(executable.path), root \(root))" }
 
     static func find(_ name: String) -> URL? {
         ExecutableSearch.find(name, fallbacks: ["/usr/bin", "/usr/sbin"]).map { URL(fileURLWithPath: $0) }
@@ -182,20 +186,20 @@ public struct CLIImageBuilder: ImageBuilder {
 
     /// The pure part of `layerSizes` (unit-tested with captured output).
     public static func parseLayerSizes(inspectJSON: String, historyJSON: String) throws -> [(digest: String, size: Int)] {
-        guard let arr = try? JSONSerialization.jsonObject(with: Data(inspectJSON.utf8)) as? [[String: Any]], let img = arr.first,
-              let layers = (img["RootFS"] as? [String: Any])?["Layers"] as? [String] else {
+        guard let img = WireJSON.decode([WireJSON.ImageInspect].self, inspectJSON.utf8)?.first,
+              let layers = img.RootFS?.Layers else {
             throw BuilderError.protocolError("podman image inspect: no RootFS.Layers")
         }
-        let ociHistory = img["History"] as? [[String: Any]] ?? []
-        guard let h = try? JSONSerialization.jsonObject(with: Data(historyJSON.utf8)) as? [[String: Any]] else {
+        let ociHistory = img.History ?? []
+        guard let h = WireJSON.decode([WireJSON.PodmanHistoryEntry].self, historyJSON.utf8) else {
             throw BuilderError.protocolError("podman history: not a JSON array")
         }
-        let sizesOldestFirst = h.reversed().map { ($0["size"] as? NSNumber)?.intValue ?? 0 }
+        let sizesOldestFirst = h.reversed().map { $0.size ?? 0 }
         guard ociHistory.count == sizesOldestFirst.count else {
             throw BuilderError.protocolError("podman history has \(sizesOldestFirst.count) entries, inspect \(ociHistory.count)")
         }
         var sizes: [Int] = []
-        for (entry, size) in zip(ociHistory, sizesOldestFirst) where (entry["empty_layer"] as? Bool) != true { sizes.append(size) }
+        for (entry, size) in zip(ociHistory, sizesOldestFirst) where entry.empty_layer != true { sizes.append(size) }
         guard sizes.count == layers.count else {
             throw BuilderError.protocolError("\(sizes.count) layer-making history entries for \(layers.count) layers")
         }
@@ -221,6 +225,7 @@ public struct CLIImageBuilder: ImageBuilder {
         self.runroot = runroot
         self.storageDriver = storageDriver
         self.isolation = nil
+        self.version = ""
     }
 
     /// Runs the tool, feeding each stdout/stderr line with its arrival time; stops it (SIGTERM,

@@ -453,12 +453,10 @@ public final class BenchRunner: @unchecked Sendable {
         var trace = BuildKitTraceAccumulator()
         var lastName = ""
         return try engine.client.build(context: context, mode: engine.mode, request: request) { line in
-            guard let data = line.data(using: .utf8),
-                  let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }
-            if let s = obj["stream"] as? String, s.hasPrefix("Step ") {
+            guard let obj = EngineProgressLine.decode(line.utf8) else { return }
+            if let s = obj.stream, s.hasPrefix("Step ") {
                 progress(.step(s.trimmingCharacters(in: .whitespacesAndNewlines)))
-            } else if obj["id"] as? String == "moby.buildkit.trace", let aux = obj["aux"] as? String,
-                      let st = try? TraceStatus.decode(base64: aux) {
+            } else if let aux = obj.trace, let st = try? TraceStatus.decode(base64: aux) {
                 trace.add(st)
                 if let v = st.vertexes.last(where: { $0.started != nil && $0.completed == nil && $0.name.hasPrefix("[") && !$0.name.hasPrefix("[internal]") }),
                    v.name != lastName {

@@ -646,6 +646,8 @@ enum PackageCommandParser {
             case "global": return second == "add" ? .install : second == "remove" ? .remove : .other
             case "run", "start", "test", "exec", "dlx", "node": return .run
             case "build": return .build
+            // `yarn workspaces focus`: Yarn 2+'s install of some workspaces.
+            case "workspaces": return second == "focus" ? .install : .run
             default: return .run  // `yarn build` runs a package.json script
             }
         case .pnpm:

@@ -241,9 +241,18 @@ public enum CacheEvidence {
             guard let snapshot = try? ContextSnapshot.scan(directory: ctx, ignore: currentIgnore, hashContents: false, skip: [".git"]) else {
                 return (diagnostics, [:])
             }
-            let text = String(decoding: bytes, as: UTF8.self)
+            // Names the Dockerfile mentions (each word, its path components, without ./ and /).
+            var mentioned: Set<String> = []
+            for word in bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x22 || $0 == 0x27
+                || $0 == 0x2C || $0 == 0x5B || $0 == 0x5D || $0 == 0x3D }) {
+                var w = String(decoding: word, as: UTF8.self)
+                if w.hasPrefix("./") { w.removeFirst(2) }
+                while w.hasSuffix("/") { w.removeLast() }
+                mentioned.insert(w)
+                for part in w.split(separator: "/") { mentioned.insert(String(part)) }
+            }
             let edits = PlausibleEdits.edits(of: snapshot) { p in
-                text.contains(p) || text.contains((p as NSString).lastPathComponent)
+                mentioned.contains(p) || mentioned.contains(String(p.split(separator: "/").last ?? ""))
             }
             let ignoreText = ignoreFile.flatMap { f in (try? String(contentsOfFile: f.path, encoding: .utf8)) }
             PlausibleEdits.replay(snapshot: snapshot, ignoreText: ignoreText, dockerfile: bytes, dockerfilePath: path, edits: edits,

@@ -84,13 +84,12 @@ extension ContextSnapshot {
     /// context), possibly with Go `filepath.Match` wildcards.
     public mutating func sourceDigest(_ sources: [String], options: SourceHashOptions) throws -> SourceDigestResult {
         let key = options.memoKey
-        var memo = memos.removeValue(forKey: key) ?? HashMemo()
+        // The memo moves into the hasher and back (one owner: no copy of its tables).
+        var hasher = SourceHasher(snapshot: self, options: options, memo: memos.removeValue(forKey: key) ?? HashMemo())
         defer {
             if memos.count >= 4 { memos.removeAll() }
-            memos[key] = memo
+            memos[key] = hasher.memo
         }
-        var hasher = SourceHasher(snapshot: self, options: options, memo: memo)
-        defer { memo = hasher.memo }
         return try hasher.digest(sources)
     }
 
@@ -99,10 +98,8 @@ extension ContextSnapshot {
     public mutating func isPresent(_ path: String, ignore: DockerIgnore = .empty) throws -> Bool {
         let options = SourceHashOptions(engine: .buildkit, ignore: ignore)
         let key = options.memoKey
-        var memo = memos.removeValue(forKey: key) ?? HashMemo()
-        defer { memos[key] = memo }
-        var hasher = SourceHasher(snapshot: self, options: options, memo: memo)
-        defer { memo = hasher.memo }
+        var hasher = SourceHasher(snapshot: self, options: options, memo: memos.removeValue(forKey: key) ?? HashMemo())
+        defer { memos[key] = hasher.memo }
         return try hasher.present(ContextSnapshot.key(path))
     }
 }

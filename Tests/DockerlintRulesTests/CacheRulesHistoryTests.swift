@@ -173,11 +173,14 @@ import Testing
         let dc1001 = r.diagnostics.first { $0.code == "DC1001" }
         let dc1003 = r.diagnostics.first { $0.code == "DC1003" }
         // DC1001 alone: the ARG still changes in every build, so the install re-runs 4 of 4
-        // times either way: no saving, not reported. DC1003 alone: the ARG moved below the
-        // install, source edits still re-run it: no saving either.
-        #expect(dc1001 == nil, "\(r.diagnostics.map(\.message))")
-        #expect(dc1003 == nil, "\(r.diagnostics.map(\.message))")
-        // Together they pay: one finding would have to name both moves.
+        // times either way: no saving. DC1003 alone: the ARG moved below the install, source
+        // edits still re-run it: no saving either. Together they pay: one finding names both
+        // moves and carries both fixes.
+        let together = [dc1001, dc1003].compactMap { $0 }
+        #expect(together.count == 1, "\(r.diagnostics.map(\.message))")
+        #expect(together.first?.message.contains("this fix pays only together with") == true, "\(together.map(\.message))")
+        #expect(together.first?.message.contains("re-ran 4 times, would re-run 0 times") == true, "\(together.map(\.message))")
+        #expect((together.first?.fix?.edits.count ?? 0) >= 2)
     }
 
     @Test func ciDefault() {

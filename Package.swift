@@ -3,7 +3,8 @@ import PackageDescription
 
 // Dependencies run one way:
 //   dockerlint -> DockerlintKit -> {DockerlintRules, DockerlintReporters, DockerlintBuilders}
-//   DockerlintRules -> {DockerlintCore, DockerlintShell, DockerlintCache}
+//   DockerlintRules -> {DockerlintCore, DockerlintAnalysis, DockerlintShell, DockerlintCache}
+//   DockerlintAnalysis -> {DockerlintModel, DockerlintShell, DockerlintCache}
 //   DockerlintCore -> DockerlintModel -> DockerlintSyntax
 //   DockerlintBuilders -> DockerlintCache -> DockerlintModel
 //   dockerlint-dev -> DockerlintDevTools -> DockerlintCore (generators, not in the binary)
@@ -38,9 +39,14 @@ let package = Package(
         .target(name: "DockerlintCache", dependencies: [
             "DockerlintModel", "DockerlintSupport",
         ]),
+        // What each step of a Dockerfile reads and writes (files, context, environment),
+        // what the project's package managers read, and which reorders keep the image.
+        .target(name: "DockerlintAnalysis", dependencies: [
+            "DockerlintModel", "DockerlintShell", "DockerlintCache", "DockerlintSupport",
+        ]),
         // The rules themselves, and the catalog generated from rules/*.yaml.
         .target(name: "DockerlintRules", dependencies: [
-            "DockerlintCore", "DockerlintShell", "DockerlintCache", "DockerlintSupport",
+            "DockerlintCore", "DockerlintAnalysis", "DockerlintShell", "DockerlintCache", "DockerlintSupport",
         ]),
         // One type per output format.
         .target(name: "DockerlintReporters", dependencies: ["DockerlintCore"]),
@@ -48,7 +54,7 @@ let package = Package(
         .target(name: "DockerlintBuilders", dependencies: ["DockerlintCache", "DockerlintSupport"]),
         // The facade the CLI calls: runners that map results to exit codes.
         .target(name: "DockerlintKit", dependencies: [
-            "DockerlintRules", "DockerlintReporters", "DockerlintBuilders", "DockerlintCache", "DockerlintSupport",
+            "DockerlintRules", "DockerlintAnalysis", "DockerlintReporters", "DockerlintBuilders", "DockerlintCache", "DockerlintSupport",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(
@@ -80,7 +86,9 @@ let package = Package(
         .testTarget(name: "DockerlintModelTests", dependencies: ["DockerlintModel"]),
         .testTarget(name: "DockerlintShellTests", dependencies: ["DockerlintShell"]),
         .testTarget(name: "DockerlintCacheTests", dependencies: ["DockerlintCache", "DockerlintSupport"]),
-        .testTarget(name: "DockerlintRulesTests", dependencies: ["DockerlintRules", "DockerlintDevTools"]),
+        .testTarget(name: "DockerlintAnalysisTests", dependencies: ["DockerlintAnalysis", "DockerlintModel", "DockerlintSupport"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "DockerlintRulesTests", dependencies: ["DockerlintRules", "DockerlintAnalysis", "DockerlintDevTools"]),
         .testTarget(name: "DockerlintReportersTests", dependencies: ["DockerlintReporters"]),
         .testTarget(name: "DockerlintBuildersTests", dependencies: ["DockerlintBuilders", "DockerlintSupport"]),
         // Fixtures/ holds build contexts the bench tests copy, not resources.

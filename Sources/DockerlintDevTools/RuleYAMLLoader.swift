@@ -11,10 +11,10 @@ public enum RuleYAMLLoader {
     }
 
     static let topKeys: Set<String> = ["code", "name", "aliases", "severity", "category", "status", "summary", "url",
-                                       "docs", "fix", "examples", "fixes"]
+                                       "docs", "fix", "examples", "fixes", "build_errors"]
     static let docKeys: Set<String> = ["what", "why", "example", "use_instead", "fix_safety", "notes"]
     static let exampleKeys: Set<String> = ["name", "dockerfile", "valid", "config", "context", "skip", "messages"]
-    static let fixKeys: Set<String> = ["before", "after", "unsafe", "config"]
+    static let fixKeys: Set<String> = ["before", "after", "unsafe", "config", "context"]
 
     /// Parses one rule file.
     public static func load(yaml: String, file: String) throws -> RuleMetadata {
@@ -62,11 +62,14 @@ public enum RuleYAMLLoader {
         for f in map["fixes"]?.sequence ?? [] {
             guard let fm = f.mapping else { throw fail("a fix must be a mapping") }
             for (k, _) in fm where !fixKeys.contains(k.string ?? "") { throw fail("unknown fix key '\(k.string ?? "?")'") }
+            var context: [String: String] = [:]
+            for (k, v) in fm["context"]?.mapping ?? [:] { context[k.string ?? ""] = v.string ?? "" }
             fixes.append(RuleFixExample(before: try str(fm, "before"), after: try str(fm, "after"), unsafe: fm["unsafe"]?.bool ?? false,
-                                        config: try str(fm, "config", required: false)))
+                                        config: try str(fm, "config", required: false), context: context))
         }
         return RuleMetadata(code: code, name: try str(map, "name"), aliases: try list(map["aliases"]), severity: severity,
                             category: try str(map, "category"), status: status, summary: try str(map, "summary"),
-                            url: map["url"]?.string, docs: docs, fix: fix, examples: examples, fixes: fixes)
+                            url: map["url"]?.string, docs: docs, fix: fix, examples: examples, fixes: fixes,
+                            buildErrors: try list(map["build_errors"]))
     }
 }

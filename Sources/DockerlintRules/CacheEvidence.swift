@@ -145,7 +145,9 @@ public enum CacheEvidence {
         var fixedModels: [Int: DockerfileModel] = [:]
         var fixedIdentities: [Int: [Int: String]] = [:]
         var subjects: [Subject] = []
-        var perBuildArgs: [String] = []
+        // Build arguments that change in every build (by name, default or the project's CI),
+        // whether or not DC1003 reports them: the replay gives them a new value per commit.
+        var perBuildArgs: [String] = VolatileArgEarlyRule.perBuildArguments(model, contextDirectory: ctx)
         let volatileNames = ContextInvitesMissesRule.volatileEntries
         for i in candidates {
             let d = diagnostics[i]

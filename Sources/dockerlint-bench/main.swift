@@ -353,11 +353,13 @@ case "lint": benchLint()
 case "simulate": benchSimulate()
 case "lab": benchLab()
 case "ci-cache": benchCICache()
+case "optimize": benchOptimize()
 default:
     print("usage: dockerlint-bench parse [--corpus DIR] [--rounds N] [--write FILE]")
     print("       dockerlint-bench lint [--runs N] [--file F] [--write FILE]")
     print("       dockerlint-bench simulate [--commits N] [--rounds N] [--repo DIR] [--write FILE]")
     print("       dockerlint-bench lab [--runs N] [--overhead-rounds N] [--write FILE]")
+    print("       dockerlint-bench optimize [--rounds N] [--write FILE]")
     print("       dockerlint-bench ci-cache [--socket PATH] [--registry HOST:PORT] [--examples a,b] [--modes m,n] [--write FILE]")
     exit(2)
 }

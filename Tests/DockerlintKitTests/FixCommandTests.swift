@@ -86,12 +86,21 @@ import Testing
     }
 
     @Test func unsafeFixesOnlyWhenAsked() throws {
+        let src = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n"
+        let d = try Self.project(src)
+        defer { try? FileManager.default.removeItem(at: d) }
+        _ = try CLI.run(["fix", d.appendingPathComponent("Dockerfile").path])
+        #expect(try Self.read(d) == src, "DL3015's --no-install-recommends is unsafe")
+        let r = try CLI.run(["fix", "--unsafe-fixes", d.appendingPathComponent("Dockerfile").path])
+        #expect(r.status == 0)
+        #expect(try Self.read(d) == "FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl\n")
+    }
+
+    @Test func reorderTheAnalysisProvesSafeIsAppliedByPlainFix() throws {
         let src = "FROM debian:12\nCOPY src/ /opt/app/src/\nRUN useradd --system app\nCMD [\"/opt/app/src/run\"]\n"
         let d = try Self.project(src, files: ["src/run": "#!/bin/sh\n"])
         defer { try? FileManager.default.removeItem(at: d) }
-        _ = try CLI.run(["fix", d.appendingPathComponent("Dockerfile").path])
-        #expect(try Self.read(d) == src, "DC1002's reorder is unsafe")
-        let r = try CLI.run(["fix", "--unsafe-fixes", d.appendingPathComponent("Dockerfile").path])
+        let r = try CLI.run(["fix", d.appendingPathComponent("Dockerfile").path])
         #expect(r.status == 0)
         let after = try Self.read(d)
         #expect(after == "FROM debian:12\nRUN useradd --system app\nCOPY src/ /opt/app/src/\nCMD [\"/opt/app/src/run\"]\n")

@@ -162,15 +162,52 @@ struct OptimizeCommandTests {
         #expect(try String(contentsOfFile: repo.path + "/Dockerfile", encoding: .utf8) == obj["proposed"] as! String)
     }
 
-    @Test func aStepThatMayReadTheCopyBlocksTheMove() throws {
+    /// The RUN writes the file the second COPY writes: those two keep their order, and the
+    /// volatile sources move below both instead.
+    @Test func stepsWritingTheSameFileKeepTheirOrder() throws {
         let repo = try twoCopies(run: true)
         defer { repo.remove() }
-        let r = try CLI.run(["optimize", repo.path + "/Dockerfile", "--cost", "COPY=5", "-f", "markdown"])
+        let r = try CLI.run(["optimize", repo.path + "/Dockerfile", "--cost", "COPY=5", "-f", "json"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("**No change:**"), "\(r.stdout)")
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let lines = (obj["proposed"] as! String).split(separator: "\n").map(String.init)
+        let run = try #require(lines.firstIndex(of: "RUN echo default > /etc/conf.json"))
+        let conf = try #require(lines.firstIndex(of: "COPY conf.json /etc/conf.json"))
+        let src = try #require(lines.firstIndex(of: "COPY src/ /app/src/"))
+        #expect(run < conf && conf < src, "\(lines)")
+        // A file whose only possible gain is unsafe is left alone, and --write leaves it as it is.
+        try repo.commit(["Dockerfile": "FROM local/busybox\nCOPY src/ /app/src/\nRUN cat /app/src/main.sh > /etc/conf.json\n"])
+        for i in 11...14 { try repo.commit(["src/main.sh": "v\(i)\n"]) }
+        let m = try CLI.run(["optimize", repo.path + "/Dockerfile", "--last", "4", "-f", "markdown"])
+        #expect(m.stdout.contains("**No change:**"), "\(m.stdout)")
         let before = try String(contentsOfFile: repo.path + "/Dockerfile", encoding: .utf8)
-        _ = try CLI.run(["optimize", repo.path + "/Dockerfile", "--write"])
+        _ = try CLI.run(["optimize", repo.path + "/Dockerfile", "--last", "4", "--write"])
         #expect(try String(contentsOfFile: repo.path + "/Dockerfile", encoding: .utf8) == before)
+    }
+
+    @Test func compareShowsTheOptimumAsAThirdColumn() throws {
+        let repo = try twoCopies(run: false)
+        defer { repo.remove() }
+        // B: a variant that adds a step; the optimum is A's own steps, reordered.
+        try repo.write("Dockerfile.alt", "FROM local/busybox\nCOPY src/ /app/src/\nCOPY conf.json /etc/conf.json\nRUN true\n")
+        let r = try CLI.run(["compare", repo.path + "/Dockerfile", repo.path + "/Dockerfile.alt", "--context", repo.path,
+                             "--git", "HEAD~11..HEAD", "--cost", "COPY=5", "--with-optimum", "-f", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let a = (obj["a"] as! [String: Any])["summary"] as! [String: Any]
+        let o = try #require(obj["optimum"] as? [String: Any])
+        #expect(o["changed"] as? Bool == true)
+        #expect((a["estimatedSeconds"] as! Double) == 100)
+        #expect(((o["summary"] as! [String: Any])["estimatedSeconds"] as! Double) == 50)
+        #expect((obj["verdict"] as! String).contains("the best order of Dockerfile rebuilds faster than Dockerfile"), "\(obj["verdict"]!)")
+        let t = try CLI.run(["compare", repo.path + "/Dockerfile", repo.path + "/Dockerfile.alt", "--context", repo.path,
+                             "--git", "HEAD~11..HEAD", "--cost", "COPY=5", "--with-optimum"])
+        #expect(t.stdout.contains("best order of A"), "\(t.stdout)")
+        // Without a history there is nothing to search over.
+        let e = try CLI.run(["compare", repo.path + "/Dockerfile", repo.path + "/Dockerfile.alt", "--context", repo.path,
+                             "--changed", "conf.json", "--with-optimum"])
+        #expect(e.status == 2)
+        #expect(e.stderr.contains("--with-optimum needs --git"))
     }
 
     @Test func badInputIsAUsageError() throws {
@@ -206,8 +243,8 @@ struct OptimizeCommandTests {
         let source = try GitReplay.locate(dockerfile: o.dockerfile, contextDirectory: repo.path)
         let builds = try OptimizeRunner.replay(source, range: runner.range(repository: repo.path), text: bytes, costs: costs, options: o)
         let layout = OptimizeLayout(bytes: bytes)
-        let (problem, _) = OptimizeRunner.problem(for: layout.stages[0], builds: builds, model: layout.model)
-        let p = try #require(problem)
+        let p = try #require(OptimizeRunner.problem(stage: 0, layout: layout, builds: builds, contextDirectory: repo.path,
+                                                    dockerfile: o.dockerfile))
         for order in [[0, 1, 2, 3], [3, 2, 1, 0], [1, 3, 0, 2], [2, 0, 3, 1], [0, 2, 1, 3]] {
             let text = layout.render([0: order])
             var summary = SimulationSummary(engine: .buildkit)
@@ -218,3 +255,110 @@ struct OptimizeCommandTests {
         }
     }
 }
+
+@Suite("optimize: safety on real projects' shapes", .serialized)
+struct OptimizeSafetyTests {
+    /// Runs optimize and returns the JSON result.
+    func optimize(_ repo: HistoryRepo, _ extra: [String] = []) throws -> [String: Any] {
+        let r = try CLI.run(["optimize", repo.path + "/Dockerfile", "--context", repo.path, "-f", "json"] + extra)
+        #expect(r.status == 0, "\(r.stderr)")
+        return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    }
+
+    /// Line index of the first line of `text` containing `needle`.
+    func index(_ text: String, _ needle: String) -> Int? {
+        text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(needle) }
+    }
+
+    /// The lab examples: over the lab history, the best order of lab-bad-order is lab's.
+    @Test func theOptimumOfLabBadOrderIsLabsOrder() throws {
+        let dir = try CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let made = try CLI.run(CLI.packageRoot.appendingPathComponent("scripts/make-lab-history").path, [dir.path + "/h"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let h = dir.path + "/h"
+        let r = try CLI.run(["optimize", h + "/lab-bad-order/Dockerfile", "--context", h + "/lab-bad-order", "--last", "20", "-f", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(obj["changed"] as? Bool == true)
+        let proposed = obj["proposed"] as! String
+        let lab = try String(contentsOfFile: h + "/lab/Dockerfile", encoding: .utf8)
+        // The cache steps stand in lab's order (CMD, which no cache key sees, keeps its place).
+        func steps(_ t: String) -> [String] {
+            t.split(separator: "\n").map(String.init).filter { $0.hasPrefix("RUN") || $0.hasPrefix("COPY") || $0.hasPrefix("FROM") }
+        }
+        #expect(steps(proposed) == steps(lab), "\(proposed)")
+        // And it rebuilds exactly as lab's file does over the same history.
+        let cmp = try CLI.run(["compare", h + "/lab-bad-order/Dockerfile", h + "/lab/Dockerfile", "--context", h + "/lab-bad-order",
+                               "--git", obj["range"] as! String, "-f", "json"])
+        #expect(cmp.status == 0, "\(cmp.stderr)")
+        let labSummary = ((try JSONSerialization.jsonObject(with: Data(cmp.stdout.utf8)) as! [String: Any])["b"] as! [String: Any])["summary"] as! [String: Any]
+        let after = obj["after"] as! [String: Any]
+        #expect(after["estimatedSeconds"] as? Double == labSummary["estimatedSeconds"] as? Double, "\(after) vs \(labSummary)")
+        #expect((after["estimatedSeconds"] as! Double) < ((obj["before"] as! [String: Any])["estimatedSeconds"] as! Double))
+        // lab itself is already optimal.
+        let l = try CLI.run(["optimize", h + "/lab/Dockerfile", "--context", h + "/lab", "--last", "20"])
+        #expect(l.stdout.contains("No change:"), "\(l.stdout)")
+    }
+
+    /// npm's postinstall runs patch-package, which reads patches/: the patches must stay above
+    /// the install, however often they change.
+    @Test func aLifecycleScriptKeepsItsInputsAboveTheInstall() throws {
+        let repo = try HistoryRepo()
+        defer { repo.remove() }
+        let df = "FROM local/busybox\nWORKDIR /app\nCOPY package.json package-lock.json ./\nCOPY patches/ ./patches/\nRUN npm ci\nCOPY src/ ./src/\n"
+        let pkg = "{\"name\": \"app\", \"version\": \"1.0.0\", \"scripts\": {\"postinstall\": \"patch-package\"}, \"dependencies\": {\"left-pad\": \"1.3.0\"}}\n"
+        try repo.commit(["Dockerfile": df, "package.json": pkg, "package-lock.json": "{}\n", "patches/left-pad+1.3.0.patch": "p0\n", "src/index.js": "0\n"])
+        for i in 1...8 { try repo.commit(["patches/left-pad+1.3.0.patch": "p\(i)\n", "src/index.js": "\(i)\n"]) }
+        let obj = try optimize(repo)
+        let proposed = obj["proposed"] as! String
+        #expect(index(proposed, "COPY patches/")! < index(proposed, "RUN npm ci")!, "\(proposed)")
+        #expect(obj["changed"] as? Bool == false, "\(obj["moves"]!)")
+        // The control: without the script, nothing the install runs reads patches/, and the
+        // move that saves the install's re-runs is made.
+        try repo.commit(["package.json": pkg.replacingOccurrences(of: "\"postinstall\": \"patch-package\"", with: "\"test\": \"true\"")])
+        for i in 9...16 { try repo.commit(["patches/left-pad+1.3.0.patch": "p\(i)\n", "src/index.js": "\(i)\n"]) }
+        let control = try optimize(repo, ["--last", "8"])
+        let moved = control["proposed"] as! String
+        #expect(control["changed"] as? Bool == true)
+        #expect(index(moved, "COPY patches/")! > index(moved, "RUN npm ci")!, "\(moved)")
+    }
+
+    /// A Yarn workspace: the install reads every workspace's package.json, so the packages
+    /// stay above it.
+    @Test func workspaceManifestsStayAboveTheInstall() throws {
+        let repo = try HistoryRepo()
+        defer { repo.remove() }
+        let df = "FROM local/busybox\nWORKDIR /app\nCOPY package.json yarn.lock .yarnrc.yml ./\nCOPY packages/ ./packages/\nRUN yarn install --immutable\nCOPY src/ ./src/\n"
+        let root = "{\"name\": \"mono\", \"private\": true, \"workspaces\": [\"packages/*\"], \"packageManager\": \"yarn@4.1.0\"}\n"
+        try repo.commit(["Dockerfile": df, "package.json": root, "yarn.lock": "# lock\n", ".yarnrc.yml": "nodeLinker: node-modules\n",
+                         "packages/ui/package.json": "{\"name\": \"ui\"}\n", "packages/ui/index.js": "0\n", "src/a.js": "0\n"])
+        for i in 1...8 { try repo.commit(["packages/ui/index.js": "\(i)\n", "src/a.js": "\(i)\n"]) }
+        let obj = try optimize(repo)
+        let proposed = obj["proposed"] as! String
+        #expect(index(proposed, "COPY packages/")! < index(proposed, "RUN yarn install")!, "\(proposed)")
+        #expect(obj["changed"] as? Bool == false, "\(obj["moves"]!)")
+    }
+
+    /// The install reads its requirements through an environment variable: the copy stays
+    /// above it.
+    @Test func aPathReadThroughTheEnvironmentKeepsItsCopyAbove() throws {
+        let repo = try HistoryRepo()
+        defer { repo.remove() }
+        let df = "FROM local/busybox\nENV REQS=/app/requirements.txt\nCOPY requirements.txt /app/requirements.txt\nRUN pip install -r \"$REQS\"\nCOPY src/ /app/src/\n"
+        try repo.commit(["Dockerfile": df, "requirements.txt": "flask==3.0.0\n", "src/app.py": "0\n"])
+        for i in 1...8 { try repo.commit(["requirements.txt": "flask==3.0.\(i)\n", "src/app.py": "\(i)\n"]) }
+        let obj = try optimize(repo)
+        let proposed = obj["proposed"] as! String
+        #expect(index(proposed, "COPY requirements.txt")! < index(proposed, "RUN pip install")!, "\(proposed)")
+        #expect(obj["changed"] as? Bool == false, "\(obj["moves"]!)")
+        // The control: an install that names its package reads no copied file; the copy moves below it.
+        try repo.commit(["Dockerfile": df.replacingOccurrences(of: "-r \"$REQS\"", with: "flask")])
+        for i in 9...16 { try repo.commit(["requirements.txt": "flask==3.0.\(i)\n", "src/app.py": "\(i)\n"]) }
+        let control = try optimize(repo, ["--last", "8"])
+        let moved = control["proposed"] as! String
+        #expect(control["changed"] as? Bool == true)
+        #expect(index(moved, "COPY requirements.txt")! > index(moved, "RUN pip install")!, "\(moved)")
+    }
+}
+

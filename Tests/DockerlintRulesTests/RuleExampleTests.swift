@@ -41,7 +41,7 @@ import Testing
     @Test(arguments: builtinRuleCatalog.flatMap { r in r.fixes.map { (r.code, $0) } })
     func fix(_ item: (String, RuleFixExample)) throws {
         let (code, f) = item
-        let found = try RuleHarness.lint(f.before, code: code, config: f.config)
+        let found = try RuleHarness.lint(f.before, code: code, config: f.config, context: f.context)
         let offered = found.compactMap(\.fix)
         // An example of a safe fix gets only safe fixes; one marked unsafe gets an unsafe one
         // (else it should not be marked so).
@@ -55,7 +55,7 @@ import Testing
         // Apply repeatedly until nothing changes (fixes must converge).
         var converged = false
         for _ in 0..<5 {
-            let again = try RuleHarness.lint(String(decoding: bytes, as: UTF8.self), code: code, config: f.config)
+            let again = try RuleHarness.lint(String(decoding: bytes, as: UTF8.self), code: code, config: f.config, context: f.context)
             let edits = again.compactMap(\.fix).filter { f.unsafe || $0.applicability == .safe }.flatMap(\.edits)
             if edits.isEmpty { converged = true; break }
             bytes = FixApplier.apply(edits, to: bytes)
@@ -63,7 +63,7 @@ import Testing
         #expect(converged, "\(code): fixes did not converge within 5 rounds")
         let after = String(decoding: bytes, as: UTF8.self)
         #expect(after == f.after, "\(code): fix gave\n\(after)\nexpected\n\(f.after)")
-        #expect(try RuleHarness.lint(after, code: code, config: f.config).isEmpty, "\(code): rule still fires after the fix")
+        #expect(try RuleHarness.lint(after, code: code, config: f.config, context: f.context).isEmpty, "\(code): rule still fires after the fix")
     }
 }
 

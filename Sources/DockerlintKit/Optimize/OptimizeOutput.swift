@@ -26,7 +26,8 @@ public enum OptimizeOutput {
         let searched = r.stages.filter { $0.skipped == nil }
         let exact = searched.allSatisfy(\.exact)
         var s = "search: \(searched.map(\.units).reduce(0, +)) steps in \(searched.count) stage\(searched.count == 1 ? "" : "s"), "
-        s += "\(searched.map(\.states).reduce(0, +)) orders' prefixes examined, \(NumberFormat.fixed(r.searchSeconds, 2)) s; "
+        s += "\(searched.map(\.states).reduce(0, +)) sets of steps examined in \(NumberFormat.fixed(r.searchSeconds, 2)) s "
+            + "(history replays \(NumberFormat.fixed(r.replaySeconds, 2)) s); "
         if exact {
             s += "exact (the best order the move constraints allow)"
         } else {
@@ -126,6 +127,7 @@ public enum OptimizeOutput {
         w.endArray()
         w.key("search"); w.beginObject()
         w.field("seconds", r3(r.searchSeconds))
+        w.field("replaySeconds", r3(r.replaySeconds))
         w.key("stages"); w.beginArray()
         for s in r.stages {
             w.beginObject()

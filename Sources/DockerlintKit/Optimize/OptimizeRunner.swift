@@ -82,7 +82,9 @@ public struct OptimizeResult: Sendable {
     public var after: SimulationSummary
     public var steps: [OptimizedStep]
     public var stages: [StageSearch]
+    /// Seconds of the search alone, and of the history replays (recording and proposal).
     public var searchSeconds: Double
+    public var replaySeconds: Double = 0
     /// Why no proposal is made, when none is.
     public var noChangeReason: String?
     public var verification: VerificationResult?
@@ -170,8 +172,10 @@ public struct OptimizeRunner: Sendable {
         }
         let range = self.range(repository: source.repository)
         let costs = try SimulateRunner(options: simulateOptions()).costModel()
-        let started = Date()
+        var started = Date()
         let builds = try Self.replay(source, range: range, text: bytes, costs: costs, options: options)
+        var replaySeconds = Date().timeIntervalSince(started)
+        started = Date()
         if let p = builds.first(where: { $0.targetStage == nil && $0.steps.isEmpty }), let e = p.errors.last, !builds.contains(where: { !$0.steps.isEmpty }) {
             throw CommandError("\(path): error: \(e)")
         }
@@ -179,10 +183,11 @@ public struct OptimizeRunner: Sendable {
         for b in builds { before.add(b) }
 
         // Search each stage.
+        let safety = MoveSafety(model: layout.model, contextDirectory: context, dockerfile: path)
         var orders: [Int: [Int]] = [:]
         var stages: [StageSearch] = []
         for st in layout.stages {
-            let (problem, skip) = OptimizeRunner.problem(for: st, builds: builds, model: layout.model)
+            let (problem, skip) = OptimizeRunner.problem(for: st, builds: builds, safety: safety)
             guard let problem else {
                 stages.append(StageSearch(stage: st.stage, name: st.name, units: st.units.count, exact: true, states: 0,
                                           modelBefore: 0, modelAfter: 0, lowerBound: 0, skipped: skip))
@@ -199,7 +204,7 @@ public struct OptimizeRunner: Sendable {
         let searchSeconds = Date().timeIntervalSince(started)
         var result = OptimizeResult(dockerfile: path, context: context, range: range, engine: options.builder, original: bytes,
                                     proposed: bytes, moves: [], before: before, after: before, steps: [], stages: stages,
-                                    searchSeconds: searchSeconds, noChangeReason: nil, verification: nil)
+                                    searchSeconds: searchSeconds, replaySeconds: replaySeconds, noChangeReason: nil, verification: nil)
         if before.builds == 0 {
             result.noChangeReason = "the history has no build to compare (\(range))"
             result.steps = OptimizeRunner.rows(layout: layout, orders: [:], before: before, after: before, proposedLayout: layout, afterBuilds: builds)
@@ -213,7 +218,10 @@ public struct OptimizeRunner: Sendable {
         let proposed = layout.render(orders)
         let proposedLayout = OptimizeLayout(bytes: proposed, options: BuildOptions(buildArgs: BuildArgs(options.buildArgs), target: options.target))
         let afterCosts = OptimizeRunner.remap(costs, layout: layout, orders: orders, builds: builds, proposed: proposedLayout)
+        let replayStarted = Date()
         let afterBuilds = try Self.replay(source, range: range, text: proposed, costs: afterCosts, options: options)
+        replaySeconds += Date().timeIntervalSince(replayStarted)
+        result.replaySeconds = replaySeconds
         var after = SimulationSummary(engine: options.builder)
         for b in afterBuilds { after.add(b) }
         let saving = OptimizeResult.per100(before) - OptimizeResult.per100(after)
@@ -233,7 +241,8 @@ public struct OptimizeRunner: Sendable {
     }
 
     /// The search input of one stage, or why the stage is not searched.
-    static func problem(for layout: StageLayout, builds: [BuildPrediction], model: DockerfileModel) -> (OrderProblem?, String?) {
+    static func problem(for layout: StageLayout, builds: [BuildPrediction], safety: MoveSafety) -> (OrderProblem?, String?) {
+        let model = safety.graph.model
         let n = layout.units.count
         if n < 2 { return (nil, "fewer than two steps") }
         if n > OrderSearch.maxUnits { return (nil, "more than \(OrderSearch.maxUnits) instructions") }
@@ -291,13 +300,17 @@ public struct OptimizeRunner: Sendable {
         }
         var predecessors = [UInt64](repeating: 0, count: n)
         for j in 0..<n {
-            guard let later = layout.units[j].instruction else { continue }
-            for i in 0..<j {
-                guard let earlier = layout.units[i].instruction else { predecessors[j] |= 1 << UInt64(i); continue }
-                if MoveSafety.constraint(earlier, later, model: model) != nil { predecessors[j] |= 1 << UInt64(i) }
-            }
+            for i in 0..<j where safety.constraint(stage: layout.stage, i, j) != nil { predecessors[j] |= 1 << UInt64(i) }
         }
         return (OrderProblem(costs: costs, predecessors: predecessors, builds: mergedOrder.map { ($0, merged[$0]!) }), nil)
+    }
+
+    /// The search input of one stage of `layout` (the file's text and `context`), for tools
+    /// that measure the search.
+    public static func problem(stage: Int, layout: OptimizeLayout, builds: [BuildPrediction], contextDirectory: String?,
+                               dockerfile: String) -> OrderProblem? {
+        let safety = MoveSafety(model: layout.model, contextDirectory: contextDirectory, dockerfile: dockerfile)
+        return problem(for: layout.stages[stage], builds: builds, safety: safety).0
     }
 
     /// Measured costs follow their step to its new line (identities change with the order).

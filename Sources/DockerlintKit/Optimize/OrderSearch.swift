@@ -113,9 +113,9 @@ public struct OrderSolution: Sendable, Equatable {
 
 public enum OrderSearch {
     /// Largest number of sets in one layer the exact search keeps.
-    public static let exactStateLimit = 60_000
+    public static let exactStateLimit = 20_000
     /// Sets kept per layer once the exact search would exceed the limit.
-    public static let beamWidth = 4_000
+    public static let beamWidth = 2_000
     /// Units per stage the search handles (one machine word of bits).
     public static let maxUnits = 64
 
@@ -132,13 +132,59 @@ public enum OrderSearch {
         return a.1 < b.1
     }
 
+    /// The builds in flat arrays: per build its weight and the range of its masks.
+    struct Flat {
+        var masks: [UInt64] = []
+        var starts: [Int] = []
+        var weights: [Int] = []
+        init(_ p: OrderProblem) {
+            for b in p.builds {
+                starts.append(masks.count)
+                masks += b.masks
+                weights.append(b.weight)
+            }
+            starts.append(masks.count)
+        }
+
+        /// misses(S ∪ {u}) for every u, from one pass over the builds: a build re-runs the
+        /// step placed after S when every mask S does not meet contains that step.
+        func successorMisses(_ s: UInt64, into out: inout [Int]) {
+            var base = 0
+            for i in out.indices { out[i] = 0 }
+            for b in 0..<weights.count {
+                var open = UInt64.max
+                var anyOpen = false
+                for k in starts[b]..<starts[b + 1] where masks[k] & s == 0 {
+                    open &= masks[k]
+                    anyOpen = true
+                }
+                if !anyOpen { base += weights[b]; continue }
+                var bits = open & ~s
+                while bits != 0 {
+                    let u = bits.trailingZeroBitCount
+                    bits &= bits - 1
+                    if u < out.count { out[u] += weights[b] }
+                }
+            }
+            for i in out.indices { out[i] += base }
+        }
+    }
+
     /// The cheapest order `problem` allows; ties go to the order closest to 0, 1, 2, ….
     public static func solve(_ problem: OrderProblem, stateLimit: Int = exactStateLimit, beam: Int = beamWidth) -> OrderSolution {
         let n = problem.count
         precondition(n <= maxUnits)
         if n == 0 { return OrderSolution(order: [], cost: 0, exact: true, lowerBound: 0, states: 0) }
         let anc = problem.ancestors()
-        // Lower bound of a unit's misses whatever precedes it beyond its ancestors.
+        let flat = Flat(problem)
+        // A unit in no mask never changes whether anything re-runs: placing it as soon as it
+        // may stand costs least (misses only grow with the prefix) and changes no other
+        // unit's cost, so the search places such units greedily instead of branching on them.
+        var inBits: UInt64 = 0
+        for m in flat.masks { inBits |= m }
+        var inert: UInt64 = 0
+        for u in 0..<n where inBits & (1 << UInt64(u)) == 0 { inert |= 1 << UInt64(u) }
+        // Lower bound of each unit's cost whatever precedes it beyond its ancestors.
         var own = [Double](repeating: 0, count: n)
         for u in 0..<n where problem.costs[u] > 0 {
             own[u] = problem.costs[u] * Double(problem.misses(anc[u] | (1 << UInt64(u))))
@@ -147,22 +193,26 @@ public enum OrderSearch {
         var layers: [[UInt64: Entry]] = [[0: Entry(cost: 0, inversions: 0, parent: 0, last: -1)]]
         var exact = true
         var states = 0
-        var missCache: [UInt64: Int] = [:]
-        func misses(_ s: UInt64) -> Int {
-            if let m = missCache[s] { return m }
-            let m = problem.misses(s)
-            if missCache.count < 1_000_000 { missCache[s] = m }
-            return m
-        }
+        var succ = [Int](repeating: 0, count: n)
         for _ in 0..<n {
             var next: [UInt64: Entry] = [:]
             for (s, e) in layers[layers.count - 1] {
                 states += 1
+                flat.successorMisses(s, into: &succ)
+                // Available units; an available inert unit is placed alone (the first of them).
+                // So is an inert unit that costs nothing when it is the first unit of the file's
+                // order still to place (its place changes no cost; this keeps the file's order).
+                var available: [Int] = []
                 for u in 0..<n {
                     let bit: UInt64 = 1 << UInt64(u)
                     guard s & bit == 0, problem.predecessors[u] & ~s == 0 else { continue }
+                    if inert & bit != 0 && (problem.costs[u] > 0 || available.isEmpty) { available = [u]; break }
+                    available.append(u)
+                }
+                for u in available {
+                    let bit: UInt64 = 1 << UInt64(u)
                     let t = s | bit
-                    let add = problem.costs[u] > 0 ? problem.costs[u] * Double(misses(t)) : 0
+                    let add = problem.costs[u] > 0 ? problem.costs[u] * Double(succ[u]) : 0
                     // Inversions: units not yet placed that stood before u.
                     let before: UInt64 = u == 0 ? 0 : (UInt64.max >> UInt64(64 - u))
                     let inv = (before & ~s).nonzeroBitCount
@@ -174,14 +224,17 @@ public enum OrderSearch {
             if next.count > stateLimit {
                 exact = false
                 // Keep the most promising sets: cost so far plus the bound of the rest.
-                func bound(_ s: UInt64, _ e: Entry) -> Double {
-                    var b = e.cost
-                    for u in 0..<n where s & (1 << UInt64(u)) == 0 && problem.costs[u] > 0 {
-                        b += problem.costs[u] * Double(misses(s | anc[u] | (1 << UInt64(u))))
+                func rest(_ s: UInt64) -> Double {
+                    var b = 0.0
+                    var left = ~s
+                    while left != 0 {
+                        let u = left.trailingZeroBitCount
+                        left &= left - 1
+                        if u < n { b += own[u] }
                     }
                     return b
                 }
-                let ranked = next.map { ($0.key, $0.value, bound($0.key, $0.value)) }
+                let ranked = next.map { ($0.key, $0.value, $0.value.cost + rest($0.key)) }
                     .sorted { better(($0.2, $0.1.inversions), than: ($1.2, $1.1.inversions)) }
                 next = Dictionary(uniqueKeysWithValues: ranked.prefix(beam).map { ($0.0, $0.1) })
             }
@@ -204,7 +257,31 @@ public enum OrderSearch {
             if k > 0 { e = layers[k][s]! }
         }
         order.reverse()
-        return OrderSolution(order: order, cost: end.cost, exact: exact, lowerBound: exact ? end.cost : min(lowerBoundAll, end.cost),
+        order = keepFileOrder(order, problem: problem)
+        let cost = exact ? end.cost : min(end.cost, problem.cost(of: order))
+        return OrderSolution(order: order, cost: cost, exact: exact, lowerBound: exact ? cost : min(lowerBoundAll, cost),
                              states: states)
+    }
+
+    /// Swaps adjacent units back into the file's order wherever that costs nothing more, so a
+    /// proposal moves only what its saving needs.
+    static func keepFileOrder(_ order: [Int], problem: OrderProblem) -> [Int] {
+        var o = order
+        var cost = problem.cost(of: o)
+        var changed = true
+        var rounds = 0
+        while changed && rounds < 4 * o.count {
+            changed = false
+            rounds += 1
+            for i in 0..<(max(0, o.count - 1)) where o[i] > o[i + 1] {
+                // o[i+1] may move above o[i] only when it does not need o[i].
+                if problem.predecessors[o[i + 1]] & (1 << UInt64(o[i])) != 0 { continue }
+                var t = o
+                t.swapAt(i, i + 1)
+                let c = problem.cost(of: t)
+                if c <= cost + 1e-9 { o = t; cost = min(cost, c); changed = true }
+            }
+        }
+        return o
     }
 }

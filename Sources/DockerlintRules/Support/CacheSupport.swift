@@ -2,6 +2,7 @@
 // COPY writes, which files change often, and text edits that move whole instructions
 // while keeping every untouched byte (comments, line endings, formatting) as it was.
 
+import DockerlintAnalysis
 import DockerlintCore
 import DockerlintModel
 import DockerlintShell
@@ -11,41 +12,8 @@ import Foundation
 
 // MARK: - Paths
 
-enum CachePaths {
-    /// `p` made absolute against `workdir` and normalised (`.`/`..` resolved, no trailing slash).
-    static func absolute(_ p: String, workdir: String) -> String {
-        let joined = p.hasPrefix("/") ? p : (workdir.hasSuffix("/") ? workdir : workdir + "/") + p
-        var parts: [Substring] = []
-        for c in joined.split(separator: "/", omittingEmptySubsequences: true) {
-            if c == "." { continue }
-            if c == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
-            parts.append(c)
-        }
-        return "/" + parts.joined(separator: "/")
-    }
-
-    /// True when `a` and `b` are the same path or one holds the other.
-    static func overlap(_ a: String, _ b: String) -> Bool {
-        if a == b || a == "/" || b == "/" { return true }
-        return a.hasPrefix(b + "/") || b.hasPrefix(a + "/")
-    }
-
-    /// True when `inner` is `outer` or below it.
-    static func within(_ inner: String, _ outer: String) -> Bool {
-        inner == outer || outer == "/" || inner.hasPrefix(outer + "/")
-    }
-
-    static func basename(_ p: String) -> String {
-        var s = Substring(p)
-        while s.count > 1, s.hasSuffix("/") { s = s.dropLast() }
-        return String(s.split(separator: "/").last ?? s)
-    }
-
-    /// Shell-style glob match of one name (`*`, `?`, `[...]`).
-    static func globMatch(_ pattern: String, _ name: String) -> Bool {
-        GlobMatch.matches(pattern: pattern, path: name)
-    }
-}
+/// Image paths: one owner, the analysis module.
+typealias CachePaths = ImagePath
 
 // MARK: - What a RUN touches
 

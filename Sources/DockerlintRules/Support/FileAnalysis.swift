@@ -1,3 +1,4 @@
+import DockerlintAnalysis
 import DockerlintCore
 import DockerlintModel
 
@@ -8,6 +9,8 @@ final class FileAnalysis {
     var scripts: [Int: RunScript?] = [:]
     var accesses: [Int: RunAccess] = [:]
     var copyWrites: [Int: CopyWrite?] = [:]
+    /// The step graph of the file (built on first use by a cache rule).
+    var graph: StepGraph?
 }
 
 extension LintContext {
@@ -17,4 +20,17 @@ extension LintContext {
         ruleState = made
         return made
     }
+
+    /// What every step reads and writes, with the build context's files when the context
+    /// is known: built once per file.
+    var stepGraph: StepGraph {
+        let a = analysis
+        if let g = a.graph { return g }
+        let ctx = contextDirectory.map { BuildContext.disk(directory: $0, dockerfile: path) }
+        let g = StepGraph(model: model, context: ctx, scripts: { RunScript.of($0, self) })
+        a.graph = g
+        return g
+    }
+
+    var moves: Moves { Moves(stepGraph) }
 }

@@ -1,66 +1,139 @@
+import DockerlintAnalysis
 import DockerlintCore
 import DockerlintModel
 import DockerlintSyntax
+import Foundation
 
-/// An ARG whose value changes on every build (BUILD_DATE, VCS_REF, VERSION, CACHEBUST ...)
-/// declared before RUN steps that do not use it: both builders put every in-scope ARG with
-/// a value into the RUN's environment, so each new value re-runs all of them.
+/// A build argument whose value changes on every build (a commit, a date, a build number;
+/// by its name or because the project's CI passes such a value) declared, or carried into
+/// an ENV, before RUN steps that do not read it: both builders put every in-scope ARG with a
+/// value, and every ENV, into a RUN's environment, so each new value re-runs all of them.
+/// A RUN "reads" the value when it names it or runs a program that may read any variable
+/// (`make`, a build script, a language package manager): the step analysis decides.
 final class VolatileArgEarlyRule: LintRule {
     static let code = "DC1003"
     init() {}
 
-    static let exactNames: Set<String> = [
-        "VERSION", "APP_VERSION", "BUILD_VERSION", "RELEASE_VERSION", "IMAGE_VERSION", "PROJECT_VERSION", "RELEASE",
-        "REVISION", "GIT_REVISION", "COMMIT", "BUILD_NUMBER", "BUILD_ID", "BUILD_REF", "GIT_TAG", "TAG", "SOURCE_COMMIT",
-    ]
-    static let fragments = ["DATE", "TIMESTAMP", "BUILD_TIME", "BUILDTIME", "_SHA", "SHA1", "COMMIT", "VCS_REF", "GIT_REF",
-                            "CACHEBUST", "CACHE_BUST", "CACHEBUSTER", "GIT_HASH", "COMMIT_HASH"]
-
-    static func isVolatile(_ name: String) -> Bool {
-        let u = name.uppercased()
-        if exactNames.contains(u) { return true }
-        if u == "SHA" || u.hasPrefix("GIT_SHA") || u.hasPrefix("GITHUB_SHA") { return true }
-        return fragments.contains { u.contains($0) }
-    }
+    /// Build arguments made volatile by the project's CI files, per context (read once).
+    var ciValues: [String: String]? = nil
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
         guard i.stageIndex != nil, !i.isOnbuildTrigger, case .arg(let arg)? = i.typed?.command else { return }
-        let insts = context.stageInstructions(i)
-        guard let idx = insts.firstIndex(where: { $0.syntax.range.start.offset == i.syntax.range.start.offset }) else { return }
-        for def in arg.definitions where VolatileArgEarlyRule.isVolatile(def.key) {
-            var runs: [ModelInstruction] = []
-            var firstUse: ModelInstruction? = nil
-            var opaque = false
-            for n in insts[(idx + 1)...] {
-                if VolatileArgEarlyRule.uses(n, def.key) { firstUse = n; break }
-                if n.syntax.kind == .arg, case .arg(let a)? = n.typed?.command, a.definitions.contains(where: { $0.key == def.key }) { break }
-                if n.syntax.kind == .run {
-                    runs.append(n)
-                    if let acc = CacheKnowledge.access(n, context), !acc.opaque {} else { opaque = true }
-                }
-            }
-            guard let first = runs.first else { continue }
-            let where_ = firstUse.map { "just before its first use, \(CacheMessage.step($0))" } ?? "at the end of the stage (nothing in it uses it)"
-            let message = "ARG \(def.key) is declared before \(CacheMessage.step(first))\(runs.count > 1 ? " and \(runs.count - 1) more RUN step(s)" : "") "
-                + "that do\(runs.count == 1 ? "es" : "") not use it: every new value of \(def.key) re-runs \(runs.count == 1 ? "it" : "them") (both builders); declare it \(where_)"
-            var fix: Fix? = nil
-            if arg.definitions.count == 1 {
-                let lines = InstructionLines.of(i.syntax, context.dockerfile)
-                let src = context.source
-                let text = LineEdits.text(lines.first, lines.last, src)
-                let insert: TextEdit
-                if let u = firstUse {
-                    let at = InstructionLines.of(u.syntax, context.dockerfile).first
-                    insert = LineEdits.insert(text, after: at - 1, src)
-                } else {
-                    let lastInst = insts.last!
-                    insert = LineEdits.insert(text, after: InstructionLines.of(lastInst.syntax, context.dockerfile, withComments: false).last, src)
-                }
-                fix = Fix(title: "Move ARG \(def.key) down to where it is used",
-                          edits: [LineEdits.delete(lines.first, lines.last, src), insert], applicability: opaque ? .unsafe : .safe)
-            }
-            sink.report(def.argument.range, message, fix: fix, relatedLines: runs.map(\.syntax.startLine))
+        let graph = context.stepGraph
+        guard let id = graph.id(of: i) else { return }
+        for def in arg.definitions {
+            guard let why = volatility(def, context) else { continue }
+            report(def, why: why, id: id, arg: arg, i, context, graph, &sink)
         }
+    }
+
+    func volatility(_ def: ArgDefinition, _ context: LintContext) -> String? {
+        if ciValues == nil { ciValues = Self.ciValues(context.contextDirectory) }
+        return Self.volatility(def, ci: ciValues ?? [:])
+    }
+
+    static func ciValues(_ contextDirectory: String?) -> [String: String] {
+        guard let dir = contextDirectory else { return [:] }
+        return VolatileValues.fromCI(DiskProjectFiles(root: VolatileValues.repositoryRoot(of: dir)))
+    }
+
+    /// Why an ARG's value changes in every build; nil when nothing says it does.
+    static func volatility(_ def: ArgDefinition, ci: [String: String]) -> String? {
+        if let why = ci[def.key] { return why }
+        if let d = def.defaultValue, d.contains("$(date") || d.contains("`date") { return "its default runs `date`" }
+        return VolatileValues.byName(def.key)
+    }
+
+    /// The stage ARGs of `model` whose value changes in every build.
+    static func perBuildArguments(_ model: DockerfileModel, contextDirectory: String?) -> [String] {
+        let ci = ciValues(contextDirectory)
+        var out: [String] = []
+        for s in model.stages {
+            for i in s.instructions {
+                guard case .arg(let a)? = i.typed?.command else { continue }
+                for d in a.definitions where volatility(d, ci: ci) != nil && !out.contains(d.key) { out.append(d.key) }
+            }
+        }
+        return out
+    }
+
+    func report(_ def: ArgDefinition, why: String, id: StepID, arg: ArgCommand, _ i: ModelInstruction, _ context: LintContext,
+                _ graph: StepGraph, _ sink: inout FindingSink) {
+        let steps = graph.stages[id.stage]
+        var names: Set<String> = [def.key]
+        var carriers: [Step] = []
+        var reached: [Step] = []
+        var firstReader: Step? = nil
+        var nonReaders: [Step] = []
+        for n in steps[(id.index + 1)...] {
+            // A later ARG/ENV of the same name ends this value's reach.
+            if n.writes.env.names.contains(def.key) && (n.kind == .arg || n.kind == .env) && !n.reads.env.names.contains(def.key) { break }
+            let readsIt = n.reads.env.all || !n.reads.env.names.isDisjoint(with: names)
+            if n.kind == .env, !n.reads.env.names.isDisjoint(with: names) {
+                names.formUnion(n.writes.env.names)
+                // An ENV right after the ARG carries the value and moves with it; one after a
+                // step it spares is where the value is first read.
+                if firstReader == nil {
+                    if nonReaders.isEmpty { carriers.append(n) } else { firstReader = n }
+                }
+                continue
+            }
+            if n.kind == .run {
+                reached.append(n)
+                if readsIt { if firstReader == nil { firstReader = n } } else if firstReader == nil { nonReaders.append(n) }
+            } else if readsIt, firstReader == nil {
+                // COPY/ADD expanding it, a LABEL, WORKDIR or USER using it.
+                firstReader = n
+            }
+        }
+        // Stages built on this one inherit its ENVs (not its ARGs).
+        var inherited = 0
+        if !carriers.isEmpty {
+            for (k, s) in graph.model.stages.enumerated() where k > id.stage {
+                if case .stage(let b) = s.base, b == id.stage { inherited += graph.stages[k].filter { $0.kind == .run }.count }
+            }
+        }
+        guard !nonReaders.isEmpty else { return }
+        let via = carriers.isEmpty ? "" : " (through \(carriers.map { "`\($0.instruction.shortText)`" }.joined(separator: ", ")))"
+        let first = nonReaders[0].instruction
+        var message = "ARG \(def.key) changes on every build (\(why))\(via) and is in the environment of "
+            + "\(CacheMessage.step(first))\(nonReaders.count > 1 ? " and \(nonReaders.count - 1) more RUN step(s)" : "") that do\(nonReaders.count == 1 ? "es" : "") not read it: "
+            + "every new value re-runs \(nonReaders.count == 1 ? "it" : "them") (both builders)"
+        let readers = reached.filter { r in !nonReaders.contains { $0.id == r.id } }
+        if !readers.isEmpty {
+            message += "; it reaches \(readers.count) more RUN step(s) that may read it, from \(CacheMessage.step(readers[0].instruction))"
+        }
+        if inherited > 0 { message += "; the ENV also reaches \(inherited) RUN step(s) of stages built on this one" }
+        let target = firstReader.map { "just before its first reader, \(CacheMessage.step($0.instruction))" } ?? "at the end of the stage"
+        let lines = ([i] + carriers.map(\.instruction)).map { "`\($0.shortText)`" }
+        message += "; declare \(lines.joined(separator: " and ")) \(target)"
+        var fix: Fix? = nil
+        let blockIDs = [id] + carriers.map(\.id)
+        let dest = firstReader.map { StepID(stage: id.stage, index: $0.id.index - 1) } ?? StepID(stage: id.stage, index: steps.count - 1)
+        if arg.definitions.count == 1, inherited == 0, context.moves.moveBlockBelow(blockIDs, dest).isSafe {
+            fix = VolatileArgEarlyRule.moveFix(blockIDs.map { graph.step($0).instruction }, before: firstReader?.instruction,
+                                               end: steps.last!.instruction, context)
+        }
+        sink.report(def.argument.range, message, fix: fix, relatedLines: nonReaders.map(\.instruction.syntax.startLine))
+    }
+
+    /// Moves the instructions (each with its comments) to just before `before`, or after `end`.
+    static func moveFix(_ block: [ModelInstruction], before: ModelInstruction?, end: ModelInstruction, _ context: LintContext) -> Fix {
+        let src = context.source
+        var text = ""
+        var edits: [TextEdit] = []
+        for mi in block {
+            let lines = InstructionLines.of(mi.syntax, context.dockerfile)
+            text += LineEdits.text(lines.first, lines.last, src)
+            edits.append(LineEdits.delete(lines.first, lines.last, src))
+        }
+        if let before {
+            let at = InstructionLines.of(before.syntax, context.dockerfile).first
+            edits.append(LineEdits.insert(text, after: at - 1, src))
+        } else {
+            edits.append(LineEdits.insert(text, after: InstructionLines.of(end.syntax, context.dockerfile, withComments: false).last, src))
+        }
+        return Fix(title: "Move the volatile value down to where it is read", edits: edits, applicability: .safe)
     }
 
     /// True when the instruction's text refers to `$name` / `${name...}`.

@@ -1,3 +1,4 @@
+import DockerlintAnalysis
 import DockerlintCache
 import DockerlintCore
 import DockerlintModel
@@ -44,7 +45,17 @@ final class ContextInvitesMissesRule: LintRule {
             present = true
         }
         reported = true
+        // `.git` read by the build (`git describe`, Go's VCS stamping, a Makefile, a build
+        // plugin): excluding it would break the build or change the image.
+        let gitReader = ContextInvitesMissesRule.gitReader(of: c, i, context)
         if !present {
+            if let r = gitReader {
+                sink.report(i.syntax.keywordRange, "`\(i.shortText)` copies the whole context and there is no .dockerignore: local "
+                    + "build outputs and the Dockerfile itself are copied too, so a local build or any Dockerfile edit re-runs "
+                    + "this COPY and every step after it; add a .dockerignore, but keep .git: \(CacheMessage.step(r)) may read it",
+                    relatedLines: [i.syntax.startLine])
+                return
+            }
             sink.report(i.syntax.keywordRange, "`\(i.shortText)` copies the whole context and there is no .dockerignore: .git, local "
                 + "build outputs and the Dockerfile itself are copied too, so a commit, a local build or any Dockerfile edit re-runs "
                 + "this COPY and every step after it; add a .dockerignore", relatedLines: [i.syntax.startLine])
@@ -54,6 +65,7 @@ final class ContextInvitesMissesRule: LintRule {
         func ignored(_ p: String) -> Bool { (try? ignore.matchesOrParentMatches(p)) ?? false }
         var problems: [String] = []
         for (name, why) in ContextInvitesMissesRule.volatileEntries where fm.fileExists(atPath: dir + "/" + name) && !ignored(name) {
+            if name == ".git", gitReader != nil { continue }
             // bin/ and build/ are often sources (scripts); only flag them when they look generated.
             if ["bin", "build", "target", "obj", "dist"].contains(name), !ContextInvitesMissesRule.looksGenerated(dir + "/" + name) { continue }
             problems.append(why)
@@ -71,6 +83,27 @@ final class ContextInvitesMissesRule: LintRule {
         sink.report(i.syntax.keywordRange, "`\(i.shortText)` copies the whole context and the .dockerignore lets in files that change "
             + "without a source edit: \(problems.joined(separator: "; ")); each such change re-runs this COPY and every step after it; "
             + "add them to .dockerignore", relatedLines: [i.syntax.startLine])
+    }
+
+    /// The first step that may read the `.git` the COPY brings: in its stage or a stage
+    /// built on it or copying from it, a step that reads `<dest>/.git` (or any file), or
+    /// stamps VCS information.
+    static func gitReader(of c: CopyWrite, _ i: ModelInstruction, _ context: LintContext) -> ModelInstruction? {
+        let graph = context.stepGraph
+        guard let id = graph.id(of: i) else { return nil }
+        let git = c.destination == "/" ? "/.git" : c.destination + "/.git"
+        for n in graph.stages[id.stage][(id.index + 1)...] where n.readsVCS || n.reads.paths.touches(git) {
+            return n.instruction
+        }
+        var derived: Set<Int> = [id.stage]
+        for (k, s) in graph.model.stages.enumerated() where k > id.stage {
+            guard s.dependencies.contains(where: { $0.stage.map(derived.contains) ?? false }) else { continue }
+            derived.insert(k)
+            for n in graph.stages[k] where n.readsVCS || n.reads.paths.all || n.reads.paths.paths.contains(where: { $0.hasSuffix("/.git") }) {
+                return n.instruction
+            }
+        }
+        return nil
     }
 
     /// A directory of build outputs rather than sources: compiled files, or a marker of a tool.

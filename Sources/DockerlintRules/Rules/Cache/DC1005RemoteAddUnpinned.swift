@@ -14,6 +14,33 @@ final class RemoteAddUnpinnedRule: LintRule {
         return (s.hasPrefix("https://") || s.hasPrefix("http://")) && (base.hasSuffix(".git") || base.hasSuffix(".git/"))
     }
 
+    /// True when the URL names content meant to change: `latest`, `nightly`, a branch
+    /// (`master`, `main`, `HEAD`), a variable, or no version or digest anywhere in it.
+    static func meantToMove(raw: String, _ url: String) -> Bool {
+        // `${BRANCH}`, `$CHANNEL`, `${GIT_REF}`: a moving target by name.
+        if raw.contains("$") {
+            let upper = raw.uppercased()
+            if ["BRANCH", "CHANNEL", "_REF", "{REF", "$REF"].contains(where: upper.contains) { return true }
+        }
+        let lower = url.lowercased()
+        let parts = lower.split(whereSeparator: { "/?#&=._-+".contains($0) }).map(String.init)
+        let moving: Set<String> = ["latest", "nightly", "snapshot", "master", "main", "head", "trunk", "develop", "dev", "current",
+                                   "stable", "edge", "unstable", "tip", "canary", "beta", "next"]
+        if parts.contains(where: moving.contains) { return true }
+        // A version (`1.2`, `v3`, `20.04`) or a digest makes it a fixed artifact.
+        let path = lower.split(separator: "/", maxSplits: 3).dropFirst(2).joined(separator: "/")
+        var sawDigit = false
+        var prevDigitDot = false
+        for ch in path {
+            if ch.isNumber { if prevDigitDot { return false }; sawDigit = true; prevDigitDot = false; continue }
+            prevDigitDot = sawDigit && ch == "."
+            if !ch.isNumber && ch != "." { sawDigit = false }
+        }
+        if path.split(whereSeparator: { !$0.isHexDigit }).contains(where: { $0.count >= 12 }) { return false }
+        if path.split(separator: "/").contains(where: { $0.count >= 2 && $0.first == "v" && $0.dropFirst().allSatisfy(\.isNumber) }) { return false }
+        return true
+    }
+
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
         guard case .add(let add)? = i.typed?.command, add.from == nil else { return }
         for (k, src) in add.sources.enumerated() {
@@ -27,6 +54,9 @@ final class RemoteAddUnpinnedRule: LintRule {
                     relatedLines: [i.syntax.startLine])
             } else if value.hasPrefix("http://") || value.hasPrefix("https://") {
                 if add.checksum != nil { continue }
+                // A URL meant to move (`latest`, a branch, a variable, no version at all) is
+                // fetched for its current content: a checksum would break the next build.
+                if RemoteAddUnpinnedRule.meantToMove(raw: src.value, value) { continue }
                 sink.report(src.range, "`ADD \(value)` without --checksum is downloaded again on every build, and any change "
                     + "of the remote file re-runs this step and every step after it; add --checksum=sha256:<digest>",
                     relatedLines: [i.syntax.startLine])

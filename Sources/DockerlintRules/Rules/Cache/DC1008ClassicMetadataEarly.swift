@@ -1,3 +1,4 @@
+import DockerlintAnalysis
 import DockerlintCore
 import DockerlintModel
 import DockerlintSyntax
@@ -39,6 +40,12 @@ final class ClassicMetadataEarlyRule: LintRule {
             message += "; move it as late as the steps that read it allow"
         } else {
             message += "; move the \(keyword) to the end of the stage"
+            let graph = context.stepGraph
+            // The move must not change the value: no later ENV/ARG of a name it expands.
+            if let id = graph.id(of: i), let lastID = graph.id(of: insts.last!), !context.moves.moveBelow(id, lastID).isSafe {
+                sink.report(i.syntax.keywordRange, message, fix: nil, relatedLines: later.map(\.syntax.startLine))
+                return
+            }
             let lines = InstructionLines.of(i.syntax, context.dockerfile)
             let last = InstructionLines.of(insts.last!.syntax, context.dockerfile, withComments: false).last
             // An ARG it expands must stay declared before it: the ARG is earlier, so moving down is fine.

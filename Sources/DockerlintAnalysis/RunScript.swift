@@ -1,4 +1,3 @@
-import DockerlintCore
 import DockerlintModel
 import DockerlintShell
 import DockerlintSyntax
@@ -34,9 +33,9 @@ public final class RunScript {
     public let isExecForm: Bool
     /// The parsed script; offsets are into the script text (see `range(_:)`).
     public let script: ShellScript
-    let source: SourceText
+    public let source: SourceText
     /// File byte offset of each script byte (one extra entry for the end).
-    let map: [Int]
+    public let map: [Int]
 
     init(instruction: Instruction, run: RunCommand, isOnbuild: Bool, isHeredocScript: Bool, isExecForm: Bool,
          script: ShellScript, source: SourceText, map: [Int]) {
@@ -104,25 +103,10 @@ public final class RunScript {
 
     // MARK: - Building
 
-    /// The script of a RUN or `ONBUILD RUN` instruction, parsed once per file (kept in
-    /// `context.analysis`); nil for other instructions and for heredoc scripts in another
-    /// language.
-    public static func of(_ i: ModelInstruction, _ context: LintContext) -> RunScript? {
-        let analysis = context.analysis
-        let key = i.syntax.range.start.offset
-        if let cached = analysis.scripts[key] { return cached }
-        let made = make(i, context)
-        analysis.scripts[key] = .some(made)
-        return made
-    }
-
-    /// `of` for plain RUN only (rules not marked +ONBUILD in hadolint).
-    public static func ofRun(_ i: ModelInstruction, _ context: LintContext) -> RunScript? {
-        guard i.syntax.kind == .run else { return nil }
-        return of(i, context)
-    }
-
-    static func make(_ i: ModelInstruction, _ context: LintContext) -> RunScript? {
+    /// The script of a RUN or `ONBUILD RUN` instruction of `dockerfile`; nil for other
+    /// instructions and for heredoc scripts in another language. Parses; callers keep the
+    /// result (the linter caches one per instruction, `StepGraph` takes a provider).
+    public static func make(_ i: ModelInstruction, in dockerfile: Dockerfile) -> RunScript? {
         var node = i.syntax
         var run: RunCommand
         var onbuild = false
@@ -144,13 +128,13 @@ public final class RunScript {
             return nil
         }
         if i.syntax.kind == .run, let mounts = i.resolved?.mounts { run.mounts = mounts }
-        let src = context.source
+        let src = dockerfile.source
         if node.isJSON || run.commandLine.isExecForm {
             let (text, map) = execScript(node, run, src)
             return RunScript(instruction: node, run: run, isOnbuild: onbuild, isHeredocScript: false, isExecForm: true,
                              script: ShellParser.parse(text), source: src, map: map)
         }
-        let (text, map, lastLine) = logicalLine(node, src, escape: context.dockerfile.escapeToken)
+        let (text, map, lastLine) = logicalLine(node, src, escape: dockerfile.escapeToken)
         if let doc = node.heredocs.first, isWholeHeredoc(text) {
             let body = doc.content
             if !isShellShebang(body) { return nil }
@@ -179,7 +163,7 @@ public final class RunScript {
 
     /// The logical line after the flags, with the file offset of every byte, and the
     /// (1-based) physical line where it ends.
-    static func logicalLine(_ node: Instruction, _ src: SourceText, escape: UInt8) -> (String, [Int], Int) {
+    public static func logicalLine(_ node: Instruction, _ src: SourceText, escape: UInt8) -> (String, [Int], Int) {
         let bytes = src.bytes
         var out: [UInt8] = []
         var map: [Int] = []
@@ -224,7 +208,7 @@ public final class RunScript {
     }
 
     /// True when the command is exactly one heredoc word (`<<EOF`, `<<-"EOF"`, `0<<EOF`).
-    static func isWholeHeredoc(_ text: String) -> Bool {
+    public static func isWholeHeredoc(_ text: String) -> Bool {
         var t = Substring(text)
         while let f = t.first, f == " " || f == "\t" { t = t.dropFirst() }
         while let l = t.last, l == " " || l == "\t" || l == "\r" { t = t.dropLast() }
@@ -234,7 +218,7 @@ public final class RunScript {
     }
 
     /// False when a heredoc script starts with a shebang for a non-POSIX-shell interpreter.
-    static func isShellShebang(_ body: String) -> Bool {
+    public static func isShellShebang(_ body: String) -> Bool {
         guard body.hasPrefix("#!") else { return true }
         let firstLine = body.dropFirst(2).prefix { $0 != "\n" && $0 != "\r" }
         let words = firstLine.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -248,7 +232,7 @@ public final class RunScript {
     }
 
     /// The exec form as one simple command of single-quoted words, mapped to the JSON strings.
-    static func execScript(_ node: Instruction, _ run: RunCommand, _ src: SourceText) -> (String, [Int]) {
+    public static func execScript(_ node: Instruction, _ run: RunCommand, _ src: SourceText) -> (String, [Int]) {
         let elements = run.commandLine.arguments
         let args = node.arguments.count == elements.count ? node.arguments : []
         var text: [UInt8] = []

@@ -1,0 +1,319 @@
+// Python, Ruby, Go, Rust, PHP, Java and .NET installs: what they read beyond the manifest.
+
+import Foundation
+
+extension InstallReader {
+    // MARK: Python
+
+    mutating func python() {
+        let sub = pc.subcommand
+        if pc.manager == .uv, sub.first == "sync" {
+            pyproject(installsProject: !pc.hasOption("no-install-project") && !pc.hasOption("only-deps"), lock: "uv.lock")
+            addRelative(".python-version", optional: true)
+            return
+        }
+        // pip install -r: follow includes, local paths and find-links.
+        for v in pc.optionValues("f", "find-links") where !v.contains("://") { addRelative(v) }
+        for m in dep.manifests where m.explicit {
+            var seen = Set<String>()
+            requirements(ImagePath.absolute(m.path, workdir: cwd), &seen)
+        }
+        for t in pc.targets where t.kind == .path {
+            incomplete("`\(t.text)` installs a local project, reading its source tree")
+        }
+    }
+
+    /// A requirements file: `-r`/`-c` includes, `-e`/local paths, `--find-links` dirs.
+    mutating func requirements(_ imagePath: String, _ seen: inout Set<String>) {
+        guard seen.insert(imagePath).inserted else { return }
+        guard project != nil, let cp = contextPath(imagePath), let text = project?.text(cp) else {
+            if project != nil { incomplete("\(ImagePath.basename(imagePath)) could not be read to follow its includes") }
+            else { incomplete("\(ImagePath.basename(imagePath)) is not available to follow its includes and local paths") }
+            return
+        }
+        let dir = ImagePath.dirname(imagePath)
+        for raw in text.split(whereSeparator: \.isNewline) {
+            var line = raw.trimmingCharacters(in: .whitespaces)
+            if let hash = line.range(of: " #") { line = String(line[..<hash.lowerBound]) }
+            if line.hasPrefix("#") || line.isEmpty { continue }
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "=" }).map(String.init)
+            guard let first = words.first else { continue }
+            switch first {
+            case "-r", "--requirement", "-c", "--constraint":
+                if words.count > 1 {
+                    let p = ImagePath.absolute(words[1], workdir: dir)
+                    add(p)
+                    requirements(p, &seen)
+                }
+            case "-e", "--editable":
+                if words.count > 1, !words[1].contains("://"), !words[1].hasPrefix("git+") {
+                    incomplete("\(ImagePath.basename(imagePath)) installs `\(words[1])` in editable mode, reading its source tree")
+                    add(ImagePath.absolute(words[1], workdir: ImagePath.dirname(imagePath) == dir ? cwd : dir))
+                }
+            case "-f", "--find-links":
+                if words.count > 1, !words[1].contains("://") { add(ImagePath.absolute(words[1], workdir: cwd)) }
+            default:
+                if first.hasPrefix("-r") && first.count > 2 {
+                    let p = ImagePath.absolute(String(first.dropFirst(2)), workdir: dir)
+                    add(p); requirements(p, &seen)
+                } else if first.hasPrefix(".") || first.hasPrefix("/") || first.hasPrefix("file:") {
+                    let p = first.hasPrefix("file:") ? String(first.dropFirst(5).drop { $0 == "/" }) : first
+                    incomplete("\(ImagePath.basename(imagePath)) installs the local path `\(p)`")
+                    add(ImagePath.absolute(p, workdir: cwd))
+                } else if line.contains(" @ file:") {
+                    incomplete("\(ImagePath.basename(imagePath)) installs a local file dependency")
+                }
+            }
+        }
+    }
+
+    /// pyproject.toml projects (uv, Poetry): path dependencies, workspace members, and the
+    /// project itself when it is installed.
+    mutating func pyproject(installsProject: Bool, lock: String) {
+        if installsProject { incomplete("the project itself is installed, which reads its source tree (`--no-root`/`--no-install-project` avoids it)") }
+        guard project != nil, let text = projectText("pyproject.toml") else {
+            if project == nil { incomplete("pyproject.toml is not available to check its path dependencies") }
+            return
+        }
+        for p in tomlPathValues(text) { addRelative(p) }
+        for m in tomlArray(text, key: "members") {
+            guard let dirs = expandDirs(m) else { incomplete("the workspace member pattern `\(m)` cannot be listed"); continue }
+            for d in dirs { addRelative(d + "/pyproject.toml") }
+            if !dirs.isEmpty { incomplete("workspace members are installed from their sources") }
+        }
+        if text.contains("readme") && installsProject { addRelative("README.md", optional: true) }
+    }
+
+    mutating func poetry() {
+        pyproject(installsProject: !pc.hasOption("no-root"), lock: "poetry.lock")
+    }
+
+    mutating func pipenv() {
+        guard let text = projectText("Pipfile") else {
+            if project == nil { incomplete("Pipfile is not available to check its path dependencies") }
+            return
+        }
+        let paths = tomlPathValues(text)
+        if !paths.isEmpty { incomplete("the Pipfile installs local paths (\(paths.joined(separator: ", ")))") }
+        for p in paths { addRelative(p) }
+    }
+
+    // MARK: Ruby
+
+    mutating func bundler() {
+        let gemfile = pc.optionValues("gemfile").last ?? "Gemfile"
+        guard project != nil else { incomplete("the Gemfile is not available to check `ruby file:`, `gemspec` and `path:` gems"); return }
+        guard let text = projectText(gemfile) else { if pc.manager == .bundler { incomplete("\(gemfile) could not be read") }; return }
+        addRelative(".bundle/config", optional: true)
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("#") { continue }
+            if line.hasPrefix("ruby ") || line.hasPrefix("ruby(") {
+                if let f = rubyString(after: "file:", in: line) ?? rubyString(after: "File.read(", in: line) {
+                    note("the \(gemfile) reads the Ruby version from \(f)")
+                    addRelative(f)
+                }
+            }
+            if line.hasPrefix("gemspec") {
+                let path = rubyString(after: "path:", in: line) ?? "."
+                note("the \(gemfile) has `gemspec`: the gemspec and the files it reads")
+                incomplete("`gemspec` evaluates the project's .gemspec, which usually reads its source (the version file)")
+                addRelative(path)
+            }
+            if let p = rubyString(after: "path:", in: line), !line.hasPrefix("gemspec") {
+                note("the \(gemfile) installs the local gem at \(p)")
+                addRelative(p)
+            }
+            if line.hasPrefix("path ") || line.hasPrefix("path(") {
+                if let p = rubyString(after: "path", in: line) { addRelative(p) }
+            }
+            if line.hasPrefix("eval_gemfile") {
+                if let p = rubyString(after: "eval_gemfile", in: line) { addRelative(p) } else { incomplete("eval_gemfile names a file that is not known") }
+            }
+            if line.contains("File.read") || line.contains("File.expand_path") || line.contains("Dir[") || line.contains("Dir.glob") {
+                if !(line.hasPrefix("ruby") && rubyString(after: "File.read(", in: line) != nil) {
+                    incomplete("the \(gemfile) reads files at evaluation time (`\(line.prefix(60))`)")
+                }
+            }
+        }
+    }
+
+    /// The string literal after `marker` on a line of Ruby.
+    func rubyString(after marker: String, in line: String) -> String? {
+        guard let r = line.range(of: marker) else { return nil }
+        let rest = line[r.upperBound...].drop { $0 == " " || $0 == "(" || $0 == "=" || $0 == ">" }
+        guard let q = rest.first, q == "\"" || q == "'" else { return nil }
+        let body = rest.dropFirst().prefix { $0 != q }
+        return body.isEmpty ? nil : String(body)
+    }
+
+    // MARK: Go
+
+    mutating func go() {
+        guard project != nil else { return }
+        let modfile = pc.optionValues("modfile").last ?? "go.mod"
+        if let text = projectText(modfile) {
+            for raw in text.split(whereSeparator: \.isNewline) {
+                let line = raw.trimmingCharacters(in: .whitespaces)
+                guard line.contains("=>") else { continue }
+                let target = line.split(separator: ">", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+                let path = target.split(separator: " ").first.map(String.init) ?? ""
+                if path.hasPrefix("./") || path.hasPrefix("../") || path.hasPrefix("/") {
+                    note("go.mod replaces a module with the local directory \(path)")
+                    addRelative(path + "/go.mod")
+                    addRelative(path + "/go.sum", optional: true)
+                }
+            }
+        }
+        if let work = projectText("go.work") {
+            var inUse = false
+            for raw in work.split(whereSeparator: \.isNewline) {
+                let line = raw.trimmingCharacters(in: .whitespaces)
+                if line.hasPrefix("use (") { inUse = true; continue }
+                if inUse, line == ")" { inUse = false; continue }
+                var dir: String? = nil
+                if inUse, !line.isEmpty, !line.hasPrefix("//") { dir = line }
+                if line.hasPrefix("use "), !line.contains("(") { dir = String(line.dropFirst(4)) }
+                if let d = dir?.trimmingCharacters(in: .whitespaces) {
+                    addRelative(ImagePath.contextJoin(d, "go.mod"))
+                    addRelative(ImagePath.contextJoin(d, "go.sum"), optional: true)
+                }
+            }
+        }
+    }
+
+    // MARK: Rust
+
+    mutating func cargo() {
+        guard project != nil, let text = projectText(pc.optionValues("manifest-path").last ?? "Cargo.toml") else {
+            incomplete("Cargo.toml is not available to check workspace members and path dependencies")
+            return
+        }
+        // Cargo reads every target (src/main.rs, src/lib.rs, build.rs) of each package, even to fetch.
+        incomplete("cargo needs each package's targets (src/main.rs or src/lib.rs, build.rs), not only the manifests")
+        for p in tomlPathValues(text) { addRelative(p + "/Cargo.toml") }
+        for m in tomlArray(text, key: "members") {
+            guard let dirs = expandDirs(m) else { continue }
+            for d in dirs { addRelative(d + "/Cargo.toml") }
+        }
+    }
+
+    // MARK: PHP
+
+    mutating func composer() {
+        guard project != nil, let json = projectJSON("composer.json") else {
+            if pc.hasOption("no-scripts") && pc.hasOption("no-autoloader") { return }
+            incomplete("composer.json is not available to check its scripts and autoload paths")
+            return
+        }
+        if !pc.hasOption("no-scripts"), let scripts = json["scripts"] as? [String: Any] {
+            let events = ["pre-install-cmd", "post-install-cmd", "pre-update-cmd", "post-update-cmd", "pre-autoload-dump",
+                          "post-autoload-dump", "post-root-package-install", "pre-package-install", "post-package-install"]
+            for e in events where scripts[e] != nil {
+                incomplete("composer runs the `\(e)` script, whose reads are not known (`--no-scripts` avoids it)")
+            }
+        }
+        if !pc.hasOption("no-autoloader") {
+            let autoload = json["autoload"] as? [String: Any] ?? [:]
+            if let classmap = autoload["classmap"] as? [String] {
+                for c in classmap { addRelative(c) }
+                if !classmap.isEmpty { note("the autoloader scans the classmap paths \(classmap.joined(separator: ", "))") }
+            }
+            if pc.hasOption("o", "optimize-autoloader", "classmap-authoritative", "a") {
+                incomplete("an optimized autoloader scans every autoload path of the source tree")
+            }
+        }
+        for case let repo as [String: Any] in (json["repositories"] as? [Any] ?? []) where (repo["type"] as? String) == "path" {
+            if let url = repo["url"] as? String {
+                if url.contains("*") { incomplete("a path repository uses the pattern \(url)") }
+                addRelative(url.split(separator: "*").first.map(String.init) ?? url)
+            }
+        }
+    }
+
+    // MARK: Java, .NET
+
+    mutating func maven() {
+        addRelative(".mvn", optional: true)
+        guard project != nil, let pom = projectText(pc.optionValues("f", "file").last ?? "pom.xml") else {
+            incomplete("pom.xml is not available to check its modules")
+            return
+        }
+        var rest = Substring(pom)
+        while let r = rest.range(of: "<module>") {
+            let after = rest[r.upperBound...]
+            guard let e = after.range(of: "</module>") else { break }
+            let m = String(after[..<e.lowerBound]).trimmingCharacters(in: .whitespaces)
+            addRelative(ImagePath.contextJoin(m, "pom.xml"))
+            rest = after[e.upperBound...]
+        }
+        if pom.contains("<parent>"), pom.contains("<relativePath>") { incomplete("the pom names a parent by relative path") }
+    }
+
+    mutating func gradle() {
+        for d in ["gradle", "gradlew", "buildSrc"] where projectExists(d) == true { addRelative(d) }
+        if projectExists("buildSrc") == true { incomplete("buildSrc/ is compiled as part of the build") }
+        guard project != nil else { incomplete("settings.gradle is not available to check its subprojects"); return }
+        let settings = projectText("settings.gradle") ?? projectText("settings.gradle.kts") ?? ""
+        if settings.contains("include") { incomplete("the settings include subprojects, whose build files are read too") }
+    }
+
+    mutating func dotnet() {
+        for f in files where f.hasSuffix("proj") {
+            guard let cp = contextPath(f), let text = project?.text(cp) else { continue }
+            if text.contains("<ProjectReference") { incomplete("\(ImagePath.basename(f)) references other projects") }
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Every `path = "x"` of a TOML file (inline tables of path dependencies).
+    func tomlPathValues(_ text: String) -> [String] {
+        var out: [String] = []
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("#") { continue }
+            var rest = Substring(line)
+            while let r = rest.range(of: "path") {
+                let before = rest[..<r.lowerBound].last
+                let after = rest[r.upperBound...].drop { $0 == " " }
+                rest = rest[r.upperBound...]
+                guard before == nil || before == " " || before == "{" || before == ",", after.first == "=" else { continue }
+                let v = after.dropFirst().drop { $0 == " " }
+                guard let q = v.first, q == "\"" || q == "'" else { continue }
+                let body = v.dropFirst().prefix { $0 != q }
+                if !body.isEmpty { out.append(String(body)) }
+            }
+        }
+        return out
+    }
+
+    /// The strings of a TOML array `key = [ ... ]` (possibly over several lines).
+    func tomlArray(_ text: String, key: String) -> [String] {
+        guard let r = text.range(of: "\n" + key + " ") ?? text.range(of: "\n" + key + "=") ?? (text.hasPrefix(key) ? text.range(of: key) : nil) else { return [] }
+        let after = text[r.upperBound...]
+        guard let open = after.firstIndex(of: "["), let close = after[open...].firstIndex(of: "]") else { return [] }
+        let inner = after[after.index(after: open)..<close]
+        return inner.split(separator: ",").map { unquote($0.trimmingCharacters(in: .whitespacesAndNewlines)) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+    }
+
+    /// A directory pattern with `*` in its last parts, as existing directories.
+    func expandDirs(_ pattern: String) -> [String]? {
+        let parts = pattern.split(separator: "/").map(String.init)
+        if parts.contains("**") { return nil }
+        var dirs = ["."]
+        for part in parts {
+            var next: [String] = []
+            for d in dirs {
+                if part.contains("*") || part.contains("?") {
+                    guard let names = projectList(d) else { return nil }
+                    for n in names where ImagePath.globMatch(part, n) { next.append(ImagePath.contextJoin(d, n)) }
+                } else {
+                    next.append(ImagePath.contextJoin(d, part))
+                }
+            }
+            dirs = next
+        }
+        return dirs
+    }
+}

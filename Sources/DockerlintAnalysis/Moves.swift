@@ -1,0 +1,286 @@
+// Which reorders keep the image: the one API the cache rules and `optimize` use.
+//
+//   let moves = Moves(graph)
+//   moves.moveBelow(a, b)                 // may step a move to just after step b (same stage)?
+//   moves.moveAbove(a, b)                 // may step a move to just before step b?
+//   moves.moveBlockBelow([a, e], b)       // may a and e move together (in order) below b?
+//   moves.manifestSplit(copy: c, install: r)
+//                                         // `COPY . .` before an install: the files to copy
+//                                         // first, and whether the rest may move below it
+//
+// A move is `.safe` only when every step it crosses commutes with the moved one: neither
+// reads what the other writes (files, environment variables, working directory, user,
+// SHELL) and they write no common path. A COPY's writes are the files the context sends,
+// so `COPY . /app` and an install writing `/app/node_modules` commute when the context
+// sends no node_modules. Anything the analysis cannot tell gives `.unknown`: callers then
+// report without a fix, or not at all.
+
+public enum MoveVerdict: Sendable, Equatable {
+    case safe
+    /// The move changes what a step reads or writes, so the image or the build changes.
+    case unsafe(String)
+    /// A step's reads or writes are not known well enough to tell.
+    case unknown(String)
+
+    public var isSafe: Bool { self == .safe }
+    public var reason: String? {
+        switch self {
+        case .safe: return nil
+        case .unsafe(let r), .unknown(let r): return r
+        }
+    }
+}
+
+/// `COPY <tree>` split into the install's files first and the rest after the install.
+public struct ManifestSplit: Sendable {
+    public struct File: Sendable, Equatable {
+        /// Context path to copy (a file or directory; may end in `*` for an optional file
+        /// when the context is not known).
+        public var contextPath: String
+        /// Where it lands in the image.
+        public var imagePath: String
+        public var isTree: Bool
+    }
+    /// What to copy before the install, in the order found.
+    public var files: [File]
+    public var verdict: MoveVerdict
+    /// Why the install reads more than its manifests (lifecycle scripts, patches, ...).
+    public var notes: [String]
+}
+
+public struct Moves {
+    public let graph: StepGraph
+
+    public init(_ graph: StepGraph) { self.graph = graph }
+
+    /// May step `a` move to just after step `b` (same stage, `a` before `b`)?
+    public func moveBelow(_ a: StepID, _ b: StepID) -> MoveVerdict {
+        guard a.stage == b.stage, a.index < b.index else { return .unknown("not a downward move in one stage") }
+        let moved = graph.step(a)
+        for x in graph.steps(after: a, through: b.index) {
+            let v = commute(moved, x)
+            if !v.isSafe { return v }
+        }
+        return .safe
+    }
+
+    /// May the steps of `block` (one stage, in order) all move, keeping their order, to just
+    /// after step `b` (which is after the first of them)? Each crosses the steps between it
+    /// and `b` that are not in the block.
+    public func moveBlockBelow(_ block: [StepID], _ b: StepID) -> MoveVerdict {
+        guard let first = block.first, block.allSatisfy({ $0.stage == b.stage && $0.index <= b.index }) else {
+            return .unknown("not a downward move in one stage")
+        }
+        let members = Set(block)
+        _ = first
+        for a in block {
+            let moved = graph.step(a)
+            for x in graph.steps(after: a, through: b.index) where !members.contains(x.id) {
+                let v = commute(moved, x)
+                if !v.isSafe { return v }
+            }
+        }
+        return .safe
+    }
+
+    /// May step `a` move to just before step `b` (same stage, `b` before `a`)?
+    public func moveAbove(_ a: StepID, _ b: StepID) -> MoveVerdict {
+        guard a.stage == b.stage, b.index < a.index else { return .unknown("not an upward move in one stage") }
+        let moved = graph.step(a)
+        for k in b.index..<a.index {
+            let v = commute(moved, graph.step(StepID(stage: a.stage, index: k)))
+            if !v.isSafe { return v }
+        }
+        return .safe
+    }
+
+    /// True when steps `a` and `x` may run in either order with the same result.
+    public func commute(_ a: Step, _ x: Step) -> MoveVerdict {
+        let an = Self.label(a), xn = Self.label(x)
+        // Environment.
+        if let n = conflict(a.writes.env, x.reads.env) { return envVerdict(n, writer: an, reader: x) }
+        if let n = conflict(x.writes.env, a.reads.env) { return envVerdict(n, writer: xn, reader: a) }
+        if let n = conflict(a.writes.env, x.writes.env) { return .unsafe("\(an) and \(xn) both set \(n)") }
+        // Working directory, user, shell.
+        if (a.writes.workdir && x.reads.workdir) || (x.writes.workdir && a.reads.workdir) {
+            return .unsafe("\(a.writes.workdir ? an : xn) changes the working directory \(a.writes.workdir ? xn : an) uses")
+        }
+        if (a.writes.user && x.reads.user) || (x.writes.user && a.reads.user) {
+            return .unsafe("\(a.writes.user ? an : xn) changes the user \(a.writes.user ? xn : an) runs as")
+        }
+        if (a.writes.shell && x.reads.shell) || (x.writes.shell && a.reads.shell) {
+            return .unsafe("SHELL changes how the RUN runs")
+        }
+        // Files.
+        if let v = pathConflict(writer: a, reader: x, read: x.reads.paths) { return v }
+        if let v = pathConflict(writer: x, reader: a, read: a.reads.paths) { return v }
+        if let v = pathConflict(writer: a, reader: x, read: x.writes.paths, bothWrite: true) { return v }
+        if a.kind == .onbuild || x.kind == .onbuild { return .unknown("ONBUILD") }
+        return .safe
+    }
+
+    // MARK: - Manifests first
+
+    /// The split of COPY `copy` (a context tree) around the install RUN `install`: copy
+    /// the files the install reads first, run the install, then copy the rest. Nil when
+    /// `copy` writes none of the install's files or `install` installs nothing.
+    public func manifestSplit(copy c: StepID, install r: StepID) -> ManifestSplit? {
+        guard c.stage == r.stage, c.index < r.index else { return nil }
+        let cs = graph.step(c), rs = graph.step(r)
+        guard !rs.installs.isEmpty, !cs.copied.isEmpty else { return nil }
+        var files: [ManifestSplit.File] = []
+        var notes: [String] = []
+        var verdict = MoveVerdict.safe
+        func fail(_ v: MoveVerdict) { if verdict.isSafe { verdict = v } }
+        for ins in rs.installs {
+            notes += ins.reasons.filter { !notes.contains($0) }
+            if !ins.complete {
+                fail(.unknown("`\(ins.command.invocation.displayText)` may read more than its manifests: \(ins.reasons.first ?? "its reads are not known")"))
+            }
+            for f in ins.files {
+                guard let copied = source(in: cs, of: f) else { continue }
+                let isTree = graph.context?.files.isDirectory(copied) ?? false
+                if let ctx = graph.context {
+                    if !ctx.sends(copied) {
+                        if ins.optional.contains(f) { continue }
+                        fail(.unsafe("the install reads \(copied), which the build context does not send"))
+                        continue
+                    }
+                    files.append(.init(contextPath: copied, imagePath: f, isTree: isTree))
+                } else {
+                    files.append(.init(contextPath: ins.optional.contains(f) ? copied + "*" : copied, imagePath: f, isTree: false))
+                }
+            }
+        }
+        // A file inside a tree that is copied anyway is not listed twice.
+        files = files.filter { f in !files.contains { t in t.isTree && t.contextPath != f.contextPath && ImagePath.within("/" + f.contextPath, "/" + t.contextPath) } }
+        var seen = Set<String>()
+        files = files.filter { seen.insert($0.contextPath).inserted }
+        guard !files.isEmpty else { return nil }
+        // The RUN's other reads of what the COPY writes must be among the files copied first.
+        let covered = files.map(\.imagePath)
+        let unknownReads = rs.reads.paths.all
+        if unknownReads { fail(.unknown("\(Self.label(rs)) may read any file: \(rs.notes.first ?? "a program the analysis does not know")")) }
+        for p in rs.reads.paths.paths where !covered.contains(where: { ImagePath.within(p, $0) }) {
+            if let hit = realOverlap(copy: cs, path: p) {
+                fail(.unsafe("\(Self.label(rs)) reads \(hit), which the COPY brings"))
+            }
+        }
+        // What the install writes must not be overwritten by the rest of the COPY.
+        for p in rs.writes.paths.paths {
+            if let hit = realOverlap(copy: cs, path: p), !covered.contains(where: { ImagePath.within(p, $0) }) {
+                fail(.unsafe("the build context holds \(hit), which the COPY would copy over what \(Self.label(rs)) writes"))
+            }
+        }
+        if rs.writes.paths.all { fail(.unknown("\(Self.label(rs)) may write anywhere")) }
+        // The steps between stay where they are: they must commute with the COPY.
+        if r.index > c.index + 1 {
+            let v = moveBelow(c, StepID(stage: c.stage, index: r.index - 1))
+            if !v.isSafe { fail(v) }
+        }
+        return ManifestSplit(files: files, verdict: verdict, notes: notes)
+    }
+
+    /// The context path `COPY` step `cs` writes at image path `p` (nil when it does not).
+    public func source(in cs: Step, of p: String) -> String? {
+        for c in cs.copied {
+            guard let rel = ImagePath.relative(p, to: c.imagePath) else { continue }
+            if !c.isTree { if rel.isEmpty { return c.contextPath } ; continue }
+            if c.isGlob {
+                let first = rel.split(separator: "/").first.map(String.init) ?? ""
+                guard ImagePath.globMatch(ImagePath.basename(c.contextPath), first) else { continue }
+                return ImagePath.contextJoin(ImagePath.dirname(c.contextPath), rel)
+            }
+            return ImagePath.contextJoin(c.contextPath, rel)
+        }
+        return nil
+    }
+
+    // MARK: - Conflicts
+
+    static func label(_ s: Step) -> String {
+        var t = s.instruction.syntax.original.replacingOccurrences(of: "\r", with: "")
+        if let nl = t.firstIndex(of: "\n") { t = String(t[..<nl]) }
+        t = t.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        if t.hasSuffix("\\") { t = String(t.dropLast()).trimmingCharacters(in: .whitespaces) + " ..." }
+        if t.count > 50 { t = String(t.prefix(47)) + "..." }
+        return "`\(t)` (line \(s.instruction.syntax.startLine))"
+    }
+
+    func conflict(_ w: NameSet, _ r: NameSet) -> String? {
+        let i = w.intersection(r)
+        guard let first = i.sorted().first else { return nil }
+        return first == "*" ? "the environment" : "$" + first
+    }
+
+    func envVerdict(_ name: String, writer: String, reader: Step) -> MoveVerdict {
+        if reader.reads.env.all {
+            let why = reader.notes.first ?? "it runs programs that read the environment"
+            return .unsafe("\(Self.label(reader)) may read \(name) from its environment (\(why)); \(writer) sets it")
+        }
+        return .unsafe("\(Self.label(reader)) reads \(name), which \(writer) sets")
+    }
+
+    /// A file conflict: `writer` writes something `read` (of `reader`) touches.
+    func pathConflict(writer: Step, reader: Step, read: PathSet, bothWrite: Bool = false) -> MoveVerdict? {
+        let what = bothWrite ? "writes" : "reads"
+        if writer.writes.paths.isEmpty || read.isEmpty { return nil }
+        if read.all {
+            // Everything: a conflict unless the writer writes nothing real.
+            if writer.copied.isEmpty || writer.copied.contains(where: { c in graph.context.map { $0.sends(c.contextPath) } ?? true }) {
+                return .unknown("\(Self.label(reader)) may \(what == "reads" ? "read" : "write") any file (\(reader.notes.first ?? "unknown program"))")
+            }
+            return nil
+        }
+        if writer.writes.paths.all {
+            return .unknown("\(Self.label(writer)) may write any file (\(writer.notes.first ?? "unknown program"))")
+        }
+        for p in read.paths {
+            if !writer.copied.isEmpty {
+                if let hit = realOverlap(copy: writer, path: p) {
+                    return .unsafe("\(Self.label(reader)) \(what) \(hit), which \(Self.label(writer)) writes")
+                }
+                // Writes of the COPY not from the context (inline, URLs).
+                let other = writer.writes.paths.paths.filter { w in !writer.copied.contains { $0.imagePath == w } }
+                if other.contains(where: { ImagePath.overlap($0, p) }) {
+                    return .unsafe("\(Self.label(reader)) \(what) \(p), which \(Self.label(writer)) writes")
+                }
+                continue
+            }
+            if writer.writes.paths.touches(p) {
+                return .unsafe("\(Self.label(reader)) \(what) \(p), which \(Self.label(writer)) writes")
+            }
+        }
+        return nil
+    }
+
+    /// The image path a COPY step really writes that overlaps `p`, judged by what the
+    /// context sends; nil when none.
+    func realOverlap(copy: Step, path p: String) -> String? {
+        for c in copy.copied where ImagePath.overlap(c.imagePath, p) {
+            guard c.isTree, let ctx = graph.context else { return p }
+            if let rel = ImagePath.relative(p, to: c.imagePath), !rel.isEmpty {
+                // A path inside the copied tree: written only when the context has it.
+                let first = rel.split(separator: "/").first.map(String.init) ?? ""
+                if c.isGlob {
+                    guard ImagePath.globMatch(ImagePath.basename(c.contextPath), first) else { continue }
+                    let cp = ImagePath.contextJoin(ImagePath.dirname(c.contextPath), rel)
+                    if ctx.sends(cp) || ctx.sends(ImagePath.contextJoin(ImagePath.dirname(c.contextPath), first)) && ctx.files.isDirectory(ImagePath.contextJoin(ImagePath.dirname(c.contextPath), first)) == false { return p }
+                    continue
+                }
+                let cp = ImagePath.contextJoin(c.contextPath, rel)
+                if ctx.sends(cp) { return p }
+                // A file in the context where the path needs a directory also conflicts.
+                var prefix = c.contextPath
+                for part in rel.split(separator: "/").dropLast() {
+                    prefix = ImagePath.contextJoin(prefix, String(part))
+                    if ctx.files.isDirectory(prefix) == false, ctx.sends(prefix) { return p }
+                }
+                continue
+            }
+            // `p` holds the whole copied tree.
+            if ctx.sends(c.contextPath) { return c.imagePath }
+        }
+        return nil
+    }
+}

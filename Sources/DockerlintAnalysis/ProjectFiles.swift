@@ -1,0 +1,92 @@
+// The files of the project a Dockerfile builds, as the analysis reads them: manifests,
+// lock files, lifecycle scripts, workspace lists. A protocol so that a reader of a git
+// tree (a past commit) can stand in for the disk.
+
+import DockerlintCache
+import DockerlintSupport
+import Foundation
+
+/// Read access to a project's files by context-relative path (`package.json`,
+/// `web/.yarnrc.yml`; `.` is the root). Implementations never throw: absent is nil.
+public protocol ProjectFiles: AnyObject {
+    /// The bytes of a regular file; nil when absent or a directory.
+    func read(_ path: String) -> [UInt8]?
+    /// True for a directory, false for a file, nil when absent.
+    func isDirectory(_ path: String) -> Bool?
+    /// The names in a directory (not recursive); nil when it is not one.
+    func list(_ directory: String) -> [String]?
+}
+
+extension ProjectFiles {
+    public func exists(_ path: String) -> Bool { isDirectory(path) != nil }
+    public func text(_ path: String) -> String? { read(path).map { String(decoding: $0, as: UTF8.self) } }
+    /// The JSON object in a file; nil when absent or not an object.
+    public func jsonObject(_ path: String) -> [String: Any]? {
+        guard let b = read(path), let o = try? JSONSerialization.jsonObject(with: Data(b)) as? [String: Any] else { return nil }
+        return o
+    }
+}
+
+/// A project on disk under `root`.
+public final class DiskProjectFiles: ProjectFiles {
+    public let root: String
+    private var cache: [String: [UInt8]?] = [:]
+
+    public init(root: String) { self.root = root }
+
+    private func full(_ path: String) -> String {
+        let p = ImagePath.contextJoin(".", path)
+        return p == "." ? root : root + "/" + p
+    }
+
+    public func read(_ path: String) -> [UInt8]? {
+        if let c = cache[path] { return c }
+        var isDir: ObjCBool = false
+        let f = full(path)
+        let v: [UInt8]? = FileManager.default.fileExists(atPath: f, isDirectory: &isDir) && !isDir.boolValue
+            ? FileManager.default.contents(atPath: f).map { [UInt8]($0) } : nil
+        cache[path] = .some(v)
+        return v
+    }
+
+    public func isDirectory(_ path: String) -> Bool? {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: full(path), isDirectory: &isDir) else { return nil }
+        return isDir.boolValue
+    }
+
+    public func list(_ directory: String) -> [String]? {
+        guard isDirectory(directory) == true else { return nil }
+        return (try? FileManager.default.contentsOfDirectory(atPath: full(directory)))?.sorted()
+    }
+}
+
+/// The build context: the project's files as the builder sends them (the `.dockerignore`
+/// applied).
+public final class BuildContext {
+    public let files: ProjectFiles
+    public let ignore: DockerIgnore?
+
+    public init(files: ProjectFiles, ignore: DockerIgnore?) {
+        self.files = files
+        self.ignore = ignore
+    }
+
+    /// The context of a Dockerfile on disk: `directory` with the ignore file BuildKit
+    /// chooses for `dockerfile` (a file that does not parse counts as none).
+    public static func disk(directory: String, dockerfile: String) -> BuildContext {
+        let ignore = (try? DockerIgnore.load(dockerfile: dockerfile, contextDirectory: directory))??.ignore
+        return BuildContext(files: DiskProjectFiles(root: directory), ignore: ignore)
+    }
+
+    /// True when `path` is excluded by the `.dockerignore`.
+    public func isExcluded(_ path: String) -> Bool {
+        guard let ignore, path != "." else { return false }
+        return (try? ignore.matchesOrParentMatches(path)) ?? false
+    }
+
+    /// True when the context sends something at `path` (present and not excluded).
+    public func sends(_ path: String) -> Bool {
+        files.exists(path) && !isExcluded(path)
+    }
+}

@@ -1,0 +1,335 @@
+// What a RUN reads and writes, command by command, from the shell AST with ARG/ENV values
+// expanded. Programs are grouped by what they are known to touch; anything else reads and
+// writes every path and reads the whole environment.
+
+import DockerlintModel
+import DockerlintShell
+
+enum RunEffects {
+    /// Directories system package managers and system tools write.
+    static let systemTrees = ["/usr", "/etc", "/var", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin"]
+
+    /// Programs that touch only the paths named on their command line and read no variable
+    /// of the environment (besides locale/terminal ones no build sets through ARG).
+    static let readOnlyPathCommands: Set<String> = [
+        "cat", "ls", "head", "tail", "wc", "sort", "uniq", "grep", "egrep", "fgrep", "sha256sum", "sha1sum", "sha512sum",
+        "md5sum", "test", "[", "file", "stat", "du", "readlink", "realpath", "diff", "cmp", "find", "tac", "cut", "tr",
+        "awk", "jq", "base64",
+    ]
+    /// Programs with no path operands and no environment reads.
+    static let inertCommands: Set<String> = [
+        "echo", "printf", "true", "false", ":", "sleep", "id", "whoami", "date", "basename", "dirname", "nproc", "uname",
+        "pwd", "which", "type", "hash", "export", "set", "unset", "umask", "ulimit", "shopt", "trap", "alias", "exit",
+        "return", "shift", "local", "declare", "typeset", "readonly", "wait", "getent", "seq", "yes", "arch",
+    ]
+    /// Programs that read and write the paths on their command line.
+    static let modifyPathCommands: Set<String> = [
+        "rm", "mkdir", "chmod", "chown", "chgrp", "touch", "rmdir", "ln", "mv", "cp", "install", "setcap", "sed", "tar",
+        "unzip", "gzip", "gunzip", "xz", "unxz", "bzip2", "bunzip2", "zstd", "tee", "truncate", "mkfifo", "dos2unix",
+        "chattr", "shred",
+    ]
+    /// Programs that change system configuration only.
+    static let systemCommands: Set<String> = [
+        "useradd", "adduser", "groupadd", "addgroup", "usermod", "groupmod", "userdel", "deluser", "delgroup", "passwd",
+        "chpasswd", "ldconfig", "update-ca-certificates", "locale-gen", "localedef", "update-locale", "update-alternatives",
+        "dpkg-reconfigure", "fc-cache", "apt-key", "add-apt-repository", "gpg", "gpgconf", "debconf-set-selections",
+        "ssh-keyscan", "ssh-keygen", "systemctl", "service", "rc-update", "visudo", "chsh", "a2enmod", "a2dismod",
+        "a2ensite", "a2dissite", "phpenmod", "phpdismod", "dpkg", "rpm", "ln", "update-rc.d", "mandb", "depmod",
+    ]
+    /// Variables that commands known not to read the environment do read anyway.
+    static let networkVariables: Set<String> = ["http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "all_proxy", "ALL_PROXY"]
+    static let aptVariables: Set<String> = ["DEBIAN_FRONTEND", "DEBCONF_NOWARNINGS", "DEBCONF_NONINTERACTIVE_SEEN", "APT_CONFIG", "TZ", "LANG", "LC_ALL"]
+
+    struct State {
+        var cwd: String?
+        var values: ShellValues
+        /// Names the script assigns, with the offset of the first assignment.
+        var assigned: [String: Int] = [:]
+    }
+
+    static func analyse(_ st: inout Step, run: RunCommand, script: RunScript?, graph: StepGraph) {
+        let mi = st.instruction
+        let wd = mi.workingDirectory.isEmpty ? "/" : mi.workingDirectory
+        st.reads.workdir = true
+        st.reads.user = true
+        st.reads.shell = true
+        // Mounts: bind mounts of the context read it; cache mounts are outside the image.
+        for m in mi.resolved?.mounts ?? run.mounts {
+            if m.type == .bind, m.from == nil {
+                st.contextReads.append(ImagePath.contextJoin(".", m.source ?? "."))
+            }
+            if m.type == .secret || m.type == .ssh { st.notes.append("reads a \(m.type) mount") }
+        }
+        if run.network != .none { st.readsNetwork = true }
+        guard let script else {
+            unknown(&st, "the script is not a POSIX shell script")
+            return
+        }
+        var state = State(cwd: wd, values: ShellValues(mi))
+        if !script.script.errors.isEmpty {
+            unknown(&st, "the shell script does not parse")
+        }
+        // Assignments (`X=1`, `export X=1`, `for X in`, `read X`) make names the script's own.
+        for inv in script.commands {
+            if inv.commandWord == nil {
+                for a in inv.assignments where state.assigned[a.name] == nil { state.assigned[a.name] = a.range.start }
+            }
+            if let n = inv.effective.name, ["export", "readonly", "local", "declare", "typeset"].contains(n) {
+                for w in inv.effective.arguments {
+                    guard let v = w.staticValue ?? Optional(w.unquoted), let eq = v.firstIndex(of: "=") else { continue }
+                    let name = String(v[..<eq])
+                    if state.assigned[name] == nil { state.assigned[name] = w.range.start }
+                }
+            }
+        }
+        // Loop variables are the script's own.
+        for c in script.script.body.allCommands {
+            if case .forClause(let f) = c.kind, state.assigned[f.variable] == nil { state.assigned[f.variable] = -1 }
+            if case .simple(let sc) = c.kind, sc.words.first?.staticValue == "read" {
+                for w in sc.words.dropFirst() { if let v = w.staticValue, !v.hasPrefix("-"), state.assigned[v] == nil { state.assigned[v] = -1 } }
+            }
+        }
+        // Environment reads through expansions.
+        for inv in script.commands {
+            var words = inv.command.words
+            words += inv.command.assignments.compactMap(\.value)
+            words += inv.command.redirections.map(\.target)
+            for w in words {
+                for (name, offset) in w.parameterReferences {
+                    if let a = state.assigned[name], a < offset { continue }
+                    if name.first.map({ $0.isNumber || "@*#?-$!".contains($0) }) ?? true { continue }
+                    st.reads.env.names.insert(name)
+                }
+            }
+        }
+        for inv in script.commands {
+            command(inv, &st, &state, graph)
+        }
+    }
+
+    static func unknown(_ st: inout Step, _ why: String) {
+        st.reads.paths = .everything
+        st.writes.paths = .everything
+        st.reads.env = .everything
+        if !st.notes.contains(why) { st.notes.append(why) }
+    }
+
+    /// Applies one simple command's effects.
+    static func command(_ raw: CommandInvocation, _ st: inout Step, _ state: inout State, _ graph: StepGraph) {
+        // Redirections: `> file` writes, `< file` reads.
+        for r in raw.command.redirections {
+            guard let t = state.values.expand(r.target) else {
+                if r.op != .hereDoc && r.op != .hereDocStripTabs { unknown(&st, "a redirection target is not known") }
+                continue
+            }
+            if t.allSatisfy(\.isNumber) || t == "-" || t.hasPrefix("/dev/") || r.op == .hereDoc || r.op == .hereDocStripTabs { continue }
+            guard let p = path(t, state) else { unknown(&st, "a redirection target is relative to an unknown directory"); continue }
+            switch r.op {
+            case .input: st.reads.paths.insert(p)
+            default: st.writes.paths.insert(p); st.reads.paths.insert(p)
+            }
+        }
+        // A shell running a static `-c` string: the inner commands come separately.
+        if raw.effective.shellCommandStringWord != nil || raw.effective.shellStdinHereDoc != nil { return }
+        let inv = raw.effective
+        // Environment set for the command only (`A=1 cmd`, `env A=1 cmd`) is not a read.
+        var name = inv.name
+        if name == nil, let w = inv.commandWord {
+            // `$APP_HOME/run.sh`: the program after expansion.
+            guard let v = state.values.expand(w) else {
+                unknown(&st, "runs a program whose name is not known (`\(w.source)`)")
+                return
+            }
+            name = ImagePath.basename(v)
+            if v.contains("/"), let p = path(v, state) { st.reads.paths.insert(p) }
+            unknown(&st, "runs `\(v)`, whose reads are not known")
+            return
+        }
+        guard let name else { return }
+        let args = inv.arguments
+        if let path = inv.path, path.contains("/") {
+            if let p = self.path(path, state) { st.reads.paths.insert(p) }
+            // A program given by path: a script of the project, or a tool in a venv.
+            if !path.hasPrefix("/usr/") && !path.hasPrefix("/bin/") && !path.hasPrefix("/sbin/") {
+                if let pc = PackageCommand.parse(inv) { package(pc, inv, &st, &state, graph); return }
+                unknown(&st, "runs `\(path)`, whose reads are not known")
+                return
+            }
+        }
+        switch name {
+        case "cd", "pushd":
+            guard let a = args.first(where: { $0.staticValue.map { !$0.hasPrefix("-") } ?? true }) else { state.cwd = state.values.values["HOME"]; return }
+            if let v = state.values.expand(a), let p = path(v, state) { state.cwd = p } else { state.cwd = nil }
+            return
+        case "popd": state.cwd = nil; return
+        case "source", ".":
+            if let a = args.first, let v = state.values.expand(a), let p = path(v, state) { st.reads.paths.insert(p) }
+            unknown(&st, "sources a script, whose reads are not known")
+            return
+        case "git":
+            git(inv, &st, &state)
+            return
+        case "curl", "wget":
+            st.readsNetwork = true
+            st.reads.env.names.formUnion(networkVariables)
+            var k = 0
+            var wroteNamed = false
+            while k < args.count {
+                let v = state.values.expand(args[k]) ?? ""
+                if ["-o", "--output", "-O", "--output-document", "-P", "--directory-prefix"].contains(v) || v.hasPrefix("--output=") || v.hasPrefix("--output-document=") {
+                    let target = v.contains("=") ? String(v.split(separator: "=", maxSplits: 1)[1]) : (k + 1 < args.count ? state.values.expand(args[k + 1]) : nil)
+                    if name == "curl" && v == "-O" { k += 1; continue }
+                    if let t = target, t != "-", let p = path(t, state) { st.writes.paths.insert(p); wroteNamed = true }
+                    else if target != "-" { unknown(&st, "downloads to a path that is not known") }
+                    k += 2
+                    continue
+                }
+                if v == "-O" || v == "--remote-name" || v == "--remote-name-all" { if let c = state.cwd { st.writes.paths.insert(c) } }
+                k += 1
+            }
+            if name == "wget", !wroteNamed, let c = state.cwd { st.writes.paths.insert(c) }
+            return
+        default: break
+        }
+        if let pc = PackageCommand.parse(inv) {
+            package(pc, inv, &st, &state, graph)
+            return
+        }
+        if inertCommands.contains(name) {
+            if name == "export" || name == "set" { return }
+            return
+        }
+        if name == "env" || name == "printenv" {
+            // Prints the environment.
+            st.reads.env = .everything
+            return
+        }
+        if readOnlyPathCommands.contains(name) || modifyPathCommands.contains(name) {
+            let modifies = modifyPathCommands.contains(name)
+            var skipFirst = ["chmod", "chown", "chgrp", "setcap"].contains(name)
+            var operands = 0
+            var afterDashDash = false
+            for (k, w) in args.enumerated() {
+                guard let v = state.values.expand(w) else {
+                    unknown(&st, "`\(name)` has an operand that is not known (`\(w.source)`)")
+                    return
+                }
+                if !afterDashDash, v == "--" { afterDashDash = true; continue }
+                if !afterDashDash, v.hasPrefix("-") {
+                    if v.hasPrefix("--reference") { skipFirst = false }
+                    continue
+                }
+                // Option values that are not paths (`sed -e expr`, `find -name x`, `grep pattern`).
+                if k > 0, let prev = state.values.expand(args[k - 1]),
+                   ["-e", "-name", "-iname", "-type", "-mtime", "-newer", "-perm", "-user", "-group", "-exec", "-maxdepth", "-mindepth", "-size", "-regex", "-path", "--owner", "--group", "--mode", "-m", "-o", "-g"].contains(prev) && !(name == "cp" || name == "mv") {
+                    continue
+                }
+                if (name == "grep" || name == "egrep" || name == "fgrep" || name == "awk" || name == "jq" || name == "sed" || name == "tr" || name == "cut") && operands == 0 && !args.contains(where: { ["-e", "-f", "--expression"].contains($0.staticValue ?? "") }) {
+                    operands += 1
+                    continue
+                }
+                operands += 1
+                if skipFirst { skipFirst = false; continue }
+                if name == "find", v.hasPrefix("-") || v == "(" || v == ")" || v == "!" || v == ";" || v == "{}" || v == "+" { continue }
+                if v.contains("://") { st.readsNetwork = true; continue }
+                let cleaned = v.split(separator: "*", maxSplits: 1).first.map(String.init) ?? v
+                guard let p = path(cleaned.isEmpty ? "." : cleaned, state) else {
+                    unknown(&st, "`\(name)` names a path relative to an unknown directory")
+                    return
+                }
+                st.reads.paths.insert(p)
+                if modifies { st.writes.paths.insert(p) }
+            }
+            if operands == 0 || (name == "find" && operands == 0) || (name == "tar" && !args.contains(where: { ($0.staticValue ?? "").contains("f") })) {
+                // No path: the working directory (`ls`, `find`, `tar x` from stdin into it).
+                if let c = state.cwd { st.reads.paths.insert(c); if modifies { st.writes.paths.insert(c) } } else {
+                    unknown(&st, "`\(name)` works in an unknown directory")
+                }
+            }
+            if name == "tar" || name == "unzip" {
+                // Extraction writes into -C / -d or the working directory.
+                if let c = state.cwd { st.writes.paths.insert(c) }
+                for (k, w) in args.enumerated() where ["-C", "--directory", "-d"].contains(w.staticValue ?? "") && k + 1 < args.count {
+                    if let v = state.values.expand(args[k + 1]), let p = path(v, state) { st.writes.paths.insert(p) }
+                }
+            }
+            return
+        }
+        if systemCommands.contains(name) {
+            st.reads.paths.insert("/etc")
+            for t in ["/etc", "/home", "/var", "/usr/lib/locale", "/usr/share"] { st.writes.paths.insert(t) }
+            if name == "dpkg-reconfigure" || name == "dpkg" || name == "rpm" {
+                st.reads.env.names.formUnion(aptVariables)
+                for t in systemTrees { st.writes.paths.insert(t) }
+                // Local package files named on the command line.
+                for w in args { if let v = state.values.expand(w), v.hasSuffix(".deb") || v.hasSuffix(".rpm"), let p = path(v, state) { st.reads.paths.insert(p) } }
+            }
+            if name == "ssh-keyscan" || name == "gpg" || name == "apt-key" || name == "add-apt-repository" { st.readsNetwork = true }
+            if ["useradd", "adduser", "usermod"].contains(name) {
+                for (k, w) in args.enumerated() where ["-d", "--home", "--home-dir"].contains(w.staticValue ?? "") && k + 1 < args.count {
+                    if let v = state.values.expand(args[k + 1]), let p = path(v, state) { st.writes.paths.insert(p) }
+                }
+            }
+            return
+        }
+        unknown(&st, "runs `\(name)`, whose reads are not known")
+    }
+
+    /// An absolute path for `p` from the current directory; nil when that is unknown.
+    static func path(_ p: String, _ state: State) -> String? {
+        if p.hasPrefix("/") { return ImagePath.absolute(p, workdir: "/") }
+        if p.hasPrefix("~") {
+            guard let home = state.values.values["HOME"] else { return nil }
+            return ImagePath.absolute(home + p.dropFirst(), workdir: "/")
+        }
+        guard let c = state.cwd else { return nil }
+        return ImagePath.absolute(p, workdir: c)
+    }
+
+    static func git(_ inv: CommandInvocation, _ st: inout Step, _ state: inout State) {
+        st.reads.env.names.formUnion(["GIT_DIR", "GIT_WORK_TREE", "GIT_SSH_COMMAND", "HOME"])
+        let args = inv.arguments.map { state.values.expand($0) }
+        // Skip global options (`-C dir`, `-c k=v`).
+        var k = 0
+        var cwd = state.cwd
+        while k < args.count, let a = args[k], a.hasPrefix("-") {
+            if a == "-C", k + 1 < args.count, let d = args[k + 1] { var s = state; s.cwd = cwd; cwd = path(d, s); k += 2; continue }
+            if a == "-c" { k += 2; continue }
+            k += 1
+        }
+        let sub = k < args.count ? args[k] : nil
+        switch sub {
+        case "clone"?:
+            st.readsNetwork = true
+            let ops = args[(k + 1)...].compactMap { $0 }.filter { !$0.hasPrefix("-") }
+            if ops.count >= 2, let c = cwd { st.writes.paths.insert(ImagePath.absolute(ops[1], workdir: c)) }
+            else if let c = cwd { st.writes.paths.insert(c) } else { st.writes.paths = .everything }
+        case "config"?:
+            if args.contains("--global") || args.contains("--system") { st.writes.paths.insert(state.values.values["HOME"] ?? "/root"); st.writes.paths.insert("/etc/gitconfig") }
+            else { markVCS(&st, cwd, write: true) }
+        case "describe"?, "rev-parse"?, "log"?, "status"?, "show"?, "rev-list"?, "ls-files"?, "branch"?, "tag"?, "diff"?, "name-rev"?, "symbolic-ref"?, "for-each-ref"?, "cat-file"?:
+            markVCS(&st, cwd, write: false)
+            if sub == "status" || sub == "diff" || sub == "ls-files" { if let c = cwd { st.reads.paths.insert(c) } else { st.reads.paths = .everything } }
+        case "fetch"?, "pull"?, "submodule"?:
+            st.readsNetwork = true
+            markVCS(&st, cwd, write: true)
+            if let c = cwd { st.writes.paths.insert(c) } else { st.writes.paths = .everything }
+        default:
+            markVCS(&st, cwd, write: true)
+            if let c = cwd { st.reads.paths.insert(c); st.writes.paths.insert(c) } else { unknown(&st, "git works in an unknown directory") }
+        }
+    }
+
+    /// The RUN reads the `.git` of its working tree: `cwd/.git` or one of its parents'.
+    static func markVCS(_ st: inout Step, _ cwd: String?, write: Bool) {
+        st.readsVCS = true
+        guard var d = cwd else { st.reads.paths = .everything; return }
+        while true {
+            let g = d == "/" ? "/.git" : d + "/.git"
+            st.reads.paths.insert(g)
+            if write { st.writes.paths.insert(g) }
+            if d == "/" { break }
+            d = ImagePath.dirname(d)
+        }
+    }
+}

@@ -1,0 +1,264 @@
+// The step graph: for every instruction of every stage, what it reads and what it writes.
+//
+// Public API (small on purpose):
+//   let graph = StepGraph(model: model, context: BuildContext.disk(...), scripts: { RunScript.make($0, in: model.dockerfile) })
+//   graph.step(StepID(stage: 0, index: 3))   // reads, writes, installs, copied paths
+//   graph.step(containing: instruction)       // the step of a ModelInstruction
+//   Moves(graph).moveBelow(a, b)               // see Moves.swift
+//
+// Reads and writes are conservative: a program the analysis does not know reads and writes
+// every path and reads the whole environment; a dependency install reads what its
+// ecosystem reads (manifests, lock files, lifecycle-script inputs, workspaces), and, when
+// that is not known, the project tree.
+
+import DockerlintModel
+import DockerlintShell
+import DockerlintSyntax
+
+/// A step by stage and position in `Stage.instructions`.
+public struct StepID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var stage: Int
+    public var index: Int
+    public init(stage: Int, index: Int) {
+        self.stage = stage
+        self.index = index
+    }
+    public static func < (a: StepID, b: StepID) -> Bool { (a.stage, a.index) < (b.stage, b.index) }
+    public var description: String { "\(stage):\(index)" }
+}
+
+/// Where a COPY/ADD from the build context puts one source.
+public struct CopiedPath: Sendable, Equatable {
+    /// The source as the builder sees it, context-relative and cleaned (`.` for the root).
+    public var contextPath: String
+    /// The absolute image path written (the destination directory for a tree source).
+    public var imagePath: String
+    /// True for a directory, a glob or the whole context.
+    public var isTree: Bool
+    /// True when the source holds a glob: only matching names are written.
+    public var isGlob: Bool
+}
+
+/// A dependency install inside a RUN, and every project file it reads.
+public struct InstallRead: Sendable {
+    public var command: PackageCommand
+    public var dependency: DependencyInstall
+    public var workdir: String
+    /// Image paths the install reads from the project (files or trees), manifests first.
+    public var files: [String]
+    /// Of `files`, those read only when present.
+    public var optional: Set<String>
+    /// False when the install may read more of the project than `files` (the source tree,
+    /// an unknown lifecycle script); a manifests-first split is then unsafe.
+    public var complete: Bool
+    /// Why the install reads more than its manifests, or why it is not complete.
+    public var reasons: [String]
+}
+
+/// One instruction's effects.
+public struct Step: Sendable {
+    public var id: StepID
+    public var instruction: ModelInstruction
+    public var reads = Access()
+    public var writes = Access()
+    /// Context paths read (COPY/ADD sources, bind mounts of the context); `.` is all of it.
+    public var contextReads: [String] = []
+    /// COPY/ADD from the context: where each source lands.
+    public var copied: [CopiedPath] = []
+    /// RUN: dependency installs.
+    public var installs: [InstallRead] = []
+    /// RUN: true when a command reads the source tree's VCS metadata (`git describe`, Go's
+    /// VCS stamping): the `.git` directory in the working directory or above.
+    public var readsVCS = false
+    /// RUN: true when a command reads the network (downloads, package indexes).
+    public var readsNetwork = false
+    /// Why the reads are as wide as they are (unknown programs, scripts): for messages.
+    public var notes: [String] = []
+
+    public var kind: InstructionKind { instruction.syntax.kind }
+    /// True for the steps that make a layer and a cache entry (RUN, COPY, ADD).
+    public var isCacheStep: Bool { kind == .run || kind == .copy || kind == .add }
+}
+
+public final class StepGraph {
+    public let model: DockerfileModel
+    public let context: BuildContext?
+    /// Steps by stage, in `Stage.instructions` order.
+    public private(set) var stages: [[Step]] = []
+    private var byOffset: [Int: StepID] = [:]
+
+    /// Builds the graph of every stage. `scripts` gives the parsed script of a RUN (the
+    /// linter passes its cached `RunScript.of`); `context` is the build context when known.
+    public init(model: DockerfileModel, context: BuildContext?, scripts: (ModelInstruction) -> RunScript?) {
+        self.model = model
+        self.context = context
+        for (si, stage) in model.stages.enumerated() {
+            var steps: [Step] = []
+            for (k, mi) in stage.instructions.enumerated() {
+                let id = StepID(stage: si, index: k)
+                byOffset[mi.syntax.range.start.offset] = id
+                steps.append(Step(id: id, instruction: mi))
+            }
+            stages.append(steps)
+        }
+        for si in stages.indices {
+            for k in stages[si].indices { analyse(StepID(stage: si, index: k), scripts) }
+        }
+    }
+
+    public func step(_ id: StepID) -> Step { stages[id.stage][id.index] }
+
+    /// The step of an instruction of this model (nil for FROM, global ARGs, ONBUILD triggers).
+    public func id(of mi: ModelInstruction) -> StepID? {
+        guard !mi.isOnbuildTrigger else { return nil }
+        return byOffset[mi.syntax.range.start.offset]
+    }
+
+    public func step(containing mi: ModelInstruction) -> Step? { id(of: mi).map(step) }
+
+    /// The steps of a stage after `id` (exclusive) up to `end` (inclusive).
+    func steps(after id: StepID, through end: Int) -> ArraySlice<Step> {
+        let s = stages[id.stage]
+        guard id.index + 1 <= end, end < s.count else { return [] }
+        return s[(id.index + 1)...end]
+    }
+
+    // MARK: - Mapping image paths to the context
+
+    /// The context path the image file `path` comes from in `stage`, through the COPY/ADD
+    /// steps of that stage from the context (the last one at or before `before` that covers
+    /// it, else the first later one). Nil when no such copy writes it.
+    public func contextPath(ofImagePath path: String, stage: Int, before: Int? = nil) -> String? {
+        var found: String? = nil
+        for st in stages[stage] {
+            for c in st.copied {
+                guard let rel = ImagePath.relative(path, to: c.imagePath) else { continue }
+                let cp: String?
+                if c.isTree {
+                    if c.isGlob {
+                        // `COPY *.json ./`: only names matching the glob, one level.
+                        let pattern = ImagePath.basename(c.contextPath)
+                        let first = rel.split(separator: "/").first.map(String.init) ?? ""
+                        guard !rel.isEmpty, ImagePath.globMatch(pattern, first) else { continue }
+                        cp = ImagePath.contextJoin(ImagePath.dirname(c.contextPath) == "." ? "." : ImagePath.dirname(c.contextPath), rel)
+                    } else {
+                        cp = ImagePath.contextJoin(c.contextPath, rel)
+                    }
+                } else {
+                    cp = rel.isEmpty ? c.contextPath : nil
+                }
+                guard let cp else { continue }
+                if let b = before, st.id.index > b {
+                    if found == nil { return cp }
+                    return found
+                }
+                found = cp
+            }
+        }
+        return found
+    }
+
+    /// The context directory that image directory `dir` mirrors (`COPY . /app` makes `/app`
+    /// mirror `.`), if any COPY of the stage places a context tree there.
+    public func contextDirectory(ofImageDirectory dir: String, stage: Int) -> String? {
+        for st in stages[stage] {
+            for c in st.copied where c.isTree && !c.isGlob {
+                if let rel = ImagePath.relative(dir, to: c.imagePath) { return ImagePath.contextJoin(c.contextPath, rel) }
+            }
+        }
+        return nil
+    }
+
+    // MARK: - Building
+
+    private func analyse(_ id: StepID, _ scripts: (ModelInstruction) -> RunScript?) {
+        var st = stages[id.stage][id.index]
+        let mi = st.instruction
+        // Every instruction expands variables BuildKit knows: those are environment reads.
+        st.reads.env.names.formUnion(mi.matchedVariables)
+        st.reads.env.names.formUnion(mi.unmatchedVariables)
+        switch mi.typed?.command {
+        case .run(let run)?:
+            RunEffects.analyse(&st, run: run, script: scripts(mi), graph: self)
+        case .copy(let c)?, .add(let c)?:
+            copyEffects(&st, c)
+        case .env(let e)?:
+            for p in e.pairs { st.writes.env.names.insert(p.key.value) }
+        case .arg(let a)?:
+            for d in a.definitions { st.writes.env.names.insert(d.key) }
+        case .workdir?:
+            st.reads.workdir = true
+            st.writes.workdir = true
+            // BuildKit creates the directory.
+            if let w = mi.resolved?.workdir { st.writes.paths.insert(w) }
+        case .user?:
+            st.writes.user = true
+        case .shell?:
+            st.writes.shell = true
+        case .onbuild?, nil:
+            // Not understood: reads and writes everything.
+            st.reads.paths = .everything
+            st.writes.paths = .everything
+            st.reads.env = .everything
+            st.notes.append("the instruction is not understood")
+        default:
+            // LABEL, EXPOSE, CMD, ENTRYPOINT, HEALTHCHECK, VOLUME, STOPSIGNAL, MAINTAINER:
+            // image configuration only. VOLUME freezes later writes to its paths.
+            if case .volume? = mi.typed?.command {
+                for v in mi.resolved?.volumes ?? [] { st.writes.paths.insert(ImagePath.absolute(v, workdir: mi.workingDirectory)) }
+            }
+        }
+        stages[id.stage][id.index] = st
+    }
+
+    private func copyEffects(_ st: inout Step, _ c: CopyCommand) {
+        let mi = st.instruction
+        let wd = mi.workingDirectory.isEmpty ? "/" : mi.workingDirectory
+        let destRaw = mi.resolved?.destination ?? c.destination.value
+        if !destRaw.hasPrefix("/") { st.reads.workdir = true }
+        let dest = ImagePath.absolute(destRaw, workdir: wd)
+        // --chown/--chmod with names resolve them in the image's /etc/passwd and /etc/group.
+        if let chown = mi.resolved?.chown ?? c.chown?.value, chown.contains(where: { $0.isLetter }) {
+            st.reads.paths.insert("/etc/passwd")
+            st.reads.paths.insert("/etc/group")
+        }
+        if c.parents || !c.excludes.isEmpty {
+            // The written set depends on patterns the analysis does not model: the whole destination.
+            st.writes.paths.insert(dest)
+        }
+        if let from = c.from {
+            // From another stage or image: not the context. The files land under dest.
+            _ = from
+            st.writes.paths.insert(dest)
+            return
+        }
+        for inline in mi.resolved?.inlineSources ?? c.inlineSources {
+            st.writes.paths.insert(destRaw.hasSuffix("/") ? ImagePath.absolute(inline.path, workdir: dest) : dest)
+        }
+        let srcs = mi.resolved?.sources ?? c.sources.map(\.value)
+        let destIsDir = destRaw.hasSuffix("/") || destRaw == "." || srcs.count > 1
+        for s in srcs {
+            if s.contains("://") || s.hasPrefix("git@") {
+                st.readsNetwork = true
+                st.writes.paths.insert(destIsDir ? dest + "/" + ImagePath.basename(s) : dest)
+                if !destIsDir { st.writes.paths.insert(dest) } else { st.writes.paths.insert(dest) }
+                continue
+            }
+            let cp = ImagePath.contextJoin(".", s)
+            let glob = s.contains("*") || s.contains("?") || s.contains("[")
+            var tree = glob || s == "." || s == "./" || s.hasSuffix("/")
+            if !tree {
+                if let ctx = context, let d = ctx.files.isDirectory(cp) { tree = d } else if context == nil {
+                    tree = !ImagePath.basename(s).contains(".")
+                }
+            }
+            // ADD of a local archive unpacks it: the written set is the archive's content.
+            let archive = c.isAdd && [".tar", ".tgz", ".gz", ".bz2", ".xz", ".zst", ".tbz2", ".txz"].contains { s.hasSuffix($0) }
+            st.contextReads.append(cp)
+            let written: String
+            if tree || archive { written = dest } else if destIsDir { written = dest == "/" ? "/" + ImagePath.basename(s) : dest + "/" + ImagePath.basename(s) } else { written = dest }
+            st.writes.paths.insert(written)
+            if !archive { st.copied.append(CopiedPath(contextPath: cp, imagePath: written, isTree: tree, isGlob: glob)) }
+        }
+    }
+}

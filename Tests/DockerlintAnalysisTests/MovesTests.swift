@@ -1,0 +1,129 @@
+import DockerlintAnalysis
+import Testing
+
+/// Which reorders keep the image, on the failure classes seen in real projects.
+@Suite struct MovesTests {
+    @Test func unrelatedCopyMovesBelowSystemInstall() {
+        let a = Analysed("FROM debian\nWORKDIR /app\nCOPY src/ ./src/\nRUN apt-get update && apt-get install -y curl\n",
+                         files: ["src/main.py": "print(1)\n"])
+        #expect(a.moves.moveBelow(a.at(3), a.at(4)) == .safe)
+    }
+
+    @Test func copyDoesNotMoveBelowAStepReadingItThroughAVariable() {
+        // DC1002 on a real project: `RUN chmod +x $APP_HOME/run.sh` reads the copied run.sh.
+        let a = Analysed("FROM alpine\nENV APP_HOME=/opt/app\nWORKDIR $APP_HOME\nCOPY run.sh ./\nRUN chmod +x $APP_HOME/run.sh\n",
+                         files: ["run.sh": "#!/bin/sh\n"])
+        let v = a.moves.moveBelow(a.at(4), a.at(5))
+        #expect(!v.isSafe)
+        #expect(v.reason?.contains("/opt/app/run.sh") == true)
+    }
+
+    @Test func argDoesNotMoveBelowAStepThatMayReadTheEnvironment() {
+        // DC1003 on a real project: the Makefile has `VERSION ?= dev`.
+        let a = Analysed("FROM golang\nARG VERSION\nCOPY . .\nRUN make release-binary\n",
+                         files: ["Makefile": "VERSION ?= dev\n", "main.go": ""])
+        let v = a.moves.moveBelow(a.at(2), a.at(4))
+        #expect(!v.isSafe)
+        #expect(v.reason?.contains("VERSION") == true)
+        // A system install does not read it.
+        let b = Analysed("FROM debian\nARG VERSION\nRUN apt-get update && apt-get install -y curl\nRUN echo $VERSION > /v\n")
+        #expect(b.moves.moveBelow(b.at(2), b.at(3)) == .safe)
+        #expect(!b.moves.moveBelow(b.at(2), b.at(4)).isSafe)
+    }
+
+    @Test func patchesStayAboveAnInstallWhosePostinstallRunsPatchPackage() {
+        let files = ["package.json": #"{"name":"x","scripts":{"postinstall":"yarn patch-package"}}"#, "yarn.lock": "",
+                     "patches/left-pad+1.0.0.patch": "diff\n"]
+        let a = Analysed("FROM node\nWORKDIR /app\nCOPY package.json yarn.lock ./\nCOPY ./patches ./patches\nRUN yarn install --frozen-lockfile\n",
+                         files: files)
+        let v = a.moves.moveBelow(a.at(4), a.at(5))
+        #expect(!v.isSafe)
+        #expect(a.step(5).installs.first?.files.contains("/app/patches") == true)
+        #expect(a.step(5).installs.first?.complete == true)
+    }
+
+    @Test func manifestSplitOfANpmProjectWithoutScripts() {
+        let files = ["package.json": #"{"name":"x","dependencies":{"a":"1"}}"#, "package-lock.json": "{}", "src/index.js": "",
+                     ".dockerignore": "node_modules\n"]
+        let a = Analysed("FROM node\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\",\"src/index.js\"]\n", files: files)
+        let split = a.moves.manifestSplit(copy: a.at(3), install: a.at(4))
+        #expect(split?.verdict == .safe)
+        #expect(split?.files.map(\.contextPath) == ["package.json", "package-lock.json"])
+    }
+
+    @Test func manifestSplitIsUnsafeWhenTheContextSendsNodeModules() {
+        let files = ["package.json": #"{"name":"x"}"#, "package-lock.json": "{}", "node_modules/a/index.js": ""]
+        let a = Analysed("FROM node\nWORKDIR /app\nCOPY . .\nRUN npm ci\n", files: files)
+        let split = a.moves.manifestSplit(copy: a.at(3), install: a.at(4))
+        #expect(split.map { !$0.verdict.isSafe } == true)
+        #expect(split?.verdict.reason?.contains("node_modules") == true)
+    }
+
+    @Test func postinstallScriptInAFolderMakesTheSplitUnsafe() {
+        let files = ["package.json": #"{"scripts":{"postinstall":"node tools/postinstall.js"}}"#, "package-lock.json": "{}",
+                     "tools/postinstall.js": "require('fs')\n", ".dockerignore": "node_modules\n"]
+        let a = Analysed("FROM node\nWORKDIR /app\nCOPY tools ./tools\nRUN npm ci\n", files: files)
+        #expect(!a.moves.moveBelow(a.at(3), a.at(4)).isSafe)
+        let b = Analysed("FROM node\nWORKDIR /app\nCOPY . .\nRUN npm ci\n", files: files)
+        let split = b.moves.manifestSplit(copy: b.at(3), install: b.at(4))
+        #expect(split.map { !$0.verdict.isSafe } == true)
+    }
+
+    @Test func yarnBerryWorkspaceSplitCopiesEverythingYarnReads() {
+        let files = [
+            "package.json": #"{"name":"root","private":true,"workspaces":["packages/*"],"packageManager":"yarn@4.1.0"}"#,
+            "yarn.lock": "", ".yarnrc.yml": "nodeLinker: node-modules\nyarnPath: .yarn/releases/yarn-4.1.0.cjs\n",
+            ".yarn/releases/yarn-4.1.0.cjs": "", ".yarn/plugins/plugin.cjs": "", ".yarn/patches/a.patch": "",
+            "packages/web/package.json": #"{"name":"web"}"#, "packages/web/src/a.ts": "",
+            "packages/api/package.json": #"{"name":"api","dependencies":{"b":"patch:b@npm%3A1.0.0#~/.yarn/patches/a.patch"}}"#,
+            ".dockerignore": "node_modules\n**/node_modules\n",
+        ]
+        let a = Analysed("FROM node\nWORKDIR /app\nCOPY . .\nRUN yarn install --immutable\nRUN yarn build\n", files: files)
+        let split = a.moves.manifestSplit(copy: a.at(3), install: a.at(4))
+        let copied = Set(split?.files.map(\.contextPath) ?? [])
+        #expect(split?.verdict == .safe)
+        for f in ["package.json", "yarn.lock", ".yarnrc.yml", ".yarn/releases", ".yarn/plugins",
+                  ".yarn/patches", "packages/web/package.json", "packages/api/package.json"] {
+            #expect(copied.contains(f), "missing \(f)")
+        }
+        #expect(!copied.contains("packages/web/src/a.ts"))
+    }
+
+    @Test func rubyVersionFileReadByTheGemfile() {
+        let files = ["Gemfile": "source \"https://rubygems.org\"\nruby file: \".ruby-version\"\ngem \"rails\"\n", "Gemfile.lock": "",
+                     ".ruby-version": "3.3.0\n"]
+        let a = Analysed("FROM ruby\nWORKDIR /app\nCOPY Gemfile Gemfile.lock ./\nCOPY .ruby-version ./\nRUN bundle install\n", files: files)
+        #expect(!a.moves.moveBelow(a.at(4), a.at(5)).isSafe)
+        let b = Analysed("FROM ruby\nWORKDIR /app\nCOPY . .\nRUN bundle install\n", files: files)
+        let split = b.moves.manifestSplit(copy: b.at(3), install: b.at(4))
+        #expect(split?.files.map(\.contextPath).contains(".ruby-version") == true)
+        #expect(split?.verdict == .safe)
+    }
+
+    @Test func goReplaceWithALocalModule() {
+        let files = ["go.mod": "module x\n\nreplace example.com/lib => ./lib\n", "go.sum": "", "lib/go.mod": "module example.com/lib\n",
+                     "main.go": ""]
+        let a = Analysed("FROM golang\nWORKDIR /src\nCOPY . .\nRUN go mod download\n", files: files)
+        let split = a.moves.manifestSplit(copy: a.at(3), install: a.at(4))
+        #expect(split?.files.map(\.contextPath) == ["go.mod", "go.sum", "lib/go.mod"])
+        #expect(split?.verdict == .safe)
+    }
+
+    @Test func pipIncludesAndEditableInstalls() {
+        let files = ["requirements.txt": "-r requirements/base.txt\nflask==3.0.3\n", "requirements/base.txt": "-c constraints.txt\nrequests\n",
+                     "requirements/constraints.txt": "", "app.py": ""]
+        let a = Analysed("FROM python\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n", files: files)
+        let split = a.moves.manifestSplit(copy: a.at(3), install: a.at(4))
+        #expect(split?.files.map(\.contextPath) == ["requirements.txt", "requirements/base.txt", "requirements/constraints.txt"])
+        #expect(split?.verdict == .safe)
+        let b = Analysed("FROM python\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n",
+                         files: ["requirements.txt": "-e .\n", "setup.py": ""])
+        #expect(b.moves.manifestSplit(copy: b.at(3), install: b.at(4)).map { !$0.verdict.isSafe } == true)
+    }
+
+    @Test func withoutAContextJavaScriptInstallsAreUnknown() {
+        let a = Analysed("FROM node\nWORKDIR /app\nCOPY . .\nRUN npm ci\n")
+        let split = a.moves.manifestSplit(copy: a.at(3), install: a.at(4))
+        #expect(split.map { !$0.verdict.isSafe } == true)
+    }
+}

@@ -1,0 +1,105 @@
+import DockerlintAnalysis
+import Testing
+
+/// What each step reads and writes.
+@Suite struct StepGraphTests {
+    @Test func runPathsExpandEnvAndArg() {
+        let a = Analysed("""
+        FROM alpine
+        ARG APP_HOME=/srv/app
+        ENV BIN=$APP_HOME/bin
+        WORKDIR $APP_HOME
+        RUN chmod +x $APP_HOME/run.sh "${BIN}/tool" && mkdir -p logs
+        """)
+        let s = a.step(5)
+        #expect(s.reads.paths.paths.contains("/srv/app/run.sh"))
+        #expect(s.reads.paths.paths.contains("/srv/app/bin/tool"))
+        #expect(s.writes.paths.paths.contains("/srv/app/logs"))
+        #expect(!s.reads.paths.all)
+        // chmod and mkdir read no environment; the expansions name APP_HOME and BIN.
+        #expect(!s.reads.env.all)
+        #expect(s.reads.env.names == ["APP_HOME", "BIN"])
+    }
+
+    @Test func unknownProgramsReadEverything() {
+        let a = Analysed("FROM alpine\nARG VERSION=1\nRUN make release-binary\nRUN ./build.sh\n")
+        for line in [3, 4] {
+            let s = a.step(line)
+            #expect(s.reads.paths.all)
+            #expect(s.reads.env.all)
+            #expect(s.writes.paths.all)
+        }
+    }
+
+    @Test func unknownVariableMakesPathUnknown() {
+        // `$UNSET` may come from the base image: the path is not known.
+        let a = Analysed("FROM alpine\nRUN chmod +x $UNSET/run.sh\n")
+        #expect(a.step(2).reads.paths.all)
+    }
+
+    @Test func cdChangesTheDirectory() {
+        let a = Analysed("FROM alpine\nWORKDIR /w\nRUN cd sub && rm -rf cache && cat /etc/os-release\n")
+        let s = a.step(3)
+        #expect(s.writes.paths.paths == ["/w/sub/cache"])
+        #expect(s.reads.paths.paths.contains("/etc/os-release"))
+    }
+
+    @Test func systemInstallsReadFewVariables() {
+        let a = Analysed("FROM debian\nARG COMMIT\nRUN apt-get update && apt-get install -y curl=7.88.1-10\n")
+        let s = a.step(3)
+        #expect(!s.reads.env.all)
+        #expect(!s.reads.env.contains("COMMIT"))
+        #expect(s.readsNetwork)
+    }
+
+    @Test func languageInstallsReadTheEnvironment() {
+        let a = Analysed("FROM node\nWORKDIR /app\nCOPY package.json ./\nRUN npm install --ignore-scripts\n")
+        #expect(a.step(4).reads.env.all)
+        #expect(a.step(4).installs.count == 1)
+    }
+
+    @Test func copyWritesAndReads() {
+        let a = Analysed("FROM alpine\nWORKDIR /app\nCOPY --chown=app:app src/ run.sh ./\n", files: ["src/a.py": "", "run.sh": ""])
+        let s = a.step(3)
+        #expect(s.copied.map(\.imagePath) == ["/app", "/app/run.sh"])
+        #expect(s.copied.map(\.isTree) == [true, false])
+        #expect(s.reads.paths.paths.contains("/etc/passwd"))
+        #expect(s.reads.workdir)
+        #expect(s.contextReads == ["src", "run.sh"])
+    }
+
+    @Test func gitDescribeAndGoBuildReadVCS() {
+        let a = Analysed("""
+        FROM golang
+        WORKDIR /src
+        COPY . .
+        RUN git describe --tags > version.txt
+        RUN go build -o /out ./cmd/app
+        RUN go build -buildvcs=false -o /out ./cmd/app
+        """)
+        #expect(a.step(4).readsVCS)
+        #expect(a.step(4).reads.paths.paths.contains("/src/.git"))
+        #expect(a.step(5).readsVCS)
+        #expect(!a.step(6).readsVCS)
+    }
+
+    @Test func shellVariablesAreNotEnvironmentReads() {
+        let a = Analysed("FROM alpine\nARG V=1\nRUN for f in a b; do echo $f; done && X=1 && echo $X $V\n")
+        let s = a.step(3)
+        #expect(s.reads.env.names == ["V"])
+    }
+
+    @Test func contextPathsThroughCopies() {
+        let a = Analysed("""
+        FROM node
+        WORKDIR /app
+        COPY package.json yarn.lock ./
+        RUN yarn install --frozen-lockfile
+        COPY frontend/ ./web/
+        COPY . .
+        """)
+        #expect(a.graph.contextPath(ofImagePath: "/app/package.json", stage: 0, before: 3) == "package.json")
+        #expect(a.graph.contextPath(ofImagePath: "/app/web/x.js", stage: 0, before: 3) == "frontend/x.js")
+        #expect(a.graph.contextPath(ofImagePath: "/app/patches", stage: 0, before: 3) == "patches")
+    }
+}

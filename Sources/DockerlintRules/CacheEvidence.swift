@@ -32,6 +32,12 @@ public enum CacheEvidence {
         return ciDefault
     }
 
+    /// Plausible edits simulated at most (the heaviest groups of files), so that linting
+    /// without history stays fast on large contexts.
+    public static let maxEditGroups = 32
+
+    static func utf8Less(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+
     /// Findings that are not about what re-runs (the simulator cannot tell whether they pay).
     static let notSimulated: Set<String> = ["DC1005"]
 
@@ -256,9 +262,10 @@ public enum CacheEvidence {
                     mentioned.insert(w)
                     for part in w.split(separator: "/") { mentioned.insert(String(part)) }
                 }
-                let edits = PlausibleEdits.edits(of: snapshot) { p in
+                // The heaviest groups only (pre-commit time): the rest of the context weighs little.
+                let edits = Array(PlausibleEdits.edits(of: snapshot) { p in
                     mentioned.contains(p) || mentioned.contains(String(p.split(separator: "/").last ?? ""))
-                }
+                }.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : utf8Less($0.path, $1.path) }.prefix(maxEditGroups))
                 editsMemo = (snapshot, edits)
             }
             let (snapshot, edits) = editsMemo!

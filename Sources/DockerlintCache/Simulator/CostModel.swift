@@ -53,43 +53,21 @@ public struct CostModel: Sendable {
 
     public static let standard = CostModel()
 
-    static let installs = ["apt-get install", "apt install", "apk add", "yum install", "dnf install", "microdnf install",
-                           "zypper install", "zypper in ", "pacman -s", "pip install", "pip3 install", "python -m pip install",
-                           "npm install", "npm ci", "npm i ", "yarn install", "pnpm install", "bundle install", "gem install",
-                           "composer install", "go mod download", "cargo fetch", "poetry install", "conda install",
-                           "mamba install", "uv sync", "uv pip install", "pipenv install", "mvn dependency:", "yarn --frozen"].map { Array($0.utf8) }
-    static let builds = ["go build", "cargo build", "mvn ", "gradle", "make ", "make\n", "cmake", "npm run build", "yarn build",
-                         "pnpm build", "dotnet publish", "dotnet build", "gcc ", "g++ ", "ninja", "bazel", "swift build",
-                         "stack build", "cabal build", "mix compile", "rustc "].map { Array($0.utf8) }
-    static let indexes = ["apt-get update", "apk update", "yum makecache"].map { Array($0.utf8) }
-    static let downloads = ["curl ", "wget ", "git clone"].map { Array($0.utf8) }
-
     /// The RUN category of a command: package installs, builds, downloads (most expensive wins).
-    /// Matched on ASCII-lowercased bytes (this runs for every RUN of every simulated build).
     public static func runCategory(_ command: String) -> String? {
-        var c: [UInt8] = [0x20]
-        c.reserveCapacity(command.utf8.count + 2)
-        for b in command.utf8 { c.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b) }
-        c.append(0x20)
-        func contains(_ needle: [UInt8]) -> Bool {
-            let n = needle.count
-            guard n <= c.count, let first = needle.first else { return false }
-            var i = 0
-            let last = c.count - n
-            while i <= last {
-                if c[i] == first {
-                    var j = 1
-                    while j < n && c[i + j] == needle[j] { j += 1 }
-                    if j == n { return true }
-                }
-                i += 1
-            }
-            return false
-        }
-        if builds.contains(where: contains) { return "run:build" }
-        if installs.contains(where: contains) { return "run:package-install" }
-        if indexes.contains(where: contains) { return "run:package-index" }
-        if downloads.contains(where: contains) { return "run:download" }
+        let c = " " + command.lowercased() + " "
+        let installs = ["apt-get install", "apt install", "apk add", "yum install", "dnf install", "microdnf install",
+                        "zypper install", "zypper in ", "pacman -s", "pip install", "pip3 install", "python -m pip install",
+                        "npm install", "npm ci", "npm i ", "yarn install", "pnpm install", "bundle install", "gem install",
+                        "composer install", "go mod download", "cargo fetch", "poetry install", "conda install",
+                        "mamba install", "uv sync", "uv pip install", "pipenv install", "mvn dependency:", "yarn --frozen"]
+        let builds = ["go build", "cargo build", "mvn ", "gradle", "make ", "make\n", "cmake", "npm run build", "yarn build",
+                      "pnpm build", "dotnet publish", "dotnet build", "gcc ", "g++ ", "ninja", "bazel", "swift build",
+                      "stack build", "cabal build", "mix compile", "rustc "]
+        if builds.contains(where: { c.containsBytes($0) }) { return "run:build" }
+        if installs.contains(where: { c.containsBytes($0) }) { return "run:package-install" }
+        if c.containsBytes("apt-get update") || c.containsBytes("apk update") || c.containsBytes("yum makecache") { return "run:package-index" }
+        if c.containsBytes("curl ") || c.containsBytes("wget ") || c.containsBytes("git clone") { return "run:download" }
         return nil
     }
 

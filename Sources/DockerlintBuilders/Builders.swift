@@ -19,6 +19,22 @@ public protocol ImageBuilder: Sendable {
     func build(context: URL, request: BuildRequest) throws -> BuildResult
     /// Removes everything labelled `dev.dockerlint.bench=<runID>`.
     @discardableResult func cleanup(runID: String) throws -> CleanupReport
+    /// The run IDs (values of `dev.dockerlint.bench`) of the images and containers present.
+    func benchRunIDs() throws -> Set<String>
+}
+
+extension ImageBuilder {
+    public func benchRunIDs() throws -> Set<String> { [] }
+}
+
+extension EngineClient {
+    /// The values of the bench label on this engine's images and containers.
+    public func benchRunIDs() throws -> Set<String> {
+        var out = Set<String>()
+        for i in try images(label: benchLabelKey, all: true) { if let v = i.labels[benchLabelKey] { out.insert(v) } }
+        for c in try containers(label: benchLabelKey) { if let v = c.labels[benchLabelKey] { out.insert(v) } }
+        return out
+    }
 }
 
 /// Docker Engine, BuildKit or classic, through `EngineClient`.
@@ -36,6 +52,7 @@ public struct DockerEngineBuilder: ImageBuilder {
     }
     @discardableResult
     public func cleanup(runID: String) throws -> CleanupReport { try client.cleanup(runID: runID) }
+    public func benchRunIDs() throws -> Set<String> { try client.benchRunIDs() }
 }
 
 /// `buildah bud --layers` or `podman build --layers`, run through `Subprocess` with argument arrays
@@ -127,6 +144,13 @@ public struct CLIImageBuilder: ImageBuilder {
         return report
     }
 
+    public func benchRunIDs() throws -> Set<String> {
+        let format = "{{index .Labels \"\(benchLabelKey)\"}}"
+        let (s, out) = try runCapture(storeArgs + ["images", "--filter", "label=\(benchLabelKey)", "--format", format])
+        guard s == 0 else { throw BuilderError.processFailed(command: "\(kind.rawValue) images", status: s, output: out) }
+        return Set(out.split(separator: "\n").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0 != "<no value>" })
+    }
+
     /// Whether this store holds the image `reference` (`images -q`).
     public func hasImage(_ reference: String) throws -> Bool {
         let (s, out) = try runCapture(storeArgs + ["images", "-q", reference], timeout: 30)
@@ -158,20 +182,20 @@ public struct CLIImageBuilder: ImageBuilder {
 
     /// The pure part of `layerSizes` (unit-tested with captured output).
     public static func parseLayerSizes(inspectJSON: String, historyJSON: String) throws -> [(digest: String, size: Int)] {
-        guard let arr = try? JSONSerialization.jsonObject(with: Data(inspectJSON.utf8)) as? [[String: Any]], let img = arr.first,
-              let layers = (img["RootFS"] as? [String: Any])?["Layers"] as? [String] else {
+        guard let img = WireJSON.decode([WireJSON.ImageInspect].self, inspectJSON.utf8)?.first,
+              let layers = img.RootFS?.Layers else {
             throw BuilderError.protocolError("podman image inspect: no RootFS.Layers")
         }
-        let ociHistory = img["History"] as? [[String: Any]] ?? []
-        guard let h = try? JSONSerialization.jsonObject(with: Data(historyJSON.utf8)) as? [[String: Any]] else {
+        let ociHistory = img.History ?? []
+        guard let h = WireJSON.decode([WireJSON.PodmanHistoryEntry].self, historyJSON.utf8) else {
             throw BuilderError.protocolError("podman history: not a JSON array")
         }
-        let sizesOldestFirst = h.reversed().map { ($0["size"] as? NSNumber)?.intValue ?? 0 }
+        let sizesOldestFirst = h.reversed().map { $0.size ?? 0 }
         guard ociHistory.count == sizesOldestFirst.count else {
             throw BuilderError.protocolError("podman history has \(sizesOldestFirst.count) entries, inspect \(ociHistory.count)")
         }
         var sizes: [Int] = []
-        for (entry, size) in zip(ociHistory, sizesOldestFirst) where (entry["empty_layer"] as? Bool) != true { sizes.append(size) }
+        for (entry, size) in zip(ociHistory, sizesOldestFirst) where entry.empty_layer != true { sizes.append(size) }
         guard sizes.count == layers.count else {
             throw BuilderError.protocolError("\(sizes.count) layer-making history entries for \(layers.count) layers")
         }

@@ -53,25 +53,24 @@ extension TraceStatus {
     /// (digest, inputs, name, cached, started, completed, error), `statuses` (id, vertex, …)
     /// and `logs` (vertex, stream, base64 `data`, timestamp).
     public static func decode(rawJSON bytes: [UInt8]) throws(BuilderError) -> TraceStatus {
-        guard let obj = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+        guard let obj = WireJSON.decode(WireJSON.SolveStatus.self, bytes) else {
             throw .protocolError("buildx rawjson: not a JSON object")
         }
         var s = TraceStatus(vertexes: [], logs: [])
-        for v in obj["vertexes"] as? [[String: Any]] ?? [] {
-            s.vertexes.append(TraceVertex(digest: v["digest"] as? String ?? "", inputs: v["inputs"] as? [String] ?? [],
-                                          name: v["name"] as? String ?? "", cached: v["cached"] as? Bool ?? false,
-                                          started: (v["started"] as? String).flatMap(rfc3339),
-                                          completed: (v["completed"] as? String).flatMap(rfc3339),
-                                          error: (v["error"] as? String).flatMap { $0.isEmpty ? nil : $0 }))
+        for v in obj.vertexes ?? [] {
+            s.vertexes.append(TraceVertex(digest: v.digest ?? "", inputs: v.inputs ?? [], name: v.name ?? "",
+                                          cached: v.cached ?? false, started: v.started.flatMap(rfc3339),
+                                          completed: v.completed.flatMap(rfc3339),
+                                          error: v.error.flatMap { $0.isEmpty ? nil : $0 }))
         }
-        for st in obj["statuses"] as? [[String: Any]] ?? [] {
-            guard let v = st["vertex"] as? String, isTransfer(id: st["id"] as? String ?? "") else { continue }
+        for st in obj.statuses ?? [] {
+            guard let v = st.vertex, isTransfer(id: st.id ?? "") else { continue }
             s.progressVertexes.append(v)
         }
-        for l in obj["logs"] as? [[String: Any]] ?? [] {
-            let data = (l["data"] as? String).flatMap { Data(base64Encoded: $0) }.map { Array($0) } ?? []
-            s.logs.append(TraceLog(vertex: l["vertex"] as? String ?? "", timestamp: (l["timestamp"] as? String).flatMap(rfc3339),
-                                   stream: (l["stream"] as? NSNumber)?.intValue ?? 1, message: data))
+        for l in obj.logs ?? [] {
+            let data = l.data.flatMap { Data(base64Encoded: $0) }.map { Array($0) } ?? []
+            s.logs.append(TraceLog(vertex: l.vertex ?? "", timestamp: l.timestamp.flatMap(rfc3339),
+                                   stream: l.stream ?? 1, message: data))
         }
         return s
     }
@@ -214,9 +213,9 @@ public struct BuildxBuilder: ImageBuilder {
         log += tail.split(separator: "\n").map(String.init)
         var imageID: String?
         if status == 0, let d = FileManager.default.contents(atPath: meta),
-           let o = try? JSONSerialization.jsonObject(with: d) as? [String: Any] {
+           let o = WireJSON.decode(WireJSON.BuildxMetadata.self, d) {
             // With the containerd image store the engine's image ID is the manifest digest.
-            imageID = (o["containerimage.digest"] as? String) ?? (o["containerimage.config.digest"] as? String)
+            imageID = o.imageDigest ?? o.configDigest
         }
         let failure = status == 0 ? nil
             : (tail.split(separator: "\n").last(where: { $0.hasPrefix("ERROR") }).map(String.init)
@@ -227,6 +226,7 @@ public struct BuildxBuilder: ImageBuilder {
 
     @discardableResult
     public func cleanup(runID: String) throws -> CleanupReport { try client.cleanup(runID: runID) }
+    public func benchRunIDs() throws -> Set<String> { try client.benchRunIDs() }
 
     /// Runs the CLI, feeding output chunks (stdout and stderr together) as they arrive; stops
     /// it when `timeout` passes and throws `.timeout`. `-H` names the engine, so `DOCKER_HOST`

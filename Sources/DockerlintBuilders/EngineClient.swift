@@ -94,18 +94,18 @@ public final class EngineClient: @unchecked Sendable {
         })
         if head.status >= 400 {
             var message = String(decoding: collected, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            if let obj = try? JSONSerialization.jsonObject(with: Data(collected)) as? [String: Any],
-               let m = obj["message"] as? String { message = m }
+            if let m = WireJSON.decode(WireJSON.ErrorBody.self, collected)?.message { message = m }
             throw BuilderError.http(status: head.status, message: message)
         }
         return (head, collected)
     }
 
-    private func json(_ method: String, _ path: String, query: [(String, String)] = []) throws -> Any {
+    /// The answer of a call, decoded; `shape` names what it must be in the error.
+    private func json<T: Decodable>(_ type: T.Type, _ method: String, _ path: String, query: [(String, String)] = [],
+                                    shape: String) throws -> T {
         let (_, body) = try call(method, path, query: query)
-        do { return try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) } catch {
-            throw BuilderError.protocolError("\(path): invalid JSON: \(error)")
-        }
+        guard let value = WireJSON.decode(T.self, body) else { throw BuilderError.protocolError(shape) }
+        return value
     }
 
     /// API version used in paths: min(daemon's `Api-Version` from `/_ping`, 1.41).
@@ -140,29 +140,24 @@ public final class EngineClient: @unchecked Sendable {
 
     /// `GET /version`.
     public func version() throws -> EngineVersion {
-        guard let o = try json("GET", "/version") as? [String: Any] else { throw BuilderError.protocolError("/version: not an object") }
-        return EngineVersion(version: o["Version"] as? String ?? "", apiVersion: o["ApiVersion"] as? String ?? "",
-                             minAPIVersion: o["MinAPIVersion"] as? String, os: o["Os"] as? String,
-                             arch: o["Arch"] as? String, kernelVersion: o["KernelVersion"] as? String)
+        let o = try json(WireJSON.Version.self, "GET", "/version", shape: "/version: not an object")
+        return EngineVersion(version: o.Version ?? "", apiVersion: o.ApiVersion ?? "", minAPIVersion: o.MinAPIVersion,
+                             os: o.Os, arch: o.Arch, kernelVersion: o.KernelVersion)
     }
 
     private static func labelFilter(_ label: String?) throws -> [(String, String)] {
         guard let label else { return [] }
-        let f = try JSONSerialization.data(withJSONObject: ["label": [label]])
-        return [("filters", String(decoding: f, as: UTF8.self))]
+        return [("filters", String(decoding: try WireJSON.encode(["label": [label]]), as: UTF8.self))]
     }
 
     /// `GET /images/json?filters={"label":[label]}`; `label` is `key` or `key=value`.
     public func images(label: String? = nil, all: Bool = false) throws -> [ImageSummary] {
         var q = try Self.labelFilter(label)
         if all { q.append(("all", "1")) }
-        guard let arr = try json("GET", "/images/json", query: q) as? [[String: Any]] else {
-            throw BuilderError.protocolError("/images/json: not an array")
-        }
+        let arr = try json([WireJSON.ImageListEntry].self, "GET", "/images/json", query: q, shape: "/images/json: not an array")
         return arr.map {
-            ImageSummary(id: $0["Id"] as? String ?? "", repoTags: $0["RepoTags"] as? [String] ?? [],
-                         labels: $0["Labels"] as? [String: String] ?? [:], size: ($0["Size"] as? NSNumber)?.intValue ?? 0,
-                         created: ($0["Created"] as? NSNumber)?.intValue ?? 0)
+            ImageSummary(id: $0.Id ?? "", repoTags: $0.RepoTags ?? [], labels: $0.Labels ?? [:], size: $0.Size ?? 0,
+                         created: $0.Created ?? 0)
         }
     }
 
@@ -172,22 +167,19 @@ public final class EngineClient: @unchecked Sendable {
         var q: [(String, String)] = []
         if force { q.append(("force", "1")) }
         if noprune { q.append(("noprune", "1")) }
-        guard let arr = try json("DELETE", "/images/\(queryEscape(id))", query: q) as? [[String: Any]] else { return [] }
-        return arr.compactMap { $0["Deleted"] as? String }
+        let (_, body) = try call("DELETE", "/images/\(queryEscape(id))", query: q)
+        return (WireJSON.decode([WireJSON.DeleteEntry].self, body) ?? []).compactMap(\.Deleted)
     }
 
     /// `GET /containers/json?all=1&filters={"label":[label]}`.
     public func containers(label: String? = nil) throws -> [ContainerSummary] {
         var q: [(String, String)] = [("all", "1")]
         q += try Self.labelFilter(label)
-        guard let arr = try json("GET", "/containers/json", query: q) as? [[String: Any]] else {
-            throw BuilderError.protocolError("/containers/json: not an array")
-        }
+        let arr = try json([WireJSON.ContainerListEntry].self, "GET", "/containers/json", query: q,
+                           shape: "/containers/json: not an array")
         return arr.map {
-            ContainerSummary(id: $0["Id"] as? String ?? "", names: $0["Names"] as? [String] ?? [],
-                             image: $0["Image"] as? String ?? "", command: $0["Command"] as? String ?? "",
-                             state: $0["State"] as? String ?? "",
-                             labels: $0["Labels"] as? [String: String] ?? [:])
+            ContainerSummary(id: $0.Id ?? "", names: $0.Names ?? [], image: $0.Image ?? "", command: $0.Command ?? "",
+                             state: $0.State ?? "", labels: $0.Labels ?? [:])
         }
     }
 
@@ -198,27 +190,18 @@ public final class EngineClient: @unchecked Sendable {
 
     /// `GET /images/{id}/json`.
     public func inspectImage(_ id: String) throws -> ImageDetails {
-        guard let o = try json("GET", "/images/\(queryEscape(id))/json") as? [String: Any] else {
-            throw BuilderError.protocolError("/images/json: not an object")
-        }
-        let config = o["Config"] as? [String: Any]
-        let rootFS = o["RootFS"] as? [String: Any]
-        let parent = (o["Parent"] as? String).flatMap { $0.isEmpty ? nil : $0 }
-        return ImageDetails(id: o["Id"] as? String ?? "", parent: parent,
-                            repoTags: o["RepoTags"] as? [String] ?? [], size: (o["Size"] as? NSNumber)?.intValue ?? 0,
-                            created: o["Created"] as? String ?? "", labels: config?["Labels"] as? [String: String] ?? [:],
-                            layers: rootFS?["Layers"] as? [String] ?? [])
+        let o = try json(WireJSON.ImageInspect.self, "GET", "/images/\(queryEscape(id))/json", shape: "/images/json: not an object")
+        return ImageDetails(id: o.Id ?? "", parent: o.Parent.flatMap { $0.isEmpty ? nil : $0 }, repoTags: o.RepoTags ?? [],
+                            size: o.Size ?? 0, created: o.Created ?? "", labels: o.Config?.Labels ?? [:],
+                            layers: o.RootFS?.Layers ?? [])
     }
 
     /// `GET /images/{id}/history` (per-layer sizes, newest first).
     public func imageHistory(_ id: String) throws -> [ImageHistoryEntry] {
-        guard let arr = try json("GET", "/images/\(queryEscape(id))/history") as? [[String: Any]] else {
-            throw BuilderError.protocolError("/history: not an array")
-        }
+        let arr = try json([WireJSON.HistoryEntry].self, "GET", "/images/\(queryEscape(id))/history", shape: "/history: not an array")
         return arr.map {
-            ImageHistoryEntry(id: $0["Id"] as? String ?? "", createdBy: $0["CreatedBy"] as? String ?? "",
-                              size: ($0["Size"] as? NSNumber)?.intValue ?? 0, created: ($0["Created"] as? NSNumber)?.intValue ?? 0,
-                              tags: $0["Tags"] as? [String] ?? [])
+            ImageHistoryEntry(id: $0.Id ?? "", createdBy: $0.CreatedBy ?? "", size: $0.Size ?? 0, created: $0.Created ?? 0,
+                              tags: $0.Tags ?? [])
         }
     }
 
@@ -245,9 +228,9 @@ public final class EngineClient: @unchecked Sendable {
         if request.noCache { q.append(("nocache", "1")) }
         if let t = request.target { q.append(("target", t)) }
         if !request.buildArgs.isEmpty {
-            q.append(("buildargs", String(decoding: try JSONSerialization.data(withJSONObject: request.buildArgs, options: [.sortedKeys]), as: UTF8.self)))
+            q.append(("buildargs", String(decoding: try WireJSON.encode(request.buildArgs), as: UTF8.self)))
         }
-        q.append(("labels", String(decoding: try JSONSerialization.data(withJSONObject: request.allLabels, options: [.sortedKeys]), as: UTF8.self)))
+        q.append(("labels", String(decoding: try WireJSON.encode(request.allLabels), as: UTF8.self)))
 
         let tar = TarWriter(directory: context)
         _ = try tar.entries()   // fail early on an unreadable context
@@ -269,16 +252,15 @@ public final class EngineClient: @unchecked Sendable {
                 trace.add(try TraceStatus.decode(base64: b64))
                 return
             }
-            guard let obj = try? JSONSerialization.jsonObject(with: Data(lineBytes)) as? [String: Any] else {
+            guard let obj = EngineProgressLine.decode(lineBytes) else {
                 log.append(String(decoding: lineBytes, as: UTF8.self))
                 return
             }
-            let id = obj["id"] as? String
-            if id == "moby.buildkit.trace", let aux = obj["aux"] as? String {
+            if let aux = obj.trace {
                 trace.add(try TraceStatus.decode(base64: aux))
-            } else if let aux = obj["aux"] as? [String: Any], let iid = aux["ID"] as? String {
+            } else if case .object(let iid?, _)? = obj.aux {
                 imageID = iid
-            } else if let s = obj["stream"] as? String {
+            } else if let s = obj.stream {
                 if mode == .classic {
                     classic.feed(s, at: t)
                     // ` ---> <id>` after a non-FROM step is an image this build made or reused; the
@@ -292,11 +274,10 @@ public final class EngineClient: @unchecked Sendable {
                 } else {
                     log.append(contentsOf: s.split(separator: "\n").map(String.init))
                 }
-            } else if obj["error"] != nil || obj["errorDetail"] != nil {
-                let detail = obj["errorDetail"] as? [String: Any]
-                errorMessage = (detail?["message"] as? String) ?? (obj["error"] as? String) ?? "build failed"
-                if let c = detail?["code"] as? NSNumber { exitCode = c.intValue }
-            } else if let status = obj["status"] as? String {
+            } else if obj.error != nil || obj.errorDetail != nil {
+                errorMessage = obj.errorDetail?.message ?? obj.error ?? "build failed"
+                if let c = obj.errorDetail?.code { exitCode = c }
+            } else if let status = obj.status {
                 if mode == .classic { classic.notePull() }
                 log.append(status)
             }

@@ -54,24 +54,21 @@ extension EngineClient {
     /// `GET /images/{id}/json`: the run config.
     public func runConfig(image: String) throws -> ImageRunConfig {
         let (_, body) = try call("GET", "/images/\(queryEscape(image))/json")
-        guard let o = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+        guard let o = WireJSON.decode(WireJSON.ImageInspect.self, body) else {
             throw BuilderError.protocolError("/images/json: not an object")
         }
-        let c = o["Config"] as? [String: Any] ?? [:]
-        return ImageRunConfig(env: c["Env"] as? [String] ?? [], cmd: c["Cmd"] as? [String], entrypoint: c["Entrypoint"] as? [String],
-                              user: c["User"] as? String ?? "", workingDir: c["WorkingDir"] as? String ?? "",
-                              exposedPorts: ((c["ExposedPorts"] as? [String: Any]) ?? [:]).keys.sorted(),
-                              labels: c["Labels"] as? [String: String] ?? [:],
-                              volumes: ((c["Volumes"] as? [String: Any]) ?? [:]).keys.sorted())
+        let c = o.Config
+        return ImageRunConfig(env: c?.Env ?? [], cmd: c?.Cmd, entrypoint: c?.Entrypoint, user: c?.User ?? "",
+                              workingDir: c?.WorkingDir ?? "", exposedPorts: (c?.ExposedPorts ?? [:]).keys.sorted(),
+                              labels: c?.Labels ?? [:], volumes: (c?.Volumes ?? [:]).keys.sorted())
     }
 
     /// `POST /containers/create` (never started), labelled so `cleanup(runID:)` removes it.
     public func createContainer(image: String, labels: [String: String]) throws -> String {
-        let spec: [String: Any] = ["Image": image, "Cmd": ["/nonexistent"], "Entrypoint": [String](), "Labels": labels,
-                                   "NetworkDisabled": true]
-        let data = try JSONSerialization.data(withJSONObject: spec, options: [.sortedKeys])
-        let (_, body) = try call("POST", "/containers/create", headers: [("Content-Type", "application/json")], body: .bytes(Array(data)))
-        guard let o = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any], let id = o["Id"] as? String else {
+        let spec = WireJSON.ContainerSpec(Image: image, Cmd: ["/nonexistent"], Entrypoint: [], Labels: labels, NetworkDisabled: true)
+        let (_, body) = try call("POST", "/containers/create", headers: [("Content-Type", "application/json")],
+                                 body: .bytes(try WireJSON.encode(spec)))
+        guard let id = WireJSON.decode(WireJSON.Created.self, body)?.Id else {
             throw BuilderError.protocolError("/containers/create: no Id")
         }
         return id

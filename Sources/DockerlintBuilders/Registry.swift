@@ -54,11 +54,11 @@ public struct PushStreamParser: Sendable {
     public init() {}
 
     public mutating func feed(line: [UInt8]) {
-        guard let obj = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return }
-        if let e = obj["error"] as? String { error = e; return }
-        if let aux = obj["aux"] as? [String: Any], let d = aux["Digest"] as? String { digest = d }
-        guard let status = obj["status"] as? String else { return }
-        if let id = obj["id"] as? String {
+        guard let obj = EngineProgressLine.decode(line) else { return }
+        if let e = obj.error { error = e; return }
+        if case .object(_, let d?)? = obj.aux { digest = d }
+        guard let status = obj.status else { return }
+        if let id = obj.id {
             if status == "Pushed" { statuses[id] = .uploaded }
             else if status == "Layer already exists" { statuses[id] = .existing }
             else if status.hasPrefix("Mounted from") { statuses[id] = .mounted }
@@ -102,19 +102,17 @@ public struct RegistryClient: Sendable {
         -> (layers: [(digest: String, size: Int, diffID: String)], history: [(createdBy: String, emptyLayer: Bool)]) {
         let accept = "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json"
         let (s, m) = try get("/v2/\(repository)/manifests/\(digest)", accept: accept)
-        guard s == 200, let manifest = try? JSONSerialization.jsonObject(with: Data(m)) as? [String: Any],
-              let ls = manifest["layers"] as? [[String: Any]], let cfg = (manifest["config"] as? [String: Any])?["digest"] as? String else {
+        guard s == 200, let manifest = WireJSON.decode(WireJSON.Manifest.self, m), let ls = manifest.layers,
+              let cfg = manifest.config?.digest else {
             throw BuilderError.protocolError("registry \(address): no image manifest for \(repository)@\(digest) (HTTP \(s))")
         }
         let (cs, c) = try get("/v2/\(repository)/blobs/\(cfg)")
-        guard cs == 200, let config = try? JSONSerialization.jsonObject(with: Data(c)) as? [String: Any],
-              let diffIDs = (config["rootfs"] as? [String: Any])?["diff_ids"] as? [String], diffIDs.count == ls.count else {
+        guard cs == 200, let config = WireJSON.decode(WireJSON.ImageConfigBlob.self, c),
+              let diffIDs = config.rootfs?.diff_ids, diffIDs.count == ls.count else {
             throw BuilderError.protocolError("registry \(address): unreadable image config \(cfg) (HTTP \(cs))")
         }
-        let history = (config["history"] as? [[String: Any]] ?? []).map {
-            ($0["created_by"] as? String ?? "", $0["empty_layer"] as? Bool ?? false)
-        }
-        return (zip(ls, diffIDs).map { ($0["digest"] as? String ?? "", ($0["size"] as? NSNumber)?.intValue ?? 0, $1) }, history)
+        let history = (config.history ?? []).map { ($0.created_by ?? "", $0.empty_layer ?? false) }
+        return (zip(ls, diffIDs).map { ($0.digest ?? "", $0.size ?? 0, $1) }, history)
     }
 }
 
@@ -124,8 +122,8 @@ extension EngineClient {
     /// only buildx can drive its BuildKit (a tar body over `POST /build?version=2` fails there).
     public func usesContainerdStore() throws -> Bool {
         let (_, body) = try call("GET", "/info")
-        guard let o = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return false }
-        let status = o["DriverStatus"] as? [[String]] ?? []
+        guard let o = WireJSON.decode(WireJSON.Info.self, body) else { return false }
+        let status = o.DriverStatus ?? []
         return status.contains { $0.count == 2 && $0[0] == "driver-type" && $0[1].contains("containerd.snapshotter") }
     }
 
@@ -134,8 +132,7 @@ extension EngineClient {
     @discardableResult
     public func pruneBuildCache() throws -> Int {
         let (_, body) = try call("POST", "/build/prune", query: [("all", "1")], timeout: 300)
-        let o = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
-        return (o?["SpaceReclaimed"] as? NSNumber)?.intValue ?? 0
+        return WireJSON.decode(WireJSON.Pruned.self, body)?.SpaceReclaimed ?? 0
     }
 
     /// `POST /images/{image}/tag?repo=…&tag=…`.

@@ -18,8 +18,24 @@ public struct ConfigIssue: Hashable, Sendable, CustomStringConvertible {
     public var message: String
     public var location: ConfigLocation?
     public var description: String {
-        (location.map { "\($0): " } ?? "") + "\(level.rawValue): \(message)"
+        (location.map { "\($0): " } ?? "") + "\(level.rawValue): \(OneLine.clip(message))"
     }
+}
+
+/// A rule code or name written in a configuration file, and where.
+public struct ConfigRuleReference: Hashable, Sendable {
+    public var name: String
+    public var location: ConfigLocation
+}
+
+/// Where a configuration named rules: positions for messages, not settings, so two
+/// configurations that mean the same compare equal whatever file (or none) they came from.
+public struct ConfigRuleReferences: Sendable, Equatable {
+    public var list: [ConfigRuleReference] = []
+    public init() {}
+    public static func == (a: ConfigRuleReferences, b: ConfigRuleReferences) -> Bool { true }
+    mutating func append(_ r: ConfigRuleReference) { list.append(r) }
+    static func += (a: inout ConfigRuleReferences, b: ConfigRuleReferences) { a.list += b.list }
 }
 
 /// The settings of a lint run. Keys and meanings follow hadolint's `.hadolint.yaml`, so
@@ -56,6 +72,9 @@ public struct Configuration: Sendable, Equatable {
     public var formats: [String] = []
     /// Per-path settings, applied in order to files matching one of `paths`.
     public var perPath: [PathOverride] = []
+    /// Every rule name the configuration file wrote (`ignored`, `override`, `per-path`),
+    /// with its position: the caller, who knows the rules, warns about unknown ones.
+    public var ruleReferences = ConfigRuleReferences()
 
     public struct PathOverride: Sendable, Equatable {
         public var paths: [String]
@@ -82,6 +101,9 @@ public struct Configuration: Sendable, Equatable {
 public enum ConfigurationLoader {
     public static let fileNames = [".dockerlint.yaml", ".dockerlint.yml"]
     public static let hadolintFileNames = [".hadolint.yaml", ".hadolint.yml"]
+    /// The largest configuration file read: a configuration is a few hundred bytes, and
+    /// one of megabytes is a mistake or an attack, never a setting.
+    public static let maximumSize = 1 << 20
 
     /// The keys "did you mean" suggests (aliases are accepted but not suggested).
     static var documentedKeys: [String] { LintSettings.documentedKeys }
@@ -123,6 +145,9 @@ public enum ConfigurationLoader {
                                       location: loc(keyNode, file)))
             return
         }
+        if setting.key == "ignored", let seq = v.sequence {
+            for item in seq { if let s = item.scalar?.string { config.ruleReferences.append(ConfigRuleReference(name: s, location: loc(item, file))) } }
+        }
         switch setting.key {
         case "override":
             guard let m = v.mapping else { bad("expected a mapping of severity to a list of rules", v); return }
@@ -134,6 +159,7 @@ public enum ConfigurationLoader {
                 for item in seq {
                     guard let code = item.scalar?.string else { bad("expected a rule code", item); continue }
                     config.severityOverrides[code] = sev
+                    config.ruleReferences.append(ConfigRuleReference(name: code, location: loc(item, file)))
                 }
             }
         case "label-schema":
@@ -177,6 +203,7 @@ public enum ConfigurationLoader {
                 }
                 o.ignored = sub.ignored
                 o.severityOverrides = sub.severityOverrides
+                config.ruleReferences += sub.ruleReferences
                 if o.paths.isEmpty { bad("each entry needs paths", item) } else { config.perPath.append(o) }
             }
         default:
@@ -230,13 +257,36 @@ public enum ConfigurationLoader {
         ConfigLocation(file: file, line: (n.mark?.line ?? 0), column: (n.mark?.column ?? 0))
     }
 
-    static func yamlIssue(_ e: YamlError, file: String) -> ConfigIssue {
-        switch e {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return ConfigIssue(level: .error, message: "invalid YAML: \(problem)", location: ConfigLocation(file: file, line: mark.line, column: mark.column))
-        default:
-            return ConfigIssue(level: .error, message: "invalid YAML: \(e)", location: ConfigLocation(file: file, line: 1, column: 1))
+    /// One printable line at the problem's position (Yams' own descriptions span several
+    /// lines and quote the raw input, control characters included).
+    public static func yamlIssue(_ e: YamlError, file: String) -> ConfigIssue {
+        func issue(_ message: String, _ line: Int, _ column: Int) -> ConfigIssue {
+            ConfigIssue(level: .error, message: "invalid YAML: " + OneLine.clip(message), location: ConfigLocation(file: file, line: max(line, 1), column: max(column, 1)))
         }
+        switch e {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            return issue((context.map { "\($0.text) " } ?? "") + problem, mark.line, mark.column)
+        case .reader(let problem, let offset, let value, let yaml):
+            let (line, column) = offset.map { position(ofCharacter: $0, in: yaml) } ?? (1, 1)
+            let what = value >= 0 && value <= 0x10FFFF ? " (U+" + String(String(value, radix: 16, uppercase: true).leftPadded(4)) + ")" : ""
+            return issue(problem + what, line, column)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return issue("duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) \(context.text)", context.mark.line, context.mark.column)
+        default:
+            return issue("\(e)", 1, 1)
+        }
+    }
+
+    /// 1-based line and column (in Unicode scalars) of the `offset`-th Character of `text`.
+    static func position(ofCharacter offset: Int, in text: String) -> (Int, Int) {
+        var line = 1, column = 1, n = 0
+        for ch in text {
+            if n == offset { break }
+            n += 1
+            if ch == "\n" || ch == "\r\n" { line += 1; column = 1 } else { column += ch.unicodeScalars.count }
+        }
+        return (line, column)
     }
 
     /// Applies `DOCKERLINT_*` environment variables (hadolint's `HADOLINT_*` meanings).
@@ -266,6 +316,22 @@ public enum ConfigurationLoader {
         if env["NO_COLOR"].map({ !$0.isEmpty }) == true { c.noColor = true }
     }
 
+    /// The rule to suggest for an unknown rule name: a close name or alias (`suggestion`),
+    /// else, for a code-shaped word (`DL9999`), the nearest code with the same letters.
+    public static func nearestRule(_ word: String, names: [String], codes: [String]) -> String? {
+        if word.unicodeScalars.count > 64 { return nil }
+        if let s = suggestion(word, among: names) { return s }
+        let letters = String(word.prefix { $0.isLetter }).uppercased()
+        let digits = word.dropFirst(letters.count)
+        guard !letters.isEmpty, !digits.isEmpty, digits.allSatisfy(\.isNumber) else { return nil }
+        var best: (String, Int)? = nil
+        for c in codes.sorted() where c.hasPrefix(letters) {
+            let d = Suggest.distance(word.uppercased(), c)
+            if best == nil || d < best!.1 { best = (c, d) }
+        }
+        return best?.0
+    }
+
     /// The closest known name within edit distance 2, for "did you mean" hints.
     public static func suggestion(_ word: String, among candidates: some Collection<String>) -> String? {
         var best: (String, Int)? = nil
@@ -276,6 +342,10 @@ public enum ConfigurationLoader {
         }
         return best?.0
     }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
 
 extension Substring {

@@ -1,4 +1,5 @@
 import DockerlintModel
+import DockerlintSupport
 import DockerlintSyntax
 
 /// Tool-level diagnostics that are not rules of the catalog.
@@ -44,18 +45,18 @@ public struct Linter: Sendable {
         options.buildArgs = input.buildArgs
         let model = DockerfileModel.build(file, options: options)
         var errors = model.errors
-        // Errors a rule of the set reports under its own code (hadolint parity): while
-        // that rule runs, they do not stop linting; the rule reports them.
+        // Errors a rule of the set declares as its own (`RuleInfo.buildErrors`, hadolint
+        // parity): while that rule runs, they do not stop linting; the rule reports them.
         let config0 = input.configuration
         errors.removeAll { e in
-            guard let code = Self.ruleOwnedErrorCode(e.message), let entry = rules.planIndex[code].map({ rules.plan[$0] }) else { return false }
+            guard let entry = rules.buildErrorOwners[e.message].map({ rules.plan[$0] }) else { return false }
             let ignoredHere = config0.ignored.contains { rules.code(named: $0) == entry.code }
             let sev = config0.severityOverrides.first { rules.code(named: $0.key) == entry.code }?.value ?? entry.info.severity
             return !ignoredHere && sev != .off
         }
         let errorDiagnostics = errors.map {
             Diagnostic(file: input.path, code: ToolCodes.syntaxError, name: "SyntaxError", severity: .error,
-                       message: $0.message, range: $0.range)
+                       message: OneLine.clip($0.message), range: $0.range)
         }.sorted(by: Diagnostic.ordered)
         if errors.contains(where: { $0.kind == .syntax }) {
             return Output(diagnostics: errorDiagnostics, model: model, hasSyntaxErrors: true)
@@ -127,15 +128,6 @@ public struct Linter: Sendable {
         out += errorDiagnostics
         out.sort(by: Diagnostic.ordered)
         return Output(diagnostics: out, model: model, hasSyntaxErrors: false)
-    }
-
-    /// The rule that reports a syntax error of this message itself, if any.
-    public static func ruleOwnedErrorCode(_ message: String) -> String? {
-        if message == "no build stage in current context" { return "DL3061" }
-        if message == "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed"
-            || message == "FROM isn't allowed as an ONBUILD trigger"
-            || message == "MAINTAINER isn't allowed as an ONBUILD trigger" { return "DL3043" }
-        return nil
     }
 
     /// A finding under an external code (ShellCheck's `SCnnnn`): ignored, overridden and

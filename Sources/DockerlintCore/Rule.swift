@@ -110,6 +110,8 @@ public struct RuleSet: @unchecked Sendable {
     let plan: [PlannedRule]
     /// Exact code → index in `plan`.
     let planIndex: [String: Int]
+    /// A model error's message → index in `plan` of the rule that reports it (`buildErrors`).
+    let buildErrorOwners: [String: Int]
 
     struct PlannedRule {
         let type: any LintRule.Type
@@ -136,14 +138,17 @@ public struct RuleSet: @unchecked Sendable {
         self.byName = names
         var plan: [PlannedRule] = []
         var planIndex: [String: Int] = [:]
+        var owners: [String: Int] = [:]
         for type in types {
             guard let k = names[type.code.lowercased()] else { continue }
             let m = infos[k]
             planIndex[m.code] = plan.count
+            for message in m.buildErrors { owners[message] = plan.count }
             plan.append(PlannedRule(type: type, info: m, allNames: m.allNames, isBuildKit: m.category == "buildkit"))
         }
         self.plan = plan
         self.planIndex = planIndex
+        self.buildErrorOwners = owners
     }
 
     /// A rule's full metadata by code, name or alias (case-insensitive).

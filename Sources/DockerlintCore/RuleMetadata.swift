@@ -17,13 +17,16 @@ public struct RuleMetadata: Hashable, Sendable {
     public var fix: FixAvailability
     public var examples: [RuleExample]
     public var fixes: [RuleFixExample]
+    /// BuildKit error messages this rule reports under its own code (`build_errors:`).
+    public var buildErrors: [String]
 
     public init(code: String, name: String, aliases: [String], severity: Severity, category: String, status: Status,
                 summary: String, url: String?, docs: RuleDocs, fix: FixAvailability, examples: [RuleExample],
-                fixes: [RuleFixExample]) {
+                fixes: [RuleFixExample], buildErrors: [String] = []) {
         self.code = code; self.name = name; self.aliases = aliases; self.severity = severity
         self.category = category; self.status = status; self.summary = summary; self.url = url
         self.docs = docs; self.fix = fix; self.examples = examples; self.fixes = fixes
+        self.buildErrors = buildErrors
     }
 
     /// Every name that selects this rule in configuration, pragmas and `--ignore`.
@@ -31,7 +34,8 @@ public struct RuleMetadata: Hashable, Sendable {
 
     /// What linting needs of the rule.
     public var info: RuleInfo {
-        RuleInfo(code: code, name: name, aliases: aliases, severity: severity, category: category, status: status, url: url)
+        RuleInfo(code: code, name: name, aliases: aliases, severity: severity, category: category, status: status, url: url,
+                 buildErrors: buildErrors)
     }
 
     public var descriptor: RuleDescriptor {
@@ -51,11 +55,15 @@ public struct RuleInfo: Hashable, Sendable {
     public var category: String
     public var status: RuleMetadata.Status
     public var url: String?
+    /// Errors of the model (BuildKit's messages, exactly) that this rule reports under its
+    /// own code: while the rule runs they do not stop linting (hadolint parity); while it is
+    /// ignored or off they are the syntax error `DF001`.
+    public var buildErrors: [String]
 
     public init(code: String, name: String, aliases: [String], severity: Severity, category: String,
-                status: RuleMetadata.Status, url: String?) {
+                status: RuleMetadata.Status, url: String?, buildErrors: [String] = []) {
         self.code = code; self.name = name; self.aliases = aliases; self.severity = severity
-        self.category = category; self.status = status; self.url = url
+        self.category = category; self.status = status; self.url = url; self.buildErrors = buildErrors
     }
 
     /// Every name that selects this rule in configuration, pragmas and `--ignore`.

@@ -11,7 +11,8 @@ public enum CatalogGenerator {
         s += "public let builtinRuleInfos: [RuleInfo] = [\n"
         for r in rules.sorted(by: { $0.code < $1.code }) {
             s += "    RuleInfo(code: \(lit(r.code)), name: \(lit(r.name)), aliases: \(lits(r.aliases)), severity: .\(r.severity.rawValue), "
-            s += "category: \(lit(r.category)), status: .\(r.status.rawValue), url: \(r.url.map(lit) ?? "nil")),\n"
+            s += "category: \(lit(r.category)), status: .\(r.status.rawValue), url: \(r.url.map(lit) ?? "nil")"
+            s += r.buildErrors.isEmpty ? "),\n" : ", buildErrors: \(lits(r.buildErrors))),\n"
         }
         s += "]\n\n"
         s += "/// Every rule's full metadata, sorted by code.\n"
@@ -36,7 +37,7 @@ public enum CatalogGenerator {
                 let ctx = f.context.sorted { $0.key < $1.key }.map { "\(lit($0.key)): \(lit($0.value))" }
                 s += ctx.isEmpty ? "),\n" : ", context: [\(ctx.joined(separator: ", "))]),\n"
             }
-            s += "        ]),\n"
+            s += r.buildErrors.isEmpty ? "        ]),\n" : "        ],\n        buildErrors: \(lits(r.buildErrors))),\n"
         }
         s += "]\n"
         return s

@@ -11,7 +11,7 @@ public enum RuleYAMLLoader {
     }
 
     static let topKeys: Set<String> = ["code", "name", "aliases", "severity", "category", "status", "summary", "url",
-                                       "docs", "fix", "examples", "fixes"]
+                                       "docs", "fix", "examples", "fixes", "build_errors"]
     static let docKeys: Set<String> = ["what", "why", "example", "use_instead", "fix_safety", "notes"]
     static let exampleKeys: Set<String> = ["name", "dockerfile", "valid", "config", "context", "skip", "messages"]
     static let fixKeys: Set<String> = ["before", "after", "unsafe", "config", "context"]
@@ -69,6 +69,7 @@ public enum RuleYAMLLoader {
         }
         return RuleMetadata(code: code, name: try str(map, "name"), aliases: try list(map["aliases"]), severity: severity,
                             category: try str(map, "category"), status: status, summary: try str(map, "summary"),
-                            url: map["url"]?.string, docs: docs, fix: fix, examples: examples, fixes: fixes)
+                            url: map["url"]?.string, docs: docs, fix: fix, examples: examples, fixes: fixes,
+                            buildErrors: try list(map["build_errors"]))
     }
 }

@@ -78,9 +78,10 @@ public struct LintRunner {
         for s in options.settings {
             guard let setting = LintSettings.named(option: s.option), setting.namesRules else { continue }
             for name in LintSetting.names(s.input) where rules.info(named: name) == nil && !RuleSet.isExternalCode(name) {
-                Console.err("dockerlint: warning: unknown rule '\(name)'\n")
+                Console.err("dockerlint: warning: unknown rule '\(OneLine.clip(name))'\n")
             }
         }
+        for line in LintRunner.unknownRuleWarnings(base.ruleReferences.list, rules: rules) { Console.err(line + "\n") }
         let formats = options.formats.isEmpty ? (base.formats.isEmpty ? ["tty"] : base.formats) : options.formats
         var reporters: [(any Reporter, String?)] = []
         for (k, f) in formats.enumerated() {
@@ -151,6 +152,16 @@ public struct LintRunner {
             }
             for r in slots.all() { results.append(try r.get()) }
         }
+        // History evidence was asked for but the clone is shallow (the default of CI checkouts):
+        // the cache findings fell back to estimated edits; one line, once per run, says why
+        // and how to get the history.
+        if history > 0, !options.fixOnly,
+           let dir = options.contextDirectory ?? files.first.map({ $0 == "-" ? "." : FileDiscovery.directory(of: $0) }),
+           let commits = Git.shallowCommitCount(repository: dir) {
+            Console.err("dockerlint: warning: history unavailable: the repository is a shallow clone (\(commits) commit\(commits == 1 ? "" : "s") "
+                + "of history), so cache findings are estimated from edits; fetch the history they replay (`fetch-depth: 0` on "
+                + "actions/checkout, `GIT_DEPTH: 0` on GitLab, or `git fetch --unshallow`)\n")
+        }
         for r in results {
             if r.syntaxError { syntaxError = true }
             diagnostics += r.diagnostics
@@ -198,7 +209,7 @@ public struct LintRunner {
         var issues: [ConfigIssue] = []
         var base = Configuration()
         if let configFile = try ConfigDiscovery.find(explicit: configPath, firstFile: firstFile, workingDirectory: workingDirectory) {
-            let text = String(decoding: try FileIO.read(configFile), as: UTF8.self)
+            let text = String(decoding: try FileIO.read(configFile, limit: ConfigurationLoader.maximumSize, what: "configuration"), as: UTF8.self)
             ConfigurationLoader.parse(text, file: configFile, into: &base, issues: &issues)
         }
         ConfigurationLoader.applyEnvironment(environment, into: &base, issues: &issues)
@@ -215,6 +226,28 @@ public struct LintRunner {
             throw CommandError(e.description, status: .usage)
         }
         return base
+    }
+
+    /// The most unknown rule names warned about one by one; the rest are counted.
+    static let unknownRuleWarningLimit = 20
+
+    /// `file:line:column: warning: unknown rule 'X' (did you mean 'Y'?)` for each rule name
+    /// of the configuration file that no rule has, the first `unknownRuleWarningLimit` of
+    /// them, then one line counting the others.
+    static func unknownRuleWarnings(_ refs: [ConfigRuleReference], rules: RuleSet) -> [String] {
+        var out: [String] = []
+        var more = 0
+        var names: [String]? = nil
+        for r in refs where rules.info(named: r.name) == nil && !RuleSet.isExternalCode(r.name) {
+            if out.count == unknownRuleWarningLimit { more += 1; continue }
+            if names == nil { names = rules.infos.flatMap(\.allNames) }
+            let hint = ConfigurationLoader.nearestRule(r.name, names: names!, codes: rules.infos.map(\.code)).map { " (did you mean '\($0)'?)" } ?? ""
+            out.append("\(r.location): warning: unknown rule '\(OneLine.clip(r.name, limit: 80))' is ignored\(hint)")
+        }
+        if more > 0, let last = refs.last {
+            out.append("\(last.location.file): warning: \(more) more unknown rule\(more == 1 ? "" : "s") not listed")
+        }
+        return out
     }
 
     /// Commits of history evidence when the command line does not say: the configuration's,

@@ -32,7 +32,7 @@ public struct ParseRunner: Sendable {
             Console.out(model.json() + "\n")
         }
         for e in errors {
-            Console.err("\(displayPath):\(e.range.start.line):\(e.range.start.column): error: \(e.message)\n")
+            Console.err("\(displayPath):\(e.range.start.line):\(e.range.start.column): error: \(OneLine.clip(e.message))\n")
         }
         return errors.isEmpty ? .clean : .usage
     }

@@ -139,7 +139,7 @@ public struct SimulateRunner: Sendable {
             next.label = "after"
         }
         if !options.changed.isEmpty {
-            let ignore = SimulateRunner.ignoreFor(dockerfile: next.dockerfilePath, context: options.toContext ?? context)
+            let ignore = try SimulateRunner.ignoreFor(dockerfile: next.dockerfilePath, context: options.toContext ?? context)
             _ = next.edit(paths: options.changed, ignore: ignore)
         }
         var first = sim.simulate(&base)
@@ -152,8 +152,12 @@ public struct SimulateRunner: Sendable {
                                 builds: builds, summary: SimulationSummary(engine: options.builder, predictions: builds))
     }
 
-    static func ignoreFor(dockerfile: String, context: String) -> DockerIgnore {
-        ((try? DockerIgnore.load(dockerfile: dockerfile, contextDirectory: context)) ?? nil)?.ignore ?? .empty
+    /// The ignore file of a build; one that cannot be used (a bad pattern, a named pipe)
+    /// ends the run with its position, as the builders refuse it too.
+    static func ignoreFor(dockerfile: String, context: String) throws(CommandError) -> DockerIgnore {
+        do { return try DockerIgnore.load(dockerfile: dockerfile, contextDirectory: context)?.ignore ?? .empty } catch {
+            throw CommandError(error.description)
+        }
     }
 
     func runGit(_ range: String, dockerfile: String, context: String, _ sim: inout CacheSimulator) throws(CommandError) -> SimulationReport {
@@ -179,7 +183,7 @@ public struct SimulateRunner: Sendable {
     }
 
     func runPlan(_ path: String, _ sim: inout CacheSimulator) throws(CommandError) -> SimulationReport {
-        let bytes = try FileIO.read(path)
+        let bytes = try FileIO.read(path, limit: ConfigurationLoader.maximumSize, what: "plan")
         let plan: SimulationPlan
         do { plan = try SimulationPlan.parse(String(decoding: bytes, as: UTF8.self), path: path) } catch { throw CommandError(error.message) }
         let dir = (path as NSString).deletingLastPathComponent
@@ -218,7 +222,7 @@ public struct CacheModelConfiguration: Sendable {
         // `path` is a Dockerfile or a context directory: discovery starts from its directory.
         let first = path.map { FileIO.isDirectory($0) ? $0 + "/." : $0 }
         if let file = try ConfigDiscovery.find(explicit: explicit, firstFile: first, workingDirectory: ".") {
-            ConfigurationLoader.parse(String(decoding: try FileIO.read(file), as: UTF8.self), file: file, into: &config, issues: &issues)
+            ConfigurationLoader.parse(String(decoding: try FileIO.read(file, limit: ConfigurationLoader.maximumSize, what: "configuration"), as: UTF8.self), file: file, into: &config, issues: &issues)
         }
         ConfigurationLoader.applyEnvironment(environment, into: &config, issues: &issues)
         // Only these two keys matter here: other problems are lint's to report.

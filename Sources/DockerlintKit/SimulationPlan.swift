@@ -1,3 +1,5 @@
+import DockerlintCore
+import DockerlintSupport
 import Yams
 
 /// `simulate --plan PLAN.yaml`: a `builds:` list replayed in order, the cache carrying across.
@@ -33,9 +35,9 @@ public struct SimulationPlan: Sendable, Equatable {
         }
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch {
-            return try { () throws(ParseError) -> SimulationPlan in
-                throw ParseError(message: "\(path): error: not valid YAML (\(String(describing: error).split(separator: "\n").first ?? ""))")
-            }()
+            let issue = (error as? YamlError).map { ConfigurationLoader.yamlIssue($0, file: path).description }
+                ?? "\(path): error: not valid YAML (\(OneLine.clip(String(describing: error))))"
+            return try { () throws(ParseError) -> SimulationPlan in throw ParseError(message: issue) }()
         }
         guard let root, let map = root.mapping else { throw fail(root, "expected a mapping with a 'builds:' list") }
         var list: Node.Sequence?

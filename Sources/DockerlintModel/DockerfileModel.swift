@@ -54,7 +54,7 @@ public struct ModelInstruction: Equatable, Sendable {
     /// Nil for global ARGs.
     public var stageIndex: Int?
     /// Variables in scope when the instruction runs (before its own definitions).
-    public var scope: [ScopedVariable]
+    public var scope: VariableScope
     public var workingDirectory: String
     public var user: String
     public var resolved: ResolvedValues?

@@ -7,7 +7,7 @@ extension ModelBuilder {
                            deps: inout [StageDependency], nameIndex: [String: Int], stages: [Stage]) -> ModelInstruction {
         var mi = blank(inst, stage: stage)
         mi.typed = typed
-        mi.scope = state.scope.variables
+        mi.scope = state.scope.view
         mi.workingDirectory = state.workdir
         mi.user = state.user
         var use = VariableUse()

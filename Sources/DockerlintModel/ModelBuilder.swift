@@ -109,7 +109,7 @@ struct ModelBuilder {
         for (inst, argCmd) in metaInsts {
             var mi = blank(inst, stage: nil)
             mi.typed = argCmd.map { TypedInstruction(syntax: inst, command: .arg($0)) }
-            mi.scope = global.variables
+            mi.scope = global.view
             guard let argCmd else { metaArgs.append(mi); continue }
             var use = VariableUse()
             var resolved: [ResolvedArg] = []
@@ -144,7 +144,7 @@ struct ModelBuilder {
         for (i, g) in groups.enumerated() {
             var fromMI = blank(g.from, stage: i)
             fromMI.typed = g.typedFrom
-            fromMI.scope = global.variables
+            fromMI.scope = global.view
             var fc: FromCommand?
             if case .from(let f)? = g.typedFrom?.command { fc = f }
             var use = VariableUse()
@@ -230,7 +230,7 @@ struct ModelBuilder {
                                          nameIndex: nameIndex, stages: stages))
                 } else {
                     var mi = blank(inst, stage: i)
-                    mi.scope = state.scope.variables
+                    mi.scope = state.scope.view
                     mi.workingDirectory = state.workdir
                     mi.user = state.user
                     body.append(mi)

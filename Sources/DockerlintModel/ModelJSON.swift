@@ -5,6 +5,15 @@ import DockerlintSyntax
 extension DockerfileModel {
     public func json() -> String {
         var w = JSONWriter()
+        // Each history of definitions is written once, under `scopes`; an instruction's
+        // scope refers to one and says how many of its definitions it sees.
+        var table = ScopeTable()
+        for m in metaArgs { table.add(m.scope) }
+        for s in stages {
+            table.add(s.from.scope)
+            for m in s.onbuildTriggers { table.add(m.scope) }
+            for m in s.instructions { table.add(m.scope) }
+        }
         w.beginObject()
         w.key("directives"); w.beginArray()
         for d in dockerfile.directives { w.beginObject(); w.field("name", d.name); w.field("value", d.value); w.key("range"); w.range(d.range); w.endObject() }
@@ -19,8 +28,16 @@ extension DockerfileModel {
         w.key("globalScope"); w.beginArray()
         for v in globalScope { w.variable(v) }
         w.endArray()
+        w.key("scopes"); w.beginArray()
+        for h in table.order {
+            w.beginObject()
+            w.key("base"); w.scopeReference(h.base, table)
+            w.key("definitions"); w.beginArray(); for v in h.entries { w.variable(v) }; w.endArray()
+            w.endObject()
+        }
+        w.endArray()
         w.key("stages"); w.beginArray()
-        for s in stages { w.stage(s) }
+        for s in stages { w.stage(s, table) }
         w.endArray()
         w.key("target")
         switch targetStage() {
@@ -40,7 +57,30 @@ extension DockerfileModel {
     }
 }
 
+/// The histories of definitions the scopes of a model use, numbered in the order written
+/// (a history's base before it).
+struct ScopeTable {
+    var ids: [ObjectIdentifier: Int] = [:]
+    var order: [ScopeHistory] = []
+
+    mutating func add(_ scope: VariableScope) {
+        guard let h = scope.history, ids[ObjectIdentifier(h)] == nil else { return }
+        if let b = h.base { add(b) }
+        ids[ObjectIdentifier(h)] = order.count
+        order.append(h)
+    }
+}
+
 extension JSONWriter {
+    /// `{"scope": N, "length": K}`: the variables of `scopes[N]`'s base, then its first K
+    /// definitions (a name defined again keeps its place and takes the new value); `null`
+    /// for an empty scope.
+    mutating func scopeReference(_ scope: VariableScope?, _ table: ScopeTable) {
+        // Every scope of the model is in the table (`DockerfileModel.json` adds them all).
+        guard let scope, let h = scope.history, let id = table.ids[ObjectIdentifier(h)] else { null(); return }
+        beginObject(); field("scope", id); field("length", scope.length); endObject()
+    }
+
     mutating func variable(_ v: ScopedVariable) {
         beginObject()
         field("name", v.name); field("value", v.value)
@@ -54,7 +94,7 @@ extension JSONWriter {
 
     mutating func flagValue(_ k: String, _ f: FlagValue?) { field(k, f?.value) }
 
-    mutating func stage(_ s: Stage) {
+    mutating func stage(_ s: Stage, _ table: ScopeTable) {
         beginObject()
         field("index", s.index); field("name", s.name); field("displayName", s.displayName)
         field("baseName", s.baseName)
@@ -78,12 +118,12 @@ extension JSONWriter {
         }
         endArray()
         key("from"); modelInstruction(s.from, withScope: false)
-        key("onbuildTriggers"); beginArray(); for m in s.onbuildTriggers { modelInstruction(m, withScope: true) }; endArray()
-        key("instructions"); beginArray(); for m in s.instructions { modelInstruction(m, withScope: true) }; endArray()
+        key("onbuildTriggers"); beginArray(); for m in s.onbuildTriggers { modelInstruction(m, withScope: true, table) }; endArray()
+        key("instructions"); beginArray(); for m in s.instructions { modelInstruction(m, withScope: true, table) }; endArray()
         endObject()
     }
 
-    mutating func modelInstruction(_ m: ModelInstruction, withScope: Bool) {
+    mutating func modelInstruction(_ m: ModelInstruction, withScope: Bool, _ table: ScopeTable = ScopeTable()) {
         beginObject()
         field("instruction", m.syntax.kind == .unknown ? m.syntax.keyword.uppercased() : m.syntax.kind.keyword)
         field("line", m.syntax.startLine)
@@ -96,7 +136,7 @@ extension JSONWriter {
         key("resolved"); if let r = m.resolved { resolved(r) } else { null() }
         strings("matchedVariables", m.matchedVariables)
         strings("unmatchedVariables", m.unmatchedVariables)
-        if withScope { key("scope"); beginArray(); for v in m.scope { variable(v) }; endArray() }
+        if withScope { key("scope"); scopeReference(m.scope, table) }
         endObject()
     }
 

@@ -106,28 +106,138 @@ public struct ScopedVariable: Equatable, Sendable {
     }
 }
 
-/// An ordered set of variables; the expansion environment of BuildKit's `d.state`.
+/// The variables in scope at one instruction, in order of first definition (a redefined
+/// variable keeps its place and takes its new value).
+///
+/// Instructions of a stage share one history of definitions; each instruction's scope is a
+/// view of its first `length` entries (on top of the scope the stage started from). Every
+/// scope of a file together costs the number of definitions, not definitions times
+/// instructions: 5,000 `ENV` lines are 5,000 entries, not 12.5 million. Look a variable up
+/// by name (`variable(named:)`, logarithmic); iterating (`variables`, `for v in scope`)
+/// builds the list and costs its length.
+public struct VariableScope: Sequence, Equatable, Sendable, ExpressibleByArrayLiteral, EnvironmentLookup {
+    let history: ScopeHistory?
+    /// Entries of `history` visible here.
+    let length: Int
+
+    init(history: ScopeHistory?, length: Int) {
+        self.history = history
+        self.length = length
+    }
+
+    /// A scope holding `variables` (later ones with the same name replace earlier ones).
+    public init(_ variables: [ScopedVariable]) {
+        var s = Scope()
+        for v in variables { s.define(v, always: true) }
+        self = s.view
+    }
+
+    public init(arrayLiteral elements: ScopedVariable...) { self.init(elements) }
+
+    /// The variable named `name`, if in scope.
+    public func variable(named name: String) -> ScopedVariable? {
+        guard let h = history else { return nil }
+        if let list = h.byName[name] {
+            // The last definition among the first `length` entries.
+            var lo = 0, hi = list.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if list[mid] < length { lo = mid + 1 } else { hi = mid }
+            }
+            if lo > 0 { return h.entries[list[lo - 1]] }
+        }
+        return h.base?.variable(named: name)
+    }
+
+    public func contains(name: String) -> Bool { variable(named: name) != nil }
+
+    /// The value of `name` in the environment (nil for an ARG without a value).
+    public func lookup(_ name: String) -> String? { variable(named: name)?.value }
+
+    /// The names with a value, in order (builds the list: for suggestions, not lookups).
+    public var names: [String] { variables.compactMap { $0.value == nil ? nil : $0.name } }
+
+    /// The number of variables in scope.
+    public var count: Int { history.map { length == 0 ? ($0.base?.count ?? 0) : $0.sizes[length - 1] } ?? 0 }
+
+    public var isEmpty: Bool { count == 0 }
+
+    /// The variables, in order.
+    public var variables: [ScopedVariable] {
+        guard let h = history else { return [] }
+        var out = h.base?.variables ?? []
+        var position: [String: Int] = [:]
+        position.reserveCapacity(out.count + length)
+        for (i, v) in out.enumerated() { position[v.name] = i }
+        for k in 0..<length {
+            let v = h.entries[k]
+            if let p = position[v.name] { out[p] = v } else {
+                position[v.name] = out.count
+                out.append(v)
+            }
+        }
+        return out
+    }
+
+    public func makeIterator() -> IndexingIterator<[ScopedVariable]> { variables.makeIterator() }
+
+    /// The same history and length: the same scope without comparing variables.
+    public func isSameView(as other: VariableScope) -> Bool { history === other.history && length == other.length }
+
+    public static func == (a: VariableScope, b: VariableScope) -> Bool {
+        a.isSameView(as: b) || a.variables == b.variables
+    }
+
+}
+
+/// Append-only definitions shared by the scopes of one lineage of instructions. Written
+/// only while the model is built (by the one `Scope` at its tip), read afterwards.
+final class ScopeHistory: @unchecked Sendable {
+    let base: VariableScope?
+    var entries: [ScopedVariable] = []
+    /// Entry indices per name, ascending.
+    var byName: [String: [Int]] = [:]
+    /// The scope's size after each entry.
+    var sizes: [Int] = []
+
+    init(base: VariableScope?) { self.base = base }
+}
+
+/// An ordered set of variables; the expansion environment of BuildKit's `d.state`. Copies
+/// are cheap and independent: a copy that defines a variable after another copy did starts
+/// a new history on top of what it saw.
 struct Scope: EnvironmentLookup, Sendable {
-    private(set) var variables: [ScopedVariable] = []
-    private var index: [String: Int] = [:]
+    private(set) var view = VariableScope(history: nil, length: 0)
 
     /// Adds or replaces `v`. A valueless ARG does not hide a value already defined (BuildKit
     /// only `AddEnv`s ARGs that have a value).
-    mutating func define(_ v: ScopedVariable) {
-        if let i = index[v.name] {
-            if v.value == nil && variables[i].value != nil { return }
-            variables[i] = v
+    mutating func define(_ v: ScopedVariable) { define(v, always: false) }
+
+    mutating func define(_ v: ScopedVariable, always: Bool) {
+        let old = view.variable(named: v.name)
+        if !always, v.value == nil, old?.value != nil { return }
+        let h: ScopeHistory
+        if let cur = view.history, cur.entries.count == view.length {
+            h = cur  // this copy is at the tip: extend the shared history
+        } else if view.length == 0 {
+            h = ScopeHistory(base: view.history?.base)
         } else {
-            index[v.name] = variables.count
-            variables.append(v)
+            h = ScopeHistory(base: view)  // another copy went on: branch off what this one sees
         }
+        let size = view.count + (old == nil ? 1 : 0)
+        h.byName[v.name, default: []].append(h.entries.count)
+        h.entries.append(v)
+        h.sizes.append(size)
+        view = VariableScope(history: h, length: h.entries.count)
     }
 
-    func variable(_ name: String) -> ScopedVariable? { index[name].map { variables[$0] } }
+    var variables: [ScopedVariable] { view.variables }
 
-    func lookup(_ name: String) -> String? { index[name].flatMap { variables[$0].value } }
+    func variable(_ name: String) -> ScopedVariable? { view.variable(named: name) }
 
-    var names: [String] { variables.compactMap { $0.value == nil ? nil : $0.name } }
+    func lookup(_ name: String) -> String? { view.variable(named: name)?.value }
+
+    var names: [String] { view.variables.compactMap { $0.value == nil ? nil : $0.name } }
 }
 
 /// The matched and unmatched variable names of an instruction's expansions.

@@ -82,6 +82,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "No colour.")
     var noColor = false
 
+    @Flag(help: "Remove what earlier benches left (images and containers labelled dev.dockerlint.bench, scratch directories), except those of benches still running on this host, then exit. A bench removes the leftovers of dead benches by itself when it starts.")
+    var cleanup = false
+
     /// `bench --push=HOST:PORT` is `bench --push --registry HOST:PORT`.
     static func expandPushRegistry(_ args: [String]) -> [String] {
         guard args.first == "bench" else { return args }
@@ -91,6 +94,7 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        if cleanup { return try removeLeftovers() }
         guard let fmt = BenchFormat(rawValue: format) else {
             throw CommandError("--format must be tty, json or markdown, not \(format)")
         }
@@ -140,12 +144,46 @@ struct Bench: ParsableCommand {
             throw error
         }
         display.stop()
+        if let left = runner.leftovers, !left.0.runIDs.isEmpty || !left.0.directories.isEmpty {
+            let (found, removed) = left
+            Console.err("dockerlint bench: removed what \(found.runIDs.count) dead bench run\(found.runIDs.count == 1 ? "" : "s") left "
+                + "(\(removed.removedImages.count) images, \(removed.removedContainers.count) containers, \(found.directories.count) scratch directories)\n")
+        }
         let text = BenchOutput.render(report, format: fmt, color: fmt == .tty && output == nil && isatty(1) == 1 && !noColor
                                        && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
         if let output { try FileIO.writeAtomically(output, Array(text.utf8)) } else { Console.out(text) }
         if let saveCosts { try FileIO.writeAtomically(saveCosts, Array(BenchOutput.costs(report).utf8)) }
         let failed = report.builds.contains { $0.error != nil }
         if failed || (failOnDisagreement && !report.disagreements.isEmpty) { throw ExitCode(ExitStatus.findings.rawValue) }
+    }
+}
+
+extension Bench {
+    /// `bench --cleanup`: every reachable builder (the one named by --builder, else all of
+    /// them) and the scratch directory base.
+    func removeLeftovers() throws {
+        let names = builder == "auto" ? ["buildkit", "podman", "buildah"] : [builder]
+        var builders: [any ImageBuilder] = []
+        for n in names {
+            do { builders.append(try BenchRunner.connect(builder: n)) } catch {
+                if builder != "auto" { throw error }
+            }
+        }
+        var lines: [String] = []
+        var dirsRemoved = 0
+        for (k, b) in builders.enumerated() {
+            let (found, report) = try BenchLeftovers.sweep(builder: b, scratchBase: BenchLeftovers.defaultScratchBase, all: true)
+            if k == 0 { dirsRemoved = found.directories.count }
+            lines.append("\(b.summary): \(found.runIDs.count) runs, \(report.removedImages.count) images, \(report.removedContainers.count) containers removed")
+        }
+        if builders.isEmpty {
+            let found = BenchLeftovers.find(runIDs: [], scratchBase: BenchLeftovers.defaultScratchBase, all: true)
+            for d in found.directories { BenchScratch.remove(URL(fileURLWithPath: d)) }
+            dirsRemoved = found.directories.count
+            lines.append("no builder reachable: only scratch directories cleaned")
+        }
+        for l in lines { Console.err("dockerlint bench --cleanup: \(l)\n") }
+        Console.err("dockerlint bench --cleanup: \(dirsRemoved) scratch directories removed\n")
     }
 }
 

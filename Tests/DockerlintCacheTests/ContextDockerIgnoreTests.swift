@@ -54,7 +54,7 @@ struct ContextDockerIgnoreReadingTests {
             _ = try DockerIgnore.load(dockerfile: "Dockerfile", contextDirectory: "bad") { files[$0].map { Array($0.utf8) } }
             Issue.record("expected an error")
         } catch {
-            #expect(error.description.hasPrefix("bad/.dockerignore: error: "))
+            #expect(error.description == "bad/.dockerignore:1:1: error: illegal exclusion pattern: \"!\"")
         }
     }
 }

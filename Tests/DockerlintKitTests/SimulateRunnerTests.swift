@@ -155,7 +155,8 @@ struct SimulateRunnerTests {
         }
         try t.write("plan.yaml", "builds: [\n")
         #expect { _ = try SimulateRunner(options: o).simulate() } throws: { e in
-            (e as? CommandError)?.message.contains("not valid YAML") == true
+            // Positioned, one line: where the YAML stops making sense.
+            (e as? CommandError)?.message.hasSuffix("plan.yaml:2:1: error: invalid YAML: while parsing a flow node did not find expected node content") == true
         }
     }
 

@@ -5,7 +5,7 @@
 import DockerlintSupport
 
 /// Errors from reading or matching `.dockerignore` patterns.
-public enum DockerIgnoreError: Error, Sendable, Equatable {
+public enum DockerIgnoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A lone `!` (`illegal exclusion pattern: "!"`), with its 1-based line number
     /// (0 when the pattern did not come from a file).
     case illegalExclusion(line: Int)
@@ -14,6 +14,23 @@ public enum DockerIgnoreError: Error, Sendable, Equatable {
     /// The regexp generated from the pattern does not compile in Go; BuildKit fails when it
     /// first matches a path against it.
     case invalidRegexp(line: Int, pattern: String, message: String)
+
+    /// The 1-based line of the pattern (0: not from a file).
+    public var line: Int {
+        switch self {
+        case .illegalExclusion(let l), .badPattern(let l, _), .invalidRegexp(let l, _, _): return l
+        }
+    }
+
+    /// One line, without the position: `bad pattern "src/[a": unterminated character class`.
+    public var description: String {
+        func quoted(_ p: String) -> String { "\"" + OneLine.clip(p, limit: 80) + "\"" }
+        switch self {
+        case .illegalExclusion: return "illegal exclusion pattern: \"!\""
+        case .badPattern(_, let p): return "bad pattern \(quoted(p)): \(goPatternProblem(p) ?? "syntax error in pattern")"
+        case .invalidRegexp(_, let p, let m): return "bad pattern \(quoted(p)): \(OneLine.clip(m, limit: 80))"
+        }
+    }
 }
 
 /// One compiled pattern: `text` is the cleaned pattern without its leading `!`.
@@ -65,6 +82,14 @@ public struct IgnorePattern: Sendable, Equatable {
         let notSlash: [Unicode.Scalar] = Array("[^/]".unicodeScalars)
         var j = 0
         var iter = 0
+        // A wildcard right after the same wildcard adds nothing (`[^/]*[^/]*` is `[^/]*`,
+        // `(.*/)?(.*/)?` is `(.*/)?`) but makes the program longer: a pattern of thousands of
+        // `*` would cost thousands of steps per character. Appended once.
+        func appendWildcard(_ w: [Unicode.Scalar]) {
+            if reg.count >= w.count && reg[(reg.count - w.count)...].elementsEqual(w) { return }
+            reg += w
+        }
+        let anyDirs: [Unicode.Scalar] = Array("(.*/)?".unicodeScalars)
         while j < p.count {
             let ch = p[j]
             j += 1
@@ -81,12 +106,12 @@ public struct IgnorePattern: Sendable, Equatable {
                             detected = .regexp
                         }
                     } else {
-                        reg += Array("(.*/)?".unicodeScalars)
+                        appendWildcard(anyDirs)
                         detected = .regexp
                     }
                     if iter == 0 { detected = .suffix }
                 } else {
-                    reg += notSlashStar
+                    appendWildcard(notSlashStar)
                     detected = .regexp
                 }
             } else if ch == "?" {
@@ -138,6 +163,13 @@ public struct IgnorePattern: Sendable, Equatable {
         }
     }
 
+    /// The pattern's text up to its first wildcard, class or escape: a path the pattern
+    /// matches starts with it (every kind of match is anchored at the start of the path,
+    /// and a suffix pattern starts with `**`, so its literal prefix is empty).
+    var literalPrefix: [Unicode.Scalar] {
+        Array(scalars.prefix { !"*?[]\\".unicodeScalars.contains($0) })
+    }
+
     /// The pattern with a trailing `/**` or `/*` removed (fsutil `patternWithoutTrailingGlob`).
     var withoutTrailingGlob: String {
         var s = text
@@ -156,20 +188,35 @@ public struct IgnoreMatchInfo: Sendable, Equatable {
 /// A `.dockerignore` file: ordered patterns, last match wins.
 public struct DockerIgnore: Sendable, Equatable {
     public let patterns: [IgnorePattern]
-
+    /// Which patterns can match a path, found from the path's prefixes: matching costs the
+    /// patterns that could match, not all of them.
+    let index: IgnorePatternIndex
     /// True if any pattern is an exception (`!`).
-    public var hasExceptions: Bool { patterns.contains { $0.isException } }
+    public let hasExceptions: Bool
+    /// For the walker: whether any exception has a wildcard (then every excluded directory
+    /// is descended), and the exceptions' wildcard-free prefixes, each ending in `/`.
+    let exceptionHasWildcard: Bool
+    let exceptionPrefixes: [String]
 
     /// A stable text identifying the pattern list (for memo keys).
     public var fingerprint: String {
         patterns.map { ($0.isException ? "!" : "") + $0.text }.joined(separator: "\n")
     }
 
+    public static func == (a: DockerIgnore, b: DockerIgnore) -> Bool { a.patterns == b.patterns }
+
     /// An empty ignore file (nothing excluded).
     public static let empty = DockerIgnore(compiled: [])
 
     init(compiled: [IgnorePattern]) {
         self.patterns = compiled
+        self.index = IgnorePatternIndex(compiled)
+        self.hasExceptions = compiled.contains { $0.isException }
+        let patternChars = Set("*[]?^\\".unicodeScalars)
+        self.exceptionHasWildcard = compiled.contains { p in
+            p.isException && p.withoutTrailingGlob.unicodeScalars.contains { patternChars.contains($0) }
+        }
+        self.exceptionPrefixes = compiled.filter(\.isException).map { $0.withoutTrailingGlob + "/" }
     }
 
     /// `patternmatcher.New`: trims, skips empty strings, cleans, splits off `!`, checks the
@@ -190,7 +237,7 @@ public struct DockerIgnore: Sendable, Equatable {
             if goPatternIsMalformed(p) { throw DockerIgnoreError.badPattern(line: line, pattern: p) }
             out.append(IgnorePattern(text: p, isException: exception, line: line))
         }
-        self.patterns = out
+        self.init(compiled: out)
     }
 
     /// Reads an ignore file's text (`ignorefile.ReadAll`) and compiles it (`patternmatcher.New`).
@@ -249,7 +296,10 @@ public struct DockerIgnore: Sendable, Equatable {
         let fileScalars = Array(file.unicodeScalars)
         let parents = DockerIgnore.parentPrefixes(fileScalars)
         var matched = false
-        for pattern in patterns {
+        // A pattern that cannot match the path cannot match its parents (their prefixes are
+        // the path's): only the candidates are tried, in order.
+        for i in index.candidates(fileScalars) {
+            let pattern = patterns[i]
             if pattern.isException != matched { continue }
             var m = try pattern.matches(fileScalars)
             if !m {
@@ -280,9 +330,14 @@ public struct DockerIgnore: Sendable, Equatable {
         info.parentMatched = [Bool](repeating: false, count: patterns.count)
         var matched = false
         var parentsCache: [[Unicode.Scalar]]? = nil
+        // Patterns that cannot match this path (nor, then, its parents) only carry their
+        // parent's flag; the others are matched in order.
+        var candidate = [Bool](repeating: false, count: patterns.count)
+        for i in index.candidates(fileScalars) { candidate[i] = true }
         for (i, pattern) in patterns.enumerated() {
             var m = false
             if !parentMatched.isEmpty { m = parentMatched[i] }
+            if !m && !candidate[i] { continue }
             if !m {
                 if pattern.isException != matched { continue }
                 m = try pattern.matches(fileScalars)
@@ -305,13 +360,9 @@ public struct DockerIgnore: Sendable, Equatable {
     /// always descend. Without exceptions, never.
     public func shouldDescend(intoExcludedDirectory dir: String) -> Bool {
         guard hasExceptions else { return false }
-        let patternChars = Set("*[]?^\\".unicodeScalars)
-        let onlyPrefix = !patterns.contains { p in
-            p.isException && p.withoutTrailingGlob.unicodeScalars.contains { patternChars.contains($0) }
-        }
-        if !onlyPrefix { return true }
+        if exceptionHasWildcard { return true }
         let dirSlash = dir + "/"
-        return patterns.contains { p in p.isException && (p.withoutTrailingGlob + "/").hasPrefix(dirSlash) }
+        return exceptionPrefixes.contains { $0.hasPrefix(dirSlash) }
     }
 
     /// The walker's decision for one path, given its parent directory's match info.
@@ -327,19 +378,29 @@ public struct DockerIgnore: Sendable, Equatable {
     /// `IgnoreFile.select`, read through `read`), parsed; nil when there is none. A file that
     /// does not parse throws `DockerIgnoreLoadError` naming it.
     public static func load(dockerfile: String, contextDirectory: String?,
-                            read: (String) -> [UInt8]? = IgnoreFile.readFile) throws(DockerIgnoreLoadError) -> (ignore: DockerIgnore, path: String)? {
-        guard let file = IgnoreFile.select(dockerfile: dockerfile, contextDirectory: contextDirectory, read: read) else { return nil }
+                            read: ((String) -> [UInt8]?)? = nil) throws(DockerIgnoreLoadError) -> (ignore: DockerIgnore, path: String)? {
+        if read == nil, let special = IgnoreFile.specialCandidate(dockerfile: dockerfile, contextDirectory: contextDirectory) {
+            throw DockerIgnoreLoadError(path: special.path, error: special)
+        }
+        guard let file = IgnoreFile.select(dockerfile: dockerfile, contextDirectory: contextDirectory, read: read ?? IgnoreFile.readFile) else { return nil }
         do { return (try DockerIgnore(text: file.text), file.path) } catch {
             throw DockerIgnoreLoadError(path: file.path, error: error)
         }
     }
 }
 
-/// An ignore file that does not parse: `path: error: …`.
+/// An ignore file that cannot be used: `path:line:column: error: …` (the position when
+/// the problem is one pattern).
 public struct DockerIgnoreLoadError: Error, Sendable, CustomStringConvertible {
     public var path: String
     public var error: any Error
-    public var description: String { "\(path): error: \(error)" }
+    public var description: String {
+        var shown = path
+        while shown.hasPrefix("./") && shown.count > 2 { shown.removeFirst(2) }
+        if let e = error as? DockerIgnoreError, e.line > 0 { return "\(shown):\(e.line):1: error: \(e)" }
+        if let e = error as? FileReadError { return "\(shown): error: \(e.message)" }
+        return "\(shown): error: \(error)"
+    }
 }
 
 /// What the context walker does with one path.
@@ -351,4 +412,40 @@ public struct IgnoreWalkDecision: Sendable, Equatable {
     public var descend: Bool
     /// Match info for the children of this directory.
     public var info: IgnoreMatchInfo
+}
+
+/// The patterns of an ignore file grouped by literal prefix (`IgnorePattern.literalPrefix`).
+/// A path's candidates are the patterns whose prefix begins the path, found with one lookup
+/// per distinct prefix length, plus the patterns whose regexp does not compile (they fail
+/// on the first path matched, as in BuildKit).
+struct IgnorePatternIndex: Sendable {
+    private var byPrefix: [String: [Int]] = [:]
+    private var lengths: [Int] = []
+    private var always: [Int] = []
+
+    init(_ patterns: [IgnorePattern]) {
+        var lengthSet = Set<Int>()
+        for (i, p) in patterns.enumerated() {
+            if p.kind == .regexp && p.regex == nil { always.append(i); continue }
+            let prefix = p.literalPrefix
+            byPrefix[String(String.UnicodeScalarView(prefix)), default: []].append(i)
+            lengthSet.insert(prefix.count)
+        }
+        lengths = lengthSet.sorted()
+    }
+
+    /// Indices of the patterns that may match `path`, ascending.
+    func candidates(_ path: [Unicode.Scalar]) -> [Int] {
+        var out = always
+        var lists = 0
+        for k in lengths {
+            if k > path.count { break }
+            if let list = byPrefix[String(String.UnicodeScalarView(path[..<k]))] {
+                out += list
+                lists += 1
+            }
+        }
+        if lists > 1 || !always.isEmpty { out.sort() }
+        return out
+    }
 }

@@ -106,7 +106,7 @@ public struct CacheSimulator: Sendable {
 
         var prediction = BuildPrediction(label: state.label, commit: state.commit, engine: engine,
                                          dockerfilePath: state.dockerfilePath, targetStage: nil, target: state.target,
-                                         steps: [], errors: state.model.errors.map { "\($0.range.start.line):\($0.range.start.column): \($0.message)" },
+                                         steps: [], errors: state.model.errors.map { "\($0.range.start.line):\($0.range.start.column): \(OneLine.clip($0.message))" },
                                          baseline: false, staleFiles: run.stale.sorted(by: utf8Less))
         let model = state.model
         let builtResult = engine == .buildkit ? model.reachableStages(target: state.target) : model.classicStages(target: state.target)

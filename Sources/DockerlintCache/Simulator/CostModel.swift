@@ -2,6 +2,7 @@
 // command; overridable per kind; replaced by measured seconds from a real build when a costs
 // file (reports/schemas/costs.schema.json) is given.
 
+import DockerlintSupport
 import Foundation
 
 /// A step measured by a real build (the builder driver writes these).
@@ -88,41 +89,75 @@ public struct CostModel: Sendable {
 
     /// Reads a costs file (reports/schemas/costs.schema.json).
     public static func load(json bytes: [UInt8], path: String = "costs.json") throws -> CostModel {
-        let obj: Any
-        do { obj = try JSONSerialization.jsonObject(with: Data(bytes)) } catch {
+        let decoder = JSONDecoder()
+        decoder.userInfo[CostsFile.pathKey] = path
+        let file: CostsFile
+        do { file = try decoder.decode(CostsFile.self, from: Data(bytes)) } catch let e as CostModelError { throw e } catch {
             throw CostModelError(message: "\(path): error: not valid JSON")
         }
-        guard let root = obj as? [String: Any] else { throw CostModelError(message: "\(path): error: expected a JSON object") }
+        return CostModel(defaults: file.defaults, measured: file.steps)
+    }
+}
+
+/// A costs file as JSON: unknown top-level keys and values of the wrong type are errors that
+/// name the member.
+private struct CostsFile: Decodable {
+    static let pathKey = CodingUserInfoKey(rawValue: "path")!
+    var defaults: [String: Double] = [:]
+    var steps: [MeasuredStep] = []
+
+    struct Step: Decodable {
+        var identity: String?
+        var line: Int?
+        var instruction: String?
+        var stage: Int?
+        var text: String?
+        var seconds: Double
+        var cached: Bool?
+        var status: String?
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: JSONKey.self)
+            identity = c.lenient(String.self, "identity"); line = c.lenient(Int.self, "line")
+            instruction = c.lenient(String.self, "instruction"); stage = c.lenient(Int.self, "stage")
+            text = c.lenient(String.self, "text"); cached = c.lenient(Bool.self, "cached"); status = c.lenient(String.self, "status")
+            seconds = try c.decode(Double.self, forKey: "seconds")
+        }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let path = decoder.userInfo[Self.pathKey] as? String ?? "costs.json"
+        func fail(_ m: String) -> CostModelError { CostModelError(message: "\(path): error: \(m)") }
+        guard let root = try? decoder.container(keyedBy: JSONKey.self) else { throw fail("expected a JSON object") }
         let known: Set<String> = ["$schema", "version", "builder", "dockerfile", "steps", "defaults", "source"]
-        if let bad = root.keys.sorted().first(where: { !known.contains($0) }) {
-            throw CostModelError(message: "\(path): error: unknown key '\(bad)'")
+        if let bad = root.allKeys.map(\.stringValue).sorted().first(where: { !known.contains($0) }) {
+            throw fail("unknown key '\(bad)'")
         }
-        var defaults: [String: Double] = [:]
-        if let d = root["defaults"] {
-            guard let dict = d as? [String: Any] else { throw CostModelError(message: "\(path): error: 'defaults' must be an object") }
-            for (k, v) in dict {
-                guard let n = v as? NSNumber, !(v is Bool), n.doubleValue >= 0 else {
-                    throw CostModelError(message: "\(path): error: defaults.\(k) must be a number of seconds ≥ 0")
+        let defaultsKey = JSONKey("defaults")
+        if root.contains(defaultsKey) {
+            guard let dict = try? root.nestedContainer(keyedBy: JSONKey.self, forKey: defaultsKey) else {
+                throw fail("'defaults' must be an object")
+            }
+            for k in dict.allKeys {
+                guard let n = try? dict.decode(Double.self, forKey: k), n >= 0 else {
+                    throw fail("defaults.\(k.stringValue) must be a number of seconds ≥ 0")
                 }
-                defaults[k.hasPrefix("run:") ? k : k.uppercased()] = n.doubleValue
+                defaults[k.stringValue.hasPrefix("run:") ? k.stringValue : k.stringValue.uppercased()] = n
             }
         }
-        var steps: [MeasuredStep] = []
-        if let s = root["steps"] {
-            guard let arr = s as? [Any] else { throw CostModelError(message: "\(path): error: 'steps' must be an array") }
-            for (i, item) in arr.enumerated() {
-                guard let o = item as? [String: Any] else { throw CostModelError(message: "\(path): error: steps[\(i)] must be an object") }
-                guard let n = o["seconds"] as? NSNumber, !(o["seconds"] is Bool), n.doubleValue >= 0 else {
-                    throw CostModelError(message: "\(path): error: steps[\(i)].seconds must be a number ≥ 0")
-                }
-                let line = (o["line"] as? NSNumber)?.intValue
-                let stage = (o["stage"] as? NSNumber)?.intValue
-                steps.append(MeasuredStep(identity: o["identity"] as? String, line: line,
-                                          instruction: (o["instruction"] as? String)?.uppercased(), stage: stage,
-                                          text: o["text"] as? String, seconds: n.doubleValue,
-                                          cached: (o["cached"] as? Bool) ?? ((o["status"] as? String) == "hit")))
+        let stepsKey = JSONKey("steps")
+        if root.contains(stepsKey) {
+            guard var list = try? root.nestedUnkeyedContainer(forKey: stepsKey) else { throw fail("'steps' must be an array") }
+            var i = 0
+            while !list.isAtEnd {
+                let item = try list.superDecoder()
+                guard (try? item.container(keyedBy: JSONKey.self)) != nil else { throw fail("steps[\(i)] must be an object") }
+                guard let o = try? Step(from: item), o.seconds >= 0 else { throw fail("steps[\(i)].seconds must be a number ≥ 0") }
+                steps.append(MeasuredStep(identity: o.identity, line: o.line, instruction: o.instruction?.uppercased(),
+                                          stage: o.stage, text: o.text, seconds: o.seconds,
+                                          cached: o.cached ?? (o.status == "hit")))
+                i += 1
             }
         }
-        return CostModel(defaults: defaults, measured: steps)
     }
 }

@@ -2,6 +2,7 @@
 // send them (ignore file chosen as BuildKit does, excluded files never read).
 
 import DockerlintModel
+import DockerlintSupport
 import DockerlintSyntax
 import Foundation
 
@@ -22,8 +23,9 @@ extension BuildState {
         guard FileManager.default.fileExists(atPath: contextDirectory, isDirectory: &isDir), isDir.boolValue else {
             throw SimulationInputError("\(contextDirectory): error: context directory not found")
         }
-        guard let bytes = FileManager.default.contents(atPath: dockerfile) else {
-            throw SimulationInputError("\(dockerfile): error: cannot read the Dockerfile")
+        let bytes: [UInt8]
+        do { bytes = try RegularFile.read(dockerfile) } catch {
+            throw SimulationInputError(error.description)
         }
         let ignore: DockerIgnore
         do { ignore = try DockerIgnore.load(dockerfile: dockerfile, contextDirectory: contextDirectory)?.ignore ?? .empty } catch {

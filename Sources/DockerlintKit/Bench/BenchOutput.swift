@@ -19,69 +19,13 @@ public enum BenchOutput {
 
     // MARK: JSON
 
-    static func predictionObject(_ p: PredictedStep) -> [String: Any] {
-        var o: [String: Any] = ["line": p.line, "instruction": p.instruction, "stage": p.stage, "status": p.status.rawValue]
-        o["reason"] = p.reason ?? NSNull()
-        if let s = p.seconds { o["seconds"] = s }
-        if let c = p.cause { o["cause"] = c }
-        return o
-    }
+    public static func json(_ r: BenchReport) -> String { encode(r) }
 
-    static func statObject(_ s: BenchStatistic?) -> Any {
-        guard let s else { return NSNull() }
-        return ["median": s.median, "min": s.min, "max": s.max, "count": s.count]
-    }
-
-    public static func jsonObject(_ r: BenchReport) -> [String: Any] {
-        let builds: [[String: Any]] = r.builds.map { b in
-            [
-                "run": b.run, "index": b.index, "scenario": b.scenario, "builder": b.builder.rawValue,
-                "wallSeconds": b.wallSeconds, "imageId": b.imageID ?? NSNull(),
-                "imageBytes": b.imageBytes ?? NSNull(), "newLayerBytes": b.newLayerBytes ?? NSNull(),
-                "newLayers": b.newLayers ?? NSNull(), "error": b.error ?? NSNull(),
-                "steps": b.steps.map { s -> [String: Any] in
-                    [
-                        "line": s.line ?? NSNull(), "instruction": s.instruction, "stage": s.stage,
-                        "status": s.status.rawValue, "seconds": s.seconds, "builderInstruction": s.builderInstruction,
-                        "error": s.error ?? NSNull(),
-                        "prediction": s.predicted.map(predictionObject) ?? NSNull(),
-                        "agrees": s.agrees ?? NSNull(),
-                    ]
-                },
-                "unmatchedPredictions": b.unmatchedPredictions.map(predictionObject),
-                "push": b.push.map { p -> [String: Any] in
-                    ["reference": p.reference, "uploaded": p.uploaded, "existing": p.existing, "mounted": p.mounted,
-                     "bytesSent": p.bytesSent, "predictedNewLayers": p.predictedNewLayers, "predictedNewBytes": p.predictedNewBytes]
-                } ?? NSNull(),
-            ]
-        }
-        let sequence: [[String: Any]] = (1...max(1, r.sequenceLength)).compactMap { i in
-            let bs = r.builds(at: i)
-            guard let first = bs.first else { return nil }
-            return ["index": i, "scenario": first.scenario,
-                    "wallSeconds": statObject(BenchStatistic(bs.map(\.wallSeconds))),
-                    "newLayerBytes": statObject(BenchStatistic(bs.compactMap { $0.newLayerBytes.map(Double.init) })),
-                    "imageBytes": statObject(BenchStatistic(bs.compactMap { $0.imageBytes.map(Double.init) }))]
-        }
-        let dis: [[String: Any]] = r.disagreements.map { d in
-            ["run": d.run, "build": d.build, "scenario": d.scenario, "line": d.line ?? NSNull(),
-             "instruction": d.instruction, "measured": d.measured?.rawValue ?? NSNull(),
-             "predicted": d.predicted?.rawValue ?? NSNull(), "reason": d.reason ?? NSNull()]
-        }
-        return [
-            "version": 1, "dockerfile": r.dockerfile, "context": r.context, "builder": r.builder.rawValue,
-            "builderSummary": r.builderSummary, "predictor": r.predictor, "runs": r.runs, "builds": builds,
-            "engine": r.engine.map { e -> [String: Any] in
-                ["version": e.version, "apiVersion": e.apiVersion, "release": e.release.rawValue, "exact": e.exact, "summary": e.summary]
-            } ?? NSNull(),
-            "ciCache": r.ciCache.rawValue, "registry": r.registry ?? NSNull(),
-            "summary": ["sequence": sequence, "comparedSteps": r.comparedSteps, "agreeingSteps": r.agreeingSteps,
-                        "agreementRate": r.agreementRate, "disagreements": dis],
-        ]
-    }
-
-    public static func json(_ r: BenchReport) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: jsonObject(r), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    /// Pretty JSON with sorted keys, as the committed reports have it.
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
@@ -222,18 +166,187 @@ public enum BenchOutput {
                 samples[key]!.seconds.append(s.seconds)
             }
         }
-        let steps: [[String: Any]] = order.compactMap { k in
+        let steps: [CostsFile.Step] = order.compactMap { k in
             guard let v = samples[k], let st = BenchStatistic(v.seconds) else { return nil }
-            var o: [String: Any] = ["line": v.step.line!, "text": v.step.instruction, "seconds": st.median, "status": "miss"]
-            if let id = v.step.predicted?.identity { o["identity"] = id }
-            if let kw = v.step.keyword { o["instruction"] = kw }
-            if let si = v.step.stageIndex { o["stage"] = si }
-            return o
+            return CostsFile.Step(line: v.step.line!, text: v.step.instruction, seconds: st.median,
+                                  identity: v.step.predicted?.identity, instruction: v.step.keyword, stage: v.step.stageIndex)
         }
         let source = "dockerlint bench, \(r.builderSummary), median of \(r.runs) run(s)"
-        var obj: [String: Any] = ["version": 1, "dockerfile": r.dockerfile, "source": source, "steps": steps]
-        if r.builder == .buildkit || r.builder == .classic { obj["builder"] = r.builder.rawValue }
-        let data = (try? JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        let builder = r.builder == .buildkit || r.builder == .classic ? r.builder.rawValue : nil
+        return encode(CostsFile(dockerfile: r.dockerfile, source: source, builder: builder, steps: steps))
+    }
+
+    /// reports/schemas/costs.schema.json.
+    struct CostsFile: Encodable {
+        struct Step: Encodable {
+            var line: Int
+            var text: String
+            var seconds: Double
+            var status = "miss"
+            var identity: String?
+            var instruction: String?
+            var stage: Int?
+            init(line: Int, text: String, seconds: Double, identity: String?, instruction: String?, stage: Int?) {
+                self.line = line; self.text = text; self.seconds = seconds
+                self.identity = identity; self.instruction = instruction; self.stage = stage
+            }
+        }
+        var version = 1
+        var dockerfile: String
+        var source: String
+        var builder: String?
+        var steps: [Step]
     }
 }
+
+// reports/schemas/bench-output.schema.json: every member the schema requires is written, an
+// absent value as null.
+
+extension BenchReport: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: JSONKey.self)
+        try c.put(1, "version")
+        try c.put(dockerfile, "dockerfile")
+        try c.put(context, "context")
+        try c.put(builder.rawValue, "builder")
+        try c.put(builderSummary, "builderSummary")
+        try c.put(predictor, "predictor")
+        try c.put(runs, "runs")
+        try c.put(builds, "builds")
+        try c.put(engine, "engine")
+        try c.put(ciCache.rawValue, "ciCache")
+        try c.put(registry, "registry")
+        var summary = c.nestedContainer(keyedBy: JSONKey.self, forKey: "summary")
+        try summary.put(sequence, "sequence")
+        try summary.put(comparedSteps, "comparedSteps")
+        try summary.put(agreeingSteps, "agreeingSteps")
+        try summary.put(agreementRate, "agreementRate")
+        try summary.put(disagreements, "disagreements")
+    }
+
+    /// Each position of the build sequence: medians over the runs.
+    struct SequenceEntry: Encodable {
+        var index: Int
+        var scenario: String
+        var wallSeconds: BenchStatistic?
+        var newLayerBytes: BenchStatistic?
+        var imageBytes: BenchStatistic?
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.put(index, "index")
+            try c.put(scenario, "scenario")
+            try c.put(wallSeconds, "wallSeconds")
+            try c.put(newLayerBytes, "newLayerBytes")
+            try c.put(imageBytes, "imageBytes")
+        }
+    }
+
+    var sequence: [SequenceEntry] {
+        (1...max(1, sequenceLength)).compactMap { i in
+            let bs = builds(at: i)
+            guard let first = bs.first else { return nil }
+            return SequenceEntry(index: i, scenario: first.scenario, wallSeconds: BenchStatistic(bs.map(\.wallSeconds)),
+                                 newLayerBytes: BenchStatistic(bs.compactMap { $0.newLayerBytes.map(Double.init) }),
+                                 imageBytes: BenchStatistic(bs.compactMap { $0.imageBytes.map(Double.init) }))
+        }
+    }
+}
+
+extension BenchBuild: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: JSONKey.self)
+        try c.put(run, "run")
+        try c.put(index, "index")
+        try c.put(scenario, "scenario")
+        try c.put(builder.rawValue, "builder")
+        try c.put(wallSeconds, "wallSeconds")
+        try c.put(imageID, "imageId")
+        try c.put(imageBytes, "imageBytes")
+        try c.put(newLayerBytes, "newLayerBytes")
+        try c.put(newLayers, "newLayers")
+        try c.put(error, "error")
+        try c.put(steps, "steps")
+        try c.put(unmatchedPredictions.map(BenchPrediction.init), "unmatchedPredictions")
+        try c.put(push, "push")
+    }
+}
+
+extension BenchStep: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: JSONKey.self)
+        try c.put(line, "line")
+        try c.put(instruction, "instruction")
+        try c.put(stage, "stage")
+        try c.put(status.rawValue, "status")
+        try c.put(seconds, "seconds")
+        try c.put(builderInstruction, "builderInstruction")
+        try c.put(error, "error")
+        try c.put(predicted.map(BenchPrediction.init), "prediction")
+        try c.put(agrees, "agrees")
+    }
+}
+
+/// A prediction as the bench output shows it (`PredictedStep`'s own coding keeps every field).
+struct BenchPrediction: Encodable {
+    var step: PredictedStep
+    init(_ step: PredictedStep) { self.step = step }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: JSONKey.self)
+        try c.put(step.line, "line")
+        try c.put(step.instruction, "instruction")
+        try c.put(step.stage, "stage")
+        try c.put(step.status.rawValue, "status")
+        try c.put(step.reason, "reason")
+        try c.putIfPresent(step.seconds, "seconds")
+        try c.putIfPresent(step.cause, "cause")
+    }
+}
+
+extension BenchPush: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: JSONKey.self)
+        try c.put(reference, "reference")
+        try c.put(uploaded, "uploaded")
+        try c.put(existing, "existing")
+        try c.put(mounted, "mounted")
+        try c.put(bytesSent, "bytesSent")
+        try c.put(predictedNewLayers, "predictedNewLayers")
+        try c.put(predictedNewBytes, "predictedNewBytes")
+    }
+}
+
+extension BenchEngine: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: JSONKey.self)
+        try c.put(version, "version")
+        try c.put(apiVersion, "apiVersion")
+        try c.put(release.rawValue, "release")
+        try c.put(exact, "exact")
+        try c.put(summary, "summary")
+    }
+}
+
+extension BenchDisagreement: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: JSONKey.self)
+        try c.put(run, "run")
+        try c.put(build, "build")
+        try c.put(scenario, "scenario")
+        try c.put(line, "line")
+        try c.put(instruction, "instruction")
+        try c.put(measured?.rawValue, "measured")
+        try c.put(predicted?.rawValue, "predicted")
+        try c.put(reason, "reason")
+    }
+}
+
+extension BenchStatistic: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: JSONKey.self)
+        try c.put(median, "median")
+        try c.put(min, "min")
+        try c.put(max, "max")
+        try c.put(count, "count")
+    }
+}
+

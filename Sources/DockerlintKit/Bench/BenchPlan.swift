@@ -9,30 +9,28 @@ public enum BenchPlan {
     public static func load(_ path: String) throws -> [BenchPlanBuild] {
         let text = String(decoding: try FileIO.read(path), as: UTF8.self)
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        let root: Any?
-        do { root = try Yams.load(yaml: text) } catch {
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
             throw CommandError("\(path): invalid YAML: \(error)")
         }
-        guard let top = root as? [String: Any], let list = top["builds"] as? [Any], !list.isEmpty else {
+        guard let list = root?.mapping?["builds"]?.sequence, !list.isEmpty else {
             throw CommandError("\(path): a plan needs a non-empty `builds:` list")
         }
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : URL(fileURLWithPath: dir).appendingPathComponent(p).standardized.path }
         return try list.enumerated().map { i, item in
-            guard let b = item as? [String: Any] else { throw CommandError("\(path): builds[\(i)] is not a mapping") }
+            guard let b = item.mapping else { throw CommandError("\(path): builds[\(i)] is not a mapping") }
             var args: [String: String] = [:]
-            if let m = b["build-args"] as? [String: Any] {
-                for (k, v) in m { args[k] = "\(v)" }
-            } else if let l = b["build-args"] as? [Any] {
+            if let m = b["build-args"]?.mapping {
+                for (k, v) in m { args[k.string ?? ""] = v.string ?? "" }
+            } else if let l = b["build-args"]?.sequence {
                 for e in l {
-                    let s = "\(e)"
+                    let s = e.string ?? ""
                     guard let eq = s.firstIndex(of: "=") else { throw CommandError("\(path): builds[\(i)].build-args: \(s) is not K=V") }
                     args[String(s[..<eq])] = String(s[s.index(after: eq)...])
                 }
             }
-            let ctx = resolve(b["context"].map { "\($0)" } ?? ".")
-            return BenchPlanBuild(name: b["name"].map { "\($0)" }, context: ctx,
-                                  dockerfile: b["dockerfile"].map { "\($0)" }, buildArgs: args,
-                                  target: b["target"].map { "\($0)" })
+            return BenchPlanBuild(name: b["name"]?.string, context: resolve(b["context"]?.string ?? "."),
+                                  dockerfile: b["dockerfile"]?.string, buildArgs: args, target: b["target"]?.string)
         }
     }
 }

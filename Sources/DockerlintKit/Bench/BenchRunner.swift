@@ -112,7 +112,8 @@ public final class BenchRunner: @unchecked Sendable {
     private var scratchRootStorage: URL?
     var scratchRoot: URL {
         if let r = scratchRootStorage { return r }
-        let r = (try? BenchScratch.makeDirectory(root: configuration.scratchRoot)) ?? URL(fileURLWithPath: NSTemporaryDirectory())
+        let r = (try? BenchScratch.makeDirectory(root: configuration.scratchRoot, prefix: BenchLeftovers.scratchPrefix))
+            ?? URL(fileURLWithPath: NSTemporaryDirectory())
         scratchRootStorage = r
         BenchCleanup.shared.addScratch(r)
         return r
@@ -177,6 +178,9 @@ public final class BenchRunner: @unchecked Sendable {
         try validate()
         let seq = try sequence()
         var builds: [BenchBuild] = []
+        // What benches killed before they could clean up left: images and scratch directories
+        // of runs whose process is gone.
+        leftovers = try? BenchLeftovers.sweep(builder: builder, scratchBase: configuration.scratchRoot ?? BenchLeftovers.defaultScratchBase, all: false)
         defer { BenchScratch.remove(scratchRoot); BenchCleanup.shared.removeScratch(scratchRoot) }
         engine = try detectEngine()
         if configuration.push || (configuration.ciCache != .local && configuration.ciCache != .none) {
@@ -206,6 +210,8 @@ public final class BenchRunner: @unchecked Sendable {
 
     /// Filled by `run`.
     var engine: BenchEngine?
+    /// The leftovers of dead benches `run` removed first.
+    public var leftovers: (BenchLeftovers.Found, CleanupReport)?
     var registry: BenchRegistry?
 
     /// The engine's `/version`, and the release the simulator models for it (`--engine` wins).
@@ -258,15 +264,31 @@ public final class BenchRunner: @unchecked Sendable {
             }
             kinds = [k]
         }
-        let endpoints = (environment["DOCKER_HOST"] ?? "").isEmpty ? EngineEndpoint.candidates(environment)
-                                                                   : [EngineEndpoint.fromEnvironment(environment)]
-        if let h = environment["DOCKER_HOST"], !h.isEmpty, (try? EngineEndpoint(parsing: h)) == nil {
+        let named = environment["DOCKER_HOST"].flatMap { $0.isEmpty ? nil : $0 }
+        let endpoints = named == nil ? EngineEndpoint.candidates(environment) : [EngineEndpoint.fromEnvironment(environment)]
+        if let h = named, (try? EngineEndpoint(parsing: h)) == nil {
             throw CommandError("DOCKER_HOST=\(h): not a unix:// or tcp:// address", status: .environment)
         }
-        do { return try Builders.connect(kinds, endpoints: endpoints, buildx: buildx) } catch {
+        var tried = kinds
+        if let h = named, name == "auto" {
+            // A daemon the user named is the one measured: when it cannot be reached, auto
+            // detection does not fall back to another engine (its numbers would be another's).
+            tried = [.buildkit, .classic]
+            do { return try Builders.connect(tried, endpoints: endpoints, buildx: buildx) } catch {
+                throw CommandError("DOCKER_HOST=\(h): the Docker daemon it names cannot be reached (\(Self.firstReason(error))); "
+                    + "start it, or unset DOCKER_HOST to let --builder auto choose", status: .environment)
+            }
+        }
+        do { return try Builders.connect(tried, endpoints: endpoints, buildx: buildx) } catch {
             let one = error.description.split(whereSeparator: \.isNewline).joined(separator: " ")
             throw CommandError(one, status: .environment)
         }
+    }
+
+    /// The first reason of a connection failure, on one line.
+    static func firstReason(_ error: BuilderError) -> String {
+        if case .noBuilderReachable(let tried) = error, let first = tried.first { return OneLine.clip(first.reason, limit: 160) }
+        return OneLine.clip(error.description, limit: 160)
     }
 
     static func commandError(_ error: Error) -> Error {
@@ -280,10 +302,9 @@ public final class BenchRunner: @unchecked Sendable {
         return CommandError("\(error)", status: .environment)
     }
 
-    /// `dlb-<pid>-<random>-r<run>`: unique per run, so cleanup never touches another bench.
-    static func makeRunID(run: Int) -> String {
-        "dlb-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))-r\(run)"
-    }
+    /// `dlb-<host>-<pid>-<start>-<random>-r<run>`: unique per run, so cleanup never touches
+    /// another bench, and a later bench can tell when its bench is gone (`BenchLeftovers`).
+    static func makeRunID(run: Int) -> String { BenchLeftovers.runID(run: run) }
 
     func runOnce(_ seq: [Planned], run: Int, runID: String) throws -> [BenchBuild] {
         let session = configuredPredictor.session(builder: builder.kind)
@@ -432,12 +453,10 @@ public final class BenchRunner: @unchecked Sendable {
         var trace = BuildKitTraceAccumulator()
         var lastName = ""
         return try engine.client.build(context: context, mode: engine.mode, request: request) { line in
-            guard let data = line.data(using: .utf8),
-                  let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }
-            if let s = obj["stream"] as? String, s.hasPrefix("Step ") {
+            guard let obj = EngineProgressLine.decode(line.utf8) else { return }
+            if let s = obj.stream, s.hasPrefix("Step ") {
                 progress(.step(s.trimmingCharacters(in: .whitespacesAndNewlines)))
-            } else if obj["id"] as? String == "moby.buildkit.trace", let aux = obj["aux"] as? String,
-                      let st = try? TraceStatus.decode(base64: aux) {
+            } else if let aux = obj.trace, let st = try? TraceStatus.decode(base64: aux) {
                 trace.add(st)
                 if let v = st.vertexes.last(where: { $0.started != nil && $0.completed == nil && $0.name.hasPrefix("[") && !$0.name.hasPrefix("[internal]") }),
                    v.name != lastName {

@@ -1,3 +1,4 @@
+import DockerlintSupport
 import Foundation
 
 /// Measured builds from `dockerlint bench --format json`
@@ -62,42 +63,56 @@ public struct BenchResults: Sendable {
     struct BenchFormatError: Error { var message: String }
 
     static func parse(_ data: Data) throws -> BenchResults {
-        guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        try JSONDecoder().decode(BenchResults.self, from: data)
+    }
+}
+
+/// Lenient reading: a member of another type than expected counts as absent, except the few
+/// a report cannot do without (`version`, `builds`, their `steps` and `wallSeconds`).
+extension BenchResults: Decodable {
+    public init(from decoder: any Decoder) throws {
+        guard let root = try? decoder.container(keyedBy: JSONKey.self) else {
             throw BenchFormatError(message: "the top level is not an object")
         }
-        func need<T>(_ o: [String: Any], _ k: String, _ where_: String) throws -> T {
-            guard let v = o[k] as? T else { throw BenchFormatError(message: "\(where_)\(k) is missing or of the wrong type") }
-            return v
+        guard root.lenient(Int.self, "version") == 1 else { throw BenchFormatError(message: "version is not 1") }
+        guard var list = try? root.nestedUnkeyedContainer(forKey: JSONKey("builds")) else {
+            throw BenchFormatError(message: "builds is missing or of the wrong type")
         }
-        func double(_ v: Any?) -> Double? { (v as? NSNumber).map(\.doubleValue) }
-        func int(_ v: Any?) -> Int? { (v as? NSNumber).map(\.intValue) }
-        guard int(root["version"]) == 1 else { throw BenchFormatError(message: "version is not 1") }
-        let buildsJSON: [[String: Any]] = try need(root, "builds", "")
         var builds: [Build] = []
-        for (i, b) in buildsJSON.enumerated() {
-            let at = "builds[\(i)]."
-            let stepsJSON: [[String: Any]] = try need(b, "steps", at)
-            var steps: [Step] = []
-            for s in stepsJSON {
-                let pred = s["prediction"] as? [String: Any]
-                steps.append(Step(line: int(s["line"]), instruction: s["instruction"] as? String ?? "",
-                                  stage: s["stage"] as? String ?? "", status: s["status"] as? String ?? "",
-                                  seconds: double(s["seconds"]) ?? 0, predictedStatus: pred?["status"] as? String,
-                                  predictedSeconds: double(pred?["seconds"]), agrees: s["agrees"] as? Bool))
+        while !list.isAtEnd {
+            let i = builds.count, at = "builds[\(i)]."
+            guard let b = try? list.nestedContainer(keyedBy: JSONKey.self) else {
+                throw BenchFormatError(message: "builds is missing or of the wrong type")
             }
-            guard let wall = double(b["wallSeconds"]) else { throw BenchFormatError(message: "\(at)wallSeconds is missing") }
-            builds.append(Build(run: int(b["run"]) ?? 1, index: int(b["index"]) ?? i + 1, scenario: b["scenario"] as? String ?? "build \(i + 1)",
-                                builder: b["builder"] as? String ?? "", wallSeconds: wall, imageBytes: int(b["imageBytes"]),
-                                newLayerBytes: int(b["newLayerBytes"]), error: b["error"] as? String, steps: steps))
+            guard var stepList = try? b.nestedUnkeyedContainer(forKey: JSONKey("steps")) else {
+                throw BenchFormatError(message: "\(at)steps is missing or of the wrong type")
+            }
+            var steps: [Step] = []
+            while !stepList.isAtEnd {
+                guard let s = try? stepList.nestedContainer(keyedBy: JSONKey.self) else {
+                    throw BenchFormatError(message: "\(at)steps is missing or of the wrong type")
+                }
+                let pred = try? s.nestedContainer(keyedBy: JSONKey.self, forKey: JSONKey("prediction"))
+                steps.append(Step(line: s.lenient(Int.self, "line"), instruction: s.lenient(String.self, "instruction") ?? "",
+                                  stage: s.lenient(String.self, "stage") ?? "", status: s.lenient(String.self, "status") ?? "",
+                                  seconds: s.lenient(Double.self, "seconds") ?? 0, predictedStatus: pred?.lenient(String.self, "status"),
+                                  predictedSeconds: pred?.lenient(Double.self, "seconds"), agrees: s.lenient(Bool.self, "agrees")))
+            }
+            guard let wall = b.lenient(Double.self, "wallSeconds") else { throw BenchFormatError(message: "\(at)wallSeconds is missing") }
+            builds.append(Build(run: b.lenient(Int.self, "run") ?? 1, index: b.lenient(Int.self, "index") ?? i + 1,
+                                scenario: b.lenient(String.self, "scenario") ?? "build \(i + 1)", builder: b.lenient(String.self, "builder") ?? "",
+                                wallSeconds: wall, imageBytes: b.lenient(Int.self, "imageBytes"),
+                                newLayerBytes: b.lenient(Int.self, "newLayerBytes"), error: b.lenient(String.self, "error"), steps: steps))
         }
-        let summary = root["summary"] as? [String: Any] ?? [:]
-        return BenchResults(dockerfile: root["dockerfile"] as? String ?? "", context: root["context"] as? String ?? "",
-                            builder: root["builder"] as? String ?? "", builderSummary: root["builderSummary"] as? String ?? "",
-                            predictor: root["predictor"] as? String ?? "", runs: int(root["runs"]) ?? 1, builds: builds,
-                            comparedSteps: int(summary["comparedSteps"]) ?? 0, agreeingSteps: int(summary["agreeingSteps"]) ?? 0,
-                            agreementRate: double(summary["agreementRate"]) ?? 0,
-                            engineSummary: (root["engine"] as? [String: Any])?["summary"] as? String,
-                            ciCache: root["ciCache"] as? String ?? "local",
-                            release: (root["engine"] as? [String: Any])?["release"] as? String)
+        let summary = try? root.nestedContainer(keyedBy: JSONKey.self, forKey: JSONKey("summary"))
+        let engine = try? root.nestedContainer(keyedBy: JSONKey.self, forKey: JSONKey("engine"))
+        self.init(dockerfile: root.lenient(String.self, "dockerfile") ?? "", context: root.lenient(String.self, "context") ?? "",
+                  builder: root.lenient(String.self, "builder") ?? "", builderSummary: root.lenient(String.self, "builderSummary") ?? "",
+                  predictor: root.lenient(String.self, "predictor") ?? "", runs: root.lenient(Int.self, "runs") ?? 1, builds: builds,
+                  comparedSteps: summary?.lenient(Int.self, "comparedSteps") ?? 0,
+                  agreeingSteps: summary?.lenient(Int.self, "agreeingSteps") ?? 0,
+                  agreementRate: summary?.lenient(Double.self, "agreementRate") ?? 0,
+                  engineSummary: engine?.lenient(String.self, "summary"), ciCache: root.lenient(String.self, "ciCache") ?? "local",
+                  release: engine?.lenient(String.self, "release"))
     }
 }

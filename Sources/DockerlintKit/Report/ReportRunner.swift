@@ -188,7 +188,7 @@ public struct ReportRunner: Sendable {
         first.baseline = true
         try runner.check(first)
         var builds = [first]
-        let ignore = SimulateRunner.ignoreFor(dockerfile: dockerfile, context: context)
+        let ignore = try SimulateRunner.ignoreFor(dockerfile: dockerfile, context: context)
         let files = state.context.allPaths.filter { state.context.entries[$0]?.kind == .file }.sorted()
         for path in files.prefix(ReportRunner.maxEditScenarios) {
             var s = sim

@@ -66,7 +66,7 @@ public let builtinRuleInfos: [RuleInfo] = [
     RuleInfo(code: "DL3040", name: "DnfCleanCache", aliases: ["dnf-clean-cache"], severity: .warning, category: "package-managers", status: .stable, url: "https://dnf.readthedocs.io/en/latest/command_ref.html"),
     RuleInfo(code: "DL3041", name: "DnfVersionPin", aliases: ["dnf-version-pin"], severity: .warning, category: "pinning", status: .stable, url: "https://dnf.readthedocs.io/en/latest/command_ref.html"),
     RuleInfo(code: "DL3042", name: "PipNoCacheDir", aliases: ["pip-no-cache-dir"], severity: .warning, category: "package-managers", status: .stable, url: "https://pip.pypa.io/en/stable/topics/caching/"),
-    RuleInfo(code: "DL3043", name: "OnbuildForbiddenTrigger", aliases: ["onbuild-forbidden-trigger"], severity: .error, category: "correctness", status: .stable, url: "https://docs.docker.com/reference/dockerfile/#onbuild"),
+    RuleInfo(code: "DL3043", name: "OnbuildForbiddenTrigger", aliases: ["onbuild-forbidden-trigger"], severity: .error, category: "correctness", status: .stable, url: "https://docs.docker.com/reference/dockerfile/#onbuild", buildErrors: ["Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed", "FROM isn't allowed as an ONBUILD trigger", "MAINTAINER isn't allowed as an ONBUILD trigger"]),
     RuleInfo(code: "DL3044", name: "EnvSelfReference", aliases: ["env-self-reference"], severity: .error, category: "correctness", status: .stable, url: "https://docs.docker.com/reference/dockerfile/#environment-replacement"),
     RuleInfo(code: "DL3045", name: "CopyRelativeWithoutWorkdir", aliases: ["copy-relative-without-workdir"], severity: .warning, category: "correctness", status: .stable, url: "https://docs.docker.com/reference/dockerfile/#workdir"),
     RuleInfo(code: "DL3046", name: "UseraddLongUid", aliases: ["useradd-long-uid"], severity: .warning, category: "best-practice", status: .stable, url: "https://github.com/moby/moby/issues/5419"),
@@ -84,7 +84,7 @@ public let builtinRuleInfos: [RuleInfo] = [
     RuleInfo(code: "DL3058", name: "LabelInvalidEmail", aliases: ["label-invalid-email"], severity: .warning, category: "labels", status: .stable, url: "https://github.com/opencontainers/image-spec/blob/main/annotations.md"),
     RuleInfo(code: "DL3059", name: "ConsecutiveRuns", aliases: ["consecutive-runs"], severity: .info, category: "cache", status: .stable, url: "https://docs.docker.com/build/building/best-practices/#minimize-the-number-of-layers"),
     RuleInfo(code: "DL3060", name: "YarnCacheClean", aliases: ["yarn-cache-clean"], severity: .info, category: "package-managers", status: .stable, url: "https://classic.yarnpkg.com/en/docs/cli/cache"),
-    RuleInfo(code: "DL3061", name: "InstructionBeforeFrom", aliases: ["instruction-before-from"], severity: .error, category: "correctness", status: .stable, url: "https://docs.docker.com/reference/dockerfile/#understand-how-arg-and-from-interact"),
+    RuleInfo(code: "DL3061", name: "InstructionBeforeFrom", aliases: ["instruction-before-from"], severity: .error, category: "correctness", status: .stable, url: "https://docs.docker.com/reference/dockerfile/#understand-how-arg-and-from-interact", buildErrors: ["no build stage in current context"]),
     RuleInfo(code: "DL3062", name: "GoInstallVersion", aliases: ["go-install-version"], severity: .warning, category: "pinning", status: .stable, url: "https://go.dev/ref/mod#go-install"),
     RuleInfo(code: "DL3063", name: "ReservedStageName", aliases: ["reserved-stage-name"], severity: .warning, category: "buildkit", status: .stable, url: "https://docs.docker.com/go/dockerfile/rule/reserved-stage-name/"),
     RuleInfo(code: "DL3064", name: "SecretsUsedInArgOrEnv", aliases: ["secrets-used-in-arg-or-env"], severity: .warning, category: "buildkit", status: .stable, url: "https://docs.docker.com/go/dockerfile/rule/secrets-used-in-arg-or-env/"),
@@ -1036,7 +1036,8 @@ public let builtinRuleCatalog: [RuleMetadata] = [
             RuleExample(name: "onbuild copy", dockerfile: "FROM alpine:3.20\nONBUILD COPY . /app\n", valid: true, config: "", context: [:], skip: [], messages: []),
         ],
         fixes: [
-        ]),
+        ],
+        buildErrors: ["Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed", "FROM isn't allowed as an ONBUILD trigger", "MAINTAINER isn't allowed as an ONBUILD trigger"]),
     RuleMetadata(
         code: "DL3044", name: "EnvSelfReference", aliases: ["env-self-reference"],
         severity: .error, category: "correctness", status: .stable,
@@ -1289,7 +1290,8 @@ public let builtinRuleCatalog: [RuleMetadata] = [
             RuleExample(name: "from first", dockerfile: "FROM alpine:3.20\nENV X=1\n", valid: true, config: "", context: [:], skip: [], messages: []),
         ],
         fixes: [
-        ]),
+        ],
+        buildErrors: ["no build stage in current context"]),
     RuleMetadata(
         code: "DL3062", name: "GoInstallVersion", aliases: ["go-install-version"],
         severity: .warning, category: "pinning", status: .stable,

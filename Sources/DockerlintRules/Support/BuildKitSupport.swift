@@ -5,6 +5,9 @@ import DockerlintSyntax
 /// Helpers shared by the BuildKit build-check rules.
 enum BuildKitSupport {
     /// An environment of the variables (with values) of a scope.
+    /// An instruction's scope is its own environment (looked up by name, not copied).
+    static func environment(_ scope: VariableScope) -> VariableScope { scope }
+
     static func environment(_ scope: [ScopedVariable]) -> ShellEnvironment {
         ShellEnvironment(scope.compactMap { v in v.value.map { (v.name, $0) } })
     }

@@ -197,7 +197,7 @@ private func expansionValue(_ rs: RunScript, _ word: Word, _ i: ModelInstruction
         }
     }
     if let (text, offsets) = assigned { return (splitWords(text, offsets: offsets), nil) }
-    guard !rs.isOnbuild, let v = i.scope.last(where: { $0.name == pe.name }), let value = v.value,
+    guard !rs.isOnbuild, let v = i.scope.variable(named: pe.name), let value = v.value,
           v.origin != .builtin && v.origin != .defaultPath else { return nil }
     return (splitWords(value, offsets: nil), v)
 }

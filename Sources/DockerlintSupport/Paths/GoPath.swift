@@ -54,6 +54,47 @@ public func goPatternIsMalformed(_ pattern: String) -> Bool {
     return false
 }
 
+/// Why Go's `filepath.Match` rejects `pattern` ("unterminated character class", "trailing
+/// backslash", …), or nil when it does not.
+public func goPatternProblem(_ pattern: String) -> String? {
+    guard goPatternIsMalformed(pattern) else { return nil }
+    let p = Array(pattern.unicodeScalars)
+    var i = 0
+    while i < p.count {
+        switch p[i] {
+        case "\\":
+            if i + 1 >= p.count { return "trailing backslash" }
+            i += 2
+        case "[":
+            i += 1
+            if i < p.count && p[i] == "^" { i += 1 }
+            var n = 0
+            while true {
+                guard i < p.count else { return "unterminated character class" }
+                if p[i] == "]" {
+                    if n == 0 { return "empty character class" }
+                    i += 1
+                    break
+                }
+                if p[i] == "-" { return "bad range in character class" }
+                if p[i] == "\\" { i += 1; if i >= p.count { return "trailing backslash in character class" } }
+                i += 1
+                if i < p.count && p[i] == "-" {
+                    i += 1
+                    guard i < p.count else { return "unterminated character class" }
+                    if p[i] == "]" || p[i] == "-" { return "bad range in character class" }
+                    if p[i] == "\\" { i += 1; if i >= p.count { return "trailing backslash in character class" } }
+                    i += 1
+                }
+                n += 1
+            }
+        default:
+            i += 1
+        }
+    }
+    return "syntax error in pattern"
+}
+
 /// True if a COPY/ADD source contains wildcard characters (`*`, `?`, `[`; `\` skips the next
 /// character), as both builders' `containsWildcards` decide.
 public func goContainsWildcards(_ s: String) -> Bool {

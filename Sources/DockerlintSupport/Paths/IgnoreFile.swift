@@ -60,20 +60,22 @@ public enum IgnoreFile {
         [goPathClean(dockerfile) + ".dockerignore", ".dockerignore"]
     }
 
-    /// The bytes of a regular file, or nil when it does not exist or cannot be read.
+    /// The bytes of a regular file, or nil when it does not exist, cannot be read or is not
+    /// a regular file (never waits on a named pipe).
     public static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { return out }
-            out.append(contentsOf: buffer[0..<n])
+        try? RegularFile.read(path)
+    }
+
+    /// The first candidate that exists when it is not a regular file (a named pipe, socket,
+    /// device or directory): the builders would hang on it or fail, so it is an error.
+    public static func specialCandidate(dockerfile: String, contextDirectory: String?) -> FileReadError? {
+        for path in candidates(dockerfile: dockerfile, contextDirectory: contextDirectory) {
+            var st = stat()
+            guard stat(path, &st) == 0 else { continue }
+            if (st.st_mode & S_IFMT) == S_IFREG { return nil }
+            return FileReadError(path: path, message: "not a regular file (\(RegularFile.kindName(st.st_mode))); an ignore file must be one",
+                                 isSpecialFile: true)
         }
+        return nil
     }
 }

@@ -73,6 +73,13 @@ public enum Git {
         return s
     }
 
+    /// The number of commits a shallow clone holds (`--depth N`), or nil when the repository
+    /// is complete, is not a repository, or git is missing.
+    public static func shallowCommitCount(repository: String) -> Int? {
+        guard (try? text(repository: repository, ["rev-parse", "--is-shallow-repository"])) == "true" else { return nil }
+        return (try? text(repository: repository, ["rev-list", "--count", "HEAD"])).flatMap { Int($0) } ?? 0
+    }
+
     /// Runs git and hands its standard output to `body` in chunks as it arrives (one process
     /// for a whole `git log`). An error thrown by `body` stops git and is rethrown.
     public static func stream(repository: String, _ args: [String],

@@ -177,3 +177,45 @@ public enum HTML {
         return out
     }
 }
+
+/// Messages that must stay on one line (`file:line:column: severity: message`): control
+/// characters shown as escapes, and at most a line's worth of text.
+public enum OneLine {
+    /// The longest message, in Unicode scalars, that `clip` keeps whole.
+    public static let defaultLimit = 240
+
+    /// `text` with line breaks, tabs and other control characters written as `\n`, `\t`,
+    /// `\u{1}`, and invalid-input replacement characters kept as they are.
+    public static func escaped(_ text: String) -> String {
+        var out = ""
+        out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        for u in text.unicodeScalars {
+            switch u {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 || u.value == 0x7F || (u.value >= 0x80 && u.value < 0xA0) || u == "\u{2028}" || u == "\u{2029}" {
+                    out += "\\u{" + String(u.value, radix: 16) + "}"
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out
+    }
+
+    /// `text` escaped and, when longer than `limit` scalars, cut in the middle with `…`: the
+    /// start says what failed and the end usually says why, so both are kept.
+    public static func clip(_ text: String, limit: Int = defaultLimit) -> String {
+        let s = escaped(text)
+        let scalars = s.unicodeScalars
+        if scalars.count <= limit { return s }
+        let tail = limit / 3
+        let head = limit - tail - 1
+        var out = String(String.UnicodeScalarView(scalars.prefix(head)))
+        out += "…"
+        out += String(String.UnicodeScalarView(scalars.suffix(tail)))
+        return out
+    }
+}

@@ -17,13 +17,18 @@ final class UndefinedVarRule: LintRule {
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
         guard let s = i.stageIndex, i.syntax.kind != .from, !i.unmatchedVariables.isEmpty else { return }
-        let declared = Set(i.scope.map(\.name))
-        var options = i.scope.filter { $0.value != nil }.map(\.name)
-        // ARG definitions earlier in the same instruction are in scope for later ones.
-        if case .arg(let a)? = i.typed?.command { options += a.definitions.map(\.key) }
+        let scope = i.scope
+        // The names to suggest, built only when a name is undefined (a lookup per name otherwise).
+        var options: [String]? = nil
         let fromImage = !BuildKitSupport.rootIsScratch(s, context.model)
-        for name in i.unmatchedVariables where !declared.contains(name) && !Self.nonEnvArgs.contains(name) {
-            let hint = Suggest.search(name, options, caseSensitive: true)
+        for name in i.unmatchedVariables where !scope.contains(name: name) && !Self.nonEnvArgs.contains(name) {
+            if options == nil {
+                var o = scope.names
+                // ARG definitions earlier in the same instruction are in scope for later ones.
+                if case .arg(let a)? = i.typed?.command { o += a.definitions.map(\.key) }
+                options = o
+            }
+            let hint = Suggest.search(name, options!, caseSensitive: true)
             if fromImage && hint == nil && name == name.uppercased() { continue }
             let range = BuildKitSupport.variableReference(name, in: SourceRange(start: i.syntax.keywordRange.end, end: i.syntax.range.end), context.source)
                 ?? i.syntax.keywordRange

@@ -25,7 +25,7 @@ final class WorkdirRelativePathRule: LintRule {
         // A value made of variables whose values are not known here (base image or build
         // arguments) is not judged, as hadolint allows `$VAR` paths.
         if !res.unmatched.isEmpty || (written.hasPrefix("$") && path.isEmpty) { return }
-        if written.hasPrefix("$") && i.scope.contains(where: { res.matched.contains($0.name) && $0.valueSource == .none }) { return }
+        if written.hasPrefix("$") && res.matched.contains(where: { i.scope.variable(named: $0)?.valueSource == ScopedVariable.ValueSource.none }) { return }
         sink.report(w.value.range, "Relative workdir \(goQuote(path)) can have unexpected results if the base image changes")
     }
 

@@ -14,7 +14,7 @@ final class PipNoCacheDirRule: LintRule {
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
         guard let (rs, cmds) = RunScript.packageCommands(i, context, [.pip]) else { return }
-        if i.scope.contains(where: { $0.name == "PIP_NO_CACHE_DIR" && Self.truthy($0.value) }) { return }
+        if let v = i.scope.variable(named: "PIP_NO_CACHE_DIR"), Self.truthy(v.value) { return }
         if rs.hasCacheMount(suffixes: [".cache/pip"]) { return }
         // `export PIP_NO_CACHE_DIR=1` earlier in the script.
         let exports = rs.commands(named: "export").filter { e in

@@ -10,11 +10,11 @@ final class EnvSelfReferenceRule: LintRule {
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
         guard i.syntax.kind == .env, case .env(let kv)? = i.typed?.command else { return }
-        let known = Set(i.scope.map(\.name))
+        let scope = i.scope
         var definedHere = Set<String>()
         for p in kv.pairs {
             for ref in Self.references(p.value.value, escape: context.dockerfile.escapeToken)
-            where definedHere.contains(ref.name) && !known.contains(ref.name) {
+            where definedHere.contains(ref.name) && !scope.contains(name: ref.name) {
                 let v = p.value
                 var range = v.range
                 if v.range.end.offset - v.range.start.offset == v.value.utf8.count {

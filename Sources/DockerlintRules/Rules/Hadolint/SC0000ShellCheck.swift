@@ -121,22 +121,34 @@ final class ShellCheckRule: LintRule {
             paths[p] = k
             args.append(p)
         }
-        guard let json = Self.run(exe, args),
-              let obj = try? JSONSerialization.jsonObject(with: json) as? [String: Any],
-              let comments = obj["comments"] as? [[String: Any]] else { return }
-        for c in comments {
-            guard let file = c["file"] as? String, let k = paths[file], let code = c["code"] as? Int,
-                  let line = c["line"] as? Int, let col = c["column"] as? Int else { continue }
+        guard let json = Self.run(exe, args), let output = try? JSONDecoder().decode(Output.self, from: json) else { return }
+        for c in output.comments {
+            guard let file = c.file, let k = paths[file], let code = c.code, let line = c.line, let col = c.column else { continue }
             let s = scripts[k]
             guard let start = Self.offset(s.text, line: line, column: col) else { continue }
-            let endOff = Self.offset(s.text, line: c["endLine"] as? Int ?? line, column: c["endColumn"] as? Int ?? col) ?? start
+            let endOff = Self.offset(s.text, line: c.endLine ?? line, column: c.endColumn ?? col) ?? start
             guard let fs = Self.fileOffset(s.map, start) else { continue }
             var fe = Self.fileOffset(s.map, max(start, endOff - 1)).map { $0 + 1 } ?? fs
             if fe < fs { fe = fs }
-            let level = c["level"] as? String ?? "warning"
+            let level = c.level ?? "warning"
             let sev: Severity = level == "error" ? .error : level == "info" ? .info : level == "style" ? .style : .warning
-            sink.report(externalCode: "SC\(code)", context.source.range(fs, fe), c["message"] as? String ?? "", severity: sev)
+            sink.report(externalCode: "SC\(code)", context.source.range(fs, fe), c.message ?? "", severity: sev)
         }
+    }
+
+    /// ShellCheck's `--format=json1` output, the members used.
+    struct Output: Decodable {
+        struct Comment: Decodable {
+            var file: String?
+            var line: Int?
+            var column: Int?
+            var endLine: Int?
+            var endColumn: Int?
+            var level: String?
+            var code: Int?
+            var message: String?
+        }
+        var comments: [Comment]
     }
 
     /// The byte offset of a 1-based line and character column (tabs count 1, as in json1).

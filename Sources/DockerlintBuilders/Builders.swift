@@ -65,6 +65,8 @@ public struct CLIImageBuilder: ImageBuilder {
     public let storageDriver: String
     /// `chroot` (buildah default here) or `oci`; nil leaves the tool's default.
     public let isolation: String?
+    /// What `--version` says (`podman version 4.3.1`): every report names what it measured.
+    public let version: String
 
     public init(kind: BuilderKind, executable: URL? = nil,
                 root: String = "/var/lib/dockerlint-bench/ovl", runroot: String = "/run/dockerlint-bench/ovl",
@@ -81,9 +83,11 @@ public struct CLIImageBuilder: ImageBuilder {
         self.runroot = runroot
         self.storageDriver = storageDriver
         self.isolation = isolation ?? (kind == .buildah ? "chroot" : nil)
+        let v = (try? Subprocess.run(exe.path, ["--version"], timeout: 20))?.stdout ?? []
+        self.version = String(decoding: v, as: UTF8.self).split(separator: "\n").first.map { String($0) } ?? "version unknown"
     }
 
-    public var summary: String { "\(kind.rawValue) (\(executable.path), root \(root))" }
+    public var summary: String { "\(kind.rawValue) (\(version); \(executable.path), root \(root))" }
 
     static func find(_ name: String) -> URL? {
         ExecutableSearch.find(name, fallbacks: ["/usr/bin", "/usr/sbin"]).map { URL(fileURLWithPath: $0) }
@@ -221,6 +225,7 @@ public struct CLIImageBuilder: ImageBuilder {
         self.runroot = runroot
         self.storageDriver = storageDriver
         self.isolation = nil
+        self.version = ""
     }
 
     /// Runs the tool, feeding each stdout/stderr line with its arrival time; stops it (SIGTERM,

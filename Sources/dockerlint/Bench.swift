@@ -1,8 +1,5 @@
 import ArgumentParser
-import DockerlintBuilders
-import DockerlintCache
 import DockerlintKit
-import DockerlintSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -112,22 +109,11 @@ struct Bench: ParsableCommand {
         var config = BenchConfiguration(dockerfile: dockerfile, context: ctx, edits: edit, gitRange: git,
                                         planBuilds: planBuilds, buildArgs: args, target: target, runs: runs,
                                         timeout: timeout)
-        guard let mode = CICacheMode(rawValue: ciCache) else {
-            throw CommandError("--ci-cache: \(CICacheMode.expected), not '\(ciCache)'")
-        }
-        config.ciCache = mode
         config.pruneBuildCache = pruneBuildCache
         config.push = push
         config.registry = registry
-        if let e = engine {
-            guard let r = EngineRelease(argument: e) else { throw CommandError("--engine: \(EngineRelease.expected), not '\(e)'") }
-            config.release = r
-        }
-        if mode != .local && builder != "auto" && builder != "buildkit" {
-            throw CommandError("--ci-cache \(mode.rawValue): CI caches are BuildKit's (--builder buildkit)")
-        }
-        let chosen = try BenchRunner.connect(builder: mode != .local && builder == "auto" ? "buildkit" : builder,
-                                             buildx: mode != .local)
+        let builderName = try config.applyCommandLine(ciCache: ciCache, engine: engine, builder: builder)
+        let chosen = try BenchRunner.connect(builder: builderName, buildx: config.usesBuildx)
         let tty = isatty(2) == 1 && !quiet
         if builder == "auto" { Console.err("dockerlint bench: using \(chosen.summary)\n") }
         let display = ProgressDisplay(enabled: tty)
@@ -162,28 +148,7 @@ extension Bench {
     /// `bench --cleanup`: every reachable builder (the one named by --builder, else all of
     /// them) and the scratch directory base.
     func removeLeftovers() throws {
-        let names = builder == "auto" ? ["buildkit", "podman", "buildah"] : [builder]
-        var builders: [any ImageBuilder] = []
-        for n in names {
-            do { builders.append(try BenchRunner.connect(builder: n)) } catch {
-                if builder != "auto" { throw error }
-            }
-        }
-        var lines: [String] = []
-        var dirsRemoved = 0
-        for (k, b) in builders.enumerated() {
-            let (found, report) = try BenchLeftovers.sweep(builder: b, scratchBase: BenchLeftovers.defaultScratchBase, all: true)
-            if k == 0 { dirsRemoved = found.directories.count }
-            lines.append("\(b.summary): \(found.runIDs.count) runs, \(report.removedImages.count) images, \(report.removedContainers.count) containers removed")
-        }
-        if builders.isEmpty {
-            let found = BenchLeftovers.find(runIDs: [], scratchBase: BenchLeftovers.defaultScratchBase, all: true)
-            for d in found.directories { BenchScratch.remove(URL(fileURLWithPath: d)) }
-            dirsRemoved = found.directories.count
-            lines.append("no builder reachable: only scratch directories cleaned")
-        }
-        for l in lines { Console.err("dockerlint bench --cleanup: \(l)\n") }
-        Console.err("dockerlint bench --cleanup: \(dirsRemoved) scratch directories removed\n")
+        for l in try BenchLeftovers.removeAll(builder: builder) { Console.err("dockerlint bench --cleanup: \(l)\n") }
     }
 }
 

@@ -1,7 +1,5 @@
 import ArgumentParser
-import DockerlintCore
 import DockerlintKit
-import DockerlintSupport
 
 struct Fix: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,13 +51,13 @@ struct Fix: ParsableCommand {
         o.paths = files
         o.configPath = config
         o.contextDirectory = context
-        if let b = builder { o.set("--builder", .value(b)) }
-        for name in ignore { o.set("--ignore", .values([name])) }
+        if let b = builder { o.set("--builder", value: b) }
+        for name in ignore { o.set("--ignore", values: [name]) }
         o.fix = true
         o.unsafeFixes = unsafeFixes
         o.diff = diff
         o.fixOnly = true
-        o.set("--history", .value("0"))
+        o.set("--history", value: "0")
         o.maxFixRounds = max(1, maxRounds)
         if verify {
             guard verifyCommits >= 0 else { throw CommandError("--verify-commits: expected a number ≥ 0") }

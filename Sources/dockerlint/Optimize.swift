@@ -1,7 +1,5 @@
 import ArgumentParser
-import DockerlintCache
 import DockerlintKit
-import DockerlintSupport
 
 struct Optimize: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -73,17 +71,9 @@ struct Optimize: ParsableCommand {
             guard last > 0 else { throw CommandError("--last: expected a positive number of commits") }
             o.last = last
         }
-        guard let b = BuilderKind.named(builder), b == .buildkit || b == .classic else {
-            throw CommandError("--builder: expected buildkit or classic, not '\(builder)'")
-        }
-        o.builder = b
+        try o.applyCommandLine(builder: builder, buildArgs: buildArg, cost: cost)
         o.target = target
-        o.buildArgs = try SimulationArguments.pairs(buildArg, "--build-arg")
         o.costsFile = costs
-        for (k, v) in try SimulationArguments.pairs(cost, "--cost") {
-            guard let s = Double(v), s >= 0 else { throw CommandError("--cost: '\(v)' is not a number of seconds") }
-            o.costOverrides[k.hasPrefix("run:") ? k : k.uppercased()] = s
-        }
         guard minSaving >= 0 else { throw CommandError("--min-saving: expected seconds ≥ 0") }
         o.minimumSaving = minSaving
         guard let f = OptimizeOptions.Format(rawValue: format) else { throw CommandError("--format: expected tty, markdown or json") }

@@ -1,7 +1,5 @@
 import ArgumentParser
-import DockerlintCache
 import DockerlintKit
-import DockerlintSupport
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -82,23 +80,10 @@ struct Report: ParsableCommand {
         guard let f = ReportRunner.Format(rawValue: format) else { throw CommandError("--format: expected markdown, html or json") }
         o.format = f
         o.output = output
-        guard let engine = BuilderKind.named(builder) else { throw CommandError("--builder: \(BuilderKind.expected())") }
-        o.builder = engine
         o.target = target
-        var release = EngineRelease.docker20_10
-        try SimulationArguments.applyCacheModel(engine: self.engine, ciCache: ciCache, configFor: context ?? file,
-                                                explicitConfig: config, into: &release, &o.ciCache)
-        // No --engine and no engine key: the release a --bench file detected stands.
-        let configured = try CacheModelConfiguration.load(near: context ?? file, explicit: config).engine
-        if self.engine != nil || configured != nil {
-            o.release = release
-        }
-        if o.builder == .classic && o.ciCache != .local && o.ciCache != .none {
-            throw CommandError("--ci-cache \(o.ciCache.rawValue): CI cache exports are BuildKit's; with --builder classic use local or none")
-        }
-        o.buildArgs = try SimulationArguments.pairs(buildArg, "--build-arg")
-        o.costsFile = costs
         o.configPath = config
+        try o.applyCommandLine(builder: builder, engine: engine, ciCache: ciCache, buildArgs: buildArg)
+        o.costsFile = costs
         o.title = title
         if git != nil && last != nil { throw CommandError("--git and --last cannot be combined") }
         o.gates = try maxRebuildRate.map(ReportGate.parseRebuildRate)

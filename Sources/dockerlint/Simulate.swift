@@ -1,7 +1,5 @@
 import ArgumentParser
-import DockerlintCache
 import DockerlintKit
-import DockerlintSupport
 
 /// Options shared by `simulate` and `compare`.
 struct SimulationArguments: ParsableArguments {
@@ -47,58 +45,23 @@ struct SimulationArguments: ParsableArguments {
     @Option(name: .customLong("ci-cache"), help: "The cache each build starts from: local (one machine keeps every build), none, inline, registry-min or registry-max (fresh CI runners importing only the previous build's export). Default: the ci-cache config key, else local.")
     var ciCache: String?
 
-    static func pairs(_ list: [String], _ flag: String) throws -> [String: String] {
-        var out: [String: String] = [:]
-        for item in list {
-            guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
-                throw CommandError("\(flag): expected KEY=VALUE, got '\(item)'")
-            }
-            out[String(item[..<eq])] = String(item[item.index(after: eq)...])
-        }
-        return out
-    }
-
     func options() throws -> SimulateOptions {
-        var o = SimulateOptions()
-        o.context = context
-        guard let engine = BuilderKind.named(builder) else { throw CommandError("--builder: \(BuilderKind.expected())") }
-        o.builder = engine
-        o.changed = changed
-        o.buildArgs = try Self.pairs(buildArg, "--build-arg")
-        o.baseBuildArgs = try Self.pairs(baseBuildArg, "--base-build-arg")
-        o.git = git
-        o.target = target
-        o.costsFile = costs
-        for (k, v) in try Self.pairs(cost, "--cost") {
-            guard let s = Double(v), s >= 0 else { throw CommandError("--cost: '\(v)' is not a number of seconds") }
-            o.costOverrides[k.hasPrefix("run:") ? k : k.uppercased()] = s
-        }
-        guard let f = SimulateOptions.Format(rawValue: format) else { throw CommandError("--format: expected tty, json or markdown") }
-        o.format = f
-        o.noColor = noColor
-        o.directoryMetadata = directoryMetadata
-        try SimulationArguments.applyCacheModel(engine: self.engine, ciCache: ciCache, configFor: context, into: &o.release, &o.ciCache)
-        try o.validateCICache()
-        return o
-    }
-
-    /// `--engine` and `--ci-cache`, else the `engine` / `ci-cache` keys of the configuration
-    /// (`.dockerlint.yaml` found as for lint, `DOCKERLINT_ENGINE`, `DOCKERLINT_CI_CACHE`).
-    static func applyCacheModel(engine: String?, ciCache: String?, configFor path: String?, explicitConfig: String? = nil,
-                                into release: inout EngineRelease, _ mode: inout CICacheMode) throws {
-        let config = try CacheModelConfiguration.load(near: path, explicit: explicitConfig)
-        if let e = engine {
-            guard let r = EngineRelease(argument: e) else { throw CommandError("--engine: \(EngineRelease.expected), not '\(e)'") }
-            release = r
-        } else if let r = config.engine {
-            release = r
-        }
-        if let c = ciCache {
-            guard let m = CICacheMode(rawValue: c) else { throw CommandError("--ci-cache: \(CICacheMode.expected), not '\(c)'") }
-            mode = m
-        } else if let m = config.ciCache {
-            mode = m
-        }
+        var a = SimulateOptions.Arguments()
+        a.context = context
+        a.builder = builder
+        a.changed = changed
+        a.buildArgs = buildArg
+        a.baseBuildArgs = baseBuildArg
+        a.git = git
+        a.target = target
+        a.costs = costs
+        a.cost = cost
+        a.format = format
+        a.noColor = noColor
+        a.directoryMetadata = directoryMetadata
+        a.engine = engine
+        a.ciCache = ciCache
+        return try SimulateOptions(arguments: a)
     }
 }
 

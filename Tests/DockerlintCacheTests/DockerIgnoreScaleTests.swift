@@ -100,11 +100,24 @@ struct DockerIgnoreScaleTests {
     @Test func thousandsOfPatternsTryOnlyTheirCandidates() throws {
         let text = (0..<2000).map { "dir\($0)/file*.txt" }.joined(separator: "\n") + "\n**/*.log\n"
         let ig = try DockerIgnore(text: text)
-        #expect(ig.index.candidates(Array("dir7/file1.txt".unicodeScalars)) == [7, 2000])
-        #expect(ig.index.candidates(Array("other/x".unicodeScalars)) == [2000])
+        #expect(ig.index.candidates(Array("dir7/file1.txt".unicodeScalars)) == [7])
+        #expect(ig.index.candidates(Array("other/x".unicodeScalars)) == [])
+        #expect(ig.index.candidates(Array("other/x.log".unicodeScalars)) == [2000])
         #expect(try ig.matchesOrParentMatches("dir1999/file.txt"))
         #expect(try ig.matchesOrParentMatches("a/b.log"))
         #expect(try !ig.matchesOrParentMatches("dir1999/other.txt"))
+    }
+
+    @Test func patternsStartingWithAWildcardAreFoundByTheirEnd() throws {
+        let text = (0..<2000).map { "*.ext\($0)" }.joined(separator: "\n") + "\n**/name7\n*\n"
+        let ig = try DockerIgnore(text: text)
+        let all = 2001  // `*` ends in a wildcard: a candidate everywhere
+        #expect(ig.index.candidates(Array("a/b.ext12".unicodeScalars)) == [12, all])
+        // A parent that ends like the pattern: its match excludes the path under it.
+        #expect(ig.index.candidates(Array("x.ext5/y/z".unicodeScalars)) == [5, all])
+        #expect(ig.index.candidates(Array("q/name7".unicodeScalars)) == [2000, all])
+        let ext = try DockerIgnore(text: "*.ext5\n")
+        #expect(try ext.matchesOrParentMatches("x.ext5/y/z") && !ext.matchesOrParentMatches("q/x.ext5"))
     }
 
     @Test func malformedPatternsSayWhy() {

@@ -138,7 +138,9 @@ public struct ContextSnapshot: Sendable {
         entries[p] = e
         if e.kind == .symlink { symlinkCount += 1 }
         if e.kind == .directory, children[p] == nil { children[p] = [] }
-        children[ContextSnapshot.parent(p), default: []].insert(ContextSnapshot.base(p))
+        if children[ContextSnapshot.parent(p), default: []].insert(ContextSnapshot.base(p)).inserted {
+            childrenChanged(ContextSnapshot.parent(p))
+        }
         invalidate(p)
     }
 
@@ -169,7 +171,9 @@ public struct ContextSnapshot: Sendable {
         ensureParents(of: parent)
         entries[parent] = .implicitDirectory(parent)
         if children[parent] == nil { children[parent] = [] }
-        children[ContextSnapshot.parent(parent), default: []].insert(ContextSnapshot.base(parent))
+        if children[ContextSnapshot.parent(parent), default: []].insert(ContextSnapshot.base(parent)).inserted {
+            childrenChanged(ContextSnapshot.parent(parent))
+        }
         invalidate(parent)
     }
 
@@ -177,14 +181,21 @@ public struct ContextSnapshot: Sendable {
         if let kids = children[p] {
             for name in kids { removeSubtree(ContextSnapshot.join(p, name), keepSelf: false) }
             children[p] = nil
+            childrenChanged(p)
         }
         if keepSelf {
             invalidate(p)
             return
         }
         if let old = entries.removeValue(forKey: p), old.kind == .symlink { symlinkCount -= 1 }
-        children[ContextSnapshot.parent(p)]?.remove(ContextSnapshot.base(p))
+        if children[ContextSnapshot.parent(p)]?.remove(ContextSnapshot.base(p)) != nil { childrenChanged(ContextSnapshot.parent(p)) }
         invalidate(p)
+    }
+
+    /// A name was added to or removed from `dir`: its memoised child order is stale.
+    mutating func childrenChanged(_ dir: String) {
+        if memos.isEmpty { return }
+        for key in Array(memos.keys) { memos[key]!.sortedChildren[dir] = nil }
     }
 
     /// Drops memoised digests of `p` and its ancestors (and everything if symlinks could make

@@ -170,6 +170,15 @@ public struct IgnorePattern: Sendable, Equatable {
         Array(scalars.prefix { !"*?[]\\".unicodeScalars.contains($0) })
     }
 
+    /// The pattern's text after its last wildcard, class or escape, without a leading `/`: a
+    /// path the pattern matches ends with it (regexps end in `$`, a suffix pattern compares
+    /// the end). Empty when the pattern ends in a wildcard.
+    var literalSuffix: [Unicode.Scalar] {
+        var tail = Array(scalars.reversed().prefix { !"*?[]\\".unicodeScalars.contains($0) }.reversed())
+        if tail.first == "/" { tail.removeFirst() }
+        return tail
+    }
+
     /// The pattern with a trailing `/**` or `/*` removed (fsutil `patternWithoutTrailingGlob`).
     var withoutTrailingGlob: String {
         var s = text
@@ -414,38 +423,63 @@ public struct IgnoreWalkDecision: Sendable, Equatable {
     public var info: IgnoreMatchInfo
 }
 
-/// The patterns of an ignore file grouped by literal prefix (`IgnorePattern.literalPrefix`).
-/// A path's candidates are the patterns whose prefix begins the path, found with one lookup
-/// per distinct prefix length, plus the patterns whose regexp does not compile (they fail
-/// on the first path matched, as in BuildKit).
+/// The patterns of an ignore file grouped by literal prefix (`IgnorePattern.literalPrefix`),
+/// or, for patterns that start with a wildcard, by literal suffix (`literalSuffix`). A path's
+/// candidates are the patterns whose prefix begins the path, or whose suffix ends the path or
+/// one of its parents (a pattern matching a parent excludes the path too), found with one
+/// lookup per distinct length; then the patterns with neither, and those whose regexp does
+/// not compile (they fail on the first path matched, as in BuildKit).
 struct IgnorePatternIndex: Sendable {
     private var byPrefix: [String: [Int]] = [:]
-    private var lengths: [Int] = []
+    private var prefixLengths: [Int] = []
+    private var bySuffix: [String: [Int]] = [:]
+    private var suffixLengths: [Int] = []
     private var always: [Int] = []
 
     init(_ patterns: [IgnorePattern]) {
-        var lengthSet = Set<Int>()
+        var prefixSet = Set<Int>(), suffixSet = Set<Int>()
         for (i, p) in patterns.enumerated() {
             if p.kind == .regexp && p.regex == nil { always.append(i); continue }
             let prefix = p.literalPrefix
-            byPrefix[String(String.UnicodeScalarView(prefix)), default: []].append(i)
-            lengthSet.insert(prefix.count)
+            if !prefix.isEmpty {
+                byPrefix[String(String.UnicodeScalarView(prefix)), default: []].append(i)
+                prefixSet.insert(prefix.count)
+                continue
+            }
+            let suffix = p.literalSuffix
+            if !suffix.isEmpty {
+                bySuffix[String(String.UnicodeScalarView(suffix)), default: []].append(i)
+                suffixSet.insert(suffix.count)
+                continue
+            }
+            always.append(i)
         }
-        lengths = lengthSet.sorted()
+        prefixLengths = prefixSet.sorted()
+        suffixLengths = suffixSet.sorted()
     }
 
-    /// Indices of the patterns that may match `path`, ascending.
+    /// Indices of the patterns that may match `path` or one of its parents, ascending.
     func candidates(_ path: [Unicode.Scalar]) -> [Int] {
         var out = always
-        var lists = 0
-        for k in lengths {
+        for k in prefixLengths {
             if k > path.count { break }
-            if let list = byPrefix[String(String.UnicodeScalarView(path[..<k]))] {
-                out += list
-                lists += 1
+            if let list = byPrefix[String(String.UnicodeScalarView(path[..<k]))] { out += list }
+        }
+        if !suffixLengths.isEmpty {
+            var seen = Set<Int>()
+            // The ends of the path and of each parent.
+            var ends = [path.count]
+            for (i, c) in path.enumerated() where c == "/" { ends.append(i) }
+            for e in ends {
+                for k in suffixLengths {
+                    if k > e { break }
+                    if let list = bySuffix[String(String.UnicodeScalarView(path[(e - k)..<e]))] {
+                        for i in list where seen.insert(i).inserted { out.append(i) }
+                    }
+                }
             }
         }
-        if lists > 1 || !always.isEmpty { out.sort() }
+        out.sort()
         return out
     }
 }

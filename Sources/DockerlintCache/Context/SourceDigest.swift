@@ -57,6 +57,8 @@ struct HashMemo: Sendable {
     var bkRecords: [String: String] = [:]
     var classicEntries: [String: String] = [:]
     var classicDirs: [String: String] = [:]
+    /// A directory's child names in byte order (dropped when a name is added or removed).
+    var sortedChildren: [String: [String]] = [:]
 
     mutating func invalidate(path: String, classicGlobal: Bool) {
         if classicGlobal {
@@ -86,7 +88,8 @@ extension ContextSnapshot {
         let key = options.memoKey
         var memo = memos.removeValue(forKey: key) ?? HashMemo()
         defer {
-            if memos.count >= 4 { memos.removeAll() }
+            // One memo per option set (engine, ignore file): the baseline and each fix's variant.
+            if memos.count >= 16 { memos.removeAll() }
             memos[key] = memo
         }
         var hasher = SourceHasher(snapshot: self, options: options, memo: memo)
@@ -151,8 +154,13 @@ struct SourceHasher {
     }
 
     mutating func presentChildren(_ dir: String) throws -> [String] {
+        let names: [String]
+        if let sorted = memo.sortedChildren[dir] { names = sorted } else {
+            names = (snapshot.children[dir] ?? []).sorted(by: utf8Less)
+            memo.sortedChildren[dir] = names
+        }
         var out: [String] = []
-        for name in (snapshot.children[dir] ?? []).sorted(by: utf8Less) where try present(ContextSnapshot.join(dir, name)) {
+        for name in names where try present(ContextSnapshot.join(dir, name)) {
             out.append(name)
         }
         return out

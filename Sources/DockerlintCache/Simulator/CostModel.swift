@@ -64,10 +64,10 @@ public struct CostModel: Sendable {
         let builds = ["go build", "cargo build", "mvn ", "gradle", "make ", "make\n", "cmake", "npm run build", "yarn build",
                       "pnpm build", "dotnet publish", "dotnet build", "gcc ", "g++ ", "ninja", "bazel", "swift build",
                       "stack build", "cabal build", "mix compile", "rustc "]
-        if builds.contains(where: { c.contains($0) }) { return "run:build" }
-        if installs.contains(where: { c.contains($0) }) { return "run:package-install" }
-        if c.contains("apt-get update") || c.contains("apk update") || c.contains("yum makecache") { return "run:package-index" }
-        if c.contains("curl ") || c.contains("wget ") || c.contains("git clone") { return "run:download" }
+        if builds.contains(where: { c.containsBytes($0) }) { return "run:build" }
+        if installs.contains(where: { c.containsBytes($0) }) { return "run:package-install" }
+        if c.containsBytes("apt-get update") || c.containsBytes("apk update") || c.containsBytes("yum makecache") { return "run:package-index" }
+        if c.containsBytes("curl ") || c.containsBytes("wget ") || c.containsBytes("git clone") { return "run:download" }
         return nil
     }
 

@@ -135,3 +135,33 @@ public enum BenchLeftovers {
     /// Where scratch directories go by default.
     public static var defaultScratchBase: String { ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp" }
 }
+
+extension BenchLeftovers {
+    /// `bench --cleanup`: what every dead bench run left on the builder named (`auto`: every
+    /// reachable one) and in the scratch directory base, removed; one line per builder, then
+    /// the scratch directories.
+    public static func removeAll(builder: String) throws -> [String] {
+        let names = builder == "auto" ? ["buildkit", "podman", "buildah"] : [builder]
+        var builders: [any ImageBuilder] = []
+        for n in names {
+            do { builders.append(try BenchRunner.connect(builder: n)) } catch {
+                if builder != "auto" { throw error }
+            }
+        }
+        var lines: [String] = []
+        var dirsRemoved = 0
+        for (k, b) in builders.enumerated() {
+            let (found, report) = try sweep(builder: b, scratchBase: defaultScratchBase, all: true)
+            if k == 0 { dirsRemoved = found.directories.count }
+            lines.append("\(b.summary): \(found.runIDs.count) runs, \(report.removedImages.count) images, \(report.removedContainers.count) containers removed")
+        }
+        if builders.isEmpty {
+            let found = find(runIDs: [], scratchBase: defaultScratchBase, all: true)
+            for d in found.directories { BenchScratch.remove(URL(fileURLWithPath: d)) }
+            dirsRemoved = found.directories.count
+            lines.append("no builder reachable: only scratch directories cleaned")
+        }
+        lines.append("\(dirsRemoved) scratch directories removed")
+        return lines
+    }
+}

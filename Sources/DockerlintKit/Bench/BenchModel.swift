@@ -157,7 +157,7 @@ public struct BenchBuild: Sendable {
 }
 
 /// One build's push: measured per layer, and what the simulator predicted.
-public struct BenchPush: Sendable, Equatable {
+public struct BenchPush: Sendable, Equatable, Encodable {
     public var reference: String
     public var uploaded: Int
     public var existing: Int
@@ -245,7 +245,7 @@ public struct BenchReport: Sendable {
 }
 
 /// Median and spread of a sample.
-public struct BenchStatistic: Sendable, Equatable {
+public struct BenchStatistic: Sendable, Equatable, Encodable {
     public var median: Double
     public var min: Double
     public var max: Double

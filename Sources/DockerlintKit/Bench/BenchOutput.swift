@@ -302,19 +302,6 @@ struct BenchPrediction: Encodable {
     }
 }
 
-extension BenchPush: Encodable {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: JSONKey.self)
-        try c.put(reference, "reference")
-        try c.put(uploaded, "uploaded")
-        try c.put(existing, "existing")
-        try c.put(mounted, "mounted")
-        try c.put(bytesSent, "bytesSent")
-        try c.put(predictedNewLayers, "predictedNewLayers")
-        try c.put(predictedNewBytes, "predictedNewBytes")
-    }
-}
-
 extension BenchEngine: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: JSONKey.self)
@@ -337,16 +324,6 @@ extension BenchDisagreement: Encodable {
         try c.put(measured?.rawValue, "measured")
         try c.put(predicted?.rawValue, "predicted")
         try c.put(reason, "reason")
-    }
-}
-
-extension BenchStatistic: Encodable {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: JSONKey.self)
-        try c.put(median, "median")
-        try c.put(min, "min")
-        try c.put(max, "max")
-        try c.put(count, "count")
     }
 }
 

@@ -1,4 +1,4 @@
-/// Substring search on UTF-8 bytes, for the rules' hot paths.
+/// Substring search on UTF-8 bytes, for the hot paths of the rules and the simulator.
 ///
 /// With Foundation imported, `s.contains("://")` (and `replacingOccurrences`) resolve to
 /// Foundation's generic versions, which bridge to NSString and search UTF-16
@@ -9,7 +9,7 @@
 /// (The stdlib's generic `utf8.firstRange(of:)` gives the same answers and costs 15 % of
 /// the corpus run.)
 extension StringProtocol {
-    func containsBytes(_ needle: String) -> Bool {
+    public func containsBytes(_ needle: String) -> Bool {
         let pat = Array(needle.utf8)
         guard let first = pat.first else { return false }
         let hay = Array(utf8)

@@ -49,6 +49,10 @@ import Testing
         #expect(CostModel.runCategory("set -x && apk add --no-cache curl && npm install -g pnpm") == "run:small-install")
         #expect(CostModel.runCategory("gem install bundler -v 2.5.6") == "run:small-install")
         #expect(CostModel.runCategory("pip install --no-cache-dir poetry==1.8.3") == "run:small-install")
+        #expect(CostModel.runCategory("pip install --upgrade pip setuptools wheel") == "run:small-install")
+        #expect(CostModel.runCategory("pip install \"pip>=25.1.0\"") == "run:small-install")
+        // Named pip packages may be anything (flask, or torch): a real install.
+        #expect(CostModel.runCategory("pip install flask") == "run:package-install")
         #expect(CostModel.runCategory("apt-get update && apt-get install -y curl") == "run:package-index")
         // Many packages, a variable list, manifests, the project itself: a real install.
         #expect(CostModel.runCategory("apk add --no-cache bash coreutils freetype icu libldap libpng") == "run:package-install")

@@ -126,6 +126,14 @@ public struct CostModel: Sendable {
             if operands.contains(where: { $0.contains("$") }) { return 99 }
             if operands.contains(where: { $0 == "." || $0.hasPrefix("./") || $0.hasPrefix("/") || $0.hasSuffix(".txt") || $0.hasSuffix(".deb")
                 || $0.hasSuffix(".rpm") || $0.hasSuffix(".whl") || $0.hasSuffix(".tar.gz") || $0.hasSuffix(".gem") }) { return nil }
+            // A pip install of named packages may be anything from a tool to a machine-learning
+            // stack: small only for the packaging tools themselves.
+            if verb.first == "pip" || verb.first == "pip3" {
+                let tools: Set<String> = ["pip", "setuptools", "wheel", "uv", "pipenv", "poetry", "virtualenv", "pip-tools"]
+                let names = operands.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
+                    .map { String($0.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) }
+                if !names.allSatisfy({ tools.contains($0) }) { return 99 }
+            }
             return operands.count
         }
         return nil

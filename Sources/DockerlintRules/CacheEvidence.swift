@@ -173,14 +173,11 @@ public enum CacheEvidence {
         // Build arguments that change in every build (by name, default or the project's CI),
         // whether or not DC1003 reports them: the replay gives them a new value per commit.
         var perBuildArgs: [String] = VolatileArgEarlyRule.perBuildArguments(model, contextDirectory: ctx)
-        let volatileNames = ContextInvitesMissesRule.volatileEntries
         for i in candidates {
             let d = diagnostics[i]
             let ownLines = (d.relatedLines.isEmpty ? [d.range.start.line] : d.relatedLines).filter { key(line: $0, in: model, identities: ids) != nil }
             if d.code == "DC1003" {
-                let name = String(lineSlice(bytes, d.range).split(separator: "=", maxSplits: 1).first ?? "")
-                    .trimmingCharacters(in: .whitespaces)
-                if !name.isEmpty && !perBuildArgs.contains(name) { perBuildArgs.append(name) }
+                for name in d.subject where !perBuildArgs.contains(name) { perBuildArgs.append(name) }
             }
             var variant = 0
             var fixable = false
@@ -208,10 +205,8 @@ public enum CacheEvidence {
                     fixedIdentities[variant] = identities(fixedModels[variant]!, engine: engine)
                 }
             } else if d.code == "DC1004" {
-                var extra = [".git"]
-                for (name, why) in volatileNames where d.message.contains(why) { extra.append(name) }
-                let base = (path as NSString).lastPathComponent
-                extra += [base, ".dockerignore"]
+                // The paths the finding suggests excluding, and the new .dockerignore itself.
+                let extra = d.subject + [".dockerignore"]
                 let vk = "\u{0}ignore:" + extra.joined(separator: "\n")
                 if let v = variantKeys[vk] { variant = v } else {
                     variants.append(ReplayVariant(extraIgnore: extra) { _ in nil })
@@ -379,11 +374,6 @@ public enum CacheEvidence {
     }
 
     static func lineTextKey(_ mi: ModelInstruction) -> String { norm(mi.syntax.original) }
-
-    static func lineSlice(_ bytes: [UInt8], _ r: SourceRange) -> String {
-        let s = max(0, min(r.start.offset, bytes.count)), e = max(s, min(r.end.offset, bytes.count))
-        return String(decoding: bytes[s..<e], as: UTF8.self)
-    }
 
     /// Weighted counts over the builds of a replay.
     struct Tally {

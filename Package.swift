@@ -86,9 +86,8 @@ let package = Package(
         .testTarget(name: "DockerlintModelTests", dependencies: ["DockerlintModel"]),
         .testTarget(name: "DockerlintShellTests", dependencies: ["DockerlintShell"]),
         .testTarget(name: "DockerlintCacheTests", dependencies: ["DockerlintCache", "DockerlintSupport"]),
-        .testTarget(name: "DockerlintAnalysisTests", dependencies: ["DockerlintAnalysis", "DockerlintModel", "DockerlintSupport"],
-                    exclude: ["Fixtures"]),
-        .testTarget(name: "DockerlintRulesTests", dependencies: ["DockerlintRules", "DockerlintAnalysis", "DockerlintDevTools"]),
+        .testTarget(name: "DockerlintAnalysisTests", dependencies: ["DockerlintAnalysis", "DockerlintModel", "DockerlintSupport"]),
+        .testTarget(name: "DockerlintRulesTests", dependencies: ["DockerlintRules", "DockerlintAnalysis", "DockerlintDevTools"], exclude: ["Fixtures"]),
         .testTarget(name: "DockerlintReportersTests", dependencies: ["DockerlintReporters"]),
         .testTarget(name: "DockerlintBuildersTests", dependencies: ["DockerlintBuilders", "DockerlintSupport"]),
         // Fixtures/ holds build contexts the bench tests copy, not resources.

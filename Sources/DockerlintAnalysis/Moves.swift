@@ -4,6 +4,8 @@
 //   moves.moveBelow(a, b)                 // may step a move to just after step b (same stage)?
 //   moves.moveAbove(a, b)                 // may step a move to just before step b?
 //   moves.moveBlockBelow([a, e], b)       // may a and e move together (in order) below b?
+//   moves.runSplit(copy: c, run: r)       // `RUN install && build` after the COPY: split it
+//   moves.prefetch(copy: c, run: r)       // `go build` after the COPY: `go mod download` above it
 //   moves.manifestSplit(copy: c, install: r)
 //                                         // `COPY . .` before an install: the files to copy
 //                                         // first, and whether the rest may move below it
@@ -14,6 +16,8 @@
 // so `COPY . /app` and an install writing `/app/node_modules` commute when the context
 // sends no node_modules. Anything the analysis cannot tell gives `.unknown`: callers then
 // report without a fix, or not at all.
+
+import DockerlintShell
 
 public enum MoveVerdict: Sendable, Equatable {
     case safe
@@ -45,6 +49,33 @@ public struct ManifestSplit: Sendable {
     public var files: [File]
     public var verdict: MoveVerdict
     /// Why the install reads more than its manifests (lifecycle scripts, patches, ...).
+    public var notes: [String]
+
+    public init(files: [File], verdict: MoveVerdict, notes: [String]) {
+        self.files = files
+        self.verdict = verdict
+        self.notes = notes
+    }
+}
+
+/// `RUN <install> && <build>` split at the `&&` after the install.
+public struct RunSplit: Sendable {
+    /// The install part and the rest, as the shell reads them (continuations joined).
+    public var installText: String
+    public var restText: String
+    /// What to copy before the install part.
+    public var files: [ManifestSplit.File]
+    public var verdict: MoveVerdict
+    public var notes: [String]
+}
+
+/// A dependency pre-fetch step to add above a COPY (`go mod download` after go.mod/go.sum).
+public struct Prefetch: Sendable {
+    /// The command of the new RUN.
+    public var command: String
+    /// What to copy before it.
+    public var files: [ManifestSplit.File]
+    public var verdict: MoveVerdict
     public var notes: [String]
 }
 
@@ -126,7 +157,13 @@ public struct Moves {
     /// `copy` writes none of the install's files or `install` installs nothing.
     public func manifestSplit(copy c: StepID, install r: StepID) -> ManifestSplit? {
         guard c.stage == r.stage, c.index < r.index else { return nil }
-        let cs = graph.step(c), rs = graph.step(r)
+        return split(copy: c, install: graph.step(r))
+    }
+
+    /// `manifestSplit` with the install's effects given (all of a RUN, or its install part).
+    func split(copy c: StepID, install rs: Step) -> ManifestSplit? {
+        let r = rs.id
+        let cs = graph.step(c)
         guard !rs.installs.isEmpty, !cs.copied.isEmpty else { return nil }
         var files: [ManifestSplit.File] = []
         var notes: [String] = []
@@ -179,6 +216,82 @@ public struct Moves {
             if !v.isSafe { fail(v) }
         }
         return ManifestSplit(files: files, verdict: verdict, notes: notes)
+    }
+
+    // MARK: - Install and build in one RUN
+
+    /// `COPY <tree>` then `RUN <install> && <build>`: the RUN split at the `&&` after its
+    /// last dependency install, the install's files copied first, the install part above
+    /// the COPY and the rest below it. Nil when the RUN is not one `&&` chain with an
+    /// install followed by more commands.
+    public func runSplit(copy c: StepID, run r: StepID) -> RunSplit? {
+        guard c.stage == r.stage, c.index < r.index, let script = graph.script(of: r), !script.isExecForm, !script.isHeredocScript else { return nil }
+        let body = script.script.body
+        guard body.items.count == 1, let chain = body.items.first?.andOr, chain.pipelines.count >= 2,
+              chain.operators.allSatisfy({ $0 == .and }) else { return nil }
+        let installs = graph.step(r).installs.filter { $0.dependency.source == .manifest }
+        // The last pipeline holding a dependency install from manifests.
+        guard let k = chain.pipelines.lastIndex(where: { p in installs.contains { p.range.contains($0.command.invocation.range.start) } }),
+              k + 1 < chain.pipelines.count else { return nil }
+        let cut = chain.pipelines[k + 1].range.start
+        guard let part = graph.partialRun(r, before: cut) else { return nil }
+        let text = script.script.source
+        func slice(_ a: Int, _ b: Int) -> String {
+            let u = Array(text.utf8)
+            return String(decoding: u[max(0, a)..<min(b, u.count)], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        }
+        let installText = slice(chain.pipelines[0].range.start, chain.pipelines[k].range.end)
+        let restText = slice(cut, chain.pipelines.last!.range.end)
+        guard var split = split(copy: c, install: part) else { return nil }
+        // The install part moves up to the COPY's place: it must commute with the steps between.
+        for k in (c.index + 1)..<r.index {
+            let v = commute(part, graph.step(StepID(stage: r.stage, index: k)))
+            if !v.isSafe, split.verdict.isSafe { split.verdict = v }
+        }
+        // The rest must not depend on shell state the install part sets.
+        let firstPart = script.commands.filter { $0.range.start < cut }
+        if firstPart.contains(where: { ["cd", "pushd", "export", "set", "source", ".", "umask"].contains($0.effective.name ?? "") || ($0.commandWord == nil && !$0.assignments.isEmpty) }) {
+            if split.verdict.isSafe { split.verdict = .unknown("the install part changes shell state (cd, export, set) the rest relies on") }
+        }
+        return RunSplit(installText: installText, restText: restText, files: split.files, verdict: split.verdict, notes: split.notes)
+    }
+
+    // MARK: - Dependency pre-fetch
+
+    /// `COPY <tree>` then a RUN whose one command downloads the dependencies and builds
+    /// (`go build`): the ecosystem's pre-fetch step (`go mod download`) above the COPY, after
+    /// copying the files it reads. Nil when the RUN has no such build or the COPY does not
+    /// bring its module.
+    public func prefetch(copy c: StepID, run r: StepID) -> Prefetch? {
+        guard c.stage == r.stage, c.index < r.index else { return nil }
+        let cs = graph.step(c), rs = graph.step(r)
+        guard let build = rs.installs.first(where: { $0.command.manager == .go && $0.dependency.source == .localProject }) else { return nil }
+        // A download step already above the COPY: nothing to add.
+        for k in 0..<c.index where graph.stages[c.stage][k].installs.contains(where: { $0.command.manager == .go && $0.dependency.source == .manifest }) {
+            return nil
+        }
+        let text = "go mod download"
+        guard let inv = ShellParser.parse(text).commands.first, let pc = PackageCommand.parse(inv), let dep = pc.dependencyInstall else { return nil }
+        guard source(in: cs, of: ImagePath.absolute("go.mod", workdir: build.workdir)) != nil else { return nil }
+        var reader = InstallReader(graph: graph, step: r, cwd: build.workdir, pc: pc, dep: dep, values: ShellValues(rs.instruction))
+        reader.run()
+        if graph.context == nil { reader.incomplete("go.mod is not available to check its replace directives") }
+        var verdict: MoveVerdict = reader.complete ? .safe : .unknown(reader.reasons.first ?? "the module's reads are not known")
+        var files: [ManifestSplit.File] = []
+        for f in reader.files {
+            guard let cp = source(in: cs, of: f) else { continue }
+            if let ctx = graph.context, !ctx.sends(cp) {
+                if reader.optional.contains(f) { continue }
+                if verdict.isSafe { verdict = .unsafe("go mod download reads \(cp), which the build context does not send") }
+                continue
+            }
+            files.append(.init(contextPath: cp, imagePath: f, isTree: false))
+        }
+        // The new steps go where the COPY is, in its working directory.
+        if build.workdir != (cs.instruction.workingDirectory.isEmpty ? "/" : cs.instruction.workingDirectory), verdict.isSafe {
+            verdict = .unknown("the build runs in another directory than the COPY's")
+        }
+        return Prefetch(command: text, files: files, verdict: verdict, notes: reader.reasons)
     }
 
     /// The context path `COPY` step `cs` writes at image path `p` (nil when it does not).

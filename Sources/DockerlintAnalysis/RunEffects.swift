@@ -36,6 +36,13 @@ enum RunEffects {
         "ssh-keyscan", "ssh-keygen", "systemctl", "service", "rc-update", "visudo", "chsh", "a2enmod", "a2dismod",
         "a2ensite", "a2dissite", "phpenmod", "phpdismod", "dpkg", "rpm", "ln", "update-rc.d", "mandb", "depmod",
     ]
+    /// Tools that build parts of the base image's toolchain from its own sources (PHP
+    /// extensions): they read and write system directories and may read any variable
+    /// (compiler flags), never the project.
+    static let toolchainCommands: Set<String> = [
+        "docker-php-ext-install", "docker-php-ext-configure", "docker-php-ext-enable", "docker-php-source", "pecl", "pear",
+        "install-php-extensions",
+    ]
     /// Variables that commands known not to read the environment do read anyway.
     static let networkVariables: Set<String> = ["http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "all_proxy", "ALL_PROXY"]
     static let aptVariables: Set<String> = ["DEBIAN_FRONTEND", "DEBCONF_NOWARNINGS", "DEBCONF_NONINTERACTIVE_SEEN", "APT_CONFIG", "TZ", "LANG", "LC_ALL"]
@@ -47,7 +54,9 @@ enum RunEffects {
         var assigned: [String: Int] = [:]
     }
 
-    static func analyse(_ st: inout Step, run: RunCommand, script: RunScript?, graph: StepGraph) {
+    /// The effects of a RUN; with `before`, only of the commands that start before that
+    /// script offset (the install part of an install-and-build RUN).
+    static func analyse(_ st: inout Step, run: RunCommand, script: RunScript?, graph: StepGraph, before: Int? = nil) {
         let mi = st.instruction
         let wd = mi.workingDirectory.isEmpty ? "/" : mi.workingDirectory
         st.reads.workdir = true
@@ -89,8 +98,9 @@ enum RunEffects {
                 for w in sc.words.dropFirst() { if let v = w.staticValue, !v.hasPrefix("-"), state.assigned[v] == nil { state.assigned[v] = -1 } }
             }
         }
+        let commands = before.map { b in script.commands.filter { $0.range.start < b } } ?? script.commands
         // Environment reads through expansions.
-        for inv in script.commands {
+        for inv in commands {
             var words = inv.command.words
             words += inv.command.assignments.compactMap(\.value)
             words += inv.command.redirections.map(\.target)
@@ -102,7 +112,7 @@ enum RunEffects {
                 }
             }
         }
-        for inv in script.commands {
+        for inv in commands {
             command(inv, &st, &state, graph)
         }
     }
@@ -253,6 +263,13 @@ enum RunEffects {
                     if let v = state.values.expand(args[k + 1]), let p = path(v, state) { st.writes.paths.insert(p) }
                 }
             }
+            return
+        }
+        if toolchainCommands.contains(name) {
+            st.reads.env = .everything
+            st.readsNetwork = true
+            for t in systemTrees { st.reads.paths.insert(t); st.writes.paths.insert(t) }
+            st.writes.paths.insert("/tmp")
             return
         }
         if systemCommands.contains(name) {

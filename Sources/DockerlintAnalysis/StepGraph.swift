@@ -86,6 +86,8 @@ public final class StepGraph {
     /// Steps by stage, in `Stage.instructions` order.
     public private(set) var stages: [[Step]] = []
     private var byOffset: [Int: StepID] = [:]
+    /// The parsed script of each RUN step.
+    private var runScripts: [StepID: RunScript] = [:]
 
     /// Builds the graph of every stage. `scripts` gives the parsed script of a RUN (the
     /// linter passes its cached `RunScript.of`); `context` is the build context when known.
@@ -115,6 +117,18 @@ public final class StepGraph {
     }
 
     public func step(containing mi: ModelInstruction) -> Step? { id(of: mi).map(step) }
+
+    /// The parsed script of a RUN step (nil for other steps and non-shell heredocs).
+    public func script(of id: StepID) -> RunScript? { runScripts[id] }
+
+    /// The effects of the commands of RUN step `id` that start before script offset
+    /// `offset`: what the first part of a RUN split there would read and write.
+    public func partialRun(_ id: StepID, before offset: Int) -> Step? {
+        var st = Step(id: id, instruction: step(id).instruction)
+        guard case .run(let run)? = st.instruction.typed?.command, let script = runScripts[id] else { return nil }
+        RunEffects.analyse(&st, run: run, script: script, graph: self, before: offset)
+        return st
+    }
 
     /// The steps of a stage after `id` (exclusive) up to `end` (inclusive).
     func steps(after id: StepID, through end: Int) -> ArraySlice<Step> {
@@ -179,7 +193,9 @@ public final class StepGraph {
         st.reads.env.names.formUnion(mi.unmatchedVariables)
         switch mi.typed?.command {
         case .run(let run)?:
-            RunEffects.analyse(&st, run: run, script: scripts(mi), graph: self)
+            let script = scripts(mi)
+            if let script { runScripts[st.id] = script }
+            RunEffects.analyse(&st, run: run, script: script, graph: self)
         case .copy(let c)?, .add(let c)?:
             copyEffects(&st, c)
         case .env(let e)?:

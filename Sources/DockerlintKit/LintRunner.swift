@@ -35,6 +35,9 @@ public struct LintOptions: Sendable {
     public var diff = false
     /// The `fix` command: report only what was fixed, not the remaining findings.
     public var fixOnly = false
+    /// `fix --verify`: build each file and its fixed version on Docker and write the fixes
+    /// only when the two images are the same.
+    public var verifyFixes: VerifyOptions? = nil
     public var maxFixRounds = Fixer.defaultMaxRounds
 
     public init() {}
@@ -112,7 +115,15 @@ public struct LintRunner {
             if options.fix || options.diff {
                 let fixed = Fixer.fix(bytes, path: name, configuration: config, contextDirectory: ctx, rules: rules,
                                       unsafe: options.unsafeFixes, maxRounds: options.maxFixRounds)
-                if fixed.bytes != bytes {
+                var withdrawn = false
+                if fixed.bytes != bytes, let vo = options.verifyFixes, f != "-" {
+                    let v = try OptimizeVerifier(options: vo, engine: config.builder.cacheModel)
+                        .verify(original: bytes, proposed: fixed.bytes, dockerfile: f, context: ctx ?? ".",
+                                range: OptimizeVerifier.lastCommits(vo.replayCommits, context: ctx ?? "."), target: nil, buildArgs: [:])
+                    Console.err("\(name): " + OptimizeVerifier.tty(v).replacingOccurrences(of: "Verification", with: "fix verification"))
+                    withdrawn = v.withdrawn || v.unavailable != nil
+                }
+                if fixed.bytes != bytes && !withdrawn {
                     if options.diff || f == "-" {
                         Console.out(UnifiedDiff.diff(bytes, fixed.bytes, oldName: "a/" + name, newName: "b/" + name))
                     } else {

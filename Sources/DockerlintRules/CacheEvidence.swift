@@ -32,6 +32,12 @@ public enum CacheEvidence {
         return ciDefault
     }
 
+    /// Plausible edits simulated at most (the heaviest groups of files), so that linting
+    /// without history stays fast on large contexts.
+    public static let maxEditGroups = 32
+
+    static func utf8Less(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+
     /// Findings that are not about what re-runs (the simulator cannot tell whether they pay).
     static let notSimulated: Set<String> = ["DC1005"]
 
@@ -209,64 +215,145 @@ public enum CacheEvidence {
 
         // Volatile `.git`: a context that holds it and does not exclude it gets new `.git`
         // content with every commit.
-        var churn: [String] = []
         let ignoreFile: (ignore: DockerIgnore, path: String)? = (try? DockerIgnore.load(dockerfile: path, contextDirectory: ctx)) ?? nil
         let currentIgnore = ignoreFile?.ignore ?? .empty
-        if FileManager.default.fileExists(atPath: ctx + "/.git"), (try? currentIgnore.matchesOrParentMatches(".git")) != true {
-            churn = [".git/HEAD"]
-        }
+        let churn: [String] = FileManager.default.fileExists(atPath: ctx + "/.git")
+            && (try? currentIgnore.matchesOrParentMatches(".git")) != true ? [".git/HEAD"] : []
 
         var options = SimulatorOptions()
         if let r = configuration.engine { options.release = r }
         if let c = configuration.ciCache { options.ciCache = c }
-        var sims = variants.map { _ in CacheSimulator(engine: engine, options: options) }
-        var tally = Tally(subjects: subjects, variants: variants.count)
-        var source: Evidence.Source? = nil
-
-        if history > 0, let located = try? GitReplay.locate(dockerfile: path, contextDirectory: ctx) {
-            let range = (try? GitHistory.resolve(repository: located.repository, revision: "HEAD~\(history)")).map { "\($0)..HEAD" } ?? "HEAD"
-            var commits = 0
-            do {
-                try GitReplay.replayVariants(located, range: range, perBuildArgs: perBuildArgs, churn: churn, variants: variants,
-                                             simulators: &sims) { builds in
-                    guard !builds[0].prediction.baseline else { return }
-                    commits += 1
-                    tally.add(builds, weight: 1, editLabel: nil)
-                }
-                if tally.weight > 0 { source = .history(commits: commits) }
-            } catch {}
-        }
-        if source == nil {
+        let located = history > 0 ? try? GitReplay.locate(dockerfile: path, contextDirectory: ctx) : nil
+        var useHistory = located != nil
+        var editsMemo: (ContextSnapshot, [PlausibleEdits.Edit])? = nil
+        // One replay of `variants` (the first: the file as it is): the history when there is
+        // one, else plausible edits.
+        func replay(_ variants: [ReplayVariant], _ subjects: [Subject]) -> (Tally, Evidence.Source)? {
+            var sims = variants.map { _ in CacheSimulator(engine: engine, options: options) }
+            if useHistory, let located {
+                var tally = Tally(subjects: subjects, variants: variants.count)
+                let range = (try? GitHistory.resolve(repository: located.repository, revision: "HEAD~\(history)")).map { "\($0)..HEAD" } ?? "HEAD"
+                var commits = 0
+                do {
+                    try GitReplay.replayVariants(located, range: range, perBuildArgs: perBuildArgs, churn: churn, variants: variants,
+                                                 simulators: &sims) { builds in
+                        guard !builds[0].prediction.baseline else { return }
+                        commits += 1
+                        tally.add(builds, weight: 1, editLabel: nil)
+                    }
+                    if tally.weight > 0 { return (tally, .history(commits: commits)) }
+                } catch {}
+                useHistory = false
+                sims = variants.map { _ in CacheSimulator(engine: engine, options: options) }
+            }
             // Plausible edits of the context as it is.
-            sims = variants.map { _ in CacheSimulator(engine: engine, options: options) }
-            tally = Tally(subjects: subjects, variants: variants.count)
-            guard let snapshot = try? ContextSnapshot.scan(directory: ctx, ignore: currentIgnore, hashContents: false, skip: [".git"]) else {
-                return (diagnostics, [:])
+            var tally = Tally(subjects: subjects, variants: variants.count)
+            if editsMemo == nil {
+                guard let snapshot = try? ContextSnapshot.scan(directory: ctx, ignore: currentIgnore, hashContents: false, skip: [".git"]) else {
+                    return nil
+                }
+                // Names the Dockerfile mentions (each word, its path components, without ./ and /).
+                var mentioned: Set<String> = []
+                for word in bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x22 || $0 == 0x27
+                    || $0 == 0x2C || $0 == 0x5B || $0 == 0x5D || $0 == 0x3D }) {
+                    var w = String(decoding: word, as: UTF8.self)
+                    if w.hasPrefix("./") { w.removeFirst(2) }
+                    while w.hasSuffix("/") { w.removeLast() }
+                    mentioned.insert(w)
+                    for part in w.split(separator: "/") { mentioned.insert(String(part)) }
+                }
+                // The heaviest groups only (pre-commit time): the rest of the context weighs little.
+                let edits = Array(PlausibleEdits.edits(of: snapshot) { p in
+                    mentioned.contains(p) || mentioned.contains(String(p.split(separator: "/").last ?? ""))
+                }.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : utf8Less($0.path, $1.path) }.prefix(maxEditGroups))
+                editsMemo = (snapshot, edits)
             }
-            let text = String(decoding: bytes, as: UTF8.self)
-            let edits = PlausibleEdits.edits(of: snapshot) { p in
-                text.contains(p) || text.contains((p as NSString).lastPathComponent)
-            }
+            let (snapshot, edits) = editsMemo!
             let ignoreText = ignoreFile.flatMap { f in (try? String(contentsOfFile: f.path, encoding: .utf8)) }
             PlausibleEdits.replay(snapshot: snapshot, ignoreText: ignoreText, dockerfile: bytes, dockerfilePath: path, edits: edits,
                                   perBuildArgs: perBuildArgs, churn: churn, variants: variants, simulators: &sims) { edit, builds in
                 guard let edit else { return }
                 tally.add(builds, weight: edit.weight, editLabel: edit.label)
             }
-            guard tally.weight > 0 else { return (diagnostics, [:]) }
-            source = .edits(files: edits.reduce(0) { $0 + $1.files })
+            guard tally.weight > 0 else { return nil }
+            return (tally, .edits(files: edits.reduce(0) { $0 + $1.files }))
         }
-        guard let source else { return (diagnostics, [:]) }
+        guard let first = replay(variants, subjects) else { return (diagnostics, [:]) }
+        let (tally, source) = first
 
         // Decide and word each finding.
         var out = diagnostics
         var drop: Set<Int> = []
         var evidence: [Int: Evidence] = [:]
+        var unpaid: [Subject] = []
         for (s, subject) in subjects.enumerated() {
             let e = tally.evidence(subject: s, source: source, minSaving: configuration.minSaving)
             evidence[subject.index] = e
-            if !e.reported { drop.insert(subject.index); continue }
+            if !e.reported {
+                drop.insert(subject.index)
+                if subject.variant != 0, diagnostics[subject.index].fix != nil { unpaid.append(subject) }
+                continue
+            }
             out[subject.index].message += "; " + sentence(e)
+        }
+
+        // Fixes that only pay together: pairs of fixes that did not pay alone, replayed once
+        // more side by side; the best pairs are reported as one finding naming both moves.
+        if unpaid.count >= 2 {
+            var pairVariants: [ReplayVariant] = [.asIs]
+            var pairSubjects: [Subject] = []
+            var pairs: [(Int, Int, Fix)] = []
+            let candidates = Array(unpaid.prefix(5))
+            for x in candidates.indices {
+                for y in candidates.indices where y > x {
+                    let a = diagnostics[candidates[x].index], b = diagnostics[candidates[y].index]
+                    guard let fa = a.fix, let fb = b.fix, a.code != b.code || a.range != b.range,
+                          !fa.edits.contains(where: { e in fb.edits.contains { Fixer.conflict($0, e) } }) else { continue }
+                    let both = FixApplier.apply(fa.edits + fb.edits, to: bytes)
+                    let ast = DockerfileParser.parse(both)
+                    guard ast.isValid else { continue }
+                    let combinedModel = DockerfileModel.build(ast)
+                    let combinedIds = identities(combinedModel, engine: engine)
+                    let va = variants[candidates[x].variant].transform, vb = (b.code, fb.title, lineText(bytes, b.range.start.line))
+                    pairVariants.append(ReplayVariant { own in
+                        guard let own else { return nil }
+                        if own == bytes { return both }
+                        guard let first = va(own) else { return nil }
+                        guard let match = findings(first).first(where: { f in
+                            f.code == vb.0 && f.fix?.title == vb.1 && lineText(first, f.range.start.line) == vb.2
+                        }), let edits = match.fix?.edits, !edits.isEmpty else { return nil }
+                        return FixApplier.apply(edits, to: first)
+                    })
+                    let steps = (candidates[x].steps + candidates[y].steps).map { st -> (asIs: StepKey, fixed: StepKey?) in
+                        guard let line = model.allInstructions.first(where: { ids[$0.syntax.startLine] == st.asIs.identity })?.syntax.startLine,
+                              let mi = model.allInstructions.first(where: { $0.syntax.startLine == line }),
+                              let l = matchingLine(mi, in: combinedModel, original: model),
+                              let fk = key(line: l, in: combinedModel, identities: combinedIds) else { return (st.asIs, nil) }
+                        return (st.asIs, fk)
+                    }
+                    let applicability: Fix.Applicability = fa.applicability == .safe && fb.applicability == .safe ? .safe : .unsafe
+                    pairs.append((candidates[x].index, candidates[y].index,
+                                  Fix(title: fa.title + "; " + fb.title, edits: fa.edits + fb.edits, applicability: applicability)))
+                    pairSubjects.append(Subject(index: candidates[x].index, variant: pairVariants.count - 1, steps: steps, fixable: true))
+                }
+            }
+            if !pairs.isEmpty, let second = replay(pairVariants, pairSubjects) {
+                let (pairTally, pairSource) = second
+                let judged = pairSubjects.indices.map { pairTally.evidence(subject: $0, source: pairSource, minSaving: configuration.minSaving) }
+                var used: Set<Int> = []
+                for k in judged.indices.sorted(by: { (judged[$0].savingPer100 ?? 0) > (judged[$1].savingPer100 ?? 0) }) where judged[k].reported {
+                    let (a, b, fix) = pairs[k]
+                    if used.contains(a) || used.contains(b) { continue }
+                    used.insert(a); used.insert(b)
+                    drop.remove(a)
+                    let other = diagnostics[b]
+                    out[a].fix = fix
+                    out[a].message += "; this fix pays only together with \(other.code)'s at line \(other.range.start.line) "
+                        + "(\(other.fix?.title ?? other.name)), which alone saves nothing either: both moves together "
+                        + sentence(judged[k])
+                    evidence[a] = judged[k]
+                }
+            }
         }
         return (out.indices.filter { !drop.contains($0) }.map { out[$0] }, evidence)
     }

@@ -83,7 +83,7 @@ enum DependencyClassifier {
             let dir = c.optionValues("cwd").last
             guard c.action == .install else { return nil }
             if sub == "global" { return result(.namedPackages, []) }
-            if sub == "" || sub == "install" {
+            if sub == "" || sub == "install" || (sub == "workspaces" && sub2 == "focus") {
                 let locked = c.hasOption("frozen-lockfile", "immutable", "pure-lockfile")
                 return result(.manifest, [m(join(dir, "package.json")), m(join(dir, "yarn.lock"), locked),
                                           m(join(dir, ".yarnrc.yml"), false), m(join(dir, ".yarnrc"), false),

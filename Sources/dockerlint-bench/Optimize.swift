@@ -132,7 +132,7 @@ func benchOptimize() {
                        + (exact ? "; exact." : "; heuristic, at most \(NumberFormat.seconds(gap)) of estimated time over the history above the optimum (lower bound)."))
         try? FileManager.default.removeItem(atPath: dir)
     }
-    var lines = [
+    let lines = [
         "# Optimize benchmark: the best layer order over 100 commits", "",
         "Regenerate: `swift run -c release dockerlint-bench optimize --write reports/bench-optimize.md`", "",
         "Input: generated repositories of \(commits) first-parent commits (deterministic), each commit editing the directories the "

@@ -101,4 +101,34 @@ struct OptimizeVerifyTests {
         #expect(v.replay.last?.predictedReruns == 2)
         try expectClean(c, v)
     }
+
+    /// `fix --verify`: a reorder that keeps the image is written; a fix that changes it
+    /// (ADD unpacks a tar whatever its name, COPY does not) is withdrawn and the file kept.
+    @Test func fixVerifyWritesOnlyFixesThatKeepTheImage() throws {
+        _ = try benchEngine()
+        let dir = try CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let nonce = UUID().uuidString
+        let reorder = dir.appendingPathComponent("reorder")
+        try CLI.write("FROM local/busybox\nCOPY app.sh /app.sh\nRUN echo \(nonce) > /x\n", to: reorder.appendingPathComponent("Dockerfile"))
+        try CLI.write("echo \(nonce)\n", to: reorder.appendingPathComponent("app.sh"))
+        let r = try CLI.run(["fix", "--verify", reorder.path + "/Dockerfile"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("the same image"), "\(r.stderr)")
+        #expect(try String(contentsOfFile: reorder.path + "/Dockerfile", encoding: .utf8)
+                == "FROM local/busybox\nRUN echo \(nonce) > /x\nCOPY app.sh /app.sh\n")
+
+        let add = dir.appendingPathComponent("add")
+        try FileManager.default.createDirectory(at: add.appendingPathComponent("pkg"), withIntermediateDirectories: true)
+        try CLI.write("hello \(nonce)\n", to: add.appendingPathComponent("pkg/hello.txt"))
+        let tar = try CLI.run("/usr/bin/env", ["tar", "-cf", "bundle.dat", "pkg"], cwd: add.path)
+        #expect(tar.status == 0)
+        try FileManager.default.removeItem(at: add.appendingPathComponent("pkg"))
+        let before = "FROM local/busybox\nADD bundle.dat /opt/\n"
+        try CLI.write(before, to: add.appendingPathComponent("Dockerfile"))
+        let w = try CLI.run(["fix", "--verify", add.path + "/Dockerfile"])
+        #expect(w.stderr.contains("WITHDRAWN: the images differ: /opt/bundle.dat exists only in the proposed image"), "\(w.stderr)")
+        #expect(try String(contentsOfFile: add.path + "/Dockerfile", encoding: .utf8) == before)
+    }
 }
+

@@ -251,12 +251,14 @@ public enum EditWeights {
 /// Builds of a directory context under plausible edits: the context as it is, then each file
 /// changed alone.
 public enum PlausibleEdits {
-    /// A group of files that any COPY/ADD treats alike (same folder, same extension, none named
-    /// in the Dockerfile): one of them is edited for the whole group.
+    /// A group of files that every COPY/ADD treats alike: files of one kind and extension under
+    /// the same top folder, the folders the Dockerfile names being followed down (`COPY
+    /// hc/api ...` keeps `hc/api` apart from the rest of `hc`); a file the Dockerfile names, and
+    /// every manifest, is a group of its own. One file is edited for the whole group.
     public struct Edit: Sendable {
         /// The edited file.
         public var path: String
-        /// How the group is named in reports (`src/*.py`, `package.json`).
+        /// How the group is named in reports (`src/**/*.py`, `package.json`).
         public var label: String
         /// Files in the group.
         public var files: Int
@@ -265,34 +267,41 @@ public enum PlausibleEdits {
     }
 
     /// The edits of a context: every file of `snapshot` (one per group), weighted.
-    /// `mentioned` says whether a path is named in the Dockerfile (then it is its own group).
+    /// `mentioned` says whether a path (or a folder) is named in the Dockerfile.
     public static func edits(of snapshot: ContextSnapshot, mentioned: (String) -> Bool) -> [Edit] {
         var groups: [String: Edit] = [:]
-        var order: [String] = []
         for (path, e) in snapshot.entries where e.kind == .file || e.kind == .symlink {
-            let w = EditWeights.weight(of: path)
+            let kind = EditWeights.kind(of: path)
+            let w = EditWeights.weight(of: kind)
             let key: String
             let label: String
-            if mentioned(path) || EditWeights.kind(of: path) == .manifest {
+            if kind == .manifest || mentioned(path) {
                 key = "=" + path
                 label = path
             } else {
-                let dir = ContextSnapshot.parent(path)
-                let base = ContextSnapshot.base(path)
+                // Folders down to the first one the Dockerfile does not name.
+                var prefix = ""
+                var deep = false
+                let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+                for (n, part) in parts.dropLast().enumerated() {
+                    prefix = prefix.isEmpty ? String(part) : prefix + "/" + part
+                    if !mentioned(prefix) { deep = n < parts.count - 2; break }
+                }
+                let base = parts.last.map(String.init) ?? path
                 let ext = base.lastIndex(of: ".").map { String(base[$0...]) } ?? ""
-                key = dir + "\u{0}" + ext + "\u{0}" + EditWeights.kind(of: path).rawValue
-                label = (dir.isEmpty ? "" : dir + "/") + "*" + ext
+                key = prefix + "\u{0}" + ext + "\u{0}" + kind.rawValue
+                label = (prefix.isEmpty ? "" : prefix + (deep ? "/**/" : "/")) + "*" + ext
             }
             if groups[key] == nil {
                 groups[key] = Edit(path: path, label: label, files: 0, weight: 0)
-                order.append(key)
             } else if utf8Less(path, groups[key]!.path) {
                 groups[key]!.path = path
             }
             groups[key]!.files += 1
             groups[key]!.weight += w
+            if label.contains("/**/") && !groups[key]!.label.contains("/**/") { groups[key]!.label = label }
         }
-        return order.sorted(by: utf8Less).map { groups[$0]! }.map { g in
+        return groups.keys.sorted(by: utf8Less).map { groups[$0]! }.map { g in
             var g = g
             if g.files == 1 { g.label = g.path }
             return g

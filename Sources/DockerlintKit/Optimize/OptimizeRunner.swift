@@ -9,6 +9,7 @@
 //    through the simulator again: the before/after numbers are the simulator's, never the
 //    search's. A proposal the simulator does not find cheaper is not made.
 
+import DockerlintAnalysis
 import DockerlintCache
 import DockerlintModel
 import DockerlintSupport
@@ -182,26 +183,39 @@ public struct OptimizeRunner: Sendable {
         var before = SimulationSummary(engine: options.builder)
         for b in builds { before.add(b) }
 
-        // Search each stage.
-        let safety = MoveSafety(model: layout.model, contextDirectory: context, dockerfile: path)
-        var orders: [Int: [Int]] = [:]
-        var stages: [StageSearch] = []
-        for st in layout.stages {
-            let (problem, skip) = OptimizeRunner.problem(for: st, builds: builds, safety: safety)
-            guard let problem else {
-                stages.append(StageSearch(stage: st.stage, name: st.name, units: st.units.count, exact: true, states: 0,
-                                          modelBefore: 0, modelAfter: 0, lowerBound: 0, skipped: skip))
-                continue
+        // Search each stage of the file as it is, then of each variant where manifests are
+        // copied first (a split the analysis clears), each over its own replay.
+        let buildOptions = BuildOptions(buildArgs: BuildArgs(options.buildArgs), target: options.target)
+        let plain = search(layout: layout, builds: builds, safety: MoveSafety(model: layout.model, contextDirectory: context, dockerfile: path),
+                           splits: [], lineOf: nil)
+        var best = plain
+        var searchSeconds = Date().timeIntervalSince(started)
+        let candidates = OptimizeRunner.splitCandidates(layout: layout, safety: MoveSafety(model: layout.model, contextDirectory: context, dockerfile: path))
+        if !candidates.isEmpty, before.builds > 0 {
+            var variants: [[SplitCandidate]] = candidates.map { [$0] }
+            if candidates.count > 1 { variants.append(candidates) }
+            for v in variants {
+                let (text, lineOf) = OptimizeRunner.insertSplits(v, into: layout)
+                let vLayout = OptimizeLayout(bytes: text, options: buildOptions)
+                guard vLayout.model.dockerfile.errors.isEmpty else { continue }
+                let t0 = Date()
+                let vBuilds = try Self.replay(source, range: range, text: text, costs: costs, options: options)
+                replaySeconds += Date().timeIntervalSince(t0)
+                let t1 = Date()
+                var safety = MoveSafety(model: vLayout.model, contextDirectory: context, dockerfile: path)
+                for c in v {
+                    // The split's verdict clears the COPY to follow the install.
+                    guard let ci = lineOf.newIndex(stage: c.stage, oldIndex: c.copy), let ri = lineOf.newIndex(stage: c.stage, oldIndex: c.install) else { continue }
+                    safety.cleared.insert([c.stage, ci, ri])
+                }
+                let found = search(layout: vLayout, builds: vBuilds, safety: safety, splits: v, lineOf: lineOf)
+                searchSeconds += Date().timeIntervalSince(t1)
+                if found.modelAfter < best.modelAfter - 1e-9 { best = found }
             }
-            let identity = Array(0..<problem.count)
-            let solution = OrderSearch.solve(problem)
-            let beforeCost = problem.cost(of: identity)
-            stages.append(StageSearch(stage: st.stage, name: st.name, units: problem.count, exact: solution.exact,
-                                      states: solution.states, modelBefore: beforeCost, modelAfter: solution.cost,
-                                      lowerBound: solution.lowerBound, skipped: nil))
-            if solution.order != identity && solution.cost < beforeCost - 1e-9 { orders[st.stage] = solution.order }
         }
-        let searchSeconds = Date().timeIntervalSince(started)
+        var stages = plain.stages
+        if best.splits.isEmpty == false { stages = best.stages }
+        let orders = best.orders
         var result = OptimizeResult(dockerfile: path, context: context, range: range, engine: options.builder, original: bytes,
                                     proposed: bytes, moves: [], before: before, after: before, steps: [], stages: stages,
                                     searchSeconds: searchSeconds, replaySeconds: replaySeconds, noChangeReason: nil, verification: nil)
@@ -210,14 +224,15 @@ public struct OptimizeRunner: Sendable {
             result.steps = OptimizeRunner.rows(layout: layout, orders: [:], before: before, after: before, proposedLayout: layout, afterBuilds: builds)
             return result
         }
-        if orders.isEmpty {
+        if orders.isEmpty && best.splits.isEmpty {
             result.noChangeReason = "no order the move constraints allow re-runs less over these \(before.builds) builds"
             result.steps = OptimizeRunner.rows(layout: layout, orders: [:], before: before, after: before, proposedLayout: layout, afterBuilds: builds)
             return result
         }
-        let proposed = layout.render(orders)
-        let proposedLayout = OptimizeLayout(bytes: proposed, options: BuildOptions(buildArgs: BuildArgs(options.buildArgs), target: options.target))
-        let afterCosts = OptimizeRunner.remap(costs, layout: layout, orders: orders, builds: builds, proposed: proposedLayout)
+        let chosen = best.layout
+        let proposed = chosen.render(orders)
+        let proposedLayout = OptimizeLayout(bytes: proposed, options: buildOptions)
+        let afterCosts = OptimizeRunner.remap(costs, layout: chosen, orders: orders, builds: best.builds, proposed: proposedLayout)
         let replayStarted = Date()
         let afterBuilds = try Self.replay(source, range: range, text: proposed, costs: afterCosts, options: options)
         replaySeconds += Date().timeIntervalSince(replayStarted)
@@ -234,9 +249,9 @@ public struct OptimizeRunner: Sendable {
         }
         result.proposed = proposed
         result.after = after
-        result.moves = OptimizeRunner.describeMoves(layout: layout, orders: orders)
-        result.steps = OptimizeRunner.rows(layout: layout, orders: orders, before: before, after: after, proposedLayout: proposedLayout,
-                                           afterBuilds: afterBuilds)
+        result.moves = best.splits.map(\.sentence) + OptimizeRunner.describeMoves(layout: chosen, orders: orders, lineOf: best.lineOf)
+        result.steps = OptimizeRunner.rows(layout: chosen, orders: orders, before: before, after: after, proposedLayout: proposedLayout,
+                                           afterBuilds: afterBuilds, lineOf: best.lineOf)
         return result
     }
 
@@ -340,20 +355,24 @@ public struct OptimizeRunner: Sendable {
 
     /// The moves in words: the steps that leave the longest run kept in order, each placed
     /// below its new predecessor.
-    static func describeMoves(layout: OptimizeLayout, orders: [Int: [Int]]) -> [String] {
+    static func describeMoves(layout: OptimizeLayout, orders: [Int: [Int]], lineOf: LineMap? = nil) -> [String] {
         var out: [String] = []
         for st in layout.stages {
             guard let order = orders[st.stage] else { continue }
+            // Lines as in the current file; units a split adds are described by the split.
+            func line(_ u: Int) -> Int? { lineOf.map { $0.oldLine(stage: st.stage, newIndex: u) } ?? st.units[u].line }
             let keep = longestIncreasing(order)
             for (pos, u) in order.enumerated() where !keep.contains(u) {
                 let unit = st.units[u]
-                let what = "`\(unit.display)` (line \(unit.line))"
+                guard let l = line(u) else { continue }
+                let what = "`\(unit.display)` (line \(l))"
+                func at(_ v: Int) -> String { line(v).map { "(line \($0))" } ?? "(new)" }
                 if pos > 0 {
                     let prev = st.units[order[pos - 1]]
-                    out.append("move \(what) below `\(prev.display)` (line \(prev.line))")
+                    out.append("move \(what) \(order[pos - 1] > u ? "down" : "up") to below `\(prev.display)` \(at(order[pos - 1]))")
                 } else if order.count > 1 {
                     let next = st.units[order[1]]
-                    out.append("move \(what) above `\(next.display)` (line \(next.line))")
+                    out.append("move \(what) up to above `\(next.display)` \(at(order[1]))")
                 }
             }
         }
@@ -375,7 +394,7 @@ public struct OptimizeRunner: Sendable {
 
     /// Per step of the proposed order: re-runs before and after.
     static func rows(layout: OptimizeLayout, orders: [Int: [Int]], before: SimulationSummary, after: SimulationSummary,
-                     proposedLayout: OptimizeLayout, afterBuilds: [BuildPrediction]) -> [OptimizedStep] {
+                     proposedLayout: OptimizeLayout, afterBuilds: [BuildPrediction], lineOf: LineMap? = nil) -> [OptimizedStep] {
         var out: [OptimizedStep] = []
         let lastSteps = afterBuilds.last(where: { !$0.steps.isEmpty })?.steps ?? []
         let bySteps = before.steps, afterSteps = after.steps
@@ -385,12 +404,188 @@ public struct OptimizeRunner: Sendable {
                 let unit = st.units[u]
                 let newLine = pos < proposedLayout.stages[st.stage].units.count ? proposedLayout.stages[st.stage].units[pos].line : unit.line
                 guard let a = afterSteps.first(where: { $0.stage == st.stage && $0.line == newLine }) else { continue }
-                let b = bySteps.first { $0.stage == st.stage && $0.line == unit.line }
-                out.append(OptimizedStep(stage: st.stage, keyword: unit.keyword, display: unit.display, lineBefore: unit.line, lineAfter: newLine,
+                let oldLine = lineOf.map { $0.oldLine(stage: st.stage, newIndex: u) } ?? unit.line
+                let b = oldLine.flatMap { l in bySteps.first { $0.stage == st.stage && $0.line == l } }
+                out.append(OptimizedStep(stage: st.stage, keyword: unit.keyword, display: unit.display, lineBefore: oldLine, lineAfter: newLine,
                                          missesBefore: b?.misses, missesAfter: a.misses, built: a.built,
                                          costSeconds: lastSteps.first { $0.stage == st.stage && $0.line == newLine }?.costSeconds ?? 0))
             }
         }
         return out
+    }
+
+    // MARK: - Variants
+
+    /// What the search found for one text (the file, or the file with splits).
+    struct Found {
+        var layout: OptimizeLayout
+        var builds: [BuildPrediction]
+        var orders: [Int: [Int]]
+        var stages: [StageSearch]
+        /// Model cost of the best orders over this text's history.
+        var modelAfter: Double
+        var splits: [SplitCandidate]
+        var lineOf: LineMap?
+    }
+
+    func search(layout: OptimizeLayout, builds: [BuildPrediction], safety: MoveSafety, splits: [SplitCandidate], lineOf: LineMap?) -> Found {
+        var orders: [Int: [Int]] = [:]
+        var stages: [StageSearch] = []
+        var total = 0.0
+        for st in layout.stages {
+            let (problem, skip) = OptimizeRunner.problem(for: st, builds: builds, safety: safety)
+            guard let problem else {
+                stages.append(StageSearch(stage: st.stage, name: st.name, units: st.units.count, exact: true, states: 0,
+                                          modelBefore: 0, modelAfter: 0, lowerBound: 0, skipped: skip))
+                continue
+            }
+            let identity = Array(0..<problem.count)
+            let solution = OrderSearch.solve(problem)
+            let beforeCost = problem.cost(of: identity)
+            stages.append(StageSearch(stage: st.stage, name: st.name, units: problem.count, exact: solution.exact,
+                                      states: solution.states, modelBefore: beforeCost, modelAfter: min(beforeCost, solution.cost),
+                                      lowerBound: solution.lowerBound, skipped: nil))
+            if solution.order != identity && solution.cost < beforeCost - 1e-9 {
+                orders[st.stage] = solution.order
+                total += solution.cost
+            } else {
+                total += beforeCost
+            }
+        }
+        return Found(layout: layout, builds: builds, orders: orders, stages: stages, modelAfter: total, splits: splits, lineOf: lineOf)
+    }
+
+    /// A `COPY` of a tree before an install that reads only some of its files: those files
+    /// copied first (the analysis's `manifestSplit`, cleared as safe).
+    struct SplitCandidate {
+        var stage: Int
+        var copy: Int
+        var install: Int
+        var lines: String
+        var sentence: String
+    }
+
+    /// The splits the analysis clears, at most one per COPY and three in all.
+    static func splitCandidates(layout: OptimizeLayout, safety: MoveSafety) -> [SplitCandidate] {
+        var out: [SplitCandidate] = []
+        let src = layout.model.dockerfile.source
+        let nl = String(decoding: layout.newline, as: UTF8.self)
+        for st in layout.stages {
+            for c in st.units.indices where st.units[c].keyword == "COPY" {
+                let cs = safety.graph.step(StepID(stage: st.stage, index: c))
+                guard cs.copied.contains(where: \.isTree), let mi = st.units[c].instruction, !mi.isOnbuildTrigger else { continue }
+                if mi.syntax.flags.contains(where: { $0.name == "from" || $0.name == "parents" || $0.name == "exclude" }) { continue }
+                for r in (c + 1)..<st.units.count where st.units[r].keyword == "RUN" {
+                    guard let split = safety.moves.manifestSplit(copy: StepID(stage: st.stage, index: c), install: StepID(stage: st.stage, index: r)),
+                          split.verdict.isSafe, !split.files.contains(where: { $0.contextPath.hasSuffix("*") }) else { continue }
+                    let keyword = mi.syntax.keyword == mi.syntax.keyword.lowercased() ? "copy" : "COPY"
+                    let flags = mi.syntax.flags.filter { ["chown", "chmod", "link"].contains($0.name) }.map(\.text)
+                    var groups: [(String, [String])] = []
+                    for f in split.files {
+                        let dest: String
+                        var source = f.contextPath
+                        if f.isTree {
+                            dest = f.imagePath.hasSuffix("/") ? f.imagePath : f.imagePath + "/"
+                            if !source.hasSuffix("/") { source += "/" }
+                            groups.append((dest, [source]))
+                            continue
+                        }
+                        let dir = (f.imagePath as NSString).deletingLastPathComponent
+                        guard (f.imagePath as NSString).lastPathComponent == (f.contextPath as NSString).lastPathComponent else {
+                            groups.append((f.imagePath, [source]))
+                            continue
+                        }
+                        // Into the COPY's own destination: written as the COPY writes it.
+                        let own = (mi.resolved?.absoluteDestination ?? "").trimmingTrailingSlashes
+                        if dir.trimmingTrailingSlashes == own, case .copy(let cc)? = mi.typed?.command, !cc.destination.value.contains("$") {
+                            let raw = cc.destination.value
+                            dest = raw == "." ? "./" : (raw.hasSuffix("/") ? raw : raw + "/")
+                        } else {
+                            dest = dir.hasSuffix("/") ? dir : dir + "/"
+                        }
+                        if let k = groups.firstIndex(where: { $0.0 == dest && !$0.1.contains(where: { $0.hasSuffix("/") }) }) { groups[k].1.append(source) } else { groups.append((dest, [source])) }
+                    }
+                    var lines = ""
+                    for (dest, files) in groups {
+                        lines += ([keyword] + flags + files.map(quoteIfNeeded) + [quoteIfNeeded(dest)]).joined(separator: " ") + nl
+                    }
+                    _ = src
+                    let names = split.files.map { "`\($0.contextPath)`" }.joined(separator: ", ")
+                    let sentence = "copy \(names) first (`\(lines.split(separator: "\n").first.map(String.init) ?? "")`\(groups.count > 1 ? " …" : "")), so that "
+                        + "`\(st.units[r].display)` (line \(st.units[r].line)) no longer re-runs for every change `\(st.units[c].display)` (line \(st.units[c].line)) brings"
+                    out.append(SplitCandidate(stage: st.stage, copy: c, install: r, lines: lines, sentence: sentence))
+                    break
+                }
+                if out.count >= 3 { return out }
+            }
+        }
+        return out
+    }
+
+    static func quoteIfNeeded(_ s: String) -> String {
+        s.contains(where: { $0 == " " || $0 == "\t" || $0 == "\"" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\\\"") + "\"" : s
+    }
+
+    /// The file with each split's lines inserted right above its COPY (above the comments
+    /// that belong to it), and the map from the new file's units to the current lines.
+    static func insertSplits(_ splits: [SplitCandidate], into layout: OptimizeLayout) -> ([UInt8], LineMap) {
+        var inserts: [(Int, [UInt8], Int, Int)] = []   // offset, bytes, stage, copy index
+        for c in splits {
+            let slot = layout.stages[c.stage].slots[c.copy]
+            inserts.append((slot.lowerBound, Array(c.lines.utf8), c.stage, c.copy))
+        }
+        inserts.sort { $0.0 < $1.0 }
+        var out: [UInt8] = []
+        var cursor = 0
+        for (off, b, _, _) in inserts {
+            out += layout.bytes[cursor..<off]
+            out += b
+            cursor = off
+        }
+        out += layout.bytes[cursor...]
+        // New unit index -> old line (nil for inserted units).
+        var map: [Int: [Int?]] = [:]
+        for st in layout.stages {
+            var lines: [Int?] = []
+            for (k, u) in st.units.enumerated() {
+                for (_, b, s, c) in inserts where s == st.stage && c == k {
+                    let n = b.split(separator: 0x0A, omittingEmptySubsequences: true).count
+                    lines += [Int?](repeating: nil, count: n)
+                }
+                lines.append(u.line)
+            }
+            map[st.stage] = lines
+        }
+        return (out, LineMap(lines: map))
+    }
+}
+
+/// Units of a file with splits inserted, mapped to the lines of the file as it is.
+struct LineMap: Sendable {
+    /// Per stage, per unit of the new file: its line in the current file (nil: added).
+    var lines: [Int: [Int?]]
+
+    func oldLine(stage: Int, newIndex: Int) -> Int? {
+        guard let l = lines[stage], newIndex < l.count else { return nil }
+        return l[newIndex]
+    }
+
+    /// The new index of the unit that was at `oldIndex` of the stage.
+    func newIndex(stage: Int, oldIndex: Int) -> Int? {
+        guard let l = lines[stage] else { return nil }
+        var seen = -1
+        for (i, v) in l.enumerated() where v != nil {
+            seen += 1
+            if seen == oldIndex { return i }
+        }
+        return nil
+    }
+}
+
+extension String {
+    var trimmingTrailingSlashes: String {
+        var s = self
+        while s.count > 1 && s.hasSuffix("/") { s.removeLast() }
+        return s
     }
 }

@@ -54,6 +54,15 @@ public struct OptimizeVerifier: Sendable {
                        costs: CostModel = .standard) throws(CommandError) -> OptimizeResult {
         var r = result
         guard result.changed else { return r }
+        r.verification = try verify(original: result.original, proposed: result.proposed, dockerfile: result.dockerfile,
+                                    context: result.context, range: result.range, target: target, buildArgs: buildArgs, costs: costs)
+        return r
+    }
+
+    /// Builds `original` and `proposed` (the Dockerfile at `dockerfile`, in `context`),
+    /// compares the images, then builds the last commits of `range` with each (nil: no replay).
+    public func verify(original: [UInt8], proposed: [UInt8], dockerfile: String, context: String, range: String?, target: String?,
+                       buildArgs: [String: String], costs: CostModel = .standard) throws(CommandError) -> VerificationResult {
         var environment = ProcessInfo.processInfo.environment
         if let e = options.endpoint { environment["DOCKER_HOST"] = e.hasPrefix("/") ? "unix://" + e : e }
         let builder: any ImageBuilder
@@ -68,7 +77,7 @@ public struct OptimizeVerifier: Sendable {
         let runID = BenchRunner.makeRunID(run: 1)
         v.runIDs.append(runID)
         BenchCleanup.shared.register(builder: builder, runID: runID)
-        let absDockerfile = OptimizeVerifier.absolute(result.dockerfile), absContext = OptimizeVerifier.absolute(result.context)
+        let absDockerfile = OptimizeVerifier.absolute(dockerfile), absContext = OptimizeVerifier.absolute(context)
         let bench = BenchRunner(configuration: BenchConfiguration(dockerfile: absDockerfile, context: absContext, timeout: options.timeout),
                                 builder: builder)
         defer {
@@ -79,7 +88,7 @@ public struct OptimizeVerifier: Sendable {
         }
         do {
             var images: [String] = []
-            for (label, text) in [("current", result.original), ("proposed", result.proposed)] {
+            for (label, text) in [("current", original), ("proposed", proposed)] {
                 let (dir, rel) = try bench.scratchCopy(source: absContext, dockerfile: absDockerfile, run: 1, label: label)
                 try BenchScratch.writeFile(dir.path + "/" + rel, text, mode: 0o644)
                 let request = BuildRequest(runID: runID, buildArgs: buildArgs, target: target, dockerfile: rel, timeout: options.timeout)
@@ -89,13 +98,11 @@ public struct OptimizeVerifier: Sendable {
                     let why = (built.error ?? "no image").split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
                     if label == "current" {
                         v.unavailable = "the current Dockerfile does not build here: \(why)"
-                        r.verification = v
-                        return r
+                        return v
                     }
                     v.withdrawn = true
                     v.difference = "the proposed Dockerfile does not build: \(why)"
-                    r.verification = v
-                    return r
+                    return v
                 }
                 images.append(id)
             }
@@ -113,15 +120,22 @@ public struct OptimizeVerifier: Sendable {
                     v.difference = "the images differ: \(d)"
                 }
             }
-            if !v.withdrawn && options.replayCommits > 0 {
-                v.replay = try replay(result, bench: bench, builder: builder, target: target, buildArgs: buildArgs, costs: costs,
-                                      runIDs: &v.runIDs)
+            if !v.withdrawn && options.replayCommits > 0, let range {
+                v.replay = try replay(original: original, proposed: proposed, context: context, range: range, bench: bench, builder: builder,
+                                      target: target, buildArgs: buildArgs, costs: costs, runIDs: &v.runIDs)
             }
         } catch {
             throw BenchRunner.commandError(error) as? CommandError ?? CommandError("\(error)", status: .environment)
         }
-        r.verification = v
-        return r
+        return v
+    }
+
+    /// `<base>..HEAD` over the last `n` commits of the repository holding `context` (nil
+    /// outside git or for n = 0).
+    public static func lastCommits(_ n: Int, context: String) -> String? {
+        guard n > 0, let source = try? GitReplay.locate(dockerfile: context + "/.", contextDirectory: context, dockerfileInRepository: false) else { return nil }
+        if let base = try? GitHistory.resolve(repository: source.repository, revision: "HEAD~\(n)") { return "\(base)..HEAD" }
+        return "HEAD"
     }
 
     static func absolute(_ p: String) -> String {
@@ -146,11 +160,11 @@ public struct OptimizeVerifier: Sendable {
 
     /// The last `replayCommits` commits of the range built with each order (the commit before
     /// them first, cold), measured beside the simulator's prediction of the same sequence.
-    func replay(_ result: OptimizeResult, bench: BenchRunner, builder: any ImageBuilder, target: String?, buildArgs: [String: String],
-                costs: CostModel, runIDs: inout [String]) throws -> [ReplayMeasurement] {
-        let ctx = OptimizeVerifier.absolute(result.context)
-        var commits = try BenchScratch.gitCommits(repository: ctx, range: result.range)
-        if let base = BenchScratch.gitRangeBase(repository: ctx, range: result.range) { commits.insert(base, at: 0) }
+    func replay(original: [UInt8], proposed: [UInt8], context: String, range: String, bench: BenchRunner, builder: any ImageBuilder,
+                target: String?, buildArgs: [String: String], costs: CostModel, runIDs: inout [String]) throws -> [ReplayMeasurement] {
+        let ctx = OptimizeVerifier.absolute(context)
+        var commits = try BenchScratch.gitCommits(repository: ctx, range: range)
+        if let base = BenchScratch.gitRangeBase(repository: ctx, range: range) { commits.insert(base, at: 0) }
         let picked = Array(commits.suffix(options.replayCommits + 1))
         guard picked.count >= 2 else { return [] }
         let prefix = try BenchScratch.gitPrefix(of: ctx)
@@ -164,7 +178,7 @@ public struct OptimizeVerifier: Sendable {
             trees.append(dir.path)
         }
         var plan: [BenchPlanBuild] = []
-        let variants: [(String, [UInt8])] = [("current", result.original), ("proposed", result.proposed)]
+        let variants: [(String, [UInt8])] = [("current", original), ("proposed", proposed)]
         for (name, text) in variants {
             let df = root.path + "/\(name).Dockerfile"
             try BenchScratch.writeFile(df, text, mode: 0o644)

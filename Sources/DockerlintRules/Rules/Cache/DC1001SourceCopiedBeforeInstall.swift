@@ -38,6 +38,16 @@ final class SourceCopiedBeforeInstallRule: LintRule {
             return
         }
         guard let split = moves.manifestSplit(copy: id, install: r.id) else { return }
+        // Install and build in one RUN: split the RUN at the `&&` after the install.
+        if !split.verdict.isSafe, let rsplit = moves.runSplit(copy: id, run: r.id), rsplit.verdict.isSafe {
+            SourceCopiedBeforeInstallRule.reportRunSplit(i, c, r, rsplit, context, &sink)
+            return
+        }
+        // One command downloads and builds (`go build`): add the pre-fetch step.
+        if !split.verdict.isSafe, let pre = moves.prefetch(copy: id, run: r.id), pre.verdict.isSafe {
+            SourceCopiedBeforeInstallRule.reportPrefetch(i, c, r, pre, graph, context, &sink)
+            return
+        }
         // Nothing to split when the COPY brings only what the install reads.
         let firstPaths = Set(split.files.map(\.contextPath))
         if c.copied.allSatisfy({ firstPaths.contains($0.contextPath) }) { return }
@@ -62,6 +72,67 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         sink.report(i.syntax.keywordRange, message, fix: fix, relatedLines: [r.instruction.syntax.startLine])
     }
 
+    /// `COPY . .` then `RUN install && build`: copy the install's files, run the install
+    /// part, copy the rest, run the rest.
+    static func reportRunSplit(_ i: ModelInstruction, _ c: Step, _ r: Step, _ split: RunSplit, _ context: LintContext,
+                               _ sink: inout FindingSink) {
+        let names = split.files.map(\.contextPath)
+        let what = c.copied.contains(where: \.isTree) ? "the copied files" : c.copied.map { "`\($0.contextPath)`" }.joined(separator: ", ")
+        var message = "`\(i.shortText)` comes before \(CacheMessage.step(r.instruction)), which installs dependencies and builds in one RUN: "
+            + "every edit to \(what) re-runs the install, which reads only \(names.joined(separator: ", ")) of them; "
+            + "copy \(names.count == 1 ? "that file" : "those files") first, run `\(split.installText)` in a RUN of its own, then copy the rest and run `\(split.restText)`"
+        if !split.notes.isEmpty { message += " (\(split.notes.joined(separator: "; ")))" }
+        let manifest = ManifestSplit(files: split.files, verdict: .safe, notes: split.notes)
+        var fix: Fix? = nil
+        if let lines = manifestCopyLines(i, manifest, context) {
+            let src = context.source
+            let nl = LineEdits.newline(src)
+            let keyword = r.instruction.syntax.keyword == r.instruction.syntax.keyword.lowercased() ? "run" : "RUN"
+            let flags = r.instruction.syntax.flags.map(\.text)
+            let runLine = { (body: String) in ([keyword] + flags + [body]).joined(separator: " ") + nl }
+            let copyLines = InstructionLines.of(i.syntax, context.dockerfile)
+            let runLines = InstructionLines.of(r.instruction.syntax, context.dockerfile, withComments: false)
+            var edits: [TextEdit] = []
+            let s = LineEdits.start(of: i.syntax.startLine, src), e = LineEdits.start(of: copyLines.last + 1, src)
+            edits.append(TextEdit(range: src.range(s, e), replacement: lines + runLine(split.installText)))
+            var moved = copyLines.first < i.syntax.startLine ? LineEdits.text(copyLines.first, i.syntax.startLine - 1, src) : ""
+            moved += LineEdits.text(i.syntax.startLine, copyLines.last, src)
+            if copyLines.first < i.syntax.startLine { edits.append(LineEdits.delete(copyLines.first, i.syntax.startLine - 1, src)) }
+            let rs = LineEdits.start(of: runLines.first, src), re = LineEdits.start(of: runLines.last + 1, src)
+            var tail = moved + runLine(split.restText)
+            if runLines.last >= src.lineCount, !src.text(rs, re).hasSuffix("\n") { tail.removeLast(nl.count) }
+            edits.append(TextEdit(range: src.range(rs, re), replacement: tail))
+            fix = Fix(title: "Split the RUN: install from the copied manifests first, build after the source", edits: edits, applicability: .safe)
+        }
+        sink.report(i.syntax.keywordRange, message, fix: fix, relatedLines: [r.instruction.syntax.startLine])
+    }
+
+    /// `COPY . .` then `RUN go build`: `COPY go.mod go.sum ./` and `RUN go mod download` above it.
+    static func reportPrefetch(_ i: ModelInstruction, _ c: Step, _ r: Step, _ pre: Prefetch, _ graph: StepGraph, _ context: LintContext,
+                               _ sink: inout FindingSink) {
+        let names = pre.files.map(\.contextPath)
+        let what = c.copied.contains(where: \.isTree) ? "the copied files" : c.copied.map { "`\($0.contextPath)`" }.joined(separator: ", ")
+        // Only a builder stage keeps the image as it is: the module cache the new step fills is
+        // larger than what the build downloads (test-only modules), and only the built files leave.
+        let stage = c.id.stage
+        let builderOnly = stage < graph.model.stages.count - 1
+            && graph.model.stages.dropFirst(stage + 1).contains { $0.dependencies.contains { $0.stage == stage && $0.kind == .copyFrom } }
+        let message = "`\(i.shortText)` comes before \(CacheMessage.step(r.instruction)), which downloads the modules and builds in one command: "
+            + "every edit to \(what) downloads every module again; copy \(names.joined(separator: ", ")) and run `\(pre.command)` above the COPY"
+            + (builderOnly ? "" : " (the module cache then also holds modules only tests need: the fix is unsafe in a stage that is shipped)")
+        var fix: Fix? = nil
+        if let lines = manifestCopyLines(i, ManifestSplit(files: pre.files, verdict: .safe, notes: []), context) {
+            let src = context.source
+            let nl = LineEdits.newline(src)
+            let keyword = i.syntax.keyword == i.syntax.keyword.lowercased() ? "run" : "RUN"
+            let at = InstructionLines.of(i.syntax, context.dockerfile).first
+            fix = Fix(title: "Download the modules in a step of their own before the source COPY",
+                      edits: [LineEdits.insert(lines + keyword + " " + pre.command + nl, after: at - 1, src)],
+                      applicability: builderOnly ? .safe : .unsafe)
+        }
+        sink.report(i.syntax.keywordRange, message, fix: fix, relatedLines: [r.instruction.syntax.startLine])
+    }
+
     /// The first RUN after `id` in its stage that installs dependencies.
     static func firstInstall(after id: StepID, _ graph: StepGraph) -> Step? {
         for s in graph.stages[id.stage][(id.index + 1)...] where s.kind == .run {
@@ -71,7 +142,10 @@ final class SourceCopiedBeforeInstallRule: LintRule {
     }
 
     /// COPY lines for the files read by the install in place of `i`, `i` moved below the install.
-    static func splitFix(_ i: ModelInstruction, _ c: Step, _ r: Step, _ split: ManifestSplit, _ context: LintContext) -> Fix? {
+    /// The COPY lines that bring the install's files first, in `i`'s style (its --chown,
+    /// --chmod, --link; destinations relative to the working directory); nil when the COPY
+    /// uses --exclude or --parents.
+    static func manifestCopyLines(_ i: ModelInstruction, _ split: ManifestSplit, _ context: LintContext) -> String? {
         guard case let cmd? = i.typed?.command else { return nil }
         let copy: CopyCommand
         switch cmd {
@@ -80,7 +154,6 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         default: return nil
         }
         if !copy.excludes.isEmpty || copy.parents { return nil }
-        let src = context.source
         let wd = i.workingDirectory.isEmpty ? "/" : i.workingDirectory
         let keyword = i.syntax.keyword == i.syntax.keyword.lowercased() ? "copy" : "COPY"
         let flags = i.syntax.flags.filter { ["chown", "chmod", "link"].contains($0.name) }.map(\.text)
@@ -104,7 +177,7 @@ final class SourceCopiedBeforeInstallRule: LintRule {
                 groups.append((dest, [f.contextPath]))
             }
         }
-        let nl = LineEdits.newline(src)
+        let nl = LineEdits.newline(context.source)
         var newLines = ""
         for (var d, files) in groups {
             // Several sources need a directory destination ending in `/`.
@@ -112,6 +185,13 @@ final class SourceCopiedBeforeInstallRule: LintRule {
             let quoted = files.map { $0.contains(" ") ? "\"\($0)\"" : $0 }
             newLines += ([keyword] + flags + quoted + [d]).joined(separator: " ") + nl
         }
+        return newLines
+    }
+
+    static func splitFix(_ i: ModelInstruction, _ c: Step, _ r: Step, _ split: ManifestSplit, _ context: LintContext) -> Fix? {
+        guard let newLines = manifestCopyLines(i, split, context) else { return nil }
+        let src = context.source
+        let nl = LineEdits.newline(src)
         let copyLines = InstructionLines.of(i.syntax, context.dockerfile)
         let runLines = InstructionLines.of(r.instruction.syntax, context.dockerfile, withComments: false)
         var edits: [TextEdit] = []

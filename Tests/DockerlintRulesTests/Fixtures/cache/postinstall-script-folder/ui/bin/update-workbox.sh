@@ -1,0 +1,2 @@
+#!/bin/sh
+cp node_modules/workbox/x public/

@@ -239,15 +239,28 @@ extension InstallReader {
             incomplete("pom.xml is not available to check its modules")
             return
         }
-        var rest = Substring(pom)
-        while let r = rest.range(of: "<module>") {
-            let after = rest[r.upperBound...]
-            guard let e = after.range(of: "</module>") else { break }
-            let m = String(after[..<e.lowerBound]).trimmingCharacters(in: .whitespaces)
-            addRelative(ImagePath.contextJoin(m, "pom.xml"))
-            rest = after[e.upperBound...]
+        // Modules, followed into each module's own pom (a module may have modules).
+        let root = pc.optionValues("f", "file").last ?? "pom.xml"
+        var queue: [(path: String, text: String)] = [(root, pom)]
+        var seen: Set<String> = [root]
+        while let (path, text) = queue.popLast() {
+            let dir = ImagePath.dirname(path)
+            var rest = Substring(text)
+            while let r = rest.range(of: "<module>") {
+                let after = rest[r.upperBound...]
+                guard let e = after.range(of: "</module>") else { break }
+                let m = String(after[..<e.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines)
+                rest = after[e.upperBound...]
+                let modulePom = ImagePath.contextJoin(dir, m.hasSuffix(".xml") ? m : ImagePath.contextJoin(m, "pom.xml"))
+                addRelative(modulePom)
+                guard !seen.contains(modulePom) else { continue }
+                seen.insert(modulePom)
+                if let t = projectText(modulePom) { queue.append((modulePom, t)) } else if projectExists(modulePom) != false {
+                    incomplete("the module pom \(modulePom) is not available to check its own modules")
+                }
+            }
+            if text.contains("<parent>"), text.contains("<relativePath>") { incomplete("the pom \(path) names a parent by relative path") }
         }
-        if pom.contains("<parent>"), pom.contains("<relativePath>") { incomplete("the pom names a parent by relative path") }
     }
 
     mutating func gradle() {
@@ -259,9 +272,56 @@ extension InstallReader {
     }
 
     mutating func dotnet() {
-        for f in files where f.hasSuffix("proj") {
+        // MSBuild reads Directory.Build.props/.targets and Directory.Packages.props from the
+        // project's directory up to the root.
+        var d = projectRoot
+        while true {
+            for f in ["Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "NuGet.config", "nuget.config"] {
+                add(d == "/" ? "/" + f : d + "/" + f, optional: true)
+            }
+            if d == "/" { break }
+            d = ImagePath.dirname(d)
+        }
+        // Project references and imports, followed through every project and solution read:
+        // a restore reads the referenced projects, a build their whole directories.
+        var queue = files.filter { $0.hasSuffix("proj") || $0.hasSuffix(".sln") || $0.hasSuffix(".slnx") || $0.hasSuffix(".props") || $0.hasSuffix(".targets") }
+        var seen = Set(queue)
+        while let f = queue.popLast() {
             guard let cp = contextPath(f), let text = project?.text(cp) else { continue }
-            if text.contains("<ProjectReference") { incomplete("\(ImagePath.basename(f)) references other projects") }
+            let dir = ImagePath.dirname(f)
+            var refs: [(path: String, isProject: Bool)] = []
+            for (marker, isProject) in [("<ProjectReference", true), ("<Import", false), ("<Project ", true)] {
+                var rest = Substring(text)
+                while let r = rest.range(of: marker) {
+                    let tag = rest[r.upperBound...].prefix { $0 != ">" }
+                    rest = rest[r.upperBound...]
+                    for attr in ["Include=\"", "Project=\"", "Path=\""] {
+                        guard let a = tag.range(of: attr) else { continue }
+                        let value = tag[a.upperBound...].prefix { $0 != "\"" }
+                        refs.append((String(value), isProject))
+                        break
+                    }
+                }
+            }
+            // Solution files: `Project("{...}") = "Name", "src\App\App.csproj", "{...}"`.
+            if f.hasSuffix(".sln") {
+                for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix("Project(") {
+                    let parts = line.split(separator: "\"")
+                    if parts.count > 5 { refs.append((String(parts[5]), true)) }
+                }
+            }
+            for (raw, isProject) in refs {
+                let rel = raw.replacingOccurrences(of: "\\", with: "/")
+                if rel.contains("$(") || rel.contains("*") {
+                    incomplete("\(ImagePath.basename(f)) names `\(raw)`, a path the analysis cannot resolve")
+                    add("/")
+                    continue
+                }
+                let target = ImagePath.absolute(rel, workdir: dir)
+                if !isProject || pc.action != .build { add(target) } else { add(ImagePath.dirname(target)) }
+                if isProject { incomplete("\(ImagePath.basename(f)) references other projects") }
+                if !seen.contains(target) { seen.insert(target); queue.append(target) }
+            }
         }
     }
 

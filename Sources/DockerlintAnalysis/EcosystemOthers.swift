@@ -15,11 +15,36 @@ extension InstallReader {
         // pip install -r: follow includes, local paths and find-links.
         for v in pc.optionValues("f", "find-links") where !v.contains("://") { addRelative(v) }
         for m in dep.manifests where m.explicit {
+            if ImagePath.basename(m.path) == "pyproject.toml" {
+                dependencyGroups(ImagePath.absolute(m.path, workdir: cwd))
+                continue
+            }
             var seen = Set<String>()
             requirements(ImagePath.absolute(m.path, workdir: cwd), &seen)
         }
         for t in pc.targets where t.kind == .path {
             incomplete("`\(t.text)` installs a local project, reading its source tree")
+        }
+    }
+
+    /// `--group`: the `[dependency-groups]` of a pyproject.toml. A group that names a local
+    /// path (`name @ file:...`, `./dir`) installs sources the analysis does not follow.
+    mutating func dependencyGroups(_ imagePath: String) {
+        guard project != nil, let cp = contextPath(imagePath), let text = project?.text(cp) else {
+            incomplete("\(ImagePath.basename(imagePath)) is not available to check its dependency groups")
+            return
+        }
+        var inside = false
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") && !line.hasPrefix("[[") && line.hasSuffix("]") && !line.contains("\"") {
+                inside = line == "[dependency-groups]"
+                continue
+            }
+            guard inside, !line.hasPrefix("#") else { continue }
+            if line.contains("@ file:") || line.contains("\"./") || line.contains("\".\"") || line.contains("\"../") {
+                incomplete("a dependency group of \(ImagePath.basename(imagePath)) installs a local path")
+            }
         }
     }
 
@@ -235,32 +260,68 @@ extension InstallReader {
 
     mutating func maven() {
         addRelative(".mvn", optional: true)
-        guard project != nil, let pom = projectText(pc.optionValues("f", "file").last ?? "pom.xml") else {
+        let rootPom = pc.optionValues("f", "file").last ?? "pom.xml"
+        guard project != nil, let pom = projectText(rootPom) else {
             incomplete("pom.xml is not available to check its modules")
             return
         }
-        // Modules, followed into each module's own pom (a module may have modules).
-        let root = pc.optionValues("f", "file").last ?? "pom.xml"
-        var queue: [(path: String, text: String)] = [(root, pom)]
-        var seen: Set<String> = [root]
+        // The reactor: every `<module>` of every pom, nested aggregators included (a module
+        // names a directory holding pom.xml, or a pom file). Maven stops with "Child module
+        // ... does not exist" when one is missing.
+        var queue: [(path: String, text: String)] = [(rootPom, pom)]
+        var seen: Set<String> = [ImagePath.contextJoin(".", rootPom)]
         while let (path, text) = queue.popLast() {
+            let xml = Self.withoutXMLComments(text)
             let dir = ImagePath.dirname(path)
-            var rest = Substring(text)
-            while let r = rest.range(of: "<module>") {
-                let after = rest[r.upperBound...]
-                guard let e = after.range(of: "</module>") else { break }
-                let m = String(after[..<e.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines)
-                rest = after[e.upperBound...]
-                let modulePom = ImagePath.contextJoin(dir, m.hasSuffix(".xml") ? m : ImagePath.contextJoin(m, "pom.xml"))
+            for m in Self.xmlElements(xml, "module") {
+                let modulePom = m.hasSuffix(".xml") ? ImagePath.contextJoin(dir, m) : ImagePath.contextJoin(ImagePath.contextJoin(dir, m), "pom.xml")
+                guard seen.insert(modulePom).inserted else { continue }
                 addRelative(modulePom)
-                guard !seen.contains(modulePom) else { continue }
-                seen.insert(modulePom)
-                if let t = projectText(modulePom) { queue.append((modulePom, t)) } else if projectExists(modulePom) != false {
-                    incomplete("the module pom \(modulePom) is not available to check its own modules")
+                if let sub = projectText(modulePom) { queue.append((modulePom, sub)) } else { incomplete("the module pom \(modulePom) could not be read") }
+            }
+            // A parent named by relative path must be there too (the default, ../pom.xml, is
+            // the aggregator in a usual reactor).
+            if let parent = Self.xmlElements(xml, "parent").first, let rel = Self.xmlElements(parent, "relativePath").first, !rel.isEmpty {
+                let parentPom = rel.hasSuffix(".xml") ? ImagePath.contextJoin(dir, rel) : ImagePath.contextJoin(ImagePath.contextJoin(dir, rel), "pom.xml")
+                var depth = dir == "." ? 0 : dir.split(separator: "/").count
+                var outside = false
+                for part in rel.split(separator: "/") {
+                    if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
+                    if depth < 0 { outside = true }
+                }
+                if outside {
+                    incomplete("\(path) names a parent pom outside the project (\(rel))")
+                } else if seen.insert(parentPom).inserted {
+                    addRelative(parentPom)
+                    if let sub = projectText(parentPom) { queue.append((parentPom, sub)) } else { incomplete("the parent pom \(parentPom) could not be read") }
                 }
             }
-            if text.contains("<parent>"), text.contains("<relativePath>") { incomplete("the pom \(path) names a parent by relative path") }
         }
+    }
+
+    /// The text of XML without `<!-- ... -->` comments (a commented-out module is no module).
+    static func withoutXMLComments(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "<!--") {
+            out += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].range(of: "-->") else { return out }
+            rest = rest[close.upperBound...]
+        }
+        return out + rest
+    }
+
+    /// The trimmed contents of every `<name>...</name>` element of an XML text, in order.
+    static func xmlElements(_ xml: String, _ name: String) -> [String] {
+        var out: [String] = []
+        var rest = Substring(xml)
+        while let r = rest.range(of: "<\(name)>") {
+            let after = rest[r.upperBound...]
+            guard let e = after.range(of: "</\(name)>") else { break }
+            out.append(after[..<e.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines))
+            rest = after[e.upperBound...]
+        }
+        return out
     }
 
     mutating func gradle() {

@@ -42,6 +42,13 @@ enum DependencyClassifier {
             guard isPipInstall || (c.manager == .uv && (sub == "add" || (sub == "tool" && sub2 == "install"))) else { return nil }
             var manifests: [ManifestFile] = []
             for v in c.optionValues("r", "requirement", "requirements", "c", "constraint", "constraints") { manifests.append(m(v, true, explicit: true)) }
+            // PEP 735 dependency groups (`--group [path:]name`, pip 25.1+ and uv): read from
+            // pyproject.toml, ./pyproject.toml unless a path is given.
+            for v in c.optionValues("group", "only-group") {
+                var file = "pyproject.toml"
+                if let colon = v.lastIndex(of: ":") { file = String(v[..<colon]) }
+                if !manifests.contains(where: { $0.path == file }) { manifests.append(m(file, true, explicit: true)) }
+            }
             var needsSource = false
             let editable = c.optionValues("e", "editable")
             for path in editable + targets.filter({ $0.kind == .path }).map(\.text) {

@@ -357,7 +357,8 @@ public struct Moves {
         if writer.writes.paths.isEmpty || read.isEmpty { return nil }
         if read.all {
             // Everything: a conflict unless the writer writes nothing real.
-            if writer.copied.isEmpty || writer.copied.contains(where: { c in graph.context.map { $0.sends(c.contextPath) } ?? true }) {
+            // A glob source is taken to match something: the context is not expanded here.
+            if writer.copied.isEmpty || writer.copied.contains(where: { c in c.isGlob || (graph.context.map { $0.sends(c.contextPath) } ?? true) }) {
                 return .unknown("\(Self.label(reader)) may \(what == "reads" ? "read" : "write") any file (\(reader.notes.first ?? "unknown program"))")
             }
             return nil
@@ -393,10 +394,10 @@ public struct Moves {
                 // A path inside the copied tree: written only when the context has it.
                 let first = rel.split(separator: "/").first.map(String.init) ?? ""
                 if c.isGlob {
+                    // A name the glob matches may be written (its directories may hold
+                    // wildcards too: `COPY src/*/*.csproj ./` flattens them).
                     guard ImagePath.globMatch(ImagePath.basename(c.contextPath), first) else { continue }
-                    let cp = ImagePath.contextJoin(ImagePath.dirname(c.contextPath), rel)
-                    if ctx.sends(cp) || ctx.sends(ImagePath.contextJoin(ImagePath.dirname(c.contextPath), first)) && ctx.files.isDirectory(ImagePath.contextJoin(ImagePath.dirname(c.contextPath), first)) == false { return p }
-                    continue
+                    return p
                 }
                 let cp = ImagePath.contextJoin(c.contextPath, rel)
                 if ctx.sends(cp) { return p }
@@ -409,7 +410,7 @@ public struct Moves {
                 continue
             }
             // `p` holds the whole copied tree.
-            if ctx.sends(c.contextPath) { return c.imagePath }
+            if c.isGlob || ctx.sends(c.contextPath) { return c.imagePath }
         }
         return nil
     }

@@ -333,9 +333,56 @@ extension InstallReader {
     }
 
     mutating func dotnet() {
-        for f in files where f.hasSuffix("proj") {
+        // MSBuild reads Directory.Build.props/.targets and Directory.Packages.props from the
+        // project's directory up to the root.
+        var d = projectRoot
+        while true {
+            for f in ["Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "NuGet.config", "nuget.config"] {
+                add(d == "/" ? "/" + f : d + "/" + f, optional: true)
+            }
+            if d == "/" { break }
+            d = ImagePath.dirname(d)
+        }
+        // Project references and imports, followed through every project and solution read:
+        // a restore reads the referenced projects, a build their whole directories.
+        var queue = files.filter { $0.hasSuffix("proj") || $0.hasSuffix(".sln") || $0.hasSuffix(".slnx") || $0.hasSuffix(".props") || $0.hasSuffix(".targets") }
+        var seen = Set(queue)
+        while let f = queue.popLast() {
             guard let cp = contextPath(f), let text = project?.text(cp) else { continue }
-            if text.contains("<ProjectReference") { incomplete("\(ImagePath.basename(f)) references other projects") }
+            let dir = ImagePath.dirname(f)
+            var refs: [(path: String, isProject: Bool)] = []
+            for (marker, isProject) in [("<ProjectReference", true), ("<Import", false), ("<Project ", true)] {
+                var rest = Substring(text)
+                while let r = rest.range(of: marker) {
+                    let tag = rest[r.upperBound...].prefix { $0 != ">" }
+                    rest = rest[r.upperBound...]
+                    for attr in ["Include=\"", "Project=\"", "Path=\""] {
+                        guard let a = tag.range(of: attr) else { continue }
+                        let value = tag[a.upperBound...].prefix { $0 != "\"" }
+                        refs.append((String(value), isProject))
+                        break
+                    }
+                }
+            }
+            // Solution files: `Project("{...}") = "Name", "src\App\App.csproj", "{...}"`.
+            if f.hasSuffix(".sln") {
+                for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix("Project(") {
+                    let parts = line.split(separator: "\"")
+                    if parts.count > 5 { refs.append((String(parts[5]), true)) }
+                }
+            }
+            for (raw, isProject) in refs {
+                let rel = raw.replacingOccurrences(of: "\\", with: "/")
+                if rel.contains("$(") || rel.contains("*") {
+                    incomplete("\(ImagePath.basename(f)) names `\(raw)`, a path the analysis cannot resolve")
+                    add("/")
+                    continue
+                }
+                let target = ImagePath.absolute(rel, workdir: dir)
+                if !isProject || pc.action != .build { add(target) } else { add(ImagePath.dirname(target)) }
+                if isProject { incomplete("\(ImagePath.basename(f)) references other projects") }
+                if !seen.contains(target) { seen.insert(target); queue.append(target) }
+            }
         }
     }
 

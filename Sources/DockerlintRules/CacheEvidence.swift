@@ -656,6 +656,14 @@ public enum CacheEvidence {
         let candidates = fixed.allInstructions.filter { $0.stageIndex == step.stageIndex && norm($0.syntax.original) == key }
         if k < candidates.count { return candidates[k].syntax.startLine }
         let args = norm(step.syntax.original.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? "")
-        return fixed.allInstructions.first { $0.stageIndex == step.stageIndex && $0.syntax.kind == step.syntax.kind && norm($0.syntax.original).contains(args) }?.syntax.startLine
+        if let l = fixed.allInstructions.first(where: { $0.stageIndex == step.stageIndex && $0.syntax.kind == step.syntax.kind && norm($0.syntax.original).contains(args) })?.syntax.startLine {
+            return l
+        }
+        // A RUN split in two (`RUN install && build` → `RUN install`, `RUN build`): its first part.
+        return fixed.allInstructions.first { mi in
+            guard mi.stageIndex == step.stageIndex, mi.syntax.kind == step.syntax.kind, !original.allInstructions.contains(where: { norm($0.syntax.original) == norm(mi.syntax.original) }) else { return false }
+            let part = norm(mi.syntax.original.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? "")
+            return part.count >= 3 && args.hasPrefix(part)
+        }?.syntax.startLine
     }
 }

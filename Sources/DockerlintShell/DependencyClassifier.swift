@@ -218,8 +218,11 @@ enum DependencyClassifier {
             let explicit = c.operands.compactMap(\.staticValue).filter { $0.hasSuffix("proj") || $0.hasSuffix(".sln") || $0.hasSuffix(".slnx") }
             let extras = [m("NuGet.config", false), m("nuget.config", false), m("Directory.Packages.props", false),
                           m("Directory.Build.props", false), m("global.json", false)]
-            let projects = explicit.isEmpty ? [m("*.csproj", false), m("*.fsproj", false), m("*.sln", false)]
-                : explicit.map { m($0, true, explicit: true) }
+            let kinds = ["*.csproj", "*.fsproj", "*.vbproj", "*.sln", "*.slnx"]
+            // Other operands name a project directory (`dotnet restore src/App/`).
+            let directories = c.operands.compactMap(\.staticValue).filter { !explicit.contains($0) && !$0.hasPrefix("-") }
+            var projects = explicit.isEmpty ? kinds.map { m($0, false) } : explicit.map { m($0, true, explicit: true) }
+            for d in directories { projects += kinds.map { m(join(d, $0), false) } }
             if sub == "restore" {
                 return result(.manifest, projects + extras, locked: c.hasOption("locked-mode"))
             }

@@ -95,6 +95,11 @@ public enum CacheEvidence {
         var fixable: Bool
         /// Cache-mount advice (`cacheMountCodes`): judged by the downloads it saves.
         var cacheMount = false
+        /// The advice is about a system package manager (apt, apk), whose downloads depend on
+        /// the Dockerfile alone: only re-runs that start at the step itself count (a build
+        /// argument it expands); one that follows a COPY the RUN's other commands read calls
+        /// for splitting the RUN, not for a cache mount.
+        var ownStepOnly = false
     }
 
     /// A step found by the simulator's identity (`stage:KEYWORD#n`), stable across versions of
@@ -225,7 +230,8 @@ public enum CacheEvidence {
                 return (k, fk)
             }
             subjects.append(Subject(index: i, variant: variant, steps: steps, fixable: fixable,
-                                    cacheMount: cacheMountCodes.contains(d.code) && !fixable))
+                                    cacheMount: cacheMountCodes.contains(d.code) && !fixable,
+                                    ownStepOnly: d.code == PreferCacheMountRule.code && PreferCacheMountRule.isSystemPackageAdvice(d.message)))
         }
         guard !subjects.isEmpty else { return (diagnostics, [:]) }
 
@@ -490,7 +496,8 @@ public enum CacheEvidence {
                         attributed = true
                         causes[s][Tally.cause(of: before, in: base, editLabel: editLabel), default: 0] += w
                         let root = Tally.root(of: before, in: base)
-                        if !Tally.dockerfileCauses.contains(root.cause), readsCause?(root, before) ?? true {
+                        if !Tally.dockerfileCauses.contains(root.cause), !subject.ownStepOnly || root.identity == before.identity,
+                           readsCause?(root, before) ?? true {
                             inputReruns[s] += w
                             inputSeconds[s] += w * before.costSeconds
                         }

@@ -84,4 +84,25 @@ import Testing
         #expect(dc.map(\.range.start.line) == [7], "\(dc.map(\.message))")
         #expect(dc.first?.message.contains("of 100 edits") == true && dc.first?.message.contains("a cache mount saves about") == true)
     }
+
+    /// One RUN after `COPY . .`: apk and pip. Every source edit re-runs both; apk's downloads
+    /// depend on the Dockerfile alone (splitting the RUN is the fix for them), pip reads the
+    /// copied requirements.txt.
+    @Test(.enabled(if: GitReplay.gitAvailable, "git on PATH"))
+    func systemPackagesInARunThatReadsTheSource() throws {
+        let dir = try H.emptyRepository()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try H.write(dir, "Dockerfile", "FROM python:3.12-alpine\nWORKDIR /app\nCOPY . .\n"
+            + "RUN apk add --no-cache build-base && pip install --no-cache-dir -r requirements.txt && python -m compileall .\n")
+        try H.write(dir, "requirements.txt", "flask\n")
+        try H.write(dir, "app.py", "print(0)\n")
+        try H.write(dir, ".dockerignore", ".git\n")
+        try H.commit(dir, "initial")
+        for k in 1...6 { try H.write(dir, "app.py", "print(\(k))\n"); try H.commit(dir, "source \(k)") }
+        let r = try H.evaluate(dir, history: 100)
+        let dc = r.diagnostics.filter { $0.code == "DC1007" }
+        #expect(!dc.contains { $0.message.hasPrefix("`--no-cache` makes apk") }, "\(dc.map(\.message))")
+        #expect(dc.contains { $0.message.hasPrefix("`--no-cache-dir` throws the pip cache away") && $0.message.contains("re-ran 6 times") },
+                "\(dc.map(\.message))")
+    }
 }

@@ -69,7 +69,9 @@ extension CacheMountRecipes {
         for (name, data) in files { try data.write(to: dir.appendingPathComponent(name)) }
         var logs: [String] = []
         for n in 1...2 {
-            let r = try run([docker, "build", "--progress=plain", "--label", "dockerlint.test=cachemount-recipe", "-t", tag,
+            // A tag per build: a re-used tag would leave the first image behind, untagged.
+            let r = try run([docker, "build", "--progress=plain", "--label", "dockerlint.test=cachemount-recipe",
+                             "-t", "\(tag)-\(n)-\(UUID().uuidString.prefix(6).lowercased())",
                              "--build-arg", "N=\(n)", "."], socket: socket, cwd: dir.path)
             #expect(r.status == 0, "build \(n) failed:\n\(r.text.suffix(3000))")
             logs.append(r.text)
@@ -79,9 +81,13 @@ extension CacheMountRecipes {
 
     /// Removes the images of this suite and the build-cache records whose description names `marker`.
     static func clean(tag: String, marker: String, socket: String) {
-        _ = try? run([docker, "rmi", "-f", tag], socket: socket)
-        // Two passes: the layers of the steps go once the cache mounts they hold are gone.
-        for _ in 0..<2 { pruneRecords(marker: marker, socket: socket) }
+        if let images = try? run([docker, "images", "-q", "--filter", "reference=\(tag)*"], socket: socket) {
+            let ids = Set(images.text.split(whereSeparator: \.isWhitespace).map(String.init))
+            if !ids.isEmpty { _ = try? run([docker, "rmi", "-f"] + ids.sorted(), socket: socket) }
+        }
+        // Several passes: the layers of the steps go once the cache mounts they hold are gone
+        // and the engine has let go of the removed images.
+        for _ in 0..<3 { Thread.sleep(forTimeInterval: 1); pruneRecords(marker: marker, socket: socket) }
     }
 
     static func pruneRecords(marker: String, socket: String) {

@@ -169,6 +169,14 @@ final class PreferCacheMountRule: LintRule {
         }
     }
 
+    /// The openings of the advice about system package managers (apt, apk): their downloads
+    /// depend on the Dockerfile alone (the evidence counts only re-runs that start at the step).
+    static let systemPackageOpenings = ["the apt package lists", "`--no-cache` makes apk", "`--no-cache` keeps the apk",
+                                        "the apk index cache"]
+    static func isSystemPackageAdvice(_ message: String) -> Bool {
+        systemPackageOpenings.contains { message.hasPrefix($0) }
+    }
+
     /// Who a RUN runs as: nil for root; a user whose home and uid the Dockerfile shows; or
     /// unknown (another user whose home or uid cannot be told).
     enum RunAs: Equatable {

@@ -464,7 +464,13 @@ public enum CacheEvidence {
             case .argChanged:
                 let name = root.reason.split(separator: " ").dropFirst().first.map(String.init) ?? "an ARG"
                 return "a new value of ARG \(name) in every build"
-            case .instructionChanged, .newStep, .envChanged, .workdirChanged, .userChanged, .shellChanged, .mountsChanged:
+            case .envChanged:
+                // "ENV X changed": an edit of the Dockerfile, or a build argument the ENV expands.
+                if root.reason.hasPrefix("ENV "), root.reason.hasSuffix(" changed") {
+                    return "a new value of ENV \(root.reason.dropFirst(4).dropLast(8))"
+                }
+                return "edits to the Dockerfile"
+            case .instructionChanged, .newStep, .workdirChanged, .userChanged, .shellChanged, .mountsChanged:
                 return "edits to the Dockerfile"
             case .baseChanged:
                 return "a new base image"

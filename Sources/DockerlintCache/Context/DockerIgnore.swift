@@ -207,10 +207,8 @@ public struct DockerIgnore: Sendable, Equatable {
     let exceptionHasWildcard: Bool
     let exceptionPrefixes: [String]
 
-    /// A stable text identifying the pattern list (for memo keys).
-    public var fingerprint: String {
-        patterns.map { ($0.isException ? "!" : "") + $0.text }.joined(separator: "\n")
-    }
+    /// A stable text identifying the pattern list (for memo keys), built once.
+    public let fingerprint: String
 
     public static func == (a: DockerIgnore, b: DockerIgnore) -> Bool { a.patterns == b.patterns }
 
@@ -226,6 +224,7 @@ public struct DockerIgnore: Sendable, Equatable {
             p.isException && p.withoutTrailingGlob.unicodeScalars.contains { patternChars.contains($0) }
         }
         self.exceptionPrefixes = compiled.filter(\.isException).map { $0.withoutTrailingGlob + "/" }
+        self.fingerprint = compiled.map { ($0.isException ? "!" : "") + $0.text }.joined(separator: "\n")
     }
 
     /// `patternmatcher.New`: trims, skips empty strings, cleans, splits off `!`, checks the

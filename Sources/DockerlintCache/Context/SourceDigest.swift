@@ -50,6 +50,14 @@ public enum SourceDigestResult: Sendable, Equatable {
     }
 }
 
+/// The decisions of the ignore patterns (identified by `fingerprint`) while a directory was
+/// walked: path → (walked as a directory, decision). A decision depends only on the path and
+/// whether it is a directory, so it holds for as long as the entry keeps its kind.
+struct WalkRecord: Sendable {
+    let fingerprint: String
+    var decisions: [String: (Bool, IgnoreWalkDecision)] = [:]
+}
+
 /// Memoised per-path results for one set of options.
 struct HashMemo: Sendable {
     var decisions: [String: IgnoreWalkDecision] = [:]
@@ -86,14 +94,15 @@ extension ContextSnapshot {
     /// context), possibly with Go `filepath.Match` wildcards.
     public mutating func sourceDigest(_ sources: [String], options: SourceHashOptions) throws -> SourceDigestResult {
         let key = options.memoKey
-        var memo = memos.removeValue(forKey: key) ?? HashMemo()
+        // The memo is moved into the hasher and back (never shared while it is written, so
+        // its tables are not copied).
+        var hasher = SourceHasher(entries: entries, children: children, options: options,
+                                  memo: memos.removeValue(forKey: key) ?? HashMemo(), walked: walked)
         defer {
             // One memo per option set (engine, ignore file): the baseline and each fix's variant.
             if memos.count >= 16 { memos.removeAll() }
-            memos[key] = memo
+            memos[key] = hasher.takeMemo()
         }
-        var hasher = SourceHasher(snapshot: self, options: options, memo: memo)
-        defer { memo = hasher.memo }
         return try hasher.digest(sources)
     }
 
@@ -102,23 +111,37 @@ extension ContextSnapshot {
     public mutating func isPresent(_ path: String, ignore: DockerIgnore = .empty) throws -> Bool {
         let options = SourceHashOptions(engine: .buildkit, ignore: ignore)
         let key = options.memoKey
-        var memo = memos.removeValue(forKey: key) ?? HashMemo()
-        defer { memos[key] = memo }
-        var hasher = SourceHasher(snapshot: self, options: options, memo: memo)
-        defer { memo = hasher.memo }
+        var hasher = SourceHasher(entries: entries, children: children, options: options,
+                                  memo: memos.removeValue(forKey: key) ?? HashMemo(), walked: walked)
+        defer {
+            if memos.count >= 16 { memos.removeAll() }
+            memos[key] = hasher.takeMemo()
+        }
         return try hasher.present(ContextSnapshot.key(path))
     }
 }
 
 struct SourceHasher {
-    let snapshot: ContextSnapshot
+    /// The snapshot's entries and child index (the hasher reads them, never its memos).
+    let snapshot: (entries: [String: ContextEntry], children: [String: Set<String>])
     let options: SourceHashOptions
     var memo: HashMemo
+    /// The walk's decisions, when it applied these very patterns.
+    let walked: [String: (Bool, IgnoreWalkDecision)]?
 
-    init(snapshot: ContextSnapshot, options: SourceHashOptions, memo: HashMemo) {
-        self.snapshot = snapshot
+    init(entries: [String: ContextEntry], children: [String: Set<String>], options: SourceHashOptions, memo: consuming HashMemo,
+         walked: WalkRecord? = nil) {
+        self.snapshot = (entries, children)
         self.options = options
         self.memo = memo
+        self.walked = walked.flatMap { $0.fingerprint == options.ignore.fingerprint ? $0.decisions : nil }
+    }
+
+    /// The memo, leaving an empty one behind (so the caller holds the only reference).
+    mutating func takeMemo() -> HashMemo {
+        var out = HashMemo()
+        swap(&out, &memo)
+        return out
     }
 
     // MARK: The context as sent (ignore rules applied lazily)
@@ -127,6 +150,8 @@ struct SourceHasher {
         if path.isEmpty { return IgnoreWalkDecision(excluded: false, descend: true, info: IgnoreMatchInfo()) }
         if let d = memo.decisions[path] { return d }
         guard let e = snapshot.entries[path] else { return nil }
+        // Walked with these patterns: every ancestor was descended into.
+        if let (isDirectory, d) = walked?[path], isDirectory == (e.kind == .directory) { return d }
         guard let parent = try decision(ContextSnapshot.parent(path)), parent.descend else { return nil }
         let d = try options.ignore.walkDecision(path: path, isDirectory: e.kind == .directory, parent: parent.info)
         memo.decisions[path] = d

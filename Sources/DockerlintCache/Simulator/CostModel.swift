@@ -56,20 +56,21 @@ public struct CostModel: Sendable {
     /// The RUN category of a command: package installs, builds, downloads (most expensive wins).
     public static func runCategory(_ command: String) -> String? {
         let c = " " + command.lowercased() + " "
-        let installs = ["apt-get install", "apt install", "apk add", "yum install", "dnf install", "microdnf install",
-                        "zypper install", "zypper in ", "pacman -s", "pip install", "pip3 install", "python -m pip install",
-                        "npm install", "npm ci", "npm i ", "yarn install", "pnpm install", "bundle install", "gem install",
-                        "composer install", "go mod download", "cargo fetch", "poetry install", "conda install",
-                        "mamba install", "uv sync", "uv pip install", "pipenv install", "mvn dependency:", "yarn --frozen"]
-        let builds = ["go build", "cargo build", "mvn ", "gradle", "make ", "make\n", "cmake", "npm run build", "yarn build",
-                      "pnpm build", "dotnet publish", "dotnet build", "gcc ", "g++ ", "ninja", "bazel", "swift build",
-                      "stack build", "cabal build", "mix compile", "rustc "]
-        if builds.contains(where: { c.containsBytes($0) }) { return "run:build" }
-        if installs.contains(where: { c.containsBytes($0) }) { return "run:package-install" }
+        if runBuilds.contains(where: { c.containsBytes($0) }) { return "run:build" }
+        if runInstalls.contains(where: { c.containsBytes($0) }) { return "run:package-install" }
         if c.containsBytes("apt-get update") || c.containsBytes("apk update") || c.containsBytes("yum makecache") { return "run:package-index" }
         if c.containsBytes("curl ") || c.containsBytes("wget ") || c.containsBytes("git clone") { return "run:download" }
         return nil
     }
+
+    static let runInstalls = ["apt-get install", "apt install", "apk add", "yum install", "dnf install", "microdnf install",
+                              "zypper install", "zypper in ", "pacman -s", "pip install", "pip3 install", "python -m pip install",
+                              "npm install", "npm ci", "npm i ", "yarn install", "pnpm install", "bundle install", "gem install",
+                              "composer install", "go mod download", "cargo fetch", "poetry install", "conda install",
+                              "mamba install", "uv sync", "uv pip install", "pipenv install", "mvn dependency:", "yarn --frozen"]
+    static let runBuilds = ["go build", "cargo build", "mvn ", "gradle", "make ", "make\n", "cmake", "npm run build", "yarn build",
+                            "pnpm build", "dotnet publish", "dotnet build", "gcc ", "g++ ", "ninja", "bazel", "swift build",
+                            "stack build", "cabal build", "mix compile", "rustc "]
 
     /// The cost of a step and whether it was measured.
     public func seconds(identity: String, line: Int, instruction: String, stage: Int, text: String,

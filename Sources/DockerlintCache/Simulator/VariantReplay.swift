@@ -22,10 +22,14 @@ public struct ReplayVariant {
     public var transform: ([UInt8]?) -> [UInt8]?
     /// Patterns added after the build's own .dockerignore (a variant that excludes more).
     public var extraIgnore: [String]
+    /// The builds of this variant from an earlier replay of the same builds (in order, the
+    /// first build included): they are passed on as they are instead of simulated again.
+    public var recorded: [VariantBuild]?
 
-    public init(extraIgnore: [String] = [], transform: @escaping ([UInt8]?) -> [UInt8]?) {
+    public init(extraIgnore: [String] = [], recorded: [VariantBuild]? = nil, transform: @escaping ([UInt8]?) -> [UInt8]?) {
         self.transform = transform
         self.extraIgnore = extraIgnore
+        self.recorded = recorded
     }
 
     /// The Dockerfile of each build, as it is.
@@ -95,6 +99,7 @@ extension GitReplay {
         var ignores: [String: Result<DockerIgnore, ReplayProblem>] = [:]
         var state: BuildState? = nil
         var count = 0
+        var emitted = 0
 
         func track(_ path: String, _ object: String?) {
             if path == source.dockerfilePath || path == specificIgnore || path == rootIgnore { blobs[path] = object }
@@ -125,7 +130,12 @@ extension GitReplay {
             }
             let ignBlob = blobs[specificIgnore] ?? blobs[rootIgnore]
             var builds: [VariantBuild] = []
+            defer { emitted += 1 }
             for (k, v) in variants.enumerated() {
+                if let r = v.recorded, emitted < r.count {
+                    builds.append(r[emitted])
+                    continue
+                }
                 var text: [UInt8]?
                 let key = blobs[source.dockerfilePath] ?? "-"
                 if let t = transformed[k][key] { text = t } else {
@@ -267,15 +277,29 @@ public enum PlausibleEdits {
     }
 
     /// The edits of a context: every file of `snapshot` (one per group), weighted.
-    /// `mentioned` says whether a path (or a folder) is named in the Dockerfile.
-    public static func edits(of snapshot: ContextSnapshot, mentioned: (String) -> Bool) -> [Edit] {
+    /// `mentioned` holds the names the Dockerfile mentions: a path (or a folder) is named in
+    /// the Dockerfile when it or its last component is one of them.
+    public static func edits(of snapshot: ContextSnapshot, mentioned names: Set<String>) -> [Edit] {
+        // Folders recur for every file under them: each is looked up once.
+        var folders: [String: Bool] = [:]
+        func named(_ p: String) -> Bool {
+            if names.contains(p) { return true }
+            guard let slash = p.utf8.lastIndex(of: UInt8(ascii: "/")) else { return false }
+            return names.contains(String(p[p.utf8.index(after: slash)...]))
+        }
+        func mentioned(_ p: String) -> Bool {
+            if let m = folders[p] { return m }
+            let m = named(p)
+            folders[p] = m
+            return m
+        }
         var groups: [String: Edit] = [:]
         for (path, e) in snapshot.entries where e.kind == .file || e.kind == .symlink {
             let kind = EditWeights.kind(of: path)
             let w = EditWeights.weight(of: kind)
             let key: String
             let label: String
-            if kind == .manifest || mentioned(path) {
+            if kind == .manifest || named(path) {
                 key = "=" + path
                 label = path
             } else {
@@ -325,9 +349,15 @@ public enum PlausibleEdits {
         }
         var state = BuildState(label: "as is", model: DockerfileModel.parse(""), context: snapshot, changedPaths: [],
                                dockerfilePath: dockerfilePath)
+        var emitted = 0
         func build(_ label: String, _ n: Int, edit: Edit?) {
             var builds: [VariantBuild] = []
-            for (k, _) in variants.enumerated() {
+            defer { emitted += 1 }
+            for (k, v) in variants.enumerated() {
+                if let r = v.recorded, emitted < r.count {
+                    builds.append(r[emitted])
+                    continue
+                }
                 let text = texts[k] ?? dockerfile
                 let model = cache.model(text, buildValue: "build-\(n)")
                 state.model = model

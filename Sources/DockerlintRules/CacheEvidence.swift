@@ -257,14 +257,15 @@ public enum CacheEvidence {
         // The builds of the file as it is from the first replay: a later replay (pairs of
         // fixes) passes them on instead of simulating them again.
         var asIs: (history: Bool, builds: [VariantBuild])? = nil
+        let scanKey = SharedWork.key(directory: ctx, ignore: currentIgnore, ignorePath: ignoreFile?.path)
         // One replay of `variants` (the first: the file as it is): the history when there is
         // one, else plausible edits.
         func replay(_ variants: [ReplayVariant], _ subjects: [Subject]) -> (Tally, Evidence.Source)? {
             var variants = variants
             var sims = variants.map { _ in CacheSimulator(engine: engine, options: options) }
             var recorded: [VariantBuild] = []
-            func counted(_ builds: [VariantBuild]) {
-                work.simulatedBuilds += variants.filter { $0.recorded == nil }.count
+            func counted(_ builds: [VariantBuild], history: Bool) {
+                if history { work.simulatedBuilds += variants.filter { $0.recorded == nil }.count }
                 if variants[0].recorded == nil { recorded.append(builds[0]) }
             }
             if useHistory, let located {
@@ -275,7 +276,7 @@ public enum CacheEvidence {
                 do {
                     try GitReplay.replayVariants(located, range: range, perBuildArgs: perBuildArgs, churn: churn, variants: variants,
                                                  simulators: &sims) { builds in
-                        counted(builds)
+                        counted(builds, history: true)
                         guard !builds[0].prediction.baseline else { return }
                         commits += 1
                         tally.add(builds, weight: 1, editLabel: nil)
@@ -294,22 +295,23 @@ public enum CacheEvidence {
             if let a = asIs, !a.history { variants[0].recorded = a.builds }
             var tally = Tally(subjects: subjects, variants: variants.count)
             if editsMemo == nil {
-                let scanned = shared.scan(directory: ctx, ignore: currentIgnore, ignorePath: ignoreFile?.path)
+                let scanned = shared.scan(scanKey, directory: ctx, ignore: currentIgnore)
                 if scanned.walked { work.contextScans += 1 }
-                guard case .snapshot(let snapshot) = scanned.result else {
+                guard case .snapshot(let snapshot, let files) = scanned.result else {
                     if case .tooLarge = scanned.result { work.capped = true }
                     return nil
                 }
                 // The heaviest groups only (pre-commit time): the rest of the context weighs little.
-                let edits = Array(PlausibleEdits.edits(of: snapshot, mentioned: mentionedNames(bytes))
+                let edits = Array(PlausibleEdits.edits(of: files, mentioned: mentionedNames(bytes))
                     .sorted { $0.weight != $1.weight ? $0.weight > $1.weight : utf8Less($0.path, $1.path) }.prefix(maxEditGroups))
                 editsMemo = (snapshot, edits)
             }
             let (snapshot, edits) = editsMemo!
             let ignoreText = ignoreFile.flatMap { f in (try? String(contentsOfFile: f.path, encoding: .utf8)) }
-            PlausibleEdits.replay(snapshot: snapshot, ignoreText: ignoreText, dockerfile: bytes, dockerfilePath: path, edits: edits,
-                                  perBuildArgs: perBuildArgs, churn: churn, variants: variants, simulators: &sims) { edit, builds in
-                counted(builds)
+            work.simulatedBuilds += PlausibleEdits.replay(snapshot: snapshot, ignoreText: ignoreText, dockerfile: bytes, dockerfilePath: path,
+                                                          edits: edits, perBuildArgs: perBuildArgs, churn: churn, variants: variants,
+                                                          simulators: &sims, firstBuilt: { shared.memoised(scanKey, $0, ignore: currentIgnore) }) { edit, builds in
+                counted(builds, history: false)
                 guard let edit else { return }
                 tally.add(builds, weight: edit.weight, editLabel: edit.label)
             }
@@ -420,7 +422,7 @@ public enum CacheEvidence {
     /// What the files of one run share: each context directory is walked once (per ignore
     /// file) for all the Dockerfiles built from it.
     public final class SharedWork: @unchecked Sendable {
-        enum Scan { case snapshot(ContextSnapshot), tooLarge, failed }
+        enum Scan { case snapshot(ContextSnapshot, PlausibleEdits.Files), tooLarge, failed }
         private let lock = PosixMutex()
         private var scans: [String: Scan] = [:]
         /// Entries walked at most per context.
@@ -430,15 +432,19 @@ public enum CacheEvidence {
             self.maxContextEntries = maxContextEntries
         }
 
+        static func key(directory: String, ignore: DockerIgnore, ignorePath: String?) -> String {
+            directory + "\u{0}" + (ignorePath ?? "") + "\u{0}" + ignore.fingerprint
+        }
+
         /// The snapshot of `directory` as `ignore` sends it (`.git` not walked; contents not
         /// read: files stand in by path and size), walking it only if no earlier file did.
-        func scan(directory: String, ignore: DockerIgnore, ignorePath: String?) -> (result: Scan, walked: Bool) {
-            let key = directory + "\u{0}" + (ignorePath ?? "") + "\u{0}" + ignore.fingerprint
+        func scan(_ key: String, directory: String, ignore: DockerIgnore) -> (result: Scan, walked: Bool) {
             if let s = lock.locked({ scans[key] }) { return (s, false) }
             let s: Scan
             do {
-                s = .snapshot(try ContextSnapshot.scan(directory: directory, ignore: ignore, hashContents: false, skip: [".git"],
-                                                       limit: maxContextEntries))
+                let snapshot = try ContextSnapshot.scan(directory: directory, ignore: ignore, hashContents: false, skip: [".git"],
+                                                        limit: maxContextEntries)
+                s = .snapshot(snapshot, PlausibleEdits.Files(snapshot))
             } catch ContextSnapshotError.tooManyEntries {
                 s = .tooLarge
             } catch {
@@ -446,6 +452,17 @@ public enum CacheEvidence {
             }
             lock.locked { scans[key] = s }
             return (s, true)
+        }
+
+        /// The same snapshot after a simulated build: the digests it memoised serve the next
+        /// Dockerfile built from this context.
+        func memoised(_ key: String, _ snapshot: ContextSnapshot, ignore: DockerIgnore) {
+            var snapshot = snapshot
+            snapshot.keepMemos(of: ignore)
+            lock.locked {
+                guard case .snapshot(_, let files) = scans[key] else { return }
+                scans[key] = .snapshot(snapshot, files)
+            }
         }
     }
 

@@ -88,3 +88,20 @@ struct ContextWalkReuseTests {
         #expect(all.entry(at: "node_modules/m/index.js") != nil)
     }
 }
+
+/// Small pattern sets compare a path with each literal prefix and suffix; large ones look
+/// them up by length. Both give the same candidates.
+@Suite("ignore pattern candidates")
+struct IgnoreCandidateTests {
+    @Test func comparedAndLookedUpAgree() throws {
+        let ignore = try DockerIgnore(text: "scripts\nscripts/**\n.github/\n*.yml\n*.md\nDockerfile*\ngogs\nnode_modules\n**/node_modules\n"
+            + "public/dist\n**/*.tsbuildinfo\n**/.vite\n!docs/keep.md\n[ab]*/x\n")
+        let paths = ["scripts", "scripts/a.sh", "web/node_modules/x/y.js", "a.yml", "docs/x.md", "docs/keep.md", "Dockerfile.dev",
+                     "public/dist/app.js", "src/deep/f.tsbuildinfo", "src/.vite/c", "b/x", "main.go", "x/y/z.md", "gogs", "gogs/x"]
+        for p in paths {
+            let scalars = Array(p.unicodeScalars)
+            #expect(ignore.index.candidates(scalars) == ignore.index.lookedUp(scalars), "\(p)")
+        }
+        #expect(ignore.index.candidates(Array("docs/x.md".unicodeScalars)).count >= 1)
+    }
+}

@@ -72,6 +72,8 @@ public struct ContextSnapshot: Sendable {
     /// The ignore decisions a directory walk made (`scan`), reused when the same patterns
     /// select sources, so that the context is not matched against them twice.
     var walked: WalkRecord? = nil
+    /// A directory's child names in byte order, memoised (whatever the options of a digest).
+    var sortedChildren: [String: [String]] = [:]
 
     /// An empty context (just the root directory).
     public init(origin: ContextOrigin, rootMode: UInt32 = 0o040755) {
@@ -140,10 +142,13 @@ public struct ContextSnapshot: Sendable {
             invalidate("")
             return
         }
-        if let old = entries[p] {
+        let old = entries[p]
+        if let old {
             if old.kind == .directory && e.kind != .directory { removeSubtree(p, keepSelf: true) }
             if old.kind == .symlink { symlinkCount -= 1 }
         }
+        // Which paths a wildcard matches changes with a new or retyped entry or a symlink.
+        if old == nil || old!.kind != e.kind || e.kind == .symlink || old!.kind == .symlink { structureChanged() }
         ensureParents(of: p)
         entries[p] = e
         if e.kind == .symlink { symlinkCount += 1 }
@@ -204,8 +209,23 @@ public struct ContextSnapshot: Sendable {
 
     /// A name was added to or removed from `dir`: its memoised child order is stale.
     mutating func childrenChanged(_ dir: String) {
+        if !sortedChildren.isEmpty { sortedChildren[dir] = nil }
         if memos.isEmpty { return }
-        for key in Array(memos.keys) { memos[key]!.sortedChildren[dir] = nil }
+        for key in Array(memos.keys) { memos[key]!.dropMatches() }
+    }
+
+    /// Keeps only the memos of `ignore` (the digests another Dockerfile of the same context
+    /// is likely to need); the rest would only crowd out the memo table.
+    public mutating func keepMemos(of ignore: DockerIgnore) {
+        let suffix = "|" + ignore.fingerprint
+        memos = memos.filter { $0.key.hasSuffix(suffix) }
+    }
+
+    /// An entry was added, removed or changed kind, or a symlink changed: memoised wildcard
+    /// matches are stale.
+    mutating func structureChanged() {
+        if memos.isEmpty { return }
+        for key in Array(memos.keys) { memos[key]!.dropMatches() }
     }
 
     /// Drops memoised digests of `p` and its ancestors (and everything if symlinks could make

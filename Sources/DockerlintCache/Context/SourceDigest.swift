@@ -65,8 +65,16 @@ struct HashMemo: Sendable {
     var bkRecords: [String: String] = [:]
     var classicEntries: [String: String] = [:]
     var classicDirs: [String: String] = [:]
-    /// A directory's child names in byte order (dropped when a name is added or removed).
-    var sortedChildren: [String: [String]] = [:]
+    /// Per wildcard source: the present paths it takes, in order (BuildKit: real path,
+    /// path relative to the resolved prefix, matched itself rather than under a matched
+    /// folder; classic: the matched paths). Dropped when the context's structure changes.
+    var bkMatches: [String: [(real: String, rel: String, topLevel: Bool)]] = [:]
+    var classicMatches: [String: [String]] = [:]
+
+    mutating func dropMatches() {
+        if !bkMatches.isEmpty { bkMatches.removeAll() }
+        if !classicMatches.isEmpty { classicMatches.removeAll() }
+    }
 
     mutating func invalidate(path: String, classicGlobal: Bool) {
         if classicGlobal {
@@ -89,6 +97,12 @@ struct HashMemo: Sendable {
 private let emptyHeader = SHA256Hex.of(parts: [])
 
 extension ContextSnapshot {
+    mutating func takeSortedChildren() -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        swap(&out, &sortedChildren)
+        return out
+    }
+
     /// The digest the engine's cache key depends on for the sources of one COPY/ADD.
     /// `sources` are the resolved source paths relative to the context root (`.` for the whole
     /// context), possibly with Go `filepath.Match` wildcards.
@@ -97,11 +111,12 @@ extension ContextSnapshot {
         // The memo is moved into the hasher and back (never shared while it is written, so
         // its tables are not copied).
         var hasher = SourceHasher(entries: entries, children: children, options: options,
-                                  memo: memos.removeValue(forKey: key) ?? HashMemo(), walked: walked)
+                                  memo: memos.removeValue(forKey: key) ?? HashMemo(), walked: walked, sorted: takeSortedChildren())
         defer {
             // One memo per option set (engine, ignore file): the baseline and each fix's variant.
             if memos.count >= 16 { memos.removeAll() }
             memos[key] = hasher.takeMemo()
+            sortedChildren = hasher.takeSorted()
         }
         return try hasher.digest(sources)
     }
@@ -112,10 +127,11 @@ extension ContextSnapshot {
         let options = SourceHashOptions(engine: .buildkit, ignore: ignore)
         let key = options.memoKey
         var hasher = SourceHasher(entries: entries, children: children, options: options,
-                                  memo: memos.removeValue(forKey: key) ?? HashMemo(), walked: walked)
+                                  memo: memos.removeValue(forKey: key) ?? HashMemo(), walked: walked, sorted: takeSortedChildren())
         defer {
             if memos.count >= 16 { memos.removeAll() }
             memos[key] = hasher.takeMemo()
+            sortedChildren = hasher.takeSorted()
         }
         return try hasher.present(ContextSnapshot.key(path))
     }
@@ -128,13 +144,22 @@ struct SourceHasher {
     var memo: HashMemo
     /// The walk's decisions, when it applied these very patterns.
     let walked: [String: (Bool, IgnoreWalkDecision)]?
+    /// The snapshot's memo of children in byte order.
+    var sorted: [String: [String]]
 
     init(entries: [String: ContextEntry], children: [String: Set<String>], options: SourceHashOptions, memo: consuming HashMemo,
-         walked: WalkRecord? = nil) {
+         walked: WalkRecord? = nil, sorted: consuming [String: [String]] = [:]) {
         self.snapshot = (entries, children)
         self.options = options
         self.memo = memo
         self.walked = walked.flatMap { $0.fingerprint == options.ignore.fingerprint ? $0.decisions : nil }
+        self.sorted = sorted
+    }
+
+    mutating func takeSorted() -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        swap(&out, &sorted)
+        return out
     }
 
     /// The memo, leaving an empty one behind (so the caller holds the only reference).
@@ -180,9 +205,9 @@ struct SourceHasher {
 
     mutating func presentChildren(_ dir: String) throws -> [String] {
         let names: [String]
-        if let sorted = memo.sortedChildren[dir] { names = sorted } else {
+        if let known = sorted[dir] { names = known } else {
             names = (snapshot.children[dir] ?? []).sorted(by: utf8Less)
-            memo.sortedChildren[dir] = names
+            sorted[dir] = names
         }
         var out: [String] = []
         for name in names where try present(ContextSnapshot.join(dir, name)) {
@@ -307,17 +332,28 @@ struct SourceHasher {
         let prefix = comps[..<firstWild].joined(separator: "/")
         guard let resolvedPrefix = try resolve(prefix, followTrailing: true), try present(resolvedPrefix),
               snapshot.entries[resolvedPrefix]?.kind == .directory else { return nil }
-        var included: [(String, String)] = []
-        var lastMatchedDir: String? = nil
-        for real in try descendants(resolvedPrefix) {
-            let rel = resolvedPrefix.isEmpty ? real : String(real.dropFirst(resolvedPrefix.count + 1))
-            let fn = prefix.isEmpty ? rel : prefix + "/" + rel
-            var topLevel = false
-            if lastMatchedDir == nil || !fn.hasPrefix(lastMatchedDir! + "/") {
-                guard try goPathMatch(clean, fn) else { continue }
-                lastMatchedDir = fn
-                topLevel = true
+        let matched: [(real: String, rel: String, topLevel: Bool)]
+        if let m = memo.bkMatches[clean] {
+            matched = m
+        } else {
+            var out: [(real: String, rel: String, topLevel: Bool)] = []
+            var lastMatchedDir: String? = nil
+            for real in try descendants(resolvedPrefix) {
+                let rel = resolvedPrefix.isEmpty ? real : String(real.dropFirst(resolvedPrefix.count + 1))
+                let fn = prefix.isEmpty ? rel : prefix + "/" + rel
+                var topLevel = false
+                if lastMatchedDir == nil || !fn.hasPrefix(lastMatchedDir! + "/") {
+                    guard try goPathMatch(clean, fn) else { continue }
+                    lastMatchedDir = fn
+                    topLevel = true
+                }
+                out.append((real, rel, topLevel))
             }
+            memo.bkMatches[clean] = out
+            matched = out
+        }
+        var included: [(String, String)] = []
+        for (real, rel, topLevel) in matched {
             let e = snapshot.entries[real]!
             var record: String
             if topLevel && e.kind == .symlink {
@@ -389,7 +425,14 @@ struct SourceHasher {
         }
         var out: [String] = []
         let pattern = goPathClean(src.hasPrefix("/") ? String(src.dropFirst()) : src)
-        for p in try descendants("") where try goPathMatch(pattern, p) {
+        let matched: [String]
+        if let m = memo.classicMatches[pattern] {
+            matched = m
+        } else {
+            matched = try descendants("").filter { try goPathMatch(pattern, $0) }
+            memo.classicMatches[pattern] = matched
+        }
+        for p in matched {
             if let h = try classicCopyInfo(p) { out.append(h) }
         }
         return out

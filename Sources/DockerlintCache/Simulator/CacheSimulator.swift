@@ -54,6 +54,9 @@ public struct CacheSimulator: Sendable {
     /// CI caches (`mode=max`): exported keys whose layers only came along because the previous
     /// export had them, the step being matched but never loaded (`StepCause.uncertainRestore`).
     var exportedLazily: Set<String> = []
+    /// The context paths each COPY/ADD and each bind mount of the last build hashed (their
+    /// sources as resolved in that build's model), in step order.
+    public private(set) var contextSources: [[String]] = []
     /// `makeStep`'s one-line text and cost per step (emptied when `costs` changes).
     var stepLooks: [StepLook: (String, Double, Bool)] = [:]
 
@@ -84,6 +87,7 @@ public struct CacheSimulator: Sendable {
         swap(&ctx, &state.context)
         var run = BuildRun(index: labels.count, state: state)
         labels.append(state.label)
+        contextSources.removeAll(keepingCapacity: true)
 
         // §8: files BuildKit would not re-send keep the content of the previous transfer.
         var pristine: ContextSnapshot? = nil
@@ -539,6 +543,7 @@ public struct CacheSimulator: Sendable {
                         }
                     } else {
                         let (digest, missing) = sourceDigest([src], ctx: &ctx, ignore: run.state.ignore)
+                        contextSources.append([src])
                         d.components.append(Component(name: "bind:" + (m.target ?? ""), value: digest, paths: [src]))
                         d.missing += missing
                     }
@@ -586,6 +591,7 @@ public struct CacheSimulator: Sendable {
                 }
                 if !local.isEmpty {
                     let (digest, missing) = sourceDigest(local, ctx: &ctx, ignore: run.state.ignore)
+                    contextSources.append(local)
                     d.components.append(Component(name: "sources", value: digest, paths: local))
                     d.missing += missing
                 }

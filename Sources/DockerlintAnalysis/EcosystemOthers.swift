@@ -15,11 +15,36 @@ extension InstallReader {
         // pip install -r: follow includes, local paths and find-links.
         for v in pc.optionValues("f", "find-links") where !v.contains("://") { addRelative(v) }
         for m in dep.manifests where m.explicit {
+            if ImagePath.basename(m.path) == "pyproject.toml" {
+                dependencyGroups(ImagePath.absolute(m.path, workdir: cwd))
+                continue
+            }
             var seen = Set<String>()
             requirements(ImagePath.absolute(m.path, workdir: cwd), &seen)
         }
         for t in pc.targets where t.kind == .path {
             incomplete("`\(t.text)` installs a local project, reading its source tree")
+        }
+    }
+
+    /// `--group`: the `[dependency-groups]` of a pyproject.toml. A group that names a local
+    /// path (`name @ file:...`, `./dir`) installs sources the analysis does not follow.
+    mutating func dependencyGroups(_ imagePath: String) {
+        guard project != nil, let cp = contextPath(imagePath), let text = project?.text(cp) else {
+            incomplete("\(ImagePath.basename(imagePath)) is not available to check its dependency groups")
+            return
+        }
+        var inside = false
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") && !line.hasPrefix("[[") && line.hasSuffix("]") && !line.contains("\"") {
+                inside = line == "[dependency-groups]"
+                continue
+            }
+            guard inside, !line.hasPrefix("#") else { continue }
+            if line.contains("@ file:") || line.contains("\"./") || line.contains("\".\"") || line.contains("\"../") {
+                incomplete("a dependency group of \(ImagePath.basename(imagePath)) installs a local path")
+            }
         }
     }
 
@@ -235,19 +260,68 @@ extension InstallReader {
 
     mutating func maven() {
         addRelative(".mvn", optional: true)
-        guard project != nil, let pom = projectText(pc.optionValues("f", "file").last ?? "pom.xml") else {
+        let rootPom = pc.optionValues("f", "file").last ?? "pom.xml"
+        guard project != nil, let pom = projectText(rootPom) else {
             incomplete("pom.xml is not available to check its modules")
             return
         }
-        var rest = Substring(pom)
-        while let r = rest.range(of: "<module>") {
+        // The reactor: every `<module>` of every pom, nested aggregators included (a module
+        // names a directory holding pom.xml, or a pom file). Maven stops with "Child module
+        // ... does not exist" when one is missing.
+        var queue: [(path: String, text: String)] = [(rootPom, pom)]
+        var seen: Set<String> = [ImagePath.contextJoin(".", rootPom)]
+        while let (path, text) = queue.popLast() {
+            let xml = Self.withoutXMLComments(text)
+            let dir = ImagePath.dirname(path)
+            for m in Self.xmlElements(xml, "module") {
+                let modulePom = m.hasSuffix(".xml") ? ImagePath.contextJoin(dir, m) : ImagePath.contextJoin(ImagePath.contextJoin(dir, m), "pom.xml")
+                guard seen.insert(modulePom).inserted else { continue }
+                addRelative(modulePom)
+                if let sub = projectText(modulePom) { queue.append((modulePom, sub)) } else { incomplete("the module pom \(modulePom) could not be read") }
+            }
+            // A parent named by relative path must be there too (the default, ../pom.xml, is
+            // the aggregator in a usual reactor).
+            if let parent = Self.xmlElements(xml, "parent").first, let rel = Self.xmlElements(parent, "relativePath").first, !rel.isEmpty {
+                let parentPom = rel.hasSuffix(".xml") ? ImagePath.contextJoin(dir, rel) : ImagePath.contextJoin(ImagePath.contextJoin(dir, rel), "pom.xml")
+                var depth = dir == "." ? 0 : dir.split(separator: "/").count
+                var outside = false
+                for part in rel.split(separator: "/") {
+                    if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
+                    if depth < 0 { outside = true }
+                }
+                if outside {
+                    incomplete("\(path) names a parent pom outside the project (\(rel))")
+                } else if seen.insert(parentPom).inserted {
+                    addRelative(parentPom)
+                    if let sub = projectText(parentPom) { queue.append((parentPom, sub)) } else { incomplete("the parent pom \(parentPom) could not be read") }
+                }
+            }
+        }
+    }
+
+    /// The text of XML without `<!-- ... -->` comments (a commented-out module is no module).
+    static func withoutXMLComments(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "<!--") {
+            out += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].range(of: "-->") else { return out }
+            rest = rest[close.upperBound...]
+        }
+        return out + rest
+    }
+
+    /// The trimmed contents of every `<name>...</name>` element of an XML text, in order.
+    static func xmlElements(_ xml: String, _ name: String) -> [String] {
+        var out: [String] = []
+        var rest = Substring(xml)
+        while let r = rest.range(of: "<\(name)>") {
             let after = rest[r.upperBound...]
-            guard let e = after.range(of: "</module>") else { break }
-            let m = String(after[..<e.lowerBound]).trimmingCharacters(in: .whitespaces)
-            addRelative(ImagePath.contextJoin(m, "pom.xml"))
+            guard let e = after.range(of: "</\(name)>") else { break }
+            out.append(after[..<e.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines))
             rest = after[e.upperBound...]
         }
-        if pom.contains("<parent>"), pom.contains("<relativePath>") { incomplete("the pom names a parent by relative path") }
+        return out
     }
 
     mutating func gradle() {
@@ -259,9 +333,56 @@ extension InstallReader {
     }
 
     mutating func dotnet() {
-        for f in files where f.hasSuffix("proj") {
+        // MSBuild reads Directory.Build.props/.targets and Directory.Packages.props from the
+        // project's directory up to the root.
+        var d = projectRoot
+        while true {
+            for f in ["Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "NuGet.config", "nuget.config"] {
+                add(d == "/" ? "/" + f : d + "/" + f, optional: true)
+            }
+            if d == "/" { break }
+            d = ImagePath.dirname(d)
+        }
+        // Project references and imports, followed through every project and solution read:
+        // a restore reads the referenced projects, a build their whole directories.
+        var queue = files.filter { $0.hasSuffix("proj") || $0.hasSuffix(".sln") || $0.hasSuffix(".slnx") || $0.hasSuffix(".props") || $0.hasSuffix(".targets") }
+        var seen = Set(queue)
+        while let f = queue.popLast() {
             guard let cp = contextPath(f), let text = project?.text(cp) else { continue }
-            if text.contains("<ProjectReference") { incomplete("\(ImagePath.basename(f)) references other projects") }
+            let dir = ImagePath.dirname(f)
+            var refs: [(path: String, isProject: Bool)] = []
+            for (marker, isProject) in [("<ProjectReference", true), ("<Import", false), ("<Project ", true)] {
+                var rest = Substring(text)
+                while let r = rest.range(of: marker) {
+                    let tag = rest[r.upperBound...].prefix { $0 != ">" }
+                    rest = rest[r.upperBound...]
+                    for attr in ["Include=\"", "Project=\"", "Path=\""] {
+                        guard let a = tag.range(of: attr) else { continue }
+                        let value = tag[a.upperBound...].prefix { $0 != "\"" }
+                        refs.append((String(value), isProject))
+                        break
+                    }
+                }
+            }
+            // Solution files: `Project("{...}") = "Name", "src\App\App.csproj", "{...}"`.
+            if f.hasSuffix(".sln") {
+                for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix("Project(") {
+                    let parts = line.split(separator: "\"")
+                    if parts.count > 5 { refs.append((String(parts[5]), true)) }
+                }
+            }
+            for (raw, isProject) in refs {
+                let rel = raw.replacingOccurrences(of: "\\", with: "/")
+                if rel.contains("$(") || rel.contains("*") {
+                    incomplete("\(ImagePath.basename(f)) names `\(raw)`, a path the analysis cannot resolve")
+                    add("/")
+                    continue
+                }
+                let target = ImagePath.absolute(rel, workdir: dir)
+                if !isProject || pc.action != .build { add(target) } else { add(ImagePath.dirname(target)) }
+                if isProject { incomplete("\(ImagePath.basename(f)) references other projects") }
+                if !seen.contains(target) { seen.insert(target); queue.append(target) }
+            }
         }
     }
 

@@ -230,6 +230,15 @@ struct InstallReader {
                 } else {
                     add(dir)
                     incomplete("`\(m.path)` names files the analysis cannot list")
+                    // The files earlier COPY steps of the stage put there by name.
+                    if step.stage < graph.stages.count {
+                        for earlier in graph.stages[step.stage].prefix(step.index) {
+                            for c in earlier.copied where !c.isTree && ImagePath.dirname(c.imagePath) == dir
+                                && ImagePath.globMatch(ImagePath.basename(p), ImagePath.basename(c.imagePath)) {
+                                add(c.imagePath)
+                            }
+                        }
+                    }
                 }
                 continue
             }

@@ -142,12 +142,29 @@ public struct Moves {
         if (a.writes.shell && x.reads.shell) || (x.writes.shell && a.reads.shell) {
             return .unsafe("SHELL changes how the RUN runs")
         }
-        // Files.
+        // Files. A WORKDIR only creates its directory (root-owned, as `mkdir -p`); a COPY
+        // without --chown/--chmod creates the directories it needs the same way, so their
+        // order does not matter for that directory (a relative destination reads the working
+        // directory and is caught above).
+        var a = a, x = x
+        Self.dropDirectoryCreation(&a, other: x)
+        Self.dropDirectoryCreation(&x, other: a)
         if let v = pathConflict(writer: a, reader: x, read: x.reads.paths) { return v }
         if let v = pathConflict(writer: x, reader: a, read: a.reads.paths) { return v }
         if let v = pathConflict(writer: a, reader: x, read: x.writes.paths, bothWrite: true) { return v }
         if a.kind == .onbuild || x.kind == .onbuild { return .unknown("ONBUILD") }
         return .safe
+    }
+
+    /// For a WORKDIR `w` next to a COPY/ADD `c` that creates directories as WORKDIR does (no
+    /// --chown/--chmod, no file landing on the directory or above it): `w` without its
+    /// write of its directory.
+    static func dropDirectoryCreation(_ w: inout Step, other c: Step) {
+        guard w.kind == .workdir, c.kind == .copy || c.kind == .add, !c.copied.isEmpty,
+              !c.instruction.syntax.flags.contains(where: { $0.name == "chown" || $0.name == "chmod" }),
+              let dir = w.instruction.resolved?.workdir else { return }
+        if c.copied.contains(where: { !$0.isTree && ImagePath.within(dir, $0.imagePath) }) { return }
+        w.writes.paths.paths.removeAll { $0 == dir }
     }
 
     // MARK: - Manifests first
@@ -340,7 +357,8 @@ public struct Moves {
         if writer.writes.paths.isEmpty || read.isEmpty { return nil }
         if read.all {
             // Everything: a conflict unless the writer writes nothing real.
-            if writer.copied.isEmpty || writer.copied.contains(where: { c in graph.context.map { $0.sends(c.contextPath) } ?? true }) {
+            // A glob source is taken to match something: the context is not expanded here.
+            if writer.copied.isEmpty || writer.copied.contains(where: { c in c.isGlob || (graph.context.map { $0.sends(c.contextPath) } ?? true) }) {
                 return .unknown("\(Self.label(reader)) may \(what == "reads" ? "read" : "write") any file (\(reader.notes.first ?? "unknown program"))")
             }
             return nil
@@ -376,10 +394,10 @@ public struct Moves {
                 // A path inside the copied tree: written only when the context has it.
                 let first = rel.split(separator: "/").first.map(String.init) ?? ""
                 if c.isGlob {
+                    // A name the glob matches may be written (its directories may hold
+                    // wildcards too: `COPY src/*/*.csproj ./` flattens them).
                     guard ImagePath.globMatch(ImagePath.basename(c.contextPath), first) else { continue }
-                    let cp = ImagePath.contextJoin(ImagePath.dirname(c.contextPath), rel)
-                    if ctx.sends(cp) || ctx.sends(ImagePath.contextJoin(ImagePath.dirname(c.contextPath), first)) && ctx.files.isDirectory(ImagePath.contextJoin(ImagePath.dirname(c.contextPath), first)) == false { return p }
-                    continue
+                    return p
                 }
                 let cp = ImagePath.contextJoin(c.contextPath, rel)
                 if ctx.sends(cp) { return p }
@@ -392,7 +410,7 @@ public struct Moves {
                 continue
             }
             // `p` holds the whole copied tree.
-            if ctx.sends(c.contextPath) { return c.imagePath }
+            if c.isGlob || ctx.sends(c.contextPath) { return c.imagePath }
         }
         return nil
     }

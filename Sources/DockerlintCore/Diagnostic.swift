@@ -76,6 +76,10 @@ public struct Diagnostic: Hashable, Sendable {
     public var relatedLines: [Int] = []
     /// The other places the finding is about (JSON `related`, SARIF `relatedLocations`).
     public var related: [RelatedLocation] = []
+    /// What the finding is about, as data for the code that judges it after linting (the
+    /// cache evidence): DC1003 the build argument's name, DC1004 the context paths it
+    /// suggests excluding. Never parsed from the message.
+    public var subject: [String] = []
 
     public init(file: String, code: String, name: String, severity: Severity, message: String,
                 range: SourceRange, fix: Fix? = nil, helpURI: String? = nil, related: [RelatedLocation] = []) {

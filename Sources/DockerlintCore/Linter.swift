@@ -121,6 +121,7 @@ public struct Linter: Sendable {
                                range: f.range, fix: f.fix, helpURI: entry.info.url)
             d.relatedLines = f.relatedLines
             d.related = f.related
+            d.subject = f.subject
             out.append(d)
         }
         out += pragmaProblems(pragmas, path: input.path)

@@ -16,6 +16,8 @@ public struct Finding: Hashable, Sendable {
     public var relatedLines: [Int] = []
     /// The other places the finding is about (see `Diagnostic.related`).
     public var related: [RelatedLocation] = []
+    /// What the finding is about, as data (see `Diagnostic.subject`).
+    public var subject: [String] = []
 }
 
 /// Where rules report. The linter sets `code` to the running rule's code.
@@ -44,8 +46,8 @@ public struct FindingSink: Sendable {
     }
 
     /// Reports a finding about other steps (their first lines in `relatedLines`).
-    public mutating func report(_ range: SourceRange, _ message: String, fix: Fix? = nil, relatedLines: [Int]) {
-        findings.append(Finding(code: code, range: range, message: message, fix: fix, relatedLines: relatedLines))
+    public mutating func report(_ range: SourceRange, _ message: String, fix: Fix? = nil, relatedLines: [Int], subject: [String] = []) {
+        findings.append(Finding(code: code, range: range, message: message, fix: fix, relatedLines: relatedLines, subject: subject))
     }
 }
 

@@ -271,12 +271,10 @@ public enum ContextDiscovery {
         for name in ["docker-bake.json", "docker-bake.override.json"] {
             let file = root + "/" + name
             guard let data = FileManager.default.contents(atPath: file),
-                  let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let targets = obj["target"] as? [String: Any] else { continue }
-            for (t, v) in targets.sorted(by: { $0.key < $1.key }) {
-                guard let m = v as? [String: Any] else { continue }
-                let context = m["context"] as? String ?? "."
-                let dockerfile = m["dockerfile"] as? String ?? "Dockerfile"
+                  let bake = try? JSONDecoder().decode(BakeJSON.self, from: data) else { continue }
+            for (t, target) in bake.targets.sorted(by: { $0.key < $1.key }) {
+                let context = target.context ?? "."
+                let dockerfile = target.dockerfile ?? "Dockerfile"
                 let ctx = join(root, context)
                 out.append(Candidate(context: ctx, dockerfile: join(ctx, dockerfile), source: .bake, file: file, line: 1,
                                      what: "bake target \(t) context: \(context), dockerfile: \(dockerfile)"))
@@ -338,16 +336,44 @@ public enum ContextDiscovery {
         let file = root + "/package.json"
         guard let data = FileManager.default.contents(atPath: file), data.count < 1_000_000,
               String(decoding: data, as: UTF8.self).contains("docker"),
-              let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let scripts = obj["scripts"] as? [String: Any] else { return [] }
+              let scripts = try? JSONDecoder().decode(PackageScripts.self, from: data) else { return [] }
         var out: [Candidate] = []
-        for (name, v) in scripts.sorted(by: { $0.key < $1.key }) {
-            guard let s = v as? String else { continue }
+        for (name, s) in scripts.scripts.sorted(by: { $0.key < $1.key }) {
             for c in dockerBuildLines(s, base: root) {
                 out.append(Candidate(context: c.context, dockerfile: c.dockerfile, source: .script, file: file, line: 1,
                                      what: "script \(name): \(c.what)"))
             }
         }
         return out
+    }
+}
+
+/// The targets of a `docker-bake.json`; a target or member of another shape is skipped, as
+/// the reader above skips what it cannot read.
+private struct BakeJSON: Decodable {
+    struct Target { var context: String?; var dockerfile: String? }
+    var targets: [String: Target] = [:]
+
+    init(from decoder: Decoder) throws {
+        let root = try decoder.container(keyedBy: JSONKey.self)
+        guard let all = try? root.nestedContainer(keyedBy: JSONKey.self, forKey: "target") else { return }
+        for key in all.allKeys {
+            guard let t = try? all.nestedContainer(keyedBy: JSONKey.self, forKey: key) else { continue }
+            targets[key.stringValue] = Target(context: t.lenient(String.self, "context"),
+                                              dockerfile: t.lenient(String.self, "dockerfile"))
+        }
+    }
+}
+
+/// The string-valued `scripts` of a `package.json`.
+private struct PackageScripts: Decodable {
+    var scripts: [String: String] = [:]
+
+    init(from decoder: Decoder) throws {
+        let root = try decoder.container(keyedBy: JSONKey.self)
+        guard let all = try? root.nestedContainer(keyedBy: JSONKey.self, forKey: "scripts") else { return }
+        for key in all.allKeys {
+            if let s = all.lenient(String.self, key.stringValue) { scripts[key.stringValue] = s }
+        }
     }
 }

@@ -6,9 +6,12 @@
 // - without history, over plausible edits of the context: each file changed alone, weighted
 //   by how often files of its kind change (`EditWeights`).
 // A finding with a fix is reported only when its fix saves at least `min-saving` seconds of
-// estimated rebuild time per 100 commits (default 60); a finding without a fix (cache-mount
-// advice, a volatile value) only when its step re-runs at all. The message quotes the saving
-// and the re-runs of the finding's own step, and what caused those re-runs.
+// estimated rebuild time per 100 commits (default 60); cache-mount advice (DC1007) only when
+// the downloads a cache mount keeps save as much over the re-runs of its step that edits of
+// the Dockerfile or a new base image did not cause (those re-run the step whatever is
+// mounted: the advice is for steps that re-run because of their inputs); any other finding
+// without a fix (a volatile value) only when its step re-runs at all. The message quotes the
+// saving and the re-runs of the finding's own step, and what caused those re-runs.
 //
 // Cost: nothing happens unless a DC finding exists; then one replay for the file as it is and
 // one per distinct fix, all fed by one `git log` stream and one `cat-file` process (history),
@@ -64,6 +67,14 @@ public enum CacheEvidence {
     /// Findings that are not about what re-runs (the simulator cannot tell whether they pay).
     static let notSimulated: Set<String> = ["DC1005"]
 
+    /// Cache-mount advice: the saving is the downloads of the step's re-runs.
+    static let cacheMountCodes: Set<String> = ["DC1007"]
+
+    /// The share of a package-install step's estimated time a warm cache mount saves on a
+    /// re-run: the downloads (and, for pip and uv, the wheels built from source), not the
+    /// unpacking, installing and compiling the step still does.
+    public static let cacheMountShare = 1.0 / 3
+
     /// What the evidence of one finding found (also used by tests and reports).
     public struct Evidence: Sendable, Equatable {
         public enum Source: Sendable, Equatable {
@@ -71,6 +82,8 @@ public enum CacheEvidence {
             case history(commits: Int)
             /// Plausible edits of a context of `files` files.
             case edits(files: Int)
+
+            public var isHistory: Bool { if case .history = self { return true }; return false }
         }
         public var source: Source
         /// Estimated rebuild seconds per 100 commits (edits) saved by the finding's fix alone
@@ -83,11 +96,15 @@ public enum CacheEvidence {
         /// Per 100 commits: what made the step re-run, most frequent first.
         public var causes: [(String, Double)]
         public var reported: Bool
+        /// Cache-mount advice: the re-runs per 100 that edits of the Dockerfile or a new base
+        /// image did not cause (the ones whose downloads a cache mount saves; nil otherwise).
+        public var inputReruns: Double? = nil
 
         public static func == (a: Evidence, b: Evidence) -> Bool {
             a.source == b.source && a.savingPer100 == b.savingPer100 && a.step == b.step && a.reruns == b.reruns
                 && a.rerunsFixed == b.rerunsFixed && a.reported == b.reported
                 && a.causes.map(\.0) == b.causes.map(\.0) && a.causes.map(\.1) == b.causes.map(\.1)
+                && a.inputReruns == b.inputReruns
         }
     }
 
@@ -98,6 +115,8 @@ public enum CacheEvidence {
         var variant: Int
         var steps: [(asIs: StepKey, fixed: StepKey?)]
         var fixable: Bool
+        /// Cache-mount advice (`cacheMountCodes`): judged by the downloads it saves.
+        var cacheMount = false
     }
 
     /// A step found by the simulator's identity (`stage:KEYWORD#n`), stable across versions of
@@ -182,14 +201,11 @@ public enum CacheEvidence {
         // Build arguments that change in every build (by name, default or the project's CI),
         // whether or not DC1003 reports them: the replay gives them a new value per commit.
         var perBuildArgs: [String] = VolatileArgEarlyRule.perBuildArguments(model, contextDirectory: ctx)
-        let volatileNames = ContextInvitesMissesRule.volatileEntries
         for i in candidates {
             let d = diagnostics[i]
             let ownLines = (d.relatedLines.isEmpty ? [d.range.start.line] : d.relatedLines).filter { key(line: $0, in: model, identities: ids) != nil }
             if d.code == "DC1003" {
-                let name = String(lineSlice(bytes, d.range).split(separator: "=", maxSplits: 1).first ?? "")
-                    .trimmingCharacters(in: .whitespaces)
-                if !name.isEmpty && !perBuildArgs.contains(name) { perBuildArgs.append(name) }
+                for name in d.subject where !perBuildArgs.contains(name) { perBuildArgs.append(name) }
             }
             var variant = 0
             var fixable = false
@@ -217,10 +233,8 @@ public enum CacheEvidence {
                     fixedIdentities[variant] = identities(fixedModels[variant]!, engine: engine)
                 }
             } else if d.code == "DC1004" {
-                var extra = [".git"]
-                for (name, why) in volatileNames where d.message.contains(why) { extra.append(name) }
-                let base = (path as NSString).lastPathComponent
-                extra += [base, ".dockerignore"]
+                // The paths the finding suggests excluding, and the new .dockerignore itself.
+                let extra = d.subject + [".dockerignore"]
                 let vk = "\u{0}ignore:" + extra.joined(separator: "\n")
                 if let v = variantKeys[vk] { variant = v } else {
                     variants.append(ReplayVariant(extraIgnore: extra) { _ in nil })
@@ -237,7 +251,8 @@ public enum CacheEvidence {
                       let fk = key(line: l, in: fm, identities: fixedIdentities[variant]!) else { return (k, nil) }
                 return (k, fk)
             }
-            subjects.append(Subject(index: i, variant: variant, steps: steps, fixable: fixable))
+            subjects.append(Subject(index: i, variant: variant, steps: steps, fixable: fixable,
+                                    cacheMount: cacheMountCodes.contains(d.code) && !fixable))
         }
         guard !subjects.isEmpty else { return (diagnostics, [:], work) }
 
@@ -468,11 +483,6 @@ public enum CacheEvidence {
 
     static func lineTextKey(_ mi: ModelInstruction) -> String { norm(mi.syntax.original) }
 
-    static func lineSlice(_ bytes: [UInt8], _ r: SourceRange) -> String {
-        let s = max(0, min(r.start.offset, bytes.count)), e = max(s, min(r.end.offset, bytes.count))
-        return String(decoding: bytes[s..<e], as: UTF8.self)
-    }
-
     /// Weighted counts over the builds of a replay.
     struct Tally {
         let subjects: [Subject]
@@ -484,6 +494,10 @@ public enum CacheEvidence {
         var rerunsFixed: [[Double]]
         /// Per subject: cause → weight (of the as-is re-runs of its first own step that re-ran).
         var causes: [[String: Double]]
+        /// Per subject: weighted re-runs of its first own step that re-ran, not caused by edits
+        /// of the Dockerfile or a new base image, and their estimated seconds.
+        var inputReruns: [Double]
+        var inputSeconds: [Double]
 
         init(subjects: [Subject], variants: Int) {
             self.subjects = subjects
@@ -491,6 +505,8 @@ public enum CacheEvidence {
             reruns = subjects.map { Array(repeating: 0, count: $0.steps.count) }
             rerunsFixed = reruns
             causes = subjects.map { _ in [:] }
+            inputReruns = subjects.map { _ in 0 }
+            inputSeconds = inputReruns
         }
 
         static func status(_ b: VariantBuild, _ key: StepKey) -> StepPrediction? {
@@ -520,9 +536,27 @@ public enum CacheEvidence {
                     if missed && !attributed, let before {
                         attributed = true
                         causes[s][Tally.cause(of: before, in: base, editLabel: editLabel), default: 0] += w
+                        if !Tally.causedByDockerfileOrBase(before, in: base) {
+                            inputReruns[s] += w
+                            inputSeconds[s] += w * before.costSeconds
+                        }
                     }
                 }
             }
+        }
+
+        /// Causes that are edits of the Dockerfile itself or a new base image.
+        static let dockerfileCauses: Set<StepCause> = [.instructionChanged, .newStep, .envChanged, .workdirChanged, .userChanged,
+                                                       .shellChanged, .mountsChanged, .baseChanged]
+
+        /// Whether a step re-ran because the Dockerfile was edited or the base image changed:
+        /// the first step of its stage that re-ran for a reason of its own did, or, when every
+        /// miss of its stage only follows another stage, the first such step of the build did.
+        static func causedByDockerfileOrBase(_ step: StepPrediction, in build: VariantBuild) -> Bool {
+            let steps = build.prediction.steps
+            let root = steps.first { $0.stage == step.stage && $0.status == .miss && $0.cause != .parentRebuilt }
+                ?? steps.first { $0.status == .miss && $0.cause != .parentRebuilt } ?? step
+            return dockerfileCauses.contains(root.cause)
         }
 
         /// What made a step re-run: the first step of its stage that re-ran for a reason of its own.
@@ -562,6 +596,15 @@ public enum CacheEvidence {
             let saving: Double? = subject.fixable ? (seconds[0] - seconds[subject.variant]) * scale : nil
             let causesPer100 = causes[s].map { ($0.key, $0.value * scale) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
             let reported: Bool
+            if subject.cacheMount {
+                // The downloads of the re-runs its inputs caused.
+                let inputs = inputReruns[s] * scale
+                let mountSaving = inputSeconds[s] * scale * CacheEvidence.cacheMountShare
+                return Evidence(source: source, savingPer100: mountSaving,
+                                step: subject.steps.isEmpty ? "" : subject.steps[0].asIs.display,
+                                reruns: subject.steps.isEmpty ? 0 : reruns[s][0] * scale, rerunsFixed: nil, causes: causesPer100,
+                                reported: inputs >= 0.5 && mountSaving >= max(minSaving, 0.001), inputReruns: inputs)
+            }
             if let saving {
                 reported = saving >= max(minSaving, 0.001) && (fixedReruns.map { $0 < reran } ?? true)
             } else {
@@ -578,6 +621,28 @@ public enum CacheEvidence {
     public static func sentence(_ e: Evidence) -> String {
         var parts: [String] = []
         let step = "`\(e.step)`"
+        if let inputs = e.inputReruns {
+            // Cache-mount advice: the re-runs its inputs caused, and the downloads they repeat.
+            let saving = "a cache mount saves about \(duration(e.savingPer100 ?? 0)) of downloads per 100 \(e.source.isHistory ? "commits" : "edits")"
+                + " (a third of the step's estimated time on each of those re-runs)"
+            switch e.source {
+            case .history(let n):
+                let f = Double(n) / 100
+                let others = inputs < e.reruns - 0.001
+                    ? ", \(Int((inputs * f).rounded())) of them not for edits of the Dockerfile or a new base image" : ""
+                parts.append("in the last \(n) commit\(n == 1 ? "" : "s") \(step) re-ran \(count(e.reruns * f))\(others): \(saving)")
+                if !e.causes.isEmpty {
+                    parts.append("re-runs caused by " + e.causes.prefix(3).map { "\($0.0) (\(count($0.1 * f)))" }.joined(separator: ", "))
+                }
+            case .edits(let n):
+                parts.append("\(step) re-runs after \(Int(e.reruns.rounded())) of 100 edits (estimated from edits to each of the \(n) file\(n == 1 ? "" : "s") "
+                    + "of the context alone, weighted by how often files of their kind change): \(saving)")
+                if !e.causes.isEmpty {
+                    parts.append("re-runs caused by " + e.causes.prefix(3).map { "\($0.0) (\(Int($0.1.rounded())))" }.joined(separator: ", "))
+                }
+            }
+            return parts.joined(separator: "; ")
+        }
         switch e.source {
         case .history(let n):
             // Counts as they happened in the window; time per 100 commits.
@@ -638,6 +703,14 @@ public enum CacheEvidence {
         let candidates = fixed.allInstructions.filter { $0.stageIndex == step.stageIndex && norm($0.syntax.original) == key }
         if k < candidates.count { return candidates[k].syntax.startLine }
         let args = norm(step.syntax.original.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? "")
-        return fixed.allInstructions.first { $0.stageIndex == step.stageIndex && $0.syntax.kind == step.syntax.kind && norm($0.syntax.original).contains(args) }?.syntax.startLine
+        if let l = fixed.allInstructions.first(where: { $0.stageIndex == step.stageIndex && $0.syntax.kind == step.syntax.kind && norm($0.syntax.original).contains(args) })?.syntax.startLine {
+            return l
+        }
+        // A RUN split in two (`RUN install && build` → `RUN install`, `RUN build`): its first part.
+        return fixed.allInstructions.first { mi in
+            guard mi.stageIndex == step.stageIndex, mi.syntax.kind == step.syntax.kind, !original.allInstructions.contains(where: { norm($0.syntax.original) == norm(mi.syntax.original) }) else { return false }
+            let part = norm(mi.syntax.original.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? "")
+            return part.count >= 3 && args.hasPrefix(part)
+        }?.syntax.startLine
     }
 }

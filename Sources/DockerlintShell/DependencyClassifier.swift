@@ -42,6 +42,13 @@ enum DependencyClassifier {
             guard isPipInstall || (c.manager == .uv && (sub == "add" || (sub == "tool" && sub2 == "install"))) else { return nil }
             var manifests: [ManifestFile] = []
             for v in c.optionValues("r", "requirement", "requirements", "c", "constraint", "constraints") { manifests.append(m(v, true, explicit: true)) }
+            // PEP 735 dependency groups (`--group [path:]name`, pip 25.1+ and uv): read from
+            // pyproject.toml, ./pyproject.toml unless a path is given.
+            for v in c.optionValues("group", "only-group") {
+                var file = "pyproject.toml"
+                if let colon = v.lastIndex(of: ":") { file = String(v[..<colon]) }
+                if !manifests.contains(where: { $0.path == file }) { manifests.append(m(file, true, explicit: true)) }
+            }
             var needsSource = false
             let editable = c.optionValues("e", "editable")
             for path in editable + targets.filter({ $0.kind == .path }).map(\.text) {
@@ -211,8 +218,11 @@ enum DependencyClassifier {
             let explicit = c.operands.compactMap(\.staticValue).filter { $0.hasSuffix("proj") || $0.hasSuffix(".sln") || $0.hasSuffix(".slnx") }
             let extras = [m("NuGet.config", false), m("nuget.config", false), m("Directory.Packages.props", false),
                           m("Directory.Build.props", false), m("global.json", false)]
-            let projects = explicit.isEmpty ? [m("*.csproj", false), m("*.fsproj", false), m("*.sln", false)]
-                : explicit.map { m($0, true, explicit: true) }
+            let kinds = ["*.csproj", "*.fsproj", "*.vbproj", "*.sln", "*.slnx"]
+            // Other operands name a project directory (`dotnet restore src/App/`).
+            let directories = c.operands.compactMap(\.staticValue).filter { !explicit.contains($0) && !$0.hasPrefix("-") }
+            var projects = explicit.isEmpty ? kinds.map { m($0, false) } : explicit.map { m($0, true, explicit: true) }
+            for d in directories { projects += kinds.map { m(join(d, $0), false) } }
             if sub == "restore" {
                 return result(.manifest, projects + extras, locked: c.hasOption("locked-mode"))
             }

@@ -40,8 +40,11 @@ struct Optimize: ParsableCommand {
     @Option(help: "KIND=SECONDS: override a default cost. Repeatable.")
     var cost: [String] = []
 
-    @Option(help: "Smallest saving worth a proposal, in estimated seconds per 100 builds (default 0.5).")
-    var minSaving: Double = 0.5
+    @Option(help: "Smallest saving worth a proposal, in estimated seconds per 100 builds (default 60).")
+    var minSaving: Double = 60
+
+    @Option(help: "Smallest saving worth a proposal, in percent of the estimated rebuild time (default 5).")
+    var minSavingPercent: Double = 5
 
     @Option(name: [.short, .long], help: "Output format: tty, markdown or json.")
     var format: String = "tty"
@@ -76,6 +79,8 @@ struct Optimize: ParsableCommand {
         o.costsFile = costs
         guard minSaving >= 0 else { throw CommandError("--min-saving: expected seconds ≥ 0") }
         o.minimumSaving = minSaving
+        guard minSavingPercent >= 0, minSavingPercent <= 100 else { throw CommandError("--min-saving-percent: expected a percentage from 0 to 100") }
+        o.minimumSavingShare = minSavingPercent / 100
         guard let f = OptimizeOptions.Format(rawValue: format) else { throw CommandError("--format: expected tty, markdown or json") }
         o.format = f
         o.write = write

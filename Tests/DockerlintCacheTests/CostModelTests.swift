@@ -40,3 +40,34 @@ import Testing
         #expect(error(#"{"steps": [{"seconds": false}]}"#) == "c.json: error: steps[0].seconds must be a number ≥ 0")
     }
 }
+
+/// The default cost of a RUN follows its most expensive command; a global or system install
+/// of a few named packages costs seconds, not the half-minute of a project's dependencies.
+@Suite struct CostModelCategories {
+    @Test func mostExpensiveCommandWins() {
+        #expect(CostModel.runCategory("npm install -g pnpm") == "run:small-install")
+        #expect(CostModel.runCategory("set -x && apk add --no-cache curl && npm install -g pnpm") == "run:small-install")
+        #expect(CostModel.runCategory("gem install bundler -v 2.5.6") == "run:small-install")
+        #expect(CostModel.runCategory("pip install --no-cache-dir poetry==1.8.3") == "run:small-install")
+        #expect(CostModel.runCategory("pip install --upgrade pip setuptools wheel") == "run:small-install")
+        #expect(CostModel.runCategory("pip install \"pip>=25.1.0\"") == "run:small-install")
+        // Named pip packages may be anything (flask, or torch): a real install.
+        #expect(CostModel.runCategory("pip install flask") == "run:package-install")
+        #expect(CostModel.runCategory("apt-get update && apt-get install -y curl") == "run:package-index")
+        // Many packages, a variable list, manifests, the project itself: a real install.
+        #expect(CostModel.runCategory("apk add --no-cache bash coreutils freetype icu libldap libpng") == "run:package-install")
+        #expect(CostModel.runCategory("apt-get install -y $PACKAGES") == "run:package-install")
+        #expect(CostModel.runCategory("pip install -r requirements.txt") == "run:package-install")
+        #expect(CostModel.runCategory("pip install .") == "run:package-install")
+        #expect(CostModel.runCategory("npm install express") == "run:package-install")
+        #expect(CostModel.runCategory("npm ci && npm run build") == "run:build")
+        #expect(CostModel.runCategory("apk add curl && pnpm install --frozen-lockfile") == "run:package-install")
+        #expect(CostModel.runCategory("curl -fsSL https://example.com/x -o /x") == "run:download")
+        #expect(CostModel.runCategory("chmod +x /entrypoint.sh") == "run:trivial")
+        #expect(CostModel.runCategory("mkdir -p /data && ln -s /data /app/data && useradd -m app") == "run:trivial")
+        #expect(CostModel.runCategory("chown -R app:app /app") == nil)
+        #expect(CostModel.runCategory("python manage.py collectstatic --noinput") == nil)
+        #expect(CostModel.standard.defaults["run:trivial"] == 0.5)
+        #expect(CostModel.standard.defaults["run:small-install"] == 5)
+    }
+}

@@ -91,6 +91,33 @@ import Testing
         #expect(c.reason == "docker-bake.hcl:2: bake target app context: ., dockerfile: build/app.Dockerfile")
     }
 
+    @Test func bakeJSONSkipsTargetsOfAnotherShape() throws {
+        let dir = try Self.project([
+            "build/app.Dockerfile": Self.dockerfile,
+            "docker-bake.json": """
+            {"group": {"default": {"targets": ["app"]}},
+             "target": {"broken": 3, "app": {"context": ".", "dockerfile": "build/app.Dockerfile", "tags": ["x"]}}}
+            """,
+        ])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let c = Self.choose(dir, "build/app.Dockerfile")
+        #expect(c.source == .bake)
+        #expect(c.reason == "docker-bake.json:1: bake target app context: ., dockerfile: build/app.Dockerfile")
+    }
+
+    @Test func packageScriptWithDockerBuild() throws {
+        let dir = try Self.project([
+            "docker/Dockerfile": Self.dockerfile,
+            "package.json": """
+            {"name": "x", "scripts": {"test": 1, "docker": "docker build -f docker/Dockerfile ."}}
+            """,
+        ])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let c = Self.choose(dir, "docker/Dockerfile")
+        #expect(c.source == .script)
+        #expect(c.reason.hasPrefix("package.json:1: script docker: "), "\(c.reason)")
+    }
+
     @Test func nothingNamesItThenTheFolder() throws {
         let dir = try Self.project([
             "docker/Dockerfile": Self.dockerfile,

@@ -387,5 +387,84 @@ struct OptimizeSafetyTests {
         #expect(control["changed"] as? Bool == true)
         #expect(index(moved, "COPY requirements.txt")! > index(moved, "RUN pip install")!, "\(moved)")
     }
+
+    /// Shapes found in real repositories where an earlier analysis let a step cross one that
+    /// reads it (scripts/optimize-realworld): each keeps its order.
+
+    /// A loop over a glob of the working directory (`$(ls *.csproj)`) reads what a glob COPY
+    /// put there; `dotnet restore` without a project reads the solution (`*.slnx`).
+    @Test func aLoopOverGlobbedCopiesKeepsItsCopiesAbove() throws {
+        let repo = try HistoryRepo()
+        defer { repo.remove() }
+        let df = """
+        FROM local/busybox
+        WORKDIR /src
+        COPY backend/*.slnx ./
+        COPY backend/src/*/*.csproj ./
+        RUN for file in $(ls *.csproj); do mkdir -p src/${file%.*}/ && mv $file src/${file%.*}/; done
+        COPY backend/tests/*/*.csproj ./
+        RUN for file in $(ls *.csproj); do mkdir -p tests/${file%.*}/ && mv $file tests/${file%.*}/; done
+        RUN dotnet restore
+        COPY backend .
+
+        """
+        try repo.commit(["Dockerfile": df, "backend/App.slnx": "<Solution/>\n", "backend/src/App/App.csproj": "<Project/>\n",
+                         "backend/tests/App.Tests/App.Tests.csproj": "<Project/>\n", "backend/src/App/Program.cs": "0\n"])
+        for i in 1...8 {
+            try repo.commit(["backend/App.slnx": "<Solution>\(i)</Solution>\n", "backend/src/App/App.csproj": "<Project>\(i)</Project>\n",
+                             "backend/tests/App.Tests/App.Tests.csproj": "<Project>\(i)</Project>\n", "backend/src/App/Program.cs": "\(i)\n"])
+        }
+        let obj = try optimize(repo)
+        #expect(obj["changed"] as? Bool == false, "\(obj["moves"]!)")
+    }
+
+    /// .NET: `dotnet restore` reads the projects its project references and the files it
+    /// imports; `dotnet publish` reads the referenced projects' sources.
+    @Test func referencedAndImportedProjectsStayAboveRestoreAndPublish() throws {
+        let repo = try HistoryRepo()
+        defer { repo.remove() }
+        let df = """
+        FROM local/busybox
+        WORKDIR /source
+        COPY Lib/Lib.csproj Lib/Lib.csproj
+        COPY App/App.csproj App/App.csproj
+        COPY Build/Version.props Build/Version.props
+        RUN cd App && dotnet restore
+        COPY Lib/. Lib/.
+        COPY App/. App/.
+        RUN cd App && dotnet publish -o /out
+
+        """
+        let app = "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <Import Project=\"../Build/Version.props\" />\n  <ItemGroup>\n    <ProjectReference Include=\"..\\Lib\\Lib.csproj\" />\n  </ItemGroup>\n</Project>\n"
+        try repo.commit(["Dockerfile": df, "App/App.csproj": app, "Lib/Lib.csproj": "<Project/>\n", "Build/Version.props": "<Project/>\n",
+                         "Lib/Lib.cs": "0\n", "App/Program.cs": "0\n"])
+        for i in 1...8 {
+            try repo.commit(["Lib/Lib.csproj": "<Project>\(i)</Project>\n", "Build/Version.props": "<Project>\(i)</Project>\n", "Lib/Lib.cs": "\(i)\n"])
+        }
+        let obj = try optimize(repo)
+        let proposed = obj["proposed"] as! String
+        let restore = try #require(index(proposed, "dotnet restore")), publish = try #require(index(proposed, "dotnet publish"))
+        #expect(index(proposed, "COPY Lib/Lib.csproj")! < restore, "\(proposed)")
+        #expect(index(proposed, "COPY Build/Version.props")! < restore, "\(proposed)")
+        #expect(index(proposed, "COPY Lib/. Lib/.")! < publish, "\(proposed)")
+    }
+
+    /// Maven: a module's own modules are read too; a manifests-first split copies their poms.
+    @Test func nestedMavenModulesAreCopiedBeforeTheResolve() throws {
+        let repo = try HistoryRepo()
+        defer { repo.remove() }
+        let df = "FROM local/busybox\nWORKDIR /tmp\nCOPY . .\nRUN mvn -B dependency:go-offline\nRUN mvn -B package\n"
+        try repo.commit(["Dockerfile": df, "pom.xml": "<project><modules><module>pages</module><module>core</module></modules></project>\n",
+                         "pages/pom.xml": "<project><modules><module>en</module></modules></project>\n", "pages/en/pom.xml": "<project/>\n",
+                         "core/pom.xml": "<project/>\n", "core/src/A.java": "0\n"])
+        for i in 1...8 { try repo.commit(["core/src/A.java": "\(i)\n"]) }
+        let obj = try optimize(repo)
+        let proposed = obj["proposed"] as! String
+        #expect(obj["changed"] as? Bool == true)
+        let resolve = try #require(index(proposed, "dependency:go-offline"))
+        #expect((index(proposed, "pages/en/pom.xml") ?? Int.max) < resolve, "\(proposed)")
+        #expect((index(proposed, "core/pom.xml") ?? Int.max) < resolve, "\(proposed)")
+        #expect(index(proposed, "COPY . .")! > resolve, "\(proposed)")
+    }
 }
 

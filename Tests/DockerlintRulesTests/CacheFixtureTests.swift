@@ -9,7 +9,7 @@ import Testing
 ///
 /// expect.txt lines: `DC1001 4` (a finding on line 4), `DC1001 4 fix` (with a fix),
 /// `!DC1001 4` (no finding on line 4), `fix-contains TEXT` (the fixed file contains TEXT),
-/// `message-contains TEXT`. The fixture is copied to a fresh folder (`dot-git` becomes `.git`)
+/// `message-contains TEXT`, `!message-contains TEXT` (no message contains TEXT). The fixture is copied to a fresh folder (`dot-git` becomes `.git`)
 /// and linted with that folder as the context, every DC rule enabled.
 @Suite struct CacheFixtures {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/cache")
@@ -50,6 +50,9 @@ import Testing
             case "message-contains":
                 let text = String(line.dropFirst("message-contains ".count))
                 #expect(dc.contains { $0.message.contains(text) }, "\(name): no message with `\(text)`:\n\(summary)")
+            case "!message-contains":
+                let text = String(line.dropFirst("!message-contains ".count))
+                #expect(!dc.contains { $0.message.contains(text) }, "\(name): a message with `\(text)`:\n\(summary)")
             default:
                 let negative = words[0].hasPrefix("!")
                 let code = negative ? String(words[0].dropFirst()) : words[0]

@@ -181,6 +181,26 @@ import Testing
         #expect(dc1003 == nil || dc1003?.message.contains("re-ran") == true, "\(r.diagnostics.map(\.message))")
     }
 
+    /// The evidence replays what a finding suggests, read from its structured subject: the
+    /// ARG of DC1003, the paths DC1004 would exclude (never `.git` when a step reads it).
+    @Test func findingsCarryTheirSubject() throws {
+        let dir = try Self.emptyRepository()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.write(dir, "main.go", "package main\n")
+        try Self.write(dir, "Dockerfile", "FROM golang:1.23\nARG BUILD_DATE=unknown\nWORKDIR /src\nCOPY . .\nRUN git describe --tags > version.txt\nRUN apt-get update\n")
+        func findings() throws -> [Diagnostic] {
+            let path = dir + "/Dockerfile"
+            let bytes = Array(try String(contentsOfFile: path, encoding: .utf8).utf8)
+            return Linter(rules: BuiltinRules.ruleSet).lint(Linter.Input(path: path, bytes: bytes, configuration: Configuration(), contextDirectory: dir)).diagnostics
+        }
+        let reading = try findings()
+        #expect(reading.first { $0.code == "DC1004" }?.subject == ["Dockerfile"], "\(reading.map { "\($0.code) \($0.subject) \($0.message)" })")
+        #expect(reading.first { $0.code == "DC1003" }?.subject == ["BUILD_DATE"], "\(reading.map { "\($0.code) \($0.subject)" })")
+        try Self.write(dir, "Dockerfile", "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN apt-get update && apt-get install -y curl\n")
+        let notReading = try findings()
+        #expect(notReading.first { $0.code == "DC1004" }?.subject == [".git", "Dockerfile"], "\(notReading.map { "\($0.code) \($0.subject)" })")
+    }
+
     @Test func ciDefault() {
         #expect(CacheEvidence.defaultHistory(environment: ["CI": "true"]) == 100)
         #expect(CacheEvidence.defaultHistory(environment: ["CI": "false"]) == 0)

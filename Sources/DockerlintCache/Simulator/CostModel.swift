@@ -37,13 +37,14 @@ public struct CostModelError: Error, Sendable, CustomStringConvertible {
 public struct CostModel: Sendable {
     /// Per keyword (`FROM`, `RUN`, `COPY`, `ADD`, `WORKDIR`, `ENV`, ...; `METADATA` for every
     /// classic config-only step without its own entry) and per RUN category
-    /// (`run:package-install`, `run:build`, `run:download`, `run:package-index`).
+    /// (`run:package-install`, `run:small-install`, `run:build`, `run:download`, `run:package-index`,
+    /// `run:trivial` for a RUN of only commands like `mkdir`, `chmod +x`, `ln -s`, `useradd`).
     public var defaults: [String: Double]
     public var measured: [MeasuredStep]
 
     public static let defaultSeconds: [String: Double] = [
         "FROM": 0, "COPY": 0.5, "ADD": 1, "WORKDIR": 0.1, "METADATA": 0.1, "RUN": 2,
-        "run:package-install": 30, "run:package-index": 10, "run:build": 60, "run:download": 5,
+        "run:package-install": 30, "run:package-index": 10, "run:build": 60, "run:download": 5, "run:small-install": 5, "run:trivial": 0.5,
     ]
 
     public init(defaults: [String: Double] = [:], measured: [MeasuredStep] = []) {
@@ -53,24 +54,113 @@ public struct CostModel: Sendable {
 
     public static let standard = CostModel()
 
-    /// The RUN category of a command: package installs, builds, downloads (most expensive wins).
+    /// The RUN category of a command: the most expensive of its commands (split at `&&`,
+    /// `||`, `;`, `|` and newlines): builds, dependency installs, package indexes, small
+    /// installs of a few named packages (`apk add curl`, `npm install -g pnpm`, `gem install
+    /// bundler`: seconds, not the half-minute of a project's dependencies), downloads.
     public static func runCategory(_ command: String) -> String? {
-        let c = " " + command.lowercased() + " "
-        if runBuilds.contains(where: { c.containsBytes($0) }) { return "run:build" }
-        if runInstalls.contains(where: { c.containsBytes($0) }) { return "run:package-install" }
+        let order = ["run:build", "run:package-install", "run:package-index", "run:small-install", "run:download"]
+        var best: Int? = nil
+        let parts = segments(command.lowercased())
+        for segment in parts {
+            guard let cat = segmentCategory(segment), let k = order.firstIndex(of: cat) else { continue }
+            if best.map({ k < $0 }) ?? true { best = k }
+        }
+        if best == nil, !parts.isEmpty, parts.allSatisfy(isTrivial) { return "run:trivial" }
+        return best.map { order[$0] }
+    }
+
+    /// Commands that take well under a second on a few paths: `mkdir -p /data`, `chmod +x
+    /// /entrypoint.sh`, `ln -s`, `echo ... > file`, `useradd`. Recursive ones (`chown -R` over
+    /// an application tree) are not.
+    static func isTrivial(_ segment: String) -> Bool {
+        let trivial: Set<String> = ["mkdir", "chmod", "chown", "chgrp", "ln", "echo", "printf", "touch", "true", ":", "mv", "cp", "rm",
+                                    "useradd", "groupadd", "adduser", "addgroup", "usermod", "set", "export", "cd", "test", "[",
+                                    "sed", "cat", "install", "unlink", "rmdir", "id", "whoami", "date", "ls", "pwd", "exit"]
+        var words = segment.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        while let w = words.first, w.contains("="), !w.hasPrefix("-") { words.removeFirst() }
+        while let w = words.first, w == "(" || w == "{" || w == "!" { words.removeFirst() }
+        guard let name = words.first.map({ ($0 as NSString).lastPathComponent }) else { return true }
+        guard trivial.contains(name) else { return false }
+        let flags = words.dropFirst().filter { $0.hasPrefix("-") && !$0.hasPrefix("--") }.joined()
+        if ["chmod", "chown", "chgrp", "cp", "rm"].contains(name), flags.contains("r") || flags.contains("R") || flags.contains("a")
+            || words.contains("--recursive") || words.contains("--archive") {
+            return false
+        }
+        return true
+    }
+
+    static func segments(_ c: String) -> [String] {
+        var out: [String] = []
+        var cur = ""
+        for ch in c {
+            if ch == "&" || ch == "|" || ch == ";" || ch == "\n" {
+                if !cur.trimmingCharacters(in: .whitespaces).isEmpty { out.append(cur) }
+                cur = ""
+            } else {
+                cur.append(ch)
+            }
+        }
+        if !cur.trimmingCharacters(in: .whitespaces).isEmpty { out.append(cur) }
+        return out
+    }
+
+    static let installs = ["apt-get install", "apt install", "apk add", "yum install", "dnf install", "microdnf install",
+                           "zypper install", "zypper in ", "pacman -s", "pip install", "pip3 install", "python -m pip install",
+                           "npm install", "npm ci", "npm i ", "yarn install", "pnpm install", "bundle install", "gem install",
+                           "composer install", "go mod download", "cargo fetch", "poetry install", "conda install",
+                           "mamba install", "uv sync", "uv pip install", "pipenv install", "mvn dependency:", "yarn --frozen"]
+    static let builds = ["go build", "cargo build", "mvn ", "gradle", "make ", "cmake", "npm run build", "yarn build",
+                         "pnpm build", "dotnet publish", "dotnet build", "gcc ", "g++ ", "ninja", "bazel", "swift build",
+                         "stack build", "cabal build", "mix compile", "rustc "]
+
+    static func segmentCategory(_ segment: String) -> String? {
+        let c = " " + segment + " "
+        if builds.contains(where: { c.containsBytes($0) }) || segment.split(separator: " ").last == "make" { return "run:build" }
+        if let n = namedPackages(segment) { return n <= 3 ? "run:small-install" : "run:package-install" }
+        if installs.contains(where: { c.containsBytes($0) }) { return "run:package-install" }
         if c.containsBytes("apt-get update") || c.containsBytes("apk update") || c.containsBytes("yum makecache") { return "run:package-index" }
         if c.containsBytes("curl ") || c.containsBytes("wget ") || c.containsBytes("git clone") { return "run:download" }
         return nil
     }
 
-    static let runInstalls = ["apt-get install", "apt install", "apk add", "yum install", "dnf install", "microdnf install",
-                              "zypper install", "zypper in ", "pacman -s", "pip install", "pip3 install", "python -m pip install",
-                              "npm install", "npm ci", "npm i ", "yarn install", "pnpm install", "bundle install", "gem install",
-                              "composer install", "go mod download", "cargo fetch", "poetry install", "conda install",
-                              "mamba install", "uv sync", "uv pip install", "pipenv install", "mvn dependency:", "yarn --frozen"]
-    static let runBuilds = ["go build", "cargo build", "mvn ", "gradle", "make ", "make\n", "cmake", "npm run build", "yarn build",
-                            "pnpm build", "dotnet publish", "dotnet build", "gcc ", "g++ ", "ninja", "bazel", "swift build",
-                            "stack build", "cabal build", "mix compile", "rustc "]
+    /// How many packages a command installs by name (`apk add curl git` → 2), for the system
+    /// package managers and the global or tool installs of the language ones; nil when it is
+    /// not such an install or installs from files, manifests or the project (`pip install -r`,
+    /// `pip install .`); a large count when the names come from a variable.
+    static func namedPackages(_ segment: String) -> Int? {
+        let words = segment.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        let global = words.contains("-g") || words.contains("--global")
+        let verbs: [[String]] = [["apt-get", "install"], ["apt", "install"], ["apk", "add"], ["yum", "install"], ["dnf", "install"],
+                                 ["microdnf", "install"], ["zypper", "install"], ["zypper", "in"], ["gem", "install"],
+                                 ["pip", "install"], ["pip3", "install"], ["pipx", "install"], ["yarn", "global", "add"],
+                                 ["uv", "tool", "install"]] + (global ? [["npm", "install"], ["npm", "i"], ["npm", "add"], ["pnpm", "add"], ["pnpm", "install"]] : [])
+        for verb in verbs {
+            guard let at = words.indices.first(where: { i in
+                i + verb.count <= words.count && zip(verb, words[i..<(i + verb.count)]).allSatisfy { v, w in
+                    w == v || (v == "pip" && w.hasPrefix("pip") && w.dropFirst(3).allSatisfy { $0.isNumber || $0 == "." })
+                        || (v == "pip3" && w.hasSuffix("/pip3")) || (v == "pip" && w.hasSuffix("/pip"))
+                }
+            }) else { continue }
+            let rest = words[(at + verb.count)...]
+            if rest.contains(where: { ["-r", "-e", "-c", "--requirement", "--editable", "--constraint", "--group", "-g"].contains($0) && verb.first == "pip" }) { return nil }
+            if verb.first == "gem", rest.contains(where: { $0 == "-g" || $0 == "--file" }) { return nil }
+            let operands = rest.filter { !$0.hasPrefix("-") }
+            if operands.contains(where: { $0.contains("$") }) { return 99 }
+            if operands.contains(where: { $0 == "." || $0.hasPrefix("./") || $0.hasPrefix("/") || $0.hasSuffix(".txt") || $0.hasSuffix(".deb")
+                || $0.hasSuffix(".rpm") || $0.hasSuffix(".whl") || $0.hasSuffix(".tar.gz") || $0.hasSuffix(".gem") }) { return nil }
+            // A pip install of named packages may be anything from a tool to a machine-learning
+            // stack: small only for the packaging tools themselves.
+            if verb.first == "pip" || verb.first == "pip3" {
+                let tools: Set<String> = ["pip", "setuptools", "wheel", "uv", "pipenv", "poetry", "virtualenv", "pip-tools"]
+                let names = operands.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
+                    .map { String($0.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) }
+                if !names.allSatisfy({ tools.contains($0) }) { return 99 }
+            }
+            return operands.count
+        }
+        return nil
+    }
 
     /// The cost of a step and whether it was measured.
     public func seconds(identity: String, line: Int, instruction: String, stage: Int, text: String,

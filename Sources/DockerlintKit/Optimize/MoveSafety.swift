@@ -16,6 +16,9 @@ struct MoveSafety {
     /// otherwise: a COPY whose manifests a split copies first, and the install it may now
     /// follow (the split's verdict covers it).
     var cleared: Set<[Int]> = []
+    /// Pairs (stage, earlier index, later index) that keep their order although they commute:
+    /// the copies one split adds stay in the order they are written, one block.
+    var chained: Set<[Int]> = []
 
     init(model: DockerfileModel, contextDirectory: String?, dockerfile: String) {
         let ctx = contextDirectory.map { BuildContext.disk(directory: $0, dockerfile: dockerfile) }
@@ -30,6 +33,7 @@ struct MoveSafety {
         // Instructions that only set image metadata keep their place: moving them changes no
         // cache key on BuildKit, and on the classic builder their cost is a tenth of a second.
         if MoveSafety.isPinned(a.kind) || MoveSafety.isPinned(b.kind) { return "metadata instructions keep their place" }
+        if chained.contains([stage, earlier, later]) { return "the copies of one split keep their order" }
         if cleared.contains([stage, earlier, later]) { return nil }
         return moves.commute(a, b).reason
     }

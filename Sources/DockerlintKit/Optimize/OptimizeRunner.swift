@@ -32,8 +32,12 @@ public struct OptimizeOptions: Sendable {
     public var format: Format = .tty
     public var write = false
     public var noColor = false
-    /// Smallest saving, in estimated seconds per 100 builds, worth a proposal.
-    public var minimumSaving: Double = 0.5
+    /// Smallest saving, in estimated seconds per 100 builds, worth a proposal (the same
+    /// default as a cache finding's `min-saving`).
+    public var minimumSaving: Double = 60
+    /// Smallest saving as a share of the estimated rebuild time: every proposal moves lines a
+    /// reviewer must check, and a reorder that saves a few percent is not worth that.
+    public var minimumSavingShare: Double = 0.05
     public var verify = false
     public var verifyOptions = VerifyOptions()
 
@@ -208,6 +212,9 @@ public struct OptimizeRunner: Sendable {
                     guard let ci = lineOf.newIndex(stage: c.stage, oldIndex: c.copy), let ri = lineOf.newIndex(stage: c.stage, oldIndex: c.install) else { continue }
                     safety.cleared.insert([c.stage, ci, ri])
                 }
+                for (stage, lines) in lineOf.lines {
+                    for i in lines.indices.dropFirst() where lines[i] == nil && lines[i - 1] == nil { safety.chained.insert([stage, i - 1, i]) }
+                }
                 let found = search(layout: vLayout, builds: vBuilds, safety: safety, splits: v, lineOf: lineOf)
                 searchSeconds += Date().timeIntervalSince(t1)
                 if found.modelAfter < best.modelAfter - 1e-9 { best = found }
@@ -240,10 +247,14 @@ public struct OptimizeRunner: Sendable {
         var after = SimulationSummary(engine: options.builder)
         for b in afterBuilds { after.add(b) }
         let saving = OptimizeResult.per100(before) - OptimizeResult.per100(after)
-        if saving < options.minimumSaving {
-            result.noChangeReason = saving > 0
+        let share = OptimizeResult.per100(before) > 0 ? saving / OptimizeResult.per100(before) : 0
+        if saving < options.minimumSaving || share < options.minimumSavingShare {
+            let percent = String(format: "%.1f%%", share * 100)
+            result.noChangeReason = saving <= 0
+                ? "the simulator finds no order that rebuilds less than the current one"
+                : saving < options.minimumSaving
                 ? "the best order saves only \(NumberFormat.seconds(saving)) per 100 builds (less than \(NumberFormat.seconds(options.minimumSaving)))"
-                : "the simulator finds no order that rebuilds less than the current one"
+                : "the best order saves only \(percent) of the estimated rebuild time (less than \(String(format: "%g%%", options.minimumSavingShare * 100)))"
             result.steps = OptimizeRunner.rows(layout: layout, orders: [:], before: before, after: before, proposedLayout: layout, afterBuilds: builds)
             return result
         }

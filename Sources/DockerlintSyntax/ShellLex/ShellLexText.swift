@@ -39,21 +39,10 @@ enum ShellLexText {
         return s.properties.generalCategory == .decimalNumber
     }
 
-    /// Go's `strconv.IsPrint`: letters, marks, numbers, punctuation, symbols and U+0020.
+    /// Go's `strconv.IsPrint` of a code point (`goIsPrint` owns the table).
     static func isPrint(_ c: UInt32) -> Bool {
-        if c < 0x80 { return c >= 0x20 && c < 0x7F }
         guard let s = Unicode.Scalar(c) else { return false }
-        switch s.properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-             .nonspacingMark, .spacingMark, .enclosingMark,
-             .decimalNumber, .letterNumber, .otherNumber,
-             .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-             .initialPunctuation, .finalPunctuation, .otherPunctuation,
-             .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
-            return true
-        default:
-            return false
-        }
+        return goIsPrint(s)
     }
 
     /// Appends the UTF-8 encoding of `c` (a valid scalar) to `out`.

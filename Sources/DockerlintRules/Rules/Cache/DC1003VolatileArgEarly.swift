@@ -115,7 +115,7 @@ final class VolatileArgEarlyRule: LintRule {
             fix = VolatileArgEarlyRule.moveFix(blockIDs.map { graph.step($0).instruction }, before: firstReader?.instruction,
                                                end: steps.last!.instruction, context)
         }
-        sink.report(def.argument.range, message, fix: fix, relatedLines: nonReaders.map(\.instruction.syntax.startLine))
+        sink.report(def.argument.range, message, fix: fix, relatedLines: nonReaders.map(\.instruction.syntax.startLine), subject: [def.key])
     }
 
     /// Moves the instructions (each with its comments) to just before `before`, or after `end`.

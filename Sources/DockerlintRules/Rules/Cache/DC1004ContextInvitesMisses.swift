@@ -48,41 +48,52 @@ final class ContextInvitesMissesRule: LintRule {
         // `.git` read by the build (`git describe`, Go's VCS stamping, a Makefile, a build
         // plugin): excluding it would break the build or change the image.
         let gitReader = ContextInvitesMissesRule.gitReader(of: c, i, context)
+        let dockerfileInContext = ContextInvitesMissesRule.contextRelativePath(of: context.path, in: dir)
         if !present {
             if let r = gitReader {
                 sink.report(i.syntax.keywordRange, "`\(i.shortText)` copies the whole context and there is no .dockerignore: local "
                     + "build outputs and the Dockerfile itself are copied too, so a local build or any Dockerfile edit re-runs "
                     + "this COPY and every step after it; add a .dockerignore, but keep .git: \(CacheMessage.step(r)) may read it",
-                    relatedLines: [i.syntax.startLine])
+                    relatedLines: [i.syntax.startLine], subject: dockerfileInContext.map { [$0] } ?? [])
                 return
             }
             sink.report(i.syntax.keywordRange, "`\(i.shortText)` copies the whole context and there is no .dockerignore: .git, local "
                 + "build outputs and the Dockerfile itself are copied too, so a commit, a local build or any Dockerfile edit re-runs "
-                + "this COPY and every step after it; add a .dockerignore", relatedLines: [i.syntax.startLine])
+                + "this COPY and every step after it; add a .dockerignore", relatedLines: [i.syntax.startLine],
+                subject: [".git"] + (dockerfileInContext.map { [$0] } ?? []))
             return
         }
         guard let ignore else { return }
         func ignored(_ p: String) -> Bool { (try? ignore.matchesOrParentMatches(p)) ?? false }
         var problems: [String] = []
+        var excluded: [String] = []
         for (name, why) in ContextInvitesMissesRule.volatileEntries where fm.fileExists(atPath: dir + "/" + name) && !ignored(name) {
             if name == ".git", gitReader != nil { continue }
             // bin/ and build/ are often sources (scripts); only flag them when they look generated.
             if ["bin", "build", "target", "obj", "dist"].contains(name), !ContextInvitesMissesRule.looksGenerated(dir + "/" + name) { continue }
             problems.append(why)
+            excluded.append(name)
         }
         // The Dockerfile itself, when it lies in the context.
-        let df = (context.path as NSString).standardizingPath
-        let ctx = (dir as NSString).standardizingPath
-        let absDF = df.hasPrefix("/") ? df : (fm.currentDirectoryPath as NSString).appendingPathComponent(df)
-        let absCtx = ctx.hasPrefix("/") ? ctx : (fm.currentDirectoryPath as NSString).appendingPathComponent(ctx)
-        if absDF.hasPrefix(absCtx + "/"), fm.fileExists(atPath: absDF) {
-            let rel = String(absDF.dropFirst(absCtx.count + 1))
-            if !ignored(rel) { problems.append("\(rel) is copied too, so every edit of the Dockerfile re-runs this COPY") }
+        if let rel = dockerfileInContext, !ignored(rel) {
+            problems.append("\(rel) is copied too, so every edit of the Dockerfile re-runs this COPY")
+            excluded.append(rel)
         }
         guard !problems.isEmpty else { return }
         sink.report(i.syntax.keywordRange, "`\(i.shortText)` copies the whole context and the .dockerignore lets in files that change "
             + "without a source edit: \(problems.joined(separator: "; ")); each such change re-runs this COPY and every step after it; "
-            + "add them to .dockerignore", relatedLines: [i.syntax.startLine])
+            + "add them to .dockerignore", relatedLines: [i.syntax.startLine], subject: excluded)
+    }
+
+    /// The Dockerfile's path relative to the context, when it lies in the context.
+    static func contextRelativePath(of path: String, in dir: String) -> String? {
+        let fm = FileManager.default
+        let df = (path as NSString).standardizingPath
+        let ctx = (dir as NSString).standardizingPath
+        let absDF = df.hasPrefix("/") ? df : (fm.currentDirectoryPath as NSString).appendingPathComponent(df)
+        let absCtx = ctx.hasPrefix("/") ? ctx : (fm.currentDirectoryPath as NSString).appendingPathComponent(ctx)
+        guard absDF.hasPrefix(absCtx + "/"), fm.fileExists(atPath: absDF) else { return nil }
+        return String(absDF.dropFirst(absCtx.count + 1))
     }
 
     /// The first step that may read the `.git` the COPY brings: in its stage or a stage

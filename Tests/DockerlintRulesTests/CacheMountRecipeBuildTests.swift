@@ -60,23 +60,32 @@ extension CacheMountRecipes {
         return rest.firstIndex(of: "`").map { String(rest[..<$0]) }
     }
 
-    /// Builds `dockerfile` twice (N=1, N=2: the RUN re-runs), returns the second build's log.
+    /// Runs the RUN of `dockerfile` twice in one build: the file as a stage `first`, and again
+    /// as a stage `second` that waits for it (a `COPY --from=first`), on a root file system
+    /// without what the first installed, with the same cache mounts. One build, so nothing can
+    /// prune the cache mounts in between (the engines are shared). Returns each RUN's log.
     static func buildTwice(_ dockerfile: String, files: [String: Data] = [:], tag: String, socket: String) throws -> (String, String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dockerlint-recipe-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        try dockerfile.write(to: dir.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+        let from = "FROM \(image)\n"
+        let first = dockerfile.replacingOccurrences(of: from, with: "FROM \(image) AS first\n")
+            .replacingOccurrences(of: "echo build $N", with: "echo dlrecipe-first-run")
+        let second = dockerfile.replacingOccurrences(of: from, with: "FROM \(image) AS second\nCOPY --from=first /etc/os-release /dlrecipe-after-first\n")
+            .replacingOccurrences(of: "echo build $N", with: "echo dlrecipe-second-run")
+        try (first + second).write(to: dir.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
         for (name, data) in files { try data.write(to: dir.appendingPathComponent(name)) }
-        var logs: [String] = []
-        for n in 1...2 {
-            // A tag per build: a re-used tag would leave the first image behind, untagged.
-            let r = try run([docker, "build", "--progress=plain", "--label", "dockerlint.test=cachemount-recipe",
-                             "-t", "\(tag)-\(n)-\(UUID().uuidString.prefix(6).lowercased())",
-                             "--build-arg", "N=\(n)", "."], socket: socket, cwd: dir.path)
-            #expect(r.status == 0, "build \(n) failed:\n\(r.text.suffix(3000))")
-            logs.append(r.text)
+        let r = try run([docker, "build", "--progress=plain", "--label", "dockerlint.test=cachemount-recipe", "--target", "second",
+                         "-t", "\(tag)-\(UUID().uuidString.prefix(6).lowercased())", "--build-arg", "N=1", "."], socket: socket, cwd: dir.path)
+        #expect(r.status == 0, "build failed:\n\(r.text.suffix(3000))")
+        // The lines of the vertex whose output names each run.
+        let lines = r.text.split(separator: "\n").map(String.init)
+        func log(_ name: String) -> String {
+            guard let hit = lines.first(where: { $0.hasSuffix(" " + name) && $0.hasPrefix("#") }),
+                  let vertex = hit.split(separator: " ").first else { return "" }
+            return lines.filter { $0.hasPrefix(vertex + " ") }.joined(separator: "\n")
         }
-        return (logs[0], logs[1])
+        return (log("dlrecipe-first-run"), log("dlrecipe-second-run"))
     }
 
     /// Removes the images of this suite and the build-cache records whose description names `marker`.

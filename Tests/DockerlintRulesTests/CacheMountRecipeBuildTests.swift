@@ -69,10 +69,12 @@ extension CacheMountRecipes {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let from = "FROM \(image)\n"
+        // The runs are named after the test's marker, so that cleaning finds their layers too.
+        let marker = tag.split(separator: ":").last.map(String.init) ?? "dlrecipe"
         let first = dockerfile.replacingOccurrences(of: from, with: "FROM \(image) AS first\n")
-            .replacingOccurrences(of: "echo build $N", with: "echo dlrecipe-first-run")
-        let second = dockerfile.replacingOccurrences(of: from, with: "FROM \(image) AS second\nCOPY --from=first /etc/os-release /dlrecipe-after-first\n")
-            .replacingOccurrences(of: "echo build $N", with: "echo dlrecipe-second-run")
+            .replacingOccurrences(of: "echo build $N", with: "echo \(marker)-first-run")
+        let second = dockerfile.replacingOccurrences(of: from, with: "FROM \(image) AS second\nCOPY --from=first /etc/os-release /\(marker)-after-first\n")
+            .replacingOccurrences(of: "echo build $N", with: "echo \(marker)-second-run")
         try (first + second).write(to: dir.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
         for (name, data) in files { try data.write(to: dir.appendingPathComponent(name)) }
         let r = try run([docker, "build", "--progress=plain", "--label", "dockerlint.test=cachemount-recipe", "--target", "second",
@@ -85,7 +87,7 @@ extension CacheMountRecipes {
                   let vertex = hit.split(separator: " ").first else { return "" }
             return lines.filter { $0.hasPrefix(vertex + " ") }.joined(separator: "\n")
         }
-        return (log("dlrecipe-first-run"), log("dlrecipe-second-run"))
+        return (log("\(marker)-first-run"), log("\(marker)-second-run"))
     }
 
     /// Removes the images of this suite and the build-cache records whose description names `marker`.
@@ -94,19 +96,24 @@ extension CacheMountRecipes {
             let ids = Set(images.text.split(whereSeparator: \.isWhitespace).map(String.init))
             if !ids.isEmpty { _ = try? run([docker, "rmi", "-f"] + ids.sorted(), socket: socket) }
         }
-        // Several passes: the layers of the steps go once the cache mounts they hold are gone
-        // and the engine has let go of the removed images.
-        for _ in 0..<3 { Thread.sleep(forTimeInterval: 1); pruneRecords(marker: marker, socket: socket) }
+        // Several passes: the engine lets go of a build's records a little after it ends, and
+        // layers go once the records above them are gone.
+        for _ in 0..<6 where pruneRecords(marker: marker, socket: socket) > 0 { Thread.sleep(forTimeInterval: 2) }
     }
 
-    static func pruneRecords(marker: String, socket: String) {
+    /// Prunes the records whose description names `marker`; returns how many there were.
+    @discardableResult
+    static func pruneRecords(marker: String, socket: String) -> Int {
         guard let df = try? run(["/usr/bin/curl", "-s", "--max-time", "30", "--unix-socket", socket, "http://localhost/v1.41/system/df?type=build-cache"], socket: socket),
               let json = try? JSONSerialization.jsonObject(with: Data(df.text.utf8)) as? [String: Any],
-              let records = json["BuildCache"] as? [[String: Any]] else { return }
+              let records = json["BuildCache"] as? [[String: Any]] else { return 0 }
+        var n = 0
         for r in records {
             guard let id = r["ID"] as? String, (r["Description"] as? String)?.contains(marker) == true else { continue }
+            n += 1
             _ = try? run([docker, "builder", "prune", "-af", "--filter", "id=\(id)"], socket: socket)
         }
+        return n
     }
 
     /// Debian's official images delete downloaded packages after every install; the local

@@ -142,12 +142,29 @@ public struct Moves {
         if (a.writes.shell && x.reads.shell) || (x.writes.shell && a.reads.shell) {
             return .unsafe("SHELL changes how the RUN runs")
         }
-        // Files.
+        // Files. A WORKDIR only creates its directory (root-owned, as `mkdir -p`); a COPY
+        // without --chown/--chmod creates the directories it needs the same way, so their
+        // order does not matter for that directory (a relative destination reads the working
+        // directory and is caught above).
+        var a = a, x = x
+        Self.dropDirectoryCreation(&a, other: x)
+        Self.dropDirectoryCreation(&x, other: a)
         if let v = pathConflict(writer: a, reader: x, read: x.reads.paths) { return v }
         if let v = pathConflict(writer: x, reader: a, read: a.reads.paths) { return v }
         if let v = pathConflict(writer: a, reader: x, read: x.writes.paths, bothWrite: true) { return v }
         if a.kind == .onbuild || x.kind == .onbuild { return .unknown("ONBUILD") }
         return .safe
+    }
+
+    /// For a WORKDIR `w` next to a COPY/ADD `c` that creates directories as WORKDIR does (no
+    /// --chown/--chmod, no file landing on the directory or above it): `w` without its
+    /// write of its directory.
+    static func dropDirectoryCreation(_ w: inout Step, other c: Step) {
+        guard w.kind == .workdir, c.kind == .copy || c.kind == .add, !c.copied.isEmpty,
+              !c.instruction.syntax.flags.contains(where: { $0.name == "chown" || $0.name == "chmod" }),
+              let dir = w.instruction.resolved?.workdir else { return }
+        if c.copied.contains(where: { !$0.isTree && ImagePath.within(dir, $0.imagePath) }) { return }
+        w.writes.paths.paths.removeAll { $0 == dir }
     }
 
     // MARK: - Manifests first

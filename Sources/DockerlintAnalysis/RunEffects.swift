@@ -179,6 +179,9 @@ enum RunEffects {
         case "git":
             git(inv, &st, &state)
             return
+        case "corepack":
+            corepack(inv, &st, &state)
+            return
         case "curl", "wget":
             st.readsNetwork = true
             st.reads.env.names.formUnion(networkVariables)
@@ -301,6 +304,39 @@ enum RunEffects {
         }
         guard let c = state.cwd else { return nil }
         return ImagePath.absolute(p, workdir: c)
+    }
+
+    /// Corepack: `enable`/`disable` write the package-manager shims next to node (or into
+    /// `--install-directory`); `prepare`/`install`/`use`/`up` download a package manager, and
+    /// read (`use`, `up`: write) the `packageManager` of the package.json in the working
+    /// directory unless given one. It reads its `COREPACK_*` settings from the environment.
+    static func corepack(_ inv: CommandInvocation, _ st: inout Step, _ state: inout State) {
+        let args = inv.arguments.map { state.values.expand($0) }
+        guard let sub = args.first ?? nil else { unknown(&st, "runs corepack with an unknown subcommand"); return }
+        st.reads.env = .everything
+        let home = state.values.values["HOME"] ?? "/root"
+        let rest = args.dropFirst()
+        switch sub {
+        case "enable", "disable":
+            st.writes.paths.insert("/usr")
+            if let k = rest.firstIndex(where: { $0 == "--install-directory" }), k + 1 < args.count {
+                guard let dir = args[k + 1], let p = path(dir, state) else { unknown(&st, "corepack installs into a directory that is not known"); return }
+                st.writes.paths.insert(p)
+            }
+        case "prepare", "install", "use", "up":
+            st.readsNetwork = true
+            st.reads.env.names.formUnion(networkVariables)
+            st.writes.paths.insert(home + "/.cache/node/corepack")
+            st.writes.paths.insert("/usr")
+            let named = rest.contains { $0.map { !$0.hasPrefix("-") } ?? true }
+            if sub == "use" || sub == "up" || !named {
+                guard let cwd = state.cwd else { unknown(&st, "corepack reads package.json in an unknown directory"); return }
+                st.reads.paths.insert(ImagePath.absolute("package.json", workdir: cwd))
+                if sub == "use" || sub == "up" { st.writes.paths.insert(ImagePath.absolute("package.json", workdir: cwd)) }
+            }
+        default:
+            unknown(&st, "runs `corepack \(sub)`, whose reads are not known")
+        }
     }
 
     static func git(_ inv: CommandInvocation, _ st: inout Step, _ state: inout State) {

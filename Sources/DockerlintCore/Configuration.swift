@@ -65,7 +65,7 @@ public struct Configuration: Sendable, Equatable {
     /// The estimated rebuild time, in seconds per 100 commits (or per 100 plausible edits
     /// without history), a cache finding's fix must save to be reported (`min-saving`).
     public var minSaving: Double = Configuration.defaultMinSaving
-    public static let defaultMinSaving: Double = 60
+    public static let defaultMinSaving: Double = 120
     /// The build context the cache rules assume (`context`), relative to the configuration
     /// file's folder; nil: discovered (`ContextDiscovery`).
     public var context: String?

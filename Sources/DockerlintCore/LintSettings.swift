@@ -220,7 +220,7 @@ public enum LintSettings {
         },
         LintSetting(key: "min-saving", aliases: [], environment: ["DOCKERLINT_MIN_SAVING"], option: "--min-saving", shortOption: nil,
                     valueName: "SECONDS", shape: .single, namesRules: false,
-                    help: "Seconds of estimated rebuild time per 100 commits (or 100 plausible edits) a cache finding's fix must save to be reported (default 60).") { c, input throws(LintSetting.SettingError) in
+                    help: "Seconds of estimated rebuild time per 100 commits (or 100 plausible edits) a cache finding's fix must save to be reported (default 120: about a second per commit; less is not worth an edit).") { c, input throws(LintSetting.SettingError) in
             let s = try single(input)
             guard let n = Double(s), n >= 0, n.isFinite else { throw .init("expected a number of seconds per 100 commits (0 or more), not '\(s)'") }
             c.minSaving = n

@@ -49,18 +49,35 @@ public struct TTYReporter: Reporter {
                       : summary.failed ? color.boldRed(sentence) : color.bold(sentence)) + "\n")
     }
 
+    /// Source lines longer than this many characters are shown cut to it, starting
+    /// `excerptLead` characters before the range.
+    static let excerptWidth = 160
+    static let excerptLead = 40
+
     /// The source line under a gutter with the line number, and the caret line.
     func excerpt(_ source: Substring, _ range: SourceRange, color: Palette) -> String {
-        let scalars = Array(sanitizeForTerminal(source).unicodeScalars)
-        let count = scalars.count
-        let start = min(max(range.start.column, 1), count + 1)
+        var scalars = Array(sanitizeForTerminal(source).unicodeScalars)
+        var start = min(max(range.start.column, 1), scalars.count + 1)
         var end: Int
         if range.end.line > range.start.line {
-            end = count + 1
+            end = scalars.count + 1
         } else {
-            end = min(max(range.end.column, start), count + 1)
+            end = min(max(range.end.column, start), scalars.count + 1)
         }
-        if end == start { end = start + 1 }  // empty range: one caret
+        // A line longer than a terminal line is shown as a window of it around the start
+        // of the range, with `…` where it was cut.
+        var clippedLeft = false, clippedRight = false
+        if scalars.count > Self.excerptWidth {
+            let lo = max(0, min(start - 1 - Self.excerptLead, scalars.count - Self.excerptWidth))
+            let hi = lo + Self.excerptWidth
+            clippedLeft = lo > 0
+            clippedRight = hi < scalars.count
+            scalars = Array(scalars[lo..<hi])
+            start -= lo
+            end = min(end - lo, hi - lo + 1)
+        }
+        let count = scalars.count
+        if end <= start { end = start + 1 }  // empty range: one caret
 
         var marks = ""
         for i in 1..<end {
@@ -82,11 +99,11 @@ public struct TTYReporter: Reporter {
         }
         let number = String(range.start.line)
         let gutter = String(repeating: " ", count: number.count)
-        var markLine = marks
+        var markLine = clippedLeft ? " " + marks : marks
         if let first = markLine.firstIndex(where: { $0 != " " && $0 != "\t" }) {
             markLine = String(markLine[..<first]) + color.green(String(markLine[first...]))
         }
-        let text = String(String.UnicodeScalarView(scalars))
+        let text = (clippedLeft ? "…" : "") + String(String.UnicodeScalarView(scalars)) + (clippedRight ? "…" : "")
         return color.dim("  \(number) |") + (text.isEmpty ? "" : " " + text) + "\n"
             + color.dim("  \(gutter) |") + " " + markLine + "\n"
     }

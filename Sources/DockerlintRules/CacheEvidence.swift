@@ -17,6 +17,7 @@
 // one per distinct fix, all fed by one `git log` stream and one `cat-file` process (history),
 // or by one walk of the context that reads no file contents (plausible edits).
 
+import DockerlintAnalysis
 import DockerlintCache
 import DockerlintCore
 import DockerlintModel
@@ -241,12 +242,15 @@ public enum CacheEvidence {
         let located = history > 0 ? try? GitReplay.locate(dockerfile: path, contextDirectory: ctx) : nil
         var useHistory = located != nil
         var editsMemo: (ContextSnapshot, [PlausibleEdits.Edit])? = nil
+        let readsCause = subjects.contains(where: \.cacheMount)
+            ? CacheEvidence.readsCause(model: model, identities: ids, contextDirectory: ctx, dockerfile: path) : nil
         // One replay of `variants` (the first: the file as it is): the history when there is
         // one, else plausible edits.
         func replay(_ variants: [ReplayVariant], _ subjects: [Subject]) -> (Tally, Evidence.Source)? {
             var sims = variants.map { _ in CacheSimulator(engine: engine, options: options) }
             if useHistory, let located {
                 var tally = Tally(subjects: subjects, variants: variants.count)
+                tally.readsCause = readsCause
                 let range = (try? GitHistory.resolve(repository: located.repository, revision: "HEAD~\(history)")).map { "\($0)..HEAD" } ?? "HEAD"
                 var commits = 0
                 do {
@@ -263,6 +267,7 @@ public enum CacheEvidence {
             }
             // Plausible edits of the context as it is.
             var tally = Tally(subjects: subjects, variants: variants.count)
+            tally.readsCause = readsCause
             if editsMemo == nil {
                 guard let snapshot = try? ContextSnapshot.scan(directory: ctx, ignore: currentIgnore, hashContents: false, skip: [".git"]) else {
                     return nil
@@ -375,6 +380,57 @@ public enum CacheEvidence {
 
     static func lineTextKey(_ mi: ModelInstruction) -> String { norm(mi.syntax.original) }
 
+    /// Whether a step reads what changed in the step that started its re-run, judged on the
+    /// file as it is (steps found by their simulator identity): a re-run of the step itself
+    /// (a build argument, a bind mount's files) counts when the step reads that argument or
+    /// those files; a re-run that follows another step of the stage counts unless the two
+    /// commute (`Moves.commute`: the step reads nothing the other writes). A step of another
+    /// stage, or one the file as it is lacks, does not count (nothing to tell).
+    static func readsCause(model: DockerfileModel, identities ids: [Int: String], contextDirectory: String, dockerfile: String)
+        -> (StepPrediction, StepPrediction) -> Bool {
+        let graph = StepGraph(model: model, context: BuildContext.disk(directory: contextDirectory, dockerfile: dockerfile),
+                              scripts: { RunScript.make($0, in: model.dockerfile) })
+        var found: [String: StepID] = [:]
+        for mi in model.allInstructions {
+            guard let identity = ids[mi.syntax.startLine], found[identity] == nil, let id = graph.id(of: mi) else { continue }
+            found[identity] = id
+        }
+        let byIdentity = found
+        let moves = Moves(graph)
+        // Memo per (root, step) identity and cause: the answer does not change between builds.
+        let memo = CauseMemo()
+        return { root, step in
+            let key = root.identity + "\u{0}" + step.identity + "\u{0}" + root.cause.rawValue + "\u{0}" + root.reason
+            if let v = memo.get(key) { return v }
+            let answer: Bool
+            if let s = byIdentity[step.identity] {
+                if root.identity == step.identity {
+                    if root.cause == .argChanged {
+                        let name = root.reason.split(separator: " ").dropFirst().first.map(String.init) ?? ""
+                        answer = graph.step(s).reads.env.contains(name)
+                    } else {
+                        answer = true
+                    }
+                } else if let r = byIdentity[root.identity], r.stage == s.stage {
+                    answer = !moves.commute(graph.step(r), graph.step(s)).isSafe
+                } else {
+                    answer = false
+                }
+            } else {
+                answer = false
+            }
+            memo.set(key, answer)
+            return answer
+        }
+    }
+
+    /// The memo of `readsCause` (one replay at a time uses it).
+    final class CauseMemo {
+        private var values: [String: Bool] = [:]
+        func get(_ k: String) -> Bool? { values[k] }
+        func set(_ k: String, _ v: Bool) { values[k] = v }
+    }
+
     /// Weighted counts over the builds of a replay.
     struct Tally {
         let subjects: [Subject]
@@ -386,10 +442,15 @@ public enum CacheEvidence {
         var rerunsFixed: [[Double]]
         /// Per subject: cause → weight (of the as-is re-runs of its first own step that re-ran).
         var causes: [[String: Double]]
-        /// Per subject: weighted re-runs of its first own step that re-ran, not caused by edits
-        /// of the Dockerfile or a new base image, and their estimated seconds.
+        /// Per subject: weighted re-runs of its first own step that re-ran because of what the
+        /// step itself reads (`readsCause`), not edits of the Dockerfile or a new base image,
+        /// and their estimated seconds.
         var inputReruns: [Double]
         var inputSeconds: [Double]
+        /// Whether a step (second) reads what changed in the step that started its re-run
+        /// (first): false when the two commute, i.e. the step re-ran only because it comes
+        /// after an unrelated change (a reorder is the fix there, not a cache mount).
+        var readsCause: ((StepPrediction, StepPrediction) -> Bool)? = nil
 
         init(subjects: [Subject], variants: Int) {
             self.subjects = subjects
@@ -428,7 +489,8 @@ public enum CacheEvidence {
                     if missed && !attributed, let before {
                         attributed = true
                         causes[s][Tally.cause(of: before, in: base, editLabel: editLabel), default: 0] += w
-                        if !Tally.causedByDockerfileOrBase(before, in: base) {
+                        let root = Tally.root(of: before, in: base)
+                        if !Tally.dockerfileCauses.contains(root.cause), readsCause?(root, before) ?? true {
                             inputReruns[s] += w
                             inputSeconds[s] += w * before.costSeconds
                         }
@@ -441,14 +503,13 @@ public enum CacheEvidence {
         static let dockerfileCauses: Set<StepCause> = [.instructionChanged, .newStep, .envChanged, .workdirChanged, .userChanged,
                                                        .shellChanged, .mountsChanged, .baseChanged]
 
-        /// Whether a step re-ran because the Dockerfile was edited or the base image changed:
-        /// the first step of its stage that re-ran for a reason of its own did, or, when every
-        /// miss of its stage only follows another stage, the first such step of the build did.
-        static func causedByDockerfileOrBase(_ step: StepPrediction, in build: VariantBuild) -> Bool {
+        /// The step whose own change started a step's re-run: the first step of its stage that
+        /// re-ran for a reason of its own, or, when every miss of its stage only follows
+        /// another stage, the first such step of the build.
+        static func root(of step: StepPrediction, in build: VariantBuild) -> StepPrediction {
             let steps = build.prediction.steps
-            let root = steps.first { $0.stage == step.stage && $0.status == .miss && $0.cause != .parentRebuilt }
+            return steps.first { $0.stage == step.stage && $0.status == .miss && $0.cause != .parentRebuilt }
                 ?? steps.first { $0.status == .miss && $0.cause != .parentRebuilt } ?? step
-            return dockerfileCauses.contains(root.cause)
         }
 
         /// What made a step re-run: the first step of its stage that re-ran for a reason of its own.
@@ -464,7 +525,13 @@ public enum CacheEvidence {
             case .argChanged:
                 let name = root.reason.split(separator: " ").dropFirst().first.map(String.init) ?? "an ARG"
                 return "a new value of ARG \(name) in every build"
-            case .instructionChanged, .newStep, .envChanged, .workdirChanged, .userChanged, .shellChanged, .mountsChanged:
+            case .envChanged:
+                // "ENV X changed": an edit of the Dockerfile, or a build argument the ENV expands.
+                if root.reason.hasPrefix("ENV "), root.reason.hasSuffix(" changed") {
+                    return "a new value of ENV \(root.reason.dropFirst(4).dropLast(8))"
+                }
+                return "edits to the Dockerfile"
+            case .instructionChanged, .newStep, .workdirChanged, .userChanged, .shellChanged, .mountsChanged:
                 return "edits to the Dockerfile"
             case .baseChanged:
                 return "a new base image"
@@ -595,6 +662,14 @@ public enum CacheEvidence {
         let candidates = fixed.allInstructions.filter { $0.stageIndex == step.stageIndex && norm($0.syntax.original) == key }
         if k < candidates.count { return candidates[k].syntax.startLine }
         let args = norm(step.syntax.original.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? "")
-        return fixed.allInstructions.first { $0.stageIndex == step.stageIndex && $0.syntax.kind == step.syntax.kind && norm($0.syntax.original).contains(args) }?.syntax.startLine
+        if let l = fixed.allInstructions.first(where: { $0.stageIndex == step.stageIndex && $0.syntax.kind == step.syntax.kind && norm($0.syntax.original).contains(args) })?.syntax.startLine {
+            return l
+        }
+        // A RUN split in two (`RUN install && build` → `RUN install`, `RUN build`): its first part.
+        return fixed.allInstructions.first { mi in
+            guard mi.stageIndex == step.stageIndex, mi.syntax.kind == step.syntax.kind, !original.allInstructions.contains(where: { norm($0.syntax.original) == norm(mi.syntax.original) }) else { return false }
+            let part = norm(mi.syntax.original.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? "")
+            return part.count >= 3 && args.hasPrefix(part)
+        }?.syntax.startLine
     }
 }

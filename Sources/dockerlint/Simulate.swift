@@ -27,7 +27,7 @@ struct SimulationArguments: ParsableArguments {
     @Option(help: "Measured step seconds from a real build (reports/schemas/costs.schema.json).")
     var costs: String?
 
-    @Option(help: "KIND=SECONDS: override a default cost (RUN, COPY, ADD, WORKDIR, FROM, METADATA, run:package-install, run:small-install, run:build, run:download, run:package-index). Repeatable.")
+    @Option(help: "KIND=SECONDS: override a default cost (RUN, COPY, ADD, WORKDIR, FROM, METADATA, run:package-install, run:small-install, run:trivial, run:build, run:download, run:package-index). Repeatable.")
     var cost: [String] = []
 
     @Option(name: [.short, .long], help: "Output format: tty, json or markdown.")

@@ -150,6 +150,33 @@ struct ContextDigestTests {
         #expect(!r2.buildkit && !r2.classic)
     }
 
+    /// Wildcard sources walk only the folders whose component matches; what they select, and
+    /// in which order, is what matching every present path against the whole pattern selects.
+    @Test func wildcardWalkSelectsWhatTheFullMatchSelects() throws {
+        let t = try base()
+        for p in ["src/a/a.csproj", "src/a/x/deep.csproj", "src/b.c/b.csproj", "src/b.c/readme.md",
+                  "tests/t/t.csproj", "src/é/e.csproj", "src/e\u{301}/n.csproj", "x.csproj", "src/c/sub/c.csproj"] {
+            try t.write(p, p + "\n")
+        }
+        var s = try ContextSnapshot.scan(directory: t.path, ignore: DockerIgnore(text: "src/c\n"))
+        let all = try s.withHasher(.init(engine: .buildkit)) { h in try h.descendants("") }
+        for pattern in ["src/*/*.csproj", "*/*/*.csproj", "src/?/*", "src/*", "*", "src/é/*.csproj",
+                        "*/b.c/*.md", "d/*/c.txt", "src/*/x/*", "nothing/*/x"] {
+            let comps = try #require(SourceHasher.componentPatterns(pattern.split(separator: "/").map(String.init)))
+            let expected = try all.filter { try goPathMatch(pattern, $0) }
+            let walked = try s.withHasher(.init(engine: .buildkit)) { h in
+                try h.componentMatches(under: "", comps, withDescendants: false)
+            }
+            #expect(walked == expected, "\(pattern)")
+        }
+        #expect(SourceHasher.componentPatterns(["src", "[ab]", "*.csproj"]) == nil)
+        // The digests follow: a file deeper than the pattern changes nothing, a match does.
+        let r = try compare(["d/*/c.txt"]) { try $0.write("d/e/f/c.txt", "deeper\n") }
+        #expect(!r.buildkit && !r.classic)
+        let r2 = try compare(["d/*/c.txt"]) { try $0.write("d/e/c.txt", "changed\n") }
+        #expect(r2.buildkit && r2.classic)
+    }
+
     @Test func sourceOrderAndMultipleSources() throws {
         let t = try base()
         var s = try ContextSnapshot.scan(directory: t.path)

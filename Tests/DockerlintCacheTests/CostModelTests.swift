@@ -63,7 +63,11 @@ import Testing
         #expect(CostModel.runCategory("npm ci && npm run build") == "run:build")
         #expect(CostModel.runCategory("apk add curl && pnpm install --frozen-lockfile") == "run:package-install")
         #expect(CostModel.runCategory("curl -fsSL https://example.com/x -o /x") == "run:download")
-        #expect(CostModel.runCategory("chmod +x /entrypoint.sh") == nil)
+        #expect(CostModel.runCategory("chmod +x /entrypoint.sh") == "run:trivial")
+        #expect(CostModel.runCategory("mkdir -p /data && ln -s /data /app/data && useradd -m app") == "run:trivial")
+        #expect(CostModel.runCategory("chown -R app:app /app") == nil)
+        #expect(CostModel.runCategory("python manage.py collectstatic --noinput") == nil)
+        #expect(CostModel.standard.defaults["run:trivial"] == 0.5)
         #expect(CostModel.standard.defaults["run:small-install"] == 5)
     }
 }

@@ -33,6 +33,28 @@ import Testing
             """)
     }
 
+    /// A line of 300,000 characters is shown as a window of 160 around the range, cut with
+    /// `…`, and the caret still sits under the range's first character.
+    @Test func longLinesAreCutAroundTheRange() {
+        let line = "RUN " + String(repeating: "a", count: 150_000) + "XYZ" + String(repeating: "b", count: 150_000)
+        let source = "FROM a\n" + line + "\n"
+        let ds = [Diagnostic(file: "f", code: "X", name: "", severity: .error, message: "m", range: Fixture.range(2, 150_005, 2, 150_008)),
+                  Diagnostic(file: "f", code: "Y", name: "", severity: .error, message: "m", range: Fixture.range(2, 1, 3, 1))]
+        let lines = TTYReporter().report(ReportInput(diagnostics: ds, toolVersion: "0", source: { _ in source }))
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.allSatisfy { $0.count <= 200 })
+        let whole = lines.firstIndex { $0.hasPrefix("f:2:1:") }!
+        #expect(lines[whole + 1] == "  2 | RUN " + String(repeating: "a", count: 156) + "…")
+        #expect(lines[whole + 2] == "    | ^" + String(repeating: "~", count: 159))
+        let mid = lines.firstIndex { $0.hasPrefix("f:2:150005:") }!
+        let text = lines[mid + 1], marks = lines[mid + 2]
+        #expect(text.hasPrefix("  2 | …") && text.hasSuffix("…"))
+        let caret = marks.firstIndex(of: "^")!
+        let offset = marks.distance(from: marks.startIndex, to: caret)
+        #expect(text.dropFirst(offset).hasPrefix("XYZ"))
+        #expect(marks.hasSuffix("^~~"))
+    }
+
     /// Columns count from after a byte order mark, so the excerpt leaves the mark out and the
     /// caret sits under the column; a bare `\r` does not start a line.
     @Test func excerptsUseTheParsersLines() {

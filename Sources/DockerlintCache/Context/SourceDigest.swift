@@ -100,13 +100,17 @@ extension ContextSnapshot {
     /// Whether `path` is part of the context as sent under `ignore` (walker semantics: an
     /// excluded directory is present only as the parent of a kept entry).
     public mutating func isPresent(_ path: String, ignore: DockerIgnore = .empty) throws -> Bool {
-        let options = SourceHashOptions(engine: .buildkit, ignore: ignore)
+        try withHasher(SourceHashOptions(engine: .buildkit, ignore: ignore)) { try $0.present(ContextSnapshot.key(path)) }
+    }
+
+    /// Runs `body` with a hasher over this snapshot that keeps its memo for `options`.
+    mutating func withHasher<T>(_ options: SourceHashOptions, _ body: (inout SourceHasher) throws -> T) throws -> T {
         let key = options.memoKey
         var memo = memos.removeValue(forKey: key) ?? HashMemo()
         defer { memos[key] = memo }
         var hasher = SourceHasher(snapshot: self, options: options, memo: memo)
         defer { memo = hasher.memo }
-        return try hasher.present(ContextSnapshot.key(path))
+        return try body(&hasher)
     }
 }
 
@@ -284,7 +288,13 @@ struct SourceHasher {
               snapshot.entries[resolvedPrefix]?.kind == .directory else { return nil }
         var included: [(String, String)] = []
         var lastMatchedDir: String? = nil
-        for real in try descendants(resolvedPrefix) {
+        let candidates: [String]
+        if let rest = Self.componentPatterns(Array(comps[firstWild...])) {
+            candidates = try componentMatches(under: resolvedPrefix, rest)
+        } else {
+            candidates = try descendants(resolvedPrefix)
+        }
+        for real in candidates {
             let rel = resolvedPrefix.isEmpty ? real : String(real.dropFirst(resolvedPrefix.count + 1))
             let fn = prefix.isEmpty ? rel : prefix + "/" + rel
             var topLevel = false
@@ -310,6 +320,38 @@ struct SourceHasher {
             return included[0].1
         }
         return SHA256Hex.of(parts: included.flatMap { [$0.0, $0.1] })
+    }
+
+    /// The components of a wildcard pattern when matching it is matching each path component
+    /// against one of them: Go's `path.Match` never lets `*` or `?` cross a `/`, so a path
+    /// matches only when it has as many components and each one matches. Patterns with a
+    /// character class or an escape are left to the full matcher (a class may name `/`).
+    static func componentPatterns(_ comps: [String]) -> [String]? {
+        guard !comps.isEmpty, !comps.contains(where: { $0.isEmpty || $0.contains("[") || $0.contains("\\") }) else { return nil }
+        return comps
+    }
+
+    /// The present paths under `dir` that may match `comps` component by component, in the
+    /// order `descendants` lists them: each path whose components all match, followed by
+    /// its descendants when `withDescendants` (a matched directory is copied whole). A subtree
+    /// whose folder fails its component is never walked: the cost follows the matches, not
+    /// the size of the context. The caller still confirms each candidate with the full match.
+    mutating func componentMatches(under dir: String, _ comps: [String], withDescendants: Bool = true) throws -> [String] {
+        var out: [String] = []
+        let pattern = comps[0]
+        let literal = !goContainsWildcards(pattern)
+        for name in try presentChildren(dir) {
+            if literal ? !name.unicodeScalars.elementsEqual(pattern.unicodeScalars) : !(try goPathMatch(pattern, name)) { continue }
+            let p = ContextSnapshot.join(dir, name)
+            let isDirectory = snapshot.entries[p]?.kind == .directory
+            if comps.count == 1 {
+                out.append(p)
+                if withDescendants && isDirectory { out += try descendants(p) }
+            } else if isDirectory {
+                out += try componentMatches(under: p, Array(comps.dropFirst()), withDescendants: withDescendants)
+            }
+        }
+        return out
     }
 
     // MARK: Classic
@@ -364,7 +406,14 @@ struct SourceHasher {
         }
         var out: [String] = []
         let pattern = goPathClean(src.hasPrefix("/") ? String(src.dropFirst()) : src)
-        for p in try descendants("") where try goPathMatch(pattern, p) {
+        let candidates: [String]
+        if let comps = Self.componentPatterns(pattern.split(separator: "/", omittingEmptySubsequences: false).map(String.init)) {
+            // A match has exactly as many components as the pattern: no descendant of a match.
+            candidates = try componentMatches(under: "", comps, withDescendants: false)
+        } else {
+            candidates = try descendants("")
+        }
+        for p in candidates where try goPathMatch(pattern, p) {
             if let h = try classicCopyInfo(p) { out.append(h) }
         }
         return out

@@ -37,13 +37,14 @@ public struct CostModelError: Error, Sendable, CustomStringConvertible {
 public struct CostModel: Sendable {
     /// Per keyword (`FROM`, `RUN`, `COPY`, `ADD`, `WORKDIR`, `ENV`, ...; `METADATA` for every
     /// classic config-only step without its own entry) and per RUN category
-    /// (`run:package-install`, `run:small-install`, `run:build`, `run:download`, `run:package-index`).
+    /// (`run:package-install`, `run:small-install`, `run:build`, `run:download`, `run:package-index`,
+    /// `run:trivial` for a RUN of only commands like `mkdir`, `chmod +x`, `ln -s`, `useradd`).
     public var defaults: [String: Double]
     public var measured: [MeasuredStep]
 
     public static let defaultSeconds: [String: Double] = [
         "FROM": 0, "COPY": 0.5, "ADD": 1, "WORKDIR": 0.1, "METADATA": 0.1, "RUN": 2,
-        "run:package-install": 30, "run:package-index": 10, "run:build": 60, "run:download": 5, "run:small-install": 5,
+        "run:package-install": 30, "run:package-index": 10, "run:build": 60, "run:download": 5, "run:small-install": 5, "run:trivial": 0.5,
     ]
 
     public init(defaults: [String: Double] = [:], measured: [MeasuredStep] = []) {
@@ -60,11 +61,33 @@ public struct CostModel: Sendable {
     public static func runCategory(_ command: String) -> String? {
         let order = ["run:build", "run:package-install", "run:package-index", "run:small-install", "run:download"]
         var best: Int? = nil
-        for segment in segments(command.lowercased()) {
+        let parts = segments(command.lowercased())
+        for segment in parts {
             guard let cat = segmentCategory(segment), let k = order.firstIndex(of: cat) else { continue }
             if best.map({ k < $0 }) ?? true { best = k }
         }
+        if best == nil, !parts.isEmpty, parts.allSatisfy(isTrivial) { return "run:trivial" }
         return best.map { order[$0] }
+    }
+
+    /// Commands that take well under a second on a few paths: `mkdir -p /data`, `chmod +x
+    /// /entrypoint.sh`, `ln -s`, `echo ... > file`, `useradd`. Recursive ones (`chown -R` over
+    /// an application tree) are not.
+    static func isTrivial(_ segment: String) -> Bool {
+        let trivial: Set<String> = ["mkdir", "chmod", "chown", "chgrp", "ln", "echo", "printf", "touch", "true", ":", "mv", "cp", "rm",
+                                    "useradd", "groupadd", "adduser", "addgroup", "usermod", "set", "export", "cd", "test", "[",
+                                    "sed", "cat", "install", "unlink", "rmdir", "id", "whoami", "date", "ls", "pwd", "exit"]
+        var words = segment.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        while let w = words.first, w.contains("="), !w.hasPrefix("-") { words.removeFirst() }
+        while let w = words.first, w == "(" || w == "{" || w == "!" { words.removeFirst() }
+        guard let name = words.first.map({ ($0 as NSString).lastPathComponent }) else { return true }
+        guard trivial.contains(name) else { return false }
+        let flags = words.dropFirst().filter { $0.hasPrefix("-") && !$0.hasPrefix("--") }.joined()
+        if ["chmod", "chown", "chgrp", "cp", "rm"].contains(name), flags.contains("r") || flags.contains("R") || flags.contains("a")
+            || words.contains("--recursive") || words.contains("--archive") {
+            return false
+        }
+        return true
     }
 
     static func segments(_ c: String) -> [String] {

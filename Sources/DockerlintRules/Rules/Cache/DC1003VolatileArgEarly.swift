@@ -93,6 +93,10 @@ final class VolatileArgEarlyRule: LintRule {
                 if case .stage(let b) = s.base, b == id.stage { inherited += graph.stages[k].filter { $0.kind == .run }.count }
             }
         }
+        if nonReaders.isEmpty, firstReader == nil, inherited > 0 {
+            reportInherited(def, why: why, id: id, carriers: carriers, graph, &sink)
+            return
+        }
         guard !nonReaders.isEmpty else { return }
         let via = carriers.isEmpty ? "" : " (through \(carriers.map { "`\($0.instruction.shortText)`" }.joined(separator: ", ")))"
         let first = nonReaders[0].instruction
@@ -115,6 +119,46 @@ final class VolatileArgEarlyRule: LintRule {
                                                end: steps.last!.instruction, context)
         }
         sink.report(def.argument.range, message, fix: fix, relatedLines: nonReaders.map(\.instruction.syntax.startLine), subject: [def.key])
+    }
+
+    /// The value reaches no RUN of its own stage, but its ENV is in the environment of every
+    /// RUN of the stages built on this one: each new value re-runs them all. Reported without
+    /// a fix when none of them names it (the running application may be what reads it): the
+    /// move out of the shared stage is the user's call, since programs that may read any
+    /// variable (a package manager, a build script) cannot be ruled out.
+    func reportInherited(_ def: ArgDefinition, why: String, id: StepID, carriers: [Step], _ graph: StepGraph,
+                         _ sink: inout FindingSink) {
+        // The names that carry the value: the ARG, and each ENV key whose value expands one.
+        var names: Set<String> = [def.key]
+        let lexer = ShellLexer()
+        for c in carriers {
+            guard case .env(let e)? = c.instruction.typed?.command else { continue }
+            for p in e.pairs {
+                let used = lexer.processWordCollectingMatches(p.value.value, env: [String: String]()).result
+                if !used.unmatched.union(used.matched).isDisjoint(with: names) { names.insert(p.key.value) }
+            }
+        }
+        var runs: [Step] = []
+        var derived: Set<Int> = [id.stage]
+        for (k, s) in graph.model.stages.enumerated() where k > id.stage {
+            guard case .stage(let b) = s.base, derived.contains(b) else { continue }
+            derived.insert(k)
+            for n in graph.stages[k] {
+                // A later ARG/ENV of one of the names in that stage: out of this finding's reach.
+                if (n.kind == .arg || n.kind == .env) && !n.writes.env.names.isDisjoint(with: names) { return }
+                // A step that names the value uses it in the build: nothing to suggest.
+                if !n.reads.env.names.isDisjoint(with: names) { return }
+                if n.kind == .run { runs.append(n) }
+            }
+        }
+        guard let first = runs.first else { return }
+        let via = carriers.map { "`\($0.instruction.shortText)`" }.joined(separator: ", ")
+        let message = "ARG \(def.key) changes on every build (\(why)) and, through \(via), is in the environment of the "
+            + "\(runs.count) RUN step(s) of the stages built on this one, from \(CacheMessage.step(first.instruction)): every new value "
+            + "re-runs them (both builders), and none of them names it; if only the running application reads it, declare the ARG "
+            + "and the ENV in the stage that is shipped instead, after its RUN steps (no fix is offered: some of these steps run "
+            + "programs that may read any variable)"
+        sink.report(def.argument.range, message, fix: nil, relatedLines: runs.prefix(8).map(\.instruction.syntax.startLine), subject: [def.key])
     }
 
     /// Moves the instructions (each with its comments) to just before `before`, or after `end`.

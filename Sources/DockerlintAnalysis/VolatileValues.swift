@@ -59,7 +59,10 @@ public enum VolatileValues {
                 lineNo += 1
                 let line = String(raw)
                 guard volatileTokens.contains(where: { line.contains($0) }) else { continue }
-                for name in assignedNames(line) where out[name] == nil {
+                // Only a name whose own value holds the per-build token: a Makefile line
+                // `SKIP_TEST=true GITHUB_SHA=$(GITHUB_SHA) docker compose build` makes
+                // GITHUB_SHA per-build, not SKIP_TEST.
+                for (name, value) in assignments(line) where out[name] == nil && volatileTokens.contains(where: { value.contains($0) }) {
                     out[name] = "\(p):\(lineNo) passes a per-build value"
                 }
             }
@@ -67,10 +70,21 @@ public enum VolatileValues {
         return out
     }
 
-    /// Names assigned on a line: `NAME=value`, `NAME: value`, `--build-arg NAME=value`,
-    /// `"NAME" = value` (bake).
-    static func assignedNames(_ line: String) -> [String] {
-        var out: [String] = []
+    /// The assignments on a line, each name with its value: the text after its `=` or `:` up
+    /// to the next assignment on the line (a value may hold spaces, as `${{ github.sha }}`).
+    static func assignments(_ line: String) -> [(name: String, value: Substring)] {
+        let found = assignedNames(line)
+        return found.indices.map { i in
+            let end = i + 1 < found.count ? found[i + 1].start : line.endIndex
+            return (found[i].name, line[found[i].valueStart..<max(end, found[i].valueStart)])
+        }
+    }
+
+    /// Names assigned on a line, where each starts and where its value starts: `NAME=value`,
+    /// `NAME: value`, `--build-arg NAME=value`, `"NAME" = value` (bake).
+    static func assignedNames(_ line: String) -> [(name: String, start: String.Index, valueStart: String.Index)] {
+        var out: [(name: String, start: String.Index, valueStart: String.Index)] = []
+        let indices = Array(line.indices) + [line.endIndex]
         let chars = Array(line)
         var k = 0
         while k < chars.count {
@@ -82,7 +96,7 @@ public enum VolatileValues {
             if j < chars.count, chars[j] == "\"" { j += 1 }
             while j < chars.count, chars[j] == " " { j += 1 }
             if j < chars.count, chars[j] == "=" || chars[j] == ":", name.count > 1, name.uppercased() == name || name.contains("_") {
-                if !(j + 1 < chars.count && chars[j] == ":" && chars[j + 1] == ":") { out.append(name) }
+                if !(j + 1 < chars.count && chars[j] == ":" && chars[j + 1] == ":") { out.append((name, indices[k], indices[j + 1])) }
             }
             k = e
         }

@@ -31,10 +31,12 @@ public enum VolatileValues {
         return "commit"
     }
 
-    /// Values in CI files that change on every build.
-    static let volatileTokens = ["github.sha", "github.ref", "github.run_number", "github.run_id", "github.event.head_commit",
-                                 "GITHUB_SHA", "GITHUB_REF", "GITHUB_RUN_NUMBER", "GITHUB_RUN_ID", "CI_COMMIT_SHA", "CI_COMMIT_SHORT_SHA",
-                                 "CI_COMMIT_REF", "CI_PIPELINE_ID", "CIRCLE_SHA1", "CIRCLE_BUILD_NUM", "BUILDKITE_COMMIT", "BUILD_SOURCEVERSION",
+    /// Values in CI files that change on every build. A ref (`github.ref`, `GITHUB_REF_NAME`,
+    /// `CI_COMMIT_REF_NAME`) is not one: it names the branch, the same for every commit on it,
+    /// or the tag, new once per release like a version.
+    static let volatileTokens = ["github.sha", "github.run_number", "github.run_id", "github.event.head_commit",
+                                 "GITHUB_SHA", "GITHUB_RUN_NUMBER", "GITHUB_RUN_ID", "CI_COMMIT_SHA", "CI_COMMIT_SHORT_SHA",
+                                 "CI_PIPELINE_ID", "CIRCLE_SHA1", "CIRCLE_BUILD_NUM", "BUILDKITE_COMMIT", "BUILD_SOURCEVERSION",
                                  "GIT_COMMIT", "SOURCE_COMMIT", "COMMIT_SHA", "git rev-parse", "git describe", "git log", "$(date", "`date",
                                  "steps.meta.outputs", "timestamp()", "BUILD_NUMBER"]
 

@@ -1,0 +1,30 @@
+import DockerlintAnalysis
+import Foundation
+import Testing
+
+/// Which build arguments a project's CI sets to a new value on every build.
+@Suite struct VolatileValuesFromCI {
+    @Test func commitsAndRunNumbersAreNotRefs() throws {
+        let dir = NSTemporaryDirectory() + "dockerlint-volatile-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/.github/workflows", withIntermediateDirectories: true)
+        try """
+            jobs:
+              build:
+                steps:
+                  - uses: docker/build-push-action@v6
+                    with:
+                      build-args: |
+                        GIT_COMMIT=${{ github.sha }}
+                        BUILD_NO=1.0-${{ github.run_number }}
+                        APP_VERSION=${{ github.ref_name }}
+                        BRANCH=${{ env.GITHUB_REF_SLUG }}
+            """.write(toFile: dir + "/.github/workflows/docker.yml", atomically: true, encoding: .utf8)
+        let found = VolatileValues.fromCI(DiskProjectFiles(root: dir))
+        #expect(found["GIT_COMMIT"] == ".github/workflows/docker.yml:7 passes a per-build value")
+        #expect(found["BUILD_NO"] != nil)
+        // A branch or tag name is the same for every commit of the branch, new once per release.
+        #expect(found["APP_VERSION"] == nil, "\(found)")
+        #expect(found["BRANCH"] == nil, "\(found)")
+    }
+}

@@ -31,7 +31,7 @@ public enum LintArguments {
         CommandOption(option: "--context", shortOption: nil, valueName: "DIR",
                       help: "The build context directory (default: the context key of the configuration, else the context a GitHub workflow, bake or compose file of the project builds the Dockerfile with, else the Dockerfile's directory).") { o, v in o.contextDirectory = v },
         CommandOption(option: "--verbose", shortOption: "-v", valueName: nil,
-                      help: "Say which build context each file was linted with and why (on standard error).") { o, _ in o.verbose = true },
+                      help: "Say which build context each file was linted with and why, and what weighing its cache findings took (on standard error).") { o, _ in o.verbose = true },
         CommandOption(option: "--fix", shortOption: nil, valueName: nil,
                       help: "Apply safe fixes (iteratively, all rules), write the files atomically, then lint the result.") { o, _ in o.fix = true },
         CommandOption(option: "--unsafe-fixes", shortOption: nil, valueName: nil,

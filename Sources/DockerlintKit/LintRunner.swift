@@ -101,6 +101,8 @@ public struct LintRunner {
         var syntaxError = false
         // One file: fix when asked, lint, add history evidence.
         let options = self.options, rules = self.rules, settings = base
+        // The files of one run share the walk of a context they are built from.
+        let evidenceWork = CacheEvidence.SharedWork()
         @Sendable func lintOne(_ f: String) throws(CommandError) -> FileResult {
             let name = f == "-" ? (options.stdinPath ?? "-") : f
             var bytes = try FileIO.read(f)
@@ -137,7 +139,12 @@ public struct LintRunner {
                 }
             }
             let out = LintRunner.lintFile(linter, name: name, bytes: bytes, configuration: config, contextDirectory: ctx,
-                                          history: options.fixOnly ? 0 : history, rules: rules)
+                                          history: options.fixOnly ? 0 : history, rules: rules, shared: evidenceWork)
+            if options.verbose, out.evidence != CacheEvidence.Work() {
+                let w = out.evidence
+                Console.err("\(name): cache evidence: \(w.simulatedBuilds) build\(w.simulatedBuilds == 1 ? "" : "s") simulated"
+                    + (w.contextScans > 0 ? ", context walked" : "") + (w.capped ? ", context too large to weigh (capped)" : "") + "\n")
+            }
             return FileResult(name: name, bytes: bytes, diagnostics: out.diagnostics, syntaxError: out.syntaxError, context: choice)
         }
         var results: [FileResult] = []
@@ -259,14 +266,16 @@ public struct LintRunner {
     /// Lints one file's bytes: the rules, then history evidence for the cache findings
     /// (skipped on syntax errors and when `history` is 0). Findings turned off are dropped.
     static func lintFile(_ linter: Linter, name: String, bytes: [UInt8], configuration: Configuration, contextDirectory: String?,
-                         history: Int, rules: RuleSet) -> (diagnostics: [Diagnostic], syntaxError: Bool) {
+                         history: Int, rules: RuleSet, shared: CacheEvidence.SharedWork = CacheEvidence.SharedWork())
+        -> (diagnostics: [Diagnostic], syntaxError: Bool, evidence: CacheEvidence.Work) {
         let out = linter.lint(Linter.Input(path: name, bytes: bytes, configuration: configuration, contextDirectory: contextDirectory))
         var found = out.diagnostics.filter { $0.severity != .off }
+        var work = CacheEvidence.Work()
         if !out.hasSyntaxErrors {
-            found = CacheEvidence.annotate(found, path: name, bytes: bytes, configuration: configuration,
-                                           contextDirectory: contextDirectory, history: history, rules: rules)
+            (found, _, work) = CacheEvidence.evaluate(found, path: name, bytes: bytes, configuration: configuration,
+                                                      contextDirectory: contextDirectory, history: history, rules: rules, shared: shared)
         }
-        return (found, out.hasSyntaxErrors)
+        return (found, out.hasSyntaxErrors, work)
     }
 }
 

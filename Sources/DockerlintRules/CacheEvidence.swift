@@ -40,6 +40,29 @@ public enum CacheEvidence {
     /// without history stays fast on large contexts.
     public static let maxEditGroups = 32
 
+    /// Entries of the context (files and folders, `.dockerignore` applied while walking) walked
+    /// at most for evidence without history. A larger context is not walked further: its cache
+    /// findings are reported as the rules found them, and their message says that they were
+    /// not weighed and why.
+    public static let maxContextEntries = 20_000
+
+    static func cappedNote(_ limit: Int) -> String {
+        "not weighed against edits of the context: it has more than \(limit) files and folders, the most walked without "
+            + "history (`--history N` weighs the finding against the last N commits instead)"
+    }
+
+    /// What the evidence of one file cost (for tests and benchmarks: what ran, not how long).
+    public struct Work: Sendable, Equatable {
+        /// Builds simulated (every variant of every replayed commit or edit, recorded builds
+        /// passed on again not counted).
+        public var simulatedBuilds = 0
+        /// Contexts walked for plausible edits (0 when another file of the run walked it).
+        public var contextScans = 0
+        /// The context was larger than `maxContextEntries`: the findings were not weighed.
+        public var capped = false
+        public init() {}
+    }
+
     static func utf8Less(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
 
     /// Findings that are not about what re-runs (the simulator cannot tell whether they pay).
@@ -124,23 +147,28 @@ public enum CacheEvidence {
 
     /// Decides and annotates the DC findings of one file. Findings the simulator cannot judge
     /// (no context directory) are returned as they are.
+    /// `shared` carries what the files of one run share (each context walked once).
     public static func annotate(_ diagnostics: [Diagnostic], path: String, bytes: [UInt8], configuration: Configuration,
-                                contextDirectory: String?, history: Int, rules: RuleSet) -> [Diagnostic] {
+                                contextDirectory: String?, history: Int, rules: RuleSet,
+                                shared: SharedWork = SharedWork()) -> [Diagnostic] {
         evaluate(diagnostics, path: path, bytes: bytes, configuration: configuration, contextDirectory: contextDirectory,
-                 history: history, rules: rules).diagnostics
+                 history: history, rules: rules, shared: shared).diagnostics
     }
 
-    /// `annotate`, with the evidence of each judged finding (by index in `diagnostics`).
+    /// `annotate`, with the evidence of each judged finding (by index in `diagnostics`) and
+    /// what it cost.
     public static func evaluate(_ diagnostics: [Diagnostic], path: String, bytes: [UInt8], configuration: Configuration,
-                                contextDirectory: String?, history: Int, rules: RuleSet)
-        -> (diagnostics: [Diagnostic], evidence: [Int: Evidence]) {
+                                contextDirectory: String?, history: Int, rules: RuleSet, shared: SharedWork = SharedWork())
+        -> (diagnostics: [Diagnostic], evidence: [Int: Evidence], work: Work) {
+        var work = Work()
+        // Nothing is simulated unless a finding's report depends on it.
         let candidates = diagnostics.indices.filter { i in
             let d = diagnostics[i]
             return d.code.hasPrefix("DC") && !notSimulated.contains(d.code) && d.severity != .off
         }
-        guard !candidates.isEmpty, let ctx = contextDirectory else { return (diagnostics, [:]) }
+        guard !candidates.isEmpty, let ctx = contextDirectory else { return (diagnostics, [:], work) }
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: ctx, isDirectory: &isDir), isDir.boolValue else { return (diagnostics, [:]) }
+        guard FileManager.default.fileExists(atPath: ctx, isDirectory: &isDir), isDir.boolValue else { return (diagnostics, [:], work) }
 
         let model = DockerfileModel.build(DockerfileParser.parse(bytes))
         let engine = configuration.builder.cacheModel
@@ -227,7 +255,7 @@ public enum CacheEvidence {
             subjects.append(Subject(index: i, variant: variant, steps: steps, fixable: fixable,
                                     cacheMount: cacheMountCodes.contains(d.code) && !fixable))
         }
-        guard !subjects.isEmpty else { return (diagnostics, [:]) }
+        guard !subjects.isEmpty else { return (diagnostics, [:], work) }
 
         // Volatile `.git`: a context that holds it and does not exclude it gets new `.git`
         // content with every commit.
@@ -242,13 +270,24 @@ public enum CacheEvidence {
         let located = history > 0 ? try? GitReplay.locate(dockerfile: path, contextDirectory: ctx) : nil
         var useHistory = located != nil
         var editsMemo: (ContextSnapshot, [PlausibleEdits.Edit])? = nil
+        // The builds of the file as it is from the first replay: a later replay (pairs of
+        // fixes) passes them on instead of simulating them again.
+        var asIs: (history: Bool, builds: [VariantBuild])? = nil
+        let scanKey = SharedWork.key(directory: ctx, ignore: currentIgnore, ignorePath: ignoreFile?.path)
         let readsCause = subjects.contains(where: \.cacheMount)
             ? CacheEvidence.readsCause(model: model, identities: ids, contextDirectory: ctx, dockerfile: path) : nil
         // One replay of `variants` (the first: the file as it is): the history when there is
         // one, else plausible edits.
         func replay(_ variants: [ReplayVariant], _ subjects: [Subject]) -> (Tally, Evidence.Source)? {
+            var variants = variants
             var sims = variants.map { _ in CacheSimulator(engine: engine, options: options) }
+            var recorded: [VariantBuild] = []
+            func counted(_ builds: [VariantBuild], history: Bool) {
+                if history { work.simulatedBuilds += variants.filter { $0.recorded == nil }.count }
+                if variants[0].recorded == nil { recorded.append(builds[0]) }
+            }
             if useHistory, let located {
+                if let a = asIs, a.history { variants[0].recorded = a.builds }
                 var tally = Tally(subjects: subjects, variants: variants.count)
                 tally.readsCause = readsCause
                 let range = (try? GitHistory.resolve(repository: located.repository, revision: "HEAD~\(history)")).map { "\($0)..HEAD" } ?? "HEAD"
@@ -256,49 +295,56 @@ public enum CacheEvidence {
                 do {
                     try GitReplay.replayVariants(located, range: range, perBuildArgs: perBuildArgs, churn: churn, variants: variants,
                                                  simulators: &sims) { builds in
+                        counted(builds, history: true)
                         guard !builds[0].prediction.baseline else { return }
                         commits += 1
                         tally.add(builds, weight: 1, editLabel: nil)
                     }
-                    if tally.weight > 0 { return (tally, .history(commits: commits)) }
+                    if tally.weight > 0 {
+                        if asIs == nil { asIs = (true, recorded) }
+                        return (tally, .history(commits: commits))
+                    }
                 } catch {}
                 useHistory = false
+                variants[0].recorded = nil
+                recorded = []
                 sims = variants.map { _ in CacheSimulator(engine: engine, options: options) }
             }
             // Plausible edits of the context as it is.
+            if let a = asIs, !a.history { variants[0].recorded = a.builds }
             var tally = Tally(subjects: subjects, variants: variants.count)
             tally.readsCause = readsCause
             if editsMemo == nil {
-                guard let snapshot = try? ContextSnapshot.scan(directory: ctx, ignore: currentIgnore, hashContents: false, skip: [".git"]) else {
+                let scanned = shared.scan(scanKey, directory: ctx, ignore: currentIgnore)
+                if scanned.walked { work.contextScans += 1 }
+                guard case .snapshot(let snapshot, let files) = scanned.result else {
+                    if case .tooLarge = scanned.result { work.capped = true }
                     return nil
                 }
-                // Names the Dockerfile mentions (each word, its path components, without ./ and /).
-                var mentioned: Set<String> = []
-                for word in bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x22 || $0 == 0x27
-                    || $0 == 0x2C || $0 == 0x5B || $0 == 0x5D || $0 == 0x3D }) {
-                    var w = String(decoding: word, as: UTF8.self)
-                    if w.hasPrefix("./") { w.removeFirst(2) }
-                    while w.hasSuffix("/") { w.removeLast() }
-                    mentioned.insert(w)
-                    for part in w.split(separator: "/") { mentioned.insert(String(part)) }
-                }
                 // The heaviest groups only (pre-commit time): the rest of the context weighs little.
-                let edits = Array(PlausibleEdits.edits(of: snapshot) { p in
-                    mentioned.contains(p) || mentioned.contains(String(p.split(separator: "/").last ?? ""))
-                }.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : utf8Less($0.path, $1.path) }.prefix(maxEditGroups))
+                let edits = Array(PlausibleEdits.edits(of: files, mentioned: mentionedNames(bytes))
+                    .sorted { $0.weight != $1.weight ? $0.weight > $1.weight : utf8Less($0.path, $1.path) }.prefix(maxEditGroups))
                 editsMemo = (snapshot, edits)
             }
             let (snapshot, edits) = editsMemo!
             let ignoreText = ignoreFile.flatMap { f in (try? String(contentsOfFile: f.path, encoding: .utf8)) }
-            PlausibleEdits.replay(snapshot: snapshot, ignoreText: ignoreText, dockerfile: bytes, dockerfilePath: path, edits: edits,
-                                  perBuildArgs: perBuildArgs, churn: churn, variants: variants, simulators: &sims) { edit, builds in
+            work.simulatedBuilds += PlausibleEdits.replay(snapshot: snapshot, ignoreText: ignoreText, dockerfile: bytes, dockerfilePath: path,
+                                                          edits: edits, perBuildArgs: perBuildArgs, churn: churn, variants: variants,
+                                                          simulators: &sims, firstBuilt: { shared.memoised(scanKey, $0, ignore: currentIgnore) }) { edit, builds in
+                counted(builds, history: false)
                 guard let edit else { return }
                 tally.add(builds, weight: edit.weight, editLabel: edit.label)
             }
             guard tally.weight > 0 else { return nil }
+            if asIs == nil { asIs = (false, recorded) }
             return (tally, .edits(files: edits.reduce(0) { $0 + $1.files }))
         }
-        guard let first = replay(variants, subjects) else { return (diagnostics, [:]) }
+        guard let first = replay(variants, subjects) else {
+            guard work.capped else { return (diagnostics, [:], work) }
+            var out = diagnostics
+            for subject in subjects { out[subject.index].message += "; " + cappedNote(shared.maxContextEntries) }
+            return (out, [:], work)
+        }
         let (tally, source) = first
 
         // Decide and word each finding.
@@ -375,7 +421,69 @@ public enum CacheEvidence {
                 }
             }
         }
-        return (out.indices.filter { !drop.contains($0) }.map { out[$0] }, evidence)
+        return (out.indices.filter { !drop.contains($0) }.map { out[$0] }, evidence, work)
+    }
+
+    /// Names the Dockerfile mentions: each word, without `./` and trailing `/`, and each of
+    /// its path components.
+    static func mentionedNames(_ bytes: [UInt8]) -> Set<String> {
+        var mentioned: Set<String> = []
+        for word in bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x22 || $0 == 0x27
+            || $0 == 0x2C || $0 == 0x5B || $0 == 0x5D || $0 == 0x3D }) {
+            var w = String(decoding: word, as: UTF8.self)
+            if w.hasPrefix("./") { w.removeFirst(2) }
+            while w.hasSuffix("/") { w.removeLast() }
+            mentioned.insert(w)
+            for part in w.split(separator: "/") { mentioned.insert(String(part)) }
+        }
+        return mentioned
+    }
+
+    /// What the files of one run share: each context directory is walked once (per ignore
+    /// file) for all the Dockerfiles built from it.
+    public final class SharedWork: @unchecked Sendable {
+        enum Scan { case snapshot(ContextSnapshot, PlausibleEdits.Files), tooLarge, failed }
+        private let lock = PosixMutex()
+        private var scans: [String: Scan] = [:]
+        /// Entries walked at most per context.
+        let maxContextEntries: Int
+
+        public init(maxContextEntries: Int = CacheEvidence.maxContextEntries) {
+            self.maxContextEntries = maxContextEntries
+        }
+
+        static func key(directory: String, ignore: DockerIgnore, ignorePath: String?) -> String {
+            directory + "\u{0}" + (ignorePath ?? "") + "\u{0}" + ignore.fingerprint
+        }
+
+        /// The snapshot of `directory` as `ignore` sends it (`.git` not walked; contents not
+        /// read: files stand in by path and size), walking it only if no earlier file did.
+        func scan(_ key: String, directory: String, ignore: DockerIgnore) -> (result: Scan, walked: Bool) {
+            if let s = lock.locked({ scans[key] }) { return (s, false) }
+            let s: Scan
+            do {
+                let snapshot = try ContextSnapshot.scan(directory: directory, ignore: ignore, hashContents: false, skip: [".git"],
+                                                        limit: maxContextEntries)
+                s = .snapshot(snapshot, PlausibleEdits.Files(snapshot))
+            } catch ContextSnapshotError.tooManyEntries {
+                s = .tooLarge
+            } catch {
+                s = .failed
+            }
+            lock.locked { scans[key] = s }
+            return (s, true)
+        }
+
+        /// The same snapshot after a simulated build: the digests it memoised serve the next
+        /// Dockerfile built from this context.
+        func memoised(_ key: String, _ snapshot: ContextSnapshot, ignore: DockerIgnore) {
+            var snapshot = snapshot
+            snapshot.keepMemos(of: ignore)
+            lock.locked {
+                guard case .snapshot(_, let files) = scans[key] else { return }
+                scans[key] = .snapshot(snapshot, files)
+            }
+        }
     }
 
     static func lineTextKey(_ mi: ModelInstruction) -> String { norm(mi.syntax.original) }

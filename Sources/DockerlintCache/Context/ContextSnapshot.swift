@@ -52,6 +52,8 @@ public enum ContextSnapshotError: Error, Sendable, Equatable {
     case notADirectory(String)
     case systemError(path: String, errno: Int32)
     case malformedGitOutput(String)
+    /// The walk visited more entries than the caller's limit allows.
+    case tooManyEntries(limit: Int)
 }
 
 /// Where a snapshot came from; decides whether empty directories can exist (git: no).
@@ -67,6 +69,11 @@ public struct ContextSnapshot: Sendable {
     var children: [String: Set<String>]
     var memos: [String: HashMemo] = [:]
     var symlinkCount = 0
+    /// The ignore decisions a directory walk made (`scan`), reused when the same patterns
+    /// select sources, so that the context is not matched against them twice.
+    var walked: WalkRecord? = nil
+    /// A directory's child names in byte order, memoised (whatever the options of a digest).
+    var sortedChildren: [String: [String]] = [:]
 
     /// An empty context (just the root directory).
     public init(origin: ContextOrigin, rootMode: UInt32 = 0o040755) {
@@ -124,16 +131,24 @@ public struct ContextSnapshot: Sendable {
     public mutating func setEntry(_ newEntry: ContextEntry) {
         var e = newEntry
         e.path = ContextSnapshot.key(e.path)
+        setCleanEntry(e)
+    }
+
+    /// `setEntry` for a path that is already clean (a walk's own paths).
+    mutating func setCleanEntry(_ e: ContextEntry) {
         let p = e.path
         if p.isEmpty {
             entries[""] = ContextEntry(path: "", kind: .directory, mode: e.mode)
             invalidate("")
             return
         }
-        if let old = entries[p] {
+        let old = entries[p]
+        if let old {
             if old.kind == .directory && e.kind != .directory { removeSubtree(p, keepSelf: true) }
             if old.kind == .symlink { symlinkCount -= 1 }
         }
+        // Which paths a wildcard matches changes with a new or retyped entry or a symlink.
+        if old == nil || old!.kind != e.kind || e.kind == .symlink || old!.kind == .symlink { structureChanged() }
         ensureParents(of: p)
         entries[p] = e
         if e.kind == .symlink { symlinkCount += 1 }
@@ -194,8 +209,23 @@ public struct ContextSnapshot: Sendable {
 
     /// A name was added to or removed from `dir`: its memoised child order is stale.
     mutating func childrenChanged(_ dir: String) {
+        if !sortedChildren.isEmpty { sortedChildren[dir] = nil }
         if memos.isEmpty { return }
-        for key in Array(memos.keys) { memos[key]!.sortedChildren[dir] = nil }
+        for key in Array(memos.keys) { memos[key]!.dropMatches() }
+    }
+
+    /// Keeps only the memos of `ignore` (the digests another Dockerfile of the same context
+    /// is likely to need); the rest would only crowd out the memo table.
+    public mutating func keepMemos(of ignore: DockerIgnore) {
+        let suffix = "|" + ignore.fingerprint
+        memos = memos.filter { $0.key.hasSuffix(suffix) }
+    }
+
+    /// An entry was added, removed or changed kind, or a symlink changed: memoised wildcard
+    /// matches are stale.
+    mutating func structureChanged() {
+        if memos.isEmpty { return }
+        for key in Array(memos.keys) { memos[key]!.dropMatches() }
     }
 
     /// Drops memoised digests of `p` and its ancestors (and everything if symlinks could make
@@ -214,25 +244,33 @@ public struct ContextSnapshot: Sendable {
     /// opened. Regular files are streamed through SHA-256 in 64 KiB chunks; with
     /// `hashContents: false` they are never opened and stand in by path and size (enough to
     /// simulate edits of a context, not to compare it with another one). `skip` names
-    /// top-level entries not walked at all.
+    /// top-level entries not walked at all. With `limit`, the walk stops with
+    /// `ContextSnapshotError.tooManyEntries` once it has visited more entries than that
+    /// (excluded directories that are not descended count once).
     public static func scan(directory: String, ignore: DockerIgnore = .empty, hashContents: Bool = true,
-                            skip: Set<String> = []) throws -> ContextSnapshot {
+                            skip: Set<String> = [], limit: Int? = nil) throws -> ContextSnapshot {
         var st = stat()
         guard lstat(directory, &st) == 0 else { throw ContextSnapshotError.systemError(path: directory, errno: errno) }
         guard (st.st_mode & S_IFMT) == S_IFDIR else { throw ContextSnapshotError.notADirectory(directory) }
         var snap = ContextSnapshot(origin: .directory, rootMode: UInt32(st.st_mode))
         var buffer = [UInt8](repeating: 0, count: 65536)
+        var budget = limit ?? Int.max
+        var record = WalkRecord(fingerprint: ignore.fingerprint)
         _ = try snap.scanDir(rel: "", abs: directory, parentInfo: IgnoreMatchInfo(), ignore: ignore, buffer: &buffer,
-                             hash: hashContents, skip: skip)
+                             hash: hashContents, skip: skip, budget: &budget, limit: limit ?? Int.max, record: &record)
+        snap.walked = record
         return snap
     }
 
     /// Returns whether anything under `rel` was kept.
     private mutating func scanDir(rel: String, abs: String, parentInfo: IgnoreMatchInfo, ignore: DockerIgnore,
-                                  buffer: inout [UInt8], hash: Bool = true, skip: Set<String> = []) throws -> Bool {
+                                  buffer: inout [UInt8], hash: Bool = true, skip: Set<String> = [],
+                                  budget: inout Int, limit: Int, record: inout WalkRecord) throws -> Bool {
         var kept = false
         for name in try ContextSnapshot.listDirectory(abs).sorted(by: utf8Less) {
             if rel.isEmpty && skip.contains(name) { continue }
+            budget -= 1
+            if budget < 0 { throw ContextSnapshotError.tooManyEntries(limit: limit) }
             let childRel = ContextSnapshot.join(rel, name)
             let childAbs = abs + "/" + name
             var st = stat()
@@ -240,20 +278,23 @@ public struct ContextSnapshot: Sendable {
             let fmt = st.st_mode & S_IFMT
             let isDir = fmt == S_IFDIR
             let decision = try ignore.walkDecision(path: childRel, isDirectory: isDir, parent: parentInfo)
+            record.decisions[childRel] = (isDir, decision)
             let mode = UInt32(st.st_mode)
             if isDir {
                 if !decision.excluded {
-                    setEntry(ContextEntry(path: childRel, kind: .directory, mode: mode))
+                    setCleanEntry(ContextEntry(path: childRel, kind: .directory, mode: mode))
                     kept = true
-                    _ = try scanDir(rel: childRel, abs: childAbs, parentInfo: decision.info, ignore: ignore, buffer: &buffer, hash: hash)
+                    _ = try scanDir(rel: childRel, abs: childAbs, parentInfo: decision.info, ignore: ignore, buffer: &buffer, hash: hash,
+                                    budget: &budget, limit: limit, record: &record)
                 } else if decision.descend {
                     // Probe first; the excluded directory is sent only as the parent of a kept entry.
                     var sub = ContextSnapshot(origin: .directory)
-                    if try sub.scanDir(rel: childRel, abs: childAbs, parentInfo: decision.info, ignore: ignore, buffer: &buffer, hash: hash) {
-                        setEntry(ContextEntry(path: childRel, kind: .directory, mode: mode))
+                    if try sub.scanDir(rel: childRel, abs: childAbs, parentInfo: decision.info, ignore: ignore, buffer: &buffer, hash: hash,
+                                       budget: &budget, limit: limit, record: &record) {
+                        setCleanEntry(ContextEntry(path: childRel, kind: .directory, mode: mode))
                         let prefix = childRel + "/"
                         for p in sub.entries.keys.sorted(by: utf8Less) where p.hasPrefix(prefix) {
-                            setEntry(sub.entries[p]!)
+                            setCleanEntry(sub.entries[p]!)
                         }
                         kept = true
                     }
@@ -263,12 +304,12 @@ public struct ContextSnapshot: Sendable {
             if decision.excluded { continue }
             kept = true
             if fmt == S_IFLNK {
-                setEntry(ContextEntry(path: childRel, kind: .symlink, mode: mode | 0o777, linkTarget: try ContextSnapshot.readLink(childAbs)))
+                setCleanEntry(ContextEntry(path: childRel, kind: .symlink, mode: mode | 0o777, linkTarget: try ContextSnapshot.readLink(childAbs)))
             } else if fmt == S_IFREG {
                 let digest = hash ? try ContextSnapshot.hashFile(childAbs, buffer: &buffer) : "unhashed:\(st.st_size):" + childRel
-                setEntry(ContextEntry(path: childRel, kind: .file, mode: mode, size: Int64(st.st_size), contentDigest: digest))
+                setCleanEntry(ContextEntry(path: childRel, kind: .file, mode: mode, size: Int64(st.st_size), contentDigest: digest))
             } else {
-                setEntry(ContextEntry(path: childRel, kind: .other, mode: mode))
+                setCleanEntry(ContextEntry(path: childRel, kind: .other, mode: mode))
             }
         }
         return kept

@@ -207,10 +207,8 @@ public struct DockerIgnore: Sendable, Equatable {
     let exceptionHasWildcard: Bool
     let exceptionPrefixes: [String]
 
-    /// A stable text identifying the pattern list (for memo keys).
-    public var fingerprint: String {
-        patterns.map { ($0.isException ? "!" : "") + $0.text }.joined(separator: "\n")
-    }
+    /// A stable text identifying the pattern list (for memo keys), built once.
+    public let fingerprint: String
 
     public static func == (a: DockerIgnore, b: DockerIgnore) -> Bool { a.patterns == b.patterns }
 
@@ -226,6 +224,7 @@ public struct DockerIgnore: Sendable, Equatable {
             p.isException && p.withoutTrailingGlob.unicodeScalars.contains { patternChars.contains($0) }
         }
         self.exceptionPrefixes = compiled.filter(\.isException).map { $0.withoutTrailingGlob + "/" }
+        self.fingerprint = compiled.map { ($0.isException ? "!" : "") + $0.text }.joined(separator: "\n")
     }
 
     /// `patternmatcher.New`: trims, skips empty strings, cleans, splits off `!`, checks the
@@ -456,10 +455,37 @@ struct IgnorePatternIndex: Sendable {
         }
         prefixLengths = prefixSet.sorted()
         suffixLengths = suffixSet.sorted()
+        if byPrefix.count + bySuffix.count <= IgnorePatternIndex.compareLimit {
+            prefixes = byPrefix.map { (Array($0.key.unicodeScalars), $0.value) }
+            suffixes = bySuffix.map { (Array($0.key.unicodeScalars), $0.value) }
+        }
     }
+
+    /// Up to this many distinct prefixes and suffixes, a path is compared with each of them
+    /// (no strings built); beyond, its prefixes and suffixes are looked up by length.
+    static let compareLimit = 32
+    private var prefixes: [([Unicode.Scalar], [Int])]? = nil
+    private var suffixes: [([Unicode.Scalar], [Int])] = []
 
     /// Indices of the patterns that may match `path` or one of its parents, ascending.
     func candidates(_ path: [Unicode.Scalar]) -> [Int] {
+        guard let prefixes else { return lookedUp(path) }
+        var out = always
+        for (prefix, list) in prefixes where prefix.count <= path.count && path.starts(with: prefix) { out += list }
+        if !suffixes.isEmpty {
+            // The ends of the path and of each parent.
+            var ends = [path.count]
+            for (i, c) in path.enumerated() where c == "/" { ends.append(i) }
+            for (suffix, list) in suffixes {
+                let k = suffix.count
+                if ends.contains(where: { e in k <= e && path[(e - k)..<e].elementsEqual(suffix) }) { out += list }
+            }
+        }
+        out.sort()
+        return out
+    }
+
+    func lookedUp(_ path: [Unicode.Scalar]) -> [Int] {
         var out = always
         for k in prefixLengths {
             if k > path.count { break }

@@ -50,6 +50,14 @@ public enum SourceDigestResult: Sendable, Equatable {
     }
 }
 
+/// The decisions of the ignore patterns (identified by `fingerprint`) while a directory was
+/// walked: path → (walked as a directory, decision). A decision depends only on the path and
+/// whether it is a directory, so it holds for as long as the entry keeps its kind.
+struct WalkRecord: Sendable {
+    let fingerprint: String
+    var decisions: [String: (Bool, IgnoreWalkDecision)] = [:]
+}
+
 /// Memoised per-path results for one set of options.
 struct HashMemo: Sendable {
     var decisions: [String: IgnoreWalkDecision] = [:]
@@ -57,8 +65,16 @@ struct HashMemo: Sendable {
     var bkRecords: [String: String] = [:]
     var classicEntries: [String: String] = [:]
     var classicDirs: [String: String] = [:]
-    /// A directory's child names in byte order (dropped when a name is added or removed).
-    var sortedChildren: [String: [String]] = [:]
+    /// Per wildcard source: the present paths it takes, in order (BuildKit: real path,
+    /// path relative to the resolved prefix, matched itself rather than under a matched
+    /// folder; classic: the matched paths). Dropped when the context's structure changes.
+    var bkMatches: [String: [(real: String, rel: String, topLevel: Bool)]] = [:]
+    var classicMatches: [String: [String]] = [:]
+
+    mutating func dropMatches() {
+        if !bkMatches.isEmpty { bkMatches.removeAll() }
+        if !classicMatches.isEmpty { classicMatches.removeAll() }
+    }
 
     mutating func invalidate(path: String, classicGlobal: Bool) {
         if classicGlobal {
@@ -81,20 +97,17 @@ struct HashMemo: Sendable {
 private let emptyHeader = SHA256Hex.of(parts: [])
 
 extension ContextSnapshot {
+    mutating func takeSortedChildren() -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        swap(&out, &sortedChildren)
+        return out
+    }
+
     /// The digest the engine's cache key depends on for the sources of one COPY/ADD.
     /// `sources` are the resolved source paths relative to the context root (`.` for the whole
     /// context), possibly with Go `filepath.Match` wildcards.
     public mutating func sourceDigest(_ sources: [String], options: SourceHashOptions) throws -> SourceDigestResult {
-        let key = options.memoKey
-        var memo = memos.removeValue(forKey: key) ?? HashMemo()
-        defer {
-            // One memo per option set (engine, ignore file): the baseline and each fix's variant.
-            if memos.count >= 16 { memos.removeAll() }
-            memos[key] = memo
-        }
-        var hasher = SourceHasher(snapshot: self, options: options, memo: memo)
-        defer { memo = hasher.memo }
-        return try hasher.digest(sources)
+        try withHasher(options) { try $0.digest(sources) }
     }
 
     /// Whether `path` is part of the context as sent under `ignore` (walker semantics: an
@@ -106,23 +119,50 @@ extension ContextSnapshot {
     /// Runs `body` with a hasher over this snapshot that keeps its memo for `options`.
     mutating func withHasher<T>(_ options: SourceHashOptions, _ body: (inout SourceHasher) throws -> T) throws -> T {
         let key = options.memoKey
-        var memo = memos.removeValue(forKey: key) ?? HashMemo()
-        defer { memos[key] = memo }
-        var hasher = SourceHasher(snapshot: self, options: options, memo: memo)
-        defer { memo = hasher.memo }
+        // The memo is moved into the hasher and back (never shared while it is written, so
+        // its tables are not copied).
+        var hasher = SourceHasher(entries: entries, children: children, options: options,
+                                  memo: memos.removeValue(forKey: key) ?? HashMemo(), walked: walked, sorted: takeSortedChildren())
+        defer {
+            // One memo per option set (engine, ignore file): the baseline and each fix's variant.
+            if memos.count >= 16 { memos.removeAll() }
+            memos[key] = hasher.takeMemo()
+            sortedChildren = hasher.takeSorted()
+        }
         return try body(&hasher)
     }
 }
 
 struct SourceHasher {
-    let snapshot: ContextSnapshot
+    /// The snapshot's entries and child index (the hasher reads them, never its memos).
+    let snapshot: (entries: [String: ContextEntry], children: [String: Set<String>])
     let options: SourceHashOptions
     var memo: HashMemo
+    /// The walk's decisions, when it applied these very patterns.
+    let walked: [String: (Bool, IgnoreWalkDecision)]?
+    /// The snapshot's memo of children in byte order.
+    var sorted: [String: [String]]
 
-    init(snapshot: ContextSnapshot, options: SourceHashOptions, memo: HashMemo) {
-        self.snapshot = snapshot
+    init(entries: [String: ContextEntry], children: [String: Set<String>], options: SourceHashOptions, memo: consuming HashMemo,
+         walked: WalkRecord? = nil, sorted: consuming [String: [String]] = [:]) {
+        self.snapshot = (entries, children)
         self.options = options
         self.memo = memo
+        self.walked = walked.flatMap { $0.fingerprint == options.ignore.fingerprint ? $0.decisions : nil }
+        self.sorted = sorted
+    }
+
+    mutating func takeSorted() -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        swap(&out, &sorted)
+        return out
+    }
+
+    /// The memo, leaving an empty one behind (so the caller holds the only reference).
+    mutating func takeMemo() -> HashMemo {
+        var out = HashMemo()
+        swap(&out, &memo)
+        return out
     }
 
     // MARK: The context as sent (ignore rules applied lazily)
@@ -131,6 +171,8 @@ struct SourceHasher {
         if path.isEmpty { return IgnoreWalkDecision(excluded: false, descend: true, info: IgnoreMatchInfo()) }
         if let d = memo.decisions[path] { return d }
         guard let e = snapshot.entries[path] else { return nil }
+        // Walked with these patterns: every ancestor was descended into.
+        if let (isDirectory, d) = walked?[path], isDirectory == (e.kind == .directory) { return d }
         guard let parent = try decision(ContextSnapshot.parent(path)), parent.descend else { return nil }
         let d = try options.ignore.walkDecision(path: path, isDirectory: e.kind == .directory, parent: parent.info)
         memo.decisions[path] = d
@@ -159,9 +201,9 @@ struct SourceHasher {
 
     mutating func presentChildren(_ dir: String) throws -> [String] {
         let names: [String]
-        if let sorted = memo.sortedChildren[dir] { names = sorted } else {
+        if let known = sorted[dir] { names = known } else {
             names = (snapshot.children[dir] ?? []).sorted(by: utf8Less)
-            memo.sortedChildren[dir] = names
+            sorted[dir] = names
         }
         var out: [String] = []
         for name in names where try present(ContextSnapshot.join(dir, name)) {
@@ -286,23 +328,34 @@ struct SourceHasher {
         let prefix = comps[..<firstWild].joined(separator: "/")
         guard let resolvedPrefix = try resolve(prefix, followTrailing: true), try present(resolvedPrefix),
               snapshot.entries[resolvedPrefix]?.kind == .directory else { return nil }
-        var included: [(String, String)] = []
-        var lastMatchedDir: String? = nil
-        let candidates: [String]
-        if let rest = Self.componentPatterns(Array(comps[firstWild...])) {
-            candidates = try componentMatches(under: resolvedPrefix, rest)
+        let matched: [(real: String, rel: String, topLevel: Bool)]
+        if let m = memo.bkMatches[clean] {
+            matched = m
         } else {
-            candidates = try descendants(resolvedPrefix)
-        }
-        for real in candidates {
-            let rel = resolvedPrefix.isEmpty ? real : String(real.dropFirst(resolvedPrefix.count + 1))
-            let fn = prefix.isEmpty ? rel : prefix + "/" + rel
-            var topLevel = false
-            if lastMatchedDir == nil || !fn.hasPrefix(lastMatchedDir! + "/") {
-                guard try goPathMatch(clean, fn) else { continue }
-                lastMatchedDir = fn
-                topLevel = true
+            var out: [(real: String, rel: String, topLevel: Bool)] = []
+            var lastMatchedDir: String? = nil
+            let candidates: [String]
+            if let rest = Self.componentPatterns(Array(comps[firstWild...])) {
+                candidates = try componentMatches(under: resolvedPrefix, rest)
+            } else {
+                candidates = try descendants(resolvedPrefix)
             }
+            for real in candidates {
+                let rel = resolvedPrefix.isEmpty ? real : String(real.dropFirst(resolvedPrefix.count + 1))
+                let fn = prefix.isEmpty ? rel : prefix + "/" + rel
+                var topLevel = false
+                if lastMatchedDir == nil || !fn.hasPrefix(lastMatchedDir! + "/") {
+                    guard try goPathMatch(clean, fn) else { continue }
+                    lastMatchedDir = fn
+                    topLevel = true
+                }
+                out.append((real, rel, topLevel))
+            }
+            memo.bkMatches[clean] = out
+            matched = out
+        }
+        var included: [(String, String)] = []
+        for (real, rel, topLevel) in matched {
             let e = snapshot.entries[real]!
             var record: String
             if topLevel && e.kind == .symlink {
@@ -406,14 +459,21 @@ struct SourceHasher {
         }
         var out: [String] = []
         let pattern = goPathClean(src.hasPrefix("/") ? String(src.dropFirst()) : src)
-        let candidates: [String]
-        if let comps = Self.componentPatterns(pattern.split(separator: "/", omittingEmptySubsequences: false).map(String.init)) {
-            // A match has exactly as many components as the pattern: no descendant of a match.
-            candidates = try componentMatches(under: "", comps, withDescendants: false)
+        let matched: [String]
+        if let m = memo.classicMatches[pattern] {
+            matched = m
         } else {
-            candidates = try descendants("")
+            let candidates: [String]
+            if let comps = Self.componentPatterns(pattern.split(separator: "/", omittingEmptySubsequences: false).map(String.init)) {
+                // A match has exactly as many components as the pattern: no descendant of a match.
+                candidates = try componentMatches(under: "", comps, withDescendants: false)
+            } else {
+                candidates = try descendants("")
+            }
+            matched = try candidates.filter { try goPathMatch(pattern, $0) }
+            memo.classicMatches[pattern] = matched
         }
-        for p in candidates where try goPathMatch(pattern, p) {
+        for p in matched {
             if let h = try classicCopyInfo(p) { out.append(h) }
         }
         return out

@@ -34,7 +34,7 @@ struct TransferredFile: Sendable {
 
 public struct CacheSimulator: Sendable {
     public let engine: BuilderKind
-    public var costs: CostModel
+    public var costs: CostModel { didSet { stepLooks.removeAll() } }
     public var options: SimulatorOptions
     /// Key -> index of the build that first produced it.
     var seen: [String: Int] = [:]
@@ -54,6 +54,11 @@ public struct CacheSimulator: Sendable {
     /// CI caches (`mode=max`): exported keys whose layers only came along because the previous
     /// export had them, the step being matched but never loaded (`StepCause.uncertainRestore`).
     var exportedLazily: Set<String> = []
+    /// The context paths each COPY/ADD and each bind mount of the last build hashed (their
+    /// sources as resolved in that build's model), in step order.
+    public private(set) var contextSources: [[String]] = []
+    /// `makeStep`'s one-line text and cost per step (emptied when `costs` changes).
+    var stepLooks: [StepLook: (String, Double, Bool)] = [:]
 
     /// Whether builds start on a fresh runner that imports only the previous build's export.
     var ciMode: Bool { engine == .buildkit && options.ciCache != .local }
@@ -82,6 +87,7 @@ public struct CacheSimulator: Sendable {
         swap(&ctx, &state.context)
         var run = BuildRun(index: labels.count, state: state)
         labels.append(state.label)
+        contextSources.removeAll(keepingCapacity: true)
 
         // §8: files BuildKit would not re-send keep the content of the previous transfer.
         var pristine: ContextSnapshot? = nil
@@ -229,13 +235,31 @@ public struct CacheSimulator: Sendable {
         }
     }
 
-    func makeStep(_ mi: ModelInstruction, stage: Stage, identity: String, status: StepStatus, reason: String,
-                  cause: StepCause, key: String?, command: String?) -> StepPrediction {
+    /// What `makeStep` derives from a step's text alone, memoised: the same steps recur in
+    /// every build of a replay.
+    struct StepLook: Hashable {
+        var identity: String
+        var line: Int
+        var stage: Int
+        var original: String
+        var command: String?
+    }
+
+    mutating func makeStep(_ mi: ModelInstruction, stage: Stage, identity: String, status: StepStatus, reason: String,
+                           cause: StepCause, key: String?, command: String?) -> StepPrediction {
         let kw = mi.syntax.kind.keyword
-        let text = CacheSimulator.shortText(mi.syntax)
-        let isMeta = engine == .classic && !["RUN", "COPY", "ADD", "WORKDIR"].contains(kw)
-        let (cost, measured) = costs.seconds(identity: identity, line: mi.syntax.startLine, instruction: kw, stage: stage.index,
+        let look = StepLook(identity: identity, line: mi.syntax.startLine, stage: stage.index, original: mi.syntax.original, command: command)
+        let text: String, cost: Double, measured: Bool
+        if let m = stepLooks[look] {
+            (text, cost, measured) = m
+        } else {
+            text = CacheSimulator.shortText(mi.syntax)
+            let isMeta = engine == .classic && !["RUN", "COPY", "ADD", "WORKDIR"].contains(kw)
+            (cost, measured) = costs.seconds(identity: identity, line: mi.syntax.startLine, instruction: kw, stage: stage.index,
                                              text: text, command: command, classicMetadata: isMeta)
+            if stepLooks.count > 4096 { stepLooks.removeAll() }
+            stepLooks[look] = (text, cost, measured)
+        }
         return StepPrediction(line: mi.syntax.startLine, instruction: kw, stage: stage.index, stageName: stage.name,
                               status: status, reason: reason, cause: cause, key: key, identity: identity, text: text,
                               costSeconds: cost, measured: measured)
@@ -519,6 +543,7 @@ public struct CacheSimulator: Sendable {
                         }
                     } else {
                         let (digest, missing) = sourceDigest([src], ctx: &ctx, ignore: run.state.ignore)
+                        contextSources.append([src])
                         d.components.append(Component(name: "bind:" + (m.target ?? ""), value: digest, paths: [src]))
                         d.missing += missing
                     }
@@ -566,6 +591,7 @@ public struct CacheSimulator: Sendable {
                 }
                 if !local.isEmpty {
                     let (digest, missing) = sourceDigest(local, ctx: &ctx, ignore: run.state.ignore)
+                    contextSources.append(local)
                     d.components.append(Component(name: "sources", value: digest, paths: local))
                     d.missing += missing
                 }

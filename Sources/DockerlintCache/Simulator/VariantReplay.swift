@@ -22,10 +22,14 @@ public struct ReplayVariant {
     public var transform: ([UInt8]?) -> [UInt8]?
     /// Patterns added after the build's own .dockerignore (a variant that excludes more).
     public var extraIgnore: [String]
+    /// The builds of this variant from an earlier replay of the same builds (in order, the
+    /// first build included): they are passed on as they are instead of simulated again.
+    public var recorded: [VariantBuild]?
 
-    public init(extraIgnore: [String] = [], transform: @escaping ([UInt8]?) -> [UInt8]?) {
+    public init(extraIgnore: [String] = [], recorded: [VariantBuild]? = nil, transform: @escaping ([UInt8]?) -> [UInt8]?) {
         self.transform = transform
         self.extraIgnore = extraIgnore
+        self.recorded = recorded
     }
 
     /// The Dockerfile of each build, as it is.
@@ -95,6 +99,7 @@ extension GitReplay {
         var ignores: [String: Result<DockerIgnore, ReplayProblem>] = [:]
         var state: BuildState? = nil
         var count = 0
+        var emitted = 0
 
         func track(_ path: String, _ object: String?) {
             if path == source.dockerfilePath || path == specificIgnore || path == rootIgnore { blobs[path] = object }
@@ -125,7 +130,12 @@ extension GitReplay {
             }
             let ignBlob = blobs[specificIgnore] ?? blobs[rootIgnore]
             var builds: [VariantBuild] = []
+            defer { emitted += 1 }
             for (k, v) in variants.enumerated() {
+                if let r = v.recorded, emitted < r.count {
+                    builds.append(r[emitted])
+                    continue
+                }
                 var text: [UInt8]?
                 let key = blobs[source.dockerfilePath] ?? "-"
                 if let t = transformed[k][key] { text = t } else {
@@ -266,56 +276,129 @@ public enum PlausibleEdits {
         public var weight: Double
     }
 
-    /// The edits of a context: every file of `snapshot` (one per group), weighted.
-    /// `mentioned` says whether a path (or a folder) is named in the Dockerfile.
-    public static func edits(of snapshot: ContextSnapshot, mentioned: (String) -> Bool) -> [Edit] {
-        var groups: [String: Edit] = [:]
-        for (path, e) in snapshot.entries where e.kind == .file || e.kind == .symlink {
-            let kind = EditWeights.kind(of: path)
-            let w = EditWeights.weight(of: kind)
-            let key: String
-            let label: String
-            if kind == .manifest || mentioned(path) {
-                key = "=" + path
-                label = path
-            } else {
-                // Folders down to the first one the Dockerfile does not name.
-                var prefix = ""
-                var deep = false
+    /// The files of a context as the edits see them, prepared once per context (every
+    /// Dockerfile built from it groups them by the names it mentions).
+    public struct Files: Sendable {
+        struct File: Sendable {
+            var path: String
+            /// The last component.
+            var base: String
+            var kind: EditWeights.Kind
+            var weight: Double
+            /// The folders above the file, outermost first (`a`, `a/b`).
+            var folders: [String]
+            /// The extension with its dot ("" when none).
+            var ext: String
+        }
+        var files: [File] = []
+
+        public init(_ snapshot: ContextSnapshot) {
+            for (path, e) in snapshot.entries where e.kind == .file || e.kind == .symlink {
+                let kind = EditWeights.kind(of: path)
                 let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-                for (n, part) in parts.dropLast().enumerated() {
+                var folders: [String] = []
+                var prefix = ""
+                for part in parts.dropLast() {
                     prefix = prefix.isEmpty ? String(part) : prefix + "/" + part
-                    if !mentioned(prefix) { deep = n < parts.count - 2; break }
+                    folders.append(prefix)
                 }
                 let base = parts.last.map(String.init) ?? path
                 let ext = base.lastIndex(of: ".").map { String(base[$0...]) } ?? ""
-                key = prefix + "\u{0}" + ext + "\u{0}" + kind.rawValue
-                label = (prefix.isEmpty ? "" : prefix + (deep ? "/**/" : "/")) + "*" + ext
+                files.append(File(path: path, base: base, kind: kind, weight: EditWeights.weight(of: kind), folders: folders, ext: ext))
+            }
+        }
+    }
+
+    /// The edits of a context: every file of `snapshot` (one per group), weighted.
+    /// `mentioned` holds the names the Dockerfile mentions: a path (or a folder) is named in
+    /// the Dockerfile when it or its last component is one of them.
+    public static func edits(of snapshot: ContextSnapshot, mentioned names: Set<String>) -> [Edit] {
+        edits(of: Files(snapshot), mentioned: names)
+    }
+
+    /// `edits(of:mentioned:)` of files prepared once.
+    public static func edits(of context: Files, mentioned names: Set<String>) -> [Edit] {
+        // Folders recur for every file under them: each is looked up once.
+        var folders: [String: Bool] = [:]
+        func named(_ p: String) -> Bool {
+            if names.contains(p) { return true }
+            guard let slash = p.utf8.lastIndex(of: UInt8(ascii: "/")) else { return false }
+            return names.contains(String(p[p.utf8.index(after: slash)...]))
+        }
+        func mentioned(_ p: String) -> Bool {
+            if let m = folders[p] { return m }
+            let m = named(p)
+            folders[p] = m
+            return m
+        }
+        struct Key: Hashable {
+            var exact: String?
+            var prefix: String
+            var ext: String
+            var kind: EditWeights.Kind
+            var text: String { exact.map { "=" + $0 } ?? prefix + "\u{0}" + ext + "\u{0}" + kind.rawValue }
+        }
+        var groups: [Key: Edit] = [:]
+        for f in context.files {
+            let key: Key
+            var deep = false
+            if f.kind == .manifest || names.contains(f.path) || (f.base != f.path && names.contains(f.base)) {
+                key = Key(exact: f.path, prefix: "", ext: "", kind: f.kind)
+            } else {
+                // Folders down to the first one the Dockerfile does not name.
+                var prefix = ""
+                for (n, folder) in f.folders.enumerated() {
+                    prefix = folder
+                    if !mentioned(folder) { deep = n < f.folders.count - 1; break }
+                }
+                key = Key(exact: nil, prefix: prefix, ext: f.ext, kind: f.kind)
             }
             if groups[key] == nil {
-                groups[key] = Edit(path: path, label: label, files: 0, weight: 0)
-            } else if utf8Less(path, groups[key]!.path) {
-                groups[key]!.path = path
+                let label = key.exact ?? (key.prefix.isEmpty ? "" : key.prefix + (deep ? "/**/" : "/")) + "*" + key.ext
+                groups[key] = Edit(path: f.path, label: label, files: 0, weight: 0)
+            } else if utf8Less(f.path, groups[key]!.path) {
+                groups[key]!.path = f.path
             }
             groups[key]!.files += 1
-            groups[key]!.weight += w
-            if label.contains("/**/") && !groups[key]!.label.contains("/**/") { groups[key]!.label = label }
+            groups[key]!.weight += f.weight
+            if deep && !groups[key]!.label.contains("/**/") {
+                groups[key]!.label = key.prefix + "/**/*" + key.ext
+            }
         }
-        return groups.keys.sorted(by: utf8Less).map { groups[$0]! }.map { g in
+        return groups.map { ($0.key.text, $0.value) }.sorted { utf8Less($0.0, $1.0) }.map { _, g in
             var g = g
             if g.files == 1 { g.label = g.path }
             return g
         }
     }
 
+    /// Whether hashing `sources` can follow one of the symlinks `links`: BuildKit resolves
+    /// the symlinks along a source path and those a wildcard matches; the classic builder
+    /// also every symlink inside what it copies.
+    static func followsSymlink(_ sources: [String], links: [String], engine: BuilderKind) -> Bool {
+        sources.contains { src in
+            let clean = ContextSnapshot.key(src)
+            return links.contains { l in
+                if clean == l || clean.hasPrefix(l + "/") { return true }
+                if engine.cacheModel == .classic || goContainsWildcards(clean) { return CacheSimulator.covers(src, l) }
+                return false
+            }
+        }
+    }
+
     /// Simulates `variants` over the edits of `snapshot`: one first build (marked `baseline`),
     /// then one build per edit, `body` receiving each edit (nil for the first build) and one
-    /// `VariantBuild` per variant. `dockerfile` is the file's current text.
+    /// `VariantBuild` per variant. `dockerfile` is the file's current text. Returns how many
+    /// builds were simulated (edits that build alike share one simulation per variant).
+    /// `firstBuilt` receives the snapshot after the first build (its digests memoised), when
+    /// no churn was added to it: the same context for another Dockerfile starts from there.
+    @discardableResult
     public static func replay(snapshot: ContextSnapshot, ignoreText: String?, dockerfile: [UInt8], dockerfilePath: String,
                               edits: [Edit], buildArgs: [String: String] = [:], perBuildArgs: [String] = [],
                               churn: [String] = [], target: String? = nil,
                               variants: [ReplayVariant], simulators: inout [CacheSimulator],
-                              _ body: (Edit?, [VariantBuild]) -> Void) {
+                              firstBuilt: ((ContextSnapshot) -> Void)? = nil,
+                              _ body: (Edit?, [VariantBuild]) -> Void) -> Int {
         precondition(variants.count == simulators.count)
         var cache = ModelCache(options: BuildOptions(buildArgs: BuildArgs(buildArgs), target: target), perBuildArgs: perBuildArgs)
         let texts = variants.map { $0.transform(dockerfile) }
@@ -325,19 +408,29 @@ public enum PlausibleEdits {
         }
         var state = BuildState(label: "as is", model: DockerfileModel.parse(""), context: snapshot, changedPaths: [],
                                dockerfilePath: dockerfilePath)
-        func build(_ label: String, _ n: Int, edit: Edit?) {
+        var emitted = 0
+        var simulatedBuilds = 0
+        @discardableResult
+        func build(_ label: String, _ n: Int, edit: Edit?) -> [VariantBuild] {
             var builds: [VariantBuild] = []
-            for (k, _) in variants.enumerated() {
+            defer { emitted += 1 }
+            for (k, v) in variants.enumerated() {
+                if let r = v.recorded, emitted < r.count {
+                    builds.append(r[emitted])
+                    continue
+                }
                 let text = texts[k] ?? dockerfile
                 let model = cache.model(text, buildValue: "build-\(n)")
                 state.model = model
                 state.ignore = ignores[k]
                 state.label = label
                 var p = simulators[k].simulate(&state)
+                simulatedBuilds += 1
                 p.baseline = edit == nil
                 builds.append(VariantBuild(prediction: p, text: text, model: model, applied: texts[k] != nil))
             }
             body(edit, builds)
+            return builds
         }
         func setChurn(_ n: Int) {
             for path in churn {
@@ -346,9 +439,52 @@ public enum PlausibleEdits {
         }
         setChurn(0)
         build("as is", 0, edit: nil)
+        // The context as it is, with what the first build memoised (before any edit).
+        if churn.isEmpty, let firstBuilt { firstBuilt(state.context) }
+        // Edits that change the same sources of every simulated variant build alike: the caches
+        // keep every build and each edit's digests are new, so a step misses exactly when one
+        // of its sources (or a step it depends on) covers the edited file. One edit of each
+        // such class is simulated; the others take its builds (their own edit and weight).
+        // Exact where a source covers a file by its path alone (no source is resolved through
+        // a symlink), the cache is local (a CI cache makes each build depend on the one
+        // before), and the sources do not change with per-build values (checked on the first
+        // two builds).
+        let simulated = variants.indices.filter { variants[$0].recorded == nil }
+        let firstSources = simulated.map { simulators[$0].contextSources }
+        var grouping = simulated.allSatisfy { !simulators[$0].ciMode }
+        if grouping && state.context.symlinkCount > 0 {
+            let links = state.context.entries.values.filter { $0.kind == .symlink }.map(\.path)
+            grouping = !simulated.enumerated().contains { i, k in
+                firstSources[i].contains { sources in
+                    PlausibleEdits.followsSymlink(sources, links: links, engine: simulators[k].engine)
+                }
+            }
+        }
+        var classes: [[Int]: [VariantBuild]] = [:]
+        var simulatedEdits = 0
+        func signature(_ path: String) -> [Int] {
+            var out: [Int] = []
+            for (i, k) in simulated.enumerated() {
+                out.append(-1)
+                // Present as walked unless the variant's patterns are not the walk's.
+                if ignores[k].fingerprint != state.context.walked?.fingerprint,
+                   (try? state.context.isPresent(path, ignore: ignores[k])) != true { continue }
+                for (j, sources) in firstSources[i].enumerated() where sources.contains(where: { CacheSimulator.covers($0, path) }) {
+                    out.append(j)
+                }
+            }
+            return out
+        }
         var reverted: [String] = []
         for (n, edit) in edits.enumerated() {
             guard let original = state.context.entries[edit.path] else { continue }
+            let key = grouping ? signature(edit.path) : []
+            if grouping, let builds = classes[key] {
+                let reused = variants.enumerated().map { k, v in v.recorded.map { emitted < $0.count ? $0[emitted] : builds[k] } ?? builds[k] }
+                emitted += 1
+                body(edit, reused)
+                continue
+            }
             var changed = original
             changed.contentDigest = (original.contentDigest ?? "") + "+edit"
             changed.size += 1
@@ -356,11 +492,20 @@ public enum PlausibleEdits {
             state.context.setEntry(changed)
             setChurn(n + 1)
             state.changedPaths = [edit.path] + reverted + churn
-            build(edit.label, n + 1, edit: edit)
+            let builds = build(edit.label, n + 1, edit: edit)
+            simulatedEdits += 1
+            if grouping {
+                if simulatedEdits == 1, simulated.enumerated().contains(where: { simulators[$0.element].contextSources != firstSources[$0.offset] }) {
+                    grouping = false
+                } else {
+                    classes[key] = builds
+                }
+            }
             // Back to the file as it is before the next edit (the caches keep every build, so
             // the next edit is compared with the context as it is).
             state.context.setEntry(original)
             reverted = [edit.path]
         }
+        return simulatedBuilds
     }
 }

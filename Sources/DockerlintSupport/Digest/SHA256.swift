@@ -17,11 +17,17 @@ public enum SHA256Hex {
 
     /// The digest of each part's UTF-8 bytes followed by a NUL byte.
     public static func of(parts: [String]) -> String {
-        var h = SHA256()
+        // One buffer, one update: the parts are short and many.
+        var count = 0
+        for part in parts { count += part.utf8.count + 1 }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
         for part in parts {
-            h.update(data: Array(part.utf8))
-            h.update(data: [0])
+            bytes.append(contentsOf: part.utf8)
+            bytes.append(0)
         }
+        var h = SHA256()
+        bytes.withUnsafeBytes { h.update(bufferPointer: $0) }
         return hex(h.finalize())
     }
 
@@ -36,13 +42,15 @@ public enum SHA256Hex {
 
     /// Lowercase hex of bytes.
     public static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(64)
         for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0xF)])
+            out.append(hexDigit(b >> 4))
+            out.append(hexDigit(b & 0xF))
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    @inline(__always)
+    static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x57 + v }
 }

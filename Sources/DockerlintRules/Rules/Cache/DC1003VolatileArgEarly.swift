@@ -46,12 +46,13 @@ final class VolatileArgEarlyRule: LintRule {
 
     /// The stage ARGs of `model` whose value changes in every build.
     static func perBuildArguments(_ model: DockerfileModel, contextDirectory: String?) -> [String] {
-        let ci = ciValues(contextDirectory)
+        var ci: [String: String]? = nil  // the CI files are read only for a file with an ARG
         var out: [String] = []
         for s in model.stages {
             for i in s.instructions {
                 guard case .arg(let a)? = i.typed?.command else { continue }
-                for d in a.definitions where volatility(d, ci: ci) != nil && !out.contains(d.key) { out.append(d.key) }
+                if ci == nil { ci = ciValues(contextDirectory) }
+                for d in a.definitions where volatility(d, ci: ci!) != nil && !out.contains(d.key) { out.append(d.key) }
             }
         }
         return out

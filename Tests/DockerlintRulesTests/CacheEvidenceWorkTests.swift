@@ -1,0 +1,86 @@
+import DockerlintCache
+import DockerlintCore
+import DockerlintRules
+import DockerlintSupport
+import Foundation
+import Testing
+
+/// What weighing the cache findings without history costs: nothing for a file without a cache
+/// finding, one walk of a context for all the files built from it, and a bounded walk.
+@Suite struct CacheEvidenceWork {
+    static func context(files: Int = 3) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dockerlint-work-\(UUID().uuidString)").path
+        try CacheRulesHistory.write(dir, "requirements.txt", "flask\n")
+        try CacheRulesHistory.write(dir, "app.py", "print(0)\n")
+        for k in 0..<files { try CacheRulesHistory.write(dir, "lib/m\(k).py", "x = \(k)\n") }
+        return dir
+    }
+
+    /// The source copied before the install: a DC1001 candidate whose report the edits decide.
+    static let sourceFirst = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n"
+    /// Nothing for the cache rules to find.
+    static let plain = "FROM python:3.12-slim\nWORKDIR /app\nCOPY app.py .\nCMD [\"python\", \"app.py\"]\n"
+
+    static func evaluate(_ dir: String, _ name: String, _ text: String, shared: CacheEvidence.SharedWork)
+        -> (diagnostics: [Diagnostic], candidates: Int, work: CacheEvidence.Work) {
+        let path = dir + "/" + name
+        let bytes = Array(text.utf8)
+        let rules = BuiltinRules.ruleSet
+        let config = Configuration()
+        let out = Linter(rules: rules).lint(Linter.Input(path: path, bytes: bytes, configuration: config, contextDirectory: dir))
+        let r = CacheEvidence.evaluate(out.diagnostics, path: path, bytes: bytes, configuration: config, contextDirectory: dir,
+                                       history: 0, rules: rules, shared: shared)
+        return (r.diagnostics, out.diagnostics.filter { $0.code.hasPrefix("DC") }.count, r.work)
+    }
+
+    @Test func noCacheFindingNoSimulation() throws {
+        let dir = try Self.context()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try CacheRulesHistory.write(dir, "Dockerfile", Self.plain)
+        let shared = CacheEvidence.SharedWork()
+        let none = Self.evaluate(dir, "Dockerfile", Self.plain, shared: shared)
+        #expect(none.candidates == 0)
+        #expect(none.work == CacheEvidence.Work())
+        // The same context with a candidate: the edits are simulated.
+        let some = Self.evaluate(dir, "Dockerfile", Self.sourceFirst, shared: shared)
+        #expect(some.candidates > 0)
+        #expect(some.work.simulatedBuilds > 0)
+        #expect(some.work.contextScans == 1)
+        #expect(!some.work.capped)
+    }
+
+    /// Two Dockerfiles of one folder: the second reuses the first one's walk and finds the same.
+    @Test func oneWalkPerContext() throws {
+        let dir = try Self.context()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try CacheRulesHistory.write(dir, "Dockerfile", Self.sourceFirst)
+        try CacheRulesHistory.write(dir, "api.Dockerfile", Self.sourceFirst)
+        let shared = CacheEvidence.SharedWork()
+        let first = Self.evaluate(dir, "Dockerfile", Self.sourceFirst, shared: shared)
+        let second = Self.evaluate(dir, "api.Dockerfile", Self.sourceFirst, shared: shared)
+        #expect(first.work.contextScans == 1)
+        #expect(second.work.contextScans == 0)
+        #expect(second.work.simulatedBuilds > 0)
+        let alone = Self.evaluate(dir, "api.Dockerfile", Self.sourceFirst, shared: CacheEvidence.SharedWork())
+        #expect(alone.work.contextScans == 1)
+        #expect(alone.diagnostics == second.diagnostics)
+    }
+
+    /// A context larger than the walk's limit: the finding is kept as the rule found it, and
+    /// says it was not weighed and why; nothing is simulated.
+    @Test func largeContextIsCapped() throws {
+        let dir = try Self.context(files: 12)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try CacheRulesHistory.write(dir, "Dockerfile", Self.sourceFirst)
+        let capped = Self.evaluate(dir, "Dockerfile", Self.sourceFirst, shared: CacheEvidence.SharedWork(maxContextEntries: 8))
+        #expect(capped.work.capped)
+        #expect(capped.work.simulatedBuilds == 0)
+        let dc = capped.diagnostics.filter { $0.code == "DC1001" }
+        #expect(dc.count == 1)
+        #expect(dc.first?.message.contains("not weighed against edits of the context: it has more than 8 files and folders") == true,
+                "\(dc.map(\.message))")
+        let weighed = Self.evaluate(dir, "Dockerfile", Self.sourceFirst, shared: CacheEvidence.SharedWork())
+        #expect(!weighed.work.capped)
+        #expect(weighed.diagnostics.allSatisfy { !$0.message.contains("not weighed") })
+    }
+}

@@ -27,4 +27,17 @@ import Testing
         #expect(found["APP_VERSION"] == nil, "\(found)")
         #expect(found["BRANCH"] == nil, "\(found)")
     }
+
+    /// Several assignments on one line (a Makefile recipe): each name by its own value.
+    @Test func eachAssignmentByItsOwnValue() throws {
+        let dir = NSTemporaryDirectory() + "dockerlint-volatile-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "image:\n\tdocker build --build-arg SKIP_FRONTEND_TEST=true --build-arg GITHUB_SHA=$(GITHUB_SHA) --build-arg CI=true .\n"
+            .write(toFile: dir + "/Makefile", atomically: true, encoding: .utf8)
+        let found = VolatileValues.fromCI(DiskProjectFiles(root: dir))
+        #expect(found["GITHUB_SHA"] == "Makefile:2 passes a per-build value", "\(found)")
+        #expect(found["SKIP_FRONTEND_TEST"] == nil, "\(found)")
+        #expect(found["CI"] == nil, "\(found)")
+    }
 }

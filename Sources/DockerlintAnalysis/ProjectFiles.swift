@@ -85,8 +85,31 @@ public final class BuildContext {
         return (try? ignore.matchesOrParentMatches(path)) ?? false
     }
 
-    /// True when the context sends something at `path` (present and not excluded).
+    /// True when the context sends something at `path` (present and not excluded). A
+    /// directory the `.dockerignore` excludes is still sent when an exception (`!dir/**`)
+    /// brings back a file below it: the builder sends the directories of the files it sends.
     public func sends(_ path: String) -> Bool {
-        files.exists(path) && !isExcluded(path)
+        guard files.exists(path) else { return false }
+        if !isExcluded(path) { return true }
+        guard ignore?.hasExceptions == true, files.isDirectory(path) == true else { return false }
+        var budget = 10_000
+        return sendsBelow(path, &budget)
+    }
+
+    /// True when some file below the directory `dir` is sent (a walk of at most `budget`
+    /// entries; an exhausted budget answers true, the careful answer).
+    private func sendsBelow(_ dir: String, _ budget: inout Int) -> Bool {
+        guard let names = files.list(dir) else { return false }
+        for n in names {
+            budget -= 1
+            if budget <= 0 { return true }
+            let p = dir == "." ? n : dir + "/" + n
+            if files.isDirectory(p) == true {
+                if sendsBelow(p, &budget) { return true }
+            } else if !isExcluded(p) {
+                return true
+            }
+        }
+        return false
     }
 }

@@ -31,10 +31,12 @@ public enum VolatileValues {
         return "commit"
     }
 
-    /// Values in CI files that change on every build.
-    static let volatileTokens = ["github.sha", "github.ref", "github.run_number", "github.run_id", "github.event.head_commit",
-                                 "GITHUB_SHA", "GITHUB_REF", "GITHUB_RUN_NUMBER", "GITHUB_RUN_ID", "CI_COMMIT_SHA", "CI_COMMIT_SHORT_SHA",
-                                 "CI_COMMIT_REF", "CI_PIPELINE_ID", "CIRCLE_SHA1", "CIRCLE_BUILD_NUM", "BUILDKITE_COMMIT", "BUILD_SOURCEVERSION",
+    /// Values in CI files that change on every build. A ref (`github.ref`, `GITHUB_REF_NAME`,
+    /// `CI_COMMIT_REF_NAME`) is not one: it names the branch, the same for every commit on it,
+    /// or the tag, new once per release like a version.
+    static let volatileTokens = ["github.sha", "github.run_number", "github.run_id", "github.event.head_commit",
+                                 "GITHUB_SHA", "GITHUB_RUN_NUMBER", "GITHUB_RUN_ID", "CI_COMMIT_SHA", "CI_COMMIT_SHORT_SHA",
+                                 "CI_PIPELINE_ID", "CIRCLE_SHA1", "CIRCLE_BUILD_NUM", "BUILDKITE_COMMIT", "BUILD_SOURCEVERSION",
                                  "GIT_COMMIT", "SOURCE_COMMIT", "COMMIT_SHA", "git rev-parse", "git describe", "git log", "$(date", "`date",
                                  "steps.meta.outputs", "timestamp()", "BUILD_NUMBER"]
 
@@ -59,7 +61,8 @@ public enum VolatileValues {
                 lineNo += 1
                 let line = String(raw)
                 guard volatileTokens.contains(where: { line.contains($0) }) else { continue }
-                for name in assignedNames(line) where out[name] == nil {
+                // Each name by its own value: `A=true B=$(GITHUB_SHA)` makes B per-build, not A.
+                for (name, value) in assignments(line) where out[name] == nil && volatileTokens.contains(where: { value.contains($0) }) {
                     out[name] = "\(p):\(lineNo) passes a per-build value"
                 }
             }
@@ -67,10 +70,25 @@ public enum VolatileValues {
         return out
     }
 
+    /// Names assigned on a line with the text of each one's value: from after its `=` or `:`
+    /// to where the next name assigned on the line starts (or the end of the line).
+    static func assignments(_ line: String) -> [(String, String)] {
+        let found = assignedNames(line, offsets: true)
+        let chars = Array(line)
+        var out: [(String, String)] = []
+        for (k, a) in found.enumerated() {
+            let end = k + 1 < found.count ? found[k + 1].start : chars.count
+            out.append((a.name, a.valueStart < end ? String(chars[a.valueStart..<end]) : ""))
+        }
+        return out
+    }
+
     /// Names assigned on a line: `NAME=value`, `NAME: value`, `--build-arg NAME=value`,
     /// `"NAME" = value` (bake).
-    static func assignedNames(_ line: String) -> [String] {
-        var out: [String] = []
+    static func assignedNames(_ line: String) -> [String] { assignedNames(line, offsets: true).map(\.name) }
+
+    static func assignedNames(_ line: String, offsets: Bool) -> [(name: String, start: Int, valueStart: Int)] {
+        var out: [(name: String, start: Int, valueStart: Int)] = []
         let chars = Array(line)
         var k = 0
         while k < chars.count {
@@ -82,7 +100,7 @@ public enum VolatileValues {
             if j < chars.count, chars[j] == "\"" { j += 1 }
             while j < chars.count, chars[j] == " " { j += 1 }
             if j < chars.count, chars[j] == "=" || chars[j] == ":", name.count > 1, name.uppercased() == name || name.contains("_") {
-                if !(j + 1 < chars.count && chars[j] == ":" && chars[j + 1] == ":") { out.append(name) }
+                if !(j + 1 < chars.count && chars[j] == ":" && chars[j + 1] == ":") { out.append((name, k, j + 1)) }
             }
             k = e
         }

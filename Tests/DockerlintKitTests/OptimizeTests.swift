@@ -466,5 +466,21 @@ struct OptimizeSafetyTests {
         #expect((index(proposed, "core/pom.xml") ?? Int.max) < resolve, "\(proposed)")
         #expect(index(proposed, "COPY . .")! > resolve, "\(proposed)")
     }
+
+    /// A `.dockerignore` that excludes everything and brings a directory's files back
+    /// (`*`, `!searx/**`) still sends the directory: the COPY of it stays above the RUN that
+    /// compiles it (searxng's builder.dockerfile).
+    @Test func aDirectoryBroughtBackByAnExceptionIsStillCopied() throws {
+        let repo = try HistoryRepo()
+        defer { repo.remove() }
+        let df = "FROM local/busybox\nCOPY ./requirements.txt ./\nCOPY ./searx/ ./searx/\nRUN python -m compileall -q ./searx/\n"
+        try repo.commit(["container/builder.dockerfile": df, ".dockerignore": "*\n!searx/**\n!requirements*.txt\n",
+                         "requirements.txt": "flask\n", "searx/webapp.py": "0\n"])
+        for i in 1...8 { try repo.commit(["searx/webapp.py": "\(i)\n"]) }
+        let r = try CLI.run(["optimize", repo.path + "/container/builder.dockerfile", "--context", repo.path, "-f", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(obj["changed"] as? Bool == false, "\(obj["moves"]!)")
+    }
 }
 

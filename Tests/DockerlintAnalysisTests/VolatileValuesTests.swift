@@ -1,0 +1,43 @@
+import DockerlintAnalysis
+import Foundation
+import Testing
+
+/// Which build arguments a project's CI sets to a new value on every build.
+@Suite struct VolatileValuesFromCI {
+    @Test func commitsAndRunNumbersAreNotRefs() throws {
+        let dir = NSTemporaryDirectory() + "dockerlint-volatile-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/.github/workflows", withIntermediateDirectories: true)
+        try """
+            jobs:
+              build:
+                steps:
+                  - uses: docker/build-push-action@v6
+                    with:
+                      build-args: |
+                        GIT_COMMIT=${{ github.sha }}
+                        BUILD_NO=1.0-${{ github.run_number }}
+                        APP_VERSION=${{ github.ref_name }}
+                        BRANCH=${{ env.GITHUB_REF_SLUG }}
+            """.write(toFile: dir + "/.github/workflows/docker.yml", atomically: true, encoding: .utf8)
+        let found = VolatileValues.fromCI(DiskProjectFiles(root: dir))
+        #expect(found["GIT_COMMIT"] == ".github/workflows/docker.yml:7 passes a per-build value")
+        #expect(found["BUILD_NO"] != nil)
+        // A branch or tag name is the same for every commit of the branch, new once per release.
+        #expect(found["APP_VERSION"] == nil, "\(found)")
+        #expect(found["BRANCH"] == nil, "\(found)")
+    }
+
+    /// Several assignments on one line (a Makefile recipe): each name by its own value.
+    @Test func eachAssignmentByItsOwnValue() throws {
+        let dir = NSTemporaryDirectory() + "dockerlint-volatile-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "image:\n\tdocker build --build-arg SKIP_FRONTEND_TEST=true --build-arg GITHUB_SHA=$(GITHUB_SHA) --build-arg CI=true .\n"
+            .write(toFile: dir + "/Makefile", atomically: true, encoding: .utf8)
+        let found = VolatileValues.fromCI(DiskProjectFiles(root: dir))
+        #expect(found["GITHUB_SHA"] == "Makefile:2 passes a per-build value", "\(found)")
+        #expect(found["SKIP_FRONTEND_TEST"] == nil, "\(found)")
+        #expect(found["CI"] == nil, "\(found)")
+    }
+}

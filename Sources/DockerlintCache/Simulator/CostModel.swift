@@ -59,6 +59,19 @@ public struct CostModel: Sendable {
     /// installs of a few named packages (`apk add curl`, `npm install -g pnpm`, `gem install
     /// bundler`: seconds, not the half-minute of a project's dependencies), downloads.
     public static func runCategory(_ command: String) -> String? {
+        // Every simulator of a run asks about the same commands: each is categorised once.
+        if let known = categories.locked({ $0[command] }) { return known }
+        let category = categorise(command)
+        categories.locked { memo in
+            if memo.count > 4096 { memo.removeAll() }
+            memo[command] = .some(category)
+        }
+        return category
+    }
+
+    static let categories = Locked<[String: String?]>([:])
+
+    static func categorise(_ command: String) -> String? {
         let order = ["run:build", "run:package-install", "run:package-index", "run:small-install", "run:download"]
         var best: Int? = nil
         let parts = segments(command.lowercased())
@@ -252,3 +265,4 @@ private struct CostsFile: Decodable {
         }
     }
 }
+

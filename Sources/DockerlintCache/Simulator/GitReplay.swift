@@ -91,23 +91,47 @@ public enum GitReplay {
     /// Replays `range` (first-parent, oldest first). The first build is the tree before the
     /// first replayed commit (or the root commit) and is marked `baseline`.
     /// With `dockerfileText`, every commit is built with that Dockerfile instead of the one
-    /// in the commit (compare: the same history through two variants).
+    /// in the commit (compare: the same history through two variants). One variant of
+    /// `replayVariants`.
     public static func replay(_ source: GitReplaySource, range: String, buildArgs: [String: String] = [:], target: String? = nil,
                               dockerfileText: [UInt8]? = nil,
                               simulator: inout CacheSimulator, _ body: (BuildPrediction) -> Void) throws(GitReplayError) {
+        let variant = dockerfileText.map { text in ReplayVariant { _ in text } } ?? .asIs
+        var simulators = [simulator]
+        defer { simulator = simulators[0] }
+        try replayVariants(source, range: range, buildArgs: buildArgs, target: target, variants: [variant], simulators: &simulators) {
+            body($0[0].prediction)
+        }
+    }
+}
+
+extension GitReplay {
+    /// Replays `range` (first-parent, oldest first) once for every variant, each commit with its
+    /// own Dockerfile and .dockerignore. `simulators[k]` carries variant k's cache; `body`
+    /// receives, per build, one `VariantBuild` per variant (the first build, which fills the
+    /// caches, is marked `baseline`). `perBuildArgs` take the commit id as their value (values
+    /// a CI passes per build); `churn` paths get new content in every build (`.git` in a
+    /// context that does not exclude it).
+    public static func replayVariants(_ source: GitReplaySource, range: String, buildArgs: [String: String] = [:],
+                                      perBuildArgs: [String] = [], churn: [String] = [], target: String? = nil,
+                                      variants: [ReplayVariant], simulators: inout [CacheSimulator],
+                                      _ body: ([VariantBuild]) -> Void) throws(GitReplayError) {
+        precondition(variants.count == simulators.count)
         try validate(range: range, repository: source.repository)
         let objects = GitObjectReader(repository: source.repository)
         defer { objects.close() }
-        let options = BuildOptions(buildArgs: BuildArgs(buildArgs), target: target)
+        var cache = ModelCache(options: BuildOptions(buildArgs: BuildArgs(buildArgs), target: target), perBuildArgs: perBuildArgs)
+        let noModel = DockerfileModel.parse("")
         let prefix = source.contextPrefix
         let specificIgnore = source.dockerfilePath + ".dockerignore"
         let rootIgnore = prefix.isEmpty ? ".dockerignore" : prefix + "/.dockerignore"
         var blobs: [String: String] = [:]  // tracked repo path -> blob id
-        var models: [String: DockerfileModel] = [:]
-        var ignores: [String: DockerIgnore] = [:]
+        var dockerfiles: [String: [UInt8]] = [:]
+        var transformed: [[String: [UInt8]?]] = Array(repeating: [:], count: variants.count)
+        var ignores: [String: Result<DockerIgnore, ReplayProblem>] = [:]
         var state: BuildState? = nil
         var count = 0
-        let engine = simulator.engine
+        var emitted = 0
 
         func track(_ path: String, _ object: String?) {
             if path == source.dockerfilePath || path == specificIgnore || path == rootIgnore { blobs[path] = object }
@@ -116,40 +140,74 @@ public enum GitReplay {
             if prefix.isEmpty { return repoPath }
             return repoPath.hasPrefix(prefix + "/") ? String(repoPath.dropFirst(prefix.count + 1)) : nil
         }
-        func text(_ blob: String) throws -> [UInt8]? { try objects.contents(of: blob) }
-        let fixedModel = dockerfileText.map { DockerfileModel.build(DockerfileParser.parse($0), options: options) }
-        func prepare(label: String, commit: String) throws -> String? {
-            if let fixedModel { models["fixed"] = fixedModel }
-            guard let df = fixedModel != nil ? "fixed" : blobs[source.dockerfilePath] else { return "no \(source.dockerfilePath) at \(label)" }
-            if models[df] == nil {
-                if models.count > 256 { models.removeAll() }
-                guard let bytes = try text(df) else { return "cannot read \(source.dockerfilePath) at \(label)" }
-                models[df] = DockerfileModel.build(DockerfileParser.parse(bytes), options: options)
-            }
-            let ignBlob = blobs[specificIgnore] ?? blobs[rootIgnore]
-            var ignore = DockerIgnore.empty
-            if let ib = ignBlob {
-                if ignores[ib] == nil {
-                    let t = try text(ib).map { String(decoding: $0, as: UTF8.self) } ?? ""
-                    do { ignores[ib] = try DockerIgnore(text: t) } catch { return "bad .dockerignore at \(label): \(error)" }
-                }
-                ignore = ignores[ib]!
-            }
-            state!.model = models[df]!
-            state!.ignore = ignore
-            state!.label = label
-            state!.commit = commit
-            return nil
+        func ignore(_ blob: String?, extra: [String], label: String) throws -> Result<DockerIgnore, ReplayProblem> {
+            let key = (blob ?? "-") + "\u{0}" + extra.joined(separator: "\n")
+            if let r = ignores[key] { return r }
+            var text = ""
+            if let blob { text = try objects.contents(of: blob).map { String(decoding: $0, as: UTF8.self) } ?? "" }
+            if !extra.isEmpty { text += "\n" + extra.joined(separator: "\n") }
+            let r: Result<DockerIgnore, ReplayProblem>
+            do { r = .success(try DockerIgnore(text: text)) } catch { r = .failure(ReplayProblem(message: "bad .dockerignore at \(label): \(error)")) }
+            ignores[key] = r
+            return r
         }
         func emit(_ label: String, _ commit: String, baseline: Bool) throws {
-            var p: BuildPrediction
-            if let problem = try prepare(label: label, commit: commit) {
-                p = .failed(label: label, commit: commit, engine: engine, dockerfilePath: source.dockerfilePath, message: problem)
-            } else {
-                p = simulator.simulate(&state!)
+            var own: [UInt8]? = nil
+            if let b = blobs[source.dockerfilePath] {
+                if dockerfiles[b] == nil {
+                    if dockerfiles.count > 256 { dockerfiles.removeAll() }
+                    dockerfiles[b] = try objects.contents(of: b)
+                }
+                own = dockerfiles[b]
             }
-            p.baseline = baseline
-            body(p)
+            let missing = blobs[source.dockerfilePath] == nil ? "no \(source.dockerfilePath) at \(label)"
+                : "cannot read \(source.dockerfilePath) at \(label)"
+            let ignBlob = blobs[specificIgnore] ?? blobs[rootIgnore]
+            var builds: [VariantBuild] = []
+            defer { emitted += 1 }
+            for (k, v) in variants.enumerated() {
+                if let r = v.recorded, emitted < r.count {
+                    builds.append(r[emitted])
+                    continue
+                }
+                var text: [UInt8]?
+                let key = blobs[source.dockerfilePath] ?? "-"
+                if let t = transformed[k][key] { text = t } else {
+                    text = v.transform(own)
+                    if transformed[k].count > 256 { transformed[k].removeAll() }
+                    transformed[k][key] = .some(text)
+                }
+                let applied = text != nil
+                var p: BuildPrediction
+                var model = noModel
+                let built = text ?? own ?? []
+                if let bytes = text ?? own {
+                    switch try ignore(ignBlob, extra: v.extraIgnore, label: label) {
+                    case .failure(let problem):
+                        p = .failed(label: label, commit: commit, engine: simulators[k].engine, dockerfilePath: source.dockerfilePath,
+                                    message: problem.message)
+                    case .success(let ign):
+                        model = cache.model(bytes, buildValue: commit)
+                        state!.model = model
+                        state!.ignore = ign
+                        state!.label = label
+                        state!.commit = commit
+                        p = simulators[k].simulate(&state!)
+                    }
+                } else {
+                    p = .failed(label: label, commit: commit, engine: simulators[k].engine, dockerfilePath: source.dockerfilePath,
+                                message: missing)
+                }
+                p.baseline = baseline
+                builds.append(VariantBuild(prediction: p, text: built, model: model, applied: applied))
+            }
+            body(builds)
+        }
+        func applyChurn(_ commit: String) -> [String] {
+            for path in churn {
+                state!.context.setEntry(ContextEntry(path: path, kind: .file, mode: 0o100644, size: 41, contentDigest: "churn:" + commit))
+            }
+            return churn
         }
 
         do {
@@ -166,11 +224,12 @@ public enum GitReplay {
                         } else {
                             for p in full.allPaths { if let cp = contextPath(p), var e = full.entries[p] { e.path = cp; snap.setEntry(e) } }
                         }
-                        state = BuildState(label: String(parent.prefix(7)), model: DockerfileModel.parse(""), context: snap,
+                        state = BuildState(label: String(parent.prefix(7)), model: noModel, context: snap,
                                            changedPaths: [], commit: parent, dockerfilePath: source.dockerfilePath)
+                        _ = applyChurn(parent)
                         try emit(String(parent.prefix(7)), parent, baseline: true)
                     } else {
-                        state = BuildState(label: "", model: DockerfileModel.parse(""), context: snap, changedPaths: [],
+                        state = BuildState(label: "", model: noModel, context: snap, changedPaths: [],
                                            dockerfilePath: source.dockerfilePath)
                     }
                 }
@@ -181,7 +240,7 @@ public enum GitReplay {
                     if var cc = Optional(c), let cp = contextPath(c.path) { cc.path = cp; ctxDelta.changes.append(cc) }
                 }
                 try state!.context.apply(ctxDelta, objects: objects)
-                state!.changedPaths = ctxDelta.changes.map(\.path)
+                state!.changedPaths = ctxDelta.changes.map(\.path) + applyChurn(delta.id)
                 count += 1
                 try emit(String(delta.id.prefix(7)), delta.id, baseline: count == 1 && delta.parents.isEmpty)
             }
@@ -192,3 +251,4 @@ public enum GitReplay {
         }
     }
 }
+

@@ -31,3 +31,16 @@ public final class PosixMutex: @unchecked Sendable {
         return try body()
     }
 }
+
+/// A value behind its own lock, shared by the threads of a run (a memo).
+public final class Locked<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = PosixMutex()
+
+    public init(_ value: Value) { self.value = value }
+
+    /// Runs `body` on the value, holding the lock.
+    public func locked<T>(_ body: (inout Value) -> T) -> T {
+        lock.locked { body(&value) }
+    }
+}

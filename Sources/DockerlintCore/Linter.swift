@@ -8,6 +8,9 @@ public enum ToolCodes {
     public static let syntaxError = "DF001"
     /// A pragma or check directive names a rule that does not exist.
     public static let unknownRule = "DF002"
+    /// The `# syntax` directive names a frontend of its own, whose instructions dockerlint
+    /// does not know: the file is not checked (info, not an error).
+    public static let customFrontend = "DF003"
 }
 
 /// Lints one parsed file with a rule set and a configuration: one pass over the model for
@@ -39,6 +42,20 @@ public struct Linter: Sendable {
         public var hasSyntaxErrors: Bool
     }
 
+    /// The `# syntax` value when it names a frontend other than Docker's Dockerfile frontend
+    /// (`docker/dockerfile`, `docker/dockerfile-upstream`, with any tag or digest).
+    static func customFrontend(_ file: Dockerfile) -> String? {
+        guard let value = file.directive("syntax")?.value, !value.isEmpty else { return nil }
+        var name = value.lowercased()
+        if let at = name.firstIndex(of: "@") { name = String(name[..<at]) }
+        let lastSlash = name.lastIndex(of: "/") ?? name.startIndex
+        if let colon = name[lastSlash...].lastIndex(of: ":") { name = String(name[..<colon]) }
+        for prefix in ["docker.io/", "registry-1.docker.io/", "index.docker.io/"] where name.hasPrefix(prefix) {
+            name = String(name.dropFirst(prefix.count))
+        }
+        return ["docker/dockerfile", "docker/dockerfile-upstream"].contains(name) ? nil : value
+    }
+
     public func lint(_ input: Input) -> Output {
         let file = DockerfileParser.parse(input.bytes)
         var options = BuildOptions()
@@ -59,6 +76,17 @@ public struct Linter: Sendable {
                        message: OneLine.clip($0.message), range: $0.range)
         }.sorted(by: Diagnostic.ordered)
         if errors.contains(where: { $0.kind == .syntax }) {
+            // A frontend of its own (`# syntax=devthefuture/dockerfile-x` with INCLUDE) builds
+            // a file Docker's frontend rejects: say it is not checked, do not call it broken.
+            let unknown = errors.filter { $0.kind == .syntax && $0.message.hasPrefix("unknown instruction:") }
+            if let frontend = Self.customFrontend(file), !unknown.isEmpty, unknown.count == errors.filter({ $0.kind == .syntax }).count {
+                let first = unknown.min { $0.range.start.offset < $1.range.start.offset }!
+                let keyword = first.message.dropFirst("unknown instruction:".count).split(separator: " ").first.map(String.init) ?? "?"
+                let note = Diagnostic(file: input.path, code: ToolCodes.customFrontend, name: "CustomFrontend", severity: .info,
+                                      message: OneLine.clip("`# syntax=\(frontend)` is a frontend of its own and `\(keyword)` (line \(first.range.start.line)) is one of its instructions; dockerlint reads Docker's Dockerfile syntax only, so this file is not checked"),
+                                      range: first.range)
+                return Output(diagnostics: [note], model: model, hasSyntaxErrors: false)
+            }
             return Output(diagnostics: errorDiagnostics, model: model, hasSyntaxErrors: true)
         }
         let config = input.configuration

@@ -18,10 +18,19 @@ public enum VolatileValues {
                          "BUILD_TIME", "BUILDTIME", "TIMESTAMP", "CACHEBUST", "CACHE_BUST", "CACHEBUSTER", "BUILD_NUMBER", "BUILD_ID", "RUN_NUMBER",
                          "LD_FLAGS", "LDFLAGS_DATE"]
         if u.hasSuffix("_DATE") || u == "DATE" { return "its name says it holds a date" }
+        // The last word says what the value is: S6_BUILD_TIME_PKGS is a package list and
+        // BUILD_DATE_FORMAT a format, constants whatever words come before.
+        let words = u.split(separator: "_")
+        if words.count > 1, let tail = words.last, Self.constantTails.contains(String(tail)) { return nil }
         if u.hasPrefix("SHA") || u.hasPrefix("GIT_SHA") || u.hasPrefix("GITHUB_SHA") { return "its name says it holds a commit" }
         for f in fragments where u.contains(f) { return "its name says it holds a \(describe(f))" }
         return nil
     }
+
+    /// Last words of a name that say it holds something other than a per-build value.
+    static let constantTails: Set<String> = ["PKGS", "PACKAGES", "PACKAGE", "DEPS", "DEPENDENCIES", "LIST", "PATH", "DIR", "FILE",
+                                             "URL", "IMAGE", "USER", "NAME", "OPTS", "OPTIONS", "ARGS", "FORMAT", "FMT", "TZ", "LOCALE",
+                                             "ENABLED", "DISABLED", "MODE"]
 
     static func describe(_ s: String) -> String {
         if s.contains("DATE") || s.contains("TIME") { return "date" }

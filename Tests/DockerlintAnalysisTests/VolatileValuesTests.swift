@@ -29,6 +29,17 @@ import Testing
     }
 
     /// Several assignments on one line (a Makefile recipe): each name by its own value.
+    /// A name is judged by what its last word says it holds: paperless's S6_BUILD_TIME_PKGS is
+    /// a package list, not a build time.
+    @Test func theLastWordSaysWhatTheValueIs() {
+        #expect(VolatileValues.byName("S6_BUILD_TIME_PKGS") == nil)
+        #expect(VolatileValues.byName("BUILD_DATE_FORMAT") == nil)
+        #expect(VolatileValues.byName("GIT_COMMIT_HASH") != nil)
+        #expect(VolatileValues.byName("BUILD_TIME") != nil)
+        #expect(VolatileValues.byName("BUILD_DATE") != nil)
+        #expect(VolatileValues.byName("COMMIT_SHA") != nil)
+    }
+
     @Test func eachAssignmentByItsOwnValue() throws {
         let dir = NSTemporaryDirectory() + "dockerlint-volatile-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -259,7 +259,7 @@ public enum CacheEvidence {
             }
             subjects.append(Subject(index: i, variant: variant, steps: steps, fixable: fixable,
                                     cacheMount: cacheMountCodes.contains(d.code) && !fixable,
-                                    ownStepOnly: d.code == PreferCacheMountRule.code && PreferCacheMountRule.isSystemPackageAdvice(d.message)))
+                                    ownStepOnly: d.code == PreferCacheMountRule.code && PreferCacheMountRule.isSystemPackageAdvice(d)))
         }
         guard !subjects.isEmpty else { return (diagnostics, [:], work) }
 

@@ -86,14 +86,14 @@ final class PreferCacheMountRule: LintRule {
                 if rs.hasCacheOrTmpfsMount(at: "/etc/apk/cache") {
                     sink.report(rs.range(o.range), "`--no-cache` keeps the apk cache mount at /etc/apk/cache unused, so each time this RUN "
                         + "re-runs it downloads every package again: drop `--no-cache` (add `-U` to refresh the indexes)",
-                        relatedLines: [i.syntax.startLine])
+                        relatedLines: [i.syntax.startLine], subject: [Self.systemPackages])
                     continue
                 }
                 sink.report(rs.range(o.range), "`--no-cache` makes apk download every package again each time this RUN re-runs; "
                     + "with BuildKit a cache mount keeps the downloads between builds outside the image: add "
                     + "`RUN \(mount("/etc/apk/cache", locked: true))` and replace `--no-cache` with `-U` (apk keeps downloaded "
                     + "packages only where /etc/apk/cache exists, not in /var/cache/apk; `-U` refreshes the indexes it keeps there)",
-                    relatedLines: [i.syntax.startLine])
+                    relatedLines: [i.syntax.startLine], subject: [Self.systemPackages])
             default: break
             }
         }
@@ -132,7 +132,7 @@ final class PreferCacheMountRule: LintRule {
                     + "builds outside the image: add `RUN \(mounts)`, remove \(cleanups.joined(separator: " and ")) (they would empty "
                     + "the mounts), and keep downloaded packages: Debian and Ubuntu images delete them after each install "
                     + "(/etc/apt/apt.conf.d/docker-clean), so \(keep)",
-                    relatedLines: [i.syntax.startLine])
+                    relatedLines: [i.syntax.startLine], subject: [Self.systemPackages])
             }
         }
 
@@ -163,19 +163,16 @@ final class PreferCacheMountRule: LintRule {
                 }
                 sink.report(rs.range(of: w), "\(hit.what) (`\(v)`) is thrown away in the layer, so each time this RUN re-runs it downloads "
                     + "everything again; with BuildKit a cache mount keeps it between builds outside the image: \(advice)",
-                    relatedLines: [i.syntax.startLine])
+                    relatedLines: [i.syntax.startLine], subject: hit.manager == [.apk] ? [Self.systemPackages] : [])
                 break
             }
         }
     }
 
-    /// The openings of the advice about system package managers (apt, apk): their downloads
+    /// The subject of the advice about system package managers (apt, apk): their downloads
     /// depend on the Dockerfile alone (the evidence counts only re-runs that start at the step).
-    static let systemPackageOpenings = ["the apt package lists", "`--no-cache` makes apk", "`--no-cache` keeps the apk",
-                                        "the apk index cache"]
-    static func isSystemPackageAdvice(_ message: String) -> Bool {
-        systemPackageOpenings.contains { message.hasPrefix($0) }
-    }
+    static let systemPackages = "system-packages"
+    static func isSystemPackageAdvice(_ d: Diagnostic) -> Bool { d.subject.contains(systemPackages) }
 
     /// Who a RUN runs as: nil for root; a user whose home and uid the Dockerfile shows; or
     /// unknown (another user whose home or uid cannot be told).

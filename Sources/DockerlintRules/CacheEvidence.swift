@@ -151,19 +151,21 @@ public enum CacheEvidence {
     }
 
     /// Decides and annotates the DC findings of one file. Findings the simulator cannot judge
-    /// (no context directory) are returned as they are.
+    /// (no context directory) are returned as they are. `model` is the linter's model of
+    /// `bytes` (the file is not parsed again).
     /// `shared` carries what the files of one run share (each context walked once).
-    public static func annotate(_ diagnostics: [Diagnostic], path: String, bytes: [UInt8], configuration: Configuration,
-                                contextDirectory: String?, history: Int, rules: RuleSet,
+    public static func annotate(_ diagnostics: [Diagnostic], model: DockerfileModel, path: String, bytes: [UInt8],
+                                configuration: Configuration, contextDirectory: String?, history: Int, rules: RuleSet,
                                 shared: SharedWork = SharedWork()) -> [Diagnostic] {
-        evaluate(diagnostics, path: path, bytes: bytes, configuration: configuration, contextDirectory: contextDirectory,
+        evaluate(diagnostics, model: model, path: path, bytes: bytes, configuration: configuration, contextDirectory: contextDirectory,
                  history: history, rules: rules, shared: shared).diagnostics
     }
 
     /// `annotate`, with the evidence of each judged finding (by index in `diagnostics`) and
     /// what it cost.
-    public static func evaluate(_ diagnostics: [Diagnostic], path: String, bytes: [UInt8], configuration: Configuration,
-                                contextDirectory: String?, history: Int, rules: RuleSet, shared: SharedWork = SharedWork())
+    public static func evaluate(_ diagnostics: [Diagnostic], model: DockerfileModel, path: String, bytes: [UInt8],
+                                configuration: Configuration, contextDirectory: String?, history: Int, rules: RuleSet,
+                                shared: SharedWork = SharedWork())
         -> (diagnostics: [Diagnostic], evidence: [Int: Evidence], work: Work) {
         var work = Work()
         // Nothing is simulated unless a finding's report depends on it.
@@ -175,7 +177,6 @@ public enum CacheEvidence {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: ctx, isDirectory: &isDir), isDir.boolValue else { return (diagnostics, [:], work) }
 
-        let model = DockerfileModel.build(DockerfileParser.parse(bytes))
         let engine = configuration.builder.cacheModel
         let ids = identities(model, engine: engine)
         let linter = Linter(rules: rules)

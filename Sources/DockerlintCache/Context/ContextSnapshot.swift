@@ -216,7 +216,8 @@ public struct ContextSnapshot: Sendable {
     /// A name was added to or removed from `dir`: its memoised child order is stale.
     mutating func childrenChanged(_ dir: String) {
         if !sortedChildren.isEmpty { sortedChildren[dir] = nil }
-        for i in memos.indices { memos.values[i].dropMatches() }
+        if memos.isEmpty { return }
+        for key in Array(memos.keys) { memos[key]!.dropMatches() }
     }
 
     /// Keeps only the memos of `ignore` (the digests another Dockerfile of the same context
@@ -229,7 +230,8 @@ public struct ContextSnapshot: Sendable {
     /// An entry was added, removed or changed kind, or a symlink changed: memoised wildcard
     /// matches are stale.
     mutating func structureChanged() {
-        for i in memos.indices { memos.values[i].dropMatches() }
+        if memos.isEmpty { return }
+        for key in Array(memos.keys) { memos[key]!.dropMatches() }
     }
 
     /// Drops memoised digests of `p` and its ancestors (and everything if symlinks could make
@@ -237,8 +239,10 @@ public struct ContextSnapshot: Sendable {
     mutating func invalidate(_ p: String, keepDecision: Bool = false) {
         if memos.isEmpty { return }
         let classicGlobal = symlinkCount > 0
-        for i in memos.indices {
-            memos.values[i].invalidate(path: p, classicGlobal: classicGlobal, keepDecision: keepDecision)
+        // Mutated through the keyed subscript, in place (through `values[i]` each memo's
+        // tables would be copied).
+        for key in Array(memos.keys) {
+            memos[key]!.invalidate(path: p, classicGlobal: classicGlobal, keepDecision: keepDecision)
         }
     }
 

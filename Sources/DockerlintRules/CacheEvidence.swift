@@ -275,6 +275,10 @@ public enum CacheEvidence {
         if let r = configuration.engine { options.release = r }
         if let c = configuration.ciCache { options.ciCache = c }
         let located = history > 0 ? try? GitReplay.locate(dockerfile: path, contextDirectory: ctx) : nil
+        // One reader of the repository's objects for every replay of the file (and for
+        // naming the first replayed commit): its `cat-file` processes start once.
+        let objects = located.map { GitObjectReader(repository: $0.repository) }
+        defer { objects?.close() }
         var useHistory = located != nil
         var editsMemo: (ContextSnapshot, [PlausibleEdits.Edit])? = nil
         // The builds of the file as it is from the first replay: a later replay (pairs of
@@ -297,10 +301,11 @@ public enum CacheEvidence {
                 if let a = asIs, a.history { variants[0].recorded = a.builds }
                 var tally = Tally(subjects: subjects, variants: variants.count)
                 tally.readsCause = readsCause
-                let range = (try? GitHistory.resolve(repository: located.repository, revision: "HEAD~\(history)")).map { "\($0)..HEAD" } ?? "HEAD"
+                let range = objects.flatMap { try? $0.commit("HEAD~\(history)") }.map { "\($0)..HEAD" } ?? "HEAD"
                 var commits = 0
                 do {
-                    try GitReplay.replayVariants(located, range: range, perBuildArgs: perBuildArgs, churn: churn, variants: variants,
+                    try GitReplay.replayVariants(located, range: range, perBuildArgs: perBuildArgs, churn: churn, objects: objects,
+                                                 variants: variants,
                                                  simulators: &sims) { builds in
                         counted(builds, history: true)
                         guard !builds[0].prediction.baseline else { return }

@@ -308,7 +308,66 @@ public struct Moves {
         if build.workdir != (cs.instruction.workingDirectory.isEmpty ? "/" : cs.instruction.workingDirectory), verdict.isSafe {
             verdict = .unknown("the build runs in another directory than the COPY's")
         }
+        if verdict.isSafe, let why = goPrefetchObstacle(copy: cs, run: rs, build: build) { verdict = why }
         return Prefetch(command: text, files: files, verdict: verdict, notes: reader.reasons)
+    }
+
+    /// Why `go mod download` above the COPY would not fetch what `go build` downloads, or
+    /// could fail where the build succeeds; nil when nothing stands in the way.
+    func goPrefetchObstacle(copy cs: Step, run rs: Step, build: InstallRead) -> MoveVerdict? {
+        let env = ShellValues(rs.instruction).values
+        var assigned: [String: String] = [:]
+        for a in build.command.invocation.assignments { if let v = a.value?.staticValue { assigned[a.name] = v } }
+        func value(_ name: String) -> String? { assigned[name] ?? env[name] }
+        let goflags = value("GOFLAGS") ?? ""
+        let mod = build.command.optionValues("mod").last ?? goflags.split(separator: " ").last(where: { $0.hasPrefix("-mod=") }).map { String($0.dropFirst(5)) }
+        // Vendored modules: the build reads vendor/ and downloads nothing (`-mod=vendor` is the
+        // default when vendor/modules.txt exists and go.mod says go 1.14 or later).
+        if mod == "vendor" { return .unsafe("the build uses -mod=vendor: it downloads no module, a pre-fetch saves nothing") }
+        if mod != "mod", let modPath = source(in: cs, of: ImagePath.absolute("go.mod", workdir: build.workdir)),
+           let ctx = graph.context, ctx.sends(ImagePath.contextJoin(ImagePath.dirname(modPath), "vendor/modules.txt")) {
+            return .unsafe("the module is vendored (vendor/modules.txt): the build reads vendor/ and downloads no module")
+        }
+        if value("GOPROXY") == "off" || value("GOFLAGS")?.contains("-mod=vendor") == true {
+            return .unsafe("GOPROXY=off: the build downloads no module")
+        }
+        // A workspace: `go mod download` in workspace mode depends on the Go release, and the
+        // workspace's modules would all have to be copied first.
+        if value("GOWORK") != "off", let ctx = graph.context {
+            var dir = source(in: cs, of: ImagePath.absolute("go.mod", workdir: build.workdir)).map(ImagePath.dirname) ?? "."
+            while true {
+                if ctx.sends(ImagePath.contextJoin(dir, "go.work")) { return .unknown("go.work makes the build a workspace build; a pre-fetch of one module does not cover it") }
+                if dir == "." || dir.isEmpty { break }
+                dir = ImagePath.dirname(dir)
+            }
+        }
+        // Private modules: credentials the build gets from a secret or ssh mount, or sets up
+        // before building, would be missing in the new step.
+        if let m = rs.instruction.resolved?.mounts?.first(where: { $0.type == .secret || $0.type == .ssh }) {
+            return .unknown("the build uses a \(m.type.rawValue) mount (private modules?) that the download step would not have")
+        }
+        if let m = rs.instruction.resolved?.mounts?.first(where: { $0.type == .cache && ($0.target ?? "").contains("/pkg/mod") }) {
+            return .unsafe("the build mounts a cache over the module cache (\(m.target ?? "")): it hides what a pre-fetch puts in the image")
+        }
+        if let script = graph.script(of: rs.id) {
+            let harmless: Set<String> = ["go", "cd", "mkdir", "ls", "pwd", "true", ":"]
+            for c in script.commands where c.range.start < build.command.invocation.range.start {
+                let name = c.effective.name ?? ""
+                if !harmless.contains(name) || (c.commandWord == nil && !c.assignments.isEmpty) {
+                    return .unknown("the RUN runs `\(name.isEmpty ? "an assignment" : name)` before the build, which the download step would not run")
+                }
+            }
+        }
+        // The steps between the COPY and the build would come after the download step: they
+        // must not set what it reads (the environment, the user, the working directory) or
+        // install what it may need (git for a module fetched directly).
+        for k in (cs.id.index + 1)..<rs.id.index {
+            let x = graph.step(StepID(stage: cs.id.stage, index: k))
+            if !x.writes.env.isEmpty || x.writes.user || x.writes.workdir || x.writes.shell || x.kind == .run {
+                return .unknown("\(Self.label(x)) comes between the COPY and the build: the download step would run before it")
+            }
+        }
+        return nil
     }
 
     /// The context path `COPY` step `cs` writes at image path `p` (nil when it does not).

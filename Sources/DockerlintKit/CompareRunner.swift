@@ -135,10 +135,10 @@ public struct CompareRunner: Sendable {
     }
 
     public static func tty(_ c: Comparison) -> String {
-        let p = SimulateOutput.pad, l = SimulateOutput.lpad
         let third = c.optimum != nil
-        var out = p("", 26) + l("A: " + c.nameA, 24) + l("B: " + c.nameB, 24) + (third ? l(optimumName(c), 24) : "") + "\n"
-        for (k, va, vb, vo) in rows3(c) { out += p(k, 26) + l(va, 24) + l(vb, 24) + (third ? l(vo, 24) : "") + "\n" }
+        var t = Table([.left("", 26), .right("A: " + c.nameA, 24), .right("B: " + c.nameB, 24)] + (third ? [.right(optimumName(c), 24)] : []))
+        for (k, va, vb, vo) in rows3(c) { t.add([k, va, vb] + (third ? [vo] : [])) }
+        var out = t.text()
         for (tag, r, rname) in [("A", c.a, c.nameA), ("B", c.b, c.nameB)] {
             out += "\n\(tag) steps (\(rname)):\n"
             for line in stepRates(r.summary) { out += "  " + line + "\n" }
@@ -156,16 +156,16 @@ public struct CompareRunner: Sendable {
         let md = SimulateOutput.md
         var out = "### Cache comparison (\(c.a.engine.rawValue))\n\n"
         let third = c.optimum != nil
-        out += "| | A: `\(md(c.nameA))` | B: `\(md(c.nameB))` |" + (third ? " \(optimumName(c)) |" : "") + "\n|---|---:|---:|" + (third ? "---:|" : "") + "\n"
-        for (k, va, vb, vo) in rows3(c) { out += "| \(k) | \(va) | \(vb) |" + (third ? " \(vo) |" : "") + "\n" }
+        var t = Table([.left(""), .right("A: `\(md(c.nameA))`"), .right("B: `\(md(c.nameB))`")] + (third ? [.right(optimumName(c))] : []))
+        for (k, va, vb, vo) in rows3(c) { t.add([k, va, vb] + (third ? [vo] : [])) }
+        out += t.markdown()
         if let opt = c.optimization, opt.changed {
             out += "\nBest order of A:\n\n" + opt.moves.map { "- \($0)\n" }.joined()
         }
         for (tag, r, rname) in [("A", c.a, c.nameA), ("B", c.b, c.nameB)] {
-            out += "\n<details><summary>\(tag): steps of <code>\(md(rname))</code></summary>\n\n| step | re-ran | rate |\n|---|---:|---:|\n"
-            for st in r.summary.steps {
-                out += "| `\(md(st.text))` | \(st.misses)/\(st.built) | \(SimulateOutput.percent(st.rebuildRate)) |\n"
-            }
+            var steps = Table([.left("step"), .right("re-ran"), .right("rate")])
+            for st in r.summary.steps { steps.add(["`\(md(st.text))`", "\(st.misses)/\(st.built)", SimulateOutput.percent(st.rebuildRate)]) }
+            out += "\n<details><summary>\(tag): steps of <code>\(md(rname))</code></summary>\n\n" + steps.markdown()
             out += "\n</details>\n"
         }
         out += "\n**Verdict:** \(c.verdict)\n"

@@ -3,33 +3,27 @@ import DockerlintRules
 import DockerlintSupport
 import DockerlintSyntax
 
-typealias DockerlintSyntaxJSON = JSONWriter
-
 /// `dockerlint rules` and `dockerlint explain`.
 public enum RulesRunner {
     /// One line per rule: code, name, default severity, category (status when not stable).
     public static func list(format: String, rules: RuleSet = BuiltinRules.ruleSet) throws(CommandError) -> String {
         switch format {
         case "json":
-            var w = JSONWriterShim()
-            return w.rules(rules.catalog)
+            return json(rules.catalog)
         case "tty", "text":
             let codeW = max(4, rules.catalog.map(\.code.count).max() ?? 4)
             let nameW = max(4, rules.catalog.map(\.name.count).max() ?? 4)
-            var out = pad("CODE", codeW) + "  " + pad("NAME", nameW) + "  " + pad("SEVERITY", 8) + "  CATEGORY\n"
+            var t = Table([.left("CODE", codeW), .left("NAME", nameW, gap: "  "), .left("SEVERITY", 8, gap: "  "), .left("CATEGORY", gap: "  ")])
             for r in rules.catalog {
-                out += pad(r.code, codeW) + "  " + pad(r.name, nameW) + "  " + pad(r.severity.rawValue, 8) + "  " + r.category
-                if r.status != .stable { out += " (\(r.status.rawValue))" }
-                out += "\n"
+                t.add([r.code, r.name, r.severity.rawValue, r.category + (r.status != .stable ? " (\(r.status.rawValue))" : "")])
             }
-            out += "\(rules.catalog.count) rules\n"
-            return out
+            return t.text() + "\(rules.catalog.count) rules\n"
         case "markdown":
-            var out = "| code | name | severity | category | summary |\n|---|---|---|---|---|\n"
+            var t = Table([.left("code"), .left("name"), .left("severity"), .left("category"), .left("summary")])
             for r in rules.catalog {
-                out += "| \(r.code) | \(r.name) | \(r.severity.rawValue) | \(r.category)\(r.status == .stable ? "" : " (\(r.status.rawValue))") | \(r.summary.replacingPipes()) |\n"
+                t.add([r.code, r.name, r.severity.rawValue, r.category + (r.status == .stable ? "" : " (\(r.status.rawValue))"), Markdown.inline(r.summary)])
             }
-            return out
+            return t.markdown()
         default:
             throw CommandError("unknown format '\(format)' (tty, json, markdown)")
         }
@@ -51,21 +45,9 @@ public enum RulesRunner {
         return s
     }
 
-    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
-}
-
-extension String {
-    func replacingPipes() -> String {
-        var out = ""
-        for c in self { if c == "|" { out += "\\|" } else if c == "\n" { out += " " } else { out.append(c) } }
-        return out
-    }
-}
-
-/// JSON of the rule list.
-struct JSONWriterShim {
-    mutating func rules(_ list: [RuleMetadata]) -> String {
-        var w = DockerlintSyntaxJSON()
+    /// The rule list as JSON: code, names, severity, category, status, summary, docs, fix.
+    static func json(_ list: [RuleMetadata]) -> String {
+        var w = JSONWriter()
         w.beginArray()
         for r in list {
             w.beginObject()

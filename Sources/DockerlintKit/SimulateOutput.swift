@@ -99,15 +99,11 @@ public enum SimulateOutput {
 
     // MARK: Text
 
-    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
-    static func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
-
-    static func paint(_ s: String, _ status: StepStatus, _ color: Bool) -> String {
-        guard color else { return s }
+    static func paint(_ status: StepStatus) -> String {
         switch status {
-        case .hit: return "\u{1B}[32m\(s)\u{1B}[0m"
-        case .miss: return "\u{1B}[33m\(s)\u{1B}[0m"
-        case .notBuilt: return "\u{1B}[2m\(s)\u{1B}[0m"
+        case .hit: return "32"
+        case .miss: return "33"
+        case .notBuilt: return "2"
         }
     }
 
@@ -118,13 +114,13 @@ public enum SimulateOutput {
     }
 
     static func stepTable(_ b: BuildPrediction, color: Bool) -> String {
-        var out = pad("LINE", 6) + pad("STAGE", 7) + pad("INSTRUCTION", 13) + pad("STATUS", 11) + lpad("EST", 8) + "  REASON\n"
+        var t = Table([.right("LINE", 4), .left("STAGE", 7, gap: "  "), .left("INSTRUCTION", 13), .left("STATUS", 11),
+                       .right("EST", 8), .left("REASON", gap: "  ")])
         for s in b.steps {
-            let est = s.status == .miss ? seconds(s.costSeconds) : "-"
-            out += lpad(String(s.line), 4) + "  " + pad(String(s.stage), 7) + pad(s.instruction, 13)
-                + paint(pad(s.status.rawValue, 11), s.status, color) + lpad(est, 8) + "  " + s.reason + "\n"
+            t.add([String(s.line), String(s.stage), s.instruction, s.status.rawValue, s.status == .miss ? seconds(s.costSeconds) : "-", s.reason],
+                  styles: [3: paint(s.status)])
         }
-        return out
+        return t.text(color: color)
     }
 
     /// `buildkit, docker-26, cache: registry-min`.
@@ -147,27 +143,26 @@ public enum SimulateOutput {
         if rep.ciCache != .local { out += "Every build starts on \(rep.ciCache.summary).\n" }
         out += "\n"
         out += historyTable(rep.summary)
-        out += "\n" + pad(rep.mode == .git ? "COMMIT" : "BUILD", 12) + lpad("RE-RUN", 7) + lpad("EST", 10) + "  FIRST MISS\n"
+        var t = Table([.left(rep.mode == .git ? "COMMIT" : "BUILD", 12), .right("RE-RUN", 7), .right("EST", 10), .left("FIRST MISS", gap: "  ")])
         for b in rep.builds where !b.baseline {
             if !b.errors.isEmpty && b.steps.isEmpty {
-                out += pad(b.label, 12) + "  error: \(b.errors.joined(separator: "; "))\n"
+                t.add([b.label], trailing: "  error: \(b.errors.joined(separator: "; "))")
                 continue
             }
             let first = b.firstMiss.map { "line \($0.line) \($0.instruction): \($0.reason)" } ?? "all cached"
-            out += pad(b.label, 12) + lpad(String(b.missCount), 7) + lpad(seconds(b.estimatedSeconds), 10) + "  " + first + "\n"
+            t.add([b.label, String(b.missCount), seconds(b.estimatedSeconds), first])
         }
+        out += "\n" + t.text()
         out += "\n" + summaryLine(rep.summary) + "\n"
         return out
     }
 
     static func historyTable(_ s: SimulationSummary) -> String {
-        var out = pad("STEP", 44) + lpad("RE-RAN", 12) + lpad("RATE", 7) + lpad("EST", 10) + "\n"
+        var t = Table([.left("STEP", 44), .right("RE-RAN", 12), .right("RATE", 7), .right("EST", 10)])
         for st in s.steps {
-            let label = "\(st.stage) \(st.text)"
-            out += pad(label.count > 42 ? String(label.prefix(41)) + "…" : label, 44) + lpad("\(st.misses)/\(st.built)", 12)
-                + lpad(percent(st.rebuildRate), 7) + lpad(seconds(st.estimatedSeconds), 10) + "\n"
+            t.add([Table.clip("\(st.stage) \(st.text)", 42), "\(st.misses)/\(st.built)", percent(st.rebuildRate), seconds(st.estimatedSeconds)])
         }
-        return out
+        return t.text()
     }
 
     static func summaryLine(_ s: SimulationSummary) -> String {
@@ -181,25 +176,28 @@ public enum SimulateOutput {
         var out = ""
         if rep.mode == .edit, let b = rep.builds.last {
             out += "### Cache prediction (\(model(rep))): `\(md(b.dockerfilePath))`\n\n"
-            out += "| line | stage | instruction | status | est. | reason |\n|---:|---:|---|---|---:|---|\n"
+            var t = Table([.right("line"), .right("stage"), .left("instruction"), .left("status"), .right("est."), .left("reason")])
             for s in b.steps {
-                out += "| \(s.line) | \(s.stage) | \(s.instruction) | \(s.status.rawValue) | \(s.status == .miss ? seconds(s.costSeconds) : "–") | \(md(s.reason)) |\n"
+                t.add([String(s.line), String(s.stage), s.instruction, s.status.rawValue, s.status == .miss ? seconds(s.costSeconds) : "–", md(s.reason)])
             }
+            out += t.markdown()
             out += "\n" + buildLine(b) + "\n"
             return out
         }
         out += "### Cache replay (\(model(rep)))" + (rep.range.map { ": `\(md($0))`" } ?? "") + "\n\n"
         if rep.ciCache != .local { out += "Every build starts on \(rep.ciCache.summary).\n\n" }
         out += "\(rep.summary.builds) \(rep.mode == .git ? "commits" : "builds") replayed.\n\n"
-        out += "| step | re-ran | rate | est. total |\n|---|---:|---:|---:|\n"
+        var steps = Table([.left("step"), .right("re-ran"), .right("rate"), .right("est. total")])
         for st in rep.summary.steps {
-            out += "| `\(md(st.text))` (stage \(st.stage)) | \(st.misses)/\(st.built) | \(percent(st.rebuildRate)) | \(seconds(st.estimatedSeconds)) |\n"
+            steps.add(["`\(md(st.text))` (stage \(st.stage))", "\(st.misses)/\(st.built)", percent(st.rebuildRate), seconds(st.estimatedSeconds)])
         }
-        out += "\n| \(rep.mode == .git ? "commit" : "build") | re-run | est. | first miss |\n|---|---:|---:|---|\n"
+        out += steps.markdown()
+        var builds = Table([.left(rep.mode == .git ? "commit" : "build"), .right("re-run"), .right("est."), .left("first miss")])
         for b in rep.builds where !b.baseline {
             let first = b.firstMiss.map { "line \($0.line) \($0.instruction): \(md($0.reason))" } ?? (b.errors.first.map(md) ?? "all cached")
-            out += "| \(md(b.label)) | \(b.missCount) | \(seconds(b.estimatedSeconds)) | \(first) |\n"
+            builds.add([md(b.label), String(b.missCount), seconds(b.estimatedSeconds), first])
         }
+        out += "\n" + builds.markdown()
         out += "\n" + summaryLine(rep.summary) + "\n"
         return out
     }

@@ -100,12 +100,15 @@ public enum CacheEvidence {
         /// Cache-mount advice: the re-runs per 100 that edits of the Dockerfile or a new base
         /// image did not cause (the ones whose downloads a cache mount saves; nil otherwise).
         public var inputReruns: Double? = nil
+        /// A pre-fetch fix (`go mod download` above the source COPY): the new step, whose
+        /// re-runs (`rerunsFixed`) are the downloads left; the build step still re-runs.
+        public var downloadStep: String? = nil
 
         public static func == (a: Evidence, b: Evidence) -> Bool {
             a.source == b.source && a.savingPer100 == b.savingPer100 && a.step == b.step && a.reruns == b.reruns
                 && a.rerunsFixed == b.rerunsFixed && a.reported == b.reported
                 && a.causes.map(\.0) == b.causes.map(\.0) && a.causes.map(\.1) == b.causes.map(\.1)
-                && a.inputReruns == b.inputReruns
+                && a.inputReruns == b.inputReruns && a.downloadStep == b.downloadStep
         }
     }
 
@@ -123,6 +126,8 @@ public enum CacheEvidence {
         /// argument it expands); one that follows a COPY the RUN's other commands read calls
         /// for splitting the RUN, not for a cache mount.
         var ownStepOnly = false
+        /// A pre-fetch fix: `steps` pairs the build as it is with the new pre-fetch step.
+        var downloadStep: String? = nil
     }
 
     /// A step found by the simulator's identity (`stage:KEYWORD#n`), stable across versions of
@@ -253,9 +258,21 @@ public enum CacheEvidence {
                       let fk = key(line: l, in: fm, identities: fixedIdentities[variant]!) else { return (k, nil) }
                 return (k, fk)
             }
-            subjects.append(Subject(index: i, variant: variant, steps: steps, fixable: fixable,
+            // A pre-fetch: the downloads move from the build (which still re-runs) to the new step.
+            var steps2 = steps, downloadStep: String? = nil
+            if d.subject.first == SourceCopiedBeforeInstallRule.prefetchSubject, let command = d.subject.dropFirst().first,
+               let fm = fixedModels[variant], let build = steps.first,
+               let stage = model.allInstructions.first(where: { $0.syntax.startLine == d.range.start.line })?.stageIndex,
+               let l = fm.allInstructions.first(where: { $0.stageIndex == stage && $0.syntax.kind == .run
+                   && norm(String($0.syntax.original.dropFirst(3))) == command })?.syntax.startLine,
+               let fk = key(line: l, in: fm, identities: fixedIdentities[variant]!) {
+                steps2 = [(build.asIs, fk)]
+                downloadStep = fk.display
+            }
+            subjects.append(Subject(index: i, variant: variant, steps: steps2, fixable: fixable,
                                     cacheMount: cacheMountCodes.contains(d.code) && !fixable,
-                                    ownStepOnly: d.code == PreferCacheMountRule.code && PreferCacheMountRule.isSystemPackageAdvice(d)))
+                                    ownStepOnly: d.code == PreferCacheMountRule.code && PreferCacheMountRule.isSystemPackageAdvice(d),
+                                    downloadStep: downloadStep))
         }
         guard !subjects.isEmpty else { return (diagnostics, [:], work) }
 
@@ -269,6 +286,7 @@ public enum CacheEvidence {
         var options = SimulatorOptions()
         if let r = configuration.engine { options.release = r }
         if let c = configuration.ciCache { options.ciCache = c }
+        let costs = downloadCosts(model, contextDirectory: ctx, dockerfile: path)
         let located = history > 0 ? try? GitReplay.locate(dockerfile: path, contextDirectory: ctx) : nil
         var useHistory = located != nil
         var editsMemo: (ContextSnapshot, [PlausibleEdits.Edit])? = nil
@@ -313,7 +331,7 @@ public enum CacheEvidence {
         // one, else plausible edits.
         func replay(_ variants: [ReplayVariant], _ subjects: [Subject]) -> (Tally, Evidence.Source)? {
             var variants = variants
-            var sims = variants.map { _ in CacheSimulator(engine: engine, options: options) }
+            var sims = variants.map { _ in CacheSimulator(engine: engine, costs: costs, options: options) }
             var recorded: [VariantBuild] = []
             func counted(_ builds: [VariantBuild], history: Bool) {
                 if history { work.simulatedBuilds += variants.filter { $0.recorded == nil }.count }
@@ -341,7 +359,7 @@ public enum CacheEvidence {
                 useHistory = false
                 variants[0].recorded = nil
                 recorded = []
-                sims = variants.map { _ in CacheSimulator(engine: engine, options: options) }
+                sims = variants.map { _ in CacheSimulator(engine: engine, costs: costs, options: options) }
             }
             // Plausible edits of the context as it is.
             if let a = asIs, !a.history { variants[0].recorded = a.builds }
@@ -457,6 +475,21 @@ public enum CacheEvidence {
             }
         }
         return (out.indices.filter { !drop.contains($0) }.map { out[$0] }, evidence, work)
+    }
+
+    /// The cost model of the replays: the standard one, with the dependency counts of the
+    /// project (`DependencyDownloads`) when a RUN downloads for an ecosystem that has them, so
+    /// that a build below a pre-fetch step does not pay the downloads again.
+    static func downloadCosts(_ model: DockerfileModel, contextDirectory: String, dockerfile: String) -> CostModel {
+        let downloads = model.allInstructions.contains { mi in
+            guard case .run(let r)? = mi.typed?.command else { return false }
+            let d = CostModel.downloads(r.commandLine.arguments.joined(separator: " "))
+            return !d.fetch.isEmpty || !d.build.isEmpty
+        }
+        guard downloads else { return .standard }
+        let graph = StepGraph(model: model, context: BuildContext.disk(directory: contextDirectory, dockerfile: dockerfile),
+                              scripts: { RunScript.make($0, in: model.dockerfile) })
+        return CostModel(dependencies: DependencyDownloads.count(graph))
     }
 
     /// Names the Dockerfile mentions: each word, without `./` and trailing `/`, and each of
@@ -715,7 +748,8 @@ public enum CacheEvidence {
             }
             return Evidence(source: source, savingPer100: saving,
                             step: subject.steps.isEmpty ? "" : subject.steps[best].asIs.display,
-                            reruns: reran, rerunsFixed: fixedReruns, causes: causesPer100, reported: reported)
+                            reruns: reran, rerunsFixed: fixedReruns, causes: causesPer100, reported: reported,
+                            downloadStep: subject.downloadStep)
         }
     }
 
@@ -753,7 +787,10 @@ public enum CacheEvidence {
             let window = "in the last \(n) commit\(n == 1 ? "" : "s")"
             if let saving = e.savingPer100 {
                 var s = "saves about \(duration(saving)) of rebuild time per 100 commits"
-                if let after = e.rerunsFixed, after < e.reruns {
+                if let after = e.rerunsFixed, after < e.reruns, let fetch = e.downloadStep {
+                    s += ": \(window) \(step) re-ran \(count(e.reruns * f)), downloading the dependencies each time; "
+                        + "`\(fetch)` would download them \(count(after * f))"
+                } else if let after = e.rerunsFixed, after < e.reruns {
                     s += ": \(window) \(step) re-ran \(count(e.reruns * f)), would re-run \(count(after * f))"
                 } else {
                     s += " (\(window))"
@@ -769,7 +806,10 @@ public enum CacheEvidence {
             let how = "estimated from edits to each of the \(n) file\(n == 1 ? "" : "s") of the context alone, weighted by how often files of their kind change"
             if let saving = e.savingPer100 {
                 var s = "saves about \(duration(saving)) of rebuild time per 100 edits"
-                if let after = e.rerunsFixed, after < e.reruns {
+                if let after = e.rerunsFixed, after < e.reruns, let fetch = e.downloadStep {
+                    s += ": \(step) re-runs after \(Int(e.reruns.rounded())) of 100 edits, downloading the dependencies each time; "
+                        + "`\(fetch)` would download them after \(Int(after.rounded()))"
+                } else if let after = e.rerunsFixed, after < e.reruns {
                     s += ": \(step) re-runs after \(Int(e.reruns.rounded())) of 100 edits, would re-run after \(Int(after.rounded()))"
                 }
                 parts.append(s + " (\(how))")

@@ -92,6 +92,7 @@ import Testing
         #expect(Markdown.codeCell("RUN a | b") == #"`RUN a \| b`"#)
         #expect(Markdown.codeCell("echo `x`\ny") == "``echo `x` y``")
         #expect(Markdown.codeCell("`a`") == "`` `a` ``")
+        #expect(Markdown.inline("Use `a | b`\nor *c*\r\nnow") == #"Use `a \| b` or *c* now"#)
     }
 
     @Test func uriReferences() {

@@ -159,6 +159,7 @@ public struct CacheSimulator: Sendable {
         var shell: [String]
         /// Index in `BuildRun.steps` of the stage's last step (nil: only FROM).
         var lastStep: Int? = nil
+        var fetched: Set<DownloadEcosystem> = []
     }
 
     /// What the CI-cache demand pass needs to know of one step (BuildKit).
@@ -208,6 +209,9 @@ public struct CacheSimulator: Sendable {
         var missed = false
         /// Index in `BuildRun.steps` of the last step on this chain.
         var lastStep: Int? = nil
+        /// Ecosystems whose dependencies a RUN on this chain downloaded into the image (a later
+        /// build command does not download them again: `CostModel.downloadShare`).
+        var fetched: Set<DownloadEcosystem> = []
     }
 
     func isSteppable(_ mi: ModelInstruction) -> Bool {
@@ -263,12 +267,14 @@ public struct CacheSimulator: Sendable {
         var stage: Int
         var original: String
         var command: String?
+        var kept: Set<DownloadEcosystem> = []
     }
 
     mutating func makeStep(_ mi: ModelInstruction, stage: Stage, identity: String, status: StepStatus, reason: String,
-                           cause: StepCause, key: String?, command: String?) -> StepPrediction {
+                           cause: StepCause, key: String?, command: String?, kept: Set<DownloadEcosystem> = []) -> StepPrediction {
         let kw = mi.syntax.kind.keyword
-        let look = StepLook(identity: identity, line: mi.syntax.startLine, stage: stage.index, original: mi.syntax.original, command: command)
+        let look = StepLook(identity: identity, line: mi.syntax.startLine, stage: stage.index, original: mi.syntax.original, command: command,
+                            kept: kept)
         let text: String, cost: Double, measured: Bool
         if let m = stepLooks[look] {
             (text, cost, measured) = m
@@ -276,7 +282,7 @@ public struct CacheSimulator: Sendable {
             text = CacheSimulator.shortText(mi.syntax)
             let isMeta = engine == .classic && !["RUN", "COPY", "ADD", "WORKDIR"].contains(kw)
             (cost, measured) = costs.seconds(identity: identity, line: mi.syntax.startLine, instruction: kw, stage: stage.index,
-                                             text: text, command: command, classicMetadata: isMeta)
+                                             text: text, command: command, classicMetadata: isMeta, kept: kept)
             if stepLooks.count > 4096 { stepLooks.removeAll() }
             stepLooks[look] = (text, cost, measured)
         }
@@ -325,6 +331,7 @@ public struct CacheSimulator: Sendable {
                                                       contentKey: "", missed: true, shell: ["/bin/sh", "-c"])
             chain = Chain(key: parent.finalKey, content: parent.contentKey, shell: parent.shell)
             chain.lastStep = parent.lastStep
+            chain.fetched = parent.fetched
             if parent.missed || (seen[parent.finalKey] == nil && run.index > 0) {
                 chain.broken = ("base stage \(model.stages[j].displayName) was rebuilt", .baseChanged)
             }
@@ -367,7 +374,7 @@ public struct CacheSimulator: Sendable {
             processStep(mi, typed: typed, stage: stage, model: model, identity: identity, chain: &chain, run: &run, ctx: &ctx)
         }
         run.stages[stage.index] = StageResult(finalKey: chain.key, contentKey: chain.content, missed: chain.missed, shell: chain.shell,
-                                              lastStep: chain.lastStep)
+                                              lastStep: chain.lastStep, fetched: chain.fetched)
     }
 
     // MARK: - One step
@@ -459,8 +466,22 @@ public struct CacheSimulator: Sendable {
             run.produced.insert(stepKey)
             if run.producedAt[stepKey] == nil { run.producedAt[stepKey] = index }
         }
+        // Dependencies already downloaded above, or kept by a cache mount of the step (a local
+        // cache only: a fresh CI runner starts with empty cache mounts).
+        var mounted = Set<DownloadEcosystem>()
+        let sized = !costs.dependencies.isEmpty
+        if sized, !ciMode, def.command != nil {
+            for m in mi.resolved?.mounts ?? [] where m.type == .cache {
+                if let e = m.target.flatMap(CostModel.downloadCache) { mounted.insert(e) }
+            }
+        }
         var step = makeStep(mi, stage: stage, identity: identity, status: status, reason: reason, cause: cause,
-                            key: stepKey, command: def.command)
+                            key: stepKey, command: def.command, kept: chain.fetched.union(mounted))
+        if sized, let c = def.command {
+            // What lands in a cache mount is not in the image.
+            let d = CostModel.downloads(c)
+            chain.fetched.formUnion(d.fetch.union(d.build).subtracting(mounted))
+        }
         step.inputKey = CacheSimulator.hash(["input", kw, def.linked ? "link" : ""] + flat)
         run.steps.append(step)
         run.newRecords[identity] = StepRecord(parent: chain.key, components: def.components, key: stepKey)

@@ -13,13 +13,19 @@ public enum OptimizeOutput {
         "\(r.before.builds) build\(r.before.builds == 1 ? "" : "s") replayed from git (\(r.range)), \(r.engine.rawValue)"
     }
 
-    static func summaryRows(_ r: OptimizeResult) -> [(String, String, String)] {
+    /// Now against proposed: re-runs, estimated time, cache efficiency. The proposed column
+    /// is empty when nothing changes, and absent when `proposedColumn` is false.
+    static func summaryTable(_ r: OptimizeResult, proposedColumn: Bool) -> Table {
         let a = r.before, b = r.after
-        return [
+        var t = Table([.left("", 40), .right("now", 14)] + (proposedColumn ? [.right(r.changed ? "proposed" : "", 14)] : []))
+        for (k, x, y) in [
             ("steps re-run per build", NumberFormat.fixed(a.averageMisses, 1), NumberFormat.fixed(b.averageMisses, 1)),
             ("estimated rebuild time per 100 builds", seconds(OptimizeResult.per100(a)), seconds(OptimizeResult.per100(b))),
             ("cache efficiency", percent(a.efficiency), percent(b.efficiency)),
-        ]
+        ] {
+            t.add([k, x] + (proposedColumn ? [r.changed ? y : ""] : []))
+        }
+        return t
     }
 
     static func searchSentence(_ r: OptimizeResult) -> String {
@@ -46,17 +52,15 @@ public enum OptimizeOutput {
             for m in r.moves { out += "  - \(m)\n" }
             out += "\n" + UnifiedDiff.diff(r.original, r.proposed, oldName: r.dockerfile, newName: r.dockerfile + " (proposed)")
         }
-        out += "\n" + SimulateOutput.pad("", 40) + SimulateOutput.lpad("now", 14) + SimulateOutput.lpad(r.changed ? "proposed" : "", 14) + "\n"
-        for (k, a, b) in summaryRows(r) {
-            out += SimulateOutput.pad(k, 40) + SimulateOutput.lpad(a, 14) + SimulateOutput.lpad(r.changed ? b : "", 14) + "\n"
-        }
+        out += "\n" + summaryTable(r, proposedColumn: true).text()
         out += "\nRe-runs per step over \(r.before.builds) builds" + (r.changed ? " (now → proposed):\n" : ":\n")
+        var steps = Table([.left("", 62), .left("", gap: " ")])
         for s in r.steps {
             let before = s.missesBefore.map(String.init) ?? "new"
             let line = s.lineBefore.map { "line \($0)" } ?? "new"
-            out += "  " + SimulateOutput.pad("\(line): \(s.display)", 62) + " "
-                + (r.changed ? "\(before) → \(s.missesAfter)" : "\(before)") + "\n"
+            steps.add(["\(line): \(s.display)", r.changed ? "\(before) → \(s.missesAfter)" : "\(before)"])
         }
+        out += steps.text(header: false, indent: "  ")
         out += "\n" + searchSentence(r) + "\n"
         if let v = r.verification { out += "\n" + OptimizeVerifier.tty(v) }
         return out
@@ -74,14 +78,13 @@ public enum OptimizeOutput {
             for m in r.moves { out += "- \(m)\n" }
             out += "\n```diff\n" + UnifiedDiff.diff(r.original, r.proposed, oldName: r.dockerfile, newName: r.dockerfile) + "```\n\n"
         }
-        out += "| | now |" + (r.changed ? " proposed |" : "") + "\n|---|---:|" + (r.changed ? "---:|" : "") + "\n"
-        for (k, a, b) in summaryRows(r) { out += "| \(k) | \(a) |" + (r.changed ? " \(b) |" : "") + "\n" }
-        out += "\n<details><summary>Re-runs per step</summary>\n\n| step | line | re-ran now |" + (r.changed ? " re-runs proposed |" : "")
-            + "\n|---|---:|---:|" + (r.changed ? "---:|" : "") + "\n"
+        out += summaryTable(r, proposedColumn: r.changed).markdown()
+        var steps = Table([.left("step"), .right("line"), .right("re-ran now")] + (r.changed ? [.right("re-runs proposed")] : []))
         for s in r.steps {
-            out += "| `\(md(s.display))` | \(s.lineBefore.map(String.init) ?? "new") | \(s.missesBefore.map(String.init) ?? "–") |"
-                + (r.changed ? " \(s.missesAfter) |" : "") + "\n"
+            steps.add(["`\(md(s.display))`", s.lineBefore.map(String.init) ?? "new", s.missesBefore.map(String.init) ?? "–"]
+                      + (r.changed ? [String(s.missesAfter)] : []))
         }
+        out += "\n<details><summary>Re-runs per step</summary>\n\n" + steps.markdown()
         out += "\n</details>\n\n_\(searchSentence(r))._\n"
         if let v = r.verification { out += "\n" + OptimizeVerifier.markdown(v) }
         return out

@@ -71,11 +71,9 @@ public enum ReportMarkdown {
     }
 
     static func gates(_ doc: ReportDocument) -> String {
-        var out = "### Gates\n\n| gate | result | why |\n|---|---|---|\n"
-        for g in doc.gates {
-            out += "| \(code(g.gate.spelling)) | \(g.passed ? "✅ pass" : "❌ **fail**") | \(cell(g.reason)) |\n"
-        }
-        return out + "\n"
+        var t = Table([.left("gate"), .left("result"), .left("why")])
+        for g in doc.gates { t.add([code(g.gate.spelling), g.passed ? "✅ pass" : "❌ **fail**", cell(g.reason)]) }
+        return "### Gates\n\n" + t.markdown() + "\n"
     }
 
     static func lint(_ doc: ReportDocument) -> String {
@@ -83,10 +81,12 @@ public enum ReportMarkdown {
         for file in doc.lint.input.files {
             let ds = doc.lint.diagnostics(for: file)
             if ds.isEmpty { out += "✅ \(code(file)): no findings.\n\n"; continue }
-            let body = "| line | severity | rule | message |\n|---:|---|---|---|\n" + ds.map { d in
+            var t = Table([.right("line"), .left("severity"), .left("rule"), .left("message")])
+            for d in ds {
                 let rule = d.helpURI.map { "[\(d.code)](\($0))" } ?? d.code
-                return "| \(d.range.start.line) | \(d.severity.rawValue) | \(rule) \(cell(d.name)) | \(cell(d.message)) |\n"
-            }.joined()
+                t.add([String(d.range.start.line), d.severity.rawValue, "\(rule) \(cell(d.name))", cell(d.message)])
+            }
+            let body = t.markdown()
             if file == doc.dockerfile && ds.count <= 15 {
                 out += "\(code(file)): \(ds.count) finding\(ds.count == 1 ? "" : "s")\n\n" + body + "\n"
             } else {
@@ -99,24 +99,25 @@ public enum ReportMarkdown {
     static func html(_ s: String) -> String { HTML.escape(s) }
 
     static func stepTable(_ s: SimulationSummary, what: String) -> String {
-        var out = "| step | line | re-ran | rebuild rate | est. time |\n|---|---:|---:|---|---:|\n"
+        var t = Table([.left("step"), .right("line"), .right("re-ran"), .left("rebuild rate"), .right("est. time")])
         for st in s.steps {
-            out += "| \(code(st.text)) | \(st.line) | \(st.misses)/\(st.built) \(what) | \(bar(st.rebuildRate)) \(NumberFormat.percent(st.rebuildRate)) | \(NumberFormat.seconds(st.estimatedSeconds)) |\n"
+            t.add([code(st.text), String(st.line), "\(st.misses)/\(st.built) \(what)", "\(bar(st.rebuildRate)) \(NumberFormat.percent(st.rebuildRate))",
+                   NumberFormat.seconds(st.estimatedSeconds)])
         }
-        return out
+        return t.markdown()
     }
 
     static func heatmap(_ r: SimulationReport, _ doc: ReportDocument) -> String {
         let steps = r.summary.steps
         let rows = ReportDocument.rows(r)
         guard !steps.isEmpty, !rows.isEmpty else { return "" }
-        var out = "| \(doc.historyKind == .git ? "commit" : "edit") | " + steps.indices.map { "\($0 + 1)" }.joined(separator: " | ") + " | first miss |\n"
-        out += "|---|" + steps.map { _ in ":-:" }.joined(separator: "|") + "|---|\n"
+        var t = Table([.left(doc.historyKind == .git ? "commit" : "edit")] + steps.indices.map { .center("\($0 + 1)") } + [.left("first miss")])
         for b in rows {
             let byId = Dictionary(b.steps.map { ($0.identity, $0.status) }, uniquingKeysWith: { a, _ in a })
             let first = b.firstMiss.map { "line \($0.line): \(cell($0.reason))" } ?? "all cached"
-            out += "| \(cell(short(doc.label(b), 60))) | " + steps.map { mark(byId[$0.identity] ?? .notBuilt) }.joined(separator: " | ") + " | \(first) |\n"
+            t.add([cell(short(doc.label(b), 60))] + steps.map { mark(byId[$0.identity] ?? .notBuilt) } + [first])
         }
+        var out = t.markdown()
         out += "\n" + steps.enumerated().map { "\($0.offset + 1). \(code($0.element.text))" }.joined(separator: "\n") + "\n\n"
         out += "■ re-ran · cached – not built\n"
         return out
@@ -144,19 +145,20 @@ public enum ReportMarkdown {
         var out = "### Local cache vs CI caches\n\n"
         out += "The history above assumes \(cell(doc.ciCache.summary)). On fresh CI runners a build can only reuse what the previous build exported "
             + "(`--cache-to`); with no cache every step runs.\n\n"
-        out += "| cache | rebuild per build | steps re-run per build | cache efficiency |\n|---|---:|---:|---:|\n"
+        var t = Table([.left("cache"), .right("rebuild per build"), .right("steps re-run per build"), .right("cache efficiency")])
         for m in doc.cacheModes {
             let name = code(m.mode.rawValue) + (m.assumed ? " (assumed)" : "")
-            out += "| \(name): \(cell(m.mode.summary)) | \(NumberFormat.seconds(m.summary.averageSeconds)) | "
-                + "\(NumberFormat.fixed(m.summary.averageMisses, 1)) | \(NumberFormat.percent(m.summary.efficiency)) |\n"
+            t.add(["\(name): \(cell(m.mode.summary))", NumberFormat.seconds(m.summary.averageSeconds), NumberFormat.fixed(m.summary.averageMisses, 1),
+                   NumberFormat.percent(m.summary.efficiency)])
         }
-        return out + "\n"
+        return out + t.markdown() + "\n"
     }
 
     static func comparison(_ c: CompareRunner.Comparison, _ doc: ReportDocument) -> String {
         var out = "### Comparison\n\n"
-        out += "| | A: \(code(c.nameA))\(c.better == "a" ? " 🏆" : "") | B: \(code(c.nameB))\(c.better == "b" ? " 🏆" : "") |\n|---|---:|---:|\n"
-        for (k, va, vb) in CompareRunner.rows(c) { out += "| \(k) | \(va) | \(vb) |\n" }
+        var t = Table([.left(""), .right("A: \(code(c.nameA))\(c.better == "a" ? " 🏆" : "")"), .right("B: \(code(c.nameB))\(c.better == "b" ? " 🏆" : "")")])
+        for (k, va, vb) in CompareRunner.rows(c) { t.add([k, va, vb]) }
+        out += t.markdown()
         out += "\n**Verdict:** \(cell(c.verdict))\n\n"
         if let m = doc.compareMode { out += "<sub>Histories: \(cell(m)).</sub>\n\n" }
         for (tag, r, name) in [("A", c.a, c.nameA), ("B", c.b, c.nameB)] {
@@ -178,22 +180,24 @@ public enum ReportMarkdown {
         out += "Step time over the \(n) build\(n == 1 ? "" : "s"): measured \(NumberFormat.seconds(measuredSum)), predicted \(NumberFormat.seconds(predictedSum))"
         out += doc.costsCalibrated ? " (measured costs).\n\n" : " (default cost model; calibrate with `--costs` from `dockerlint bench --save-costs`).\n\n"
         out += "<details><summary>Every measured build</summary>\n\n"
-        out += "| # | scenario | wall time | step time (measured) | step time (predicted) | hits / misses | new layers |\n|---:|---|---:|---:|---:|---|---:|\n"
+        var builds = Table([.right("#"), .left("scenario"), .right("wall time"), .right("step time (measured)"), .right("step time (predicted)"),
+                            .left("hits / misses"), .right("new layers")])
         for x in b.firstRun {
             let hits = x.steps.filter { $0.status == "hit" }.count, misses = x.steps.filter { $0.status == "miss" }.count
-            let pred = doc.predictedSeconds(x, of: b)
-            out += "| \(x.index) | \(cell(x.scenario))\(x.error.map { " ⚠️ " + cell($0) } ?? "") | \(NumberFormat.seconds(x.wallSeconds)) | "
-                + "\(NumberFormat.seconds(x.measuredStepSeconds)) | \(pred.map(NumberFormat.seconds) ?? "–") | \(hits) / \(misses) | "
-                + "\(x.newLayerBytes.map(NumberFormat.bytes) ?? "–") |\n"
+            builds.add([String(x.index), cell(x.scenario) + (x.error.map { " ⚠️ " + cell($0) } ?? ""), NumberFormat.seconds(x.wallSeconds),
+                        NumberFormat.seconds(x.measuredStepSeconds), doc.predictedSeconds(x, of: b).map(NumberFormat.seconds) ?? "–", "\(hits) / \(misses)",
+                        x.newLayerBytes.map(NumberFormat.bytes) ?? "–"])
         }
+        out += builds.markdown()
         out += "\n</details>\n"
         let wrong = b.firstRun.flatMap { x in x.steps.filter { $0.agrees == false }.map { (x, $0) } }
         if !wrong.isEmpty {
             out += "\n<details><summary>\(wrong.count) step\(wrong.count == 1 ? "" : "s") where the prediction was wrong</summary>\n\n"
-            out += "| scenario | line | instruction | measured | predicted |\n|---|---:|---|---|---|\n"
+            var t = Table([.left("scenario"), .right("line"), .left("instruction"), .left("measured"), .left("predicted")])
             for (x, s) in wrong {
-                out += "| \(cell(x.scenario)) | \(s.line.map(String.init) ?? "–") | \(code(s.instruction)) | \(s.status) | \(s.predictedStatus ?? "–") |\n"
+                t.add([cell(x.scenario), s.line.map(String.init) ?? "–", code(s.instruction), s.status, s.predictedStatus ?? "–"])
             }
+            out += t.markdown()
             out += "\n</details>\n"
         }
         return out + "\n"

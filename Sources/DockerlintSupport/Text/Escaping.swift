@@ -117,6 +117,20 @@ public enum Markdown {
         return fence + pad + t + pad + fence
     }
 
+    /// Markdown text kept as markup inside a table cell (a rule's summary with its code
+    /// spans): pipes escaped, line breaks written as spaces.
+    public static func inline(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            switch c {
+            case "|": out += "\\|"
+            case "\n", "\r\n": out += " "
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
     /// A link destination in `<…>` form: characters that could end it are percent-encoded.
     public static func destination(_ uri: String) -> String {
         var out = ""

@@ -11,6 +11,9 @@ import Foundation
 /// (`Moves`): lifecycle scripts, workspaces, patches, local path dependencies included.
 final class SourceCopiedBeforeInstallRule: LintRule {
     static let code = "DC1001"
+    /// `subject` of a finding whose fix adds a pre-fetch step: `[prefetchSubject, command]`
+    /// (the evidence counts the new step's re-runs as the downloads left).
+    static let prefetchSubject = "pre-fetch"
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
@@ -130,7 +133,8 @@ final class SourceCopiedBeforeInstallRule: LintRule {
                       edits: [LineEdits.insert(lines + keyword + " " + pre.command + nl, after: at - 1, src)],
                       applicability: builderOnly ? .safe : .unsafe)
         }
-        sink.report(i.syntax.keywordRange, message, fix: fix, relatedLines: [r.instruction.syntax.startLine])
+        sink.report(i.syntax.keywordRange, message, fix: fix, relatedLines: [r.instruction.syntax.startLine],
+                    subject: [prefetchSubject, pre.command])
     }
 
     /// The first RUN after `id` in its stage that installs dependencies.

@@ -1,0 +1,142 @@
+// How many dependencies the builds of a Dockerfile download, per ecosystem, read from the
+// project's files: the size of the download share the cost model gives one-command builds
+// (`go build`, `mvn package`, `gradle build`, `cargo build`) and pre-fetch steps.
+//
+//   Go      distinct `module version` entries of go.sum with a module hash (the zips a build
+//           downloads; `/go.mod`-only entries are not downloaded as zips), else the require
+//           lines of go.mod; 0 when the module is vendored (vendor/modules.txt: `go build`
+//           then reads vendor/ and downloads nothing, unless `-mod=mod` is given).
+//   Maven   `<dependency>` and `<plugin>` elements of every pom of the reactor the build reads
+//           (declared ones: their transitive dependencies are not counted, so the share is a
+//           lower bound).
+//   Gradle  a fixed estimate (`gradleEstimate`): build scripts are programs, their
+//           dependencies are not known without running them.
+//   Cargo   `[[package]]` entries of Cargo.lock with a `source` (registry or git crates; the
+//           project's own packages have none).
+
+import DockerlintCache
+import DockerlintShell
+
+public enum DependencyDownloads {
+    /// Dependencies assumed for a Gradle build (about the 30 s of any other dependency install
+    /// at `CostModel.secondsPerDependency`).
+    public static let gradleEstimate = 100
+
+    /// Per ecosystem, the most dependencies any build or pre-fetch step of the file downloads
+    /// (nothing without a build context).
+    public static func count(_ graph: StepGraph) -> [DownloadEcosystem: Int] {
+        guard let context = graph.context else { return [:] }
+        var out: [DownloadEcosystem: Int] = [:]
+        for stage in graph.stages {
+            for step in stage where step.kind == .run {
+                for ins in step.installs {
+                    guard let e = ecosystem(ins.command.manager) else { continue }
+                    let n = count(e, ins, step, graph, context.files)
+                    if let n { out[e] = max(out[e] ?? 0, n) }
+                }
+            }
+        }
+        return out
+    }
+
+    static func ecosystem(_ m: PackageManager) -> DownloadEcosystem? {
+        switch m {
+        case .go: return .go
+        case .maven: return .maven
+        case .gradle: return .gradle
+        case .cargo: return .cargo
+        default: return nil
+        }
+    }
+
+    /// The context path of a file the install reads, relative to its working directory.
+    static func contextFile(_ name: String, _ ins: InstallRead, _ step: Step, _ graph: StepGraph) -> String? {
+        graph.contextPath(ofImagePath: ImagePath.absolute(name, workdir: ins.workdir), stage: step.id.stage, before: step.id.index)
+    }
+
+    static func count(_ e: DownloadEcosystem, _ ins: InstallRead, _ step: Step, _ graph: StepGraph, _ files: ProjectFiles) -> Int? {
+        switch e {
+        case .go:
+            guard let mod = contextFile("go.mod", ins, step, graph), files.read(mod) != nil else { return nil }
+            let dir = ImagePath.dirname(mod)
+            if files.exists(ImagePath.contextJoin(dir, "vendor/modules.txt")), !ins.command.optionValues("mod").contains("mod") { return 0 }
+            if let sum = files.text(ImagePath.contextJoin(dir, "go.sum")) { return goSumModules(sum) }
+            return files.text(mod).map(goModRequires)
+        case .maven:
+            let poms = ins.files.filter { $0.hasSuffix(".xml") }.compactMap {
+                graph.contextPath(ofImagePath: $0, stage: step.id.stage, before: step.id.index)
+            }
+            let texts = poms.compactMap { files.text($0) }
+            guard !texts.isEmpty else { return nil }
+            return texts.reduce(0) { n, t in
+                let xml = InstallReader.withoutXMLComments(t)
+                return n + occurrences(of: "<dependency>", in: xml) + occurrences(of: "<plugin>", in: xml)
+            }
+        case .gradle:
+            let names = ["build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts"]
+            return names.contains(where: { contextFile($0, ins, step, graph).map(files.exists) ?? false }) ? gradleEstimate : nil
+        case .cargo:
+            // The lock file of the package or of the workspace above it.
+            guard let manifest = contextFile("Cargo.toml", ins, step, graph) else { return nil }
+            var dir = ImagePath.dirname(manifest)
+            while true {
+                if let lock = files.text(ImagePath.contextJoin(dir, "Cargo.lock")) { return cargoLockPackages(lock) }
+                if dir == "." || dir.isEmpty { return nil }
+                dir = ImagePath.dirname(dir)
+            }
+        }
+    }
+
+    /// Distinct `module version` pairs of a go.sum that carry a module hash.
+    public static func goSumModules(_ text: String) -> Int {
+        var seen = Set<Substring>()
+        for line in text.split(whereSeparator: \.isNewline) {
+            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard parts.count >= 3, !parts[1].hasSuffix("/go.mod") else { continue }
+            seen.insert(line[parts[0].startIndex..<parts[1].endIndex])
+        }
+        return seen.count
+    }
+
+    /// The modules a go.mod requires (`require x v` lines and the lines of `require ( ... )`).
+    public static func goModRequires(_ text: String) -> Int {
+        var n = 0
+        var inBlock = false
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let full = raw.trimmingCharacters(in: .whitespaces)
+            if full.hasPrefix("//") { continue }
+            if inBlock {
+                if full.hasPrefix(")") { inBlock = false } else if !full.isEmpty { n += 1 }
+                continue
+            }
+            if full.hasPrefix("require (") || full == "require(" { inBlock = true; continue }
+            if full.hasPrefix("require ") { n += 1 }
+        }
+        return n
+    }
+
+    /// `[[package]]` entries of a Cargo.lock with a `source` line.
+    public static func cargoLockPackages(_ text: String) -> Int {
+        var n = 0
+        var inPackage = false, sourced = false
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") {
+                if inPackage && sourced { n += 1 }
+                inPackage = line == "[[package]]"
+                sourced = false
+            } else if inPackage, line.hasPrefix("source ") || line.hasPrefix("source=") {
+                sourced = true
+            }
+        }
+        if inPackage && sourced { n += 1 }
+        return n
+    }
+
+    static func occurrences(of needle: String, in text: String) -> Int {
+        var n = 0
+        var rest = Substring(text)
+        while let r = rest.range(of: needle) { n += 1; rest = rest[r.upperBound...] }
+        return n
+    }
+}

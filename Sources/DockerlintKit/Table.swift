@@ -1,0 +1,106 @@
+// The tables of the terminal and Markdown outputs: the steps of a build or of a history
+// (simulate, compare, report, optimize), the builds of a history, the rule list. One
+// renderer owns column widths, alignment, colour and Markdown's header and alignment rows;
+// the callers choose the columns and the cells (escaped for Markdown by the caller, since a
+// cell may be a code span or a link).
+
+struct Table {
+    enum Alignment: Sendable { case left, right, center }
+
+    struct Column: Sendable {
+        var header: String
+        var alignment: Alignment
+        /// On the terminal: the width the cells are padded to (never cut); 0 pads nothing.
+        var width: Int
+        /// On the terminal: the text written before the column's cell.
+        var gap: String
+
+        static func left(_ header: String, _ width: Int = 0, gap: String = "") -> Column {
+            Column(header: header, alignment: .left, width: width, gap: gap)
+        }
+
+        static func right(_ header: String, _ width: Int = 0, gap: String = "") -> Column {
+            Column(header: header, alignment: .right, width: width, gap: gap)
+        }
+
+        static func center(_ header: String) -> Column {
+            Column(header: header, alignment: .center, width: 0, gap: "")
+        }
+    }
+
+    struct Row: Sendable {
+        var cells: [String]
+        /// On the terminal: the ANSI SGR parameters a cell (by column index) is painted with.
+        var styles: [Int: String] = [:]
+        /// On the terminal: text after the cells (a row that gives fewer cells than columns
+        /// ends with it, e.g. an error in place of the figures).
+        var trailing = ""
+    }
+
+    var columns: [Column]
+    var rows: [Row] = []
+
+    init(_ columns: [Column]) { self.columns = columns }
+
+    mutating func add(_ cells: [String], styles: [Int: String] = [:], trailing: String = "") {
+        rows.append(Row(cells: cells, styles: styles, trailing: trailing))
+    }
+
+    // MARK: terminal
+
+    /// `s` padded with spaces to `width` characters on the side `alignment` leaves free.
+    static func pad(_ s: String, _ width: Int, _ alignment: Alignment = .left) -> String {
+        let n = width - s.count
+        guard n > 0 else { return s }
+        switch alignment {
+        case .left: return s + String(repeating: " ", count: n)
+        case .right: return String(repeating: " ", count: n) + s
+        case .center: return String(repeating: " ", count: n / 2) + s + String(repeating: " ", count: n - n / 2)
+        }
+    }
+
+    /// `s`, or its first `width - 1` characters and `…` when it is longer than `width`.
+    static func clip(_ s: String, _ width: Int) -> String {
+        s.count > width ? String(s.prefix(width - 1)) + "…" : s
+    }
+
+    private func line(_ cells: [String], styles: [Int: String], color: Bool) -> String {
+        var out = ""
+        for (i, cell) in cells.enumerated() where i < columns.count {
+            let c = columns[i]
+            let padded = Table.pad(cell, c.width, c.alignment)
+            out += c.gap
+            if color, let sgr = styles[i] { out += "\u{1B}[\(sgr)m" + padded + "\u{1B}[0m" } else { out += padded }
+        }
+        return out
+    }
+
+    /// The table for the terminal, one line per row (the header first when `header`), each
+    /// line starting with `indent`.
+    func text(color: Bool = false, header: Bool = true, indent: String = "") -> String {
+        var out = ""
+        if header { out += indent + line(columns.map(\.header), styles: [:], color: false) + "\n" }
+        for r in rows { out += indent + line(r.cells, styles: r.styles, color: color) + r.trailing + "\n" }
+        return out
+    }
+
+    // MARK: Markdown
+
+    private static func markdownRow(_ cells: [String]) -> String {
+        "|" + cells.map { $0.isEmpty ? " " : " \($0) " }.joined(separator: "|") + "|\n"
+    }
+
+    /// The table in GitHub-flavoured Markdown: the header row, the alignment row, the rows.
+    func markdown() -> String {
+        var out = Table.markdownRow(columns.map(\.header))
+        out += "|" + columns.map {
+            switch $0.alignment {
+            case .left: return "---"
+            case .right: return "---:"
+            case .center: return ":-:"
+            }
+        }.joined(separator: "|") + "|\n"
+        for r in rows { out += Table.markdownRow(r.cells) }
+        return out
+    }
+}

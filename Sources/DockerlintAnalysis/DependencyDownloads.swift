@@ -6,9 +6,9 @@
 //           downloads; `/go.mod`-only entries are not downloaded as zips), else the require
 //           lines of go.mod; 0 when the module is vendored (vendor/modules.txt: `go build`
 //           then reads vendor/ and downloads nothing, unless `-mod=mod` is given).
-//   Maven   `<dependency>` and `<plugin>` elements of every pom of the reactor the build reads
-//           (declared ones: their transitive dependencies are not counted, so the share is a
-//           lower bound).
+//   Maven   distinct artifacts (group and artifact id) of the `<dependency>` and `<plugin>`
+//           elements of every pom of the reactor the build reads (declared ones: their
+//           transitive dependencies are not counted, so the share is a lower bound).
 //   Gradle  a fixed estimate (`gradleEstimate`): build scripts are programs, their
 //           dependencies are not known without running them.
 //   Cargo   `[[package]]` entries of Cargo.lock with a `source` (registry or git crates; the
@@ -68,10 +68,18 @@ public enum DependencyDownloads {
             }
             let texts = poms.compactMap { files.text($0) }
             guard !texts.isEmpty else { return nil }
-            return texts.reduce(0) { n, t in
+            // Each artifact once: modules repeat their siblings' and the parent's dependencies.
+            var artifacts = Set<String>()
+            for t in texts {
                 let xml = InstallReader.withoutXMLComments(t)
-                return n + occurrences(of: "<dependency>", in: xml) + occurrences(of: "<plugin>", in: xml)
+                for element in ["dependency", "plugin"] {
+                    for body in InstallReader.xmlElements(xml, element) {
+                        let group = InstallReader.xmlElements(body, "groupId").first ?? "org.apache.maven.plugins"
+                        artifacts.insert(element + ":" + group + ":" + (InstallReader.xmlElements(body, "artifactId").first ?? body))
+                    }
+                }
             }
+            return artifacts.count
         case .gradle:
             let names = ["build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts"]
             return names.contains(where: { contextFile($0, ins, step, graph).map(files.exists) ?? false }) ? gradleEstimate : nil
@@ -133,10 +141,4 @@ public enum DependencyDownloads {
         return n
     }
 
-    static func occurrences(of needle: String, in text: String) -> Int {
-        var n = 0
-        var rest = Substring(text)
-        while let r = rest.range(of: needle) { n += 1; rest = rest[r.upperBound...] }
-        return n
-    }
 }

@@ -43,12 +43,17 @@ import Testing
     }
 
     @Test func mavenCountsDeclaredDependenciesAndPluginsOfTheReactor() {
-        let root = "<project><modules><module>core</module><!-- <module>old</module> --></modules>"
+        let root = "<project><modules><module>core</module><module>web</module><!-- <module>old</module> --></modules>"
             + "<build><plugins><plugin><artifactId>a</artifactId></plugin></plugins></build></project>"
-        let core = "<project><dependencies><dependency>a</dependency><dependency>b</dependency></dependencies></project>"
+        // core declares two artifacts, web one of them again and one more: 3 distinct, plus the plugin.
+        let core = "<project><dependencies><dependency><groupId>g</groupId><artifactId>a</artifactId></dependency>"
+            + "<dependency><groupId>g</groupId><artifactId>b</artifactId></dependency></dependencies></project>"
+        let web = "<project><dependencies><dependency><groupId>g</groupId><artifactId>a</artifactId></dependency>"
+            + "<dependency><groupId>g</groupId><artifactId>c</artifactId></dependency></dependencies></project>"
         let a = Analysed("FROM maven\nWORKDIR /src\nCOPY . .\nRUN mvn -B package\n",
-                         files: ["pom.xml": root, "core/pom.xml": core, "old/pom.xml": core, "core/src/A.java": ""])
-        #expect(DependencyDownloads.count(a.graph) == [.maven: 3])
+                         files: ["pom.xml": root, "core/pom.xml": core, "web/pom.xml": web, "old/pom.xml": "<dependency><artifactId>z</artifactId></dependency>",
+                                "core/src/A.java": ""])
+        #expect(DependencyDownloads.count(a.graph) == [.maven: 4])
     }
 
     @Test func cargoCountsRegistryPackagesOfTheLockFile() {

@@ -211,10 +211,15 @@ import Testing
         let expected = (4 * download - CostModel.defaultSeconds["COPY"]!) * 100 / 5
         let e = try #require(r.evidence.first { $0.downloadStep != nil })
         #expect(abs((e.savingPer100 ?? 0) - expected) < 0.001, "\(e)")
-        // Without history: plausible edits, same fix, same wording.
+        // Without history: plausible edits, same fix, same wording. An edit that the new step
+        // does not read saves the download; one it reads (go.mod, go.sum) costs the new COPY.
         let plain = try Self.evaluate(dir, history: 0)
         #expect(plain.diagnostics.contains { $0.code == "DC1001" && $0.message.contains("downloading the dependencies each time") },
                 "\(plain.diagnostics.map(\.message))")
+        let p = try #require(plain.evidence.first { $0.downloadStep != nil })
+        let fetches = try #require(p.rerunsFixed)
+        #expect(p.reruns == 100 && fetches > 0 && fetches < 100, "\(p)")
+        #expect(abs((p.savingPer100 ?? 0) - ((p.reruns - fetches) * download - fetches * CostModel.defaultSeconds["COPY"]!)) < 0.001, "\(p)")
     }
 
     /// The evidence replays what a finding suggests, read from its structured subject: the

@@ -32,10 +32,6 @@ public enum BenchOutput {
 
     static func secs(_ s: Double) -> String { NumberFormat.fixed(s, 2) + "s" }
 
-    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
-
-    static func clip(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n - 1)) + "…" }
-
     public static func tty(_ r: BenchReport, color: Bool) -> String {
         func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
         var out: [String] = []
@@ -44,10 +40,10 @@ public enum BenchOutput {
         for b in r.builds {
             out.append("")
             var head = "run \(b.run) build \(b.index): \(b.scenario)  wall \(secs(b.wallSeconds))  new layers \(bytes(b.newLayerBytes))  image \(bytes(b.imageBytes))"
-            if let e = b.error { head += "  " + paint("FAILED: \(clip(e, 100))", "31") }
+            if let e = b.error { head += "  " + paint("FAILED: \(Table.clip(e, 100))", "31") }
             out.append(paint(head, "1"))
             if let p = b.push { out.append("  " + pushLine(p)) }
-            out.append("  " + pad("line", 5) + pad("step", 44) + pad("actual", 8) + pad("time", 9) + "predicted")
+            var t = Table([.left("line", 5), .left("step", 44), .left("actual", 8), .left("time", 9), .left("predicted")])
             for s in b.steps {
                 let mark: String
                 switch s.agrees {
@@ -56,13 +52,13 @@ public enum BenchOutput {
                 case .none: mark = "-"
                 }
                 let statusText = s.status == .hit ? "hit" : (s.status == .miss ? "miss" : "not run")
-                out.append("  " + pad(s.line.map(String.init) ?? "?", 5) + pad(clip(s.instruction, 42), 44) + pad(statusText, 8)
-                           + pad(secs(s.seconds), 9) + (s.predicted.map { "\($0.status.rawValue) " } ?? "") + mark)
+                t.add([s.line.map(String.init) ?? "?", Table.clip(s.instruction, 42), statusText, secs(s.seconds),
+                       (s.predicted.map { "\($0.status.rawValue) " } ?? "") + mark])
             }
             for p in b.unmatchedPredictions {
-                out.append("  " + pad(String(p.line), 5) + pad(clip(p.instruction, 42), 44) + pad("absent", 8) + pad("", 9)
-                           + "\(p.status.rawValue) " + paint("DIFFERS", "31"))
+                t.add([String(p.line), Table.clip(p.instruction, 42), "absent", "", "\(p.status.rawValue) " + paint("DIFFERS", "31")])
             }
+            out += t.lines(indent: "  ")
         }
         out.append("")
         if r.runs > 1 {
@@ -70,7 +66,7 @@ public enum BenchOutput {
             for i in 1...max(1, r.sequenceLength) {
                 let bs = r.builds(at: i)
                 guard let f = bs.first, let w = BenchStatistic(bs.map(\.wallSeconds)) else { continue }
-                out.append("  build \(i) \(pad(f.scenario, 28)) wall \(secs(w.median)) (spread \(secs(w.spread)))"
+                out.append("  build \(i) \(Table.pad(f.scenario, 28)) wall \(secs(w.median)) (spread \(secs(w.spread)))"
                            + "  new layers \(bytes(BenchStatistic(bs.compactMap { $0.newLayerBytes.map(Double.init) }).map { Int($0.median) }))")
             }
         }
@@ -80,7 +76,7 @@ public enum BenchOutput {
             out.append("agreement: \(r.agreeingSteps)/\(r.comparedSteps) steps (\(NumberFormat.fixed(r.agreementRate * 100, 1))%)")
         }
         for d in r.disagreements {
-            out.append("  run \(d.run) build \(d.build) (\(d.scenario)) line \(d.line.map(String.init) ?? "?") \(clip(d.instruction, 50)): "
+            out.append("  run \(d.run) build \(d.build) (\(d.scenario)) line \(d.line.map(String.init) ?? "?") \(Table.clip(d.instruction, 50)): "
                        + "actual \(d.measured?.rawValue ?? "absent"), predicted \(d.predicted?.rawValue ?? "nothing")"
                        + (d.reason.map { " (\($0))" } ?? ""))
         }
@@ -95,23 +91,27 @@ public enum BenchOutput {
         out.append("")
         out.append(contextLine(r))
         out.append("")
-        out.append("| run | build | scenario | wall | new layer bytes | image | steps (actual) | agreement |")
-        out.append("|---|---|---|---|---|---|---|---|")
+        var builds = Table([.left("run"), .left("build"), .left("scenario"), .left("wall"), .left("new layer bytes"), .left("image"),
+                            .left("steps (actual)"), .left("agreement")])
         for b in r.builds {
             let st = b.steps.map { $0.status == .hit ? "H" : ($0.status == .miss ? "M" : "-") }.joined()
             let cmp = b.steps.filter { $0.agrees != nil }
             let ok = cmp.filter { $0.agrees == true }.count
             let compared = cmp.count + b.unmatchedPredictions.count
-            out.append("| \(b.run) | \(b.index) | \(Markdown.cell(b.scenario))\(b.error != nil ? " (failed)" : "") | \(secs(b.wallSeconds)) | \(bytes(b.newLayerBytes)) | \(bytes(b.imageBytes)) | `\(st)` | \(compared == 0 ? "–" : "\(ok)/\(compared)") |")
+            builds.add([String(b.run), String(b.index), Markdown.cell(b.scenario) + (b.error != nil ? " (failed)" : ""), secs(b.wallSeconds),
+                        bytes(b.newLayerBytes), bytes(b.imageBytes), "`\(st)`", compared == 0 ? "–" : "\(ok)/\(compared)"])
         }
+        out += builds.markdownLines()
         if r.builds.contains(where: { $0.push != nil }) {
             out.append("")
-            out.append("| run | build | pushed to | uploaded | already there | mounted | bytes sent | predicted new layers | predicted bytes |")
-            out.append("|---|---|---|---|---|---|---|---|---|")
+            var pushes = Table([.left("run"), .left("build"), .left("pushed to"), .left("uploaded"), .left("already there"), .left("mounted"),
+                                .left("bytes sent"), .left("predicted new layers"), .left("predicted bytes")])
             for b in r.builds {
                 guard let p = b.push else { continue }
-                out.append("| \(b.run) | \(b.index) | `\(p.reference)` | \(p.uploaded) | \(p.existing) | \(p.mounted) | \(bytes(p.bytesSent)) | \(p.predictedNewLayers) | \(bytes(p.predictedNewBytes)) |")
+                pushes.add([String(b.run), String(b.index), Markdown.codeCell(p.reference), String(p.uploaded), String(p.existing), String(p.mounted),
+                            bytes(p.bytesSent), String(p.predictedNewLayers), bytes(p.predictedNewBytes)])
             }
+            out += pushes.markdownLines()
         }
         out.append("")
         if r.comparedSteps == 0 {
@@ -122,11 +122,12 @@ public enum BenchOutput {
         let dis = r.disagreements
         if !dis.isEmpty {
             out.append("")
-            out.append("| run | build | line | instruction | actual | predicted | reason |")
-            out.append("|---|---|---|---|---|---|---|")
+            var t = Table([.left("run"), .left("build"), .left("line"), .left("instruction"), .left("actual"), .left("predicted"), .left("reason")])
             for d in dis {
-                out.append("| \(d.run) | \(d.build) | \(d.line.map(String.init) ?? "?") | \(Markdown.codeCell(d.instruction)) | \(d.measured?.rawValue ?? "absent") | \(d.predicted?.rawValue ?? "-") | \(Markdown.cell(d.reason ?? "")) |")
+                t.add([String(d.run), String(d.build), d.line.map(String.init) ?? "?", Markdown.codeCell(d.instruction), d.measured?.rawValue ?? "absent",
+                       d.predicted?.rawValue ?? "-", Markdown.cell(d.reason ?? "")])
             }
+            out += t.markdownLines()
         }
         return out.joined(separator: "\n") + "\n"
     }

@@ -139,11 +139,7 @@ public enum CacheEvidence {
 
     /// Line → step identity of a model, as the simulator names its steps.
     static func identities(_ model: DockerfileModel, engine: BuilderKind) -> [Int: String] {
-        var sim = CacheSimulator(engine: engine)
-        var state = BuildState(label: "identities", model: model, context: ContextSnapshot(origin: .gitTree), changedPaths: [])
-        var out: [Int: String] = [:]
-        for s in sim.simulate(&state).steps where out[s.line] == nil { out[s.line] = s.identity }
-        return out
+        CacheSimulator(engine: engine).stepIdentities(model)
     }
 
     static func norm(_ s: String) -> String {
@@ -294,11 +290,42 @@ public enum CacheEvidence {
         let located = history > 0 ? try? GitReplay.locate(dockerfile: path, contextDirectory: ctx) : nil
         var useHistory = located != nil
         var editsMemo: (ContextSnapshot, [PlausibleEdits.Edit])? = nil
+        // The context walked (once per run and ignore file) and its heaviest groups of files
+        // (pre-commit time: the rest of the context weighs little); nil when it cannot be walked.
+        func plausibleEdits() -> (ContextSnapshot, [PlausibleEdits.Edit])? {
+            if let memo = editsMemo { return memo }
+            let scanned = shared.scan(scanKey, directory: ctx, ignore: currentIgnore)
+            if scanned.walked { work.contextScans += 1 }
+            guard case .snapshot(let snapshot, let files) = scanned.result else {
+                if case .tooLarge = scanned.result { work.capped = true }
+                return nil
+            }
+            let edits = Array(PlausibleEdits.edits(of: files, mentioned: mentionedNames(bytes))
+                .sorted { $0.weight != $1.weight ? $0.weight > $1.weight : utf8Less($0.path, $1.path) }.prefix(maxEditGroups))
+            editsMemo = (snapshot, edits)
+            return editsMemo
+        }
         // The builds of the file as it is from the first replay: a later replay (pairs of
         // fixes) passes them on instead of simulating them again.
         var asIs: (history: Bool, builds: [VariantBuild])? = nil
         let scanKey = SharedWork.key(directory: ctx, ignore: currentIgnore, ignorePath: ignoreFile?.path)
-        let readsCause = subjects.contains(where: \.cacheMount)
+        // Cache-mount advice about system packages (apt, apk) counts only the re-runs that start
+        // at its own step. Without history every build differs from the first by files of the
+        // context alone: a RUN that binds no context files (nor another stage's), on BuildKit's
+        // local cache, with no build argument taking a new value per build, has the same inputs
+        // in every build, so it re-runs only after an earlier step or stage did: its advice can
+        // never pay and is dropped without being simulated, wherever the edits are weighed at all.
+        let inputsNeverChange: Set<Int> = history > 0 || engine != .buildkit || options.ciCache != .local || !perBuildArgs.isEmpty ? []
+            : Set(subjects.indices.filter { k in
+                let s = subjects[k], d = diagnostics[s.index]
+                guard s.cacheMount, s.ownStepOnly, !s.fixable else { return false }
+                return (d.relatedLines.isEmpty ? [d.range.start.line] : d.relatedLines).allSatisfy { line in
+                    guard let mi = model.allInstructions.first(where: { $0.syntax.startLine == line }), mi.syntax.kind == .run else { return false }
+                    return !(mi.resolved?.mounts ?? []).contains { $0.type == .bind }
+                }
+            })
+        let simulated = subjects.indices.filter { !inputsNeverChange.contains($0) }.map { subjects[$0] }
+        let readsCause = simulated.contains(where: \.cacheMount)
             ? CacheEvidence.readsCause(model: model, identities: ids, contextDirectory: ctx, dockerfile: path) : nil
         // One replay of `variants` (the first: the file as it is): the history when there is
         // one, else plausible edits.
@@ -338,19 +365,8 @@ public enum CacheEvidence {
             if let a = asIs, !a.history { variants[0].recorded = a.builds }
             var tally = Tally(subjects: subjects, variants: variants.count)
             tally.readsCause = readsCause
-            if editsMemo == nil {
-                let scanned = shared.scan(scanKey, directory: ctx, ignore: currentIgnore)
-                if scanned.walked { work.contextScans += 1 }
-                guard case .snapshot(let snapshot, let files) = scanned.result else {
-                    if case .tooLarge = scanned.result { work.capped = true }
-                    return nil
-                }
-                // The heaviest groups only (pre-commit time): the rest of the context weighs little.
-                let edits = Array(PlausibleEdits.edits(of: files, mentioned: mentionedNames(bytes))
-                    .sorted { $0.weight != $1.weight ? $0.weight > $1.weight : utf8Less($0.path, $1.path) }.prefix(maxEditGroups))
-                editsMemo = (snapshot, edits)
-            }
-            let (snapshot, edits) = editsMemo!
+            guard let prepared = plausibleEdits() else { return nil }
+            let (snapshot, edits) = prepared
             let ignoreText = ignoreFile.flatMap { f in (try? String(contentsOfFile: f.path, encoding: .utf8)) }
             work.simulatedBuilds += PlausibleEdits.replay(snapshot: snapshot, ignoreText: ignoreText, dockerfile: bytes, dockerfilePath: path,
                                                           edits: edits, perBuildArgs: perBuildArgs, churn: churn, variants: variants,
@@ -363,7 +379,19 @@ public enum CacheEvidence {
             if asIs == nil { asIs = (false, recorded) }
             return (tally, .edits(files: edits.reduce(0) { $0 + $1.files }))
         }
-        guard let first = replay(variants, subjects) else {
+        let replayed: (Tally, Evidence.Source)?
+        if simulated.isEmpty {
+            // Nothing left to simulate: a replay would weigh the edits whenever the context has a
+            // file to edit and the file as it is builds a step (or builds without errors).
+            let built = engine == .buildkit ? model.reachableStages() : model.classicStages()
+            var builds = false
+            if case .success = built, case .success = model.targetStage() { builds = !model.stages.isEmpty || model.errors.isEmpty }
+            let weighed = builds && plausibleEdits().map { !$0.1.isEmpty } == true
+            replayed = weighed ? (Tally(subjects: [], variants: 1), .edits(files: 0)) : nil
+        } else {
+            replayed = replay(variants, simulated)
+        }
+        guard let first = replayed else {
             guard work.capped else { return (diagnostics, [:], work) }
             var out = diagnostics
             for subject in subjects { out[subject.index].message += "; " + cappedNote(shared.maxContextEntries) }
@@ -376,7 +404,8 @@ public enum CacheEvidence {
         var drop: Set<Int> = []
         var evidence: [Int: Evidence] = [:]
         var unpaid: [Subject] = []
-        for (s, subject) in subjects.enumerated() {
+        for k in inputsNeverChange { drop.insert(subjects[k].index) }
+        for (s, subject) in simulated.enumerated() {
             let e = tally.evidence(subject: s, source: source, minSaving: configuration.minSaving)
             evidence[subject.index] = e
             if !e.reported {

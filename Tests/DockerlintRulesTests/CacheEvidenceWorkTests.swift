@@ -84,3 +84,40 @@ import Testing
         #expect(weighed.diagnostics.allSatisfy { !$0.message.contains("not weighed") })
     }
 }
+
+/// apt advice whose RUN reads nothing that edits of the context change: without history it is
+/// dropped without a simulated build (it could never pay); the same advice on a RUN that binds
+/// a context file is simulated and weighed.
+@Suite struct CacheEvidenceUnchangedInputs {
+    typealias W = CacheEvidenceWork
+    static let apt = "apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*"
+    static let fixed = "FROM debian:12\nRUN \(apt)\nWORKDIR /app\nCOPY app.py .\n"
+    static let bound = "FROM debian:12\nRUN --mount=type=bind,source=lib,target=/tmp/lib \(apt)\nWORKDIR /app\nCOPY app.py .\n"
+
+    @Test func aptAdviceOnAStepWhoseInputsNeverChange() throws {
+        let dir = try W.context()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try CacheRulesHistory.write(dir, "Dockerfile", Self.fixed)
+        let r = W.evaluate(dir, "Dockerfile", Self.fixed, shared: CacheEvidence.SharedWork())
+        #expect(r.candidates == 1)
+        #expect(!r.diagnostics.contains { $0.code == "DC1007" }, "\(r.diagnostics.map(\.message))")
+        #expect(r.work.simulatedBuilds == 0)
+        #expect(r.work.contextScans == 1)
+        // A context too large to weigh: the advice is kept, saying why, as for any other finding.
+        let capped = W.evaluate(dir, "Dockerfile", Self.fixed, shared: CacheEvidence.SharedWork(maxContextEntries: 2))
+        #expect(capped.work.capped)
+        #expect(capped.diagnostics.contains { $0.code == "DC1007" && $0.message.contains("not weighed against edits of the context") })
+    }
+
+    @Test func aptAdviceOnAStepThatBindsAContextFile() throws {
+        let dir = try W.context()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try CacheRulesHistory.write(dir, "Dockerfile", Self.bound)
+        let r = W.evaluate(dir, "Dockerfile", Self.bound, shared: CacheEvidence.SharedWork())
+        #expect(r.candidates == 1)
+        #expect(r.work.simulatedBuilds > 0)
+        // Edits of lib/ start re-runs of the step itself: the downloads they repeat are weighed.
+        let dc = r.diagnostics.filter { $0.code == "DC1007" }
+        #expect(dc.count == 1 && dc[0].message.contains("a cache mount saves about"), "\(r.diagnostics.map(\.message))")
+    }
+}

@@ -225,18 +225,38 @@ public struct CacheSimulator: Sendable {
     }
 
     mutating func notBuilt(_ stage: Stage, reason: String, cause: StepCause, run: inout BuildRun) {
+        for (mi, identity) in namedSteps(stage) {
+            run.steps.append(makeStep(mi, stage: stage, identity: identity, status: .notBuilt, reason: reason, cause: cause,
+                                      key: nil, command: nil))
+        }
+    }
+
+    /// The steps of `stage` in build order with their identities (`stage:KEYWORD#n`, the n-th
+    /// step of that keyword in the stage; BuildKit's FROM first), as every build names them.
+    func namedSteps(_ stage: Stage) -> [(ModelInstruction, String)] {
+        var out: [(ModelInstruction, String)] = []
         var counts: [String: Int] = [:]
         let name = stage.name ?? String(stage.index)
-        if engine == .buildkit {
-            run.steps.append(makeStep(stage.from, stage: stage, identity: "\(name):FROM", status: .notBuilt, reason: reason,
-                                      cause: cause, key: nil, command: nil))
-        }
+        if engine == .buildkit { out.append((stage.from, "\(name):FROM")) }
         for mi in stage.onbuildTriggers + stage.instructions where isSteppable(mi) {
             let kw = mi.syntax.kind.keyword
             counts[kw, default: 0] += 1
-            run.steps.append(makeStep(mi, stage: stage, identity: "\(name):\(kw)#\(counts[kw]!)", status: .notBuilt,
-                                      reason: reason, cause: cause, key: nil, command: nil))
+            out.append((mi, "\(name):\(kw)#\(counts[kw]!)"))
         }
+        return out
+    }
+
+    /// Line → identity of the steps `simulate` would predict for `model` (the first step of
+    /// each line), without simulating a build: empty when the build fails before its first
+    /// step (an unknown target, a stage cycle).
+    public func stepIdentities(_ model: DockerfileModel, target: String? = nil) -> [Int: String] {
+        let built = engine == .buildkit ? model.reachableStages(target: target) : model.classicStages(target: target)
+        guard case .success = built, case .success = model.targetStage(target) else { return [:] }
+        var out: [Int: String] = [:]
+        for stage in model.stages {
+            for (mi, identity) in namedSteps(stage) where out[mi.syntax.startLine] == nil { out[mi.syntax.startLine] = identity }
+        }
+        return out
     }
 
     /// What `makeStep` derives from a step's text alone, memoised: the same steps recur in
@@ -342,14 +362,15 @@ public struct CacheSimulator: Sendable {
             }
         }
         // Instructions
-        var counts: [String: Int] = [:]
+        // The steps after FROM, named as every build names them.
+        let named = namedSteps(stage).dropFirst(engine == .buildkit ? 1 : 0)
+        var next = named.startIndex
         for mi in stage.onbuildTriggers + stage.instructions {
             guard let typed = mi.typed else { continue }
             if case .shell(let sh) = typed.command { chain.shell = sh.shell }
             guard isSteppable(mi) else { continue }
-            let kw = mi.syntax.kind.keyword
-            counts[kw, default: 0] += 1
-            let identity = "\(name):\(kw)#\(counts[kw]!)"
+            let identity = named[next].1
+            next += 1
             processStep(mi, typed: typed, stage: stage, model: model, identity: identity, chain: &chain, run: &run, ctx: &ctx)
         }
         run.stages[stage.index] = StageResult(finalKey: chain.key, contentKey: chain.content, missed: chain.missed, shell: chain.shell,

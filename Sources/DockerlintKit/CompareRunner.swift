@@ -153,10 +153,9 @@ public struct CompareRunner: Sendable {
     }
 
     public static func markdown(_ c: Comparison) -> String {
-        let md = SimulateOutput.md
         var out = "### Cache comparison (\(c.a.engine.rawValue))\n\n"
         let third = c.optimum != nil
-        var t = Table([.left(""), .right("A: `\(md(c.nameA))`"), .right("B: `\(md(c.nameB))`")] + (third ? [.right(optimumName(c))] : []))
+        var t = Table([.left(""), .right("A: " + Markdown.codeCell(c.nameA)), .right("B: " + Markdown.codeCell(c.nameB))] + (third ? [.right(optimumName(c))] : []))
         for (k, va, vb, vo) in rows3(c) { t.add([k, va, vb] + (third ? [vo] : [])) }
         out += t.markdown()
         if let opt = c.optimization, opt.changed {
@@ -164,8 +163,8 @@ public struct CompareRunner: Sendable {
         }
         for (tag, r, rname) in [("A", c.a, c.nameA), ("B", c.b, c.nameB)] {
             var steps = Table([.left("step"), .right("re-ran"), .right("rate")])
-            for st in r.summary.steps { steps.add(["`\(md(st.text))`", "\(st.misses)/\(st.built)", SimulateOutput.percent(st.rebuildRate)]) }
-            out += "\n<details><summary>\(tag): steps of <code>\(md(rname))</code></summary>\n\n" + steps.markdown()
+            for st in r.summary.steps { steps.add([Markdown.codeCell(st.text), "\(st.misses)/\(st.built)", SimulateOutput.percent(st.rebuildRate)]) }
+            out += "\n<details><summary>\(tag): steps of <code>\(HTML.escape(rname))</code></summary>\n\n" + steps.markdown()
             out += "\n</details>\n"
         }
         out += "\n**Verdict:** \(c.verdict)\n"

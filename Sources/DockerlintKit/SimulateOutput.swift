@@ -170,32 +170,30 @@ public enum SimulateOutput {
             + "(\(NumberFormat.fixed(s.averageMisses, 1)) steps re-run); cache efficiency \(percent(s.efficiency))."
     }
 
-    static func md(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") }
-
     public static func markdown(_ rep: SimulationReport) -> String {
         var out = ""
         if rep.mode == .edit, let b = rep.builds.last {
-            out += "### Cache prediction (\(model(rep))): `\(md(b.dockerfilePath))`\n\n"
+            out += "### Cache prediction (\(model(rep))): \(Markdown.codeCell(b.dockerfilePath))\n\n"
             var t = Table([.right("line"), .right("stage"), .left("instruction"), .left("status"), .right("est."), .left("reason")])
             for s in b.steps {
-                t.add([String(s.line), String(s.stage), s.instruction, s.status.rawValue, s.status == .miss ? seconds(s.costSeconds) : "–", md(s.reason)])
+                t.add([String(s.line), String(s.stage), s.instruction, s.status.rawValue, s.status == .miss ? seconds(s.costSeconds) : "–", Markdown.cell(s.reason)])
             }
             out += t.markdown()
             out += "\n" + buildLine(b) + "\n"
             return out
         }
-        out += "### Cache replay (\(model(rep)))" + (rep.range.map { ": `\(md($0))`" } ?? "") + "\n\n"
+        out += "### Cache replay (\(model(rep)))" + (rep.range.map { ": " + Markdown.codeCell($0) } ?? "") + "\n\n"
         if rep.ciCache != .local { out += "Every build starts on \(rep.ciCache.summary).\n\n" }
         out += "\(rep.summary.builds) \(rep.mode == .git ? "commits" : "builds") replayed.\n\n"
         var steps = Table([.left("step"), .right("re-ran"), .right("rate"), .right("est. total")])
         for st in rep.summary.steps {
-            steps.add(["`\(md(st.text))` (stage \(st.stage))", "\(st.misses)/\(st.built)", percent(st.rebuildRate), seconds(st.estimatedSeconds)])
+            steps.add(["\(Markdown.codeCell(st.text)) (stage \(st.stage))", "\(st.misses)/\(st.built)", percent(st.rebuildRate), seconds(st.estimatedSeconds)])
         }
         out += steps.markdown()
         var builds = Table([.left(rep.mode == .git ? "commit" : "build"), .right("re-run"), .right("est."), .left("first miss")])
         for b in rep.builds where !b.baseline {
-            let first = b.firstMiss.map { "line \($0.line) \($0.instruction): \(md($0.reason))" } ?? (b.errors.first.map(md) ?? "all cached")
-            builds.add([md(b.label), String(b.missCount), seconds(b.estimatedSeconds), first])
+            let first = b.firstMiss.map { "line \($0.line) \($0.instruction): \(Markdown.cell($0.reason))" } ?? (b.errors.first.map(Markdown.cell) ?? "all cached")
+            builds.add([Markdown.cell(b.label), String(b.missCount), seconds(b.estimatedSeconds), first])
         }
         out += "\n" + builds.markdown()
         out += "\n" + summaryLine(rep.summary) + "\n"

@@ -77,30 +77,35 @@ struct Table {
 
     /// The table for the terminal, one line per row (the header first when `header`), each
     /// line starting with `indent`.
-    func text(color: Bool = false, header: Bool = true, indent: String = "") -> String {
-        var out = ""
-        if header { out += indent + line(columns.map(\.header), styles: [:], color: false) + "\n" }
-        for r in rows { out += indent + line(r.cells, styles: r.styles, color: color) + r.trailing + "\n" }
+    func lines(color: Bool = false, header: Bool = true, indent: String = "") -> [String] {
+        var out: [String] = []
+        if header { out.append(indent + line(columns.map(\.header), styles: [:], color: false)) }
+        for r in rows { out.append(indent + line(r.cells, styles: r.styles, color: color) + r.trailing) }
         return out
+    }
+
+    /// `lines`, each ended by a newline.
+    func text(color: Bool = false, header: Bool = true, indent: String = "") -> String {
+        lines(color: color, header: header, indent: indent).map { $0 + "\n" }.joined()
     }
 
     // MARK: Markdown
 
-    private static func markdownRow(_ cells: [String]) -> String {
-        "|" + cells.map { $0.isEmpty ? " " : " \($0) " }.joined(separator: "|") + "|\n"
-    }
-
-    /// The table in GitHub-flavoured Markdown: the header row, the alignment row, the rows.
-    func markdown() -> String {
-        var out = Table.markdownRow(columns.map(\.header))
-        out += "|" + columns.map {
+    /// The table in GitHub-flavoured Markdown, one line per row: the header row (an empty
+    /// header is `| |`), the alignment row, the rows.
+    func markdownLines() -> [String] {
+        var out = ["|" + columns.map { $0.header.isEmpty ? " " : " \($0.header) " }.joined(separator: "|") + "|"]
+        out.append("|" + columns.map {
             switch $0.alignment {
             case .left: return "---"
             case .right: return "---:"
             case .center: return ":-:"
             }
-        }.joined(separator: "|") + "|\n"
-        for r in rows { out += Table.markdownRow(r.cells) }
+        }.joined(separator: "|") + "|")
+        for r in rows { out.append("| " + r.cells.joined(separator: " | ") + " |") }
         return out
     }
+
+    /// `markdownLines`, each ended by a newline.
+    func markdown() -> String { markdownLines().map { $0 + "\n" }.joined() }
 }

@@ -67,8 +67,7 @@ public enum OptimizeOutput {
     }
 
     public static func markdown(_ r: OptimizeResult) -> String {
-        let md = SimulateOutput.md
-        var out = "### Layer order: `\(md(r.dockerfile))`\n\n"
+        var out = "### Layer order: \(Markdown.codeCell(r.dockerfile))\n\n"
         out += "\(history(r)).\n\n"
         if !r.changed {
             out += "**No change:** \(r.noChangeReason ?? "the current order is already the best").\n\n"
@@ -81,7 +80,7 @@ public enum OptimizeOutput {
         out += summaryTable(r, proposedColumn: r.changed).markdown()
         var steps = Table([.left("step"), .right("line"), .right("re-ran now")] + (r.changed ? [.right("re-runs proposed")] : []))
         for s in r.steps {
-            steps.add(["`\(md(s.display))`", s.lineBefore.map(String.init) ?? "new", s.missesBefore.map(String.init) ?? "–"]
+            steps.add([Markdown.codeCell(s.display), s.lineBefore.map(String.init) ?? "new", s.missesBefore.map(String.init) ?? "–"]
                       + (r.changed ? [String(s.missesAfter)] : []))
         }
         out += "\n<details><summary>Re-runs per step</summary>\n\n" + steps.markdown()

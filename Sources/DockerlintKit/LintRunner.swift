@@ -102,13 +102,14 @@ public struct LintRunner {
         let options = self.options, rules = self.rules, settings = base
         // The files of one run share the walk of a context they are built from.
         let evidenceWork = CacheEvidence.SharedWork()
+        let discovery = ContextDiscovery.Memo()
         @Sendable func lintOne(_ f: String) throws(CommandError) -> FileResult {
             let name = f == "-" ? (options.stdinPath ?? "-") : f
             var bytes = try FileIO.read(f)
             let config = settings.resolved(for: name)
             // The context: --context, the configuration's `context`, the project's build files, the folder.
             let choice: ContextChoice? = f == "-" && options.contextDirectory == nil && config.context == nil ? nil
-                : ContextDiscovery.choose(dockerfile: f, explicit: options.contextDirectory, configured: config.context)
+                : ContextDiscovery.choose(dockerfile: f, explicit: options.contextDirectory, configured: config.context, memo: discovery)
             let ctx = choice?.path
             if options.verbose, let choice {
                 Console.err("\(name): context \(choice.path) (\(choice.source.rawValue): \(choice.reason))\n")

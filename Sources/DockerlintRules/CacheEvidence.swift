@@ -324,7 +324,28 @@ public enum CacheEvidence {
                     return !(mi.resolved?.mounts ?? []).contains { $0.type == .bind }
                 }
             })
-        let simulated = subjects.indices.filter { !inputsNeverChange.contains($0) }.map { subjects[$0] }
+        // Advice to exclude paths from the context (DC1004) pays only through edits of what it
+        // excludes: where none of the edits weighed (nor the context's churn) touches a path its
+        // patterns exclude, each edit re-runs at least the same steps with the advice as without
+        // it (a step that copies an excluded path only misses more), so it cannot pay either.
+        let ignoreText = ignoreFile.flatMap { f in (try? String(contentsOfFile: f.path, encoding: .utf8)) }
+        var touchesNoEdit: Set<Int> = []
+        if history == 0, options.ciCache == .local {
+            for k in subjects.indices where subjects[k].variant != 0 && diagnostics[subjects[k].index].fix == nil {
+                let variant = variants[subjects[k].variant]
+                guard !variant.extraIgnore.isEmpty, let ignore = try? DockerIgnore(text: variant.ignoreText(ignoreText)),
+                      let edits = plausibleEdits()?.1 else { continue }
+                if !(edits.map(\.path) + churn).contains(where: { (try? ignore.matchesOrParentMatches($0)) != false }) { touchesNoEdit.insert(k) }
+            }
+        }
+        let decided = inputsNeverChange.union(touchesNoEdit)
+        let simulated = subjects.indices.filter { !decided.contains($0) }.map { subjects[$0] }
+        // Only the variants a simulated finding needs (the file as it is first), renumbered for the replay.
+        var replayed = [0]
+        var renumbered: [Int: Int] = [0: 0]
+        for s in simulated where renumbered[s.variant] == nil { renumbered[s.variant] = replayed.count; replayed.append(s.variant) }
+        let replayVariants = replayed.map { variants[$0] }
+        let replaySubjects = simulated.map { s in var s = s; s.variant = renumbered[s.variant]!; return s }
         let readsCause = simulated.contains(where: \.cacheMount)
             ? CacheEvidence.readsCause(model: model, identities: ids, contextDirectory: ctx, dockerfile: path) : nil
         // One replay of `variants` (the first: the file as it is): the history when there is
@@ -367,7 +388,6 @@ public enum CacheEvidence {
             tally.readsCause = readsCause
             guard let prepared = plausibleEdits() else { return nil }
             let (snapshot, edits) = prepared
-            let ignoreText = ignoreFile.flatMap { f in (try? String(contentsOfFile: f.path, encoding: .utf8)) }
             work.simulatedBuilds += PlausibleEdits.replay(snapshot: snapshot, ignoreText: ignoreText, dockerfile: bytes, dockerfilePath: path,
                                                           edits: edits, perBuildArgs: perBuildArgs, churn: churn, variants: variants,
                                                           simulators: &sims, firstBuilt: { shared.memoised(scanKey, $0, ignore: currentIgnore) }) { edit, builds in
@@ -379,19 +399,19 @@ public enum CacheEvidence {
             if asIs == nil { asIs = (false, recorded) }
             return (tally, .edits(files: edits.reduce(0) { $0 + $1.files }))
         }
-        let replayed: (Tally, Evidence.Source)?
+        let weighed: (Tally, Evidence.Source)?
         if simulated.isEmpty {
             // Nothing left to simulate: a replay would weigh the edits whenever the context has a
             // file to edit and the file as it is builds a step (or builds without errors).
             let built = engine == .buildkit ? model.reachableStages() : model.classicStages()
             var builds = false
             if case .success = built, case .success = model.targetStage() { builds = !model.stages.isEmpty || model.errors.isEmpty }
-            let weighed = builds && plausibleEdits().map { !$0.1.isEmpty } == true
-            replayed = weighed ? (Tally(subjects: [], variants: 1), .edits(files: 0)) : nil
+            let anyEdit = builds && plausibleEdits().map { !$0.1.isEmpty } == true
+            weighed = anyEdit ? (Tally(subjects: [], variants: 1), .edits(files: 0)) : nil
         } else {
-            replayed = replay(variants, simulated)
+            weighed = replay(replayVariants, replaySubjects)
         }
-        guard let first = replayed else {
+        guard let first = weighed else {
             guard work.capped else { return (diagnostics, [:], work) }
             var out = diagnostics
             for subject in subjects { out[subject.index].message += "; " + cappedNote(shared.maxContextEntries) }
@@ -404,7 +424,7 @@ public enum CacheEvidence {
         var drop: Set<Int> = []
         var evidence: [Int: Evidence] = [:]
         var unpaid: [Subject] = []
-        for k in inputsNeverChange { drop.insert(subjects[k].index) }
+        for k in decided { drop.insert(subjects[k].index) }
         for (s, subject) in simulated.enumerated() {
             let e = tally.evidence(subject: s, source: source, minSaving: configuration.minSaving)
             evidence[subject.index] = e
@@ -483,13 +503,14 @@ public enum CacheEvidence {
     static func downloadCosts(_ model: DockerfileModel, contextDirectory: String, dockerfile: String) -> CostModel {
         let downloads = model.allInstructions.contains { mi in
             guard case .run(let r)? = mi.typed?.command else { return false }
-            let d = CostModel.downloads(r.commandLine.arguments.joined(separator: " "))
-            return !d.fetch.isEmpty || !d.build.isEmpty
+            let command = r.commandLine.arguments.joined(separator: " ")
+            let d = CostModel.downloads(command)
+            return !d.fetch.isEmpty || !d.build.isEmpty || command.hasPrefix("make ")
         }
         guard downloads else { return .standard }
         let graph = StepGraph(model: model, context: BuildContext.disk(directory: contextDirectory, dockerfile: dockerfile),
                               scripts: { RunScript.make($0, in: model.dockerfile) })
-        return CostModel(dependencies: DependencyDownloads.count(graph))
+        return CostModel(dependencies: DependencyDownloads.count(graph), builds: DependencyDownloads.scriptedBuilds(graph))
     }
 
     /// Names the Dockerfile mentions: each word, without `./` and trailing `/`, and each of

@@ -121,3 +121,41 @@ import Testing
         #expect(dc.count == 1 && dc[0].message.contains("a cache mount saves about"), "\(r.diagnostics.map(\.message))")
     }
 }
+
+/// Advice to exclude paths from the context (DC1004) pays only through edits of what it
+/// excludes: decided without a simulated build where no edit touches those paths, simulated
+/// where one does.
+@Suite struct CacheEvidenceExclusionAdvice {
+    static let copyAll = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"
+
+    static func evaluate(context dir: String, dockerfile path: String) -> (diagnostics: [Diagnostic], candidates: [Diagnostic], work: CacheEvidence.Work) {
+        let bytes = Array(copyAll.utf8)
+        let rules = BuiltinRules.ruleSet
+        let out = Linter(rules: rules).lint(Linter.Input(path: path, bytes: bytes, configuration: Configuration(), contextDirectory: dir))
+        let r = CacheEvidence.evaluate(out.diagnostics, path: path, bytes: bytes, configuration: Configuration(), contextDirectory: dir,
+                                       history: 0, rules: rules, shared: CacheEvidence.SharedWork())
+        return (r.diagnostics, out.diagnostics.filter { $0.code.hasPrefix("DC") }, r.work)
+    }
+
+    @Test func noEditTouchesWhatItExcludes() throws {
+        let dir = try CacheEvidenceWork.context()
+        let outside = dir + "-dockerfile"
+        defer { try? FileManager.default.removeItem(atPath: dir); try? FileManager.default.removeItem(atPath: outside) }
+        try CacheRulesHistory.write(outside, "Dockerfile", Self.copyAll)
+        // The Dockerfile is outside the context: the advice excludes only a .dockerignore there is none of.
+        let r = Self.evaluate(context: dir, dockerfile: outside + "/Dockerfile")
+        #expect(r.candidates.map(\.code) == ["DC1004"], "\(r.candidates.map(\.message))")
+        #expect(!r.diagnostics.contains { $0.code == "DC1004" })
+        #expect(r.work.simulatedBuilds == 0)
+    }
+
+    @Test func anEditTouchesWhatItExcludes() throws {
+        let dir = try CacheEvidenceWork.context()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try CacheRulesHistory.write(dir, "Dockerfile", Self.copyAll)
+        // The Dockerfile is in the context, one of the files edited, and the advice excludes it.
+        let r = Self.evaluate(context: dir, dockerfile: dir + "/Dockerfile")
+        #expect(r.candidates.map(\.code) == ["DC1004"], "\(r.candidates.map(\.message))")
+        #expect(r.work.simulatedBuilds > 0)
+    }
+}

@@ -167,7 +167,7 @@ public struct CompareRunner: Sendable {
             out += "\n<details><summary>\(tag): steps of <code>\(HTML.escape(rname))</code></summary>\n\n" + steps.markdown()
             out += "\n</details>\n"
         }
-        out += "\n**Verdict:** \(c.verdict)\n"
+        out += "\n**Verdict:** \(Markdown.cell(c.verdict))\n"
         return out
     }
 

@@ -195,8 +195,11 @@ struct SimulateRunnerTests {
         let md = SimulateOutput.markdown(rep)
         #expect(md.contains("| \(Markdown.cell(copy.reason)) |"), "\(md)")
         #expect(!md.contains("<b>"), "\(md)")
-        let c = try CompareRunner(a: tmp.path + "/Dockerfile", b: tmp.path + "/Dockerfile", options: o).compare()
+        // The verdict names the files; a name with markup is shown as it is.
+        try tmp.write("v_*2*/Dockerfile", "FROM alpine\nCOPY . /app\nRUN echo `date` > /stamp\n")
+        let c = try CompareRunner(a: tmp.path + "/Dockerfile", b: tmp.path + "/v_*2*/Dockerfile", options: o).compare()
         let cmd = CompareRunner.markdown(c)
+        #expect(cmd.contains("**Verdict:** " + Markdown.cell(c.verdict) + "\n"), "\(cmd)")
         #expect(cmd.contains("| ``RUN echo `date` > /stamp`` |"), "\(cmd)")
         #expect(!cmd.contains("'date'"), "\(cmd)")
     }

@@ -204,6 +204,23 @@ struct SimulateRunnerTests {
         #expect(!cmd.contains("'date'"), "\(cmd)")
     }
 
+    /// A file name with control characters (an escape sequence, a line break) cannot write
+    /// to the terminal through the tty table: it is shown escaped, on its row.
+    @Test func ttyShowsControlCharactersInNamesEscaped() throws {
+        let tmp = try KitTempDir()
+        try tmp.write("Dockerfile", "FROM alpine\nCOPY . /app\nRUN true\n")
+        let name = "x\u{1B}[2Jy\nz.txt"
+        try tmp.write(name, "text\n")
+        var o = options(tmp.path + "/Dockerfile", tmp.path)
+        o.changed = [name]
+        let rep = try SimulateRunner(options: o).simulate()
+        let copy = try #require(rep.builds.last?.steps.first { $0.instruction == "COPY" })
+        #expect(copy.reason.contains(name))
+        let tty = SimulateOutput.tty(rep)
+        #expect(!tty.contains("\u{1B}") && tty.contains(OneLine.escaped(copy.reason)), "\(tty)")
+        #expect(tty.split(separator: "\n").count == rep.builds.last!.steps.count + 3, "\(tty)")
+    }
+
     @Test func compareGivesAVerdict() throws {
         var o = SimulateOptions()
         o.context = Self.lab

@@ -75,7 +75,7 @@ let package = Package(
             ]),
         // Generators as a library: rules/*.yaml -> the rule catalog and registry (tests render
         // them in memory and compare them with the committed files).
-        .target(name: "DockerlintDevTools", dependencies: ["DockerlintCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "DockerlintDevTools", dependencies: ["DockerlintCore", "DockerlintSupport", .product(name: "Yams", package: "Yams")]),
         // Developer tool: regenerates the rule catalog and registry from rules/*.yaml.
         .executableTarget(name: "dockerlint-dev", dependencies: ["DockerlintDevTools"]),
         // Benchmarks that write their results under reports/ (not timed tests).

@@ -2,6 +2,39 @@
 // the lock file.
 
 import DockerlintShell
+import DockerlintSupport
+
+/// What the analysis reads of a package.json. A member of an unexpected type counts as
+/// absent; the rest of the file still counts.
+struct PackageManifest: Decodable {
+    /// The string values of the dependency maps, map by map.
+    var dependencySpecs: [String] = []
+    /// `pnpm.patchedDependencies`: the patch files.
+    var patchFiles: [String] = []
+    /// `workspaces` as a list or as `{packages: [...]}`.
+    var workspaces: [String] = []
+    /// The scripts whose body is a string.
+    var scripts: [String: String] = [:]
+
+    static let dependencyMaps = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies", "resolutions", "overrides"]
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: JSONKey.self)
+        typealias Strings = [String: Lenient<String>]
+        for key in Self.dependencyMaps {
+            dependencySpecs += (c.lenient(Strings.self, key) ?? [:]).values.compactMap(\.value)
+        }
+        if let pnpm = c.lenient([String: Lenient<Strings>].self, "pnpm"), let patched = pnpm["patchedDependencies"]?.value {
+            patchFiles = patched.values.compactMap(\.value)
+        }
+        if let list = c.lenient([String].self, "workspaces") {
+            workspaces = list
+        } else if let object = c.lenient([String: Lenient<[String]>].self, "workspaces"), let list = object["packages"]?.value {
+            workspaces = list
+        }
+        scripts = (c.lenient(Strings.self, "scripts") ?? [:]).compactMapValues(\.value)
+    }
+}
 
 extension InstallReader {
     static let lifecycleScripts = ["preinstall", "install", "postinstall", "prepare", "prepublish", "preprepare", "postprepare", "dependencies"]
@@ -12,7 +45,7 @@ extension InstallReader {
             if !ignoreScripts { incomplete("package.json is not available to check its lifecycle scripts") }
             return
         }
-        guard let pkg = projectJSON("package.json") else {
+        guard let pkg = projectJSON(PackageManifest.self, "package.json") else {
             if !ignoreScripts { incomplete("package.json could not be read to check its lifecycle scripts") }
             return
         }
@@ -29,9 +62,7 @@ extension InstallReader {
         }
         // Patches and local packages referenced by dependency specs.
         localDependencies(pkg, base: ".")
-        if let pnpmConf = pkg["pnpm"] as? [String: Any], let patched = pnpmConf["patchedDependencies"] as? [String: Any] {
-            for case let p as String in patched.values { addRelative(p) }
-        }
+        for p in pkg.patchFiles { addRelative(p) }
         if pc.manager == .pnpm, let ws = projectText("pnpm-workspace.yaml") {
             for line in ws.split(whereSeparator: \.isNewline) where line.contains(".patch") {
                 if let v = line.split(separator: ":", maxSplits: 1).last.map({ unquote(String($0)) }), v.hasSuffix(".patch") { addRelative(v) }
@@ -39,9 +70,7 @@ extension InstallReader {
         }
         // Workspaces: each workspace's package.json is read, and its lifecycle scripts run.
         var workspaceDirs: [String] = []
-        var patterns: [String] = []
-        if let ws = pkg["workspaces"] as? [String] { patterns = ws }
-        if let ws = pkg["workspaces"] as? [String: Any], let p = ws["packages"] as? [String] { patterns = p }
+        var patterns = pkg.workspaces
         if pc.manager == .pnpm, let ws = projectText("pnpm-workspace.yaml") { patterns += yamlList(ws, key: "packages") }
         for pattern in patterns {
             if pattern.hasPrefix("!") { continue }
@@ -53,7 +82,7 @@ extension InstallReader {
         }
         for d in workspaceDirs {
             addRelative(d + "/package.json")
-            if let wpkg = projectJSON(d + "/package.json") {
+            if let wpkg = projectJSON(PackageManifest.self, d + "/package.json") {
                 localDependencies(wpkg, base: d)
                 if !ignoreScripts { scripts(of: wpkg, in: d) }
             } else {
@@ -90,22 +119,19 @@ extension InstallReader {
     }
 
     /// `file:`, `link:`, `portal:` and `patch:` dependency specs of a package.json in `base`.
-    mutating func localDependencies(_ pkg: [String: Any], base: String) {
-        for key in ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies", "resolutions", "overrides"] {
-            guard let deps = pkg[key] as? [String: Any] else { continue }
-            for case let spec as String in deps.values {
-                for proto in ["file:", "link:", "portal:"] where spec.hasPrefix(proto) {
-                    addRelative(ImagePath.contextJoin(base, String(spec.dropFirst(proto.count))))
-                }
-                if spec.hasPrefix("patch:"), let hash = spec.lastIndex(of: "#") {
-                    var p = String(spec[spec.index(after: hash)...])
-                    if let q = p.firstIndex(of: "?") { p = String(p[..<q]) }
-                    p = p.removingPercentEncoding ?? p
-                    // `~/` is the project root in Yarn's patch protocol.
-                    var from = base
-                    if p.hasPrefix("~/") { p = String(p.dropFirst(2)); from = "." }
-                    if !p.isEmpty, !p.hasPrefix("builtin<") { addRelative(ImagePath.contextJoin(from, p)) }
-                }
+    mutating func localDependencies(_ pkg: PackageManifest, base: String) {
+        for spec in pkg.dependencySpecs {
+            for proto in ["file:", "link:", "portal:"] where spec.hasPrefix(proto) {
+                addRelative(ImagePath.contextJoin(base, String(spec.dropFirst(proto.count))))
+            }
+            if spec.hasPrefix("patch:"), let hash = spec.lastIndex(of: "#") {
+                var p = String(spec[spec.index(after: hash)...])
+                if let q = p.firstIndex(of: "?") { p = String(p[..<q]) }
+                p = p.removingPercentEncoding ?? p
+                // `~/` is the project root in Yarn's patch protocol.
+                var from = base
+                if p.hasPrefix("~/") { p = String(p.dropFirst(2)); from = "." }
+                if !p.isEmpty, !p.hasPrefix("builtin<") { addRelative(ImagePath.contextJoin(from, p)) }
             }
         }
     }
@@ -135,17 +161,17 @@ extension InstallReader {
 
     /// The lifecycle scripts of a package.json in `dir` that an install runs, and the
     /// project files they read.
-    mutating func scripts(of pkg: [String: Any], in dir: String) {
-        let scripts = pkg["scripts"] as? [String: Any] ?? [:]
+    mutating func scripts(of pkg: PackageManifest, in dir: String) {
+        let scripts = pkg.scripts
         for name in Self.lifecycleScripts {
-            guard let body = scripts[name] as? String else { continue }
+            guard let body = scripts[name] else { continue }
             if pc.manager == .yarn, name == "prepublish" { continue }
             var seen = Set<String>()
             lifecycle(body, name: name, dir: dir, scripts: scripts, seen: &seen)
         }
     }
 
-    mutating func lifecycle(_ body: String, name: String, dir: String, scripts: [String: Any], seen: inout Set<String>) {
+    mutating func lifecycle(_ body: String, name: String, dir: String, scripts: [String: String], seen: inout Set<String>) {
         let parsed = ShellParser.parse(body)
         if !parsed.errors.isEmpty { incomplete("the `\(name)` script does not parse"); return }
         let at = dir == "." ? "" : " of \(dir)"
@@ -163,7 +189,7 @@ extension InstallReader {
                 var a = args
                 if a.first == "run" || a.first == "run-script" { a.removeFirst() }
                 guard let target = a.first else { continue }
-                if let s = scripts[target] as? String {
+                if let s = scripts[target] {
                     if seen.insert(target).inserted { lifecycle(s, name: target, dir: dir, scripts: scripts, seen: &seen) }
                     continue
                 }

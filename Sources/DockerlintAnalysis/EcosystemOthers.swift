@@ -1,5 +1,6 @@
 // Python, Ruby, Go, Rust, PHP, Java and .NET installs: what they read beyond the manifest.
 
+import DockerlintSupport
 import Foundation
 
 extension InstallReader {
@@ -226,21 +227,20 @@ extension InstallReader {
     // MARK: PHP
 
     mutating func composer() {
-        guard project != nil, let json = projectJSON("composer.json") else {
+        guard project != nil, let json = projectJSON(ComposerManifest.self, "composer.json") else {
             if pc.hasOption("no-scripts") && pc.hasOption("no-autoloader") { return }
             incomplete("composer.json is not available to check its scripts and autoload paths")
             return
         }
-        if !pc.hasOption("no-scripts"), let scripts = json["scripts"] as? [String: Any] {
+        if !pc.hasOption("no-scripts") {
             let events = ["pre-install-cmd", "post-install-cmd", "pre-update-cmd", "post-update-cmd", "pre-autoload-dump",
                           "post-autoload-dump", "post-root-package-install", "pre-package-install", "post-package-install"]
-            for e in events where scripts[e] != nil {
+            for e in events where json.scripts.contains(e) {
                 incomplete("composer runs the `\(e)` script, whose reads are not known (`--no-scripts` avoids it)")
             }
         }
         if !pc.hasOption("no-autoloader") {
-            let autoload = json["autoload"] as? [String: Any] ?? [:]
-            if let classmap = autoload["classmap"] as? [String] {
+            if let classmap = json.classmap {
                 for c in classmap { addRelative(c) }
                 if !classmap.isEmpty { note("the autoloader scans the classmap paths \(classmap.joined(separator: ", "))") }
             }
@@ -248,11 +248,9 @@ extension InstallReader {
                 incomplete("an optimized autoloader scans every autoload path of the source tree")
             }
         }
-        for case let repo as [String: Any] in (json["repositories"] as? [Any] ?? []) where (repo["type"] as? String) == "path" {
-            if let url = repo["url"] as? String {
-                if url.contains("*") { incomplete("a path repository uses the pattern \(url)") }
-                addRelative(url.split(separator: "*").first.map(String.init) ?? url)
-            }
+        for url in json.pathRepositories {
+            if url.contains("*") { incomplete("a path repository uses the pattern \(url)") }
+            addRelative(url.split(separator: "*").first.map(String.init) ?? url)
         }
     }
 
@@ -436,5 +434,35 @@ extension InstallReader {
             dirs = next
         }
         return dirs
+    }
+}
+
+/// What the analysis reads of a composer.json. A member of an unexpected type counts as
+/// absent; the rest of the file still counts.
+struct ComposerManifest: Decodable {
+    /// The names under `scripts` (whatever their values).
+    var scripts: Set<String> = []
+    /// `autoload.classmap`, when it is a list of strings.
+    var classmap: [String]?
+    /// The `url` of each `repositories` entry of type `path`.
+    var pathRepositories: [String] = []
+
+    struct Repository: Decodable {
+        var type: String?
+        var url: String?
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: JSONKey.self)
+            type = c.lenient(String.self, "type")
+            url = c.lenient(String.self, "url")
+        }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: JSONKey.self)
+        if let s = try? c.nestedContainer(keyedBy: JSONKey.self, forKey: "scripts") { scripts = Set(s.allKeys.map(\.stringValue)) }
+        classmap = c.lenient([String: Lenient<[String]>].self, "autoload")?["classmap"]?.value
+        pathRepositories = (c.lenient([Lenient<Repository>].self, "repositories") ?? []).compactMap {
+            $0.value.flatMap { $0.type == "path" ? $0.url : nil }
+        }
     }
 }

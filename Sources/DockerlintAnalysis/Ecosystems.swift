@@ -195,9 +195,9 @@ struct InstallReader {
         return project.text(cp)
     }
 
-    func projectJSON(_ rel: String) -> [String: Any]? {
+    func projectJSON<T: Decodable>(_ type: T.Type, _ rel: String) -> T? {
         guard let project, let cp = contextPath(ImagePath.absolute(rel, workdir: projectRoot)) else { return nil }
-        return project.jsonObject(cp)
+        return project.decodeJSON(type, cp)
     }
 
     func projectExists(_ rel: String) -> Bool? {

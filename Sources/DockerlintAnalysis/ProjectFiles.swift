@@ -20,10 +20,10 @@ public protocol ProjectFiles: AnyObject {
 extension ProjectFiles {
     public func exists(_ path: String) -> Bool { isDirectory(path) != nil }
     public func text(_ path: String) -> String? { read(path).map { String(decoding: $0, as: UTF8.self) } }
-    /// The JSON object in a file; nil when absent or not an object.
-    public func jsonObject(_ path: String) -> [String: Any]? {
-        guard let b = read(path), let o = try? JSONSerialization.jsonObject(with: Data(b)) as? [String: Any] else { return nil }
-        return o
+    /// The file's JSON as `T`; nil when absent or not JSON of that shape.
+    public func decodeJSON<T: Decodable>(_ type: T.Type, _ path: String) -> T? {
+        guard let b = read(path) else { return nil }
+        return try? JSONDecoder().decode(T.self, from: Data(b))
     }
 }
 

@@ -1,6 +1,7 @@
 // The JSON the builders read from the Docker Engine API, buildx, podman and a registry, as
 // Decodable types: only the members used, each optional where the peer may leave it out or
 // send null (the engines differ between releases).
+import DockerlintSupport
 import Foundation
 
 enum WireJSON {
@@ -11,9 +12,7 @@ enum WireJSON {
 
     /// Compact JSON with sorted keys (request bodies and query values).
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return Array(try encoder.encode(value))
+        Array(try JSONValueEncoder().encode(value).serialized(pretty: false).utf8)
     }
 
     /// A member whose values are `{}` (`ExposedPorts`, `Volumes`): only the keys matter.

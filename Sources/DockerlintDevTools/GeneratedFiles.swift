@@ -1,4 +1,5 @@
 import DockerlintCore
+import DockerlintSupport
 import Foundation
 
 /// The files `dockerlint-dev generate` writes from `rules/*.yaml`, rendered in memory so a
@@ -40,7 +41,6 @@ public enum GeneratedFiles {
     /// docs/SETTINGS.md: every lint setting with its key, variable and option, from
     /// `LintSettings.all` (the table the loader and both argument readers use).
     public static func settingsMarkdown() -> String {
-        func escape(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
         var out = """
             # Lint settings
 
@@ -65,7 +65,7 @@ public enum GeneratedFiles {
             case .list: value = "list of " + (s.valueName ?? "values")
             case .structured: value = "mapping"
             }
-            out += "| \(key) | \(env) | \(option) | \(value) | \(escape(s.help)) |\n"
+            out += "| \(key) | \(env) | \(option) | \(value) | \(Markdown.inline(s.help)) |\n"
         }
         out += "\n`NO_COLOR` (any non-empty value) also turns colour off.\n"
         return out

@@ -131,7 +131,7 @@ public struct CompareRunner: Sendable {
     static func optimumName(_ c: Comparison) -> String { "best order of A" }
 
     static func stepRates(_ s: SimulationSummary) -> [String] {
-        s.steps.map { "\($0.text): re-ran \($0.misses)/\($0.built) (\(SimulateOutput.percent($0.rebuildRate)))" }
+        s.steps.map { "\(OneLine.escaped($0.text)): re-ran \($0.misses)/\($0.built) (\(SimulateOutput.percent($0.rebuildRate)))" }
     }
 
     public static func tty(_ c: Comparison) -> String {
@@ -140,23 +140,22 @@ public struct CompareRunner: Sendable {
         for (k, va, vb, vo) in rows3(c) { t.add([k, va, vb] + (third ? [vo] : [])) }
         var out = t.text()
         for (tag, r, rname) in [("A", c.a, c.nameA), ("B", c.b, c.nameB)] {
-            out += "\n\(tag) steps (\(rname)):\n"
+            out += "\n\(tag) steps (\(OneLine.escaped(rname))):\n"
             for line in stepRates(r.summary) { out += "  " + line + "\n" }
         }
         if let o = c.optimum, let opt = c.optimization {
             out += "\nBest order of A (\(opt.changed ? "\(opt.moves.count) move\(opt.moves.count == 1 ? "" : "s")" : "A's own order")):\n"
-            for m in opt.moves { out += "  - " + m + "\n" }
+            for m in opt.moves { out += "  - " + OneLine.escaped(m) + "\n" }
             for line in stepRates(o.summary) { out += "  " + line + "\n" }
         }
-        out += "\n" + c.verdict + "\n"
+        out += "\n" + OneLine.escaped(c.verdict) + "\n"
         return out
     }
 
     public static func markdown(_ c: Comparison) -> String {
-        let md = SimulateOutput.md
         var out = "### Cache comparison (\(c.a.engine.rawValue))\n\n"
         let third = c.optimum != nil
-        var t = Table([.left(""), .right("A: `\(md(c.nameA))`"), .right("B: `\(md(c.nameB))`")] + (third ? [.right(optimumName(c))] : []))
+        var t = Table([.left(""), .right("A: " + Markdown.codeCell(c.nameA)), .right("B: " + Markdown.codeCell(c.nameB))] + (third ? [.right(optimumName(c))] : []))
         for (k, va, vb, vo) in rows3(c) { t.add([k, va, vb] + (third ? [vo] : [])) }
         out += t.markdown()
         if let opt = c.optimization, opt.changed {
@@ -164,11 +163,11 @@ public struct CompareRunner: Sendable {
         }
         for (tag, r, rname) in [("A", c.a, c.nameA), ("B", c.b, c.nameB)] {
             var steps = Table([.left("step"), .right("re-ran"), .right("rate")])
-            for st in r.summary.steps { steps.add(["`\(md(st.text))`", "\(st.misses)/\(st.built)", SimulateOutput.percent(st.rebuildRate)]) }
-            out += "\n<details><summary>\(tag): steps of <code>\(md(rname))</code></summary>\n\n" + steps.markdown()
+            for st in r.summary.steps { steps.add([Markdown.codeCell(st.text), "\(st.misses)/\(st.built)", SimulateOutput.percent(st.rebuildRate)]) }
+            out += "\n<details><summary>\(tag): steps of <code>\(HTML.escape(rname))</code></summary>\n\n" + steps.markdown()
             out += "\n</details>\n"
         }
-        out += "\n**Verdict:** \(c.verdict)\n"
+        out += "\n**Verdict:** \(Markdown.cell(c.verdict))\n"
         return out
     }
 

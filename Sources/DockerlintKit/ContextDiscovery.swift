@@ -37,22 +37,24 @@ public struct ContextChoice: Sendable, Equatable {
 
 public enum ContextDiscovery {
     /// The context of `dockerfile` (a path as given on the command line).
-    public static func choose(dockerfile: String, explicit: String?, configured: String?) -> ContextChoice {
+    /// `memo` holds what the Dockerfiles of one run share: each folder's repository root and
+    /// build files are read once for all of them.
+    public static func choose(dockerfile: String, explicit: String?, configured: String?, memo: Memo = Memo()) -> ContextChoice {
         if let explicit { return ContextChoice(path: explicit, source: .commandLine, reason: "--context") }
         if let configured { return ContextChoice(path: configured, source: .configuration, reason: "the context key of the configuration") }
         let folder = FileDiscovery.directory(of: dockerfile)
         let fallback = ContextChoice(path: folder, source: .dockerfileFolder, reason: "the Dockerfile's folder (no build file names it)")
         guard let dfReal = realPath(dockerfile) else { return fallback }
         let dfDir = (dfReal as NSString).deletingLastPathComponent
-        let root = repositoryRoot(from: dfDir) ?? dfDir
-        var candidates: [Candidate] = []
-        candidates += workflows(root: root)
-        candidates += bakeFiles(root: root)
+        let root = memo.root(of: dfDir) ?? dfDir
+        var candidates: [Candidate] = memo.candidates("root\u{0}" + root) { workflows(root: root) + bakeFiles(root: root) }
         var composeDirs: [String] = [root]
         var d = dfDir
         while d.hasPrefix(root) && d != root { composeDirs.append(d); d = (d as NSString).deletingLastPathComponent }
-        for dir in composeDirs { candidates += composeFiles(dir: dir, root: root) }
-        candidates += packageScripts(root: root)
+        for dir in composeDirs {
+            candidates += memo.candidates("compose\u{0}" + dir + "\u{0}" + root) { composeFiles(dir: dir, root: root) }
+        }
+        candidates += memo.candidates("scripts\u{0}" + root) { packageScripts(root: root) }
         for c in candidates {
             guard let file = realPath(c.dockerfile), file == dfReal, let ctx = realPath(c.context) else { continue }
             var isDir: ObjCBool = false
@@ -61,6 +63,29 @@ public enum ContextDiscovery {
                                  reason: "\(relative(c.file, to: root)):\(c.line): \(c.what)")
         }
         return fallback
+    }
+
+    /// Repository roots and build-file candidates already read in this run (files linted in
+    /// parallel share it).
+    public final class Memo: @unchecked Sendable {
+        private let lock = PosixMutex()
+        private var roots: [String: String?] = [:]
+        private var found: [String: [Candidate]] = [:]
+        public init() {}
+
+        func root(of dir: String) -> String? {
+            if let r = lock.locked({ roots[dir] }) { return r }
+            let r = ContextDiscovery.repositoryRoot(from: dir)
+            lock.locked { roots[dir] = .some(r) }
+            return r
+        }
+
+        func candidates(_ key: String, _ read: () -> [Candidate]) -> [Candidate] {
+            if let c = lock.locked({ found[key] }) { return c }
+            let c = read()
+            lock.locked { found[key] = c }
+            return c
+        }
     }
 
     struct Candidate {

@@ -4,7 +4,6 @@ import DockerlintReporters
 import DockerlintRules
 import DockerlintSupport
 import DockerlintSyntax
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -103,13 +102,14 @@ public struct LintRunner {
         let options = self.options, rules = self.rules, settings = base
         // The files of one run share the walk of a context they are built from.
         let evidenceWork = CacheEvidence.SharedWork()
+        let discovery = ContextDiscovery.Memo()
         @Sendable func lintOne(_ f: String) throws(CommandError) -> FileResult {
             let name = f == "-" ? (options.stdinPath ?? "-") : f
             var bytes = try FileIO.read(f)
             let config = settings.resolved(for: name)
             // The context: --context, the configuration's `context`, the project's build files, the folder.
             let choice: ContextChoice? = f == "-" && options.contextDirectory == nil && config.context == nil ? nil
-                : ContextDiscovery.choose(dockerfile: f, explicit: options.contextDirectory, configured: config.context)
+                : ContextDiscovery.choose(dockerfile: f, explicit: options.contextDirectory, configured: config.context, memo: discovery)
             let ctx = choice?.path
             if options.verbose, let choice {
                 Console.err("\(name): context \(choice.path) (\(choice.source.rawValue): \(choice.reason))\n")
@@ -153,11 +153,7 @@ public struct LintRunner {
             for f in files { results.append(try lintOne(f)) }
         } else {
             // Files are independent: lint them on every core, keep the input order.
-            let slots = ResultSlots(count: files.count)
-            DispatchQueue.concurrentPerform(iterations: files.count) { i in
-                slots.set(i, Result { () throws(CommandError) in try lintOne(files[i]) })
-            }
-            for r in slots.all() { results.append(try r.get()) }
+            for r in parallelMap(files.count, { i in Result { () throws(CommandError) in try lintOne(files[i]) } }) { results.append(try r.get()) }
         }
         // History evidence was asked for but the clone is shallow (the default of CI checkouts):
         // the cache findings fell back to estimated edits; one line, once per run, says why
@@ -286,18 +282,4 @@ struct FileResult: Sendable {
     var diagnostics: [Diagnostic]
     var syntaxError: Bool
     var context: ContextChoice?
-}
-
-/// One slot per file, each written by exactly one worker.
-final class ResultSlots: @unchecked Sendable {
-    private var slots: [Result<FileResult, CommandError>?]
-    private let lock = PosixMutex()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ r: Result<FileResult, CommandError>) {
-        lock.locked { slots[i] = r }
-    }
-
-    func all() -> [Result<FileResult, CommandError>] { lock.locked { slots.map { $0! } } }
 }

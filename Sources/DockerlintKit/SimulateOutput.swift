@@ -131,14 +131,14 @@ public enum SimulateOutput {
     public static func tty(_ rep: SimulationReport, color: Bool = false) -> String {
         var out = ""
         if rep.mode == .edit, let b = rep.builds.last {
-            out += "\(b.dockerfilePath) (\(model(rep))): the rebuild after the change\n"
-            for e in b.errors { out += "warning: \(e)\n" }
+            out += "\(OneLine.escaped(b.dockerfilePath)) (\(model(rep))): the rebuild after the change\n"
+            for e in b.errors { out += "warning: \(OneLine.escaped(e))\n" }
             out += stepTable(b, color: color)
             out += buildLine(b) + "\n"
             return out
         }
         let what = rep.mode == .git ? "commits" : "builds"
-        out += "Replayed \(rep.summary.builds) \(what) with \(model(rep))" + (rep.range.map { " (\($0))" } ?? "")
+        out += "Replayed \(rep.summary.builds) \(what) with \(model(rep))" + (rep.range.map { " (\(OneLine.escaped($0)))" } ?? "")
             + "; the first build only fills the cache.\n"
         if rep.ciCache != .local { out += "Every build starts on \(rep.ciCache.summary).\n" }
         out += "\n"
@@ -146,7 +146,7 @@ public enum SimulateOutput {
         var t = Table([.left(rep.mode == .git ? "COMMIT" : "BUILD", 12), .right("RE-RUN", 7), .right("EST", 10), .left("FIRST MISS", gap: "  ")])
         for b in rep.builds where !b.baseline {
             if !b.errors.isEmpty && b.steps.isEmpty {
-                t.add([b.label], trailing: "  error: \(b.errors.joined(separator: "; "))")
+                t.add([b.label], trailing: "  error: \(OneLine.escaped(b.errors.joined(separator: "; ")))")
                 continue
             }
             let first = b.firstMiss.map { "line \($0.line) \($0.instruction): \($0.reason)" } ?? "all cached"
@@ -170,32 +170,30 @@ public enum SimulateOutput {
             + "(\(NumberFormat.fixed(s.averageMisses, 1)) steps re-run); cache efficiency \(percent(s.efficiency))."
     }
 
-    static func md(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") }
-
     public static func markdown(_ rep: SimulationReport) -> String {
         var out = ""
         if rep.mode == .edit, let b = rep.builds.last {
-            out += "### Cache prediction (\(model(rep))): `\(md(b.dockerfilePath))`\n\n"
+            out += "### Cache prediction (\(model(rep))): \(Markdown.codeCell(b.dockerfilePath))\n\n"
             var t = Table([.right("line"), .right("stage"), .left("instruction"), .left("status"), .right("est."), .left("reason")])
             for s in b.steps {
-                t.add([String(s.line), String(s.stage), s.instruction, s.status.rawValue, s.status == .miss ? seconds(s.costSeconds) : "–", md(s.reason)])
+                t.add([String(s.line), String(s.stage), s.instruction, s.status.rawValue, s.status == .miss ? seconds(s.costSeconds) : "–", Markdown.cell(s.reason)])
             }
             out += t.markdown()
             out += "\n" + buildLine(b) + "\n"
             return out
         }
-        out += "### Cache replay (\(model(rep)))" + (rep.range.map { ": `\(md($0))`" } ?? "") + "\n\n"
+        out += "### Cache replay (\(model(rep)))" + (rep.range.map { ": " + Markdown.codeCell($0) } ?? "") + "\n\n"
         if rep.ciCache != .local { out += "Every build starts on \(rep.ciCache.summary).\n\n" }
         out += "\(rep.summary.builds) \(rep.mode == .git ? "commits" : "builds") replayed.\n\n"
         var steps = Table([.left("step"), .right("re-ran"), .right("rate"), .right("est. total")])
         for st in rep.summary.steps {
-            steps.add(["`\(md(st.text))` (stage \(st.stage))", "\(st.misses)/\(st.built)", percent(st.rebuildRate), seconds(st.estimatedSeconds)])
+            steps.add(["\(Markdown.codeCell(st.text)) (stage \(st.stage))", "\(st.misses)/\(st.built)", percent(st.rebuildRate), seconds(st.estimatedSeconds)])
         }
         out += steps.markdown()
         var builds = Table([.left(rep.mode == .git ? "commit" : "build"), .right("re-run"), .right("est."), .left("first miss")])
         for b in rep.builds where !b.baseline {
-            let first = b.firstMiss.map { "line \($0.line) \($0.instruction): \(md($0.reason))" } ?? (b.errors.first.map(md) ?? "all cached")
-            builds.add([md(b.label), String(b.missCount), seconds(b.estimatedSeconds), first])
+            let first = b.firstMiss.map { "line \($0.line) \($0.instruction): \(Markdown.cell($0.reason))" } ?? (b.errors.first.map(Markdown.cell) ?? "all cached")
+            builds.add([Markdown.cell(b.label), String(b.missCount), seconds(b.estimatedSeconds), first])
         }
         out += "\n" + builds.markdown()
         out += "\n" + summaryLine(rep.summary) + "\n"

@@ -4,6 +4,8 @@
 // the callers choose the columns and the cells (escaped for Markdown by the caller, since a
 // cell may be a code span or a link).
 
+import DockerlintSupport
+
 struct Table {
     enum Alignment: Sendable { case left, right, center }
 
@@ -39,6 +41,11 @@ struct Table {
 
     var columns: [Column]
     var rows: [Row] = []
+    /// On the terminal: control characters in cells (an escape sequence or a line break in a
+    /// file name or a Dockerfile line) are written escaped (`OneLine.escaped`), so that no
+    /// cell can move the cursor, recolour the terminal or break its row. Off only for a table
+    /// whose caller paints parts of cells itself and escapes their text.
+    var escapesControlCharacters = true
 
     init(_ columns: [Column]) { self.columns = columns }
 
@@ -68,7 +75,7 @@ struct Table {
         var out = ""
         for (i, cell) in cells.enumerated() where i < columns.count {
             let c = columns[i]
-            let padded = Table.pad(cell, c.width, c.alignment)
+            let padded = Table.pad(escapesControlCharacters ? OneLine.escaped(cell) : cell, c.width, c.alignment)
             out += c.gap
             if color, let sgr = styles[i] { out += "\u{1B}[\(sgr)m" + padded + "\u{1B}[0m" } else { out += padded }
         }
@@ -77,30 +84,35 @@ struct Table {
 
     /// The table for the terminal, one line per row (the header first when `header`), each
     /// line starting with `indent`.
-    func text(color: Bool = false, header: Bool = true, indent: String = "") -> String {
-        var out = ""
-        if header { out += indent + line(columns.map(\.header), styles: [:], color: false) + "\n" }
-        for r in rows { out += indent + line(r.cells, styles: r.styles, color: color) + r.trailing + "\n" }
+    func lines(color: Bool = false, header: Bool = true, indent: String = "") -> [String] {
+        var out: [String] = []
+        if header { out.append(indent + line(columns.map(\.header), styles: [:], color: false)) }
+        for r in rows { out.append(indent + line(r.cells, styles: r.styles, color: color) + r.trailing) }
         return out
+    }
+
+    /// `lines`, each ended by a newline.
+    func text(color: Bool = false, header: Bool = true, indent: String = "") -> String {
+        lines(color: color, header: header, indent: indent).map { $0 + "\n" }.joined()
     }
 
     // MARK: Markdown
 
-    private static func markdownRow(_ cells: [String]) -> String {
-        "|" + cells.map { $0.isEmpty ? " " : " \($0) " }.joined(separator: "|") + "|\n"
-    }
-
-    /// The table in GitHub-flavoured Markdown: the header row, the alignment row, the rows.
-    func markdown() -> String {
-        var out = Table.markdownRow(columns.map(\.header))
-        out += "|" + columns.map {
+    /// The table in GitHub-flavoured Markdown, one line per row: the header row (an empty
+    /// header is `| |`), the alignment row, the rows.
+    func markdownLines() -> [String] {
+        var out = ["|" + columns.map { $0.header.isEmpty ? " " : " \($0.header) " }.joined(separator: "|") + "|"]
+        out.append("|" + columns.map {
             switch $0.alignment {
             case .left: return "---"
             case .right: return "---:"
             case .center: return ":-:"
             }
-        }.joined(separator: "|") + "|\n"
-        for r in rows { out += Table.markdownRow(r.cells) }
+        }.joined(separator: "|") + "|")
+        for r in rows { out.append("| " + r.cells.joined(separator: " | ") + " |") }
         return out
     }
+
+    /// `markdownLines`, each ended by a newline.
+    func markdown() -> String { markdownLines().map { $0 + "\n" }.joined() }
 }

@@ -100,12 +100,15 @@ public enum CacheEvidence {
         /// Cache-mount advice: the re-runs per 100 that edits of the Dockerfile or a new base
         /// image did not cause (the ones whose downloads a cache mount saves; nil otherwise).
         public var inputReruns: Double? = nil
+        /// A pre-fetch fix (`go mod download` above the source COPY): the new step, whose
+        /// re-runs (`rerunsFixed`) are the downloads left; the build step still re-runs.
+        public var downloadStep: String? = nil
 
         public static func == (a: Evidence, b: Evidence) -> Bool {
             a.source == b.source && a.savingPer100 == b.savingPer100 && a.step == b.step && a.reruns == b.reruns
                 && a.rerunsFixed == b.rerunsFixed && a.reported == b.reported
                 && a.causes.map(\.0) == b.causes.map(\.0) && a.causes.map(\.1) == b.causes.map(\.1)
-                && a.inputReruns == b.inputReruns
+                && a.inputReruns == b.inputReruns && a.downloadStep == b.downloadStep
         }
     }
 
@@ -123,6 +126,8 @@ public enum CacheEvidence {
         /// argument it expands); one that follows a COPY the RUN's other commands read calls
         /// for splitting the RUN, not for a cache mount.
         var ownStepOnly = false
+        /// A pre-fetch fix: `steps` pairs the build as it is with the new pre-fetch step.
+        var downloadStep: String? = nil
     }
 
     /// A step found by the simulator's identity (`stage:KEYWORD#n`), stable across versions of
@@ -134,11 +139,7 @@ public enum CacheEvidence {
 
     /// Line → step identity of a model, as the simulator names its steps.
     static func identities(_ model: DockerfileModel, engine: BuilderKind) -> [Int: String] {
-        var sim = CacheSimulator(engine: engine)
-        var state = BuildState(label: "identities", model: model, context: ContextSnapshot(origin: .gitTree), changedPaths: [])
-        var out: [Int: String] = [:]
-        for s in sim.simulate(&state).steps where out[s.line] == nil { out[s.line] = s.identity }
-        return out
+        CacheSimulator(engine: engine).stepIdentities(model)
     }
 
     static func norm(_ s: String) -> String {
@@ -258,9 +259,21 @@ public enum CacheEvidence {
                       let fk = key(line: l, in: fm, identities: fixedIdentities[variant]!) else { return (k, nil) }
                 return (k, fk)
             }
-            subjects.append(Subject(index: i, variant: variant, steps: steps, fixable: fixable,
+            // A pre-fetch: the downloads move from the build (which still re-runs) to the new step.
+            var steps2 = steps, downloadStep: String? = nil
+            if d.subject.first == SourceCopiedBeforeInstallRule.prefetchSubject, let command = d.subject.dropFirst().first,
+               let fm = fixedModels[variant], let build = steps.first,
+               let stage = model.allInstructions.first(where: { $0.syntax.startLine == d.range.start.line })?.stageIndex,
+               let l = fm.allInstructions.first(where: { $0.stageIndex == stage && $0.syntax.kind == .run
+                   && norm(String($0.syntax.original.dropFirst(3))) == command })?.syntax.startLine,
+               let fk = key(line: l, in: fm, identities: fixedIdentities[variant]!) {
+                steps2 = [(build.asIs, fk)]
+                downloadStep = fk.display
+            }
+            subjects.append(Subject(index: i, variant: variant, steps: steps2, fixable: fixable,
                                     cacheMount: cacheMountCodes.contains(d.code) && !fixable,
-                                    ownStepOnly: d.code == PreferCacheMountRule.code && PreferCacheMountRule.isSystemPackageAdvice(d)))
+                                    ownStepOnly: d.code == PreferCacheMountRule.code && PreferCacheMountRule.isSystemPackageAdvice(d),
+                                    downloadStep: downloadStep))
         }
         guard !subjects.isEmpty else { return (diagnostics, [:], work) }
 
@@ -274,6 +287,7 @@ public enum CacheEvidence {
         var options = SimulatorOptions()
         if let r = configuration.engine { options.release = r }
         if let c = configuration.ciCache { options.ciCache = c }
+        let costs = downloadCosts(model, contextDirectory: ctx, dockerfile: path)
         let located = history > 0 ? try? GitReplay.locate(dockerfile: path, contextDirectory: ctx) : nil
         // One reader of the repository's objects for every replay of the file (and for
         // naming the first replayed commit): its `cat-file` processes start once.
@@ -281,17 +295,69 @@ public enum CacheEvidence {
         defer { objects?.close() }
         var useHistory = located != nil
         var editsMemo: (ContextSnapshot, [PlausibleEdits.Edit])? = nil
+        // The context walked (once per run and ignore file) and its heaviest groups of files
+        // (pre-commit time: the rest of the context weighs little); nil when it cannot be walked.
+        func plausibleEdits() -> (ContextSnapshot, [PlausibleEdits.Edit])? {
+            if let memo = editsMemo { return memo }
+            let scanned = shared.scan(scanKey, directory: ctx, ignore: currentIgnore)
+            if scanned.walked { work.contextScans += 1 }
+            guard case .snapshot(let snapshot, let files) = scanned.result else {
+                if case .tooLarge = scanned.result { work.capped = true }
+                return nil
+            }
+            let edits = Array(PlausibleEdits.edits(of: files, mentioned: mentionedNames(bytes))
+                .sorted { $0.weight != $1.weight ? $0.weight > $1.weight : utf8Less($0.path, $1.path) }.prefix(maxEditGroups))
+            editsMemo = (snapshot, edits)
+            return editsMemo
+        }
         // The builds of the file as it is from the first replay: a later replay (pairs of
         // fixes) passes them on instead of simulating them again.
         var asIs: (history: Bool, builds: [VariantBuild])? = nil
         let scanKey = SharedWork.key(directory: ctx, ignore: currentIgnore, ignorePath: ignoreFile?.path)
-        let readsCause = subjects.contains(where: \.cacheMount)
+        // Cache-mount advice about system packages (apt, apk) counts only the re-runs that start
+        // at its own step. Without history every build differs from the first by files of the
+        // context alone: a RUN that binds no context files (nor another stage's), on BuildKit's
+        // local cache, with no build argument taking a new value per build, has the same inputs
+        // in every build, so it re-runs only after an earlier step or stage did: its advice can
+        // never pay and is dropped without being simulated, wherever the edits are weighed at all.
+        let inputsNeverChange: Set<Int> = history > 0 || engine != .buildkit || options.ciCache != .local || !perBuildArgs.isEmpty ? []
+            : Set(subjects.indices.filter { k in
+                let s = subjects[k], d = diagnostics[s.index]
+                guard s.cacheMount, s.ownStepOnly, !s.fixable else { return false }
+                return (d.relatedLines.isEmpty ? [d.range.start.line] : d.relatedLines).allSatisfy { line in
+                    guard let mi = model.allInstructions.first(where: { $0.syntax.startLine == line }), mi.syntax.kind == .run else { return false }
+                    return !(mi.resolved?.mounts ?? []).contains { $0.type == .bind }
+                }
+            })
+        // Advice to exclude paths from the context (DC1004) pays only through edits of what it
+        // excludes: where none of the edits weighed (nor the context's churn) touches a path its
+        // patterns exclude, each edit re-runs at least the same steps with the advice as without
+        // it (a step that copies an excluded path only misses more), so it cannot pay either.
+        let ignoreText = ignoreFile.flatMap { f in (try? String(contentsOfFile: f.path, encoding: .utf8)) }
+        var touchesNoEdit: Set<Int> = []
+        if history == 0, options.ciCache == .local {
+            for k in subjects.indices where subjects[k].variant != 0 && diagnostics[subjects[k].index].fix == nil {
+                let variant = variants[subjects[k].variant]
+                guard !variant.extraIgnore.isEmpty, let ignore = try? DockerIgnore(text: variant.ignoreText(ignoreText)),
+                      let edits = plausibleEdits()?.1 else { continue }
+                if !(edits.map(\.path) + churn).contains(where: { (try? ignore.matchesOrParentMatches($0)) != false }) { touchesNoEdit.insert(k) }
+            }
+        }
+        let decided = inputsNeverChange.union(touchesNoEdit)
+        let simulated = subjects.indices.filter { !decided.contains($0) }.map { subjects[$0] }
+        // Only the variants a simulated finding needs (the file as it is first), renumbered for the replay.
+        var replayed = [0]
+        var renumbered: [Int: Int] = [0: 0]
+        for s in simulated where renumbered[s.variant] == nil { renumbered[s.variant] = replayed.count; replayed.append(s.variant) }
+        let replayVariants = replayed.map { variants[$0] }
+        let replaySubjects = simulated.map { s in var s = s; s.variant = renumbered[s.variant]!; return s }
+        let readsCause = simulated.contains(where: \.cacheMount)
             ? CacheEvidence.readsCause(model: model, identities: ids, contextDirectory: ctx, dockerfile: path) : nil
         // One replay of `variants` (the first: the file as it is): the history when there is
         // one, else plausible edits.
         func replay(_ variants: [ReplayVariant], _ subjects: [Subject]) -> (Tally, Evidence.Source)? {
             var variants = variants
-            var sims = variants.map { _ in CacheSimulator(engine: engine, options: options) }
+            var sims = variants.map { _ in CacheSimulator(engine: engine, costs: costs, options: options) }
             var recorded: [VariantBuild] = []
             func counted(_ builds: [VariantBuild], history: Bool) {
                 if history { work.simulatedBuilds += variants.filter { $0.recorded == nil }.count }
@@ -320,26 +386,14 @@ public enum CacheEvidence {
                 useHistory = false
                 variants[0].recorded = nil
                 recorded = []
-                sims = variants.map { _ in CacheSimulator(engine: engine, options: options) }
+                sims = variants.map { _ in CacheSimulator(engine: engine, costs: costs, options: options) }
             }
             // Plausible edits of the context as it is.
             if let a = asIs, !a.history { variants[0].recorded = a.builds }
             var tally = Tally(subjects: subjects, variants: variants.count)
             tally.readsCause = readsCause
-            if editsMemo == nil {
-                let scanned = shared.scan(scanKey, directory: ctx, ignore: currentIgnore)
-                if scanned.walked { work.contextScans += 1 }
-                guard case .snapshot(let snapshot, let files) = scanned.result else {
-                    if case .tooLarge = scanned.result { work.capped = true }
-                    return nil
-                }
-                // The heaviest groups only (pre-commit time): the rest of the context weighs little.
-                let edits = Array(PlausibleEdits.edits(of: files, mentioned: mentionedNames(bytes))
-                    .sorted { $0.weight != $1.weight ? $0.weight > $1.weight : utf8Less($0.path, $1.path) }.prefix(maxEditGroups))
-                editsMemo = (snapshot, edits)
-            }
-            let (snapshot, edits) = editsMemo!
-            let ignoreText = ignoreFile.flatMap { f in (try? String(contentsOfFile: f.path, encoding: .utf8)) }
+            guard let prepared = plausibleEdits() else { return nil }
+            let (snapshot, edits) = prepared
             work.simulatedBuilds += PlausibleEdits.replay(snapshot: snapshot, ignoreText: ignoreText, dockerfile: bytes, dockerfilePath: path,
                                                           edits: edits, perBuildArgs: perBuildArgs, churn: churn, variants: variants,
                                                           simulators: &sims, firstBuilt: { shared.memoised(scanKey, $0, ignore: currentIgnore) }) { edit, builds in
@@ -351,7 +405,19 @@ public enum CacheEvidence {
             if asIs == nil { asIs = (false, recorded) }
             return (tally, .edits(files: edits.reduce(0) { $0 + $1.files }))
         }
-        guard let first = replay(variants, subjects) else {
+        let weighed: (Tally, Evidence.Source)?
+        if simulated.isEmpty {
+            // Nothing left to simulate: a replay would weigh the edits whenever the context has a
+            // file to edit and the file as it is builds a step (or builds without errors).
+            let built = engine == .buildkit ? model.reachableStages() : model.classicStages()
+            var builds = false
+            if case .success = built, case .success = model.targetStage() { builds = !model.stages.isEmpty || model.errors.isEmpty }
+            let anyEdit = builds && plausibleEdits().map { !$0.1.isEmpty } == true
+            weighed = anyEdit ? (Tally(subjects: [], variants: 1), .edits(files: 0)) : nil
+        } else {
+            weighed = replay(replayVariants, replaySubjects)
+        }
+        guard let first = weighed else {
             guard work.capped else { return (diagnostics, [:], work) }
             var out = diagnostics
             for subject in subjects { out[subject.index].message += "; " + cappedNote(shared.maxContextEntries) }
@@ -364,7 +430,8 @@ public enum CacheEvidence {
         var drop: Set<Int> = []
         var evidence: [Int: Evidence] = [:]
         var unpaid: [Subject] = []
-        for (s, subject) in subjects.enumerated() {
+        for k in decided { drop.insert(subjects[k].index) }
+        for (s, subject) in simulated.enumerated() {
             let e = tally.evidence(subject: s, source: source, minSaving: configuration.minSaving)
             evidence[subject.index] = e
             if !e.reported {
@@ -434,6 +501,22 @@ public enum CacheEvidence {
             }
         }
         return (out.indices.filter { !drop.contains($0) }.map { out[$0] }, evidence, work)
+    }
+
+    /// The cost model of the replays: the standard one, with the dependency counts of the
+    /// project (`DependencyDownloads`) when a RUN downloads for an ecosystem that has them, so
+    /// that a build below a pre-fetch step does not pay the downloads again.
+    static func downloadCosts(_ model: DockerfileModel, contextDirectory: String, dockerfile: String) -> CostModel {
+        let downloads = model.allInstructions.contains { mi in
+            guard case .run(let r)? = mi.typed?.command else { return false }
+            let command = r.commandLine.arguments.joined(separator: " ")
+            let d = CostModel.downloads(command)
+            return !d.fetch.isEmpty || !d.build.isEmpty || command.hasPrefix("make ")
+        }
+        guard downloads else { return .standard }
+        let graph = StepGraph(model: model, context: BuildContext.disk(directory: contextDirectory, dockerfile: dockerfile),
+                              scripts: { RunScript.make($0, in: model.dockerfile) })
+        return CostModel(dependencies: DependencyDownloads.count(graph), builds: DependencyDownloads.scriptedBuilds(graph))
     }
 
     /// Names the Dockerfile mentions: each word, without `./` and trailing `/`, and each of
@@ -692,7 +775,8 @@ public enum CacheEvidence {
             }
             return Evidence(source: source, savingPer100: saving,
                             step: subject.steps.isEmpty ? "" : subject.steps[best].asIs.display,
-                            reruns: reran, rerunsFixed: fixedReruns, causes: causesPer100, reported: reported)
+                            reruns: reran, rerunsFixed: fixedReruns, causes: causesPer100, reported: reported,
+                            downloadStep: subject.downloadStep)
         }
     }
 
@@ -730,7 +814,10 @@ public enum CacheEvidence {
             let window = "in the last \(n) commit\(n == 1 ? "" : "s")"
             if let saving = e.savingPer100 {
                 var s = "saves about \(duration(saving)) of rebuild time per 100 commits"
-                if let after = e.rerunsFixed, after < e.reruns {
+                if let after = e.rerunsFixed, after < e.reruns, let fetch = e.downloadStep {
+                    s += ": \(window) \(step) re-ran \(count(e.reruns * f)), downloading the dependencies each time; "
+                        + "`\(fetch)` would download them \(count(after * f))"
+                } else if let after = e.rerunsFixed, after < e.reruns {
                     s += ": \(window) \(step) re-ran \(count(e.reruns * f)), would re-run \(count(after * f))"
                 } else {
                     s += " (\(window))"
@@ -746,7 +833,10 @@ public enum CacheEvidence {
             let how = "estimated from edits to each of the \(n) file\(n == 1 ? "" : "s") of the context alone, weighted by how often files of their kind change"
             if let saving = e.savingPer100 {
                 var s = "saves about \(duration(saving)) of rebuild time per 100 edits"
-                if let after = e.rerunsFixed, after < e.reruns {
+                if let after = e.rerunsFixed, after < e.reruns, let fetch = e.downloadStep {
+                    s += ": \(step) re-runs after \(Int(e.reruns.rounded())) of 100 edits, downloading the dependencies each time; "
+                        + "`\(fetch)` would download them after \(Int(after.rounded()))"
+                } else if let after = e.rerunsFixed, after < e.reruns {
                     s += ": \(step) re-runs after \(Int(e.reruns.rounded())) of 100 edits, would re-run after \(Int(after.rounded()))"
                 }
                 parts.append(s + " (\(how))")

@@ -156,11 +156,6 @@ public struct PackageCommand: Hashable, Sendable {
         options.filter { names.contains($0.name) }.compactMap(\.value)
     }
 
-    /// Number of times an option occurs (`-qq` counts two `q`).
-    public func optionCount(_ names: String...) -> Int {
-        options.filter { names.contains($0.name) }.count
-    }
-
     public var isInstall: Bool { action == .install }
     public var isUpdate: Bool { action == .update }
     public var isUpgrade: Bool { action == .upgrade }

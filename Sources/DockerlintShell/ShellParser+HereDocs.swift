@@ -68,16 +68,10 @@ extension Parser {
     mutating func parseHereDocParts() -> [WordPart] {
         var parts: [WordPart] = []
         var litStart = pos
-        func flush(_ p: inout Parser, _ parts: inout [WordPart], _ litStart: Int) {
-            if litStart < p.pos {
-                let t = p.text(litStart, p.pos)
-                parts.append(WordPart(.literal(t), p.range(litStart, p.pos), source: t))
-            }
-        }
         while pos < n {
             let b = bytes[pos]
             if b == 0x5C, pos + 1 < n, [0x24, 0x60, 0x5C, 0x0A].contains(bytes[pos + 1]) {
-                flush(&self, &parts, litStart)
+                flushLiteral(&parts, from: litStart)
                 let s = pos
                 pos += 2
                 if bytes[s + 1] != 0x0A {
@@ -85,7 +79,7 @@ extension Parser {
                 }
                 litStart = pos
             } else if b == 0x24 || b == 0x60 {
-                flush(&self, &parts, litStart)
+                flushLiteral(&parts, from: litStart)
                 let before = pos
                 if let part = b == 0x24 ? parseDollar(inDoubleQuotes: true) : parseBackquote(inDoubleQuotes: false) {
                     parts.append(part)
@@ -98,7 +92,7 @@ extension Parser {
                 pos += 1
             }
         }
-        flush(&self, &parts, litStart)
+        flushLiteral(&parts, from: litStart)
         return parts
     }
 }

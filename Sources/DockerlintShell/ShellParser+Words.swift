@@ -3,16 +3,18 @@
 extension Parser {
     // MARK: - Words
 
+    /// Appends the literal text from `start` up to the current position, if any, as a part.
+    @inline(__always) func flushLiteral(_ parts: inout [WordPart], from start: Int) {
+        if start < pos {
+            let t = text(start, pos)
+            parts.append(WordPart(.literal(t), range(start, pos), source: t))
+        }
+    }
+
     mutating func parseWord(mode: WordMode) -> Word {
         let start = pos
         var parts: [WordPart] = []
         var litStart = pos
-        @inline(__always) func flush(_ p: inout Parser, _ parts: inout [WordPart], _ litStart: Int) {
-            if litStart < p.pos {
-                let t = p.text(litStart, p.pos)
-                parts.append(WordPart(.literal(t), p.range(litStart, p.pos), source: t))
-            }
-        }
         loop: while pos < n {
             let b = bytes[pos]
             switch b {
@@ -52,7 +54,7 @@ extension Parser {
                 if mode == .parameterOperand { break loop }
                 pos += 1
             case 0x5C:  // backslash
-                flush(&self, &parts, litStart)
+                flushLiteral(&parts, from: litStart)
                 let s = pos
                 if c(1) == 0x0A {
                     pos += 2
@@ -67,7 +69,7 @@ extension Parser {
                 }
                 litStart = pos
             case 0x27:  // '
-                flush(&self, &parts, litStart)
+                flushLiteral(&parts, from: litStart)
                 let s = pos
                 pos += 1
                 while pos < n, bytes[pos] != 0x27 { pos += 1 }
@@ -76,11 +78,11 @@ extension Parser {
                 parts.append(WordPart(.singleQuoted(inner), range(s, pos), source: text(s, pos)))
                 litStart = pos
             case 0x22:  // "
-                flush(&self, &parts, litStart)
+                flushLiteral(&parts, from: litStart)
                 parts.append(parseDoubleQuoted(dollarPrefixed: false))
                 litStart = pos
             case 0x24:  // $
-                flush(&self, &parts, litStart)
+                flushLiteral(&parts, from: litStart)
                 let before = pos
                 if let part = parseDollar(inDoubleQuotes: false) {
                     parts.append(part)
@@ -90,14 +92,14 @@ extension Parser {
                     litStart = before
                 }
             case 0x60:  // `
-                flush(&self, &parts, litStart)
+                flushLiteral(&parts, from: litStart)
                 if let part = parseBackquote(inDoubleQuotes: false) { parts.append(part) }
                 litStart = pos
             default:
                 pos += 1
             }
         }
-        flush(&self, &parts, litStart)
+        flushLiteral(&parts, from: litStart)
         return Word(parts: parts, range: range(start, pos), source: text(start, pos))
     }
 
@@ -115,12 +117,6 @@ extension Parser {
         pos += dollarPrefixed ? 2 : 1
         var parts: [WordPart] = []
         var litStart = pos
-        func flush(_ p: inout Parser, _ parts: inout [WordPart], _ litStart: Int) {
-            if litStart < p.pos {
-                let t = p.text(litStart, p.pos)
-                parts.append(WordPart(.literal(t), p.range(litStart, p.pos), source: t))
-            }
-        }
         var closed = false
         depth += 1
         defer { depth -= 1 }
@@ -131,14 +127,14 @@ extension Parser {
         while pos < n {
             let b = bytes[pos]
             if b == 0x22 {
-                flush(&self, &parts, litStart)
+                flushLiteral(&parts, from: litStart)
                 pos += 1
                 closed = true
                 break
             } else if b == 0x5C {
                 let nb = c(1)
                 if nb == 0x24 || nb == 0x60 || nb == 0x22 || nb == 0x5C || nb == 0x0A {
-                    flush(&self, &parts, litStart)
+                    flushLiteral(&parts, from: litStart)
                     let e = pos
                     pos += 2
                     if nb != 0x0A { parts.append(WordPart(.escaped(text(e + 1, pos)), range(e, pos), source: text(e, pos))) }
@@ -147,7 +143,7 @@ extension Parser {
                     pos += 1
                 }
             } else if b == 0x24 {
-                flush(&self, &parts, litStart)
+                flushLiteral(&parts, from: litStart)
                 let before = pos
                 if let part = parseDollar(inDoubleQuotes: true) {
                     parts.append(part)
@@ -157,7 +153,7 @@ extension Parser {
                     litStart = before
                 }
             } else if b == 0x60 {
-                flush(&self, &parts, litStart)
+                flushLiteral(&parts, from: litStart)
                 if let part = parseBackquote(inDoubleQuotes: true) { parts.append(part) }
                 litStart = pos
             } else {
@@ -165,7 +161,7 @@ extension Parser {
             }
         }
         if !closed {
-            flush(&self, &parts, litStart)
+            flushLiteral(&parts, from: litStart)
             error("unterminated double quote", at: s)
         }
         return WordPart(.doubleQuoted(parts), range(s, pos), source: text(s, pos))

@@ -196,7 +196,7 @@ func ciCacheMarkdown(_ runs: [CIRun], engine: String, registry: String, examples
         } else {
             l += ["Disagreements (⚠ above):", "", "| mode | build | step | measured | predicted | why |", "|---|---:|---|---|---|---|"]
             for (m, b, s) in dis {
-                l.append("| `\(m.rawValue)` | \(b.index) | `\(s.instruction.replacingOccurrences(of: "|", with: "\\|"))` | \(s.status.rawValue) | \(s.predicted?.status.rawValue ?? "-") | \(ciExplanation(s)) |")
+                l.append("| `\(m.rawValue)` | \(b.index) | \(Markdown.codeCell(s.instruction)) | \(s.status.rawValue) | \(s.predicted?.status.rawValue ?? "-") | \(ciExplanation(s)) |")
             }
         }
         l.append("")

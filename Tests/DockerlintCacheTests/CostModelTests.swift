@@ -71,3 +71,73 @@ import Testing
         #expect(CostModel.standard.defaults["run:small-install"] == 5)
     }
 }
+
+/// One-command builds (`go build`, `mvn package`, `cargo build`) download the dependencies
+/// they lack: their cost carries a download share sized by the project's dependency count,
+/// which a pre-fetch step above (or a cache mount of the step) takes away.
+@Suite struct CostModelDownloads {
+    let costs = CostModel(dependencies: [.go: 200, .cargo: 50])
+    var share: Double { 200 * CostModel.secondsPerDependency }
+
+    @Test func buildsAndFetchesByEcosystem() {
+        #expect(CostModel.downloads("CGO_ENABLED=0 go build -o /out/app ./cmd/app").build == [.go])
+        #expect(CostModel.downloads("go mod download && go mod verify").fetch == [.go])
+        #expect(CostModel.downloads("./mvnw -B dependency:go-offline").fetch == [.maven])
+        #expect(CostModel.downloads("mvn -B -DskipTests package").build == [.maven])
+        #expect(CostModel.downloads("./gradlew dependencies").fetch == [.gradle])
+        #expect(CostModel.downloads("gradle build -x test").build == [.gradle])
+        #expect(CostModel.downloads("cargo fetch && cargo build --release").fetch == [.cargo])
+        #expect(CostModel.downloads("go version && go env").build.isEmpty)
+        #expect(CostModel.downloads("npm ci && npm run build").build.isEmpty)
+    }
+
+    @Test func buildPaysTheDownloadUnlessKept() {
+        func cost(_ command: String, kept: Set<DownloadEcosystem> = []) -> Double {
+            costs.seconds(identity: "0:RUN#1", line: 3, instruction: "RUN", stage: 0, text: "RUN " + command, command: command,
+                          classicMetadata: false, kept: kept).0
+        }
+        let build = CostModel.defaultSeconds["run:build"]!
+        #expect(cost("go build -o /app .") == build + share)
+        #expect(cost("go build -o /app .", kept: [.go]) == build)
+        // The pre-fetch alone is the download; with a later build in the same RUN, both.
+        #expect(cost("go mod download") == share)
+        #expect(cost("go mod download && go build -o /app .") == build + share)
+        // An ecosystem without a count keeps its category's default.
+        #expect(cost("mvn package") == build)
+        #expect(CostModel().seconds(identity: "x", line: 1, instruction: "RUN", stage: 0, text: "", command: "go build .",
+                                    classicMetadata: false).0 == build)
+        // A command the analysis found to build through make.
+        var made = costs
+        made.builds = ["make app": .go]
+        #expect(made.seconds(identity: "x", line: 1, instruction: "RUN", stage: 0, text: "", command: "make app", classicMetadata: false).0 == build + share)
+        #expect(made.seconds(identity: "x", line: 1, instruction: "RUN", stage: 0, text: "", command: "make app", classicMetadata: false,
+                             kept: [.go]).0 == build)
+    }
+
+    /// The simulator tells the cost model what an earlier step of the stage fetched: the build
+    /// below `go mod download` is charged without the downloads, in a stage built on that one too.
+    @Test func simulatorKeepsWhatAStepAboveFetched() throws {
+        let lab = try SimLab([
+            "Dockerfile": "FROM golang:1.23 AS deps\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\n"
+                + "FROM deps AS build\nCOPY . .\nRUN go build -o /out/app .\n"
+                + "FROM golang:1.23 AS plain\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/plain .\n"
+                + "FROM scratch\nCOPY --from=build /out/app /app\nCOPY --from=plain /out/plain /plain\n",
+            "go.mod": "module x\n", "go.sum": "", "main.go": "package main\n",
+        ])
+        lab.bk.costs = costs
+        let p = try lab.build().bk
+        let build = CostModel.defaultSeconds["run:build"]!
+        #expect(p.step("RUN go mod download")?.costSeconds == share)
+        #expect(p.step("RUN go build -o /out/app")?.costSeconds == build)
+        #expect(p.step("RUN go build -o /out/plain")?.costSeconds == build + share)
+    }
+
+    @Test func cacheMountKeepsTheDownloadsLocally() throws {
+        let lab = try SimLab([
+            "Dockerfile": "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod go build -o /app .\n",
+            "go.mod": "module x\n", "main.go": "package main\n",
+        ])
+        lab.bk.costs = costs
+        #expect(try lab.build().bk.step("RUN --mount")?.costSeconds == CostModel.defaultSeconds["run:build"]!)
+    }
+}

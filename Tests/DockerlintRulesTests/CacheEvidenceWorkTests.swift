@@ -84,3 +84,78 @@ import Testing
         #expect(weighed.diagnostics.allSatisfy { !$0.message.contains("not weighed") })
     }
 }
+
+/// apt advice whose RUN reads nothing that edits of the context change: without history it is
+/// dropped without a simulated build (it could never pay); the same advice on a RUN that binds
+/// a context file is simulated and weighed.
+@Suite struct CacheEvidenceUnchangedInputs {
+    typealias W = CacheEvidenceWork
+    static let apt = "apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*"
+    static let fixed = "FROM debian:12\nRUN \(apt)\nWORKDIR /app\nCOPY app.py .\n"
+    static let bound = "FROM debian:12\nRUN --mount=type=bind,source=lib,target=/tmp/lib \(apt)\nWORKDIR /app\nCOPY app.py .\n"
+
+    @Test func aptAdviceOnAStepWhoseInputsNeverChange() throws {
+        let dir = try W.context()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try CacheRulesHistory.write(dir, "Dockerfile", Self.fixed)
+        let r = W.evaluate(dir, "Dockerfile", Self.fixed, shared: CacheEvidence.SharedWork())
+        #expect(r.candidates == 1)
+        #expect(!r.diagnostics.contains { $0.code == "DC1007" }, "\(r.diagnostics.map(\.message))")
+        #expect(r.work.simulatedBuilds == 0)
+        #expect(r.work.contextScans == 1)
+        // A context too large to weigh: the advice is kept, saying why, as for any other finding.
+        let capped = W.evaluate(dir, "Dockerfile", Self.fixed, shared: CacheEvidence.SharedWork(maxContextEntries: 2))
+        #expect(capped.work.capped)
+        #expect(capped.diagnostics.contains { $0.code == "DC1007" && $0.message.contains("not weighed against edits of the context") })
+    }
+
+    @Test func aptAdviceOnAStepThatBindsAContextFile() throws {
+        let dir = try W.context()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try CacheRulesHistory.write(dir, "Dockerfile", Self.bound)
+        let r = W.evaluate(dir, "Dockerfile", Self.bound, shared: CacheEvidence.SharedWork())
+        #expect(r.candidates == 1)
+        #expect(r.work.simulatedBuilds > 0)
+        // Edits of lib/ start re-runs of the step itself: the downloads they repeat are weighed.
+        let dc = r.diagnostics.filter { $0.code == "DC1007" }
+        #expect(dc.count == 1 && dc[0].message.contains("a cache mount saves about"), "\(r.diagnostics.map(\.message))")
+    }
+}
+
+/// Advice to exclude paths from the context (DC1004) pays only through edits of what it
+/// excludes: decided without a simulated build where no edit touches those paths, simulated
+/// where one does.
+@Suite struct CacheEvidenceExclusionAdvice {
+    static let copyAll = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"
+
+    static func evaluate(context dir: String, dockerfile path: String) -> (diagnostics: [Diagnostic], candidates: [Diagnostic], work: CacheEvidence.Work) {
+        let bytes = Array(copyAll.utf8)
+        let rules = BuiltinRules.ruleSet
+        let out = Linter(rules: rules).lint(Linter.Input(path: path, bytes: bytes, configuration: Configuration(), contextDirectory: dir))
+        let r = CacheEvidence.evaluate(out.diagnostics, path: path, bytes: bytes, configuration: Configuration(), contextDirectory: dir,
+                                       history: 0, rules: rules, shared: CacheEvidence.SharedWork())
+        return (r.diagnostics, out.diagnostics.filter { $0.code.hasPrefix("DC") }, r.work)
+    }
+
+    @Test func noEditTouchesWhatItExcludes() throws {
+        let dir = try CacheEvidenceWork.context()
+        let outside = dir + "-dockerfile"
+        defer { try? FileManager.default.removeItem(atPath: dir); try? FileManager.default.removeItem(atPath: outside) }
+        try CacheRulesHistory.write(outside, "Dockerfile", Self.copyAll)
+        // The Dockerfile is outside the context: the advice excludes only a .dockerignore there is none of.
+        let r = Self.evaluate(context: dir, dockerfile: outside + "/Dockerfile")
+        #expect(r.candidates.map(\.code) == ["DC1004"], "\(r.candidates.map(\.message))")
+        #expect(!r.diagnostics.contains { $0.code == "DC1004" })
+        #expect(r.work.simulatedBuilds == 0)
+    }
+
+    @Test func anEditTouchesWhatItExcludes() throws {
+        let dir = try CacheEvidenceWork.context()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try CacheRulesHistory.write(dir, "Dockerfile", Self.copyAll)
+        // The Dockerfile is in the context, one of the files edited, and the advice excludes it.
+        let r = Self.evaluate(context: dir, dockerfile: dir + "/Dockerfile")
+        #expect(r.candidates.map(\.code) == ["DC1004"], "\(r.candidates.map(\.message))")
+        #expect(r.work.simulatedBuilds > 0)
+    }
+}

@@ -181,6 +181,47 @@ import Testing
         #expect(dc1003 == nil || dc1003?.message.contains("re-ran") == true, "\(r.diagnostics.map(\.message))")
     }
 
+    /// Issue 20: `go build` below `COPY . .` downloads every module on every source edit. The
+    /// pre-fetch fix (`go mod download` above the COPY) leaves the build re-running as often,
+    /// without the downloads: the saving quoted is the download share of the source edits,
+    /// less the new steps' re-runs when go.sum changes, as the replay of that fix alone has it.
+    @Test(.enabled(if: GitReplay.gitAvailable, "git on PATH"))
+    func prefetchSavesTheDownloadsOfSourceEdits() throws {
+        let dir = try Self.emptyRepository()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.write(dir, "Dockerfile", "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n\n"
+            + "FROM gcr.io/distroless/static:nonroot\nCOPY --from=build /out/app /app\n")
+        func sum(_ n: Int) -> String { (0..<n).map { "example.com/m\($0) v1.0.0 h1:x=\nexample.com/m\($0) v1.0.0/go.mod h1:y=\n" }.joined() }
+        try Self.write(dir, "go.mod", "module example.com/app\n\ngo 1.23\n")
+        try Self.write(dir, "go.sum", sum(40))
+        try Self.write(dir, "main.go", "package main\n\nfunc main() {}\n")
+        try Self.write(dir, ".dockerignore", ".git\nDockerfile\n")
+        try Self.commit(dir, "initial")
+        for k in 1...4 { try Self.write(dir, "main.go", "package main\n\nfunc main() { println(\(k)) }\n"); try Self.commit(dir, "source \(k)") }
+        try Self.write(dir, "go.sum", sum(50)); try Self.commit(dir, "deps")
+        let r = try Self.evaluate(dir, history: 100)
+        let dc = r.diagnostics.filter { $0.code == "DC1001" }
+        #expect(dc.count == 1, "\(r.diagnostics.map(\.message))")
+        #expect(dc.first?.message.contains("in the last 5 commits `RUN go build -o /out/app .` re-ran 5 times, downloading the dependencies each time; "
+            + "`RUN go mod download` would download them once") == true, "\(dc.map(\.message))")
+        // The model's own numbers: the project has 50 modules now (the counts come from the
+        // files as they are); 4 source edits no longer download them, the go.sum edit runs the
+        // new `COPY go.mod go.sum ./` and `RUN go mod download`; over 5 commits, per 100.
+        let download = 50 * CostModel.secondsPerDependency
+        let expected = (4 * download - CostModel.defaultSeconds["COPY"]!) * 100 / 5
+        let e = try #require(r.evidence.first { $0.downloadStep != nil })
+        #expect(abs((e.savingPer100 ?? 0) - expected) < 0.001, "\(e)")
+        // Without history: plausible edits, same fix, same wording. An edit that the new step
+        // does not read saves the download; one it reads (go.mod, go.sum) costs the new COPY.
+        let plain = try Self.evaluate(dir, history: 0)
+        #expect(plain.diagnostics.contains { $0.code == "DC1001" && $0.message.contains("downloading the dependencies each time") },
+                "\(plain.diagnostics.map(\.message))")
+        let p = try #require(plain.evidence.first { $0.downloadStep != nil })
+        let fetches = try #require(p.rerunsFixed)
+        #expect(p.reruns == 100 && fetches > 0 && fetches < 100, "\(p)")
+        #expect(abs((p.savingPer100 ?? 0) - ((p.reruns - fetches) * download - fetches * CostModel.defaultSeconds["COPY"]!)) < 0.001, "\(p)")
+    }
+
     /// The evidence replays what a finding suggests, read from its structured subject: the
     /// ARG of DC1003, the paths DC1004 would exclude (never `.git` when a step reads it).
     @Test func findingsCarryTheirSubject() throws {

@@ -1,4 +1,5 @@
 import DockerlintSupport
+import Foundation
 import Testing
 
 @Suite struct GoPathTests {
@@ -49,5 +50,19 @@ import Testing
         #expect(!GlobMatch.wildcard("COPY ? /app", "COPY .. /app"))
         #expect(GlobMatch.wildcard("*", ""))
         #expect(!GlobMatch.wildcard("line 1", "line 12"))
+    }
+}
+
+@Suite struct RegularFileTests {
+    /// A file over the limit names both sizes as they are: 1.5 MiB used to be printed as
+    /// `1 MiB, more than the limit of 1 MiB`.
+    @Test func sizeOverTheLimitIsShownExactly() throws {
+        let path = FileManager.default.temporaryDirectory.path + "/dockerlint-limit-\(UUID().uuidString)"
+        try Data(count: 3 << 19).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: FileReadError(path: path, message: "the configuration is 1.5 MiB, more than the limit of 1.0 MiB")) {
+            try RegularFile.read(path, limit: 1 << 20, what: "configuration")
+        }
+        #expect(try RegularFile.read(path, limit: 2 << 20).count == 3 << 19)
     }
 }

@@ -167,6 +167,7 @@ public struct CacheSimulator: Sendable {
         var shell: [String]
         /// Index in `BuildRun.steps` of the stage's last step (nil: only FROM).
         var lastStep: Int? = nil
+        var fetched: Set<DownloadEcosystem> = []
     }
 
     /// What the CI-cache demand pass needs to know of one step (BuildKit).
@@ -216,6 +217,9 @@ public struct CacheSimulator: Sendable {
         var missed = false
         /// Index in `BuildRun.steps` of the last step on this chain.
         var lastStep: Int? = nil
+        /// Ecosystems whose dependencies a RUN on this chain downloaded into the image (a later
+        /// build command does not download them again: `CostModel.downloadShare`).
+        var fetched: Set<DownloadEcosystem> = []
     }
 
     func isSteppable(_ mi: ModelInstruction) -> Bool {
@@ -229,18 +233,38 @@ public struct CacheSimulator: Sendable {
     }
 
     mutating func notBuilt(_ stage: Stage, reason: String, cause: StepCause, run: inout BuildRun) {
+        for (mi, identity) in namedSteps(stage) {
+            run.steps.append(makeStep(mi, stage: stage, identity: identity, status: .notBuilt, reason: reason, cause: cause,
+                                      key: nil, command: nil))
+        }
+    }
+
+    /// The steps of `stage` in build order with their identities (`stage:KEYWORD#n`, the n-th
+    /// step of that keyword in the stage; BuildKit's FROM first), as every build names them.
+    func namedSteps(_ stage: Stage) -> [(ModelInstruction, String)] {
+        var out: [(ModelInstruction, String)] = []
         var counts: [String: Int] = [:]
         let name = stage.name ?? String(stage.index)
-        if engine == .buildkit {
-            run.steps.append(makeStep(stage.from, stage: stage, identity: "\(name):FROM", status: .notBuilt, reason: reason,
-                                      cause: cause, key: nil, command: nil))
-        }
+        if engine == .buildkit { out.append((stage.from, "\(name):FROM")) }
         for mi in stage.onbuildTriggers + stage.instructions where isSteppable(mi) {
             let kw = mi.syntax.kind.keyword
             counts[kw, default: 0] += 1
-            run.steps.append(makeStep(mi, stage: stage, identity: "\(name):\(kw)#\(counts[kw]!)", status: .notBuilt,
-                                      reason: reason, cause: cause, key: nil, command: nil))
+            out.append((mi, "\(name):\(kw)#\(counts[kw]!)"))
         }
+        return out
+    }
+
+    /// Line → identity of the steps `simulate` would predict for `model` (the first step of
+    /// each line), without simulating a build: empty when the build fails before its first
+    /// step (an unknown target, a stage cycle).
+    public func stepIdentities(_ model: DockerfileModel, target: String? = nil) -> [Int: String] {
+        let built = engine == .buildkit ? model.reachableStages(target: target) : model.classicStages(target: target)
+        guard case .success = built, case .success = model.targetStage(target) else { return [:] }
+        var out: [Int: String] = [:]
+        for stage in model.stages {
+            for (mi, identity) in namedSteps(stage) where out[mi.syntax.startLine] == nil { out[mi.syntax.startLine] = identity }
+        }
+        return out
     }
 
     /// What `makeStep` derives from a step's text alone, memoised: the same steps recur in
@@ -251,12 +275,14 @@ public struct CacheSimulator: Sendable {
         var stage: Int
         var original: String
         var command: String?
+        var kept: Set<DownloadEcosystem> = []
     }
 
     mutating func makeStep(_ mi: ModelInstruction, stage: Stage, identity: String, status: StepStatus, reason: String,
-                           cause: StepCause, key: String?, command: String?) -> StepPrediction {
+                           cause: StepCause, key: String?, command: String?, kept: Set<DownloadEcosystem> = []) -> StepPrediction {
         let kw = mi.syntax.kind.keyword
-        let look = StepLook(identity: identity, line: mi.syntax.startLine, stage: stage.index, original: mi.syntax.original, command: command)
+        let look = StepLook(identity: identity, line: mi.syntax.startLine, stage: stage.index, original: mi.syntax.original, command: command,
+                            kept: kept)
         let text: String, cost: Double, measured: Bool
         if let m = stepLooks[look] {
             (text, cost, measured) = m
@@ -264,7 +290,7 @@ public struct CacheSimulator: Sendable {
             text = CacheSimulator.shortText(mi.syntax)
             let isMeta = engine == .classic && !["RUN", "COPY", "ADD", "WORKDIR"].contains(kw)
             (cost, measured) = costs.seconds(identity: identity, line: mi.syntax.startLine, instruction: kw, stage: stage.index,
-                                             text: text, command: command, classicMetadata: isMeta)
+                                             text: text, command: command, classicMetadata: isMeta, kept: kept)
             if stepLooks.count > 4096 { stepLooks.removeAll() }
             stepLooks[look] = (text, cost, measured)
         }
@@ -323,6 +349,7 @@ public struct CacheSimulator: Sendable {
                                                       contentKey: "", missed: true, shell: ["/bin/sh", "-c"])
             chain = Chain(key: parent.finalKey, content: parent.contentKey, shell: parent.shell)
             chain.lastStep = parent.lastStep
+            chain.fetched = parent.fetched
             if parent.missed || (seen[parent.finalKey] == nil && run.index > 0) {
                 chain.broken = ("base stage \(model.stages[j].displayName) was rebuilt", .baseChanged)
             }
@@ -353,18 +380,19 @@ public struct CacheSimulator: Sendable {
             }
         }
         // Instructions
-        var counts: [String: Int] = [:]
+        // The steps after FROM, named as every build names them.
+        let named = namedSteps(stage).dropFirst(engine == .buildkit ? 1 : 0)
+        var next = named.startIndex
         for mi in stage.onbuildTriggers + stage.instructions {
             guard let typed = mi.typed else { continue }
             if case .shell(let sh) = typed.command { chain.shell = sh.shell }
             guard isSteppable(mi) else { continue }
-            let kw = mi.syntax.kind.keyword
-            counts[kw, default: 0] += 1
-            let identity = "\(name):\(kw)#\(counts[kw]!)"
+            let identity = named[next].1
+            next += 1
             processStep(mi, typed: typed, stage: stage, model: model, identity: identity, chain: &chain, run: &run, ctx: &ctx)
         }
         run.stages[stage.index] = StageResult(finalKey: chain.key, contentKey: chain.content, missed: chain.missed, shell: chain.shell,
-                                              lastStep: chain.lastStep)
+                                              lastStep: chain.lastStep, fetched: chain.fetched)
     }
 
     // MARK: - One step
@@ -456,8 +484,22 @@ public struct CacheSimulator: Sendable {
             run.produced.insert(stepKey)
             if run.producedAt[stepKey] == nil { run.producedAt[stepKey] = index }
         }
+        // Dependencies already downloaded above, or kept by a cache mount of the step (a local
+        // cache only: a fresh CI runner starts with empty cache mounts).
+        var mounted = Set<DownloadEcosystem>()
+        let sized = !costs.dependencies.isEmpty
+        if sized, !ciMode, def.command != nil {
+            for m in mi.resolved?.mounts ?? [] where m.type == .cache {
+                if let e = m.target.flatMap(CostModel.downloadCache) { mounted.insert(e) }
+            }
+        }
         var step = makeStep(mi, stage: stage, identity: identity, status: status, reason: reason, cause: cause,
-                            key: stepKey, command: def.command)
+                            key: stepKey, command: def.command, kept: chain.fetched.union(mounted))
+        if sized, let c = def.command {
+            // What lands in a cache mount is not in the image.
+            let d = costs.downloads(c)
+            chain.fetched.formUnion(d.fetch.union(d.build).subtracting(mounted))
+        }
         step.inputKey = stepHash(identity, 4, ["input", kw, def.linked ? "link" : ""] + flat)
         run.steps.append(step)
         run.newRecords[identity] = StepRecord(parent: chain.key, components: def.components, key: stepKey)

@@ -33,6 +33,13 @@ public struct CostModelError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// An ecosystem whose build command also downloads the dependencies (`go build`, `mvn
+/// package`, `gradle build`, `cargo build`) and that has a step fetching them alone (`go mod
+/// download`, `mvn dependency:go-offline`, `gradle dependencies`, `cargo fetch`).
+public enum DownloadEcosystem: String, Sendable, CaseIterable, Hashable {
+    case go, maven, gradle, cargo
+}
+
 /// Seconds per step when it runs.
 public struct CostModel: Sendable {
     /// Per keyword (`FROM`, `RUN`, `COPY`, `ADD`, `WORKDIR`, `ENV`, ...; `METADATA` for every
@@ -41,15 +48,115 @@ public struct CostModel: Sendable {
     /// `run:trivial` for a RUN of only commands like `mkdir`, `chmod +x`, `ln -s`, `useradd`).
     public var defaults: [String: Double]
     public var measured: [MeasuredStep]
+    /// Per ecosystem: how many dependencies a build of the project downloads (read from the
+    /// project's files by the caller: `DependencyDownloads` in the analysis). An ecosystem
+    /// without an entry has no download share: its commands cost their category's default.
+    public var dependencies: [DownloadEcosystem: Int] = [:]
+    /// RUN commands that download and build through a program the text does not show (`make
+    /// miniflux` whose recipe is `go build`), as the analysis found them (`DependencyDownloads`).
+    public var builds: [String: DownloadEcosystem] = [:]
+
+    /// Seconds to download one dependency (a Go module zip, a Maven artifact, a crate), cold,
+    /// from the ecosystem's public registry. Chosen, not measured (the machine this model was
+    /// written on has no route to the registries): 0.3 s puts a project of 100 dependencies at
+    /// the 30 s of `run:package-install`, the default every other dependency install gets.
+    public static let secondsPerDependency = 0.3
 
     public static let defaultSeconds: [String: Double] = [
         "FROM": 0, "COPY": 0.5, "ADD": 1, "WORKDIR": 0.1, "METADATA": 0.1, "RUN": 2,
         "run:package-install": 30, "run:package-index": 10, "run:build": 60, "run:download": 5, "run:small-install": 5, "run:trivial": 0.5,
     ]
 
-    public init(defaults: [String: Double] = [:], measured: [MeasuredStep] = []) {
+    public init(defaults: [String: Double] = [:], measured: [MeasuredStep] = [], dependencies: [DownloadEcosystem: Int] = [:],
+                builds: [String: DownloadEcosystem] = [:]) {
         self.defaults = CostModel.defaultSeconds.merging(defaults) { _, new in new }
         self.measured = measured.filter { !$0.cached }
+        self.dependencies = dependencies
+        self.builds = builds
+    }
+
+    /// `downloads(_:)` with the commands the analysis found to build (`builds`).
+    public func downloads(_ command: String) -> (fetch: Set<DownloadEcosystem>, build: Set<DownloadEcosystem>) {
+        var d = CostModel.downloads(command)
+        if let e = builds[command] { d.build.insert(e) }
+        return d
+    }
+
+    // MARK: - Downloads of one-command builds
+
+    /// What a RUN command downloads, by ecosystem: `fetch` for the pre-fetch commands (`go mod
+    /// download`, `mvn dependency:go-offline`/`dependency:resolve`, `gradle dependencies`,
+    /// `cargo fetch`), `build` for the commands that download what they lack and build (`go
+    /// build`/`install`/`test`/`run`, `mvn package`/`install`/`verify`/..., `gradle build` and
+    /// other tasks, `cargo build`/`install`/`test`/`run`). Both leave the dependencies in the
+    /// image (`/go/pkg/mod`, `~/.m2`, `~/.gradle`, `~/.cargo/registry`).
+    public static func downloads(_ command: String) -> (fetch: Set<DownloadEcosystem>, build: Set<DownloadEcosystem>) {
+        var fetch = Set<DownloadEcosystem>(), build = Set<DownloadEcosystem>()
+        for segment in segments(command.lowercased()) {
+            if let (e, isFetch) = download(segment) {
+                if isFetch { fetch.insert(e) } else { build.insert(e) }
+            }
+        }
+        return (fetch, build)
+    }
+
+    /// The ecosystem whose downloads a cache mount at `target` keeps (`/go/pkg/mod`,
+    /// `/root/.m2`, `/root/.gradle`, `/usr/local/cargo/registry`).
+    public static func downloadCache(_ target: String) -> DownloadEcosystem? {
+        if target.hasSuffix("/pkg/mod") || target.contains("/pkg/mod/") || target == "/go/pkg" { return .go }
+        if target.contains(".m2") { return .maven }
+        if target.contains(".gradle") { return .gradle }
+        if target.contains("cargo/registry") || target.hasSuffix(".cargo") || target.hasSuffix("/cargo") { return .cargo }
+        return nil
+    }
+
+    /// One command of a RUN: the ecosystem it downloads for and whether it only fetches.
+    static func download(_ segment: String) -> (DownloadEcosystem, Bool)? {
+        var words = segment.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        while let w = words.first, w.contains("="), !w.hasPrefix("-") { words.removeFirst() }
+        guard let tool = words.first.map({ ($0 as NSString).lastPathComponent }) else { return nil }
+        let args = words.dropFirst().filter { !$0.hasPrefix("-") }
+        switch tool {
+        case "go":
+            guard let sub = args.first else { return nil }
+            if sub == "mod", args.dropFirst().first == "download" { return (.go, true) }
+            return ["build", "install", "test", "run"].contains(sub) ? (.go, false) : nil
+        case "mvn", "mvnw":
+            if args.contains(where: { $0.hasPrefix("dependency:go-offline") || $0.hasPrefix("dependency:resolve") }) { return (.maven, true) }
+            let goals: Set<String> = ["compile", "test", "package", "verify", "install", "deploy"]
+            return args.contains(where: { goals.contains($0) || $0.hasPrefix("spring-boot:") || $0.hasPrefix("quarkus:") }) ? (.maven, false) : nil
+        case "gradle", "gradlew":
+            guard !args.isEmpty, !words.contains("--version") else { return nil }
+            return args.allSatisfy({ $0 == "dependencies" || $0.hasSuffix(":dependencies") }) ? (.gradle, true) : (.gradle, false)
+        case "cargo":
+            guard let sub = args.first else { return nil }
+            if sub == "fetch" { return (.cargo, true) }
+            return ["build", "install", "test", "run"].contains(sub) ? (.cargo, false) : nil
+        default:
+            return nil
+        }
+    }
+
+    /// The seconds a RUN command spends downloading dependencies, and what it costs without
+    /// them; nil when no ecosystem it downloads for has a dependency count. `kept`: the
+    /// ecosystems whose dependencies an earlier step of the stage (or a cache mount of the
+    /// step) already holds: a build after a pre-fetch downloads nothing.
+    public func downloadShare(_ command: String, kept: Set<DownloadEcosystem>) -> (download: Double, rest: Double)? {
+        let (fetch, build) = downloads(command)
+        let known = fetch.union(build).filter { dependencies[$0] != nil }
+        guard !known.isEmpty else { return nil }
+        var download = 0.0
+        for e in known where !kept.contains(e) { download += Double(dependencies[e]!) * CostModel.secondsPerDependency }
+        // What the command does besides the fetches: its other commands' category.
+        let others = CostModel.segments(command.lowercased()).filter { seg in
+            guard let (e, isFetch) = CostModel.download(seg) else { return true }
+            return !(isFetch && known.contains(e))
+        }
+        let rest: Double
+        if others.isEmpty { rest = 0 } else if let cat = CostModel.categorise(others.joined(separator: " && ")), let v = defaults[cat] {
+            rest = v
+        } else { rest = defaults["RUN"] ?? 2 }
+        return (download, rest)
     }
 
     public static let standard = CostModel()
@@ -176,13 +283,18 @@ public struct CostModel: Sendable {
     }
 
     /// The cost of a step and whether it was measured.
+    /// `kept`: for a RUN, the ecosystems whose dependencies are already in the image or in a
+    /// cache mount of the step (`downloadShare`).
     public func seconds(identity: String, line: Int, instruction: String, stage: Int, text: String,
-                        command: String?, classicMetadata: Bool) -> (Double, Bool) {
+                        command: String?, classicMetadata: Bool, kept: Set<DownloadEcosystem> = []) -> (Double, Bool) {
         if !measured.isEmpty {
             if let m = measured.first(where: { $0.identity == identity }) { return (m.seconds, true) }
             if let m = measured.first(where: { $0.identity == nil && $0.line == line && ($0.instruction ?? instruction) == instruction
                 && ($0.stage ?? stage) == stage }) { return (m.seconds, true) }
             if let m = measured.first(where: { $0.identity == nil && $0.line == nil && $0.text == text }) { return (m.seconds, true) }
+        }
+        if instruction == "RUN", let cmd = command, !dependencies.isEmpty, let share = downloadShare(cmd, kept: kept) {
+            return (share.download + share.rest, false)
         }
         if instruction == "RUN", let cmd = command, let cat = CostModel.runCategory(cmd), let v = defaults[cat] {
             return (v, false)

@@ -34,6 +34,11 @@ public struct ReplayVariant {
 
     /// The Dockerfile of each build, as it is.
     public static var asIs: ReplayVariant { ReplayVariant { _ in nil } }
+
+    /// The ignore patterns this variant builds with: the build's own (`base`), then `extraIgnore`.
+    public func ignoreText(_ base: String?) -> String {
+        (base ?? "") + (extraIgnore.isEmpty ? "" : "\n" + extraIgnore.joined(separator: "\n"))
+    }
 }
 
 /// One variant's build of one replayed commit or edit.
@@ -258,10 +263,7 @@ public enum PlausibleEdits {
         precondition(variants.count == simulators.count)
         var cache = ModelCache(options: BuildOptions(buildArgs: BuildArgs(buildArgs), target: target), perBuildArgs: perBuildArgs)
         let texts = variants.map { $0.transform(dockerfile) }
-        let ignores: [DockerIgnore] = variants.map { v in
-            let text = (ignoreText ?? "") + (v.extraIgnore.isEmpty ? "" : "\n" + v.extraIgnore.joined(separator: "\n"))
-            return (try? DockerIgnore(text: text)) ?? .empty
-        }
+        let ignores: [DockerIgnore] = variants.map { v in (try? DockerIgnore(text: v.ignoreText(ignoreText))) ?? .empty }
         var state = BuildState(label: "as is", model: DockerfileModel.parse(""), context: snapshot, changedPaths: [],
                                dockerfilePath: dockerfilePath)
         var emitted = 0

@@ -186,8 +186,8 @@ public struct BenchEngine: Sendable, Equatable {
     }
 }
 
-/// One disagreement between the builder and the prediction.
-public struct BenchDisagreement: Sendable, Equatable {
+/// One disagreement between the builder and the prediction (encoded as the bench JSON has it).
+public struct BenchDisagreement: Sendable, Equatable, Encodable {
     public var run: Int
     public var build: Int
     public var scenario: String

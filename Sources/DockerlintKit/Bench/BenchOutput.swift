@@ -2,7 +2,6 @@
 // table, Markdown; and measured step costs in the simulator's costs format.
 import DockerlintBuilders
 import DockerlintSupport
-import Foundation
 
 public enum BenchFormat: String, Sendable, CaseIterable {
     case tty, json, markdown
@@ -19,14 +18,11 @@ public enum BenchOutput {
 
     // MARK: JSON
 
-    public static func json(_ r: BenchReport) -> String { encode(r) }
+    public static func json(_ r: BenchReport) -> String { encode(BenchJSON.Document(r), nils: .null) }
 
-    /// Pretty JSON with sorted keys, as the committed reports have it.
-    static func encode<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(value)) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+    /// Pretty JSON, keys sorted (the bench types' encodings never throw).
+    static func encode<T: Encodable>(_ value: T, nils: JSONValueEncoder.Nils) -> String {
+        ((try? JSONValueEncoder(nils: nils).encode(value)) ?? .null).serialized() + "\n"
     }
 
     // MARK: text
@@ -36,10 +32,6 @@ public enum BenchOutput {
 
     static func secs(_ s: Double) -> String { NumberFormat.fixed(s, 2) + "s" }
 
-    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
-
-    static func clip(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n - 1)) + "…" }
-
     public static func tty(_ r: BenchReport, color: Bool) -> String {
         func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
         var out: [String] = []
@@ -48,25 +40,27 @@ public enum BenchOutput {
         for b in r.builds {
             out.append("")
             var head = "run \(b.run) build \(b.index): \(b.scenario)  wall \(secs(b.wallSeconds))  new layers \(bytes(b.newLayerBytes))  image \(bytes(b.imageBytes))"
-            if let e = b.error { head += "  " + paint("FAILED: \(clip(e, 100))", "31") }
+            if let e = b.error { head += "  " + paint("FAILED: \(Table.clip(e, 100))", "31") }
             out.append(paint(head, "1"))
             if let p = b.push { out.append("  " + pushLine(p)) }
-            out.append("  " + pad("line", 5) + pad("step", 44) + pad("actual", 8) + pad("time", 9) + "predicted")
+            // The marks are painted here; the text in the cells is escaped here too.
+            var t = Table([.left("line", 5), .left("step", 44), .left("actual", 8), .left("time", 9), .left("predicted")])
+            t.escapesControlCharacters = false
             for s in b.steps {
                 let mark: String
                 switch s.agrees {
                 case .some(true): mark = paint("ok", "32")
-                case .some(false): mark = paint("DIFFERS", "31") + (s.predicted?.reason.map { " (\($0))" } ?? "")
+                case .some(false): mark = paint("DIFFERS", "31") + (s.predicted?.reason.map { " (\(OneLine.escaped($0)))" } ?? "")
                 case .none: mark = "-"
                 }
                 let statusText = s.status == .hit ? "hit" : (s.status == .miss ? "miss" : "not run")
-                out.append("  " + pad(s.line.map(String.init) ?? "?", 5) + pad(clip(s.instruction, 42), 44) + pad(statusText, 8)
-                           + pad(secs(s.seconds), 9) + (s.predicted.map { "\($0.status.rawValue) " } ?? "") + mark)
+                t.add([s.line.map(String.init) ?? "?", Table.clip(OneLine.escaped(s.instruction), 42), statusText, secs(s.seconds),
+                       (s.predicted.map { "\($0.status.rawValue) " } ?? "") + mark])
             }
             for p in b.unmatchedPredictions {
-                out.append("  " + pad(String(p.line), 5) + pad(clip(p.instruction, 42), 44) + pad("absent", 8) + pad("", 9)
-                           + "\(p.status.rawValue) " + paint("DIFFERS", "31"))
+                t.add([String(p.line), Table.clip(OneLine.escaped(p.instruction), 42), "absent", "", "\(p.status.rawValue) " + paint("DIFFERS", "31")])
             }
+            out += t.lines(indent: "  ")
         }
         out.append("")
         if r.runs > 1 {
@@ -74,7 +68,7 @@ public enum BenchOutput {
             for i in 1...max(1, r.sequenceLength) {
                 let bs = r.builds(at: i)
                 guard let f = bs.first, let w = BenchStatistic(bs.map(\.wallSeconds)) else { continue }
-                out.append("  build \(i) \(pad(f.scenario, 28)) wall \(secs(w.median)) (spread \(secs(w.spread)))"
+                out.append("  build \(i) \(Table.pad(f.scenario, 28)) wall \(secs(w.median)) (spread \(secs(w.spread)))"
                            + "  new layers \(bytes(BenchStatistic(bs.compactMap { $0.newLayerBytes.map(Double.init) }).map { Int($0.median) }))")
             }
         }
@@ -84,7 +78,7 @@ public enum BenchOutput {
             out.append("agreement: \(r.agreeingSteps)/\(r.comparedSteps) steps (\(NumberFormat.fixed(r.agreementRate * 100, 1))%)")
         }
         for d in r.disagreements {
-            out.append("  run \(d.run) build \(d.build) (\(d.scenario)) line \(d.line.map(String.init) ?? "?") \(clip(d.instruction, 50)): "
+            out.append("  run \(d.run) build \(d.build) (\(d.scenario)) line \(d.line.map(String.init) ?? "?") \(Table.clip(d.instruction, 50)): "
                        + "actual \(d.measured?.rawValue ?? "absent"), predicted \(d.predicted?.rawValue ?? "nothing")"
                        + (d.reason.map { " (\($0))" } ?? ""))
         }
@@ -99,23 +93,27 @@ public enum BenchOutput {
         out.append("")
         out.append(contextLine(r))
         out.append("")
-        out.append("| run | build | scenario | wall | new layer bytes | image | steps (actual) | agreement |")
-        out.append("|---|---|---|---|---|---|---|---|")
+        var builds = Table([.left("run"), .left("build"), .left("scenario"), .left("wall"), .left("new layer bytes"), .left("image"),
+                            .left("steps (actual)"), .left("agreement")])
         for b in r.builds {
             let st = b.steps.map { $0.status == .hit ? "H" : ($0.status == .miss ? "M" : "-") }.joined()
             let cmp = b.steps.filter { $0.agrees != nil }
             let ok = cmp.filter { $0.agrees == true }.count
             let compared = cmp.count + b.unmatchedPredictions.count
-            out.append("| \(b.run) | \(b.index) | \(Markdown.cell(b.scenario))\(b.error != nil ? " (failed)" : "") | \(secs(b.wallSeconds)) | \(bytes(b.newLayerBytes)) | \(bytes(b.imageBytes)) | `\(st)` | \(compared == 0 ? "–" : "\(ok)/\(compared)") |")
+            builds.add([String(b.run), String(b.index), Markdown.cell(b.scenario) + (b.error != nil ? " (failed)" : ""), secs(b.wallSeconds),
+                        bytes(b.newLayerBytes), bytes(b.imageBytes), "`\(st)`", compared == 0 ? "–" : "\(ok)/\(compared)"])
         }
+        out += builds.markdownLines()
         if r.builds.contains(where: { $0.push != nil }) {
             out.append("")
-            out.append("| run | build | pushed to | uploaded | already there | mounted | bytes sent | predicted new layers | predicted bytes |")
-            out.append("|---|---|---|---|---|---|---|---|---|")
+            var pushes = Table([.left("run"), .left("build"), .left("pushed to"), .left("uploaded"), .left("already there"), .left("mounted"),
+                                .left("bytes sent"), .left("predicted new layers"), .left("predicted bytes")])
             for b in r.builds {
                 guard let p = b.push else { continue }
-                out.append("| \(b.run) | \(b.index) | `\(p.reference)` | \(p.uploaded) | \(p.existing) | \(p.mounted) | \(bytes(p.bytesSent)) | \(p.predictedNewLayers) | \(bytes(p.predictedNewBytes)) |")
+                pushes.add([String(b.run), String(b.index), Markdown.codeCell(p.reference), String(p.uploaded), String(p.existing), String(p.mounted),
+                            bytes(p.bytesSent), String(p.predictedNewLayers), bytes(p.predictedNewBytes)])
             }
+            out += pushes.markdownLines()
         }
         out.append("")
         if r.comparedSteps == 0 {
@@ -126,11 +124,12 @@ public enum BenchOutput {
         let dis = r.disagreements
         if !dis.isEmpty {
             out.append("")
-            out.append("| run | build | line | instruction | actual | predicted | reason |")
-            out.append("|---|---|---|---|---|---|---|")
+            var t = Table([.left("run"), .left("build"), .left("line"), .left("instruction"), .left("actual"), .left("predicted"), .left("reason")])
             for d in dis {
-                out.append("| \(d.run) | \(d.build) | \(d.line.map(String.init) ?? "?") | \(Markdown.codeCell(d.instruction)) | \(d.measured?.rawValue ?? "absent") | \(d.predicted?.rawValue ?? "-") | \(Markdown.cell(d.reason ?? "")) |")
+                t.add([String(d.run), String(d.build), d.line.map(String.init) ?? "?", Markdown.codeCell(d.instruction), d.measured?.rawValue ?? "absent",
+                       d.predicted?.rawValue ?? "-", Markdown.cell(d.reason ?? "")])
             }
+            out += t.markdownLines()
         }
         return out.joined(separator: "\n") + "\n"
     }
@@ -173,7 +172,7 @@ public enum BenchOutput {
         }
         let source = "dockerlint bench, \(r.builderSummary), median of \(r.runs) run(s)"
         let builder = r.builder == .buildkit || r.builder == .classic ? r.builder.rawValue : nil
-        return encode(CostsFile(dockerfile: r.dockerfile, source: source, builder: builder, steps: steps))
+        return encode(CostsFile(dockerfile: r.dockerfile, source: source, builder: builder, steps: steps), nils: .omitted)
     }
 
     /// reports/schemas/costs.schema.json.
@@ -199,29 +198,39 @@ public enum BenchOutput {
     }
 }
 
-// reports/schemas/bench-output.schema.json: every member the schema requires is written, an
-// absent value as null.
+/// reports/schemas/bench-output.schema.json as Encodable types, member for member. They are
+/// written with `JSONValueEncoder(nils: .null)`: the schema requires almost every member, an
+/// absent value as `null`; the two it does not require say so in their coding keys.
+enum BenchJSON {
+    struct Document: Encodable {
+        var version = 1
+        var dockerfile: String
+        var context: String
+        var builder: BuilderKind
+        var builderSummary: String
+        var predictor: String
+        var runs: Int
+        var builds: [Build]
+        var engine: Engine?
+        var ciCache: CICacheMode
+        var registry: String?
+        var summary: Summary
 
-extension BenchReport: Encodable {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: JSONKey.self)
-        try c.put(1, "version")
-        try c.put(dockerfile, "dockerfile")
-        try c.put(context, "context")
-        try c.put(builder.rawValue, "builder")
-        try c.put(builderSummary, "builderSummary")
-        try c.put(predictor, "predictor")
-        try c.put(runs, "runs")
-        try c.put(builds, "builds")
-        try c.put(engine, "engine")
-        try c.put(ciCache.rawValue, "ciCache")
-        try c.put(registry, "registry")
-        var summary = c.nestedContainer(keyedBy: JSONKey.self, forKey: "summary")
-        try summary.put(sequence, "sequence")
-        try summary.put(comparedSteps, "comparedSteps")
-        try summary.put(agreeingSteps, "agreeingSteps")
-        try summary.put(agreementRate, "agreementRate")
-        try summary.put(disagreements, "disagreements")
+        init(_ r: BenchReport) {
+            dockerfile = r.dockerfile; context = r.context; builder = r.builder; builderSummary = r.builderSummary
+            predictor = r.predictor; runs = r.runs; builds = r.builds.map(Build.init); engine = r.engine.map(Engine.init)
+            ciCache = r.ciCache; registry = r.registry
+            summary = Summary(sequence: SequenceEntry.all(r), comparedSteps: r.comparedSteps, agreeingSteps: r.agreeingSteps,
+                              agreementRate: r.agreementRate, disagreements: r.disagreements)
+        }
+    }
+
+    struct Summary: Encodable {
+        var sequence: [SequenceEntry]
+        var comparedSteps: Int
+        var agreeingSteps: Int
+        var agreementRate: Double
+        var disagreements: [BenchDisagreement]
     }
 
     /// Each position of the build sequence: medians over the runs.
@@ -231,99 +240,87 @@ extension BenchReport: Encodable {
         var wallSeconds: BenchStatistic?
         var newLayerBytes: BenchStatistic?
         var imageBytes: BenchStatistic?
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: JSONKey.self)
-            try c.put(index, "index")
-            try c.put(scenario, "scenario")
-            try c.put(wallSeconds, "wallSeconds")
-            try c.put(newLayerBytes, "newLayerBytes")
-            try c.put(imageBytes, "imageBytes")
+
+        static func all(_ r: BenchReport) -> [SequenceEntry] {
+            (1...max(1, r.sequenceLength)).compactMap { i in
+                let bs = r.builds(at: i)
+                guard let first = bs.first else { return nil }
+                return SequenceEntry(index: i, scenario: first.scenario, wallSeconds: BenchStatistic(bs.map(\.wallSeconds)),
+                                     newLayerBytes: BenchStatistic(bs.compactMap { $0.newLayerBytes.map(Double.init) }),
+                                     imageBytes: BenchStatistic(bs.compactMap { $0.imageBytes.map(Double.init) }))
+            }
         }
     }
 
-    var sequence: [SequenceEntry] {
-        (1...max(1, sequenceLength)).compactMap { i in
-            let bs = builds(at: i)
-            guard let first = bs.first else { return nil }
-            return SequenceEntry(index: i, scenario: first.scenario, wallSeconds: BenchStatistic(bs.map(\.wallSeconds)),
-                                 newLayerBytes: BenchStatistic(bs.compactMap { $0.newLayerBytes.map(Double.init) }),
-                                 imageBytes: BenchStatistic(bs.compactMap { $0.imageBytes.map(Double.init) }))
+    struct Build: Encodable {
+        var run: Int
+        var index: Int
+        var scenario: String
+        var builder: BuilderKind
+        var wallSeconds: Double
+        var imageId: String?
+        var imageBytes: Int?
+        var newLayerBytes: Int?
+        var newLayers: Int?
+        var error: String?
+        var steps: [Step]
+        var unmatchedPredictions: [Prediction]
+        var push: BenchPush?
+
+        init(_ b: BenchBuild) {
+            run = b.run; index = b.index; scenario = b.scenario; builder = b.builder; wallSeconds = b.wallSeconds
+            imageId = b.imageID; imageBytes = b.imageBytes; newLayerBytes = b.newLayerBytes; newLayers = b.newLayers
+            error = b.error; steps = b.steps.map(Step.init); unmatchedPredictions = b.unmatchedPredictions.map(Prediction.init); push = b.push
+        }
+    }
+
+    struct Step: Encodable {
+        var line: Int?
+        var instruction: String
+        var stage: String
+        var status: StepStatus
+        var seconds: Double
+        var builderInstruction: String
+        var error: String?
+        var prediction: Prediction?
+        var agrees: Bool?
+
+        init(_ s: BenchStep) {
+            line = s.line; instruction = s.instruction; stage = s.stage; status = s.status; seconds = s.seconds
+            builderInstruction = s.builderInstruction; error = s.error; prediction = s.predicted.map(Prediction.init); agrees = s.agrees
+        }
+    }
+
+    /// A prediction as the bench output shows it (`PredictedStep`'s own coding keeps every field).
+    struct Prediction: Encodable {
+        var line: Int
+        var instruction: String
+        var stage: String
+        var status: StepStatus
+        var reason: String?
+        var seconds: Double?
+        var cause: String?
+
+        enum CodingKeys: String, JSONOptionalMember {
+            case line, instruction, stage, status, reason, seconds, cause
+            var omittedWhenNil: Bool { self == .seconds || self == .cause }
+        }
+
+        init(_ p: PredictedStep) {
+            line = p.line; instruction = p.instruction; stage = p.stage; status = p.status; reason = p.reason
+            seconds = p.seconds; cause = p.cause
+        }
+    }
+
+    struct Engine: Encodable {
+        var version: String
+        var apiVersion: String
+        var release: EngineRelease
+        var exact: Bool
+        var summary: String
+
+        init(_ e: BenchEngine) {
+            version = e.version; apiVersion = e.apiVersion; release = e.release; exact = e.exact; summary = e.summary
         }
     }
 }
-
-extension BenchBuild: Encodable {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: JSONKey.self)
-        try c.put(run, "run")
-        try c.put(index, "index")
-        try c.put(scenario, "scenario")
-        try c.put(builder.rawValue, "builder")
-        try c.put(wallSeconds, "wallSeconds")
-        try c.put(imageID, "imageId")
-        try c.put(imageBytes, "imageBytes")
-        try c.put(newLayerBytes, "newLayerBytes")
-        try c.put(newLayers, "newLayers")
-        try c.put(error, "error")
-        try c.put(steps, "steps")
-        try c.put(unmatchedPredictions.map(BenchPrediction.init), "unmatchedPredictions")
-        try c.put(push, "push")
-    }
-}
-
-extension BenchStep: Encodable {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: JSONKey.self)
-        try c.put(line, "line")
-        try c.put(instruction, "instruction")
-        try c.put(stage, "stage")
-        try c.put(status.rawValue, "status")
-        try c.put(seconds, "seconds")
-        try c.put(builderInstruction, "builderInstruction")
-        try c.put(error, "error")
-        try c.put(predicted.map(BenchPrediction.init), "prediction")
-        try c.put(agrees, "agrees")
-    }
-}
-
-/// A prediction as the bench output shows it (`PredictedStep`'s own coding keeps every field).
-struct BenchPrediction: Encodable {
-    var step: PredictedStep
-    init(_ step: PredictedStep) { self.step = step }
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: JSONKey.self)
-        try c.put(step.line, "line")
-        try c.put(step.instruction, "instruction")
-        try c.put(step.stage, "stage")
-        try c.put(step.status.rawValue, "status")
-        try c.put(step.reason, "reason")
-        try c.putIfPresent(step.seconds, "seconds")
-        try c.putIfPresent(step.cause, "cause")
-    }
-}
-
-extension BenchEngine: Encodable {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: JSONKey.self)
-        try c.put(version, "version")
-        try c.put(apiVersion, "apiVersion")
-        try c.put(release.rawValue, "release")
-        try c.put(exact, "exact")
-        try c.put(summary, "summary")
-    }
-}
-
-extension BenchDisagreement: Encodable {
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: JSONKey.self)
-        try c.put(run, "run")
-        try c.put(build, "build")
-        try c.put(scenario, "scenario")
-        try c.put(line, "line")
-        try c.put(instruction, "instruction")
-        try c.put(measured?.rawValue, "measured")
-        try c.put(predicted?.rawValue, "predicted")
-        try c.put(reason, "reason")
-    }
-}
-

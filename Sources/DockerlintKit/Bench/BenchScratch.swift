@@ -177,15 +177,8 @@ public enum BenchScratch {
         }
     }
 
-    /// `git args` in `repository` as trimmed text; failures become a one-line error.
     static func git(_ repository: String, _ args: [String]) throws(CommandError) -> String {
-        do { return try Git.text(repository: repository, args).trimmingCharacters(in: .whitespacesAndNewlines) } catch {
-            switch error {
-            case .notInstalled, .cannotRun: throw CommandError("cannot run git: \(error)", status: .environment)
-            case .failed(let a, _, let stderr): throw CommandError("git \(a.prefix(3).joined(separator: " ")): \(stderr)")
-            case .malformedOutput: throw CommandError("\(error)")
-            }
-        }
+        try CommandError.git(args, in: repository)
     }
 
     /// Removes a scratch directory (best effort).

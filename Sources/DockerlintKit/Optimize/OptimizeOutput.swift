@@ -44,12 +44,12 @@ public enum OptimizeOutput {
     }
 
     public static func tty(_ r: OptimizeResult, color: Bool) -> String {
-        var out = "\(r.dockerfile): \(history(r))\n"
+        var out = "\(OneLine.escaped(r.dockerfile)): \(history(r))\n"
         if !r.changed {
             out += "No change: \(r.noChangeReason ?? "the current order is already the best").\n"
         } else {
             out += "\nProposed order (\(r.moves.count) move\(r.moves.count == 1 ? "" : "s")):\n"
-            for m in r.moves { out += "  - \(m)\n" }
+            for m in r.moves { out += "  - \(OneLine.escaped(m))\n" }
             out += "\n" + UnifiedDiff.diff(r.original, r.proposed, oldName: r.dockerfile, newName: r.dockerfile + " (proposed)")
         }
         out += "\n" + summaryTable(r, proposedColumn: true).text()
@@ -67,8 +67,7 @@ public enum OptimizeOutput {
     }
 
     public static func markdown(_ r: OptimizeResult) -> String {
-        let md = SimulateOutput.md
-        var out = "### Layer order: `\(md(r.dockerfile))`\n\n"
+        var out = "### Layer order: \(Markdown.codeCell(r.dockerfile))\n\n"
         out += "\(history(r)).\n\n"
         if !r.changed {
             out += "**No change:** \(r.noChangeReason ?? "the current order is already the best").\n\n"
@@ -81,7 +80,7 @@ public enum OptimizeOutput {
         out += summaryTable(r, proposedColumn: r.changed).markdown()
         var steps = Table([.left("step"), .right("line"), .right("re-ran now")] + (r.changed ? [.right("re-runs proposed")] : []))
         for s in r.steps {
-            steps.add(["`\(md(s.display))`", s.lineBefore.map(String.init) ?? "new", s.missesBefore.map(String.init) ?? "–"]
+            steps.add([Markdown.codeCell(s.display), s.lineBefore.map(String.init) ?? "new", s.missesBefore.map(String.init) ?? "–"]
                       + (r.changed ? [String(s.missesAfter)] : []))
         }
         out += "\n<details><summary>Re-runs per step</summary>\n\n" + steps.markdown()

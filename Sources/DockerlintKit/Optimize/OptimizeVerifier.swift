@@ -224,7 +224,7 @@ public struct OptimizeVerifier: Sendable {
 
     static func markdown(_ v: VerificationResult) -> String {
         if let u = v.unavailable { return "**Verification:** not run (\(u)).\n" }
-        var out = v.withdrawn ? "**Verification on \(v.builder): withdrawn.** \(SimulateOutput.md(v.difference ?? ""))\n"
+        var out = v.withdrawn ? "**Verification on \(v.builder): withdrawn.** \(Markdown.cell(v.difference ?? ""))\n"
             : "**Verification on \(v.builder):** the same image (\(v.filesCompared) files and the image config compared).\n"
         if !v.replay.isEmpty {
             out += "\n| order | commits | measured | predicted | steps re-run (measured / predicted) |\n|---|---:|---:|---:|---:|\n"

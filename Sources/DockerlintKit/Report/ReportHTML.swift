@@ -11,8 +11,12 @@ import Foundation
 public enum ReportHTML {
     static func esc(_ s: String) -> String { HTML.escape(s) }
 
-    static func short(_ s: String, _ n: Int) -> String { s.count > n ? String(s.prefix(n - 1)) + "…" : s }
     static func f(_ v: Double) -> String { NumberFormat.fixed(v, 1) }
+
+    /// The opening tag of a chart: its id, class, size (viewBox and pixels alike) and label.
+    static func svgOpen(id: String, class cls: String, width w: Double, height h: Double, label: String) -> String {
+        "<svg id=\"\(id)\" class=\"chart \(cls)\" role=\"img\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" width=\"\(Int(w))\" height=\"\(Int(h))\" aria-label=\"\(label)\">\n"
+    }
 
     static let css = """
     :root{color-scheme:light dark;--bg:#ffffff;--fg:#1f2328;--muted:#59636e;--card:#f6f8fa;--border:#d1d9e0;
@@ -100,7 +104,7 @@ public enum ReportHTML {
         out += card("Cache efficiency", NumberFormat.percent(s.efficiency), "of the build time reused over " + what(doc, s.builds), id: "efficiency")
         out += card("Rebuild per change", NumberFormat.seconds(s.averageSeconds), "estimated; \(f(s.averageMisses)) steps re-run on average", id: "rebuild")
         if let worst = s.steps.max(by: { $0.rebuildRate < $1.rebuildRate }) {
-            out += card("Most rebuilt step", NumberFormat.percent(worst.rebuildRate), "<code>\(esc(short(worst.text, 34)))</code>", id: "worst")
+            out += card("Most rebuilt step", NumberFormat.percent(worst.rebuildRate), "<code>\(esc(Table.clip(worst.text, 34)))</code>", id: "worst")
         }
         let counts = [Severity.error, .warning, .info, .style].map { sev in (sev, ds.filter { $0.severity == sev }.count) }.filter { $0.1 > 0 }
         out += card("Lint findings", String(ds.count), counts.isEmpty ? "clean" : counts.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", "), id: "findings")
@@ -108,7 +112,7 @@ public enum ReportHTML {
             let (sa, sb) = (c.a.summary.averageSeconds, c.b.summary.averageSeconds)
             let (win, lose) = c.better == "b" ? (sb, sa) : (sa, sb)
             let value = c.better == "same" ? "same" : win > 0 ? NumberFormat.fixed(lose / win, 1) + "×" : "faster"
-            let who = c.better == "a" ? "A <code>\(esc(short(c.nameA, 24)))</code>" : c.better == "b" ? "B <code>\(esc(short(c.nameB, 24)))</code>" : "A and B"
+            let who = c.better == "a" ? "A <code>\(esc(Table.clip(c.nameA, 24)))</code>" : c.better == "b" ? "B <code>\(esc(Table.clip(c.nameB, 24)))</code>" : "A and B"
             out += card(c.better == "same" ? "Compare" : "Faster rebuilds", value, "\(who) · \(NumberFormat.seconds(sa)) vs \(NumberFormat.seconds(sb)) per build", id: "compare")
         }
         if !doc.benches.isEmpty {
@@ -150,13 +154,13 @@ public enum ReportHTML {
         guard !steps.isEmpty else { return "<p class=\"meta\">No step was built.</p>\n" }
         let labelW = 300.0, barW = 420.0, rowH = 30.0, top = 22.0
         let w = labelW + barW + 110, h = top + rowH * Double(steps.count) + 8
-        var out = "<svg id=\"\(id)\" class=\"chart rate-chart\" role=\"img\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" width=\"\(Int(w))\" height=\"\(Int(h))\" aria-label=\"rebuild rate per step\">\n"
+        var out = svgOpen(id: id, class: "rate-chart", width: w, height: h, label: "rebuild rate per step")
         out += axisGrid(labelW: labelW, barW: barW, top: top, height: h)
         for (i, st) in steps.enumerated() {
             let y = top + rowH * Double(i)
             let bw = max(st.rebuildRate > 0 ? 2 : 0, barW * st.rebuildRate)
             out += "<g class=\"row\"><title>\(esc(st.text)) (line \(st.line)): re-ran in \(st.misses) of \(st.built) \(unit) (\(NumberFormat.percent(st.rebuildRate)))</title>"
-            out += "<text class=\"mono\" x=\"\(f(labelW - 10))\" y=\"\(f(y + rowH / 2 + 4))\" text-anchor=\"end\">\(esc(short(st.text, 40)))</text>"
+            out += "<text class=\"mono\" x=\"\(f(labelW - 10))\" y=\"\(f(y + rowH / 2 + 4))\" text-anchor=\"end\">\(esc(Table.clip(st.text, 40)))</text>"
             out += "<rect class=\"track\" x=\"\(f(labelW))\" y=\"\(f(y + 5))\" width=\"\(f(barW))\" height=\"\(f(rowH - 10))\" rx=\"3\"/>"
             out += "<rect class=\"\(rateClass(st.rebuildRate))\" x=\"\(f(labelW))\" y=\"\(f(y + 5))\" width=\"\(f(bw))\" height=\"\(f(rowH - 10))\" rx=\"3\"/>"
             out += "<text x=\"\(f(labelW + barW + 10))\" y=\"\(f(y + rowH / 2 + 4))\">\(NumberFormat.percent(st.rebuildRate)) <tspan class=\"muted\">(\(st.misses)/\(st.built))</tspan></text></g>\n"
@@ -174,15 +178,15 @@ public enum ReportHTML {
         let gap = cell >= 14 ? 3.0 : 1.0
         let top = 78.0
         let w = labelW + Double(rows.count) * cell + 20, h = top + Double(steps.count) * (24 + 4) + 4
-        var out = "<svg id=\"\(id)\" class=\"chart heatmap\" role=\"img\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" width=\"\(Int(w))\" height=\"\(Int(h))\" aria-label=\"which steps re-ran in each build\">\n"
+        var out = svgOpen(id: id, class: "heatmap", width: w, height: h, label: "which steps re-ran in each build")
         for (j, b) in rows.enumerated() {
             let x = labelW + Double(j) * cell + cell / 2
-            let label = doc.historyKind == .git ? b.label : short(b.label.replacingOccurrences(of: "edit ", with: ""), 14)
+            let label = doc.historyKind == .git ? b.label : Table.clip(b.label.replacingOccurrences(of: "edit ", with: ""), 14)
             out += "<text class=\"mono muted\" transform=\"translate(\(f(x + 3)),\(f(top - 8))) rotate(-60)\">\(esc(label))</text>\n"
         }
         for (i, st) in steps.enumerated() {
             let y = top + Double(i) * 28
-            out += "<text class=\"mono\" x=\"\(f(labelW - 10))\" y=\"\(f(y + 16))\" text-anchor=\"end\">\(esc(short(st.text, 40)))</text>\n"
+            out += "<text class=\"mono\" x=\"\(f(labelW - 10))\" y=\"\(f(y + 16))\" text-anchor=\"end\">\(esc(Table.clip(st.text, 40)))</text>\n"
             for (j, b) in rows.enumerated() {
                 let step = b.steps.first { $0.identity == st.identity }
                 let status = step?.status ?? .notBuilt
@@ -206,12 +210,12 @@ public enum ReportHTML {
         let maxV = niceMax(pairs.map { max($0.1, $0.2 ?? 0) }.max() ?? 1)
         let labelW = 240.0, barW = 460.0, rowH = 26.0, top = 22.0
         let w = labelW + barW + 110, h = top + rowH * Double(builds.count) + 8
-        var out = "<svg id=\"\(id)\" class=\"chart times-chart\" role=\"img\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" width=\"\(Int(w))\" height=\"\(Int(h))\" aria-label=\"predicted and measured build times\">\n"
+        var out = svgOpen(id: id, class: "times-chart", width: w, height: h, label: "predicted and measured build times")
         out += axisGrid(labelW: labelW, barW: barW, top: top, height: h) { "\(NumberFormat.general(maxV * $0)) s" }
         for (i, (x, measured, predicted)) in pairs.enumerated() {
             let y = top + rowH * Double(i)
             out += "<g class=\"row\"><title>\(esc(x.scenario)): measured \(NumberFormat.seconds(measured)), predicted \(predicted.map(NumberFormat.seconds) ?? "–")</title>"
-            out += "<text x=\"\(f(labelW - 10))\" y=\"\(f(y + rowH / 2 + 4))\" text-anchor=\"end\">\(esc(short("\(x.index). \(x.scenario)", 34)))</text>"
+            out += "<text x=\"\(f(labelW - 10))\" y=\"\(f(y + rowH / 2 + 4))\" text-anchor=\"end\">\(esc(Table.clip("\(x.index). \(x.scenario)", 34)))</text>"
             let mw = max(measured > 0 ? 2 : 0, barW * measured / maxV)
             out += "<rect class=\"measured\" x=\"\(f(labelW))\" y=\"\(f(y + 3))\" width=\"\(f(mw))\" height=\"9\" rx=\"2\"/>"
             var label = "<tspan class=\"measured-text\">\(NumberFormat.seconds(measured))</tspan>"
@@ -267,7 +271,7 @@ public enum ReportHTML {
         out += "<details><summary>Every build</summary>\n<table><thead><tr><th>\(doc.historyKind == .git ? "commit" : "edit")</th><th class=\"n\">re-run</th><th class=\"n\">est.</th><th>first miss</th></tr></thead><tbody>\n"
         for b in r.builds where !b.baseline {
             let first = b.firstMiss.map { "line \($0.line) \($0.instruction): \($0.reason)" } ?? (b.errors.first ?? "all cached")
-            out += "<tr><td class=\"mono\">\(esc(short(doc.label(b), 70)))</td><td class=\"n\">\(b.missCount)</td><td class=\"n\">\(NumberFormat.seconds(b.estimatedSeconds))</td><td>\(esc(first))</td></tr>\n"
+            out += "<tr><td class=\"mono\">\(esc(Table.clip(doc.label(b), 70)))</td><td class=\"n\">\(b.missCount)</td><td class=\"n\">\(NumberFormat.seconds(b.estimatedSeconds))</td><td>\(esc(first))</td></tr>\n"
         }
         return out + "</tbody></table>\n</details>\n"
     }
@@ -297,11 +301,11 @@ public enum ReportHTML {
         let byB = Dictionary(c.b.summary.steps.map { ($0.text, $0) }, uniquingKeysWith: { a, _ in a })
         let labelW = 300.0, barW = 420.0, rowH = 42.0, top = 22.0
         let w = labelW + barW + 110, h = top + rowH * Double(texts.count) + 8
-        var out = "<svg id=\"rebuild-rate-compare\" class=\"chart compare-chart\" role=\"img\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" width=\"\(Int(w))\" height=\"\(Int(h))\" aria-label=\"rebuild rate per step, A against B\">\n"
+        var out = svgOpen(id: "rebuild-rate-compare", class: "compare-chart", width: w, height: h, label: "rebuild rate per step, A against B")
         out += axisGrid(labelW: labelW, barW: barW, top: top, height: h)
         for (i, text) in texts.enumerated() {
             let y = top + rowH * Double(i)
-            out += "<g class=\"row\"><text class=\"mono\" x=\"\(f(labelW - 10))\" y=\"\(f(y + rowH / 2 + 4))\" text-anchor=\"end\">\(esc(short(text, 40)))</text>"
+            out += "<g class=\"row\"><text class=\"mono\" x=\"\(f(labelW - 10))\" y=\"\(f(y + rowH / 2 + 4))\" text-anchor=\"end\">\(esc(Table.clip(text, 40)))</text>"
             for (k, (st, cls)) in [(byA[text], "series-a"), (byB[text], "series-b")].enumerated() {
                 let by = y + 5 + Double(k) * 16
                 out += "<rect class=\"track\" x=\"\(f(labelW))\" y=\"\(f(by))\" width=\"\(f(barW))\" height=\"14\" rx=\"2\"/>"

@@ -115,7 +115,7 @@ public enum ReportMarkdown {
         for b in rows {
             let byId = Dictionary(b.steps.map { ($0.identity, $0.status) }, uniquingKeysWith: { a, _ in a })
             let first = b.firstMiss.map { "line \($0.line): \(cell($0.reason))" } ?? "all cached"
-            t.add([cell(short(doc.label(b), 60))] + steps.map { mark(byId[$0.identity] ?? .notBuilt) } + [first])
+            t.add([cell(Table.clip(doc.label(b), 60))] + steps.map { mark(byId[$0.identity] ?? .notBuilt) } + [first])
         }
         var out = t.markdown()
         out += "\n" + steps.enumerated().map { "\($0.offset + 1). \(code($0.element.text))" }.joined(separator: "\n") + "\n\n"
@@ -123,7 +123,6 @@ public enum ReportMarkdown {
         return out
     }
 
-    static func short(_ s: String, _ n: Int) -> String { s.count > n ? String(s.prefix(n - 1)) + "…" : s }
 
     static func history(_ doc: ReportDocument) -> String {
         let r = doc.history, s = r.summary

@@ -237,13 +237,7 @@ public struct ReportRunner: Sendable {
     // MARK: git helpers
 
     static func git(_ args: [String], in dir: String) throws(CommandError) -> String {
-        do { return try Git.text(repository: dir, args) } catch {
-            switch error {
-            case .notInstalled: throw CommandError("git is not installed (needed for --git and --last)", status: .environment)
-            case .cannotRun(let e): throw CommandError("git could not be started: \(e)", status: .environment)
-            default: throw CommandError("git \(args.joined(separator: " ")) failed in \(dir)")
-            }
-        }
+        try CommandError.git(args, in: dir)
     }
 
     /// `--last N`: the range holding the last N first-parent commits of HEAD (all of them

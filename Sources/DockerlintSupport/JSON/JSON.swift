@@ -1,14 +1,17 @@
-// dockerlint's JSON output: one string escaping (`JSONValue.writeString`), a value tree
-// (`JSONValue`, keys sorted) and a streaming writer (`JSONWriter`, keys in written order).
+// dockerlint's JSON output: one string escaping (`JSONValue.writeString`), one number form
+// (`JSONValue.writeNumber`), a value tree (`JSONValue`, keys sorted; `JSONValueEncoder`
+// makes one of any Encodable) and a streaming writer (`JSONWriter`, keys in written order).
 // Reading JSON, where Foundation is already in use, is `Codable` with `JSONDecoder`.
 
 /// A JSON document with a serializer we control: keys sorted by their UTF-8 bytes,
-/// two-space indentation, `/` not escaped, non-ASCII written as UTF-8, integers only.
+/// two-space indentation, `/` not escaped, non-ASCII written as UTF-8, numbers as
+/// `writeNumber` writes them.
 /// The same value always serializes to the same bytes on every platform.
 public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
     case int(Int)
+    case number(Double)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
@@ -27,6 +30,7 @@ public enum JSONValue: Hashable, Sendable {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
+        case .number(let v): JSONValue.writeNumber(v, to: &out)
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
@@ -59,6 +63,13 @@ public enum JSONValue: Hashable, Sendable {
         guard let indent else { return }
         out += "\n"
         out += String(repeating: "  ", count: indent)
+    }
+
+    /// Appends a number: whole numbers below 10^15 as integers, other finite numbers in
+    /// Swift's shortest round-trip form (`0.25`, `1.7881393432617188e-05`), NaN and the
+    /// infinities as `null` (JSON has no form for them).
+    public static func writeNumber(_ v: Double, to out: inout String) {
+        if v.isFinite, v == v.rounded(), abs(v) < 1e15 { out += String(Int(v)) } else { out += v.isFinite ? String(v) : "null" }
     }
 
     /// Appends `s` as a JSON string: `"` `\\` and controls escaped (`\n` `\r` `\t` `\b` `\f`,
@@ -161,12 +172,8 @@ public struct JSONWriter: Sendable {
 
     public mutating func string(_ s: String) { separator(); JSONValue.writeString(s, to: &output) }
     public mutating func int(_ v: Int) { separator(); output += String(v) }
-    /// Whole numbers below 10^15 as integers, other finite numbers in Swift's shortest
-    /// round-trip form, NaN and infinities as `null`.
-    public mutating func double(_ v: Double) {
-        separator()
-        if v.isFinite, v == v.rounded(), abs(v) < 1e15 { output += String(Int(v)) } else { output += v.isFinite ? String(v) : "null" }
-    }
+    /// A number as `JSONValue.writeNumber` writes it.
+    public mutating func double(_ v: Double) { separator(); JSONValue.writeNumber(v, to: &output) }
     public mutating func bool(_ v: Bool) { separator(); output += v ? "true" : "false" }
     public mutating func null() { separator(); output += "null" }
     /// A value already serialized (a nested document).

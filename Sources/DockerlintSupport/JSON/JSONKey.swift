@@ -10,6 +10,14 @@ public struct JSONKey: CodingKey, Hashable, Sendable, ExpressibleByStringLiteral
     public init(stringLiteral name: String) { stringValue = name }
 }
 
+/// A member that decodes to nil, instead of failing the whole document, when it holds
+/// another type: for files people write by hand (package.json, composer.json), where one
+/// odd member must not hide the others.
+public struct Lenient<T: Decodable>: Decodable {
+    public var value: T?
+    public init(from decoder: any Decoder) throws { value = try? T(from: decoder) }
+}
+
 extension KeyedDecodingContainer where K == JSONKey {
     /// The member as `T`; nil when it is absent, null or of another type.
     public func lenient<T: Decodable>(_ type: T.Type, _ key: String) -> T? {

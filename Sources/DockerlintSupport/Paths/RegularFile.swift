@@ -37,7 +37,7 @@ public enum RegularFile {
         }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         if let limit, Int(st.st_size) > limit {
-            throw FileReadError(path: path, message: "the \(what) is \(byteCount(Int(st.st_size))), more than the limit of \(byteCount(limit))")
+            throw FileReadError(path: path, message: "the \(what) is \(NumberFormat.bytes(Int(st.st_size))), more than the limit of \(NumberFormat.bytes(limit))")
         }
         return try readAll(fd, path: path, sizeHint: Int(st.st_size), limit: limit, what: what)
     }
@@ -56,7 +56,7 @@ public enum RegularFile {
             if n == 0 { break }
             out.append(contentsOf: buf[0..<n])
             if let limit, out.count > limit {
-                throw FileReadError(path: path, message: "the \(what) is more than the limit of \(byteCount(limit))")
+                throw FileReadError(path: path, message: "the \(what) is more than the limit of \(NumberFormat.bytes(limit))")
             }
         }
         return out
@@ -91,11 +91,5 @@ public enum RegularFile {
         case S_IFLNK: return "a symbolic link"
         default: return "a special file"
         }
-    }
-
-    static func byteCount(_ n: Int) -> String {
-        if n >= 1 << 20 { return "\(n >> 20) MiB" }
-        if n >= 1 << 10 { return "\(n >> 10) KiB" }
-        return "\(n) bytes"
     }
 }

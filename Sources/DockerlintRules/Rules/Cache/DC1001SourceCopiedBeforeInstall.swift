@@ -11,6 +11,9 @@ import Foundation
 /// (`Moves`): lifecycle scripts, workspaces, patches, local path dependencies included.
 final class SourceCopiedBeforeInstallRule: LintRule {
     static let code = "DC1001"
+    /// `subject` of a finding whose fix adds a pre-fetch step: `[prefetchSubject, command]`
+    /// (the evidence counts the new step's re-runs as the downloads left).
+    static let prefetchSubject = "pre-fetch"
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
@@ -19,8 +22,15 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         guard let id = graph.id(of: i) else { return }
         let c = graph.step(id)
         guard !c.copied.isEmpty else { return }
-        guard let r = SourceCopiedBeforeInstallRule.firstInstall(after: id, graph) else { return }
         let moves = context.moves
+        guard let r = SourceCopiedBeforeInstallRule.firstInstall(after: id, graph) else {
+            // `make <target>` whose recipe is a Go build: the pre-fetch step too.
+            if let run = graph.stages[id.stage][(id.index + 1)...].first(where: { $0.kind == .run }),
+               let pre = moves.prefetch(copy: id, run: run.id), pre.verdict.isSafe {
+                SourceCopiedBeforeInstallRule.reportPrefetch(i, c, run, pre, graph, context, &sink)
+            }
+            return
+        }
         let installFiles = r.installs.flatMap(\.files)
         let copiesInstallFiles = installFiles.contains { f in moves.source(in: c, of: f) != nil }
         let src = context.source
@@ -117,7 +127,9 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         let stage = c.id.stage
         let builderOnly = stage < graph.model.stages.count - 1
             && graph.model.stages.dropFirst(stage + 1).contains { $0.dependencies.contains { $0.stage == stage && $0.kind == .copyFrom } }
-        let message = "`\(i.shortText)` comes before \(CacheMessage.step(r.instruction)), which downloads the modules and builds in one command: "
+        let how = pre.makeTarget.map { "which runs `go build` (the Makefile's `\($0)` target), downloading the modules and building in one command" }
+            ?? "which downloads the modules and builds in one command"
+        let message = "`\(i.shortText)` comes before \(CacheMessage.step(r.instruction)), \(how): "
             + "every edit to \(what) downloads every module again; copy \(names.joined(separator: ", ")) and run `\(pre.command)` above the COPY"
             + (builderOnly ? "" : " (the module cache then also holds modules only tests need: the fix is unsafe in a stage that is shipped)")
         var fix: Fix? = nil
@@ -130,7 +142,8 @@ final class SourceCopiedBeforeInstallRule: LintRule {
                       edits: [LineEdits.insert(lines + keyword + " " + pre.command + nl, after: at - 1, src)],
                       applicability: builderOnly ? .safe : .unsafe)
         }
-        sink.report(i.syntax.keywordRange, message, fix: fix, relatedLines: [r.instruction.syntax.startLine])
+        sink.report(i.syntax.keywordRange, message, fix: fix, relatedLines: [r.instruction.syntax.startLine],
+                    subject: [prefetchSubject, pre.command])
     }
 
     /// The first RUN after `id` in its stage that installs dependencies.

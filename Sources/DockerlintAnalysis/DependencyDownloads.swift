@@ -1,0 +1,167 @@
+// How many dependencies the builds of a Dockerfile download, per ecosystem, read from the
+// project's files: the size of the download share the cost model gives one-command builds
+// (`go build`, `mvn package`, `gradle build`, `cargo build`) and pre-fetch steps.
+//
+//   Go      distinct `module version` entries of go.sum with a module hash (the zips a build
+//           downloads; `/go.mod`-only entries are not downloaded as zips), else the require
+//           lines of go.mod; 0 when the module is vendored (vendor/modules.txt: `go build`
+//           then reads vendor/ and downloads nothing, unless `-mod=mod` is given).
+//   Maven   distinct artifacts (group and artifact id) of the `<dependency>` and `<plugin>`
+//           elements of every pom of the reactor the build reads (declared ones: their
+//           transitive dependencies are not counted, so the share is a lower bound).
+//   Gradle  a fixed estimate (`gradleEstimate`): build scripts are programs, their
+//           dependencies are not known without running them.
+//   Cargo   `[[package]]` entries of Cargo.lock with a `source` (registry or git crates; the
+//           project's own packages have none).
+
+import DockerlintCache
+import DockerlintShell
+
+public enum DependencyDownloads {
+    /// Dependencies assumed for a Gradle build (about the 30 s of any other dependency install
+    /// at `CostModel.secondsPerDependency`).
+    public static let gradleEstimate = 100
+
+    /// Per ecosystem, the most dependencies any build or pre-fetch step of the file downloads
+    /// (nothing without a build context).
+    public static func count(_ graph: StepGraph) -> [DownloadEcosystem: Int] {
+        guard let context = graph.context else { return [:] }
+        var out: [DownloadEcosystem: Int] = [:]
+        for stage in graph.stages {
+            for step in stage where step.kind == .run {
+                for ins in step.installs {
+                    guard let e = ecosystem(ins.command.manager) else { continue }
+                    let n = count(e, ins, step, graph, context.files)
+                    if let n { out[e] = max(out[e] ?? 0, n) }
+                }
+                if let made = graph.goBuildThroughMake(step.id), let n = goModules(workdir: made.workdir, mod: nil, step, graph, context.files) {
+                    out[.go] = max(out[.go] ?? 0, n)
+                }
+            }
+        }
+        return out
+    }
+
+    /// RUN commands (as the simulator sees them: the command line's words joined by spaces)
+    /// that download and build through a program the cost model cannot read: `make <target>`
+    /// whose recipe is `go build` (`StepGraph.goBuildThroughMake`).
+    public static func scriptedBuilds(_ graph: StepGraph) -> [String: DownloadEcosystem] {
+        var out: [String: DownloadEcosystem] = [:]
+        for stage in graph.stages {
+            for step in stage where step.kind == .run {
+                guard graph.goBuildThroughMake(step.id) != nil, case .run(let r)? = step.instruction.typed?.command else { continue }
+                out[r.commandLine.arguments.joined(separator: " ")] = .go
+            }
+        }
+        return out
+    }
+
+    static func ecosystem(_ m: PackageManager) -> DownloadEcosystem? {
+        switch m {
+        case .go: return .go
+        case .maven: return .maven
+        case .gradle: return .gradle
+        case .cargo: return .cargo
+        default: return nil
+        }
+    }
+
+    /// The context path of a file the install reads, relative to its working directory.
+    static func contextFile(_ name: String, _ ins: InstallRead, _ step: Step, _ graph: StepGraph) -> String? {
+        graph.contextPath(ofImagePath: ImagePath.absolute(name, workdir: ins.workdir), stage: step.id.stage, before: step.id.index)
+    }
+
+    static func count(_ e: DownloadEcosystem, _ ins: InstallRead, _ step: Step, _ graph: StepGraph, _ files: ProjectFiles) -> Int? {
+        switch e {
+        case .go:
+            return goModules(workdir: ins.workdir, mod: ins.command.optionValues("mod").last, step, graph, files)
+        case .maven:
+            let poms = ins.files.filter { $0.hasSuffix(".xml") }.compactMap {
+                graph.contextPath(ofImagePath: $0, stage: step.id.stage, before: step.id.index)
+            }
+            let texts = poms.compactMap { files.text($0) }
+            guard !texts.isEmpty else { return nil }
+            // Each artifact once: modules repeat their siblings' and the parent's dependencies.
+            var artifacts = Set<String>()
+            for t in texts {
+                let xml = InstallReader.withoutXMLComments(t)
+                for element in ["dependency", "plugin"] {
+                    for body in InstallReader.xmlElements(xml, element) {
+                        let group = InstallReader.xmlElements(body, "groupId").first ?? "org.apache.maven.plugins"
+                        artifacts.insert(element + ":" + group + ":" + (InstallReader.xmlElements(body, "artifactId").first ?? body))
+                    }
+                }
+            }
+            return artifacts.count
+        case .gradle:
+            let names = ["build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts"]
+            return names.contains(where: { contextFile($0, ins, step, graph).map(files.exists) ?? false }) ? gradleEstimate : nil
+        case .cargo:
+            // The lock file of the package or of the workspace above it.
+            guard let manifest = contextFile("Cargo.toml", ins, step, graph) else { return nil }
+            var dir = ImagePath.dirname(manifest)
+            while true {
+                if let lock = files.text(ImagePath.contextJoin(dir, "Cargo.lock")) { return cargoLockPackages(lock) }
+                if dir == "." || dir.isEmpty { return nil }
+                dir = ImagePath.dirname(dir)
+            }
+        }
+    }
+
+    /// The module zips a Go build in `workdir` downloads.
+    static func goModules(workdir: String, mod: String?, _ step: Step, _ graph: StepGraph, _ files: ProjectFiles) -> Int? {
+        guard let modFile = graph.contextPath(ofImagePath: ImagePath.absolute("go.mod", workdir: workdir), stage: step.id.stage, before: step.id.index),
+              files.read(modFile) != nil else { return nil }
+        let dir = ImagePath.dirname(modFile)
+        if files.exists(ImagePath.contextJoin(dir, "vendor/modules.txt")), mod != "mod" { return 0 }
+        if let sum = files.text(ImagePath.contextJoin(dir, "go.sum")) { return goSumModules(sum) }
+        return files.text(modFile).map(goModRequires)
+    }
+
+    /// Distinct `module version` pairs of a go.sum that carry a module hash.
+    public static func goSumModules(_ text: String) -> Int {
+        var seen = Set<Substring>()
+        for line in text.split(whereSeparator: \.isNewline) {
+            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard parts.count >= 3, !parts[1].hasSuffix("/go.mod") else { continue }
+            seen.insert(line[parts[0].startIndex..<parts[1].endIndex])
+        }
+        return seen.count
+    }
+
+    /// The modules a go.mod requires (`require x v` lines and the lines of `require ( ... )`).
+    public static func goModRequires(_ text: String) -> Int {
+        var n = 0
+        var inBlock = false
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let full = raw.trimmingCharacters(in: .whitespaces)
+            if full.hasPrefix("//") { continue }
+            if inBlock {
+                if full.hasPrefix(")") { inBlock = false } else if !full.isEmpty { n += 1 }
+                continue
+            }
+            if full.hasPrefix("require (") || full == "require(" { inBlock = true; continue }
+            if full.hasPrefix("require ") { n += 1 }
+        }
+        return n
+    }
+
+    /// `[[package]]` entries of a Cargo.lock with a `source` line.
+    public static func cargoLockPackages(_ text: String) -> Int {
+        var n = 0
+        var inPackage = false, sourced = false
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") {
+                if inPackage && sourced { n += 1 }
+                inPackage = line == "[[package]]"
+                sourced = false
+            } else if inPackage, line.hasPrefix("source ") || line.hasPrefix("source=") {
+                sourced = true
+            }
+        }
+        if inPackage && sourced { n += 1 }
+        return n
+    }
+
+}

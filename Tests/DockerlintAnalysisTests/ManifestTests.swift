@@ -1,0 +1,40 @@
+@testable import DockerlintAnalysis
+import Foundation
+import Testing
+
+/// package.json and composer.json as the analysis reads them: a member of an unexpected type
+/// counts as absent, and the rest of the file still counts.
+@Suite struct ManifestTests {
+    func decode<T: Decodable>(_ type: T.Type, _ json: String) -> T? { try? JSONDecoder().decode(type, from: Data(json.utf8)) }
+
+    @Test func packageManifestKeepsWhatIsWellTyped() throws {
+        let pkg = try #require(decode(PackageManifest.self, #"""
+            {"dependencies": {"a": "file:../a", "b": 3}, "devDependencies": "oops", "overrides": {"c": "link:./c"},
+             "pnpm": {"patchedDependencies": {"left-pad": "patches/lp.patch", "x": null}, "other": 1},
+             "workspaces": {"packages": ["apps/*", "libs/*"]},
+             "scripts": {"postinstall": "node tools/p.js", "prepare": 1, "build": "tsc"}}
+            """#))
+        #expect(Set(pkg.dependencySpecs) == ["file:../a", "link:./c"])
+        #expect(pkg.patchFiles == ["patches/lp.patch"])
+        #expect(pkg.workspaces == ["apps/*", "libs/*"])
+        #expect(pkg.scripts == ["postinstall": "node tools/p.js", "build": "tsc"])
+        #expect(decode(PackageManifest.self, #"{"workspaces": ["a", "b"]}"#)?.workspaces == ["a", "b"])
+        // A list with a non-string is no list of workspaces (as before: all or nothing).
+        #expect(decode(PackageManifest.self, #"{"workspaces": ["a", 1]}"#)?.workspaces == [])
+        #expect(decode(PackageManifest.self, "[1, 2]") == nil)
+        #expect(decode(PackageManifest.self, "{not json") == nil)
+    }
+
+    @Test func composerManifestReadsScriptsClassmapAndPathRepositories() throws {
+        let c = try #require(decode(ComposerManifest.self, #"""
+            {"scripts": {"post-install-cmd": null, "test": ["phpunit"]},
+             "autoload": {"psr-4": {"App\\": "src/"}, "classmap": ["database/seeds", "lib"]},
+             "repositories": [{"type": "path", "url": "packages/*"}, {"type": "vcs", "url": "https://x"}, "odd", {"type": "path"}]}
+            """#))
+        #expect(c.scripts == ["post-install-cmd", "test"])
+        #expect(c.classmap == ["database/seeds", "lib"])
+        #expect(c.pathRepositories == ["packages/*"])
+        let bare = try #require(decode(ComposerManifest.self, #"{"repositories": {"a": {"type": "path", "url": "x"}}, "autoload": []}"#))
+        #expect(bare.scripts.isEmpty && bare.classmap == nil && bare.pathRepositories.isEmpty)
+    }
+}

@@ -34,6 +34,23 @@ public enum DependencyDownloads {
                     let n = count(e, ins, step, graph, context.files)
                     if let n { out[e] = max(out[e] ?? 0, n) }
                 }
+                if let made = graph.goBuildThroughMake(step.id), let n = goModules(workdir: made.workdir, mod: nil, step, graph, context.files) {
+                    out[.go] = max(out[.go] ?? 0, n)
+                }
+            }
+        }
+        return out
+    }
+
+    /// RUN commands (as the simulator sees them: the command line's words joined by spaces)
+    /// that download and build through a program the cost model cannot read: `make <target>`
+    /// whose recipe is `go build` (`StepGraph.goBuildThroughMake`).
+    public static func scriptedBuilds(_ graph: StepGraph) -> [String: DownloadEcosystem] {
+        var out: [String: DownloadEcosystem] = [:]
+        for stage in graph.stages {
+            for step in stage where step.kind == .run {
+                guard graph.goBuildThroughMake(step.id) != nil, case .run(let r)? = step.instruction.typed?.command else { continue }
+                out[r.commandLine.arguments.joined(separator: " ")] = .go
             }
         }
         return out
@@ -57,11 +74,7 @@ public enum DependencyDownloads {
     static func count(_ e: DownloadEcosystem, _ ins: InstallRead, _ step: Step, _ graph: StepGraph, _ files: ProjectFiles) -> Int? {
         switch e {
         case .go:
-            guard let mod = contextFile("go.mod", ins, step, graph), files.read(mod) != nil else { return nil }
-            let dir = ImagePath.dirname(mod)
-            if files.exists(ImagePath.contextJoin(dir, "vendor/modules.txt")), !ins.command.optionValues("mod").contains("mod") { return 0 }
-            if let sum = files.text(ImagePath.contextJoin(dir, "go.sum")) { return goSumModules(sum) }
-            return files.text(mod).map(goModRequires)
+            return goModules(workdir: ins.workdir, mod: ins.command.optionValues("mod").last, step, graph, files)
         case .maven:
             let poms = ins.files.filter { $0.hasSuffix(".xml") }.compactMap {
                 graph.contextPath(ofImagePath: $0, stage: step.id.stage, before: step.id.index)
@@ -93,6 +106,16 @@ public enum DependencyDownloads {
                 dir = ImagePath.dirname(dir)
             }
         }
+    }
+
+    /// The module zips a Go build in `workdir` downloads.
+    static func goModules(workdir: String, mod: String?, _ step: Step, _ graph: StepGraph, _ files: ProjectFiles) -> Int? {
+        guard let modFile = graph.contextPath(ofImagePath: ImagePath.absolute("go.mod", workdir: workdir), stage: step.id.stage, before: step.id.index),
+              files.read(modFile) != nil else { return nil }
+        let dir = ImagePath.dirname(modFile)
+        if files.exists(ImagePath.contextJoin(dir, "vendor/modules.txt")), mod != "mod" { return 0 }
+        if let sum = files.text(ImagePath.contextJoin(dir, "go.sum")) { return goSumModules(sum) }
+        return files.text(modFile).map(goModRequires)
     }
 
     /// Distinct `module version` pairs of a go.sum that carry a module hash.

@@ -77,6 +77,8 @@ public struct Prefetch: Sendable {
     public var files: [ManifestSplit.File]
     public var verdict: MoveVerdict
     public var notes: [String]
+    /// The Makefile target that runs the build, when the RUN is `make <target>`.
+    public var makeTarget: String? = nil
 }
 
 public struct Moves {
@@ -282,13 +284,27 @@ public struct Moves {
     public func prefetch(copy c: StepID, run r: StepID) -> Prefetch? {
         guard c.stage == r.stage, c.index < r.index else { return nil }
         let cs = graph.step(c), rs = graph.step(r)
-        guard let build = rs.installs.first(where: { $0.command.manager == .go && $0.dependency.source == .localProject }) else { return nil }
+        let build: GoBuild
+        if let ins = rs.installs.first(where: { $0.command.manager == .go && $0.dependency.source == .localProject }) {
+            var assigned: [String: String] = [:]
+            for a in ins.command.invocation.assignments { if let v = a.value?.staticValue { assigned[a.name] = v } }
+            build = GoBuild(workdir: ins.workdir, mod: ins.command.optionValues("mod").last, assignments: assigned,
+                            start: ins.command.invocation.range.start)
+        } else if let made = graph.goBuildThroughMake(r) {
+            build = GoBuild(workdir: made.workdir, mod: nil, assignments: [:], start: nil, makeTarget: made.target)
+        } else {
+            return nil
+        }
         // A download step already above the COPY: nothing to add.
         for k in 0..<c.index where graph.stages[c.stage][k].installs.contains(where: { $0.command.manager == .go && $0.dependency.source == .manifest }) {
             return nil
         }
-        let text = "go mod download"
-        guard let inv = ShellParser.parse(text).commands.first, let pc = PackageCommand.parse(inv), let dep = pc.dependencyInstall else { return nil }
+        // In the build's directory: the COPY's, or reached with `cd`.
+        let copyDir = cs.instruction.workingDirectory.isEmpty ? "/" : cs.instruction.workingDirectory
+        let sameDir = build.workdir == copyDir
+        if !sameDir, build.workdir.contains(where: { $0 == "$" || $0 == " " || $0 == "'" || $0 == "\"" }) { return nil }
+        let text = sameDir ? "go mod download" : "cd \(build.workdir) && go mod download"
+        guard let inv = ShellParser.parse("go mod download").commands.first, let pc = PackageCommand.parse(inv), let dep = pc.dependencyInstall else { return nil }
         guard source(in: cs, of: ImagePath.absolute("go.mod", workdir: build.workdir)) != nil else { return nil }
         var reader = InstallReader(graph: graph, step: r, cwd: build.workdir, pc: pc, dep: dep, values: ShellValues(rs.instruction))
         reader.run()
@@ -304,23 +320,17 @@ public struct Moves {
             }
             files.append(.init(contextPath: cp, imagePath: f, isTree: false))
         }
-        // The new steps go where the COPY is, in its working directory.
-        if build.workdir != (cs.instruction.workingDirectory.isEmpty ? "/" : cs.instruction.workingDirectory), verdict.isSafe {
-            verdict = .unknown("the build runs in another directory than the COPY's")
-        }
         if verdict.isSafe, let why = goPrefetchObstacle(copy: cs, run: rs, build: build) { verdict = why }
-        return Prefetch(command: text, files: files, verdict: verdict, notes: reader.reasons)
+        return Prefetch(command: text, files: files, verdict: verdict, notes: reader.reasons, makeTarget: build.makeTarget)
     }
 
     /// Why `go mod download` above the COPY would not fetch what `go build` downloads, or
     /// could fail where the build succeeds; nil when nothing stands in the way.
-    func goPrefetchObstacle(copy cs: Step, run rs: Step, build: InstallRead) -> MoveVerdict? {
+    func goPrefetchObstacle(copy cs: Step, run rs: Step, build: GoBuild) -> MoveVerdict? {
         let env = ShellValues(rs.instruction).values
-        var assigned: [String: String] = [:]
-        for a in build.command.invocation.assignments { if let v = a.value?.staticValue { assigned[a.name] = v } }
-        func value(_ name: String) -> String? { assigned[name] ?? env[name] }
+        func value(_ name: String) -> String? { build.assignments[name] ?? env[name] }
         let goflags = value("GOFLAGS") ?? ""
-        let mod = build.command.optionValues("mod").last ?? goflags.split(separator: " ").last(where: { $0.hasPrefix("-mod=") }).map { String($0.dropFirst(5)) }
+        let mod = build.mod ?? goflags.split(separator: " ").last(where: { $0.hasPrefix("-mod=") }).map { String($0.dropFirst(5)) }
         // Vendored modules: the build reads vendor/ and downloads nothing (`-mod=vendor` is the
         // default when vendor/modules.txt exists and go.mod says go 1.14 or later).
         if mod == "vendor" { return .unsafe("the build uses -mod=vendor: it downloads no module, a pre-fetch saves nothing") }
@@ -349,9 +359,9 @@ public struct Moves {
         if let m = rs.instruction.resolved?.mounts?.first(where: { $0.type == .cache && ($0.target ?? "").contains("/pkg/mod") }) {
             return .unsafe("the build mounts a cache over the module cache (\(m.target ?? "")): it hides what a pre-fetch puts in the image")
         }
-        if let script = graph.script(of: rs.id) {
+        if let script = graph.script(of: rs.id), let start = build.start {
             let harmless: Set<String> = ["go", "cd", "mkdir", "ls", "pwd", "true", ":"]
-            for c in script.commands where c.range.start < build.command.invocation.range.start {
+            for c in script.commands where c.range.start < start {
                 let name = c.effective.name ?? ""
                 if !harmless.contains(name) || (c.commandWord == nil && !c.assignments.isEmpty) {
                     return .unknown("the RUN runs `\(name.isEmpty ? "an assignment" : name)` before the build, which the download step would not run")
@@ -363,11 +373,25 @@ public struct Moves {
         // install what it may need (git for a module fetched directly).
         for k in (cs.id.index + 1)..<rs.id.index {
             let x = graph.step(StepID(stage: cs.id.stage, index: k))
-            if !x.writes.env.isEmpty || x.writes.user || x.writes.workdir || x.writes.shell || x.kind == .run {
+            // A WORKDIR does not matter: the download step runs in the build's directory.
+            if !x.writes.env.isEmpty || x.writes.user || x.writes.shell || x.kind == .run || (x.writes.workdir && x.kind != .workdir) {
                 return .unknown("\(Self.label(x)) comes between the COPY and the build: the download step would run before it")
             }
         }
         return nil
+    }
+
+    /// A Go build the pre-fetch is for: `go build`/`go install` in the RUN, or `make <target>`
+    /// whose recipe is only that (`StepGraph.goBuildThroughMake`).
+    struct GoBuild {
+        var workdir: String
+        /// `-mod=` on the command line.
+        var mod: String?
+        /// Environment assignments on the command (`GOFLAGS=... go build`).
+        var assignments: [String: String]
+        /// Script offset of the build command (nil: it is the whole RUN).
+        var start: Int?
+        var makeTarget: String? = nil
     }
 
     /// The context path `COPY` step `cs` writes at image path `p` (nil when it does not).

@@ -513,13 +513,14 @@ public enum CacheEvidence {
     static func downloadCosts(_ model: DockerfileModel, contextDirectory: String, dockerfile: String) -> CostModel {
         let downloads = model.allInstructions.contains { mi in
             guard case .run(let r)? = mi.typed?.command else { return false }
-            let d = CostModel.downloads(r.commandLine.arguments.joined(separator: " "))
-            return !d.fetch.isEmpty || !d.build.isEmpty
+            let command = r.commandLine.arguments.joined(separator: " ")
+            let d = CostModel.downloads(command)
+            return !d.fetch.isEmpty || !d.build.isEmpty || command.hasPrefix("make ")
         }
         guard downloads else { return .standard }
         let graph = StepGraph(model: model, context: BuildContext.disk(directory: contextDirectory, dockerfile: dockerfile),
                               scripts: { RunScript.make($0, in: model.dockerfile) })
-        return CostModel(dependencies: DependencyDownloads.count(graph))
+        return CostModel(dependencies: DependencyDownloads.count(graph), builds: DependencyDownloads.scriptedBuilds(graph))
     }
 
     /// Names the Dockerfile mentions: each word, without `./` and trailing `/`, and each of

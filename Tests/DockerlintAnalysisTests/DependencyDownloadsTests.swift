@@ -71,3 +71,31 @@ import Testing
         #expect(DependencyDownloads.count(Analysed("FROM golang\nCOPY . .\nRUN go build .\n").graph).isEmpty)
     }
 }
+
+/// `make <target>` read as a Go build only in its plain form.
+@Suite struct GoMakeBuildTests {
+    static let dockerfile = "FROM golang\nWORKDIR /src\nCOPY . .\nRUN make app\n"
+    func made(_ makefile: String, _ dockerfile: String = GoMakeBuildTests.dockerfile) -> GoMakeBuild? {
+        let a = Analysed(dockerfile, files: ["Makefile": makefile, "go.mod": "module x\n", "go.sum": DependencyDownloadsTests.goSum])
+        return a.graph.goBuildThroughMake(a.at(4))
+    }
+
+    @Test func plainTargetWithGoBuildRecipe() {
+        let m = made("APP := app\n\napp:\n\t@ CGO_ENABLED=0 go build -o $(APP)\n\t-go install ./cmd/tool\n\ntest: app\n\tgo test ./...\n")
+        #expect(m == GoMakeBuild(target: "app", workdir: "/src", recipe: ["CGO_ENABLED=0 go build -o $(APP)", "go install ./cmd/tool"]))
+        // The count of its modules and the command the cost model is told about.
+        let a = Analysed(Self.dockerfile, files: ["Makefile": "app:\n\tgo build -o app\n", "go.mod": "module x\n", "go.sum": DependencyDownloadsTests.goSum])
+        #expect(DependencyDownloads.count(a.graph) == [.go: 2])
+        #expect(DependencyDownloads.scriptedBuilds(a.graph) == ["make app": .go])
+    }
+
+    @Test func anythingElseIsNotRead() {
+        #expect(made("app: generate\n\tgo build -o app\n") == nil)                  // prerequisites
+        #expect(made("app:\n\tgo generate ./... && go build -o app\n") == nil)     // more than a build
+        #expect(made("app:\n\t./scripts/build.sh\n") == nil)
+        #expect(made("export GOFLAGS := -mod=mod\napp:\n\tgo build -o app\n") == nil)
+        #expect(made("include common.mk\napp:\n\tgo build -o app\n") == nil)
+        #expect(made("app:\n\tgo build -o app\n", "FROM golang\nWORKDIR /src\nCOPY . .\nRUN make -j4 app\n") == nil)
+        #expect(made("app:\n\tgo build -o app\n", "FROM golang\nWORKDIR /src\nCOPY . .\nRUN make app && ./app --version\n") == nil)
+    }
+}

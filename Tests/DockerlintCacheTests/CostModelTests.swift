@@ -106,6 +106,12 @@ import Testing
         #expect(cost("mvn package") == build)
         #expect(CostModel().seconds(identity: "x", line: 1, instruction: "RUN", stage: 0, text: "", command: "go build .",
                                     classicMetadata: false).0 == build)
+        // A command the analysis found to build through make.
+        var made = costs
+        made.builds = ["make app": .go]
+        #expect(made.seconds(identity: "x", line: 1, instruction: "RUN", stage: 0, text: "", command: "make app", classicMetadata: false).0 == build + share)
+        #expect(made.seconds(identity: "x", line: 1, instruction: "RUN", stage: 0, text: "", command: "make app", classicMetadata: false,
+                             kept: [.go]).0 == build)
     }
 
     /// The simulator tells the cost model what an earlier step of the stage fetched: the build

@@ -479,7 +479,7 @@ public struct CacheSimulator: Sendable {
                             key: stepKey, command: def.command, kept: chain.fetched.union(mounted))
         if sized, let c = def.command {
             // What lands in a cache mount is not in the image.
-            let d = CostModel.downloads(c)
+            let d = costs.downloads(c)
             chain.fetched.formUnion(d.fetch.union(d.build).subtracting(mounted))
         }
         step.inputKey = CacheSimulator.hash(["input", kw, def.linked ? "link" : ""] + flat)

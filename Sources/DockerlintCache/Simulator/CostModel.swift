@@ -52,6 +52,9 @@ public struct CostModel: Sendable {
     /// project's files by the caller: `DependencyDownloads` in the analysis). An ecosystem
     /// without an entry has no download share: its commands cost their category's default.
     public var dependencies: [DownloadEcosystem: Int] = [:]
+    /// RUN commands that download and build through a program the text does not show (`make
+    /// miniflux` whose recipe is `go build`), as the analysis found them (`DependencyDownloads`).
+    public var builds: [String: DownloadEcosystem] = [:]
 
     /// Seconds to download one dependency (a Go module zip, a Maven artifact, a crate), cold,
     /// from the ecosystem's public registry. Chosen, not measured (the machine this model was
@@ -64,10 +67,19 @@ public struct CostModel: Sendable {
         "run:package-install": 30, "run:package-index": 10, "run:build": 60, "run:download": 5, "run:small-install": 5, "run:trivial": 0.5,
     ]
 
-    public init(defaults: [String: Double] = [:], measured: [MeasuredStep] = [], dependencies: [DownloadEcosystem: Int] = [:]) {
+    public init(defaults: [String: Double] = [:], measured: [MeasuredStep] = [], dependencies: [DownloadEcosystem: Int] = [:],
+                builds: [String: DownloadEcosystem] = [:]) {
         self.defaults = CostModel.defaultSeconds.merging(defaults) { _, new in new }
         self.measured = measured.filter { !$0.cached }
         self.dependencies = dependencies
+        self.builds = builds
+    }
+
+    /// `downloads(_:)` with the commands the analysis found to build (`builds`).
+    public func downloads(_ command: String) -> (fetch: Set<DownloadEcosystem>, build: Set<DownloadEcosystem>) {
+        var d = CostModel.downloads(command)
+        if let e = builds[command] { d.build.insert(e) }
+        return d
     }
 
     // MARK: - Downloads of one-command builds
@@ -130,7 +142,7 @@ public struct CostModel: Sendable {
     /// ecosystems whose dependencies an earlier step of the stage (or a cache mount of the
     /// step) already holds: a build after a pre-fetch downloads nothing.
     public func downloadShare(_ command: String, kept: Set<DownloadEcosystem>) -> (download: Double, rest: Double)? {
-        let (fetch, build) = CostModel.downloads(command)
+        let (fetch, build) = downloads(command)
         let known = fetch.union(build).filter { dependencies[$0] != nil }
         guard !known.isEmpty else { return nil }
         var download = 0.0

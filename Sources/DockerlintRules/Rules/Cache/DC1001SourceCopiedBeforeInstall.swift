@@ -22,8 +22,15 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         guard let id = graph.id(of: i) else { return }
         let c = graph.step(id)
         guard !c.copied.isEmpty else { return }
-        guard let r = SourceCopiedBeforeInstallRule.firstInstall(after: id, graph) else { return }
         let moves = context.moves
+        guard let r = SourceCopiedBeforeInstallRule.firstInstall(after: id, graph) else {
+            // `make <target>` whose recipe is a Go build: the pre-fetch step too.
+            if let run = graph.stages[id.stage][(id.index + 1)...].first(where: { $0.kind == .run }),
+               let pre = moves.prefetch(copy: id, run: run.id), pre.verdict.isSafe {
+                SourceCopiedBeforeInstallRule.reportPrefetch(i, c, run, pre, graph, context, &sink)
+            }
+            return
+        }
         let installFiles = r.installs.flatMap(\.files)
         let copiesInstallFiles = installFiles.contains { f in moves.source(in: c, of: f) != nil }
         let src = context.source
@@ -120,7 +127,9 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         let stage = c.id.stage
         let builderOnly = stage < graph.model.stages.count - 1
             && graph.model.stages.dropFirst(stage + 1).contains { $0.dependencies.contains { $0.stage == stage && $0.kind == .copyFrom } }
-        let message = "`\(i.shortText)` comes before \(CacheMessage.step(r.instruction)), which downloads the modules and builds in one command: "
+        let how = pre.makeTarget.map { "which runs `go build` (the Makefile's `\($0)` target), downloading the modules and building in one command" }
+            ?? "which downloads the modules and builds in one command"
+        let message = "`\(i.shortText)` comes before \(CacheMessage.step(r.instruction)), \(how): "
             + "every edit to \(what) downloads every module again; copy \(names.joined(separator: ", ")) and run `\(pre.command)` above the COPY"
             + (builderOnly ? "" : " (the module cache then also holds modules only tests need: the fix is unsafe in a stage that is shipped)")
         var fix: Fix? = nil

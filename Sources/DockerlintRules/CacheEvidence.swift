@@ -290,6 +290,16 @@ public enum CacheEvidence {
         let located = history > 0 ? try? GitReplay.locate(dockerfile: path, contextDirectory: ctx) : nil
         var useHistory = located != nil
         var editsMemo: (ContextSnapshot, [PlausibleEdits.Edit])? = nil
+        // The context walked (once per run and ignore file), nil when it cannot be walked.
+        func walkedFiles() -> PlausibleEdits.Files? {
+            let scanned = shared.scan(scanKey, directory: ctx, ignore: currentIgnore)
+            if scanned.walked { work.contextScans += 1 }
+            guard case .snapshot(_, let files) = scanned.result else {
+                if case .tooLarge = scanned.result { work.capped = true }
+                return nil
+            }
+            return files
+        }
         // The context walked (once per run and ignore file) and its heaviest groups of files
         // (pre-commit time: the rest of the context weighs little); nil when it cannot be walked.
         func plausibleEdits() -> (ContextSnapshot, [PlausibleEdits.Edit])? {
@@ -406,7 +416,7 @@ public enum CacheEvidence {
             let built = engine == .buildkit ? model.reachableStages() : model.classicStages()
             var builds = false
             if case .success = built, case .success = model.targetStage() { builds = !model.stages.isEmpty || model.errors.isEmpty }
-            let anyEdit = builds && plausibleEdits().map { !$0.1.isEmpty } == true
+            let anyEdit = builds && (editsMemo.map { !$0.1.isEmpty } ?? walkedFiles().map { !$0.isEmpty } == true)
             weighed = anyEdit ? (Tally(subjects: [], variants: 1), .edits(files: 0)) : nil
         } else {
             weighed = replay(replayVariants, replaySubjects)

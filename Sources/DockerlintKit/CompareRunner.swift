@@ -131,7 +131,7 @@ public struct CompareRunner: Sendable {
     static func optimumName(_ c: Comparison) -> String { "best order of A" }
 
     static func stepRates(_ s: SimulationSummary) -> [String] {
-        s.steps.map { "\($0.text): re-ran \($0.misses)/\($0.built) (\(SimulateOutput.percent($0.rebuildRate)))" }
+        s.steps.map { "\(OneLine.escaped($0.text)): re-ran \($0.misses)/\($0.built) (\(SimulateOutput.percent($0.rebuildRate)))" }
     }
 
     public static func tty(_ c: Comparison) -> String {
@@ -140,15 +140,15 @@ public struct CompareRunner: Sendable {
         for (k, va, vb, vo) in rows3(c) { t.add([k, va, vb] + (third ? [vo] : [])) }
         var out = t.text()
         for (tag, r, rname) in [("A", c.a, c.nameA), ("B", c.b, c.nameB)] {
-            out += "\n\(tag) steps (\(rname)):\n"
+            out += "\n\(tag) steps (\(OneLine.escaped(rname))):\n"
             for line in stepRates(r.summary) { out += "  " + line + "\n" }
         }
         if let o = c.optimum, let opt = c.optimization {
             out += "\nBest order of A (\(opt.changed ? "\(opt.moves.count) move\(opt.moves.count == 1 ? "" : "s")" : "A's own order")):\n"
-            for m in opt.moves { out += "  - " + m + "\n" }
+            for m in opt.moves { out += "  - " + OneLine.escaped(m) + "\n" }
             for line in stepRates(o.summary) { out += "  " + line + "\n" }
         }
-        out += "\n" + c.verdict + "\n"
+        out += "\n" + OneLine.escaped(c.verdict) + "\n"
         return out
     }
 
@@ -167,7 +167,7 @@ public struct CompareRunner: Sendable {
             out += "\n<details><summary>\(tag): steps of <code>\(HTML.escape(rname))</code></summary>\n\n" + steps.markdown()
             out += "\n</details>\n"
         }
-        out += "\n**Verdict:** \(c.verdict)\n"
+        out += "\n**Verdict:** \(Markdown.cell(c.verdict))\n"
         return out
     }
 

@@ -4,7 +4,6 @@ import DockerlintReporters
 import DockerlintRules
 import DockerlintSupport
 import DockerlintSyntax
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -154,11 +153,7 @@ public struct LintRunner {
             for f in files { results.append(try lintOne(f)) }
         } else {
             // Files are independent: lint them on every core, keep the input order.
-            let slots = ResultSlots(count: files.count)
-            DispatchQueue.concurrentPerform(iterations: files.count) { i in
-                slots.set(i, Result { () throws(CommandError) in try lintOne(files[i]) })
-            }
-            for r in slots.all() { results.append(try r.get()) }
+            for r in parallelMap(files.count, { i in Result { () throws(CommandError) in try lintOne(files[i]) } }) { results.append(try r.get()) }
         }
         // History evidence was asked for but the clone is shallow (the default of CI checkouts):
         // the cache findings fell back to estimated edits; one line, once per run, says why
@@ -287,18 +282,4 @@ struct FileResult: Sendable {
     var diagnostics: [Diagnostic]
     var syntaxError: Bool
     var context: ContextChoice?
-}
-
-/// One slot per file, each written by exactly one worker.
-final class ResultSlots: @unchecked Sendable {
-    private var slots: [Result<FileResult, CommandError>?]
-    private let lock = PosixMutex()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ r: Result<FileResult, CommandError>) {
-        lock.locked { slots[i] = r }
-    }
-
-    func all() -> [Result<FileResult, CommandError>] { lock.locked { slots.map { $0! } } }
 }

@@ -131,14 +131,14 @@ public enum SimulateOutput {
     public static func tty(_ rep: SimulationReport, color: Bool = false) -> String {
         var out = ""
         if rep.mode == .edit, let b = rep.builds.last {
-            out += "\(b.dockerfilePath) (\(model(rep))): the rebuild after the change\n"
-            for e in b.errors { out += "warning: \(e)\n" }
+            out += "\(OneLine.escaped(b.dockerfilePath)) (\(model(rep))): the rebuild after the change\n"
+            for e in b.errors { out += "warning: \(OneLine.escaped(e))\n" }
             out += stepTable(b, color: color)
             out += buildLine(b) + "\n"
             return out
         }
         let what = rep.mode == .git ? "commits" : "builds"
-        out += "Replayed \(rep.summary.builds) \(what) with \(model(rep))" + (rep.range.map { " (\($0))" } ?? "")
+        out += "Replayed \(rep.summary.builds) \(what) with \(model(rep))" + (rep.range.map { " (\(OneLine.escaped($0)))" } ?? "")
             + "; the first build only fills the cache.\n"
         if rep.ciCache != .local { out += "Every build starts on \(rep.ciCache.summary).\n" }
         out += "\n"
@@ -146,7 +146,7 @@ public enum SimulateOutput {
         var t = Table([.left(rep.mode == .git ? "COMMIT" : "BUILD", 12), .right("RE-RUN", 7), .right("EST", 10), .left("FIRST MISS", gap: "  ")])
         for b in rep.builds where !b.baseline {
             if !b.errors.isEmpty && b.steps.isEmpty {
-                t.add([b.label], trailing: "  error: \(b.errors.joined(separator: "; "))")
+                t.add([b.label], trailing: "  error: \(OneLine.escaped(b.errors.joined(separator: "; ")))")
                 continue
             }
             let first = b.firstMiss.map { "line \($0.line) \($0.instruction): \($0.reason)" } ?? "all cached"

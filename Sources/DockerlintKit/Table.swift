@@ -4,6 +4,8 @@
 // the callers choose the columns and the cells (escaped for Markdown by the caller, since a
 // cell may be a code span or a link).
 
+import DockerlintSupport
+
 struct Table {
     enum Alignment: Sendable { case left, right, center }
 
@@ -39,6 +41,11 @@ struct Table {
 
     var columns: [Column]
     var rows: [Row] = []
+    /// On the terminal: control characters in cells (an escape sequence or a line break in a
+    /// file name or a Dockerfile line) are written escaped (`OneLine.escaped`), so that no
+    /// cell can move the cursor, recolour the terminal or break its row. Off only for a table
+    /// whose caller paints parts of cells itself and escapes their text.
+    var escapesControlCharacters = true
 
     init(_ columns: [Column]) { self.columns = columns }
 
@@ -68,7 +75,7 @@ struct Table {
         var out = ""
         for (i, cell) in cells.enumerated() where i < columns.count {
             let c = columns[i]
-            let padded = Table.pad(cell, c.width, c.alignment)
+            let padded = Table.pad(escapesControlCharacters ? OneLine.escaped(cell) : cell, c.width, c.alignment)
             out += c.gap
             if color, let sgr = styles[i] { out += "\u{1B}[\(sgr)m" + padded + "\u{1B}[0m" } else { out += padded }
         }

@@ -195,10 +195,30 @@ struct SimulateRunnerTests {
         let md = SimulateOutput.markdown(rep)
         #expect(md.contains("| \(Markdown.cell(copy.reason)) |"), "\(md)")
         #expect(!md.contains("<b>"), "\(md)")
-        let c = try CompareRunner(a: tmp.path + "/Dockerfile", b: tmp.path + "/Dockerfile", options: o).compare()
+        // The verdict names the files; a name with markup is shown as it is.
+        try tmp.write("v_*2*/Dockerfile", "FROM alpine\nCOPY . /app\nRUN echo `date` > /stamp\n")
+        let c = try CompareRunner(a: tmp.path + "/Dockerfile", b: tmp.path + "/v_*2*/Dockerfile", options: o).compare()
         let cmd = CompareRunner.markdown(c)
+        #expect(cmd.contains("**Verdict:** " + Markdown.cell(c.verdict) + "\n"), "\(cmd)")
         #expect(cmd.contains("| ``RUN echo `date` > /stamp`` |"), "\(cmd)")
         #expect(!cmd.contains("'date'"), "\(cmd)")
+    }
+
+    /// A file name with control characters (an escape sequence, a line break) cannot write
+    /// to the terminal through the tty table: it is shown escaped, on its row.
+    @Test func ttyShowsControlCharactersInNamesEscaped() throws {
+        let tmp = try KitTempDir()
+        try tmp.write("Dockerfile", "FROM alpine\nCOPY . /app\nRUN true\n")
+        let name = "x\u{1B}[2Jy\nz.txt"
+        try tmp.write(name, "text\n")
+        var o = options(tmp.path + "/Dockerfile", tmp.path)
+        o.changed = [name]
+        let rep = try SimulateRunner(options: o).simulate()
+        let copy = try #require(rep.builds.last?.steps.first { $0.instruction == "COPY" })
+        #expect(copy.reason.contains(name))
+        let tty = SimulateOutput.tty(rep)
+        #expect(!tty.contains("\u{1B}") && tty.contains(OneLine.escaped(copy.reason)), "\(tty)")
+        #expect(tty.split(separator: "\n").count == rep.builds.last!.steps.count + 3, "\(tty)")
     }
 
     @Test func compareGivesAVerdict() throws {

@@ -43,20 +43,22 @@ public enum BenchOutput {
             if let e = b.error { head += "  " + paint("FAILED: \(Table.clip(e, 100))", "31") }
             out.append(paint(head, "1"))
             if let p = b.push { out.append("  " + pushLine(p)) }
+            // The marks are painted here; the text in the cells is escaped here too.
             var t = Table([.left("line", 5), .left("step", 44), .left("actual", 8), .left("time", 9), .left("predicted")])
+            t.escapesControlCharacters = false
             for s in b.steps {
                 let mark: String
                 switch s.agrees {
                 case .some(true): mark = paint("ok", "32")
-                case .some(false): mark = paint("DIFFERS", "31") + (s.predicted?.reason.map { " (\($0))" } ?? "")
+                case .some(false): mark = paint("DIFFERS", "31") + (s.predicted?.reason.map { " (\(OneLine.escaped($0)))" } ?? "")
                 case .none: mark = "-"
                 }
                 let statusText = s.status == .hit ? "hit" : (s.status == .miss ? "miss" : "not run")
-                t.add([s.line.map(String.init) ?? "?", Table.clip(s.instruction, 42), statusText, secs(s.seconds),
+                t.add([s.line.map(String.init) ?? "?", Table.clip(OneLine.escaped(s.instruction), 42), statusText, secs(s.seconds),
                        (s.predicted.map { "\($0.status.rawValue) " } ?? "") + mark])
             }
             for p in b.unmatchedPredictions {
-                t.add([String(p.line), Table.clip(p.instruction, 42), "absent", "", "\(p.status.rawValue) " + paint("DIFFERS", "31")])
+                t.add([String(p.line), Table.clip(OneLine.escaped(p.instruction), 42), "absent", "", "\(p.status.rawValue) " + paint("DIFFERS", "31")])
             }
             out += t.lines(indent: "  ")
         }

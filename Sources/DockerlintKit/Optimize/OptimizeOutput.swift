@@ -44,12 +44,12 @@ public enum OptimizeOutput {
     }
 
     public static func tty(_ r: OptimizeResult, color: Bool) -> String {
-        var out = "\(r.dockerfile): \(history(r))\n"
+        var out = "\(OneLine.escaped(r.dockerfile)): \(history(r))\n"
         if !r.changed {
             out += "No change: \(r.noChangeReason ?? "the current order is already the best").\n"
         } else {
             out += "\nProposed order (\(r.moves.count) move\(r.moves.count == 1 ? "" : "s")):\n"
-            for m in r.moves { out += "  - \(m)\n" }
+            for m in r.moves { out += "  - \(OneLine.escaped(m))\n" }
             out += "\n" + UnifiedDiff.diff(r.original, r.proposed, oldName: r.dockerfile, newName: r.dockerfile + " (proposed)")
         }
         out += "\n" + summaryTable(r, proposedColumn: true).text()

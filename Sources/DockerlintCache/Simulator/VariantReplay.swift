@@ -153,6 +153,9 @@ public enum PlausibleEdits {
         }
         var files: [File] = []
 
+        /// No file to edit (every file of the context is a group of its own or in one).
+        public var isEmpty: Bool { files.isEmpty }
+
         public init(_ snapshot: ContextSnapshot) {
             for (path, e) in snapshot.entries where e.kind == .file || e.kind == .symlink {
                 let kind = EditWeights.kind(of: path)

@@ -268,7 +268,7 @@ public struct LintRunner {
         var found = out.diagnostics.filter { $0.severity != .off }
         var work = CacheEvidence.Work()
         if !out.hasSyntaxErrors {
-            (found, _, work) = CacheEvidence.evaluate(found, path: name, bytes: bytes, configuration: configuration,
+            (found, _, work) = CacheEvidence.evaluate(found, model: out.model, path: name, bytes: bytes, configuration: configuration,
                                                       contextDirectory: contextDirectory, history: history, rules: rules, shared: shared)
         }
         return (found, out.hasSyntaxErrors, work)

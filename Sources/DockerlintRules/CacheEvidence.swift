@@ -152,19 +152,21 @@ public enum CacheEvidence {
     }
 
     /// Decides and annotates the DC findings of one file. Findings the simulator cannot judge
-    /// (no context directory) are returned as they are.
+    /// (no context directory) are returned as they are. `model` is the linter's model of
+    /// `bytes` (the file is not parsed again).
     /// `shared` carries what the files of one run share (each context walked once).
-    public static func annotate(_ diagnostics: [Diagnostic], path: String, bytes: [UInt8], configuration: Configuration,
-                                contextDirectory: String?, history: Int, rules: RuleSet,
+    public static func annotate(_ diagnostics: [Diagnostic], model: DockerfileModel, path: String, bytes: [UInt8],
+                                configuration: Configuration, contextDirectory: String?, history: Int, rules: RuleSet,
                                 shared: SharedWork = SharedWork()) -> [Diagnostic] {
-        evaluate(diagnostics, path: path, bytes: bytes, configuration: configuration, contextDirectory: contextDirectory,
+        evaluate(diagnostics, model: model, path: path, bytes: bytes, configuration: configuration, contextDirectory: contextDirectory,
                  history: history, rules: rules, shared: shared).diagnostics
     }
 
     /// `annotate`, with the evidence of each judged finding (by index in `diagnostics`) and
     /// what it cost.
-    public static func evaluate(_ diagnostics: [Diagnostic], path: String, bytes: [UInt8], configuration: Configuration,
-                                contextDirectory: String?, history: Int, rules: RuleSet, shared: SharedWork = SharedWork())
+    public static func evaluate(_ diagnostics: [Diagnostic], model: DockerfileModel, path: String, bytes: [UInt8],
+                                configuration: Configuration, contextDirectory: String?, history: Int, rules: RuleSet,
+                                shared: SharedWork = SharedWork())
         -> (diagnostics: [Diagnostic], evidence: [Int: Evidence], work: Work) {
         var work = Work()
         // Nothing is simulated unless a finding's report depends on it.
@@ -176,7 +178,6 @@ public enum CacheEvidence {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: ctx, isDirectory: &isDir), isDir.boolValue else { return (diagnostics, [:], work) }
 
-        let model = DockerfileModel.build(DockerfileParser.parse(bytes))
         let engine = configuration.builder.cacheModel
         let ids = identities(model, engine: engine)
         let linter = Linter(rules: rules)
@@ -288,6 +289,10 @@ public enum CacheEvidence {
         if let c = configuration.ciCache { options.ciCache = c }
         let costs = downloadCosts(model, contextDirectory: ctx, dockerfile: path)
         let located = history > 0 ? try? GitReplay.locate(dockerfile: path, contextDirectory: ctx) : nil
+        // One reader of the repository's objects for every replay of the file (and for
+        // naming the first replayed commit): its `cat-file` processes start once.
+        let objects = located.map { GitObjectReader(repository: $0.repository) }
+        defer { objects?.close() }
         var useHistory = located != nil
         var editsMemo: (ContextSnapshot, [PlausibleEdits.Edit])? = nil
         // The context walked (once per run and ignore file), nil when it cannot be walked.
@@ -372,10 +377,11 @@ public enum CacheEvidence {
                 if let a = asIs, a.history { variants[0].recorded = a.builds }
                 var tally = Tally(subjects: subjects, variants: variants.count)
                 tally.readsCause = readsCause
-                let range = (try? GitHistory.resolve(repository: located.repository, revision: "HEAD~\(history)")).map { "\($0)..HEAD" } ?? "HEAD"
+                let range = objects.flatMap { try? $0.commit("HEAD~\(history)") }.map { "\($0)..HEAD" } ?? "HEAD"
                 var commits = 0
                 do {
-                    try GitReplay.replayVariants(located, range: range, perBuildArgs: perBuildArgs, churn: churn, variants: variants,
+                    try GitReplay.replayVariants(located, range: range, perBuildArgs: perBuildArgs, churn: churn, objects: objects,
+                                                 variants: variants,
                                                  simulators: &sims) { builds in
                         counted(builds, history: true)
                         guard !builds[0].prediction.baseline else { return }

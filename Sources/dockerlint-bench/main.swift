@@ -339,8 +339,56 @@ func benchSimulate() {
               + "The classic builder's directory digest (`dir:` over the sorted hashes of everything below the directory, §3) is "
               + "recomputed over the whole `COPY . .` tree each commit, so its per-commit cost follows the context size, which grows "
               + "from ~240 to ~400 files here as commits add files: linear in commits × context size.",
-              "", String(format: "Peak RSS of the benchmark process: %.1f MiB. This machine is shared and noisy (2 cores).", peakRSSMiB()), ""]
+              ""]
+    lines += realRepositoryRows(rounds: rounds, seconds: seconds)
+    lines += ["", String(format: "Peak RSS of the benchmark process: %.1f MiB. This machine is shared and noisy (2 cores).", peakRSSMiB()), ""]
     write(lines.joined(separator: "\n"))
+}
+
+/// The same replay over a real repository's last commits (`--real OWNER/NAME`, default
+/// gogs/gogs: a Go and pnpm project whose Dockerfile copies the whole context), checked out
+/// at its pinned commit under `--real-cache` (default /tmp/dockerlint-realworld) by
+/// `scripts/cache-rules-realworld --checkout-only`. In-process: start-up is not counted here
+/// (`scripts/bench-history-evidence` times the command line, start-up included).
+func realRepositoryRows(rounds: Int, seconds: (Duration) -> Double) -> [String] {
+    let name = option("--real") ?? "gogs/gogs"
+    let cache = option("--real-cache") ?? ProcessInfo.processInfo.environment["DOCKERLINT_REALWORLD_CACHE"] ?? "/tmp/dockerlint-realworld"
+    let tsv = (try? String(contentsOfFile: "scripts/realworld-repos.tsv", encoding: .utf8)) ?? ""
+    guard let row = tsv.split(separator: "\n").map({ $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) })
+        .first(where: { $0.count > 4 && $0[1] == name }) else {
+        return ["## A real repository", "", "\(name) is not in scripts/realworld-repos.tsv (run from the repository's top level)."]
+    }
+    let dir = cache + "/" + name.replacingOccurrences(of: "/", with: "+")
+    let (pinned, dockerfile, context) = (row[2], row[3], row[4])
+    guard runGit(dir, ["rev-parse", "HEAD"]).hasPrefix(pinned),
+          let source = try? GitReplay.locate(dockerfile: dir + "/" + dockerfile, contextDirectory: dir + "/" + context) else {
+        return ["## A real repository", "", "\(name) is not checked out at \(pinned) in \(cache) "
+                + "(`scripts/cache-rules-realworld --checkout-only` checks it out)."]
+    }
+    let available = (Int(runGit(dir, ["rev-list", "--first-parent", "--count", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 1) - 1
+    let files = runGit(dir, ["ls-files"]).split(separator: "\n").count
+    var lines = ["## A real repository: \(name)", "",
+                 "`\(dockerfile)` (context `\(context)`, \(files) tracked files) replayed over its last first-parent commits at the pinned "
+                    + "commit \(pinned.prefix(7)), in one process (start-up not counted). Median of \(rounds) rounds.", "",
+                 "| builder | commits | median time | commits/s | marginal commits/s (since the previous row) |", "|---|---:|---:|---:|---:|"]
+    var rows: [(Int, BuilderKind, Double)] = []
+    for engine in [BuilderKind.buildkit, .classic] {
+        for n in [250, 500, 1000] where n <= available {
+            var times: [Double] = []
+            for _ in 0..<rounds {
+                var sim = CacheSimulator(engine: engine)
+                let clock = ContinuousClock()
+                times.append(seconds(clock.measure { try? GitReplay.replay(source, range: "HEAD~\(n)..HEAD", simulator: &sim) { _ in } }))
+            }
+            times.sort()
+            let t = times[times.count / 2]
+            var marginal = "–"
+            if let last = rows.last, last.1 == engine, t > last.2 { marginal = String(format: "%.0f", Double(n - last.0) / (t - last.2)) }
+            lines.append(String(format: "| %@ | %d | %.3f s | %.0f | %@ |", engine.rawValue, n, t, Double(n) / t, marginal))
+            rows.append((n, engine, t))
+        }
+    }
+    return lines
 }
 
 func runGit(_ dir: String, _ a: [String]) -> String {
@@ -357,7 +405,7 @@ case "optimize": benchOptimize()
 default:
     print("usage: dockerlint-bench parse [--corpus DIR] [--rounds N] [--write FILE]")
     print("       dockerlint-bench lint [--runs N] [--file F] [--write FILE]")
-    print("       dockerlint-bench simulate [--commits N] [--rounds N] [--repo DIR] [--write FILE]")
+    print("       dockerlint-bench simulate [--commits N] [--rounds N] [--repo DIR] [--real OWNER/NAME] [--real-cache DIR] [--write FILE]")
     print("       dockerlint-bench lab [--runs N] [--overhead-rounds N] [--write FILE]")
     print("       dockerlint-bench optimize [--rounds N] [--write FILE]")
     print("       dockerlint-bench ci-cache [--socket PATH] [--registry HOST:PORT] [--examples a,b] [--modes m,n] [--write FILE]")

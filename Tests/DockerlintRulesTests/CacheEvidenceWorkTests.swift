@@ -28,7 +28,7 @@ import Testing
         let rules = BuiltinRules.ruleSet
         let config = Configuration()
         let out = Linter(rules: rules).lint(Linter.Input(path: path, bytes: bytes, configuration: config, contextDirectory: dir))
-        let r = CacheEvidence.evaluate(out.diagnostics, path: path, bytes: bytes, configuration: config, contextDirectory: dir,
+        let r = CacheEvidence.evaluate(out.diagnostics, model: out.model, path: path, bytes: bytes, configuration: config, contextDirectory: dir,
                                        history: 0, rules: rules, shared: shared)
         return (r.diagnostics, out.diagnostics.filter { $0.code.hasPrefix("DC") }.count, r.work)
     }
@@ -132,7 +132,7 @@ import Testing
         let bytes = Array(copyAll.utf8)
         let rules = BuiltinRules.ruleSet
         let out = Linter(rules: rules).lint(Linter.Input(path: path, bytes: bytes, configuration: Configuration(), contextDirectory: dir))
-        let r = CacheEvidence.evaluate(out.diagnostics, path: path, bytes: bytes, configuration: Configuration(), contextDirectory: dir,
+        let r = CacheEvidence.evaluate(out.diagnostics, model: out.model, path: path, bytes: bytes, configuration: Configuration(), contextDirectory: dir,
                                        history: 0, rules: rules, shared: CacheEvidence.SharedWork())
         return (r.diagnostics, out.diagnostics.filter { $0.code.hasPrefix("DC") }, r.work)
     }

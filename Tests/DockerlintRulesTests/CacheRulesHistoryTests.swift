@@ -51,7 +51,7 @@ import Testing
         config.builder = builder
         let rules = BuiltinRules.ruleSet
         let out = Linter(rules: rules).lint(Linter.Input(path: path, bytes: bytes, configuration: config, contextDirectory: dir))
-        return CacheEvidence.annotate(out.diagnostics, path: path, bytes: bytes, configuration: config, contextDirectory: dir,
+        return CacheEvidence.annotate(out.diagnostics, model: out.model, path: path, bytes: bytes, configuration: config, contextDirectory: dir,
                                       history: history, rules: rules)
     }
 
@@ -72,7 +72,7 @@ import Testing
         let bytes = Array(try String(contentsOfFile: path, encoding: .utf8).utf8)
         let rules = BuiltinRules.ruleSet
         let out = Linter(rules: rules).lint(Linter.Input(path: path, bytes: bytes, configuration: config, contextDirectory: dir))
-        let r = CacheEvidence.evaluate(out.diagnostics, path: path, bytes: bytes, configuration: config, contextDirectory: dir,
+        let r = CacheEvidence.evaluate(out.diagnostics, model: out.model, path: path, bytes: bytes, configuration: config, contextDirectory: dir,
                                        history: history, rules: rules)
         return (r.diagnostics, r.evidence.keys.sorted().map { r.evidence[$0]! })
     }

@@ -108,20 +108,24 @@ public struct ContextSnapshot: Sendable {
 
     /// Normalises a context-relative path: cleaned against the root, "" for the root.
     public static func key(_ path: String) -> String {
+        // Paths from git and from the snapshot itself are already clean.
+        if path.utf8.first != UInt8(ascii: "/"), goPathIsClean(path) { return path }
+        if path.isEmpty { return "" }
         let c = goPathClean("/" + path)
         return c == "/" ? "" : String(c.dropFirst())
     }
 
     static func join(_ dir: String, _ name: String) -> String { dir.isEmpty ? name : dir + "/" + name }
 
+    // Parent and base split at the last `/` byte (paths are split by bytes, as Go does).
     static func parent(_ path: String) -> String {
-        guard let i = path.lastIndex(of: "/") else { return "" }
+        guard let i = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
         return String(path[..<i])
     }
 
     static func base(_ path: String) -> String {
-        guard let i = path.lastIndex(of: "/") else { return path }
-        return String(path[path.index(after: i)...])
+        guard let i = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
+        return String(path[path.utf8.index(after: i)...])
     }
 
     // MARK: Mutation (keeps the child index and memo tables consistent)
@@ -156,7 +160,9 @@ public struct ContextSnapshot: Sendable {
         if children[ContextSnapshot.parent(p), default: []].insert(ContextSnapshot.base(p)).inserted {
             childrenChanged(ContextSnapshot.parent(p))
         }
-        invalidate(p)
+        // An ignore decision depends on the path and on whether it is a directory only: an
+        // entry that keeps both (a changed file) keeps its decision.
+        invalidate(p, keepDecision: old.map { ($0.kind == .directory) == (e.kind == .directory) } ?? false)
     }
 
     /// Removes an entry (and its subtree). With `pruneEmptyParents`, parent directories left
@@ -230,10 +236,13 @@ public struct ContextSnapshot: Sendable {
 
     /// Drops memoised digests of `p` and its ancestors (and everything if symlinks could make
     /// a classic digest depend on paths elsewhere).
-    mutating func invalidate(_ p: String) {
+    mutating func invalidate(_ p: String, keepDecision: Bool = false) {
         if memos.isEmpty { return }
+        let classicGlobal = symlinkCount > 0
+        // Mutated through the keyed subscript, in place (through `values[i]` each memo's
+        // tables would be copied).
         for key in Array(memos.keys) {
-            memos[key]!.invalidate(path: p, classicGlobal: symlinkCount > 0)
+            memos[key]!.invalidate(path: p, classicGlobal: classicGlobal, keepDecision: keepDecision)
         }
     }
 

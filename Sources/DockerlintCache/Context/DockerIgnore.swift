@@ -146,15 +146,14 @@ public struct IgnorePattern: Sendable, Equatable {
     func matches(_ path: [Unicode.Scalar]) throws -> Bool {
         switch kind {
         case .exact:
-            return path == scalars
+            return path.count == scalars.count && scalarsEqual(path, 0, scalars, 0, scalars.count)
         case .prefix:
-            return path.starts(with: scalars.dropLast(2))
+            let n = scalars.count - 2
+            return path.count >= n && scalarsEqual(path, 0, scalars, 0, n)
         case .suffix:
-            let suffix = scalars.dropFirst(2)
-            if path.count >= suffix.count && path[(path.count - suffix.count)...].elementsEqual(suffix) {
-                return true
-            }
-            return suffix.first == "/" && path.elementsEqual(suffix.dropFirst())
+            let n = scalars.count - 2  // the text after `**`
+            if path.count >= n && scalarsEqual(path, path.count - n, scalars, 2, n) { return true }
+            return n > 0 && scalars[2] == "/" && path.count == n - 1 && scalarsEqual(path, 0, scalars, 3, n - 1)
         case .regexp:
             guard let regex else {
                 throw DockerIgnoreError.invalidRegexp(line: line, pattern: text, message: regexError ?? "")
@@ -323,8 +322,10 @@ public struct DockerIgnore: Sendable, Equatable {
     /// "a/b/c" -> ["a", "a/b"].
     static func parentPrefixes(_ path: [Unicode.Scalar]) -> [[Unicode.Scalar]] {
         var out: [[Unicode.Scalar]] = []
-        for (i, c) in path.enumerated() where c == "/" {
-            out.append(Array(path[..<i]))
+        var i = 0
+        while i < path.count {
+            if path[i] == "/" { out.append(Array(path[..<i])) }
+            i += 1
         }
         return out
     }
@@ -342,7 +343,8 @@ public struct DockerIgnore: Sendable, Equatable {
         // parent's flag; the others are matched in order.
         var candidate = [Bool](repeating: false, count: patterns.count)
         for i in index.candidates(fileScalars) { candidate[i] = true }
-        for (i, pattern) in patterns.enumerated() {
+        for i in 0..<patterns.count {
+            let pattern = patterns[i]
             var m = false
             if !parentMatched.isEmpty { m = parentMatched[i] }
             if !m && !candidate[i] { continue }
@@ -471,14 +473,23 @@ struct IgnorePatternIndex: Sendable {
     func candidates(_ path: [Unicode.Scalar]) -> [Int] {
         guard let prefixes else { return lookedUp(path) }
         var out = always
-        for (prefix, list) in prefixes where prefix.count <= path.count && path.starts(with: prefix) { out += list }
+        for (prefix, list) in prefixes where prefix.count <= path.count && scalarsEqual(path, 0, prefix, 0, prefix.count) {
+            out += list
+        }
         if !suffixes.isEmpty {
             // The ends of the path and of each parent.
             var ends = [path.count]
-            for (i, c) in path.enumerated() where c == "/" { ends.append(i) }
+            var i = 0
+            while i < path.count {
+                if path[i] == "/" { ends.append(i) }
+                i += 1
+            }
             for (suffix, list) in suffixes {
                 let k = suffix.count
-                if ends.contains(where: { e in k <= e && path[(e - k)..<e].elementsEqual(suffix) }) { out += list }
+                for e in ends where k <= e && scalarsEqual(path, e - k, suffix, 0, k) {
+                    out += list
+                    break
+                }
             }
         }
         out.sort()
@@ -495,7 +506,11 @@ struct IgnorePatternIndex: Sendable {
             var seen = Set<Int>()
             // The ends of the path and of each parent.
             var ends = [path.count]
-            for (i, c) in path.enumerated() where c == "/" { ends.append(i) }
+            var i = 0
+            while i < path.count {
+                if path[i] == "/" { ends.append(i) }
+                i += 1
+            }
             for e in ends {
                 for k in suffixLengths {
                     if k > e { break }
@@ -508,4 +523,17 @@ struct IgnorePatternIndex: Sendable {
         out.sort()
         return out
     }
+}
+
+/// Whether `a[aStart..<aStart + count]` equals `b[bStart..<bStart + count]` (the caller
+/// checks the bounds): an index loop, so matching never goes through unspecialised generic
+/// sequence algorithms.
+@inline(__always)
+func scalarsEqual(_ a: [Unicode.Scalar], _ aStart: Int, _ b: [Unicode.Scalar], _ bStart: Int, _ count: Int) -> Bool {
+    var i = 0
+    while i < count {
+        if a[aStart + i] != b[bStart + i] { return false }
+        i += 1
+    }
+    return true
 }

@@ -76,12 +76,12 @@ struct HashMemo: Sendable {
         if !classicMatches.isEmpty { classicMatches.removeAll() }
     }
 
-    mutating func invalidate(path: String, classicGlobal: Bool) {
+    mutating func invalidate(path: String, classicGlobal: Bool, keepDecision: Bool = false) {
         if classicGlobal {
             classicEntries.removeAll(keepingCapacity: true)
             classicDirs.removeAll(keepingCapacity: true)
         }
-        decisions[path] = nil
+        if !keepDecision { decisions[path] = nil }
         classicEntries[path] = nil
         var p = path
         while true {

@@ -59,6 +59,14 @@ public struct CacheSimulator: Sendable {
     public private(set) var contextSources: [[String]] = []
     /// `makeStep`'s one-line text and cost per step (emptied when `costs` changes).
     var stepLooks: [StepLook: (String, Double, Bool)] = [:]
+    /// Per step identity and key kind, the parts last hashed and their digest: a step whose
+    /// inputs are those of the previous build (most steps of most commits) is not hashed again.
+    var keyMemo: [KeySlot: (parts: [String], digest: String)] = [:]
+
+    struct KeySlot: Hashable {
+        var identity: String
+        var kind: UInt8
+    }
 
     /// Whether builds start on a fresh runner that imports only the previous build's export.
     var ciMode: Bool { engine == .buildkit && options.ciCache != .local }
@@ -311,6 +319,16 @@ public struct CacheSimulator: Sendable {
 
     static func hash(_ parts: [String]) -> String { "sha256:" + SHA256Hex.of(parts: parts) }
 
+    /// `hash(parts)`, remembered per step identity and kind of key (`keyMemo`).
+    mutating func stepHash(_ identity: String, _ kind: UInt8, _ parts: [String]) -> String {
+        let slot = KeySlot(identity: identity, kind: kind)
+        if let m = keyMemo[slot], m.parts == parts { return m.digest }
+        let digest = CacheSimulator.hash(parts)
+        if keyMemo.count > 4096 { keyMemo.removeAll() }
+        keyMemo[slot] = (parts, digest)
+        return digest
+    }
+
     mutating func processStage(_ stage: Stage, model: DockerfileModel, run: inout BuildRun, ctx: inout ContextSnapshot) {
         let name = stage.name ?? String(stage.index)
         var chain: Chain
@@ -401,16 +419,16 @@ public struct CacheSimulator: Sendable {
         let stepKey: String
         let chainKey: String
         if def.linked {
-            stepKey = CacheSimulator.hash(["copy-link"] + flat)
-            chainKey = CacheSimulator.hash(["merge", chain.key, stepKey])
+            stepKey = stepHash(identity, 0, ["copy-link"] + flat)
+            chainKey = stepHash(identity, 1, ["merge", chain.key, stepKey])
         } else {
-            stepKey = CacheSimulator.hash([kw, chain.key] + flat)
+            stepKey = stepHash(identity, 0, [kw, chain.key] + flat)
             chainKey = stepKey
         }
-        let contentKey = CacheSimulator.hash([kw + "-out", chain.content] + def.contentComponents)
+        let contentKey = stepHash(identity, 2, [kw + "-out", chain.content] + def.contentComponents)
         var fastKey: String? = nil
         if !def.fastValues.isEmpty && !def.linked {
-            fastKey = CacheSimulator.hash([kw + "-fast", chain.key] + def.components.flatMap { [$0.name, def.fastValues[$0.name] ?? $0.value] })
+            fastKey = stepHash(identity, 3, [kw + "-fast", chain.key] + def.components.flatMap { [$0.name, def.fastValues[$0.name] ?? $0.value] })
         }
         let index = run.steps.count
 
@@ -482,7 +500,7 @@ public struct CacheSimulator: Sendable {
             let d = costs.downloads(c)
             chain.fetched.formUnion(d.fetch.union(d.build).subtracting(mounted))
         }
-        step.inputKey = CacheSimulator.hash(["input", kw, def.linked ? "link" : ""] + flat)
+        step.inputKey = stepHash(identity, 4, ["input", kw, def.linked ? "link" : ""] + flat)
         run.steps.append(step)
         run.newRecords[identity] = StepRecord(parent: chain.key, components: def.components, key: stepKey)
         chain.content = contentKey
@@ -970,7 +988,9 @@ public struct CacheSimulator: Sendable {
         let ignore = run.state.ignore
         var out: [(String, String)] = []
         for (p, what) in run.changes! where sources.contains(where: { CacheSimulator.covers($0, p) }) {
-            if (try? ignore.matchesOrParentMatches(p)) == true && (try? ctx.isPresent(p, ignore: ignore)) != true { continue }
+            // Excluded and not sent as a folder of kept files. Presence is memoised with the
+            // source digests, so it is asked first; matching is left for what is not present.
+            if (try? ctx.isPresent(p, ignore: ignore)) != true && (try? ignore.matchesOrParentMatches(p)) == true { continue }
             // A directory listed only because a child changed adds nothing.
             if let e = ctx.entries[p], e.kind == .directory, what == "changed" { continue }
             out.append((p, what))

@@ -77,14 +77,19 @@ public enum GitReplay {
         return GitReplaySource(repository: realTop, dockerfilePath: dirRel.isEmpty ? base : dirRel + "/" + base, contextPrefix: prefix)
     }
 
-    /// Checks every endpoint of `A..B`, `A...B` or `REV`.
-    public static func validate(range: String, repository: String) throws(GitReplayError) {
+    /// Checks every endpoint of `A..B`, `A...B` or `REV` (asked of `objects`' running
+    /// `cat-file` when given, else of `git rev-parse`).
+    public static func validate(range: String, repository: String, objects: GitObjectReader? = nil) throws(GitReplayError) {
         let parts = range.components(separatedBy: "...").count == 2 ? range.components(separatedBy: "...") : range.components(separatedBy: "..")
         guard !range.isEmpty, !range.hasPrefix("-"), parts.count <= 2 else { throw .input("bad revision range '\(range)'") }
         for p in parts where !p.isEmpty {
-            do { _ = try GitHistory.resolve(repository: repository, revision: p) } catch {
-                throw .input("bad revision range '\(range)': unknown revision '\(p)'")
+            let known: Bool
+            if let objects {
+                known = (try? objects.commit(p)) != nil
+            } else {
+                known = (try? GitHistory.resolve(repository: repository, revision: p)) != nil
             }
+            if !known { throw .input("bad revision range '\(range)': unknown revision '\(p)'") }
         }
     }
 
@@ -111,15 +116,17 @@ extension GitReplay {
     /// receives, per build, one `VariantBuild` per variant (the first build, which fills the
     /// caches, is marked `baseline`). `perBuildArgs` take the commit id as their value (values
     /// a CI passes per build); `churn` paths get new content in every build (`.git` in a
-    /// context that does not exclude it).
+    /// context that does not exclude it). `objects` is the caller's reader of the repository's
+    /// objects when it has one (replays of one run share its `cat-file` processes).
     public static func replayVariants(_ source: GitReplaySource, range: String, buildArgs: [String: String] = [:],
                                       perBuildArgs: [String] = [], churn: [String] = [], target: String? = nil,
+                                      objects shared: GitObjectReader? = nil,
                                       variants: [ReplayVariant], simulators: inout [CacheSimulator],
                                       _ body: ([VariantBuild]) -> Void) throws(GitReplayError) {
         precondition(variants.count == simulators.count)
-        try validate(range: range, repository: source.repository)
-        let objects = GitObjectReader(repository: source.repository)
-        defer { objects.close() }
+        let objects = shared ?? GitObjectReader(repository: source.repository)
+        defer { if shared == nil { objects.close() } }
+        try validate(range: range, repository: source.repository, objects: objects)
         var cache = ModelCache(options: BuildOptions(buildArgs: BuildArgs(buildArgs), target: target), perBuildArgs: perBuildArgs)
         let noModel = DockerfileModel.parse("")
         let prefix = source.contextPrefix

@@ -9,7 +9,8 @@ public enum SHA256Hex {
     public static func of<Bytes: Sequence>(_ bytes: Bytes, digits: Int = 64) -> String where Bytes.Element == UInt8 {
         var h = SHA256()
         h.update(data: Array(bytes))
-        return String(hex(h.finalize()).prefix(digits))
+        let full = hex(digest: h.finalize())
+        return digits >= 64 ? full : String(full.prefix(digits))
     }
 
     /// The lowercase hex digest of `text`'s UTF-8 bytes.
@@ -28,7 +29,7 @@ public enum SHA256Hex {
         }
         var h = SHA256()
         bytes.withUnsafeBytes { h.update(bufferPointer: $0) }
-        return hex(h.finalize())
+        return hex(digest: h.finalize())
     }
 
     /// A streaming hasher for data that arrives in pieces (file contents).
@@ -37,7 +38,7 @@ public enum SHA256Hex {
         public init() {}
         public mutating func update(_ bytes: UnsafeRawBufferPointer) { h.update(bufferPointer: bytes) }
         public mutating func update(_ bytes: [UInt8]) { h.update(data: bytes) }
-        public func finalize() -> String { hex(h.finalize()) }
+        public func finalize() -> String { hex(digest: h.finalize()) }
     }
 
     /// Lowercase hex of bytes.
@@ -49,6 +50,22 @@ public enum SHA256Hex {
             out.append(hexDigit(b & 0xF))
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Lowercase hex of a digest, written straight into the string's storage (keys and
+    /// digests are hashed by the hundred thousand in a replay).
+    static func hex(digest: SHA256.Digest) -> String {
+        digest.withUnsafeBytes { raw in
+            String(unsafeUninitializedCapacity: raw.count * 2) { out in
+                var i = 0
+                for b in raw {
+                    out[i] = hexDigit(b >> 4)
+                    out[i + 1] = hexDigit(b & 0xF)
+                    i += 2
+                }
+                return i
+            }
+        }
     }
 
     @inline(__always)

@@ -12,6 +12,7 @@ public func goPathJoin(_ a: String, _ b: String) -> String {
 
 /// Go's `path.Clean` for slash paths: lexical `.`/`..` removal, duplicate slashes collapsed.
 public func goPathClean(_ path: String) -> String {
+    if goPathIsClean(path) { return path }
     if path.isEmpty { return "." }
     let rooted = path.hasPrefix("/")
     var out: [Substring] = []
@@ -30,6 +31,30 @@ public func goPathClean(_ path: String) -> String {
     let joined = out.joined(separator: "/")
     if rooted { return "/" + joined }
     return joined.isEmpty ? "." : joined
+}
+
+/// Whether `goPathClean` returns `path` as it is, decided on its bytes without building
+/// anything: no empty, `.` or `..` component, no trailing `/` (a leading one is kept). Paths
+/// with non-ASCII bytes answer false and take the full cleaning.
+public func goPathIsClean(_ path: String) -> Bool {
+    var length = 0, dots = 0
+    var first = true
+    for b in path.utf8 {
+        if b >= 0x80 { return false }
+        if b == UInt8(ascii: "/") {
+            if first { first = false; continue }
+            if length == 0 || (dots == length && length <= 2) { return false }
+            length = 0
+            dots = 0
+        } else {
+            first = false
+            length += 1
+            if b == UInt8(ascii: ".") { dots += 1 }
+        }
+    }
+    if first { return false }  // "" cleans to "."
+    if length == 0 { return path.utf8.count == 1 }  // "/" is clean, "a/" is not
+    return !(dots == length && length <= 2)
 }
 
 /// Error of Go's `filepath.Match` for a malformed pattern (`ErrBadPattern`).

@@ -152,10 +152,25 @@ public final class GitObjectReader: @unchecked Sendable {
 
     /// Each object's size in bytes, in order; nil where missing.
     public func sizes(_ objects: [String]) throws(GitError) -> [Int64?] {
-        try locked { () throws(GitError) -> [Int64?] in
+        try batchCheck(objects).map { $0.map(\.size) }
+    }
+
+    /// The commit `revision` names (`HEAD~100`, a tag, an id), as a full id, asked of the
+    /// `--batch-check` process instead of a `git rev-parse` of its own; nil when it names no
+    /// commit.
+    public func commit(_ revision: String) throws(GitError) -> String? {
+        guard !revision.isEmpty, !revision.contains(where: { $0 == "\n" || $0 == "\r" }) else { return nil }
+        guard let found = try batchCheck([revision + "^{commit}"])[0], found.type == "commit" else { return nil }
+        return found.id
+    }
+
+    /// `cat-file --batch-check` answers (id, type, size) in order; nil where missing or
+    /// ambiguous.
+    private func batchCheck(_ objects: [String]) throws(GitError) -> [(id: String, type: String, size: Int64)?] {
+        try locked { () throws(GitError) -> [(id: String, type: String, size: Int64)?] in
             if check == nil { check = try Git.start(repository: repository, ["cat-file", "--batch-check"]) }
             let p = check!
-            var results: [Int64?] = []
+            var results: [(id: String, type: String, size: Int64)?] = []
             for slice in stride(from: 0, to: objects.count, by: 256) {
                 let part = objects[slice..<min(slice + 256, objects.count)]
                 do { try p.write(part.map { $0 + "\n" }.joined()) } catch { throw broken("--batch-check", p) }
@@ -163,7 +178,7 @@ public final class GitObjectReader: @unchecked Sendable {
                     guard let line = p.output.readLine() else { throw broken("--batch-check", p) }
                     let fields = line.split(separator: 0x20)
                     if fields.count == 3, let size = Int64(String(decoding: fields[2], as: UTF8.self)) {
-                        results.append(size)
+                        results.append((String(decoding: fields[0], as: UTF8.self), String(decoding: fields[1], as: UTF8.self), size))
                     } else {
                         results.append(nil)
                     }

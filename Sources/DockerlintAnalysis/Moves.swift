@@ -341,9 +341,15 @@ public struct Moves {
         if value("GOPROXY") == "off" || value("GOFLAGS")?.contains("-mod=vendor") == true {
             return .unsafe("GOPROXY=off: the build downloads no module")
         }
+        // Module settings on the build's own command line would be missing in the new step.
+        let moduleSettings: Set<String> = ["GOFLAGS", "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GONOSUMCHECK", "GOSUMDB",
+                                           "GOINSECURE", "GOWORK", "GOTOOLCHAIN", "GOMODCACHE", "GOPATH", "GOVCS", "HOME"]
+        if let name = build.assignments.keys.sorted().first(where: { moduleSettings.contains($0) || $0.hasPrefix("GIT_") }) {
+            return .unknown("the build sets \(name) on its command line, which the download step would not have")
+        }
         // A workspace: `go mod download` in workspace mode depends on the Go release, and the
         // workspace's modules would all have to be copied first.
-        if value("GOWORK") != "off", let ctx = graph.context {
+        if env["GOWORK"] != "off", let ctx = graph.context {
             var dir = source(in: cs, of: ImagePath.absolute("go.mod", workdir: build.workdir)).map(ImagePath.dirname) ?? "."
             while true {
                 if ctx.sends(ImagePath.contextJoin(dir, "go.work")) { return .unknown("go.work makes the build a workspace build; a pre-fetch of one module does not cover it") }

@@ -66,17 +66,26 @@ public final class DiskProjectFiles: ProjectFiles {
 public final class BuildContext {
     public let files: ProjectFiles
     public let ignore: DockerIgnore?
+    /// An ignore file exists for the build, parsed or not (one that does not parse leaves
+    /// `ignore` nil: nothing is judged against it).
+    public let hasIgnoreFile: Bool
 
-    public init(files: ProjectFiles, ignore: DockerIgnore?) {
+    public init(files: ProjectFiles, ignore: DockerIgnore?, hasIgnoreFile: Bool? = nil) {
         self.files = files
         self.ignore = ignore
+        self.hasIgnoreFile = hasIgnoreFile ?? (ignore != nil)
     }
 
     /// The context of a Dockerfile on disk: `directory` with the ignore file BuildKit
     /// chooses for `dockerfile` (a file that does not parse counts as none).
     public static func disk(directory: String, dockerfile: String) -> BuildContext {
-        let ignore = (try? DockerIgnore.load(dockerfile: dockerfile, contextDirectory: directory))??.ignore
-        return BuildContext(files: DiskProjectFiles(root: directory), ignore: ignore)
+        let files = DiskProjectFiles(root: directory)
+        do {
+            let ignore = try DockerIgnore.load(dockerfile: dockerfile, contextDirectory: directory)?.ignore
+            return BuildContext(files: files, ignore: ignore)
+        } catch {
+            return BuildContext(files: files, ignore: nil, hasIgnoreFile: true)
+        }
     }
 
     /// True when `path` is excluded by the `.dockerignore`.

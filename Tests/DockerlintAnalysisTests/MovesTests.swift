@@ -127,3 +127,57 @@ import Testing
         #expect(split.map { !$0.verdict.isSafe } == true)
     }
 }
+
+/// `go mod download` above the source COPY: offered only when it fetches what the build
+/// downloads and cannot fail where the build succeeds.
+@Suite struct PrefetchTests {
+    static let module = ["go.mod": "module x\n\ngo 1.23\n", "go.sum": "", "main.go": "package main\n"]
+
+    func prefetch(_ dockerfile: String, _ files: [String: String] = PrefetchTests.module, copy: Int = 3, run: Int = 4) -> Prefetch? {
+        let a = Analysed(dockerfile, files: files)
+        return a.moves.prefetch(copy: a.at(copy), run: a.at(run))
+    }
+
+    @Test func plainBuildInTheCopysDirectory() {
+        let p = prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\n")
+        #expect(p?.verdict == .safe)
+        #expect(p?.command == "go mod download")
+        #expect(p?.files.map(\.contextPath) == ["go.mod", "go.sum"])
+    }
+
+    @Test func buildInAnotherDirectoryIsReachedWithCd() {
+        let p = prefetch("FROM golang\nCOPY . /go/src/app\nWORKDIR /go/src/app\nRUN go build -o /app .\n", copy: 2)
+        #expect(p?.verdict == .safe)
+        #expect(p?.command == "cd /go/src/app && go mod download")
+    }
+
+    @Test func stepsBetweenTheCopyAndTheBuild() {
+        // An ENV the download would not see (GOPROXY, GOPRIVATE, ...), a USER, a RUN.
+        #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nENV GOPRIVATE=example.com\nRUN go build -o /app .\n", run: 5)?.verdict.isSafe == false)
+        #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nUSER nobody\nRUN go build -o /app .\n", run: 5)?.verdict.isSafe == false)
+        #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN apk add git\nRUN go build -o /app .\n", run: 5)?.verdict.isSafe == false)
+    }
+
+    @Test func nothingToDownload() {
+        #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN go build -mod=vendor -o /app .\n")?.verdict.isSafe == false)
+        #expect(prefetch("FROM golang\nENV GOPROXY=off\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n", copy: 4, run: 5)?.verdict.isSafe == false)
+        var vendored = Self.module
+        vendored["vendor/modules.txt"] = "# example.com/m v1.0.0\n"
+        #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n", vendored)?.verdict.isSafe == false)
+        // -mod=mod downloads despite vendor/.
+        #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN go build -mod=mod -o /app .\n", vendored)?.verdict == .safe)
+    }
+
+    @Test func workspaceAndPrivateModules() {
+        var work = Self.module
+        work["go.work"] = "go 1.23\n\nuse .\n"
+        #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n", work)?.verdict.isSafe == false)
+        // GOWORK=off for the whole stage reaches the download step too; on the build's command line it would not.
+        #expect(prefetch("FROM golang\nENV GOWORK=off\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n", work, copy: 4, run: 5)?.verdict == .safe)
+        #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN GOWORK=off go build -o /app .\n", work)?.verdict.isSafe == false)
+        #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN GOPROXY=https://goproxy.example go build -o /app .\n")?.verdict.isSafe == false)
+        #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN --mount=type=ssh go build -o /app .\n")?.verdict.isSafe == false)
+        #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod go build -o /app .\n")?.verdict.isSafe == false)
+        #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN echo \"machine example.com\" > ~/.netrc && go build -o /app .\n")?.verdict.isSafe == false)
+    }
+}

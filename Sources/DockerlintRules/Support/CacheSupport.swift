@@ -172,18 +172,18 @@ final class CopyWrite {
         self.writtenSources = writtenSources
     }
 
-    /// `of(_:contextDirectory:)` for the file's context, computed once per instruction.
+    /// `of(_:files:)` for the file's context, computed once per instruction.
     static func of(_ mi: ModelInstruction, _ context: LintContext) -> CopyWrite? {
         let analysis = context.analysis
         let key = mi.syntax.range.start.offset
         if let cached = analysis.copyWrites[key] { return cached }
-        let made = of(mi, contextDirectory: context.contextDirectory)
+        let made = of(mi, files: context.buildContext?.files)
         analysis.copyWrites[key] = .some(made)
         return made
     }
 
     /// A COPY/ADD from the context (no `--from`, no URL, no git, no heredoc); nil otherwise.
-    static func of(_ mi: ModelInstruction, contextDirectory: String?) -> CopyWrite? {
+    static func of(_ mi: ModelInstruction, files: ProjectFiles?) -> CopyWrite? {
         guard let cmd = mi.typed?.command else { return nil }
         let copy: CopyCommand
         switch cmd {
@@ -199,10 +199,7 @@ final class CopyWrite {
         let dest = CachePaths.absolute(destRaw, workdir: wd)
         func isTree(_ s: String) -> Bool {
             if s == "." || s == "./" || s.hasSuffix("/") || s.containsBytes("*") || s.containsBytes("?") || s.containsBytes("[") { return true }
-            if let dir = contextDirectory {
-                var isDir: ObjCBool = false
-                if FileManager.default.fileExists(atPath: dir + "/" + s, isDirectory: &isDir) { return isDir.boolValue }
-            }
+            if let isDir = files?.isDirectory(s) { return isDir }
             return !CachePaths.basename(s).containsBytes(".")
         }
         let trees = srcs.filter(isTree)

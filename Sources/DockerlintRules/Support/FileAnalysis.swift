@@ -11,6 +11,8 @@ final class FileAnalysis {
     var copyWrites: [Int: CopyWrite?] = [:]
     /// The step graph of the file (built on first use by a cache rule).
     var graph: StepGraph?
+    /// The build context's files (nil inside: no context directory), read once per file.
+    var context: BuildContext??
 }
 
 extension LintContext {
@@ -21,13 +23,22 @@ extension LintContext {
         return made
     }
 
+    /// The build context (its files and `.dockerignore`) when a context directory is known:
+    /// the one way rules read the project's files, opened once per file.
+    var buildContext: BuildContext? {
+        let a = analysis
+        if let c = a.context { return c }
+        let made = contextDirectory.map { BuildContext.disk(directory: $0, dockerfile: path) }
+        a.context = .some(made)
+        return made
+    }
+
     /// What every step reads and writes, with the build context's files when the context
     /// is known: built once per file.
     var stepGraph: StepGraph {
         let a = analysis
         if let g = a.graph { return g }
-        let ctx = contextDirectory.map { BuildContext.disk(directory: $0, dockerfile: path) }
-        let g = StepGraph(model: model, context: ctx, scripts: { RunScript.of($0, self) })
+        let g = StepGraph(model: model, context: buildContext, scripts: { RunScript.of($0, self) })
         a.graph = g
         return g
     }

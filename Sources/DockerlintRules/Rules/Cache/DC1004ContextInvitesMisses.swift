@@ -31,24 +31,17 @@ final class ContextInvitesMissesRule: LintRule {
     ]
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard !reported, let dir = context.contextDirectory, let c = CopyWrite.of(i, context) else { return }
+        guard !reported, let dir = context.contextDirectory, let build = context.buildContext,
+              let c = CopyWrite.of(i, context) else { return }
         guard c.sources.contains(where: { $0 == "." || $0 == "./" || $0 == "*" || $0 == "./*" }) else { return }
-        let fm = FileManager.default
         // A file that does not parse counts as present (nothing is judged against it).
-        let ignore: DockerIgnore?
-        let present: Bool
-        do {
-            ignore = try DockerIgnore.load(dockerfile: context.path, contextDirectory: dir)?.ignore
-            present = ignore != nil
-        } catch {
-            ignore = nil
-            present = true
-        }
+        let ignore = build.ignore
+        let present = build.hasIgnoreFile
         reported = true
         // `.git` read by the build (`git describe`, Go's VCS stamping, a Makefile, a build
         // plugin): excluding it would break the build or change the image.
         let gitReader = ContextInvitesMissesRule.gitReader(of: c, i, context)
-        let dockerfileInContext = ContextInvitesMissesRule.contextRelativePath(of: context.path, in: dir)
+        let dockerfileInContext = ContextInvitesMissesRule.contextRelativePath(of: context.path, in: dir, files: build.files)
         if !present {
             if let r = gitReader {
                 sink.report(i.syntax.keywordRange, "`\(i.shortText)` copies the whole context and there is no .dockerignore: local "
@@ -67,10 +60,10 @@ final class ContextInvitesMissesRule: LintRule {
         func ignored(_ p: String) -> Bool { (try? ignore.matchesOrParentMatches(p)) ?? false }
         var problems: [String] = []
         var excluded: [String] = []
-        for (name, why) in ContextInvitesMissesRule.volatileEntries where fm.fileExists(atPath: dir + "/" + name) && !ignored(name) {
+        for (name, why) in ContextInvitesMissesRule.volatileEntries where build.files.exists(name) && !ignored(name) {
             if name == ".git", gitReader != nil { continue }
             // bin/ and build/ are often sources (scripts); only flag them when they look generated.
-            if ["bin", "build", "target", "obj", "dist"].contains(name), !ContextInvitesMissesRule.looksGenerated(dir + "/" + name) { continue }
+            if ["bin", "build", "target", "obj", "dist"].contains(name), !ContextInvitesMissesRule.looksGenerated(name, in: build.files) { continue }
             problems.append(why)
             excluded.append(name)
         }
@@ -86,14 +79,15 @@ final class ContextInvitesMissesRule: LintRule {
     }
 
     /// The Dockerfile's path relative to the context, when it lies in the context.
-    static func contextRelativePath(of path: String, in dir: String) -> String? {
+    static func contextRelativePath(of path: String, in dir: String, files: ProjectFiles) -> String? {
         let fm = FileManager.default
         let df = (path as NSString).standardizingPath
         let ctx = (dir as NSString).standardizingPath
         let absDF = df.hasPrefix("/") ? df : (fm.currentDirectoryPath as NSString).appendingPathComponent(df)
         let absCtx = ctx.hasPrefix("/") ? ctx : (fm.currentDirectoryPath as NSString).appendingPathComponent(ctx)
-        guard absDF.hasPrefix(absCtx + "/"), fm.fileExists(atPath: absDF) else { return nil }
-        return String(absDF.dropFirst(absCtx.count + 1))
+        guard absDF.hasPrefix(absCtx + "/") else { return nil }
+        let relative = String(absDF.dropFirst(absCtx.count + 1))
+        return files.isDirectory(relative) == false ? relative : nil
     }
 
     /// The first step that may read the `.git` the COPY brings: in its stage or a stage
@@ -118,8 +112,8 @@ final class ContextInvitesMissesRule: LintRule {
     }
 
     /// A directory of build outputs rather than sources: compiled files, or a marker of a tool.
-    static func looksGenerated(_ path: String) -> Bool {
-        guard let items = try? FileManager.default.contentsOfDirectory(atPath: path) else { return false }
+    static func looksGenerated(_ path: String, in files: ProjectFiles) -> Bool {
+        guard let items = files.list(path) else { return false }
         let generatedExt: Set<String> = ["o", "class", "jar", "dll", "exe", "pyc", "so", "a", "map", "rlib", "d", "pdb", "whl"]
         if items.contains(where: { ["CACHEDIR.TAG", ".rustc_info.json", "debug", "release"].contains($0) }) { return true }
         return items.contains { generatedExt.contains(($0 as NSString).pathExtension.lowercased()) }

@@ -68,6 +68,34 @@ struct SimGitTests {
         #expect(summary.sentence(for: "0:RUN#1") == "RUN pip install -r /app/requirements.txt re-ran 1 of 5 builds")
     }
 
+    /// BuildKit prefers `<Dockerfile>.dockerignore` next to the Dockerfile over the context's
+    /// `.dockerignore`; the replay picks the same file at every commit as a lint on disk does.
+    @Test func dockerfileSpecificIgnoreFileWinsAtEachCommit() throws {
+        let t = try TempDir()
+        try t.git("init", "-q")
+        try t.write("docker/Dockerfile", "FROM python:3.12\nCOPY . /app\nRUN make\n")
+        try t.write(".dockerignore", "*.log\n")
+        try t.write("app.py", "print(1)\n")
+        try t.git("add", "-A"); try t.git("commit", "-qm", "c1")
+        try t.write("notes.md", "a\n")
+        try t.git("add", "-A"); try t.git("commit", "-qm", "c2 notes, sent: only *.log is ignored")
+        try t.write("docker/Dockerfile.dockerignore", "*.md\n")
+        try t.git("add", "-A"); try t.git("commit", "-qm", "c3 the Dockerfile's own ignore file")
+        try t.write("notes.md", "b\n")
+        try t.git("commit", "-qam", "c4 notes, now ignored")
+        try t.write("run.log", "x\n")
+        try t.git("add", "-A"); try t.git("commit", "-qm", "c5 a log, no longer ignored")
+        var sim = CacheSimulator(engine: .buildkit)
+        let source = try GitReplay.locate(dockerfile: t.path + "/docker/Dockerfile", contextDirectory: t.path)
+        var builds: [BuildPrediction] = []
+        try GitReplay.replay(source, range: "HEAD", simulator: &sim) { builds.append($0) }
+        #expect(builds.count == 5)
+        #expect(misses(builds[1]) == ["COPY . /app", "RUN make"])
+        #expect(misses(builds[3]).isEmpty)
+        #expect(misses(builds[4]) == ["COPY . /app", "RUN make"])
+        #expect(builds[4].step("COPY . /app")?.reason == "run.log changed (COPY . /app)")
+    }
+
     @Test func classicReplay() throws {
         let t = try makeRepo()
         let builds = try replay(t, engine: .classic)

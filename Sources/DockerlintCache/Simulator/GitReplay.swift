@@ -130,8 +130,9 @@ extension GitReplay {
         var cache = ModelCache(options: BuildOptions(buildArgs: BuildArgs(buildArgs), target: target), perBuildArgs: perBuildArgs)
         let noModel = DockerfileModel.parse("")
         let prefix = source.contextPrefix
-        let specificIgnore = source.dockerfilePath + ".dockerignore"
-        let rootIgnore = prefix.isEmpty ? ".dockerignore" : prefix + "/.dockerignore"
+        // The ignore files BuildKit would try, in its order (repository paths: the repository
+        // root stands where the working directory does on disk).
+        let ignoreCandidates = IgnoreFile.candidates(dockerfile: source.dockerfilePath, contextDirectory: prefix.isEmpty ? "." : prefix)
         var blobs: [String: String] = [:]  // tracked repo path -> blob id
         var dockerfiles: [String: [UInt8]] = [:]
         var transformed: [[String: [UInt8]?]] = Array(repeating: [:], count: variants.count)
@@ -141,7 +142,7 @@ extension GitReplay {
         var emitted = 0
 
         func track(_ path: String, _ object: String?) {
-            if path == source.dockerfilePath || path == specificIgnore || path == rootIgnore { blobs[path] = object }
+            if path == source.dockerfilePath || ignoreCandidates.contains(path) { blobs[path] = object }
         }
         func contextPath(_ repoPath: String) -> String? {
             if prefix.isEmpty { return repoPath }
@@ -169,7 +170,7 @@ extension GitReplay {
             }
             let missing = blobs[source.dockerfilePath] == nil ? "no \(source.dockerfilePath) at \(label)"
                 : "cannot read \(source.dockerfilePath) at \(label)"
-            let ignBlob = blobs[specificIgnore] ?? blobs[rootIgnore]
+            let ignBlob = ignoreCandidates.lazy.compactMap { blobs[$0] }.first
             var builds: [VariantBuild] = []
             defer { emitted += 1 }
             for (k, v) in variants.enumerated() {

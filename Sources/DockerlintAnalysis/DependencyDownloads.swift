@@ -43,17 +43,32 @@ public enum DependencyDownloads {
     }
 
     /// RUN commands (as the simulator sees them: the command line's words joined by spaces)
-    /// that download and build through a program the cost model cannot read: `make <target>`
-    /// whose recipe is `go build` (`StepGraph.goBuildThroughMake`).
+    /// that download and build through a program or values the cost model cannot read: `make
+    /// <target>` whose recipe is `go build` (`StepGraph.goBuildThroughMake`), and Maven,
+    /// Gradle or Cargo builds whose goals come from variables (`mvn $MVN_ARGS` with `ARG
+    /// MVN_ARGS='clean install'`).
     public static func scriptedBuilds(_ graph: StepGraph) -> [String: DownloadEcosystem] {
         var out: [String: DownloadEcosystem] = [:]
         for stage in graph.stages {
             for step in stage where step.kind == .run {
-                guard graph.goBuildThroughMake(step.id) != nil, case .run(let r)? = step.instruction.typed?.command else { continue }
-                out[r.commandLine.arguments.joined(separator: " ")] = .go
+                guard case .run(let r)? = step.instruction.typed?.command else { continue }
+                let command = r.commandLine.arguments.joined(separator: " ")
+                if graph.goBuildThroughMake(step.id) != nil { out[command] = .go; continue }
+                let known = CostModel.downloads(command)
+                for ins in step.installs where ins.dependency.source == .localProject {
+                    if let e = ecosystem(ins.command.manager), e != .go, !known.build.contains(e), !known.fetch.contains(e) { out[command] = e }
+                }
             }
         }
         return out
+    }
+
+    /// True when a RUN command may run a build whose downloads the cost model sizes (the
+    /// ecosystems' tools, or `make`): the project's files are then read for the counts.
+    public static func mayDownload(_ command: String) -> Bool {
+        let d = CostModel.downloads(command)
+        if !d.fetch.isEmpty || !d.build.isEmpty || command.hasPrefix("make ") { return true }
+        return ["mvn", "gradle", "cargo"].contains { command.contains($0) }
     }
 
     static func ecosystem(_ m: PackageManager) -> DownloadEcosystem? {

@@ -17,6 +17,7 @@
 // sends no node_modules. Anything the analysis cannot tell gives `.unknown`: callers then
 // report without a fix, or not at all.
 
+import DockerlintCache
 import DockerlintShell
 
 public enum MoveVerdict: Sendable, Equatable {
@@ -79,6 +80,10 @@ public struct Prefetch: Sendable {
     public var notes: [String]
     /// The Makefile target that runs the build, when the RUN is `make <target>`.
     public var makeTarget: String? = nil
+    /// Maven, Gradle, Cargo (`buildPrefetch`): the ecosystem, and the folder the build keeps
+    /// its downloads in when it is certain (for a cache mount; nil otherwise).
+    public var ecosystem: DownloadEcosystem? = nil
+    public var dependencyCache: String? = nil
 }
 
 public struct Moves {

@@ -117,6 +117,25 @@ enum RunEffects {
         }
     }
 
+    /// A Maven, Gradle or Cargo command whose arguments come from variables with known values
+    /// (`mvn $MVN_SETTINGS $MVN_ARGS` with `ARG MVN_ARGS='clean install'`): the command as
+    /// those values make it (an unquoted `$NAME` split at blanks), its invocation kept (its
+    /// range in the script). The command as it is when an argument is not known.
+    static func withKnownArguments(_ pc: PackageCommand, _ inv: CommandInvocation, _ state: State) -> PackageCommand {
+        guard [.maven, .gradle, .cargo].contains(pc.manager), inv.arguments.contains(where: { !$0.isStatic }),
+              let tool = inv.effective.path else { return pc }
+        var words: [String] = []
+        for w in inv.effective.arguments {
+            guard let v = state.values.expand(w) else { return pc }
+            let bare = w.source.hasPrefix("$") && !w.source.contains("\"") && !w.source.contains("'")
+            if bare { words += v.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init) } else { words.append(v) }
+        }
+        let quoted = ([tool] + words).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        guard let expanded = ShellParser.parse(quoted).commands.first, var out = PackageCommand.parse(expanded), out.manager == pc.manager else { return pc }
+        out.invocation = pc.invocation
+        return out
+    }
+
     static func unknown(_ st: inout Step, _ why: String) {
         st.reads.paths = .everything
         st.writes.paths = .everything
@@ -205,7 +224,7 @@ enum RunEffects {
         default: break
         }
         if let pc = PackageCommand.parse(inv) {
-            package(pc, inv, &st, &state, graph)
+            package(withKnownArguments(pc, inv, state), inv, &st, &state, graph)
             return
         }
         if inertCommands.contains(name) {

@@ -151,7 +151,7 @@ extension CacheEvidence {
             return Evidence(source: source, savingPer100: saving,
                             step: subject.steps.isEmpty ? "" : subject.steps[best].asIs.display,
                             reruns: reran, rerunsFixed: fixedReruns, causes: causesPer100, reported: reported,
-                            downloadStep: subject.downloadStep)
+                            downloadStep: subject.downloadStep, hypothetical: subject.hypothetical)
         }
     }
 }

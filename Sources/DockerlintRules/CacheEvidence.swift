@@ -103,12 +103,15 @@ public enum CacheEvidence {
         /// A pre-fetch fix (`go mod download` above the source COPY): the new step, whose
         /// re-runs (`rerunsFixed`) are the downloads left; the build step still re-runs.
         public var downloadStep: String? = nil
+        /// The pre-fetch is not offered: `downloadStep` is a hypothetical step, replayed only to
+        /// count the commits (edits) that changed the dependency inputs.
+        public var hypothetical = false
 
         public static func == (a: Evidence, b: Evidence) -> Bool {
             a.source == b.source && a.savingPer100 == b.savingPer100 && a.step == b.step && a.reruns == b.reruns
                 && a.rerunsFixed == b.rerunsFixed && a.reported == b.reported
                 && a.causes.map(\.0) == b.causes.map(\.0) && a.causes.map(\.1) == b.causes.map(\.1)
-                && a.inputReruns == b.inputReruns && a.downloadStep == b.downloadStep
+                && a.inputReruns == b.inputReruns && a.downloadStep == b.downloadStep && a.hypothetical == b.hypothetical
         }
     }
 
@@ -128,6 +131,20 @@ public enum CacheEvidence {
         var ownStepOnly = false
         /// A pre-fetch fix: `steps` pairs the build as it is with the new pre-fetch step.
         var downloadStep: String? = nil
+        /// The variant is evidence only (a pre-fetch that is not offered): not a fix.
+        var hypothetical = false
+    }
+
+    /// The edits replayed for a finding: its fix, or the hypothetical pre-fetch step of a
+    /// one-command build whose pre-fetch is not offered (`SourceCopiedBeforeInstallRule
+    /// .evidenceOnlySubject`: the text inserted before a line); nil when it has neither.
+    static func replayEdits(_ d: Diagnostic, _ bytes: [UInt8]) -> [TextEdit]? {
+        if let fix = d.fix, !fix.edits.isEmpty { return fix.edits }
+        guard d.subject.count == 5, d.subject[0] == SourceCopiedBeforeInstallRule.prefetchSubject,
+              d.subject[2] == SourceCopiedBeforeInstallRule.evidenceOnlySubject, let line = Int(d.subject[3]), line >= 1 else { return nil }
+        let src = SourceText(bytes)
+        guard line <= src.lineCount else { return nil }
+        return [LineEdits.insert(d.subject[4], after: line - 1, src)]
     }
 
     /// A step found by the simulator's identity (`stage:KEYWORD#n`), stable across versions of
@@ -217,14 +234,14 @@ public enum CacheEvidence {
             }
             var variant = 0
             var fixable = false
-            if let fix = d.fix, !fix.edits.isEmpty {
-                let fixed = FixApplier.apply(fix.edits, to: bytes)
+            if let edits = replayEdits(d, bytes) {
+                let fixed = FixApplier.apply(edits, to: bytes)
                 let fixedAST = DockerfileParser.parse(fixed)
                 if !fixedAST.isValid { continue }  // a fix that does not parse is not reported
                 fixable = true
                 let vk = String(decoding: fixed, as: UTF8.self)
                 if let v = variantKeys[vk] { variant = v } else {
-                    let code = d.code, title = fix.title, anchor = lineText(bytes, d.range.start.line)
+                    let code = d.code, title = d.fix?.title, anchor = lineText(bytes, d.range.start.line)
                     variants.append(ReplayVariant { own in
                         guard let own else { return nil }
                         if own == bytes { return fixed }
@@ -232,7 +249,7 @@ public enum CacheEvidence {
                         // rule, fix and instruction there.
                         guard let match = findings(own).first(where: { f in
                             f.code == code && f.fix?.title == title && lineText(own, f.range.start.line) == anchor
-                        }), let edits = match.fix?.edits, !edits.isEmpty else { return nil }
+                        }), let edits = replayEdits(match, own) else { return nil }
                         return FixApplier.apply(edits, to: own)
                     })
                     variant = variants.count - 1
@@ -270,10 +287,11 @@ public enum CacheEvidence {
                 steps2 = [(build.asIs, fk)]
                 downloadStep = fk.display
             }
+            let hypothetical = d.fix == nil && fixable && d.subject.dropFirst(2).first == SourceCopiedBeforeInstallRule.evidenceOnlySubject
             subjects.append(Subject(index: i, variant: variant, steps: steps2, fixable: fixable,
                                     cacheMount: cacheMountCodes.contains(d.code) && !fixable,
                                     ownStepOnly: d.code == PreferCacheMountRule.code && PreferCacheMountRule.isSystemPackageAdvice(d),
-                                    downloadStep: downloadStep))
+                                    downloadStep: downloadStep, hypothetical: hypothetical))
         }
         guard !subjects.isEmpty else { return (diagnostics, [:], work) }
 
@@ -519,9 +537,7 @@ public enum CacheEvidence {
     static func downloadCosts(_ model: DockerfileModel, contextDirectory: String, dockerfile: String) -> CostModel {
         let downloads = model.allInstructions.contains { mi in
             guard case .run(let r)? = mi.typed?.command else { return false }
-            let command = r.commandLine.arguments.joined(separator: " ")
-            let d = CostModel.downloads(command)
-            return !d.fetch.isEmpty || !d.build.isEmpty || command.hasPrefix("make ")
+            return DependencyDownloads.mayDownload(r.commandLine.arguments.joined(separator: " "))
         }
         guard downloads else { return .standard }
         let graph = StepGraph(model: model, context: BuildContext.disk(directory: contextDirectory, dockerfile: dockerfile),

@@ -1,4 +1,5 @@
 import DockerlintAnalysis
+import DockerlintModel
 import Testing
 
 /// Which reorders keep the image, on the failure classes seen in real projects.
@@ -179,5 +180,82 @@ import Testing
         #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN --mount=type=ssh go build -o /app .\n")?.verdict.isSafe == false)
         #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod go build -o /app .\n")?.verdict.isSafe == false)
         #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN echo \"machine example.com\" > ~/.netrc && go build -o /app .\n")?.verdict.isSafe == false)
+    }
+}
+
+/// Issue 20: the pre-fetch of the one-command builds of Maven, Gradle and Cargo: offered only
+/// for a Maven project whose go-offline cannot fail where the build succeeds; for the others
+/// (and Maven reactors whose modules depend on each other) the reason it is not.
+@Suite struct BuildPrefetchTests {
+    static func pom(_ artifact: String, modules: [String] = [], deps: [String] = [], parent: Bool = false) -> String {
+        "<project>\n" + (parent ? "<parent><groupId>g</groupId><artifactId>root</artifactId><version>1-SNAPSHOT</version></parent>\n" : "<groupId>g</groupId>\n")
+            + "<artifactId>\(artifact)</artifactId><version>1-SNAPSHOT</version>\n"
+            + (modules.isEmpty ? "" : "<modules>" + modules.map { "<module>\($0)</module>" }.joined() + "</modules>\n")
+            + "<dependencies>" + deps.map { "<dependency><groupId>g</groupId><artifactId>\($0)</artifactId></dependency>" }.joined() + "</dependencies>\n</project>\n"
+    }
+
+    func prefetch(_ dockerfile: String, _ files: [String: String], copy: Int = 3, run: Int = 4) -> Prefetch? {
+        let a = Analysed(dockerfile, files: files)
+        return a.moves.buildPrefetch(copy: a.at(copy), run: a.at(run))
+    }
+
+    @Test func singleModuleMavenGetsGoOffline() {
+        let p = prefetch("FROM maven\nWORKDIR /src\nCOPY . .\nRUN mvn -B package -DskipTests\n", ["pom.xml": Self.pom("app", deps: ["lib"]), "src/A.java": ""])
+        #expect(p?.verdict == .safe)
+        #expect(p?.command == "mvn dependency:go-offline")
+        #expect(p?.files.map(\.contextPath) == ["pom.xml"])
+        #expect(p?.ecosystem == .maven && p?.dependencyCache == "/root/.m2")
+    }
+
+    @Test func reactorWhoseModulesDependOnEachOtherGetsNone() {
+        let files = ["pom.xml": Self.pom("root", modules: ["common", "server"]), "common/pom.xml": Self.pom("common", parent: true),
+                     "server/pom.xml": Self.pom("server", deps: ["common"], parent: true)]
+        let p = prefetch("FROM maven\nWORKDIR /src\nCOPY . .\nRUN mvn package\n", files)
+        #expect(p?.verdict.reason?.contains("depend on each other") == true, "\(String(describing: p?.verdict))")
+        #expect(Set(p?.files.map(\.contextPath) ?? []) == ["pom.xml", "common/pom.xml", "server/pom.xml"])
+        // Independent modules: go-offline is fine.
+        var independent = files
+        independent["server/pom.xml"] = Self.pom("server", deps: ["guava"], parent: true)
+        #expect(prefetch("FROM maven\nWORKDIR /src\nCOPY . .\nRUN mvn package\n", independent)?.verdict == .safe)
+    }
+
+    @Test func mavenOptionsPluginsAndOfflineBuildsGetNone() {
+        let files = ["pom.xml": Self.pom("app")]
+        #expect(prefetch("FROM maven\nWORKDIR /src\nCOPY . .\nRUN mvn -Pnative package\n", files)?.verdict.isSafe == false)
+        #expect(prefetch("FROM maven\nWORKDIR /src\nCOPY . .\nRUN mvn -s settings.xml package\n", files)?.verdict.isSafe == false)
+        #expect(prefetch("FROM maven\nWORKDIR /src\nCOPY . .\nRUN mvn -o package\n", files)?.verdict.isSafe == false)
+        #expect(prefetch("FROM maven\nWORKDIR /src\nCOPY . .\nRUN mvn package spring-boot:repackage\n", files)?.verdict.isSafe == false)
+        #expect(prefetch("FROM maven\nWORKDIR /src\nCOPY . .\nRUN ./fetch-secrets.sh && mvn package\n", files)?.verdict.isSafe == false)
+        let frontend = ["pom.xml": "<project><artifactId>app</artifactId><build><plugins><plugin><groupId>com.github.eirslett</groupId>"
+            + "<artifactId>frontend-maven-plugin</artifactId></plugin></plugins></build></project>"]
+        #expect(prefetch("FROM maven\nWORKDIR /src\nCOPY . .\nRUN mvn package\n", frontend)?.verdict.isSafe == false)
+    }
+
+    @Test func goalsFromAVariableAreRead() {
+        let a = Analysed("FROM maven\nWORKDIR /src\nARG MVN_ARGS='clean install -DskipTests'\nCOPY . .\nRUN mvn $MVN_ARGS\n", files: ["pom.xml": Self.pom("app")])
+        let ins = a.graph.step(a.at(5)).installs.first
+        #expect(ins?.command.action == .build)
+        #expect(ins?.command.operands.compactMap(\.staticValue) == ["clean", "install"])
+        #expect(a.moves.buildPrefetch(copy: a.at(4), run: a.at(5))?.verdict == .safe)
+    }
+
+    @Test func gradleAndCargoAreNeverOffered() {
+        let g = prefetch("FROM gradle\nWORKDIR /src\nCOPY . .\nRUN gradle build\n",
+                         ["settings.gradle": "include 'lib'\n", "build.gradle": "", "lib/build.gradle": "", "lib/src/L.java": ""])
+        #expect(g?.verdict.reason?.contains("runs the build scripts") == true)
+        #expect(g?.files.map(\.contextPath).contains("lib/build.gradle") == true, "\(String(describing: g?.files))")
+        let c = prefetch("FROM rust\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n",
+                         ["Cargo.toml": "[workspace]\nmembers = [\"app\"]\n", "Cargo.lock": "", "app/Cargo.toml": "[package]\nname = \"app\"\n"])
+        #expect(c?.verdict.reason?.contains("needs every package's targets") == true)
+        #expect(c?.files.map(\.contextPath) == ["Cargo.toml", "Cargo.lock", "app/Cargo.toml"])
+        #expect(c?.dependencyCache == "/root/.cargo/registry")
+    }
+
+    @Test func stageExportsOfTheLocalRepository() {
+        let m = DockerfileModel.parse("FROM maven AS build\nRUN mvn package\nFROM maven AS dev\nCOPY --from=build /root/.m2 /root/.m2\n"
+            + "FROM alpine\nCOPY --from=build /src/target/app.jar /app.jar\n")
+        #expect(StageExports.copies(from: 0, path: "/root/.m2", m))
+        #expect(!StageExports.copies(from: 0, path: "/root/.cargo/registry", m))
+        #expect(StageExports.copies(from: 0, path: "/root/.m2/repository", DockerfileModel.parse("FROM maven AS b\nFROM alpine\nCOPY --from=b / /\n")))
     }
 }

@@ -222,6 +222,38 @@ import Testing
         #expect(abs((p.savingPer100 ?? 0) - ((p.reruns - fetches) * download - fetches * CostModel.defaultSeconds["COPY"]!)) < 0.001, "\(p)")
     }
 
+    /// Issue 20: `cargo build` below `COPY . .` gets no pre-fetch fix (`cargo fetch` needs the
+    /// targets); the evidence replays a hypothetical step after the workspace manifests, placed
+    /// above the ARG/ENV lines (one takes the commit id in every build), and counts the commits
+    /// that changed them: the message quotes that count, never a fix.
+    @Test(.enabled(if: GitReplay.gitAvailable, "git on PATH"))
+    func oneCommandCargoBuildCountsManifestChanges() throws {
+        let dir = try Self.emptyRepository()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.write(dir, "Dockerfile", "FROM rust:1.80 AS build\nWORKDIR /src\nARG COMMIT_SHA\nENV GIT_SHA=${COMMIT_SHA}\nCOPY . .\n"
+            + "RUN cargo build --release -p app\n\nFROM debian:bookworm-slim\nCOPY --from=build /src/target/release/app /app\n")
+        func lock(_ n: Int) -> String {
+            "version = 3\n" + (0..<n).map { "\n[[package]]\nname = \"c\($0)\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n" }.joined()
+        }
+        try Self.write(dir, "Cargo.toml", "[workspace]\nmembers = [\"app\"]\n")
+        try Self.write(dir, "app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\n")
+        try Self.write(dir, "Cargo.lock", lock(100))
+        try Self.write(dir, "app/src/main.rs", "fn main() {}\n")
+        try Self.write(dir, ".dockerignore", ".git\nDockerfile\ntarget\n")
+        try Self.commit(dir, "initial")
+        for k in 1...4 { try Self.write(dir, "app/src/main.rs", "fn main() { println!(\"\(k)\"); }\n"); try Self.commit(dir, "source \(k)") }
+        try Self.write(dir, "Cargo.lock", lock(110)); try Self.commit(dir, "deps")
+        let r = try Self.evaluate(dir, history: 100)
+        let dc = r.diagnostics.filter { $0.code == "DC1001" }
+        #expect(dc.count == 1 && dc.first?.fix == nil, "\(r.diagnostics.map(\.message))")
+        #expect(dc.first?.message.contains("no pre-fetch step is offered: `cargo fetch` needs every package's targets") == true, "\(dc.map(\.message))")
+        #expect(dc.first?.message.contains("such a step goes above line 3") == true, "\(dc.map(\.message))")
+        #expect(dc.first?.message.contains("in the last 5 commits `RUN cargo build --release -p app` re-ran 5 times, downloading the dependencies "
+            + "each time, while the files they are declared in changed in 1 of them") == true, "\(dc.map(\.message))")
+        let e = try #require(r.evidence.first { $0.hypothetical })
+        #expect(e.rerunsFixed == 20 && e.reruns == 100, "\(e)")
+    }
+
     /// The evidence replays what a finding suggests, read from its structured subject: the
     /// ARG of DC1003, the paths DC1004 would exclude (never `.git` when a step reads it).
     @Test func findingsCarryTheirSubject() throws {

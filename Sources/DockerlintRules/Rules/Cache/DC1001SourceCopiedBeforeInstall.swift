@@ -14,6 +14,11 @@ final class SourceCopiedBeforeInstallRule: LintRule {
     /// `subject` of a finding whose fix adds a pre-fetch step: `[prefetchSubject, command]`
     /// (the evidence counts the new step's re-runs as the downloads left).
     static let prefetchSubject = "pre-fetch"
+    /// `subject` of a finding about a one-command build whose pre-fetch is not offered:
+    /// `[prefetchSubject, command, evidenceOnlySubject, line, text]`, the text (COPY lines and
+    /// the pre-fetch RUN) that the evidence inserts before `line` to count the commits that
+    /// changed the dependency inputs. Never shown or applied.
+    static let evidenceOnlySubject = "evidence-only"
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
@@ -56,6 +61,13 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         // One command downloads and builds (`go build`): add the pre-fetch step.
         if !split.verdict.isSafe, let pre = moves.prefetch(copy: id, run: r.id), pre.verdict.isSafe {
             SourceCopiedBeforeInstallRule.reportPrefetch(i, c, r, pre, graph, context, &sink)
+            return
+        }
+        // One command downloads and builds with Maven, Gradle or Cargo: the pre-fetch step
+        // where it is safe, else the reason and the recipe.
+        if !split.verdict.isSafe, let pre = moves.buildPrefetch(copy: id, run: r.id),
+           !c.copied.allSatisfy({ f in pre.files.contains { $0.contextPath == f.contextPath } }) {
+            SourceCopiedBeforeInstallRule.reportBuildPrefetch(i, c, r, pre, graph, context, &sink)
             return
         }
         // Nothing to split when the COPY brings only what the install reads.
@@ -144,6 +156,84 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         }
         sink.report(i.syntax.keywordRange, message, fix: fix, relatedLines: [r.instruction.syntax.startLine],
                     subject: [prefetchSubject, pre.command])
+    }
+
+    /// `COPY . .` then `RUN mvn package` / `gradle build` / `cargo build`: the pre-fetch step
+    /// where it is safe (Maven: `dependency:go-offline` after the poms), else why none is
+    /// offered and the recipe that fits, with the hypothetical step as evidence only.
+    static func reportBuildPrefetch(_ i: ModelInstruction, _ c: Step, _ r: Step, _ pre: Prefetch, _ graph: StepGraph, _ context: LintContext,
+                                    _ sink: inout FindingSink) {
+        guard let e = pre.ecosystem else { return }
+        let names = pre.files.map(\.contextPath)
+        let what = c.copied.contains(where: \.isTree) ? "the copied files" : c.copied.map { "`\($0.contextPath)`" }.joined(separator: ", ")
+        let count = DependencyDownloads.count(graph)[e]
+        let listed = names.count > 6 ? names.prefix(5).joined(separator: ", ") + " and \(names.count - 5) more" : names.joined(separator: ", ")
+        var message = "`\(i.shortText)` comes before \(CacheMessage.step(r.instruction)), "
+        switch e {
+        case .maven:
+            message += "which downloads the Maven dependencies and builds in one command: every edit to \(what) downloads every "
+                + "dependency the build needs again" + (count.map { " (the poms declare \($0) artifact\($0 == 1 ? "" : "s"), not counting their own dependencies)" } ?? "")
+        case .gradle:
+            message += "which downloads the Gradle dependencies and builds in one command: every edit to \(what) downloads them all again"
+        case .cargo, .go:
+            message += "which downloads and compiles the dependency crates and builds in one command: every edit to \(what) downloads "
+                + "the crates the build needs and compiles them all again" + (count.map { " (Cargo.lock lists \($0) from registries and git)" } ?? "")
+        }
+        let src = context.source
+        let nl = LineEdits.newline(src)
+        let keyword = i.syntax.keyword == i.syntax.keyword.lowercased() ? "run" : "RUN"
+        let at = InstructionLines.of(i.syntax, context.dockerfile).first
+        let lines = manifestCopyLines(i, ManifestSplit(files: pre.files, verdict: .safe, notes: []), context)
+        if pre.verdict.isSafe {
+            // Safe only where the image stays as it is: a builder stage whose dependency cache no
+            // later stage copies (the pre-fetch also downloads what only tests and plugins use).
+            let stage = c.id.stage
+            let builderOnly = stage < graph.model.stages.count - 1
+                && graph.model.stages.dropFirst(stage + 1).contains { $0.dependencies.contains { $0.stage == stage && $0.kind == .copyFrom } }
+            let exported = pre.dependencyCache.map { StageExports.copies(from: stage, path: $0, graph.model) } ?? true
+            let safe = builderOnly && !exported
+            message += "; copy \(listed) and run `\(pre.command)` above the COPY"
+            if !safe {
+                message += builderOnly
+                    ? " (a later stage copies the local repository out of this stage, which would then also hold what only tests and plugins use: the fix is unsafe)"
+                    : " (the local repository would then also hold what only tests and plugins use: the fix is unsafe in a stage that is shipped)"
+            }
+            var fix: Fix? = nil
+            if let lines {
+                fix = Fix(title: "Download the dependencies in a step of their own before the source COPY",
+                          edits: [LineEdits.insert(lines + keyword + " " + pre.command + nl, after: at - 1, src)],
+                          applicability: safe ? .safe : .unsafe)
+            }
+            sink.report(i.syntax.keywordRange, message, fix: fix, relatedLines: [r.instruction.syntax.startLine],
+                        subject: [prefetchSubject, pre.command])
+            return
+        }
+        message += "; no pre-fetch step is offered: \(pre.verdict.reason ?? "its reads are not known")"
+        if e == .cargo {
+            message += "; the usual recipe is cargo-chef: a planner stage runs `cargo chef prepare --recipe-path recipe.json` on the source, "
+                + "and this stage copies recipe.json and runs `cargo chef cook --recipe-path recipe.json` with the build's profile, "
+                + "features and environment above the COPY, which compiles the dependencies only when they change"
+        }
+        // The dependency step belongs as high as it can go: above the ARG, ENV and LABEL lines
+        // right above the COPY (a value there that changes in every build, such as a commit id,
+        // would re-run it too), those of its own ecosystem's settings kept above it.
+        var top: Step? = nil
+        for x in graph.stages[c.id.stage][..<c.id.index].reversed() {
+            guard x.kind == .arg || x.kind == .env || x.kind == .label else { break }
+            top = x
+        }
+        var insertAt = at
+        if let top {
+            insertAt = InstructionLines.of(top.instruction.syntax, context.dockerfile).first
+            let last = graph.stages[c.id.stage][c.id.index - 1].instruction.syntax.range.end.line
+            if graph.stages[c.id.stage][top.id.index..<c.id.index].contains(where: { $0.kind != .label }) {
+                message += "; such a step goes above line \(top.instruction.syntax.startLine), with the ARG and ENV lines \(top.instruction.syntax.startLine)-\(last) "
+                    + "below it unless it reads them (a value that changes in every build would re-run it too)"
+            }
+        }
+        var subject: [String] = []
+        if let lines { subject = [prefetchSubject, pre.command, evidenceOnlySubject, String(insertAt), lines + "RUN " + pre.command + nl] }
+        sink.report(i.syntax.keywordRange, message, relatedLines: [r.instruction.syntax.startLine], subject: subject)
     }
 
     /// The first RUN after `id` in its stage that installs dependencies.

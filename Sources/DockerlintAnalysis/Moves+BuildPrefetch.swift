@@ -1,0 +1,264 @@
+// Dependency pre-fetch for the one-command builds of Maven, Gradle and Cargo (`mvn package`,
+// `gradle build`, `cargo build` after `COPY . .`): the step that would download the
+// dependencies from the manifests alone, the files it reads, and whether it may be offered.
+//
+//   Maven   `mvn dependency:go-offline` after every pom of the reactor (and .mvn/): offered only
+//           for a single-module project or a reactor whose modules do not depend on each other
+//           (go-offline resolves a sibling's unreleased version from the remote repositories
+//           and fails), with no plugin that resolves artifacts at build time (dependency:copy
+//           or unpack `artifactItems`, frontend-maven-plugin), a build command of lifecycle
+//           phases and options that do not change what is resolved, and nothing else in the
+//           RUN or between the COPY and the build.
+//   Gradle  never offered: `gradle dependencies` runs the build scripts (buildSrc, settings
+//           plugins, `apply from:`), which may read any file, and resolves only the
+//           configurations it is asked for.
+//   Cargo   never offered: `cargo fetch` needs every package's targets (a stub or a cargo-chef
+//           recipe that must match them), and it saves the downloads, not the compiles.
+//
+// When not offered the pre-fetch still serves as evidence: the history replay of a variant
+// with the manifests copied first counts the commits that changed the dependency inputs.
+
+import DockerlintCache
+import DockerlintModel
+import DockerlintShell
+
+extension Moves {
+    /// `COPY <tree>` then a RUN whose one command downloads and builds with Maven, Gradle or
+    /// Cargo: the pre-fetch step above the COPY (`verdict` safe: it may be offered; otherwise
+    /// the reason it is not), with `ecosystem` and `dependencyCache` set. Nil when the RUN has
+    /// no such build, the COPY does not bring its manifest, or a download step of the same
+    /// manager already runs above the COPY.
+    public func buildPrefetch(copy c: StepID, run r: StepID) -> Prefetch? {
+        guard c.stage == r.stage, c.index < r.index else { return nil }
+        let cs = graph.step(c), rs = graph.step(r)
+        let managers: [PackageManager: DownloadEcosystem] = [.maven: .maven, .gradle: .gradle, .cargo: .cargo]
+        guard let ins = rs.installs.first(where: { managers[$0.command.manager] != nil && $0.dependency.source == .localProject }),
+              let ecosystem = managers[ins.command.manager] else { return nil }
+        for k in 0..<c.index where graph.stages[c.stage][k].installs.contains(where: { $0.command.manager == ins.command.manager && $0.dependency.source == .manifest }) {
+            return nil
+        }
+        let tool = ins.command.invocation.path ?? ins.command.manager.rawValue
+        let fetch: String
+        switch ecosystem {
+        case .maven:
+            let file = ins.command.optionValues("f", "file").last.map { " -f " + $0 } ?? ""
+            fetch = "\(tool)\(file) dependency:go-offline"
+        case .gradle:
+            fetch = "\(tool) dependencies"
+        case .cargo, .go:
+            let manifest = ins.command.optionValues("manifest-path").last.map { " --manifest-path " + $0 } ?? ""
+            fetch = "cargo fetch\(manifest)"
+        }
+        let copyDir = cs.instruction.workingDirectory.isEmpty ? "/" : cs.instruction.workingDirectory
+        let sameDir = ins.workdir == copyDir
+        if !sameDir, ins.workdir.contains(where: { $0 == "$" || $0 == " " || $0 == "'" || $0 == "\"" }) { return nil }
+        let text = sameDir ? fetch : "cd \(ins.workdir) && \(fetch)"
+        guard let inv = ShellParser.parse(fetch).commands.first, let pc = PackageCommand.parse(inv), let dep = pc.dependencyInstall else { return nil }
+        var reader = InstallReader(graph: graph, step: r, cwd: ins.workdir, pc: pc, dep: dep, values: ShellValues(rs.instruction))
+        reader.run()
+        // The build's own manifest must come from this COPY.
+        guard let manifest = reader.files.first, source(in: cs, of: manifest) != nil else { return nil }
+        var files: [ManifestSplit.File] = []
+        var extra: [String] = []
+        if ecosystem == .gradle, let ctx = graph.context, let dir = source(in: cs, of: ins.workdir) ?? (ins.workdir == copyDir ? "." : nil) {
+            // Every build script of the subprojects (they declare dependencies too).
+            extra = Self.gradleBuildFiles(ctx, under: dir).map { ImagePath.absolute($0, workdir: ins.workdir) }
+        }
+        for f in reader.files + extra where !files.contains(where: { $0.imagePath == f }) {
+            guard let cp = source(in: cs, of: f) else { continue }
+            if let ctx = graph.context, !ctx.sends(cp) { continue }
+            files.append(.init(contextPath: cp, imagePath: f, isTree: graph.context?.files.isDirectory(cp) ?? false))
+        }
+        guard !files.isEmpty else { return nil }
+        var verdict: MoveVerdict = .safe
+        switch ecosystem {
+        case .maven:
+            if !reader.complete {
+                verdict = .unknown(reader.reasons.first ?? "the reactor's poms could not all be read")
+            } else if let why = mavenObstacle(ins, poms: reader.files.filter { $0.hasSuffix(".xml") }, step: rs) {
+                verdict = why
+            }
+        case .gradle:
+            verdict = .unsafe("`\(fetch)` runs the build scripts (buildSrc, settings plugins, `apply from:`), which may read more than "
+                + "the copied files, and resolves only the configurations it is asked for")
+        case .cargo, .go:
+            verdict = .unsafe("`cargo fetch` needs every package's targets (src/main.rs, src/lib.rs, build.rs), so it needs stubs or a "
+                + "cargo-chef recipe that must match them, and it saves only the downloads, not the compiles of the dependencies")
+        }
+        if verdict.isSafe, let why = prefetchPlacementObstacle(copy: cs, run: rs, start: ins.command.invocation.range.start, harmless: [ins.command.invocation.name ?? tool]) {
+            verdict = why
+        }
+        if verdict.isSafe, ecosystem == .maven, ins.command.hasOption("o", "offline") {
+            verdict = .unsafe("the build runs offline (-o): it downloads nothing")
+        }
+        var pre = Prefetch(command: text, files: files, verdict: verdict, notes: reader.reasons)
+        pre.ecosystem = ecosystem
+        pre.dependencyCache = dependencyCache(ecosystem, step: rs)
+        return pre
+    }
+
+    /// The folder the build keeps its downloads in, when the step's user, environment and
+    /// options make it certain (root's `~/.m2`, `~/.gradle`, `$CARGO_HOME/registry`); nil otherwise.
+    func dependencyCache(_ e: DownloadEcosystem, step: Step) -> String? {
+        let user = step.instruction.user.split(separator: ":").first.map(String.init) ?? ""
+        let env = ShellValues(step.instruction).values
+        guard user.isEmpty || user == "root" || user == "0" else { return nil }
+        let home = env["HOME"] ?? "/root"
+        switch e {
+        case .maven:
+            if env["MAVEN_OPTS"]?.contains("maven.repo.local") == true || env["MAVEN_CONFIG"] != nil { return nil }
+            if step.installs.contains(where: { $0.command.hasOption("s", "settings", "gs", "global-settings") }) { return nil }
+            if step.installs.contains(where: { $0.command.options.contains { $0.name == "D" && ($0.value ?? "").hasPrefix("maven.repo.local") } }) { return nil }
+            return home + "/.m2"
+        case .gradle:
+            return env["GRADLE_USER_HOME"] ?? home + "/.gradle"
+        case .cargo:
+            return (env["CARGO_HOME"] ?? home + "/.cargo") + "/registry"
+        case .go:
+            return nil
+        }
+    }
+
+    /// Why a Maven pre-fetch (`dependency:go-offline` after the poms) would fail where the
+    /// build succeeds or miss what it downloads; nil when nothing stands in the way.
+    func mavenObstacle(_ ins: InstallRead, poms: [String], step rs: Step) -> MoveVerdict? {
+        guard let ctx = graph.context else { return .unknown("the poms are not available to check the reactor") }
+        var modules: [(path: String, group: String?, artifact: String)] = []
+        var texts: [(path: String, xml: String)] = []
+        for p in poms {
+            guard let cp = graph.contextPath(ofImagePath: p, stage: rs.id.stage, before: rs.id.index), let t = ctx.files.text(cp) else { continue }
+            let xml = InstallReader.withoutXMLComments(t)
+            texts.append((cp, xml))
+            let own = Self.removingElements(xml, ["parent", "dependencies", "dependencyManagement", "build", "profiles", "reporting", "pluginRepositories", "repositories"])
+            if let a = InstallReader.xmlElements(own, "artifactId").first {
+                modules.append((cp, InstallReader.xmlElements(own, "groupId").first, a))
+            }
+        }
+        // Modules that depend on each other: go-offline resolves the sibling's version remotely.
+        if modules.count > 1 {
+            for (path, xml) in texts {
+                let used = Self.removingElements(xml, ["dependencyManagement", "parent"])
+                for body in InstallReader.xmlElements(used, "dependency") {
+                    guard let a = InstallReader.xmlElements(body, "artifactId").first,
+                          let m = modules.first(where: { $0.artifact == a && $0.path != path }) else { continue }
+                    let g = InstallReader.xmlElements(body, "groupId").first
+                    if let g, let mg = m.group, !g.contains("$"), g != mg { continue }
+                    return .unsafe("the reactor's modules depend on each other (\(path) on \(a), built by \(m.path)): "
+                        + "`dependency:go-offline` resolves that unreleased version from the remote repositories, where it fails or finds another build of it")
+                }
+            }
+        }
+        // Plugins that resolve artifacts when they run.
+        for (path, xml) in texts {
+            if xml.contains("<artifactItems>") {
+                return .unsafe("\(path) has a plugin that resolves artifacts when the build runs it (`artifactItems`), which go-offline does not download")
+            }
+            if xml.contains("frontend-maven-plugin") {
+                return .unsafe("\(path) uses frontend-maven-plugin, which downloads Node.js and packages when the build runs it")
+            }
+        }
+        // The command: lifecycle phases and options that do not change what is resolved.
+        let phases: Set<String> = ["clean", "validate", "compile", "test-compile", "test", "package", "verify", "install"]
+        for w in ins.command.operands {
+            guard let v = w.staticValue else { return .unknown("the build's goals are not known (`\(w.unquoted)`)") }
+            if !phases.contains(v) { return .unknown("the build runs `\(v)`, whose plugin and dependencies go-offline may not resolve") }
+        }
+        let harmless: Set<String> = ["B", "batch-mode", "q", "quiet", "e", "errors", "X", "debug", "T", "threads", "ntp", "no-transfer-progress",
+                                     "U", "update-snapshots", "V", "show-version", "f", "file", "fae", "fail-at-end", "ff", "fail-fast",
+                                     "C", "strict-checksums", "c", "lax-checksums", "nsu", "no-snapshot-updates"]
+        let skips: Set<String> = ["skipTests", "maven.test.skip", "skipITs", "maven.javadoc.skip", "maven.source.skip", "gpg.skip",
+                                  "jacoco.skip", "checkstyle.skip", "spotbugs.skip", "license.skip", "enforcer.skip", "maven.test.failure.ignore"]
+        for o in ins.command.options {
+            if o.name == "D", let v = o.value, skips.contains(String(v.prefix { $0 != "=" })) { continue }
+            if harmless.contains(o.name) { continue }
+            let shown = o.name == "D" || o.name == "P" ? "-\(o.name)\(o.value ?? "")" : (o.isLong ? "--" : "-") + o.name
+            return .unknown("the build's option `\(shown)` may change what it resolves, and the pre-fetch would not have it")
+        }
+        return nil
+    }
+
+    /// Why a pre-fetch step placed above the COPY would not run as the build does: commands
+    /// before the build in its RUN, a secret/ssh mount, or steps between the COPY and the
+    /// build that set what the download reads. Nil when nothing stands in the way.
+    func prefetchPlacementObstacle(copy cs: Step, run rs: Step, start: Int, harmless extra: Set<String>) -> MoveVerdict? {
+        if let m = rs.instruction.resolved?.mounts?.first(where: { $0.type == .secret || $0.type == .ssh }) {
+            return .unknown("the build uses a \(m.type.rawValue) mount (private dependencies?) that the download step would not have")
+        }
+        if let m = rs.instruction.resolved?.mounts?.first(where: { $0.type == .cache }) {
+            return .unsafe("the build mounts a cache (\(m.target ?? "")): a pre-fetch in the image is not what it reads")
+        }
+        if let script = graph.script(of: rs.id) {
+            let harmless: Set<String> = extra.union(["cd", "mkdir", "ls", "pwd", "true", ":"])
+            for c in script.commands where c.range.start < start {
+                let name = c.effective.name ?? ""
+                if !harmless.contains(name) || (c.commandWord == nil && !c.assignments.isEmpty) {
+                    return .unknown("the RUN runs `\(name.isEmpty ? "an assignment" : name)` before the build, which the download step would not run")
+                }
+            }
+        }
+        for k in (cs.id.index + 1)..<rs.id.index {
+            let x = graph.step(StepID(stage: cs.id.stage, index: k))
+            if !x.writes.env.isEmpty || x.writes.user || x.writes.shell || x.kind == .run || (x.writes.workdir && x.kind != .workdir) {
+                return .unknown("\(Self.label(x)) comes between the COPY and the build: the download step would run before it")
+            }
+        }
+        return nil
+    }
+
+    /// `build.gradle`/`build.gradle.kts` files of the subprojects under a context folder
+    /// (four levels deep at most; build outputs and dependency folders skipped).
+    static func gradleBuildFiles(_ ctx: BuildContext, under dir: String) -> [String] {
+        var out: [String] = []
+        var queue: [(String, Int)] = [(dir, 0)]
+        let skip: Set<String> = ["build", ".gradle", "node_modules", ".git", "src", "target", "out", ".idea"]
+        while let (d, depth) = queue.popLast() {
+            guard let names = ctx.files.list(d) else { continue }
+            for n in names.sorted() {
+                let p = ImagePath.contextJoin(d, n)
+                if n == "build.gradle" || n == "build.gradle.kts" {
+                    if depth > 0, ctx.sends(p) { out.append(dir == "." ? p : String(p.dropFirst(dir.count + 1))) }
+                } else if depth < 4, !skip.contains(n), !n.hasPrefix("."), ctx.files.isDirectory(p) == true, ctx.sends(p) {
+                    queue.append((p, depth + 1))
+                }
+            }
+        }
+        return out.sorted()
+    }
+
+    /// XML text without the named elements (their first-level occurrences and contents).
+    static func removingElements(_ xml: String, _ names: [String]) -> String {
+        var text = xml
+        for name in names {
+            var out = ""
+            var rest = Substring(text)
+            while let open = rest.range(of: "<\(name)>") {
+                out += rest[..<open.lowerBound]
+                guard let close = rest[open.upperBound...].range(of: "</\(name)>") else { rest = ""; break }
+                rest = rest[close.upperBound...]
+            }
+            text = out + rest
+        }
+        return text
+    }
+}
+
+/// What later stages take out of a stage (`COPY --from`, `RUN --mount=from=`).
+public enum StageExports {
+    /// True when a stage after `stage` copies or mounts, from it, a path that overlaps `path`
+    /// (or one the analysis cannot resolve).
+    public static func copies(from stage: Int, path: String, _ model: DockerfileModel) -> Bool {
+        func names(_ v: String) -> Bool { Int(v) == stage || model.stageIndex(named: v) == stage }
+        for s in model.stages.dropFirst(stage + 1) {
+            for mi in s.instructions {
+                if case .copy(let cc)? = mi.typed?.command, let from = cc.from, names(from.value) {
+                    let sources = mi.resolved?.sources ?? cc.sources.map(\.value)
+                    if sources.contains(where: { $0.contains("$") || ImagePath.overlap(ImagePath.absolute($0, workdir: "/"), path) }) { return true }
+                }
+                for m in mi.resolved?.mounts ?? [] where m.from.map(names) == true {
+                    if ImagePath.overlap(ImagePath.absolute(m.source ?? "/", workdir: "/"), path) { return true }
+                }
+            }
+        }
+        return false
+    }
+}

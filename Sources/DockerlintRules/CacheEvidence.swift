@@ -258,11 +258,13 @@ public enum CacheEvidence {
                     fixedIdentities[variant] = identities(fixedModels[variant]!, engine: engine)
                 }
             } else if d.code == "DC1004" {
-                // The paths the finding suggests excluding, and the new .dockerignore itself.
-                let extra = d.subject + [".dockerignore"]
+                // The advice alone: the paths the finding suggests excluding, added to each
+                // build's own .dockerignore (none: a new one), its Dockerfile as it is. Advice
+                // with nothing left to exclude (`.git` kept for a step that reads it) cannot pay.
+                let extra = d.subject
                 let vk = "\u{0}ignore:" + extra.joined(separator: "\n")
                 if let v = variantKeys[vk] { variant = v } else {
-                    variants.append(ReplayVariant(extraIgnore: extra) { _ in nil })
+                    variants.append(ReplayVariant(extraIgnore: extra) { own in own })
                     variant = variants.count - 1
                     variantKeys[vk] = variant
                 }
@@ -362,11 +364,15 @@ public enum CacheEvidence {
         // patterns exclude, each edit re-runs at least the same steps with the advice as without
         // it (a step that copies an excluded path only misses more), so it cannot pay either.
         let ignoreText = ignoreFile.flatMap { f in (try? String(contentsOfFile: f.path, encoding: .utf8)) }
-        var touchesNoEdit: Set<Int> = []
+        // Advice with nothing left to exclude builds exactly as the file is: it cannot pay either.
+        var touchesNoEdit = Set(subjects.indices.filter { k in
+            diagnostics[subjects[k].index].code == "DC1004" && diagnostics[subjects[k].index].fix == nil
+                && variants[subjects[k].variant].extraIgnore.isEmpty
+        })
         if history == 0, options.ciCache == .local {
-            for k in subjects.indices where subjects[k].variant != 0 && diagnostics[subjects[k].index].fix == nil {
+            for k in subjects.indices where subjects[k].variant != 0 && diagnostics[subjects[k].index].fix == nil && !touchesNoEdit.contains(k) {
                 let variant = variants[subjects[k].variant]
-                guard !variant.extraIgnore.isEmpty, let ignore = try? DockerIgnore(text: variant.ignoreText(ignoreText)),
+                guard let ignore = try? DockerIgnore(text: variant.ignoreText(ignoreText)),
                       let edits = plausibleEdits()?.1 else { continue }
                 if !(edits.map(\.path) + churn).contains(where: { (try? ignore.matchesOrParentMatches($0)) != false }) { touchesNoEdit.insert(k) }
             }

@@ -274,6 +274,39 @@ import Testing
         #expect(notReading.first { $0.code == "DC1004" }?.subject == [".git", "Dockerfile"], "\(notReading.map { "\($0.code) \($0.subject)" })")
     }
 
+    /// DC1004's advice replayed over the history (issue 20, hedgedoc's `COPY . .`): each commit
+    /// rewrites `.git`, which the .dockerignore lets in, so the COPY and the build re-run in every
+    /// commit; with `.git` added to each commit's own .dockerignore (and nothing else) only the
+    /// commits that change what the COPY takes re-run it: the 3 source edits and the edit of the
+    /// .dockerignore itself, not the 2 commits that change only ignored files.
+    @Test(.enabled(if: GitReplay.gitAvailable, "git on PATH"))
+    func exclusionAdviceReplayedOnEachCommitsIgnoreFile() throws {
+        let dir = try Self.emptyRepository()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.write(dir, "Dockerfile", "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"index.js\"]\n")
+        try Self.write(dir, ".dockerignore", "node_modules\n.github\nDockerfile\n")
+        try Self.write(dir, "package.json", "{\"name\": \"app\"}\n")
+        try Self.write(dir, "index.js", "console.log(0)\n")
+        try Self.write(dir, ".github/workflows/ci.yml", "on: push\n")
+        try Self.commit(dir, "initial")
+        for k in 1...3 { try Self.write(dir, "index.js", "console.log(\(k))\n"); try Self.commit(dir, "source \(k)") }
+        for k in 1...2 { try Self.write(dir, ".github/workflows/ci.yml", "on: push # \(k)\n"); try Self.commit(dir, "ci \(k)") }
+        try Self.write(dir, ".dockerignore", "node_modules\n.github\nDockerfile\n*.log\n")
+        try Self.commit(dir, "ignore logs")
+        var config = Configuration()
+        config.minSaving = 1
+        let r = try Self.evaluate(dir, history: 100, config: config)
+        let dc = r.diagnostics.filter { $0.code == "DC1004" }
+        #expect(dc.count == 1, "\(r.diagnostics.map(\.message))")
+        #expect(dc.first?.message.contains("in the last 6 commits `COPY . .` re-ran 6 times, would re-run 4 times") == true,
+                "\(dc.map(\.message))")
+        // The advice is blocked where the build reads .git: nothing is left to exclude.
+        try Self.write(dir, "Dockerfile", "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN git describe --tags > version.txt && npm ci\n")
+        try Self.commit(dir, "version")
+        let reading = try Self.evaluate(dir, history: 100, config: config)
+        #expect(!reading.diagnostics.contains { $0.code == "DC1004" }, "\(reading.diagnostics.map(\.message))")
+    }
+
     @Test func ciDefault() {
         #expect(CacheEvidence.defaultHistory(environment: ["CI": "true"]) == 100)
         #expect(CacheEvidence.defaultHistory(environment: ["CI": "false"]) == 0)

@@ -64,6 +64,9 @@ final class ContextInvitesMissesRule: LintRule {
             if name == ".git", gitReader != nil { continue }
             // bin/ and build/ are often sources (scripts); only flag them when they look generated.
             if ["bin", "build", "target", "obj", "dist"].contains(name), !ContextInvitesMissesRule.looksGenerated(name, in: build.files) { continue }
+            // What the build or the image uses is not advised out: excluding it would break the
+            // build or change the image (`./bin/rails` run after the COPY, `CMD node dist/server.js`).
+            if name != ".git", ContextInvitesMissesRule.reads(name, copiedBy: c, i, context) { continue }
             problems.append(why)
             excluded.append(name)
         }
@@ -111,11 +114,43 @@ final class ContextInvitesMissesRule: LintRule {
         return nil
     }
 
-    /// A directory of build outputs rather than sources: compiled files, or a marker of a tool.
+    /// Whether a later step of the COPY's stage (or of a stage built on it or copying from
+    /// it) reads `name` of the copied tree by name, or the image's command runs a path under
+    /// it: a file the build or the image uses, not a local output.
+    static func reads(_ name: String, copiedBy c: CopyWrite, _ i: ModelInstruction, _ context: LintContext) -> Bool {
+        let graph = context.stepGraph
+        guard let id = graph.id(of: i) else { return false }
+        let target = c.destination == "/" ? "/" + name : c.destination + "/" + name
+        func named(_ n: Step) -> Bool { n.reads.paths.paths.contains { ImagePath.overlap($0, target) } }
+        func runs(_ mi: ModelInstruction) -> Bool {
+            let args: [String]
+            switch mi.typed?.command {
+            case .cmd(let v)?, .entrypoint(let v)?: args = v.arguments
+            default: return false
+            }
+            let wd = mi.workingDirectory.isEmpty ? "/" : mi.workingDirectory
+            return args.flatMap { $0.split(separator: " ").map(String.init) }.contains { word in
+                guard !word.hasPrefix("-"), word.contains("/") || word == name else { return false }
+                return ImagePath.overlap(ImagePath.absolute(word, workdir: wd), target)
+            }
+        }
+        var derived: Set<Int> = [id.stage]
+        for n in graph.stages[id.stage][(id.index + 1)...] where named(n) || runs(n.instruction) { return true }
+        for (k, s) in graph.model.stages.enumerated() where k > id.stage {
+            guard s.dependencies.contains(where: { $0.stage.map(derived.contains) ?? false }) else { continue }
+            derived.insert(k)
+            for n in graph.stages[k] where named(n) || runs(n.instruction) { return true }
+        }
+        return false
+    }
+
+    /// A directory of build outputs rather than sources: compiled files, or a marker of a tool
+    /// (Cargo's `debug`/`release` folders, not a script named `release`).
     static func looksGenerated(_ path: String, in files: ProjectFiles) -> Bool {
         guard let items = files.list(path) else { return false }
         let generatedExt: Set<String> = ["o", "class", "jar", "dll", "exe", "pyc", "so", "a", "map", "rlib", "d", "pdb", "whl"]
-        if items.contains(where: { ["CACHEDIR.TAG", ".rustc_info.json", "debug", "release"].contains($0) }) { return true }
+        if items.contains(where: { ["CACHEDIR.TAG", ".rustc_info.json"].contains($0) }) { return true }
+        if items.contains(where: { ["debug", "release"].contains($0) && files.isDirectory(path + "/" + $0) == true }) { return true }
         return items.contains { generatedExt.contains(($0 as NSString).pathExtension.lowercased()) }
             || (items.contains { $0.hasSuffix(".js") } && (path.hasSuffix("/dist")))
     }

@@ -66,6 +66,10 @@ public struct Configuration: Sendable, Equatable {
     /// without history), a cache finding's fix must save to be reported (`min-saving`).
     public var minSaving: Double = Configuration.defaultMinSaving
     public static let defaultMinSaving: Double = 120
+    /// Cache findings are weighed by the simulator before they are reported (`evidence`);
+    /// false reports every DC finding the rules find, unweighed (for tools that replay the
+    /// fixes themselves, such as the realworld benchmark's independent check).
+    public var evidence = true
     /// The build context the cache rules assume (`context`), relative to the configuration
     /// file's folder; nil: discovered (`ContextDiscovery`).
     public var context: String?

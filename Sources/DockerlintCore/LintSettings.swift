@@ -225,6 +225,11 @@ public enum LintSettings {
             guard let n = Double(s), n >= 0, n.isFinite else { throw .init("expected a number of seconds per 100 commits (0 or more), not '\(s)'") }
             c.minSaving = n
         },
+        LintSetting(key: "evidence", aliases: [], environment: [], option: "--evidence", shortOption: nil,
+                    valueName: "BOOL", shape: .single, namesRules: false,
+                    help: "Weigh cache findings (DC) with the simulator before reporting them (default true); false reports every DC finding the rules find, unweighed and without evidence (for tools that replay the fixes themselves).") { c, input throws(LintSetting.SettingError) in
+            c.evidence = try bool(input)
+        },
         LintSetting(key: "context", aliases: [], environment: [], option: nil, shortOption: nil, valueName: "DIR", shape: .single,
                     namesRules: false,
                     help: "The build context the cache rules assume, relative to the configuration file's folder (the command line's --context wins; default: discovered from compose, bake and workflow files, else the Dockerfile's folder).") { c, input throws(LintSetting.SettingError) in

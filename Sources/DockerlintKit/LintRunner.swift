@@ -267,7 +267,7 @@ public struct LintRunner {
         let out = linter.lint(Linter.Input(path: name, bytes: bytes, configuration: configuration, contextDirectory: contextDirectory))
         var found = out.diagnostics.filter { $0.severity != .off }
         var work = CacheEvidence.Work()
-        if !out.hasSyntaxErrors {
+        if !out.hasSyntaxErrors, configuration.evidence {
             (found, _, work) = CacheEvidence.evaluate(found, model: out.model, path: name, bytes: bytes, configuration: configuration,
                                                       contextDirectory: contextDirectory, history: history, rules: rules, shared: shared)
         }

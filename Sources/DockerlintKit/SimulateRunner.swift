@@ -37,6 +37,12 @@ public struct SimulateOptions: Sendable {
     public var ciCache: CICacheMode = .local
     /// --git: build every commit with this Dockerfile text instead of the commit's (compare).
     public var fixedDockerfile: [UInt8]?
+    /// --git: build arguments that take the commit id as their value in each build (a value a
+    /// CI passes per build), as lint's history evidence assumes for volatile arguments.
+    public var perBuildArgs: [String] = []
+    /// --git: context paths whose content changes with every commit (`.git/HEAD` for a
+    /// checkout's `.git`, which the git objects do not hold), as lint's history evidence assumes.
+    public var churn: [String] = []
 
     public init() {}
 
@@ -111,6 +117,7 @@ public struct SimulateRunner: Sendable {
         guard FileIO.isDirectory(context) else { throw CommandError("\(context): error: context directory not found") }
         guard FileIO.exists(dockerfile) else { throw CommandError("\(dockerfile): error: no such file or directory") }
         if let range = options.git { return try runGit(range, dockerfile: dockerfile, context: context, &sim) }
+        if !options.perBuildArgs.isEmpty || !options.churn.isEmpty { throw CommandError("--per-build-arg and --churn need --git") }
         return try runEdit(dockerfile: dockerfile, context: context, &sim)
     }
 
@@ -166,7 +173,8 @@ public struct SimulateRunner: Sendable {
         do {
             let source = try GitReplay.locate(dockerfile: dockerfile, contextDirectory: context,
                                               dockerfileInRepository: options.fixedDockerfile == nil)
-            try GitReplay.replay(source, range: range, buildArgs: options.baseBuildArgs, target: options.target,
+            try GitReplay.replay(source, range: range, buildArgs: options.baseBuildArgs, perBuildArgs: options.perBuildArgs,
+                                 churn: options.churn, target: options.target,
                                  dockerfileText: options.fixedDockerfile, simulator: &sim) { p in
                 summary.add(p)
                 builds.append(p)

@@ -88,12 +88,20 @@ struct Simulate: ParsableCommand {
     @Option(help: "A YAML plan: builds: [{context, dockerfile, build-args, target}], replayed in order.")
     var plan: String?
 
+    @Option(name: .customLong("per-build-arg"), help: "With --git: NAME, a build arg whose value is the commit id in each build (as a CI passes it). Repeatable.")
+    var perBuildArg: [String] = []
+
+    @Option(help: "With --git: PATH, a context path whose content changes in every commit (.git/HEAD for a checkout's .git). Repeatable.")
+    var churn: [String] = []
+
     func run() throws {
         var o = try common.options()
         o.dockerfile = file
         o.toDockerfile = toDockerfile
         o.toContext = toContext
         o.plan = plan
+        o.perBuildArgs = perBuildArg
+        o.churn = churn
         if plan == nil && file == nil { throw CommandError("a Dockerfile is required (or --plan PLAN.yaml)") }
         try finish(try SimulateRunner(options: o).run())
     }

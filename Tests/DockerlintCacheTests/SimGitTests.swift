@@ -143,4 +143,26 @@ struct SimGitTests {
         #expect(builds[0].errors == ["no Dockerfile at \(builds[0].label)"])
         #expect(builds[1].missCount == 2)
     }
+
+    /// `simulate --git --churn PATH --per-build-arg NAME`: the assumptions of lint's history
+    /// evidence, stated on the command line. A churned path gets new content in every commit
+    /// (a checkout's `.git`), so `COPY . /app` re-runs in each; a per-build argument takes the
+    /// commit id, so the RUN that has it in its environment re-runs in each.
+    @Test func churnAndPerBuildArguments() throws {
+        let t = try makeRepo()
+        try t.write("Dockerfile", "FROM python:3.12\nARG COMMIT\nRUN echo $COMMIT > /rev\nCOPY . /app\n")
+        try t.git("commit", "-qam", "c7 commit argument")
+        try t.write("notes.log", "ignored\n")
+        try t.git("add", "-A"); try t.git("commit", "-qm", "c8 ignored file")
+        func run(churn: [String], perBuild: [String]) throws -> [BuildPrediction] {
+            var sim = CacheSimulator(engine: .buildkit)
+            let source = try GitReplay.locate(dockerfile: t.path + "/Dockerfile", contextDirectory: t.path)
+            var out: [BuildPrediction] = []
+            try GitReplay.replay(source, range: "HEAD~1..HEAD", perBuildArgs: perBuild, churn: churn, simulator: &sim) { out.append($0) }
+            return out
+        }
+        #expect(misses(try run(churn: [], perBuild: [])[1]) == [])
+        #expect(misses(try run(churn: [".git/HEAD"], perBuild: [])[1]) == ["COPY . /app"])
+        #expect(misses(try run(churn: [], perBuild: ["COMMIT"])[1]) == ["RUN echo $COMMIT > /rev", "COPY . /app"])
+    }
 }

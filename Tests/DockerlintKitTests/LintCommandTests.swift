@@ -103,6 +103,24 @@ import Testing
         #expect(!r.stdout.contains("DC1004"), "\(r.stdout)")
     }
 
+    /// `--evidence false` reports the cache findings the rules find, unweighed (what the
+    /// realworld benchmark's replay reads): here the advice to add a .dockerignore, which the
+    /// evidence drops because no edit of the context touches what it would exclude.
+    @Test func evidenceFalseReportsCacheFindingsUnweighed() throws {
+        let dir = try CLI.tempDirectory()
+        let ctx = dir.appendingPathComponent("ctx")
+        try CLI.write("print(1)\n", to: ctx.appendingPathComponent("app.py"))
+        let dockerfile = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"
+        try CLI.write(dockerfile, to: dir.appendingPathComponent("Dockerfile"))
+        let path = dir.appendingPathComponent("Dockerfile").path
+        let weighed = try CLI.run(["-f", "gnu", "--context", ctx.path, path], cwd: dir.path)
+        #expect(!weighed.stdout.contains("DC1004"), "\(weighed.stdout)")
+        let raw = try CLI.run(["-f", "gnu", "--evidence", "false", "--context", ctx.path, path], cwd: dir.path)
+        #expect(raw.stdout.contains("there is no .dockerignore") && raw.stdout.contains("DC1004"), "\(raw.stdout)")
+        let bad = try CLI.run(["--evidence", "maybe", "--context", ctx.path, path], cwd: dir.path)
+        #expect(bad.status == 2)
+    }
+
     @Test func syntaxErrorsExit2WithTheirPosition() throws {
         let r = try CLI.run(["-", "--path", "Dockerfile"], stdin: "FROM a\nCOPY --frm=x a b\n")
         #expect(r.status == 2)

@@ -98,13 +98,15 @@ public enum GitReplay {
     /// With `dockerfileText`, every commit is built with that Dockerfile instead of the one
     /// in the commit (compare: the same history through two variants). One variant of
     /// `replayVariants`.
-    public static func replay(_ source: GitReplaySource, range: String, buildArgs: [String: String] = [:], target: String? = nil,
+    public static func replay(_ source: GitReplaySource, range: String, buildArgs: [String: String] = [:],
+                              perBuildArgs: [String] = [], churn: [String] = [], target: String? = nil,
                               dockerfileText: [UInt8]? = nil,
                               simulator: inout CacheSimulator, _ body: (BuildPrediction) -> Void) throws(GitReplayError) {
         let variant = dockerfileText.map { text in ReplayVariant { _ in text } } ?? .asIs
         var simulators = [simulator]
         defer { simulator = simulators[0] }
-        try replayVariants(source, range: range, buildArgs: buildArgs, target: target, variants: [variant], simulators: &simulators) {
+        try replayVariants(source, range: range, buildArgs: buildArgs, perBuildArgs: perBuildArgs, churn: churn, target: target,
+                           variants: [variant], simulators: &simulators) {
             body($0[0].prediction)
         }
     }

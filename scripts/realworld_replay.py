@@ -1,0 +1,454 @@
+"""Quoted vs replayed: an independent check of the history evidence of scripts/cache-rules-realworld.
+
+For each finding that quotes history evidence ("in the last N commits `STEP` re-ran X, would
+re-run Y"), the numbers are computed again without the evidence engine's code path:
+
+- as is: `dockerlint simulate --git HEAD~100..HEAD` over the repository as it is;
+- with the fix: in a scratch clone (`git clone --shared`, the pinned clone is not written to),
+  the same first-parent commits are rewritten into a linear history in which each commit's
+  Dockerfile is that commit's own version with only this finding's fix applied: the fix edits
+  of the matching finding of that version (same code, same fix title, same flagged line),
+  taken from `dockerlint -f json --evidence false` of that version, applied here; a version
+  without such a finding keeps its text. DC1004's exclusion advice has no edits: its paths are
+  appended to each commit's own .dockerignore (a new one where there is none). Then
+  `dockerlint simulate --git` over the rewritten history.
+
+Both replays take the evidence's assumptions as inputs, stated on the command line: a context
+holding `.git` that today's .dockerignore lets in gets new `.git/HEAD` content per commit
+(`--churn`), and the build arguments DC1003 names take the commit id (`--per-build-arg`). The
+finding's step is found by its text in the last build and counted by its identity in every
+build (a miss is a re-run), as the evidence counts it. Estimated seconds are not compared: the
+evidence prices downloads by the project's dependency counts, `simulate` by its defaults.
+"""
+import json, os, re, shutil, subprocess
+
+from realworld_lib import parse_dockerignore, ignored
+
+QUOTE_RE = re.compile(
+    r"in the last (?P<n>\d+) commits? `(?P<step>.+?)` re-ran (?P<asis>once|\d+ times)"
+    r"(?:, would re-run (?P<fixed>once|\d+ times)"
+    r"|, downloading the dependencies each time; `(?P<fetch>.+?)` would download them (?P<fetched>once|\d+ times))?")
+
+# DC1004's reasons, as the rule words them, and the path each one names.
+DC1004_REASONS = [
+    (r"rewrites \.git\b", ".git"),
+    (r"\bnode_modules changes\b", "node_modules"),
+    (r"\b__pycache__ changes\b", "__pycache__"),
+    (r"\.venv changes\b", ".venv"),
+    (r"(?<![.\w])venv changes\b", "venv"),
+    (r"\bdist is rewritten\b", "dist"),
+    (r"\bbuild is rewritten\b", "build"),
+    (r"\btarget is rewritten\b", "target"),
+    (r"\bbin is rewritten\b", "bin"),
+    (r"\bobj is rewritten\b", "obj"),
+    (r"\.next is rewritten\b", ".next"),
+    (r"\.pytest_cache changes\b", ".pytest_cache"),
+    (r"\.DS_Store changes\b", ".DS_Store"),
+]
+
+
+def times(s):
+    return 1 if s == "once" else int(s.split()[0])
+
+
+def parse_quote(message):
+    """The history numbers a finding quotes: {n, step, asis, fixed, fetch}, or None."""
+    m = QUOTE_RE.search(message)
+    if not m:
+        return None
+    fixed = m.group("fixed") or m.group("fetched")
+    return {"n": int(m.group("n")), "step": m.group("step"), "asis": times(m.group("asis")),
+            "fixed": times(fixed) if fixed else None, "fetch": m.group("fetch")}
+
+
+def norm_line(s):
+    """A line as the evidence compares lines: words split at blanks and backslashes."""
+    return " ".join(w for w in re.split(r"[ \t\r\n\\]+", s) if w)
+
+
+def line_text(text, line):
+    lines = text.split("\n")
+    return norm_line(lines[line - 1]) if 0 < line <= len(lines) else ""
+
+
+def apply_edits(text, edits):
+    """Applies a fix's edits (1-based lines, columns in code points) to `text`."""
+    bom = text.startswith("\ufeff")
+    starts = [0]
+    for i, c in enumerate(text):
+        if c == "\n":
+            starts.append(i + 1)
+    def offset(line, col):
+        base = starts[line - 1] if line - 1 < len(starts) else len(text)
+        if line == 1 and bom:
+            base += 1
+        return min(base + col - 1, len(text))
+    spans = sorted(((offset(e["line"], e["column"]), offset(e["endLine"], e["endColumn"]), e["replacement"]) for e in edits),
+                   key=lambda x: (x[0], x[1]))
+    out, cursor = [], 0
+    for s, e, rep in spans:
+        if s < cursor or e < s:
+            continue
+        out.append(text[cursor:s])
+        out.append(rep)
+        cursor = e
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def dc1004_paths(message, dockerfile_rel):
+    """The paths DC1004's advice excludes: the reasons it gives, and the Dockerfile when the
+    advice is a new .dockerignore (without one, `.git` too unless the message keeps it)."""
+    if "there is no .dockerignore" in message:
+        paths = [] if "but keep .git" in message else [".git"]
+        return paths + ([dockerfile_rel] if dockerfile_rel else [])
+    paths = [name for rx, name in DC1004_REASONS if re.search(rx, message)]
+    m = re.search(r"; (\S+) is copied too, so every edit of the Dockerfile", message)
+    if m:
+        paths.append(m.group(1))
+    return paths
+
+
+def git(repo, *args, input=None, env=None, check=True):
+    r = subprocess.run(["git", "-C", repo, *args], input=input, capture_output=True, text=True,
+                       env=dict(os.environ, **(env or {})), check=False)
+    if check and r.returncode != 0:
+        raise RuntimeError(f"git {' '.join(args)}: {r.stderr.strip()[-300:]}")
+    return r.stdout
+
+
+def window(repo, n=100):
+    """The replayed range and its commits, oldest first: HEAD~n..HEAD with HEAD~n as the base
+    build (the evidence's window), else all first-parent history."""
+    revs = git(repo, "rev-list", "--first-parent", "-n", str(n + 1), "HEAD").split()
+    revs.reverse()
+    if len(revs) == n + 1:
+        return "HEAD~%d..HEAD" % n, revs
+    return "HEAD", revs
+
+
+def ignore_candidates(dockerfile, context):
+    """Repository paths of the ignore files BuildKit tries, in order."""
+    ctx = "" if context in (".", "") else context.rstrip("/") + "/"
+    return [dockerfile + ".dockerignore", ctx + ".dockerignore"]
+
+
+def rewrite(scratch, commits, dockerfile, context, fixed_text, ignore_extra=None):
+    """A linear copy of `commits` (oldest first) in `scratch` where each commit's Dockerfile is
+    `fixed_text(own text)` (None: unchanged) and, with `ignore_extra`, each commit's ignore file
+    ends with those patterns. Returns the new head."""
+    env = {"GIT_AUTHOR_NAME": "replay", "GIT_AUTHOR_EMAIL": "replay@localhost", "GIT_COMMITTER_NAME": "replay",
+           "GIT_COMMITTER_EMAIL": "replay@localhost", "GIT_AUTHOR_DATE": "2000-01-01T00:00:00Z",
+           "GIT_COMMITTER_DATE": "2000-01-01T00:00:00Z"}
+    index = os.path.join(scratch, ".git", "replay-index")
+    ienv = dict(env, GIT_INDEX_FILE=index)
+    blobs = {}
+    prev = None
+    for c in commits:
+        tree = git(scratch, "rev-parse", c + "^{tree}").strip()
+        updates = []
+        entry = git(scratch, "ls-tree", c, "--", dockerfile).split()
+        if entry:
+            mode, _, blob = entry[0], entry[1], entry[2]
+            new = fixed_text(blob)
+            if new is not None:
+                key = ("df", new)
+                if key not in blobs:
+                    blobs[key] = git(scratch, "hash-object", "-w", "--stdin", input=new).strip()
+                if blobs[key] != blob:
+                    updates.append((mode, blobs[key], dockerfile))
+        if ignore_extra:
+            cands = ignore_candidates(dockerfile, context)
+            path, own, mode = cands[-1], "", "100644"
+            for cand in cands:
+                e = git(scratch, "ls-tree", c, "--", cand).split()
+                if e:
+                    path, mode = cand, e[0]
+                    own = git(scratch, "cat-file", "blob", e[2])
+                    break
+            text = own + "\n" + "\n".join(ignore_extra)
+            key = ("ign", text)
+            if key not in blobs:
+                blobs[key] = git(scratch, "hash-object", "-w", "--stdin", input=text).strip()
+            updates.append((mode, blobs[key], path))
+        if updates:
+            git(scratch, "read-tree", c, env=ienv)
+            for mode, blob, path in updates:
+                git(scratch, "update-index", "--add", "--cacheinfo", f"{mode},{blob},{path}", env=ienv)
+            tree = git(scratch, "write-tree", env=ienv).strip()
+        args = ["commit-tree", tree, "-m", "replay " + c[:12]] + (["-p", prev] if prev else [])
+        prev = git(scratch, *args, env=env).strip()
+    return prev
+
+
+def simulate(binary, cwd, dockerfile, context, rng, churn, per_build):
+    cmd = [binary, "simulate", dockerfile, "--context", context, "--git", rng, "-f", "json"]
+    for p in churn:
+        cmd += ["--churn", p]
+    for a in per_build:
+        cmd += ["--per-build-arg", a]
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        raise RuntimeError(f"simulate failed: {(r.stderr or r.stdout).strip()[-300:]}")
+    return json.loads(r.stdout)
+
+
+def step_text(s):
+    return " ".join(s.get("text", "").split())
+
+
+def quoted_matches(quoted, text):
+    """Whether a step's text (the simulator's, whitespace collapsed, at most 72 characters) is
+    the step a message quotes (its first line, shortened to 60 characters with "...")."""
+    want = " ".join(quoted.split())
+    t = " ".join(text.split())
+    if want.endswith("..."):
+        return t.startswith(want[:-3].rstrip())
+    return t == want or t.startswith(want + " ")
+
+
+def find_identity(build, text, lines=(), fallback=None):
+    """The identity of the step of `build` the quoted `text` names (on one of `lines` when
+    several steps match)."""
+    found = [s for s in build["steps"] if quoted_matches(text, s.get("text", ""))]
+    if found:
+        return next((s for s in found if s["line"] in lines), found[0])["identity"]
+    if fallback:
+        return fallback(build)
+    return None
+
+
+def count(report, identity):
+    """(re-runs, commits, counted commits) of the step `identity` over the non-baseline builds,
+    builds that failed without any step not counted (as the evidence does)."""
+    misses = commits = counted = 0
+    for b in report["builds"]:
+        if b.get("baseline"):
+            continue
+        commits += 1
+        if b.get("errors") and not b["steps"]:
+            continue
+        counted += 1
+        st = next((s for s in b["steps"] if s["identity"] == identity and s["status"] != "not-built"), None)
+        if st and st["status"] == "miss":
+            misses += 1
+    return misses, commits, counted
+
+
+def scaled(misses, commits, counted):
+    return round(misses * commits / counted) if counted else 0
+
+
+class Replayer:
+    """The replays of one Dockerfile's findings (one scratch clone per repository)."""
+
+    def __init__(self, binary, work, dockerfile, context, scratch_root, missing=()):
+        self.binary, self.work, self.dockerfile, self.context = binary, work, dockerfile, context
+        self.missing = list(missing)
+        self.scratch = os.path.join(scratch_root, os.path.basename(work))
+        self.rng, self.commits = window(work)
+        self.head_text = open(os.path.join(work, dockerfile), encoding="utf-8", errors="surrogateescape").read()
+        self.lints = {}
+        self._asis = None
+        ign = None
+        for cand in (os.path.join(work, dockerfile + ".dockerignore"), os.path.join(work, context, ".dockerignore")):
+            if os.path.isfile(cand):
+                ign = open(cand, encoding="utf-8", errors="replace").read()
+                break
+        self.churn = [".git/HEAD"] if os.path.exists(os.path.join(work, context, ".git")) and not ignored(".git", parse_dockerignore(ign)) else []
+        self.per_build = []
+
+    def ensure_scratch(self):
+        if getattr(self, "_ready", False):
+            return
+        self._ready = True
+        if not os.path.isdir(os.path.join(self.scratch, ".git")):
+            os.makedirs(os.path.dirname(self.scratch), exist_ok=True)
+            subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", self.work, self.scratch], check=True, capture_output=True)
+        head = git(self.work, "rev-parse", "HEAD").strip()
+        # Large files a snapshot of the mirror lacks are left out of the work tree, as in the pinned clone.
+        sparse = os.path.join(self.scratch, ".git", "info", "sparse-checkout")
+        if self.missing:
+            git(self.scratch, "config", "core.sparseCheckout", "true")
+            git(self.scratch, "config", "core.sparseCheckoutCone", "false")
+            os.makedirs(os.path.dirname(sparse), exist_ok=True)
+            with open(sparse, "w") as f:
+                f.write("/*\n" + "".join("!/" + re.sub(r"([*?\[\\])", r"\\\1", p) + "\n" for p in self.missing))
+        git(self.scratch, "checkout", "-q", "--force", "--detach", head)
+
+    def lint_version(self, text):
+        """The raw DC findings of a version of the Dockerfile (in the scratch work tree, HEAD's context)."""
+        if text in self.lints:
+            return self.lints[text]
+        path = os.path.join(self.scratch, self.dockerfile)
+        with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
+            f.write(text)
+        env = {k: v for k, v in os.environ.items() if k != "CI"}
+        r = subprocess.run([self.binary, "-f", "json", "--evidence", "false", "--context", self.context, self.dockerfile],
+                           cwd=self.scratch, capture_output=True, text=True, env=env)
+        try:
+            found = [d for d in json.loads(r.stdout).get("diagnostics", []) if d["code"].startswith("DC")]
+        except Exception:
+            found = []
+        self.lints[text] = found
+        return found
+
+    def asis(self):
+        if self._asis is None:
+            self._asis = simulate(self.binary, self.work, self.dockerfile, self.context, self.rng, self.churn, self.per_build)
+        return self._asis
+
+    def replay(self, d):
+        """{quoted, replayed, equal, note} for finding `d` (a lint JSON diagnostic)."""
+        q = parse_quote(d["message"])
+        if q is None:
+            return None
+        out = {"quoted": q, "replayed": None, "equal": False, "note": ""}
+        asis = self.asis()
+        last = asis["builds"][-1]
+        # The quoted step's line: where the message names it ("`RUN x` (line 88)"), else the
+        # finding's own lines.
+        lines = [int(n) for n in re.findall("`" + re.escape(q["step"]) + r"` \(line (\d+)\)", d["message"])]
+        lines += [d["line"]] + [r["line"] for r in d.get("related", [])]
+        ident = find_identity(last, q["step"], lines)
+        if ident is None:
+            out["note"] = "the quoted step is not in the last build"
+            return out
+        m, n, k = count(asis, ident)
+        replayed = {"n": n, "asis": scaled(m, n, k), "fixed": None}
+        if q["fixed"] is not None:
+            fixed = self.fixed_report(d)
+            if isinstance(fixed, str):
+                out["note"] = fixed
+                out["replayed"] = replayed
+                return out
+            flast = fixed["builds"][-1]
+            target = q["fetch"] or q["step"]
+            fid = find_identity(flast, target, fallback=lambda b: self.split_part(b, q["step"]))
+            if fid is None:
+                out["note"] = "the quoted step is not in the fixed file"
+                out["replayed"] = replayed
+                return out
+            fm, fn, fk = count(fixed, fid)
+            replayed["fixed"] = scaled(fm, fn, fk)
+        out["replayed"] = replayed
+        out["equal"] = (q["n"] == replayed["n"] and q["asis"] == replayed["asis"]
+                        and (q["fixed"] is None or q["fixed"] == replayed["fixed"]))
+        return out
+
+    @staticmethod
+    def split_part(build, original):
+        """A RUN split at `&&`: the new step whose text begins the original's (its first part)."""
+        want = " ".join(original.split())
+        for s in build["steps"]:
+            t = step_text(s)
+            if s["instruction"] == "RUN" and t != want and len(t) > 6 and want.startswith(t):
+                return s["identity"]
+        return None
+
+    def fixed_report(self, d):
+        """The simulate report of the history rewritten with this finding's fix alone, or why not."""
+        self.ensure_scratch()
+        code, line = d["code"], d["line"]
+        anchor = line_text(self.head_text, line)
+        fix = d.get("fix")
+        ignore_extra = None
+        if fix and fix.get("edits"):
+            title = fix["title"]
+            if "pays only together" in d["message"]:
+                return "a pair of fixes (not replayed alone by design)"
+            head_fixed = apply_edits(self.head_text, fix["edits"])
+            cache = {}
+
+            def fixed_text(blob):
+                if blob in cache:
+                    return cache[blob]
+                own = git(self.scratch, "cat-file", "blob", blob)
+                if own == self.head_text:
+                    cache[blob] = head_fixed
+                    return head_fixed
+                match = next((f for f in self.lint_version(own) if f["code"] == code and f.get("fix")
+                              and f["fix"]["title"] == title and f["fix"].get("edits")
+                              and line_text(own, f["line"]) == anchor), None)
+                cache[blob] = apply_edits(own, match["fix"]["edits"]) if match else None
+                return cache[blob]
+        elif code == "DC1004":
+            rel = self.dockerfile_in_context()
+            ignore_extra = dc1004_paths(d["message"], rel)
+            if not ignore_extra:
+                return "nothing to exclude"
+            fixed_text = lambda blob: None
+        else:
+            return "no fix to replay"
+        try:
+            head = rewrite(self.scratch, self.commits, self.dockerfile, self.context, fixed_text, ignore_extra)
+        finally:
+            git(self.scratch, "checkout", "-q", "--force", "--", self.dockerfile, check=False)
+        git(self.scratch, "update-ref", "refs/heads/replay", head)
+        rng = "replay~%d..replay" % (len(self.commits) - 1) if self.rng != "HEAD" else "replay"
+        return simulate(self.binary, self.scratch, self.dockerfile, self.context, rng, self.churn, self.per_build)
+
+    def dockerfile_in_context(self):
+        ctx = "" if self.context in (".", "") else self.context.rstrip("/") + "/"
+        if not self.dockerfile.startswith(ctx):
+            return None
+        return self.dockerfile[len(ctx):]
+
+
+def self_test(check):
+    """Synthetic checks of the replay helpers (git needed, no binary)."""
+    import tempfile
+    m = ("`COPY . .` comes before the dependency install; saves about 6 min of rebuild time per 100 commits: in the last 100 "
+         "commits `RUN npm ci` re-ran 92 times, would re-run once; re-runs caused by ...")
+    check("a quote is read", parse_quote(m), {"n": 100, "step": "RUN npm ci", "asis": 92, "fixed": 1, "fetch": None})
+    m2 = ("saves about 3 min of rebuild time per 100 commits: in the last 40 commits `RUN go build -o /app .` re-ran 40 times, "
+          "downloading the dependencies each time; `RUN go mod download` would download them 2 times")
+    check("a pre-fetch quote is read", parse_quote(m2),
+          {"n": 40, "step": "RUN go build -o /app .", "asis": 40, "fixed": 2, "fetch": "RUN go mod download"})
+    check("a quote without history is none", parse_quote("`RUN x` re-runs after 77 of 100 edits"), None)
+    df = "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
+    edits = [{"line": 3, "column": 1, "endLine": 4, "endColumn": 1, "replacement": "COPY package.json ./\n"},
+             {"line": 5, "column": 1, "endLine": 5, "endColumn": 1, "replacement": "COPY . .\n"}]
+    check("edits are applied by position", apply_edits(df, edits),
+          "FROM node:22\nWORKDIR /app\nCOPY package.json ./\nRUN npm ci\nCOPY . .\n")
+    check("columns count code points", apply_edits("# é\nRUN a\n", [{"line": 2, "column": 5, "endLine": 2, "endColumn": 6,
+                                                                      "replacement": "b"}]), "# é\nRUN b\n")
+    check("a shortened quote names its step", quoted_matches("RUN apt-get update && apt-get install -y --no-install-rec...",
+                                                            "RUN apt-get update && apt-get install -y --no-install-recommends curl"), True)
+    check("a continued first line names its step", quoted_matches("RUN a && ...", "RUN a && b"), True)
+    check("another step is not named", quoted_matches("RUN a", "RUN ab"), False)
+    check("a line is compared without continuations", line_text("RUN a \\\n  b\n", 1), "RUN a")
+    lets_in = ("`COPY . .` copies the whole context and the .dockerignore lets in files that change without a source edit: "
+               "every commit and fetch rewrites .git; node_modules changes with every local install; docker/Dockerfile is "
+               "copied too, so every edit of the Dockerfile re-runs this COPY; each such change re-runs this COPY")
+    check("DC1004's paths from its reasons", dc1004_paths(lets_in, "docker/Dockerfile"), [".git", "node_modules", "docker/Dockerfile"])
+    none = "`COPY . .` copies the whole context and there is no .dockerignore: ...; add a .dockerignore, but keep .git: `RUN make` may read it"
+    check("DC1004 keeps .git when the build reads it", dc1004_paths(none, "Dockerfile"), ["Dockerfile"])
+    # A rewritten history: each commit's own Dockerfile, fixed where the fix applies; its ignore file extended.
+    d = tempfile.mkdtemp(prefix="replay-selftest-")
+    try:
+        env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+        git(d, "init", "-q")
+        def commit(files, msg):
+            for p, t in files.items():
+                os.makedirs(os.path.dirname(os.path.join(d, p)) or d, exist_ok=True)
+                open(os.path.join(d, p), "w").write(t)
+            git(d, "add", "-A")
+            git(d, "-c", "commit.gpgsign=false", "commit", "-qm", msg, env=env)
+        commit({"Dockerfile": "FROM a\nCOPY . .\n", "app.py": "0\n"}, "one")
+        commit({"app.py": "1\n"}, "two")
+        commit({"Dockerfile": "FROM b\nCOPY . .\n", ".dockerignore": "*.md\n"}, "three")
+        rng, commits = window(d, 100)
+        check("a short history is replayed whole", (rng, len(commits)), ("HEAD", 3))
+        head = rewrite(d, commits, "Dockerfile", ".", lambda blob: git(d, "cat-file", "blob", blob).replace("FROM a", "FROM z")
+                       if "FROM a" in git(d, "cat-file", "blob", blob) else None, ignore_extra=[".git"])
+        revs = git(d, "rev-list", "--first-parent", head).split()[::-1]
+        check("the rewrite keeps every commit", len(revs), 3)
+        check("a version the fix applies to is fixed", git(d, "show", revs[1] + ":Dockerfile"), "FROM z\nCOPY . .\n")
+        check("a version it does not apply to keeps its text", git(d, "show", revs[2] + ":Dockerfile"), "FROM b\nCOPY . .\n")
+        check("the other files are the commit's", git(d, "show", revs[1] + ":app.py"), "1\n")
+        check("a new ignore file holds the advice", git(d, "show", revs[0] + ":.dockerignore"), "\n.git")
+        check("an ignore file keeps its own patterns", git(d, "show", revs[2] + ":.dockerignore"), "*.md\n\n.git")
+    finally:
+        shutil.rmtree(d, ignore_errors=True)

@@ -76,6 +76,7 @@ import Testing
                 case "ci-cache": sample = ("registry-max", "registry-max", nil)
                 case "history": sample = ("7", "7", "7")
                 case "min-saving": sample = ("30", "30", "30")
+                case "evidence": sample = ("false", "false", "false")
                 case "context": sample = ("ctx", "ctx", nil)
                 default: sample = ("json", "json", "json")
                 }

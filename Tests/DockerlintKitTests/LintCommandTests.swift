@@ -121,6 +121,19 @@ import Testing
         #expect(bad.status == 2)
     }
 
+    /// DC1004 names the Dockerfile among what the .dockerignore lets in whatever the context
+    /// is called: `--context .` from the project's folder (as CI runs it) is that folder too.
+    @Test func dockerfileInAContextNamedDot() throws {
+        let dir = try CLI.tempDirectory()
+        try CLI.write(".git\n", to: dir.appendingPathComponent(".dockerignore"))
+        try CLI.write("print(1)\n", to: dir.appendingPathComponent("app.py"))
+        try CLI.write("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n", to: dir.appendingPathComponent("docker/Dockerfile"))
+        for context in [".", dir.path] {
+            let r = try CLI.run(["-f", "gnu", "--evidence", "false", "--context", context, "docker/Dockerfile"], cwd: dir.path)
+            #expect(r.stdout.contains("docker/Dockerfile is copied too"), "\(context): \(r.stdout)")
+        }
+    }
+
     @Test func syntaxErrorsExit2WithTheirPosition() throws {
         let r = try CLI.run(["-", "--path", "Dockerfile"], stdin: "FROM a\nCOPY --frm=x a b\n")
         #expect(r.status == 2)

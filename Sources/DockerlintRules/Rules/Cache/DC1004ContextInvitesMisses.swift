@@ -83,11 +83,13 @@ final class ContextInvitesMissesRule: LintRule {
 
     /// The Dockerfile's path relative to the context, when it lies in the context.
     static func contextRelativePath(of path: String, in dir: String, files: ProjectFiles) -> String? {
-        let fm = FileManager.default
-        let df = (path as NSString).standardizingPath
-        let ctx = (dir as NSString).standardizingPath
-        let absDF = df.hasPrefix("/") ? df : (fm.currentDirectoryPath as NSString).appendingPathComponent(df)
-        let absCtx = ctx.hasPrefix("/") ? ctx : (fm.currentDirectoryPath as NSString).appendingPathComponent(ctx)
+        // Made absolute first: `.` (or `docker/..`) only standardizes once it is.
+        func absolute(_ p: String) -> String {
+            let a = p.hasPrefix("/") ? p : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(p)
+            return (a as NSString).standardizingPath
+        }
+        let absDF = absolute(path)
+        let absCtx = absolute(dir)
         guard absDF.hasPrefix(absCtx + "/") else { return nil }
         let relative = String(absDF.dropFirst(absCtx.count + 1))
         return files.isDirectory(relative) == false ? relative : nil

@@ -171,10 +171,51 @@ extension ContextSnapshot {
         return snap
     }
 
+    /// What `apply` reads from git for a run of commits: each new blob's size and each new
+    /// symlink's target, by object id.
+    public struct ObjectFacts: Sendable {
+        public var sizes: [String: Int64] = [:]
+        public var targets: [String: String] = [:]
+        public init() {}
+
+        /// The sizes and symlink targets the additions of `deltas` need, asked of `objects` in
+        /// one pipelined batch each (not one round trip per commit: a replay waits on git
+        /// otherwise, every commit, for as long as the machine takes to schedule it).
+        public static func read(for deltas: [GitCommitDelta], objects: GitObjectReader) throws -> ObjectFacts {
+            var facts = ObjectFacts()
+            var files: [String] = [], links: [String] = []
+            var seenFiles = Set<String>(), seenLinks = Set<String>()
+            for delta in deltas {
+                for change in delta.changes where !(change.newMode == 0 || change.status == "D") {
+                    let t = change.newMode & 0o170000
+                    if t == 0o120000 {
+                        if seenLinks.insert(change.newObject).inserted { links.append(change.newObject) }
+                    } else if t != 0o160000 && t != 0o040000 {
+                        if seenFiles.insert(change.newObject).inserted { files.append(change.newObject) }
+                    }
+                }
+            }
+            if !files.isEmpty {
+                let s = try objects.sizes(files)
+                for (i, f) in files.enumerated() { facts.sizes[f] = s[i] ?? 0 }
+            }
+            if !links.isEmpty {
+                let c = try objects.contents(links)
+                for (i, l) in links.enumerated() { facts.targets[l] = c[i].map { String(decoding: $0, as: UTF8.self) } ?? "" }
+            }
+            return facts
+        }
+    }
+
     /// Applies one commit's changes (deletions first; git cannot keep empty directories, so
     /// directories left empty disappear). New blob sizes and symlink targets come from
     /// `objects`. Memoised digests are dropped only along the changed paths.
     public mutating func apply(_ delta: GitCommitDelta, objects: GitObjectReader) throws {
+        apply(delta, facts: try ObjectFacts.read(for: [delta], objects: objects))
+    }
+
+    /// `apply` with the sizes and symlink targets already read (`ObjectFacts.read`).
+    public mutating func apply(_ delta: GitCommitDelta, facts: ObjectFacts) {
         var additions: [GitPathChange] = []
         for change in delta.changes {
             if change.newMode == 0 || change.status == "D" {
@@ -183,22 +224,11 @@ extension ContextSnapshot {
                 additions.append(change)
             }
         }
-        if additions.isEmpty { return }
-        let files = additions.filter { let t = $0.newMode & 0o170000; return t != 0o120000 && t != 0o160000 && t != 0o040000 }
-        let links = additions.filter { $0.newMode & 0o170000 == 0o120000 }
-        var sizes: [String: Int64] = [:]
-        if !files.isEmpty {
-            let s = try objects.sizes(files.map(\.newObject))
-            for (i, f) in files.enumerated() { sizes[f.path] = s[i] ?? 0 }
-        }
-        var targets: [String: String] = [:]
-        if !links.isEmpty {
-            let c = try objects.contents(links.map(\.newObject))
-            for (i, l) in links.enumerated() { targets[l.path] = c[i].map { String(decoding: $0, as: UTF8.self) } ?? "" }
-        }
         for change in additions {
+            let isLink = change.newMode & 0o170000 == 0o120000
             setEntry(ContextSnapshot.gitEntry(path: change.path, gitMode: change.newMode, object: change.newObject,
-                                              size: sizes[change.path] ?? 0, linkTarget: targets[change.path]))
+                                              size: isLink ? 0 : facts.sizes[change.newObject] ?? 0,
+                                              linkTarget: isLink ? facts.targets[change.newObject] ?? "" : nil))
         }
     }
 }

@@ -91,6 +91,19 @@ public struct CostModel: Sendable {
     /// other tasks, `cargo build`/`install`/`test`/`run`). Both leave the dependencies in the
     /// image (`/go/pkg/mod`, `~/.m2`, `~/.gradle`, `~/.cargo/registry`).
     public static func downloads(_ command: String) -> (fetch: Set<DownloadEcosystem>, build: Set<DownloadEcosystem>) {
+        // Every build of a replay asks about the same commands: each is read once.
+        if let known = downloadMemo.locked({ $0[command] }) { return known }
+        let found = readDownloads(command)
+        downloadMemo.locked { memo in
+            if memo.count > 4096 { memo.removeAll() }
+            memo[command] = found
+        }
+        return found
+    }
+
+    static let downloadMemo = Locked<[String: (fetch: Set<DownloadEcosystem>, build: Set<DownloadEcosystem>)]>([:])
+
+    static func readDownloads(_ command: String) -> (fetch: Set<DownloadEcosystem>, build: Set<DownloadEcosystem>) {
         var fetch = Set<DownloadEcosystem>(), build = Set<DownloadEcosystem>()
         for segment in segments(command.lowercased()) {
             if let (e, isFetch) = download(segment) {

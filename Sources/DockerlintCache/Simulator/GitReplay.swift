@@ -220,40 +220,56 @@ extension GitReplay {
             return churn
         }
 
+        func replayCommit(_ delta: GitCommitDelta, facts: ContextSnapshot.ObjectFacts) throws {
+            if state == nil {
+                var snap = ContextSnapshot(origin: .gitTree)
+                if let parent = delta.parents.first {
+                    let full = try ContextSnapshot.fromGitTree(repository: source.repository, revision: parent, objects: objects)
+                    for (path, e) in full.entries where !path.isEmpty {
+                        if e.kind == .file, let d = e.contentDigest, d.hasPrefix("git:") { track(path, String(d.dropFirst(4))) }
+                    }
+                    if prefix.isEmpty {
+                        snap = full
+                    } else {
+                        for p in full.allPaths { if let cp = contextPath(p), var e = full.entries[p] { e.path = cp; snap.setEntry(e) } }
+                    }
+                    state = BuildState(label: String(parent.prefix(7)), model: noModel, context: snap,
+                                       changedPaths: [], commit: parent, dockerfilePath: source.dockerfilePath)
+                    _ = applyChurn(parent)
+                    try emit(String(parent.prefix(7)), parent, baseline: true)
+                } else {
+                    state = BuildState(label: "", model: noModel, context: snap, changedPaths: [],
+                                       dockerfilePath: source.dockerfilePath)
+                }
+            }
+            var ctxDelta = delta
+            ctxDelta.changes = []
+            for c in delta.changes {
+                track(c.path, c.newMode == 0 || c.status == "D" ? nil : c.newObject)
+                if var cc = Optional(c), let cp = contextPath(c.path) { cc.path = cp; ctxDelta.changes.append(cc) }
+            }
+            state!.context.apply(ctxDelta, facts: facts)
+            state!.changedPaths = ctxDelta.changes.map(\.path) + applyChurn(delta.id)
+            count += 1
+            try emit(String(delta.id.prefix(7)), delta.id, baseline: count == 1 && delta.parents.isEmpty)
+        }
+        // Commits are replayed in windows: the sizes and symlink targets of a window's new
+        // blobs are read from git in one batch before its commits are replayed in order.
+        var window: [GitCommitDelta] = []
+        func flush() throws {
+            if window.isEmpty { return }
+            let facts = try ContextSnapshot.ObjectFacts.read(for: window, objects: objects)
+            let commits = window
+            window.removeAll(keepingCapacity: true)
+            for delta in commits { try replayCommit(delta, facts: facts) }
+        }
+
         do {
             try GitHistory.forEachCommit(repository: source.repository, range: range) { delta in
-                if state == nil {
-                    var snap = ContextSnapshot(origin: .gitTree)
-                    if let parent = delta.parents.first {
-                        let full = try ContextSnapshot.fromGitTree(repository: source.repository, revision: parent, objects: objects)
-                        for (path, e) in full.entries where !path.isEmpty {
-                            if e.kind == .file, let d = e.contentDigest, d.hasPrefix("git:") { track(path, String(d.dropFirst(4))) }
-                        }
-                        if prefix.isEmpty {
-                            snap = full
-                        } else {
-                            for p in full.allPaths { if let cp = contextPath(p), var e = full.entries[p] { e.path = cp; snap.setEntry(e) } }
-                        }
-                        state = BuildState(label: String(parent.prefix(7)), model: noModel, context: snap,
-                                           changedPaths: [], commit: parent, dockerfilePath: source.dockerfilePath)
-                        _ = applyChurn(parent)
-                        try emit(String(parent.prefix(7)), parent, baseline: true)
-                    } else {
-                        state = BuildState(label: "", model: noModel, context: snap, changedPaths: [],
-                                           dockerfilePath: source.dockerfilePath)
-                    }
-                }
-                var ctxDelta = delta
-                ctxDelta.changes = []
-                for c in delta.changes {
-                    track(c.path, c.newMode == 0 || c.status == "D" ? nil : c.newObject)
-                    if var cc = Optional(c), let cp = contextPath(c.path) { cc.path = cp; ctxDelta.changes.append(cc) }
-                }
-                try state!.context.apply(ctxDelta, objects: objects)
-                state!.changedPaths = ctxDelta.changes.map(\.path) + applyChurn(delta.id)
-                count += 1
-                try emit(String(delta.id.prefix(7)), delta.id, baseline: count == 1 && delta.parents.isEmpty)
+                window.append(delta)
+                if window.count >= 128 { try flush() }
             }
+            try flush()
         } catch let e as GitReplayError {
             throw e
         } catch {

@@ -147,39 +147,82 @@ extension Dictionary where Key == String, Value == JSONValue {
 /// in, so callers write keys sorted when output must be stable. Strings are escaped as
 /// `JSONValue` escapes them.
 public struct JSONWriter: Sendable {
-    public private(set) var output: String = ""
+    /// The document so far, as UTF-8 bytes (appending bytes is cheaper than appending to a
+    /// String, and a replay's report is millions of them).
+    public private(set) var bytes: [UInt8] = []
     private var needsComma: [Bool] = [false]
 
     public init() {}
 
+    /// The document so far.
+    public var output: String { String(decoding: bytes, as: UTF8.self) }
+
     private mutating func separator() {
-        if needsComma[needsComma.count - 1] { output += "," }
+        if needsComma[needsComma.count - 1] { bytes.append(0x2C) }
         needsComma[needsComma.count - 1] = true
     }
 
-    public mutating func beginObject() { separator(); output += "{"; needsComma.append(false) }
-    public mutating func endObject() { needsComma.removeLast(); output += "}" }
-    public mutating func beginArray() { separator(); output += "["; needsComma.append(false) }
-    public mutating func endArray() { needsComma.removeLast(); output += "]" }
+    private mutating func append(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// `JSONValue.writeString`, into the bytes.
+    private mutating func appendString(_ s: String) {
+        var s = s
+        let plain = s.withUTF8 { utf8 -> Bool in
+            var prev2: UInt8 = 0, prev1: UInt8 = 0
+            for b in utf8 {
+                if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || (prev2 == 0xE2 && prev1 == 0x80 && (b == 0xA8 || b == 0xA9)) {
+                    return false
+                }
+                prev2 = prev1
+                prev1 = b
+            }
+            bytes.append(0x22)
+            bytes.append(contentsOf: utf8)
+            bytes.append(0x22)
+            return true
+        }
+        if plain { return }
+        var escaped = ""
+        JSONValue.writeString(s, to: &escaped)
+        append(escaped)
+    }
+
+    public mutating func beginObject() { separator(); bytes.append(0x7B); needsComma.append(false) }
+    public mutating func endObject() { needsComma.removeLast(); bytes.append(0x7D) }
+    public mutating func beginArray() { separator(); bytes.append(0x5B); needsComma.append(false) }
+    public mutating func endArray() { needsComma.removeLast(); bytes.append(0x5D) }
 
     /// Writes `"key":` inside an object; the value follows.
     public mutating func key(_ k: String) {
         separator()
-        JSONValue.writeString(k, to: &output)
-        output += ":"
+        appendString(k)
+        bytes.append(0x3A)
         needsComma[needsComma.count - 1] = false
     }
 
-    public mutating func string(_ s: String) { separator(); JSONValue.writeString(s, to: &output) }
-    public mutating func int(_ v: Int) { separator(); output += String(v) }
+    public mutating func string(_ s: String) { separator(); appendString(s) }
+    public mutating func int(_ v: Int) { separator(); append(String(v)) }
     /// A number as `JSONValue.writeNumber` writes it.
-    public mutating func double(_ v: Double) { separator(); JSONValue.writeNumber(v, to: &output) }
-    public mutating func bool(_ v: Bool) { separator(); output += v ? "true" : "false" }
-    public mutating func null() { separator(); output += "null" }
+    public mutating func double(_ v: Double) {
+        separator()
+        var text = ""
+        JSONValue.writeNumber(v, to: &text)
+        append(text)
+    }
+    public mutating func bool(_ v: Bool) { separator(); append(v ? "true" : "false") }
+    public mutating func null() { separator(); append("null") }
     /// A value already serialized (a nested document).
-    public mutating func raw(_ json: String) { separator(); output += json }
+    public mutating func raw(_ json: String) { separator(); append(json) }
     /// A `JSONValue`, compact.
-    public mutating func value(_ v: JSONValue) { separator(); v.write(to: &output, indent: nil) }
+    public mutating func value(_ v: JSONValue) {
+        separator()
+        var text = ""
+        v.write(to: &text, indent: nil)
+        append(text)
+    }
 
     public mutating func field(_ k: String, _ v: String) { key(k); string(v) }
     public mutating func field(_ k: String, _ v: Int) { key(k); int(v) }

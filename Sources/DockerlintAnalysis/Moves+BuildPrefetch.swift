@@ -71,6 +71,17 @@ extension Moves {
         }
         guard !files.isEmpty else { return nil }
         var verdict: MoveVerdict = .safe
+        // A wrapper (`./mvnw`, `./gradlew`) run by path must be copied too.
+        if tool.contains("/"), !tool.contains("$") {
+            let wrapper = ImagePath.absolute(tool, workdir: ins.workdir)
+            if let cp = source(in: cs, of: wrapper), graph.context?.sends(cp) ?? true {
+                if !files.contains(where: { $0.imagePath == wrapper || ImagePath.within(wrapper, $0.imagePath) }) {
+                    files.append(.init(contextPath: cp, imagePath: wrapper, isTree: false))
+                }
+            } else if source(in: cs, of: wrapper) != nil {
+                verdict = .unsafe("the build runs \(tool), which the build context does not send")
+            }
+        }
         switch ecosystem {
         case .maven:
             if !reader.complete {
@@ -97,26 +108,75 @@ extension Moves {
         return pre
     }
 
-    /// The folder the build keeps its downloads in, when the step's user, environment and
-    /// options make it certain (root's `~/.m2`, `~/.gradle`, `$CARGO_HOME/registry`); nil otherwise.
-    func dependencyCache(_ e: DownloadEcosystem, step: Step) -> String? {
+    /// The folder the build keeps its downloads in, when the step's user, environment, options
+    /// and base image make it certain; nil otherwise. Maven: root's `~/.m2` unless settings
+    /// (`-s`, `-gs`, `MAVEN_CONFIG`), `maven.repo.local` or another user say otherwise. Gradle:
+    /// `GRADLE_USER_HOME` or root's `~/.gradle`, not on the official `gradle` image (its
+    /// `/root/.gradle` is a symlink to a VOLUME). Cargo: `CARGO_HOME/registry`, the official
+    /// `rust` image's `/usr/local/cargo/registry`; unknown on other bases, whose CARGO_HOME the
+    /// Dockerfile does not show.
+    public func dependencyCache(_ e: DownloadEcosystem, step: Step) -> String? {
         let user = step.instruction.user.split(separator: ":").first.map(String.init) ?? ""
         let env = ShellValues(step.instruction).values
         guard user.isEmpty || user == "root" || user == "0" else { return nil }
         let home = env["HOME"] ?? "/root"
+        let base = officialBase(stage: step.id.stage)
         switch e {
         case .maven:
             if env["MAVEN_OPTS"]?.contains("maven.repo.local") == true || env["MAVEN_CONFIG"] != nil { return nil }
-            if step.installs.contains(where: { $0.command.hasOption("s", "settings", "gs", "global-settings") }) { return nil }
-            if step.installs.contains(where: { $0.command.options.contains { $0.name == "D" && ($0.value ?? "").hasPrefix("maven.repo.local") } }) { return nil }
+            for ins in step.installs where ins.command.manager == .maven {
+                if ins.command.hasOption("s", "settings", "gs", "global-settings") { return nil }
+                if ins.command.options.contains(where: { $0.name == "D" && ($0.value ?? "").hasPrefix("maven.repo.local") }) { return nil }
+                if ins.command.invocation.arguments.contains(where: { !$0.isStatic }) { return nil }
+            }
             return home + "/.m2"
         case .gradle:
-            return env["GRADLE_USER_HOME"] ?? home + "/.gradle"
+            if let g = env["GRADLE_USER_HOME"] { return g }
+            if base == "gradle" { return nil }
+            if step.installs.contains(where: { $0.command.hasOption("g", "gradle-user-home") }) { return nil }
+            return home + "/.gradle"
         case .cargo:
-            return (env["CARGO_HOME"] ?? home + "/.cargo") + "/registry"
+            if let c = env["CARGO_HOME"] { return c + "/registry" }
+            return base == "rust" ? "/usr/local/cargo/registry" : nil
         case .go:
             return nil
         }
+    }
+
+    /// Whether step `x` may put something into the dependency folder `dir` of `manager`: a RUN
+    /// of that package manager or of a program whose writes are not known, a COPY/ADD that
+    /// really writes there (by what the context sends) or brings files from elsewhere there.
+    public func mayFill(_ x: Step, _ dir: String, manager: PackageManager) -> Bool {
+        switch x.kind {
+        case .run:
+            return x.writes.paths.all || x.installs.contains { $0.command.manager == manager }
+        case .copy, .add:
+            if !x.copied.isEmpty { return realOverlap(copy: x, path: dir) != nil }
+            return x.writes.paths.touches(dir)
+        default:
+            return false
+        }
+    }
+
+    /// The official image a stage is built on (`rust`, `gradle`, ...: the name without
+    /// registry, `library/` and tag), following stages built on earlier stages; nil otherwise.
+    func officialBase(stage: Int) -> String? {
+        var k = stage
+        var seen = Set<Int>()
+        while k < graph.model.stages.count, seen.insert(k).inserted {
+            switch graph.model.stages[k].base {
+            case .stage(let j): k = j
+            case .scratch: return nil
+            case .image(let name):
+                var n = name.split(separator: "@").first.map(String.init) ?? name
+                if let colon = n.lastIndex(of: ":"), !n[colon...].contains("/") { n = String(n[..<colon]) }
+                for prefix in ["docker.io/library/", "docker.io/", "library/", "index.docker.io/library/"] where n.hasPrefix(prefix) {
+                    n = String(n.dropFirst(prefix.count))
+                }
+                return n.contains("/") ? nil : n
+            }
+        }
+        return nil
     }
 
     /// Why a Maven pre-fetch (`dependency:go-offline` after the poms) would fail where the
@@ -152,6 +212,9 @@ extension Moves {
         for (path, xml) in texts {
             if xml.contains("<artifactItems>") {
                 return .unsafe("\(path) has a plugin that resolves artifacts when the build runs it (`artifactItems`), which go-offline does not download")
+            }
+            if xml.contains("<activation>"), xml.contains("<os>") {
+                return .unsafe("\(path) activates profiles by operating system or architecture, and go-offline resolves artifacts for them the build may not need or find")
             }
             if xml.contains("frontend-maven-plugin") {
                 return .unsafe("\(path) uses frontend-maven-plugin, which downloads Node.js and packages when the build runs it")

@@ -137,11 +137,15 @@ extension CacheEvidence {
             if subject.cacheMount {
                 // The downloads of the re-runs its inputs caused.
                 let inputs = inputReruns[s] * scale
-                let mountSaving = inputSeconds[s] * scale * CacheEvidence.cacheMountShare
+                // A build's dependency cache: the download share of each counted re-run (compiles
+                // are not saved); other installs: a third of the step's time.
+                let mountSaving = subject.mountDependencies.map { inputs * Double($0) * CostModel.secondsPerDependency }
+                    ?? inputSeconds[s] * scale * CacheEvidence.cacheMountShare
                 return Evidence(source: source, savingPer100: mountSaving,
                                 step: subject.steps.isEmpty ? "" : subject.steps[0].asIs.display,
                                 reruns: subject.steps.isEmpty ? 0 : reruns[s][0] * scale, rerunsFixed: nil, causes: causesPer100,
-                                reported: inputs >= 0.5 && mountSaving >= max(minSaving, 0.001), inputReruns: inputs)
+                                reported: inputs >= 0.5 && mountSaving >= max(minSaving, 0.001), inputReruns: inputs,
+                                mountDependencies: subject.mountDependencies)
             }
             if let saving {
                 reported = saving >= max(minSaving, 0.001) && (fixedReruns.map { $0 < reran } ?? true)

@@ -17,7 +17,9 @@ extension CacheEvidence {
         if let inputs = e.inputReruns {
             // Cache-mount advice: the re-runs its inputs caused, and the downloads they repeat.
             let saving = "a cache mount saves about \(duration(e.savingPer100 ?? 0)) of downloads per 100 \(e.source.isHistory ? "commits" : "edits")"
-                + " (a third of the step's estimated time on each of those re-runs)"
+                + (e.mountDependencies.map { " (the build's download share on each of those re-runs: \($0) dependencies at "
+                    + "\(CostModel.secondsPerDependency) s each, a chosen constant; compiles not counted)" }
+                    ?? " (a third of the step's estimated time on each of those re-runs)")
             switch e.source {
             case .history(let n):
                 let f = Double(n) / 100

@@ -106,12 +106,16 @@ public enum CacheEvidence {
         /// The pre-fetch is not offered: `downloadStep` is a hypothetical step, replayed only to
         /// count the commits (edits) that changed the dependency inputs.
         public var hypothetical = false
+        /// Cache-mount advice on a build's dependency cache: the dependencies whose download
+        /// share (`CostModel.secondsPerDependency` each) a counted re-run saves.
+        public var mountDependencies: Int? = nil
 
         public static func == (a: Evidence, b: Evidence) -> Bool {
             a.source == b.source && a.savingPer100 == b.savingPer100 && a.step == b.step && a.reruns == b.reruns
                 && a.rerunsFixed == b.rerunsFixed && a.reported == b.reported
                 && a.causes.map(\.0) == b.causes.map(\.0) && a.causes.map(\.1) == b.causes.map(\.1)
                 && a.inputReruns == b.inputReruns && a.downloadStep == b.downloadStep && a.hypothetical == b.hypothetical
+                && a.mountDependencies == b.mountDependencies
         }
     }
 
@@ -133,6 +137,9 @@ public enum CacheEvidence {
         var downloadStep: String? = nil
         /// The variant is evidence only (a pre-fetch that is not offered): not a fix.
         var hypothetical = false
+        /// Cache-mount advice on a build's dependency cache (`PreferCacheMountRule.buildCacheSubject`):
+        /// the dependencies whose download share each counted re-run saves.
+        var mountDependencies: Int? = nil
     }
 
     /// The edits replayed for a finding: its fix, or the hypothetical pre-fetch step of a
@@ -198,6 +205,7 @@ public enum CacheEvidence {
         let engine = configuration.builder.cacheModel
         let ids = identities(model, engine: engine)
         let linter = Linter(rules: rules)
+        let costs = downloadCosts(model, contextDirectory: ctx, dockerfile: path)
         // Findings of other versions of the file (history), linted once per text.
         var linted: [[UInt8]: [Diagnostic]] = [bytes: diagnostics]
         func findings(_ text: [UInt8]) -> [Diagnostic] {
@@ -293,7 +301,9 @@ public enum CacheEvidence {
             subjects.append(Subject(index: i, variant: variant, steps: steps2, fixable: fixable,
                                     cacheMount: cacheMountCodes.contains(d.code) && !fixable,
                                     ownStepOnly: d.code == PreferCacheMountRule.code && PreferCacheMountRule.isSystemPackageAdvice(d),
-                                    downloadStep: downloadStep, hypothetical: hypothetical))
+                                    downloadStep: downloadStep, hypothetical: hypothetical,
+                                    mountDependencies: d.code == PreferCacheMountRule.code && d.subject.first == PreferCacheMountRule.buildCacheSubject
+                                        ? d.subject.dropFirst().first.flatMap(DownloadEcosystem.init(rawValue:)).flatMap { costs.dependencies[$0] } : nil))
         }
         guard !subjects.isEmpty else { return (diagnostics, [:], work) }
 
@@ -307,7 +317,6 @@ public enum CacheEvidence {
         var options = SimulatorOptions()
         if let r = configuration.engine { options.release = r }
         if let c = configuration.ciCache { options.ciCache = c }
-        let costs = downloadCosts(model, contextDirectory: ctx, dockerfile: path)
         let located = history > 0 ? try? GitReplay.locate(dockerfile: path, contextDirectory: ctx) : nil
         // One reader of the repository's objects for every replay of the file (and for
         // naming the first replayed commit): its `cat-file` processes start once.

@@ -207,6 +207,20 @@ import Testing
         #expect(p?.ecosystem == .maven && p?.dependencyCache == "/root/.m2")
     }
 
+    @Test func theMavenWrapperIsCopiedFirst() {
+        let p = prefetch("FROM eclipse-temurin:21\nWORKDIR /src\nCOPY . .\nRUN ./mvnw -B package\n",
+                         ["pom.xml": Self.pom("app"), "mvnw": "#!/bin/sh\n", ".mvn/wrapper/maven-wrapper.properties": "", "src/A.java": ""])
+        #expect(p?.verdict == .safe)
+        #expect(p?.command == "./mvnw dependency:go-offline")
+        #expect(Set(p?.files.map(\.contextPath) ?? []) == ["pom.xml", ".mvn", "mvnw"], "\(String(describing: p?.files))")
+    }
+
+    @Test func platformProfilesGetNone() {
+        let pom = "<project><artifactId>app</artifactId><profiles><profile><id>arm</id><activation><os><arch>aarch64</arch></os></activation>"
+            + "</profile></profiles></project>"
+        #expect(prefetch("FROM maven\nWORKDIR /src\nCOPY . .\nRUN mvn package\n", ["pom.xml": pom])?.verdict.isSafe == false)
+    }
+
     @Test func reactorWhoseModulesDependOnEachOtherGetsNone() {
         let files = ["pom.xml": Self.pom("root", modules: ["common", "server"]), "common/pom.xml": Self.pom("common", parent: true),
                      "server/pom.xml": Self.pom("server", deps: ["common"], parent: true)]
@@ -248,7 +262,14 @@ import Testing
                          ["Cargo.toml": "[workspace]\nmembers = [\"app\"]\n", "Cargo.lock": "", "app/Cargo.toml": "[package]\nname = \"app\"\n"])
         #expect(c?.verdict.reason?.contains("needs every package's targets") == true)
         #expect(c?.files.map(\.contextPath) == ["Cargo.toml", "Cargo.lock", "app/Cargo.toml"])
-        #expect(c?.dependencyCache == "/root/.cargo/registry")
+        // The official rust image keeps CARGO_HOME in /usr/local/cargo; other bases do not say.
+        #expect(c?.dependencyCache == "/usr/local/cargo/registry")
+        let other = prefetch("FROM debian\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n", ["Cargo.toml": "[package]\nname = \"a\"\n", "Cargo.lock": ""])
+        #expect(other != nil && other?.dependencyCache == nil)
+        // The gradle image's /root/.gradle is a symlink to a VOLUME: no folder is certain.
+        #expect(g?.dependencyCache == nil)
+        let plain = prefetch("FROM eclipse-temurin:21\nWORKDIR /src\nCOPY . .\nRUN ./gradlew build\n", ["build.gradle": "", "gradlew": ""])
+        #expect(plain?.dependencyCache == "/root/.gradle")
     }
 
     @Test func stageExportsOfTheLocalRepository() {

@@ -252,6 +252,15 @@ import Testing
             + "each time, while the files they are declared in changed in 1 of them") == true, "\(dc.map(\.message))")
         let e = try #require(r.evidence.first { $0.hypothetical })
         #expect(e.rerunsFixed == 20 && e.reruns == 100, "\(e)")
+        // DC1007 on the build: the registry of the rust image as a cache mount, each re-run its
+        // inputs caused priced at the download share of the 110 crates Cargo.lock lists now.
+        let mount = r.diagnostics.filter { $0.code == "DC1007" }
+        #expect(mount.count == 1 && mount.first?.message.contains("--mount=type=cache,target=/usr/local/cargo/registry") == true,
+                "\(r.diagnostics.map(\.message))")
+        let m = try #require(r.evidence.first { $0.mountDependencies != nil })
+        #expect(m.mountDependencies == 110 && m.inputReruns == 100, "\(m)")
+        #expect(abs((m.savingPer100 ?? 0) - 100 * 110 * CostModel.secondsPerDependency) < 0.001, "\(m)")
+        #expect(mount.first?.message.contains("110 dependencies at 0.3 s each, a chosen constant") == true, "\(mount.map(\.message))")
     }
 
     /// The evidence replays what a finding suggests, read from its structured subject: the

@@ -1,3 +1,5 @@
+import DockerlintAnalysis
+import DockerlintCache
 import DockerlintCore
 import DockerlintModel
 import DockerlintShell
@@ -136,6 +138,8 @@ final class PreferCacheMountRule: LintRule {
             }
         }
 
+        PreferCacheMountRule.buildCaches(i, rs, context, &sink)
+
         // rm -rf of other well-known caches of root, after an install that fills them.
         guard runAs == nil else { return }
         let caches: [(path: String, what: String, manager: [PackageManager], target: String)] = [
@@ -167,6 +171,57 @@ final class PreferCacheMountRule: LintRule {
                 break
             }
         }
+    }
+
+    /// The subject of advice about a build's dependency cache: `[buildCacheSubject, ecosystem]`
+    /// (the evidence prices each counted re-run at the build's download share).
+    static let buildCacheSubject = "build-cache"
+
+    /// `mvn package`, `gradle build`, `cargo build` in a builder stage: every re-run downloads
+    /// the dependencies again; a cache mount on the folder the build keeps them in saves that,
+    /// where the folder is certain (`Moves.dependencyCache`) and nothing later reads it: no
+    /// later step of the stage, no later stage copying or mounting it out, and the stage is
+    /// not the one shipped (whose image would then lack the folder).
+    static func buildCaches(_ i: ModelInstruction, _ rs: RunScript, _ context: LintContext, _ sink: inout FindingSink) {
+        let graph = context.stepGraph
+        guard let id = graph.id(of: i) else { return }
+        let step = graph.step(id)
+        let managers: [PackageManager: DownloadEcosystem] = [.maven: .maven, .gradle: .gradle, .cargo: .cargo]
+        guard let ins = step.installs.first(where: { managers[$0.command.manager] != nil && $0.dependency.source == .localProject }),
+              let e = managers[ins.command.manager] else { return }
+        // A builder stage: a later stage copies from it, and it is not the target.
+        let stage = id.stage
+        guard case .success(let target) = graph.model.targetStage(), stage != target,
+              graph.model.stages.dropFirst(stage + 1).contains(where: { $0.dependencies.contains { $0.stage == stage } }) else { return }
+        guard let dir = context.moves.dependencyCache(e, step: step) else { return }
+        if (i.resolved?.mounts ?? []).contains(where: { $0.type == .cache && ($0.target.map { ImagePath.overlap($0, dir) } ?? false) }) { return }
+        if rs.hasCacheOrTmpfsMount(at: dir) { return }
+        // Nothing before the RUN fills the folder (a pre-fetch step: the mount would hide what it
+        // downloaded, and an offline build would fail), and nothing after it reads the folder.
+        if case .stage = graph.model.stages[stage].base { return }
+        for earlier in graph.stages[stage][..<id.index] where context.moves.mayFill(earlier, dir, manager: ins.command.manager) { return }
+        for later in graph.stages[stage][(id.index + 1)...] {
+            if later.reads.paths.all || later.reads.paths.touches(dir) || later.writes.paths.touches(dir) { return }
+        }
+        if StageExports.copies(from: stage, path: dir, graph.model) { return }
+        let mount = "--mount=type=cache,target=\(dir)"
+        let tool: String
+        var extra = ""
+        switch e {
+        case .maven: tool = "Maven"
+        case .gradle: tool = "Gradle"
+        case .cargo, .go:
+            tool = "Cargo"
+            let targetDir = ins.command.optionValues("target-dir").last.map { ImagePath.absolute($0, workdir: ins.workdir) }
+                ?? ShellValues(i).values["CARGO_TARGET_DIR"] ?? ImagePath.absolute("target", workdir: ins.workdir)
+            extra = "; it keeps the downloads only: to keep the compiled dependencies too, mount the target folder as well "
+                + "(`--mount=type=cache,target=\(targetDir)`) and copy the built binaries out of it in the same RUN, since the image "
+                + "then no longer holds \(targetDir) (a later `COPY --from` must read the copies)"
+        }
+        let message = "`\(ins.command.invocation.displayText)` downloads the \(tool) dependencies again each time this RUN re-runs; "
+            + "with BuildKit a cache mount keeps them between builds outside the image, and nothing later in the build reads \(dir): "
+            + "add `RUN \(mount)`" + extra
+        sink.report(i.syntax.keywordRange, message, relatedLines: [i.syntax.startLine], subject: [buildCacheSubject, e.rawValue])
     }
 
     /// The subject of the advice about system package managers (apt, apk): their downloads

@@ -37,6 +37,11 @@ extension Moves {
         for k in 0..<c.index where graph.stages[c.stage][k].installs.contains(where: { $0.command.manager == ins.command.manager && $0.dependency.source == .manifest }) {
             return nil
         }
+        // A build that downloads nothing: offline, or with its downloads kept by a cache mount.
+        if ins.command.hasOption("o", "offline", "frozen") { return nil }
+        if (rs.instruction.resolved?.mounts ?? []).contains(where: { $0.type == .cache && $0.target.flatMap(CostModel.downloadCache) == ecosystem }) {
+            return nil
+        }
         let tool = ins.command.invocation.path ?? ins.command.manager.rawValue
         let fetch: String
         switch ecosystem {
@@ -70,6 +75,13 @@ extension Moves {
             files.append(.init(contextPath: cp, imagePath: f, isTree: graph.context?.files.isDirectory(cp) ?? false))
         }
         guard !files.isEmpty else { return nil }
+        // Vendored crates (`cargo vendor` with a replaced source in .cargo/config.toml): nothing
+        // is downloaded.
+        if ecosystem == .cargo, let ctx = graph.context, let root = source(in: cs, of: ins.workdir) ?? (sameDir ? "." : nil) {
+            for name in [".cargo/config.toml", ".cargo/config"] {
+                if let t = ctx.files.text(ImagePath.contextJoin(root, name)), t.contains("replace-with") { return nil }
+            }
+        }
         var verdict: MoveVerdict = .safe
         // A wrapper (`./mvnw`, `./gradlew`) run by path must be copied too.
         if tool.contains("/"), !tool.contains("$") {
@@ -98,9 +110,6 @@ extension Moves {
         }
         if verdict.isSafe, let why = prefetchPlacementObstacle(copy: cs, run: rs, start: ins.command.invocation.range.start, harmless: [ins.command.invocation.name ?? tool]) {
             verdict = why
-        }
-        if verdict.isSafe, ecosystem == .maven, ins.command.hasOption("o", "offline") {
-            verdict = .unsafe("the build runs offline (-o): it downloads nothing")
         }
         var pre = Prefetch(command: text, files: files, verdict: verdict, notes: reader.reasons)
         pre.ecosystem = ecosystem

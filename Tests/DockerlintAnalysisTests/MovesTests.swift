@@ -215,6 +215,18 @@ import Testing
         #expect(Set(p?.files.map(\.contextPath) ?? []) == ["pom.xml", ".mvn", "mvnw"], "\(String(describing: p?.files))")
     }
 
+    @Test func buildsThatDownloadNothingGetNoFinding() {
+        let pom = ["pom.xml": Self.pom("app")]
+        #expect(prefetch("FROM maven\nWORKDIR /src\nCOPY . .\nRUN mvn -o package\n", pom) == nil)
+        #expect(prefetch("FROM maven\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/root/.m2 mvn package\n", pom) == nil)
+        let crate = ["Cargo.toml": "[package]\nname = \"a\"\n", "Cargo.lock": ""]
+        #expect(prefetch("FROM rust\nWORKDIR /src\nCOPY . .\nRUN cargo build --frozen\n", crate) == nil)
+        var vendored = crate
+        vendored[".cargo/config.toml"] = "[source.crates-io]\nreplace-with = \"vendored-sources\"\n"
+        #expect(prefetch("FROM rust\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n", vendored) == nil)
+        #expect(prefetch("FROM rust\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n", crate) != nil)
+    }
+
     @Test func platformProfilesGetNone() {
         let pom = "<project><artifactId>app</artifactId><profiles><profile><id>arm</id><activation><os><arch>aarch64</arch></os></activation>"
             + "</profile></profiles></project>"
@@ -237,7 +249,6 @@ import Testing
         let files = ["pom.xml": Self.pom("app")]
         #expect(prefetch("FROM maven\nWORKDIR /src\nCOPY . .\nRUN mvn -Pnative package\n", files)?.verdict.isSafe == false)
         #expect(prefetch("FROM maven\nWORKDIR /src\nCOPY . .\nRUN mvn -s settings.xml package\n", files)?.verdict.isSafe == false)
-        #expect(prefetch("FROM maven\nWORKDIR /src\nCOPY . .\nRUN mvn -o package\n", files)?.verdict.isSafe == false)
         #expect(prefetch("FROM maven\nWORKDIR /src\nCOPY . .\nRUN mvn package spring-boot:repackage\n", files)?.verdict.isSafe == false)
         #expect(prefetch("FROM maven\nWORKDIR /src\nCOPY . .\nRUN ./fetch-secrets.sh && mvn package\n", files)?.verdict.isSafe == false)
         let frontend = ["pom.xml": "<project><artifactId>app</artifactId><build><plugins><plugin><groupId>com.github.eirslett</groupId>"

@@ -188,7 +188,7 @@ final class PreferCacheMountRule: LintRule {
         let step = graph.step(id)
         let managers: [PackageManager: DownloadEcosystem] = [.maven: .maven, .gradle: .gradle, .cargo: .cargo]
         guard let ins = step.installs.first(where: { managers[$0.command.manager] != nil && $0.dependency.source == .localProject }),
-              let e = managers[ins.command.manager] else { return }
+              let e = managers[ins.command.manager], !ins.command.hasOption("o", "offline", "frozen") else { return }
         // A builder stage: a later stage copies from it, and it is not the target.
         let stage = id.stage
         guard case .success(let target) = graph.model.targetStage(), stage != target,

@@ -45,9 +45,9 @@ extension CacheEvidence {
             let window = "in the last \(n) commit\(n == 1 ? "" : "s")"
             if let saving = e.savingPer100, e.hypothetical, e.downloadStep != nil, let after = e.rerunsFixed {
                 // A pre-fetch that is not offered: how often the dependency inputs changed.
-                parts.append("\(window) \(step) re-ran \(count(e.reruns * f)), downloading the dependencies each time, while the files "
-                    + "they are declared in changed in \(Int((after * f).rounded())) of them (a step that read only those files would save "
-                    + "about \(duration(max(saving, 0))) of downloads per 100 commits at the cost model's \(CostModel.secondsPerDependency) s per dependency, a chosen constant; compiles not counted)")
+                parts.append("\(window) \(step) re-ran \(count(e.reruns * f)), downloading the dependencies each time, while a step "
+                    + "that read only the dependency inputs (the manifests and the build tool's settings) would have re-run "
+                    + "\(count(after * f)) (about \(duration(max(saving, 0))) of downloads per 100 commits saved at the cost model's \(CostModel.secondsPerDependency) s per dependency, a chosen constant; compiles not counted)")
             } else if let saving = e.savingPer100 {
                 var s = "saves about \(duration(saving)) of rebuild time per 100 commits"
                 if let after = e.rerunsFixed, after < e.reruns, let fetch = e.downloadStep {
@@ -68,9 +68,9 @@ extension CacheEvidence {
         case .edits(let n):
             let how = "estimated from edits to each of the \(n) file\(n == 1 ? "" : "s") of the context alone, weighted by how often files of their kind change"
             if let saving = e.savingPer100, e.hypothetical, e.downloadStep != nil, let after = e.rerunsFixed {
-                parts.append("\(step) re-runs after \(Int(e.reruns.rounded())) of 100 edits, downloading the dependencies each time, while "
-                    + "the files they are declared in change in \(Int(after.rounded())) (a step that read only those files would save about "
-                    + "\(duration(max(saving, 0))) of downloads per 100 edits at the cost model's \(CostModel.secondsPerDependency) s per dependency, a chosen constant; compiles not counted; \(how))")
+                parts.append("\(step) re-runs after \(Int(e.reruns.rounded())) of 100 edits, downloading the dependencies each time, while a step "
+                    + "that read only the dependency inputs (the manifests and the build tool's settings) would re-run after \(Int(after.rounded())) "
+                    + "(about \(duration(max(saving, 0))) of downloads per 100 edits saved at the cost model's \(CostModel.secondsPerDependency) s per dependency, a chosen constant; compiles not counted; \(how))")
             } else if let saving = e.savingPer100 {
                 var s = "saves about \(duration(saving)) of rebuild time per 100 edits"
                 if let after = e.rerunsFixed, after < e.reruns, let fetch = e.downloadStep {

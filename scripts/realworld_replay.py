@@ -210,10 +210,11 @@ def quoted_matches(quoted, text):
 
 def find_identity(build, text, lines=(), fallback=None):
     """The identity of the step of `build` the quoted `text` names (on one of `lines` when
-    several steps match)."""
+    several steps match, else one that was built)."""
     found = [s for s in build["steps"] if quoted_matches(text, s.get("text", ""))]
     if found:
-        return next((s for s in found if s["line"] in lines), found[0])["identity"]
+        return next((s for s in found if s["line"] in lines),
+                    next((s for s in found if s.get("status") != "not-built"), found[0]))["identity"]
     if fallback:
         return fallback(build)
     return None
@@ -325,7 +326,16 @@ class Replayer:
                 return out
             flast = fixed["builds"][-1]
             target = q["fetch"] or q["step"]
-            fid = find_identity(flast, target, fallback=lambda b: self.split_part(b, q["step"]))
+            # A RUN split whose install part is not the original's first words (a composer
+            # install run twice): the new RUN the message names, found by its line in the fixed file.
+            flines = []
+            part = re.search(r"run `([^`]+)` in a RUN of its own", d["message"])
+            if part and not q["fetch"] and getattr(self, "head_fixed", None):
+                want = "RUN " + " ".join(part.group(1).split())
+                flines = [i + 1 for i, l in enumerate(self.head_fixed.split("\n")) if " ".join(l.split()).endswith(want)]
+                if flines:
+                    target = want[:57] + "..." if len(want) > 60 else want
+            fid = find_identity(flast, target, flines, fallback=lambda b: self.split_part(b, q["step"]))
             if fid is None:
                 out["note"] = "the quoted step is not in the fixed file"
                 out["replayed"] = replayed
@@ -359,7 +369,11 @@ class Replayer:
             if "pays only together" in d["message"]:
                 return "a pair of fixes (not replayed alone by design)"
             head_fixed = apply_edits(self.head_text, fix["edits"])
+            self.head_fixed = head_fixed
             cache = {}
+            # Which of the findings on the same text it is (`COPY . /app` in two stages).
+            occurrence = sum(1 for f in self.lint_version(self.head_text) if f["code"] == code and f.get("fix")
+                             and f["fix"]["title"] == title and f["line"] < line and line_text(self.head_text, f["line"]) == anchor)
 
             def fixed_text(blob):
                 if blob in cache:
@@ -368,9 +382,10 @@ class Replayer:
                 if own == self.head_text:
                     cache[blob] = head_fixed
                     return head_fixed
-                match = next((f for f in self.lint_version(own) if f["code"] == code and f.get("fix")
-                              and f["fix"]["title"] == title and f["fix"].get("edits")
-                              and line_text(own, f["line"]) == anchor), None)
+                same = sorted((f for f in self.lint_version(own) if f["code"] == code and f.get("fix")
+                               and f["fix"]["title"] == title and f["fix"].get("edits")
+                               and line_text(own, f["line"]) == anchor), key=lambda f: f["line"])
+                match = same[occurrence] if occurrence < len(same) else None
                 cache[blob] = apply_edits(own, match["fix"]["edits"]) if match else None
                 return cache[blob]
         elif code == "DC1004":

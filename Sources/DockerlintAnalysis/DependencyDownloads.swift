@@ -13,6 +13,7 @@
 //           dependencies are not known without running them.
 //   Cargo   `[[package]]` entries of Cargo.lock with a `source` (registry or git crates; the
 //           project's own packages have none).
+//   Composer the packages of composer.lock (`packages-dev` too unless `--no-dev`).
 
 import DockerlintCache
 import DockerlintShell
@@ -77,6 +78,7 @@ public enum DependencyDownloads {
         case .maven: return .maven
         case .gradle: return .gradle
         case .cargo: return .cargo
+        case .composer: return .composer
         default: return nil
         }
     }
@@ -111,6 +113,12 @@ public enum DependencyDownloads {
         case .gradle:
             let names = ["build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts"]
             return names.contains(where: { contextFile($0, ins, step, graph).map(files.exists) ?? false }) ? gradleEstimate : nil
+        case .composer:
+            guard ["install", "i"].contains(ins.command.subcommand.first ?? ""),
+                  let path = graph.contextPath(ofImagePath: ImagePath.absolute("composer.lock", workdir: ins.projectRoot.isEmpty ? ins.workdir : ins.projectRoot),
+                                               stage: step.id.stage, before: step.id.index),
+                  let lock = files.decodeJSON(ComposerLock.self, path) else { return nil }
+            return lock.packages.count + (ins.command.hasOption("no-dev") ? 0 : lock.packagesDev.count)
         case .cargo:
             // The lock file of the package or of the workspace above it.
             guard let manifest = contextFile("Cargo.toml", ins, step, graph) else { return nil }

@@ -227,19 +227,33 @@ extension InstallReader {
     // MARK: PHP
 
     mutating func composer() {
+        for name in ["COMPOSER", "COMPOSER_VENDOR_DIR", "COMPOSER_BIN_DIR"] {
+            if let v = values.values[name], !v.isEmpty { incomplete("\(name)=\(v) changes which files composer reads or writes") }
+        }
         guard project != nil, let json = projectJSON(ComposerManifest.self, "composer.json") else {
-            if pc.hasOption("no-scripts") && pc.hasOption("no-autoloader") { return }
+            if deferring || (pc.hasOption("no-scripts") && pc.hasOption("no-autoloader")) { return }
             incomplete("composer.json is not available to check its scripts and autoload paths")
             return
         }
-        if !pc.hasOption("no-scripts") {
+        if deferring {
+            // The second run fires the install and autoload events as the install did; events
+            // fired before or while packages install would fire at another moment.
+            let early = ["pre-install-cmd", "pre-operations-exec", "pre-package-install", "post-package-install", "pre-package-update",
+                         "post-package-update", "pre-package-uninstall", "post-package-uninstall"]
+            for e in early where json.scripts.contains(e) && !pc.hasOption("no-scripts") {
+                incomplete("composer.json's `\(e)` script would run at another moment of the split install")
+            }
+            if projectExists("composer.lock") != true {
+                incomplete("without composer.lock the install resolves the versions, writes the lock and fires the update events: a second run would not do the same")
+            }
+        } else if !pc.hasOption("no-scripts") {
             let events = ["pre-install-cmd", "post-install-cmd", "pre-update-cmd", "post-update-cmd", "pre-autoload-dump",
                           "post-autoload-dump", "post-root-package-install", "pre-package-install", "post-package-install"]
             for e in events where json.scripts.contains(e) {
                 incomplete("composer runs the `\(e)` script, whose reads are not known (`--no-scripts` avoids it)")
             }
         }
-        if !pc.hasOption("no-autoloader") {
+        if !deferring, !pc.hasOption("no-autoloader") {
             if let classmap = json.classmap {
                 for c in classmap { addRelative(c) }
                 if !classmap.isEmpty { note("the autoloader scans the classmap paths \(classmap.joined(separator: ", "))") }
@@ -248,11 +262,50 @@ extension InstallReader {
                 incomplete("an optimized autoloader scans every autoload path of the source tree")
             }
         }
+        if let dir = json.vendorDir, dir != "vendor" { incomplete("composer.json sets vendor-dir to \(dir)") }
+        if !pc.hasOption("no-plugins") { composerPlugins(json) }
         for url in json.pathRepositories {
             if url.contains("*") { incomplete("a path repository uses the pattern \(url)") }
             addRelative(url.split(separator: "*").first.map(String.init) ?? url)
         }
+        // An artifact repository is a folder of package archives, read at every install.
+        for url in json.artifactRepositories where !url.contains("://") { addRelative(url) }
     }
+
+    /// Composer plugins run while packages install, `--no-scripts` or not. Those known to
+    /// write only into vendor/ from what is installed (or to act only when the autoloader is
+    /// written) are harmless; any other may read or write the project's files.
+    mutating func composerPlugins(_ json: ComposerManifest) {
+        guard let lock = projectJSON(ComposerLock.self, "composer.lock") else { return }
+        let noDev = pc.hasOption("no-dev") || ["1", "true"].contains(values.values["COMPOSER_NO_DEV"] ?? "")
+        let installed = lock.packages + (noDev ? [] : lock.packagesDev)
+        for p in installed where p.type == "composer-plugin" {
+            if p.name == "dealerdirect/phpcodesniffer-composer-installer", json.type != "phpcodesniffer-standard" { continue }
+            if Self.composerVendorPlugins.contains(p.name) { continue }
+            // Flex skips the recipes symfony.lock lists as installed: copied first, it is read.
+            if p.name == "symfony/flex" { addRelative("symfony.lock", optional: true) }
+            let what = Self.composerProjectPlugins[p.name] ?? "what it reads and writes is not known"
+            incomplete("the Composer plugin \(p.name) runs while packages install: \(what)")
+        }
+    }
+
+    /// Plugins that, during an install, write only into vendor/ from the installed packages,
+    /// or act only when the autoloader is written (which the second run of a split does).
+    static let composerVendorPlugins: Set<String> = [
+        "symfony/runtime", "phpstan/extension-installer", "pestphp/pest-plugin", "composer/package-versions-deprecated",
+        "php-http/discovery", "infection/extension-installer", "ergebnis/composer-normalize",
+        "dealerdirect/phpcodesniffer-composer-installer",
+    ]
+    /// Plugins known to read or write the project's own files while packages install.
+    static let composerProjectPlugins: [String: String] = [
+        "symfony/flex": "it applies recipes, reading and writing symfony.lock, config/ and .env",
+        "composer/installers": "it places packages by type into folders of the project (extra.installer-paths)",
+        "oomphinc/composer-installers-extender": "it places packages by type into folders of the project (extra.installer-paths)",
+        "cweagans/composer-patches": "it applies the patches composer.json names",
+        "wikimedia/composer-merge-plugin": "it merges other composer.json files of the project",
+        "drupal/core-composer-scaffold": "it writes scaffold files into the project",
+        "bamarni/composer-bin-plugin": "it installs the projects of vendor-bin/",
+    ]
 
     // MARK: Java, .NET
 
@@ -446,6 +499,12 @@ struct ComposerManifest: Decodable {
     var classmap: [String]?
     /// The `url` of each `repositories` entry of type `path`.
     var pathRepositories: [String] = []
+    /// The `url` of each `repositories` entry of type `artifact`.
+    var artifactRepositories: [String] = []
+    /// The root package's `type`.
+    var type: String?
+    /// `config.vendor-dir`.
+    var vendorDir: String?
 
     struct Repository: Decodable {
         var type: String?
@@ -461,8 +520,31 @@ struct ComposerManifest: Decodable {
         let c = try decoder.container(keyedBy: JSONKey.self)
         if let s = try? c.nestedContainer(keyedBy: JSONKey.self, forKey: "scripts") { scripts = Set(s.allKeys.map(\.stringValue)) }
         classmap = c.lenient([String: Lenient<[String]>].self, "autoload")?["classmap"]?.value
-        pathRepositories = (c.lenient([Lenient<Repository>].self, "repositories") ?? []).compactMap {
-            $0.value.flatMap { $0.type == "path" ? $0.url : nil }
+        let repositories = c.lenient([Lenient<Repository>].self, "repositories") ?? []
+        pathRepositories = repositories.compactMap { $0.value.flatMap { $0.type == "path" ? $0.url : nil } }
+        artifactRepositories = repositories.compactMap { $0.value.flatMap { $0.type == "artifact" ? $0.url : nil } }
+        type = c.lenient(String.self, "type")
+        vendorDir = c.lenient([String: Lenient<String>].self, "config")?["vendor-dir"]?.value
+    }
+}
+
+/// What the analysis reads of a composer.lock: the name and type of each locked package.
+struct ComposerLock: Decodable {
+    struct Package: Decodable {
+        var name: String
+        var type: String?
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: JSONKey.self)
+            name = c.lenient(String.self, "name") ?? ""
+            type = c.lenient(String.self, "type")
         }
+    }
+    var packages: [Package] = []
+    var packagesDev: [Package] = []
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: JSONKey.self)
+        packages = (c.lenient([Lenient<Package>].self, "packages") ?? []).compactMap(\.value)
+        packagesDev = (c.lenient([Lenient<Package>].self, "packages-dev") ?? []).compactMap(\.value)
     }
 }

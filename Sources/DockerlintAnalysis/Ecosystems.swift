@@ -31,9 +31,12 @@ extension RunEffects {
             return
         }
         // Language package managers run build backends, lifecycle scripts and compilers:
-        // every one of them may read any environment variable.
+        // every one of them may read any environment variable. They read the manager itself,
+        // its runtime, extensions and configuration (a PHP extension a platform check needs):
+        // a step that installs or copies there is not crossed.
         st.reads.env = .everything
         st.readsNetwork = true
+        for t in runtimeTrees { st.reads.paths.insert(t) }
         for w in writes(of: pc, cwd: state.cwd, home: home, inv: inv) { st.writes.paths.insert(w) }
         guard let dep = pc.dependencyInstall, pc.action == .install || pc.action == .download || dep.source != .namedPackages else {
             switch pc.action {
@@ -71,14 +74,33 @@ extension RunEffects {
             st.reads.paths.insert(cwd)
         }
         if pc.manager == .go { goVCS(pc, &st, state) }
+        // `composer install`: its first run of a split, with scripts and autoloader left to
+        // the second one (`InstallRead.deferred`).
+        var deferred: DeferredInstall? = nil
+        if pc.manager == .composer, ["install", "i"].contains(pc.subcommand.first ?? "") {
+            let flags = ["no-scripts", "no-autoloader"].filter { !pc.hasOption($0) }.map { "--" + $0 }
+            if !flags.isEmpty {
+                var first = InstallReader(graph: graph, step: st.id, cwd: cwd, pc: pc, dep: dep, values: state.values)
+                first.deferring = true
+                first.run()
+                deferred = DeferredInstall(flags: flags, files: first.files, optional: first.optional, complete: first.complete, reasons: first.reasons)
+                if state.deferring { reader = first }
+            }
+        }
         for f in reader.files { st.reads.paths.insert(f) }
         if !reader.complete {
             // Reads the project tree at least (scripts may read anything in it).
             st.reads.paths.insert(reader.projectRoot)
         }
         st.installs.append(InstallRead(command: pc, dependency: dep, workdir: cwd, files: reader.files, optional: reader.optional,
-                                       complete: reader.complete, reasons: reader.reasons))
+                                       complete: reader.complete, reasons: reader.reasons, deferred: deferred,
+                                       projectRoot: reader.projectRoot))
     }
+
+    /// Where programs, their libraries and configuration live (what a language package manager
+    /// runs on), narrower than `systemTrees`: projects live under /usr/src or /var/www.
+    static let runtimeTrees = ["/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/bin", "/sbin", "/usr/lib",
+                               "/usr/local/lib", "/lib", "/lib64", "/etc", "/usr/local/etc", "/opt/conda", "/opt/venv"]
 
     /// `go build`/`go install` of the main module stamps VCS information (`vcs.revision`)
     /// from `.git` unless `-buildvcs=false` (or GOFLAGS says so).
@@ -120,7 +142,8 @@ extension RunEffects {
             out += ["/usr/local/cargo", home + "/.cargo"]
             local("target")
         case .composer:
-            local("vendor")
+            // vendor/ of the project (`--working-dir`), the cache in COMPOSER_HOME.
+            if let dir = pc.optionValues("d", "working-dir").last { local(ImagePath.contextJoin(dir, "vendor")) } else { local("vendor") }
             out += [home + "/.composer", home + "/.cache/composer", "/tmp"]
         case .maven:
             out += [home + "/.m2"]
@@ -151,6 +174,8 @@ struct InstallReader {
     var optional: Set<String> = []
     var complete = true
     var reasons: [String] = []
+    /// Composer: read for the first run of a split (`InstallRead.deferred`).
+    var deferring = false
     /// The image directory of the project the install works in.
     var projectRoot: String
 

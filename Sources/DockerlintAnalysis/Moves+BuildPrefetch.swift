@@ -50,7 +50,7 @@ extension Moves {
             fetch = "\(tool)\(file) dependency:go-offline"
         case .gradle:
             fetch = "\(tool) dependencies"
-        case .cargo, .go:
+        case .cargo, .go, .composer:
             let manifest = ins.command.optionValues("manifest-path").last.map { " --manifest-path " + $0 } ?? ""
             fetch = "cargo fetch\(manifest)"
         }
@@ -104,7 +104,7 @@ extension Moves {
         case .gradle:
             verdict = .unsafe("`\(fetch)` runs the build scripts (buildSrc, settings plugins, `apply from:`), which may read more than "
                 + "the copied files, and resolves only the configurations it is asked for")
-        case .cargo, .go:
+        case .cargo, .go, .composer:
             verdict = .unsafe("`cargo fetch` needs every package's targets (src/main.rs, src/lib.rs, build.rs), so it needs stubs or a "
                 + "cargo-chef recipe that must match them, and it saves only the downloads, not the compiles of the dependencies")
         }
@@ -147,7 +147,7 @@ extension Moves {
         case .cargo:
             if let c = env["CARGO_HOME"] { return c + "/registry" }
             return base == "rust" ? "/usr/local/cargo/registry" : nil
-        case .go:
+        case .go, .composer:
             return nil
         }
     }

@@ -5,6 +5,7 @@
 //   moves.moveAbove(a, b)                 // may step a move to just before step b?
 //   moves.moveBlockBelow([a, e], b)       // may a and e move together (in order) below b?
 //   moves.runSplit(copy: c, run: r)       // `RUN install && build` after the COPY: split it
+//                                         // (a composer install runs in both parts)
 //   moves.prefetch(copy: c, run: r)       // `go build` after the COPY: `go mod download` above it
 //   moves.manifestSplit(copy: c, install: r)
 //                                         // `COPY . .` before an install: the files to copy
@@ -51,6 +52,9 @@ public struct ManifestSplit: Sendable {
     public var verdict: MoveVerdict
     /// Why the install reads more than its manifests (lifecycle scripts, patches, ...).
     public var notes: [String]
+    /// The verdict is not safe only because an install may read more than the analysis
+    /// knows (`InstallRead.complete`): nothing else stands in the way.
+    public var onlyIncomplete = false
 
     public init(files: [File], verdict: MoveVerdict, notes: [String]) {
         self.files = files
@@ -68,6 +72,14 @@ public struct RunSplit: Sendable {
     public var files: [ManifestSplit.File]
     public var verdict: MoveVerdict
     public var notes: [String]
+    /// A composer install runs twice: first with `--no-scripts --no-autoloader` in the install
+    /// part, then as written at the head of the rest (`InstallRead.deferred`).
+    public var deferred = false
+    /// The verdict is not safe only because an install may read more than the analysis knows.
+    public var onlyIncomplete = false
+    /// The split alone would be safe, but the install part cannot move above the steps between
+    /// the COPY and the RUN (why; nil otherwise).
+    public var blockedBetween: String? = nil
 }
 
 /// A dependency pre-fetch step to add above a COPY (`go mod download` after go.mod/go.sum).
@@ -185,18 +197,24 @@ public struct Moves {
     }
 
     /// `manifestSplit` with the install's effects given (all of a RUN, or its install part).
-    func split(copy c: StepID, install rs: Step) -> ManifestSplit? {
+    /// `moveCopy`: the COPY moves below the install (a manifest split); false when it stays in
+    /// place and the install moves above it (a RUN split).
+    func split(copy c: StepID, install rs: Step, moveCopy: Bool = true) -> ManifestSplit? {
         let r = rs.id
         let cs = graph.step(c)
         guard !rs.installs.isEmpty, !cs.copied.isEmpty else { return nil }
         var files: [ManifestSplit.File] = []
         var notes: [String] = []
         var verdict = MoveVerdict.safe
-        func fail(_ v: MoveVerdict) { if verdict.isSafe { verdict = v } }
+        var incompleteOnly = true
+        func fail(_ v: MoveVerdict) { if verdict.isSafe { verdict = v }; incompleteOnly = false }
+        // What an incomplete install is taken to read (its project tree) is its doubt, not another obstacle.
+        var doubtful: Set<String> = []
         for ins in rs.installs {
             notes += ins.reasons.filter { !notes.contains($0) }
             if !ins.complete {
-                fail(.unknown("`\(ins.command.invocation.displayText)` may read more than its manifests: \(ins.reasons.first ?? "its reads are not known")"))
+                if verdict.isSafe { verdict = .unknown("`\(ins.command.invocation.displayText)` may read more than its manifests: \(ins.reasons.first ?? "its reads are not known")") }
+                doubtful.insert(ins.projectRoot)
             }
             for f in ins.files {
                 guard let copied = source(in: cs, of: f) else { continue }
@@ -222,7 +240,7 @@ public struct Moves {
         let covered = files.map(\.imagePath)
         let unknownReads = rs.reads.paths.all
         if unknownReads { fail(.unknown("\(Self.label(rs)) may read any file: \(rs.notes.first ?? "a program the analysis does not know")")) }
-        for p in rs.reads.paths.paths where !covered.contains(where: { ImagePath.within(p, $0) }) {
+        for p in rs.reads.paths.paths where !covered.contains(where: { ImagePath.within(p, $0) }) && !doubtful.contains(p) {
             if let hit = realOverlap(copy: cs, path: p) {
                 fail(.unsafe("\(Self.label(rs)) reads \(hit), which the COPY brings"))
             }
@@ -235,49 +253,146 @@ public struct Moves {
         }
         if rs.writes.paths.all { fail(.unknown("\(Self.label(rs)) may write anywhere")) }
         // The steps between stay where they are: they must commute with the COPY.
-        if r.index > c.index + 1 {
+        if moveCopy, r.index > c.index + 1 {
             let v = moveBelow(c, StepID(stage: c.stage, index: r.index - 1))
             if !v.isSafe { fail(v) }
         }
-        return ManifestSplit(files: files, verdict: verdict, notes: notes)
+        var out = ManifestSplit(files: files, verdict: verdict, notes: notes)
+        out.onlyIncomplete = !verdict.isSafe && incompleteOnly
+        return out
     }
 
     // MARK: - Install and build in one RUN
 
     /// `COPY <tree>` then `RUN <install> && <build>`: the RUN split at the `&&` after its
-    /// last dependency install, the install's files copied first, the install part above
-    /// the COPY and the rest below it. Nil when the RUN is not one `&&` chain with an
-    /// install followed by more commands.
+    /// last dependency install, the install's files copied first and the install part run
+    /// just above the COPY (which stays in place), the rest in place of the RUN. Commands of
+    /// the install part that read what the COPY brings (`cp .env.example .env`) stay in the
+    /// rest, in their order, when the commands after them in the install part do the same
+    /// with or without them. Leading `cd dir` and
+    /// `export NAME=value` run in both parts. A composer install whose scripts or autoloader
+    /// read the source runs in both (`InstallRead.deferred`): with `--no-scripts
+    /// --no-autoloader` in the install part, as written at the head of the rest. Nil when the
+    /// RUN is not one `&&` chain with an install and something to leave below.
     public func runSplit(copy c: StepID, run r: StepID) -> RunSplit? {
         guard c.stage == r.stage, c.index < r.index, let script = graph.script(of: r), !script.isExecForm, !script.isHeredocScript else { return nil }
         let body = script.script.body
-        guard body.items.count == 1, let chain = body.items.first?.andOr, chain.pipelines.count >= 2,
-              chain.operators.allSatisfy({ $0 == .and }) else { return nil }
-        let installs = graph.step(r).installs.filter { $0.dependency.source == .manifest }
+        guard body.items.count == 1, let chain = body.items.first?.andOr, chain.operators.allSatisfy({ $0 == .and }) else { return nil }
+        let pipes = chain.pipelines
+        let rs = graph.step(r)
+        func holds(_ i: Int, _ ins: InstallRead) -> Bool { pipes[i].range.contains(ins.command.invocation.range.start) }
+        let installs = rs.installs.filter { $0.dependency.source == .manifest }
         // The last pipeline holding a dependency install from manifests.
-        guard let k = chain.pipelines.lastIndex(where: { p in installs.contains { p.range.contains($0.command.invocation.range.start) } }),
-              k + 1 < chain.pipelines.count else { return nil }
-        let cut = chain.pipelines[k + 1].range.start
-        guard let part = graph.partialRun(r, before: cut) else { return nil }
-        let text = script.script.source
-        func slice(_ a: Int, _ b: Int) -> String {
-            let u = Array(text.utf8)
-            return String(decoding: u[max(0, a)..<min(b, u.count)], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        guard let k = pipes.indices.last(where: { i in installs.contains { holds(i, $0) } }) else { return nil }
+        // Composer installs run twice when one of them reads more than its manifests as written.
+        let splittable = installs.filter { ins in ins.deferred != nil && (0...k).contains { holds($0, ins) } }
+        let deferring = splittable.contains { !$0.complete }
+        let twice = deferring ? splittable : []
+        guard k + 1 < pipes.count || !twice.isEmpty else { return nil }
+        // The first run is already above the COPY (a split done before): this is the second.
+        if twice.contains(where: { ins in
+            graph.stages[c.stage][..<c.index].contains { $0.installs.contains { $0.command.manager == .composer && $0.deferred == nil
+                && $0.projectRoot == ins.projectRoot && ["install", "i"].contains($0.command.subcommand.first ?? "") } }
+        }) { return nil }
+        let invocations = script.commands
+        func commands(of i: Int) -> [CommandInvocation] { invocations.filter { pipes[i].range.contains($0.range.start) } }
+        let stateNames: Set<String> = ["cd", "pushd", "export", "set", "source", ".", "umask"]
+        func changesState(_ i: Int) -> Bool {
+            commands(of: i).contains { stateNames.contains($0.effective.name ?? "") || ($0.commandWord == nil && !$0.assignments.isEmpty) }
         }
-        let installText = slice(chain.pipelines[0].range.start, chain.pipelines[k].range.end)
-        let restText = slice(cut, chain.pipelines.last!.range.end)
-        guard var split = split(copy: c, install: part) else { return nil }
+        // Leading `cd <dir>` and `export NAME=value`, with static words: both parts need them.
+        var prefix = 0
+        while prefix < k, let only = commands(of: prefix).first, commands(of: prefix).count == 1,
+              only.name == "cd" || only.name == "export", only.assignments.isEmpty,
+              only.arguments.allSatisfy({ $0.staticValue.map { !$0.hasPrefix("-") } ?? false }) {
+            prefix += 1
+        }
+        func part(_ indices: [Int], deferring d: Bool) -> Step? {
+            let all = Array(0..<prefix) + indices
+            return graph.partialRun(r, including: { inv in all.contains { pipes[$0].range.contains(inv.range.start) } }, deferring: d)
+        }
+        // The install part keeps the installs and what reads nothing the COPY brings.
+        let cs = graph.step(c)
+        var kept: [Int] = [], moved: [Int] = []
+        for i in prefix...k {
+            if i == k || rs.installs.contains(where: { holds(i, $0) }) { kept.append(i); continue }
+            guard let s = part([i], deferring: false) else { return nil }
+            let reads = s.reads.paths.all || s.reads.paths.paths.contains { realOverlap(copy: cs, path: $0) != nil }
+            if reads { moved.append(i) } else { kept.append(i) }
+        }
+        guard let partStep = part(kept, deferring: deferring), var split = split(copy: c, install: partStep, moveCopy: false) else { return nil }
+        var onlyIncomplete = split.onlyIncomplete || split.verdict.isSafe
+        let safeAlone = split.verdict.isSafe
+        func fail(_ v: MoveVerdict) { if split.verdict.isSafe { split.verdict = v }; onlyIncomplete = false }
         // The install part moves up to the COPY's place: it must commute with the steps between.
-        for k in (c.index + 1)..<r.index {
-            let v = commute(part, graph.step(StepID(stage: r.stage, index: k)))
-            if !v.isSafe, split.verdict.isSafe { split.verdict = v }
+        var between: MoveVerdict = .safe, otherFailed = false
+        var blockers: [String] = []
+        for j in (c.index + 1)..<r.index {
+            let x = graph.step(StepID(stage: r.stage, index: j))
+            let v = commute(partStep, x)
+            if !v.isSafe { fail(v); if between.isSafe { between = v }; blockers.append(Self.label(x)) }
         }
-        // The rest must not depend on shell state the install part sets.
-        let firstPart = script.commands.filter { $0.range.start < cut }
-        if firstPart.contains(where: { ["cd", "pushd", "export", "set", "source", ".", "umask"].contains($0.effective.name ?? "") || ($0.commandWord == nil && !$0.assignments.isEmpty) }) {
-            if split.verdict.isSafe { split.verdict = .unknown("the install part changes shell state (cd, export, set) the rest relies on") }
+        // A command left below now runs after the install part's commands that followed it.
+        for m in moved {
+            guard let ms = part([m], deferring: false) else { return nil }
+            for later in kept where later > m {
+                guard let ls = part([later], deferring: deferring) else { return nil }
+                let v = commute(ms, ls)
+                if !v.isSafe { fail(v); otherFailed = true }
+            }
         }
-        return RunSplit(installText: installText, restText: restText, files: split.files, verdict: split.verdict, notes: split.notes)
+        // The rest must not depend on shell state the install part sets (the prefix runs in both).
+        if (kept + moved).contains(where: changesState) {
+            fail(.unknown("the install part changes shell state (cd, export, set) the rest relies on"))
+            otherFailed = true
+        }
+        let text = Array(script.script.source.utf8)
+        func slice(_ a: Int, _ b: Int) -> String {
+            String(decoding: text[max(0, min(a, text.count))..<max(0, min(b, text.count))], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        }
+        func pipeText(_ i: Int, first: Bool) -> String {
+            let p = pipes[i].range
+            guard first, let ins = twice.first(where: { holds(i, $0) }), let flags = ins.deferred?.flags else { return slice(p.start, p.end) }
+            let at = min(ins.command.invocation.range.end, p.end)
+            let tail = slice(at, p.end)
+            return slice(p.start, at) + " " + flags.joined(separator: " ") + (tail.isEmpty ? "" : " " + tail)
+        }
+        let installText = (Array(0..<prefix) + kept).map { pipeText($0, first: true) }.joined(separator: " && ")
+        let again = kept.filter { i in twice.contains { holds(i, $0) } }
+        let restIndices = Array(0..<prefix) + (moved + again).sorted() + Array((k + 1)..<pipes.count)
+        let restText = restIndices.map { pipeText($0, first: false) }.joined(separator: " && ")
+        var notes = split.notes
+        // What the install part wrote stays in its layer: a recursive chown/chmod below copies
+        // it into the rest's layer (the image holds it twice), a removal below (`rm -rf`,
+        // `composer clearcache`) no longer makes the image smaller.
+        let installed = partStep.writes.paths.paths.filter { w in !RunEffects.systemTrees.contains(w) && w != "/tmp" }
+        var noted = Set<String>()
+        for i in moved + Array((k + 1)..<pipes.count) {
+            for inv in commands(of: i) {
+                let name = inv.effective.name ?? ""
+                let flags = inv.effective.arguments.compactMap(\.staticValue).filter { $0.hasPrefix("-") }
+                let recursive = flags.contains { $0 == "--recursive" || (!$0.hasPrefix("--") && ($0.contains("R") || (name == "rm" && $0.contains("r")))) }
+                let cleans = PackageCommand.parse(inv.effective).map { $0.action == .clean } ?? false
+                guard (["chown", "chmod", "chgrp", "rm"].contains(name) && recursive) || cleans, !noted.contains(name),
+                      let st = graph.partialRun(r, including: { $0.range == inv.range }, deferring: false) else { continue }
+                let touched = st.writes.paths.paths
+                guard let hit = installed.first(where: { w in touched.contains { ImagePath.within(w, $0) || ImagePath.within($0, w) } }) else { continue }
+                noted.insert(name)
+                notes.append(cleans ? "`\(inv.effective.displayText)` below empties a cache the install part filled, which stays in that part's layer: the image keeps it"
+                    : name == "rm" ? "`rm` below removes \(hit), which the install part wrote and which stays in that part's layer: the image keeps it"
+                    : "the image then holds \(hit) twice: `\(name) -R` below rewrites it into a layer of its own")
+            }
+        }
+        if !twice.isEmpty {
+            notes.append("below the COPY composer installs nothing again: it writes the autoloader and runs the scripts as before")
+        }
+        var out = RunSplit(installText: installText, restText: restText, files: split.files, verdict: split.verdict, notes: notes,
+                           deferred: !twice.isEmpty, onlyIncomplete: !split.verdict.isSafe && onlyIncomplete)
+        if safeAlone, !between.isSafe, !otherFailed {
+            let named = blockers.count > 3 ? blockers.prefix(3).joined(separator: ", ") + " and \(blockers.count - 3) more" : blockers.joined(separator: ", ")
+            out.blockedBetween = "it cannot cross \(named) (\(between.reason ?? ""))"
+        }
+        return out
     }
 
     // MARK: - Dependency pre-fetch

@@ -50,13 +50,19 @@ enum RunEffects {
     struct State {
         var cwd: String?
         var values: ShellValues
+        /// Composer installs count as their first run of a split (`InstallRead.deferred`).
+        var deferring = false
+        /// The URLs a `curl`/`wget` at the head of a pipe downloads (what a `php` after it runs).
+        var pipedURLs: [String] = []
         /// Names the script assigns, with the offset of the first assignment.
         var assigned: [String: Int] = [:]
     }
 
-    /// The effects of a RUN; with `before`, only of the commands that start before that
-    /// script offset (the install part of an install-and-build RUN).
-    static func analyse(_ st: inout Step, run: RunCommand, script: RunScript?, graph: StepGraph, before: Int? = nil) {
+    /// The effects of a RUN; with `include`, only of the commands it accepts (the install part
+    /// of an install-and-build RUN); with `deferring`, composer installs as the first run of
+    /// their split (`InstallRead.deferred`).
+    static func analyse(_ st: inout Step, run: RunCommand, script: RunScript?, graph: StepGraph,
+                        include: ((CommandInvocation) -> Bool)? = nil, deferring: Bool = false) {
         let mi = st.instruction
         let wd = mi.workingDirectory.isEmpty ? "/" : mi.workingDirectory
         st.reads.workdir = true
@@ -74,7 +80,7 @@ enum RunEffects {
             unknown(&st, "the script is not a POSIX shell script")
             return
         }
-        var state = State(cwd: wd, values: ShellValues(mi))
+        var state = State(cwd: wd, values: ShellValues(mi), deferring: deferring)
         if !script.script.errors.isEmpty {
             unknown(&st, "the shell script does not parse")
         }
@@ -98,7 +104,7 @@ enum RunEffects {
                 for w in sc.words.dropFirst() { if let v = w.staticValue, !v.hasPrefix("-"), state.assigned[v] == nil { state.assigned[v] = -1 } }
             }
         }
-        let commands = before.map { b in script.commands.filter { $0.range.start < b } } ?? script.commands
+        let commands = include.map { script.commands.filter($0) } ?? script.commands
         // Environment reads through expansions.
         for inv in commands {
             var words = inv.command.words
@@ -201,9 +207,32 @@ enum RunEffects {
         case "corepack":
             corepack(inv, &st, &state)
             return
+        case "php" where inv.isInPipeline && inv.pipelineIndex > 0 && !args.contains(where: { w in (w.staticValue ?? "-").first != "-" }):
+            // `curl -sS https://getcomposer.org/installer | php -- --install-dir=/usr/local/bin
+            // --filename=composer`: Composer's installer writes the composer binary there (the
+            // working directory and composer.phar by default) and its keys into COMPOSER_HOME.
+            guard state.pipedURLs.contains(where: { $0.contains("getcomposer.org/installer") }) else {
+                unknown(&st, "runs a PHP program read from a pipe")
+                return
+            }
+            st.readsNetwork = true
+            st.reads.env = .everything
+            var dir = state.cwd, file = "composer.phar"
+            for w in args {
+                guard let v = state.values.expand(w) else { unknown(&st, "the composer installer gets an option that is not known"); return }
+                if v.hasPrefix("--install-dir=") { dir = path(String(v.dropFirst("--install-dir=".count)), state) }
+                if v.hasPrefix("--filename=") { file = String(v.dropFirst("--filename=".count)) }
+            }
+            guard let dir else { unknown(&st, "the composer installer writes into an unknown directory"); return }
+            let home = state.values.values["HOME"] ?? "/root"
+            st.writes.paths.insert(ImagePath.absolute(file, workdir: dir))
+            for p in [home + "/.composer", home + "/.config/composer", home + "/.cache/composer", "/tmp"] { st.writes.paths.insert(p) }
+            st.reads.paths.insert("/usr/local/etc/php")
+            return
         case "curl", "wget":
             st.readsNetwork = true
             st.reads.env.names.formUnion(networkVariables)
+            if inv.isInPipeline { state.pipedURLs = args.compactMap { state.values.expand($0) }.filter { $0.contains("://") } }
             var k = 0
             var wroteNamed = false
             while k < args.count {
@@ -296,6 +325,11 @@ enum RunEffects {
         }
         if systemCommands.contains(name) {
             st.reads.paths.insert("/etc")
+            // Apache's and Debian PHP's module switches only link files under /etc.
+            if ["a2enmod", "a2dismod", "a2ensite", "a2dissite", "a2enconf", "a2disconf", "phpenmod", "phpdismod"].contains(name) {
+                st.writes.paths.insert("/etc")
+                return
+            }
             for t in ["/etc", "/home", "/var", "/usr/lib/locale", "/usr/share"] { st.writes.paths.insert(t) }
             if name == "dpkg-reconfigure" || name == "dpkg" || name == "rpm" {
                 st.reads.env.names.formUnion(aptVariables)

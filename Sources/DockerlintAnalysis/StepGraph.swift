@@ -53,6 +53,25 @@ public struct InstallRead: Sendable {
     public var complete: Bool
     /// Why the install reads more than its manifests, or why it is not complete.
     public var reasons: [String]
+    /// Composer: what the install reads when it runs first with `flags` added (`--no-scripts
+    /// --no-autoloader`: it then reads the manifests and installs vendor/, nothing else of the
+    /// project) and again, as written, once the source is there (it then installs nothing,
+    /// writes the autoloader and runs the scripts as before). Nil when the command already
+    /// has those flags or is no `composer install`.
+    public var deferred: DeferredInstall? = nil
+    /// The image directory of the project (the working directory, or `--working-dir` and the
+    /// like): what an incomplete install is taken to read.
+    public var projectRoot: String = ""
+}
+
+/// An install split in two runs of one command (`InstallRead.deferred`).
+public struct DeferredInstall: Sendable {
+    /// The options the first run adds to the command.
+    public var flags: [String]
+    public var files: [String]
+    public var optional: Set<String>
+    public var complete: Bool
+    public var reasons: [String]
 }
 
 /// One instruction's effects.
@@ -121,12 +140,13 @@ public final class StepGraph {
     /// The parsed script of a RUN step (nil for other steps and non-shell heredocs).
     public func script(of id: StepID) -> RunScript? { runScripts[id] }
 
-    /// The effects of the commands of RUN step `id` that start before script offset
-    /// `offset`: what the first part of a RUN split there would read and write.
-    public func partialRun(_ id: StepID, before offset: Int) -> Step? {
+    /// The effects of the commands of RUN step `id` that `include` accepts (all of them when
+    /// nil); with `deferring`, composer installs as the first run of their split
+    /// (`InstallRead.deferred`).
+    public func partialRun(_ id: StepID, including include: ((CommandInvocation) -> Bool)?, deferring: Bool = false) -> Step? {
         var st = Step(id: id, instruction: step(id).instruction)
         guard case .run(let run)? = st.instruction.typed?.command, let script = runScripts[id] else { return nil }
-        RunEffects.analyse(&st, run: run, script: script, graph: self, before: offset)
+        RunEffects.analyse(&st, run: run, script: script, graph: self, include: include, deferring: deferring)
         return st
     }
 

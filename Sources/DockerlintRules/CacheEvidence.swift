@@ -250,14 +250,19 @@ public enum CacheEvidence {
                 let vk = String(decoding: fixed, as: UTF8.self)
                 if let v = variantKeys[vk] { variant = v } else {
                     let code = d.code, title = d.fix?.title, anchor = lineText(bytes, d.range.start.line)
+                    // Which of the findings on the same text it is (`COPY . /app` in two stages).
+                    let occurrence = diagnostics.filter { f in
+                        f.code == code && f.fix?.title == title && f.range.start.line < d.range.start.line && lineText(bytes, f.range.start.line) == anchor
+                    }.count
                     variants.append(ReplayVariant { own in
                         guard let own else { return nil }
                         if own == bytes { return fixed }
                         // The same move in another version of the file: the finding of the same
-                        // rule, fix and instruction there.
-                        guard let match = findings(own).first(where: { f in
+                        // rule, fix and instruction there (the same occurrence of that text).
+                        let same = findings(own).filter { f in
                             f.code == code && f.fix?.title == title && lineText(own, f.range.start.line) == anchor
-                        }), let edits = replayEdits(match, own) else { return nil }
+                        }.sorted { $0.range.start.line < $1.range.start.line }
+                        guard occurrence < same.count, let edits = replayEdits(same[occurrence], own) else { return nil }
                         return FixApplier.apply(edits, to: own)
                     })
                     variant = variants.count - 1
@@ -287,15 +292,18 @@ public enum CacheEvidence {
                 return (k, fk)
             }
             // A pre-fetch: the downloads move from the build (which still re-runs) to the new step.
+            // A RUN split: the install moves to the new RUN above the COPY (the rest may hold the
+            // RUN's text as it was: a composer install runs again there).
             var steps2 = steps, downloadStep: String? = nil
-            if d.subject.first == SourceCopiedBeforeInstallRule.prefetchSubject, let command = d.subject.dropFirst().first,
+            let newStep = d.subject.first == SourceCopiedBeforeInstallRule.prefetchSubject || d.subject.first == SourceCopiedBeforeInstallRule.runSplitSubject
+            if newStep, let command = d.subject.dropFirst().first.map(norm),
                let fm = fixedModels[variant], let build = steps.first,
                let stage = model.allInstructions.first(where: { $0.syntax.startLine == d.range.start.line })?.stageIndex,
                let l = fm.allInstructions.first(where: { $0.stageIndex == stage && $0.syntax.kind == .run
-                   && norm(String($0.syntax.original.dropFirst(3))) == command })?.syntax.startLine,
+                   && norm(String($0.syntax.original.dropFirst(3))).hasSuffix(command) })?.syntax.startLine,
                let fk = key(line: l, in: fm, identities: fixedIdentities[variant]!) {
                 steps2 = [(build.asIs, fk)]
-                downloadStep = fk.display
+                if d.subject.first == SourceCopiedBeforeInstallRule.prefetchSubject { downloadStep = fk.display }
             }
             let hypothetical = d.fix == nil && fixable && d.subject.dropFirst(2).first == SourceCopiedBeforeInstallRule.evidenceOnlySubject
             subjects.append(Subject(index: i, variant: variant, steps: steps2, fixable: fixable,

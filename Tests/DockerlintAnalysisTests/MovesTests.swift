@@ -291,3 +291,55 @@ import Testing
         #expect(StageExports.copies(from: 0, path: "/root/.m2/repository", DockerfileModel.parse("FROM maven AS b\nFROM alpine\nCOPY --from=b / /\n")))
     }
 }
+
+/// Composer installs split in two runs: `--no-scripts --no-autoloader` above the source COPY,
+/// as written below it (where they install nothing and write the autoloader and run the scripts).
+@Suite struct ComposerRunSplitTests {
+    static let json = #"{"require": {"monolog/monolog": "^3"}, "autoload": {"psr-4": {"App\\": "src/"}}, "scripts": {"post-autoload-dump": ["@php artisan package:discover"]}}"#
+    static let lock = #"{"packages": [{"name": "monolog/monolog", "type": "library"}], "packages-dev": []}"#
+
+    @Test func installRunsTwiceAndSourceReadersStayBelow() throws {
+        let a = Analysed("FROM php:8.3\nWORKDIR /app\nCOPY . .\nRUN apk add git && cp .env.example .env && composer install --no-dev && php artisan optimize\n",
+                         files: ["composer.json": Self.json, "composer.lock": Self.lock, ".env.example": "A=1", "src/A.php": "<?php"])
+        let s = try #require(a.moves.runSplit(copy: a.at(3), run: a.at(4)))
+        #expect(s.verdict == .safe)
+        #expect(s.deferred)
+        #expect(s.installText == "apk add git && composer install --no-dev --no-scripts --no-autoloader")
+        #expect(s.restText == "cp .env.example .env && composer install --no-dev && php artisan optimize")
+        #expect(s.files.map(\.contextPath) == ["composer.json", "composer.lock"])
+    }
+
+    @Test func aPluginThatActsWhilePackagesInstallLeavesOnlyADoubt() throws {
+        let lock = #"{"packages": [{"name": "symfony/flex", "type": "composer-plugin"}], "packages-dev": []}"#
+        let a = Analysed("FROM php:8.3\nWORKDIR /app\nCOPY . .\nRUN composer install\n",
+                         files: ["composer.json": Self.json, "composer.lock": lock, "symfony.lock": "{}"])
+        let s = try #require(a.moves.runSplit(copy: a.at(3), run: a.at(4)))
+        #expect(!s.verdict.isSafe)
+        #expect(s.onlyIncomplete)
+        #expect(s.verdict.reason?.contains("symfony/flex") == true)
+    }
+
+    @Test func aDevOnlyPluginDoesNotCountWithNoDev() throws {
+        let lock = #"{"packages": [], "packages-dev": [{"name": "cweagans/composer-patches", "type": "composer-plugin"}]}"#
+        let a = Analysed("FROM php:8.3\nWORKDIR /app\nCOPY . .\nRUN composer install --no-dev\n",
+                         files: ["composer.json": Self.json, "composer.lock": lock])
+        #expect(a.moves.runSplit(copy: a.at(3), run: a.at(4))?.verdict == .safe)
+        let b = Analysed("FROM php:8.3\nWORKDIR /app\nCOPY . .\nRUN composer install\n",
+                         files: ["composer.json": Self.json, "composer.lock": lock])
+        #expect(b.moves.runSplit(copy: b.at(3), run: b.at(4))?.verdict.isSafe == false)
+    }
+
+    @Test func aRecursiveChownOfTheProjectAboveTheInstallBlocksTheMove() throws {
+        let a = Analysed("FROM php:8.3\nCOPY . /app\nRUN chown -R www-data /app\nUSER www-data\nRUN composer install --working-dir=/app\n",
+                         files: ["composer.json": Self.json, "composer.lock": Self.lock])
+        let s = try #require(a.moves.runSplit(copy: a.at(2), run: a.at(5)))
+        #expect(!s.verdict.isSafe)
+        #expect(s.blockedBetween != nil)
+    }
+
+    @Test func noSecondSplitOnceTheFirstRunIsAbove() {
+        let a = Analysed("FROM php:8.3\nWORKDIR /app\nCOPY composer.json composer.lock ./\nRUN composer install --no-scripts --no-autoloader\nCOPY . .\nRUN composer install\n",
+                         files: ["composer.json": Self.json, "composer.lock": Self.lock])
+        #expect(a.moves.runSplit(copy: a.at(5), run: a.at(6)) == nil)
+    }
+}

@@ -91,6 +91,26 @@ import Testing
         #expect(CostModel.downloads("npm ci && npm run build").build.isEmpty)
     }
 
+    /// Composer: `--no-autoloader` installs only fetch; a plain install after one downloads
+    /// nothing and costs its autoloader and scripts (a plain RUN).
+    @Test func composerInstallRunTwice() {
+        let costs = CostModel(dependencies: [.composer: 100])
+        func cost(_ command: String, kept: Set<DownloadEcosystem> = []) -> Double {
+            costs.seconds(identity: "0:RUN#1", line: 3, instruction: "RUN", stage: 0, text: "RUN " + command, command: command,
+                          classicMetadata: false, kept: kept).0
+        }
+        #expect(CostModel.downloads("composer install --no-dev --no-scripts --no-autoloader").fetch == [.composer])
+        #expect(CostModel.downloads("composer --no-ansi install --no-dev -o").build == [.composer])
+        #expect(CostModel.downloads("composer require foo/bar").build.isEmpty)
+        let run = CostModel.defaultSeconds["RUN"]!
+        let download = 100 * CostModel.secondsPerDependency
+        #expect(cost("composer install --no-dev --no-scripts --no-autoloader") == download)
+        #expect(cost("composer install --no-dev") == download + run)
+        #expect(cost("composer install --no-dev", kept: [.composer]) == run)
+        #expect(cost("cp .env.example .env && composer install --no-dev && chown -R www-data .", kept: [.composer])
+            == run + CostModel.defaultSeconds["RUN"]!)
+    }
+
     @Test func buildPaysTheDownloadUnlessKept() {
         func cost(_ command: String, kept: Set<DownloadEcosystem> = []) -> Double {
             costs.seconds(identity: "0:RUN#1", line: 3, instruction: "RUN", stage: 0, text: "RUN " + command, command: command,

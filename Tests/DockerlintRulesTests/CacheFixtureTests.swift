@@ -9,6 +9,8 @@ import Testing
 ///
 /// expect.txt lines: `DC1001 4` (a finding on line 4), `DC1001 4 fix` (with a fix),
 /// `!DC1001 4` (no finding on line 4), `fix-contains TEXT` (the fixed file contains TEXT),
+/// `fix-line TEXT` (a line of the fixed file is exactly TEXT), `DC1001 4 unsafe-fix` (with a fix marked unsafe),
+/// `unsafe-fix-line TEXT` (the same, with unsafe fixes applied too),
 /// `message-contains TEXT`, `!message-contains TEXT` (no message contains TEXT). The fixture is copied to a fresh folder (`dot-git` becomes `.git`)
 /// and linted with that folder as the context, every DC rule enabled.
 @Suite struct CacheFixtures {
@@ -39,6 +41,7 @@ import Testing
         let dc = out.diagnostics.filter { $0.code.hasPrefix("DC") }
         let summary = dc.map { "\($0.code) \($0.range.start.line): \($0.message)" }.joined(separator: "\n")
         let fixed = String(decoding: FixApplier.apply(dc.compactMap(\.fix).filter { $0.applicability == .safe }.flatMap(\.edits), to: bytes), as: UTF8.self)
+        let fixedAll = String(decoding: FixApplier.apply(dc.compactMap(\.fix).flatMap(\.edits), to: bytes), as: UTF8.self)
         for raw in expect.split(separator: "\n") {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
@@ -47,6 +50,12 @@ import Testing
             case "fix-contains":
                 let text = String(line.dropFirst("fix-contains ".count))
                 #expect(fixed.contains(text), "\(name): fixed file lacks `\(text)`:\n\(fixed)\n\(summary)")
+            case "fix-line":
+                let text = String(line.dropFirst("fix-line ".count))
+                #expect(fixed.split(separator: "\n", omittingEmptySubsequences: false).contains { $0 == text }, "\(name): fixed file lacks the line `\(text)`:\n\(fixed)\n\(summary)")
+            case "unsafe-fix-line":
+                let text = String(line.dropFirst("unsafe-fix-line ".count))
+                #expect(fixedAll.split(separator: "\n", omittingEmptySubsequences: false).contains { $0 == text }, "\(name): file with every fix applied lacks the line `\(text)`:\n\(fixedAll)\n\(summary)")
             case "message-contains":
                 let text = String(line.dropFirst("message-contains ".count))
                 #expect(dc.contains { $0.message.contains(text) }, "\(name): no message with `\(text)`:\n\(summary)")
@@ -62,6 +71,7 @@ import Testing
                     #expect(hits.isEmpty, "\(name): unexpected \(code) on line \(at):\n\(summary)")
                 } else {
                     #expect(!hits.isEmpty, "\(name): expected \(code) on line \(at):\n\(summary)")
+                    if words.count > 2, words[2] == "unsafe-fix" { #expect(hits.contains { $0.fix?.applicability == .unsafe }, "\(name): \(code) on line \(at) has no unsafe fix:\n\(summary)") }
                     if words.count > 2, words[2] == "fix" { #expect(hits.contains { $0.fix?.applicability == .safe }, "\(name): \(code) on line \(at) has no safe fix:\n\(summary)") }
                 }
             }

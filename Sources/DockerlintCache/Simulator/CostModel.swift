@@ -36,8 +36,12 @@ public struct CostModelError: Error, Sendable, CustomStringConvertible {
 /// An ecosystem whose build command also downloads the dependencies (`go build`, `mvn
 /// package`, `gradle build`, `cargo build`) and that has a step fetching them alone (`go mod
 /// download`, `mvn dependency:go-offline`, `gradle dependencies`, `cargo fetch`).
+///
+/// Composer: `composer install --no-autoloader` fetches (vendor/ from the lock, nothing of the
+/// source); `composer install` also writes the autoloader and runs the scripts, and after a
+/// fetch above it installs nothing again (the second run of a split install).
 public enum DownloadEcosystem: String, Sendable, CaseIterable, Hashable {
-    case go, maven, gradle, cargo
+    case go, maven, gradle, cargo, composer
 }
 
 /// Seconds per step when it runs.
@@ -120,6 +124,7 @@ public struct CostModel: Sendable {
         if target.contains(".m2") { return .maven }
         if target.contains(".gradle") { return .gradle }
         if target.contains("cargo/registry") || target.hasSuffix(".cargo") || target.hasSuffix("/cargo") { return .cargo }
+        if target.contains("composer") { return .composer }
         return nil
     }
 
@@ -145,6 +150,9 @@ public struct CostModel: Sendable {
             guard let sub = args.first else { return nil }
             if sub == "fetch" { return (.cargo, true) }
             return ["build", "install", "test", "run"].contains(sub) ? (.cargo, false) : nil
+        case "composer", "composer.phar":
+            guard args.contains("install") || args.first == "i" else { return nil }
+            return (.composer, words.contains("--no-autoloader"))
         default:
             return nil
         }
@@ -160,15 +168,19 @@ public struct CostModel: Sendable {
         guard !known.isEmpty else { return nil }
         var download = 0.0
         for e in known where !kept.contains(e) { download += Double(dependencies[e]!) * CostModel.secondsPerDependency }
-        // What the command does besides the fetches: its other commands' category.
+        // What the command does besides the fetches: its other commands' category. A composer
+        // install besides its downloads writes the autoloader and runs scripts: a plain RUN's time.
+        var composerAutoload = false
         let others = CostModel.segments(command.lowercased()).filter { seg in
             guard let (e, isFetch) = CostModel.download(seg) else { return true }
+            if e == .composer, known.contains(e) { composerAutoload = composerAutoload || !isFetch; return false }
             return !(isFetch && known.contains(e))
         }
-        let rest: Double
+        var rest: Double
         if others.isEmpty { rest = 0 } else if let cat = CostModel.categorise(others.joined(separator: " && ")), let v = defaults[cat] {
             rest = v
         } else { rest = defaults["RUN"] ?? 2 }
+        if composerAutoload { rest += defaults["RUN"] ?? 2 }
         return (download, rest)
     }
 
@@ -209,7 +221,8 @@ public struct CostModel: Sendable {
     static func isTrivial(_ segment: String) -> Bool {
         let trivial: Set<String> = ["mkdir", "chmod", "chown", "chgrp", "ln", "echo", "printf", "touch", "true", ":", "mv", "cp", "rm",
                                     "useradd", "groupadd", "adduser", "addgroup", "usermod", "set", "export", "cd", "test", "[",
-                                    "sed", "cat", "install", "unlink", "rmdir", "id", "whoami", "date", "ls", "pwd", "exit"]
+                                    "sed", "cat", "install", "unlink", "rmdir", "id", "whoami", "date", "ls", "pwd", "exit",
+                                    "a2enmod", "a2dismod", "a2ensite", "a2dissite", "a2enconf", "a2disconf", "phpenmod", "phpdismod"]
         var words = segment.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         while let w = words.first, w.contains("="), !w.hasPrefix("-") { words.removeFirst() }
         while let w = words.first, w == "(" || w == "{" || w == "!" { words.removeFirst() }

@@ -19,6 +19,9 @@ final class SourceCopiedBeforeInstallRule: LintRule {
     /// the pre-fetch RUN) that the evidence inserts before `line` to count the commits that
     /// changed the dependency inputs. Never shown or applied.
     static let evidenceOnlySubject = "evidence-only"
+    /// `subject` of a finding whose fix splits the RUN: `[runSplitSubject, install part]` (the
+    /// evidence follows the install to its new RUN).
+    static let runSplitSubject = "run-split"
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
@@ -54,9 +57,19 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         }
         guard let split = moves.manifestSplit(copy: id, install: r.id) else { return }
         // Install and build in one RUN: split the RUN at the `&&` after the install.
-        if !split.verdict.isSafe, let rsplit = moves.runSplit(copy: id, run: r.id), rsplit.verdict.isSafe {
-            SourceCopiedBeforeInstallRule.reportRunSplit(i, c, r, rsplit, context, &sink)
-            return
+        if !split.verdict.isSafe, let rsplit = moves.runSplit(copy: id, run: r.id) {
+            // A composer split whose one doubt is what the install may read (a plugin that acts
+            // while packages install): reported, its fix unsafe.
+            if rsplit.verdict.isSafe || (rsplit.deferred && rsplit.onlyIncomplete && graph.context != nil) {
+                SourceCopiedBeforeInstallRule.reportRunSplit(i, c, r, rsplit, context, &sink)
+                return
+            }
+            // A composer install that alone would split, behind steps it cannot cross (a `chown
+            // -R` of the project, a USER): the problem, without a fix.
+            if rsplit.deferred, let why = rsplit.blockedBetween, graph.context != nil {
+                SourceCopiedBeforeInstallRule.reportRunSplit(i, c, r, rsplit, context, &sink, blockedBy: why)
+                return
+            }
         }
         // One command downloads and builds (`go build`): add the pre-fetch step.
         if !split.verdict.isSafe, let pre = moves.prefetch(copy: id, run: r.id), pre.verdict.isSafe {
@@ -94,16 +107,25 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         sink.report(i.syntax.keywordRange, message, fix: fix, relatedLines: [r.instruction.syntax.startLine])
     }
 
-    /// `COPY . .` then `RUN install && build`: copy the install's files, run the install
-    /// part, copy the rest, run the rest.
+    /// `COPY . .` then `RUN install && build`: copy the install's files and run the install
+    /// part above the COPY, run the rest in place of the RUN.
     static func reportRunSplit(_ i: ModelInstruction, _ c: Step, _ r: Step, _ split: RunSplit, _ context: LintContext,
-                               _ sink: inout FindingSink) {
+                               _ sink: inout FindingSink, blockedBy: String? = nil) {
         let names = split.files.map(\.contextPath)
         let what = c.copied.contains(where: \.isTree) ? "the copied files" : c.copied.map { "`\($0.contextPath)`" }.joined(separator: ", ")
-        var message = "`\(i.shortText)` comes before \(CacheMessage.step(r.instruction)), which installs dependencies and builds in one RUN: "
-            + "every edit to \(what) re-runs the install, which reads only \(names.joined(separator: ", ")) of them; "
+        let how = split.deferred
+            ? "whose composer install reads only \(names.joined(separator: ", ")) of them once its scripts and autoloader wait for the source (`--no-scripts --no-autoloader`)"
+            : "which installs dependencies and builds in one RUN"
+        var message = "`\(i.shortText)` comes before \(CacheMessage.step(r.instruction)), \(how): "
+            + (split.deferred ? "every edit to \(what) re-runs the install; " : "every edit to \(what) re-runs the install, which reads only \(names.joined(separator: ", ")) of them; ")
             + "copy \(names.count == 1 ? "that file" : "those files") first, run `\(split.installText)` in a RUN of its own, then copy the rest and run `\(split.restText)`"
         if !split.notes.isEmpty { message += " (\(split.notes.joined(separator: "; ")))" }
+        if let why = blockedBy {
+            message += "; no fix is offered: the install would have to move above the steps between them, and \(why)"
+            sink.report(i.syntax.keywordRange, message, fix: nil, relatedLines: [r.instruction.syntax.startLine])
+            return
+        }
+        if let why = split.verdict.reason { message += "; the split is not known to keep the build as it is, so its fix is unsafe: \(why)" }
         let manifest = ManifestSplit(files: split.files, verdict: .safe, notes: split.notes)
         var fix: Fix? = nil
         if let lines = manifestCopyLines(i, manifest, context) {
@@ -112,21 +134,21 @@ final class SourceCopiedBeforeInstallRule: LintRule {
             let keyword = r.instruction.syntax.keyword == r.instruction.syntax.keyword.lowercased() ? "run" : "RUN"
             let flags = r.instruction.syntax.flags.map(\.text)
             let runLine = { (body: String) in ([keyword] + flags + [body]).joined(separator: " ") + nl }
+            // The COPY (with its comments) stays where it is, the steps between too: the install
+            // part goes above it, the rest in place of the RUN.
             let copyLines = InstructionLines.of(i.syntax, context.dockerfile)
             let runLines = InstructionLines.of(r.instruction.syntax, context.dockerfile, withComments: false)
-            var edits: [TextEdit] = []
-            let s = LineEdits.start(of: i.syntax.startLine, src), e = LineEdits.start(of: copyLines.last + 1, src)
-            edits.append(TextEdit(range: src.range(s, e), replacement: lines + runLine(split.installText)))
-            var moved = copyLines.first < i.syntax.startLine ? LineEdits.text(copyLines.first, i.syntax.startLine - 1, src) : ""
-            moved += LineEdits.text(i.syntax.startLine, copyLines.last, src)
-            if copyLines.first < i.syntax.startLine { edits.append(LineEdits.delete(copyLines.first, i.syntax.startLine - 1, src)) }
+            var edits: [TextEdit] = [LineEdits.insert(lines + runLine(split.installText), after: copyLines.first - 1, src)]
             let rs = LineEdits.start(of: runLines.first, src), re = LineEdits.start(of: runLines.last + 1, src)
-            var tail = moved + runLine(split.restText)
+            var tail = runLine(split.restText)
             if runLines.last >= src.lineCount, !src.text(rs, re).hasSuffix("\n") { tail.removeLast(nl.count) }
             edits.append(TextEdit(range: src.range(rs, re), replacement: tail))
-            fix = Fix(title: "Split the RUN: install from the copied manifests first, build after the source", edits: edits, applicability: .safe)
+            fix = Fix(title: split.deferred ? "Split the install: from the copied manifests first without scripts and autoloader, again after the source"
+                        : "Split the RUN: install from the copied manifests first, build after the source",
+                      edits: edits, applicability: split.verdict.isSafe ? .safe : .unsafe)
         }
-        sink.report(i.syntax.keywordRange, message, fix: fix, relatedLines: [r.instruction.syntax.startLine])
+        sink.report(i.syntax.keywordRange, message, fix: fix, relatedLines: [r.instruction.syntax.startLine],
+                    subject: [runSplitSubject, split.installText])
     }
 
     /// `COPY . .` then `RUN go build`: `COPY go.mod go.sum ./` and `RUN go mod download` above it.
@@ -175,7 +197,7 @@ final class SourceCopiedBeforeInstallRule: LintRule {
                 + "dependency the build needs again" + (count.map { " (the poms declare \($0) artifact\($0 == 1 ? "" : "s"), not counting their own dependencies)" } ?? "")
         case .gradle:
             message += "which downloads the Gradle dependencies and builds in one command: every edit to \(what) downloads them all again"
-        case .cargo, .go:
+        case .cargo, .go, .composer:
             message += "which downloads and compiles the dependency crates and builds in one command: every edit to \(what) downloads "
                 + "the crates the build needs and compiles them all again" + (count.map { " (Cargo.lock lists \($0) from registries and git)" } ?? "")
         }

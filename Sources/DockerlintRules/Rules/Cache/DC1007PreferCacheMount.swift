@@ -210,7 +210,8 @@ final class PreferCacheMountRule: LintRule {
         switch e {
         case .maven: tool = "Maven"
         case .gradle: tool = "Gradle"
-        case .cargo, .go:
+        case .go, .composer: return  // not among `managers`
+        case .cargo:
             tool = "Cargo"
             let targetDir = ins.command.optionValues("target-dir").last.map { ImagePath.absolute($0, workdir: ins.workdir) }
                 ?? ShellValues(i).values["CARGO_TARGET_DIR"] ?? ImagePath.absolute("target", workdir: ins.workdir)

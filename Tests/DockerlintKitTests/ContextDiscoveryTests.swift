@@ -144,7 +144,10 @@ import Testing
         let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         let ctx = (doc?["contexts"] as? [String: Any])?["docker/Dockerfile"] as? [String: String]
         #expect(ctx?["path"] == "." && ctx?["source"] == "workflow", "\(r.stdout)")
-        #expect(!r.stdout.contains("DC1004"), "the root's .dockerignore is the one that counts")
+        // The root's .dockerignore is the one that counts: it exists (no "there is no
+        // .dockerignore"), and it lets in docker/Dockerfile, which `COPY . /app` copies.
+        #expect(!r.stdout.contains("there is no .dockerignore"), "the root's .dockerignore is the one that counts")
+        #expect(r.stdout.contains("docker/Dockerfile is copied too"), "\(r.stdout)")
         let explicit = try CLI.run(["-v", "--context", "docker", "docker/Dockerfile"], cwd: dir.path)
         #expect(explicit.stderr.contains("context docker (command-line: --context)"), "\(explicit.stderr)")
         try CLI.write("context: docker\n", to: dir.appendingPathComponent(".dockerlint.yaml"))

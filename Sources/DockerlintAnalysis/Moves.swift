@@ -577,7 +577,7 @@ public struct Moves {
         }
         for p in read.paths {
             if !writer.copied.isEmpty {
-                if let hit = realOverlap(copy: writer, path: p) {
+                if let hit = realOverlap(copy: writer, path: p, written: bothWrite) {
                     return .unsafe("\(Self.label(reader)) \(what) \(hit), which \(Self.label(writer)) writes")
                 }
                 // Writes of the COPY not from the context (inline, URLs).
@@ -595,8 +595,9 @@ public struct Moves {
     }
 
     /// The image path a COPY step really writes that overlaps `p`, judged by what the
-    /// context sends; nil when none.
-    func realOverlap(copy: Step, path p: String) -> String? {
+    /// context sends; nil when none. `written`: the other step writes `p`, so it needs the
+    /// directories above it, which the COPY may create.
+    func realOverlap(copy: Step, path p: String, written: Bool = false) -> String? {
         for c in copy.copied where ImagePath.overlap(c.imagePath, p) {
             guard c.isTree, let ctx = graph.context else { return p }
             if let rel = ImagePath.relative(p, to: c.imagePath), !rel.isEmpty {
@@ -610,11 +611,13 @@ public struct Moves {
                 }
                 let cp = ImagePath.contextJoin(c.contextPath, rel)
                 if ctx.sends(cp) { return p }
-                // A file in the context where the path needs a directory also conflicts.
+                // A file in the context where the path needs a directory also conflicts, and
+                // so does, for a write, a directory the COPY creates: `touch db/schema.rb`
+                // needs db/.
                 var prefix = c.contextPath
                 for part in rel.split(separator: "/").dropLast() {
                     prefix = ImagePath.contextJoin(prefix, String(part))
-                    if ctx.files.isDirectory(prefix) == false, ctx.sends(prefix) { return p }
+                    if ctx.sends(prefix), written || ctx.files.isDirectory(prefix) == false { return p }
                 }
                 continue
             }

@@ -46,6 +46,11 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         if !copiesInstallFiles {
             // The install reads none of the copied files: the COPY may move below it.
             guard moves.moveBelow(id, r.id).isSafe else { return }
+            // Other frequently changed COPYs stay above the install: DC1002 moves the install up.
+            for p in graph.stages[id.stage][...id.index].reversed() {
+                if p.kind == .run { break }
+                if CopyBeforeUnrelatedStepRule.runAboveBlock(p.instruction, context)?.0.id == r.id { return }
+            }
             let message = "`\(i.shortText)` comes before the dependency install \(CacheMessage.step(r.instruction)), which does not read it: "
                 + "every edit to \(what) re-runs it; move the COPY below the install"
             let copyLines = InstructionLines.of(i.syntax, context.dockerfile)

@@ -12,6 +12,7 @@ final class CopyBeforeUnrelatedStepRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
+        if reportRunAboveBlock(i, context, &sink) { return }
         guard let cw = CopyWrite.of(i, context), cw.changesOften, !i.isOnbuildTrigger else { return }
         let graph = context.stepGraph
         guard let id = graph.id(of: i) else { return }
@@ -40,5 +41,74 @@ final class CopyBeforeUnrelatedStepRule: LintRule {
         let fix = Fix(title: "Move the COPY below the steps that do not read it",
                       edits: LineEdits.move(lines.first, lines.last, after: after, context.source), applicability: .safe)
         sink.report(i.syntax.keywordRange, message, fix: fix, relatedLines: skipped.map(\.syntax.startLine))
+    }
+
+    /// A block of COPY steps of which several change often (trees or sources from the context,
+    /// the output of a stage built from them), then a RUN that installs packages and reads
+    /// none of them: moving one COPY below the RUN saves nothing while another stays above it,
+    /// so the RUN moves up above the first of them. Reported on that first COPY; true when reported.
+    func reportRunAboveBlock(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) -> Bool {
+        guard let (r, others) = Self.runAboveBlock(i, context) else { return false }
+        let message = "\(CacheMessage.step(r.instruction)) reads nothing that `\(i.shortText)` and the \(others.count) COPY step(s) "
+            + "below it bring, but comes after them: every change to the copied files re-runs it; move the RUN above the COPY"
+        let runLines = InstructionLines.of(r.instruction.syntax, context.dockerfile)
+        let copyFirst = InstructionLines.of(i.syntax, context.dockerfile).first
+        let fix = Fix(title: "Move the RUN above the COPY steps it does not read",
+                      edits: LineEdits.move(runLines.first, runLines.last, after: copyFirst - 1, context.source), applicability: .safe)
+        sink.report(i.syntax.keywordRange, message, fix: fix, relatedLines: [r.instruction.syntax.startLine])
+        return true
+    }
+
+    /// The RUN of `reportRunAboveBlock` and the other frequently changed COPY steps between
+    /// `i` and it, when `i` is the first COPY of such a block; nil otherwise.
+    static func runAboveBlock(_ i: ModelInstruction, _ context: LintContext) -> (Step, [Step])? {
+        guard i.syntax.kind == .copy || i.syntax.kind == .add, !i.isOnbuildTrigger else { return nil }
+        let graph = context.stepGraph
+        guard let id = graph.id(of: i), changesOften(i, context) else { return nil }
+        let stage = graph.stages[id.stage]
+        // The first RUN below the COPY, when it installs packages (not any download: a RUN
+        // that clones or fetches an unpinned source re-runs today on every change, and moved
+        // up it would keep an old copy cached).
+        guard let r = stage[(id.index + 1)...].first(where: { $0.kind == .run }), !r.installs.isEmpty else { return nil }
+        let moves = context.moves
+        guard moves.moveAbove(r.id, id).isSafe else { return nil }
+        // Reported on the first COPY the RUN can move above: none above it in the block.
+        for p in stage[..<id.index].reversed() {
+            if p.kind == .run { break }
+            if p.kind == .copy || p.kind == .add, changesOften(p.instruction, context), moves.moveAbove(r.id, p.id).isSafe { return nil }
+        }
+        // Another frequently changed COPY between this one and the RUN: otherwise moving this
+        // COPY below the RUN is the fix (DC1001, or the shape below).
+        let others = stage[(id.index + 1)..<r.id.index].filter {
+            ($0.kind == .copy || $0.kind == .add) && changesOften($0.instruction, context)
+        }
+        return others.isEmpty ? nil : (r, Array(others))
+    }
+
+    /// A COPY whose files change often: a tree or source files from the context, or the
+    /// output of a stage of this file that copies such files (through its base stages and
+    /// the stages it copies from).
+    static func changesOften(_ i: ModelInstruction, _ context: LintContext) -> Bool {
+        if let cw = CopyWrite.of(i, context) { return cw.changesOften }
+        guard let cmd = i.typed?.command else { return false }
+        let from: String?
+        switch cmd {
+        case .copy(let c): from = c.from?.value
+        case .add(let c): from = c.from?.value
+        default: return false
+        }
+        guard let from else { return false }
+        let model = context.model
+        guard let s = model.stageIndex(named: from) ?? Int(from).flatMap({ $0 < (i.stageIndex ?? 0) ? $0 : nil }) else { return false }
+        var seen = Set<Int>()
+        func takesSources(_ k: Int) -> Bool {
+            guard k < model.stages.count, seen.insert(k).inserted else { return false }
+            let st = model.stages[k]
+            if st.instructions.contains(where: { ($0.syntax.kind == .copy || $0.syntax.kind == .add) && (CopyWrite.of($0, context)?.changesOften ?? false) }) {
+                return true
+            }
+            return st.dependencies.contains { d in d.stage.map(takesSources) ?? false }
+        }
+        return takesSources(s)
     }
 }

@@ -259,7 +259,16 @@ extension Moves {
         if let m = rs.instruction.resolved?.mounts?.first(where: { $0.type == .cache }) {
             return .unsafe("the build mounts a cache (\(m.target ?? "")): a pre-fetch in the image is not what it reads")
         }
-        if let script = graph.script(of: rs.id) {
+        return prefetchSequenceObstacle(copy: cs, run: rs, start: start, harmless: extra)
+    }
+
+    /// What stops a download step placed right after the manifest COPY from standing for the
+    /// build's own downloads: a command of the RUN before the build (`start`) other than
+    /// `harmless` ones and directory changes, or a step between the COPY and the build that
+    /// sets what the download reads (environment, user, shell) or installs what it may need.
+    /// Shared by the Go pre-fetch and the Maven one.
+    func prefetchSequenceObstacle(copy cs: Step, run rs: Step, start: Int?, harmless extra: Set<String>) -> MoveVerdict? {
+        if let script = graph.script(of: rs.id), let start {
             let harmless: Set<String> = extra.union(["cd", "mkdir", "ls", "pwd", "true", ":"])
             for c in script.commands where c.range.start < start {
                 let name = c.effective.name ?? ""
@@ -268,6 +277,7 @@ extension Moves {
                 }
             }
         }
+        // A WORKDIR does not matter: the download step runs in the build's directory.
         for k in (cs.id.index + 1)..<rs.id.index {
             let x = graph.step(StepID(stage: cs.id.stage, index: k))
             if !x.writes.env.isEmpty || x.writes.user || x.writes.shell || x.kind == .run || (x.writes.workdir && x.kind != .workdir) {

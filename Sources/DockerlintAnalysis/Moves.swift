@@ -485,26 +485,10 @@ public struct Moves {
         if let m = rs.instruction.resolved?.mounts?.first(where: { $0.type == .cache && ($0.target ?? "").contains("/pkg/mod") }) {
             return .unsafe("the build mounts a cache over the module cache (\(m.target ?? "")): it hides what a pre-fetch puts in the image")
         }
-        if let script = graph.script(of: rs.id), let start = build.start {
-            let harmless: Set<String> = ["go", "cd", "mkdir", "ls", "pwd", "true", ":"]
-            for c in script.commands where c.range.start < start {
-                let name = c.effective.name ?? ""
-                if !harmless.contains(name) || (c.commandWord == nil && !c.assignments.isEmpty) {
-                    return .unknown("the RUN runs `\(name.isEmpty ? "an assignment" : name)` before the build, which the download step would not run")
-                }
-            }
-        }
         // The steps between the COPY and the build would come after the download step: they
         // must not set what it reads (the environment, the user, the working directory) or
         // install what it may need (git for a module fetched directly).
-        for k in (cs.id.index + 1)..<rs.id.index {
-            let x = graph.step(StepID(stage: cs.id.stage, index: k))
-            // A WORKDIR does not matter: the download step runs in the build's directory.
-            if !x.writes.env.isEmpty || x.writes.user || x.writes.shell || x.kind == .run || (x.writes.workdir && x.kind != .workdir) {
-                return .unknown("\(Self.label(x)) comes between the COPY and the build: the download step would run before it")
-            }
-        }
-        return nil
+        return prefetchSequenceObstacle(copy: cs, run: rs, start: build.start, harmless: ["go"])
     }
 
     /// A Go build the pre-fetch is for: `go build`/`go install` in the RUN, or `make <target>`

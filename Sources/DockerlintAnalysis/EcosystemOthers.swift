@@ -354,9 +354,9 @@ extension InstallReader {
     static func withoutXMLComments(_ text: String) -> String {
         var out = ""
         var rest = Substring(text)
-        while let open = rest.range(of: "<!--") {
+        while let open = rest.firstRangeOfBytes("<!--") {
             out += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].range(of: "-->") else { return out }
+            guard let close = rest[open.upperBound...].firstRangeOfBytes("-->") else { return out }
             rest = rest[close.upperBound...]
         }
         return out + rest
@@ -366,9 +366,9 @@ extension InstallReader {
     static func xmlElements(_ xml: String, _ name: String) -> [String] {
         var out: [String] = []
         var rest = Substring(xml)
-        while let r = rest.range(of: "<\(name)>") {
+        while let r = rest.firstRangeOfBytes("<\(name)>") {
             let after = rest[r.upperBound...]
-            guard let e = after.range(of: "</\(name)>") else { break }
+            guard let e = after.firstRangeOfBytes("</\(name)>") else { break }
             out.append(after[..<e.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines))
             rest = after[e.upperBound...]
         }

@@ -313,9 +313,9 @@ extension Moves {
         for name in names {
             var out = ""
             var rest = Substring(text)
-            while let open = rest.range(of: "<\(name)>") {
+            while let open = rest.firstRangeOfBytes("<\(name)>") {
                 out += rest[..<open.lowerBound]
-                guard let close = rest[open.upperBound...].range(of: "</\(name)>") else { rest = ""; break }
+                guard let close = rest[open.upperBound...].firstRangeOfBytes("</\(name)>") else { rest = ""; break }
                 rest = rest[close.upperBound...]
             }
             text = out + rest

@@ -20,3 +20,23 @@ extension StringProtocol {
         return false
     }
 }
+
+extension Substring {
+    /// The first occurrence of `needle`'s bytes, searched in place (no copy of the rest):
+    /// Foundation's `range(of:)` on a Substring copies and bridges what is left on each call,
+    /// so a loop that walks a text with it costs the square of the text's length.
+    public func firstRangeOfBytes(_ needle: String) -> Range<String.Index>? {
+        let pat = Array(needle.utf8)
+        guard let first = pat.first else { return nil }
+        let u = utf8
+        var i = u.startIndex
+        while let j = u[i...].firstIndex(of: first) {
+            var k = j
+            var m = 0
+            while m < pat.count, k < u.endIndex, u[k] == pat[m] { k = u.index(after: k); m += 1 }
+            if m == pat.count { return j..<k }
+            i = u.index(after: j)
+        }
+        return nil
+    }
+}

@@ -13,16 +13,15 @@ re-run Y"), the numbers are computed again without the evidence engine's code pa
   appended to each commit's own .dockerignore (a new one where there is none). Then
   `dockerlint simulate --git` over the rewritten history.
 
-Both replays take the evidence's assumptions as inputs, stated on the command line: a context
-holding `.git` that today's .dockerignore lets in gets new `.git/HEAD` content per commit
-(`--churn`), and the build arguments DC1003 names take the commit id (`--per-build-arg`). The
-finding's step is found by its text in the last build and counted by its identity in every
+Both replays take the evidence's assumptions from lint's own statement of them, the finding's
+JSON `evidence` (never guessed here): its `range` (`--git`), the build arguments it gave a new
+value in every build (`--per-build-arg`: by their name, the project's CI files or a DC1003
+finding), the context paths it changed in every build (`--churn`, `.git/HEAD` for a `.git` the
+ignore file lets in), and its builder, engine release and CI cache. The finding's step is found by its text in the last build and counted by its identity in every
 build (a miss is a re-run), as the evidence counts it. Estimated seconds are not compared: the
 evidence prices downloads by the project's dependency counts, `simulate` by its defaults.
 """
 import json, os, re, shutil, subprocess
-
-from realworld_lib import parse_dockerignore, ignored
 
 QUOTE_RE = re.compile(
     r"in the last (?P<n>\d+) commits? `(?P<step>.+?)` re-ran (?P<asis>once|\d+ times)"
@@ -181,12 +180,57 @@ def rewrite(scratch, commits, dockerfile, context, fixed_text, ignore_extra=None
     return prev
 
 
-def simulate(binary, cwd, dockerfile, context, rng, churn, per_build):
-    cmd = [binary, "simulate", dockerfile, "--context", context, "--git", rng, "-f", "json"]
-    for p in churn:
-        cmd += ["--churn", p]
-    for a in per_build:
-        cmd += ["--per-build-arg", a]
+class Assumptions:
+    """What a finding's evidence replayed, from its lint JSON `evidence` (None: lint stated none)."""
+
+    def __init__(self, evidence):
+        e = evidence or {}
+        self.stated = evidence is not None
+        self.range = e.get("range") or "HEAD~100..HEAD"
+        self.per_build = [a["name"] for a in e.get("perBuildArgs", [])]
+        self.per_build_why = [(a["name"], a.get("origin", ""), a.get("reason", "")) for a in e.get("perBuildArgs", [])]
+        self.churn = list(e.get("churn", []))
+        self.builder = e.get("builder")
+        self.engine = e.get("engine")
+        self.ci_cache = e.get("ciCache")
+        self.source = e.get("source")
+
+    def key(self):
+        return (self.range, tuple(self.per_build), tuple(self.churn), self.builder, self.engine, self.ci_cache)
+
+    def options(self):
+        """The `simulate` options that state them (besides `--git`)."""
+        out = []
+        for p in self.churn:
+            out += ["--churn", p]
+        for a in self.per_build:
+            out += ["--per-build-arg", a]
+        for flag, v in (("--builder", self.builder), ("--engine", self.engine), ("--ci-cache", self.ci_cache)):
+            if v:
+                out += [flag, v]
+        return out
+
+    def words(self):
+        """The assumptions in words, for the report."""
+        if not self.stated:
+            return "lint stated no assumptions (no JSON `evidence`)"
+        parts = [f"`--git {self.range}`"]
+        if self.per_build_why:
+            parts.append("per-build " + ", ".join(f"{n} ({'by name' if o == 'name' else r.split(' passes')[0] if o == 'ci' else o})"
+                                                   for n, o, r in self.per_build_why))
+        if self.churn:
+            parts.append("churn " + ", ".join(self.churn))
+        return "; ".join(parts)
+
+
+def window_commits(rng, commits):
+    """How many commits of `window` a range covers: `HEAD~N..HEAD` is N (plus its base), `HEAD` all."""
+    m = re.fullmatch(r"HEAD~(\d+)\.\.HEAD", rng)
+    return int(m.group(1)) if m else None
+
+
+def simulate(binary, cwd, dockerfile, context, rng, assumptions):
+    cmd = [binary, "simulate", dockerfile, "--context", context, "--git", rng, "-f", "json"] + assumptions.options()
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
     if r.returncode != 0:
@@ -251,14 +295,7 @@ class Replayer:
         self.rng, self.commits = window(work)
         self.head_text = open(os.path.join(work, dockerfile), encoding="utf-8", errors="surrogateescape").read()
         self.lints = {}
-        self._asis = None
-        ign = None
-        for cand in (os.path.join(work, dockerfile + ".dockerignore"), os.path.join(work, context, ".dockerignore")):
-            if os.path.isfile(cand):
-                ign = open(cand, encoding="utf-8", errors="replace").read()
-                break
-        self.churn = [".git/HEAD"] if os.path.exists(os.path.join(work, context, ".git")) and not ignored(".git", parse_dockerignore(ign)) else []
-        self.per_build = []
+        self._asis = {}
 
     def ensure_scratch(self):
         if getattr(self, "_ready", False):
@@ -295,18 +332,20 @@ class Replayer:
         self.lints[text] = found
         return found
 
-    def asis(self):
-        if self._asis is None:
-            self._asis = simulate(self.binary, self.work, self.dockerfile, self.context, self.rng, self.churn, self.per_build)
-        return self._asis
+    def asis(self, a):
+        """The history as it is, replayed with the assumptions `a`."""
+        if a.key() not in self._asis:
+            self._asis[a.key()] = simulate(self.binary, self.work, self.dockerfile, self.context, a.range, a)
+        return self._asis[a.key()]
 
     def replay(self, d):
         """{quoted, replayed, equal, note} for finding `d` (a lint JSON diagnostic)."""
         q = parse_quote(d["message"])
         if q is None:
             return None
-        out = {"quoted": q, "replayed": None, "equal": False, "note": ""}
-        asis = self.asis()
+        a = Assumptions(d.get("evidence"))
+        out = {"quoted": q, "replayed": None, "equal": False, "note": "", "assumptions": a.words()}
+        asis = self.asis(a)
         last = asis["builds"][-1]
         # The quoted step's line: where the message names it ("`RUN x` (line 88)"), else the
         # finding's own lines.
@@ -319,7 +358,7 @@ class Replayer:
         m, n, k = count(asis, ident)
         replayed = {"n": n, "asis": scaled(m, n, k), "fixed": None}
         if q["fixed"] is not None:
-            fixed = self.fixed_report(d)
+            fixed = self.fixed_report(d, a)
             if isinstance(fixed, str):
                 out["note"] = fixed
                 out["replayed"] = replayed
@@ -357,7 +396,7 @@ class Replayer:
                 return s["identity"]
         return None
 
-    def fixed_report(self, d):
+    def fixed_report(self, d, a):
         """The simulate report of the history rewritten with this finding's fix alone, or why not."""
         self.ensure_scratch()
         code, line = d["code"], d["line"]
@@ -396,19 +435,43 @@ class Replayer:
             fixed_text = lambda blob: None
         else:
             return "no fix to replay"
+        n = window_commits(a.range, self.commits)
+        commits = self.commits if n is None else window(self.work, n)[1]
         try:
-            head = rewrite(self.scratch, self.commits, self.dockerfile, self.context, fixed_text, ignore_extra)
+            head = rewrite(self.scratch, commits, self.dockerfile, self.context, fixed_text, ignore_extra)
         finally:
             git(self.scratch, "checkout", "-q", "--force", "--", self.dockerfile, check=False)
         git(self.scratch, "update-ref", "refs/heads/replay", head)
-        rng = "replay~%d..replay" % (len(self.commits) - 1) if self.rng != "HEAD" else "replay"
-        return simulate(self.binary, self.scratch, self.dockerfile, self.context, rng, self.churn, self.per_build)
+        rng = "replay~%d..replay" % (len(commits) - 1) if n is not None and len(commits) == n + 1 else "replay"
+        return simulate(self.binary, self.scratch, self.dockerfile, self.context, rng, a)
 
     def dockerfile_in_context(self):
         ctx = "" if self.context in (".", "") else self.context.rstrip("/") + "/"
         if not self.dockerfile.startswith(ctx):
             return None
         return self.dockerfile[len(ctx):]
+
+
+def explain(x):
+    """Why a row of the report reads as it does: the assumptions replayed (from lint's JSON),
+    and for a row that differs, which numbers differ and what is known of why."""
+    parts = []
+    if x.get("note"):
+        parts.append(x["note"])
+    q, r = x["quoted"], x.get("replayed")
+    if r is not None and not x["equal"]:
+        for label, k in (("commits", "n"), ("as is", "asis"), ("with the fix", "fixed")):
+            if k == "fixed" and q["fixed"] is None:
+                continue
+            if q[k] != r[k]:
+                parts.append(f"{label}: quoted {q[k]}, replayed {r[k] if r[k] is not None else '-'}")
+    elif r is None and not x.get("note"):
+        parts.append("nothing replayed")
+    if x.get("assumptions"):
+        parts.append("replayed with " + x["assumptions"])
+    if not x["equal"] and not x.get("note"):
+        parts.append("no cause found by the script: the two replays disagree with the same stated assumptions")
+    return "; ".join(parts)
 
 
 def self_test(check):
@@ -422,6 +485,24 @@ def self_test(check):
     check("a pre-fetch quote is read", parse_quote(m2),
           {"n": 40, "step": "RUN go build -o /app .", "asis": 40, "fixed": 2, "fetch": "RUN go mod download"})
     check("a quote without history is none", parse_quote("`RUN x` re-runs after 77 of 100 edits"), None)
+    ev = {"source": "history", "commits": 100, "range": "HEAD~100..HEAD", "churn": [".git/HEAD"],
+          "perBuildArgs": [{"name": "BUILDTIME", "origin": "name", "reason": "its name says it holds a date"},
+                           {"name": "REVISION", "origin": "ci", "reason": ".github/workflows/d.yml:9 passes a per-build value"}],
+          "builder": "buildkit", "engine": "docker-20.10", "ciCache": "local", "step": "RUN x", "reruns": 3}
+    a = Assumptions(ev)
+    check("the assumptions are lint's", a.options(), ["--churn", ".git/HEAD", "--per-build-arg", "BUILDTIME", "--per-build-arg",
+                                                     "REVISION", "--builder", "buildkit", "--engine", "docker-20.10",
+                                                     "--ci-cache", "local"])
+    check("the assumptions in words", a.words(), "`--git HEAD~100..HEAD`; per-build BUILDTIME (by name), REVISION "
+          "(.github/workflows/d.yml:9); churn .git/HEAD")
+    check("no statement, no assumption", Assumptions(None).options(), [])
+    check("a window's commits", (window_commits("HEAD~40..HEAD", []), window_commits("HEAD", [])), (40, None))
+    row = {"quoted": {"n": 100, "asis": 100, "fixed": 14}, "replayed": {"n": 100, "asis": 99, "fixed": 14},
+           "equal": False, "note": "", "assumptions": "`--git HEAD`"}
+    check("a differing row says what differs", explain(row), "as is: quoted 100, replayed 99; replayed with `--git HEAD`; "
+          "no cause found by the script: the two replays disagree with the same stated assumptions")
+    row = dict(row, replayed={"n": 100, "asis": 100, "fixed": 14}, equal=True)
+    check("an equal row says what was replayed", explain(row), "replayed with `--git HEAD`")
     df = "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
     edits = [{"line": 3, "column": 1, "endLine": 4, "endColumn": 1, "replacement": "COPY package.json ./\n"},
              {"line": 5, "column": 1, "endLine": 5, "endColumn": 1, "replacement": "COPY . .\n"}]

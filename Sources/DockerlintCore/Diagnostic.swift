@@ -80,6 +80,9 @@ public struct Diagnostic: Hashable, Sendable {
     /// cache evidence): DC1003 the build argument's name, DC1004 the context paths it
     /// suggests excluding. Never parsed from the message.
     public var subject: [String] = []
+    /// What the cache evidence quoted in the message replayed and assumed (JSON `evidence`):
+    /// set by the evidence for each finding it quotes, nil otherwise.
+    public var evidence: EvidenceReplay? = nil
 
     public init(file: String, code: String, name: String, severity: Severity, message: String,
                 range: SourceRange, fix: Fix? = nil, helpURI: String? = nil, related: [RelatedLocation] = []) {
@@ -100,6 +103,77 @@ public struct Diagnostic: Hashable, Sendable {
         if a.range.start.line != b.range.start.line { return a.range.start.line < b.range.start.line }
         if a.range.start.column != b.range.start.column { return a.range.start.column < b.range.start.column }
         return a.code < b.code
+    }
+}
+
+/// What the cache evidence of a finding replayed, stated so that a reader can replay it
+/// (`dockerlint simulate --git RANGE --builder B --engine E --ci-cache C --per-build-arg NAME
+/// --churn PATH`, over the history as it is and rewritten with the fix alone): its source, the
+/// values it took as new in every build and why, and the numbers it quotes. The evidence
+/// (`CacheEvidence` in DockerlintRules) fills it; reporters only print it.
+public struct EvidenceReplay: Hashable, Sendable {
+    public enum Source: String, Sendable { case history, edits }
+    /// A build argument given a new value in every replayed build, and why.
+    public struct PerBuildArg: Hashable, Sendable {
+        public enum Origin: String, Sendable {
+            /// Its name says it holds a commit, date, build number (`VolatileValues.byName`).
+            case name
+            /// A CI, compose, bake or make file passes it a per-build value.
+            case ci
+            /// Its default runs `date`.
+            case `default`
+            /// A DC1003 finding of the file names it (no other reason is known).
+            case finding
+        }
+        public var name: String
+        public var origin: Origin
+        /// Why, in words (`.github/workflows/x.yml:12 passes a per-build value`).
+        public var reason: String
+        public init(name: String, origin: Origin, reason: String) {
+            self.name = name
+            self.origin = origin
+            self.reason = reason
+        }
+    }
+    public var source: Source
+    /// History: the builds compared (the commits of `range` after its first, which is the
+    /// base build); edits: the files of the context the edits were drawn from.
+    public var commits: Int
+    /// History: the first-parent range replayed, as `simulate --git` takes it (`HEAD~100..HEAD`,
+    /// or `HEAD` for a history shorter than the window).
+    public var range: String?
+    /// Build arguments given a new value in every build (history: the commit id).
+    public var perBuildArgs: [PerBuildArg]
+    /// Context paths given new content in every build (`.git/HEAD` when the context holds a
+    /// `.git` its ignore file lets in).
+    public var churn: [String]
+    /// The ignore file of the file as it is (it decides `churn`; nil: none). History replays
+    /// each commit's own file at the same place.
+    public var ignoreFile: String?
+    /// The builder, engine release and CI cache simulated.
+    public var builder: String
+    public var engine: String
+    public var ciCache: String
+    /// The numbers the message quotes: the finding's step, its re-runs over the window (or
+    /// per 100 edits) as the file is and with the fix alone (nil: no fix replayed).
+    public var step: String
+    public var reruns: Int
+    public var rerunsWithFix: Int?
+
+    public init(source: Source, commits: Int, range: String?, perBuildArgs: [PerBuildArg], churn: [String], ignoreFile: String?,
+                builder: String, engine: String, ciCache: String, step: String, reruns: Int, rerunsWithFix: Int?) {
+        self.source = source
+        self.commits = commits
+        self.range = range
+        self.perBuildArgs = perBuildArgs
+        self.churn = churn
+        self.ignoreFile = ignoreFile
+        self.builder = builder
+        self.engine = engine
+        self.ciCache = ciCache
+        self.step = step
+        self.reruns = reruns
+        self.rerunsWithFix = rerunsWithFix
     }
 }
 

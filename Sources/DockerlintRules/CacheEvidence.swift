@@ -233,12 +233,15 @@ public enum CacheEvidence {
         var subjects: [Subject] = []
         // Build arguments that change in every build (by name, default or the project's CI),
         // whether or not DC1003 reports them: the replay gives them a new value per commit.
-        var perBuildArgs: [String] = VolatileArgEarlyRule.perBuildArguments(model, contextDirectory: ctx)
+        // Each with why: the JSON `evidence` states them, so that a reader can replay the quote.
+        var perBuildArgs = VolatileArgEarlyRule.perBuildArguments(model, contextDirectory: ctx)
         for i in candidates {
             let d = diagnostics[i]
             let ownLines = (d.relatedLines.isEmpty ? [d.range.start.line] : d.relatedLines).filter { key(line: $0, in: model, identities: ids) != nil }
             if d.code == "DC1003" {
-                for name in d.subject where !perBuildArgs.contains(name) { perBuildArgs.append(name) }
+                for name in d.subject where !perBuildArgs.contains(where: { $0.name == name }) {
+                    perBuildArgs.append(EvidenceReplay.PerBuildArg(name: name, origin: .finding, reason: "DC1003 at line \(d.range.start.line) reports it"))
+                }
             }
             var variant = 0
             var fixable = false
@@ -357,6 +360,9 @@ public enum CacheEvidence {
             editsMemo = (snapshot, edits)
             return editsMemo
         }
+        let perBuildNames = perBuildArgs.map(\.name)
+        // The range the history replay took (`HEAD~N..HEAD`, or `HEAD` for a shorter history).
+        var replayedRange: String? = nil
         // The builds of the file as it is from the first replay: a later replay (pairs of
         // fixes) passes them on instead of simulating them again.
         var asIs: (history: Bool, builds: [VariantBuild])? = nil
@@ -418,10 +424,11 @@ public enum CacheEvidence {
                 if let a = asIs, a.history { variants[0].recorded = a.builds }
                 var tally = Tally(subjects: subjects, variants: variants.count)
                 tally.readsCause = readsCause
-                let range = objects.flatMap { try? $0.commit("HEAD~\(history)") }.map { "\($0)..HEAD" } ?? "HEAD"
+                let windowStart = objects.flatMap { try? $0.commit("HEAD~\(history)") }
+                let range = windowStart.map { "\($0)..HEAD" } ?? "HEAD"
                 var commits = 0
                 do {
-                    try GitReplay.replayVariants(located, range: range, perBuildArgs: perBuildArgs, churn: churn, objects: objects,
+                    try GitReplay.replayVariants(located, range: range, perBuildArgs: perBuildNames, churn: churn, objects: objects,
                                                  variants: variants,
                                                  simulators: &sims) { builds in
                         counted(builds, history: true)
@@ -431,6 +438,7 @@ public enum CacheEvidence {
                     }
                     if tally.weight > 0 {
                         if asIs == nil { asIs = (true, recorded) }
+                        replayedRange = windowStart == nil ? "HEAD" : "HEAD~\(history)..HEAD"
                         return (tally, .history(commits: commits))
                     }
                 } catch {}
@@ -446,7 +454,7 @@ public enum CacheEvidence {
             guard let prepared = plausibleEdits() else { return nil }
             let (snapshot, edits) = prepared
             work.simulatedBuilds += PlausibleEdits.replay(snapshot: snapshot, ignoreText: ignoreText, dockerfile: bytes, dockerfilePath: path,
-                                                          edits: edits, perBuildArgs: perBuildArgs, churn: churn, variants: variants,
+                                                          edits: edits, perBuildArgs: perBuildNames, churn: churn, variants: variants,
                                                           simulators: &sims, firstBuilt: { shared.memoised(scanKey, $0, ignore: currentIgnore) }) { edit, builds in
                 counted(builds, history: false)
                 guard let edit else { return }
@@ -475,6 +483,53 @@ public enum CacheEvidence {
             return (out, [:], work)
         }
         let (tally, source) = first
+        // What each quote replayed and assumed (JSON `evidence`), and the assumption a reader
+        // of the message must know: the build arguments taken as new in every build.
+        func statement(_ e: Evidence) -> EvidenceReplay {
+            let f: Double
+            let commits: Int
+            switch e.source {
+            case .history(let n): f = Double(n) / 100; commits = n
+            case .edits(let n): f = 1; commits = n
+            }
+            return EvidenceReplay(source: e.source.isHistory ? .history : .edits, commits: commits,
+                                  range: e.source.isHistory ? replayedRange : nil, perBuildArgs: perBuildArgs, churn: churn,
+                                  ignoreFile: ignoreFile?.path, builder: engine.rawValue, engine: options.release.rawValue,
+                                  ciCache: options.ciCache.rawValue, step: e.step, reruns: Int((e.reruns * f).rounded()),
+                                  rerunsWithFix: e.hypothetical ? nil : e.rerunsFixed.map { Int(($0 * f).rounded()) })
+        }
+        func assumed(_ d: Diagnostic) -> String {
+            let others = perBuildArgs.filter { !(d.code == "DC1003" && d.subject.contains($0.name)) }
+            guard !others.isEmpty else { return "" }
+            func list(_ names: [String]) -> String {
+                names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names.last!
+            }
+            // Why, grouped: the CI file and lines that pass them, their names, a default, DC1003.
+            var groups: [(key: String, names: [String], lines: [String])] = []
+            for a in others {
+                var key: String, line = ""
+                switch a.origin {
+                case .ci:
+                    let place = a.reason.components(separatedBy: " ").first ?? a.reason
+                    if let colon = place.lastIndex(of: ":") { key = String(place[..<colon]); line = String(place[place.index(after: colon)...]) } else { key = place }
+                case .name: key = "\u{0}name"
+                case .default: key = "its default runs `date`"
+                case .finding: key = "DC1003"
+                }
+                if let k = groups.firstIndex(where: { $0.key == key }) {
+                    groups[k].names.append(a.name)
+                    if !line.isEmpty { groups[k].lines.append(line) }
+                } else {
+                    groups.append((key, [a.name], line.isEmpty ? [] : [line]))
+                }
+            }
+            func why(_ g: (key: String, names: [String], lines: [String])) -> String {
+                if g.key == "\u{0}name" { return g.names.count == 1 ? "by its name" : "by their names" }
+                return g.lines.isEmpty ? g.key : g.key + ":" + g.lines.joined(separator: ",")
+            }
+            let reasons = groups.count == 1 ? why(groups[0]) : groups.map { "\(list($0.names)): \(why($0))" }.joined(separator: "; ")
+            return "; replayed with ARG \(list(others.map(\.name))) new in every build (\(reasons))"
+        }
 
         // Decide and word each finding.
         var out = diagnostics
@@ -490,7 +545,8 @@ public enum CacheEvidence {
                 if subject.variant != 0, diagnostics[subject.index].fix != nil { unpaid.append(subject) }
                 continue
             }
-            out[subject.index].message += "; " + sentence(e)
+            out[subject.index].message += "; " + sentence(e) + assumed(diagnostics[subject.index])
+            out[subject.index].evidence = statement(e)
         }
 
         // Fixes that only pay together: pairs of fixes that did not pay alone, replayed once
@@ -546,7 +602,8 @@ public enum CacheEvidence {
                     out[a].fix = fix
                     out[a].message += "; this fix pays only together with \(other.code)'s at line \(other.range.start.line) "
                         + "(\(other.fix?.title ?? other.name)), which alone saves nothing either: both moves together "
-                        + sentence(judged[k])
+                        + sentence(judged[k]) + assumed(diagnostics[a])
+                    out[a].evidence = statement(judged[k])
                     evidence[a] = judged[k]
                 }
             }

@@ -39,20 +39,29 @@ final class VolatileArgEarlyRule: LintRule {
 
     /// Why an ARG's value changes in every build; nil when nothing says it does.
     static func volatility(_ def: ArgDefinition, ci: [String: String]) -> String? {
-        if let why = ci[def.key] { return why }
-        if let d = def.defaultValue, d.contains("$(date") || d.contains("`date") { return "its default runs `date`" }
-        return VolatileValues.byName(def.key)
+        volatileOrigin(def, ci: ci)?.reason
     }
 
-    /// The stage ARGs of `model` whose value changes in every build.
-    static func perBuildArguments(_ model: DockerfileModel, contextDirectory: String?) -> [String] {
+    /// Why an ARG's value changes in every build, and from where that is known; nil when
+    /// nothing says it does.
+    static func volatileOrigin(_ def: ArgDefinition, ci: [String: String]) -> (origin: EvidenceReplay.PerBuildArg.Origin, reason: String)? {
+        if let why = ci[def.key] { return (.ci, why) }
+        if let d = def.defaultValue, d.contains("$(date") || d.contains("`date") { return (.default, "its default runs `date`") }
+        return VolatileValues.byName(def.key).map { (.name, $0) }
+    }
+
+    /// The stage ARGs of `model` whose value changes in every build, each with why (the first
+    /// declaration of a name that says so).
+    static func perBuildArguments(_ model: DockerfileModel, contextDirectory: String?) -> [EvidenceReplay.PerBuildArg] {
         var ci: [String: String]? = nil  // the CI files are read only for a file with an ARG
-        var out: [String] = []
+        var out: [EvidenceReplay.PerBuildArg] = []
         for s in model.stages {
             for i in s.instructions {
                 guard case .arg(let a)? = i.typed?.command else { continue }
                 if ci == nil { ci = ciValues(contextDirectory) }
-                for d in a.definitions where volatility(d, ci: ci!) != nil && !out.contains(d.key) { out.append(d.key) }
+                for d in a.definitions where !out.contains(where: { $0.name == d.key }) {
+                    if let why = volatileOrigin(d, ci: ci!) { out.append(EvidenceReplay.PerBuildArg(name: d.key, origin: why.origin, reason: why.reason)) }
+                }
             }
         }
         return out

@@ -320,7 +320,7 @@ public enum CacheEvidence {
 
         // Volatile `.git`: a context that holds it and does not exclude it gets new `.git`
         // content with every commit.
-        let ignoreFile: (ignore: DockerIgnore, path: String)? = (try? DockerIgnore.load(dockerfile: path, contextDirectory: ctx)) ?? nil
+        let ignoreFile = (try? DockerIgnore.load(dockerfile: path, contextDirectory: ctx)) ?? nil
         let currentIgnore = ignoreFile?.ignore ?? .empty
         let churn: [String] = FileManager.default.fileExists(atPath: ctx + "/.git")
             && (try? currentIgnore.matchesOrParentMatches(".git")) != true ? [".git/HEAD"] : []
@@ -386,7 +386,7 @@ public enum CacheEvidence {
         // excludes: where none of the edits weighed (nor the context's churn) touches a path its
         // patterns exclude, each edit re-runs at least the same steps with the advice as without
         // it (a step that copies an excluded path only misses more), so it cannot pay either.
-        let ignoreText = ignoreFile.flatMap { f in (try? String(contentsOfFile: f.path, encoding: .utf8)) }
+        let ignoreText = ignoreFile?.text
         // Advice with nothing left to exclude builds exactly as the file is: it cannot pay either.
         var touchesNoEdit = Set(subjects.indices.filter { k in
             diagnostics[subjects[k].index].code == "DC1004" && diagnostics[subjects[k].index].fix == nil

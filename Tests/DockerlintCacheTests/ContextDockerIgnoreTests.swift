@@ -49,6 +49,7 @@ struct ContextDockerIgnoreReadingTests {
         #expect(try chosen.ignore.matchesOrParentMatches("a") && !chosen.ignore.matchesOrParentMatches("b"))
         let fallback = try #require(try DockerIgnore.load(dockerfile: "other/Dockerfile", contextDirectory: "ctx") { files[$0].map { Array($0.utf8) } })
         #expect(fallback.path == "ctx/.dockerignore")
+        #expect(chosen.text == "a\n" && fallback.text == "b\n", "the text it was parsed from, read once")
         #expect(try DockerIgnore.load(dockerfile: "Dockerfile", contextDirectory: "none") { files[$0].map { Array($0.utf8) } } == nil)
         do {
             _ = try DockerIgnore.load(dockerfile: "Dockerfile", contextDirectory: "bad") { files[$0].map { Array($0.utf8) } }

@@ -385,15 +385,17 @@ public struct DockerIgnore: Sendable, Equatable {
     }
 
     /// The ignore file that applies to `dockerfile` in `contextDirectory` (chosen by
-    /// `IgnoreFile.select`, read through `read`), parsed; nil when there is none. A file that
-    /// does not parse throws `DockerIgnoreLoadError` naming it.
-    public static func load(dockerfile: String, contextDirectory: String?,
-                            read: ((String) -> [UInt8]?)? = nil) throws(DockerIgnoreLoadError) -> (ignore: DockerIgnore, path: String)? {
+    /// `IgnoreFile.select`, read through `read`), parsed, with its path and the text it was
+    /// parsed from (callers that need the text take it from here, never read the file again);
+    /// nil when there is none. A file that does not parse throws `DockerIgnoreLoadError` naming it.
+    public static func load(dockerfile: String, contextDirectory: String?, read: ((String) -> [UInt8]?)? = nil)
+        throws(DockerIgnoreLoadError) -> (ignore: DockerIgnore, path: String, text: String)? {
         if read == nil, let special = IgnoreFile.specialCandidate(dockerfile: dockerfile, contextDirectory: contextDirectory) {
             throw DockerIgnoreLoadError(path: special.path, error: special)
         }
         guard let file = IgnoreFile.select(dockerfile: dockerfile, contextDirectory: contextDirectory, read: read ?? IgnoreFile.readFile) else { return nil }
-        do { return (try DockerIgnore(text: file.text), file.path) } catch {
+        let text = file.text
+        do { return (try DockerIgnore(text: text), file.path, text) } catch {
             throw DockerIgnoreLoadError(path: file.path, error: error)
         }
     }

@@ -44,10 +44,40 @@ public enum VolatileValues {
     /// `CI_COMMIT_REF_NAME`) is not one: it names the branch, the same for every commit on it,
     /// or the tag, new once per release like a version.
     static let volatileTokens = ["github.sha", "github.run_number", "github.run_id", "github.event.head_commit",
+                                 "workflow_run.head_sha", "pull_request.head.sha",
                                  "GITHUB_SHA", "GITHUB_RUN_NUMBER", "GITHUB_RUN_ID", "CI_COMMIT_SHA", "CI_COMMIT_SHORT_SHA",
                                  "CI_PIPELINE_ID", "CIRCLE_SHA1", "CIRCLE_BUILD_NUM", "BUILDKITE_COMMIT", "BUILD_SOURCEVERSION",
-                                 "GIT_COMMIT", "SOURCE_COMMIT", "COMMIT_SHA", "git rev-parse", "git describe", "git log", "$(date", "`date",
+                                 "GIT_COMMIT", "SOURCE_COMMIT", "COMMIT_SHA", "git rev-parse", "git describe", "git log", "$(date", "`date", "$(shell date",
                                  "steps.meta.outputs", "timestamp()", "BUILD_NUMBER"]
+
+    /// Whether a value in a CI file changes on every build: it holds one of `volatileTokens`,
+    /// except where the token's output names a branch or a release: `git rev-parse
+    /// --abbrev-ref HEAD` / `--symbolic-full-name` give the branch; a metadata step's output
+    /// (docker/metadata-action's `steps.meta.outputs`) is per build only for its creation time
+    /// and revision (its version and tags are the branch or the release tag).
+    static func isVolatile(_ value: String) -> Bool {
+        let tokens = volatileTokens.filter { value.contains($0) }
+        guard !tokens.isEmpty else { return false }
+        return tokens.contains { t in
+            switch t {
+            case "git rev-parse":
+                return !(value.contains("--abbrev-ref") || value.contains("--symbolic-full-name") || value.contains("--symbolic"))
+            case "steps.meta.outputs":
+                let v = value.lowercased()
+                return ["created", "revision", "sha", "date", "time"].contains { v.contains($0) }
+            default:
+                return true
+            }
+        }
+    }
+
+    /// Make and just files: a variable assigned at the top level (`SHA := $(shell git rev-parse
+    /// HEAD)`) is not a build argument: it reaches a build only where a recipe line passes it
+    /// (`--build-arg SHA=$(SHA)`, `SHA=$(SHA) docker compose build`) or `export`s it.
+    static func isMakeFile(_ path: String) -> Bool {
+        let l = path.lowercased()
+        return l == "makefile" || l == "justfile"
+    }
 
     /// Build arguments the project's CI, compose or bake files set to a per-build value,
     /// with the file and line that does it. `root` is the repository root (or the context).
@@ -65,18 +95,36 @@ public enum VolatileValues {
         }
         for p in paths {
             guard let text = files.text(p) else { continue }
+            let make = isMakeFile(p)
+            // Make and just variables whose value changes per build (`$(NAME)`, `${NAME}`,
+            // `{{NAME}}` on a recipe line carries it).
+            var volatileVariables: [String] = []
             var lineNo = 0
             for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
                 lineNo += 1
                 let line = String(raw)
-                guard volatileTokens.contains(where: { line.contains($0) }) else { continue }
+                if make, let first = line.first, first != "\t" && first != " " {
+                    // A top-level assignment: a variable of the file, not a build argument.
+                    let exported = line.hasPrefix("export ")
+                    for (name, value) in assignments(line) where isVolatile(value) || refersTo(value, volatileVariables) {
+                        if !volatileVariables.contains(name) { volatileVariables.append(name) }
+                        if exported, out[name] == nil { out[name] = "\(p):\(lineNo) exports a per-build value" }
+                    }
+                    continue
+                }
+                guard volatileTokens.contains(where: { line.contains($0) }) || !volatileVariables.isEmpty else { continue }
                 // Each name by its own value: `A=true B=$(GITHUB_SHA)` makes B per-build, not A.
-                for (name, value) in assignments(line) where out[name] == nil && volatileTokens.contains(where: { value.contains($0) }) {
+                for (name, value) in assignments(line) where out[name] == nil && (isVolatile(value) || refersTo(value, volatileVariables)) {
                     out[name] = "\(p):\(lineNo) passes a per-build value"
                 }
             }
         }
         return out
+    }
+
+    /// Whether a make or just value expands one of `variables` (`$(V)`, `${V}`, `{{V}}`).
+    static func refersTo(_ value: String, _ variables: [String]) -> Bool {
+        variables.contains { v in value.contains("$(\(v))") || value.contains("${\(v)}") || value.contains("{{\(v)}}") || value.contains("{{ \(v) }}") }
     }
 
     /// Names assigned on a line with the text of each one's value: from after its `=` or `:`

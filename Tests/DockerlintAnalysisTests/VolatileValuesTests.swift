@@ -51,4 +51,61 @@ import Testing
         #expect(found["SKIP_FRONTEND_TEST"] == nil, "\(found)")
         #expect(found["CI"] == nil, "\(found)")
     }
+
+    /// remark42's Makefile: top-level make variables are not build arguments (one holds the
+    /// branch, `git rev-parse --symbolic-full-name HEAD`); a recipe line that passes one to a
+    /// build is where a per-build value reaches it.
+    @Test func makeVariablesReachABuildOnlyThroughARecipe() throws {
+        let dir = NSTemporaryDirectory() + "dockerlint-volatile-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try """
+            GITHUB_REF=$(shell git rev-parse --symbolic-full-name HEAD)
+            GITHUB_SHA=$(shell git rev-parse --short HEAD)
+            SHA := $(shell git rev-parse HEAD)
+            export BUILD_STAMP := $(shell date +%s)
+
+            image:
+            	docker build --build-arg REVISION=$(SHA) --build-arg BRANCH=$(GITHUB_REF) .
+
+            rundev:
+            	GITHUB_REF=$(GITHUB_REF) GITHUB_SHA=$(GITHUB_SHA) CI=true \\
+            		docker compose build
+
+            """.write(toFile: dir + "/Makefile", atomically: true, encoding: .utf8)
+        let found = VolatileValues.fromCI(DiskProjectFiles(root: dir))
+        #expect(found["REVISION"] == "Makefile:7 passes a per-build value", "\(found)")
+        #expect(found["GITHUB_SHA"] == "Makefile:10 passes a per-build value", "\(found)")
+        #expect(found["BUILD_STAMP"] == "Makefile:4 exports a per-build value", "\(found)")
+        // A branch, and make variables no recipe passes as themselves.
+        #expect(found["GITHUB_REF"] == nil && found["BRANCH"] == nil && found["SHA"] == nil && found["CI"] == nil, "\(found)")
+    }
+
+    /// A workflow_run's head commit is per build, its branch is not; of a metadata step's
+    /// outputs only the creation time and the revision are (homepage's VERSION is the branch
+    /// or the release tag).
+    @Test func workflowRunAndMetadataOutputs() throws {
+        let dir = NSTemporaryDirectory() + "dockerlint-volatile-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/.github/workflows", withIntermediateDirectories: true)
+        try """
+            jobs:
+              build:
+                steps:
+                  - uses: docker/build-push-action@v6
+                    with:
+                      build-args: |
+                        GITHUB_SHA=${{ github.event.workflow_run.head_sha }}
+                        GITHUB_REF=refs/heads/${{ github.event.workflow_run.head_branch }}
+                        BUILDTIME=${{ fromJSON(steps.meta.outputs.json).labels['org.opencontainers.image.created'] }}
+                        VERSION=${{ fromJSON(steps.meta.outputs.json).labels['org.opencontainers.image.version'] }}
+                        REVISION=${{ fromJSON(steps.meta.outputs.json).labels['org.opencontainers.image.revision'] }}
+                        TAGS=${{ steps.meta.outputs.tags }}
+                  - run: docker build --build-arg BRANCH_NAME=$(git rev-parse --abbrev-ref HEAD) .
+            """.write(toFile: dir + "/.github/workflows/docker.yml", atomically: true, encoding: .utf8)
+        let found = VolatileValues.fromCI(DiskProjectFiles(root: dir))
+        #expect(found["GITHUB_SHA"] == ".github/workflows/docker.yml:7 passes a per-build value", "\(found)")
+        #expect(found["BUILDTIME"] != nil && found["REVISION"] != nil, "\(found)")
+        #expect(found["GITHUB_REF"] == nil && found["VERSION"] == nil && found["TAGS"] == nil && found["BRANCH_NAME"] == nil, "\(found)")
+    }
 }

@@ -80,6 +80,17 @@ public struct RunSplit: Sendable {
     /// The split alone would be safe, but the install part cannot move above the steps between
     /// the COPY and the RUN (why; nil otherwise).
     public var blockedBetween: String? = nil
+    /// A RUN is among the steps the install part cannot cross (a build that reads the source:
+    /// the RUN is then no install-and-build to split).
+    public var blockedByRun = false
+    /// Steps between the COPY and the RUN that the install part needs (the WORKDIR it runs in,
+    /// an ENV or ARG it reads): they move above the COPY, in their order, before the install.
+    public var moveUp: [StepID] = []
+    /// The test of an `if <test>; then <install> && <build>; [else ...;] fi` RUN, kept in both parts.
+    public var condition: String? = nil
+    /// The split is unsafe only because build arguments the install reads only as any variable
+    /// of its environment stay below it (where a value that changes per build costs nothing).
+    public var onlyArgumentsBelow = false
 }
 
 /// A dependency pre-fetch step to add above a COPY (`go mod download` after go.mod/go.sum).
@@ -277,9 +288,25 @@ public struct Moves {
     public func runSplit(copy c: StepID, run r: StepID) -> RunSplit? {
         guard c.stage == r.stage, c.index < r.index, let script = graph.script(of: r), !script.isExecForm, !script.isHeredocScript else { return nil }
         let body = script.script.body
-        guard body.items.count == 1, let chain = body.items.first?.andOr, chain.operators.allSatisfy({ $0 == .and }) else { return nil }
-        let pipes = chain.pipelines
+        guard body.items.count == 1, var chain = body.items.first?.andOr else { return nil }
         let rs = graph.step(r)
+        // `if <test>; then <install> && <build>; [else <other>;] fi`: both parts keep the test.
+        var guarded: (test: AndOrList, otherwise: CommandList?)? = nil
+        if chain.pipelines.count == 1, let p = chain.pipelines.first, p.commands.count == 1, !p.negated,
+           case .ifClause(let ic) = p.commands[0].kind {
+            guard p.commands[0].redirections.isEmpty, ic.branches.count == 1, ic.branches[0].condition.items.count == 1,
+                  ic.branches[0].body.items.count == 1, let test = ic.branches[0].condition.items.first?.andOr,
+                  Self.isPureTest(test, script.commands) else { return nil }
+            // The other branch stays below, whole: it must install nothing and run in the foreground.
+            if let e = ic.elseBody {
+                guard !e.items.contains(where: { $0.separator == .background }),
+                      !rs.installs.contains(where: { e.range.contains($0.command.invocation.range.start) }) else { return nil }
+            }
+            guarded = (test, ic.elseBody)
+            chain = ic.branches[0].body.items[0].andOr
+        }
+        guard chain.operators.allSatisfy({ $0 == .and }) else { return nil }
+        let pipes = chain.pipelines
         func holds(_ i: Int, _ ins: InstallRead) -> Bool { pipes[i].range.contains(ins.command.invocation.range.start) }
         let installs = rs.installs.filter { $0.dependency.source == .manifest }
         // The last pipeline holding a dependency install from manifests.
@@ -320,17 +347,66 @@ public struct Moves {
             let reads = s.reads.paths.all || s.reads.paths.paths.contains { realOverlap(copy: cs, path: $0) != nil }
             if reads { moved.append(i) } else { kept.append(i) }
         }
-        guard let partStep = part(kept, deferring: deferring), var split = split(copy: c, install: partStep, moveCopy: false) else { return nil }
+        guard var partStep = part(kept, deferring: deferring) else { return nil }
+        // The test runs in both parts: the install part reads what it reads (variables only).
+        if let test = guarded?.test {
+            for inv in script.commands where test.range.contains(inv.range.start) {
+                for w in inv.command.words { for (name, _) in w.parameterReferences { partStep.reads.env.names.insert(name) } }
+            }
+        }
+        guard var split = split(copy: c, install: partStep, moveCopy: false) else { return nil }
         var onlyIncomplete = split.onlyIncomplete || split.verdict.isSafe
         let safeAlone = split.verdict.isSafe
         func fail(_ v: MoveVerdict) { if split.verdict.isSafe { split.verdict = v }; onlyIncomplete = false }
-        // The install part moves up to the COPY's place: it must commute with the steps between.
+        // The install part moves up to the COPY's place. The steps between that it needs (the
+        // WORKDIR it runs in, an ENV or ARG it reads, and what those need in turn) move up with
+        // it, above the COPY; the others it crosses.
         var between: MoveVerdict = .safe, otherFailed = false
         var blockers: [String] = []
-        for j in (c.index + 1)..<r.index {
+        var needed: [Step] = [partStep], up: [Int] = [], blockedByRun = false
+        // The variables the install part (and what moves up with it) reads by name.
+        let partRange = { (inv: CommandInvocation) in (Array(0..<prefix) + kept).contains { pipes[$0].range.contains(inv.range.start) }
+            || (guarded?.test.range.contains(inv.range.start) ?? false) }
+        var named = Set<String>()
+        for inv in script.commands where partRange(inv) {
+            let words = inv.command.words + inv.command.assignments.compactMap(\.value) + inv.command.redirections.map(\.target)
+            for w in words { for (name, _) in w.parameterReferences { named.insert(name) } }
+        }
+        // Build arguments the install part would read only as any variable of its environment
+        // (`pnpm install` reads its settings there): they stay below, where a value that changes
+        // in every build would not re-run the install, and the split is then unsafe.
+        var argsBelow: [Step] = []
+        for j in stride(from: r.index - 1, to: c.index, by: -1) {
             let x = graph.step(StepID(stage: r.stage, index: j))
-            let v = commute(partStep, x)
-            if !v.isSafe { fail(v); if between.isSafe { between = v }; blockers.append(Self.label(x)) }
+            guard let v = needed.lazy.map({ self.commute($0, x) }).first(where: { !$0.isSafe }) else { continue }
+            if x.kind == .arg, !x.writes.env.names.contains(where: named.contains) {
+                argsBelow.insert(x, at: 0)
+                continue
+            }
+            if x.kind == .workdir || x.kind == .env || x.kind == .arg {
+                up.insert(j, at: 0)
+                needed.append(x)
+                named.formUnion(x.reads.env.names)
+            } else {
+                fail(v); if between.isSafe { between = v }; blockers.append(Self.label(x))
+                if x.kind == .run { blockedByRun = true }
+            }
+        }
+        // Each step moving up crosses the COPY and the steps between that stay above it.
+        for j in up {
+            let x = graph.step(StepID(stage: r.stage, index: j))
+            for k in c.index..<j where !up.contains(k) {
+                let y = graph.step(StepID(stage: r.stage, index: k))
+                let v = commute(x, y)
+                if !v.isSafe { fail(v); if between.isSafe { between = v }; blockers.append(Self.label(x)); if y.kind == .run { blockedByRun = true }; break }
+            }
+        }
+        var onlyArgsBelow = false
+        if !argsBelow.isEmpty {
+            onlyArgsBelow = split.verdict.isSafe
+            let names = argsBelow.flatMap { $0.writes.env.names.sorted() }.map { "$" + $0 }
+            fail(.unsafe("the install would run without \(names.joined(separator: ", ")) in its environment (\(argsBelow.map(Self.label).joined(separator: ", ")) "
+                + "stays below it), which \(partStep.notes.first.map { "it may read: \($0)" } ?? "its programs may read")"))
         }
         // A command left below now runs after the install part's commands that followed it.
         for m in moved {
@@ -348,7 +424,7 @@ public struct Moves {
         }
         let text = Array(script.script.source.utf8)
         func slice(_ a: Int, _ b: Int) -> String {
-            String(decoding: text[max(0, min(a, text.count))..<max(0, min(b, text.count))], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            Self.collapsingBlanks(String(decoding: text[max(0, min(a, text.count))..<max(0, min(b, text.count))], as: UTF8.self))
         }
         func pipeText(_ i: Int, first: Bool) -> String {
             let p = pipes[i].range
@@ -357,10 +433,18 @@ public struct Moves {
             let tail = slice(at, p.end)
             return slice(p.start, at) + " " + flags.joined(separator: " ") + (tail.isEmpty ? "" : " " + tail)
         }
-        let installText = (Array(0..<prefix) + kept).map { pipeText($0, first: true) }.joined(separator: " && ")
+        var installText = (Array(0..<prefix) + kept).map { pipeText($0, first: true) }.joined(separator: " && ")
         let again = kept.filter { i in twice.contains { holds(i, $0) } }
         let restIndices = Array(0..<prefix) + (moved + again).sorted() + Array((k + 1)..<pipes.count)
-        let restText = restIndices.map { pipeText($0, first: false) }.joined(separator: " && ")
+        var restText = restIndices.map { pipeText($0, first: false) }.joined(separator: " && ")
+        var testText: String? = nil
+        if let (test, otherwise) = guarded {
+            let t = slice(test.range.start, test.range.end)
+            testText = t
+            installText = "if \(t); then \(installText); fi"
+            let other = otherwise.map { $0.items.map { slice($0.andOr.range.start, $0.andOr.range.end) }.joined(separator: "; ") }
+            restText = "if \(t); then \(restText)" + (other.map { "; else \($0)" } ?? "") + "; fi"
+        }
         var notes = split.notes
         // What the install part wrote stays in its layer: a recursive chown/chmod below copies
         // it into the rest's layer (the image holds it twice), a removal below (`rm -rf`,
@@ -388,11 +472,57 @@ public struct Moves {
         }
         var out = RunSplit(installText: installText, restText: restText, files: split.files, verdict: split.verdict, notes: notes,
                            deferred: !twice.isEmpty, onlyIncomplete: !split.verdict.isSafe && onlyIncomplete)
+        out.moveUp = up.map { StepID(stage: r.stage, index: $0) }
+        out.onlyArgumentsBelow = onlyArgsBelow && !otherFailed
+        out.condition = testText
         if safeAlone, !between.isSafe, !otherFailed {
             let named = blockers.count > 3 ? blockers.prefix(3).joined(separator: ", ") + " and \(blockers.count - 3) more" : blockers.joined(separator: ", ")
             out.blockedBetween = "it cannot cross \(named) (\(between.reason ?? ""))"
+            out.blockedByRun = blockedByRun
         }
         return out
+    }
+
+    /// Shell text on one line: runs of blanks outside quotes (the indentation of joined
+    /// continuation lines) become one space, the ends trimmed.
+    public static func collapsingBlanks(_ t: String) -> String {
+        var out = "", quote: Character? = nil, escaped = false, blank = false
+        for ch in t {
+            if escaped { out.append(ch); escaped = false; continue }
+            if quote == nil, ch == " " || ch == "\t" { blank = true; continue }
+            if blank { if !out.isEmpty { out.append(" ") }; blank = false }
+            out.append(ch)
+            if ch == "\\", quote != "'" { escaped = true } else if ch == "'" || ch == "\"" { quote = quote == nil ? ch : (quote == ch ? nil : quote) }
+        }
+        return out
+    }
+
+    /// True when `test` (the test of an `if`) is only `[`/`test` comparing strings and
+    /// numbers: it reads variables, no file, and writes nothing, so it gives the same answer
+    /// above the COPY and below it.
+    static func isPureTest(_ test: AndOrList, _ commands: [CommandInvocation]) -> Bool {
+        let operators: Set<String> = ["!", "=", "==", "!=", "-n", "-z", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "-a", "-o", "(", ")", "]"]
+        var seen = 0
+        for p in test.pipelines {
+            guard p.commands.count == 1, case .simple(let sc) = p.commands[0].kind, sc.redirections.isEmpty, sc.assignments.isEmpty,
+                  let name = sc.words.first?.staticValue, name == "[" || name == "test" else { return false }
+            for w in sc.words.dropFirst() {
+                // An operand may hold a variable; an operator must be one of the comparisons.
+                if let v = w.staticValue, v.hasPrefix("-") || v == "!" || v == "(" || v == ")" || v == "]" {
+                    guard operators.contains(v) else { return false }
+                }
+                for part in w.parts {
+                    switch part.kind {
+                    case .commandSubstitution, .processSubstitution, .arithmetic: return false
+                    case .doubleQuoted(let inner):
+                        if inner.contains(where: { if case .commandSubstitution = $0.kind { return true }; return false }) { return false }
+                    default: break
+                    }
+                }
+            }
+            seen += 1
+        }
+        return seen > 0 && commands.filter { test.range.contains($0.range.start) }.count == seen
     }
 
     // MARK: - Dependency pre-fetch

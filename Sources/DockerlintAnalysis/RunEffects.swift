@@ -371,7 +371,10 @@ enum RunEffects {
         let rest = args.dropFirst()
         switch sub {
         case "enable", "disable":
-            st.writes.paths.insert("/usr")
+            // The shims go next to the corepack binary: /usr/local/bin in the node images,
+            // /usr/bin for a distribution's package (not a project under /usr/src).
+            st.writes.paths.insert("/usr/local/bin")
+            st.writes.paths.insert("/usr/bin")
             if let k = rest.firstIndex(where: { $0 == "--install-directory" }), k + 1 < args.count {
                 guard let dir = args[k + 1], let p = path(dir, state) else { unknown(&st, "corepack installs into a directory that is not known"); return }
                 st.writes.paths.insert(p)

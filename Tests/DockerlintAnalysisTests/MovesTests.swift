@@ -342,4 +342,42 @@ import Testing
                          files: ["composer.json": Self.json, "composer.lock": Self.lock])
         #expect(a.moves.runSplit(copy: a.at(5), run: a.at(6)) == nil)
     }
+
+    static let pnpmPackage = #"{"name": "site", "private": true, "scripts": {"build": "next build"}}"#
+
+    @Test func anInstallUnderATestOfAVariableSplitsWithTheTestInBothParts() throws {
+        let a = Analysed("FROM node:22\nWORKDIR /app\nCOPY . .\nARG SKIP\nENV SKIP=$SKIP\nRUN if [ \"$SKIP\" != yes ]; then pnpm install --frozen-lockfile && pnpm run build; else echo skipped; fi\n",
+                         files: ["package.json": Self.pnpmPackage, "pnpm-lock.yaml": "lockfileVersion: '9.0'\n", "src/a.js": "1"])
+        let s = try #require(a.moves.runSplit(copy: a.at(3), run: a.at(6)))
+        #expect(s.verdict == .safe, "\(s.verdict)")
+        #expect(s.condition == "[ \"$SKIP\" != yes ]")
+        #expect(s.installText == "if [ \"$SKIP\" != yes ]; then pnpm install --frozen-lockfile; fi")
+        #expect(s.restText == "if [ \"$SKIP\" != yes ]; then pnpm run build; else echo skipped; fi")
+        // The ENV the test reads moves up, and the ARG that ENV reads.
+        #expect(s.moveUp == [a.at(4), a.at(5)])
+    }
+
+    @Test func joinedContinuationLinesLoseTheirIndentationOnly() {
+        #expect(Moves.collapsingBlanks("  A=1 \t   B='x   y'   cmd \"a  b\"  ") == "A=1 B='x   y' cmd \"a  b\"")
+    }
+
+    @Test func aTestOfAFileOrAnInstallInTheOtherBranchIsNotSplit() {
+        let files = ["package.json": Self.pnpmPackage, "pnpm-lock.yaml": "lockfileVersion: '9.0'\n", "src/a.js": "1"]
+        let a = Analysed("FROM node:22\nWORKDIR /app\nCOPY . .\nRUN if [ -f src/a.js ]; then pnpm install && pnpm run build; fi\n", files: files)
+        #expect(a.moves.runSplit(copy: a.at(3), run: a.at(4)) == nil)
+        let b = Analysed("FROM node:22\nWORKDIR /app\nCOPY . .\nRUN if [ -n \"$CI\" ]; then pnpm install && pnpm run build; else pnpm install --prod; fi\n", files: files)
+        #expect(b.moves.runSplit(copy: b.at(3), run: b.at(4)) == nil)
+    }
+
+    @Test func aWorkdirIntoTheCopiedTreeMovesUpUnlessTheCopyIsRelative() throws {
+        let files = ["web/package.json": Self.pnpmPackage, "web/yarn.lock": "", "web/src/a.js": "1"]
+        let a = Analysed("FROM node:22\nCOPY . /srv\nWORKDIR /srv/web\nRUN yarn install && yarn build\n", files: files)
+        let s = try #require(a.moves.runSplit(copy: a.at(2), run: a.at(4)))
+        #expect(s.verdict == .safe, "\(s.verdict)")
+        #expect(s.moveUp == [a.at(3)])
+        let b = Analysed("FROM node:22\nWORKDIR /srv\nCOPY . .\nWORKDIR web\nRUN yarn install && yarn build\n", files: files)
+        let t = try #require(b.moves.runSplit(copy: b.at(3), run: b.at(5)))
+        #expect(!t.verdict.isSafe)
+        #expect(t.blockedBetween != nil)
+    }
 }

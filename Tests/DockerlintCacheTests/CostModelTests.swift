@@ -67,8 +67,27 @@ import Testing
         #expect(CostModel.runCategory("mkdir -p /data && ln -s /data /app/data && useradd -m app") == "run:trivial")
         #expect(CostModel.runCategory("chown -R app:app /app") == nil)
         #expect(CostModel.runCategory("python manage.py collectstatic --noinput") == nil)
+        #expect(CostModel.runCategory("pnpm install --frozen-lockfile && pnpm run build") == "run:build")
+        #expect(CostModel.runCategory("yarn run build") == "run:build")
         #expect(CostModel.standard.defaults["run:trivial"] == 0.5)
         #expect(CostModel.standard.defaults["run:small-install"] == 5)
+    }
+}
+
+/// A RUN that installs the project's dependencies and builds costs both: each part of its split
+/// keeps its own share.
+@Suite struct CostModelInstallAndBuild {
+    func cost(_ command: String) -> Double {
+        CostModel.standard.seconds(identity: "x", line: 1, instruction: "RUN", stage: 0, text: "RUN " + command, command: command, classicMetadata: false).0
+    }
+
+    @Test func installAndBuildPayBoth() {
+        #expect(cost("yarn install && cp -r node_modules/x public/ && yarn build") == 90)
+        #expect(cost("yarn install") == 30)
+        #expect(cost("cp -r node_modules/x public/ && yarn build") == 60)
+        // Named packages are not the project's dependencies: the build's cost alone.
+        #expect(cost("apk add --no-cache make gcc musl-dev python3 && make") == 60)
+        #expect(cost("npm install -g pnpm && pnpm run build") == 60)
     }
 }
 

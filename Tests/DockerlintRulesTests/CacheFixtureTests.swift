@@ -10,7 +10,8 @@ import Testing
 /// expect.txt lines: `DC1001 4` (a finding on line 4), `DC1001 4 fix` (with a fix),
 /// `!DC1001 4` (no finding on line 4), `fix-contains TEXT` (the fixed file contains TEXT),
 /// `fix-line TEXT` (a line of the fixed file is exactly TEXT), `DC1001 4 unsafe-fix` (with a fix marked unsafe),
-/// `unsafe-fix-line TEXT` (the same, with unsafe fixes applied too),
+/// `DC1001 4 no-fix` (a finding without a fix), `\n` in a `fix-contains` TEXT (a line break: lines in that order),
+/// `unsafe-fix-line TEXT`, `unsafe-fix-contains TEXT` (the same, with unsafe fixes applied too),
 /// `message-contains TEXT`, `!message-contains TEXT` (no message contains TEXT). The fixture is copied to a fresh folder (`dot-git` becomes `.git`)
 /// and linted with that folder as the context, every DC rule enabled.
 @Suite struct CacheFixtures {
@@ -48,11 +49,14 @@ import Testing
             let words = line.split(separator: " ").map(String.init)
             switch words[0] {
             case "fix-contains":
-                let text = String(line.dropFirst("fix-contains ".count))
+                let text = String(line.dropFirst("fix-contains ".count)).replacingOccurrences(of: "\\n", with: "\n")
                 #expect(fixed.contains(text), "\(name): fixed file lacks `\(text)`:\n\(fixed)\n\(summary)")
             case "fix-line":
                 let text = String(line.dropFirst("fix-line ".count))
                 #expect(fixed.split(separator: "\n", omittingEmptySubsequences: false).contains { $0 == text }, "\(name): fixed file lacks the line `\(text)`:\n\(fixed)\n\(summary)")
+            case "unsafe-fix-contains":
+                let text = String(line.dropFirst("unsafe-fix-contains ".count)).replacingOccurrences(of: "\\n", with: "\n")
+                #expect(fixedAll.contains(text), "\(name): file with every fix applied lacks `\(text)`:\n\(fixedAll)\n\(summary)")
             case "unsafe-fix-line":
                 let text = String(line.dropFirst("unsafe-fix-line ".count))
                 #expect(fixedAll.split(separator: "\n", omittingEmptySubsequences: false).contains { $0 == text }, "\(name): file with every fix applied lacks the line `\(text)`:\n\(fixedAll)\n\(summary)")
@@ -72,6 +76,7 @@ import Testing
                 } else {
                     #expect(!hits.isEmpty, "\(name): expected \(code) on line \(at):\n\(summary)")
                     if words.count > 2, words[2] == "unsafe-fix" { #expect(hits.contains { $0.fix?.applicability == .unsafe }, "\(name): \(code) on line \(at) has no unsafe fix:\n\(summary)") }
+                    if words.count > 2, words[2] == "no-fix" { #expect(hits.allSatisfy { $0.fix == nil }, "\(name): \(code) on line \(at) has a fix:\n\(summary)") }
                     if words.count > 2, words[2] == "fix" { #expect(hits.contains { $0.fix?.applicability == .safe }, "\(name): \(code) on line \(at) has no safe fix:\n\(summary)") }
                 }
             }

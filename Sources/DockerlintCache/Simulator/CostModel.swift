@@ -251,13 +251,22 @@ public struct CostModel: Sendable {
         return out
     }
 
+    /// True when a command installs a project's dependencies from its manifests (`npm ci`,
+    /// `yarn install`, `pip install -r ...`), not packages it names.
+    public static func installsProjectDependencies(_ command: String) -> Bool {
+        CostModel.segments(command.lowercased()).contains { seg in
+            let c = " " + seg + " "
+            return namedPackages(seg) == nil && installs.contains { c.containsBytes($0) }
+        }
+    }
+
     static let installs = ["apt-get install", "apt install", "apk add", "yum install", "dnf install", "microdnf install",
                            "zypper install", "zypper in ", "pacman -s", "pip install", "pip3 install", "python -m pip install",
                            "npm install", "npm ci", "npm i ", "yarn install", "pnpm install", "bundle install", "gem install",
                            "composer install", "go mod download", "cargo fetch", "poetry install", "conda install",
                            "mamba install", "uv sync", "uv pip install", "pipenv install", "mvn dependency:", "yarn --frozen"]
     static let builds = ["go build", "cargo build", "mvn ", "gradle", "make ", "cmake", "npm run build", "yarn build",
-                         "pnpm build", "dotnet publish", "dotnet build", "gcc ", "g++ ", "ninja", "bazel", "swift build",
+                         "yarn run build", "pnpm build", "pnpm run build", "dotnet publish", "dotnet build", "gcc ", "g++ ", "ninja", "bazel", "swift build",
                          "stack build", "cabal build", "mix compile", "rustc "]
 
     static func segmentCategory(_ segment: String) -> String? {
@@ -323,6 +332,9 @@ public struct CostModel: Sendable {
             return (share.download + share.rest, false)
         }
         if instruction == "RUN", let cmd = command, let cat = CostModel.runCategory(cmd), let v = defaults[cat] {
+            // A RUN that installs the project's dependencies and builds (`yarn install && yarn
+            // build`) pays both: split in two, each part keeps its own share.
+            if cat == "run:build", CostModel.installsProjectDependencies(cmd), let install = defaults["run:package-install"] { return (v + install, false) }
             return (v, false)
         }
         if let v = defaults[instruction] { return (v, false) }

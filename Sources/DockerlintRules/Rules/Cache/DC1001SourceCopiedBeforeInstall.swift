@@ -65,13 +65,16 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         if !split.verdict.isSafe, let rsplit = moves.runSplit(copy: id, run: r.id) {
             // A composer split whose one doubt is what the install may read (a plugin that acts
             // while packages install): reported, its fix unsafe.
-            if rsplit.verdict.isSafe || (rsplit.deferred && rsplit.onlyIncomplete && graph.context != nil) {
+            // Or one whose only doubt is a build argument left below it: its fix unsafe.
+            if rsplit.verdict.isSafe || (rsplit.deferred && rsplit.onlyIncomplete && graph.context != nil)
+                || (rsplit.onlyArgumentsBelow && graph.context != nil) {
                 SourceCopiedBeforeInstallRule.reportRunSplit(i, c, r, rsplit, context, &sink)
                 return
             }
-            // A composer install that alone would split, behind steps it cannot cross (a `chown
-            // -R` of the project, a USER): the problem, without a fix.
-            if rsplit.deferred, let why = rsplit.blockedBetween, graph.context != nil {
+            // An install that alone would split, behind steps it cannot cross (a `chown -R` of
+            // the project, a USER, a relative WORKDIR below `COPY . .`): the problem, without a
+            // fix. Not behind a RUN that builds from the source: the RUN is no install-and-build.
+            if let why = rsplit.blockedBetween, graph.context != nil, rsplit.deferred || !rsplit.blockedByRun {
                 SourceCopiedBeforeInstallRule.reportRunSplit(i, c, r, rsplit, context, &sink, blockedBy: why)
                 return
             }
@@ -121,8 +124,12 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         let how = split.deferred
             ? "whose composer install reads only \(names.joined(separator: ", ")) of them once its scripts and autoloader wait for the source (`--no-scripts --no-autoloader`)"
             : "which installs dependencies and builds in one RUN"
-        var message = "`\(i.shortText)` comes before \(CacheMessage.step(r.instruction)), \(how): "
+        let graph = context.stepGraph
+        let lifted = split.moveUp.map { graph.step($0) }
+        let when = split.condition.map { " (the install runs only when `\($0)`)" } ?? ""
+        var message = "`\(i.shortText)` comes before \(CacheMessage.step(r.instruction)), \(how)\(when): "
             + (split.deferred ? "every edit to \(what) re-runs the install; " : "every edit to \(what) re-runs the install, which reads only \(names.joined(separator: ", ")) of them; ")
+            + (lifted.isEmpty ? "" : "move \(lifted.map { "`\($0.instruction.shortText)`" }.joined(separator: ", ")), which the install needs, above the COPY, ")
             + "copy \(names.count == 1 ? "that file" : "those files") first, run `\(split.installText)` in a RUN of its own, then copy the rest and run `\(split.restText)`"
         if !split.notes.isEmpty { message += " (\(split.notes.joined(separator: "; ")))" }
         if let why = blockedBy {
@@ -133,7 +140,9 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         if let why = split.verdict.reason { message += "; the split is not known to keep the build as it is, so its fix is unsafe: \(why)" }
         let manifest = ManifestSplit(files: split.files, verdict: .safe, notes: split.notes)
         var fix: Fix? = nil
-        if let lines = manifestCopyLines(i, manifest, context) {
+        // The manifests land in the working directory the moved steps leave (a WORKDIR among them).
+        let workdir = lifted.last(where: { $0.kind == .workdir })?.instruction.resolved?.workdir
+        if let lines = manifestCopyLines(i, manifest, context, workdir: workdir) {
             let src = context.source
             let nl = LineEdits.newline(src)
             let keyword = r.instruction.syntax.keyword == r.instruction.syntax.keyword.lowercased() ? "run" : "RUN"
@@ -143,7 +152,17 @@ final class SourceCopiedBeforeInstallRule: LintRule {
             // part goes above it, the rest in place of the RUN.
             let copyLines = InstructionLines.of(i.syntax, context.dockerfile)
             let runLines = InstructionLines.of(r.instruction.syntax, context.dockerfile, withComments: false)
-            var edits: [TextEdit] = [LineEdits.insert(lines + runLine(split.installText), after: copyLines.first - 1, src)]
+            // The steps the install needs go first (with their comments), removed from below the COPY.
+            var moved = ""
+            var edits: [TextEdit] = []
+            for x in lifted {
+                let l = InstructionLines.of(x.instruction.syntax, context.dockerfile)
+                var text = LineEdits.text(l.first, l.last, src)
+                if !text.hasSuffix("\n") { text += nl }
+                moved += text
+                edits.append(LineEdits.delete(l.first, l.last, src))
+            }
+            edits.insert(LineEdits.insert(moved + lines + runLine(split.installText), after: copyLines.first - 1, src), at: 0)
             let rs = LineEdits.start(of: runLines.first, src), re = LineEdits.start(of: runLines.last + 1, src)
             var tail = runLine(split.restText)
             if runLines.last >= src.lineCount, !src.text(rs, re).hasSuffix("\n") { tail.removeLast(nl.count) }
@@ -275,7 +294,8 @@ final class SourceCopiedBeforeInstallRule: LintRule {
     /// The COPY lines that bring the install's files first, in `i`'s style (its --chown,
     /// --chmod, --link; destinations relative to the working directory); nil when the COPY
     /// uses --exclude or --parents.
-    static func manifestCopyLines(_ i: ModelInstruction, _ split: ManifestSplit, _ context: LintContext) -> String? {
+    /// `workdir`: the working directory where the lines go, when it is not `i`'s.
+    static func manifestCopyLines(_ i: ModelInstruction, _ split: ManifestSplit, _ context: LintContext, workdir: String? = nil) -> String? {
         guard case let cmd? = i.typed?.command else { return nil }
         let copy: CopyCommand
         switch cmd {
@@ -289,11 +309,12 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         let flags = i.syntax.flags.filter { ["chown", "chmod", "link"].contains($0.name) }.map(\.text)
         let destRaw = i.resolved?.destination ?? copy.destination.value
         let destAbs = ImagePath.absolute(destRaw, workdir: wd)
+        let here = workdir ?? wd
         func destText(_ dir: String) -> String {
             // The COPY's own destination, written as it was.
-            if dir == destAbs { return destRaw.hasSuffix("/") || destRaw == "." ? destRaw : destRaw + "/" }
-            if dir == wd { return "./" }
-            if let rel = ImagePath.relative(dir, to: wd), !rel.isEmpty { return "./" + rel + "/" }
+            if dir == destAbs, here == wd || (destRaw.hasPrefix("/") && dir != here) { return destRaw.hasSuffix("/") || destRaw == "." ? destRaw : destRaw + "/" }
+            if dir == here { return "./" }
+            if let rel = ImagePath.relative(dir, to: here), !rel.isEmpty { return "./" + rel + "/" }
             return dir == "/" ? "/" : dir + "/"
         }
         var groups: [(String, [String])] = []

@@ -37,7 +37,7 @@ extension RunEffects {
         st.reads.env = .everything
         st.readsNetwork = true
         for t in runtimeTrees { st.reads.paths.insert(t) }
-        for w in writes(of: pc, cwd: state.cwd, home: home, inv: inv) { st.writes.paths.insert(w) }
+        for w in writes(of: pc, cwd: state.cwd, home: home, inv: inv, env: state.values.values) { st.writes.paths.insert(w) }
         guard let dep = pc.dependencyInstall, pc.action == .install || pc.action == .download || dep.source != .namedPackages else {
             switch pc.action {
             case .clean, .remove, .update, .upgrade:
@@ -113,10 +113,23 @@ extension RunEffects {
     }
 
     /// Paths a package manager writes (its caches and install locations).
-    static func writes(of pc: PackageCommand, cwd: String?, home: String, inv: CommandInvocation) -> [String] {
+    static func writes(of pc: PackageCommand, cwd: String?, home: String, inv: CommandInvocation, env: [String: String] = [:]) -> [String] {
         var out: [String] = []
         func local(_ p: String) { if let c = cwd { out.append(ImagePath.absolute(p, workdir: c)) } else { out.append("/") } }
         switch pc.manager {
+        case .npm where (pc.hasOption("g", "global") || pc.optionValues("location").contains("global"))
+            && !pc.targets.contains(where: { $0.kind == .path || $0.kind == .archive }):
+            // Global mode, packages from a registry: it writes the global prefix, never the
+            // project in the working directory (and reads no project config: npm skips it in
+            // global mode): `--prefix`, else NPM_CONFIG_PREFIX, else the image's (/usr/local in
+            // the node images, /usr where node is a system package). A local folder or archive
+            // installed globally runs its scripts in place: the case below.
+            if let p = pc.optionValues("prefix").last ?? env["NPM_CONFIG_PREFIX"] ?? env["npm_config_prefix"] {
+                guard let c = cwd ?? (p.hasPrefix("/") ? "/" : nil) else { out.append("/"); break }
+                let prefix = ImagePath.absolute(p, workdir: c)
+                out += [ImagePath.absolute("lib/node_modules", workdir: prefix), ImagePath.absolute("bin", workdir: prefix)]
+            }
+            out += ["/usr/local/lib/node_modules", "/usr/local/bin", "/usr/lib/node_modules", "/usr/bin", home + "/.npm", home + "/.cache", "/tmp"]
         case .npm, .yarn, .pnpm:
             local("node_modules"); local(".pnp.cjs"); local(".pnp.loader.mjs"); local(".yarn/cache"); local(".yarn/unplugged")
             local(".yarn/install-state.gz")

@@ -52,6 +52,31 @@ import Testing
         #expect(s.readsNetwork)
     }
 
+    @Test func globalNpmInstallsWriteTheGlobalPrefixOnly() {
+        let a = Analysed("""
+        FROM node:22
+        WORKDIR /app
+        RUN npm install -g "turbo@^2.10.0"
+        RUN npm install --global --prefix /app/tools typescript
+        ENV NPM_CONFIG_PREFIX=/home/node/.npm-global
+        RUN npm i -g pnpm
+        RUN npm install -g ./cli
+        RUN npm install turbo
+        """)
+        // Registry packages installed globally: the prefix, npm's cache; nothing of /app.
+        let g = a.step(3)
+        #expect(g.writes.paths.paths.contains("/usr/local/lib/node_modules"))
+        #expect(!g.writes.paths.paths.contains { $0 == "/app" || $0.hasPrefix("/app/") })
+        #expect(!g.reads.paths.paths.contains { $0.hasPrefix("/app") })
+        // `--prefix` and NPM_CONFIG_PREFIX say where the global prefix is.
+        #expect(a.step(4).writes.paths.paths.contains("/app/tools/lib/node_modules"))
+        #expect(a.step(4).writes.paths.paths.contains("/app/tools/bin"))
+        #expect(a.step(6).writes.paths.paths.contains("/home/node/.npm-global/lib/node_modules"))
+        // A local folder installed globally runs its scripts in place; a local install writes node_modules.
+        #expect(a.step(7).writes.paths.paths.contains("/app/node_modules"))
+        #expect(a.step(8).writes.paths.paths.contains("/app/node_modules"))
+    }
+
     @Test func languageInstallsReadTheEnvironment() {
         let a = Analysed("FROM node\nWORKDIR /app\nCOPY package.json ./\nRUN npm install --ignore-scripts\n")
         #expect(a.step(4).reads.env.all)

@@ -46,22 +46,36 @@ final class CopyBeforeUnrelatedStepRule: LintRule {
     /// A block of COPY steps of which several change often (trees or sources from the context,
     /// the output of a stage built from them), then a RUN that installs packages and reads
     /// none of them: moving one COPY below the RUN saves nothing while another stays above it,
-    /// so the RUN moves up above the first of them. Reported on that first COPY; true when reported.
+    /// so the RUN moves up above the first of them. A `COPY --from` alone is such a block too
+    /// (DC1001 moves only COPYs from the context). ENV steps between that the RUN reads move up
+    /// with it, in their order, when nothing they cross reads or sets what they set. Reported
+    /// on that first COPY; true when reported.
     func reportRunAboveBlock(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) -> Bool {
-        guard let (r, others) = Self.runAboveBlock(i, context) else { return false }
-        let message = "\(CacheMessage.step(r.instruction)) reads nothing that `\(i.shortText)` and the \(others.count) COPY step(s) "
-            + "below it bring, but comes after them: every change to the copied files re-runs it; move the RUN above the COPY"
-        let runLines = InstructionLines.of(r.instruction.syntax, context.dockerfile)
+        guard let (r, others, carried) = Self.runAboveBlock(i, context) else { return false }
+        let brings = others.isEmpty ? "`\(i.shortText)` brings" : "`\(i.shortText)` and the \(others.count) COPY step(s) below it bring"
+        let with = carried.isEmpty ? "" : " together with \(carried.map { "`\($0.instruction.shortText)` (line \($0.instruction.syntax.startLine))" }.joined(separator: ", ")), which it reads,"
+        let message = "\(CacheMessage.step(r.instruction)) reads nothing that \(brings), but comes after \(others.isEmpty ? "it" : "them"): "
+            + "every change to the copied files re-runs it; move the RUN\(with) above the COPY"
+        let src = context.source
+        let moved = carried + [r]
+        var text = ""
+        var edits: [TextEdit] = []
+        for m in moved {
+            let lines = InstructionLines.of(m.instruction.syntax, context.dockerfile)
+            text += LineEdits.text(lines.first, lines.last, src)
+            edits.append(LineEdits.delete(lines.first, lines.last, src))
+        }
         let copyFirst = InstructionLines.of(i.syntax, context.dockerfile).first
-        let fix = Fix(title: "Move the RUN above the COPY steps it does not read",
-                      edits: LineEdits.move(runLines.first, runLines.last, after: copyFirst - 1, context.source), applicability: .safe)
+        edits.append(LineEdits.insert(text, after: copyFirst - 1, src))
+        let fix = Fix(title: "Move the RUN above the COPY steps it does not read", edits: edits, applicability: .safe)
         sink.report(i.syntax.keywordRange, message, fix: fix, relatedLines: [r.instruction.syntax.startLine])
         return true
     }
 
-    /// The RUN of `reportRunAboveBlock` and the other frequently changed COPY steps between
-    /// `i` and it, when `i` is the first COPY of such a block; nil otherwise.
-    static func runAboveBlock(_ i: ModelInstruction, _ context: LintContext) -> (Step, [Step])? {
+    /// The RUN of `reportRunAboveBlock`, the other frequently changed COPY steps between `i`
+    /// and it, and the ENV steps that move up with it, when `i` is the first COPY of such a
+    /// block; nil otherwise.
+    static func runAboveBlock(_ i: ModelInstruction, _ context: LintContext) -> (Step, [Step], [Step])? {
         guard i.syntax.kind == .copy || i.syntax.kind == .add, !i.isOnbuildTrigger else { return nil }
         let graph = context.stepGraph
         guard let id = graph.id(of: i), changesOften(i, context) else { return nil }
@@ -70,19 +84,41 @@ final class CopyBeforeUnrelatedStepRule: LintRule {
         // that clones or fetches an unpinned source re-runs today on every change, and moved
         // up it would keep an old copy cached).
         guard let r = stage[(id.index + 1)...].first(where: { $0.kind == .run }), !r.installs.isEmpty else { return nil }
-        let moves = context.moves
-        guard moves.moveAbove(r.id, id).isSafe else { return nil }
+        guard let carried = rise(r, above: id, graph, context.moves) else { return nil }
         // Reported on the first COPY the RUN can move above: none above it in the block.
         for p in stage[..<id.index].reversed() {
             if p.kind == .run { break }
-            if p.kind == .copy || p.kind == .add, changesOften(p.instruction, context), moves.moveAbove(r.id, p.id).isSafe { return nil }
+            if p.kind == .copy || p.kind == .add, changesOften(p.instruction, context), rise(r, above: p.id, graph, context.moves) != nil { return nil }
         }
         // Another frequently changed COPY between this one and the RUN: otherwise moving this
-        // COPY below the RUN is the fix (DC1001, or the shape below).
+        // COPY below the RUN is the fix (DC1001, or the shape below), except for a `COPY
+        // --from`, which only this shape moves.
         let others = stage[(id.index + 1)..<r.id.index].filter {
             ($0.kind == .copy || $0.kind == .add) && changesOften($0.instruction, context)
         }
-        return others.isEmpty ? nil : (r, Array(others))
+        let fromStage = CopyWrite.of(i, context) == nil
+        return others.isEmpty && !fromStage ? nil : (r, Array(others), carried)
+    }
+
+    /// The ENV steps between step `b` and RUN `r` that must move up with `r` for it to move to
+    /// just before `b` (empty when it moves alone); nil when it cannot. Only ENV steps whose
+    /// variables the RUN reads are carried, and only when each commutes with every step it
+    /// crosses (a COPY that expands the variable, an ARG or ENV its value reads).
+    static func rise(_ r: Step, above b: StepID, _ graph: StepGraph, _ moves: Moves) -> [Step]? {
+        guard b.stage == r.id.stage, b.index < r.id.index else { return nil }
+        let between = graph.stages[b.stage][b.index..<r.id.index]
+        var carried: [Step] = []
+        for x in between where !moves.commute(r, x).isSafe {
+            guard x.kind == .env, !x.writes.env.all, !x.writes.env.intersection(r.reads.env).isEmpty else { return nil }
+            carried.append(x)
+        }
+        let ids = Set(carried.map(\.id))
+        for e in carried {
+            for x in between where x.id < e.id && !ids.contains(x.id) {
+                guard moves.commute(e, x).isSafe else { return nil }
+            }
+        }
+        return carried
     }
 
     /// A COPY whose files change often: a tree or source files from the context, or the

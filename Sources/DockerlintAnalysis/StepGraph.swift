@@ -247,6 +247,21 @@ public final class StepGraph {
         stages[id.stage][id.index] = st
     }
 
+    /// True when `text` expands variable `name` (`$name` or `${name...}`).
+    static func references(_ text: String, _ name: String) -> Bool {
+        var rest = Substring(text)
+        while let r = rest.range(of: "$") {
+            let after = rest[r.upperBound...]
+            let body = after.hasPrefix("{") ? after.dropFirst() : after
+            if body.hasPrefix(name) {
+                let next = body.dropFirst(name.count).first
+                if next.map({ !($0.isLetter || $0.isNumber || $0 == "_") }) ?? true { return true }
+            }
+            rest = after
+        }
+        return false
+    }
+
     private func copyEffects(_ st: inout Step, _ c: CopyCommand) {
         let mi = st.instruction
         let wd = mi.workingDirectory.isEmpty ? "/" : mi.workingDirectory
@@ -257,6 +272,17 @@ public final class StepGraph {
         if let chown = mi.resolved?.chown ?? c.chown?.value, chown.contains(where: { $0.isLetter }) {
             st.reads.paths.insert("/etc/passwd")
             st.reads.paths.insert("/etc/group")
+        }
+        // A destination naming a variable the file does not set: BuildKit expands it from the
+        // base image's environment (`$CATALINA_HOME/conf/`), so where the files land is not known.
+        // The context it reads is known all the same.
+        let unknownDestination = mi.unmatchedVariables.first(where: { Self.references(c.destination.value, $0) })
+        defer {
+            if let name = unknownDestination {
+                st.writes.paths = .everything
+                st.copied = []
+                st.notes.append("its destination names $\(name), which the base image may set")
+            }
         }
         if c.parents || !c.excludes.isEmpty {
             // The written set depends on patterns the analysis does not model: the whole destination.

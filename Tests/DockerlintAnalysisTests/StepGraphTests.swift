@@ -37,6 +37,17 @@ import Testing
         #expect(a.step(2).reads.paths.all)
     }
 
+    @Test func unknownVariableMakesCopyDestinationUnknown() {
+        // `$CATALINA_HOME` comes from the base image's environment: the files may land anywhere.
+        let a = Analysed("FROM tomcat:10.1\nARG CONF=/srv/conf\nCOPY web.xml $CATALINA_HOME/conf/web.xml\nCOPY app.xml ${CONF}/app.xml\nCOPY ${CATALINA_HOME_X:-x}.xml /tmp/\n")
+        #expect(a.step(3).writes.paths.all)
+        #expect(a.step(3).copied.isEmpty)
+        #expect(a.step(3).contextReads == ["web.xml"])
+        // A variable of the file is known; one in a source only does not move the destination.
+        #expect(a.step(4).writes.paths.paths == ["/srv/conf/app.xml"])
+        #expect(!a.step(5).writes.paths.all)
+    }
+
     @Test func cdChangesTheDirectory() {
         let a = Analysed("FROM alpine\nWORKDIR /w\nRUN cd sub && rm -rf cache && cat /etc/os-release\n")
         let s = a.step(3)

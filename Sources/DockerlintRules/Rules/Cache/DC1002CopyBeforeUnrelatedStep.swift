@@ -53,9 +53,9 @@ final class CopyBeforeUnrelatedStepRule: LintRule {
     func reportRunAboveBlock(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) -> Bool {
         guard let (r, others, carried) = Self.runAboveBlock(i, context) else { return false }
         let brings = others.isEmpty ? "`\(i.shortText)` brings" : "`\(i.shortText)` and the \(others.count) COPY step(s) below it bring"
-        let with = carried.isEmpty ? "" : " together with \(carried.map { "`\($0.instruction.shortText)` (line \($0.instruction.syntax.startLine))" }.joined(separator: ", ")), which it reads,"
+        let with = carried.isEmpty ? "" : ", together with \(carried.map { "`\($0.instruction.shortText)` (line \($0.instruction.syntax.startLine))" }.joined(separator: ", ")), which it reads"
         let message = "\(CacheMessage.step(r.instruction)) reads nothing that \(brings), but comes after \(others.isEmpty ? "it" : "them"): "
-            + "every change to the copied files re-runs it; move the RUN\(with) above the COPY"
+            + "every change to the copied files re-runs it; move the RUN above the COPY\(with)"
         let src = context.source
         let moved = carried + [r]
         var text = ""

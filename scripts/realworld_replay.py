@@ -428,8 +428,9 @@ class Replayer:
                 cache[blob] = apply_edits(own, match["fix"]["edits"]) if match else None
                 return cache[blob]
         elif code == "DC1004":
+            # The patterns lint's evidence appended (its JSON `evidence`), else read from the message.
             rel = self.dockerfile_in_context()
-            ignore_extra = dc1004_paths(d["message"], rel)
+            ignore_extra = (d.get("evidence") or {}).get("ignoreAppended") or dc1004_paths(d["message"], rel)
             if not ignore_extra:
                 return "nothing to exclude"
             fixed_text = lambda blob: None

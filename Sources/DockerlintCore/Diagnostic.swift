@@ -150,6 +150,9 @@ public struct EvidenceReplay: Hashable, Sendable {
     /// The ignore file of the file as it is (it decides `churn`; nil: none). History replays
     /// each commit's own file at the same place.
     public var ignoreFile: String?
+    /// Advice to exclude paths (DC1004): the patterns its replay appends to each build's own
+    /// ignore file (a new one where there is none); empty otherwise.
+    public var ignoreAppended: [String] = []
     /// The builder, engine release and CI cache simulated.
     public var builder: String
     public var engine: String

@@ -126,6 +126,7 @@ public struct JSONReporter: Reporter {
         ]
         o.setIfPresent("range", e.range.map(JSONValue.string))
         o.setIfPresent("ignoreFile", e.ignoreFile.map(JSONValue.string))
+        if !e.ignoreAppended.isEmpty { o["ignoreAppended"] = .array(e.ignoreAppended.map(JSONValue.string)) }
         o.setIfPresent("rerunsWithFix", e.rerunsWithFix.map(JSONValue.int))
         return .object(o)
     }

@@ -485,18 +485,20 @@ public enum CacheEvidence {
         let (tally, source) = first
         // What each quote replayed and assumed (JSON `evidence`), and the assumption a reader
         // of the message must know: the build arguments taken as new in every build.
-        func statement(_ e: Evidence) -> EvidenceReplay {
+        func statement(_ e: Evidence, ignoreAppended: [String] = []) -> EvidenceReplay {
             let f: Double
             let commits: Int
             switch e.source {
             case .history(let n): f = Double(n) / 100; commits = n
             case .edits(let n): f = 1; commits = n
             }
-            return EvidenceReplay(source: e.source.isHistory ? .history : .edits, commits: commits,
+            var r = EvidenceReplay(source: e.source.isHistory ? .history : .edits, commits: commits,
                                   range: e.source.isHistory ? replayedRange : nil, perBuildArgs: perBuildArgs, churn: churn,
                                   ignoreFile: ignoreFile?.path, builder: engine.rawValue, engine: options.release.rawValue,
                                   ciCache: options.ciCache.rawValue, step: e.step, reruns: Int((e.reruns * f).rounded()),
                                   rerunsWithFix: e.hypothetical ? nil : e.rerunsFixed.map { Int(($0 * f).rounded()) })
+            r.ignoreAppended = ignoreAppended
+            return r
         }
         func assumed(_ d: Diagnostic) -> String {
             let others = perBuildArgs.filter { !(d.code == "DC1003" && d.subject.contains($0.name)) }
@@ -546,7 +548,7 @@ public enum CacheEvidence {
                 continue
             }
             out[subject.index].message += "; " + sentence(e) + assumed(diagnostics[subject.index])
-            out[subject.index].evidence = statement(e)
+            out[subject.index].evidence = statement(e, ignoreAppended: variants[subject.variant].extraIgnore)
         }
 
         // Fixes that only pay together: pairs of fixes that did not pay alone, replayed once

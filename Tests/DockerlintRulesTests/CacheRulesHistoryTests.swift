@@ -309,6 +309,9 @@ import Testing
         #expect(dc.count == 1, "\(r.diagnostics.map(\.message))")
         #expect(dc.first?.message.contains("in the last 6 commits `COPY . .` re-ran 6 times, would re-run 4 times") == true,
                 "\(dc.map(\.message))")
+        // What the replay appended, stated for a reader (JSON `evidence.ignoreAppended`).
+        #expect(dc.first?.evidence?.ignoreAppended == [".git"], "\(String(describing: dc.first?.evidence))")
+        #expect(dc.first?.evidence?.churn == [".git/HEAD"] && dc.first?.evidence?.reruns == 6 && dc.first?.evidence?.rerunsWithFix == 4)
         // The advice is blocked where the build reads .git: nothing is left to exclude.
         try Self.write(dir, "Dockerfile", "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN git describe --tags > version.txt && npm ci\n")
         try Self.commit(dir, "version")

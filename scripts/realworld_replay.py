@@ -102,7 +102,8 @@ def dc1004_paths(message, dockerfile_rel):
         paths = [] if "but keep .git" in message else [".git"]
         return paths + ([dockerfile_rel] if dockerfile_rel else [])
     paths = [name for rx, name in DC1004_REASONS if re.search(rx, message)]
-    m = re.search(r"; (\S+) is copied too, so every edit of the Dockerfile", message)
+    # The Dockerfile is the last reason, or the only one (then right after the colon).
+    m = re.search(r"[:;] (\S+) is copied too, so every edit of the Dockerfile", message)
     if m:
         paths.append(m.group(1))
     return paths
@@ -520,6 +521,9 @@ def self_test(check):
                "every commit and fetch rewrites .git; node_modules changes with every local install; docker/Dockerfile is "
                "copied too, so every edit of the Dockerfile re-runs this COPY; each such change re-runs this COPY")
     check("DC1004's paths from its reasons", dc1004_paths(lets_in, "docker/Dockerfile"), [".git", "node_modules", "docker/Dockerfile"])
+    only = ("`COPY . /app` copies the whole context and the .dockerignore lets in files that change without a source edit: "
+            "Dockerfile is copied too, so every edit of the Dockerfile re-runs this COPY; each such change re-runs this COPY")
+    check("DC1004's Dockerfile as its only reason", dc1004_paths(only, "Dockerfile"), ["Dockerfile"])
     none = "`COPY . .` copies the whole context and there is no .dockerignore: ...; add a .dockerignore, but keep .git: `RUN make` may read it"
     check("DC1004 keeps .git when the build reads it", dc1004_paths(none, "Dockerfile"), ["Dockerfile"])
     # A rewritten history: each commit's own Dockerfile, fixed where the fix applies; its ignore file extended.

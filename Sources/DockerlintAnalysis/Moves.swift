@@ -55,6 +55,9 @@ public struct ManifestSplit: Sendable {
     /// The verdict is not safe only because an install may read more than the analysis
     /// knows (`InstallRead.complete`): nothing else stands in the way.
     public var onlyIncomplete = false
+    /// The COPY moved below the install must be written with its absolute destination (it
+    /// crosses a WORKDIR that would change a relative one).
+    public var absoluteDestination = false
 
     public init(files: [File], verdict: MoveVerdict, notes: [String]) {
         self.files = files
@@ -264,12 +267,24 @@ public struct Moves {
         }
         if rs.writes.paths.all { fail(.unknown("\(Self.label(rs)) may write anywhere")) }
         // The steps between stay where they are: they must commute with the COPY.
+        // A COPY with a relative destination that crosses a WORKDIR is written with its
+        // absolute destination (`COPY . .` in /app becomes `COPY . /app/`): it then reads no
+        // working directory.
+        var absolute = false
         if moveCopy, r.index > c.index + 1 {
-            let v = moveBelow(c, StepID(stage: c.stage, index: r.index - 1))
+            var v = moveBelow(c, StepID(stage: c.stage, index: r.index - 1))
+            if !v.isSafe, cs.reads.workdir, !cs.instruction.syntax.isJSON,
+               graph.steps(after: c, through: r.index - 1).contains(where: { $0.kind == .workdir }) {
+                var fixed = cs
+                fixed.reads.workdir = false
+                let w = graph.steps(after: c, through: r.index - 1).lazy.map { self.commute(fixed, $0) }.first { !$0.isSafe } ?? .safe
+                if w.isSafe { v = .safe; absolute = true }
+            }
             if !v.isSafe { fail(v) }
         }
         var out = ManifestSplit(files: files, verdict: verdict, notes: notes)
         out.onlyIncomplete = !verdict.isSafe && incompleteOnly
+        out.absoluteDestination = absolute
         return out
     }
 

@@ -352,7 +352,19 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         if copyLines.last >= src.lineCount, !src.text(s, e).hasSuffix("\n") { replacement.removeLast(nl.count) }
         edits.append(TextEdit(range: src.range(s, e), replacement: replacement))
         var moved = copyLines.first < i.syntax.startLine ? LineEdits.text(copyLines.first, i.syntax.startLine - 1, src) : ""
-        moved += LineEdits.text(i.syntax.startLine, copyLines.last, src)
+        var copyText = LineEdits.text(i.syntax.startLine, copyLines.last, src)
+        if split.absoluteDestination {
+            // Below a WORKDIR the destination is written as the path it was in its own place.
+            guard let dest = i.syntax.arguments.last, let raw = i.resolved?.destination ?? Optional(dest.value) else { return nil }
+            let base = LineEdits.start(of: i.syntax.startLine, src)
+            let bytes = Array(copyText.utf8)
+            let a = dest.range.start.offset - base, b = dest.range.end.offset - base
+            guard a >= 0, b <= bytes.count, a < b else { return nil }
+            var abs = ImagePath.absolute(raw, workdir: i.workingDirectory.isEmpty ? "/" : i.workingDirectory)
+            if (raw.hasSuffix("/") || raw == "." || raw == ".." || raw.hasSuffix("/.")) && abs != "/" { abs += "/" }
+            copyText = String(decoding: bytes[..<a], as: UTF8.self) + abs + String(decoding: bytes[b...], as: UTF8.self)
+        }
+        moved += copyText
         if copyLines.first < i.syntax.startLine {
             edits.append(LineEdits.delete(copyLines.first, i.syntax.startLine - 1, src))
         }

@@ -143,6 +143,20 @@ public enum DependencyDownloads {
 
     /// Distinct `module version` pairs of a go.sum that carry a module hash.
     public static func goSumModules(_ text: String) -> Int {
+        // ASCII (every real go.sum: module paths and versions are ASCII) is split by bytes, where
+        // each character is one byte and `\r\n` splits as `\r` and `\n` do with empty lines
+        // omitted: the same lines and fields, without breaking the text into characters.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var seen = Set<ArraySlice<UInt8>>()
+            let bytes = Array(text.utf8)
+            // Character.isNewline among ASCII: \n, \v, \f, \r.
+            for line in bytes.split(whereSeparator: { $0 >= 0x0A && $0 <= 0x0D }) {
+                let parts = line.split(separator: 0x20, omittingEmptySubsequences: true)
+                guard parts.count >= 3, !parts[1].suffix(7).elementsEqual("/go.mod".utf8) else { continue }
+                seen.insert(bytes[parts[0].startIndex..<parts[1].endIndex])
+            }
+            return seen.count
+        }
         var seen = Set<Substring>()
         for line in text.split(whereSeparator: \.isNewline) {
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)

@@ -410,11 +410,24 @@ public enum CacheEvidence {
         let replaySubjects = simulated.map { s in var s = s; s.variant = renumbered[s.variant]!; return s }
         let readsCause = simulated.contains(where: \.cacheMount)
             ? CacheEvidence.readsCause(model: model, identities: ids, contextDirectory: ctx, dockerfile: path) : nil
+        // The simulators of one replay: the file as it is first, explained; the fixes' variants
+        // only count what re-runs (the tally reads their statuses and costs, never their
+        // reasons), and take the keys of the steps they share with the file from it.
+        func simulators(_ count: Int) -> [CacheSimulator] {
+            let shared = SharedStepHashes(simulators: count)
+            var counting = options
+            counting.explains = false
+            return (0..<count).map { k in
+                var sim = CacheSimulator(engine: engine, costs: costs, options: k == 0 ? options : counting)
+                sim.sharedHashes = shared
+                return sim
+            }
+        }
         // One replay of `variants` (the first: the file as it is): the history when there is
         // one, else plausible edits.
         func replay(_ variants: [ReplayVariant], _ subjects: [Subject]) -> (Tally, Evidence.Source)? {
             var variants = variants
-            var sims = variants.map { _ in CacheSimulator(engine: engine, costs: costs, options: options) }
+            var sims = simulators(variants.count)
             var recorded: [VariantBuild] = []
             func counted(_ builds: [VariantBuild], history: Bool) {
                 if history { work.simulatedBuilds += variants.filter { $0.recorded == nil }.count }
@@ -445,7 +458,7 @@ public enum CacheEvidence {
                 useHistory = false
                 variants[0].recorded = nil
                 recorded = []
-                sims = variants.map { _ in CacheSimulator(engine: engine, costs: costs, options: options) }
+                sims = simulators(variants.count)
             }
             // Plausible edits of the context as it is.
             if let a = asIs, !a.history { variants[0].recorded = a.builds }

@@ -165,4 +165,47 @@ struct SimGitTests {
         #expect(misses(try run(churn: [".git/HEAD"], perBuild: [])[1]) == ["COPY . /app"])
         #expect(misses(try run(churn: [], perBuild: ["COMMIT"])[1]) == ["RUN echo $COMMIT > /rev", "COPY . /app"])
     }
+
+    /// A fix's variant replayed only to count (`explains` off, keys shared with the file's
+    /// simulator) re-runs the same steps at the same keys and costs as when it is explained,
+    /// on both engines, and carries no explanations; the file's own builds keep theirs.
+    @Test func countingVariantsMatchExplainedOnes() throws {
+        let t = try makeRepo()
+        let source = try GitReplay.locate(dockerfile: t.path + "/Dockerfile", contextDirectory: t.path)
+        // The fix: the source COPY moved below a new RUN (a changed step after shared ones).
+        let fix = ReplayVariant { own in
+            own.map { Array(String(decoding: $0, as: UTF8.self).replacingOccurrences(of: "COPY . /app\n", with: "RUN true\nCOPY . /app\n").utf8) }
+        }
+        for engine in [BuilderKind.buildkit, .classic] {
+            func run(counting: Bool) throws -> [[VariantBuild]] {
+                var quiet = SimulatorOptions()
+                quiet.explains = !counting
+                let shared = SharedStepHashes(simulators: 2)
+                var sims = [CacheSimulator(engine: engine), CacheSimulator(engine: engine, options: quiet)]
+                if counting { for k in sims.indices { sims[k].sharedHashes = shared } }
+                var out: [[VariantBuild]] = []
+                try GitReplay.replayVariants(source, range: "HEAD", variants: [.asIs, fix], simulators: &sims) { out.append($0) }
+                return out
+            }
+            let explained = try run(counting: false), counted = try run(counting: true)
+            #expect(explained.count == 6 && counted.count == 6)
+            for (a, b) in zip(explained, counted) {
+                for k in 0..<2 {
+                    let x = a[k].prediction.steps, y = b[k].prediction.steps
+                    #expect(x.map(\.status) == y.map(\.status))
+                    #expect(x.map(\.key) == y.map(\.key))
+                    #expect(x.map(\.costSeconds) == y.map(\.costSeconds))
+                    #expect(x.map(\.identity) == y.map(\.identity))
+                }
+                // The file as it is keeps its explanations; the counted variant has none.
+                #expect(a[0].prediction.steps.map(\.reason) == b[0].prediction.steps.map(\.reason))
+                #expect(zip(a[1].prediction.steps, b[1].prediction.steps).allSatisfy { $1.reason.isEmpty || $1.reason == $0.reason })
+                #expect(b[1].prediction.steps.allSatisfy { $0.inputKey == nil || $0.instruction == "FROM" })
+                #expect(a[1].prediction.steps.allSatisfy { $0.inputKey != nil || $0.instruction == "FROM" || $0.status == .notBuilt })
+            }
+            #expect(counted.dropFirst().contains { $0[1].prediction.steps.contains { $0.status == .hit && $0.reason.isEmpty } })
+            // The variant re-runs its new RUN and the COPY after a source edit (c2).
+            #expect(counted[1][1].prediction.steps.filter { $0.status == .miss }.map(\.text) == ["COPY . /app"])
+        }
+    }
 }

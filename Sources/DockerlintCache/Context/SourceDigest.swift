@@ -302,10 +302,20 @@ struct SourceHasher {
         let e = snapshot.entries[path]!
         var r: String
         if e.kind == .directory {
+            // The present children in byte order (as `presentChildren` lists them), each path
+            // built once for both its presence and its record.
+            let names: [String]
+            if let known = sorted[path] { names = known } else {
+                names = (snapshot.children[path] ?? []).sorted(by: utf8Less)
+                sorted[path] = names
+            }
             var parts = [bkHeader(e)]
-            for name in try presentChildren(path) {
+            parts.reserveCapacity(1 + 2 * names.count)
+            for name in names {
+                let child = ContextSnapshot.join(path, name)
+                guard try present(child) else { continue }
                 parts.append(name)
-                parts.append(try bkRecord(ContextSnapshot.join(path, name)))
+                parts.append(try bkRecord(child))
             }
             r = SHA256Hex.of(parts: parts)
         } else {

@@ -62,6 +62,9 @@ public struct CacheSimulator: Sendable {
     /// Per step identity and key kind, the parts last hashed and their digest: a step whose
     /// inputs are those of the previous build (most steps of most commits) is not hashed again.
     var keyMemo: [KeySlot: (parts: [String], digest: String)] = [:]
+    /// The step keys the simulators of one side-by-side replay hashed (the file and its fixes'
+    /// variants share most steps): nil for a simulator of its own.
+    public var sharedHashes: SharedStepHashes? = nil
 
     struct KeySlot: Hashable {
         var identity: String
@@ -323,7 +326,17 @@ public struct CacheSimulator: Sendable {
     mutating func stepHash(_ identity: String, _ kind: UInt8, _ parts: [String]) -> String {
         let slot = KeySlot(identity: identity, kind: kind)
         if let m = keyMemo[slot], m.parts == parts { return m.digest }
-        let digest = CacheSimulator.hash(parts)
+        let digest: String
+        if let shared = sharedHashes {
+            if let d = shared.digest(slot, parts) {
+                digest = d
+            } else {
+                digest = CacheSimulator.hash(parts)
+                shared.record(slot, parts, digest)
+            }
+        } else {
+            digest = CacheSimulator.hash(parts)
+        }
         if keyMemo.count > 4096 { keyMemo.removeAll() }
         keyMemo[slot] = (parts, digest)
         return digest
@@ -458,7 +471,8 @@ public struct CacheSimulator: Sendable {
                 status = .miss; reason = b.0; cause = b.1
             } else {
                 status = .miss
-                (reason, cause) = missReason(mi, def: def, identity: identity, parent: chain.key, run: &run, ctx: &ctx)
+                (reason, cause) = options.explains ? missReason(mi, def: def, identity: identity, parent: chain.key, run: &run, ctx: &ctx)
+                    : ("", .notCached)
             }
         } else if engine == .classic, let b = chain.broken, chain.missed {
             status = .miss; reason = b.0; cause = b.1
@@ -470,15 +484,16 @@ public struct CacheSimulator: Sendable {
             status = .hit; reason = "identical to a step earlier in this build (built once)"; cause = .deduplicated
         } else if known != nil {
             status = .hit
-            (reason, cause) = hitReason(mi, def: def, stepKey: stepKey, known: known!, identity: identity, chain: chain,
-                                        run: run)
+            (reason, cause) = options.explains ? hitReason(mi, def: def, stepKey: stepKey, known: known!, identity: identity, chain: chain,
+                                                           run: run) : ("", .unchanged)
         } else if run.index == 0 {
             status = .miss; reason = "first build: the cache is empty"; cause = .coldCache
         } else if let b = chain.broken, !def.linked {
             status = .miss; reason = b.0; cause = b.1
         } else {
             status = .miss
-            (reason, cause) = missReason(mi, def: def, identity: identity, parent: chain.key, run: &run, ctx: &ctx)
+            (reason, cause) = options.explains ? missReason(mi, def: def, identity: identity, parent: chain.key, run: &run, ctx: &ctx)
+                : ("", .notCached)
         }
         if status != .miss || def.missing.isEmpty {
             run.produced.insert(stepKey)
@@ -500,7 +515,7 @@ public struct CacheSimulator: Sendable {
             let d = costs.downloads(c)
             chain.fetched.formUnion(d.fetch.union(d.build).subtracting(mounted))
         }
-        step.inputKey = stepHash(identity, 4, ["input", kw, def.linked ? "link" : ""] + flat)
+        if options.explains { step.inputKey = stepHash(identity, 4, ["input", kw, def.linked ? "link" : ""] + flat) }
         run.steps.append(step)
         run.newRecords[identity] = StepRecord(parent: chain.key, components: def.components, key: stepKey)
         chain.content = contentKey
@@ -710,5 +725,32 @@ public struct CacheSimulator: Sendable {
         let afterSlash = llbID.firstIndex(of: "/").map { String(llbID[llbID.index(after: $0)...]) }
         if sharing == .shared && (llbID == target || afterSlash == target) { return (llbID, sharing.rawValue) }
         return ("", "")
+    }
+}
+
+/// Step keys hashed by the simulators of one side-by-side replay (`CacheSimulator.sharedHashes`):
+/// per step slot, the parts last hashed by each simulator and their digest. A variant's step that
+/// has the same parts as the file's (the steps a fix leaves alone) takes the digest instead of
+/// hashing again. A key is a function of its parts alone, so sharing changes no key.
+public final class SharedStepHashes: @unchecked Sendable {
+    private let lock = PosixMutex()
+    private var table: [CacheSimulator.KeySlot: [(parts: [String], digest: String)]] = [:]
+    /// Parts kept per slot (one per simulator of a replay, at most).
+    private let depth: Int
+
+    public init(simulators: Int) { depth = max(1, simulators) }
+
+    func digest(_ slot: CacheSimulator.KeySlot, _ parts: [String]) -> String? {
+        lock.locked { table[slot]?.first { $0.parts == parts }?.digest }
+    }
+
+    func record(_ slot: CacheSimulator.KeySlot, _ parts: [String], _ digest: String) {
+        lock.locked {
+            if table.count > 4096 { table.removeAll() }
+            var list = table[slot] ?? []
+            if list.count >= depth { list.removeFirst() }
+            list.append((parts, digest))
+            table[slot] = list
+        }
     }
 }

@@ -214,6 +214,10 @@ public struct SimulatorOptions: Sendable, Equatable {
     public var release: EngineRelease
     /// The cache each build starts from.
     public var ciCache: CICacheMode
+    /// Whether each step gets its explanation (why it hit or missed, in words) and its
+    /// `inputKey`. Off for a replay that only counts what re-runs (a fix's variant in the
+    /// evidence of a finding): statuses, causes that decide them, keys and costs are the same.
+    public var explains = true
 
     public init(directoryMetadata: Bool = false, staleTransfer: Bool = true, release: EngineRelease = .docker20_10,
                 ciCache: CICacheMode = .local) {

@@ -98,7 +98,7 @@ public enum VolatileValues {
             let make = isMakeFile(p)
             // Make and just variables whose value changes per build (`$(NAME)`, `${NAME}`,
             // `{{NAME}}` on a recipe line carries it).
-            var volatileVariables: [String] = []
+            var volatileVariables: Set<String> = []
             var lineNo = 0
             for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
                 lineNo += 1
@@ -107,7 +107,7 @@ public enum VolatileValues {
                     // A top-level assignment: a variable of the file, not a build argument.
                     let exported = line.hasPrefix("export ")
                     for (name, value) in assignments(line) where isVolatile(value) || refersTo(value, volatileVariables) {
-                        if !volatileVariables.contains(name) { volatileVariables.append(name) }
+                        volatileVariables.insert(name)
                         if exported, out[name] == nil { out[name] = "\(p):\(lineNo) exports a per-build value" }
                     }
                     continue
@@ -122,9 +122,38 @@ public enum VolatileValues {
         return out
     }
 
-    /// Whether a make or just value expands one of `variables` (`$(V)`, `${V}`, `{{V}}`).
-    static func refersTo(_ value: String, _ variables: [String]) -> Bool {
-        variables.contains { v in value.contains("$(\(v))") || value.contains("${\(v)}") || value.contains("{{\(v)}}") || value.contains("{{ \(v) }}") }
+    /// Whether a make or just value expands one of `variables` (`$(V)`, `${V}`, `{{V}}`,
+    /// `{{ V }}`): each reference in the value is looked up by name, in time linear in the
+    /// value whatever the number of variables.
+    static func refersTo(_ value: String, _ variables: Set<String>) -> Bool {
+        guard !variables.isEmpty else { return false }
+        let chars = Array(value)
+        // The characters of a name, as `assignedNames` reads them.
+        func isNameChar(_ c: Character) -> Bool { c == "_" || c.isLetter || c.isNumber }
+        // The name from `k` and the index after it.
+        func name(from k: Int) -> (String, Int) {
+            var e = k
+            while e < chars.count, isNameChar(chars[e]) { e += 1 }
+            return (String(chars[k..<e]), e)
+        }
+        func closes(_ k: Int, _ close: String) -> Bool {
+            let c = Array(close)
+            return k + c.count <= chars.count && Array(chars[k..<(k + c.count)]) == c
+        }
+        var k = 0
+        while k + 1 < chars.count {
+            let a = chars[k], b = chars[k + 1]
+            if a == "$", b == "(" || b == "{" {
+                let (n, e) = name(from: k + 2)
+                if !n.isEmpty, closes(e, b == "(" ? ")" : "}"), variables.contains(n) { return true }
+            } else if a == "{", b == "{" {
+                let spaced = k + 2 < chars.count && chars[k + 2] == " "
+                let (n, e) = name(from: k + (spaced ? 3 : 2))
+                if !n.isEmpty, closes(e, spaced ? " }}" : "}}"), variables.contains(n) { return true }
+            }
+            k += 1
+        }
+        return false
     }
 
     /// Names assigned on a line with the text of each one's value: from after its `=` or `:`

@@ -1,4 +1,4 @@
-import DockerlintAnalysis
+@testable import DockerlintAnalysis
 import Foundation
 import Testing
 
@@ -107,5 +107,38 @@ import Testing
         #expect(found["GITHUB_SHA"] == ".github/workflows/docker.yml:7 passes a per-build value", "\(found)")
         #expect(found["BUILDTIME"] != nil && found["REVISION"] != nil, "\(found)")
         #expect(found["GITHUB_REF"] == nil && found["VERSION"] == nil && found["TAGS"] == nil && found["BRANCH_NAME"] == nil, "\(found)")
+    }
+    /// A make file's variables are looked up by name, not each against every one before it:
+    /// 10,000 per-build variables, each passed by a recipe line (a planted or generated
+    /// Makefile), are read in linear time (the list scan took two minutes at 4,000, and grew with the square).
+    @Test func manyMakeVariablesInLinearTime() throws {
+        let dir = NSTemporaryDirectory() + "dockerlint-volatile-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let n = 10_000
+        var text = "V0 := $(shell git rev-parse HEAD)\n"
+        for k in 1..<n { text += "V\(k) := $(V\(k - 1))-\(k)\n" }
+        text += "image:\n"
+        for k in 0..<n { text += "\tdocker build --build-arg A\(k)=$(V\(k)) --build-arg B\(k)={{ V\(k) }} .\n" }
+        try text.write(toFile: dir + "/Makefile", atomically: true, encoding: .utf8)
+        let clock = ContinuousClock()
+        var found: [String: String] = [:]
+        let took = clock.measure { found = VolatileValues.fromCI(DiskProjectFiles(root: dir)) }
+        #expect(found.count == 2 * n, "\(found.count)")
+        #expect(found["A9999"] == "Makefile:\(n + 2 + 9_999) passes a per-build value")
+        #expect(found["B0"] == "Makefile:\(n + 2) passes a per-build value")
+        #expect(took < .seconds(60), "\(took)")
+    }
+    /// A reference is a whole name in make's or just's brackets; a longer name, an unclosed
+    /// bracket or another spacing is no reference to it.
+    @Test func referencesAreWholeNames() {
+        let v: Set<String> = ["SHA", "V_2"]
+        for yes in ["$(SHA)", "x-${SHA}-y", "{{SHA}}", "{{ V_2 }}", "$(shell echo $(SHA))", "$$(SHA)"] {
+            #expect(VolatileValues.refersTo(yes, v), "\(yes)")
+        }
+        for no in ["$(SHAX)", "$(XSHA)", "$(SHA", "${SHA", "{{SHA }}", "{{  SHA }}", "$SHA", "SHA", "$(V_2 )", ""] {
+            #expect(!VolatileValues.refersTo(no, v), "\(no)")
+        }
+        #expect(!VolatileValues.refersTo("$(SHA)", []))
     }
 }

@@ -118,12 +118,13 @@ extension RunEffects {
         func local(_ p: String) { if let c = cwd { out.append(ImagePath.absolute(p, workdir: c)) } else { out.append("/") } }
         switch pc.manager {
         case .npm where (pc.hasOption("g", "global") || pc.optionValues("location").contains("global"))
-            && !pc.targets.contains(where: { $0.kind == .path || $0.kind == .archive }):
+            && !pc.targets.isEmpty && !pc.targets.contains(where: { $0.kind == .path || $0.kind == .archive }):
             // Global mode, packages from a registry: it writes the global prefix, never the
             // project in the working directory (and reads no project config: npm skips it in
             // global mode): `--prefix`, else NPM_CONFIG_PREFIX, else the image's (/usr/local in
             // the node images, /usr where node is a system package). A local folder or archive
-            // installed globally runs its scripts in place: the case below.
+            // installed globally runs its scripts in place, and so does `npm install -g` with no
+            // package (the working directory's): the case below.
             if let p = pc.optionValues("prefix").last ?? env["NPM_CONFIG_PREFIX"] ?? env["npm_config_prefix"] {
                 guard let c = cwd ?? (p.hasPrefix("/") ? "/" : nil) else { out.append("/"); break }
                 let prefix = ImagePath.absolute(p, workdir: c)

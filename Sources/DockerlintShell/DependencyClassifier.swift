@@ -78,6 +78,9 @@ enum DependencyClassifier {
             if c.hasOption("g", "global") || c.optionValues("location").contains("global") {
                 let paths = targets.filter { $0.kind == .path }
                 if !paths.isEmpty { return result(.localProject, paths.map { m(join($0.text, "package.json")) }, source: true) }
+                // `npm install -g` with no package installs the working directory's (npm takes it
+                // as `npm install -g .`); `--prefix` is then the global prefix, not the project.
+                if targets.isEmpty { return result(.localProject, [m("package.json")], source: true) }
                 return result(.namedPackages, localFiles)
             }
             if targets.isEmpty {

@@ -209,6 +209,9 @@ private func unpinned(_ s: String) -> [String] { pm(s).unpinnedTargets.map(\.tex
         #expect(dep("npm ci")?.usesLockfile == true)
         #expect(files("npm install --prefix web") == ["web/package.json"])
         #expect(dep("npm install -g pnpm@9")?.source == .namedPackages)
+        // No package: the working directory's, as `npm install -g .` (its prefix is the global one).
+        #expect(dep("npm install -g")?.source == .localProject && dep("npm i --global --prefix /opt/npm")?.needsSourceTree == true)
+        #expect(files("npm install -g --prefix /opt/npm") == ["package.json"])
         #expect(files("yarn install --frozen-lockfile") == ["package.json", "yarn.lock"])
         #expect(files("pnpm install --frozen-lockfile") == ["package.json", "pnpm-lock.yaml"])
         #expect(files("pnpm fetch") == ["pnpm-lock.yaml"])

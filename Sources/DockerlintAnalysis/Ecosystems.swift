@@ -126,7 +126,8 @@ extension RunEffects {
             // installed globally runs its scripts in place, and so does `npm install -g` with no
             // package (the working directory's): the case below.
             if let p = pc.optionValues("prefix").last ?? env["NPM_CONFIG_PREFIX"] ?? env["npm_config_prefix"] {
-                guard let c = cwd ?? (p.hasPrefix("/") ? "/" : nil) else { out.append("/"); break }
+                // A prefix naming a variable or a command's output (`--prefix "$P"`): not known.
+                guard !p.contains("$"), !p.contains("`"), let c = cwd ?? (p.hasPrefix("/") ? "/" : nil) else { out.append("/"); break }
                 let prefix = ImagePath.absolute(p, workdir: c)
                 out += [ImagePath.absolute("lib/node_modules", workdir: prefix), ImagePath.absolute("bin", workdir: prefix)]
             }

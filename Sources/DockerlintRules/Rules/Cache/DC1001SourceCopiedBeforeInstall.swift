@@ -362,6 +362,8 @@ final class SourceCopiedBeforeInstallRule: LintRule {
             guard a >= 0, b <= bytes.count, a < b else { return nil }
             var abs = ImagePath.absolute(raw, workdir: i.workingDirectory.isEmpty ? "/" : i.workingDirectory)
             if (raw.hasSuffix("/") || raw == "." || raw == ".." || raw.hasSuffix("/.")) && abs != "/" { abs += "/" }
+            // Written bare, a path with a blank, quote, variable or escape would copy other sources.
+            guard !abs.contains(where: { $0.isWhitespace || "\"'$`\\".contains($0) }) else { return nil }
             copyText = String(decoding: bytes[..<a], as: UTF8.self) + abs + String(decoding: bytes[b...], as: UTF8.self)
         }
         moved += copyText

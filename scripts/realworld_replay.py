@@ -17,8 +17,10 @@ Both replays take the evidence's assumptions from lint's own statement of them, 
 JSON `evidence` (never guessed here): its `range` (`--git`), the build arguments it gave a new
 value in every build (`--per-build-arg`: by their name, the project's CI files or a DC1003
 finding), the context paths it changed in every build (`--churn`, `.git/HEAD` for a `.git` the
-ignore file lets in), and its builder, engine release and CI cache. The finding's step is found by its text in the last build and counted by its identity in every
-build (a miss is a re-run), as the evidence counts it. Estimated seconds are not compared: the
+ignore file lets in), and its builder, engine release and CI cache. The finding's step is found by its text in the last build and, in every
+build, by aligning that build's steps with the last build's (a diff of their texts per stage:
+identities are ordinals an inserted step shifts), then counted (a miss is a re-run), as the
+evidence counts it. Estimated seconds are not compared: the
 evidence prices downloads by the project's dependency counts, `simulate` by its defaults.
 """
 import json, os, re, shutil, subprocess
@@ -265,10 +267,63 @@ def find_identity(build, text, lines=(), fallback=None):
     return None
 
 
+def _stage_steps(build):
+    """stage name (the identity's prefix) -> its steps in build order, and the stages in order."""
+    stages, order = {}, []
+    for st in build["steps"]:
+        name = st["identity"].rpartition(":")[0]
+        if name not in stages:
+            stages[name] = []
+            order.append(name)
+        stages[name].append(st)
+    return stages, order
+
+
+def aligned_identity(ref, build, identity):
+    """The identity in `build` of the step `identity` of `ref` (the last build), or None when
+    that build's file has no such step. Identities are ordinals (`stage:RUN#n`) that an
+    inserted RUN shifts: the steps of the two stages (matched by name, else by position) are
+    aligned on their texts as a diff would (difflib); a replaced step pairs with a step of the
+    same instruction in the same replaced block, in order."""
+    import difflib
+    if ref is build:
+        return identity
+    rs, rorder = _stage_steps(ref)
+    bs, border = _stage_steps(build)
+    name = identity.rpartition(":")[0]
+    if name not in rs:
+        return None
+    other = name if name in bs else (border[rorder.index(name)] if rorder.index(name) < len(border) else None)
+    if other is None:
+        return None
+    a, b = rs[name], bs[other]
+    ta, tb = [step_text(x) for x in a], [step_text(x) for x in b]
+    i = next(k for k, x in enumerate(a) if x["identity"] == identity)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes():
+        if not (i1 <= i < i2):
+            continue
+        if tag == "equal":
+            return b[j1 + i - i1]["identity"]
+        if tag == "replace":
+            kind = a[i]["instruction"]
+            mine = [k for k in range(i1, i2) if a[k]["instruction"] == kind]
+            theirs = [k for k in range(j1, j2) if b[k]["instruction"] == kind]
+            pos = mine.index(i)
+            if len(theirs) == len(mine):
+                return b[theirs[pos]]["identity"]
+            # Unequal counts: the most similar step of that instruction.
+            best = max(theirs, key=lambda k: difflib.SequenceMatcher(None, ta[i], tb[k]).ratio(), default=None)
+            return None if best is None else b[best]["identity"]
+        return None
+    return None
+
+
 def count(report, identity):
-    """(re-runs, commits, counted commits) of the step `identity` over the non-baseline builds,
-    builds that failed without any step not counted (as the evidence does)."""
+    """(re-runs, commits, counted commits) of the step `identity` of the last build over the
+    non-baseline builds, found in each build by alignment (`aligned_identity`), builds that
+    failed without any step not counted (as the evidence does)."""
     misses = commits = counted = 0
+    last = report["builds"][-1]
     for b in report["builds"]:
         if b.get("baseline"):
             continue
@@ -276,7 +331,8 @@ def count(report, identity):
         if b.get("errors") and not b["steps"]:
             continue
         counted += 1
-        st = next((s for s in b["steps"] if s["identity"] == identity and s["status"] != "not-built"), None)
+        ident = aligned_identity(last, b, identity)
+        st = next((s for s in b["steps"] if s["identity"] == ident and s["status"] != "not-built"), None) if ident else None
         if st and st["status"] == "miss":
             misses += 1
     return misses, commits, counted
@@ -517,6 +573,16 @@ def self_test(check):
     check("a continued first line names its step", quoted_matches("RUN a && ...", "RUN a && b"), True)
     check("another step is not named", quoted_matches("RUN a", "RUN ab"), False)
     check("a line is compared without continuations", line_text("RUN a \\\n  b\n", 1), "RUN a")
+    def st(ident, text, status="miss"):
+        return {"identity": ident, "text": text, "instruction": text.split()[0], "status": status}
+    old_b = {"steps": [st("b:FROM", "FROM rust"), st("b:COPY#1", "COPY . /app"), st("b:RUN#1", "RUN cargo build --release")]}
+    new_b = {"steps": [st("b:FROM", "FROM rust"), st("b:RUN#1", "RUN apt-get install -y gcc"), st("b:COPY#1", "COPY . /app"),
+                       st("b:RUN#2", "RUN cargo build --release")]}
+    check("a step is found past an inserted RUN", aligned_identity(new_b, old_b, "b:RUN#2"), "b:RUN#1")
+    check("an inserted step is in no older build", aligned_identity(new_b, old_b, "b:RUN#1"), None)
+    edited = {"steps": [st("b:FROM", "FROM rust"), st("b:COPY#1", "COPY . /app"), st("b:RUN#1", "RUN cargo build")]}
+    check("an edited step maps by its place", aligned_identity(new_b, edited, "b:RUN#2"), "b:RUN#1")
+    check("a step is counted by alignment", count({"builds": [{"baseline": True, "steps": []}, old_b, new_b]}, "b:RUN#2"), (2, 2, 2))
     lets_in = ("`COPY . .` copies the whole context and the .dockerignore lets in files that change without a source edit: "
                "every commit and fetch rewrites .git; node_modules changes with every local install; docker/Dockerfile is "
                "copied too, so every edit of the Dockerfile re-runs this COPY; each such change re-runs this COPY")

@@ -162,6 +162,9 @@ public struct EvidenceReplay: Hashable, Sendable {
     public var step: String
     public var reruns: Int
     public var rerunsWithFix: Int?
+    /// History: the builds whose Dockerfile had the step (nil: all of them). An older commit
+    /// may predate the step; its build is no re-run of it.
+    public var stepBuilds: Int? = nil
 
     public init(source: Source, commits: Int, range: String?, perBuildArgs: [PerBuildArg], churn: [String], ignoreFile: String?,
                 builder: String, engine: String, ciCache: String, step: String, reruns: Int, rerunsWithFix: Int?) {

@@ -128,6 +128,7 @@ public struct JSONReporter: Reporter {
         o.setIfPresent("ignoreFile", e.ignoreFile.map(JSONValue.string))
         if !e.ignoreAppended.isEmpty { o["ignoreAppended"] = .array(e.ignoreAppended.map(JSONValue.string)) }
         o.setIfPresent("rerunsWithFix", e.rerunsWithFix.map(JSONValue.int))
+        o.setIfPresent("stepBuilds", e.stepBuilds.map(JSONValue.int))
         return .object(o)
     }
 

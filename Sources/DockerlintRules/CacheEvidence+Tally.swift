@@ -29,9 +29,21 @@ extension CacheEvidence {
         /// (first): false when the two commute, i.e. the step re-ran only because it comes
         /// after an unrelated change (a reorder is the fix there, not a cache mount).
         var readsCause: ((StepPrediction, StepPrediction) -> Bool)? = nil
+        /// Per subject, per own step: weighted builds whose file had the step (history: an
+        /// older commit may predate it; a build without it is no re-run of it).
+        var present: [[Double]]
+        /// The files the subjects' steps are named in, by text (`StepKey.source`), and the
+        /// simulator that names steps.
+        let references: [[UInt8]: DockerfileModel]
+        let namer: CacheSimulator
+        /// Per (file named in, file built): the identities of the one's steps in the other.
+        var aligned: [[[UInt8]]: [String: String]] = [:]
 
-        init(subjects: [Subject], variants: Int) {
+        init(subjects: [Subject], variants: Int, references: [[UInt8]: DockerfileModel] = [:], engine: BuilderKind = .buildkit) {
             self.subjects = subjects
+            self.references = references
+            namer = CacheSimulator(engine: engine)
+            present = subjects.map { Array(repeating: 0, count: $0.steps.count) }
             seconds = Array(repeating: 0, count: variants)
             reruns = subjects.map { Array(repeating: 0, count: $0.steps.count) }
             rerunsFixed = reruns
@@ -40,8 +52,34 @@ extension CacheEvidence {
             inputSeconds = inputReruns
         }
 
-        static func status(_ b: VariantBuild, _ key: StepKey) -> StepPrediction? {
-            b.prediction.steps.first { $0.identity == key.identity && $0.status != .notBuilt }
+        /// The identity in build `b`'s file of the step `key` names (nil: that file has no such step).
+        mutating func identity(_ key: StepKey, in b: VariantBuild) -> String? {
+            guard !key.source.isEmpty, b.text != key.source, let reference = references[key.source] else { return key.identity }
+            let pair = [key.source, b.text]
+            if let map = aligned[pair] { return map[key.identity] }
+            if aligned.count > 512 { aligned.removeAll() }
+            let map = namer.alignedIdentities(from: reference, to: b.model)
+            aligned[pair] = map
+            return map[key.identity]
+        }
+
+        /// The step `key` names as build `b` predicted it (nil: not built, or not in its file).
+        mutating func status(_ b: VariantBuild, _ key: StepKey) -> StepPrediction? {
+            guard let id = identity(key, in: b) else { return nil }
+            return b.prediction.steps.first { $0.identity == id && $0.status != .notBuilt }
+        }
+
+        /// A step of build `b` named as the file `source` names it (for judgements made on that
+        /// file; unchanged when it has no counterpart there).
+        mutating func renamed(_ step: StepPrediction, in b: VariantBuild, source: [UInt8]) -> StepPrediction {
+            guard !source.isEmpty, b.text != source, let reference = references[source] else { return step }
+            let pair = [source, b.text]
+            let map = aligned[pair] ?? namer.alignedIdentities(from: reference, to: b.model)
+            aligned[pair] = map
+            guard let today = map.first(where: { $0.value == step.identity })?.key else { return step }
+            var s = step
+            s.identity = today
+            return s
         }
 
         mutating func add(_ builds: [VariantBuild], weight w: Double, editLabel: String?) {
@@ -57,19 +95,23 @@ extension CacheEvidence {
                 let applied = subject.variant != 0 && fixed.applied
                 var attributed = false
                 for (j, step) in subject.steps.enumerated() {
-                    let before = Tally.status(base, step.asIs)
+                    if identity(step.asIs, in: base) != nil { present[s][j] += w }
+                    let before = status(base, step.asIs)
                     let missed = before?.status == .miss
                     if missed { reruns[s][j] += w }
                     if let fk = step.fixed {
-                        let after = applied ? Tally.status(fixed, fk) : before
+                        let after = applied ? status(fixed, fk) : before
                         if after?.status == .miss { rerunsFixed[s][j] += w }
                     }
                     if missed && !attributed, let before {
                         attributed = true
                         causes[s][Tally.cause(of: before, in: base, editLabel: editLabel), default: 0] += w
                         let root = Tally.root(of: before, in: base)
-                        if !Tally.dockerfileCauses.contains(root.cause), !subject.ownStepOnly || root.identity == before.identity,
-                           readsCause?(root, before) ?? true {
+                        var counts = !Tally.dockerfileCauses.contains(root.cause) && (!subject.ownStepOnly || root.identity == before.identity)
+                        if counts, let readsCause {
+                            counts = readsCause(renamed(root, in: base, source: step.asIs.source), renamed(before, in: base, source: step.asIs.source))
+                        }
+                        if counts {
                             inputReruns[s] += w
                             inputSeconds[s] += w * before.costSeconds
                         }
@@ -141,21 +183,25 @@ extension CacheEvidence {
                 // are not saved); other installs: a third of the step's time.
                 let mountSaving = subject.mountDependencies.map { inputs * Double($0) * CostModel.secondsPerDependency }
                     ?? inputSeconds[s] * scale * CacheEvidence.cacheMountShare
-                return Evidence(source: source, savingPer100: mountSaving,
+                var e = Evidence(source: source, savingPer100: mountSaving,
                                 step: subject.steps.isEmpty ? "" : subject.steps[0].asIs.display,
                                 reruns: subject.steps.isEmpty ? 0 : reruns[s][0] * scale, rerunsFixed: nil, causes: causesPer100,
                                 reported: inputs >= 0.5 && mountSaving >= max(minSaving, 0.001), inputReruns: inputs,
                                 mountDependencies: subject.mountDependencies)
+                e.present = subject.steps.isEmpty ? weight * scale : present[s][0] * scale
+                return e
             }
             if let saving {
                 reported = saving >= max(minSaving, 0.001) && (fixedReruns.map { $0 < reran } ?? true)
             } else {
                 reported = reran >= 0.5
             }
-            return Evidence(source: source, savingPer100: saving,
-                            step: subject.steps.isEmpty ? "" : subject.steps[best].asIs.display,
-                            reruns: reran, rerunsFixed: fixedReruns, causes: causesPer100, reported: reported,
-                            downloadStep: subject.downloadStep, hypothetical: subject.hypothetical)
+            var e = Evidence(source: source, savingPer100: saving,
+                             step: subject.steps.isEmpty ? "" : subject.steps[best].asIs.display,
+                             reruns: reran, rerunsFixed: fixedReruns, causes: causesPer100, reported: reported,
+                             downloadStep: subject.downloadStep, hypothetical: subject.hypothetical)
+            e.present = subject.steps.isEmpty ? weight * scale : present[s][best] * scale
+            return e
         }
     }
 }

@@ -26,6 +26,7 @@ extension CacheEvidence {
                 let others = inputs < e.reruns - 0.001
                     ? ", \(Int((inputs * f).rounded())) of them not for edits of the Dockerfile or a new base image" : ""
                 parts.append("in the last \(n) commit\(n == 1 ? "" : "s") \(step) re-ran \(count(e.reruns * f))\(others): \(saving)")
+                if let had = stepBuilds(e) { parts.append(had) }
                 if !e.causes.isEmpty {
                     parts.append("re-runs caused by " + e.causes.prefix(3).map { "\($0.0) (\(count($0.1 * f)))" }.joined(separator: ", "))
                 }
@@ -62,6 +63,7 @@ extension CacheEvidence {
             } else {
                 parts.append("\(window) \(step) re-ran \(count(e.reruns * f))")
             }
+            if let had = stepBuilds(e) { parts.append(had) }
             if !e.causes.isEmpty {
                 parts.append("re-runs caused by " + e.causes.prefix(3).map { "\($0.0) (\(count($0.1 * f)))" }.joined(separator: ", "))
             }
@@ -88,6 +90,14 @@ extension CacheEvidence {
             }
         }
         return parts.joined(separator: "; ")
+    }
+
+    /// History: how many of the commits' Dockerfiles had the quoted step, when not all did
+    /// (an older commit's build is no re-run of a step its file lacks).
+    static func stepBuilds(_ e: Evidence) -> String? {
+        guard case .history(let n) = e.source else { return nil }
+        let had = Int((e.present * Double(n) / 100).rounded())
+        return had < n ? "the step is in the Dockerfile of \(had) of those \(n) commits" : nil
     }
 
     static func count(_ x: Double) -> String {

@@ -109,13 +109,16 @@ public enum CacheEvidence {
         /// Cache-mount advice on a build's dependency cache: the dependencies whose download
         /// share (`CostModel.secondsPerDependency` each) a counted re-run saves.
         public var mountDependencies: Int? = nil
+        /// Per 100 commits (edits): the builds whose Dockerfile had the quoted step (an older
+        /// commit may predate it).
+        public var present: Double = 100
 
         public static func == (a: Evidence, b: Evidence) -> Bool {
             a.source == b.source && a.savingPer100 == b.savingPer100 && a.step == b.step && a.reruns == b.reruns
                 && a.rerunsFixed == b.rerunsFixed && a.reported == b.reported
                 && a.causes.map(\.0) == b.causes.map(\.0) && a.causes.map(\.1) == b.causes.map(\.1)
                 && a.inputReruns == b.inputReruns && a.downloadStep == b.downloadStep && a.hypothetical == b.hypothetical
-                && a.mountDependencies == b.mountDependencies
+                && a.mountDependencies == b.mountDependencies && a.present == b.present
         }
     }
 
@@ -154,11 +157,14 @@ public enum CacheEvidence {
         return [LineEdits.insert(d.subject[4], after: line - 1, src)]
     }
 
-    /// A step found by the simulator's identity (`stage:KEYWORD#n`), stable across versions of
-    /// the file whose text differs.
+    /// A step found by the simulator's identity (`stage:KEYWORD#n`) in `source`, the text of
+    /// the file that names it (the file as it is, or a fix of it). Identities are ordinals: in
+    /// another version of the file the step is found by aligning the two files
+    /// (`CacheSimulator.alignedIdentities`), not by its identity.
     struct StepKey: Hashable {
         var identity: String
         var display: String
+        var source: [UInt8] = []
     }
 
     /// Line → step identity of a model, as the simulator names its steps.
@@ -170,9 +176,9 @@ public enum CacheEvidence {
         s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\\" }).joined(separator: " ")
     }
 
-    static func key(line: Int, in model: DockerfileModel, identities: [Int: String]) -> StepKey? {
+    static func key(line: Int, in model: DockerfileModel, identities: [Int: String], source: [UInt8] = []) -> StepKey? {
         guard let mi = model.allInstructions.first(where: { $0.syntax.startLine == line }), let id = identities[line] else { return nil }
-        return StepKey(identity: id, display: mi.shortText)
+        return StepKey(identity: id, display: mi.shortText, source: source)
     }
 
     /// Decides and annotates the DC findings of one file. Findings the simulator cannot judge
@@ -229,7 +235,10 @@ public enum CacheEvidence {
         var variants: [ReplayVariant] = [.asIs]
         var variantKeys: [String: Int] = [:]
         var fixedModels: [Int: DockerfileModel] = [:]
+        var fixedTexts: [Int: [UInt8]] = [:]
         var fixedIdentities: [Int: [Int: String]] = [:]
+        // The files the subjects' steps are named in, by text (their steps are aligned with each build's file).
+        var references: [[UInt8]: DockerfileModel] = [bytes: model]
         var subjects: [Subject] = []
         // Build arguments that change in every build (by name, default or the project's CI),
         // whether or not DC1003 reports them: the replay gives them a new value per commit.
@@ -272,6 +281,8 @@ public enum CacheEvidence {
                     variantKeys[vk] = variant
                     fixedModels[variant] = DockerfileModel.build(fixedAST)
                     fixedIdentities[variant] = identities(fixedModels[variant]!, engine: engine)
+                    fixedTexts[variant] = fixed
+                    references[fixed] = fixedModels[variant]!
                 }
             } else if d.code == "DC1004" {
                 // The advice alone: the paths the finding suggests excluding, added to each
@@ -287,11 +298,11 @@ public enum CacheEvidence {
                 fixable = true
             }
             let steps = ownLines.map { line -> (asIs: StepKey, fixed: StepKey?) in
-                let k = key(line: line, in: model, identities: ids)!
+                let k = key(line: line, in: model, identities: ids, source: bytes)!
                 guard variant != 0, let fm = fixedModels[variant] else { return (k, variant != 0 ? k : nil) }
                 guard let mi = model.allInstructions.first(where: { $0.syntax.startLine == line }),
                       let l = matchingLine(mi, in: fm, original: model),
-                      let fk = key(line: l, in: fm, identities: fixedIdentities[variant]!) else { return (k, nil) }
+                      let fk = key(line: l, in: fm, identities: fixedIdentities[variant]!, source: fixedTexts[variant]!) else { return (k, nil) }
                 return (k, fk)
             }
             // A pre-fetch: the downloads move from the build (which still re-runs) to the new step.
@@ -304,7 +315,7 @@ public enum CacheEvidence {
                let stage = model.allInstructions.first(where: { $0.syntax.startLine == d.range.start.line })?.stageIndex,
                let l = fm.allInstructions.first(where: { $0.stageIndex == stage && $0.syntax.kind == .run
                    && norm(String($0.syntax.original.dropFirst(3))).hasSuffix(command) })?.syntax.startLine,
-               let fk = key(line: l, in: fm, identities: fixedIdentities[variant]!) {
+               let fk = key(line: l, in: fm, identities: fixedIdentities[variant]!, source: fixedTexts[variant]!) {
                 steps2 = [(build.asIs, fk)]
                 if d.subject.first == SourceCopiedBeforeInstallRule.prefetchSubject { downloadStep = fk.display }
             }
@@ -435,7 +446,7 @@ public enum CacheEvidence {
             }
             if useHistory, let located {
                 if let a = asIs, a.history { variants[0].recorded = a.builds }
-                var tally = Tally(subjects: subjects, variants: variants.count)
+                var tally = Tally(subjects: subjects, variants: variants.count, references: references, engine: engine)
                 tally.readsCause = readsCause
                 let windowStart = objects.flatMap { try? $0.commit("HEAD~\(history)") }
                 let range = windowStart.map { "\($0)..HEAD" } ?? "HEAD"
@@ -462,7 +473,7 @@ public enum CacheEvidence {
             }
             // Plausible edits of the context as it is.
             if let a = asIs, !a.history { variants[0].recorded = a.builds }
-            var tally = Tally(subjects: subjects, variants: variants.count)
+            var tally = Tally(subjects: subjects, variants: variants.count, references: references, engine: engine)
             tally.readsCause = readsCause
             guard let prepared = plausibleEdits() else { return nil }
             let (snapshot, edits) = prepared
@@ -511,6 +522,8 @@ public enum CacheEvidence {
                                   ciCache: options.ciCache.rawValue, step: e.step, reruns: Int((e.reruns * f).rounded()),
                                   rerunsWithFix: e.hypothetical ? nil : e.rerunsFixed.map { Int(($0 * f).rounded()) })
             r.ignoreAppended = ignoreAppended
+            let had = Int((e.present * f).rounded())
+            if e.source.isHistory, had < commits { r.stepBuilds = had }
             return r
         }
         func assumed(_ d: Diagnostic) -> String {
@@ -581,6 +594,7 @@ public enum CacheEvidence {
                     guard ast.isValid else { continue }
                     let combinedModel = DockerfileModel.build(ast)
                     let combinedIds = identities(combinedModel, engine: engine)
+                    references[both] = combinedModel
                     let va = variants[candidates[x].variant].transform, vb = (b.code, fb.title, lineText(bytes, b.range.start.line))
                     pairVariants.append(ReplayVariant { own in
                         guard let own else { return nil }
@@ -595,7 +609,7 @@ public enum CacheEvidence {
                         guard let line = model.allInstructions.first(where: { ids[$0.syntax.startLine] == st.asIs.identity })?.syntax.startLine,
                               let mi = model.allInstructions.first(where: { $0.syntax.startLine == line }),
                               let l = matchingLine(mi, in: combinedModel, original: model),
-                              let fk = key(line: l, in: combinedModel, identities: combinedIds) else { return (st.asIs, nil) }
+                              let fk = key(line: l, in: combinedModel, identities: combinedIds, source: both) else { return (st.asIs, nil) }
                         return (st.asIs, fk)
                     }
                     let applicability: Fix.Applicability = fa.applicability == .safe && fb.applicability == .safe ? .safe : .unsafe

@@ -64,4 +64,29 @@ struct SimStepIdentityTests {
             #expect(named == Self.simulated(unused, engine))
         }
     }
+
+    /// `alignedIdentities`: today's steps in an older version of the file, found by aligning
+    /// the two (identities are ordinals an inserted RUN shifts).
+    @Test func alignedAcrossVersions() {
+        func model(_ text: String) -> DockerfileModel { DockerfileModel.build(DockerfileParser.parse(Array(text.utf8))) }
+        let today = model("FROM rust AS builder\nRUN apt-get update && apt-get install -y build-essential\nCOPY . /app\nWORKDIR /app\n"
+            + "RUN cargo build --release --locked\nRUN strip target/release/app\nFROM debian\nCOPY --from=builder /app/target/release/app /app\n")
+        // Older: no apt-get RUN, the build edited, the stages in the same order but unnamed below.
+        let older = model("FROM rust AS builder\nCOPY . /app\nWORKDIR /app\nRUN cargo build --release\nRUN strip target/release/app\n"
+            + "FROM debian\nCOPY --from=builder /app/target/release/app /app\n")
+        let map = CacheSimulator(engine: .buildkit).alignedIdentities(from: today, to: older)
+        #expect(map["builder:RUN#2"] == "builder:RUN#1", "the edited build maps by its place between aligned neighbours: \(map)")
+        #expect(map["builder:RUN#3"] == "builder:RUN#2")
+        #expect(map["builder:RUN#1"] == nil, "the inserted RUN has no counterpart")
+        #expect(map["builder:COPY#1"] == "builder:COPY#1" && map["builder:FROM"] == "builder:FROM")
+        #expect(map["1:COPY#1"] == "1:COPY#1" && map["1:FROM"] == "1:FROM")
+        // The same file: every step is itself.
+        let same = CacheSimulator(engine: .buildkit).alignedIdentities(from: today, to: today)
+        #expect(same.count == CacheSimulator(engine: .buildkit).stepIdentities(today).count && same.allSatisfy { $0.key == $0.value })
+        // A RUN inserted in the same gap as an edited one: the edit pairs with the step that shares its words.
+        let both = model("FROM rust AS builder\nCOPY . /app\nRUN apt-get install -y clang\nRUN cargo build --release --locked\n")
+        let before = model("FROM rust AS builder\nCOPY . /app\nRUN cargo build --release\n")
+        let m2 = CacheSimulator(engine: .buildkit).alignedIdentities(from: both, to: before)
+        #expect(m2["builder:RUN#2"] == "builder:RUN#1" && m2["builder:RUN#1"] == nil, "\(m2)")
+    }
 }

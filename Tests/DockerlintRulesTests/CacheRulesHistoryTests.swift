@@ -119,6 +119,58 @@ import Testing
         #expect(dc.first?.message.contains("Dockerfile changed (3 times), app.py changed (2 times)") == true, "\(dc.map(\.message))")
     }
 
+    /// Issue 20, classes 3 and 4: a commit inserted a RUN above the quoted step, so the step's
+    /// ordinal (`0:RUN#1` before, `0:RUN#2` after) differs between versions. The step is found
+    /// in each version by aligning the two files: the install re-ran in all 9 builds (4 source
+    /// edits, the requirements edit, the insertion, 3 source edits), and with the manifest
+    /// copied first in 2 (the requirements edit and the insertion above it).
+    @Test(.enabled(if: GitReplay.gitAvailable, "git on PATH"))
+    func stepFoundByAlignmentWhenARunIsInsertedAbove() throws {
+        let dir = try Self.emptyRepository()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let install = "COPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n"
+        try Self.write(dir, "Dockerfile", "FROM python:3.12-slim\nWORKDIR /app\n" + install)
+        try Self.write(dir, "requirements.txt", "flask\n")
+        try Self.write(dir, "app.py", "print(0)\n")
+        try Self.write(dir, ".dockerignore", ".git\n")
+        try Self.commit(dir, "initial")
+        for k in 1...4 { try Self.write(dir, "app.py", "print(\(k))\n"); try Self.commit(dir, "source \(k)") }
+        try Self.write(dir, "requirements.txt", "flask\nrequests\n"); try Self.commit(dir, "deps")
+        try Self.write(dir, "Dockerfile", "FROM python:3.12-slim\nWORKDIR /app\nRUN apt-get update && apt-get install -y gcc\n" + install)
+        try Self.commit(dir, "compiler")
+        for k in 5...7 { try Self.write(dir, "app.py", "print(\(k))\n"); try Self.commit(dir, "source \(k)") }
+        let r = try Self.evaluate(dir, history: 100)
+        let dc = r.diagnostics.filter { $0.code == "DC1001" }
+        #expect(dc.count == 1)
+        #expect(dc.first?.message.contains("in the last 9 commits `RUN pip install -r requirements.txt` re-ran 9 times, would re-run 2 times") == true,
+                "\(dc.map(\.message))")
+        #expect(dc.first?.evidence?.stepBuilds == nil, "the step is in every version")
+    }
+
+    /// A quoted step added during the window: the builds before it are no re-runs of it, and
+    /// the evidence says how many builds had it.
+    @Test(.enabled(if: GitReplay.gitAvailable, "git on PATH"))
+    func stepAddedDuringTheWindowCountsOnlyWhereItExists() throws {
+        let dir = try Self.emptyRepository()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.write(dir, "Dockerfile", "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"app.py\"]\n")
+        try Self.write(dir, "requirements.txt", "flask\n")
+        try Self.write(dir, "app.py", "print(0)\n")
+        try Self.write(dir, ".dockerignore", ".git\n")
+        try Self.commit(dir, "initial")
+        for k in 1...3 { try Self.write(dir, "app.py", "print(\(k))\n"); try Self.commit(dir, "source \(k)") }
+        try Self.write(dir, "Dockerfile", "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n")
+        try Self.commit(dir, "install")
+        for k in 4...7 { try Self.write(dir, "app.py", "print(\(k))\n"); try Self.commit(dir, "source \(k)") }
+        let r = try Self.evaluate(dir, history: 100)
+        let dc = r.diagnostics.filter { $0.code == "DC1001" }
+        #expect(dc.count == 1)
+        // 8 builds; the install exists in the last 5 and re-ran in each of them.
+        #expect(dc.first?.message.contains("`RUN pip install -r requirements.txt` re-ran 5 times, would re-run once") == true, "\(dc.map(\.message))")
+        #expect(dc.first?.message.contains("the step is in the Dockerfile of 5 of those 8 commits") == true, "\(dc.map(\.message))")
+        #expect(dc.first?.evidence?.stepBuilds == 5)
+    }
+
     @Test(.enabled(if: GitReplay.gitAvailable, "git on PATH"))
     func noHistoryMeansPlausibleEdits() throws {
         let dir = try Self.repository(dockerfile: "FROM python:3.10.5\nCOPY app.py /app.py\nRUN pip install flask\n", edits: 3)

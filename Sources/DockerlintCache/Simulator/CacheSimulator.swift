@@ -257,6 +257,70 @@ public struct CacheSimulator: Sendable {
         return out
     }
 
+    /// The identities of `today`'s steps → the identities of the same steps in `other`, another
+    /// version of the file (an older commit's): identities are ordinals (`stage:RUN#n`), which
+    /// an inserted or removed step shifts, so the steps are aligned as `git diff` would align
+    /// them. Per stage (matched by name, else by position), the steps' normalised texts are
+    /// aligned by a longest common subsequence; a step left between two aligned neighbours (an
+    /// edited one) takes the step of the same keyword between the same neighbours in `other`
+    /// that shares the most words with it. A step with no counterpart (it did not exist then)
+    /// has no entry.
+    public func alignedIdentities(from today: DockerfileModel, to other: DockerfileModel) -> [String: String] {
+        var out: [String: String] = [:]
+        func words(_ mi: ModelInstruction) -> [Substring] {
+            mi.syntax.original.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\\" })
+        }
+        for stage in today.stages {
+            let match = stage.name.flatMap { n in other.stages.first { $0.name == n } }
+                ?? (stage.index < other.stages.count ? other.stages[stage.index] : nil)
+            guard let theirs = match else { continue }
+            let a = namedSteps(stage), b = namedSteps(theirs)
+            let ta = a.map { words($0.0).joined(separator: " ") }, tb = b.map { words($0.0).joined(separator: " ") }
+            // LCS table over the exact normalised texts.
+            let n = a.count, m = b.count
+            var l = Array(repeating: Array(repeating: 0, count: m + 1), count: n + 1)
+            for i in stride(from: n - 1, through: 0, by: -1) {
+                for j in stride(from: m - 1, through: 0, by: -1) {
+                    l[i][j] = ta[i] == tb[j] ? l[i + 1][j + 1] + 1 : max(l[i + 1][j], l[i][j + 1])
+                }
+            }
+            var pairs: [(Int, Int)] = []
+            var i = 0, j = 0
+            while i < n && j < m {
+                if ta[i] == tb[j] { pairs.append((i, j)); i += 1; j += 1 } else if l[i + 1][j] >= l[i][j + 1] { i += 1 } else { j += 1 }
+            }
+            // The gaps between aligned neighbours: edited steps pair with steps of the same
+            // keyword in the same gap, in order, the pairing that shares the most words.
+            var prev = (-1, -1)
+            for next in pairs + [(n, m)] {
+                let xs = Array((prev.0 + 1)..<next.0), ys = Array((prev.1 + 1)..<next.1)
+                if !xs.isEmpty && !ys.isEmpty {
+                    func score(_ x: Int, _ y: Int) -> Double? {
+                        guard a[x].0.syntax.kind == b[y].0.syntax.kind else { return nil }
+                        let wx = Set(words(a[x].0)), wy = Set(words(b[y].0))
+                        return 1 + Double(wx.intersection(wy).count) / Double(max(1, wx.union(wy).count))
+                    }
+                    // best[p][q]: the best total pairing xs[p...] with ys[q...].
+                    var best = Array(repeating: Array(repeating: 0.0, count: ys.count + 1), count: xs.count + 1)
+                    for p in stride(from: xs.count - 1, through: 0, by: -1) {
+                        for q in stride(from: ys.count - 1, through: 0, by: -1) {
+                            best[p][q] = max(best[p + 1][q], best[p][q + 1], score(xs[p], ys[q]).map { $0 + best[p + 1][q + 1] } ?? -1)
+                        }
+                    }
+                    var p = 0, q = 0
+                    while p < xs.count && q < ys.count {
+                        if let sc = score(xs[p], ys[q]), best[p][q] == sc + best[p + 1][q + 1] {
+                            out[a[xs[p]].1] = b[ys[q]].1; p += 1; q += 1
+                        } else if best[p][q] == best[p + 1][q] { p += 1 } else { q += 1 }
+                    }
+                }
+                if next.0 < n { out[a[next.0].1] = b[next.1].1 }
+                prev = next
+            }
+        }
+        return out
+    }
+
     /// Line → identity of the steps `simulate` would predict for `model` (the first step of
     /// each line), without simulating a build: empty when the build fails before its first
     /// step (an unknown target, a stage cycle).

@@ -283,7 +283,8 @@ def aligned_identity(ref, build, identity):
     """The identity in `build` of the step `identity` of `ref` (the last build), or None when
     that build's file has no such step. Identities are ordinals (`stage:RUN#n`) that an
     inserted RUN shifts: the steps of the two stages (matched by name, else by position) are
-    aligned on their texts as a diff would (difflib); a replaced step pairs with a step of the
+    aligned on their texts as a diff would (difflib; stages by position only when the last
+    build has no stage of that name); a replaced step pairs with a step of the
     same instruction in the same replaced block, in order."""
     import difflib
     if ref is build:
@@ -293,7 +294,9 @@ def aligned_identity(ref, build, identity):
     name = identity.rpartition(":")[0]
     if name not in rs:
         return None
-    other = name if name in bs else (border[rorder.index(name)] if rorder.index(name) < len(border) else None)
+    # By position only a stage that no stage of the last build names (a stage added above).
+    pos = rorder.index(name)
+    other = name if name in bs else (border[pos] if pos < len(border) and border[pos] not in rs else None)
     if other is None:
         return None
     a, b = rs[name], bs[other]
@@ -582,6 +585,10 @@ def self_test(check):
     check("an inserted step is in no older build", aligned_identity(new_b, old_b, "b:RUN#1"), None)
     edited = {"steps": [st("b:FROM", "FROM rust"), st("b:COPY#1", "COPY . /app"), st("b:RUN#1", "RUN cargo build")]}
     check("an edited step maps by its place", aligned_identity(new_b, edited, "b:RUN#2"), "b:RUN#1")
+    staged = {"steps": [st("web:FROM", "FROM node"), st("web:RUN#1", "RUN pnpm install"), st("b:FROM", "FROM rust"),
+                        st("b:COPY#1", "COPY . /app"), st("b:RUN#1", "RUN cargo build --release")]}
+    check("a stage added above matches no older stage", aligned_identity(staged, old_b, "web:RUN#1"), None)
+    check("a stage added above", aligned_identity(staged, old_b, "b:RUN#1"), "b:RUN#1")
     check("a step is counted by alignment", count({"builds": [{"baseline": True, "steps": []}, old_b, new_b]}, "b:RUN#2"), (2, 2, 2))
     lets_in = ("`COPY . .` copies the whole context and the .dockerignore lets in files that change without a source edit: "
                "every commit and fetch rewrites .git; node_modules changes with every local install; docker/Dockerfile is "

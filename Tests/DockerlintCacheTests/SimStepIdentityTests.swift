@@ -88,5 +88,10 @@ struct SimStepIdentityTests {
         let before = model("FROM rust AS builder\nCOPY . /app\nRUN cargo build --release\n")
         let m2 = CacheSimulator(engine: .buildkit).alignedIdentities(from: both, to: before)
         #expect(m2["builder:RUN#2"] == "builder:RUN#1" && m2["builder:RUN#1"] == nil, "\(m2)")
+        // A stage added above the others: its steps match no older stage (not the stage that
+        // was first then, which keeps its name).
+        let staged = model("FROM node AS web\nRUN pnpm install\nFROM rust AS builder\nCOPY . /app\nRUN cargo build --release\n")
+        let m3 = CacheSimulator(engine: .buildkit).alignedIdentities(from: staged, to: before)
+        #expect(m3["web:RUN#1"] == nil && m3["web:FROM"] == nil && m3["builder:RUN#1"] == "builder:RUN#1", "\(m3)")
     }
 }

@@ -260,7 +260,8 @@ public struct CacheSimulator: Sendable {
     /// The identities of `today`'s steps → the identities of the same steps in `other`, another
     /// version of the file (an older commit's): identities are ordinals (`stage:RUN#n`), which
     /// an inserted or removed step shifts, so the steps are aligned as `git diff` would align
-    /// them. Per stage (matched by name, else by position), the steps' normalised texts are
+    /// them. Per stage (matched by name, else by position when no stage of today's file bears
+    /// the other's name), the steps' normalised texts are
     /// aligned by a longest common subsequence; a step left between two aligned neighbours (an
     /// edited one) takes the step of the same keyword between the same neighbours in `other`
     /// that shares the most words with it. A step with no counterpart (it did not exist then)
@@ -270,9 +271,13 @@ public struct CacheSimulator: Sendable {
         func words(_ mi: ModelInstruction) -> [Substring] {
             mi.syntax.original.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\\" })
         }
+        let todayNames = Set(today.stages.compactMap(\.name))
         for stage in today.stages {
+            // By position only a stage that no stage of today's file names (a stage added above
+            // shifts the others: they still match by name, the new one matches none).
             let match = stage.name.flatMap { n in other.stages.first { $0.name == n } }
-                ?? (stage.index < other.stages.count ? other.stages[stage.index] : nil)
+                ?? (stage.index < other.stages.count && !todayNames.contains(other.stages[stage.index].name ?? "\u{0}")
+                    ? other.stages[stage.index] : nil)
             guard let theirs = match else { continue }
             let a = namedSteps(stage), b = namedSteps(theirs)
             let ta = a.map { words($0.0).joined(separator: " ") }, tb = b.map { words($0.0).joined(separator: " ") }

@@ -94,6 +94,9 @@ public struct RunSplit: Sendable {
     /// The split is unsafe only because build arguments the install reads only as any variable
     /// of its environment stay below it (where a value that changes per build costs nothing).
     public var onlyArgumentsBelow = false
+    /// The install part is only tools read from no project file (`Moves.toolPrefix`): system
+    /// packages, a global registry install, `corepack enable`; nothing is copied first.
+    public var toolsOnly = false
 }
 
 /// A dependency pre-fetch step to add above a COPY (`go mod download` after go.mod/go.sum).
@@ -324,8 +327,12 @@ public struct Moves {
         let pipes = chain.pipelines
         func holds(_ i: Int, _ ins: InstallRead) -> Bool { pipes[i].range.contains(ins.command.invocation.range.start) }
         let installs = rs.installs.filter { $0.dependency.source == .manifest }
-        // The last pipeline holding a dependency install from manifests.
-        guard let k = pipes.indices.last(where: { i in installs.contains { holds(i, $0) } }) else { return nil }
+        // The last pipeline holding a dependency install from manifests; with none, the last
+        // of the leading tool installs (`toolPrefix`).
+        let manifestK = pipes.indices.last(where: { i in installs.contains { holds(i, $0) } })
+        let toolK = manifestK == nil && guarded == nil && body.items[0].separator != .background ? toolPrefix(pipes, script.commands, rs) : nil
+        guard let k = manifestK ?? toolK else { return nil }
+        let toolsOnly = toolK != nil
         // Composer installs run twice when one of them reads more than its manifests as written.
         let splittable = installs.filter { ins in ins.deferred != nil && (0...k).contains { holds($0, ins) } }
         let deferring = splittable.contains { !$0.complete }
@@ -357,7 +364,7 @@ public struct Moves {
         let cs = graph.step(c)
         var kept: [Int] = [], moved: [Int] = []
         for i in prefix...k {
-            if i == k || rs.installs.contains(where: { holds(i, $0) }) { kept.append(i); continue }
+            if toolsOnly || i == k || rs.installs.contains(where: { holds(i, $0) }) { kept.append(i); continue }
             guard let s = part([i], deferring: false) else { return nil }
             let reads = s.reads.paths.all || s.reads.paths.paths.contains { realOverlap(copy: cs, path: $0) != nil }
             if reads { moved.append(i) } else { kept.append(i) }
@@ -369,7 +376,19 @@ public struct Moves {
                 for w in inv.command.words { for (name, _) in w.parameterReferences { partStep.reads.env.names.insert(name) } }
             }
         }
-        guard var split = split(copy: c, install: partStep, moveCopy: false) else { return nil }
+        guard var split = toolsOnly ? toolSplit(copy: cs, part: partStep) : split(copy: c, install: partStep, moveCopy: false) else { return nil }
+        // The rest must not remove what the tool installs wrote: split, it would stay in their layer.
+        if toolsOnly {
+            let wrote = partStep.writes.paths.paths
+            for inv in script.commands where pipes[(k + 1)...].contains(where: { $0.range.contains(inv.range.start) }) {
+                if let pc = PackageCommand.parse(inv.effective), pc.action == .remove || pc.action == .clean { return nil }
+                guard ["rm", "rmdir", "unlink", "find", "shred"].contains(inv.effective.name ?? "") else { continue }
+                guard let st = graph.partialRun(r, including: { $0.range == inv.range }, deferring: false) else { return nil }
+                if st.writes.paths.all || st.writes.paths.paths.contains(where: { w in wrote.contains { ImagePath.within(w, $0) || ImagePath.within($0, w) } }) {
+                    return nil
+                }
+            }
+        }
         var onlyIncomplete = split.onlyIncomplete || split.verdict.isSafe
         let safeAlone = split.verdict.isSafe
         func fail(_ v: MoveVerdict) { if split.verdict.isSafe { split.verdict = v }; onlyIncomplete = false }
@@ -490,12 +509,49 @@ public struct Moves {
         out.moveUp = up.map { StepID(stage: r.stage, index: $0) }
         out.onlyArgumentsBelow = onlyArgsBelow && !otherFailed
         out.condition = testText
+        out.toolsOnly = toolsOnly
         if safeAlone, !between.isSafe, !otherFailed {
             let named = blockers.count > 3 ? blockers.prefix(3).joined(separator: ", ") + " and \(blockers.count - 3) more" : blockers.joined(separator: ", ")
             out.blockedBetween = "it cannot cross \(named) (\(between.reason ?? ""))"
             out.blockedByRun = blockedByRun
         }
         return out
+    }
+
+    /// The RUN's leading `&&` pipelines that install tools and read nothing of the project:
+    /// system packages (`apk add`, `apt-get update`, `apt-get install` of named packages), a
+    /// global npm install of registry packages, `corepack enable`. Each is one simple command;
+    /// the index of the last one when something follows them, nil otherwise (or when one is
+    /// a virtual package, installed to be deleted).
+    func toolPrefix(_ pipes: [Pipeline], _ invocations: [CommandInvocation], _ rs: Step) -> Int? {
+        var last: Int? = nil
+        for (i, p) in pipes.enumerated() {
+            let invs = invocations.filter { p.range.contains($0.range.start) }
+            guard p.commands.count == 1, !p.negated, case .simple = p.commands[0].kind, invs.count == 1, let inv = invs.first else { break }
+            let e = inv.effective
+            if e.name == "corepack", e.arguments.count == 1, e.arguments[0].staticValue == "enable" { last = i; continue }
+            guard let pc = PackageCommand.parse(e) else { break }
+            let named = rs.installs.contains { p.range.contains($0.command.invocation.range.start) && $0.dependency.source == .namedPackages && $0.files.isEmpty }
+            if pc.manager.isSystemPackageManager {
+                if pc.manager == .apk, pc.hasOption("t", "virtual") || e.arguments.contains(where: { ($0.staticValue ?? "").hasPrefix("--virtual") }) { return nil }
+                guard pc.action == .update || (pc.action == .install && named) else { break }
+            } else {
+                guard pc.manager == .npm, pc.action == .install, named, pc.hasOption("g", "global") else { break }
+            }
+            last = i
+        }
+        guard let k = last, k + 1 < pipes.count else { return nil }
+        return k
+    }
+
+    /// The tool installs of `toolPrefix` as a RUN of their own above COPY `cs`: safe when they
+    /// read nothing it writes and write nothing it writes (and nothing else they do is unknown).
+    func toolSplit(copy cs: Step, part: Step) -> ManifestSplit? {
+        var verdict = commute(part, cs)
+        if verdict.isSafe, part.reads.paths.all || part.writes.paths.all {
+            verdict = .unknown("\(Self.label(part)) may read or write any file: \(part.notes.first ?? "a program the analysis does not know")")
+        }
+        return ManifestSplit(files: [], verdict: verdict, notes: [])
     }
 
     /// Shell text on one line: runs of blanks outside quotes (the indentation of joined

@@ -381,3 +381,46 @@ import Testing
         #expect(t.blockedBetween != nil)
     }
 }
+
+/// Tools installed at the head of a RUN that then builds from the source: the leading tool
+/// installs split off above the COPY, unless the rest removes what they installed.
+@Suite struct ToolPrefixRunSplitTests {
+    static let files = ["Makefile": "all:\n\tcc -o app main.c\n", "main.c": "int main(void){return 0;}\n"]
+
+    @Test func systemAndGlobalInstallsSplitOffAboveTheCopy() throws {
+        let a = Analysed("FROM alpine:3.20\nCOPY . /src\nWORKDIR /src\nRUN apk add --no-cache gcc make nodejs npm && npm install -g pnpm@9.7.0 && corepack enable && make\n",
+                         files: Self.files)
+        let s = try #require(a.moves.runSplit(copy: a.at(2), run: a.at(4)))
+        #expect(s.toolsOnly)
+        #expect(s.verdict == .safe)
+        #expect(s.installText == "apk add --no-cache gcc make nodejs npm && npm install -g pnpm@9.7.0 && corepack enable")
+        #expect(s.restText == "make")
+        #expect(s.files.isEmpty)
+    }
+
+    @Test func noSplitWhenTheRestRemovesWhatWasInstalled() {
+        for run in ["apt-get update && apt-get install -y gcc && make && apt-get purge -y gcc",
+                    "apt-get update && apt-get install -y gcc && make && rm -rf /var/lib/apt/lists/*",
+                    "apk add --virtual .deps gcc && make && apk del .deps",
+                    "apk add -t .deps gcc && make",
+                    "npm install -g pnpm@9 && make && rm -rf /root/.npm",
+                    "npm install -g pnpm@9 && make && npm cache clean --force"] {
+            let a = Analysed("FROM debian:12\nWORKDIR /app\nCOPY . .\nRUN \(run)\n", files: Self.files)
+            #expect(a.moves.runSplit(copy: a.at(3), run: a.at(4)) == nil, "\(run)")
+        }
+    }
+
+    @Test func onlyATopLevelAndListOfSimpleCommandsSplits() {
+        for run in ["apk add gcc; make", "apk add gcc || true && make", "(apk add gcc) && make", "apk add gcc | cat && make",
+                    "apk add $(cat deps.txt) && make", "make && apk add gcc", "apk add gcc && make &"] {
+            let a = Analysed("FROM alpine\nWORKDIR /app\nCOPY . .\nRUN \(run)\n", files: Self.files.merging(["deps.txt": "gcc\n"]) { $1 })
+            #expect(a.moves.runSplit(copy: a.at(3), run: a.at(4))?.toolsOnly != true, "\(run)")
+        }
+    }
+
+    @Test func anInstallThatWritesWhereTheCopyWritesIsNotSafe() throws {
+        let a = Analysed("FROM alpine\nCOPY . /etc/app\nRUN apk add gcc && make -C /etc/app\n", files: Self.files)
+        let s = a.moves.runSplit(copy: a.at(2), run: a.at(3))
+        #expect(s?.verdict.isSafe != true)
+    }
+}

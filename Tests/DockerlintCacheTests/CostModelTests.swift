@@ -85,9 +85,15 @@ import Testing
         #expect(cost("yarn install && cp -r node_modules/x public/ && yarn build") == 90)
         #expect(cost("yarn install") == 30)
         #expect(cost("cp -r node_modules/x public/ && yarn build") == 60)
-        // Named packages are not the project's dependencies: the build's cost alone.
+        // Tools installed by name before the build pay their own (small) share: the install
+        // part split off keeps it, the build part keeps the rest.
+        #expect(cost("npm install -g pnpm && pnpm run build") == 65)
+        #expect(cost("npm install -g pnpm") == 5)
+        #expect(cost("apt-get update && apt-get install -y gcc libc6-dev git curl && make") == 70)
+        // A segment that names a build tool among its packages counts as the build.
         #expect(cost("apk add --no-cache make gcc musl-dev python3 && make") == 60)
-        #expect(cost("npm install -g pnpm && pnpm run build") == 60)
+        // A download before the build is not an install: the build's cost alone.
+        #expect(cost("curl -fsSLO https://example.org/x.tgz && make") == 60)
     }
 }
 

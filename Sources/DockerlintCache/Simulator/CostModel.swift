@@ -177,7 +177,7 @@ public struct CostModel: Sendable {
             return !(isFetch && known.contains(e))
         }
         var rest: Double
-        if others.isEmpty { rest = 0 } else if let cat = CostModel.categorise(others.joined(separator: " && ")), let v = defaults[cat] {
+        if others.isEmpty { rest = 0 } else if let v = categorySeconds(others.joined(separator: " && "), CostModel.categorise(others.joined(separator: " && "))) {
             rest = v
         } else { rest = defaults["RUN"] ?? 2 }
         if composerAutoload { rest += defaults["RUN"] ?? 2 }
@@ -185,6 +185,19 @@ public struct CostModel: Sendable {
     }
 
     public static let standard = CostModel()
+
+    /// The seconds of `command` of category `cat`. A RUN that installs and builds (`yarn install
+    /// && yarn build`, `apk add git && npm install -g pnpm && make`) pays both: split in two,
+    /// each part keeps its own share (the install's own category: its commands other than the
+    /// builds).
+    func categorySeconds(_ command: String, _ cat: String?) -> Double? {
+        guard let cat, let v = defaults[cat] else { return nil }
+        guard cat == "run:build" else { return v }
+        let others = CostModel.segments(command.lowercased()).filter { CostModel.segmentCategory($0) != "run:build" }
+        guard !others.isEmpty, let install = CostModel.categorise(others.joined(separator: " && ")),
+              ["run:package-install", "run:small-install", "run:package-index"].contains(install), let w = defaults[install] else { return v }
+        return v + w
+    }
 
     /// The RUN category of a command: the most expensive of its commands (split at `&&`,
     /// `||`, `;`, `|` and newlines): builds, dependency installs, package indexes, small
@@ -249,15 +262,6 @@ public struct CostModel: Sendable {
         }
         if !cur.trimmingCharacters(in: .whitespaces).isEmpty { out.append(cur) }
         return out
-    }
-
-    /// True when a command installs a project's dependencies from its manifests (`npm ci`,
-    /// `yarn install`, `pip install -r ...`), not packages it names.
-    public static func installsProjectDependencies(_ command: String) -> Bool {
-        CostModel.segments(command.lowercased()).contains { seg in
-            let c = " " + seg + " "
-            return namedPackages(seg) == nil && installs.contains { c.containsBytes($0) }
-        }
     }
 
     static let installs = ["apt-get install", "apt install", "apk add", "yum install", "dnf install", "microdnf install",
@@ -331,10 +335,7 @@ public struct CostModel: Sendable {
         if instruction == "RUN", let cmd = command, !dependencies.isEmpty, let share = downloadShare(cmd, kept: kept) {
             return (share.download + share.rest, false)
         }
-        if instruction == "RUN", let cmd = command, let cat = CostModel.runCategory(cmd), let v = defaults[cat] {
-            // A RUN that installs the project's dependencies and builds (`yarn install && yarn
-            // build`) pays both: split in two, each part keeps its own share.
-            if cat == "run:build", CostModel.installsProjectDependencies(cmd), let install = defaults["run:package-install"] { return (v + install, false) }
+        if instruction == "RUN", let cmd = command, let v = categorySeconds(cmd, CostModel.runCategory(cmd)) {
             return (v, false)
         }
         if let v = defaults[instruction] { return (v, false) }

@@ -45,7 +45,14 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         let what = c.copied.contains(where: \.isTree) ? "the copied files" : c.copied.map { "`\($0.contextPath)`" }.joined(separator: ", ")
         if !copiesInstallFiles {
             // The install reads none of the copied files: the COPY may move below it.
-            guard moves.moveBelow(id, r.id).isSafe else { return }
+            guard moves.moveBelow(id, r.id).isSafe else {
+                // Tools installed at the head of a RUN that then builds from the source: the
+                // RUN splits, the tool installs above the COPY.
+                if graph.context != nil, let rsplit = moves.runSplit(copy: id, run: r.id), rsplit.toolsOnly, rsplit.verdict.isSafe {
+                    SourceCopiedBeforeInstallRule.reportRunSplit(i, c, r, rsplit, context, &sink)
+                }
+                return
+            }
             // Other frequently changed COPYs stay above the install: DC1002 moves the install up.
             for p in graph.stages[id.stage][...id.index].reversed() {
                 if p.kind == .run { break }
@@ -62,7 +69,8 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         }
         guard let split = moves.manifestSplit(copy: id, install: r.id) else { return }
         // Install and build in one RUN: split the RUN at the `&&` after the install.
-        if !split.verdict.isSafe, let rsplit = moves.runSplit(copy: id, run: r.id) {
+        // (A split of leading tool installs is not this: the install that reads the copied files stays below.)
+        if !split.verdict.isSafe, let rsplit = moves.runSplit(copy: id, run: r.id), !rsplit.toolsOnly {
             // A composer split whose one doubt is what the install may read (a plugin that acts
             // while packages install): reported, its fix unsafe.
             // Or one whose only doubt is a build argument left below it: its fix unsafe.
@@ -123,14 +131,18 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         let what = c.copied.contains(where: \.isTree) ? "the copied files" : c.copied.map { "`\($0.contextPath)`" }.joined(separator: ", ")
         let how = split.deferred
             ? "whose composer install reads only \(names.joined(separator: ", ")) of them once its scripts and autoloader wait for the source (`--no-scripts --no-autoloader`)"
+            : split.toolsOnly ? "which installs tools (`\(split.installText)`) and builds in one RUN"
             : "which installs dependencies and builds in one RUN"
         let graph = context.stepGraph
         let lifted = split.moveUp.map { graph.step($0) }
         let when = split.condition.map { " (the install runs only when `\($0)`)" } ?? ""
         var message = "`\(i.shortText)` comes before \(CacheMessage.step(r.instruction)), \(how)\(when): "
-            + (split.deferred ? "every edit to \(what) re-runs the install; " : "every edit to \(what) re-runs the install, which reads only \(names.joined(separator: ", ")) of them; ")
+            + (split.deferred ? "every edit to \(what) re-runs the install; "
+               : split.toolsOnly ? "every edit to \(what) re-runs the install, which reads none of them; "
+               : "every edit to \(what) re-runs the install, which reads only \(names.joined(separator: ", ")) of them; ")
             + (lifted.isEmpty ? "" : "move \(lifted.map { "`\($0.instruction.shortText)`" }.joined(separator: ", ")), which the install needs, above the COPY, ")
-            + "copy \(names.count == 1 ? "that file" : "those files") first, run `\(split.installText)` in a RUN of its own, then copy the rest and run `\(split.restText)`"
+            + (split.toolsOnly ? "split the RUN at its `&&`: run the install in a RUN of its own above the COPY, then `\(split.restText)` in place of the RUN"
+               : "copy \(names.count == 1 ? "that file" : "those files") first, run `\(split.installText)` in a RUN of its own, then copy the rest and run `\(split.restText)`")
         if !split.notes.isEmpty { message += " (\(split.notes.joined(separator: "; ")))" }
         if let why = blockedBy {
             message += "; no fix is offered: the install would have to move above the steps between them, and \(why)"
@@ -167,7 +179,8 @@ final class SourceCopiedBeforeInstallRule: LintRule {
             var tail = runLine(split.restText)
             if runLines.last >= src.lineCount, !src.text(rs, re).hasSuffix("\n") { tail.removeLast(nl.count) }
             edits.append(TextEdit(range: src.range(rs, re), replacement: tail))
-            fix = Fix(title: split.deferred ? "Split the install: from the copied manifests first without scripts and autoloader, again after the source"
+            fix = Fix(title: split.toolsOnly ? "Split the RUN: install the tools before the source COPY, build after it"
+                        : split.deferred ? "Split the install: from the copied manifests first without scripts and autoloader, again after the source"
                         : "Split the RUN: install from the copied manifests first, build after the source",
                       edits: edits, applicability: split.verdict.isSafe ? .safe : .unsafe)
         }

@@ -321,10 +321,13 @@ def aligned_identity(ref, build, identity):
     return None
 
 
-def count(report, identity):
+def count(report, identity, original=None):
     """(re-runs, commits, counted commits) of the step `identity` of the last build over the
     non-baseline builds, found in each build by alignment (`aligned_identity`), builds that
-    failed without any step not counted (as the evidence does)."""
+    failed without any step not counted (as the evidence does). `original`: in a history
+    rewritten with a fix, the identity (in the last build) of the step the fix replaces; a
+    build whose own file the fix does not apply to has no fixed step and runs the original
+    one, so that step's re-run is counted there, as the evidence counts it."""
     misses = commits = counted = 0
     last = report["builds"][-1]
     for b in report["builds"]:
@@ -335,6 +338,8 @@ def count(report, identity):
             continue
         counted += 1
         ident = aligned_identity(last, b, identity)
+        if ident is None and original is not None:
+            ident = aligned_identity(last, b, original)
         st = next((s for s in b["steps"] if s["identity"] == ident and s["status"] != "not-built"), None) if ident else None
         if st and st["status"] == "miss":
             misses += 1
@@ -439,7 +444,7 @@ class Replayer:
                 out["note"] = "the quoted step is not in the fixed file"
                 out["replayed"] = replayed
                 return out
-            fm, fn, fk = count(fixed, fid)
+            fm, fn, fk = count(fixed, fid, find_identity(flast, q["step"], ()))
             replayed["fixed"] = scaled(fm, fn, fk)
         out["replayed"] = replayed
         out["equal"] = (q["n"] == replayed["n"] and q["asis"] == replayed["asis"]
@@ -590,6 +595,11 @@ def self_test(check):
     check("a stage added above matches no older stage", aligned_identity(staged, old_b, "web:RUN#1"), None)
     check("a stage added above", aligned_identity(staged, old_b, "b:RUN#1"), "b:RUN#1")
     check("a step is counted by alignment", count({"builds": [{"baseline": True, "steps": []}, old_b, new_b]}, "b:RUN#2"), (2, 2, 2))
+    fixed_new = {"steps": [st("b:FROM", "FROM rust"), st("b:COPY#1", "COPY Cargo.toml /app/"), st("b:RUN#1", "RUN cargo fetch", "hit"),
+                           st("b:COPY#2", "COPY . /app"), st("b:RUN#2", "RUN cargo build --release")]}
+    hist = {"builds": [{"baseline": True, "steps": []}, old_b, fixed_new]}
+    check("a build the fix does not apply to has no fixed step", count(hist, "b:RUN#1"), (0, 2, 2))
+    check("...and runs the original step there", count(hist, "b:RUN#1", "b:RUN#2"), (1, 2, 2))
     lets_in = ("`COPY . .` copies the whole context and the .dockerignore lets in files that change without a source edit: "
                "every commit and fetch rewrites .git; node_modules changes with every local install; docker/Dockerfile is "
                "copied too, so every edit of the Dockerfile re-runs this COPY; each such change re-runs this COPY")

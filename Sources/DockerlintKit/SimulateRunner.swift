@@ -173,11 +173,11 @@ public struct SimulateRunner: Sendable {
         do {
             let source = try GitReplay.locate(dockerfile: dockerfile, contextDirectory: context,
                                               dockerfileInRepository: options.fixedDockerfile == nil)
-            try GitReplay.replay(source, range: range, buildArgs: options.baseBuildArgs, perBuildArgs: options.perBuildArgs,
-                                 churn: options.churn, target: options.target,
-                                 dockerfileText: options.fixedDockerfile, simulator: &sim) { p in
-                summary.add(p)
-                builds.append(p)
+            try GitReplay.replayBuilds(source, range: range, buildArgs: options.baseBuildArgs, perBuildArgs: options.perBuildArgs,
+                                       churn: options.churn, target: options.target,
+                                       dockerfileText: options.fixedDockerfile, simulator: &sim) { b in
+                summary.add(b.prediction, model: b.model)
+                builds.append(b.prediction)
             }
         } catch {
             switch error {
@@ -197,6 +197,7 @@ public struct SimulateRunner: Sendable {
         let dir = (path as NSString).deletingLastPathComponent
         func resolve(_ p: String) -> String { p.hasPrefix("/") || dir.isEmpty ? p : dir + "/" + p }
         var builds: [BuildPrediction] = []
+        var summary = SimulationSummary(engine: options.builder)
         for (i, entry) in plan.builds.enumerated() {
             let ctx = resolve(entry.context)
             guard FileIO.isDirectory(ctx) else { throw CommandError("\(path):\(entry.line): error: context directory not found: \(entry.context)") }
@@ -211,9 +212,10 @@ public struct SimulateRunner: Sendable {
             }
             p.baseline = i == 0 && plan.builds.count > 1
             builds.append(p)
+            summary.add(p, model: state.model)
         }
         return SimulationReport(mode: .plan, engine: options.builder, dockerfile: options.dockerfile ?? "", context: path, range: nil,
-                                builds: builds, summary: SimulationSummary(engine: options.builder, predictions: builds))
+                                builds: builds, summary: summary)
     }
 }
 

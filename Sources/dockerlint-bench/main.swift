@@ -288,7 +288,7 @@ func benchSimulate() {
                 var summary = SimulationSummary(engine: engine)
                 let clock = ContinuousClock()
                 let t = clock.measure {
-                    try? GitReplay.replay(source, range: revs[n - 1], simulator: &sim) { summary.add($0) }
+                    try? GitReplay.replayBuilds(source, range: revs[n - 1], simulator: &sim) { summary.add($0.prediction, model: $0.model) }
                 }
                 times.append(seconds(t))
                 if n == 2000 || n == total { summaries[engine] = summary }

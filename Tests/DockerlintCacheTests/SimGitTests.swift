@@ -68,6 +68,37 @@ struct SimGitTests {
         #expect(summary.sentence(for: "0:RUN#1") == "RUN pip install -r /app/requirements.txt re-ran 1 of 5 builds")
     }
 
+    /// A commit removes the first of two RUNs: the second is `0:RUN#2` in the older builds and
+    /// `0:RUN#1` after. The summary aligns each build's file with the last one's: the tests
+    /// re-ran in all 4 builds, and the removed step keeps its own 2 (matched by its text), where
+    /// by ordinal `0:RUN#1` mixed the two steps.
+    @Test func summaryAlignsStepsAcrossARemovedStep() throws {
+        let t = try TempDir()
+        try t.git("init", "-q")
+        try t.write("Dockerfile", "FROM python:3.12\nCOPY . /app\nRUN make -C /app\nRUN make -C /app test\n")
+        try t.write("app.py", "print(0)\n")
+        try t.git("add", "-A"); try t.git("commit", "-qm", "c1")
+        for k in 1...2 { try t.write("app.py", "print(\(k))\n"); try t.git("commit", "-qam", "edit \(k)") }
+        try t.write("Dockerfile", "FROM python:3.12\nCOPY . /app\nRUN make -C /app test\n")
+        try t.git("commit", "-qam", "tests only")
+        try t.write("app.py", "print(3)\n"); try t.git("commit", "-qam", "edit 3")
+        var sim = CacheSimulator(engine: .buildkit)
+        let source = try GitReplay.locate(dockerfile: t.path + "/Dockerfile", contextDirectory: t.path)
+        var summary = SimulationSummary(engine: .buildkit)
+        var ordinal = SimulationSummary(engine: .buildkit)
+        try GitReplay.replayBuilds(source, range: "HEAD", simulator: &sim) { b in
+            summary.add(b.prediction, model: b.model)
+            ordinal.add(b.prediction)
+        }
+        #expect(summary.builds == 4)
+        let runs = summary.steps.filter { $0.instruction == "RUN" }.map { "\($0.identity) \($0.text) \($0.misses)/\($0.built)" }
+        #expect(runs == ["0:RUN#1 RUN make -C /app 2/2", "0:RUN#1 RUN make -C /app test 4/4"], "\(runs)")
+        #expect(summary.sentence(for: "0:RUN#1") == "RUN make -C /app test re-ran 4 of 4 builds")
+        // Without the files, steps are taken by their ordinals (what every build of one file needs).
+        let byOrdinal = ordinal.steps.filter { $0.instruction == "RUN" }.map { "\($0.identity) \($0.misses)/\($0.built)" }
+        #expect(byOrdinal == ["0:RUN#1 4/4", "0:RUN#2 2/2"], "\(byOrdinal)")
+    }
+
     /// BuildKit prefers `<Dockerfile>.dockerignore` next to the Dockerfile over the context's
     /// `.dockerignore`; the replay picks the same file at every commit as a lint on disk does.
     @Test func dockerfileSpecificIgnoreFileWinsAtEachCommit() throws {

@@ -261,6 +261,47 @@ struct SimulateRunnerTests {
         #expect(c.a.summary.steps.first { $0.instruction == "RUN" }?.misses == 4)
         #expect(c.b.summary.steps.first { $0.instruction == "RUN" }?.misses == 0)
     }
+
+    /// A commit inserts a RUN above the other steps: the steps' ordinals (`0:RUN#1`) shift, so
+    /// the summary finds each step in every build's Dockerfile by aligning it with the last
+    /// build's, as lint's history evidence does. By ordinal, the pip install took the build
+    /// step's three re-runs and the build step lost them.
+    @Test func gitSummaryAlignsStepsWhenARunIsInsertedAbove() throws {
+        let t = try KitTempDir()
+        func git(_ args: String...) throws {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["git", "-C", t.path, "-c", "user.name=t", "-c", "user.email=t@e", "-c", "commit.gpgsign=false"] + args
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run(); p.waitUntilExit()
+        }
+        let tail = "COPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nRUN python setup.py build\n"
+        try git("init", "-q")
+        try t.write("Dockerfile", "FROM python:3.12-slim\nWORKDIR /app\n" + tail)
+        try t.write("requirements.txt", "flask\n"); try t.write("app.py", "0\n")
+        try git("add", "-A"); try git("commit", "-qm", "init")
+        for i in 1...3 { try t.write("app.py", "\(i)\n"); try git("commit", "-qam", "edit \(i)") }
+        try t.write("Dockerfile", "FROM python:3.12-slim\nWORKDIR /app\nRUN apt-get update && apt-get install -y gcc\n" + tail)
+        try git("commit", "-qam", "compiler")
+        for i in 4...5 { try t.write("app.py", "\(i)\n"); try git("commit", "-qam", "edit \(i)") }
+        var o = SimulateOptions()
+        o.dockerfile = t.path + "/Dockerfile"
+        o.context = t.path
+        o.git = "HEAD"
+        let rep = try SimulateRunner(options: o).simulate()
+        #expect(rep.summary.builds == 6)
+        func rate(_ prefix: String) -> String? {
+            rep.summary.steps.first { $0.text.hasPrefix(prefix) }.map { "\($0.identity) \($0.misses)/\($0.built)" }
+        }
+        // The install re-ran once (the insertion above it), the build after every edit.
+        #expect(rate("RUN pip install") == "0:RUN#2 1/6")
+        #expect(rate("RUN python setup.py") == "0:RUN#3 6/6")
+        #expect(rate("RUN apt-get") == "0:RUN#1 1/3", "the inserted RUN exists in the last 3 builds")
+        #expect(rep.summary.steps.filter { $0.instruction == "RUN" }.count == 3)
+        #expect(rep.summary.sentence(for: "0:RUN#2") == "RUN pip install -r requirements.txt re-ran 1 of 6 builds")
+        #expect(try validate(SimulateOutput.json(rep), schema: "simulate-output.schema.json") == "ok")
+    }
 }
 
 extension BuildPrediction {

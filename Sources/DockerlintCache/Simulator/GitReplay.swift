@@ -102,12 +102,22 @@ public enum GitReplay {
                               perBuildArgs: [String] = [], churn: [String] = [], target: String? = nil,
                               dockerfileText: [UInt8]? = nil,
                               simulator: inout CacheSimulator, _ body: (BuildPrediction) -> Void) throws(GitReplayError) {
+        try replayBuilds(source, range: range, buildArgs: buildArgs, perBuildArgs: perBuildArgs, churn: churn, target: target,
+                         dockerfileText: dockerfileText, simulator: &simulator) { body($0.prediction) }
+    }
+
+    /// `replay`, each build with the text and model it was simulated from (what the history
+    /// statistics align the builds' steps by).
+    public static func replayBuilds(_ source: GitReplaySource, range: String, buildArgs: [String: String] = [:],
+                                    perBuildArgs: [String] = [], churn: [String] = [], target: String? = nil,
+                                    dockerfileText: [UInt8]? = nil,
+                                    simulator: inout CacheSimulator, _ body: (VariantBuild) -> Void) throws(GitReplayError) {
         let variant = dockerfileText.map { text in ReplayVariant { _ in text } } ?? .asIs
         var simulators = [simulator]
         defer { simulator = simulators[0] }
         try replayVariants(source, range: range, buildArgs: buildArgs, perBuildArgs: perBuildArgs, churn: churn, target: target,
                            variants: [variant], simulators: &simulators) {
-            body($0[0].prediction)
+            body($0[0])
         }
     }
 }

@@ -1,11 +1,14 @@
-// Statistics over a sequence of predicted builds: per step (by stable identity) how often it
-// re-ran, the estimated time per build and in total, and the cache efficiency
-// (reused cost / total cost). Baseline builds (the one that fills the cache) and builds that
-// could not be simulated are left out.
+// Statistics over a sequence of predicted builds: per step (found in each build's Dockerfile
+// by aligning it with the last build's, as lint's history evidence does) how often it
+// re-ran, the estimated time per build and in total, and the cache efficiency (reused cost /
+// total cost). Baseline builds (the one that fills the cache) and builds that could not be
+// simulated are left out.
 
+import DockerlintModel
 import DockerlintSupport
 
-/// One step across a history, keyed by `StepPrediction.identity`.
+/// One step across a history, named (`identity`, `line`, `text`) as the last build that had it
+/// names it: the last build's Dockerfile, for a step that file still has.
 public struct StepHistory: Sendable, Equatable {
     public var identity: String
     public var instruction: String
@@ -29,9 +32,23 @@ public struct SimulationSummary: Sendable {
     public var failedBuilds: Int = 0
     public var estimatedSeconds: Double = 0
     public var totalSeconds: Double = 0
-    public var steps: [StepHistory] { order.compactMap { byIdentity[$0] } }
+    /// The steps in the order they first appeared. A step is matched across builds as lint's
+    /// history evidence matches it: identities are ordinals (`stage:RUN#n`) that a RUN inserted
+    /// above shifts, so each build's steps are aligned with the last counted build's Dockerfile
+    /// (`CacheSimulator.alignedIdentities`) and named as that file names them. A step that
+    /// file no longer has is matched by its stage and text.
+    public var steps: [StepHistory] { order.compactMap { byKey[$0] } }
     var order: [String] = []
-    var byIdentity: [String: StepHistory] = [:]
+    var byKey: [String: StepHistory] = [:]
+    /// The counted builds' built steps, with the version of the Dockerfile each was built from
+    /// (an index into `versions`; nil: none was given).
+    var records: [(version: Int?, steps: [StepPrediction])] = []
+    var versions: [DockerfileModel] = []
+    var versionIndex: [String: Int] = [:]
+    /// The version steps are named by: the last counted build's.
+    var reference: Int? = nil
+    /// Per (reference, version): the version's identities → the reference's.
+    var aligned: [[Int]: [String: String]] = [:]
 
     public init(engine: BuilderKind) { self.engine = engine }
 
@@ -46,35 +63,94 @@ public struct SimulationSummary: Sendable {
     public var averageSeconds: Double { builds > 0 ? estimatedSeconds / Double(builds) : 0 }
     /// Steps re-run per build, on average.
     public var averageMisses: Double {
-        builds > 0 ? Double(byIdentity.values.reduce(0) { $0 + $1.misses }) / Double(builds) : 0
+        builds > 0 ? Double(byKey.values.reduce(0) { $0 + $1.misses }) / Double(builds) : 0
     }
 
-    public mutating func add(_ p: BuildPrediction) {
+    /// Counts build `p`, simulated from `model` (without it, the build's steps are taken by
+    /// their identities as they are: right when every build has the same file).
+    public mutating func add(_ p: BuildPrediction, model: DockerfileModel? = nil) {
         if p.baseline { return }
         if p.steps.isEmpty && !p.errors.isEmpty { failedBuilds += 1; return }
         builds += 1
         estimatedSeconds += p.estimatedSeconds
         totalSeconds += p.totalSeconds
-        for s in p.steps where s.status != .notBuilt {
-            if byIdentity[s.identity] == nil {
-                order.append(s.identity)
-                byIdentity[s.identity] = StepHistory(identity: s.identity, instruction: s.instruction, stage: s.stage,
-                                                     stageName: s.stageName, line: s.line, text: s.text, built: 0, misses: 0,
-                                                     estimatedSeconds: 0)
+        let version = model.map { self.version(of: $0) }
+        records.append((version, p.steps.filter { $0.status != .notBuilt }))
+        if let version, version != reference {
+            // A new last file: every build's steps are named anew by it.
+            reference = version
+            order.removeAll()
+            byKey.removeAll()
+            for i in records.indices { tally(i) }
+        } else {
+            tally(records.count - 1)
+        }
+    }
+
+    /// The index of `model`'s version, by the texts of its stages and steps (what the
+    /// alignment reads).
+    mutating func version(of model: DockerfileModel) -> Int {
+        var signature = ""
+        for stage in model.stages {
+            signature += "\u{1}" + (stage.name ?? "") + "\u{2}" + stage.from.syntax.original
+            for mi in stage.onbuildTriggers + stage.instructions { signature += "\u{0}" + mi.syntax.original }
+        }
+        if let v = versionIndex[signature] { return v }
+        versions.append(model)
+        versionIndex[signature] = versions.count - 1
+        return versions.count - 1
+    }
+
+    /// Counts record `i`'s steps under the names the reference file gives them.
+    mutating func tally(_ i: Int) {
+        let (version, built) = records[i]
+        var map: [String: String]? = nil
+        if let version, let reference, version != reference {
+            let pair = [reference, version]
+            if let m = aligned[pair] { map = m } else {
+                if aligned.count > 512 { aligned.removeAll() }
+                let forward = CacheSimulator(engine: engine).alignedIdentities(from: versions[reference], to: versions[version])
+                let m = Dictionary(forward.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
+                aligned[pair] = m
+                map = m
             }
-            byIdentity[s.identity]!.line = s.line
-            byIdentity[s.identity]!.text = s.text
-            byIdentity[s.identity]!.built += 1
+        }
+        var unaligned: [String: Int] = [:]
+        for s in built {
+            var key = s.identity
+            if let map {
+                if let today = map[s.identity] { key = today } else {
+                    // Not in the reference file: matched by stage and text.
+                    let text = (s.stageName ?? String(s.stage)) + "\u{0}" + s.text
+                    unaligned[text, default: 0] += 1
+                    key = "\u{1}" + text + "\u{0}" + String(unaligned[text]!)
+                }
+            }
+            if byKey[key] == nil {
+                order.append(key)
+                byKey[key] = StepHistory(identity: s.identity, instruction: s.instruction, stage: s.stage,
+                                         stageName: s.stageName, line: s.line, text: s.text, built: 0, misses: 0,
+                                         estimatedSeconds: 0)
+            }
+            var h = byKey[key]!
+            h.identity = key.hasPrefix("\u{1}") ? s.identity : key
+            h.instruction = s.instruction
+            h.stage = s.stage
+            h.stageName = s.stageName
+            h.line = s.line
+            h.text = s.text
+            h.built += 1
             if s.status == .miss {
-                byIdentity[s.identity]!.misses += 1
-                byIdentity[s.identity]!.estimatedSeconds += s.costSeconds
+                h.misses += 1
+                h.estimatedSeconds += s.costSeconds
             }
+            byKey[key] = h
         }
     }
 
     /// "RUN pip install flask re-ran 87 of 100 builds": what the lint cache rules quote.
     public func sentence(for identity: String) -> String? {
-        guard let s = byIdentity[identity] else { return nil }
+        guard let s = byKey[identity] ?? steps.first(where: { $0.identity == identity }) else { return nil }
         return "\(s.text) re-ran \(s.misses) of \(s.built) builds"
     }
 }

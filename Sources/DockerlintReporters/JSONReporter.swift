@@ -105,30 +105,7 @@ public struct JSONReporter: Reporter {
                 }),
             ]
         }
-        if let e = d.evidence { o["evidence"] = Self.evidenceValue(e) }
-        return .object(o)
-    }
-
-    /// What a finding's cache evidence replayed and assumed (`EvidenceReplay`).
-    static func evidenceValue(_ e: EvidenceReplay) -> JSONValue {
-        var o: [String: JSONValue] = [
-            "source": .string(e.source.rawValue),
-            "commits": .int(e.commits),
-            "perBuildArgs": .array(e.perBuildArgs.map { a in
-                ["name": .string(a.name), "origin": .string(a.origin.rawValue), "reason": .string(a.reason)]
-            }),
-            "churn": .array(e.churn.map(JSONValue.string)),
-            "builder": .string(e.builder),
-            "engine": .string(e.engine),
-            "ciCache": .string(e.ciCache),
-            "step": .string(e.step),
-            "reruns": .int(e.reruns),
-        ]
-        o.setIfPresent("range", e.range.map(JSONValue.string))
-        o.setIfPresent("ignoreFile", e.ignoreFile.map(JSONValue.string))
-        if !e.ignoreAppended.isEmpty { o["ignoreAppended"] = .array(e.ignoreAppended.map(JSONValue.string)) }
-        o.setIfPresent("rerunsWithFix", e.rerunsWithFix.map(JSONValue.int))
-        o.setIfPresent("stepBuilds", e.stepBuilds.map(JSONValue.int))
+        if let e = d.evidence { o["evidence"] = e.jsonValue }
         return .object(o)
     }
 

@@ -11,7 +11,9 @@ import DockerlintSyntax
 /// `%SRCROOT%` (absolute paths become `file://` URIs without a base). Regions use the
 /// run's `columnKind: unicodeCodePoints`, which matches our scalar columns. Fixes become
 /// `fixes[].artifactChanges[].replacements`. `partialFingerprints` carries our stable
-/// fingerprint. Validated against the OASIS schema in the tests.
+/// fingerprint. A cache finding that quotes evidence carries it in the result's property
+/// bag, `properties.evidence`, the object lint's JSON gives as `evidence`. Validated against
+/// the OASIS schema in the tests.
 public struct SARIFReporter: Reporter {
     public static let schemaURI =
         "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -134,7 +136,12 @@ public struct SARIFReporter: Reporter {
                     ]
                 })
             }
-            if d.severity == .style { o["properties"] = ["severity": "style"] }
+            // The property bag: our severity where SARIF's levels have none, and the cache
+            // evidence as lint's JSON gives it.
+            var properties: [String: JSONValue] = [:]
+            if d.severity == .style { properties["severity"] = "style" }
+            if let e = d.evidence { properties["evidence"] = e.jsonValue }
+            if !properties.isEmpty { o["properties"] = .object(properties) }
             if let fix = d.fix, !fix.edits.isEmpty {
                 o["fixes"] = [[
                     "description": ["text": .string(fix.title)],

@@ -115,6 +115,24 @@ import Testing
         #expect(try Self.replayedReruns(dir, e3, step: "RUN pip install -r requirements.txt") == e3["reruns"] as? Int)
     }
 
+    /// `lint -f sarif` carries the same evidence in the result's property bag.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/git"), "git"))
+    func sarifCarriesTheSameEvidence() throws {
+        let dir = try Self.repository()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (_, d) = try Self.lint(dir, history: 100)
+        let expected = try #require(d["evidence"] as? NSDictionary)
+        let r = try CLI.run(["lint", "-f", "sarif", "--no-fail", "--history", "100", "--context", ".", "Dockerfile"],
+                            environment: ["CI": ""], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let results = (doc["runs"] as! [[String: Any]])[0]["results"] as! [[String: Any]]
+        let result = try #require(results.first { $0["ruleId"] as? String == "DC1001" })
+        let evidence = try #require((result["properties"] as? [String: Any])?["evidence"] as? NSDictionary, "\(result)")
+        #expect(evidence.isEqual(expected), "SARIF \(evidence) against JSON \(expected)")
+        #expect(evidence["reruns"] as? Int == 6)
+    }
+
     @Test func evidenceIsAbsentWithoutEvidence() throws {
         let dir = try CLI.tempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -99,6 +99,46 @@ import Testing
         #expect(Set(fingerprints).count == results.count)
     }
 
+    /// A cache finding's evidence (what its quoted re-runs replayed and assumed) goes into the
+    /// result's property bag as the object lint's JSON gives, next to the style severity; the
+    /// document stays valid SARIF and the JSON valid against our schema.
+    @Test(.enabled(if: Paths.sarifSchema != nil, "the official SARIF 2.1.0 schema: ../shared/schemas (third-party data, not in the repository) or DOCKERLINT_SARIF_SCHEMA"))
+    func evidenceInThePropertyBag() throws {
+        var e = EvidenceReplay(source: .history, commits: 100, range: "HEAD~100..HEAD",
+                               perBuildArgs: [.init(name: "GIT_SHA", origin: .ci, reason: ".github/workflows/docker.yml:9 passes a per-build value")],
+                               churn: [".git/HEAD"], ignoreFile: ".dockerignore", builder: "buildkit", engine: "docker-20.10",
+                               ciCache: "local", step: "RUN cargo build --release", reruns: 89, rerunsWithFix: 12)
+        e.stepBuilds = 78
+        e.ignoreAppended = ["Dockerfile"]
+        var diagnostics = Fixture.diagnostics
+        diagnostics[0].evidence = e  // DL3059, style
+        diagnostics[2].evidence = e  // DL4006, warning
+        diagnostics[2].evidence?.rerunsWithFix = nil
+        let input = Fixture.input(diagnostics: diagnostics)
+        let sarif = SARIFReporter().report(input)
+        let valid = try validate(sarif)
+        #expect(valid.ok, "SARIF schema: \(valid.errors)")
+        let json = JSONReporter().report(input)
+        let validJSON = try Python.validate(json, schemaPath: Paths.lintOutputSchema)
+        #expect(validJSON.ok, "lint schema: \(validJSON.errors)")
+
+        let results = ((try parseJSON(sarif) as! [String: Any])["runs"] as! [[String: Any]])[0]["results"] as! [[String: Any]]
+        let lint = (try parseJSON(json) as! [String: Any])["diagnostics"] as! [[String: Any]]
+        for code in ["DL3059", "DL4006"] {
+            let properties = try #require(results.first { $0["ruleId"] as? String == code }?["properties"] as? [String: Any])
+            let evidence = try #require(properties["evidence"] as? NSDictionary, "\(properties)")
+            let expected = try #require(lint.first { $0["code"] as? String == code }?["evidence"] as? NSDictionary)
+            #expect(evidence.isEqual(expected), "\(code): \(evidence) against lint's JSON \(expected)")
+            #expect(evidence["reruns"] as? Int == 89 && evidence["stepBuilds"] as? Int == 78 && evidence["range"] as? String == "HEAD~100..HEAD")
+        }
+        let style = try #require(results.first { $0["ruleId"] as? String == "DL3059" }?["properties"] as? [String: Any])
+        #expect(style["severity"] as? String == "style")
+        let warning = try #require(results.first { $0["ruleId"] as? String == "DL4006" }?["properties"] as? [String: Any])
+        #expect(warning["severity"] == nil && (warning["evidence"] as? [String: Any])?["rerunsWithFix"] == nil)
+        // Findings without evidence carry no bag (or only the style severity).
+        #expect(results.first { $0["ruleId"] as? String == "DL3025" }?["properties"] == nil)
+    }
+
     @Test func absolutePathsAreFileURIs() throws {
         let input = ReportInput(diagnostics: [Diagnostic(file: "/abs/Docker file", code: "X1", name: "",
                                                          severity: .error, message: "m",

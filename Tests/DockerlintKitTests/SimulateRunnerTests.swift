@@ -262,11 +262,9 @@ struct SimulateRunnerTests {
         #expect(c.b.summary.steps.first { $0.instruction == "RUN" }?.misses == 0)
     }
 
-    /// A commit inserts a RUN above the other steps: the steps' ordinals (`0:RUN#1`) shift, so
-    /// the summary finds each step in every build's Dockerfile by aligning it with the last
-    /// build's, as lint's history evidence does. By ordinal, the pip install took the build
-    /// step's three re-runs and the build step lost them.
-    @Test func gitSummaryAlignsStepsWhenARunIsInsertedAbove() throws {
+    /// 6 commits after the first: 3 source edits, a RUN inserted above the install, 2 source
+    /// edits; `RUN python setup.py build` re-runs after every edit.
+    static func insertionRepository() throws -> KitTempDir {
         let t = try KitTempDir()
         func git(_ args: String...) throws {
             let p = Process()
@@ -285,6 +283,15 @@ struct SimulateRunnerTests {
         try t.write("Dockerfile", "FROM python:3.12-slim\nWORKDIR /app\nRUN apt-get update && apt-get install -y gcc\n" + tail)
         try git("commit", "-qam", "compiler")
         for i in 4...5 { try t.write("app.py", "\(i)\n"); try git("commit", "-qam", "edit \(i)") }
+        return t
+    }
+
+    /// A commit inserts a RUN above the other steps: the steps' ordinals (`0:RUN#1`) shift, so
+    /// the summary finds each step in every build's Dockerfile by aligning it with the last
+    /// build's, as lint's history evidence does. By ordinal, the pip install took the build
+    /// step's three re-runs and the build step lost them.
+    @Test func gitSummaryAlignsStepsWhenARunIsInsertedAbove() throws {
+        let t = try Self.insertionRepository()
         var o = SimulateOptions()
         o.dockerfile = t.path + "/Dockerfile"
         o.context = t.path
@@ -301,6 +308,28 @@ struct SimulateRunnerTests {
         #expect(rep.summary.steps.filter { $0.instruction == "RUN" }.count == 3)
         #expect(rep.summary.sentence(for: "0:RUN#2") == "RUN pip install -r requirements.txt re-ran 1 of 6 builds")
         #expect(try validate(SimulateOutput.json(rep), schema: "simulate-output.schema.json") == "ok")
+    }
+
+    /// The report's commit × step table finds each step in every build as the rates do: the
+    /// build step re-ran in all 6 builds, and the RUN inserted above exists only in the last 3.
+    @Test func reportHeatmapFindsStepsAsTheSummaryDoes() throws {
+        let t = try Self.insertionRepository()
+        let r = try CLI.run(["report", "Dockerfile", "--context", ".", "--git", "HEAD", "-f", "markdown"],
+                            environment: ["CI": ""], cwd: t.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.components(separatedBy: "\n")
+        // The numbered list of the table's steps follows its rows (one per build).
+        func column(_ prefix: String) throws -> [String] {
+            let item = try #require(lines.first { $0.hasSuffix("`") && $0.contains(". `" + prefix) && $0.first?.isNumber == true }, "\(r.stdout)")
+            let n = Int(item.prefix { $0.isNumber })!
+            let end = try #require(lines.firstIndex(of: item))
+            let start = try #require(lines[..<end].lastIndex { $0.hasPrefix("| commit") })
+            let rows = lines[(start + 2)...].prefix { $0.hasPrefix("|") }
+            return rows.map { $0.split(separator: "|", omittingEmptySubsequences: false)[n + 1].trimmingCharacters(in: .whitespaces) }
+        }
+        #expect(try column("RUN python setup.py build") == Array(repeating: "■", count: 6))
+        #expect(try column("RUN pip install") == ["·", "·", "·", "■", "·", "·"])
+        #expect(try column("RUN apt-get") == ["–", "–", "–", "■", "·", "·"])
     }
 }
 

@@ -23,6 +23,8 @@ public struct StepHistory: Sendable, Equatable {
     public var misses: Int
     public var estimatedSeconds: Double
     public var rebuildRate: Double { built > 0 ? Double(misses) / Double(built) : 0 }
+    /// What the summary matches the step by across builds (`SimulationSummary.prediction`).
+    var key: String = ""
 }
 
 public struct SimulationSummary: Sendable {
@@ -40,9 +42,14 @@ public struct SimulationSummary: Sendable {
     public var steps: [StepHistory] { order.compactMap { byKey[$0] } }
     var order: [String] = []
     var byKey: [String: StepHistory] = [:]
-    /// The counted builds' built steps, with the version of the Dockerfile each was built from
-    /// (an index into `versions`; nil: none was given).
-    var records: [(version: Int?, steps: [StepPrediction])] = []
+    /// A counted build: its built steps, the version of the Dockerfile it was built from (an
+    /// index into `versions`; nil: none was given), and per step key the step.
+    struct Record: Sendable {
+        var version: Int?
+        var steps: [StepPrediction]
+        var byKey: [String: Int] = [:]
+    }
+    var records: [Record] = []
     var versions: [DockerfileModel] = []
     var versionIndex: [String: Int] = [:]
     /// The version steps are named by: the last counted build's.
@@ -75,7 +82,7 @@ public struct SimulationSummary: Sendable {
         estimatedSeconds += p.estimatedSeconds
         totalSeconds += p.totalSeconds
         let version = model.map { self.version(of: $0) }
-        records.append((version, p.steps.filter { $0.status != .notBuilt }))
+        records.append(Record(version: version, steps: p.steps.filter { $0.status != .notBuilt }))
         if let version, version != reference {
             // A new last file: every build's steps are named anew by it.
             reference = version
@@ -103,7 +110,7 @@ public struct SimulationSummary: Sendable {
 
     /// Counts record `i`'s steps under the names the reference file gives them.
     mutating func tally(_ i: Int) {
-        let (version, built) = records[i]
+        let version = records[i].version, built = records[i].steps
         var map: [String: String]? = nil
         if let version, let reference, version != reference {
             let pair = [reference, version]
@@ -116,7 +123,8 @@ public struct SimulationSummary: Sendable {
             }
         }
         var unaligned: [String: Int] = [:]
-        for s in built {
+        records[i].byKey.removeAll()
+        for (n, s) in built.enumerated() {
             var key = s.identity
             if let map {
                 if let today = map[s.identity] { key = today } else {
@@ -126,11 +134,12 @@ public struct SimulationSummary: Sendable {
                     key = "\u{1}" + text + "\u{0}" + String(unaligned[text]!)
                 }
             }
+            if records[i].byKey[key] == nil { records[i].byKey[key] = n }
             if byKey[key] == nil {
                 order.append(key)
                 byKey[key] = StepHistory(identity: s.identity, instruction: s.instruction, stage: s.stage,
                                          stageName: s.stageName, line: s.line, text: s.text, built: 0, misses: 0,
-                                         estimatedSeconds: 0)
+                                         estimatedSeconds: 0, key: key)
             }
             var h = byKey[key]!
             h.identity = key.hasPrefix("\u{1}") ? s.identity : key
@@ -146,6 +155,14 @@ public struct SimulationSummary: Sendable {
             }
             byKey[key] = h
         }
+    }
+
+    /// The `n`-th counted build's prediction of `step` (one of `steps`), the step the counts
+    /// took for it (nil: that build did not build it). Counted builds are the builds given
+    /// less the baseline and the failed ones, in order.
+    public func prediction(of step: StepHistory, inBuild n: Int) -> StepPrediction? {
+        guard records.indices.contains(n), let k = records[n].byKey[step.key] else { return nil }
+        return records[n].steps[k]
     }
 
     /// "RUN pip install flask re-ran 87 of 100 builds": what the lint cache rules quote.

@@ -188,7 +188,7 @@ public enum ReportHTML {
             let y = top + Double(i) * 28
             out += "<text class=\"mono\" x=\"\(f(labelW - 10))\" y=\"\(f(y + 16))\" text-anchor=\"end\">\(esc(Table.clip(st.text, 40)))</text>\n"
             for (j, b) in rows.enumerated() {
-                let step = b.steps.first { $0.identity == st.identity }
+                let step = r.summary.prediction(of: st, inBuild: j)
                 let status = step?.status ?? .notBuilt
                 let cls = status == .hit ? "hit" : status == .miss ? "miss" : "none"
                 let x = labelW + Double(j) * cell

@@ -112,10 +112,9 @@ public enum ReportMarkdown {
         let rows = ReportDocument.rows(r)
         guard !steps.isEmpty, !rows.isEmpty else { return "" }
         var t = Table([.left(doc.historyKind == .git ? "commit" : "edit")] + steps.indices.map { .center("\($0 + 1)") } + [.left("first miss")])
-        for b in rows {
-            let byId = Dictionary(b.steps.map { ($0.identity, $0.status) }, uniquingKeysWith: { a, _ in a })
+        for (j, b) in rows.enumerated() {
             let first = b.firstMiss.map { "line \($0.line): \(cell($0.reason))" } ?? "all cached"
-            t.add([cell(Table.clip(doc.label(b), 60))] + steps.map { mark(byId[$0.identity] ?? .notBuilt) } + [first])
+            t.add([cell(Table.clip(doc.label(b), 60))] + steps.map { mark(r.summary.prediction(of: $0, inBuild: j)?.status ?? .notBuilt) } + [first])
         }
         var out = t.markdown()
         out += "\n" + steps.enumerated().map { "\($0.offset + 1). \(code($0.element.text))" }.joined(separator: "\n") + "\n\n"

@@ -316,7 +316,8 @@ public struct ReportDocument: Sendable {
         "\(ciCache.summary) (engine model \(release.rawValue), BuildKit \(release.buildKit))"
     }
 
-    /// The builds that count (baseline and failed builds left out).
+    /// The builds that count (baseline and failed builds left out), in order: the summary's
+    /// counted builds (`SimulationSummary.prediction(of:inBuild:)` takes their index).
     public static func rows(_ r: SimulationReport) -> [BuildPrediction] {
         r.builds.filter { !$0.baseline && !($0.steps.isEmpty && !$0.errors.isEmpty) }
     }

@@ -54,7 +54,12 @@ public enum DependencyDownloads {
             for step in stage where step.kind == .run {
                 guard case .run(let r)? = step.instruction.typed?.command else { continue }
                 let command = r.commandLine.arguments.joined(separator: " ")
-                if graph.goBuildThroughMake(step.id) != nil { out[command] = .go; continue }
+                if let made = graph.goBuildThroughMake(step.id) {
+                    out[command] = .go
+                    // The make command alone, as one segment of the RUN (or the whole RUN once split).
+                    out[CostModel.segmentKey(made.command)] = .go
+                    continue
+                }
                 let known = CostModel.downloads(command)
                 for ins in step.installs where ins.dependency.source == .localProject {
                     if let e = ecosystem(ins.command.manager), e != .go, !known.build.contains(e), !known.fetch.contains(e) { out[command] = e }
@@ -68,7 +73,8 @@ public enum DependencyDownloads {
     /// ecosystems' tools, or `make`): the project's files are then read for the counts.
     public static func mayDownload(_ command: String) -> Bool {
         let d = CostModel.downloads(command)
-        if !d.fetch.isEmpty || !d.build.isEmpty || command.hasPrefix("make ") { return true }
+        if !d.fetch.isEmpty || !d.build.isEmpty { return true }
+        if CostModel.segments(command).contains(where: { let k = CostModel.segmentKey($0); return k == "make" || k.hasPrefix("make ") }) { return true }
         return ["mvn", "gradle", "cargo"].contains { command.contains($0) }
     }
 

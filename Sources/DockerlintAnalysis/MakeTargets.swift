@@ -1,73 +1,620 @@
-// What a `make <target>` RUN does, in the one narrow form the analysis reads: a Makefile
-// target without prerequisites whose recipe only runs `go build`/`go install`. Every other
-// make invocation stays a program whose reads and writes are not known.
+// What a `make <goal>...` RUN does, read from the Makefile the build context sends, as far as
+// GNU make's reading of it is exact without running it: the goals, their prerequisites
+// (depth first, each target once, acyclic), the recipe lines with the file's plain variables
+// (`=`, `:=`, `::=`, `?=`, `+=`) expanded, and what each recipe command is. The one question
+// the analysis asks of it: is the make a Go build (`go build`/`go install`, with only commands
+// a module pre-fetch cannot change around it)? Everything make would do that the reading
+// cannot follow exactly means "not known": includes, conditionals, `define`/`eval`, target-
+// specific or pattern rules that may apply, a second recipe for a target, recursive make, a
+// script or any other program in a recipe, a `$(shell ...)` that is not a known read-only
+// command, module settings anywhere in the file.
+//
+// `$(shell ...)`: make runs it inside the RUN, after the COPY, in either order of the steps; a
+// module cache filled earlier changes nothing for the read-only commands allowed here (git
+// rev-parse/describe, date, which, realpath, ...). Their output is not known, but it is one
+// word without shell syntax (a hash, a tag, a path): it may stand in a flag's value
+// (`-ldflags "-X main.version=$(VERSION)"`), never as a program, a Go subcommand or a goal.
+// `$(shell which go)`/`$(shell command -v go)` is the `go` on PATH, which is read as `go`.
+//
+// Why a pre-fetch (`go mod download` after go.mod/go.sum, above the source COPY) cannot change
+// what these recipes produce: it only fills the module cache earlier, in a layer of its own.
+// The cache is content-addressed and every module is verified against go.sum (and the checksum
+// database) when it is downloaded, so `go build`/`install`/`get`/`mod tidy`/`vet`/`list` find
+// byte-identical modules whether the pre-fetch or they themselves downloaded them. `go
+// generate` runs arbitrary programs (swag, wire, mockgen ...); what they read of modules comes
+// through the same cache (go/packages, `go list`), at the same paths, with the same bytes:
+// what they generate is the same. A program that listed the cache directory itself, or read
+// file times in it, could tell the difference; generators read packages, not the cache's
+// listing, which is the assumption made here. `go clean -modcache` or settings that move or
+// bypass the cache (GOFLAGS, GOMODCACHE, GOPATH, GOPROXY, `-mod=`) would make the pre-fetch
+// miss: they stay "not known".
 
+import DockerlintModel
 import DockerlintShell
 
-/// `RUN make <target>` whose recipe is only Go builds: the target, the directory it runs in
-/// and the recipe lines as written.
+/// `RUN make <goals>` whose recipes are Go builds: the goals, the directory make runs in, the
+/// recipe lines it runs (in order, as written) and the environment assignments on their `go`
+/// commands (and exported by the Makefile).
 public struct GoMakeBuild: Sendable, Equatable {
+    /// The goals as the RUN names them, space-separated (the default goal when none is named).
     public var target: String
     public var workdir: String
     public var recipe: [String]
+    /// `NAME=value` on the recipes' `go` commands and the Makefile's exports.
+    public var assignments: [String: String]
+    /// Script offset of the `make` command in the RUN.
+    public var start: Int?
+    /// The make command as written (`make clean build`).
+    public var command: String
 
-    public init(target: String, workdir: String, recipe: [String]) {
+    public init(target: String, workdir: String, recipe: [String], assignments: [String: String] = [:], start: Int? = nil,
+                command: String? = nil) {
         self.target = target
         self.workdir = workdir
         self.recipe = recipe
+        self.assignments = assignments
+        self.start = start
+        self.command = command ?? "make " + target
     }
 }
 
 extension StepGraph {
-    /// The Go build a RUN step runs through make: the RUN is exactly `make <target>` (no
-    /// `-C`/`-f`/other options, no other command), the Makefile in its working directory
-    /// names the target with no prerequisites, its recipe lines are `go build`/`go install`
-    /// (with `@`/`-` prefixes and environment assignments), and the Makefile neither
-    /// includes other files nor touches Go's module settings (GOFLAGS, GOPROXY, GOPRIVATE,
-    /// GONOPROXY, GONOSUMDB, GOWORK, GOMODCACHE, GOPATH, `-mod=`, `go env -w`, `git config`).
-    /// Nil otherwise (or without a build context).
+    /// The Go build a RUN step runs through make: one `make [goal...]` command (no options, no
+    /// variable overrides, not in a pipeline, subshell or condition, no `cd` before it),
+    /// whose goals and their prerequisites `Makefile.run` reads exactly to recipes of Go
+    /// commands and harmless file commands, with at least one `go build`/`go install`. The
+    /// Makefile is the one in the RUN's working directory, as the COPY put it there. Nil
+    /// otherwise (or without a build context).
     public func goBuildThroughMake(_ id: StepID) -> GoMakeBuild? {
         let st = step(id)
-        guard st.kind == .run, let context, let script = script(of: id), !script.isExecForm, !script.isHeredocScript,
-              script.commands.count == 1, let make = script.commands.first, make.effective.name == "make",
-              make.assignments.isEmpty else { return nil }
-        let words = make.effective.arguments.map(\.staticValue)
-        guard words.count == 1, let target = words[0], !target.hasPrefix("-"), !target.contains("=") else { return nil }
+        guard st.kind == .run, let context, let script = script(of: id), !script.isExecForm, !script.isHeredocScript else { return nil }
+        let makes = script.commands.filter { ["make", "gmake"].contains($0.effective.name ?? "") }
+        guard makes.count == 1, let make = makes.first, make.contexts.isEmpty, make.wrappers.isEmpty, !make.isInPipeline,
+              make.assignments.isEmpty, make.previousOperator == nil || make.previousOperator == .and,
+              make.nextOperator == nil || make.nextOperator == .and else { return nil }
+        // Nothing before it may change the directory or environment make runs with.
+        let stateChanging: Set<String> = ["cd", "pushd", "popd", "export", "set", "source", ".", "unset", "umask"]
+        for c in script.commands where c.range.start < make.range.start {
+            if stateChanging.contains(c.effective.name ?? "") || (c.commandWord == nil && !c.assignments.isEmpty) { return nil }
+        }
+        var goals: [String] = []
+        for w in make.arguments {
+            guard let v = w.staticValue, !v.isEmpty, !v.hasPrefix("-"), !v.contains("="), !v.contains("$") else { return nil }
+            goals.append(v)
+        }
         let wd = st.instruction.workingDirectory.isEmpty ? "/" : st.instruction.workingDirectory
         guard !wd.contains("$"), let makefile = ["GNUmakefile", "makefile", "Makefile"].lazy
             .compactMap({ self.contextPath(ofImagePath: ImagePath.absolute($0, workdir: wd), stage: id.stage, before: id.index) })
             .first(where: { context.sends($0) }),
               let text = context.files.text(makefile) else { return nil }
+        // Module settings anywhere in the file: not read.
         let forbidden = ["GOFLAGS", "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOWORK", "GOMODCACHE", "GOPATH",
-                         "-mod=", "go env -w", "git config"]
+                         "-mod=", "-modfile", "go env -w", "git config"]
         if forbidden.contains(where: { text.contains($0) }) { return nil }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
-        if lines.contains(where: { $0.hasPrefix("include ") || $0.hasPrefix("-include ") || $0.hasPrefix("sinclude ") }) { return nil }
-        // The rule line: `target:` (a single-colon rule, nothing after it but a comment).
-        guard let at = lines.firstIndex(where: { line in
-            guard line.hasPrefix(target + ":"), !line.hasPrefix(target + "::"), !line.hasPrefix(target + ":=") else { return false }
-            let rest = line.dropFirst(target.count + 1)
-            let prerequisites = rest.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            return prerequisites.trimmingCharacters(in: .whitespaces).isEmpty
-        }) else { return nil }
-        // A target defined twice (or with a second rule adding prerequisites) is not read.
-        if lines.indices.contains(where: { $0 != at && lines[$0].hasPrefix(target + ":") }) { return nil }
-        var recipe: [String] = []
-        for line in lines[(at + 1)...] {
-            guard line.hasPrefix("\t") else {
-                if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-                break
-            }
-            var body = line.dropFirst().trimmingCharacters(in: .whitespaces)
-            if body.hasPrefix("#") { continue }
-            while let f = body.first, f == "@" || f == "-" || f == "+" { body = String(body.dropFirst()).trimmingCharacters(in: .whitespaces) }
-            if body.hasSuffix("\\") || body.contains("&&") || body.contains(";") || body.contains("|") || body.contains("`") { return nil }
-            var parts = body.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-            while let w = parts.first, w.contains("="), !w.hasPrefix("-"), !w.hasPrefix("$") { parts.removeFirst() }
-            guard parts.count >= 2, parts[0] == "go", parts[1] == "build" || parts[1] == "install" else { return nil }
-            recipe.append(body)
+        let dir = ImagePath.dirname(makefile)
+        let scope = st.instruction.scope
+        let environment: (String) -> Makefile.Environment = { name in
+            guard let v = scope.variable(named: name), v.origin != .builtin else { return .unset }
+            return v.value.map { .value($0) } ?? .unknown
         }
-        guard !recipe.isEmpty else { return nil }
-        return GoMakeBuild(target: target, workdir: wd, recipe: recipe)
+        guard var mf = Makefile(text, workdir: wd, environment: environment),
+              let run = mf.run(goals, exists: { context.sends(ImagePath.contextJoin(dir, $0)) }) else { return nil }
+        guard run.commands.contains(where: { $0.name == "go" && ["build", "install"].contains($0.arguments.first?.staticValue ?? "") }) else { return nil }
+        var assignments = mf.exports
+        for c in run.commands where c.name == "go" {
+            for a in c.assignments { if let v = a.value?.staticValue ?? (a.value == nil ? "" : nil) { assignments[a.name] = v } }
+        }
+        return GoMakeBuild(target: goals.isEmpty ? run.goals.joined(separator: " ") : goals.joined(separator: " "),
+                           workdir: wd, recipe: run.lines, assignments: assignments, start: make.range.start,
+                           command: ([make.path ?? "make"] + goals).joined(separator: " "))
+    }
+}
+
+/// A Makefile as GNU make reads it, where that is exact: variables, explicit rules, `.PHONY`,
+/// exports, the default goal. Nil for a file with anything whose effect is not known
+/// (includes, conditionals, `define`, `$(eval ...)`, `SHELL`/`MAKEFLAGS`, a `$(shell ...)`
+/// make would run while reading that is not a known read-only command). Reading is linear in
+/// the file; expansion is bounded by a budget proportional to it.
+struct Makefile {
+    enum Environment { case value(String), unknown, unset }
+    /// Stand-ins inside expanded text: a value not known but one word without shell syntax,
+    /// and a value not known at all.
+    static let oneWord: Character = "\u{1}", opaque: Character = "\u{2}"
+
+    private enum Flavor { case recursive, simple }
+    private struct Rule {
+        var prerequisites: [String] = []
+        var recipe: [String] = []
+        /// The line of the rule that gave the recipe (a second one is not read).
+        var recipeLine: Int? = nil
+    }
+
+    private var variables: [String: (value: String, flavor: Flavor)] = [:]
+    private var rules: [String: Rule] = [:]
+    private var phony: Set<String> = []
+    /// Targets that cannot be read (double-colon, target-specific variables, two recipes).
+    private var unreadable: Set<String> = []
+    /// Rule target words holding a value not known: they may name any target matching them.
+    private var unknownTargets: [String] = []
+    private var patternRules = false
+    private var firstTarget: String?
+    /// `export NAME = value`: in the environment of every recipe command.
+    private(set) var exports: [String: String] = [:]
+    private let workdir: String
+    private let environment: (String) -> Environment
+    /// Characters expansion may still produce (a guard against exponential definitions).
+    private var budget: Int
+    /// An expansion met a `$(shell ...)` or function whose effect is not known.
+    private var failed = false
+
+    init?(_ text: String, workdir: String, environment: @escaping (String) -> Environment) {
+        self.workdir = workdir
+        self.environment = environment
+        budget = 64 * text.count + 4096
+        var lines: [(text: String, number: Int)] = []
+        // Logical lines: a backslash-newline joins lines (recipe lines keep their own form).
+        var pending: String? = nil, start = 0, number = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            var line = String(raw)
+            if line.hasSuffix("\r") { line.removeLast() }
+            if let p = pending {
+                let recipe = p.hasPrefix("\t")
+                // In a recipe the shell removes the backslash-newline; make drops the next line's tab.
+                line = recipe ? p + (line.hasPrefix("\t") ? String(line.dropFirst()) : line)
+                    : p + " " + line.drop(while: { $0 == " " || $0 == "\t" })
+            } else {
+                start = number
+            }
+            if Self.continues(line) { pending = String(line.dropLast()); continue }
+            pending = nil
+            lines.append((line, start))
+        }
+        if let p = pending { lines.append((p, start)) }
+
+        // The targets (and their rule's line) whose recipe the tab lines belong to.
+        var current: (targets: [String], line: Int)? = nil
+        for (line, n) in lines {
+            if line.hasPrefix("\t") {
+                guard let (targets, at) = current else {
+                    if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+                    return nil
+                }
+                recipe(targets, at, String(line.dropFirst()))
+                continue
+            }
+            let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            current = nil
+            let words = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            let first = words.first.map(String.init) ?? ""
+            let directives: Set<String> = ["include", "-include", "sinclude", "ifeq", "ifneq", "ifdef", "ifndef", "else", "endif",
+                                           "define", "endef", "override", "unexport", "undefine", "private", "vpath", "load", "-load"]
+            // (A line starting with `$(` is read only as a rule: `$(eval ...)`, `$(info ...)` alone are not.)
+            if directives.contains(first) { return nil }
+            var body = Substring(trimmed)
+            var exported = false
+            if first == "export" {
+                body = body.dropFirst(6).drop(while: { $0 == " " || $0 == "\t" })
+                exported = true
+                if body.isEmpty { return nil }   // `export` alone exports every variable
+            }
+            if let (name, op, value) = Self.assignment(body) {
+                guard assign(name, op, value) else { return nil }
+                if exported {
+                    guard let s = valueOf(name), !s.contains(Self.opaque), !s.contains(Self.oneWord) else { return nil }
+                    exports[name] = s
+                }
+                continue
+            }
+            if exported {
+                // `export NAME ...`: the variables as they are.
+                for w in body.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                    let name = String(w)
+                    guard let s = valueOf(name), !s.contains(Self.opaque), !s.contains(Self.oneWord) else { return nil }
+                    exports[name] = s
+                }
+                continue
+            }
+            guard let targets = rule(body, line: n) else { return nil }
+            current = (targets, n)
+        }
+        if failed { return nil }
+    }
+
+    /// The value of a variable of the file, expanded (nil: not defined, or not known).
+    private mutating func valueOf(_ name: String) -> String? {
+        guard let v = variables[name] else { return nil }
+        return v.flavor == .simple ? v.value : expand(v.value)
+    }
+
+    /// True when a line ends with an odd number of backslashes (a continuation).
+    private static func continues(_ line: String) -> Bool {
+        var n = 0
+        for c in line.reversed() { if c == "\\" { n += 1 } else { break } }
+        return n % 2 == 1
+    }
+
+    /// `NAME op value` with op one of `=`, `:=`, `::=`, `:::=`, `?=`, `+=`, `!=`.
+    private static func assignment(_ line: Substring) -> (String, String, String)? {
+        var i = line.startIndex
+        while i < line.endIndex, !" \t:=?+!#".contains(line[i]) { i = line.index(after: i) }
+        let name = String(line[..<i])
+        guard !name.isEmpty else { return nil }
+        var j = i
+        while j < line.endIndex, line[j] == " " || line[j] == "\t" { j = line.index(after: j) }
+        let rest = line[j...]
+        for op in [":::=", "::=", ":=", "?=", "+=", "!=", "="] where rest.hasPrefix(op) {
+            var value = rest.dropFirst(op.count).drop(while: { $0 == " " || $0 == "\t" })
+            value = Self.withoutComment(value)
+            return (name, op, String(value).trimmingCharacters(in: .whitespaces))
+        }
+        return nil
+    }
+
+    /// The text before an unescaped `#`.
+    private static func withoutComment(_ s: Substring) -> Substring {
+        var prev: Character = " "
+        for i in s.indices {
+            if s[i] == "#", prev != "\\" { return s[..<i] }
+            prev = s[i]
+        }
+        return s
+    }
+
+    private mutating func assign(_ name: String, _ op: String, _ value: String) -> Bool {
+        let special: Set<String> = ["SHELL", ".SHELLFLAGS", "MAKEFLAGS", "GNUMAKEFLAGS", "MAKE", "MAKEFILES", "VPATH", "MAKESHELL",
+                                    ".RECIPEPREFIX", ".DEFAULT_GOAL"]
+        guard !name.contains("$"), !special.contains(name) else { return name == ".DEFAULT_GOAL" && setDefaultGoal(op, value) }
+        switch op {
+        case "=":
+            variables[name] = (value, .recursive)
+        case ":=", "::=":
+            guard let v = expand(value) else { return false }
+            variables[name] = (v, .simple)
+        case "?=":
+            if variables[name] != nil { return true }
+            // The environment's value wins (the RUN's, as this Dockerfile sets it; base images
+            // are taken not to set the project's own variable names).
+            switch environment(name) {
+            case .value(let v): variables[name] = (v, .simple)
+            case .unknown: variables[name] = (String(Self.opaque), .simple)
+            case .unset: variables[name] = (value, .recursive)
+            }
+        case "+=":
+            guard let old = variables[name] else {
+                guard case .unset = environment(name) else { return false }
+                variables[name] = (value, .recursive)
+                return true
+            }
+            if old.flavor == .simple {
+                guard let v = expand(value) else { return false }
+                variables[name] = (old.value + " " + v, .simple)
+            } else {
+                variables[name] = (old.value + " " + value, .recursive)
+            }
+        case "!=":
+            guard let v = expand("$(shell " + value + ")") else { return false }
+            variables[name] = (v, .simple)
+        default:
+            return false
+        }
+        return true
+    }
+
+    private var defaultGoal: String?
+    private mutating func setDefaultGoal(_ op: String, _ value: String) -> Bool {
+        guard op == "=" || op == ":=" || op == "?=", let v = expand(value), !v.contains(Self.opaque), !v.contains(Self.oneWord),
+              !v.contains(" ") else { return false }
+        if op == "?=", defaultGoal != nil { return true }
+        defaultGoal = v
+        return true
+    }
+
+
+    /// A rule line: `targets: prerequisites [; recipe]`. The targets (nil: not a rule make
+    /// reads exactly).
+    private mutating func rule(_ line: Substring, line n: Int) -> [String]? {
+        // The first `:` outside `$(...)`.
+        var depth = 0, colon: Substring.Index? = nil
+        var i = line.startIndex
+        while i < line.endIndex {
+            let c = line[i]
+            if c == "(" || c == "{" { depth += 1 } else if c == ")" || c == "}" { depth -= 1 } else if c == ":", depth == 0 { colon = i; break }
+            i = line.index(after: i)
+        }
+        guard let colon else { return nil }
+        guard let targetText = expand(String(line[..<colon])) else { return nil }
+        var rest = Self.withoutComment(line[line.index(after: colon)...])
+        let targets = targetText.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        if targets.isEmpty { return nil }
+        // Double-colon, grouped and target-specific-variable rules: their targets are not read.
+        if rest.hasPrefix(":") || targetText.hasSuffix("&") || Self.assignment(rest.drop(while: { $0 == " " || $0 == "\t" })) != nil {
+            unreadable.formUnion(targets)
+            if targets.contains(where: { $0.contains(Self.opaque) || $0.contains(Self.oneWord) }) { return nil }
+            return targets
+        }
+        var inline: String? = nil
+        if let semi = rest.firstIndex(of: ";") {
+            inline = String(rest[rest.index(after: semi)...]).trimmingCharacters(in: .whitespaces)
+            rest = rest[..<semi]
+        }
+        guard let pre = expand(String(rest)) else { return nil }
+        let prerequisites = pre.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "|" }).map(String.init)
+        var explicit: [String] = []
+        for t in targets {
+            if t.contains(Self.opaque) || t.contains(Self.oneWord) { unknownTargets.append(t); continue }
+            if t.contains("%") { patternRules = true; continue }
+            if t == ".PHONY" { phony.formUnion(prerequisites); continue }
+            if t.hasPrefix(".") {
+                let harmless: Set<String> = [".SILENT", ".NOTPARALLEL", ".DELETE_ON_ERROR", ".PRECIOUS", ".INTERMEDIATE", ".SECONDARY",
+                                             ".IGNORE", ".LOW_RESOLUTION_TIME", ".NOTINTERMEDIATE", ".WAIT"]
+                if harmless.contains(t) { continue }
+                if t == ".SUFFIXES" { if !prerequisites.isEmpty { patternRules = true }; continue }
+                // .ONESHELL, .POSIX, .EXPORT_ALL_VARIABLES, .DEFAULT, suffix rules (`.c.o`): not read.
+                return nil
+            }
+            explicit.append(t)
+            if firstTarget == nil { firstTarget = t }
+            var r = rules[t] ?? Rule()
+            r.prerequisites += prerequisites
+            rules[t] = r
+        }
+        if let inline { recipe(explicit, n, inline) }
+        return explicit
+    }
+
+    /// A recipe line of the rule at `line` for `targets`; a second rule giving a target a
+    /// recipe makes it unreadable (make warns and takes the last).
+    private mutating func recipe(_ targets: [String], _ line: Int, _ body: String) {
+        for t in targets {
+            var r = rules[t] ?? Rule()
+            if let at = r.recipeLine, at != line { unreadable.insert(t) }
+            r.recipeLine = line
+            r.recipe.append(body)
+            rules[t] = r
+        }
+    }
+
+    // MARK: - Expansion
+
+    /// `text` with the variables and functions make would expand; nil (and `failed`) when it
+    /// holds one whose effect is not known.
+    private mutating func expand(_ text: String, target: String? = nil, depth: Int = 0) -> String? {
+        guard depth < 24, !failed else { failed = true; return nil }
+        var out = ""
+        let chars = Array(text)
+        var k = 0
+        while k < chars.count {
+            let c = chars[k]
+            guard c == "$", k + 1 < chars.count else { out.append(c); k += 1; continue }
+            let d = chars[k + 1]
+            if d == "$" { out.append("$"); k += 2; continue }
+            if d != "(" && d != "{" {
+                // `$X`: one-character name; `$@` is the target, the other automatic ones not known.
+                if d == "@", let target { out += target } else if "<^*?+|%".contains(d) { out.append(Self.opaque) } else if let v = lookup(String(d), target, depth) { out += v } else { return nil }
+                k += 2
+                continue
+            }
+            let close: Character = d == "(" ? ")" : "}"
+            var level = 0, e = k + 1
+            while e < chars.count {
+                if chars[e] == d { level += 1 } else if chars[e] == close { level -= 1; if level == 0 { break } }
+                e += 1
+            }
+            guard e < chars.count else { failed = true; return nil }
+            let inner = String(chars[(k + 2)..<e])
+            k = e + 1
+            if let space = inner.firstIndex(where: { $0 == " " || $0 == "\t" }) {
+                let fn = String(inner[..<space])
+                let args = String(inner[inner.index(after: space)...])
+                if fn == "shell" {
+                    guard let v = shell(args, target, depth) else { return nil }
+                    out += v
+                } else if ["eval", "call", "file", "value", "origin", "flavor", "guile", "error"].contains(fn) {
+                    failed = true; return nil
+                } else if ["info", "warning"].contains(fn) {
+                    continue
+                } else {
+                    // Text functions (`patsubst`, `wildcard`, ...): a value not known.
+                    guard expand(args, target: target, depth: depth + 1) != nil else { return nil }
+                    out.append(Self.opaque)
+                }
+                continue
+            }
+            if inner.contains(":") || inner.contains("$") {
+                // Substitution references and computed names.
+                out.append(Self.opaque)
+                continue
+            }
+            if inner == "@", let target { out += target; continue }
+            guard let v = lookup(inner, target, depth) else { return nil }
+            out += v
+        }
+        budget -= out.count
+        if budget < 0 { failed = true; return nil }
+        return out
+    }
+
+    private mutating func lookup(_ name: String, _ target: String?, _ depth: Int) -> String? {
+        if name == "CURDIR" { return workdir }
+        if name == "MAKE" { return "make" }
+        if let v = variables[name] {
+            return v.flavor == .simple ? v.value : expand(v.value, target: target, depth: depth + 1)
+        }
+        switch environment(name) {
+        case .value(let v): return v
+        case .unknown, .unset: return String(Self.opaque)   // from the base image's environment, or empty
+        }
+    }
+
+    /// The output of `$(shell command)`: `go` for `which go`/`command -v go`, a one-word value
+    /// for the read-only commands that print one (a hash, a tag, a path), a value not known
+    /// for other read-only commands; nil (`failed`) for anything else.
+    private mutating func shell(_ command: String, _ target: String?, _ depth: Int) -> String? {
+        guard let text = expand(command, target: target, depth: depth + 1) else { return nil }
+        guard !text.contains(Self.opaque), !text.contains(Self.oneWord) else { failed = true; return nil }
+        let script = ShellParser.parse(text)
+        let cs = script.commands
+        guard !cs.isEmpty else { failed = true; return nil }
+        if cs.count == 1, let c = cs.first, c.assignments.isEmpty, c.command.redirections.isEmpty,
+           (c.name == "which" && c.argumentValues == ["go"]) || (c.name == "command" && c.argumentValues == ["-v", "go"]) {
+            return "go"
+        }
+        var oneWord = true
+        for c in cs {
+            guard c.assignments.isEmpty, c.wrappers.isEmpty, Self.quietRedirections(c),
+                  c.contexts.allSatisfy({ $0 == .commandSubstitution }), c.nextOperator != .background else { failed = true; return nil }
+            let args = c.argumentValues
+            switch c.name ?? "" {
+            case "git":
+                guard let sub = args.first ?? nil, ["rev-parse", "describe", "log", "rev-list", "symbolic-ref", "show"].contains(sub) else { failed = true; return nil }
+                if !["rev-parse", "describe", "symbolic-ref"].contains(sub) { oneWord = false }
+            case "date":
+                if args.contains(where: { $0 == nil || ($0!.hasPrefix("+") && $0!.contains(" ")) }) || args.isEmpty { oneWord = false }
+            case "which", "realpath", "pwd", "basename", "dirname", "uname", "whoami", "hostname", "true":
+                break
+            case "command":
+                guard args.first == "-v" else { failed = true; return nil }
+            case "mkdir":
+                guard args.contains("-p") else { failed = true; return nil }
+            case "echo", "printf":
+                if args.count > 1 || args.contains(where: { $0 == nil || $0!.contains(" ") || $0!.contains("\"") || $0!.contains("'") }) { oneWord = false }
+            case "go":
+                guard let sub = args.first ?? nil, ["env", "version", "list"].contains(sub),
+                      !args.contains("-w"), !args.contains("-u") else { failed = true; return nil }
+                if sub != "env" || args.count != 2 { oneWord = false }
+            case "cat", "head", "tail", "cut", "tr", "sed", "awk", "grep", "sort", "wc":
+                // Readers and filters (no in-place edit): a value not known.
+                guard !args.contains(where: { $0 == "-i" || ($0?.hasPrefix("-i") ?? false) && c.name == "sed" }) else { failed = true; return nil }
+                oneWord = false
+            default:
+                failed = true
+                return nil
+            }
+        }
+        return String(oneWord ? Self.oneWord : Self.opaque)
+    }
+
+    /// Redirections only of output to /dev/null or between descriptors.
+    static func quietRedirections(_ c: CommandInvocation) -> Bool {
+        c.command.redirections.allSatisfy { r in
+            r.op == .duplicateOutput || r.op == .duplicateInput
+                || ([.output, .append, .outputAndError, .appendOutputAndError, .clobber].contains(r.op) && r.target.staticValue == "/dev/null")
+        }
+    }
+
+    // MARK: - Running goals
+
+    /// What `make goals` runs: the recipe lines in order (as written, without `@-+`) and the
+    /// commands they hold. Nil when a goal or prerequisite has no rule (and is no file the
+    /// context sends), a target may be up to date (not .PHONY and a path the context sends),
+    /// prerequisites form a cycle or go deeper than 16, or a recipe runs anything but the
+    /// commands `allowed` accepts.
+    mutating func run(_ goals: [String], exists: (String) -> Bool) -> (goals: [String], lines: [String], commands: [CommandInvocation])? {
+        let wanted = goals.isEmpty ? [defaultGoal ?? firstTarget].compactMap { $0 } : goals
+        guard !wanted.isEmpty else { return nil }
+        var done = Set<String>(), stack = Set<String>()
+        var lines: [String] = [], commands: [CommandInvocation] = []
+        func visit(_ t: String, _ depth: Int) -> Bool {
+            if done.contains(t) { return true }
+            guard depth <= 16, !stack.contains(t), !unreadable.contains(t) else { return false }
+            if unknownTargets.contains(where: { Self.mayName($0, t) }) { return false }
+            guard let rule = rules[t] else {
+                // A file prerequisite: nothing runs for it when no implicit rule may apply.
+                guard depth > 0, !patternRules, !phony.contains(t), exists(t) else { return false }
+                done.insert(t)
+                return true
+            }
+            if !phony.contains(t), exists(t) { return false }
+            let recipe = rule.recipe
+            if recipe.isEmpty, patternRules { return false }
+            stack.insert(t)
+            for p in rule.prerequisites where !visit(p, depth + 1) { return false }
+            stack.remove(t)
+            for raw in recipe {
+                let line = Self.withoutPrefixes(raw)
+                if line.hasPrefix("#") || line.isEmpty { continue }
+                guard var text = expand(line, target: t) else { return false }
+                text = Self.withoutPrefixes(text)
+                guard !text.contains(Self.opaque) else { return false }
+                text = text.replacingOccurrences(of: String(Self.oneWord), with: "dockerlintvalue")
+                let script = ShellParser.parse(text)
+                for c in script.commands {
+                    guard Self.allowed(c) else { return false }
+                    commands.append(c)
+                }
+                lines.append(line)
+            }
+            done.insert(t)
+            return true
+        }
+        for g in wanted where !visit(g, 0) { return nil }
+        return failed ? nil : (wanted, lines, commands)
+    }
+
+    /// A recipe line without its `@`, `-`, `+` prefixes and surrounding blanks.
+    private static func withoutPrefixes(_ s: String) -> String {
+        var body = Substring(s).drop(while: { $0 == " " || $0 == "\t" })
+        while let f = body.first, f == "@" || f == "-" || f == "+" { body = body.dropFirst().drop(while: { $0 == " " || $0 == "\t" }) }
+        return String(body).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Whether a rule target word holding values not known may be `t`.
+    private static func mayName(_ word: String, _ t: String) -> Bool {
+        if word.contains(opaque) { return true }
+        // One-word values: a glob of the literal parts.
+        let pattern = word.map { $0 == oneWord ? "*" : String($0) }.joined()
+        return ImagePath.globMatch(pattern, t)
+    }
+
+    /// Recipe commands a Go module pre-fetch cannot change and that do not change the modules
+    /// the build reads: Go's build, install, get, generate, vet, list, env, version, fmt, clean
+    /// (not `-modcache`) and `mod tidy/download/verify/graph/why` (no `-mod=`/`-modfile`);
+    /// `rm` of relative paths in the build directory other than the module's files; `mkdir`,
+    /// `echo`, `printf`, `true`, `:`, and `date` (in a substitution). Not in a condition,
+    /// loop, subshell or background, output redirected only to /dev/null.
+    static func allowed(_ c: CommandInvocation) -> Bool {
+        guard c.wrappers.isEmpty, c.contexts.allSatisfy({ $0 == .commandSubstitution }), c.nextOperator != .background,
+              quietRedirections(c), let name = c.name, c.path == name || name == "go" else { return false }
+        let args = c.argumentValues
+        switch name {
+        case "go":
+            guard c.path == "go" || (c.path ?? "").hasSuffix("/bin/go") else { return false }
+            for a in c.assignments {
+                guard let v = a.value.map({ $0.staticValue }) ?? "", !v.contains("dockerlintvalue") else { return false }
+                if a.name == "GO111MODULE", !["", "on", "auto"].contains(v) { return false }
+            }
+            guard let sub = args.first ?? nil else { return false }
+            if args.contains(where: { $0 != nil && ($0!.contains("-mod=") || $0!.hasPrefix("-modfile") || $0!.hasPrefix("--mod")) }) { return false }
+            switch sub {
+            case "build", "install", "get", "generate", "vet", "list", "version", "fmt": return true
+            case "env": return !args.contains("-w") && !args.contains("-u")
+            case "clean": return !args.contains("-modcache")
+            case "mod": return ["tidy", "download", "verify", "graph", "why"].contains((args.dropFirst().first ?? nil) ?? "")
+            default: return false
+            }
+        case "rm":
+            guard c.assignments.isEmpty else { return false }
+            var operands = 0
+            for a in args {
+                guard let a, !a.contains("dockerlintvalue") else { return false }
+                if a.hasPrefix("-") {
+                    guard ["-f", "-r", "-rf", "-fr", "-R", "-Rf", "-fR", "--force", "--recursive"].contains(a) else { return false }
+                    continue
+                }
+                let parts = a.split(separator: "/")
+                guard !a.hasPrefix("/"), !a.hasPrefix("~"), !a.contains("$"), !parts.contains(".."), a != ".", a != "*",
+                      !["go.mod", "go.sum", "go.work", "go.work.sum", "vendor"].contains(String(parts.first.map { $0 == "." ? (parts.dropFirst().first ?? "") : $0 } ?? "")) else { return false }
+                operands += 1
+            }
+            return operands > 0
+        case "mkdir", "echo", "printf", "true", ":":
+            return c.assignments.isEmpty
+        case "date":
+            return c.assignments.isEmpty && c.contexts == [.commandSubstitution]
+        default:
+            return false
+        }
     }
 }

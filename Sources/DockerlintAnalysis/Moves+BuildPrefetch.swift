@@ -266,11 +266,13 @@ extension Moves {
     /// build's own downloads: a command of the RUN before the build (`start`) other than
     /// `harmless` ones and directory changes, or a step between the COPY and the build that
     /// sets what the download reads (environment, user, shell) or installs what it may need.
-    /// Shared by the Go pre-fetch and the Maven one.
-    func prefetchSequenceObstacle(copy cs: Step, run rs: Step, start: Int?, harmless extra: Set<String>) -> MoveVerdict? {
+    /// Shared by the Go pre-fetch and the Maven one. Commands before `lifted` move to a RUN
+    /// above the COPY with a split of the RUN (`RunSplit.splitOffset`): they run before the
+    /// download step then.
+    func prefetchSequenceObstacle(copy cs: Step, run rs: Step, start: Int?, harmless extra: Set<String>, lifted: Int? = nil) -> MoveVerdict? {
         if let script = graph.script(of: rs.id), let start {
             let harmless: Set<String> = extra.union(["cd", "mkdir", "ls", "pwd", "true", ":"])
-            for c in script.commands where c.range.start < start {
+            for c in script.commands where c.range.start < start && c.range.start >= (lifted ?? 0) {
                 let name = c.effective.name ?? ""
                 if !harmless.contains(name) || (c.commandWord == nil && !c.assignments.isEmpty) {
                     return .unknown("the RUN runs `\(name.isEmpty ? "an assignment" : name)` before the build, which the download step would not run")

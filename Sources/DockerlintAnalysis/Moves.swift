@@ -97,6 +97,8 @@ public struct RunSplit: Sendable {
     /// The install part is only tools read from no project file (`Moves.toolPrefix`): system
     /// packages, a global registry install, `corepack enable`; nothing is copied first.
     public var toolsOnly = false
+    /// Script offset where the rest starts: the install part's commands come before it.
+    public var splitOffset: Int? = nil
 }
 
 /// A dependency pre-fetch step to add above a COPY (`go mod download` after go.mod/go.sum).
@@ -510,6 +512,7 @@ public struct Moves {
         out.onlyArgumentsBelow = onlyArgsBelow && !otherFailed
         out.condition = testText
         out.toolsOnly = toolsOnly
+        out.splitOffset = pipes[k].range.end
         if safeAlone, !between.isSafe, !otherFailed {
             let named = blockers.count > 3 ? blockers.prefix(3).joined(separator: ", ") + " and \(blockers.count - 3) more" : blockers.joined(separator: ", ")
             out.blockedBetween = "it cannot cross \(named) (\(between.reason ?? ""))"
@@ -601,8 +604,10 @@ public struct Moves {
     /// `COPY <tree>` then a RUN whose one command downloads the dependencies and builds
     /// (`go build`): the ecosystem's pre-fetch step (`go mod download`) above the COPY, after
     /// copying the files it reads. Nil when the RUN has no such build or the COPY does not
-    /// bring its module.
-    public func prefetch(copy c: StepID, run r: StepID) -> Prefetch? {
+    /// bring its module. `lifted`: a split of the RUN moves its commands before this script
+    /// offset (tool installs, `RunSplit.splitOffset`) into a RUN above the COPY, which the
+    /// pre-fetch then follows.
+    public func prefetch(copy c: StepID, run r: StepID, lifted: Int? = nil) -> Prefetch? {
         guard c.stage == r.stage, c.index < r.index else { return nil }
         let cs = graph.step(c), rs = graph.step(r)
         let build: GoBuild
@@ -612,7 +617,7 @@ public struct Moves {
             build = GoBuild(workdir: ins.workdir, mod: ins.command.optionValues("mod").last, assignments: assigned,
                             start: ins.command.invocation.range.start)
         } else if let made = graph.goBuildThroughMake(r) {
-            build = GoBuild(workdir: made.workdir, mod: nil, assignments: [:], start: nil, makeTarget: made.target)
+            build = GoBuild(workdir: made.workdir, mod: nil, assignments: made.assignments, start: made.start, makeTarget: made.target)
         } else {
             return nil
         }
@@ -641,13 +646,13 @@ public struct Moves {
             }
             files.append(.init(contextPath: cp, imagePath: f, isTree: false))
         }
-        if verdict.isSafe, let why = goPrefetchObstacle(copy: cs, run: rs, build: build) { verdict = why }
+        if verdict.isSafe, let why = goPrefetchObstacle(copy: cs, run: rs, build: build, lifted: lifted) { verdict = why }
         return Prefetch(command: text, files: files, verdict: verdict, notes: reader.reasons, makeTarget: build.makeTarget)
     }
 
     /// Why `go mod download` above the COPY would not fetch what `go build` downloads, or
     /// could fail where the build succeeds; nil when nothing stands in the way.
-    func goPrefetchObstacle(copy cs: Step, run rs: Step, build: GoBuild) -> MoveVerdict? {
+    func goPrefetchObstacle(copy cs: Step, run rs: Step, build: GoBuild, lifted: Int? = nil) -> MoveVerdict? {
         let env = ShellValues(rs.instruction).values
         func value(_ name: String) -> String? { build.assignments[name] ?? env[name] }
         let goflags = value("GOFLAGS") ?? ""
@@ -689,11 +694,11 @@ public struct Moves {
         // The steps between the COPY and the build would come after the download step: they
         // must not set what it reads (the environment, the user, the working directory) or
         // install what it may need (git for a module fetched directly).
-        return prefetchSequenceObstacle(copy: cs, run: rs, start: build.start, harmless: ["go"])
+        return prefetchSequenceObstacle(copy: cs, run: rs, start: build.start, harmless: ["go"], lifted: lifted)
     }
 
-    /// A Go build the pre-fetch is for: `go build`/`go install` in the RUN, or `make <target>`
-    /// whose recipe is only that (`StepGraph.goBuildThroughMake`).
+    /// A Go build the pre-fetch is for: `go build`/`go install` in the RUN, or `make <goals>`
+    /// whose recipes are Go builds (`StepGraph.goBuildThroughMake`).
     struct GoBuild {
         var workdir: String
         /// `-mod=` on the command line.

@@ -72,7 +72,7 @@ import Testing
     }
 }
 
-/// `make <target>` read as a Go build only in its plain form.
+/// `make <goals>` read as a Go build where the Makefile is read exactly.
 @Suite struct GoMakeBuildTests {
     static let dockerfile = "FROM golang\nWORKDIR /src\nCOPY . .\nRUN make app\n"
     func made(_ makefile: String, _ dockerfile: String = GoMakeBuildTests.dockerfile) -> GoMakeBuild? {
@@ -82,20 +82,147 @@ import Testing
 
     @Test func plainTargetWithGoBuildRecipe() {
         let m = made("APP := app\n\napp:\n\t@ CGO_ENABLED=0 go build -o $(APP)\n\t-go install ./cmd/tool\n\ntest: app\n\tgo test ./...\n")
-        #expect(m == GoMakeBuild(target: "app", workdir: "/src", recipe: ["CGO_ENABLED=0 go build -o $(APP)", "go install ./cmd/tool"]))
+        #expect(m == GoMakeBuild(target: "app", workdir: "/src", recipe: ["CGO_ENABLED=0 go build -o $(APP)", "go install ./cmd/tool"],
+                                 assignments: ["CGO_ENABLED": "0"], start: 0))
         // The count of its modules and the command the cost model is told about.
         let a = Analysed(Self.dockerfile, files: ["Makefile": "app:\n\tgo build -o app\n", "go.mod": "module x\n", "go.sum": DependencyDownloadsTests.goSum])
         #expect(DependencyDownloads.count(a.graph) == [.go: 2])
         #expect(DependencyDownloads.scriptedBuilds(a.graph) == ["make app": .go])
     }
 
+    /// apache/answer's shape (ANS-2): `make clean build` after tool installs in the same RUN;
+    /// `build` needs `generate` (go get/install of the generators, go generate, go mod tidy),
+    /// the go command comes through `$(GO_ENV) "$(shell which go)"`, the version from git.
+    static let answerMakefile = """
+        .PHONY: build clean ui
+
+        VERSION=2.0.2
+        BIN=answer
+        DIR_SRC=./cmd/answer
+
+        GO_ENV=CGO_ENABLED=0 GO111MODULE=on
+        Revision=$(shell git rev-parse --short HEAD 2>/dev/null || echo "")
+        GO_FLAGS=-ldflags="-X example.org/cmd.Version=$(VERSION) -X 'example.org/cmd.Revision=$(Revision)' -X 'example.org/cmd.Time=`date +%s`' -extldflags -static"
+        GO=$(GO_ENV) "$(shell which go)"
+
+        GOLANGCI_VERSION ?= v2.6.2
+        TOOLS_BIN := $(shell mkdir -p build/tools && realpath build/tools)
+
+        GOLANGCI = $(TOOLS_BIN)/golangci-lint-$(GOLANGCI_VERSION)
+        $(GOLANGCI):
+        \trm -f $(TOOLS_BIN)/golangci-lint*
+        \tcurl -sSfL https://example.org/install.sh | sh -s -- -b $(TOOLS_BIN) $(GOLANGCI_VERSION)
+
+        build: generate
+        \t@$(GO) build $(GO_FLAGS) -o $(BIN) $(DIR_SRC)
+
+        generate:
+        \t@$(GO) get github.com/swaggo/swag/cmd/swag@v1.16.3
+        \t@$(GO) install github.com/swaggo/swag/cmd/swag@v1.16.3
+        \t@$(GO) generate ./...
+        \t@$(GO) mod tidy
+
+        test:
+        \t@$(GO) test ./internal/repo/repo_test
+
+        # clean all build result
+        clean:
+        \t@$(GO) clean ./...
+        \t@rm -f $(BIN)
+
+        ui:
+        \t@cd ui && pnpm pre-install && pnpm build && cd -
+
+        lint: generate $(GOLANGCI)
+        \t@bash ./script/check-asf-header.sh
+        \t$(GOLANGCI) run
+
+        """
+    static let answerDockerfile = "FROM golang:1.25-alpine AS builder\nENV BUILD_DIR /go/src/example.org/answer\nCOPY . ${BUILD_DIR}\nWORKDIR ${BUILD_DIR}\n"
+        + "RUN apk --no-cache add build-base git bash nodejs npm && npm install -g pnpm@9.7.0 \\\n    && make clean build\n"
+
+    func answer(_ makefile: String = GoMakeBuildTests.answerMakefile, run: String? = nil) -> GoMakeBuild? {
+        let dockerfile = run.map { "FROM golang:1.25-alpine AS builder\nENV BUILD_DIR /go/src/example.org/answer\nCOPY . ${BUILD_DIR}\nWORKDIR ${BUILD_DIR}\n\($0)\n" }
+            ?? Self.answerDockerfile
+        let a = Analysed(dockerfile, files: ["Makefile": makefile, "go.mod": "module example.org/answer\n", "go.sum": DependencyDownloadsTests.goSum,
+                                             "cmd/answer/main.go": "package main\n", "build/.gitkeep": ""])
+        return a.graph.goBuildThroughMake(a.at(5))
+    }
+
+    @Test func goalsWithPrerequisitesAndVariables() throws {
+        let m = try #require(answer())
+        #expect(m.target == "clean build")
+        #expect(m.workdir == "/go/src/example.org/answer")
+        // clean, then build's prerequisite generate, then build: as make runs them.
+        #expect(m.recipe == ["$(GO) clean ./...", "rm -f $(BIN)", "$(GO) get github.com/swaggo/swag/cmd/swag@v1.16.3",
+                             "$(GO) install github.com/swaggo/swag/cmd/swag@v1.16.3", "$(GO) generate ./...", "$(GO) mod tidy",
+                             "$(GO) build $(GO_FLAGS) -o $(BIN) $(DIR_SRC)"])
+        #expect(m.assignments == ["CGO_ENABLED": "0", "GO111MODULE": "on"])
+        // The pre-fetch is found, but the RUN installs tools before make: alone it is not offered.
+        let a = Analysed(Self.answerDockerfile, files: ["Makefile": Self.answerMakefile, "go.mod": "module example.org/answer\n",
+                                                         "go.sum": DependencyDownloadsTests.goSum, "cmd/answer/main.go": "package main\n"])
+        let pre = try #require(a.moves.prefetch(copy: a.at(3), run: a.at(5)))
+        #expect(!pre.verdict.isSafe)
+        #expect(pre.verdict.reason?.contains("apk") == true)
+        // With the tool installs lifted above the COPY by a split, it is.
+        let split = try #require(a.moves.runSplit(copy: a.at(3), run: a.at(5)))
+        #expect(split.toolsOnly && split.verdict.isSafe)
+        let after = try #require(a.moves.prefetch(copy: a.at(3), run: a.at(5), lifted: split.splitOffset))
+        #expect(after.verdict.isSafe)
+        #expect(after.command == "cd /go/src/example.org/answer && go mod download")
+        #expect(after.makeTarget == "clean build")
+        #expect(DependencyDownloads.count(a.graph) == [.go: 2])
+    }
+
+    @Test func whatMakeCannotBeReadExactlyIsNotKnown() {
+        let base = Self.answerMakefile
+        #expect(answer(base) != nil)
+        // Includes, conditionals, recursive make, a script, module settings.
+        #expect(answer("include common.mk\n" + base) == nil)
+        #expect(answer("ifeq ($(OS),Windows_NT)\nBIN=answer.exe\nendif\n" + base) == nil)
+        #expect(answer(base.replacingOccurrences(of: "\t@$(GO) mod tidy", with: "\t$(MAKE) -C plugins all")) == nil)
+        #expect(answer(base.replacingOccurrences(of: "\t@$(GO) mod tidy", with: "\t./script/gen.sh")) == nil)
+        #expect(answer(base.replacingOccurrences(of: "VERSION=2.0.2", with: "VERSION=2.0.2\nexport GOFLAGS=-mod=vendor")) == nil)
+        #expect(answer(base.replacingOccurrences(of: "$(GO) build $(GO_FLAGS)", with: "$(GO) build -mod=mod $(GO_FLAGS)")) == nil)
+        // A `$(shell ...)` that is no known read-only command, in a value the build uses.
+        #expect(answer(base.replacingOccurrences(of: "git rev-parse --short HEAD", with: "./script/revision.sh")) == nil)
+        // ... and one make runs while reading (`:=`), even in a value nothing uses.
+        #expect(answer("X := $(shell ./script/setup.sh)\n" + base) == nil)
+        // A cycle, a missing prerequisite, a goal with no rule.
+        #expect(answer(base.replacingOccurrences(of: "generate:\n", with: "generate: build\n")) == nil)
+        #expect(answer(base.replacingOccurrences(of: "build: generate", with: "build: generate swagger")) == nil)
+        #expect(answer(run: "RUN make clean release") == nil)
+        // A second recipe for a target, a target that exists as a file and is not .PHONY.
+        #expect(answer(base + "clean:\n\trm -rf dist\n") == nil)
+        #expect(answer(base.replacingOccurrences(of: ".PHONY: build clean ui", with: ".PHONY: clean ui")) == nil)
+        // `make -C dir`, options, overrides, make after `cd`, make in a pipeline.
+        #expect(answer(run: "RUN make -C . clean build") == nil)
+        #expect(answer(run: "RUN make BIN=x clean build") == nil)
+        #expect(answer(run: "RUN cd /go/src/example.org/answer && make clean build") == nil)
+        #expect(answer(run: "RUN make clean build | tee build.log") == nil)
+        // Removing the module's files, or the module cache.
+        #expect(answer(base.replacingOccurrences(of: "rm -f $(BIN)", with: "rm -f go.sum")) == nil)
+        #expect(answer(base.replacingOccurrences(of: "$(GO) clean ./...", with: "$(GO) clean -modcache")) == nil)
+        // A target whose rule line comes from a value not known may be any goal.
+        #expect(answer(base.replacingOccurrences(of: "$(GOLANGCI):", with: "$(shell cat targets.txt):")) == nil)
+        // Nothing that builds: `make clean` alone.
+        #expect(answer(run: "RUN make clean") == nil)
+        // The default goal: the first target (here `.PHONY` is special, `$(GOLANGCI)` not read).
+        #expect(answer("all: build\n" + base, run: "RUN make")?.target == "all")
+    }
+
     @Test func anythingElseIsNotRead() {
-        #expect(made("app: generate\n\tgo build -o app\n") == nil)                  // prerequisites
-        #expect(made("app:\n\tgo generate ./... && go build -o app\n") == nil)     // more than a build
         #expect(made("app:\n\t./scripts/build.sh\n") == nil)
         #expect(made("export GOFLAGS := -mod=mod\napp:\n\tgo build -o app\n") == nil)
         #expect(made("include common.mk\napp:\n\tgo build -o app\n") == nil)
         #expect(made("app:\n\tgo build -o app\n", "FROM golang\nWORKDIR /src\nCOPY . .\nRUN make -j4 app\n") == nil)
-        #expect(made("app:\n\tgo build -o app\n", "FROM golang\nWORKDIR /src\nCOPY . .\nRUN make app && ./app --version\n") == nil)
+        #expect(made("app:\n\tgo build -o app\n", "FROM golang\nWORKDIR /src\nCOPY . .\nRUN make app | tee log\n") == nil)
+        #expect(made("app:\n\tgo test ./... && go build -o app\n") == nil)   // go test runs the tests' programs: not read
+        #expect(made("app: app\n\tgo build -o app\n") == nil)                 // a cycle
+        #expect(made("app:\n\tgo build -o app\nAPP := x\n\tgo build\n") == nil)  // a tab line after an assignment
+        // Read now: prerequisites, and more Go commands than the build.
+        #expect(made("app: generate\n\tgo build -o app\ngenerate:\n\tgo generate ./...\n")?.recipe == ["go generate ./...", "go build -o app"])
+        #expect(made("app:\n\tgo generate ./... && go build -o app\n") != nil)
+        #expect(made("app:\n\tgo build -o app\n", "FROM golang\nWORKDIR /src\nCOPY . .\nRUN make app && ./app --version\n") != nil)
     }
 }

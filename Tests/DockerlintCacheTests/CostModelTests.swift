@@ -104,6 +104,17 @@ import Testing
     let costs = CostModel(dependencies: [.go: 200, .cargo: 50])
     var share: Double { 200 * CostModel.secondsPerDependency }
 
+    /// A build the analysis read through make: the whole RUN, or the make as one segment of it
+    /// (after tool installs, with a line continuation), and the same make alone once split off.
+    @Test func scriptedBuildAsASegment() {
+        let c = CostModel(dependencies: [.go: 200], builds: ["make clean build": .go])
+        #expect(c.downloads("apk add git && npm install -g pnpm@9.7.0 \\\n    && make clean build").build == [.go])
+        #expect(c.downloads("make clean build").build == [.go])
+        #expect(c.downloads("make clean").build.isEmpty)
+        #expect(c.downloads("make clean build-ui").build.isEmpty)
+        #expect(CostModel.segmentKey("  make  clean \\") == "make clean")
+    }
+
     @Test func buildsAndFetchesByEcosystem() {
         #expect(CostModel.downloads("CGO_ENABLED=0 go build -o /out/app ./cmd/app").build == [.go])
         #expect(CostModel.downloads("go mod download && go mod verify").fetch == [.go])

@@ -12,7 +12,8 @@ import Testing
 /// `fix-line TEXT` (a line of the fixed file is exactly TEXT), `DC1001 4 unsafe-fix` (with a fix marked unsafe),
 /// `DC1001 4 no-fix` (a finding without a fix), `\n` in a `fix-contains` TEXT (a line break: lines in that order),
 /// `unsafe-fix-line TEXT`, `unsafe-fix-contains TEXT` (the same, with unsafe fixes applied too),
-/// `message-contains TEXT`, `!message-contains TEXT` (no message contains TEXT). The fixture is copied to a fresh folder (`dot-git` becomes `.git`)
+/// `message-contains TEXT`, `!message-contains TEXT` (no message contains TEXT), `alone-fix-contains TEXT` (one safe fix
+/// applied alone gives a file containing TEXT: for fixes that overlap, alternatives `--fix` takes in turn). The fixture is copied to a fresh folder (`dot-git` becomes `.git`)
 /// and linted with that folder as the context, every DC rule enabled.
 @Suite struct CacheFixtures {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/cache")
@@ -41,7 +42,8 @@ import Testing
         let out = Linter(rules: rules).lint(Linter.Input(path: path, bytes: bytes, configuration: Configuration(), contextDirectory: tmp.path))
         let dc = out.diagnostics.filter { $0.code.hasPrefix("DC") }
         let summary = dc.map { "\($0.code) \($0.range.start.line): \($0.message)" }.joined(separator: "\n")
-        let fixed = String(decoding: FixApplier.apply(dc.compactMap(\.fix).filter { $0.applicability == .safe }.flatMap(\.edits), to: bytes), as: UTF8.self)
+        let safeFixes = dc.compactMap(\.fix).filter { $0.applicability == .safe }
+        let fixed = String(decoding: FixApplier.apply(safeFixes.flatMap(\.edits), to: bytes), as: UTF8.self)
         let fixedAll = String(decoding: FixApplier.apply(dc.compactMap(\.fix).flatMap(\.edits), to: bytes), as: UTF8.self)
         for raw in expect.split(separator: "\n") {
             let line = raw.trimmingCharacters(in: .whitespaces)
@@ -51,6 +53,10 @@ import Testing
             case "fix-contains":
                 let text = String(line.dropFirst("fix-contains ".count)).replacingOccurrences(of: "\\n", with: "\n")
                 #expect(fixed.contains(text), "\(name): fixed file lacks `\(text)`:\n\(fixed)\n\(summary)")
+            case "alone-fix-contains":
+                let text = String(line.dropFirst("alone-fix-contains ".count)).replacingOccurrences(of: "\\n", with: "\n")
+                #expect(safeFixes.contains { String(decoding: FixApplier.apply($0.edits, to: bytes), as: UTF8.self).contains(text) },
+                        "\(name): no safe fix alone gives `\(text)`:\n\(summary)")
             case "fix-line":
                 let text = String(line.dropFirst("fix-line ".count))
                 #expect(fixed.split(separator: "\n", omittingEmptySubsequences: false).contains { $0 == text }, "\(name): fixed file lacks the line `\(text)`:\n\(fixed)\n\(summary)")

@@ -80,10 +80,23 @@ public struct CostModel: Sendable {
     }
 
     /// `downloads(_:)` with the commands the analysis found to build (`builds`).
+    /// A command of `builds` may also be one `&&` segment of the RUN (`make clean build` after
+    /// tool installs, and the same make alone once they are split off): segments are looked up
+    /// with their blanks and line continuations collapsed (`segmentKey`).
     public func downloads(_ command: String) -> (fetch: Set<DownloadEcosystem>, build: Set<DownloadEcosystem>) {
         var d = CostModel.downloads(command)
-        if let e = builds[command] { d.build.insert(e) }
+        if let e = builds[command] {
+            d.build.insert(e)
+        } else if !builds.isEmpty {
+            for seg in CostModel.segments(command) { if let e = builds[CostModel.segmentKey(seg)] { d.build.insert(e) } }
+        }
         return d
+    }
+
+    /// A command's words joined by one space, without line continuations: the key of a segment
+    /// in `builds`.
+    public static func segmentKey(_ s: String) -> String {
+        s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).filter { $0 != "\\" }.joined(separator: " ")
     }
 
     // MARK: - Downloads of one-command builds
@@ -249,7 +262,7 @@ public struct CostModel: Sendable {
         return true
     }
 
-    static func segments(_ c: String) -> [String] {
+    public static func segments(_ c: String) -> [String] {
         var out: [String] = []
         var cur = ""
         for ch in c {

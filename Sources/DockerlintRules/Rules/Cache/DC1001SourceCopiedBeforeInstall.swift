@@ -50,6 +50,11 @@ final class SourceCopiedBeforeInstallRule: LintRule {
                 // RUN splits, the tool installs above the COPY.
                 if graph.context != nil, let rsplit = moves.runSplit(copy: id, run: r.id), rsplit.toolsOnly, rsplit.verdict.isSafe {
                     SourceCopiedBeforeInstallRule.reportRunSplit(i, c, r, rsplit, context, &sink)
+                    // The rest of the RUN downloads Go modules and builds (`make build`): with the
+                    // tool installs split above the COPY, the pre-fetch goes after them.
+                    if let at = rsplit.splitOffset, let pre = moves.prefetch(copy: id, run: r.id, lifted: at), pre.verdict.isSafe {
+                        SourceCopiedBeforeInstallRule.reportPrefetch(i, c, r, pre, graph, context, &sink, after: rsplit)
+                    }
                 }
                 return
             }
@@ -150,11 +155,32 @@ final class SourceCopiedBeforeInstallRule: LintRule {
             return
         }
         if let why = split.verdict.reason { message += "; the split is not known to keep the build as it is, so its fix is unsafe: \(why)" }
-        let manifest = ManifestSplit(files: split.files, verdict: .safe, notes: split.notes)
         var fix: Fix? = nil
+        if let edits = runSplitEdits(i, r, split, context) {
+            fix = Fix(title: split.toolsOnly ? "Split the RUN: install the tools before the source COPY, build after it"
+                        : split.deferred ? "Split the install: from the copied manifests first without scripts and autoloader, again after the source"
+                        : "Split the RUN: install from the copied manifests first, build after the source",
+                      edits: edits, applicability: split.verdict.isSafe ? .safe : .unsafe)
+        }
+        sink.report(i.syntax.keywordRange, message, fix: fix, relatedLines: [r.instruction.syntax.startLine],
+                    subject: [runSplitSubject, split.installText])
+    }
+
+    /// The working directory the steps a split moves above the COPY leave (a WORKDIR among them).
+    static func splitWorkdir(_ split: RunSplit, _ graph: StepGraph) -> String? {
+        split.moveUp.map { graph.step($0) }.last(where: { $0.kind == .workdir })?.instruction.resolved?.workdir
+    }
+
+    /// The edits of a RUN split: the steps the install needs and the install part above the
+    /// COPY (then `extra`, lines that follow the install there), the rest in place of the RUN.
+    static func runSplitEdits(_ i: ModelInstruction, _ r: Step, _ split: RunSplit, _ context: LintContext, extra: String = "") -> [TextEdit]? {
+        let graph = context.stepGraph
+        let lifted = split.moveUp.map { graph.step($0) }
+        let manifest = ManifestSplit(files: split.files, verdict: .safe, notes: split.notes)
         // The manifests land in the working directory the moved steps leave (a WORKDIR among them).
-        let workdir = lifted.last(where: { $0.kind == .workdir })?.instruction.resolved?.workdir
-        if let lines = manifestCopyLines(i, manifest, context, workdir: workdir) {
+        let workdir = splitWorkdir(split, graph)
+        guard let lines = manifestCopyLines(i, manifest, context, workdir: workdir) else { return nil }
+        do {
             let src = context.source
             let nl = LineEdits.newline(src)
             let keyword = r.instruction.syntax.keyword == r.instruction.syntax.keyword.lowercased() ? "run" : "RUN"
@@ -174,23 +200,22 @@ final class SourceCopiedBeforeInstallRule: LintRule {
                 moved += text
                 edits.append(LineEdits.delete(l.first, l.last, src))
             }
-            edits.insert(LineEdits.insert(moved + lines + runLine(split.installText), after: copyLines.first - 1, src), at: 0)
+            edits.insert(LineEdits.insert(moved + lines + runLine(split.installText) + extra, after: copyLines.first - 1, src), at: 0)
             let rs = LineEdits.start(of: runLines.first, src), re = LineEdits.start(of: runLines.last + 1, src)
             var tail = runLine(split.restText)
             if runLines.last >= src.lineCount, !src.text(rs, re).hasSuffix("\n") { tail.removeLast(nl.count) }
             edits.append(TextEdit(range: src.range(rs, re), replacement: tail))
-            fix = Fix(title: split.toolsOnly ? "Split the RUN: install the tools before the source COPY, build after it"
-                        : split.deferred ? "Split the install: from the copied manifests first without scripts and autoloader, again after the source"
-                        : "Split the RUN: install from the copied manifests first, build after the source",
-                      edits: edits, applicability: split.verdict.isSafe ? .safe : .unsafe)
+            return edits
         }
-        sink.report(i.syntax.keywordRange, message, fix: fix, relatedLines: [r.instruction.syntax.startLine],
-                    subject: [runSplitSubject, split.installText])
     }
 
     /// `COPY . .` then `RUN go build`: `COPY go.mod go.sum ./` and `RUN go mod download` above it.
+    /// After `split` (tool installs at the head of the RUN that the pre-fetch may need, git for
+    /// modules fetched directly): the installs move to a RUN above the COPY, the pre-fetch
+    /// follows them, and the fix does both (its words avoid "split": that is the other finding's
+    /// claim, the installs alone).
     static func reportPrefetch(_ i: ModelInstruction, _ c: Step, _ r: Step, _ pre: Prefetch, _ graph: StepGraph, _ context: LintContext,
-                               _ sink: inout FindingSink) {
+                               _ sink: inout FindingSink, after split: RunSplit? = nil) {
         let names = pre.files.map(\.contextPath)
         let what = c.copied.contains(where: \.isTree) ? "the copied files" : c.copied.map { "`\($0.contextPath)`" }.joined(separator: ", ")
         // Only a builder stage keeps the image as it is: the module cache the new step fills is
@@ -198,13 +223,31 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         let stage = c.id.stage
         let builderOnly = stage < graph.model.stages.count - 1
             && graph.model.stages.dropFirst(stage + 1).contains { $0.dependencies.contains { $0.stage == stage && $0.kind == .copyFrom } }
-        let how = pre.makeTarget.map { "which runs `go build` (the Makefile's `\($0)` target), downloading the modules and building in one command" }
+        let how = pre.makeTarget.map { "which runs `go build` (the Makefile's `\($0)` target\($0.contains(" ") ? "s" : "")), downloading the modules and building in one command" }
             ?? "which downloads the modules and builds in one command"
-        let message = "`\(i.shortText)` comes before \(CacheMessage.step(r.instruction)), \(how): "
-            + "every edit to \(what) downloads every module again; copy \(names.joined(separator: ", ")) and run `\(pre.command)` above the COPY"
-            + (builderOnly ? "" : " (the module cache then also holds modules only tests need: the fix is unsafe in a stage that is shipped)")
+        // After the installs, in the directory their moved WORKDIR leaves.
+        let workdir = split.flatMap { splitWorkdir($0, graph) }
+        var command = pre.command
+        if let w = workdir, command == "cd \(w) && go mod download" { command = "go mod download" }
+        var message = "`\(i.shortText)` comes before \(CacheMessage.step(r.instruction)), \(how): "
+            + "every edit to \(what) downloads every module again; "
+        if let split {
+            message += "with `\(split.installText)` in a RUN of its own above the COPY (the other finding on this line), "
+                + "copy \(names.joined(separator: ", ")) after it and run `\(command)` there, which needs what those installs bring"
+        } else {
+            message += "copy \(names.joined(separator: ", ")) and run `\(command)` above the COPY"
+        }
+        message += builderOnly ? "" : " (the module cache then also holds modules only tests need: the fix is unsafe in a stage that is shipped)"
         var fix: Fix? = nil
-        if let lines = manifestCopyLines(i, ManifestSplit(files: pre.files, verdict: .safe, notes: []), context) {
+        if let split {
+            let src = context.source
+            let keyword = i.syntax.keyword == i.syntax.keyword.lowercased() ? "run" : "RUN"
+            if let lines = manifestCopyLines(i, ManifestSplit(files: pre.files, verdict: .safe, notes: []), context, workdir: workdir),
+               let edits = runSplitEdits(i, r, split, context, extra: lines + keyword + " " + command + LineEdits.newline(src)) {
+                fix = Fix(title: "Install the tools before the source COPY, then download the modules in a step of their own",
+                          edits: edits, applicability: builderOnly && split.verdict.isSafe ? .safe : .unsafe)
+            }
+        } else if let lines = manifestCopyLines(i, ManifestSplit(files: pre.files, verdict: .safe, notes: []), context) {
             let src = context.source
             let nl = LineEdits.newline(src)
             let keyword = i.syntax.keyword == i.syntax.keyword.lowercased() ? "run" : "RUN"
@@ -214,7 +257,7 @@ final class SourceCopiedBeforeInstallRule: LintRule {
                       applicability: builderOnly ? .safe : .unsafe)
         }
         sink.report(i.syntax.keywordRange, message, fix: fix, relatedLines: [r.instruction.syntax.startLine],
-                    subject: [prefetchSubject, pre.command])
+                    subject: [prefetchSubject, command])
     }
 
     /// `COPY . .` then `RUN mvn package` / `gradle build` / `cargo build`: the pre-fetch step

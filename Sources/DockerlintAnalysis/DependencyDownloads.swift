@@ -17,6 +17,7 @@
 
 import DockerlintCache
 import DockerlintShell
+import Foundation
 
 public enum DependencyDownloads {
     /// Dependencies assumed for a Gradle build (about the 30 s of any other dependency install
@@ -35,6 +36,10 @@ public enum DependencyDownloads {
                     let n = count(e, ins, step, graph, context.files)
                     if let n { out[e] = max(out[e] ?? 0, n) }
                 }
+                for si in graph.scriptInstalls(step.id) {
+                    guard let e = ecosystem(si.install.command.manager) else { continue }
+                    if let n = count(e, si.install, step, graph, context.files) { out[e] = max(out[e] ?? 0, n) }
+                }
                 if let made = graph.goBuildThroughMake(step.id), let n = goModules(workdir: made.workdir, mod: nil, step, graph, context.files) {
                     out[.go] = max(out[.go] ?? 0, n)
                 }
@@ -45,7 +50,8 @@ public enum DependencyDownloads {
 
     /// RUN commands (as the simulator sees them: the command line's words joined by spaces)
     /// that download and build through a program or values the cost model cannot read: `make
-    /// <target>` whose recipe is `go build` (`StepGraph.goBuildThroughMake`), and Maven,
+    /// <target>` whose recipe is `go build` (`StepGraph.goBuildThroughMake`), a build in a
+    /// context script the RUN runs (`StepGraph.scriptInstalls`), and Maven,
     /// Gradle or Cargo builds whose goals come from variables (`mvn $MVN_ARGS` with `ARG
     /// MVN_ARGS='clean install'`).
     public static func scriptedBuilds(_ graph: StepGraph) -> [String: DownloadEcosystem] {
@@ -59,6 +65,10 @@ public enum DependencyDownloads {
                     // The make command alone, as one segment of the RUN (or the whole RUN once split).
                     out[CostModel.segmentKey(made.command)] = .go
                     continue
+                }
+                // A build in a context script the RUN runs: the command line names only the script.
+                for si in graph.scriptInstalls(step.id) where si.install.dependency.source == .localProject {
+                    if let e = ecosystem(si.install.command.manager) { out[command] = e }
                 }
                 let known = CostModel.downloads(command)
                 for ins in step.installs where ins.dependency.source == .localProject {
@@ -76,6 +86,15 @@ public enum DependencyDownloads {
         if !d.fetch.isEmpty || !d.build.isEmpty { return true }
         if CostModel.segments(command).contains(where: { let k = CostModel.segmentKey($0); return k == "make" || k.hasPrefix("make ") }) { return true }
         return ["mvn", "gradle", "cargo"].contains { command.contains($0) }
+    }
+
+    /// True when a RUN command may run a script by path (`./build.sh`, `/opt/app/bin/build.sh`,
+    /// `bash ci/build.sh`): the scripts are then read for the builds they run.
+    public static func mayRunScript(_ command: String) -> Bool {
+        command.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == ";" || $0 == "&" || $0 == "|" }).contains { w in
+            let t = w.trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            return t.hasSuffix(".sh") || t.hasPrefix("./")
+        }
     }
 
     static func ecosystem(_ m: PackageManager) -> DownloadEcosystem? {

@@ -125,6 +125,13 @@ extension Moves {
     /// `rust` image's `/usr/local/cargo/registry`; unknown on other bases, whose CARGO_HOME the
     /// Dockerfile does not show.
     public func dependencyCache(_ e: DownloadEcosystem, step: Step) -> String? {
+        dependencyCache(e, step: step, builds: step.installs.map { ($0.command, $0.command.invocation.arguments.allSatisfy(\.isStatic)) })
+    }
+
+    /// The dependency folder of `builds`: the package-manager commands that run in the step
+    /// (its own, or those of the context scripts it runs), each with whether every argument's
+    /// value is known (the command then holds the values: `RunEffects.withKnownArguments`).
+    public func dependencyCache(_ e: DownloadEcosystem, step: Step, builds: [(command: PackageCommand, argumentsKnown: Bool)]) -> String? {
         let user = step.instruction.user.split(separator: ":").first.map(String.init) ?? ""
         let env = ShellValues(step.instruction).values
         guard user.isEmpty || user == "root" || user == "0" else { return nil }
@@ -133,16 +140,16 @@ extension Moves {
         switch e {
         case .maven:
             if env["MAVEN_OPTS"]?.contains("maven.repo.local") == true || env["MAVEN_CONFIG"] != nil { return nil }
-            for ins in step.installs where ins.command.manager == .maven {
-                if ins.command.hasOption("s", "settings", "gs", "global-settings") { return nil }
-                if ins.command.options.contains(where: { $0.name == "D" && ($0.value ?? "").hasPrefix("maven.repo.local") }) { return nil }
-                if ins.command.invocation.arguments.contains(where: { !$0.isStatic }) { return nil }
+            for b in builds where b.command.manager == .maven {
+                if b.command.hasOption("s", "settings", "gs", "global-settings") { return nil }
+                if b.command.options.contains(where: { $0.name == "D" && ($0.value ?? "").hasPrefix("maven.repo.local") }) { return nil }
+                if !b.argumentsKnown { return nil }
             }
             return home + "/.m2"
         case .gradle:
             if let g = env["GRADLE_USER_HOME"] { return g }
             if base == "gradle" { return nil }
-            if step.installs.contains(where: { $0.command.hasOption("g", "gradle-user-home") }) { return nil }
+            if builds.contains(where: { $0.command.hasOption("g", "gradle-user-home") }) { return nil }
             return home + "/.gradle"
         case .cargo:
             if let c = env["CARGO_HOME"] { return c + "/registry" }

@@ -107,6 +107,8 @@ public final class StepGraph {
     private var byOffset: [Int: StepID] = [:]
     /// The parsed script of each RUN step.
     private var runScripts: [StepID: RunScript] = [:]
+    /// What each RUN step runs through context scripts, once walked (`scriptRun`).
+    var scriptRuns: [StepID: ScriptRun?] = [:]
 
     /// Builds the graph of every stage. `scripts` gives the parsed script of a RUN (the
     /// linter passes its cached `RunScript.of`); `context` is the build context when known.

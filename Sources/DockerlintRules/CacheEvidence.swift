@@ -646,7 +646,8 @@ public enum CacheEvidence {
     static func downloadCosts(_ model: DockerfileModel, contextDirectory: String, dockerfile: String) -> CostModel {
         let downloads = model.allInstructions.contains { mi in
             guard case .run(let r)? = mi.typed?.command else { return false }
-            return DependencyDownloads.mayDownload(r.commandLine.arguments.joined(separator: " "))
+            let command = r.commandLine.arguments.joined(separator: " ")
+            return DependencyDownloads.mayDownload(command) || DependencyDownloads.mayRunScript(command)
         }
         guard downloads else { return .standard }
         let graph = StepGraph(model: model, context: BuildContext.disk(directory: contextDirectory, dockerfile: dockerfile),

@@ -32,11 +32,16 @@ final class PreferCacheMountRule: LintRule {
         guard i.syntax.kind == .run, context.configuration.builder == .buildkit, let rs = RunScript.ofRun(i, context) else { return }
         let firstLine = i.syntax.startLine, lastLine = i.syntax.range.end.line
         // A comment on the line above the RUN or inside it: the option may be deliberate.
-        let commented = context.dockerfile.comments.contains { c in
+        let comments = context.dockerfile.comments.filter { c in
             let l = c.range.start.line
             return l == firstLine - 1 || (l >= firstLine && l <= lastLine)
         }
-        if commented { return }
+        // A build's dependency cache: no option is dropped, so only a comment that speaks of
+        // caches may explain why there is no mount (`# Run the build itself` does not).
+        if !comments.contains(where: { $0.text.lowercased().contains("cache") }) {
+            PreferCacheMountRule.buildCaches(i, rs, context, &sink)
+        }
+        if !comments.isEmpty { return }
         // Who runs the step: root, or a user whose home and uid are known (else no recipe).
         let runAs = PreferCacheMountRule.runUser(i, context)
         func env(_ name: String) -> String? {
@@ -138,8 +143,6 @@ final class PreferCacheMountRule: LintRule {
             }
         }
 
-        PreferCacheMountRule.buildCaches(i, rs, context, &sink)
-
         // rm -rf of other well-known caches of root, after an install that fills them.
         guard runAs == nil else { return }
         let caches: [(path: String, what: String, manager: [PackageManager], target: String)] = [
@@ -187,19 +190,47 @@ final class PreferCacheMountRule: LintRule {
         guard let id = graph.id(of: i) else { return }
         let step = graph.step(id)
         let managers: [PackageManager: DownloadEcosystem] = [.maven: .maven, .gradle: .gradle, .cargo: .cargo]
-        guard let ins = step.installs.first(where: { managers[$0.command.manager] != nil && $0.dependency.source == .localProject }),
-              let e = managers[ins.command.manager], !ins.command.hasOption("o", "offline", "frozen") else { return }
+        // The build: a command of the RUN, or one of a context script the RUN runs (then the
+        // scripts must run nothing the analysis cannot tell, and must not name the folder:
+        // a script that copies from it into the image would lose those files under a mount).
+        let values = ShellValues(i)
+        var command: PackageCommand
+        var workdir: String
+        var builds: [(command: PackageCommand, argumentsKnown: Bool)]
+        var where_ = ""
+        var scriptTexts: [String] = []
+        if let ins = step.installs.first(where: { managers[$0.command.manager] != nil && $0.dependency.source == .localProject }) {
+            guard !ins.command.hasOption("o", "offline", "frozen") else { return }
+            command = ins.command
+            workdir = ins.workdir
+            builds = step.installs.map { ins in
+                (ins.command, ins.command.invocation.arguments.allSatisfy { $0.isStatic || values.expand($0) != nil })
+            }
+        } else if case .known(let commands, let files)? = graph.scriptRun(id),
+                  let found = graph.scriptInstalls(id).first(where: { managers[$0.install.command.manager] != nil && $0.install.dependency.source == .localProject }) {
+            guard !found.install.command.hasOption("o", "offline", "frozen") else { return }
+            command = found.install.command
+            workdir = found.install.workdir
+            builds = commands.compactMap { c in c.package.map { ($0, c.argumentsKnown) } }
+            let at = found.command
+            where_ = " (\(at.location)" + (at.via.isEmpty ? "" : ", run through \(at.via.joined(separator: " → "))") + ")"
+            scriptTexts = files.compactMap { graph.context?.files.text($0) }
+        } else {
+            return
+        }
+        let e = managers[command.manager]!
         // A builder stage: a later stage copies from it, and it is not the target.
         let stage = id.stage
         guard case .success(let target) = graph.model.targetStage(), stage != target,
               graph.model.stages.dropFirst(stage + 1).contains(where: { $0.dependencies.contains { $0.stage == stage } }) else { return }
-        guard let dir = context.moves.dependencyCache(e, step: step) else { return }
+        guard let dir = context.moves.dependencyCache(e, step: step, builds: builds) else { return }
         if (i.resolved?.mounts ?? []).contains(where: { $0.type == .cache && ($0.target.map { ImagePath.overlap($0, dir) } ?? false) }) { return }
         if rs.hasCacheOrTmpfsMount(at: dir) { return }
+        if scriptTexts.contains(where: { $0.contains(ImagePath.basename(dir)) }) { return }
         // Nothing before the RUN fills the folder (a pre-fetch step: the mount would hide what it
         // downloaded, and an offline build would fail), and nothing after it reads the folder.
         if case .stage = graph.model.stages[stage].base { return }
-        for earlier in graph.stages[stage][..<id.index] where context.moves.mayFill(earlier, dir, manager: ins.command.manager) { return }
+        for earlier in graph.stages[stage][..<id.index] where context.moves.mayFill(earlier, dir, manager: command.manager) { return }
         for later in graph.stages[stage][(id.index + 1)...] {
             if later.reads.paths.all || later.reads.paths.touches(dir) || later.writes.paths.touches(dir) { return }
         }
@@ -213,13 +244,13 @@ final class PreferCacheMountRule: LintRule {
         case .go, .composer: return  // not among `managers`
         case .cargo:
             tool = "Cargo"
-            let targetDir = ins.command.optionValues("target-dir").last.map { ImagePath.absolute($0, workdir: ins.workdir) }
-                ?? ShellValues(i).values["CARGO_TARGET_DIR"] ?? ImagePath.absolute("target", workdir: ins.workdir)
+            let targetDir = command.optionValues("target-dir").last.map { ImagePath.absolute($0, workdir: workdir) }
+                ?? values.values["CARGO_TARGET_DIR"] ?? ImagePath.absolute("target", workdir: workdir)
             extra = "; it keeps the downloads only: to keep the compiled dependencies too, mount the target folder as well "
                 + "(`--mount=type=cache,target=\(targetDir)`) and copy the built binaries out of it in the same RUN, since the image "
                 + "then no longer holds \(targetDir) (a later `COPY --from` must read the copies)"
         }
-        let message = "`\(ins.command.invocation.displayText)` downloads the \(tool) dependencies again each time this RUN re-runs; "
+        let message = "`\(command.invocation.displayText)`\(where_) downloads the \(tool) dependencies again each time this RUN re-runs; "
             + "with BuildKit a cache mount keeps them between builds outside the image, and nothing later in the build reads \(dir): "
             + "add `RUN \(mount)`" + extra
         sink.report(i.syntax.keywordRange, message, relatedLines: [i.syntax.startLine], subject: [buildCacheSubject, e.rawValue])

@@ -1,0 +1,4 @@
+cd "$BUILD_DIR"
+mvn $MAVEN_ARGUMENTS package
+mkdir -p "$DESTINATION/webapp"
+cp web/target/*.jar "$DESTINATION/webapp/app.jar"

@@ -1,0 +1,5 @@
+. /etc/profile.d/maven.sh
+cd "$BUILD_DIR"
+mvn $MAVEN_ARGUMENTS package
+mkdir -p "$DESTINATION/webapp"
+cp web/target/*.jar "$DESTINATION/webapp/app.jar"

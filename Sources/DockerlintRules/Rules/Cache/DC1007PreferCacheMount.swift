@@ -215,6 +215,12 @@ final class PreferCacheMountRule: LintRule {
             let at = found.command
             where_ = " (\(at.location)" + (at.via.isEmpty ? "" : ", run through \(at.via.joined(separator: " → "))") + ")"
             scriptTexts = files.compactMap { graph.context?.files.text($0) }
+            // Run as another user (its home holds the folder), or with the folder moved by the
+            // environment the scripts set: the folder is not the one the Dockerfile tells.
+            if at.invocation.wrappers.contains(where: { ["sudo", "gosu", "su-exec", "su", "runuser", "setpriv", "chroot"].contains($0) }) { return }
+            let settings = ["maven.repo.local", "MAVEN_OPTS", "MAVEN_CONFIG", "MAVEN_ARGS", "GRADLE_USER_HOME", "gradle.user.home",
+                            "GRADLE_OPTS", "CARGO_HOME"]
+            if scriptTexts.contains(where: { t in settings.contains { t.contains($0) } || PreferCacheMountRule.assigns(t, "HOME") }) { return }
         } else {
             return
         }
@@ -254,6 +260,17 @@ final class PreferCacheMountRule: LintRule {
             + "with BuildKit a cache mount keeps them between builds outside the image, and nothing later in the build reads \(dir): "
             + "add `RUN \(mount)`" + extra
         sink.report(i.syntax.keywordRange, message, relatedLines: [i.syntax.startLine], subject: [buildCacheSubject, e.rawValue])
+    }
+
+    /// True when `text` assigns the variable `name` (`name=`, not `OTHER_name=`).
+    static func assigns(_ text: String, _ name: String) -> Bool {
+        var rest = Substring(text)
+        while let r = rest.range(of: name + "=") {
+            let before = rest[..<r.lowerBound].last
+            if before.map({ !($0.isLetter || $0.isNumber || $0 == "_") }) ?? true { return true }
+            rest = rest[r.upperBound...]
+        }
+        return false
     }
 
     /// The subject of the advice about system package managers (apt, apk): their downloads

@@ -180,11 +180,12 @@ public struct Moves {
         if (a.writes.shell && x.reads.shell) || (x.writes.shell && a.reads.shell) {
             return .unsafe("SHELL changes how the RUN runs")
         }
-        // Files. A WORKDIR only creates its directory (root-owned, as `mkdir -p`); a COPY
-        // without --chown/--chmod creates the directories it needs the same way, so their
-        // order does not matter for that directory (a relative destination reads the working
-        // directory and is caught above).
+        // Files. A WORKDIR only creates its directory; as root it is owned by root (`mkdir
+        // -p`), and a COPY without --chown/--chmod creates the directories it needs the same
+        // way, so their order does not matter for that directory (a relative destination reads
+        // the working directory and is caught above).
         var a = a, x = x
+        if let v = ownerConflict(a, x) ?? ownerConflict(x, a) { return v }
         Self.dropDirectoryCreation(&a, other: x)
         Self.dropDirectoryCreation(&x, other: a)
         if let v = pathConflict(writer: a, reader: x, read: x.reads.paths) { return v }
@@ -192,6 +193,21 @@ public struct Moves {
         if let v = pathConflict(writer: a, reader: x, read: x.writes.paths, bothWrite: true) { return v }
         if a.kind == .onbuild || x.kind == .onbuild { return .unknown("ONBUILD") }
         return .safe
+    }
+
+    /// A WORKDIR `w` under a non-root USER next to a COPY/ADD `c` that creates its folder:
+    /// BuildKit and buildah make the folders a WORKDIR creates owned by the USER, a COPY
+    /// without --chown owned by root (docs/CACHE-SEMANTICS.md §3), so whichever runs first
+    /// decides the owner. Not when an earlier step of the stage already wrote into the folder
+    /// (it exists, and neither changes its owner).
+    func ownerConflict(_ w: Step, _ c: Step) -> MoveVerdict? {
+        guard w.kind == .workdir, c.kind == .copy || c.kind == .add, !w.instruction.runsAsRoot,
+              let dir = w.instruction.resolved?.workdir, dir != "/",
+              c.writes.paths.touches(dir) else { return nil }
+        let first = min(w.id.index, c.id.index)
+        let exists = graph.stages[w.id.stage][..<first].contains { st in st.writes.paths.paths.contains { ImagePath.within($0, dir) } }
+        if exists { return nil }
+        return .unsafe("\(Self.label(w)) under USER \(w.instruction.user) makes \(dir) owned by that user, \(Self.label(c)) makes it owned by root: the order decides the folder's owner")
     }
 
     /// For a WORKDIR `w` next to a COPY/ADD `c` that creates directories as WORKDIR does (no

@@ -9,7 +9,8 @@ import DockerlintShell
 public struct ShellValues: Sendable {
     /// Values known for names in the environment (or assigned by the script).
     public var values: [String: String]
-    /// Names in the RUN's environment that come from this Dockerfile (ARGs with a value, ENVs).
+    /// Names in the RUN's environment that come from this Dockerfile (ARGs with a value, ENVs),
+    /// but for those whose value depends on a build argument the file leaves unset.
     public var environmentNames: Set<String>
 
     public init(values: [String: String], environmentNames: Set<String>) {
@@ -22,11 +23,12 @@ public struct ShellValues: Sendable {
         var v: [String: String] = [:]
         var names = Set<String>()
         for s in mi.scope where s.origin != .builtin {
-            guard let value = s.value else { continue }
+            // A value that depends on a `--build-arg` the file leaves unset is not known.
+            guard let value = s.value, !s.dependsOnBuildArgument else { continue }
             v[s.name] = value
             names.insert(s.name)
         }
-        if v["HOME"] == nil, mi.user.isEmpty || mi.user == "root" || mi.user == "0" || mi.user.hasPrefix("root:") || mi.user.hasPrefix("0:") {
+        if v["HOME"] == nil, mi.runsAsRoot {
             v["HOME"] = "/root"
         }
         self.init(values: v, environmentNames: names)

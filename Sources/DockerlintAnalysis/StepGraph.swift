@@ -278,12 +278,17 @@ public final class StepGraph {
         // A destination naming a variable the file does not set: BuildKit expands it from the
         // base image's environment (`$CATALINA_HOME/conf/`), so where the files land is not known.
         // The context it reads is known all the same.
+        // So does one naming a variable whose value depends on a build argument the file
+        // leaves unset (`ARG DIR` then `ENV APP=$DIR`).
         let unknownDestination = mi.unmatchedVariables.first(where: { Self.references(c.destination.value, $0) })
+            ?? mi.matchedVariables.first(where: { Self.references(c.destination.value, $0) && mi.scope.variable(named: $0)?.dependsOnBuildArgument == true })
         defer {
             if let name = unknownDestination {
                 st.writes.paths = .everything
                 st.copied = []
-                st.notes.append("its destination names $\(name), which the base image may set")
+                let byBuild = mi.scope.variable(named: name)?.dependsOnBuildArgument == true
+                st.notes.append(byBuild ? "its destination names $\(name), whose value depends on a build argument the file leaves unset"
+                                        : "its destination names $\(name), which the base image may set")
             }
         }
         if c.parents || !c.excludes.isEmpty {

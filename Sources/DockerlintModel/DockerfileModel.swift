@@ -63,6 +63,20 @@ public struct ModelInstruction: Equatable, Sendable {
     public var unmatchedVariables: [String]
     /// True for an ONBUILD trigger of the base stage, run at the start of this stage.
     public var isOnbuildTrigger: Bool
+
+    /// True when the instruction runs as root: no USER in the file (the base image's user,
+    /// taken as root) or a root USER.
+    public var runsAsRoot: Bool { user.isEmpty || isRootUser(user) }
+}
+
+/// True for `root`, `0`, `root:<group>`, `0:<group>` (the user part of USER), quotes around
+/// the value ignored.
+public func isRootUser(_ value: String) -> Bool {
+    var v = Substring(value)
+    while let f = v.first, f == "\"" || f == "'" { v = v.dropFirst() }
+    while let l = v.last, l == "\"" || l == "'" { v = v.dropLast() }
+    let user = v.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+    return user == "root" || user == "0"
 }
 
 /// What a stage is built on.

@@ -63,8 +63,10 @@ extension ModelBuilder {
             r.pairs = pairs
             if case .env = typed.command {
                 for (p, syn) in zip(pairs, kv.pairs) {
-                    state.scope.define(ScopedVariable(name: p.key, value: p.value, origin: .env, valueSource: .default,
-                                                      range: syn.key.range, stageIndex: stage))
+                    var v = ScopedVariable(name: p.key, value: p.value, origin: .env, valueSource: .default,
+                                           range: syn.key.range, stageIndex: stage)
+                    v.dependsOnBuildArgument = env.dependsOnBuildArgument(names(syn.value.value))
+                    state.scope.define(v)
                 }
             }
 
@@ -88,8 +90,11 @@ extension ModelBuilder {
                 }
                 resolved.append(ResolvedArg(key: def.key, value: value, source: source))
                 if def.key == "BUILDKIT_SBOM_SCAN_CONTEXT" || def.key == "BUILDKIT_SBOM_SCAN_STAGE" { continue }
-                state.scope.define(ScopedVariable(name: def.key, value: value, origin: .stageArg, valueSource: source,
-                                                  range: def.keyRange, stageIndex: stage))
+                var v = ScopedVariable(name: def.key, value: value, origin: .stageArg, valueSource: source,
+                                       range: def.keyRange, stageIndex: stage)
+                if source == .default, let d = def.defaultValue { v.dependsOnBuildArgument = state.scope.dependsOnBuildArgument(names(d)) }
+                if source == .global { v.dependsOnBuildArgument = globalDependsOnBuildArgument(def.key) }
+                state.scope.define(v)
             }
             r.args = resolved
 
@@ -226,6 +231,11 @@ extension ModelBuilder {
     func globalValue(_ key: String) -> String? {
         // The global scope after all meta ARGs (BuildKit's `opt.globalArgs`).
         global.lookup(key)
+    }
+
+    /// True when the global ARG `key`'s value depends on an ARG the build may set.
+    func globalDependsOnBuildArgument(_ key: String) -> Bool {
+        global.variable(key)?.dependsOnBuildArgument ?? false
     }
 
     /// `toCommand` for `COPY --from`: no variables; an index or a stage name, else an image.

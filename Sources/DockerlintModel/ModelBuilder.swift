@@ -125,8 +125,13 @@ struct ModelBuilder {
                     }
                 }
                 resolved.append(ResolvedArg(key: def.key, value: value, source: source))
-                global.define(ScopedVariable(name: def.key, value: value, origin: .globalArg, valueSource: source,
-                                             range: def.keyRange))
+                var v = ScopedVariable(name: def.key, value: value, origin: .globalArg, valueSource: source, range: def.keyRange)
+                if source == .default, let d = def.defaultValue {
+                    var u = VariableUse()
+                    _ = expander.word(d, global, &u)
+                    v.dependsOnBuildArgument = global.dependsOnBuildArgument(u.matched.union(u.unmatched))
+                }
+                global.define(v)
             }
             var r = ResolvedValues()
             r.args = resolved

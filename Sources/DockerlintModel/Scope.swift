@@ -94,6 +94,11 @@ public struct ScopedVariable: Equatable, Sendable {
     /// The stage that declared it (nil for the global scope); differs from the current
     /// stage when inherited through `FROM <stage>`.
     public var stageIndex: Int?
+    /// True when the value expands an ARG that the file declares without a value (`ARG X`
+    /// then `ENV Y=$X` or `ARG Y=${X:-a}`), directly or through another such variable:
+    /// `value` is what it is when the build passes no `--build-arg X`, and the build may pass
+    /// one (CI often does), so the real value is not known from the file.
+    public var dependsOnBuildArgument = false
 
     public init(name: String, value: String?, origin: Origin, valueSource: ValueSource,
                 range: SourceRange? = nil, stageIndex: Int? = nil) {
@@ -238,6 +243,16 @@ struct Scope: EnvironmentLookup, Sendable {
     func lookup(_ name: String) -> String? { view.variable(named: name)?.value }
 
     var names: [String] { view.variables.compactMap { $0.value == nil ? nil : $0.name } }
+
+    /// True when a value expanding `names` depends on an ARG the file leaves without a value
+    /// and the build may set (`ScopedVariable.dependsOnBuildArgument`).
+    func dependsOnBuildArgument(_ names: Set<String>) -> Bool {
+        names.contains { n in
+            guard let v = variable(n) else { return false }
+            if v.dependsOnBuildArgument { return true }
+            return (v.origin == .stageArg || v.origin == .globalArg) && v.value == nil
+        }
+    }
 }
 
 /// The matched and unmatched variable names of an instruction's expansions.

@@ -19,6 +19,40 @@ import Testing
         #expect(v.reason?.contains("/opt/app/run.sh") == true)
     }
 
+    @Test func aValueFromAnUnsetBuildArgumentIsNotKnown() {
+        // `ARG APP_DIR` has no default: `$APP_HOME` is /srv only when the build passes no
+        // `--build-arg APP_DIR`; with `APP_DIR=/opt/app` the RUN reads the copied run.sh.
+        let text = "FROM alpine\nARG APP_DIR\nENV APP_HOME=${APP_DIR:-/srv}\nWORKDIR /opt/app\nCOPY run.sh ./\nRUN chmod +x $APP_HOME/run.sh\n"
+        let a = Analysed(text, files: ["run.sh": "#!/bin/sh\n"])
+        #expect(!a.moves.moveBelow(a.at(5), a.at(6)).isSafe)
+        // A value the build is given, or a default the file writes, is known.
+        let b = Analysed(text, files: ["run.sh": "#!/bin/sh\n"], buildArgs: ["APP_DIR": "/srv"])
+        #expect(b.moves.moveBelow(b.at(5), b.at(6)) == .safe)
+        // A COPY into such a folder writes where the build says.
+        let c = Analysed("FROM alpine\nARG APP_DIR\nENV APP_HOME=${APP_DIR:-/srv}\nCOPY run.sh $APP_HOME/\nRUN chmod +x /opt/app/run.sh\n",
+                         files: ["run.sh": "#!/bin/sh\n"])
+        #expect(!c.moves.moveBelow(c.at(4), c.at(5)).isSafe)
+    }
+
+    @Test func aWorkdirAndACopyMakingItsFolderDoNotCommuteUnderANonRootUser() {
+        // BuildKit (v0.8, v0.13) and buildah make a WORKDIR's missing folders owned by the
+        // USER; a COPY without --chown makes them owned by root (docs/CACHE-SEMANTICS.md §3):
+        // the one that runs first decides the folder's owner.
+        let files = ["src/a.txt": "", "x": ""]
+        let a = Analysed("FROM alpine\nUSER app\nCOPY src/ /srv/app/\nWORKDIR /srv/app\n", files: files)
+        #expect(a.moves.moveAbove(a.at(4), a.at(3)).reason?.contains("owner") == true)
+        let u = Analysed("FROM alpine\nUSER 1000:1000\nWORKDIR /srv/app\nCOPY src/ /srv/app/\nRUN true\n", files: files)
+        #expect(!u.moves.moveBelow(u.at(3), u.at(4)).isSafe)
+        // As root both make it owned by root.
+        let b = Analysed("FROM alpine\nCOPY src/ /srv/app/\nWORKDIR /srv/app\n", files: files)
+        #expect(b.moves.moveAbove(b.at(3), b.at(2)) == .safe)
+        let r = Analysed("FROM alpine\nUSER root:root\nCOPY src/ /srv/app/\nWORKDIR /srv/app\n", files: files)
+        #expect(r.moves.moveAbove(r.at(4), r.at(3)) == .safe)
+        // A folder an earlier step made keeps its owner whichever comes first.
+        let c = Analysed("FROM alpine\nCOPY x /srv/app/x\nUSER app\nCOPY src/ /srv/app/\nWORKDIR /srv/app\n", files: files)
+        #expect(c.moves.moveAbove(c.at(5), c.at(4)) == .safe)
+    }
+
     @Test func argDoesNotMoveBelowAStepThatMayReadTheEnvironment() {
         // DC1003 on a real project: the Makefile has `VERSION ?= dev`.
         let a = Analysed("FROM golang\nARG VERSION\nCOPY . .\nRUN make release-binary\n",

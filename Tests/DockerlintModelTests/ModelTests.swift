@@ -235,6 +235,30 @@ struct ScopeTests {
         #expect(run.scope.contains { $0.name == "Z" && $0.value == nil })
         #expect(scopeValue(run, "OTHER") == .some("1"))
     }
+
+    @Test func valuesFromAnArgWithoutDefaultDependOnTheBuild() {
+        let text = """
+        ARG BASE
+        ARG G=${BASE:-x}
+        FROM alpine
+        ARG APP_DIR
+        ARG G
+        ENV APP_HOME=${APP_DIR:-/srv} PLAIN=/opt
+        ENV BIN=$APP_HOME/bin OTHER=$PLAIN/bin
+        ARG SUB=$APP_DIR/sub
+        RUN true
+        """
+        func flagged(_ m: DockerfileModel) -> [String] {
+            m.stages[0].instructions.last!.scope.filter(\.dependsOnBuildArgument).map(\.name).sorted()
+        }
+        let m = model(text)
+        // The file's value is the one without `--build-arg APP_DIR`; the build may pass one.
+        #expect(scopeValue(m.stages[0].instructions.last!, "APP_HOME") == .some("/srv"))
+        #expect(flagged(m) == ["APP_HOME", "BIN", "G", "SUB"])
+        // A build that passes the arguments gives known values.
+        #expect(flagged(model(text, buildArgs: ["APP_DIR": "/app", "BASE": "b"])) == [])
+    }
+
 }
 
 @Suite("Resolved paths and values")

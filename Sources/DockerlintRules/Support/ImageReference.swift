@@ -38,11 +38,3 @@ struct ImageReference: Equatable {
     var effectiveRegistry: String { registry ?? "docker.io" }
 }
 
-/// True for `root`, `0`, `root:<group>`, `0:<group>` (the user part of USER).
-func isRootUser(_ value: String) -> Bool {
-    var v = Substring(value)
-    while let f = v.first, f == "\"" || f == "'" { v = v.dropFirst() }
-    while let l = v.last, l == "\"" || l == "'" { v = v.dropLast() }
-    let user = v.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-    return user == "root" || user == "0"
-}

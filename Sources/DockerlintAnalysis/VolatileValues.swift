@@ -42,29 +42,103 @@ public enum VolatileValues {
 
     /// Values in CI files that change on every build. A ref (`github.ref`, `GITHUB_REF_NAME`,
     /// `CI_COMMIT_REF_NAME`) is not one: it names the branch, the same for every commit on it,
-    /// or the tag, new once per release like a version.
+    /// or the tag, new once per release like a version. A metadata step's outputs are judged
+    /// by `MetadataSteps`.
     static let volatileTokens = ["github.sha", "github.run_number", "github.run_id", "github.event.head_commit",
                                  "workflow_run.head_sha", "pull_request.head.sha",
                                  "GITHUB_SHA", "GITHUB_RUN_NUMBER", "GITHUB_RUN_ID", "CI_COMMIT_SHA", "CI_COMMIT_SHORT_SHA",
                                  "CI_PIPELINE_ID", "CIRCLE_SHA1", "CIRCLE_BUILD_NUM", "BUILDKITE_COMMIT", "BUILD_SOURCEVERSION",
                                  "GIT_COMMIT", "SOURCE_COMMIT", "COMMIT_SHA", "git rev-parse", "git describe", "git log", "$(date", "`date", "$(shell date",
-                                 "steps.meta.outputs", "timestamp()", "BUILD_NUMBER"]
+                                 "timestamp()", "BUILD_NUMBER"]
 
-    /// Whether a value in a CI file changes on every build: it holds one of `volatileTokens`,
-    /// except where the token's output names a branch or a release: `git rev-parse
-    /// --abbrev-ref HEAD` / `--symbolic-full-name` give the branch; a metadata step's output
-    /// (docker/metadata-action's `steps.meta.outputs`) is per build only for its creation time
-    /// and revision (its version and tags are the branch or the release tag).
-    static func isVolatile(_ value: String) -> Bool {
+    /// The docker/metadata-action steps of a workflow, by step id, and what their outputs hold
+    /// (the action's documented outputs): `labels`, `annotations`, `json` and the bake files
+    /// carry `org.opencontainers.image.created` (the time of the run) and `.revision` (the
+    /// commit), so they change on every build; of `json`'s labels or annotations picked by key,
+    /// only those two do. `tags` (and `bake-file-tags`) name the branch, the release or the
+    /// pull request unless the step's `tags:` make a tag of the commit or the date
+    /// (`type=sha`, `{{sha}}`, `{{date ...}}`); `version` is the highest-priority tag's
+    /// version (a `type=sha` tag comes last). The step id (`meta`, `docker_meta`) is whatever
+    /// the workflow names it: an output of a step that is not this action is not judged here.
+    struct MetadataSteps {
+        var ids: Set<String> = []
+        /// The workflow's metadata steps make a tag of the commit or the date.
+        var commitTags = false
+
+        init() {}
+
+        /// The metadata steps of workflow `text`: a step (`- ` item) whose `uses:` is
+        /// docker/metadata-action, and its `id:`.
+        init(workflow text: String) {
+            var stepIndent = -1, stepID: String? = nil, stepUses = false
+            func close() { if stepUses, let id = stepID { ids.insert(id) }; stepID = nil; stepUses = false }
+            for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+                let line = String(raw)
+                let indent = line.prefix { $0 == " " }.count
+                var body = line.dropFirst(indent)
+                if body.hasPrefix("- ") {
+                    if stepIndent < 0 || indent <= stepIndent { close(); stepIndent = indent }
+                    if indent == stepIndent { body = body.dropFirst(2).drop { $0 == " " } }
+                } else if !body.isEmpty, !body.hasPrefix("#"), stepIndent >= 0, indent <= stepIndent {
+                    close(); stepIndent = -1
+                }
+                if body.hasPrefix("id:") {
+                    stepID = body.dropFirst(3).trimmingCharacters(in: CharacterSet(charactersIn: " \"'"))
+                } else if body.hasPrefix("uses:"), body.contains("docker/metadata-action") {
+                    stepUses = true
+                }
+            }
+            close()
+            if !ids.isEmpty {
+                commitTags = text.contains("type=sha") || text.contains("{{sha}}") || text.contains("{{ sha }}")
+                    || text.contains("{{date") || text.contains("{{ date")
+            }
+        }
+
+        /// Whether `value` expands an output of a metadata step that changes on every build.
+        func isVolatile(_ value: String) -> Bool {
+            var rest = Substring(value)
+            while let r = rest.range(of: "steps.") {
+                let after = rest[r.upperBound...]
+                let id = after.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+                rest = after.dropFirst(id.count)
+                guard ids.contains(String(id)), rest.hasPrefix(".outputs.") else { continue }
+                let output = rest.dropFirst(9).prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+                let tail = rest.dropFirst(9 + output.count)
+                switch output {
+                case "labels", "annotations", "bake-file", "bake-file-labels", "bake-file-annotations":
+                    return true
+                case "json":
+                    // `fromJSON(steps.meta.outputs.json).labels['org.opencontainers.image.created']`
+                    let pick = tail.drop { $0 == ")" || $0 == " " }
+                    guard pick.hasPrefix(".labels[") || pick.hasPrefix(".annotations[") else {
+                        if pick.hasPrefix(".tags") { if commitTags { return true } else { continue } }
+                        return true
+                    }
+                    let key = pick.drop { $0 != "[" }.dropFirst().prefix { $0 != "]" }
+                        .trimmingCharacters(in: CharacterSet(charactersIn: "'\" "))
+                    if key.hasSuffix(".created") || key.hasSuffix(".revision") { return true }
+                case "tags", "bake-file-tags":
+                    if commitTags { return true }
+                default:
+                    continue
+                }
+            }
+            return false
+        }
+    }
+
+    /// Whether a value in a CI file changes on every build: it holds one of `volatileTokens`
+    /// (except where the token's output names a branch: `git rev-parse --abbrev-ref HEAD` /
+    /// `--symbolic-full-name` give the branch), or an output of a metadata step that does.
+    static func isVolatile(_ value: String, metadata: MetadataSteps = MetadataSteps()) -> Bool {
+        if metadata.isVolatile(value) { return true }
         let tokens = volatileTokens.filter { value.contains($0) }
         guard !tokens.isEmpty else { return false }
         return tokens.contains { t in
             switch t {
             case "git rev-parse":
                 return !(value.contains("--abbrev-ref") || value.contains("--symbolic-full-name") || value.contains("--symbolic"))
-            case "steps.meta.outputs":
-                let v = value.lowercased()
-                return ["created", "revision", "sha", "date", "time"].contains { v.contains($0) }
             default:
                 return true
             }
@@ -96,6 +170,7 @@ public enum VolatileValues {
         for p in paths {
             guard let text = files.text(p) else { continue }
             let make = isMakeFile(p)
+            let metadata = p.contains("/workflows/") ? MetadataSteps(workflow: text) : MetadataSteps()
             // Make and just variables whose value changes per build (`$(NAME)`, `${NAME}`,
             // `{{NAME}}` on a recipe line carries it).
             var volatileVariables: Set<String> = []
@@ -106,15 +181,16 @@ public enum VolatileValues {
                 if make, let first = line.first, first != "\t" && first != " " {
                     // A top-level assignment: a variable of the file, not a build argument.
                     let exported = line.hasPrefix("export ")
-                    for (name, value) in assignments(line) where isVolatile(value) || refersTo(value, volatileVariables) {
+                    for (name, value) in assignments(line) where isVolatile(value, metadata: metadata) || refersTo(value, volatileVariables) {
                         volatileVariables.insert(name)
                         if exported, out[name] == nil { out[name] = "\(p):\(lineNo) exports a per-build value" }
                     }
                     continue
                 }
-                guard volatileTokens.contains(where: { line.contains($0) }) || !volatileVariables.isEmpty else { continue }
+                guard volatileTokens.contains(where: { line.contains($0) }) || !volatileVariables.isEmpty
+                    || (!metadata.ids.isEmpty && line.contains("steps.")) else { continue }
                 // Each name by its own value: `A=true B=$(GITHUB_SHA)` makes B per-build, not A.
-                for (name, value) in assignments(line) where out[name] == nil && (isVolatile(value) || refersTo(value, volatileVariables)) {
+                for (name, value) in assignments(line) where out[name] == nil && (isVolatile(value, metadata: metadata) || refersTo(value, volatileVariables)) {
                     out[name] = "\(p):\(lineNo) passes a per-build value"
                 }
             }

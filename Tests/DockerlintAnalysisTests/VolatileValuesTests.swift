@@ -81,32 +81,52 @@ import Testing
         #expect(found["GITHUB_REF"] == nil && found["BRANCH"] == nil && found["SHA"] == nil && found["CI"] == nil, "\(found)")
     }
 
-    /// A workflow_run's head commit is per build, its branch is not; of a metadata step's
-    /// outputs only the creation time and the revision are (homepage's VERSION is the branch
-    /// or the release tag).
+    /// A workflow_run's head commit is per build, its branch is not; a metadata step's outputs
+    /// by what they hold: its labels (whole, or the created and revision ones picked from its
+    /// json) change per build, its version and tags name the branch or the release
+    /// (homepage's VERSION) unless its tags are made of the commit.
     @Test func workflowRunAndMetadataOutputs() throws {
         let dir = NSTemporaryDirectory() + "dockerlint-volatile-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/.github/workflows", withIntermediateDirectories: true)
-        try """
-            jobs:
-              build:
-                steps:
-                  - uses: docker/build-push-action@v6
-                    with:
-                      build-args: |
-                        GITHUB_SHA=${{ github.event.workflow_run.head_sha }}
-                        GITHUB_REF=refs/heads/${{ github.event.workflow_run.head_branch }}
-                        BUILDTIME=${{ fromJSON(steps.meta.outputs.json).labels['org.opencontainers.image.created'] }}
-                        VERSION=${{ fromJSON(steps.meta.outputs.json).labels['org.opencontainers.image.version'] }}
-                        REVISION=${{ fromJSON(steps.meta.outputs.json).labels['org.opencontainers.image.revision'] }}
-                        TAGS=${{ steps.meta.outputs.tags }}
-                  - run: docker build --build-arg BRANCH_NAME=$(git rev-parse --abbrev-ref HEAD) .
-            """.write(toFile: dir + "/.github/workflows/docker.yml", atomically: true, encoding: .utf8)
-        let found = VolatileValues.fromCI(DiskProjectFiles(root: dir))
-        #expect(found["GITHUB_SHA"] == ".github/workflows/docker.yml:7 passes a per-build value", "\(found)")
-        #expect(found["BUILDTIME"] != nil && found["REVISION"] != nil, "\(found)")
-        #expect(found["GITHUB_REF"] == nil && found["VERSION"] == nil && found["TAGS"] == nil && found["BRANCH_NAME"] == nil, "\(found)")
+        func workflow(_ tags: String, id: String = "meta", uses: String = "docker/metadata-action@v5") throws -> [String: String] {
+            try """
+                jobs:
+                  build:
+                    steps:
+                      - name: Docker meta
+                        id: \(id)
+                        uses: \(uses)
+                        with:
+                          tags: \(tags)
+                      - uses: docker/build-push-action@v6
+                        with:
+                          build-args: |
+                            GITHUB_SHA=${{ github.event.workflow_run.head_sha }}
+                            GITHUB_REF=refs/heads/${{ github.event.workflow_run.head_branch }}
+                            BUILDTIME=${{ fromJSON(steps.meta.outputs.json).labels['org.opencontainers.image.created'] }}
+                            VERSION=${{ fromJSON(steps.meta.outputs.json).labels['org.opencontainers.image.version'] }}
+                            REVISION=${{ fromJSON(steps.meta.outputs.json).labels['org.opencontainers.image.revision'] }}
+                            TAGS=${{ steps.meta.outputs.tags }}
+                            LABELS=${{ steps.meta.outputs.labels }}
+                            APP_VERSION=${{ steps.meta.outputs.version }}
+                      - run: docker build --build-arg BRANCH_NAME=$(git rev-parse --abbrev-ref HEAD) .
+                """.write(toFile: dir + "/.github/workflows/docker.yml", atomically: true, encoding: .utf8)
+            return VolatileValues.fromCI(DiskProjectFiles(root: dir))
+        }
+        var found = try workflow("type=ref,event=branch")
+        #expect(found["GITHUB_SHA"] == ".github/workflows/docker.yml:12 passes a per-build value", "\(found)")
+        #expect(found["BUILDTIME"] != nil && found["REVISION"] != nil && found["LABELS"] != nil, "\(found)")
+        #expect(found["GITHUB_REF"] == nil && found["VERSION"] == nil && found["TAGS"] == nil && found["APP_VERSION"] == nil
+                && found["BRANCH_NAME"] == nil, "\(found)")
+        // Tags made of the commit change per build; the version stays the branch's.
+        found = try workflow("type=sha")
+        #expect(found["TAGS"] != nil && found["APP_VERSION"] == nil, "\(found)")
+        // Another step's outputs are not the action's, whatever its id.
+        found = try workflow("type=sha", uses: "./.github/actions/meta")
+        #expect(found["BUILDTIME"] == nil && found["LABELS"] == nil && found["TAGS"] == nil, "\(found)")
+        found = try workflow("type=ref,event=tag", id: "docker_meta")
+        #expect(found["LABELS"] == nil, "\(found)")
     }
     /// A make file's variables are looked up by name, not each against every one before it:
     /// 10,000 per-build variables, each passed by a recipe line (a planted or generated

@@ -288,12 +288,53 @@ public struct CostModel: Sendable {
 
     static func segmentCategory(_ segment: String) -> String? {
         let c = " " + segment + " "
-        if builds.contains(where: { c.containsBytes($0) }) || segment.split(separator: " ").last == "make" { return "run:build" }
+        // An install first: its package names are not commands (`apk add cmake make`).
         if let n = namedPackages(segment) { return n <= 3 ? "run:small-install" : "run:package-install" }
+        if installVerb(words(segment)) != nil { return "run:package-install" }
+        if builds.contains(where: { c.containsBytes($0) }) || segment.split(separator: " ").last == "make" { return "run:build" }
         if installs.contains(where: { c.containsBytes($0) }) { return "run:package-install" }
         if c.containsBytes("apt-get update") || c.containsBytes("apk update") || c.containsBytes("yum makecache") { return "run:package-index" }
         if c.containsBytes("curl ") || c.containsBytes("wget ") || c.containsBytes("git clone") { return "run:download" }
         return nil
+    }
+
+    static func words(_ segment: String) -> [String] {
+        segment.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+    }
+
+    /// The install verbs of the system package managers and the global or tool installs of
+    /// the language ones (a static table: the managers' own command lines).
+    static let installVerbs: [[String]] = [["apt-get", "install"], ["apt", "install"], ["apk", "add"], ["yum", "install"], ["dnf", "install"],
+                                           ["microdnf", "install"], ["zypper", "install"], ["zypper", "in"], ["gem", "install"],
+                                           ["pip", "install"], ["pip3", "install"], ["pipx", "install"], ["yarn", "global", "add"],
+                                           ["uv", "tool", "install"]]
+    static let globalInstallVerbs: [[String]] = [["npm", "install"], ["npm", "i"], ["npm", "add"], ["pnpm", "add"], ["pnpm", "install"]]
+
+    /// The install verb `words` run and the index of the first word after it. Options may
+    /// come between the program and its verb (`apk --no-cache add`, `apt-get -y install`,
+    /// `pip --no-cache-dir install`); an option that takes a separate value there
+    /// (`apt-get -o X install`) is not followed.
+    static func installVerb(_ words: [String]) -> (verb: [String], rest: Int)? {
+        let global = words.contains("-g") || words.contains("--global")
+        for verb in installVerbs + (global ? globalInstallVerbs : []) {
+            for i in words.indices {
+                guard matches(verb[0], words[i]) else { continue }
+                var k = i + 1
+                var ok = true
+                for v in verb.dropFirst() {
+                    while k < words.count, words[k].hasPrefix("-") { k += 1 }
+                    guard k < words.count, words[k] == v else { ok = false; break }
+                    k += 1
+                }
+                if ok { return (verb, k) }
+            }
+        }
+        return nil
+    }
+
+    private static func matches(_ v: String, _ w: String) -> Bool {
+        w == v || (v == "pip" && w.hasPrefix("pip") && w.dropFirst(3).allSatisfy { $0.isNumber || $0 == "." })
+            || (v == "pip3" && w.hasSuffix("/pip3")) || (v == "pip" && w.hasSuffix("/pip"))
     }
 
     /// How many packages a command installs by name (`apk add curl git` → 2), for the system
@@ -301,20 +342,9 @@ public struct CostModel: Sendable {
     /// not such an install or installs from files, manifests or the project (`pip install -r`,
     /// `pip install .`); a large count when the names come from a variable.
     static func namedPackages(_ segment: String) -> Int? {
-        let words = segment.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        let global = words.contains("-g") || words.contains("--global")
-        let verbs: [[String]] = [["apt-get", "install"], ["apt", "install"], ["apk", "add"], ["yum", "install"], ["dnf", "install"],
-                                 ["microdnf", "install"], ["zypper", "install"], ["zypper", "in"], ["gem", "install"],
-                                 ["pip", "install"], ["pip3", "install"], ["pipx", "install"], ["yarn", "global", "add"],
-                                 ["uv", "tool", "install"]] + (global ? [["npm", "install"], ["npm", "i"], ["npm", "add"], ["pnpm", "add"], ["pnpm", "install"]] : [])
-        for verb in verbs {
-            guard let at = words.indices.first(where: { i in
-                i + verb.count <= words.count && zip(verb, words[i..<(i + verb.count)]).allSatisfy { v, w in
-                    w == v || (v == "pip" && w.hasPrefix("pip") && w.dropFirst(3).allSatisfy { $0.isNumber || $0 == "." })
-                        || (v == "pip3" && w.hasSuffix("/pip3")) || (v == "pip" && w.hasSuffix("/pip"))
-                }
-            }) else { continue }
-            let rest = words[(at + verb.count)...]
+        let words = words(segment)
+        if let (verb, at) = installVerb(words) {
+            let rest = words[at...]
             if rest.contains(where: { ["-r", "-e", "-c", "--requirement", "--editable", "--constraint", "--group", "-g"].contains($0) && verb.first == "pip" }) { return nil }
             if verb.first == "gem", rest.contains(where: { $0 == "-g" || $0 == "--file" }) { return nil }
             let operands = rest.filter { !$0.hasPrefix("-") }

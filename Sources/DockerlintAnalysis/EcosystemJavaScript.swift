@@ -22,10 +22,12 @@ struct PackageManifest: Decodable {
         let c = try decoder.container(keyedBy: JSONKey.self)
         typealias Strings = [String: Lenient<String>]
         for key in Self.dependencyMaps {
-            dependencySpecs += (c.lenient(Strings.self, key) ?? [:]).values.compactMap(\.value)
+            // By name: a JSON object's order is lost in decoding, and the files an install reads
+            // are listed (and copied first) in this order, the same on every run.
+            dependencySpecs += (c.lenient(Strings.self, key) ?? [:]).sorted { $0.key < $1.key }.compactMap(\.value.value)
         }
         if let pnpm = c.lenient([String: Lenient<Strings>].self, "pnpm"), let patched = pnpm["patchedDependencies"]?.value {
-            patchFiles = patched.values.compactMap(\.value)
+            patchFiles = patched.sorted { $0.key < $1.key }.compactMap(\.value.value)
         }
         if let list = c.lenient([String].self, "workspaces") {
             workspaces = list

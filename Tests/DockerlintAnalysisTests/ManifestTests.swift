@@ -7,6 +7,16 @@ import Testing
 @Suite struct ManifestTests {
     func decode<T: Decodable>(_ type: T.Type, _ json: String) -> T? { try? JSONDecoder().decode(type, from: Data(json.utf8)) }
 
+    /// etherpad-lite's workspaces came out in another order on each run (a dictionary's
+    /// values): the specs are read in the order of their names.
+    @Test func dependencySpecsInTheOrderOfTheirNames() throws {
+        let names = ["h", "c", "f", "a", "g", "b", "e", "d"]
+        let deps = names.map { "\"\($0)\": \"link:./\($0)\"" }.joined(separator: ", ")
+        let pkg = try #require(decode(PackageManifest.self, "{\"dependencies\": {\(deps)}, \"pnpm\": {\"patchedDependencies\": {\(deps)}}}"))
+        #expect(pkg.dependencySpecs == names.sorted().map { "link:./" + $0 })
+        #expect(pkg.patchFiles == names.sorted().map { "link:./" + $0 })
+    }
+
     @Test func packageManifestKeepsWhatIsWellTyped() throws {
         let pkg = try #require(decode(PackageManifest.self, #"""
             {"dependencies": {"a": "file:../a", "b": 3}, "devDependencies": "oops", "overrides": {"c": "link:./c"},

@@ -80,8 +80,9 @@ public struct Diagnostic: Hashable, Sendable {
     /// cache evidence): DC1003 the build argument's name, DC1004 the context paths it
     /// suggests excluding. Never parsed from the message.
     public var subject: [String] = []
-    /// What the cache evidence quoted in the message replayed and assumed (JSON `evidence`):
-    /// set by the evidence for each finding it quotes, nil otherwise.
+    /// What the cache evidence quoted in the message replayed and assumed: lint's JSON
+    /// `evidence`, and the same object in SARIF as the result's `properties.evidence`. Set by
+    /// the evidence for each finding it quotes, nil otherwise.
     public var evidence: EvidenceReplay? = nil
 
     public init(file: String, code: String, name: String, severity: Severity, message: String,

@@ -99,6 +99,34 @@ struct SimGitTests {
         #expect(byOrdinal == ["0:RUN#1 4/4", "0:RUN#2 2/2"], "\(byOrdinal)")
     }
 
+    /// Two steps the last file no longer has, whose texts differ only after the 72 characters a
+    /// step's display text keeps: an older commit's install and the edited install that replaced
+    /// it, both removed later. They are matched by their full instruction text, so each keeps
+    /// its own counts (by the shortened text they merged into one step, 3/3).
+    @Test func removedStepsAreMatchedByTheirFullText() throws {
+        let t = try TempDir()
+        try t.git("init", "-q")
+        let install = "RUN apt-get update && apt-get install -y --no-install-recommends build-essential ca-certificates curl git"
+        try t.write("Dockerfile", "FROM python:3.12\nCOPY . /app\n\(install) alpha\nRUN make -C /app test\n")
+        try t.write("app.py", "print(0)\n")
+        try t.git("add", "-A"); try t.git("commit", "-qm", "c1")
+        try t.write("app.py", "print(1)\n"); try t.git("commit", "-qam", "edit 1")
+        try t.write("Dockerfile", "FROM python:3.12\nCOPY . /app\n\(install) beta\nRUN make -C /app test\n")
+        try t.git("commit", "-qam", "beta")
+        try t.write("app.py", "print(2)\n"); try t.git("commit", "-qam", "edit 2")
+        try t.write("Dockerfile", "FROM python:3.12\nCOPY . /app\nRUN make -C /app test\n")
+        try t.git("commit", "-qam", "no install")
+        try t.write("app.py", "print(3)\n"); try t.git("commit", "-qam", "edit 3")
+        var sim = CacheSimulator(engine: .buildkit)
+        let source = try GitReplay.locate(dockerfile: t.path + "/Dockerfile", contextDirectory: t.path)
+        var summary = SimulationSummary(engine: .buildkit)
+        try GitReplay.replayBuilds(source, range: "HEAD", simulator: &sim) { summary.add($0.prediction, model: $0.model) }
+        #expect(summary.builds == 5)
+        let installs = summary.steps.filter { $0.text.hasPrefix("RUN apt-get") }
+        #expect(installs.map { "\($0.line) \($0.misses)/\($0.built)" } == ["3 1/1", "3 2/2"], "\(installs)")
+        #expect(summary.sentence(for: "0:RUN#1") == "RUN make -C /app test re-ran 5 of 5 builds")
+    }
+
     /// BuildKit prefers `<Dockerfile>.dockerignore` next to the Dockerfile over the context's
     /// `.dockerignore`; the replay picks the same file at every commit as a lint on disk does.
     @Test func dockerfileSpecificIgnoreFileWinsAtEachCommit() throws {

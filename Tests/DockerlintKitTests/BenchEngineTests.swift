@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import DockerlintBuilders
+import DockerlintCache
 import DockerlintSupport
 @testable import DockerlintKit
 
@@ -169,6 +170,43 @@ struct BenchEngineTests {
         #expect(report.builds.map(statusCodes) == [["1H", "2M", "3M", "4M"], ["1H", "2H", "3H", "4M"], ["1H", "2H", "3M", "4M"]])
         #expect(report.agreementRate == 1)
         #expect(try leftovers(c, before: before, runIDs: Set(report.builds.map(\.runID))).isEmpty)
+    }
+
+    /// `--save-costs` over a `--git` range whose second commit inserts a quick RUN above a slow
+    /// one: the slow step is `0:RUN#1` in the cold build and `0:RUN#2` after. The costs file
+    /// names every step as the last commit's Dockerfile does (its builds aligned with that file,
+    /// as simulate's history is), so the slow step's two runs go to `0:RUN#2` and the quick
+    /// step's run alone to `0:RUN#1`; by ordinal `0:RUN#1` took the median of both, under the
+    /// slow step's text, and `simulate --costs` read it for the quick step.
+    @Test func savedCostsFollowStepsAcrossAnInsertedRun() throws {
+        let c = try benchEngine()
+        let repo = try benchTempDir("gitcosts")
+        defer { BenchScratch.remove(repo) }
+        func git(_ args: String...) throws { _ = try Git.run(repository: repo.path, args) }
+        try git("init", "-q"); try git("config", "user.email", "t@example.invalid"); try git("config", "user.name", "t")
+        let nonce = UUID().uuidString
+        let slow = "RUN sleep 1 && echo \(nonce) > /slow", quick = "RUN echo \(nonce) > /quick"
+        try write("FROM local/busybox\n\(slow)\n", to: repo.appendingPathComponent("Dockerfile"))
+        try git("add", "-A"); try git("commit", "-qm", "slow")
+        try write("FROM local/busybox\n\(quick)\n\(slow)\n", to: repo.appendingPathComponent("Dockerfile"))
+        try git("commit", "-qam", "quick above")
+        let cfg = BenchConfiguration(dockerfile: repo.appendingPathComponent("Dockerfile").path, context: repo.path,
+                                     gitRange: "HEAD~1..HEAD", timeout: 120)
+        let report = try BenchRunner(configuration: cfg, builder: DockerEngineBuilder(client: c, mode: .buildkit)).run()
+        #expect(report.builds.map(statusCodes) == [["1H", "2M"], ["1H", "2M", "3M"]])
+        let json = BenchOutput.costs(report)
+        let steps = try #require((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["steps"] as? [[String: Any]])
+        // In the order they were first measured: the slow step's cold run first.
+        let named = steps.map { "\($0["identity"] as? String ?? "-") line \($0["line"] as? Int ?? 0) \($0["text"] as? String ?? "")" }
+        #expect(named == ["0:RUN#2 line 3 \(slow)", "0:RUN#1 line 2 \(quick)"], "\(json)")
+        let costs = try CostModel.load(json: Array(json.utf8))
+        func seconds(_ identity: String, line: Int, text: String) -> Double {
+            costs.seconds(identity: identity, line: line, instruction: "RUN", stage: 0, text: text, command: nil, classicMetadata: false).0
+        }
+        // The quick step's one run; the median of the slow step's two.
+        func measured(_ build: Int, line: Int) throws -> Double { try #require(report.builds[build].steps.first { $0.line == line }).seconds }
+        #expect(abs(seconds("0:RUN#1", line: 2, text: quick) - (try measured(1, line: 2))) < 0.001, "\(json)")
+        #expect(abs(seconds("0:RUN#2", line: 3, text: slow) - ((try measured(0, line: 2)) + (try measured(1, line: 3))) / 2) < 0.001, "\(json)")
     }
 
     /// `--timeout`: the build is cancelled and reported, and nothing is left behind.

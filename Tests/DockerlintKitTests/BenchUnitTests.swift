@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DockerlintCache
 import DockerlintBuilders
 import DockerlintSupport
 @testable import DockerlintKit
@@ -180,6 +181,33 @@ struct BenchUnitTests {
         let cs = costs["steps"] as! [[String: Any]]
         #expect(cs.count == 1 && cs[0]["line"] as? Int == 2 && cs[0]["seconds"] as? Double == 1)
         try validateBenchJSON(BenchOutput.json(r))
+    }
+
+    /// A step the last build's Dockerfile no longer has (`RUN x`, removed above `RUN y`) is
+    /// saved by its text alone: by its old identity or line it would be read for `RUN y`, which
+    /// is `0:RUN#1` on line 2 now. `RUN y`'s two runs are one step, named as the last file has it.
+    @Test func savedCostsLeaveARemovedStepToItsText() throws {
+        func step(_ line: Int, _ text: String, _ identity: String, _ seconds: Double) -> BenchStep {
+            BenchStep(line: line, instruction: text, stage: "stage-0", status: .miss, seconds: seconds, stageIndex: 0, keyword: "RUN",
+                      builderInstruction: text,
+                      predicted: PredictedStep(line: line, instruction: text, stage: "stage-0", status: .miss, identity: identity,
+                                               stageIndex: 0, keyword: "RUN"))
+        }
+        func build(_ i: Int, _ text: String, _ steps: [BenchStep]) -> BenchBuild {
+            BenchBuild(index: i, run: 1, runID: "r", scenario: "commit \(i)", builder: .buildkit, wallSeconds: 1, steps: steps,
+                       imageID: nil, imageBytes: nil, newLayerBytes: nil, newLayers: nil, error: nil, unmatchedPredictions: [],
+                       model: BenchStepMap.model(text: text, buildArgs: [:], target: nil))
+        }
+        let r = BenchReport(builder: .buildkit, builderSummary: "bk", predictor: "t", dockerfile: "D", context: ".", runs: 1, builds: [
+            build(1, "FROM a\nRUN x\nRUN y\n", [step(2, "RUN x", "0:RUN#1", 3), step(3, "RUN y", "0:RUN#2", 1)]),
+            build(2, "FROM a\nRUN y\n", [step(2, "RUN y", "0:RUN#1", 2)]),
+        ])
+        let json = BenchOutput.costs(r)
+        let cs = try #require((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["steps"] as? [[String: Any]])
+        let got = cs.map { "\($0["identity"] as? String ?? "-") \($0["line"] as? Int ?? 0) \($0["text"] as? String ?? "") \($0["seconds"] as? Double ?? -1)" }
+        #expect(got == ["- 0 RUN x 3.0", "0:RUN#1 2 RUN y 1.5"], "\(json)")
+        let costs = try CostModel.load(json: Array(json.utf8))
+        #expect(costs.seconds(identity: "0:RUN#1", line: 2, instruction: "RUN", stage: 0, text: "RUN y", command: nil, classicMetadata: false) == (1.5, true))
     }
 
     /// A report where no build ran a step claims no agreement (it used to say "0/0 steps (100.0%)").

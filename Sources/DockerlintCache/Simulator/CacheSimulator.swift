@@ -268,9 +268,7 @@ public struct CacheSimulator: Sendable {
     /// has no entry.
     public func alignedIdentities(from today: DockerfileModel, to other: DockerfileModel) -> [String: String] {
         var out: [String: String] = [:]
-        func words(_ mi: ModelInstruction) -> [Substring] {
-            mi.syntax.original.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\\" })
-        }
+        let words = CacheSimulator.alignmentWords
         let todayNames = Set(today.stages.compactMap(\.name))
         for stage in today.stages {
             // By position only a stage that no stage of today's file names (a stage added above
@@ -280,7 +278,7 @@ public struct CacheSimulator: Sendable {
                     ? other.stages[stage.index] : nil)
             guard let theirs = match else { continue }
             let a = namedSteps(stage), b = namedSteps(theirs)
-            let ta = a.map { words($0.0).joined(separator: " ") }, tb = b.map { words($0.0).joined(separator: " ") }
+            let ta = a.map { CacheSimulator.alignmentText($0.0) }, tb = b.map { CacheSimulator.alignmentText($0.0) }
             // LCS table over the exact normalised texts.
             let n = a.count, m = b.count
             var l = Array(repeating: Array(repeating: 0, count: m + 1), count: n + 1)
@@ -322,6 +320,25 @@ public struct CacheSimulator: Sendable {
                 if next.0 < n { out[a[next.0].1] = b[next.1].1 }
                 prev = next
             }
+        }
+        return out
+    }
+
+    /// The words of a step's full instruction text (line continuations dropped), what
+    /// `alignedIdentities` compares steps by.
+    static func alignmentWords(_ mi: ModelInstruction) -> [Substring] {
+        mi.syntax.original.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\\" })
+    }
+
+    /// A step's full instruction text, whitespace and line continuations normalised: two steps
+    /// `alignedIdentities` pairs as unchanged have the same.
+    static func alignmentText(_ mi: ModelInstruction) -> String { alignmentWords(mi).joined(separator: " ") }
+
+    /// Identity → (stage name or index, `alignmentText`) of every step of `model`.
+    func stepTexts(_ model: DockerfileModel) -> [String: (stage: String, text: String)] {
+        var out: [String: (stage: String, text: String)] = [:]
+        for stage in model.stages {
+            for (mi, identity) in namedSteps(stage) { out[identity] = (stage.name ?? String(stage.index), CacheSimulator.alignmentText(mi)) }
         }
         return out
     }

@@ -37,8 +37,8 @@ public struct SimulationSummary: Sendable {
     /// The steps in the order they first appeared. A step is matched across builds as lint's
     /// history evidence matches it: identities are ordinals (`stage:RUN#n`) that a RUN inserted
     /// above shifts, so each build's steps are aligned with the last counted build's Dockerfile
-    /// (`CacheSimulator.alignedIdentities`) and named as that file names them. A step that
-    /// file no longer has is matched by its stage and text.
+    /// (`HistoryStepNames`) and named as that file names them. A step that file no longer has
+    /// is matched by its stage and full instruction text.
     public var steps: [StepHistory] { order.compactMap { byKey[$0] } }
     var order: [String] = []
     var byKey: [String: StepHistory] = [:]
@@ -50,17 +50,16 @@ public struct SimulationSummary: Sendable {
         var byKey: [String: Int] = [:]
     }
     var records: [Record] = []
-    var versions: [DockerfileModel] = []
-    var versionIndex: [String: Int] = [:]
-    /// The version steps are named by: the last counted build's.
-    var reference: Int? = nil
-    /// Per (reference, version): the version's identities → the reference's.
-    var aligned: [[Int]: [String: String]] = [:]
+    /// What steps are named by: the last counted build's file.
+    var names: HistoryStepNames
 
-    public init(engine: BuilderKind) { self.engine = engine }
+    public init(engine: BuilderKind) {
+        self.engine = engine
+        names = HistoryStepNames(engine: engine)
+    }
 
     public init(engine: BuilderKind, predictions: [BuildPrediction]) {
-        self.engine = engine
+        self.init(engine: engine)
         for p in predictions { add(p) }
     }
 
@@ -81,11 +80,10 @@ public struct SimulationSummary: Sendable {
         builds += 1
         estimatedSeconds += p.estimatedSeconds
         totalSeconds += p.totalSeconds
-        let version = model.map { self.version(of: $0) }
+        let version = model.map { names.version(of: $0) }
         records.append(Record(version: version, steps: p.steps.filter { $0.status != .notBuilt }))
-        if let version, version != reference {
+        if let version, names.nameBy(version) {
             // A new last file: every build's steps are named anew by it.
-            reference = version
             order.removeAll()
             byKey.removeAll()
             for i in records.indices { tally(i) }
@@ -94,46 +92,12 @@ public struct SimulationSummary: Sendable {
         }
     }
 
-    /// The index of `model`'s version, by the texts of its stages and steps (what the
-    /// alignment reads).
-    mutating func version(of model: DockerfileModel) -> Int {
-        var signature = ""
-        for stage in model.stages {
-            signature += "\u{1}" + (stage.name ?? "") + "\u{2}" + stage.from.syntax.original
-            for mi in stage.onbuildTriggers + stage.instructions { signature += "\u{0}" + mi.syntax.original }
-        }
-        if let v = versionIndex[signature] { return v }
-        versions.append(model)
-        versionIndex[signature] = versions.count - 1
-        return versions.count - 1
-    }
-
     /// Counts record `i`'s steps under the names the reference file gives them.
     mutating func tally(_ i: Int) {
-        let version = records[i].version, built = records[i].steps
-        var map: [String: String]? = nil
-        if let version, let reference, version != reference {
-            let pair = [reference, version]
-            if let m = aligned[pair] { map = m } else {
-                if aligned.count > 512 { aligned.removeAll() }
-                let forward = CacheSimulator(engine: engine).alignedIdentities(from: versions[reference], to: versions[version])
-                let m = Dictionary(forward.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
-                aligned[pair] = m
-                map = m
-            }
-        }
-        var unaligned: [String: Int] = [:]
+        let built = records[i].steps
+        let keys = names.keys(of: built.map(\.identity), version: records[i].version)
         records[i].byKey.removeAll()
-        for (n, s) in built.enumerated() {
-            var key = s.identity
-            if let map {
-                if let today = map[s.identity] { key = today } else {
-                    // Not in the reference file: matched by stage and text.
-                    let text = (s.stageName ?? String(s.stage)) + "\u{0}" + s.text
-                    unaligned[text, default: 0] += 1
-                    key = "\u{1}" + text + "\u{0}" + String(unaligned[text]!)
-                }
-            }
+        for (n, (s, key)) in zip(built, keys).enumerated() {
             if records[i].byKey[key] == nil { records[i].byKey[key] = n }
             if byKey[key] == nil {
                 order.append(key)
@@ -142,7 +106,7 @@ public struct SimulationSummary: Sendable {
                                          estimatedSeconds: 0, key: key)
             }
             var h = byKey[key]!
-            h.identity = key.hasPrefix("\u{1}") ? s.identity : key
+            h.identity = HistoryStepNames.isReferenceIdentity(key) ? key : s.identity
             h.instruction = s.instruction
             h.stage = s.stage
             h.stageName = s.stageName

@@ -1,6 +1,7 @@
 // Data types of `dockerlint bench`: what is asked (configuration, plan builds), what is measured
 // (builds and steps with layer bytes), what is predicted, and how they agree.
 import DockerlintBuilders
+import DockerlintModel
 import DockerlintSupport
 import Foundation
 
@@ -154,6 +155,8 @@ public struct BenchBuild: Sendable {
     public var unmatchedPredictions: [PredictedStep]
     /// `--push`: what the registry received, beside the prediction.
     public var push: BenchPush? = nil
+    /// The Dockerfile the build was made from (what `BenchOutput.costs` aligns builds by).
+    public var model: DockerfileModel? = nil
 }
 
 /// One build's push: measured per layer, and what the simulator predicted.

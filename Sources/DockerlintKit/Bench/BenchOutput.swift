@@ -1,6 +1,7 @@
 // Renderings of a bench report: JSON (reports/schemas/bench-output.schema.json), a terminal
 // table, Markdown; and measured step costs in the simulator's costs format.
 import DockerlintBuilders
+import struct DockerlintCache.HistoryStepNames
 import DockerlintSupport
 
 public enum BenchFormat: String, Sendable, CaseIterable {
@@ -153,22 +154,36 @@ public enum BenchOutput {
 
     /// Measured step costs for `simulate --costs` (reports/schemas/costs.schema.json): per step,
     /// the median seconds of the builds where it executed (misses; a cached step says nothing
-    /// about its run time).
+    /// about its run time). Steps are matched across builds as simulate's history matches them
+    /// (`HistoryStepNames`): each build's Dockerfile is aligned with the last build's, and a step
+    /// is written as that file names it (identity, line, text), since identities are ordinals
+    /// that a RUN inserted above shifts. A step that file no longer has is written by its text
+    /// alone (no identity, no line: either would name another step of the file).
     public static func costs(_ r: BenchReport) -> String {
-        var samples: [String: (step: BenchStep, seconds: [Double])] = [:]
+        var names = HistoryStepNames(engine: r.builder.cacheModel)
+        let versions = r.builds.map { b in b.model.map { names.version(of: $0) } }
+        if let last = versions.last(where: { $0 != nil }), let last { names.nameBy(last) }
+        var samples: [String: [Double]] = [:]
+        /// Per key: the step as the last build that had it (hit or miss) names it.
+        var named: [String: BenchStep] = [:]
         var order: [String] = []
-        for b in r.builds {
-            for s in b.steps where s.status == .miss {
-                guard s.line != nil else { continue }
-                let key = s.predicted?.identity ?? "\(s.stage)\u{0}\(s.line!)"
-                if samples[key] == nil { order.append(key); samples[key] = (s, []) }
-                samples[key]!.seconds.append(s.seconds)
+        for (b, version) in zip(r.builds, versions) {
+            let mapped = b.steps.filter { $0.line != nil }
+            var keys = names.keys(of: mapped.compactMap { $0.predicted?.identity }, version: version).makeIterator()
+            for s in mapped {
+                let key = s.predicted?.identity == nil ? "\u{2}\(s.stage)\u{0}\(s.line!)" : keys.next()!
+                named[key] = s
+                guard s.status == .miss else { continue }
+                if samples[key] == nil { order.append(key) }
+                samples[key, default: []].append(s.seconds)
             }
         }
         let steps: [CostsFile.Step] = order.compactMap { k in
-            guard let v = samples[k], let st = BenchStatistic(v.seconds) else { return nil }
-            return CostsFile.Step(line: v.step.line!, text: v.step.instruction, seconds: st.median,
-                                  identity: v.step.predicted?.identity, instruction: v.step.keyword, stage: v.step.stageIndex)
+            guard let step = named[k], let st = BenchStatistic(samples[k] ?? []) else { return nil }
+            let removed = !HistoryStepNames.isReferenceIdentity(k)
+            return CostsFile.Step(line: removed ? nil : step.line, text: step.instruction, seconds: st.median,
+                                  identity: removed || step.predicted?.identity == nil ? nil : k,
+                                  instruction: step.keyword, stage: step.stageIndex)
         }
         let source = "dockerlint bench, \(r.builderSummary), median of \(r.runs) run(s)"
         let builder = r.builder == .buildkit || r.builder == .classic ? r.builder.rawValue : nil
@@ -178,14 +193,14 @@ public enum BenchOutput {
     /// reports/schemas/costs.schema.json.
     struct CostsFile: Encodable {
         struct Step: Encodable {
-            var line: Int
+            var line: Int?
             var text: String
             var seconds: Double
             var status = "miss"
             var identity: String?
             var instruction: String?
             var stage: Int?
-            init(line: Int, text: String, seconds: Double, identity: String?, instruction: String?, stage: Int?) {
+            init(line: Int?, text: String, seconds: Double, identity: String?, instruction: String?, stage: Int?) {
                 self.line = line; self.text = text; self.seconds = seconds
                 self.identity = identity; self.instruction = instruction; self.stage = stage
             }

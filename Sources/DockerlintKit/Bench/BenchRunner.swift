@@ -383,7 +383,7 @@ public final class BenchRunner: @unchecked Sendable {
             var b = BenchBuild(index: i + 1, run: run, runID: runID, scenario: p.scenario, builder: builder.kind,
                                wallSeconds: result.wallSeconds, steps: steps, imageID: result.imageID,
                                imageBytes: nil, newLayerBytes: nil, newLayers: nil, error: result.error,
-                               unmatchedPredictions: unmatched)
+                               unmatchedPredictions: unmatched, model: model)
             var layers: [(digest: String, size: Int)]? = nil
             if let id = result.imageID, let ls = try? layerSizes(imageID: id) {
                 layers = ls

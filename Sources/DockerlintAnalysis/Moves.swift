@@ -20,6 +20,7 @@
 
 import DockerlintCache
 import DockerlintShell
+import DockerlintSupport
 
 public enum MoveVerdict: Sendable, Equatable {
     case safe
@@ -744,8 +745,7 @@ public struct Moves {
     // MARK: - Conflicts
 
     static func label(_ s: Step) -> String {
-        var t = s.instruction.syntax.original.replacingOccurrences(of: "\r", with: "")
-        if let nl = t.firstIndex(of: "\n") { t = String(t[..<nl]) }
+        var t = s.instruction.syntax.original.firstLineWithoutCarriageReturns
         t = t.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         if t.hasSuffix("\\") { t = String(t.dropLast()).trimmingCharacters(in: .whitespaces) + " ..." }
         if t.count > 50 { t = String(t.prefix(47)) + "..." }

@@ -118,8 +118,10 @@ public enum ConfigurationLoader {
         do {
             // The basic resolver: every scalar is a string, which is all the keys need, and
             // the default resolver's implicit-type regexes cost more than the rest of a
-            // one-file lint's start-up. `~` and `null` are read as "no value" below.
-            node = try Yams.compose(yaml: text, .basic)
+            // one-file lint's start-up. `~` and `null` are read as "no value" below. The nodes
+            // are read as they are, never constructed into values: an empty constructor spares
+            // building the default one's tables of tags.
+            node = try Yams.compose(yaml: text, .basic, Constructor([:], [:], [:]))
         } catch let e as YamlError {
             issues.append(yamlIssue(e, file: file))
             return

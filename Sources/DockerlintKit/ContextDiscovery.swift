@@ -259,13 +259,39 @@ public enum ContextDiscovery {
 
     // MARK: Compose
 
-    static let composeNames = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"]
+    /// `compose.yaml`, `docker-compose.override.yml`, …: `compose.` or `docker-compose.`, then
+    /// `.yml` or `.yaml` (the four standard names are of that form).
+    static func isComposeName(_ n: UnsafeBufferPointer<UInt8>) -> Bool {
+        func has(prefix p: StaticString) -> Bool {
+            n.count >= p.utf8CodeUnitCount && n.starts(with: UnsafeBufferPointer(start: p.utf8Start, count: p.utf8CodeUnitCount))
+        }
+        func has(suffix p: StaticString) -> Bool {
+            n.count >= p.utf8CodeUnitCount && n.suffix(p.utf8CodeUnitCount).elementsEqual(UnsafeBufferPointer(start: p.utf8Start, count: p.utf8CodeUnitCount))
+        }
+        return (has(prefix: "docker-compose.") || has(prefix: "compose.")) && (has(suffix: ".yml") || has(suffix: ".yaml"))
+    }
+
+    /// The names in a folder (not `.` and `..`) that `accept` takes, in the folder's order; a
+    /// name becomes a string only when accepted (a Dockerfile's folder may hold thousands).
+    static func names(in dir: String, where accept: (UnsafeBufferPointer<UInt8>) -> Bool) -> [String] {
+        guard let d = opendir(dir) else { return [] }
+        defer { closedir(d) }
+        var out: [String] = []
+        while let e = readdir(d) {
+            let name: String? = withUnsafeBytes(of: &e.pointee.d_name) { raw in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                let n = UnsafeBufferPointer(rebasing: bytes[..<(bytes.firstIndex(of: 0) ?? bytes.count)])
+                guard accept(n), !(n.count == 1 && n[0] == 0x2E), !(n.count == 2 && n[0] == 0x2E && n[1] == 0x2E) else { return nil }
+                return String(decoding: n, as: UTF8.self)
+            }
+            if let name { out.append(name) }
+        }
+        return out
+    }
 
     static func composeFiles(dir: String, root: String) -> [Candidate] {
         var out: [Candidate] = []
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { n in
-            composeNames.contains(n) || (n.hasPrefix("docker-compose.") || n.hasPrefix("compose.")) && (n.hasSuffix(".yml") || n.hasSuffix(".yaml"))
-        }.sorted()
+        let names = names(in: dir, where: isComposeName).sorted()
         for name in names {
             let file = dir + "/" + name
             guard let text = read(file), text.contains("build"),

@@ -171,7 +171,11 @@ public struct PackageCommand: Hashable, Sendable {
     /// Targets that lack a version pin under the manager's rules (hadolint's definitions,
     /// see `PackagePinning`). Empty when the command's form exempts it entirely (pip with
     /// `-r`/`-c`, gem with `-v`, a bare `npm install`).
-    public var unpinnedTargets: [PackageTarget] {
+    public var unpinnedTargets: [PackageTarget] { unpinned(among: targets) }
+
+    /// `unpinnedTargets` when this command's `targets` are at hand (they are worked out
+    /// from the operands on every call of `targets`).
+    public func unpinned(among targets: [PackageTarget]) -> [PackageTarget] {
         if PackagePinning.isExempt(self) { return [] }
         return targets.filter { !$0.isPinned }
     }

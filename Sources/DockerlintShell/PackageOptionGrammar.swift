@@ -19,7 +19,13 @@ struct OptionGrammar {
 }
 
 extension PackageManager {
-    var grammar: OptionGrammar {
+    /// The tool's grammar, from a table built once per process (every package command of
+    /// every RUN is parsed with one: building its sets on each call cost more than the parse).
+    var grammar: OptionGrammar { Self.grammars[self] ?? .none }
+
+    static let grammars: [PackageManager: OptionGrammar] = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.builtGrammar) })
+
+    private var builtGrammar: OptionGrammar {
         switch self {
         case .aptGet, .apt, .aptitude:
             return OptionGrammar(shortValue: ["t", "o", "c", "a"],

@@ -364,7 +364,15 @@ public struct ContextSnapshot: Sendable {
 }
 
 /// Bytewise (UTF-8) ordering, as Go compares strings.
-@inline(__always)
-func utf8Less(_ a: String, _ b: String) -> Bool {
-    a.utf8.lexicographicallyPrecedes(b.utf8)
+public func utf8Less(_ a: String, _ b: String) -> Bool {
+    // Native strings hold their UTF-8 contiguously: one memcmp (the generic comparison of
+    // the two views costs ~30 instructions a byte; sorting a 600-entry folder took 8M).
+    if let r = a.utf8.withContiguousStorageIfAvailable({ pa in
+        b.utf8.withContiguousStorageIfAvailable { pb -> Bool in
+            let n = min(pa.count, pb.count)
+            let c = n == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, n)
+            return c != 0 ? c < 0 : pa.count < pb.count
+        }
+    }), let r { return r }
+    return a.utf8.lexicographicallyPrecedes(b.utf8)
 }

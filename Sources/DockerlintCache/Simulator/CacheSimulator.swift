@@ -392,13 +392,20 @@ public struct CacheSimulator: Sendable {
     public static func shortText(_ inst: Instruction) -> String {
         var s = ""
         var lastSpace = false
+        var appended = 0
         for ch in inst.original {
             if ch == " " || ch == "\t" || ch == "\n" || ch == "\r" {
-                if !lastSpace && !s.isEmpty { s.append(" ") }
+                if !lastSpace && !s.isEmpty { s.append(" "); appended += 1 }
                 lastSpace = true
             } else {
                 s.append(ch)
+                appended += 1
                 lastSpace = false
+                // 73 characters ending in a non-space: the rest only adds to a text cut to
+                // its first 69 (a RUN may run to hundreds of lines). `appended` bounds the
+                // count from above (appending never splits a character), so the count is
+                // taken once.
+                if appended >= 73 && s.count >= 73 { break }
             }
         }
         while s.hasSuffix(" ") { s.removeLast() }

@@ -263,6 +263,34 @@ public struct CostModel: Sendable {
     }
 
     public static func segments(_ c: String) -> [String] {
+        // ASCII without carriage returns (nearly every command): split on the bytes, the same
+        // segments as the character loop below (there a byte is a character, and the
+        // whitespace trimmed is space and tab), without building each segment by characters.
+        if c.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\r") }) {
+            var out: [String] = []
+            let u = c.utf8
+            var start = u.startIndex
+            var blank = true
+            var i = u.startIndex
+            while i != u.endIndex {
+                let b = u[i]
+                if b == UInt8(ascii: "&") || b == UInt8(ascii: "|") || b == UInt8(ascii: ";") || b == UInt8(ascii: "\n") {
+                    if !blank { out.append(String(c[start..<i])) }
+                    start = u.index(after: i)
+                    blank = true
+                } else if b != UInt8(ascii: " ") && b != UInt8(ascii: "\t") {
+                    blank = false
+                }
+                i = u.index(after: i)
+            }
+            if !blank { out.append(String(c[start..<u.endIndex])) }
+            return out
+        }
+        return characterSegments(c)
+    }
+
+    /// `segments` on characters (any text).
+    static func characterSegments(_ c: String) -> [String] {
         var out: [String] = []
         var cur = ""
         for ch in c {

@@ -101,6 +101,14 @@ public enum EditWeights {
     public enum Kind: String, Sendable { case source, manifest, documentation, configuration }
 
     public static func kind(of path: String) -> Kind {
+        // Context paths are nearly always ASCII: decided on their bytes, with the answers of
+        // the String version below (on ASCII a byte is a character), a tenth of the cost.
+        if let k = path.utf8.withContiguousStorageIfAvailable({ asciiKind(of: $0) }), let k { return k }
+        return characterKind(of: path)
+    }
+
+    /// `kind(of:)` on characters (any path).
+    static func characterKind(of path: String) -> Kind {
         let base = path.split(separator: "/").last.map(String.init) ?? path
         if manifestNames.contains(base) || base.hasPrefix("requirements") && base.hasSuffix(".txt")
             || base.hasSuffix(".csproj") || base.hasSuffix(".gemspec") { return .manifest }
@@ -110,6 +118,44 @@ public enum EditWeights {
         if lower == "dockerfile" || lower.hasSuffix(".dockerfile") || lower.hasPrefix("dockerfile.") || lower == ".dockerignore"
             || lower.hasSuffix(".dockerignore") || path.hasPrefix(".github/") || path.hasPrefix(".gitlab") || path.hasPrefix(".circleci/")
             || lower.hasPrefix("docker-compose") || lower.hasPrefix("compose.") || lower == ".gitignore" { return .configuration }
+        return .source
+    }
+
+    /// `kind(of:)` of an ASCII path (nil for any other).
+    static func asciiKind(of path: UnsafeBufferPointer<UInt8>) -> Kind? {
+        guard !path.contains(where: { $0 >= 0x80 }) else { return nil }
+        // The last non-empty component (the whole path when there is none).
+        var end = path.count
+        while end > 0 && path[end - 1] == UInt8(ascii: "/") { end -= 1 }
+        var start = end
+        while start > 0 && path[start - 1] != UInt8(ascii: "/") { start -= 1 }
+        let base = end > 0 ? UnsafeBufferPointer(rebasing: path[start..<end]) : path
+        func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: StaticString, at offset: Int, lower: Bool) -> Bool {
+            for k in 0..<b.utf8CodeUnitCount {
+                var c = a[offset + k]
+                if lower && c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") { c += 32 }
+                if c != b.utf8Start[k] { return false }
+            }
+            return true
+        }
+        func prefix(_ a: UnsafeBufferPointer<UInt8>, _ b: StaticString, lower: Bool = false) -> Bool {
+            a.count >= b.utf8CodeUnitCount && equal(a, b, at: 0, lower: lower)
+        }
+        func suffix(_ a: UnsafeBufferPointer<UInt8>, _ b: StaticString, lower: Bool = false) -> Bool {
+            a.count >= b.utf8CodeUnitCount && equal(a, b, at: a.count - b.utf8CodeUnitCount, lower: lower)
+        }
+        func same(_ a: UnsafeBufferPointer<UInt8>, _ b: StaticString) -> Bool {
+            a.count == b.utf8CodeUnitCount && equal(a, b, at: 0, lower: true)
+        }
+        if manifestNames.contains(String(decoding: base, as: UTF8.self)) || prefix(base, "requirements") && suffix(base, ".txt")
+            || suffix(base, ".csproj") || suffix(base, ".gemspec") { return .manifest }
+        if suffix(base, ".md", lower: true) || suffix(base, ".rst", lower: true) || suffix(base, ".adoc", lower: true)
+            || prefix(base, "license", lower: true) || prefix(base, "changelog", lower: true) || prefix(path, "docs/")
+            || prefix(path, "doc/") { return .documentation }
+        if same(base, "dockerfile") || suffix(base, ".dockerfile", lower: true) || prefix(base, "dockerfile.", lower: true)
+            || same(base, ".dockerignore") || suffix(base, ".dockerignore", lower: true) || prefix(path, ".github/")
+            || prefix(path, ".gitlab") || prefix(path, ".circleci/") || prefix(base, "docker-compose", lower: true)
+            || prefix(base, "compose.", lower: true) || same(base, ".gitignore") { return .configuration }
         return .source
     }
 
@@ -159,12 +205,34 @@ public enum PlausibleEdits {
         }
         var files: [File] = []
 
+        /// The file of an ASCII path, split on its bytes (on ASCII a byte is a character: the
+        /// same parts as the String version in `init`, without breaking it into characters);
+        /// nil for any other path.
+        static func asciiFile(_ path: String, _ kind: EditWeights.Kind) -> File? {
+            guard path.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+            let parts = path.utf8.split(separator: UInt8(ascii: "/"))
+            var folders: [String] = []
+            var prefix = ""
+            for part in parts.dropLast() {
+                let name = String(Substring(part))
+                prefix = prefix.isEmpty ? name : prefix + "/" + name
+                folders.append(prefix)
+            }
+            let base = parts.last.map { String(Substring($0)) } ?? path
+            let ext = base.utf8.lastIndex(of: UInt8(ascii: ".")).map { String(base[$0...]) } ?? ""
+            return File(path: path, base: base, kind: kind, weight: EditWeights.weight(of: kind), folders: folders, ext: ext)
+        }
+
         /// No file to edit (every file of the context is a group of its own or in one).
         public var isEmpty: Bool { files.isEmpty }
 
         public init(_ snapshot: ContextSnapshot) {
             for (path, e) in snapshot.entries where e.kind == .file || e.kind == .symlink {
                 let kind = EditWeights.kind(of: path)
+                if let file = Files.asciiFile(path, kind) {
+                    files.append(file)
+                    continue
+                }
                 let parts = path.split(separator: "/", omittingEmptySubsequences: true)
                 var folders: [String] = []
                 var prefix = ""

@@ -332,8 +332,7 @@ enum LineEdits {
 extension ModelInstruction {
     /// The instruction as written on one line, shortened, for messages: `RUN pip install flask`.
     var shortText: String {
-        var t = syntax.original.replacingOccurrences(of: "\r", with: "")
-        if let nl = t.firstIndex(of: "\n") { t = String(t[..<nl]) }
+        var t = syntax.original.firstLineWithoutCarriageReturns
         t = t.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         if t.hasSuffix("\\") { t = String(t.dropLast()).trimmingCharacters(in: .whitespaces) + " ..." }
         return t.count > 60 ? String(t.prefix(57)) + "..." : t

@@ -115,8 +115,9 @@ struct UnpinnedPackage {
 /// packages. A go version that moves (`@latest`, `@main`) is no pin.
 func unpinnedPackages(_ rs: RunScript, _ pc: PackageCommand, _ i: ModelInstruction) -> [UnpinnedPackage] {
     var out: [UnpinnedPackage] = []
-    let unpinned = Set(unpinnedTargets(pc).map(\.range))
-    for t in pc.targets {
+    let targets = pc.targets
+    let unpinned = Set(unpinnedTargets(pc, targets).map(\.range))
+    for t in targets {
         // Some tools' tables take a `$name` word for pinned (yum, dnf) or for a local
         // package (go); its value decides here, for every tool alike.
         guard !t.isStatic && isWholeExpansion(t.word) else {
@@ -130,7 +131,7 @@ func unpinnedPackages(_ rs: RunScript, _ pc: PackageCommand, _ i: ModelInstructi
         for w in value.words {
             var single = pc
             single.operands = [w]
-            for u in unpinnedTargets(single) {
+            for u in unpinnedTargets(single, single.targets) {
                 if let v = value.variable {
                     out.append(UnpinnedPackage(text: u.text, range: rs.range(of: t.word), origin: v.range ?? rs.range(of: t.word), variable: v.name))
                 } else {
@@ -144,9 +145,9 @@ func unpinnedPackages(_ rs: RunScript, _ pc: PackageCommand, _ i: ModelInstructi
 }
 
 /// Targets without a pin: the tool's own rules, plus go versions that move.
-private func unpinnedTargets(_ pc: PackageCommand) -> [PackageTarget] {
-    let unpinned = Set(pc.unpinnedTargets.map(\.range))
-    return pc.targets.filter { unpinned.contains($0.range) || (pc.manager == .go && isMovingGoVersion($0)) }
+private func unpinnedTargets(_ pc: PackageCommand, _ targets: [PackageTarget]) -> [PackageTarget] {
+    let unpinned = Set(pc.unpinned(among: targets).map(\.range))
+    return targets.filter { unpinned.contains($0.range) || (pc.manager == .go && isMovingGoVersion($0)) }
 }
 
 /// `@latest`, `@upgrade` and `@patch` are go's queries for the newest version, `@main` and

@@ -16,7 +16,12 @@ public func goPathClean(_ path: String) -> String {
     if path.isEmpty { return "." }
     let rooted = path.hasPrefix("/")
     var out: [Substring] = []
-    for comp in path.split(separator: "/", omittingEmptySubsequences: true) {
+    // An ASCII path is split on its bytes (the same components: on ASCII a byte is a
+    // character), without breaking the whole path into characters.
+    let comps: [Substring] = path.utf8.allSatisfy({ $0 < 0x80 })
+        ? path.utf8.split(separator: UInt8(ascii: "/")).map { Substring($0) }
+        : path.split(separator: "/", omittingEmptySubsequences: true)
+    for comp in comps {
         if comp == "." { continue }
         if comp == ".." {
             if let last = out.last, last != ".." {

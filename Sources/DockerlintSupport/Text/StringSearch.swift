@@ -40,3 +40,16 @@ extension Substring {
         return nil
     }
 }
+
+extension String {
+    /// The text up to its first line feed, carriage returns removed: the first line of an
+    /// instruction that may span hundreds (what labels and step names quote), without
+    /// rewriting the rest. Once the carriage returns are gone a line feed is a character of
+    /// its own, so the first line feed byte ends the same line.
+    public var firstLineWithoutCarriageReturns: String {
+        let bytes = utf8
+        let line = bytes[..<(bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex)]
+        guard line.contains(UInt8(ascii: "\r")) else { return String(Substring(line)) }
+        return String(decoding: line.filter { $0 != UInt8(ascii: "\r") }, as: UTF8.self)
+    }
+}

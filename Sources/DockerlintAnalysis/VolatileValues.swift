@@ -198,6 +198,95 @@ public enum VolatileValues {
         return out
     }
 
+    /// Build arguments that every CI build of `dockerfile` (its path from the repository
+    /// root) passes with one literal value: read from the GitHub (Gitea, Forgejo) workflow steps
+    /// that run docker/build-push-action on it (`file:`, else `<context>/Dockerfile`), their
+    /// `build-args:`. Empty when no step builds it, when a step's Dockerfile is not literal,
+    /// or when a workflow or GitLab file may build images another way (`docker build`,
+    /// `buildx build`, compose, bake, podman, buildah, kaniko, `make`), since those builds'
+    /// values are not read; a name the steps pass with different values, or that one of them
+    /// does not pass, is left out.
+    public static func constantsFromCI(_ files: ProjectFiles, dockerfile: String) -> [String: String] {
+        func clean(_ p: String) -> String {
+            var p = p.trimmingCharacters(in: .whitespaces)
+            if p.count >= 2, let f = p.first, f == "\"" || f == "'", p.last == f { p = String(p.dropFirst().dropLast()) }
+            while p.hasPrefix("./") { p.removeFirst(2) }
+            if p == "." { p = "" }
+            while p.hasSuffix("/") { p.removeLast() }
+            return p
+        }
+        let target = clean(dockerfile)
+        let others = ["docker build", "buildx build", "docker-compose", "compose build", "compose up", "bake", "podman", "buildah", "kaniko", "make "]
+        if let gitlab = files.text(".gitlab-ci.yml"), others.contains(where: gitlab.contains) || gitlab.contains("build-push-action") { return [:] }
+        var builds: [[String: String?]] = []
+        for dir in [".github/workflows", ".gitea/workflows", ".forgejo/workflows"] {
+            for n in (files.list(dir) ?? []).sorted() where n.hasSuffix(".yml") || n.hasSuffix(".yaml") {
+                guard let text = files.text(dir + "/" + n) else { continue }
+                if others.contains(where: text.contains) { return [:] }
+                // Steps: `- ` items; a build-push-action step's `with:` keys.
+                var stepIndent = -1, isBuild = false
+                var with: [String: String] = [:], args: [String: String?] = [:]
+                var blockKey: String? = nil, blockIndent = -1
+                func close() -> Bool {
+                    defer { isBuild = false; with = [:]; args = [:]; blockKey = nil }
+                    guard isBuild else { return true }
+                    let context = clean(with["context"] ?? ".")
+                    let file = with["file"].map(clean) ?? (context.isEmpty ? "Dockerfile" : context + "/Dockerfile")
+                    if file.contains("$") || context.contains("$") { return false }
+                    if file == target { builds.append(args) }
+                    return true
+                }
+                func arg(_ entry: String) {
+                    let e = entry.trimmingCharacters(in: .whitespaces)
+                    guard !e.isEmpty, let eq = e.firstIndex(of: "=") else { return }
+                    let name = String(e[..<eq]), value = String(e[e.index(after: eq)...])
+                    let literal = !value.contains("$") && !value.contains("\"") && !value.contains("'") && !value.contains("{")
+                    args.updateValue(literal ? value : nil, forKey: name)
+                }
+                for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+                    let line = String(raw)
+                    let indent = line.prefix { $0 == " " }.count
+                    var body = String(line.dropFirst(indent))
+                    if let k = blockKey {
+                        if body.isEmpty { continue }
+                        if indent > blockIndent { if k == "build-args" { arg(body) }; continue }
+                        blockKey = nil
+                    }
+                    if body.hasPrefix("- ") {
+                        if stepIndent < 0 || indent <= stepIndent { if !close() { return [:] }; stepIndent = indent }
+                        body = String(body.dropFirst(2)).trimmingCharacters(in: .whitespaces)
+                    } else if stepIndent >= 0, indent <= stepIndent, !body.isEmpty {
+                        if !close() { return [:] }
+                        stepIndent = -1
+                    }
+                    if body.hasPrefix("uses:"), body.contains("docker/build-push-action") { isBuild = true; continue }
+                    guard let colon = body.firstIndex(of: ":") else { continue }
+                    let key = String(body[..<colon]).trimmingCharacters(in: .whitespaces)
+                    let value = String(body[body.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+                    guard ["context", "file", "build-args"].contains(key) else { continue }
+                    if value.hasPrefix("|") || value.hasPrefix(">") || value.isEmpty {
+                        blockKey = key; blockIndent = indent
+                    } else if key == "build-args" {
+                        for entry in value.split(separator: ",") { arg(String(entry)) }
+                    } else {
+                        with[key] = value
+                    }
+                }
+                if !close() { return [:] }
+            }
+        }
+        guard let first = builds.first else { return [:] }
+        var out: [String: String] = [:]
+        for (name, value) in first {
+            guard let value, builds.allSatisfy({ b in
+                if case .some(.some(let v)) = b[name] { return v == value }
+                return false
+            }) else { continue }
+            out[name] = value
+        }
+        return out
+    }
+
     /// Whether a make or just value expands one of `variables` (`$(V)`, `${V}`, `{{V}}`,
     /// `{{ V }}`): each reference in the value is looked up by name, in time linear in the
     /// value whatever the number of variables.

@@ -411,7 +411,35 @@ public enum CacheEvidence {
                 if !(edits.map(\.path) + churn).contains(where: { (try? ignore.matchesOrParentMatches($0)) != false }) { touchesNoEdit.insert(k) }
             }
         }
-        let decided = inputsNeverChange.union(touchesNoEdit)
+        // In CI (history) evidence, a finding about installs and builds that sit only in an
+        // `if` branch the CI builds never take (the test reads a build argument every CI build
+        // of this Dockerfile passes with one value) would price builds CI never runs: it is not
+        // reported. Local builds, which take the default, keep it (no history: edits).
+        var untakenInCI: Set<Int> = []
+        if history > 0 {
+            let root = VolatileValues.repositoryRoot(of: ctx)
+            let full = URL(fileURLWithPath: path).standardizedFileURL.path
+            let rootPath = URL(fileURLWithPath: root).standardizedFileURL.path
+            let constants = full.hasPrefix(rootPath + "/")
+                ? VolatileValues.constantsFromCI(DiskProjectFiles(root: root), dockerfile: String(full.dropFirst(rootPath.count + 1))) : [:]
+            if !constants.isEmpty {
+                let contextFiles = DiskProjectFiles(root: ctx)
+                for k in subjects.indices {
+                    let d = diagnostics[subjects[k].index]
+                    guard d.code == SourceCopiedBeforeInstallRule.code || d.code == PreferCacheMountRule.code else { continue }
+                    let runs = ([d.range.start.line] + d.relatedLines).compactMap { line in
+                        model.allInstructions.first { $0.syntax.startLine == line && $0.syntax.kind == .run }
+                    }
+                    guard !runs.isEmpty, runs.allSatisfy({ mi in
+                        guard let script = RunScript.make(mi, in: model.dockerfile) else { return false }
+                        return CIBranches.installsOnlyInUntakenBranches(script, instruction: mi, constants: constants,
+                                                                       contextHas: { contextFiles.isDirectory($0) == false })
+                    }) else { continue }
+                    untakenInCI.insert(k)
+                }
+            }
+        }
+        let decided = inputsNeverChange.union(touchesNoEdit).union(untakenInCI)
         let simulated = subjects.indices.filter { !decided.contains($0) }.map { subjects[$0] }
         // Only the variants a simulated finding needs (the file as it is first), renumbered for the replay.
         var replayed = [0]

@@ -15,6 +15,13 @@ public enum ImagePath {
         return "/" + parts.joined(separator: "/")
     }
 
+    /// An instruction's working directory as a path the analysis compares: "/" when unset, and
+    /// normalised (the model keeps `WORKDIR /app/` as "/app/", which no `within` test would
+    /// match against "/app/x").
+    public static func workdir(_ raw: String) -> String {
+        raw.isEmpty ? "/" : absolute(".", workdir: raw)
+    }
+
     /// True when `a` and `b` are the same path or one holds the other.
     public static func overlap(_ a: String, _ b: String) -> Bool {
         if a == b || a == "/" || b == "/" { return true }

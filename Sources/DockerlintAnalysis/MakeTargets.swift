@@ -82,7 +82,7 @@ extension StepGraph {
             guard let v = w.staticValue, !v.isEmpty, !v.hasPrefix("-"), !v.contains("="), !v.contains("$") else { return nil }
             goals.append(v)
         }
-        let wd = st.instruction.workingDirectory.isEmpty ? "/" : st.instruction.workingDirectory
+        let wd = ImagePath.workdir(st.instruction.workingDirectory)
         guard !wd.contains("$"), let makefile = ["GNUmakefile", "makefile", "Makefile"].lazy
             .compactMap({ self.contextPath(ofImagePath: ImagePath.absolute($0, workdir: wd), stage: id.stage, before: id.index) })
             .first(where: { context.sends($0) }),

@@ -54,7 +54,7 @@ extension Moves {
             let manifest = ins.command.optionValues("manifest-path").last.map { " --manifest-path " + $0 } ?? ""
             fetch = "cargo fetch\(manifest)"
         }
-        let copyDir = cs.instruction.workingDirectory.isEmpty ? "/" : cs.instruction.workingDirectory
+        let copyDir = ImagePath.workdir(cs.instruction.workingDirectory)
         let sameDir = ins.workdir == copyDir
         if !sameDir, ins.workdir.contains(where: { $0 == "$" || $0 == " " || $0 == "'" || $0 == "\"" }) { return nil }
         let text = sameDir ? fetch : "cd \(ins.workdir) && \(fetch)"

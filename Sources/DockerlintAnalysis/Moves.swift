@@ -643,7 +643,7 @@ public struct Moves {
             return nil
         }
         // In the build's directory: the COPY's, or reached with `cd`.
-        let copyDir = cs.instruction.workingDirectory.isEmpty ? "/" : cs.instruction.workingDirectory
+        let copyDir = ImagePath.workdir(cs.instruction.workingDirectory)
         let sameDir = build.workdir == copyDir
         if !sameDir, build.workdir.contains(where: { $0 == "$" || $0 == " " || $0 == "'" || $0 == "\"" }) { return nil }
         let text = sameDir ? "go mod download" : "cd \(build.workdir) && go mod download"

@@ -64,7 +64,7 @@ enum RunEffects {
     static func analyse(_ st: inout Step, run: RunCommand, script: RunScript?, graph: StepGraph,
                         include: ((CommandInvocation) -> Bool)? = nil, deferring: Bool = false) {
         let mi = st.instruction
-        let wd = mi.workingDirectory.isEmpty ? "/" : mi.workingDirectory
+        let wd = ImagePath.workdir(mi.workingDirectory)
         st.reads.workdir = true
         st.reads.user = true
         st.reads.shell = true

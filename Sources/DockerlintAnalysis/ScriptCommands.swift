@@ -175,7 +175,7 @@ final class ScriptWalker {
 
     func run(_ rs: RunScript) -> ScriptRun? {
         let mi = graph.step(id).instruction
-        var state = ScriptState(values: environment, cwd: mi.workingDirectory.isEmpty ? "/" : mi.workingDirectory)
+        var state = ScriptState(values: environment, cwd: ImagePath.workdir(mi.workingDirectory))
         let frame = ScriptFrame(file: nil, script: rs.script, via: [])
         walk(rs.script.body, &state, frame)
         guard ranScript || failure != nil else { return nil }

@@ -266,7 +266,7 @@ public final class StepGraph {
 
     private func copyEffects(_ st: inout Step, _ c: CopyCommand) {
         let mi = st.instruction
-        let wd = mi.workingDirectory.isEmpty ? "/" : mi.workingDirectory
+        let wd = ImagePath.workdir(mi.workingDirectory)
         let destRaw = mi.resolved?.destination ?? c.destination.value
         if !destRaw.hasPrefix("/") { st.reads.workdir = true }
         let dest = ImagePath.absolute(destRaw, workdir: wd)

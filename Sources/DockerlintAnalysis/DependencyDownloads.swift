@@ -43,6 +43,10 @@ public enum DependencyDownloads {
                 if let made = graph.goBuildThroughMake(step.id), let n = goModules(workdir: made.workdir, mod: nil, step, graph, context.files) {
                     out[.go] = max(out[.go] ?? 0, n)
                 }
+                if CostModel.segments(step.instruction.syntax.original).contains(where: { $0.contains("mage") }),
+                   let mage = graph.goBuildThroughMage(step.id), let n = goModules(workdir: mage.module, mod: nil, step, graph, context.files) {
+                    out[.go] = max(out[.go] ?? 0, n)
+                }
             }
         }
         return out
@@ -50,7 +54,8 @@ public enum DependencyDownloads {
 
     /// RUN commands (as the simulator sees them: the command line's words joined by spaces)
     /// that download and build through a program or values the cost model cannot read: `make
-    /// <target>` whose recipe is `go build` (`StepGraph.goBuildThroughMake`), a build in a
+    /// <target>` whose recipe is `go build` (`StepGraph.goBuildThroughMake`), `mage <target>`
+    /// whose target loads the module's packages (`StepGraph.goBuildThroughMage`), a build in a
     /// context script the RUN runs (`StepGraph.scriptInstalls`), and Maven,
     /// Gradle or Cargo builds whose goals come from variables (`mvn $MVN_ARGS` with `ARG
     /// MVN_ARGS='clean install'`).
@@ -64,6 +69,11 @@ public enum DependencyDownloads {
                     out[command] = .go
                     // The make command alone, as one segment of the RUN (or the whole RUN once split).
                     out[CostModel.segmentKey(made.command)] = .go
+                    continue
+                }
+                if command.contains("mage"), let mage = graph.goBuildThroughMage(step.id) {
+                    out[command] = .go
+                    for m in mage.commands { out[CostModel.segmentKey(m)] = .go }
                     continue
                 }
                 // A build in a context script the RUN runs: the command line names only the script.
@@ -84,7 +94,10 @@ public enum DependencyDownloads {
     public static func mayDownload(_ command: String) -> Bool {
         let d = CostModel.downloads(command)
         if !d.fetch.isEmpty || !d.build.isEmpty { return true }
-        if CostModel.segments(command).contains(where: { let k = CostModel.segmentKey($0); return k == "make" || k.hasPrefix("make ") }) { return true }
+        if CostModel.segments(command).contains(where: {
+            let k = CostModel.segmentKey($0), m = k.drop { $0 == "(" || $0 == " " }
+            return k == "make" || k.hasPrefix("make ") || m == "mage" || m.hasPrefix("mage ")
+        }) { return true }
         return ["mvn", "gradle", "cargo"].contains { command.contains($0) }
     }
 

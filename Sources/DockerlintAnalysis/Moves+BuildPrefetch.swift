@@ -276,7 +276,10 @@ extension Moves {
     /// Shared by the Go pre-fetch and the Maven one. Commands before `lifted` move to a RUN
     /// above the COPY with a split of the RUN (`RunSplit.splitOffset`): they run before the
     /// download step then.
-    func prefetchSequenceObstacle(copy cs: Step, run rs: Step, start: Int?, harmless extra: Set<String>, lifted: Int? = nil) -> MoveVerdict? {
+    /// `goEnvironment`: an ENV or ARG between them that sets only names the go command's
+    /// downloads do not read (`goReadsForDownload`) does not stand in the way.
+    func prefetchSequenceObstacle(copy cs: Step, run rs: Step, start: Int?, harmless extra: Set<String>, lifted: Int? = nil,
+                                  goEnvironment: Bool = false) -> MoveVerdict? {
         if let script = graph.script(of: rs.id), let start {
             let harmless: Set<String> = extra.union(["cd", "mkdir", "ls", "pwd", "true", ":"])
             for c in script.commands where c.range.start < start && c.range.start >= (lifted ?? 0) {
@@ -289,11 +292,25 @@ extension Moves {
         // A WORKDIR does not matter: the download step runs in the build's directory.
         for k in (cs.id.index + 1)..<rs.id.index {
             let x = graph.step(StepID(stage: cs.id.stage, index: k))
+            if goEnvironment, x.kind == .env || x.kind == .arg, !x.writes.env.all, !x.writes.user, !x.writes.shell,
+               !x.writes.env.names.contains(where: Self.goReadsForDownload) {
+                continue
+            }
             if !x.writes.env.isEmpty || x.writes.user || x.writes.shell || x.kind == .run || (x.writes.workdir && x.kind != .workdir) {
                 return .unknown("\(Self.label(x)) comes between the COPY and the build: the download step would run before it")
             }
         }
         return nil
+    }
+
+    /// Whether `go mod download` may read an environment variable: Go's own settings (GO*,
+    /// CGO_*), where it keeps and finds things (HOME, XDG_*, PATH for git, TMPDIR, NETRC), how
+    /// it reaches servers (proxies, certificates, git and ssh settings), the loader's.
+    static func goReadsForDownload(_ name: String) -> Bool {
+        let n = name.uppercased()
+        if ["GO", "CGO", "GIT_", "SSH_", "XDG_", "LD_", "SSL_", "CURL_"].contains(where: { n.hasPrefix($0) }) { return true }
+        if n.hasSuffix("_PROXY") { return true }
+        return ["HOME", "PATH", "TMPDIR", "NETRC", "USER", "SHELL"].contains(n)
     }
 
     /// `build.gradle`/`build.gradle.kts` files of the subprojects under a context folder

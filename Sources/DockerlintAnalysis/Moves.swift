@@ -112,6 +112,8 @@ public struct Prefetch: Sendable {
     public var notes: [String]
     /// The Makefile target that runs the build, when the RUN is `make <target>`.
     public var makeTarget: String? = nil
+    /// The mage targets and the go command one of them runs, when the RUN is `mage <target>`.
+    public var mage: GoMageBuild? = nil
     /// Maven, Gradle, Cargo (`buildPrefetch`): the ecosystem, and the folder the build keeps
     /// its downloads in when it is certain (for a cache mount; nil otherwise).
     public var ecosystem: DownloadEcosystem? = nil
@@ -635,6 +637,9 @@ public struct Moves {
                             start: ins.command.invocation.range.start)
         } else if let made = graph.goBuildThroughMake(r) {
             build = GoBuild(workdir: made.workdir, mod: nil, assignments: made.assignments, start: made.start, makeTarget: made.target)
+        } else if let mage = graph.goBuildThroughMage(r) {
+            // The commands before mage were read (`cd`, PATH appended): nothing the download lacks.
+            build = GoBuild(workdir: mage.module, mod: nil, assignments: [:], start: nil, mage: mage)
         } else {
             return nil
         }
@@ -664,7 +669,33 @@ public struct Moves {
             files.append(.init(contextPath: cp, imagePath: f, isTree: false))
         }
         if verdict.isSafe, let why = goPrefetchObstacle(copy: cs, run: rs, build: build, lifted: lifted) { verdict = why }
-        return Prefetch(command: text, files: files, verdict: verdict, notes: reader.reasons, makeTarget: build.makeTarget)
+        var command = text
+        // Other modules whose magefiles mage compiles in the RUN (`cd build && mage ...` with
+        // build/go.mod): their downloads too, each in its folder.
+        for m in build.mage?.otherModules ?? [] {
+            guard source(in: cs, of: ImagePath.absolute("go.mod", workdir: m)) != nil else {
+                if verdict.isSafe { verdict = .unknown("mage compiles the magefiles of \(m), whose go.mod this COPY does not bring") }
+                continue
+            }
+            let shown = ImagePath.relative(m, to: build.workdir).map { $0.isEmpty ? "." : $0 } ?? m
+            guard !shown.contains(where: { $0 == "$" || $0 == " " || $0 == "'" || $0 == "\"" }) else { return nil }
+            var r2 = InstallReader(graph: graph, step: r, cwd: m, pc: pc, dep: dep, values: ShellValues(rs.instruction))
+            r2.run()
+            if !r2.complete, verdict.isSafe { verdict = .unknown(r2.reasons.first ?? "the module's reads are not known") }
+            for f in r2.files where !files.contains(where: { $0.imagePath == f }) {
+                guard let cp = source(in: cs, of: f) else { continue }
+                if let ctx = graph.context, !ctx.sends(cp) {
+                    if r2.optional.contains(f) { continue }
+                    if verdict.isSafe { verdict = .unsafe("go mod download reads \(cp), which the build context does not send") }
+                    continue
+                }
+                files.append(.init(contextPath: cp, imagePath: f, isTree: false))
+            }
+            let other = GoBuild(workdir: m, mod: nil, assignments: [:], start: nil, mage: build.mage)
+            if verdict.isSafe, let why = goPrefetchObstacle(copy: cs, run: rs, build: other, lifted: lifted) { verdict = why }
+            command += " && (cd \(shown) && go mod download)"
+        }
+        return Prefetch(command: command, files: files, verdict: verdict, notes: reader.reasons, makeTarget: build.makeTarget, mage: build.mage)
     }
 
     /// Why `go mod download` above the COPY would not fetch what `go build` downloads, or
@@ -711,7 +742,7 @@ public struct Moves {
         // The steps between the COPY and the build would come after the download step: they
         // must not set what it reads (the environment, the user, the working directory) or
         // install what it may need (git for a module fetched directly).
-        return prefetchSequenceObstacle(copy: cs, run: rs, start: build.start, harmless: ["go"], lifted: lifted)
+        return prefetchSequenceObstacle(copy: cs, run: rs, start: build.start, harmless: ["go"], lifted: lifted, goEnvironment: true)
     }
 
     /// A Go build the pre-fetch is for: `go build`/`go install` in the RUN, or `make <goals>`
@@ -725,6 +756,7 @@ public struct Moves {
         /// Script offset of the build command (nil: it is the whole RUN).
         var start: Int?
         var makeTarget: String? = nil
+        var mage: GoMageBuild? = nil
     }
 
     /// The context path `COPY` step `cs` writes at image path `p` (nil when it does not).

@@ -151,6 +151,10 @@ public struct CostModel: Sendable {
         case "go":
             guard let sub = args.first else { return nil }
             if sub == "mod", args.dropFirst().first == "download" { return (.go, true) }
+            // `go install tool@version` (`go run tool@version`): the tool's own module, built
+            // outside the project's; the project's modules are not downloaded.
+            let packages = args.dropFirst()
+            if sub == "install" || sub == "run", !packages.isEmpty, packages.allSatisfy({ $0.contains("@") }) { return nil }
             return ["build", "install", "test", "run"].contains(sub) ? (.go, false) : nil
         case "mvn", "mvnw":
             if args.contains(where: { $0.hasPrefix("dependency:go-offline") || $0.hasPrefix("dependency:resolve") }) { return (.maven, true) }

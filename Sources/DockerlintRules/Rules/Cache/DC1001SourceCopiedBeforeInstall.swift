@@ -223,8 +223,17 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         let stage = c.id.stage
         let builderOnly = stage < graph.model.stages.count - 1
             && graph.model.stages.dropFirst(stage + 1).contains { $0.dependencies.contains { $0.stage == stage && $0.kind == .copyFrom } }
-        let how = pre.makeTarget.map { "which runs `go build` (the Makefile's `\($0)` target\($0.contains(" ") ? "s" : "")), downloading the modules and building in one command" }
+        var how = pre.makeTarget.map { "which runs `go build` (the Makefile's `\($0)` target\($0.contains(" ") ? "s" : "")), downloading the modules and building in one command" }
             ?? "which downloads the modules and builds in one command"
+        if let mage = pre.mage {
+            how = "which runs `\(mage.goCommand)` through mage (its target `\(mage.target)`, \(mage.location)), "
+                + "downloading the modules and building in one command"
+            if !mage.otherModules.isEmpty {
+                how += " (mage also compiles the magefiles of the module\(mage.otherModules.count == 1 ? "" : "s") in "
+                    + mage.otherModules.map { "`\(ImagePath.relative($0, to: mage.module).map { $0.isEmpty ? "." : $0 } ?? $0)`" }.joined(separator: ", ")
+                    + " with the modules of \(mage.otherModules.count == 1 ? "its" : "their") go.mod)"
+            }
+        }
         // After the installs, in the directory their moved WORKDIR leaves.
         let workdir = split.flatMap { splitWorkdir($0, graph) }
         var command = pre.command

@@ -1,0 +1,5 @@
+module example.com/app/build
+
+go 1.23
+
+require github.com/magefile/mage v1.15.0

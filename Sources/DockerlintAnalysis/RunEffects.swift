@@ -207,6 +207,11 @@ enum RunEffects {
         case "corepack":
             corepack(inv, &st, &state)
             return
+        case "nginx" where args.count == 1 && ["-v", "-V"].contains(args[0].staticValue ?? ""):
+            // Prints its version (and build options) and exits right after reading its command
+            // line: before its configuration and before the one variable it reads (NGINX,
+            // inherited sockets). Images that install nginx end their RUN with it as a check.
+            return
         case "php" where inv.isInPipeline && inv.pipelineIndex > 0 && !args.contains(where: { w in (w.staticValue ?? "-").first != "-" }):
             // `curl -sS https://getcomposer.org/installer | php -- --install-dir=/usr/local/bin
             // --filename=composer`: Composer's installer writes the composer binary there (the
@@ -270,8 +275,20 @@ enum RunEffects {
             var skipFirst = ["chmod", "chown", "chgrp", "setcap"].contains(name)
             var operands = 0
             var afterDashDash = false
+            let patternFirst = ["grep", "egrep", "fgrep"].contains(name)
+                && !args.contains(where: { ["-e", "-f", "--regexp", "--file"].contains($0.staticValue ?? "") })
             for (k, w) in args.enumerated() {
                 guard let v = state.values.expand(w) else {
+                    // grep's pattern is text matched, not a path: whatever its value (a
+                    // repository line built from `$(egrep ... /etc/alpine-release)`), grep
+                    // reads only the files after it. Only when the word is one double-quoted
+                    // string (no splitting into more operands) that starts with a literal
+                    // other than `-` (it cannot be an option).
+                    if patternFirst, operands == 0, w.parts.count == 1, case .doubleQuoted(let inner) = w.parts[0].kind,
+                       let head = inner.first, case .literal(let t) = head.kind, let c = t.first, c != "-" {
+                        operands += 1
+                        continue
+                    }
                     unknown(&st, "`\(name)` has an operand that is not known (`\(w.source)`)")
                     return
                 }

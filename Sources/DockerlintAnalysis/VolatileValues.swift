@@ -171,6 +171,7 @@ public enum VolatileValues {
             guard let text = files.text(p) else { continue }
             let make = isMakeFile(p)
             let metadata = p.contains("/workflows/") ? MetadataSteps(workflow: text) : MetadataSteps()
+            let outputs = p.contains("/workflows/") ? WorkflowOutputs(workflow: text) : WorkflowOutputs()
             // Make and just variables whose value changes per build (`$(NAME)`, `${NAME}`,
             // `{{NAME}}` on a recipe line carries it).
             var volatileVariables: Set<String> = []
@@ -188,9 +189,11 @@ public enum VolatileValues {
                     continue
                 }
                 guard volatileTokens.contains(where: { line.contains($0) }) || !volatileVariables.isEmpty
-                    || (!metadata.ids.isEmpty && line.contains("steps.")) else { continue }
+                    || (!metadata.ids.isEmpty && line.contains("steps."))
+                    || (!outputs.isEmpty && (line.contains("steps.") || line.contains("needs."))) else { continue }
                 // Each name by its own value: `A=true B=$(GITHUB_SHA)` makes B per-build, not A.
-                for (name, value) in assignments(line) where out[name] == nil && (isVolatile(value, metadata: metadata) || refersTo(value, volatileVariables)) {
+                for (name, value) in assignments(line) where out[name] == nil
+                    && (isVolatile(value, metadata: metadata) || outputs.isVolatile(value, line: lineNo) || refersTo(value, volatileVariables)) {
                     out[name] = "\(p):\(lineNo) passes a per-build value"
                 }
             }

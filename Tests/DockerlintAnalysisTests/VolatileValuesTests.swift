@@ -128,6 +128,90 @@ import Testing
         found = try workflow("type=ref,event=tag", id: "docker_meta")
         #expect(found["LABELS"] == nil, "\(found)")
     }
+    /// coolify's workflows: a `run:` step writes a version made of the commit to
+    /// `$GITHUB_OUTPUT` (directly, or through a shell variable set from it) and the build
+    /// passes `steps.<id>.outputs.version`, or a job maps it to a job output that another job
+    /// passes as `needs.<job>.outputs.version`. An output made of a ref or a file's content is
+    /// not per build, nor is a step of another job that has the same id.
+    @Test func runStepOutputsThatHoldTheCommit() throws {
+        let dir = NSTemporaryDirectory() + "dockerlint-volatile-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/.github/workflows", withIntermediateDirectories: true)
+        try """
+            on:
+              push:
+                branches: ["main"]
+            jobs:
+              build-push:
+                outputs:
+                  short_sha: ${{ steps.version.outputs.short_sha }}
+                strategy:
+                  matrix:
+                    include:
+                      - arch: amd64
+                runs-on: ubuntu-24.04
+                steps:
+                  - uses: actions/checkout@v5
+                  - name: Resolve internal version
+                    id: version
+                    run: |
+                      BASE_VERSION=$(php bootstrap/getVersion.php)
+                      echo "version=${BASE_VERSION}-dev.${GITHUB_SHA::9}" >> "$GITHUB_OUTPUT"
+                      echo "base=${BASE_VERSION}" >> "$GITHUB_OUTPUT"
+                  - uses: docker/build-push-action@v6
+                    with:
+                      build-args: |
+                        COOLIFY_VERSION=${{ steps.version.outputs.version }}
+                        BASE_VERSION=${{ steps.version.outputs.base }}
+              other:
+                runs-on: ubuntu-24.04
+                steps:
+                  - id: version
+                    run: echo "version=${GITHUB_REF_NAME}" >> $GITHUB_OUTPUT
+                  - uses: docker/build-push-action@v6
+                    with:
+                      build-args: |
+                        OTHER_VERSION=${{ steps.version.outputs.version }}
+            """.write(toFile: dir + "/.github/workflows/sha.yml", atomically: true, encoding: .utf8)
+        try """
+            jobs:
+              prepare:
+                runs-on: ubuntu-24.04
+                outputs:
+                  rc_version: ${{ steps.version.outputs.rc_version }}
+                  version: ${{ steps.version.outputs.version }}
+                  stamp: ${{ steps.stamp.outputs.value }}
+                steps:
+                  - name: Resolve next version
+                    id: version
+                    run: |
+                      RC_VERSION=$(jq -r '.coolify.nightly.version' versions.json)
+                      SHORT_SHA="${GITHUB_SHA::7}"
+                      VERSION="${RC_VERSION}.${SHORT_SHA}"
+                      echo "rc_version=${RC_VERSION}" >> "$GITHUB_OUTPUT"
+                      echo "version=${VERSION}" >> "$GITHUB_OUTPUT"
+                  - id: stamp
+                    run: |
+                      stamp=$GITHUB_SHA
+                      stamp=fixed
+                      echo "value=$stamp" >> "$GITHUB_OUTPUT"
+              build:
+                needs: prepare
+                steps:
+                  - uses: docker/build-push-action@v6
+                    with:
+                      build-args: |
+                        NEXT_VERSION=${{ needs.prepare.outputs.version }}
+                        RC_VERSION=${{ needs.prepare.outputs.rc_version }}
+                        STAMP=${{ needs.prepare.outputs.stamp }}
+            """.write(toFile: dir + "/.github/workflows/next.yml", atomically: true, encoding: .utf8)
+        let found = VolatileValues.fromCI(DiskProjectFiles(root: dir))
+        #expect(found["COOLIFY_VERSION"] == ".github/workflows/sha.yml:24 passes a per-build value", "\(found)")
+        #expect(found["NEXT_VERSION"] == ".github/workflows/next.yml:28 passes a per-build value", "\(found)")
+        #expect(found["BASE_VERSION"] == nil && found["OTHER_VERSION"] == nil && found["RC_VERSION"] == nil && found["STAMP"] == nil,
+                "\(found)")
+    }
+
     /// A make file's variables are looked up by name, not each against every one before it:
     /// 10,000 per-build variables, each passed by a recipe line (a planted or generated
     /// Makefile), are read in linear time (the list scan took two minutes at 4,000, and grew with the square).

@@ -352,8 +352,14 @@ public struct Moves {
         // of the leading tool installs (`toolPrefix`).
         let manifestK = pipes.indices.last(where: { i in installs.contains { holds(i, $0) } })
         let toolK = manifestK == nil && guarded == nil && body.items[0].separator != .background ? toolPrefix(pipes, script.commands, rs) : nil
-        guard let k = manifestK ?? toolK else { return nil }
+        guard var k = manifestK ?? toolK else { return nil }
         let toolsOnly = toolK != nil
+        // Clean-up right after the install (`rm -rf /tmp/*`, `npm cache clean`, the apt lists) is
+        // the install's own: it stays in the install's RUN, where it keeps its layer small. A RUN
+        // that only installs and cleans up has no build to split off.
+        if !toolsOnly {
+            while k + 1 < pipes.count, Self.isCleanup(pipes[k + 1], script.commands) { k += 1 }
+        }
         // Composer installs run twice when one of them reads more than its manifests as written.
         let splittable = installs.filter { ins in ins.deferred != nil && (0...k).contains { holds($0, ins) } }
         let deferring = splittable.contains { !$0.complete }
@@ -564,6 +570,26 @@ public struct Moves {
         }
         guard let k = last, k + 1 < pipes.count else { return nil }
         return k
+    }
+
+    /// True when pipeline `p` only removes temporary files or caches: `rm -rf` of paths under
+    /// /tmp, /var/tmp, /var/cache, /var/lib/apt/lists or a home's `.cache`, or a package
+    /// manager's clean (`npm cache clean`, `apt-get clean`, `yarn cache clean`).
+    static func isCleanup(_ p: Pipeline, _ invocations: [CommandInvocation]) -> Bool {
+        let invs = invocations.filter { p.range.contains($0.range.start) }
+        guard p.commands.count == 1, !p.negated, case .simple = p.commands[0].kind, invs.count == 1, let inv = invs.first,
+              inv.assignments.isEmpty else { return false }
+        let e = inv.effective
+        if let pc = PackageCommand.parse(e), pc.action == .clean { return true }
+        guard e.name == "rm" else { return false }
+        let args = e.arguments.map(\.staticValue)
+        guard !args.contains(where: { $0 == nil }) else { return false }
+        let words = args.compactMap { $0 }
+        let paths = words.filter { !$0.hasPrefix("-") }
+        let temporary = ["/tmp/", "/var/tmp/", "/var/cache/", "/var/lib/apt/lists/", "/root/.cache/"]
+        return !paths.isEmpty && paths.allSatisfy { path in
+            !path.contains("..") && (temporary.contains { path.hasPrefix($0) && path.count > $0.count } || path.hasPrefix("~/.cache/"))
+        }
     }
 
     /// The tool installs of `toolPrefix` as a RUN of their own above COPY `cs`: safe when they
@@ -815,7 +841,10 @@ public struct Moves {
         }
         for p in read.paths {
             if !writer.copied.isEmpty {
-                if let hit = realOverlap(copy: writer, path: p, written: bothWrite) {
+                // Two COPYs writing the same path: the later one overrides a file of the
+                // other's tree on purpose (`COPY docker/app.env /app/.env` after `COPY . /app`).
+                let overrides = bothWrite && reader.copied.contains { !$0.isTree && $0.imagePath == p }
+                if let hit = realOverlap(copy: writer, path: p, written: bothWrite, overriddenByCopy: overrides) {
                     return .unsafe("\(Self.label(reader)) \(what) \(hit), which \(Self.label(writer)) writes")
                 }
                 // Writes of the COPY not from the context (inline, URLs).
@@ -835,7 +864,10 @@ public struct Moves {
     /// The image path a COPY step really writes that overlaps `p`, judged by what the
     /// context sends; nil when none. `written`: the other step writes `p`, so it needs the
     /// directories above it, which the COPY may create.
-    func realOverlap(copy: Step, path p: String, written: Bool = false) -> String? {
+    /// `overriddenByCopy`: another COPY writes `p` itself; a path of the tree that the
+    /// .dockerignore does not exclude then conflicts even when this checkout lacks it: a
+    /// working copy may hold it (an untracked `.env`), and the order decides which one ships.
+    func realOverlap(copy: Step, path p: String, written: Bool = false, overriddenByCopy: Bool = false) -> String? {
         for c in copy.copied where ImagePath.overlap(c.imagePath, p) {
             guard c.isTree, let ctx = graph.context else { return p }
             if let rel = ImagePath.relative(p, to: c.imagePath), !rel.isEmpty {
@@ -848,7 +880,7 @@ public struct Moves {
                     return p
                 }
                 let cp = ImagePath.contextJoin(c.contextPath, rel)
-                if ctx.sends(cp) { return p }
+                if ctx.sends(cp) || (overriddenByCopy && !ctx.isExcluded(cp)) { return p }
                 // A file in the context where the path needs a directory also conflicts, and
                 // so does, for a write, a directory the COPY creates: `touch db/schema.rb`
                 // needs db/.

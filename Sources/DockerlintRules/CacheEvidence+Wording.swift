@@ -49,6 +49,10 @@ extension CacheEvidence {
                 parts.append("\(window) \(step) re-ran \(count(e.reruns * f)), downloading the dependencies each time, while a step "
                     + "that read only the dependency inputs (the manifests and the build tool's settings) would have re-run "
                     + "\(count(after * f)) (about \(duration(max(saving, 0))) of downloads per 100 commits saved at the cost model's \(CostModel.secondsPerDependency) s per dependency, a chosen constant; compiles not counted)")
+            } else if let saving = e.savingPer100, e.hypothetical, let after = e.rerunsFixed {
+                // A split that is not offered: how often the install's own inputs changed.
+                parts.append("\(window) \(step) re-ran \(count(e.reruns * f)), while an install that read only the files it needs "
+                    + "would have re-run \(count(after * f)) (about \(duration(max(saving, 0))) of rebuild time per 100 commits)")
             } else if let saving = e.savingPer100 {
                 var s = "saves about \(duration(saving)) of rebuild time per 100 commits"
                 if let after = e.rerunsFixed, after < e.reruns, let fetch = e.downloadStep {
@@ -73,6 +77,9 @@ extension CacheEvidence {
                 parts.append("\(step) re-runs after \(Int(e.reruns.rounded())) of 100 edits, downloading the dependencies each time, while a step "
                     + "that read only the dependency inputs (the manifests and the build tool's settings) would re-run after \(Int(after.rounded())) "
                     + "(about \(duration(max(saving, 0))) of downloads per 100 edits saved at the cost model's \(CostModel.secondsPerDependency) s per dependency, a chosen constant; compiles not counted; \(how))")
+            } else if let saving = e.savingPer100, e.hypothetical, let after = e.rerunsFixed {
+                parts.append("\(step) re-runs after \(Int(e.reruns.rounded())) of 100 edits, while an install that read only the files it needs "
+                    + "would re-run after \(Int(after.rounded())) (about \(duration(max(saving, 0))) of rebuild time per 100 edits; \(how))")
             } else if let saving = e.savingPer100 {
                 var s = "saves about \(duration(saving)) of rebuild time per 100 edits"
                 if let after = e.rerunsFixed, after < e.reruns, let fetch = e.downloadStep {

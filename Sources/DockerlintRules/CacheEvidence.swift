@@ -150,6 +150,17 @@ public enum CacheEvidence {
     /// .evidenceOnlySubject`: the text inserted before a line); nil when it has neither.
     static func replayEdits(_ d: Diagnostic, _ bytes: [UInt8]) -> [TextEdit]? {
         if let fix = d.fix, !fix.edits.isEmpty { return fix.edits }
+        // A RUN split that is not offered (steps between block it): the COPY narrowed to the
+        // files the install reads, the whole COPY again after the RUN (`first-last-after`).
+        if d.subject.count == 5, d.subject[0] == SourceCopiedBeforeInstallRule.runSplitSubject,
+           d.subject[2] == SourceCopiedBeforeInstallRule.evidenceOnlySubject {
+            let l = d.subject[3].split(separator: "-").compactMap { Int($0) }
+            let src = SourceText(bytes)
+            guard l.count == 3, l[0] >= 1, l[0] <= l[1], l[1] < l[2], l[2] <= src.lineCount else { return nil }
+            let whole = LineEdits.text(l[0], l[1], src)
+            let s = LineEdits.start(of: l[0], src), e = LineEdits.start(of: l[1] + 1, src)
+            return [TextEdit(range: src.range(s, e), replacement: d.subject[4]), LineEdits.insert(whole, after: l[2], src)]
+        }
         guard d.subject.count == 5, d.subject[0] == SourceCopiedBeforeInstallRule.prefetchSubject,
               d.subject[2] == SourceCopiedBeforeInstallRule.evidenceOnlySubject, let line = Int(d.subject[3]), line >= 1 else { return nil }
         let src = SourceText(bytes)

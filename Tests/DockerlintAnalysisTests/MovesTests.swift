@@ -10,6 +10,20 @@ import Testing
         #expect(a.moves.moveBelow(a.at(3), a.at(4)) == .safe)
     }
 
+    @Test func aCopyOverridingAFileOfACopiedTreeKeepsItsPlace() {
+        // snipe-it: `COPY docker/docker.env /var/www/html/.env` overrides the tree's `.env` on
+        // purpose. The checkout has none, but a working copy may (git ignores it, the
+        // .dockerignore does not): swapped, that `.env` would ship instead.
+        let text = "FROM debian\nCOPY . /var/www/html\nCOPY docker/docker.env /var/www/html/.env\n"
+        let a = Analysed(text, files: ["index.php": "<?php\n", "docker/docker.env": "A=1\n"])
+        let v = a.moves.moveBelow(a.at(2), a.at(3))
+        #expect(!v.isSafe)
+        #expect(v.reason?.contains("/var/www/html/.env") == true, "\(String(describing: v.reason))")
+        // Excluded by the .dockerignore: the tree can never hold it.
+        let b = Analysed(text, files: ["index.php": "<?php\n", "docker/docker.env": "A=1\n", ".dockerignore": ".env\n"])
+        #expect(b.moves.moveBelow(b.at(2), b.at(3)) == .safe)
+    }
+
     @Test func copyDoesNotMoveBelowAStepReadingItThroughAVariable() {
         // DC1002 on a real project: `RUN chmod +x $APP_HOME/run.sh` reads the copied run.sh.
         let a = Analysed("FROM alpine\nENV APP_HOME=/opt/app\nWORKDIR $APP_HOME\nCOPY run.sh ./\nRUN chmod +x $APP_HOME/run.sh\n",

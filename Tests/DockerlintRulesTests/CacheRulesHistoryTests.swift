@@ -95,6 +95,39 @@ import Testing
                 "\(three.map(\.message))")
     }
 
+    /// A split that steps between block (no fix): the finding is weighed as if the COPY held
+    /// only what the install reads. When the files it leaves out never re-ran the install,
+    /// there is nothing to gain and no finding; when they did, the finding quotes both counts.
+    @Test(.enabled(if: GitReplay.gitAvailable, "git on PATH"))
+    func blockedSplitWeighedByTheFilesItLeavesOut() throws {
+        func history(notesEdits: Int) throws -> String {
+            let dir = try Self.emptyRepository()
+            try Self.write(dir, "Dockerfile", "FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json NOTES.txt ./\nUSER node\nRUN npm ci && npm run build\n")
+            try Self.write(dir, "package.json", "{\"name\": \"a\", \"version\": \"1.0.0\", \"scripts\": {\"build\": \"node -e 1\"}}\n")
+            try Self.write(dir, "package-lock.json", "{\"lockfileVersion\": 3, \"v\": 0}\n")
+            try Self.write(dir, "NOTES.txt", "0\n")
+            try Self.write(dir, ".dockerignore", ".git\n")
+            try Self.commit(dir, "initial")
+            for k in 1...3 { try Self.write(dir, "package-lock.json", "{\"lockfileVersion\": 3, \"v\": \(k)}\n"); try Self.commit(dir, "deps \(k)") }
+            if notesEdits > 0 {
+                for k in 1...notesEdits { try Self.write(dir, "NOTES.txt", "\(k)\n"); try Self.commit(dir, "notes \(k)") }
+            }
+            return dir
+        }
+        let quiet = try history(notesEdits: 0)
+        defer { try? FileManager.default.removeItem(atPath: quiet) }
+        let all = try Self.lint(quiet, history: 100)
+        #expect(!all.contains { $0.code == "DC1001" }, "\(all.map(\.message))")
+        let busy = try history(notesEdits: 4)
+        defer { try? FileManager.default.removeItem(atPath: busy) }
+        let found = try Self.lint(busy, history: 100).filter { $0.code == "DC1001" }
+        #expect(found.count == 1)
+        #expect(found.first?.fix == nil)
+        #expect(found.first?.message.contains("no fix is offered") == true, "\(found.map(\.message))")
+        #expect(found.first?.message.contains("re-ran 7 times, while an install that read only the files it needs would have re-run 3 times") == true,
+                "\(found.map(\.message))")
+    }
+
     /// Issue 20's reproducer: the history edits `ENV BUILD_LEVEL` above `COPY . .` in 3 commits
     /// and the source in 2. Each commit is replayed with its own Dockerfile, and the fix is
     /// applied to each version: 5 re-runs as the files were, 3 with the COPY below the install.

@@ -151,7 +151,16 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         if !split.notes.isEmpty { message += " (\(split.notes.joined(separator: "; ")))" }
         if let why = blockedBy {
             message += "; no fix is offered: the install would have to move above the steps between them, and \(why)"
-            sink.report(i.syntax.keywordRange, message, fix: nil, relatedLines: [r.instruction.syntax.startLine])
+            // The evidence weighs the split as if it could be made: the COPY narrowed to the
+            // files the install reads, the rest copied after the RUN. A split whose left-out
+            // files never re-ran the install is not reported.
+            var subject: [String] = []
+            let copyLines = InstructionLines.of(i.syntax, context.dockerfile)
+            let runLines = InstructionLines.of(r.instruction.syntax, context.dockerfile, withComments: false)
+            if let narrowed = manifestCopyLines(i, ManifestSplit(files: split.files, verdict: .safe, notes: []), context) {
+                subject = [runSplitSubject, split.installText, evidenceOnlySubject, "\(copyLines.first)-\(copyLines.last)-\(runLines.last)", narrowed]
+            }
+            sink.report(i.syntax.keywordRange, message, fix: nil, relatedLines: [r.instruction.syntax.startLine], subject: subject)
             return
         }
         if let why = split.verdict.reason { message += "; the split is not known to keep the build as it is, so its fix is unsafe: \(why)" }

@@ -13,7 +13,9 @@
 //           dependencies are not known without running them.
 //   Cargo   `[[package]]` entries of Cargo.lock with a `source` (registry or git crates; the
 //           project's own packages have none).
-//   Composer the packages of composer.lock (`packages-dev` too unless `--no-dev`).
+//   Composer the packages of composer.lock (`packages-dev` too unless `--no-dev`); without a
+//           lock sent, the packages composer.json requires (its platform requirements `php`,
+//           `ext-*`, `lib-*` aside; their own dependencies are not counted: a lower bound).
 
 import DockerlintCache
 import DockerlintShell
@@ -154,9 +156,15 @@ public enum DependencyDownloads {
         case .composer:
             guard ["install", "i"].contains(ins.command.subcommand.first ?? ""),
                   let path = graph.contextPath(ofImagePath: ImagePath.absolute("composer.lock", workdir: ins.projectRoot.isEmpty ? ins.workdir : ins.projectRoot),
-                                               stage: step.id.stage, before: step.id.index),
-                  let lock = files.decodeJSON(ComposerLock.self, path) else { return nil }
-            return lock.packages.count + (ins.command.hasOption("no-dev") ? 0 : lock.packagesDev.count)
+                                               stage: step.id.stage, before: step.id.index) else { return nil }
+            if let lock = files.decodeJSON(ComposerLock.self, path) {
+                return lock.packages.count + (ins.command.hasOption("no-dev") ? 0 : lock.packagesDev.count)
+            }
+            guard graph.context?.sends(path) == false,
+                  let manifest = graph.contextPath(ofImagePath: ImagePath.absolute("composer.json", workdir: ins.projectRoot.isEmpty ? ins.workdir : ins.projectRoot),
+                                                   stage: step.id.stage, before: step.id.index),
+                  let json = files.decodeJSON(ComposerManifest.self, manifest) else { return nil }
+            return json.requiredPackages + (ins.command.hasOption("no-dev") ? 0 : json.requiredDevPackages)
         case .cargo:
             // The lock file of the package or of the workspace above it.
             guard let manifest = contextFile("Cargo.toml", ins, step, graph) else { return nil }

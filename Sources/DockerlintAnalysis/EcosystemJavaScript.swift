@@ -92,6 +92,13 @@ extension InstallReader {
             }
         }
         if !ignoreScripts { scripts(of: pkg, in: ".") }
+        // No lock file: the install resolves the newest versions package.json allows (as a
+        // composer install without composer.lock or pip with unpinned requirements does).
+        let locks = pc.manager == .npm ? ["package-lock.json", "npm-shrinkwrap.json"] : pc.manager == .yarn ? ["yarn.lock"] : ["pnpm-lock.yaml"]
+        if ["install", "i", "add"].contains(pc.subcommand.first ?? "install") || (pc.manager == .yarn && pc.subcommand.isEmpty),
+           pc.operands.isEmpty, locks.allSatisfy({ projectExists($0) == false }) {
+            note("without \(locks[0]) the install resolves the newest versions package.json allows: split, that resolution is reused from the cache until package.json changes")
+        }
     }
 
     /// Yarn 2+ (`.yarnrc.yml`): the release `yarnPath` names, plugins, patches, the offline

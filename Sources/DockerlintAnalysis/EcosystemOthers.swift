@@ -88,6 +88,11 @@ extension InstallReader {
                     add(ImagePath.absolute(p, workdir: cwd))
                 } else if line.contains(" @ file:") {
                     incomplete("\(ImagePath.basename(imagePath)) installs a local file dependency")
+                } else if let c = first.first, c.isLetter || c.isNumber, !line.contains("=="), !line.contains(" @ "),
+                          !reasons.contains(where: { $0.contains(" does not pin `") }) {
+                    // `flask>=2`, `requests`: pip resolves the newest version allowed (as a
+                    // composer or npm install without a lock file does).
+                    note("\(ImagePath.basename(imagePath)) does not pin `\(line)`: split, the version pip resolves is reused from the cache until the file changes")
                 }
             }
         }
@@ -243,8 +248,10 @@ extension InstallReader {
             for e in early where json.scripts.contains(e) && !pc.hasOption("no-scripts") {
                 incomplete("composer.json's `\(e)` script would run at another moment of the split install")
             }
-            if projectExists("composer.lock") != true {
-                incomplete("without composer.lock the install resolves the versions, writes the lock and fires the update events: a second run would not do the same")
+            if projectExists("composer.lock") == false {
+                unlockedSplit(json)
+            } else if projectExists("composer.lock") != true {
+                incomplete("whether a composer.lock is copied is not known: without it the install resolves the versions, writes the lock and fires the update events")
             }
         } else if !pc.hasOption("no-scripts") {
             let events = ["pre-install-cmd", "post-install-cmd", "pre-update-cmd", "post-update-cmd", "pre-autoload-dump",
@@ -270,12 +277,54 @@ extension InstallReader {
         }
         // An artifact repository is a folder of package archives, read at every install.
         for url in json.artifactRepositories where !url.contains("://") { addRelative(url) }
+        // After the doubts (the first reason is the one an unsafe verdict names).
+        if deferring, projectExists("composer.lock") == false {
+            note("without composer.lock the first run resolves the newest versions composer.json allows and writes the lock the second run installs from: "
+                + "split, that resolution is reused from the cache until composer.json changes")
+        }
+    }
+
+    /// The first run of a split without composer.lock (it is not in the context): the first
+    /// run resolves the newest versions composer.json allows, installs them and writes
+    /// composer.lock (Composer's `Installer::run` falls back to an update), without events
+    /// (`--no-scripts` dispatches none, plugins' listeners included). The second run, below
+    /// the source COPY, finds that lock and vendor/ matching it: it installs nothing, writes
+    /// the autoloader (pre/post-autoload-dump) and fires the install events where the
+    /// original fired the update events. The same image, so long as nothing acts on those
+    /// events differently: no install or update script in composer.json, no plugin that may
+    /// act on them (only those `config.allow-plugins` allows can run: in a build, without a
+    /// terminal, Composer refuses the others), no root version to guess (`self.version`,
+    /// path repositories: the source's .git is not there yet), and a lock written
+    /// (`config.lock` not false). What changes is when the resolution happens: split, it is
+    /// reused from the cache until composer.json (or a step above) changes, as for every
+    /// install from manifests without a lock file.
+    mutating func unlockedSplit(_ json: ComposerManifest) {
+        if !pc.hasOption("no-scripts") {
+            for e in ["pre-update-cmd", "post-update-cmd", "pre-install-cmd", "post-install-cmd"] where json.scripts.contains(e) {
+                incomplete("without composer.lock the install fires the update events and the second run, installing from the lock the first one wrote, "
+                    + "the install events: composer.json's `\(e)` script would not run as it does")
+            }
+        }
+        if json.requiresSelfVersion {
+            incomplete("without composer.lock the install resolves `self.version`, which composer guesses from the source's git, not there before the source COPY")
+        }
+        if !json.pathRepositories.isEmpty {
+            incomplete("without composer.lock the install resolves path repositories, whose versions composer guesses from the source's git, not there before the source COPY")
+        }
+        if json.writesLock == false {
+            incomplete("composer.json sets `config.lock` to false: the second run would resolve the versions again")
+        }
     }
 
     /// Composer plugins run while packages install, `--no-scripts` or not. Those known to
     /// write only into vendor/ from what is installed (or to act only when the autoloader is
     /// written) are harmless; any other may read or write the project's files.
     mutating func composerPlugins(_ json: ComposerManifest) {
+        // A composer.lock the context does not send (a local file the .dockerignore excludes) is not read.
+        if projectExists("composer.lock") == false {
+            allowedPlugins(json)
+            return
+        }
         guard let lock = projectJSON(ComposerLock.self, "composer.lock") else { return }
         let noDev = pc.hasOption("no-dev") || ["1", "true"].contains(values.values["COMPOSER_NO_DEV"] ?? "")
         let installed = lock.packages + (noDev ? [] : lock.packagesDev)
@@ -289,12 +338,48 @@ extension InstallReader {
         }
     }
 
+    /// Without composer.lock the installed plugins are not known; those that can run are the
+    /// ones `config.allow-plugins` allows (Composer's `PluginManager::isPluginAllowed`: without
+    /// a terminal a plugin not allowed stops the install; none is allowed when the key is
+    /// absent). Each is judged as a locked one would be; a pattern or `true` allows any.
+    /// In a split's first run, a plugin that acts on the update events is not harmless: the
+    /// second run fires the install events instead.
+    mutating func allowedPlugins(_ json: ComposerManifest) {
+        switch json.allowPlugins {
+        case nil, .nothing?: return
+        case .every?:
+            incomplete("composer.json allows every Composer plugin (`allow-plugins: true`), and without composer.lock which are installed is not known")
+        case .names(let names)?:
+            for name in names {
+                if name.contains("*") {
+                    incomplete("composer.json allows the Composer plugins `\(name)`, and without composer.lock which are installed is not known")
+                    continue
+                }
+                if name == "dealerdirect/phpcodesniffer-composer-installer", json.type != "phpcodesniffer-standard" { continue }
+                if deferring, Self.composerUpdatePlugins.contains(name) {
+                    incomplete("the Composer plugin \(name), which composer.json allows, acts on the update events, which only an install without composer.lock fires")
+                    continue
+                }
+                if Self.composerVendorPlugins.contains(name) { continue }
+                if name == "symfony/flex" { addRelative("symfony.lock", optional: true) }
+                let what = Self.composerProjectPlugins[name] ?? "what it reads and writes is not known"
+                incomplete("the Composer plugin \(name), which composer.json allows, may run while packages install: \(what)")
+            }
+        }
+    }
+
+    /// Harmless plugins (below) that act on the update events (`post-update-cmd`): php-http/discovery
+    /// adds the implementations a package needs to the resolution.
+    static let composerUpdatePlugins: Set<String> = ["php-http/discovery"]
+
     /// Plugins that, during an install, write only into vendor/ from the installed packages,
     /// or act only when the autoloader is written (which the second run of a split does).
     static let composerVendorPlugins: Set<String> = [
         "symfony/runtime", "phpstan/extension-installer", "pestphp/pest-plugin", "composer/package-versions-deprecated",
         "php-http/discovery", "infection/extension-installer", "ergebnis/composer-normalize",
         "dealerdirect/phpcodesniffer-composer-installer",
+        // Acts only on its own `parallel` script event.
+        "veewee/composer-run-parallel",
     ]
     /// Plugins known to read or write the project's own files while packages install.
     static let composerProjectPlugins: [String: String] = [
@@ -505,6 +590,21 @@ struct ComposerManifest: Decodable {
     var type: String?
     /// `config.vendor-dir`.
     var vendorDir: String?
+    /// `config.lock` (false: composer writes no composer.lock).
+    var writesLock: Bool?
+    /// `config.allow-plugins`: every plugin (`true`), none (`false`), or names and patterns
+    /// (those set to true); nil when absent.
+    var allowPlugins: AllowedPlugins?
+    /// A `require` or `require-dev` constraint names `self.version`.
+    var requiresSelfVersion = false
+    /// The packages `require` and `require-dev` name, platform requirements (`php`, `ext-*`,
+    /// `lib-*`, `composer-*`) aside.
+    var requiredPackages = 0, requiredDevPackages = 0
+
+    enum AllowedPlugins: Equatable {
+        case every, nothing
+        case names([String])
+    }
 
     struct Repository: Decodable {
         var type: String?
@@ -525,6 +625,19 @@ struct ComposerManifest: Decodable {
         artifactRepositories = repositories.compactMap { $0.value.flatMap { $0.type == "artifact" ? $0.url : nil } }
         type = c.lenient(String.self, "type")
         vendorDir = c.lenient([String: Lenient<String>].self, "config")?["vendor-dir"]?.value
+        writesLock = c.lenient([String: Lenient<Bool>].self, "config")?["lock"]?.value
+        if let allow = c.lenient([String: Lenient<Bool>].self, "config")?["allow-plugins"]?.value {
+            allowPlugins = allow ? .every : .nothing
+        } else if let allow = c.lenient([String: Lenient<[String: Lenient<Bool>]>].self, "config")?["allow-plugins"]?.value {
+            // By name, so findings list them in the same order on every run.
+            allowPlugins = .names(allow.filter { $0.value.value == true }.keys.sorted())
+        }
+        for key in ["require", "require-dev"] {
+            let links = c.lenient([String: Lenient<String>].self, key) ?? [:]
+            if links.values.contains(where: { $0.value?.contains("self.version") ?? false }) { requiresSelfVersion = true }
+            let packages = links.keys.filter { $0.contains("/") }.count
+            if key == "require" { requiredPackages = packages } else { requiredDevPackages = packages }
+        }
     }
 }
 

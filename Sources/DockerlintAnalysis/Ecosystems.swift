@@ -37,10 +37,23 @@ extension RunEffects {
         st.reads.env = .everything
         st.readsNetwork = true
         for t in runtimeTrees { st.reads.paths.insert(t) }
+        // `php composer.phar install`: PHP reads the script (relative to the working directory).
+        if let script = pc.script {
+            guard let p = path(script, state) else { unknown(&st, "runs `\(script)` from an unknown directory"); return }
+            st.reads.paths.insert(p)
+        }
         for w in writes(of: pc, cwd: state.cwd, home: home, inv: inv, env: state.values.values) { st.writes.paths.insert(w) }
         guard let dep = pc.dependencyInstall, pc.action == .install || pc.action == .download || dep.source != .namedPackages else {
             switch pc.action {
             case .clean, .remove, .update, .upgrade:
+                if pc.manager == .composer, pc.action == .clean, pc.optionValues("d", "working-dir").isEmpty, let c = state.cwd {
+                    // `composer clear-cache` reads the project's configuration (composer.json:
+                    // `config.cache-dir`) and loads the installed plugins (vendor/), nothing else
+                    // of the project: it empties the cache in COMPOSER_HOME.
+                    st.reads.paths.insert(ImagePath.absolute("composer.json", workdir: c))
+                    st.reads.paths.insert(ImagePath.absolute("vendor", workdir: c))
+                    return
+                }
                 if let c = state.cwd { st.reads.paths.insert(c) }
                 return
             default:

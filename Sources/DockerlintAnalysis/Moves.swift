@@ -90,6 +90,10 @@ public struct RunSplit: Sendable {
     /// Steps between the COPY and the RUN that the install part needs (the WORKDIR it runs in,
     /// an ENV or ARG it reads): they move above the COPY, in their order, before the install.
     public var moveUp: [StepID] = []
+    /// Those of `moveUp` that are copied above and stay in place too: a `COPY --from` of the
+    /// tool the install runs (`COPY --from=composer:2 /usr/bin/composer ./composer.phar`), so
+    /// that after the source COPY the file is the image's again, whatever the context holds.
+    public var copiedUp: [StepID] = []
     /// The test of an `if <test>; then <install> && <build>; [else ...;] fi` RUN, kept in both parts.
     public var condition: String? = nil
     /// The split is unsafe only because build arguments the install reads only as any variable
@@ -279,12 +283,13 @@ public struct Moves {
         let unknownReads = rs.reads.paths.all
         if unknownReads { fail(.unknown("\(Self.label(rs)) may read any file: \(rs.notes.first ?? "a program the analysis does not know")")) }
         for p in rs.reads.paths.paths where !covered.contains(where: { ImagePath.within(p, $0) }) && !doubtful.contains(p) {
+            if holdsOnlyProjects(p, copy: cs, installs: rs.installs) { continue }
             if let hit = realOverlap(copy: cs, path: p) {
                 fail(.unsafe("\(Self.label(rs)) reads \(hit), which the COPY brings"))
             }
         }
         // What the install writes must not be overwritten by the rest of the COPY.
-        for p in rs.writes.paths.paths {
+        for p in rs.writes.paths.paths where !holdsOnlyProjects(p, copy: cs, installs: rs.installs) {
             if let hit = realOverlap(copy: cs, path: p), !covered.contains(where: { ImagePath.within(p, $0) }) {
                 fail(.unsafe("the build context holds \(hit), which the COPY would copy over what \(Self.label(rs)) writes"))
             }
@@ -425,6 +430,8 @@ public struct Moves {
         var between: MoveVerdict = .safe, otherFailed = false
         var blockers: [String] = []
         var needed: [Step] = [partStep], up: [Int] = [], blockedByRun = false
+        // Steps copied above and kept in place (`RunSplit.copiedUp`).
+        var copied = Set<Int>()
         // The variables the install part (and what moves up with it) reads by name.
         let partRange = { (inv: CommandInvocation) in (Array(0..<prefix) + kept).contains { pipes[$0].range.contains(inv.range.start) }
             || (guarded?.test.range.contains(inv.range.start) ?? false) }
@@ -444,7 +451,14 @@ public struct Moves {
                 argsBelow.insert(x, at: 0)
                 continue
             }
-            if x.kind == .workdir || x.kind == .env || x.kind == .arg {
+            // A COPY --from (an image or stage, not the context: `COPY --from=composer:2
+            // /usr/bin/composer ./composer.phar`) that brings the tool the install runs is
+            // copied above too and stays in place (`RunSplit.copiedUp`): a working copy may
+            // hold a file of that name the .dockerignore does not exclude, which the source
+            // COPY would bring over it (checked below against the other steps between).
+            let copiesTool = x.kind == .copy && x.copied.isEmpty && x.instruction.syntax.flags.contains { $0.name == "from" }
+            if x.kind == .workdir || x.kind == .env || x.kind == .arg || copiesTool {
+                if copiesTool { copied.insert(j) }
                 up.insert(j, at: 0)
                 needed.append(x)
                 named.formUnion(x.reads.env.names)
@@ -456,7 +470,9 @@ public struct Moves {
         // Each step moving up crosses the COPY and the steps between that stay above it.
         for j in up {
             let x = graph.step(StepID(stage: r.stage, index: j))
-            for k in c.index..<j where !up.contains(k) {
+            // A copy kept in place writes its files again after the source COPY: what that COPY
+            // writes over the copy above does not matter; the other steps between must commute.
+            for k in (copied.contains(j) ? c.index + 1 : c.index)..<j where !up.contains(k) {
                 let y = graph.step(StepID(stage: r.stage, index: k))
                 let v = commute(x, y)
                 if !v.isSafe { fail(v); if between.isSafe { between = v }; blockers.append(Self.label(x)); if y.kind == .run { blockedByRun = true }; break }
@@ -534,6 +550,7 @@ public struct Moves {
         var out = RunSplit(installText: installText, restText: restText, files: split.files, verdict: split.verdict, notes: notes,
                            deferred: !twice.isEmpty, onlyIncomplete: !split.verdict.isSafe && onlyIncomplete)
         out.moveUp = up.map { StepID(stage: r.stage, index: $0) }
+        out.copiedUp = copied.sorted().map { StepID(stage: r.stage, index: $0) }
         out.onlyArgumentsBelow = onlyArgsBelow && !otherFailed
         out.condition = testText
         out.toolsOnly = toolsOnly
@@ -859,6 +876,18 @@ public struct Moves {
             }
         }
         return nil
+    }
+
+    /// A system or runtime tree (/usr, /etc, /var) that the package managers of a RUN read or
+    /// write, holding the project folders the COPY fills (/usr/src/app, /var/www/html,
+    /// /etc/shlink): the managers read and write their own files there (their database,
+    /// configuration, programs), not the project's; what they read of the project is among
+    /// their listed files.
+    func holdsOnlyProjects(_ p: String, copy cs: Step, installs: [InstallRead]) -> Bool {
+        guard !installs.isEmpty, RunEffects.systemTrees.contains(p) || RunEffects.runtimeTrees.contains(p) else { return false }
+        let roots = installs.flatMap { [$0.projectRoot, $0.workdir] }.filter { $0 != "/" && $0 != p }
+        let hits = cs.copied.filter { ImagePath.overlap($0.imagePath, p) }
+        return !hits.isEmpty && hits.allSatisfy { h in roots.contains { ImagePath.within(h.imagePath, $0) } }
     }
 
     /// The image path a COPY step really writes that overlaps `p`, judged by what the

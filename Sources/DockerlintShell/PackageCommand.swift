@@ -139,9 +139,11 @@ public struct PackageCommand: Hashable, Sendable {
     public var options: [CommandOption]
     /// Positional arguments after the subcommand.
     public var operands: [Word]
+    /// The script an interpreter runs as the manager (`php composer.phar install`: composer.phar).
+    public var script: String? = nil
 
     /// Parses a command invocation (unwrapping wrappers) if it runs a known package manager.
-    /// Recognises `python[3[.x]] -m pip`, `./gradlew`, `mvnw`, `pip3.12`, `bundler`.
+    /// Recognises `python[3[.x]] -m pip`, `php composer.phar`, `./gradlew`, `mvnw`, `pip3.12`, `bundler`.
     public static func parse(_ invocation: CommandInvocation) -> PackageCommand? {
         PackageCommandParser.parse(invocation.effective)
     }

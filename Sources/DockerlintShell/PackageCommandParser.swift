@@ -35,6 +35,10 @@ enum PackageCommandParser {
         }
     }
 
+    static func isPHP(_ name: String) -> Bool {
+        name == "php" || (name.hasPrefix("php") && name.count > 3 && name.dropFirst(3).allSatisfy { $0.isNumber || $0 == "." })
+    }
+
     static func isPython(_ name: String) -> Bool {
         name == "python" || (name.hasPrefix("python") && name.dropFirst(6).allSatisfy { $0.isNumber || $0 == "." })
     }
@@ -75,11 +79,28 @@ enum PackageCommandParser {
             default: return nil
             }
             args = args[(k + 2)...]
+        } else if isPHP(name) {
+            // `php [-d key=value] composer.phar install ...`: Composer run by the PHP binary.
+            var k = args.startIndex
+            while k < args.endIndex, let v = args[k].staticValue, v.hasPrefix("-") {
+                if v == "-d" || v == "-c" { k += 2 } else if v == "-n" || v.hasPrefix("-d") || v.hasPrefix("-c") { k += 1 } else { return nil }
+            }
+            guard k < args.endIndex, let script = args[k].staticValue,
+                  ["composer.phar", "composer"].contains(script.split(separator: "/").last.map(String.init) ?? "") else { return nil }
+            manager = .composer
+            args = args[(k + 1)...]
+            var cmd = parse(manager, inv, args)
+            cmd.script = script
+            return cmd
         } else if let m = lookupManager(name) {
             manager = m
         } else {
             return nil
         }
+        return parse(manager, inv, args)
+    }
+
+    static func parse(_ manager: PackageManager, _ inv: CommandInvocation, _ args: ArraySlice<Word>) -> PackageCommand {
         let g = manager.grammar
         let parsed = parseArguments(args, grammar: g)
         var positionals = parsed.positionals[...]

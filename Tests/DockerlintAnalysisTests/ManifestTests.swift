@@ -46,5 +46,20 @@ import Testing
         #expect(c.pathRepositories == ["packages/*"])
         let bare = try #require(decode(ComposerManifest.self, #"{"repositories": {"a": {"type": "path", "url": "x"}}, "autoload": []}"#))
         #expect(bare.scripts.isEmpty && bare.classmap == nil && bare.pathRepositories.isEmpty)
+        #expect(bare.allowPlugins == nil && bare.writesLock == nil && !bare.requiresSelfVersion)
+    }
+
+    @Test func composerManifestReadsAllowedPluginsLockAndRequirements() throws {
+        let c = try #require(decode(ComposerManifest.self, #"""
+            {"require": {"php": "^8.3", "ext-pdo": "*", "lib-icu": "*", "composer-runtime-api": "^2", "a/b": "^1", "c/d": "self.version"},
+             "require-dev": {"e/f": "^2"},
+             "config": {"lock": false, "allow-plugins": {"z/last": true, "a/first": true, "x/off": false, "odd": "yes"}}}
+            """#))
+        #expect(c.allowPlugins == .names(["a/first", "z/last"]))
+        #expect(c.writesLock == false)
+        #expect(c.requiresSelfVersion)
+        #expect(c.requiredPackages == 2 && c.requiredDevPackages == 1)
+        #expect(try #require(decode(ComposerManifest.self, #"{"config": {"allow-plugins": true}}"#)).allowPlugins == .every)
+        #expect(try #require(decode(ComposerManifest.self, #"{"config": {"allow-plugins": false}}"#)).allowPlugins == .nothing)
     }
 }

@@ -340,6 +340,32 @@ import Testing
     }
 }
 
+/// An install from manifests without a lock file resolves the newest versions allowed: split,
+/// that resolution is reused from the cache until the manifests change. The split stays safe
+/// (as the composer one without composer.lock) and its notes say so.
+@Suite struct UnlockedResolutionNotes {
+    @Test func unpinnedRequirementsAreNamedPinnedOnesAreNot() throws {
+        let a = Analysed("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n",
+                         files: ["requirements.txt": "# web\nflask>=2\nrequests\n", "app.py": "print(1)"])
+        let s = try #require(a.moves.manifestSplit(copy: a.at(3), install: a.at(4)))
+        #expect(s.verdict == .safe)
+        #expect(s.notes == ["requirements.txt does not pin `flask>=2`: split, the version pip resolves is reused from the cache until the file changes"])
+        let b = Analysed("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n",
+                         files: ["requirements.txt": "flask==3.0.3\n--hash=sha256:00\n", "app.py": "print(1)"])
+        #expect(try #require(b.moves.manifestSplit(copy: b.at(3), install: b.at(4))).notes.isEmpty)
+    }
+
+    @Test func npmInstallWithoutALockFileIsNamedWithOneItIsNot() throws {
+        let pkg = #"{"name": "a", "dependencies": {"left-pad": "^1.3.0"}}"#
+        let a = Analysed("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\n", files: ["package.json": pkg, "index.js": "1"])
+        let s = try #require(a.moves.manifestSplit(copy: a.at(3), install: a.at(4)))
+        #expect(s.verdict == .safe)
+        #expect(s.notes.contains { $0.hasPrefix("without package-lock.json the install resolves the newest versions") })
+        let b = Analysed("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\n", files: ["package.json": pkg, "package-lock.json": "{}", "index.js": "1"])
+        #expect(try #require(b.moves.manifestSplit(copy: b.at(3), install: b.at(4))).notes.isEmpty)
+    }
+}
+
 /// Composer installs split in two runs: `--no-scripts --no-autoloader` above the source COPY,
 /// as written below it (where they install nothing and write the autoloader and run the scripts).
 @Suite struct ComposerRunSplitTests {
@@ -355,6 +381,58 @@ import Testing
         #expect(s.installText == "apk add git && composer install --no-dev --no-scripts --no-autoloader")
         #expect(s.restText == "cp .env.example .env && composer install --no-dev && php artisan optimize")
         #expect(s.files.map(\.contextPath) == ["composer.json", "composer.lock"])
+    }
+
+    /// No composer.lock sent (here a local one the .dockerignore excludes): the first run
+    /// resolves and writes the lock the second installs from; the project under /var (a tree
+    /// apk reads and writes) does not keep the install below the COPY.
+    @Test func withoutALockTheFirstRunResolvesAndTheMessageSaysSo() throws {
+        let json = #"{"require": {"php": "^8.3", "monolog/monolog": "^3"}, "autoload": {"psr-4": {"App\\": "src/"}, "files": ["helpers.php"]}, "#
+            + #""config": {"allow-plugins": {"composer/package-versions-deprecated": true, "acme/off": false}}}"#
+        let a = Analysed("FROM php:8.3\nWORKDIR /var/www/html\nCOPY . .\nRUN apk add git && composer install --no-dev -o\n",
+                         files: ["composer.json": json, "composer.lock": Self.lock, ".dockerignore": "composer.lock\n", "src/A.php": "<?php", "helpers.php": "<?php"])
+        let s = try #require(a.moves.runSplit(copy: a.at(3), run: a.at(4)))
+        #expect(s.verdict == .safe)
+        #expect(s.deferred)
+        #expect(s.files.map(\.contextPath) == ["composer.json"])
+        #expect(s.installText == "apk add git && composer install --no-dev -o --no-scripts --no-autoloader")
+        #expect(s.notes.contains { $0.contains("reused from the cache until composer.json changes") })
+    }
+
+    /// `COPY --from` of the composer binary between the source COPY and the RUN: copied above
+    /// for the install and kept in place; a trailing `composer clear-cache` stays with the install.
+    @Test func theToolsCopyIsCopiedAboveAndKeptAndClearCacheStaysWithTheInstall() throws {
+        let a = Analysed("FROM php:8.3\nWORKDIR /app\nCOPY . .\nCOPY --from=composer:2 /usr/bin/composer ./composer.phar\n"
+                         + "RUN php composer.phar install --no-dev && php composer.phar clear-cache && php artisan optimize\n",
+                         files: ["composer.json": Self.json, "composer.lock": Self.lock, "src/A.php": "<?php"])
+        let s = try #require(a.moves.runSplit(copy: a.at(3), run: a.at(5)))
+        #expect(s.verdict == .safe)
+        #expect(s.moveUp == [a.at(4)])
+        #expect(s.copiedUp == [a.at(4)])
+        #expect(s.installText == "php composer.phar install --no-dev --no-scripts --no-autoloader && php composer.phar clear-cache")
+        #expect(s.restText == "php composer.phar install --no-dev && php artisan optimize")
+    }
+
+    @Test(arguments: [
+        (#""scripts": {"post-update-cmd": "php bin/warm.php"}"#, "post-update-cmd"),
+        (#""scripts": {"post-install-cmd": "php bin/warm.php"}"#, "post-install-cmd"),
+        (#""config": {"allow-plugins": {"acme/installer": true}}"#, "acme/installer"),
+        (#""config": {"allow-plugins": {"acme/*": true}}"#, "acme/*"),
+        (#""config": {"allow-plugins": true}"#, "every Composer plugin"),
+        (#""config": {"allow-plugins": {"php-http/discovery": true}}"#, "update events"),
+        (#""config": {"allow-plugins": {"wikimedia/composer-merge-plugin": true}}"#, "merges other composer.json"),
+        (#""config": {"lock": false}"#, "config.lock"),
+        (#""require-dev": {"app/contracts": "self.version"}"#, "self.version"),
+        (#""repositories": [{"type": "path", "url": "packages/billing"}]"#, "path repositories"),
+    ])
+    func withoutALockEachDoubtMakesTheSplitUnsafe(_ member: String, _ named: String) throws {
+        let json = #"{"require": {"monolog/monolog": "^3"}, "autoload": {"psr-4": {"App\\": "src/"}}, "# + member + "}"
+        let a = Analysed("FROM php:8.3\nWORKDIR /app\nCOPY . .\nRUN composer install --no-dev -o\n",
+                         files: ["composer.json": json, "src/A.php": "<?php", "packages/billing/composer.json": #"{"name": "app/billing"}"#])
+        let s = try #require(a.moves.runSplit(copy: a.at(3), run: a.at(4)))
+        #expect(!s.verdict.isSafe)
+        #expect(s.onlyIncomplete)
+        #expect(s.verdict.reason?.contains(named) == true)
     }
 
     @Test func aPluginThatActsWhilePackagesInstallLeavesOnlyADoubt() throws {

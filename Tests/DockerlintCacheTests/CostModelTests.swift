@@ -157,6 +157,10 @@ import Testing
         #expect(CostModel.downloads("composer install --no-dev --no-scripts --no-autoloader").fetch == [.composer])
         #expect(CostModel.downloads("composer --no-ansi install --no-dev -o").build == [.composer])
         #expect(CostModel.downloads("composer require foo/bar").build.isEmpty)
+        // Composer run by the PHP binary (`php composer.phar`), PHP's options skipped.
+        #expect(CostModel.downloads("php composer.phar install --no-dev --no-scripts --no-autoloader").fetch == [.composer])
+        #expect(CostModel.downloads("php -d memory_limit=-1 /usr/bin/composer install -o").build == [.composer])
+        #expect(CostModel.downloads("php artisan install").build.isEmpty)
         let run = CostModel.defaultSeconds["RUN"]!
         let download = 100 * CostModel.secondsPerDependency
         #expect(cost("composer install --no-dev --no-scripts --no-autoloader") == download)

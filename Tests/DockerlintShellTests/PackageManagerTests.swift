@@ -115,6 +115,20 @@ private func unpinned(_ s: String) -> [String] { pm(s).unpinnedTargets.map(\.tex
         #expect(pm("pip uninstall -y x").isRemove)
     }
 
+    /// Composer run by the PHP binary: the script is the manager, PHP's own options skipped.
+    @Test func composerThroughPHP() {
+        let c = pm("php composer.phar install --no-dev --prefer-dist --optimize-autoloader")
+        #expect(c.manager == .composer && c.subcommand == ["install"] && c.script == "composer.phar")
+        #expect(c.hasOption("no-dev") && c.hasOption("optimize-autoloader"))
+        let d = pm("php8.3 -d memory_limit=-1 -n /usr/local/bin/composer install --no-scripts")
+        #expect(d.manager == .composer && d.script == "/usr/local/bin/composer" && d.hasOption("no-scripts"))
+        #expect(pm("composer install").script == nil)
+        // Other PHP programs are not package managers.
+        #expect(firstPackageCommand("php artisan migrate") == nil)
+        #expect(firstPackageCommand("php -r 'echo 1;'") == nil)
+        #expect(firstPackageCommand("php bin/console cache:clear") == nil)
+    }
+
     @Test func npmYarnPnpm() {
         let c = pm("npm install --save-dev --registry https://r -g typescript@5 @types/node @scope/pkg@1 git+https://g/x#v1 git://g/y ./dir x.tgz express")
         #expect(c.optionValues("registry") == ["https://r"])

@@ -145,6 +145,12 @@ public struct CostModel: Sendable {
     static func download(_ segment: String) -> (DownloadEcosystem, Bool)? {
         var words = segment.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         while let w = words.first, w.contains("="), !w.hasPrefix("-") { words.removeFirst() }
+        // `php [-d k=v] composer.phar install`: Composer run by the PHP binary.
+        if let w = words.first, w == "php" || (w.hasPrefix("php") && w.dropFirst(3).allSatisfy({ $0.isNumber || $0 == "." })) {
+            words.removeFirst()
+            while let o = words.first, o.hasPrefix("-") { words.removeFirst(); if (o == "-d" || o == "-c"), !words.isEmpty { words.removeFirst() } }
+            guard let script = words.first.map({ ($0 as NSString).lastPathComponent }), script == "composer.phar" || script == "composer" else { return nil }
+        }
         guard let tool = words.first.map({ ($0 as NSString).lastPathComponent }) else { return nil }
         let args = words.dropFirst().filter { !$0.hasPrefix("-") }
         switch tool {

@@ -139,13 +139,16 @@ final class SourceCopiedBeforeInstallRule: LintRule {
             : split.toolsOnly ? "which installs tools (`\(split.installText)`) and builds in one RUN"
             : "which installs dependencies and builds in one RUN"
         let graph = context.stepGraph
-        let lifted = split.moveUp.map { graph.step($0) }
+        let moved = split.moveUp.filter { !split.copiedUp.contains($0) }.map { graph.step($0) }
+        let copiedUp = split.copiedUp.map { graph.step($0) }
         let when = split.condition.map { " (the install runs only when `\($0)`)" } ?? ""
         var message = "`\(i.shortText)` comes before \(CacheMessage.step(r.instruction)), \(how)\(when): "
             + (split.deferred ? "every edit to \(what) re-runs the install; "
                : split.toolsOnly ? "every edit to \(what) re-runs the install, which reads none of them; "
                : "every edit to \(what) re-runs the install, which reads only \(names.joined(separator: ", ")) of them; ")
-            + (lifted.isEmpty ? "" : "move \(lifted.map { "`\($0.instruction.shortText)`" }.joined(separator: ", ")), which the install needs, above the COPY, ")
+            + (moved.isEmpty ? "" : "move \(moved.map { "`\($0.instruction.shortText)`" }.joined(separator: ", ")), which the install needs, above the COPY, ")
+            + (copiedUp.isEmpty ? "" : "copy the tool with \(copiedUp.map { "`\($0.instruction.shortText)`" }.joined(separator: ", ")) above the COPY too "
+               + "(kept where it is, so that after the source COPY it is the image's again), ")
             + (split.toolsOnly ? "split the RUN at its `&&`: run the install in a RUN of its own above the COPY, then `\(split.restText)` in place of the RUN"
                : "copy \(names.count == 1 ? "that file" : "those files") first, run `\(split.installText)` in a RUN of its own, then copy the rest and run `\(split.restText)`")
         if !split.notes.isEmpty { message += " (\(split.notes.joined(separator: "; ")))" }
@@ -207,7 +210,7 @@ final class SourceCopiedBeforeInstallRule: LintRule {
                 var text = LineEdits.text(l.first, l.last, src)
                 if !text.hasSuffix("\n") { text += nl }
                 moved += text
-                edits.append(LineEdits.delete(l.first, l.last, src))
+                if !split.copiedUp.contains(x.id) { edits.append(LineEdits.delete(l.first, l.last, src)) }
             }
             edits.insert(LineEdits.insert(moved + lines + runLine(split.installText) + extra, after: copyLines.first - 1, src), at: 0)
             let rs = LineEdits.start(of: runLines.first, src), re = LineEdits.start(of: runLines.last + 1, src)

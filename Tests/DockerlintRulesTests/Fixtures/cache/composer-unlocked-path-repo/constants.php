@@ -1,0 +1,1 @@
+<?php const APP_NAME = "app";

@@ -58,6 +58,46 @@ public struct GoMakeBuild: Sendable, Equatable {
     }
 }
 
+/// `RUN make <goals>` whose goals run dependency installs from manifests in a target of their
+/// own (`install: ; npm ci; go mod download`), as `StepGraph.installThroughMake` reads it.
+public struct MakeInstall: Sendable, Equatable {
+    /// The make command as written (`make`, `make all`).
+    public var command: String
+    public var workdir: String
+    /// The targets whose recipes are the installs, in the order make runs them.
+    public var installTargets: [String]
+    /// The install commands, expanded as make runs them, in order (`npm ci`, `go mod download`).
+    public var installs: [String]
+    /// The targets make runs before the first install (their recipes read: a `clean`).
+    public var before: [String]
+    /// The goals that run what make ran but the installs, in order (`clean build` for
+    /// `all: clean install build`); empty when the goals are only the installs.
+    public var rest: [String]
+    /// Whether the installs may run apart from make, before it (see `installThroughMake`).
+    public var verdict: MoveVerdict
+    /// Script offset of the `make` command in the RUN.
+    public var start: Int?
+
+    public init(command: String = "make", workdir: String = "/", installTargets: [String], installs: [String], before: [String],
+                rest: [String], verdict: MoveVerdict, start: Int? = nil) {
+        self.command = command
+        self.workdir = workdir
+        self.installTargets = installTargets
+        self.installs = installs
+        self.before = before
+        self.rest = rest
+        self.verdict = verdict
+        self.start = start
+    }
+
+    /// `npm ci && go mod download`: the installs as one RUN's commands.
+    public var installText: String { installs.joined(separator: " && ") }
+    /// `make clean build`: what stays below (nil when nothing does).
+    public var restCommand: String? {
+        rest.isEmpty ? nil : ([command.split(separator: " ").first.map(String.init) ?? "make"] + rest).joined(separator: " ")
+    }
+}
+
 extension StepGraph {
     /// The Go build a RUN step runs through make: one `make [goal...]` command (no options, no
     /// variable overrides, not in a pipeline, subshell or condition, no `cd` before it),
@@ -66,6 +106,54 @@ extension StepGraph {
     /// Makefile is the one in the RUN's working directory, as the COPY put it there. Nil
     /// otherwise (or without a build context).
     public func goBuildThroughMake(_ id: StepID) -> GoMakeBuild? {
+        guard let context, let (make, goals, wd, dir, text, environment) = makeRun(id) else { return nil }
+        guard var mf = Makefile(text, workdir: wd, environment: environment),
+              let run = mf.run(goals, exists: { context.sends(ImagePath.contextJoin(dir, $0)) }) else { return nil }
+        guard run.commands.contains(where: { $0.name == "go" && ["build", "install"].contains($0.arguments.first?.staticValue ?? "") }) else { return nil }
+        var assignments = mf.exports
+        for c in run.commands where c.name == "go" {
+            for a in c.assignments { if let v = a.value?.staticValue ?? (a.value == nil ? "" : nil) { assignments[a.name] = v } }
+        }
+        return GoMakeBuild(target: goals.isEmpty ? run.goals.joined(separator: " ") : goals.joined(separator: " "),
+                           workdir: wd, recipe: run.lines, assignments: assignments, start: make.range.start,
+                           command: ([make.path ?? "make"] + goals).joined(separator: " "))
+    }
+
+    /// The dependency installs a RUN step runs through make: one `make [goal...]` command (as
+    /// `goBuildThroughMake` accepts it) whose goals reach a target whose recipes are installs
+    /// from manifests (`npm ci`, `yarn install`, `pip install -r ...`, `go mod download`, ...),
+    /// read by `Makefile.installRun`. Nil when the RUN runs no make, the Makefile is not read
+    /// exactly (includes, conditionals, `$(shell ...)` not known, ...) or no goal installs;
+    /// otherwise the install with the verdict on running it apart, above the make.
+    ///
+    /// What the verdict covers is make's side only: the install commands are the recipe's
+    /// own, run in the Makefile's directory with nothing make adds (no export, no assignment
+    /// on the command), and `make <rest>` runs every other target make ran, in its order, the
+    /// install targets excepted; the targets make ran before the install (a `clean`) delete
+    /// nothing the install writes or reads. Whether the install itself may move above the
+    /// source COPY (lifecycle scripts, workspaces, `.npmrc`, patches, the lock file, the user,
+    /// the environment) is the question the analysis asks of those commands written in the RUN
+    /// (`Moves.runSplit` on `RUN <installs> && make <rest>`), not answered here.
+    public func installThroughMake(_ id: StepID) -> MakeInstall? {
+        guard let context, let (make, goals, wd, dir, text, environment) = makeRun(id),
+              var mf = Makefile(text, workdir: wd, environment: environment),
+              let reading = mf.installRun(goals, exists: { context.sends(ImagePath.contextJoin(dir, $0)) }) else { return nil }
+        var out = reading
+        out.workdir = wd
+        out.command = ([make.path ?? "make"] + goals).joined(separator: " ")
+        out.start = make.range.start
+        if out.verdict.isSafe, let name = mf.exports.keys.sorted().first {
+            out.verdict = .unknown("the Makefile exports \(name) to the install's environment, which the install run apart would not have")
+        }
+        return out
+    }
+
+    /// The one `make [goal...]` command of a RUN step, as `goBuildThroughMake` accepts it (no
+    /// options, overrides, pipeline, condition or state change before it), with the Makefile
+    /// the COPY put in the RUN's working directory; nil otherwise, or when the Makefile sets
+    /// module settings (GOFLAGS, GOPROXY, ...) anywhere.
+    func makeRun(_ id: StepID) -> (make: CommandInvocation, goals: [String], workdir: String, dir: String, text: String,
+                                   environment: (String) -> Makefile.Environment)? {
         let st = step(id)
         guard st.kind == .run, let context, let script = script(of: id), !script.isExecForm, !script.isHeredocScript else { return nil }
         let makes = script.commands.filter { ["make", "gmake"].contains($0.effective.name ?? "") }
@@ -91,23 +179,14 @@ extension StepGraph {
         let forbidden = ["GOFLAGS", "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOWORK", "GOMODCACHE", "GOPATH",
                          "-mod=", "-modfile", "go env -w", "git config"]
         if forbidden.contains(where: { text.contains($0) }) { return nil }
-        let dir = ImagePath.dirname(makefile)
         let scope = st.instruction.scope
         let environment: (String) -> Makefile.Environment = { name in
             guard let v = scope.variable(named: name), v.origin != .builtin else { return .unset }
             return v.value.map { .value($0) } ?? .unknown
         }
-        guard var mf = Makefile(text, workdir: wd, environment: environment),
-              let run = mf.run(goals, exists: { context.sends(ImagePath.contextJoin(dir, $0)) }) else { return nil }
-        guard run.commands.contains(where: { $0.name == "go" && ["build", "install"].contains($0.arguments.first?.staticValue ?? "") }) else { return nil }
-        var assignments = mf.exports
-        for c in run.commands where c.name == "go" {
-            for a in c.assignments { if let v = a.value?.staticValue ?? (a.value == nil ? "" : nil) { assignments[a.name] = v } }
-        }
-        return GoMakeBuild(target: goals.isEmpty ? run.goals.joined(separator: " ") : goals.joined(separator: " "),
-                           workdir: wd, recipe: run.lines, assignments: assignments, start: make.range.start,
-                           command: ([make.path ?? "make"] + goals).joined(separator: " "))
+        return (make, goals, wd, ImagePath.dirname(makefile), text, environment)
     }
+
 }
 
 /// A Makefile as GNU make reads it, where that is exact: variables, explicit rules, `.PHONY`,
@@ -616,5 +695,216 @@ struct Makefile {
         default:
             return false
         }
+    }
+}
+
+// MARK: - Installs in a target
+
+extension Makefile {
+    /// What the installs write or read that a target run before them must not delete: the
+    /// package directories (`node_modules`, `vendor`, Yarn's `.yarn` and PnP files, a
+    /// virtualenv) and the manifests and lock files of every ecosystem read here.
+    static let installOwned: Set<String> = ["node_modules", "vendor", ".yarn", ".pnp.cjs", ".pnp.loader.mjs", ".pnpm-store", ".venv", "venv",
+                                            "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
+                                            "pnpm-workspace.yaml", ".npmrc", ".yarnrc", ".yarnrc.yml", "go.mod", "go.sum", "go.work",
+                                            "composer.json", "composer.lock", "Gemfile", "Gemfile.lock", ".bundle", "requirements.txt"]
+
+    /// The installs `make goals` runs: the targets make runs, depth first as `run` does, one
+    /// of them (or more) an install target, every recipe line of which is an install from
+    /// manifests (`PackageCommand`, source `.manifest`, reading no source tree), alone, in an
+    /// `&&` chain of installs, or with a failure branch that only reports and fails
+    /// (`npm ci || (echo "..." && exit 1)`), besides lines that only print. Nil when no
+    /// target is one (or a goal cannot be followed: no rule, a cycle, a target that may be
+    /// up to date, a line make cannot expand exactly); otherwise the reading, with a verdict
+    /// that is not safe when:
+    /// - an install target has prerequisites, or a recipe line mixes installs with other
+    ///   commands, sets variables on the install, redirects it or lets it fail;
+    /// - a target make runs before the install runs a command other than `rm` of relative
+    ///   paths, `mkdir`, `echo`, `printf`, `true`, or `go clean` (not `-modcache`); unsafe when
+    ///   it removes what the installs write or read (`node_modules`, `vendor`, a manifest, a
+    ///   lock file; a glob that may name them; Go's module cache with `go clean -modcache`):
+    ///   run before them as the install moves up, it would delete the moved install's output
+    ///   (or inputs), which the build then lacks;
+    /// - the goals cannot be written without the install targets: a goal target with a
+    ///   recipe of its own that needs an install, or a remaining target needing one (make
+    ///   would run the install again: no saving).
+    mutating func installRun(_ goals: [String], exists: (String) -> Bool) -> MakeInstall? {
+        let wanted = goals.isEmpty ? [defaultGoal ?? firstTarget].compactMap { $0 } : goals
+        guard !wanted.isEmpty else { return nil }
+        // The targets in the order make runs them, each with its expanded recipe commands.
+        var order: [(target: String, lines: [String])] = []
+        var done = Set<String>(), stack = Set<String>()
+        func visit(_ t: String, _ depth: Int) -> Bool {
+            if done.contains(t) { return true }
+            guard depth <= 16, !stack.contains(t), !unreadable.contains(t) else { return false }
+            if unknownTargets.contains(where: { Self.mayName($0, t) }) { return false }
+            guard let rule = rules[t] else {
+                guard depth > 0, !patternRules, !phony.contains(t), exists(t) else { return false }
+                done.insert(t)
+                return true
+            }
+            if !phony.contains(t), exists(t) { return false }
+            if rule.recipe.isEmpty, patternRules { return false }
+            stack.insert(t)
+            for p in rule.prerequisites where !visit(p, depth + 1) { return false }
+            stack.remove(t)
+            var lines: [String] = []
+            for raw in rule.recipe {
+                let line = Self.withoutPrefixes(raw)
+                if line.hasPrefix("#") || line.isEmpty { continue }
+                // Lines of targets that are not read stay as written (marked not known).
+                guard let text = expand(line, target: t) else { lines.append(String(Self.opaque)); continue }
+                lines.append(Self.withoutPrefixes(text))
+            }
+            done.insert(t)
+            order.append((t, lines))
+            return true
+        }
+        for g in wanted where !visit(g, 0) { return nil }
+        if failed { failed = false }
+
+        // Which targets install, and the install commands of each line.
+        var installTargets: [String] = [], installs: [String] = []
+        var verdict = MoveVerdict.safe
+        func doubt(_ v: MoveVerdict) { if verdict.isSafe { verdict = v } }
+        for (t, lines) in order {
+            var found: [String] = [], other: String? = nil
+            for line in lines {
+                switch Self.installLine(line) {
+                case .print: continue
+                case .installs(let cs): found += cs
+                case .not(let why): other = other ?? why
+                case .other: other = other ?? "`\(line.filter { $0 != Self.opaque && $0 != Self.oneWord })`"
+                }
+            }
+            guard !found.isEmpty else { continue }
+            installTargets.append(t)
+            installs += found
+            if let other { doubt(.unknown("the install target `\(t)` runs \(other) besides its installs")) }
+            if let p = rules[t]?.prerequisites, !p.isEmpty {
+                doubt(.unknown("the install target `\(t)` has prerequisites (\(p.joined(separator: " "))), which make runs before it"))
+            }
+        }
+        guard let firstInstall = order.firstIndex(where: { installTargets.contains($0.target) }),
+              let lastInstall = order.lastIndex(where: { installTargets.contains($0.target) }) else { return nil }
+        // Installs in several targets run together above: nothing make runs between them.
+        if let between = order[firstInstall...lastInstall].first(where: { !installTargets.contains($0.target) }) {
+            doubt(.unknown("make runs `\(between.target)` between the install targets, which would run after them all"))
+        }
+
+        // What make runs before the install must not undo it when the install moves up.
+        var before: [String] = []
+        for (t, lines) in order[..<firstInstall] {
+            before.append(t)
+            for line in lines {
+                guard !line.contains(Self.opaque), !line.contains(Self.oneWord) else {
+                    doubt(.unknown("`\(t)`, which make runs before the install, has a recipe line whose value is not known")); continue
+                }
+                for c in ShellParser.parse(line).commands {
+                    if let why = Self.undoesInstall(c) { doubt(.unsafe("`\(t)`, which make runs before the install, \(why)")); continue }
+                    guard Self.allowed(c), ["rm", "mkdir", "echo", "printf", "true", ":", "go"].contains(c.name ?? ""),
+                          c.name != "go" || c.argumentValues.first == "clean" else {
+                        doubt(.unknown("`\(t)`, which make runs before the install, runs `\(c.path ?? c.name ?? "a command")`, which is not read")); continue
+                    }
+                }
+            }
+        }
+
+        // The goals without the install targets: a goal with no recipe of its own stands for
+        // its prerequisites.
+        func needsInstall(_ t: String, _ seen: inout Set<String>) -> Bool {
+            guard seen.insert(t).inserted else { return false }
+            if installTargets.contains(t) { return true }
+            return (rules[t]?.prerequisites ?? []).contains { needsInstall($0, &seen) }
+        }
+        var rest: [String] = []
+        func flatten(_ g: String, _ depth: Int) {
+            if installTargets.contains(g) { return }
+            var seen = Set<String>()
+            guard needsInstall(g, &seen) else { if !rest.contains(g) { rest.append(g) }; return }
+            guard depth < 16, let r = rules[g], r.recipe.allSatisfy({ Self.withoutPrefixes($0).isEmpty || Self.withoutPrefixes($0).hasPrefix("#") }) else {
+                doubt(.unknown("`\(g)` needs the install and has a recipe of its own: make cannot run it without the install"))
+                return
+            }
+            for p in r.prerequisites { flatten(p, depth + 1) }
+        }
+        for g in wanted { flatten(g, 0) }
+        for g in rest {
+            var seen = Set<String>()
+            if needsInstall(g, &seen) { doubt(.unknown("`\(g)` needs the install: `make` would run it again below")) }
+        }
+        return MakeInstall(installTargets: installTargets, installs: installs, before: before, rest: rest, verdict: verdict)
+    }
+
+    private enum InstallLine { case print, installs([String]), not(String), other }
+
+    /// A recipe line: output only, installs from manifests (alone, joined by `&&`, or with a
+    /// failure branch that reports and fails), an install made otherwise (`.not`, why), or
+    /// anything else.
+    private static func installLine(_ line: String) -> InstallLine {
+        guard !line.contains(opaque), !line.contains(oneWord) else { return .other }
+        let script = ShellParser.parse(line)
+        let cs = script.commands
+        guard !cs.isEmpty else { return .print }
+        let printing: Set<String> = ["echo", "printf", "true", ":"]
+        if cs.allSatisfy({ printing.contains($0.name ?? "") && $0.contexts.isEmpty && $0.assignments.isEmpty && $0.nextOperator != .background }) {
+            return .print
+        }
+        func install(_ c: CommandInvocation) -> Bool {
+            guard let pc = PackageCommand.parse(c), let dep = pc.dependencyInstall else { return false }
+            return dep.source == .manifest && !dep.needsSourceTree
+        }
+        let top = cs.filter { $0.contexts.isEmpty }
+        guard top.contains(where: install) else { return .other }
+        var out: [String] = []
+        let bytes = Array(line.utf8)
+        for (k, c) in top.enumerated() {
+            guard install(c) else { return .not("`\(c.name ?? "a command")` in the line of an install") }
+            if let a = c.assignments.first { return .not("`\(a.name)=` on `\(c.name ?? "")`") }
+            guard c.wrappers.isEmpty, c.command.redirections.isEmpty, !c.isInPipeline, c.nextOperator != .background else {
+                return .not("`\(c.name ?? "")` with a redirection, wrapper or pipe")
+            }
+            if k > 0, c.previousOperator != .and { return .not("installs joined by something other than `&&`") }
+            let end = min(c.range.end, bytes.count)
+            guard c.range.start >= 0, c.range.start < end else { return .other }
+            out.append(String(decoding: bytes[c.range.start..<end], as: UTF8.self).trimmingCharacters(in: .whitespaces))
+        }
+        // After the last install: nothing, or `|| (report; exit N)` with N not 0.
+        let rest = cs.filter { !$0.contexts.isEmpty }
+        if let last = top.last, last.nextOperator == .or {
+            let reporting = rest.allSatisfy { c in
+                [[.subshell], [.braceGroup]].contains(c.contexts) && c.assignments.isEmpty
+                    && (["echo", "printf"].contains(c.name ?? "") || (c.name == "exit" && c.argumentValues.count == 1
+                        && (c.argumentValues[0].flatMap { Int($0) }.map { $0 != 0 } ?? false)))
+            }
+            guard reporting, rest.contains(where: { $0.name == "exit" }) else { return .not("a failure branch that does not fail the recipe") }
+        } else if !rest.isEmpty || top.last?.nextOperator != nil {
+            return .not("more than the installs in their line")
+        }
+        return .installs(out)
+    }
+
+    /// Why a command run before the installs would delete what they write or read: `rm` of
+    /// a package directory, manifest or lock file (or a glob or value that may name one),
+    /// `go clean -modcache`.
+    private static func undoesInstall(_ c: CommandInvocation) -> String? {
+        let args = c.argumentValues
+        if c.name == "go", args.first == "clean", args.contains("-modcache") {
+            return "removes Go's module cache (`go clean -modcache`), which `go mod download` fills"
+        }
+        guard c.name == "rm" else { return nil }
+        for a in args {
+            guard let a else { return "removes a path whose value is not known" }
+            if a.hasPrefix("-") { continue }
+            let parts = a.split(separator: "/").map(String.init).filter { $0 != "." }
+            guard let first = parts.first else { continue }
+            if installOwned.contains(first) || installOwned.contains(parts.last ?? "") {
+                return "removes \(a), which the install writes or reads"
+            }
+            if a.contains("*") || a.contains("?") || a.contains("[") {
+                return "removes \(a), a glob that may name what the install writes or reads"
+            }
+        }
+        return nil
     }
 }

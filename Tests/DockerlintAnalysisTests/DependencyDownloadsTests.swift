@@ -226,3 +226,138 @@ import Testing
         #expect(made("app:\n\tgo build -o app\n", "FROM golang\nWORKDIR /src\nCOPY . .\nRUN make app && ./app --version\n") != nil)
     }
 }
+
+/// `make` whose goals run a target of dependency installs (thomiceli/opengist's shape, OG-1):
+/// `all: clean install build`, `install` runs `npm ci` and `go mod download`, each with a
+/// failure branch that reports and fails.
+@Suite struct MakeInstallTests {
+    static let makefile = """
+        .PHONY: all install build_frontend build_backend build clean
+
+        BINARY_NAME := opengist
+        GIT_TAG := $(shell git describe --tags)
+        VERSION_PKG := example.org/opengist/internal/config.OpengistVersion
+
+        all: clean install build
+
+        install:
+        \t@echo "Installing NPM dependencies..."
+        \t@npm ci || (echo "Error: Failed to install NPM dependencies." && exit 1)
+        \t@echo "Installing Go dependencies..."
+        \t@go mod download || (echo "Error: Failed to install Go dependencies." && exit 1)
+
+        build_frontend:
+        \t@echo "Building frontend assets..."
+        \tnpx vite -c public/vite.config.js build
+
+        build_backend:
+        \tgo build -tags fs_embed -ldflags "-X $(VERSION_PKG)=$(GIT_TAG)" -o $(BINARY_NAME) .
+
+        build: build_frontend build_backend
+
+        clean:
+        \t@echo "Cleaning up build artifacts..."
+        \t@rm -f $(BINARY_NAME)
+        \t@rm -rf public/assets public/.vite build
+
+        """
+    static let dockerfile = "FROM node:22-alpine\nRUN apk add --no-cache make go git\nWORKDIR /opengist\nCOPY . .\nRUN make\n"
+    static let files = ["package.json": "{\"name\": \"x\", \"version\": \"1.0.0\", \"devDependencies\": {\"vite\": \"^5.0.0\"}}\n",
+                        "package-lock.json": "{\"name\": \"x\", \"lockfileVersion\": 3, \"packages\": {}}\n",
+                        "go.mod": "module example.org/opengist\n\ngo 1.22\n", "go.sum": DependencyDownloadsTests.goSum,
+                        "opengist.go": "package main\n", "public/vite.config.js": "export default {}\n"]
+
+    func reading(_ makefile: String = MakeInstallTests.makefile, run: String = "RUN make", files extra: [String: String] = [:]) -> MakeInstall? {
+        let dockerfile = Self.dockerfile.replacingOccurrences(of: "RUN make\n", with: run + "\n")
+        let a = Analysed(dockerfile, files: Self.files.merging(["Makefile": makefile].merging(extra) { $1 }) { $1 })
+        return a.graph.installThroughMake(a.at(5))
+    }
+
+    @Test func installTargetOfTheDefaultGoal() throws {
+        let m = try #require(reading())
+        #expect(m == MakeInstall(command: "make", workdir: "/opengist", installTargets: ["install"], installs: ["npm ci", "go mod download"],
+                                 before: ["clean"], rest: ["clean", "build"], verdict: .safe, start: 0))
+        #expect(m.installText == "npm ci && go mod download")
+        #expect(m.restCommand == "make clean build")
+        // Named goals, and the install alone (nothing stays below).
+        #expect(reading(run: "RUN make all")?.restCommand == "make clean build")
+        #expect(reading(run: "RUN make install")?.rest == [])
+        #expect(reading(run: "RUN make install")?.restCommand == nil)
+        // Other managers' installs from manifests: pip, composer, bundle, yarn, pnpm.
+        let others = "all: deps build\ndeps:\n\tpip install -r requirements.txt\n\tcomposer install --no-dev\n\tbundle install\n"
+            + "\tyarn install --frozen-lockfile && pnpm install --frozen-lockfile\nbuild:\n\t./build.sh\n"
+        let o = try #require(reading(others))
+        #expect(o.installs == ["pip install -r requirements.txt", "composer install --no-dev", "bundle install",
+                               "yarn install --frozen-lockfile", "pnpm install --frozen-lockfile"])
+        #expect(o.verdict == .safe && o.rest == ["build"] && o.before == [])
+        // The same commands written in the RUN are what the analysis judges: a split of
+        // `RUN npm ci && go mod download && make clean build` copies the four manifests first.
+        let direct = Self.dockerfile.replacingOccurrences(of: "RUN make\n", with: "RUN \(m.installText) && \(m.restCommand!)\n")
+        let a = Analysed(direct, files: Self.files.merging(["Makefile": Self.makefile]) { $1 })
+        let split = try #require(a.moves.runSplit(copy: a.at(4), run: a.at(5)))
+        #expect(split.verdict.isSafe)
+        #expect(split.installText == "npm ci && go mod download" && split.restText == "make clean build")
+        #expect(Set(split.files.map(\.contextPath)) == ["package.json", "package-lock.json", "go.mod", "go.sum"])
+    }
+
+    /// `clean` before `install`: what it removes decides. The moved install runs before it,
+    /// so a clean that removes node_modules or the module cache deletes its output.
+    @Test func cleanThatRemovesTheInstallsOutputIsUnsafe() {
+        let rmModules = reading(Self.makefile.replacingOccurrences(of: "public/.vite build", with: "public/.vite build node_modules"))
+        #expect(rmModules?.verdict == .unsafe("`clean`, which make runs before the install, removes node_modules, which the install writes or reads"))
+        let rmNested = reading(Self.makefile.replacingOccurrences(of: "public/.vite build", with: "./web/node_modules"))
+        #expect(rmNested?.verdict.isSafe == false)
+        let modcache = reading(Self.makefile.replacingOccurrences(of: "\t@rm -f $(BINARY_NAME)", with: "\tgo clean -modcache"))
+        #expect(modcache?.verdict == .unsafe("`clean`, which make runs before the install, removes Go's module cache (`go clean -modcache`), which `go mod download` fills"))
+        let lock = reading(Self.makefile.replacingOccurrences(of: "public/.vite build", with: "package-lock.json"))
+        #expect(lock?.verdict.isSafe == false)
+        let glob = reading(Self.makefile.replacingOccurrences(of: "public/.vite build", with: "*"))
+        #expect(glob?.verdict.isSafe == false)
+        // A clean that runs a program the reading does not know: not known.
+        let script = reading(Self.makefile.replacingOccurrences(of: "\t@rm -f $(BINARY_NAME)", with: "\t./scripts/clean.sh"))
+        #expect(script?.verdict == .unknown("`clean`, which make runs before the install, runs `./scripts/clean.sh`, which is not read"))
+        // Clean after the install: whatever it removes, the order against the install is kept.
+        let after = reading(Self.makefile.replacingOccurrences(of: "all: clean install build", with: "all: install clean build")
+            .replacingOccurrences(of: "public/.vite build", with: "node_modules"))
+        #expect(after?.verdict == .safe && after?.before == [] && after?.rest == ["clean", "build"])
+    }
+
+    @Test func installsMakeChangesAreNotKnown() {
+        let base = Self.makefile
+        // Environment the recipe or the Makefile gives the install.
+        #expect(reading(base.replacingOccurrences(of: "@npm ci ||", with: "@NODE_ENV=production npm ci ||"))?.verdict.isSafe == false)
+        #expect(reading("export NODE_ENV = production\n" + base)?.verdict
+                == .unknown("the Makefile exports NODE_ENV to the install's environment, which the install run apart would not have"))
+        // An install whose failure is ignored, redirected, or in a pipe.
+        #expect(reading(base.replacingOccurrences(of: "(echo \"Error: Failed to install NPM dependencies.\" && exit 1)", with: "true"))?.verdict.isSafe == false)
+        #expect(reading(base.replacingOccurrences(of: "@npm ci ||", with: "@npm ci > npm.log ||"))?.verdict.isSafe == false)
+        // Other commands in the install target.
+        #expect(reading(base.replacingOccurrences(of: "\t@echo \"Installing Go dependencies...\"", with: "\tnpx patch-package"))?.verdict
+                == .unknown("the install target `install` runs `npx patch-package` besides its installs"))
+        // The install needs another target; a goal with a recipe of its own needs the install;
+        // a remaining target needs it (make would run it again).
+        #expect(reading(base.replacingOccurrences(of: "install:\n", with: "install: clean\n"))?.verdict.isSafe == false)
+        #expect(reading(base.replacingOccurrences(of: "all: clean install build\n", with: "all: clean install build\n\t./scripts/post.sh\n"))?.verdict.isSafe == false)
+        #expect(reading(base.replacingOccurrences(of: "build_frontend:\n", with: "build_frontend: install\n"))?.verdict
+                == .unknown("`build_frontend` needs the install and has a recipe of its own: make cannot run it without the install"))
+        // (A goal with no recipe that needs it stands for its other prerequisites.)
+        #expect(reading(base.replacingOccurrences(of: "build: build_frontend build_backend", with: "build: install build_frontend build_backend"))?
+                .rest == ["clean", "build_frontend", "build_backend"])
+        // A target between two install targets.
+        #expect(reading(base.replacingOccurrences(of: "all: clean install build", with: "all: install clean deps build") + "deps:\n\tpip install -r requirements.txt\n")?
+                .verdict == .unknown("make runs `clean` between the install targets, which would run after them all"))
+        // What make cannot read exactly: no reading at all.
+        #expect(reading("ifeq ($(CI),true)\nNPM=npm ci\nendif\n" + base) == nil)
+        #expect(reading("include common.mk\n" + base) == nil)
+        #expect(reading(base.replacingOccurrences(of: "git describe --tags", with: "./scripts/version.sh")) == nil)
+        #expect(reading(base.replacingOccurrences(of: "@npm ci ||", with: "@$(NPM) ci ||")
+                        .replacingOccurrences(of: "go mod download ||", with: "$(shell cat tool.txt) mod download ||")) == nil)
+        #expect(reading(run: "RUN make -j2") == nil)
+        #expect(reading(run: "RUN cd /opengist && make") == nil)
+        // No install among the goals.
+        #expect(reading(run: "RUN make clean build") == nil)
+        // `npm install <package>` installs a named package, not the manifests: not an install target.
+        #expect(reading(base.replacingOccurrences(of: "@npm ci ||", with: "@npm install left-pad ||")
+                        .replacingOccurrences(of: "\t@go mod download || (echo \"Error: Failed to install Go dependencies.\" && exit 1)\n", with: "")) == nil)
+    }
+}

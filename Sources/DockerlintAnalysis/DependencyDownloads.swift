@@ -91,6 +91,24 @@ public enum DependencyDownloads {
         return out
     }
 
+    /// RUN commands (as the simulator sees them) whose one `make` runs dependency installs in
+    /// a target of its own that may run apart (`StepGraph.installThroughMake`, verdict safe,
+    /// other goals left to run), with the installs' text: the cost model prices the RUN as
+    /// those installs and the make, as it prices the same commands written in the RUN.
+    public static func madeInstalls(_ graph: StepGraph) -> [String: String] {
+        var out: [String: String] = [:]
+        for stage in graph.stages {
+            for step in stage where step.kind == .run {
+                guard case .run(let r)? = step.instruction.typed?.command else { continue }
+                let command = r.commandLine.arguments.joined(separator: " ")
+                guard command.contains("make"), let made = graph.installThroughMake(step.id), made.verdict.isSafe, !made.rest.isEmpty,
+                      graph.script(of: step.id)?.commands.count == 1 else { continue }
+                out[command] = made.installText
+            }
+        }
+        return out
+    }
+
     /// True when a RUN command may run a build whose downloads the cost model sizes (the
     /// ecosystems' tools, or `make`): the project's files are then read for the counts.
     public static func mayDownload(_ command: String) -> Bool {

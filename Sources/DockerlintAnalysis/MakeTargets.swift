@@ -135,7 +135,7 @@ extension StepGraph {
     /// the environment) is the question the analysis asks of those commands written in the RUN
     /// (`Moves.runSplit` on `RUN <installs> && make <rest>`), not answered here.
     public func installThroughMake(_ id: StepID) -> MakeInstall? {
-        guard let context, let (make, goals, wd, dir, text, environment) = makeRun(id),
+        guard let context, let (make, goals, wd, dir, text, environment) = makeRun(id, throughBase: true),
               var mf = Makefile(text, workdir: wd, environment: environment),
               let reading = mf.installRun(goals, exists: { context.sends(ImagePath.contextJoin(dir, $0)) }) else { return nil }
         var out = reading
@@ -152,7 +152,9 @@ extension StepGraph {
     /// options, overrides, pipeline, condition or state change before it), with the Makefile
     /// the COPY put in the RUN's working directory; nil otherwise, or when the Makefile sets
     /// module settings (GOFLAGS, GOPROXY, ...) anywhere.
-    func makeRun(_ id: StepID) -> (make: CommandInvocation, goals: [String], workdir: String, dir: String, text: String,
+    /// `throughBase`: a Makefile no COPY of the RUN's stage brings may come from the stage it
+    /// is built FROM (and so on up).
+    func makeRun(_ id: StepID, throughBase: Bool = false) -> (make: CommandInvocation, goals: [String], workdir: String, dir: String, text: String,
                                    environment: (String) -> Makefile.Environment)? {
         let st = step(id)
         guard st.kind == .run, let context, let script = script(of: id), !script.isExecForm, !script.isHeredocScript else { return nil }
@@ -171,8 +173,21 @@ extension StepGraph {
             goals.append(v)
         }
         let wd = ImagePath.workdir(st.instruction.workingDirectory)
+        let stages = model.stages
+        func copied(_ name: String) -> String? {
+            let path = ImagePath.absolute(name, workdir: wd)
+            var stage = id.stage, before: Int? = id.index, seen = 0
+            while seen < 64 {
+                if let p = contextPath(ofImagePath: path, stage: stage, before: before) { return p }
+                guard throughBase, stage < stages.count, case .stage(let b) = stages[stage].base, b < stage else { return nil }
+                stage = b
+                before = nil
+                seen += 1
+            }
+            return nil
+        }
         guard !wd.contains("$"), let makefile = ["GNUmakefile", "makefile", "Makefile"].lazy
-            .compactMap({ self.contextPath(ofImagePath: ImagePath.absolute($0, workdir: wd), stage: id.stage, before: id.index) })
+            .compactMap(copied)
             .first(where: { context.sends($0) }),
               let text = context.files.text(makefile) else { return nil }
         // Module settings anywhere in the file: not read.

@@ -691,7 +691,8 @@ public enum CacheEvidence {
         guard downloads else { return .standard }
         let graph = StepGraph(model: model, context: BuildContext.disk(directory: contextDirectory, dockerfile: dockerfile),
                               scripts: { RunScript.make($0, in: model.dockerfile) })
-        return CostModel(dependencies: DependencyDownloads.count(graph), builds: DependencyDownloads.scriptedBuilds(graph))
+        return CostModel(dependencies: DependencyDownloads.count(graph), builds: DependencyDownloads.scriptedBuilds(graph),
+                         madeInstalls: DependencyDownloads.madeInstalls(graph))
     }
 
     /// Names the Dockerfile mentions: each word, without `./` and trailing `/`, and each of

@@ -134,6 +134,22 @@ import Testing
         #expect(CostModel.segmentKey("  make  clean \\") == "make clean")
     }
 
+    /// `make` whose goals run an install target (`npm ci`, `go mod download`): it costs what the
+    /// installs and the make cost, so its split (the installs above, `make clean build` below)
+    /// keeps each part's share; without the analysis' word it is a build alone.
+    @Test func installsThroughMake() {
+        func seconds(_ c: CostModel, _ command: String) -> Double {
+            c.seconds(identity: "x", line: 1, instruction: "RUN", stage: 0, text: "RUN " + command, command: command, classicMetadata: false).0
+        }
+        let c = CostModel(madeInstalls: ["make": "npm ci && go mod download"])
+        #expect(seconds(c, "make") == seconds(c, "npm ci && go mod download && make"))
+        #expect(seconds(c, "make") == seconds(c, "npm ci && go mod download") + seconds(c, "make clean build"))
+        #expect(seconds(CostModel.standard, "make") == seconds(c, "make clean build"))
+        // With the project's module count: the download share, once.
+        let d = CostModel(dependencies: [.go: 200], madeInstalls: ["make": "npm ci && go mod download"])
+        #expect(seconds(d, "make") == seconds(d, "npm ci && go mod download") + seconds(d, "make clean build"))
+    }
+
     @Test func buildsAndFetchesByEcosystem() {
         #expect(CostModel.downloads("CGO_ENABLED=0 go build -o /out/app ./cmd/app").build == [.go])
         #expect(CostModel.downloads("go mod download && go mod verify").fetch == [.go])

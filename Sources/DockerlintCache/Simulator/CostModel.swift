@@ -59,6 +59,11 @@ public struct CostModel: Sendable {
     /// RUN commands that download and build through a program the text does not show (`make
     /// miniflux` whose recipe is `go build`), as the analysis found them (`DependencyDownloads`).
     public var builds: [String: DownloadEcosystem] = [:]
+    /// RUN commands that run dependency installs through a program the text does not show
+    /// (`make` whose goals run an `install` target of `npm ci` and `go mod download`), with
+    /// those installs' text, as the analysis found them (`DependencyDownloads.madeInstalls`):
+    /// such a RUN costs what `<installs> && <command>` costs.
+    public var madeInstalls: [String: String] = [:]
 
     /// Seconds to download one dependency (a Go module zip, a Maven artifact, a crate), cold,
     /// from the ecosystem's public registry. Chosen, not measured (the machine this model was
@@ -72,11 +77,12 @@ public struct CostModel: Sendable {
     ]
 
     public init(defaults: [String: Double] = [:], measured: [MeasuredStep] = [], dependencies: [DownloadEcosystem: Int] = [:],
-                builds: [String: DownloadEcosystem] = [:]) {
+                builds: [String: DownloadEcosystem] = [:], madeInstalls: [String: String] = [:]) {
         self.defaults = CostModel.defaultSeconds.merging(defaults) { _, new in new }
         self.measured = measured.filter { !$0.cached }
         self.dependencies = dependencies
         self.builds = builds
+        self.madeInstalls = madeInstalls
     }
 
     /// `downloads(_:)` with the commands the analysis found to build (`builds`).
@@ -413,6 +419,7 @@ public struct CostModel: Sendable {
                 && ($0.stage ?? stage) == stage }) { return (m.seconds, true) }
             if let m = measured.first(where: { $0.identity == nil && $0.line == nil && $0.text == text }) { return (m.seconds, true) }
         }
+        let command = command.map { c in madeInstalls[c].map { $0 + " && " + c } ?? c }
         if instruction == "RUN", let cmd = command, !dependencies.isEmpty, let share = downloadShare(cmd, kept: kept) {
             return (share.download + share.rest, false)
         }

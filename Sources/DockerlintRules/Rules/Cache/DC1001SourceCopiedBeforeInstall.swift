@@ -36,6 +36,12 @@ final class SourceCopiedBeforeInstallRule: LintRule {
             if let run = graph.stages[id.stage][(id.index + 1)...].first(where: { $0.kind == .run }),
                let pre = moves.prefetch(copy: id, run: run.id), pre.verdict.isSafe {
                 SourceCopiedBeforeInstallRule.reportPrefetch(i, c, run, pre, graph, context, &sink)
+                return
+            }
+            // `make` whose goals run an install target (`all: clean install build`): its installs
+            // split off above the COPY, the other goals below.
+            if graph.context != nil, let (run, found) = SourceCopiedBeforeInstallRule.makeInstall(after: id, graph, moves) {
+                SourceCopiedBeforeInstallRule.reportRunSplit(i, c, run, found.split, context, &sink, make: found.make)
             }
             return
         }
@@ -131,10 +137,13 @@ final class SourceCopiedBeforeInstallRule: LintRule {
     /// `COPY . .` then `RUN install && build`: copy the install's files and run the install
     /// part above the COPY, run the rest in place of the RUN.
     static func reportRunSplit(_ i: ModelInstruction, _ c: Step, _ r: Step, _ split: RunSplit, _ context: LintContext,
-                               _ sink: inout FindingSink, blockedBy: String? = nil) {
+                               _ sink: inout FindingSink, blockedBy: String? = nil, make: MakeInstall? = nil) {
         let names = split.files.map(\.contextPath)
         let what = c.copied.contains(where: \.isTree) ? "the copied files" : c.copied.map { "`\($0.contextPath)`" }.joined(separator: ", ")
-        let how = split.deferred
+        let targets = make.map { m in m.installTargets.map { "`\($0)`" }.joined(separator: ", ") + " target" + (m.installTargets.count == 1 ? "" : "s") }
+        let how = make != nil
+            ? "whose `\(make!.command)` runs the Makefile's \(targets!) (`\(make!.installText)`) and builds in one RUN"
+            : split.deferred
             ? "whose composer install reads only \(names.joined(separator: ", ")) of them once its scripts and autoloader wait for the source (`--no-scripts --no-autoloader`)"
             : split.toolsOnly ? "which installs tools (`\(split.installText)`) and builds in one RUN"
             : "which installs dependencies and builds in one RUN"
@@ -151,6 +160,7 @@ final class SourceCopiedBeforeInstallRule: LintRule {
                + "(kept where it is, so that after the source COPY it is the image's again), ")
             + (split.toolsOnly ? "split the RUN at its `&&`: run the install in a RUN of its own above the COPY, then `\(split.restText)` in place of the RUN"
                : "copy \(names.count == 1 ? "that file" : "those files") first, run `\(split.installText)` in a RUN of its own, then copy the rest and run `\(split.restText)`")
+        if let make { message += " (`\(make.command)` split at its install target\(make.installTargets.count == 1 ? "" : "s"))" }
         if !split.notes.isEmpty { message += " (\(split.notes.joined(separator: "; ")))" }
         if let why = blockedBy {
             message += "; no fix is offered: the install would have to move above the steps between them, and \(why)"
@@ -357,6 +367,24 @@ final class SourceCopiedBeforeInstallRule: LintRule {
         var subject: [String] = []
         if let lines { subject = [prefetchSubject, pre.command, evidenceOnlySubject, String(insertAt), lines + "RUN " + pre.command + nl] }
         sink.report(i.syntax.keywordRange, message, relatedLines: [r.instruction.syntax.startLine], subject: subject)
+    }
+
+    /// The RUN after COPY `id` whose `make` runs an install target that splits off above the
+    /// COPY (`Moves.makeInstallSplit`): the first RUN after it in its stage, or, with none
+    /// there, the first RUN of a stage built FROM it.
+    static func makeInstall(after id: StepID, _ graph: StepGraph, _ moves: Moves) -> (Step, (split: RunSplit, make: MakeInstall))? {
+        var candidates: [Step] = []
+        if let run = graph.stages[id.stage][(id.index + 1)...].first(where: { $0.kind == .run }) {
+            candidates = [run]
+        } else {
+            for (k, s) in graph.model.stages.enumerated() where s.base == .stage(id.stage) {
+                if let run = graph.stages[k].first(where: { $0.kind == .run }) { candidates.append(run) }
+            }
+        }
+        for run in candidates {
+            if let found = moves.makeInstallSplit(copy: id, run: run.id), found.split.verdict.isSafe { return (run, found) }
+        }
+        return nil
     }
 
     /// The first RUN after `id` in its stage that installs dependencies.

@@ -1,0 +1,3 @@
+module example.org/opengist
+
+go 1.22

@@ -557,37 +557,50 @@ struct Makefile {
         }
         var oneWord = true
         for c in cs {
-            guard c.assignments.isEmpty, c.wrappers.isEmpty, Self.quietRedirections(c),
-                  c.contexts.allSatisfy({ $0 == .commandSubstitution }), c.nextOperator != .background else { failed = true; return nil }
-            let args = c.argumentValues
-            switch c.name ?? "" {
-            case "git":
-                guard let sub = args.first ?? nil, ["rev-parse", "describe", "log", "rev-list", "symbolic-ref", "show"].contains(sub) else { failed = true; return nil }
-                if !["rev-parse", "describe", "symbolic-ref"].contains(sub) { oneWord = false }
-            case "date":
-                if args.contains(where: { $0 == nil || ($0!.hasPrefix("+") && $0!.contains(" ")) }) || args.isEmpty { oneWord = false }
-            case "which", "realpath", "pwd", "basename", "dirname", "uname", "whoami", "hostname", "true":
-                break
-            case "command":
-                guard args.first == "-v" else { failed = true; return nil }
-            case "mkdir":
-                guard args.contains("-p") else { failed = true; return nil }
-            case "echo", "printf":
-                if args.count > 1 || args.contains(where: { $0 == nil || $0!.contains(" ") || $0!.contains("\"") || $0!.contains("'") }) { oneWord = false }
-            case "go":
-                guard let sub = args.first ?? nil, ["env", "version", "list"].contains(sub),
-                      !args.contains("-w"), !args.contains("-u") else { failed = true; return nil }
-                if sub != "env" || args.count != 2 { oneWord = false }
-            case "cat", "head", "tail", "cut", "tr", "sed", "awk", "grep", "sort", "wc":
-                // Readers and filters (no in-place edit): a value not known.
-                guard !args.contains(where: { $0 == "-i" || ($0?.hasPrefix("-i") ?? false) && c.name == "sed" }) else { failed = true; return nil }
-                oneWord = false
-            default:
-                failed = true
-                return nil
-            }
+            guard let one = Self.readOnlyOutput(c) else { failed = true; return nil }
+            oneWord = oneWord && one
         }
         return String(oneWord ? Self.oneWord : Self.opaque)
+    }
+
+    /// Whether a command inside a command substitution only reads and prints (git rev-parse/
+    /// describe/log/rev-list/symbolic-ref/show, date, which, realpath, readers and filters
+    /// without in-place edits, `go env/version/list`, ...): true when what it prints is one
+    /// word without shell syntax (a hash, a tag, a path), false when it is a value not known,
+    /// nil when the command is not one of these (or runs in the background, with assignments
+    /// or wrappers, outside a substitution, or writes output anywhere but /dev/null). Shared by
+    /// make's `$(shell ...)` and the commands a RUN runs before its Go build
+    /// (`StepGraph.prefetchSequenceObstacle`): neither can change what a module pre-fetch
+    /// downloads, and a module cache filled earlier changes nothing they print.
+    static func readOnlyOutput(_ c: CommandInvocation) -> Bool? {
+        guard c.assignments.isEmpty, c.wrappers.isEmpty, quietRedirections(c),
+              c.contexts.allSatisfy({ $0 == .commandSubstitution }), c.nextOperator != .background else { return nil }
+        let args = c.argumentValues
+        switch c.name ?? "" {
+        case "git":
+            guard let sub = args.first ?? nil, ["rev-parse", "describe", "log", "rev-list", "symbolic-ref", "show"].contains(sub) else { return nil }
+            return ["rev-parse", "describe", "symbolic-ref"].contains(sub)
+        case "date":
+            return !(args.contains(where: { $0 == nil || ($0!.hasPrefix("+") && $0!.contains(" ")) }) || args.isEmpty)
+        case "which", "realpath", "pwd", "basename", "dirname", "uname", "whoami", "hostname", "true":
+            return true
+        case "command":
+            return args.first == "-v" ? true : nil
+        case "mkdir":
+            return args.contains("-p") ? true : nil
+        case "echo", "printf":
+            return !(args.count > 1 || args.contains(where: { $0 == nil || $0!.contains(" ") || $0!.contains("\"") || $0!.contains("'") }))
+        case "go":
+            guard let sub = args.first ?? nil, ["env", "version", "list"].contains(sub),
+                  !args.contains("-w"), !args.contains("-u") else { return nil }
+            return sub == "env" && args.count == 2
+        case "cat", "head", "tail", "cut", "tr", "sed", "awk", "grep", "sort", "wc":
+            // Readers and filters (no in-place edit): a value not known.
+            guard !args.contains(where: { $0 == "-i" || ($0?.hasPrefix("-i") ?? false) && c.name == "sed" }) else { return nil }
+            return false
+        default:
+            return nil
+        }
     }
 
     /// Redirections only of output to /dev/null or between descriptors.

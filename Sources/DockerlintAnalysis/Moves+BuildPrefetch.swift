@@ -277,12 +277,29 @@ extension Moves {
     /// above the COPY with a split of the RUN (`RunSplit.splitOffset`): they run before the
     /// download step then.
     /// `goEnvironment`: an ENV or ARG between them that sets only names the go command's
-    /// downloads do not read (`goReadsForDownload`) does not stand in the way.
+    /// downloads do not read (`goReadsForDownload`) does not stand in the way; nor does a
+    /// command before the build that only sets such names, to static text or the output of
+    /// read-only commands (`preludeAssignments`: `VERSION=$(git describe --tags) && go build`).
     func prefetchSequenceObstacle(copy cs: Step, run rs: Step, start: Int?, harmless extra: Set<String>, lifted: Int? = nil,
                                   goEnvironment: Bool = false) -> MoveVerdict? {
         if let script = graph.script(of: rs.id), let start {
             let harmless: Set<String> = extra.union(["cd", "mkdir", "ls", "pwd", "true", ":"])
+            // Values of assignments accepted below: the commands substituted in them were checked.
+            var checked: [ByteRange] = []
             for c in script.commands where c.range.start < start && c.range.start >= (lifted ?? 0) {
+                if checked.contains(where: { $0.contains(c.range.start) }) { continue }
+                if goEnvironment, let assigned = Self.preludeAssignments(c) {
+                    if let name = assigned.names.first(where: Self.goReadsForDownload) {
+                        return .unknown("the RUN sets \(name) before the build, which the download step would not have")
+                    }
+                    for w in assigned.values {
+                        if let other = script.commands.first(where: { w.range.contains($0.range.start) && Makefile.readOnlyOutput($0) == nil }) {
+                            return .unknown("the RUN runs `\(other.effective.name ?? "a command")` before the build (in \(assigned.names.first ?? "an assignment")'s value), which the download step would not run")
+                        }
+                        checked.append(w.range)
+                    }
+                    continue
+                }
                 let name = c.effective.name ?? ""
                 if !harmless.contains(name) || (c.commandWord == nil && !c.assignments.isEmpty) {
                     return .unknown("the RUN runs `\(name.isEmpty ? "an assignment" : name)` before the build, which the download step would not run")
@@ -301,6 +318,60 @@ extension Moves {
             }
         }
         return nil
+    }
+
+    /// A command before the Go build that only sets shell variables: `NAME=value ...` alone or
+    /// `export NAME[=value] ...`, at the top of the script (not in a pipeline, condition, loop,
+    /// subshell or background), without redirections; each value static text or command
+    /// substitutions (which the caller checks to be read-only commands, `Makefile.readOnlyOutput`:
+    /// `VERSION=$(git describe --tags)`). Nil for anything else (a parameter or arithmetic
+    /// expansion in a value, an array, an option of export). Such a command changes nothing the
+    /// module download reads or where it writes unless it sets a name the go command reads
+    /// (`goReadsForDownload`, checked by the caller): the names and the value words.
+    static func preludeAssignments(_ c: CommandInvocation) -> (names: [String], values: [Word])? {
+        guard c.contexts.isEmpty, c.wrappers.isEmpty, !c.isInPipeline, c.nextOperator != .background,
+              c.command.redirections.isEmpty else { return nil }
+        func inert(_ parts: [WordPart]) -> Bool {
+            parts.allSatisfy { p in
+                switch p.kind {
+                case .literal, .escaped, .singleQuoted, .ansiCQuoted, .commandSubstitution: return true
+                case .doubleQuoted(let inner): return inert(inner)
+                case .parameter, .arithmetic, .processSubstitution: return false
+                }
+            }
+        }
+        func isName(_ s: Substring) -> Bool {
+            guard let f = s.first, f == "_" || f.isASCII && f.isLetter else { return false }
+            return s.allSatisfy { $0 == "_" || $0.isASCII && ($0.isLetter || $0.isNumber) }
+        }
+        var names: [String] = [], values: [Word] = []
+        if c.commandWord == nil {
+            guard !c.assignments.isEmpty else { return nil }
+            for a in c.assignments {
+                guard a.arrayValue == nil else { return nil }
+                if let v = a.value {
+                    guard inert(v.parts) else { return nil }
+                    values.append(v)
+                }
+                names.append(a.name)
+            }
+            return (names, values)
+        }
+        guard c.path == "export", c.assignments.isEmpty, !c.arguments.isEmpty else { return nil }
+        for w in c.arguments {
+            // The name is the literal text before the first `=`.
+            guard case .literal(let head)? = w.parts.first?.kind else { return nil }
+            let name = head.prefix { $0 != "=" }
+            guard isName(name) else { return nil }
+            if name.count == head.count {
+                guard w.parts.count == 1 else { return nil }
+            } else {
+                guard inert(Array(w.parts.dropFirst())) else { return nil }
+                values.append(w)
+            }
+            names.append(String(name))
+        }
+        return (names, values)
     }
 
     /// Whether `go mod download` may read an environment variable: Go's own settings (GO*,

@@ -217,6 +217,46 @@ import Testing
         #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN go build -mod=mod -o /app .\n", vendored)?.verdict == .safe)
     }
 
+    @Test func versionFromGitBeforeTheBuild() {
+        // gitleaks: a version read from git before the build sets a name Go does not read.
+        let gitleaks = prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN VERSION=$(git describe --tags --abbrev=0) && \\\n"
+            + "CGO_ENABLED=0 go build -o bin/app -ldflags \"-X=example.com/x/version.Version=${VERSION}\"\n")
+        #expect(gitleaks?.verdict == .safe)
+        #expect(gitleaks?.command == "go mod download")
+        // Exported, several names, quoted substitutions, static values, the read-only commands make's $(shell) allows.
+        let exported = prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN export COMMIT=\"$(git rev-parse --short HEAD)\" "
+            + "DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ) CHANNEL=stable; RELEASE=$(cat VERSION) "
+            + "&& go build -ldflags \"-X main.commit=$COMMIT -X main.release=$RELEASE\" -o /app .\n")
+        #expect(exported?.verdict == .safe)
+    }
+
+    @Test func commandsBeforeTheBuildThatStillBackOff() {
+        func why(_ run: String) -> String? {
+            guard case .unknown(let reason)? = prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN \(run)\n")?.verdict else { return nil }
+            return reason
+        }
+        // Names the go command reads: the download step above would not have them.
+        #expect(why("GOFLAGS=-mod=mod && go build -o /app .")?.contains("sets GOFLAGS") == true)
+        #expect(why("export GOPROXY=https://proxy.example VERSION=1 && go build -o /app .")?.contains("sets GOPROXY") == true)
+        #expect(why("HOME=/tmp && go build -o /app .")?.contains("sets HOME") == true)
+        // A substitution running a command not known to be read-only, or changing directory.
+        #expect(why("VERSION=$(./scripts/version.sh) && go build -o /app .")?.contains("version.sh") == true)
+        #expect(why("VERSION=$(git fetch --tags && git describe) && go build -o /app .")?.contains("`git`") == true)
+        // (A `cd` inside the substitution is taken as a change of the build's directory, whose go.mod the COPY does not bring: no pre-fetch at all.)
+        #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN VERSION=$(cd /elsewhere && git describe) && go build -o /app .\n")?.verdict.isSafe != true)
+        // A value from a parameter expansion or an array: not read.
+        #expect(why("VERSION=${TAG:=dev} && go build -o /app .") != nil)
+        #expect(why("FLAGS=(-trimpath) && go build -o /app .") != nil)
+        // Before make: an assigned or exported name may be one of the Makefile's variables, so make is not read at all.
+        var made = Self.module
+        made["Makefile"] = "app:\n\tgo build -o app\n"
+        #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN make app\n", made)?.verdict == .safe)
+        #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN export VERSION=$(git describe) && make app\n", made) == nil)
+        // `cd` elsewhere before the build: the COPY did not bring that directory's module.
+        let elsewhere = prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN VERSION=$(git describe) && cd /elsewhere && go build -o /app .\n")
+        #expect(elsewhere?.verdict.isSafe != true)
+    }
+
     @Test func workspaceAndPrivateModules() {
         var work = Self.module
         work["go.work"] = "go 1.23\n\nuse .\n"

@@ -1,0 +1,5 @@
+package main
+
+import _ "github.com/pkg/errors"
+
+func main() {}

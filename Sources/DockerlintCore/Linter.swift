@@ -40,6 +40,10 @@ public struct Linter: Sendable {
         /// of one instruction at build time (an expansion that fails) are reported with the
         /// other findings and do not set this.
         public var hasSyntaxErrors: Bool
+        /// What the rules derived from the file (`LintContext.ruleState`: its step graph,
+        /// parsed scripts), for the cache evidence of the same file to read instead of
+        /// deriving it again; nil when no rule ran.
+        public var ruleState: AnyObject? = nil
     }
 
     /// The `# syntax` value when it names a frontend other than Docker's Dockerfile frontend
@@ -156,7 +160,7 @@ public struct Linter: Sendable {
         // BuildKit's errors of single instructions: the rest of the file was linted.
         out += errorDiagnostics
         out.sort(by: Diagnostic.ordered)
-        return Output(diagnostics: out, model: model, hasSyntaxErrors: false)
+        return Output(diagnostics: out, model: model, hasSyntaxErrors: false, ruleState: context.ruleState)
     }
 
     /// A finding under an external code (ShellCheck's `SCnnnn`): ignored, overridden and

@@ -269,7 +269,8 @@ public struct LintRunner {
         var work = CacheEvidence.Work()
         if !out.hasSyntaxErrors, configuration.evidence {
             (found, _, work) = CacheEvidence.evaluate(found, model: out.model, path: name, bytes: bytes, configuration: configuration,
-                                                      contextDirectory: contextDirectory, history: history, rules: rules, shared: shared)
+                                                      contextDirectory: contextDirectory, history: history, rules: rules, shared: shared,
+                                                      analysis: out.ruleState)
         }
         return (found, out.hasSyntaxErrors, work)
     }

@@ -207,7 +207,7 @@ public enum CacheEvidence {
     /// what it cost.
     public static func evaluate(_ diagnostics: [Diagnostic], model: DockerfileModel, path: String, bytes: [UInt8],
                                 configuration: Configuration, contextDirectory: String?, history: Int, rules: RuleSet,
-                                shared: SharedWork = SharedWork())
+                                shared: SharedWork = SharedWork(), analysis: AnyObject? = nil)
         -> (diagnostics: [Diagnostic], evidence: [Int: Evidence], work: Work) {
         var work = Work()
         // Nothing is simulated unless a finding's report depends on it.
@@ -222,7 +222,11 @@ public enum CacheEvidence {
         let engine = configuration.builder.cacheModel
         let ids = identities(model, engine: engine)
         let linter = Linter(rules: rules)
-        let costs = downloadCosts(model, contextDirectory: ctx, dockerfile: path)
+        // The step graph of the file as it is: the rules' own (`analysis`, built with the same
+        // model, context and scripts) when they built one, else built here once.
+        let fileAnalysis = analysis.flatMap { $0 as? FileAnalysis } ?? FileAnalysis()
+        func graph() -> StepGraph { fileAnalysis.graph(model, contextDirectory: ctx, dockerfile: path) }
+        let costs = downloadCosts(model, graph: graph)
         // Findings of other versions of the file (history), linted once per text.
         var linted: [[UInt8]: [Diagnostic]] = [bytes: diagnostics]
         func findings(_ text: [UInt8]) -> [Diagnostic] {
@@ -388,7 +392,7 @@ public enum CacheEvidence {
         // The builds of the file as it is from the first replay: a later replay (pairs of
         // fixes) passes them on instead of simulating them again.
         var asIs: (history: Bool, builds: [VariantBuild])? = nil
-        let scanKey = SharedWork.key(directory: ctx, ignore: currentIgnore, ignorePath: ignoreFile?.path)
+        let scanKey = SharedWork.key(directory: ctx, ignore: currentIgnore)
         // Cache-mount advice about system packages (apt, apk) counts only the re-runs that start
         // at its own step. Without history every build differs from the first by files of the
         // context alone: a RUN that binds no context files (nor another stage's), on BuildKit's
@@ -459,7 +463,7 @@ public enum CacheEvidence {
         let replayVariants = replayed.map { variants[$0] }
         let replaySubjects = simulated.map { s in var s = s; s.variant = renumbered[s.variant]!; return s }
         let readsCause = simulated.contains(where: \.cacheMount)
-            ? CacheEvidence.readsCause(model: model, identities: ids, contextDirectory: ctx, dockerfile: path) : nil
+            ? CacheEvidence.readsCause(model: model, identities: ids, graph: graph()) : nil
         // The simulators of one replay: the file as it is first, explained; the fixes' variants
         // only count what re-runs (the tally reads their statuses and costs, never their
         // reasons), and take the keys of the steps they share with the file from it.
@@ -682,15 +686,14 @@ public enum CacheEvidence {
     /// The cost model of the replays: the standard one, with the dependency counts of the
     /// project (`DependencyDownloads`) when a RUN downloads for an ecosystem that has them, so
     /// that a build below a pre-fetch step does not pay the downloads again.
-    static func downloadCosts(_ model: DockerfileModel, contextDirectory: String, dockerfile: String) -> CostModel {
+    static func downloadCosts(_ model: DockerfileModel, graph: () -> StepGraph) -> CostModel {
         let downloads = model.allInstructions.contains { mi in
             guard case .run(let r)? = mi.typed?.command else { return false }
             let command = r.commandLine.arguments.joined(separator: " ")
             return DependencyDownloads.mayDownload(command) || DependencyDownloads.mayRunScript(command)
         }
         guard downloads else { return .standard }
-        let graph = StepGraph(model: model, context: BuildContext.disk(directory: contextDirectory, dockerfile: dockerfile),
-                              scripts: { RunScript.make($0, in: model.dockerfile) })
+        let graph = graph()
         return CostModel(dependencies: DependencyDownloads.count(graph), builds: DependencyDownloads.scriptedBuilds(graph),
                          madeInstalls: DependencyDownloads.madeInstalls(graph))
     }
@@ -710,12 +713,15 @@ public enum CacheEvidence {
         return mentioned
     }
 
-    /// What the files of one run share: each context directory is walked once (per ignore
-    /// file) for all the Dockerfiles built from it.
+    /// What the files of one run share: each context directory is read once (`listing`) for
+    /// all the Dockerfiles built from it, and walked once per set of ignore patterns (two
+    /// `.dockerignore` files with the same patterns send the same context).
     public final class SharedWork: @unchecked Sendable {
         enum Scan { case snapshot(ContextSnapshot, PlausibleEdits.Files), tooLarge, failed }
         private let lock = PosixMutex()
         private var scans: [String: Scan] = [:]
+        /// The folders read so far, whatever patterns each walk applied.
+        private let listing = DirectoryListing()
         /// Entries walked at most per context.
         let maxContextEntries: Int
 
@@ -723,8 +729,9 @@ public enum CacheEvidence {
             self.maxContextEntries = maxContextEntries
         }
 
-        static func key(directory: String, ignore: DockerIgnore, ignorePath: String?) -> String {
-            directory + "\u{0}" + (ignorePath ?? "") + "\u{0}" + ignore.fingerprint
+        /// The walk of `directory` with `ignore`'s patterns (the snapshot depends on nothing else).
+        static func key(directory: String, ignore: DockerIgnore) -> String {
+            directory + "\u{0}" + ignore.fingerprint
         }
 
         /// The snapshot of `directory` as `ignore` sends it (`.git` not walked; contents not
@@ -734,7 +741,7 @@ public enum CacheEvidence {
             let s: Scan
             do {
                 let snapshot = try ContextSnapshot.scan(directory: directory, ignore: ignore, hashContents: false, skip: [".git"],
-                                                        limit: maxContextEntries)
+                                                        limit: maxContextEntries, listing: listing)
                 s = .snapshot(snapshot, PlausibleEdits.Files(snapshot))
             } catch ContextSnapshotError.tooManyEntries {
                 s = .tooLarge
@@ -765,10 +772,8 @@ public enum CacheEvidence {
     /// those files; a re-run that follows another step of the stage counts unless the two
     /// commute (`Moves.commute`: the step reads nothing the other writes). A step of another
     /// stage, or one the file as it is lacks, does not count (nothing to tell).
-    static func readsCause(model: DockerfileModel, identities ids: [Int: String], contextDirectory: String, dockerfile: String)
+    static func readsCause(model: DockerfileModel, identities ids: [Int: String], graph: StepGraph)
         -> (StepPrediction, StepPrediction) -> Bool {
-        let graph = StepGraph(model: model, context: BuildContext.disk(directory: contextDirectory, dockerfile: dockerfile),
-                              scripts: { RunScript.make($0, in: model.dockerfile) })
         var found: [String: StepID] = [:]
         for mi in model.allInstructions {
             guard let identity = ids[mi.syntax.startLine], found[identity] == nil, let id = graph.id(of: mi) else { continue }

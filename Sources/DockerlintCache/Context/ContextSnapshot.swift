@@ -255,9 +255,11 @@ public struct ContextSnapshot: Sendable {
     /// simulate edits of a context, not to compare it with another one). `skip` names
     /// top-level entries not walked at all. With `limit`, the walk stops with
     /// `ContextSnapshotError.tooManyEntries` once it has visited more entries than that
-    /// (excluded directories that are not descended count once).
+    /// (excluded directories that are not descended count once). `listing` reads each folder
+    /// (its names and their lstat) for this walk and keeps it for later walks of the same
+    /// directory with other patterns (each `.dockerignore` of a folder of Dockerfiles).
     public static func scan(directory: String, ignore: DockerIgnore = .empty, hashContents: Bool = true,
-                            skip: Set<String> = [], limit: Int? = nil) throws -> ContextSnapshot {
+                            skip: Set<String> = [], limit: Int? = nil, listing: DirectoryListing? = nil) throws -> ContextSnapshot {
         var st = stat()
         guard lstat(directory, &st) == 0 else { throw ContextSnapshotError.systemError(path: directory, errno: errno) }
         guard (st.st_mode & S_IFMT) == S_IFDIR else { throw ContextSnapshotError.notADirectory(directory) }
@@ -265,8 +267,9 @@ public struct ContextSnapshot: Sendable {
         var buffer = [UInt8](repeating: 0, count: 65536)
         var budget = limit ?? Int.max
         var record = WalkRecord(fingerprint: ignore.fingerprint)
+        let listing = listing ?? DirectoryListing()
         _ = try snap.scanDir(rel: "", abs: directory, parentInfo: IgnoreMatchInfo(), ignore: ignore, buffer: &buffer,
-                             hash: hashContents, skip: skip, budget: &budget, limit: limit ?? Int.max, record: &record)
+                             hash: hashContents, skip: skip, budget: &budget, limit: limit ?? Int.max, record: &record, listing: listing)
         snap.walked = record
         return snap
     }
@@ -274,32 +277,31 @@ public struct ContextSnapshot: Sendable {
     /// Returns whether anything under `rel` was kept.
     private mutating func scanDir(rel: String, abs: String, parentInfo: IgnoreMatchInfo, ignore: DockerIgnore,
                                   buffer: inout [UInt8], hash: Bool = true, skip: Set<String> = [],
-                                  budget: inout Int, limit: Int, record: inout WalkRecord) throws -> Bool {
+                                  budget: inout Int, limit: Int, record: inout WalkRecord, listing: DirectoryListing) throws -> Bool {
         var kept = false
-        for name in try ContextSnapshot.listDirectory(abs).sorted(by: utf8Less) {
+        for child in try listing.children(abs) {
+            let name = child.name
             if rel.isEmpty && skip.contains(name) { continue }
             budget -= 1
             if budget < 0 { throw ContextSnapshotError.tooManyEntries(limit: limit) }
             let childRel = ContextSnapshot.join(rel, name)
             let childAbs = abs + "/" + name
-            var st = stat()
-            guard lstat(childAbs, &st) == 0 else { throw ContextSnapshotError.systemError(path: childAbs, errno: errno) }
-            let fmt = st.st_mode & S_IFMT
+            let (mode, size) = try child.stat.get()
+            let fmt = mode_t(mode) & S_IFMT
             let isDir = fmt == S_IFDIR
             let decision = try ignore.walkDecision(path: childRel, isDirectory: isDir, parent: parentInfo)
             record.decisions[childRel] = (isDir, decision)
-            let mode = UInt32(st.st_mode)
             if isDir {
                 if !decision.excluded {
-                    setCleanEntry(ContextEntry(path: childRel, kind: .directory, mode: mode))
+                    addWalked(ContextEntry(path: childRel, kind: .directory, mode: mode), dir: rel, name: name)
                     kept = true
                     _ = try scanDir(rel: childRel, abs: childAbs, parentInfo: decision.info, ignore: ignore, buffer: &buffer, hash: hash,
-                                    budget: &budget, limit: limit, record: &record)
+                                    budget: &budget, limit: limit, record: &record, listing: listing)
                 } else if decision.descend {
                     // Probe first; the excluded directory is sent only as the parent of a kept entry.
                     var sub = ContextSnapshot(origin: .directory)
                     if try sub.scanDir(rel: childRel, abs: childAbs, parentInfo: decision.info, ignore: ignore, buffer: &buffer, hash: hash,
-                                       budget: &budget, limit: limit, record: &record) {
+                                       budget: &budget, limit: limit, record: &record, listing: listing) {
                         setCleanEntry(ContextEntry(path: childRel, kind: .directory, mode: mode))
                         let prefix = childRel + "/"
                         for p in sub.entries.keys.sorted(by: utf8Less) where p.hasPrefix(prefix) {
@@ -313,15 +315,30 @@ public struct ContextSnapshot: Sendable {
             if decision.excluded { continue }
             kept = true
             if fmt == S_IFLNK {
-                setCleanEntry(ContextEntry(path: childRel, kind: .symlink, mode: mode | 0o777, linkTarget: try ContextSnapshot.readLink(childAbs)))
+                addWalked(ContextEntry(path: childRel, kind: .symlink, mode: mode | 0o777, linkTarget: try child.link?.get() ?? ContextSnapshot.readLink(childAbs)),
+                          dir: rel, name: name)
             } else if fmt == S_IFREG {
-                let digest = hash ? try ContextSnapshot.hashFile(childAbs, buffer: &buffer) : "unhashed:\(st.st_size):" + childRel
-                setCleanEntry(ContextEntry(path: childRel, kind: .file, mode: mode, size: Int64(st.st_size), contentDigest: digest))
+                let digest = hash ? try ContextSnapshot.hashFile(childAbs, buffer: &buffer) : "unhashed:\(size):" + childRel
+                addWalked(ContextEntry(path: childRel, kind: .file, mode: mode, size: size, contentDigest: digest), dir: rel, name: name)
             } else {
-                setCleanEntry(ContextEntry(path: childRel, kind: .other, mode: mode))
+                addWalked(ContextEntry(path: childRel, kind: .other, mode: mode), dir: rel, name: name)
             }
         }
         return kept
+    }
+
+    /// `setCleanEntry` of a new entry `name` of folder `dir`, during a walk (nothing memoised
+    /// yet, the folder already held): the same tables, without the general path's lookups
+    /// of parents and memos.
+    private mutating func addWalked(_ e: ContextEntry, dir: String, name: String) {
+        guard memos.isEmpty, sortedChildren.isEmpty, children[dir] != nil, entries[e.path] == nil else {
+            setCleanEntry(e)
+            return
+        }
+        entries[e.path] = e
+        if e.kind == .symlink { symlinkCount += 1 }
+        if e.kind == .directory, children[e.path] == nil { children[e.path] = [] }
+        children[dir]!.insert(name)
     }
 
     static func listDirectory(_ path: String) throws -> [String] {
@@ -360,6 +377,56 @@ public struct ContextSnapshot: Sendable {
             buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         }
         return "sha256:" + hasher.finalize()
+    }
+}
+
+/// The folders of a directory as walks read them: each folder's names in byte order with
+/// their lstat (and a symlink's target), read once and shared by every walk of the
+/// directory, whatever patterns each applies (the `.dockerignore` of each Dockerfile of a
+/// folder of Dockerfiles). Errors are kept and thrown where a walk meets them.
+public final class DirectoryListing: @unchecked Sendable {
+    struct Child {
+        let name: String
+        /// `st_mode` and `st_size`.
+        let stat: Result<(UInt32, Int64), ContextSnapshotError>
+        /// A symlink's target (nil for other entries).
+        let link: Result<String, ContextSnapshotError>?
+    }
+    private let lock = PosixMutex()
+    /// By the folder's path as bytes: two names Swift holds equal (`é` precomposed and
+    /// decomposed) are two folders on disk.
+    private var folders: [[UInt8]: Result<[Child], ContextSnapshotError>] = [:]
+
+    public init() {}
+
+    func children(_ abs: String) throws -> [Child] {
+        let key = Array(abs.utf8)
+        if let known = lock.locked({ folders[key] }) { return try known.get() }
+        let read: Result<[Child], ContextSnapshotError>
+        do {
+            read = .success(try ContextSnapshot.listDirectory(abs).sorted(by: utf8Less).map { name in
+                let path = abs + "/" + name
+                var st = stat()
+                guard lstat(path, &st) == 0 else {
+                    return Child(name: name, stat: .failure(.systemError(path: path, errno: errno)), link: nil)
+                }
+                let link: Result<String, ContextSnapshotError>?
+                if (st.st_mode & S_IFMT) == S_IFLNK {
+                    do { link = .success(try ContextSnapshot.readLink(path)) } catch let e as ContextSnapshotError { link = .failure(e) } catch {
+                        link = nil
+                    }
+                } else {
+                    link = nil
+                }
+                return Child(name: name, stat: .success((UInt32(st.st_mode), Int64(st.st_size))), link: link)
+            })
+        } catch let e as ContextSnapshotError {
+            read = .failure(e)
+        } catch {
+            read = .failure(.systemError(path: abs, errno: 0))
+        }
+        lock.locked { folders[key] = read }
+        return try read.get()
     }
 }
 

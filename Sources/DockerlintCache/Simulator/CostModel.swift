@@ -199,19 +199,34 @@ public struct CostModel: Sendable {
         for e in known where !kept.contains(e) { download += Double(dependencies[e]!) * CostModel.secondsPerDependency }
         // What the command does besides the fetches: its other commands' category. A composer
         // install besides its downloads writes the autoloader and runs scripts: a plain RUN's time.
+        let (others, composerAutoload) = CostModel.otherCommands(command, known: known)
+        var rest: Double
+        if let others { rest = categorySeconds(others, CostModel.runCategory(others)) ?? defaults["RUN"] ?? 2 } else { rest = 0 }
+        if composerAutoload { rest += defaults["RUN"] ?? 2 }
+        return (download, rest)
+    }
+
+    /// The commands of `command` besides the fetches of the ecosystems `known` (joined with
+    /// `&&`, nil when none), and whether a composer install among them also writes the
+    /// autoloader; by command and ecosystems (every build of every replay asks again).
+    static func otherCommands(_ command: String, known: Set<DownloadEcosystem>) -> (String?, Bool) {
+        let key = known.map(\.rawValue).sorted().joined(separator: ",") + "\u{0}" + command
+        if let memo = otherCommandsMemo.locked({ $0[key] }) { return memo }
         var composerAutoload = false
         let others = CostModel.segments(command.lowercased()).filter { seg in
             guard let (e, isFetch) = CostModel.download(seg) else { return true }
             if e == .composer, known.contains(e) { composerAutoload = composerAutoload || !isFetch; return false }
             return !(isFetch && known.contains(e))
         }
-        var rest: Double
-        if others.isEmpty { rest = 0 } else if let v = categorySeconds(others.joined(separator: " && "), CostModel.categorise(others.joined(separator: " && "))) {
-            rest = v
-        } else { rest = defaults["RUN"] ?? 2 }
-        if composerAutoload { rest += defaults["RUN"] ?? 2 }
-        return (download, rest)
+        let result = (others.isEmpty ? nil : others.joined(separator: " && "), composerAutoload)
+        otherCommandsMemo.locked { memo in
+            if memo.count > 4096 { memo.removeAll() }
+            memo[key] = result
+        }
+        return result
     }
+
+    static let otherCommandsMemo = Locked<[String: (String?, Bool)]>([:])
 
     public static let standard = CostModel()
 
@@ -222,11 +237,28 @@ public struct CostModel: Sendable {
     func categorySeconds(_ command: String, _ cat: String?) -> Double? {
         guard let cat, let v = defaults[cat] else { return nil }
         guard cat == "run:build" else { return v }
-        let others = CostModel.segments(command.lowercased()).filter { CostModel.segmentCategory($0) != "run:build" }
-        guard !others.isEmpty, let install = CostModel.categorise(others.joined(separator: " && ")),
-              ["run:package-install", "run:small-install", "run:package-index"].contains(install), let w = defaults[install] else { return v }
+        guard let install = CostModel.installCategory(ofBuild: command), let w = defaults[install] else { return v }
         return v + w
     }
+
+    /// The install category of the commands of a build RUN other than its builds (nil when
+    /// they install nothing), by command: every build of every replay asks again.
+    static func installCategory(ofBuild command: String) -> String? {
+        if let known = buildInstalls.locked({ $0[command] }) { return known }
+        let others = CostModel.segments(command.lowercased()).filter { CostModel.segmentCategory($0) != "run:build" }
+        var install: String? = nil
+        if !others.isEmpty, let c = CostModel.categorise(others.joined(separator: " && ")),
+           ["run:package-install", "run:small-install", "run:package-index"].contains(c) {
+            install = c
+        }
+        buildInstalls.locked { memo in
+            if memo.count > 4096 { memo.removeAll() }
+            memo[command] = .some(install)
+        }
+        return install
+    }
+
+    static let buildInstalls = Locked<[String: String?]>([:])
 
     /// The RUN category of a command: the most expensive of its commands (split at `&&`,
     /// `||`, `;`, `|` and newlines): builds, dependency installs, package indexes, small

@@ -45,3 +45,24 @@ extension LintContext {
 
     var moves: Moves { Moves(stepGraph) }
 }
+
+extension FileAnalysis {
+    /// The step graph of `model` with the context directory's files, as `LintContext.stepGraph`
+    /// builds it (the same context and parsed scripts): the one the rules built, else built now
+    /// and kept. For the cache evidence of the file the rules linted (same model and context).
+    func graph(_ model: DockerfileModel, contextDirectory: String, dockerfile: String) -> StepGraph {
+        // The rules' graph, unless they ran without the context directory.
+        if let g = graph, g.context != nil { return g }
+        if context == nil { context = .some(BuildContext.disk(directory: contextDirectory, dockerfile: dockerfile)) }
+        let own = context.flatMap { $0 } ?? BuildContext.disk(directory: contextDirectory, dockerfile: dockerfile)
+        let g = StepGraph(model: model, context: own, scripts: { mi in
+            let key = mi.syntax.range.start.offset
+            if let cached = self.scripts[key] { return cached }
+            let made = RunScript.make(mi, in: model.dockerfile)
+            self.scripts[key] = .some(made)
+            return made
+        })
+        if graph == nil { graph = g }
+        return g
+    }
+}

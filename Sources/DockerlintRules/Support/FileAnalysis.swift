@@ -44,6 +44,33 @@ extension LintContext {
     }
 
     var moves: Moves { Moves(stepGraph) }
+
+    /// The stage and index of `i` among its stage's instructions, as the step graph numbers
+    /// its steps (read off the model: the graph need not be built).
+    func stepPosition(_ i: ModelInstruction) -> (stage: Int, index: Int)? {
+        let offset = i.syntax.range.start.offset
+        for (s, stage) in model.stages.enumerated() {
+            if let k = stage.instructions.firstIndex(where: { $0.syntax.range.start.offset == offset }) { return (s, k) }
+        }
+        return nil
+    }
+
+    /// The stage of `i` as the step graph numbers it.
+    func stepStage(_ i: ModelInstruction) -> Int? { stepPosition(i)?.stage }
+
+    /// Whether a RUN step follows `i` in its stage: rules whose findings move a step past a
+    /// later RUN ask this before building the step graph. True when `i` is not found.
+    func runFollows(_ i: ModelInstruction) -> Bool {
+        guard let (s, k) = stepPosition(i) else { return true }
+        return model.stages[s].instructions[(k + 1)...].contains { $0.syntax.kind == .run }
+    }
+
+    /// Whether a RUN step follows `i` in its stage or in a later stage (one built FROM it or
+    /// copying from it comes later in the file): for findings about installs of derived stages.
+    func runFollowsInFile(_ i: ModelInstruction) -> Bool {
+        guard let (s, _) = stepPosition(i) else { return true }
+        return runFollows(i) || model.stages.dropFirst(s + 1).contains { $0.instructions.contains { $0.syntax.kind == .run } }
+    }
 }
 
 extension FileAnalysis {

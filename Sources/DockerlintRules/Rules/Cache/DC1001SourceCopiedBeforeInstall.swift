@@ -26,6 +26,9 @@ final class SourceCopiedBeforeInstallRule: LintRule {
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
         guard i.syntax.kind == .copy || i.syntax.kind == .add, !i.isOnbuildTrigger else { return }
+        // Every finding moves the COPY below a later RUN (of its stage or of a stage built on
+        // it, `make` splits): none, nothing to analyse.
+        guard context.runFollowsInFile(i) else { return }
         let graph = context.stepGraph
         guard let id = graph.id(of: i) else { return }
         let c = graph.step(id)

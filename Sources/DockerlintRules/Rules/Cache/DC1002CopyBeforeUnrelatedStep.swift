@@ -12,6 +12,9 @@ final class CopyBeforeUnrelatedStepRule: LintRule {
     init() {}
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
+        // Both findings move a COPY and a RUN of its stage past each other: no RUN below it,
+        // nothing to analyse.
+        if i.syntax.kind == .copy || i.syntax.kind == .add, !context.runFollows(i) { return }
         if reportRunAboveBlock(i, context, &sink) { return }
         guard let cw = CopyWrite.of(i, context), cw.changesOften, !i.isOnbuildTrigger else { return }
         let graph = context.stepGraph
@@ -77,8 +80,9 @@ final class CopyBeforeUnrelatedStepRule: LintRule {
     /// block; nil otherwise.
     static func runAboveBlock(_ i: ModelInstruction, _ context: LintContext) -> (Step, [Step], [Step])? {
         guard i.syntax.kind == .copy || i.syntax.kind == .add, !i.isOnbuildTrigger else { return nil }
+        guard changesOften(i, context) else { return nil }
         let graph = context.stepGraph
-        guard let id = graph.id(of: i), changesOften(i, context) else { return nil }
+        guard let id = graph.id(of: i) else { return nil }
         let stage = graph.stages[id.stage]
         // The first RUN below the COPY, when it installs packages (not any download: a RUN
         // that clones or fetches an unpinned source re-runs today on every change, and moved

@@ -19,10 +19,13 @@ final class VolatileArgEarlyRule: LintRule {
 
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
         guard i.stageIndex != nil, !i.isOnbuildTrigger, case .arg(let arg)? = i.typed?.command else { return }
+        // The step graph only for an ARG whose value changes in every build.
+        let whys = arg.definitions.map { volatility($0, context) }
+        guard whys.contains(where: { $0 != nil }) else { return }
         let graph = context.stepGraph
         guard let id = graph.id(of: i) else { return }
-        for def in arg.definitions {
-            guard let why = volatility(def, context) else { continue }
+        for (def, why) in zip(arg.definitions, whys) {
+            guard let why else { continue }
             report(def, why: why, id: id, arg: arg, i, context, graph, &sink)
         }
     }

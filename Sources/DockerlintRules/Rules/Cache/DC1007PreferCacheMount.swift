@@ -186,6 +186,9 @@ final class PreferCacheMountRule: LintRule {
     /// later step of the stage, no later stage copying or mounting it out, and the stage is
     /// not the one shipped (whose image would then lack the folder).
     static func buildCaches(_ i: ModelInstruction, _ rs: RunScript, _ context: LintContext, _ sink: inout FindingSink) {
+        // Only a builder stage (below) is advised: in any other, the step graph is not needed.
+        guard let builder = context.stepStage(i), case .success(let shipped) = context.model.targetStage(), builder != shipped,
+              context.model.stages.dropFirst(builder + 1).contains(where: { $0.dependencies.contains { $0.stage == builder } }) else { return }
         let graph = context.stepGraph
         guard let id = graph.id(of: i) else { return }
         let step = graph.step(id)

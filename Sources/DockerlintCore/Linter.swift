@@ -138,7 +138,7 @@ public struct Linter: Sendable {
         var out: [Diagnostic] = []
         var seen = Set<Finding>()
         for f in sink.findings where seen.insert(f).inserted {
-            guard let pi = rules.planIndex[f.code] else {
+            guard let pi = rules.planIndex(of: f.code) else {
                 if rules.code(named: f.code) == nil, RuleSet.isExternalCode(f.code),
                    let d = externalDiagnostic(f, input.path, config, pragmas, starts, stageStarts) {
                     out.append(d)

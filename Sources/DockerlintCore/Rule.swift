@@ -106,12 +106,14 @@ public struct RuleSet: @unchecked Sendable {
     /// use for the built-in set: a lint run that shows no documentation never builds it.
     public var catalog: [RuleMetadata] { catalogSource() }
     private let catalogSource: @Sendable () -> [RuleMetadata]
-    /// Lower-cased code, name or alias → index in `infos` and `catalog`.
-    let byName: [String: Int]
+    /// Lower-cased code, name or alias → index in `infos` and `catalog`, sorted by name for
+    /// a binary search (`index(named:)`): the built-in set takes it as generated.
+    let names: [(String, Int)]
     /// What linting needs of each rule of `types` (in that order).
     let plan: [PlannedRule]
-    /// Exact code → index in `plan`.
-    let planIndex: [String: Int]
+    /// Exact code → index in `plan`; nil when `plan` is sorted by code (the built-in set),
+    /// whose codes are found by a binary search instead (`planIndex(of:)`).
+    let planTable: [String: Int]?
     /// A model error's message → index in `plan` of the rule that reports it (`buildErrors`).
     let buildErrorOwners: [String: Int]
 
@@ -131,36 +133,74 @@ public struct RuleSet: @unchecked Sendable {
 
     /// `infos` must be sorted by code and `catalog()` must return the same rules in the
     /// same order (a test checks the generated built-in tables).
-    public init(infos: [RuleInfo], types: [any LintRule.Type], catalog: @escaping @Sendable () -> [RuleMetadata]) {
+    /// `names`: the name table of `infos` (`RuleSet.nameTable`) when it is known ahead (the
+    /// generated one of the built-in set); computed here otherwise.
+    public init(infos: [RuleInfo], types: [any LintRule.Type], catalog: @escaping @Sendable () -> [RuleMetadata],
+                names: [(String, Int)]? = nil) {
         self.infos = infos
         self.types = types
         self.catalogSource = catalog
-        var names: [String: Int] = [:]
-        for (k, r) in infos.enumerated() { for n in r.allNames { names[n.lowercased()] = k } }
-        self.byName = names
+        self.names = names ?? RuleSet.nameTable(infos)
         var plan: [PlannedRule] = []
-        var planIndex: [String: Int] = [:]
+        plan.reserveCapacity(types.count)
         var owners: [String: Int] = [:]
-        for type in types {
-            guard let k = names[type.code.lowercased()] else { continue }
+        // Types in the order of `infos` (the generated tables): rule k is info k.
+        let aligned = types.count == infos.count && types.indices.allSatisfy { types[$0].code == infos[$0].code }
+        for (t, type) in types.enumerated() {
+            guard let k = aligned ? t : RuleSet.index(named: type.code, in: self.names) else { continue }
             let m = infos[k]
-            planIndex[m.code] = plan.count
             for message in m.buildErrors { owners[message] = plan.count }
             plan.append(PlannedRule(type: type, info: m, allNames: m.allNames, isBuildKit: m.category == "buildkit"))
         }
         self.plan = plan
-        self.planIndex = planIndex
+        if plan.indices.dropFirst().allSatisfy({ plan[$0 - 1].code < plan[$0].code }) {
+            self.planTable = nil
+        } else {
+            var table: [String: Int] = [:]
+            for (k, p) in plan.enumerated() { table[p.code] = k }
+            self.planTable = table
+        }
         self.buildErrorOwners = owners
     }
 
+    /// Every lower-cased code, name and alias of `infos` with the index of its rule (the
+    /// last rule of a name shared by several), sorted by name.
+    public static func nameTable(_ infos: [RuleInfo]) -> [(String, Int)] {
+        var names: [String: Int] = [:]
+        for (k, r) in infos.enumerated() { for n in r.allNames { names[n.lowercased()] = k } }
+        return names.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
+    }
+
+    /// The index in `infos` of a code, name or alias (case-insensitive).
+    static func index(named name: String, in names: [(String, Int)]) -> Int? {
+        let key = name.lowercased()
+        var lo = 0, hi = names.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if names[mid].0 < key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < names.count && names[lo].0 == key ? names[lo].1 : nil
+    }
+
+    /// The index in `plan` of a rule by its exact code.
+    func planIndex(of code: String) -> Int? {
+        if let planTable { return planTable[code] }
+        var lo = 0, hi = plan.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if plan[mid].code < code { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < plan.count && plan[lo].code == code ? lo : nil
+    }
+
     /// A rule's full metadata by code, name or alias (case-insensitive).
-    public func rule(named name: String) -> RuleMetadata? { byName[name.lowercased()].map { catalog[$0] } }
+    public func rule(named name: String) -> RuleMetadata? { RuleSet.index(named: name, in: names).map { catalog[$0] } }
 
     /// A rule's lint-time metadata by code, name or alias (case-insensitive).
-    public func info(named name: String) -> RuleInfo? { byName[name.lowercased()].map { infos[$0] } }
+    public func info(named name: String) -> RuleInfo? { RuleSet.index(named: name, in: names).map { infos[$0] } }
 
     /// The code of the rule a code, name or alias (case-insensitive) names.
-    public func code(named name: String) -> String? { byName[name.lowercased()].map { infos[$0].code } }
+    public func code(named name: String) -> String? { RuleSet.index(named: name, in: names).map { infos[$0].code } }
 
     /// True for names that are not rules of this set but are still valid selectors
     /// (ShellCheck codes).

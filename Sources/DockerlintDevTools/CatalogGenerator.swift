@@ -15,6 +15,13 @@ public enum CatalogGenerator {
             s += r.buildErrors.isEmpty ? "),\n" : ", buildErrors: \(lits(r.buildErrors))),\n"
         }
         s += "]\n\n"
+        s += "/// Every rule's code, name and aliases lower-cased, sorted, with the rule's index in\n"
+        s += "/// `builtinRuleInfos` (`RuleSet.nameTable`): the name table a run starts from.\n"
+        s += "public let builtinRuleNames: [(String, Int)] = [\n"
+        for (name, k) in RuleSet.nameTable(rules.sorted(by: { $0.code < $1.code }).map(\.info)) {
+            s += "    (\(lit(name)), \(k)),\n"
+        }
+        s += "]\n\n"
         s += "/// Every rule's full metadata, sorted by code.\n"
         s += "public let builtinRuleCatalog: [RuleMetadata] = [\n"
         for r in rules.sorted(by: { $0.code < $1.code }) {

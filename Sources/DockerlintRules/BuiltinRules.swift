@@ -4,5 +4,5 @@ import DockerlintCore
 /// rules/*.yaml) and their metadata (`Generated/RuleCatalog+Generated.swift`).
 public enum BuiltinRules {
     public static let types: [any LintRule.Type] = builtinRuleTypes
-    public static let ruleSet = RuleSet(infos: builtinRuleInfos, types: types, catalog: { builtinRuleCatalog })
+    public static let ruleSet = RuleSet(infos: builtinRuleInfos, types: types, catalog: { builtinRuleCatalog }, names: builtinRuleNames)
 }

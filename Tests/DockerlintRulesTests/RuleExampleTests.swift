@@ -105,6 +105,11 @@ import Testing
     /// order (RuleSet indexes both with the same positions).
     @Test func generatedInfosMatchTheCatalog() {
         #expect(builtinRuleInfos == builtinRuleCatalog.map(\.info))
+        // The generated name table is the one the infos give.
+        #expect(builtinRuleNames.map(\.0) == RuleSet.nameTable(builtinRuleInfos).map(\.0))
+        #expect(builtinRuleNames.map(\.1) == RuleSet.nameTable(builtinRuleInfos).map(\.1))
+        // Each rule type is the rule its position says (the run pairs them by position).
+        for (k, type) in BuiltinRules.types.enumerated() { #expect(BuiltinRules.ruleSet.info(named: type.code) == builtinRuleInfos[k]) }
         #expect(builtinRuleCatalog.map(\.code) == builtinRuleCatalog.map(\.code).sorted())
         let set = BuiltinRules.ruleSet
         for r in builtinRuleCatalog {

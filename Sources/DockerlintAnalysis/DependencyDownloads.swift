@@ -251,6 +251,35 @@ public enum DependencyDownloads {
     public static func cargoLockPackages(_ text: String) -> Int {
         var n = 0
         var inPackage = false, sourced = false
+        // ASCII (every real Cargo.lock: names, versions, sources and checksums are ASCII) is read
+        // by bytes, as `goSumModules` does: the same lines, trimmed of the same spaces and tabs
+        // (the whitespace of `.whitespaces` in ASCII), without Foundation trimming each line
+        // (a lint and every replayed version of the Dockerfile count the lock file again).
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            let bytes = Array(text.utf8)
+            for raw in bytes.split(whereSeparator: { $0 >= 0x0A && $0 <= 0x0D }) {
+                var start = raw.startIndex, end = raw.endIndex
+                while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
+                while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+                let line = bytes[start..<end]
+                if line.first == UInt8(ascii: "[") {
+                    if inPackage && sourced { n += 1 }
+                    inPackage = line.elementsEqual("[[package]]".utf8)
+                    sourced = false
+                } else if inPackage, line.starts(with: "source ".utf8) || line.starts(with: "source=".utf8) {
+                    sourced = true
+                }
+            }
+            if inPackage && sourced { n += 1 }
+            return n
+        }
+        return characterCargoLockPackages(text)
+    }
+
+    /// `cargoLockPackages` on characters (any text).
+    static func characterCargoLockPackages(_ text: String) -> Int {
+        var n = 0
+        var inPackage = false, sourced = false
         for raw in text.split(whereSeparator: \.isNewline) {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("[") {

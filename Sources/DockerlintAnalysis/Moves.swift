@@ -858,9 +858,13 @@ public struct Moves {
         }
         for p in read.paths {
             if !writer.copied.isEmpty {
-                // Two COPYs writing the same path: the later one overrides a file of the
-                // other's tree on purpose (`COPY docker/app.env /app/.env` after `COPY . /app`).
-                let overrides = bothWrite && reader.copied.contains { !$0.isTree && $0.imagePath == p }
+                // A step that writes a path inside the COPY's tree on purpose: a COPY of one file
+                // (`COPY docker/app.env /app/.env` after `COPY . /app`) or a RUN that installs
+                // nothing (`echo $COMMIT > /app/version.txt`). Swapped, a working copy's own file
+                // there (untracked, not excluded by the .dockerignore) would win. A dependency
+                // install's folders (node_modules, vendor) are judged by what the context holds.
+                let overrides = bothWrite && (reader.copied.contains { !$0.isTree && $0.imagePath == p }
+                    || (reader.kind == .run && reader.installs.isEmpty))
                 if let hit = realOverlap(copy: writer, path: p, written: bothWrite, overriddenByCopy: overrides) {
                     return .unsafe("\(Self.label(reader)) \(what) \(hit), which \(Self.label(writer)) writes")
                 }

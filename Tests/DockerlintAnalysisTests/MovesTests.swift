@@ -24,6 +24,19 @@ import Testing
         #expect(b.moves.moveBelow(b.at(2), b.at(3)) == .safe)
     }
 
+    @Test func aRunWritingAFileOfACopiedTreeKeepsItsPlace() {
+        // Tautulli: the RUN writes version files from build args into the copied folder; a
+        // working copy holds its own (gitignored, not dockerignored) that would win if the
+        // COPY moved below the RUN.
+        let text = "FROM alpine\nARG COMMIT\nCOPY . /app\nRUN echo $COMMIT > /app/version.txt\n"
+        let a = Analysed(text, files: ["Tautulli.py": "print(1)\n"], buildArgs: ["COMMIT": "abc"])
+        let v = a.moves.moveBelow(a.at(3), a.at(4))
+        #expect(!v.isSafe)
+        #expect(v.reason?.contains("/app/version.txt") == true, "\(String(describing: v.reason))")
+        let b = Analysed(text, files: ["Tautulli.py": "print(1)\n", ".dockerignore": "version.txt\n"], buildArgs: ["COMMIT": "abc"])
+        #expect(b.moves.moveBelow(b.at(3), b.at(4)) == .safe)
+    }
+
     @Test func copyDoesNotMoveBelowAStepReadingItThroughAVariable() {
         // DC1002 on a real project: `RUN chmod +x $APP_HOME/run.sh` reads the copied run.sh.
         let a = Analysed("FROM alpine\nENV APP_HOME=/opt/app\nWORKDIR $APP_HOME\nCOPY run.sh ./\nRUN chmod +x $APP_HOME/run.sh\n",

@@ -56,7 +56,7 @@ extension Moves {
         }
         let copyDir = ImagePath.workdir(cs.instruction.workingDirectory)
         let sameDir = ins.workdir == copyDir
-        if !sameDir, ins.workdir.contains(where: { $0 == "$" || $0 == " " || $0 == "'" || $0 == "\"" }) { return nil }
+        if !sameDir, Self.needsQuoting(ins.workdir) { return nil }
         let text = sameDir ? fetch : "cd \(ins.workdir) && \(fetch)"
         guard let inv = ShellParser.parse(fetch).commands.first, let pc = PackageCommand.parse(inv), let dep = pc.dependencyInstall else { return nil }
         var reader = InstallReader(graph: graph, step: r, cwd: ins.workdir, pc: pc, dep: dep, values: ShellValues(rs.instruction))

@@ -693,7 +693,7 @@ public struct Moves {
         // In the build's directory: the COPY's, or reached with `cd`.
         let copyDir = ImagePath.workdir(cs.instruction.workingDirectory)
         let sameDir = build.workdir == copyDir
-        if !sameDir, build.workdir.contains(where: { $0 == "$" || $0 == " " || $0 == "'" || $0 == "\"" }) { return nil }
+        if !sameDir, Self.needsQuoting(build.workdir) { return nil }
         let text = sameDir ? "go mod download" : "cd \(build.workdir) && go mod download"
         guard let inv = ShellParser.parse("go mod download").commands.first, let pc = PackageCommand.parse(inv), let dep = pc.dependencyInstall else { return nil }
         guard source(in: cs, of: ImagePath.absolute("go.mod", workdir: build.workdir)) != nil else { return nil }
@@ -721,7 +721,7 @@ public struct Moves {
                 continue
             }
             let shown = ImagePath.relative(m, to: build.workdir).map { $0.isEmpty ? "." : $0 } ?? m
-            guard !shown.contains(where: { $0 == "$" || $0 == " " || $0 == "'" || $0 == "\"" }) else { return nil }
+            guard !Self.needsQuoting(shown) else { return nil }
             var r2 = InstallReader(graph: graph, step: r, cwd: m, pc: pc, dep: dep, values: ShellValues(rs.instruction))
             r2.run()
             if !r2.complete, verdict.isSafe { verdict = .unknown(r2.reasons.first ?? "the module's reads are not known") }
@@ -818,6 +818,12 @@ public struct Moves {
     }
 
     // MARK: - Conflicts
+
+    /// True when `s` cannot stand unquoted in a generated shell line (`cd DIR`): it holds a
+    /// `$`, a space or a quote.
+    static func needsQuoting(_ s: String) -> Bool {
+        s.contains { $0 == "$" || $0 == " " || $0 == "'" || $0 == "\"" }
+    }
 
     static func label(_ s: Step) -> String {
         var t = s.instruction.syntax.original.firstLineWithoutCarriageReturns

@@ -153,14 +153,24 @@ public enum VolatileValues {
         return l == "makefile" || l == "justfile"
     }
 
+    /// The CI workflow files (GitHub, Gitea, Forgejo), by path in the context; `sorted`: each
+    /// folder's names in order.
+    static func workflowFiles(_ files: ProjectFiles, sorted: Bool) -> [String] {
+        var paths: [String] = []
+        for dir in [".github/workflows", ".gitea/workflows", ".forgejo/workflows"] {
+            let names = files.list(dir) ?? []
+            for n in (sorted ? names.sorted() : names) where n.hasSuffix(".yml") || n.hasSuffix(".yaml") {
+                paths.append(dir + "/" + n)
+            }
+        }
+        return paths
+    }
+
     /// Build arguments the project's CI, compose or bake files set to a per-build value,
     /// with the file and line that does it. `root` is the repository root (or the context).
     public static func fromCI(_ files: ProjectFiles) -> [String: String] {
         var out: [String: String] = [:]
-        var paths: [String] = []
-        for dir in [".github/workflows", ".gitea/workflows", ".forgejo/workflows"] {
-            for n in files.list(dir) ?? [] where n.hasSuffix(".yml") || n.hasSuffix(".yaml") { paths.append(dir + "/" + n) }
-        }
+        var paths = workflowFiles(files, sorted: false)
         for n in files.list(".") ?? [] {
             let l = n.lowercased()
             if (l.hasPrefix("docker-compose") || l.hasPrefix("compose")) && (l.hasSuffix(".yml") || l.hasSuffix(".yaml")) { paths.append(n) }
@@ -222,61 +232,59 @@ public enum VolatileValues {
         let others = ["docker build", "buildx build", "docker-compose", "compose build", "compose up", "bake", "podman", "buildah", "kaniko", "make "]
         if let gitlab = files.text(".gitlab-ci.yml"), others.contains(where: gitlab.contains) || gitlab.contains("build-push-action") { return [:] }
         var builds: [[String: String?]] = []
-        for dir in [".github/workflows", ".gitea/workflows", ".forgejo/workflows"] {
-            for n in (files.list(dir) ?? []).sorted() where n.hasSuffix(".yml") || n.hasSuffix(".yaml") {
-                guard let text = files.text(dir + "/" + n) else { continue }
-                if others.contains(where: text.contains) { return [:] }
-                // Steps: `- ` items; a build-push-action step's `with:` keys.
-                var stepIndent = -1, isBuild = false
-                var with: [String: String] = [:], args: [String: String?] = [:]
-                var blockKey: String? = nil, blockIndent = -1
-                func close() -> Bool {
-                    defer { isBuild = false; with = [:]; args = [:]; blockKey = nil }
-                    guard isBuild else { return true }
-                    let context = clean(with["context"] ?? ".")
-                    let file = with["file"].map(clean) ?? (context.isEmpty ? "Dockerfile" : context + "/Dockerfile")
-                    if file.contains("$") || context.contains("$") { return false }
-                    if file == target { builds.append(args) }
-                    return true
-                }
-                func arg(_ entry: String) {
-                    let e = entry.trimmingCharacters(in: .whitespaces)
-                    guard !e.isEmpty, let eq = e.firstIndex(of: "=") else { return }
-                    let name = String(e[..<eq]), value = String(e[e.index(after: eq)...])
-                    let literal = !value.contains("$") && !value.contains("\"") && !value.contains("'") && !value.contains("{")
-                    args.updateValue(literal ? value : nil, forKey: name)
-                }
-                for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-                    let line = String(raw)
-                    let indent = line.prefix { $0 == " " }.count
-                    var body = String(line.dropFirst(indent))
-                    if let k = blockKey {
-                        if body.isEmpty { continue }
-                        if indent > blockIndent { if k == "build-args" { arg(body) }; continue }
-                        blockKey = nil
-                    }
-                    if body.hasPrefix("- ") {
-                        if stepIndent < 0 || indent <= stepIndent { if !close() { return [:] }; stepIndent = indent }
-                        body = String(body.dropFirst(2)).trimmingCharacters(in: .whitespaces)
-                    } else if stepIndent >= 0, indent <= stepIndent, !body.isEmpty {
-                        if !close() { return [:] }
-                        stepIndent = -1
-                    }
-                    if body.hasPrefix("uses:"), body.contains("docker/build-push-action") { isBuild = true; continue }
-                    guard let colon = body.firstIndex(of: ":") else { continue }
-                    let key = String(body[..<colon]).trimmingCharacters(in: .whitespaces)
-                    let value = String(body[body.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-                    guard ["context", "file", "build-args"].contains(key) else { continue }
-                    if value.hasPrefix("|") || value.hasPrefix(">") || value.isEmpty {
-                        blockKey = key; blockIndent = indent
-                    } else if key == "build-args" {
-                        for entry in value.split(separator: ",") { arg(String(entry)) }
-                    } else {
-                        with[key] = value
-                    }
-                }
-                if !close() { return [:] }
+        for path in workflowFiles(files, sorted: true) {
+            guard let text = files.text(path) else { continue }
+            if others.contains(where: text.contains) { return [:] }
+            // Steps: `- ` items; a build-push-action step's `with:` keys.
+            var stepIndent = -1, isBuild = false
+            var with: [String: String] = [:], args: [String: String?] = [:]
+            var blockKey: String? = nil, blockIndent = -1
+            func close() -> Bool {
+                defer { isBuild = false; with = [:]; args = [:]; blockKey = nil }
+                guard isBuild else { return true }
+                let context = clean(with["context"] ?? ".")
+                let file = with["file"].map(clean) ?? (context.isEmpty ? "Dockerfile" : context + "/Dockerfile")
+                if file.contains("$") || context.contains("$") { return false }
+                if file == target { builds.append(args) }
+                return true
             }
+            func arg(_ entry: String) {
+                let e = entry.trimmingCharacters(in: .whitespaces)
+                guard !e.isEmpty, let eq = e.firstIndex(of: "=") else { return }
+                let name = String(e[..<eq]), value = String(e[e.index(after: eq)...])
+                let literal = !value.contains("$") && !value.contains("\"") && !value.contains("'") && !value.contains("{")
+                args.updateValue(literal ? value : nil, forKey: name)
+            }
+            for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+                let line = String(raw)
+                let indent = line.prefix { $0 == " " }.count
+                var body = String(line.dropFirst(indent))
+                if let k = blockKey {
+                    if body.isEmpty { continue }
+                    if indent > blockIndent { if k == "build-args" { arg(body) }; continue }
+                    blockKey = nil
+                }
+                if body.hasPrefix("- ") {
+                    if stepIndent < 0 || indent <= stepIndent { if !close() { return [:] }; stepIndent = indent }
+                    body = String(body.dropFirst(2)).trimmingCharacters(in: .whitespaces)
+                } else if stepIndent >= 0, indent <= stepIndent, !body.isEmpty {
+                    if !close() { return [:] }
+                    stepIndent = -1
+                }
+                if body.hasPrefix("uses:"), body.contains("docker/build-push-action") { isBuild = true; continue }
+                guard let colon = body.firstIndex(of: ":") else { continue }
+                let key = String(body[..<colon]).trimmingCharacters(in: .whitespaces)
+                let value = String(body[body.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+                guard ["context", "file", "build-args"].contains(key) else { continue }
+                if value.hasPrefix("|") || value.hasPrefix(">") || value.isEmpty {
+                    blockKey = key; blockIndent = indent
+                } else if key == "build-args" {
+                    for entry in value.split(separator: ",") { arg(String(entry)) }
+                } else {
+                    with[key] = value
+                }
+            }
+            if !close() { return [:] }
         }
         guard let first = builds.first else { return [:] }
         var out: [String: String] = [:]

@@ -63,8 +63,6 @@ public enum CacheEvidence {
         public init() {}
     }
 
-    static func utf8Less(_ a: String, _ b: String) -> Bool { DockerlintCache.utf8Less(a, b) }
-
     /// Findings that are not about what re-runs (the simulator cannot tell whether they pay).
     static let notSimulated: Set<String> = ["DC1005"]
 

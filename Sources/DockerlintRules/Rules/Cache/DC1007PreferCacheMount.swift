@@ -228,10 +228,8 @@ final class PreferCacheMountRule: LintRule {
             return
         }
         let e = managers[command.manager]!
-        // A builder stage: a later stage copies from it, and it is not the target.
+        // A builder stage (checked at the top: a later stage copies from it, it is not the target).
         let stage = id.stage
-        guard case .success(let target) = graph.model.targetStage(), stage != target,
-              graph.model.stages.dropFirst(stage + 1).contains(where: { $0.dependencies.contains { $0.stage == stage } }) else { return }
         guard let dir = context.moves.dependencyCache(e, step: step, builds: builds) else { return }
         if (i.resolved?.mounts ?? []).contains(where: { $0.type == .cache && ($0.target.map { ImagePath.overlap($0, dir) } ?? false) }) { return }
         if rs.hasCacheOrTmpfsMount(at: dir) { return }

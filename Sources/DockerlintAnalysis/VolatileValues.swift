@@ -4,6 +4,7 @@
 // `args`, `--build-arg X=$(date ...)`).
 
 import Foundation
+import DockerlintSupport
 
 public enum VolatileValues {
     /// Why a build argument named `name` changes on every build, judged by its name alone;
@@ -50,6 +51,8 @@ public enum VolatileValues {
                                  "CI_PIPELINE_ID", "CIRCLE_SHA1", "CIRCLE_BUILD_NUM", "BUILDKITE_COMMIT", "BUILD_SOURCEVERSION",
                                  "GIT_COMMIT", "SOURCE_COMMIT", "COMMIT_SHA", "git rev-parse", "git describe", "git log", "$(date", "`date", "$(shell date",
                                  "timestamp()", "BUILD_NUMBER"]
+    /// `volatileTokens`, searched for in one pass over a line's bytes (every line of every CI file is).
+    static let volatileTokenSearch = ByteNeedles(volatileTokens)
 
     /// The docker/metadata-action steps of a workflow, by step id, and what their outputs hold
     /// (the action's documented outputs): `labels`, `annotations`, `json` and the bake files
@@ -198,9 +201,9 @@ public enum VolatileValues {
                     }
                     continue
                 }
-                guard volatileTokens.contains(where: { line.contains($0) }) || !volatileVariables.isEmpty
-                    || (!metadata.ids.isEmpty && line.contains("steps."))
-                    || (!outputs.isEmpty && (line.contains("steps.") || line.contains("needs."))) else { continue }
+                guard volatileTokenSearch.occur(in: line) || !volatileVariables.isEmpty
+                    || (!metadata.ids.isEmpty && line.containsBytes("steps."))
+                    || (!outputs.isEmpty && (line.containsBytes("steps.") || line.containsBytes("needs."))) else { continue }
                 // Each name by its own value: `A=true B=$(GITHUB_SHA)` makes B per-build, not A.
                 for (name, value) in assignments(line) where out[name] == nil
                     && (isVolatile(value, metadata: metadata) || outputs.isVolatile(value, line: lineNo) || refersTo(value, volatileVariables)) {

@@ -25,11 +25,14 @@ public struct Linter: Sendable {
         public var configuration: Configuration
         public var contextDirectory: String?
         public var buildArgs: BuildArgs
+        /// What the lints of one run share about the project (`LintContext.runState`), owned
+        /// and typed by the rules module; nil: the lint reads its own.
+        public var runState: AnyObject?
 
         public init(path: String, bytes: [UInt8], configuration: Configuration, contextDirectory: String? = nil,
-                    buildArgs: BuildArgs = BuildArgs()) {
+                    buildArgs: BuildArgs = BuildArgs(), runState: AnyObject? = nil) {
             self.path = path; self.bytes = bytes; self.configuration = configuration
-            self.contextDirectory = contextDirectory; self.buildArgs = buildArgs
+            self.contextDirectory = contextDirectory; self.buildArgs = buildArgs; self.runState = runState
         }
     }
 
@@ -96,7 +99,7 @@ public struct Linter: Sendable {
         let config = input.configuration
         let pragmas = Pragmas.read(file)
         let context = LintContext(path: input.path, model: model, configuration: config,
-                                  contextDirectory: input.contextDirectory, pragmas: pragmas)
+                                  contextDirectory: input.contextDirectory, pragmas: pragmas, runState: input.runState)
 
         // Which rules run, and at what severity.
         var severities: [String: Severity] = [:]

@@ -81,13 +81,18 @@ public final class LintContext {
     /// COPY writes), owned and typed by the rules module: one object, no keyed lookups
     /// or dynamic casts on the hot path.
     public var ruleState: AnyObject?
+    /// What the lints of one run share about the project (the CI files, read once), owned
+    /// and typed by the rules module like `ruleState`; nil: this lint reads its own.
+    public let runState: AnyObject?
 
-    public init(path: String, model: DockerfileModel, configuration: Configuration, contextDirectory: String?, pragmas: Pragmas) {
+    public init(path: String, model: DockerfileModel, configuration: Configuration, contextDirectory: String?, pragmas: Pragmas,
+                runState: AnyObject? = nil) {
         self.path = path
         self.model = model
         self.configuration = configuration
         self.contextDirectory = contextDirectory
         self.pragmas = pragmas
+        self.runState = runState
     }
 
     /// The stage an instruction belongs to.

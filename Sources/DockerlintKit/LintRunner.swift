@@ -264,7 +264,8 @@ public struct LintRunner {
     static func lintFile(_ linter: Linter, name: String, bytes: [UInt8], configuration: Configuration, contextDirectory: String?,
                          history: Int, rules: RuleSet, shared: CacheEvidence.SharedWork = CacheEvidence.SharedWork())
         -> (diagnostics: [Diagnostic], syntaxError: Bool, evidence: CacheEvidence.Work) {
-        let out = linter.lint(Linter.Input(path: name, bytes: bytes, configuration: configuration, contextDirectory: contextDirectory))
+        let out = linter.lint(Linter.Input(path: name, bytes: bytes, configuration: configuration, contextDirectory: contextDirectory,
+                                           runState: shared.projectCI))
         var found = out.diagnostics.filter { $0.severity != .off }
         var work = CacheEvidence.Work()
         if !out.hasSyntaxErrors, configuration.evidence {

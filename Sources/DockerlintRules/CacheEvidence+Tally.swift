@@ -38,6 +38,11 @@ extension CacheEvidence {
         let namer: CacheSimulator
         /// Per (file named in, file built): the identities of the one's steps in the other.
         var aligned: [[[UInt8]]: [String: String]] = [:]
+        /// The pairs of `aligned` looked up last: every subject and step of a build asks for
+        /// the same few pairs, and so do the builds of an unchanged file. Found by `==`, which
+        /// reads no byte when the texts share their buffer (the replay hands each version's
+        /// text out once), where a dictionary lookup hashes both texts byte by byte.
+        var recentAligned: [(source: [UInt8], text: [UInt8], map: [String: String])] = []
 
         init(subjects: [Subject], variants: Int, references: [[UInt8]: DockerfileModel] = [:], engine: BuilderKind = .buildkit) {
             self.subjects = subjects
@@ -54,13 +59,27 @@ extension CacheEvidence {
 
         /// The identity in build `b`'s file of the step `key` names (nil: that file has no such step).
         mutating func identity(_ key: StepKey, in b: VariantBuild) -> String? {
-            guard !key.source.isEmpty, b.text != key.source, let reference = references[key.source] else { return key.identity }
-            let pair = [key.source, b.text]
-            if let map = aligned[pair] { return map[key.identity] }
-            if aligned.count > 512 { aligned.removeAll() }
-            let map = namer.alignedIdentities(from: reference, to: b.model)
-            aligned[pair] = map
+            guard let map = alignment(key.source, b) else { return key.identity }
             return map[key.identity]
+        }
+
+        /// The identities of `source`'s steps in build `b`'s file; nil when no alignment is
+        /// needed (no source, the same text, or a text not among `references`). `bounded`: a
+        /// full table is emptied before a new pair enters it.
+        mutating func alignment(_ source: [UInt8], _ b: VariantBuild, bounded: Bool = true) -> [String: String]? {
+            guard !source.isEmpty, b.text != source else { return nil }
+            for r in recentAligned where r.text == b.text && r.source == source { return r.map }
+            guard let reference = references[source] else { return nil }
+            let pair = [source, b.text]
+            let map: [String: String]
+            if let m = aligned[pair] { map = m } else {
+                if bounded, aligned.count > 512 { aligned.removeAll(); recentAligned.removeAll() }
+                map = namer.alignedIdentities(from: reference, to: b.model)
+                aligned[pair] = map
+            }
+            if recentAligned.count >= 16 { recentAligned.removeFirst() }
+            recentAligned.append((source, b.text, map))
+            return map
         }
 
         /// The step `key` names as build `b` predicted it (nil: not built, or not in its file).
@@ -72,10 +91,7 @@ extension CacheEvidence {
         /// A step of build `b` named as the file `source` names it (for judgements made on that
         /// file; unchanged when it has no counterpart there).
         mutating func renamed(_ step: StepPrediction, in b: VariantBuild, source: [UInt8]) -> StepPrediction {
-            guard !source.isEmpty, b.text != source, let reference = references[source] else { return step }
-            let pair = [source, b.text]
-            let map = aligned[pair] ?? namer.alignedIdentities(from: reference, to: b.model)
-            aligned[pair] = map
+            guard let map = alignment(source, b, bounded: false) else { return step }
             guard let today = map.first(where: { $0.value == step.identity })?.key else { return step }
             var s = step
             s.identity = today

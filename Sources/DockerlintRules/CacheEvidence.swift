@@ -226,13 +226,14 @@ public enum CacheEvidence {
         func graph() -> StepGraph { fileAnalysis.graph(model, contextDirectory: ctx, dockerfile: path) }
         let costs = downloadCosts(model, graph: graph)
         // Findings of other versions of the file (history), linted once per text.
-        var linted: [[UInt8]: [Diagnostic]] = [bytes: diagnostics]
+        var linted: [BytesKey: [Diagnostic]] = [BytesKey(bytes): diagnostics]
         func findings(_ text: [UInt8]) -> [Diagnostic] {
-            if let f = linted[text] { return f }
-            let out = linter.lint(Linter.Input(path: path, bytes: text, configuration: configuration, contextDirectory: ctx))
+            if let f = linted[BytesKey(text)] { return f }
+            let out = linter.lint(Linter.Input(path: path, bytes: text, configuration: configuration, contextDirectory: ctx,
+                                               runState: shared.projectCI))
             let f = out.hasSyntaxErrors ? [] : out.diagnostics
             if linted.count > 256 { linted.removeAll() }
-            linted[text] = f
+            linted[BytesKey(text)] = f
             return f
         }
         func lineText(_ text: [UInt8], _ line: Int) -> String {
@@ -256,7 +257,7 @@ public enum CacheEvidence {
         // Build arguments that change in every build (by name, default or the project's CI),
         // whether or not DC1003 reports them: the replay gives them a new value per commit.
         // Each with why: the JSON `evidence` states them, so that a reader can replay the quote.
-        var perBuildArgs = VolatileArgEarlyRule.perBuildArguments(model, contextDirectory: ctx)
+        var perBuildArgs = VolatileArgEarlyRule.perBuildArguments(model, contextDirectory: ctx, project: shared.projectCI)
         for i in candidates {
             let d = diagnostics[i]
             let ownLines = (d.relatedLines.isEmpty ? [d.range.start.line] : d.relatedLines).filter { key(line: $0, in: model, identities: ids) != nil }
@@ -434,7 +435,7 @@ public enum CacheEvidence {
             let full = URL(fileURLWithPath: path).standardizedFileURL.path
             let rootPath = URL(fileURLWithPath: root).standardizedFileURL.path
             let constants = full.hasPrefix(rootPath + "/")
-                ? VolatileValues.constantsFromCI(DiskProjectFiles(root: root), dockerfile: String(full.dropFirst(rootPath.count + 1))) : [:]
+                ? shared.projectCI.constants(root: root, dockerfile: String(full.dropFirst(rootPath.count + 1))) : [:]
             if !constants.isEmpty {
                 let contextFiles = DiskProjectFiles(root: ctx)
                 for k in subjects.indices {
@@ -444,7 +445,7 @@ public enum CacheEvidence {
                         model.allInstructions.first { $0.syntax.startLine == line && $0.syntax.kind == .run }
                     }
                     guard !runs.isEmpty, runs.allSatisfy({ mi in
-                        guard let script = RunScript.make(mi, in: model.dockerfile) else { return false }
+                        guard let script = fileAnalysis.script(mi, in: model) else { return false }
                         return CIBranches.installsOnlyInUntakenBranches(script, instruction: mi, constants: constants,
                                                                        contextHas: { contextFiles.isDirectory($0) == false })
                     }) else { continue }
@@ -722,6 +723,8 @@ public enum CacheEvidence {
         private let listing = DirectoryListing()
         /// Entries walked at most per context.
         let maxContextEntries: Int
+        /// The project's CI files, read once for every lint and replay of the run.
+        public let projectCI = ProjectCI()
 
         public init(maxContextEntries: Int = CacheEvidence.maxContextEntries) {
             self.maxContextEntries = maxContextEntries

@@ -152,3 +152,40 @@ import Testing
         #expect(groupedIndices(["a", "b", "a", "c", "b"]) { $0 } == [[0, 2], [1, 4], [3]])
     }
 }
+
+/// The byte searches that stand in for Foundation's `contains` on hot paths give its answers.
+@Suite struct ByteSearchTests {
+    static let texts = ["", "a", "ab", "--build-arg SHA=${{ github.sha }}", "  tags: ${GITHUB_SHA::7}", "日本 github.sh", "$(date +%s)",
+                        "x`date`y", "steps.meta.outputs.labels", "needs", "needs.build.outputs.tag", "ÄRG=$ÄRG", "git rev-parse HEAD"]
+    static let needles = ["github.sha", "GITHUB_SHA", "$(date", "`date", "steps.", "needs.", "$ÄRG", "ÄRG", "a", "git rev-parse", "日本"]
+
+    @Test func containsBytesAgreesWithFoundation() {
+        for t in Self.texts {
+            for n in Self.needles {
+                #expect(t.containsBytes(n) == t.contains(n), "\(t) / \(n)")
+                #expect(Substring(t).containsBytes(n) == t.contains(n), "\(t) / \(n)")
+            }
+            #expect(!t.containsBytes(""))
+        }
+    }
+
+    @Test func needlesAgreeWithFoundation() {
+        let sets = [Self.needles, ["steps."], ["zzz", "needs."], ["日本", "`date"]]
+        for set in sets {
+            let search = ByteNeedles(set)
+            for t in Self.texts {
+                #expect(search.occur(in: t) == set.contains { t.contains($0) }, "\(t) / \(set)")
+                #expect(search.occur(in: Substring(t)) == set.contains { t.contains($0) }, "\(t) / \(set)")
+            }
+        }
+    }
+
+    @Test func bytesKeyHashesAndComparesByBytes() {
+        let a = BytesKey(Array("FROM a\n".utf8)), b = BytesKey(Array("FROM a\n".utf8)), c = BytesKey(Array("FROM b\n".utf8))
+        #expect(a == b && a.hashValue == b.hashValue)
+        #expect(a != c)
+        let table: [BytesKey: Int] = [a: 1, c: 2]
+        #expect(table[b] == 1 && table[BytesKey([])] == nil)
+    }
+}
+

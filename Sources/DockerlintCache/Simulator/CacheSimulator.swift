@@ -34,7 +34,7 @@ struct TransferredFile: Sendable {
 
 public struct CacheSimulator: Sendable {
     public let engine: BuilderKind
-    public var costs: CostModel { didSet { stepLooks.removeAll() } }
+    public var costs: CostModel { didSet { stepLooks.removeAll(); downloadLooks.removeAll() } }
     public var options: SimulatorOptions
     /// Key -> index of the build that first produced it.
     var seen: [String: Int] = [:]
@@ -59,6 +59,9 @@ public struct CacheSimulator: Sendable {
     public private(set) var contextSources: [[String]] = []
     /// `makeStep`'s one-line text and cost per step (emptied when `costs` changes).
     var stepLooks: [StepLook: (String, Double, Bool)] = [:]
+    /// `costs.downloads` per command (emptied when `costs` changes): every build of a replay
+    /// asks about the same commands, and the cost model splits each into words to answer.
+    var downloadLooks: [String: (fetch: Set<DownloadEcosystem>, build: Set<DownloadEcosystem>)] = [:]
     /// Per step identity and key kind, the parts last hashed and their digest: a step whose
     /// inputs are those of the previous build (most steps of most commits) is not hashed again.
     var keyMemo: [KeySlot: (parts: [String], digest: String)] = [:]
@@ -605,7 +608,12 @@ public struct CacheSimulator: Sendable {
                             key: stepKey, command: def.command, kept: chain.fetched.union(mounted))
         if sized, let c = def.command {
             // What lands in a cache mount is not in the image.
-            let d = costs.downloads(c)
+            let d: (fetch: Set<DownloadEcosystem>, build: Set<DownloadEcosystem>)
+            if let known = downloadLooks[c] { d = known } else {
+                d = costs.downloads(c)
+                if downloadLooks.count > 4096 { downloadLooks.removeAll() }
+                downloadLooks[c] = d
+            }
             chain.fetched.formUnion(d.fetch.union(d.build).subtracting(mounted))
         }
         if options.explains { step.inputKey = stepHash(identity, 4, ["input", kw, def.linked ? "link" : ""] + flat) }
@@ -655,7 +663,7 @@ public struct CacheSimulator: Sendable {
     }
 
     static func references(_ text: String, _ name: String) -> Bool {
-        text.contains("$" + name) || text.contains("${" + name)
+        text.containsBytes("$" + name) || text.containsBytes("${" + name)
     }
 
     mutating func sourceDigest(_ sources: [String], ctx: inout ContextSnapshot, ignore: DockerIgnore) -> (String, [String]) {

@@ -20,7 +20,13 @@ public struct HistoryStepNames: Sendable {
     /// Per version: identity → stage and full text (for the steps the reference has not).
     var texts: [Int: [String: (stage: String, text: String)]] = [:]
 
-    public init(engine: BuilderKind) { self.engine = engine }
+    /// Names and aligns steps (`alignedIdentities`, `stepTexts`) as builds on `engine` do.
+    let namer: CacheSimulator
+
+    public init(engine: BuilderKind) {
+        self.engine = engine
+        namer = CacheSimulator(engine: engine)
+    }
 
     /// The index of `model`'s version, by the texts of its stages and steps (what the
     /// alignment reads).
@@ -54,7 +60,6 @@ public struct HistoryStepNames: Sendable {
         guard let version, let reference, version != reference else { return identities }
         let map: [String: String]
         let pair = [reference, version]
-        let namer = CacheSimulator(engine: engine)
         if let m = aligned[pair] { map = m } else {
             if aligned.count > 512 { aligned.removeAll() }
             let forward = namer.alignedIdentities(from: versions[reference], to: versions[version])

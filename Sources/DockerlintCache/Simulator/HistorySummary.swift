@@ -39,19 +39,27 @@ public struct SimulationSummary: Sendable {
     /// above shifts, so each build's steps are aligned with the last counted build's Dockerfile
     /// (`HistoryStepNames`) and named as that file names them. A step that file no longer has
     /// is matched by its stage and full instruction text.
-    public var steps: [StepHistory] { order.compactMap { byKey[$0] } }
-    var order: [String] = []
-    var byKey: [String: StepHistory] = [:]
-    /// A counted build: its built steps, the version of the Dockerfile it was built from (an
-    /// index into `versions`; nil: none was given), and per step key the step.
+    public var steps: [StepHistory] { let t = tallied; return t.order.compactMap { t.byKey[$0] } }
+    /// A counted build: its built steps and the version of the Dockerfile it was built from
+    /// (an index into `versions`; nil: none was given).
     struct Record: Sendable {
         var version: Int?
         var steps: [StepPrediction]
-        var byKey: [String: Int] = [:]
     }
     var records: [Record] = []
     /// What steps are named by: the last counted build's file.
     var names: HistoryStepNames
+    /// The counts per step under the names the last counted build's file gives them,
+    /// worked out when first read after a build was added (`tallied`): every build is
+    /// named by the last file, so a count made before the last file was known would be
+    /// made again (once per change of the file, over every build so far).
+    struct Counts: Sendable {
+        var order: [String] = []
+        var byKey: [String: StepHistory] = [:]
+        /// Per record: step key → index of the step in the record.
+        var recordKeys: [[String: Int]] = []
+    }
+    private var counts = Locked<Counts?>(nil)
 
     public init(engine: BuilderKind) {
         self.engine = engine
@@ -69,7 +77,7 @@ public struct SimulationSummary: Sendable {
     public var averageSeconds: Double { builds > 0 ? estimatedSeconds / Double(builds) : 0 }
     /// Steps re-run per build, on average.
     public var averageMisses: Double {
-        builds > 0 ? Double(byKey.values.reduce(0) { $0 + $1.misses }) / Double(builds) : 0
+        builds > 0 ? Double(tallied.byKey.values.reduce(0) { $0 + $1.misses }) / Double(builds) : 0
     }
 
     /// Counts build `p`, simulated from `model` (without it, the build's steps are taken by
@@ -82,30 +90,37 @@ public struct SimulationSummary: Sendable {
         totalSeconds += p.totalSeconds
         let version = model.map { names.version(of: $0) }
         records.append(Record(version: version, steps: p.steps.filter { $0.status != .notBuilt }))
-        if let version, names.nameBy(version) {
-            // A new last file: every build's steps are named anew by it.
-            order.removeAll()
-            byKey.removeAll()
-            for i in records.indices { tally(i) }
-        } else {
-            tally(records.count - 1)
+        if let version { names.nameBy(version) }
+        // A new box: a copy of this summary made before keeps its own counts.
+        counts = Locked(nil)
+    }
+
+    /// The counts of every record under the current names, made on first read.
+    var tallied: Counts {
+        counts.locked { c in
+            if let c { return c }
+            var out = Counts()
+            var names = self.names
+            for r in records { Self.tally(r, names: &names, into: &out) }
+            c = out
+            return out
         }
     }
 
-    /// Counts record `i`'s steps under the names the reference file gives them.
-    mutating func tally(_ i: Int) {
-        let built = records[i].steps
-        let keys = names.keys(of: built.map(\.identity), version: records[i].version)
-        records[i].byKey.removeAll()
+    /// Counts record `r`'s steps under the names the reference file gives them.
+    static func tally(_ r: Record, names: inout HistoryStepNames, into c: inout Counts) {
+        let built = r.steps
+        let keys = names.keys(of: built.map(\.identity), version: r.version)
+        var recordKeys: [String: Int] = [:]
         for (n, (s, key)) in zip(built, keys).enumerated() {
-            if records[i].byKey[key] == nil { records[i].byKey[key] = n }
-            if byKey[key] == nil {
-                order.append(key)
-                byKey[key] = StepHistory(identity: s.identity, instruction: s.instruction, stage: s.stage,
-                                         stageName: s.stageName, line: s.line, text: s.text, built: 0, misses: 0,
-                                         estimatedSeconds: 0, key: key)
+            if recordKeys[key] == nil { recordKeys[key] = n }
+            if c.byKey[key] == nil {
+                c.order.append(key)
+                c.byKey[key] = StepHistory(identity: s.identity, instruction: s.instruction, stage: s.stage,
+                                           stageName: s.stageName, line: s.line, text: s.text, built: 0, misses: 0,
+                                           estimatedSeconds: 0, key: key)
             }
-            var h = byKey[key]!
+            var h = c.byKey[key]!
             h.identity = HistoryStepNames.isReferenceIdentity(key) ? key : s.identity
             h.instruction = s.instruction
             h.stage = s.stage
@@ -117,21 +132,23 @@ public struct SimulationSummary: Sendable {
                 h.misses += 1
                 h.estimatedSeconds += s.costSeconds
             }
-            byKey[key] = h
+            c.byKey[key] = h
         }
+        c.recordKeys.append(recordKeys)
     }
 
     /// The `n`-th counted build's prediction of `step` (one of `steps`), the step the counts
     /// took for it (nil: that build did not build it). Counted builds are the builds given
     /// less the baseline and the failed ones, in order.
     public func prediction(of step: StepHistory, inBuild n: Int) -> StepPrediction? {
-        guard records.indices.contains(n), let k = records[n].byKey[step.key] else { return nil }
+        let t = tallied
+        guard records.indices.contains(n), let k = t.recordKeys[n][step.key] else { return nil }
         return records[n].steps[k]
     }
 
     /// "RUN pip install flask re-ran 87 of 100 builds": what the lint cache rules quote.
     public func sentence(for identity: String) -> String? {
-        guard let s = byKey[identity] ?? steps.first(where: { $0.identity == identity }) else { return nil }
+        guard let s = tallied.byKey[identity] ?? steps.first(where: { $0.identity == identity }) else { return nil }
         return "\(s.text) re-ran \(s.misses) of \(s.built) builds"
     }
 }

@@ -55,14 +55,14 @@ struct ReplayProblem: Error { var message: String }
 
 /// Builds DockerfileModels for a replay, parsing each distinct text once.
 struct ModelCache {
-    var asts: [[UInt8]: Dockerfile] = [:]
-    var models: [[UInt8]: DockerfileModel] = [:]
+    var asts: [BytesKey: Dockerfile] = [:]
+    var models: [BytesKey: DockerfileModel] = [:]
     let options: BuildOptions
     /// Build arguments that take a new value in every build: the model is rebuilt per build.
     let perBuildArgs: [String]
     /// With `perBuildArgs`: the models of the current build's value, by text (the variants
     /// of one build that build the same text share one model).
-    var perBuild: (value: String, models: [[UInt8]: DockerfileModel]) = ("", [:])
+    var perBuild: (value: String, models: [BytesKey: DockerfileModel]) = ("", [:])
 
     init(options: BuildOptions, perBuildArgs: [String]) {
         self.options = options
@@ -70,17 +70,18 @@ struct ModelCache {
     }
 
     mutating func model(_ bytes: [UInt8], buildValue: String) -> DockerfileModel {
-        if perBuildArgs.isEmpty, let m = models[bytes] { return m }
+        let key = BytesKey(bytes)
+        if perBuildArgs.isEmpty, let m = models[key] { return m }
         if !perBuildArgs.isEmpty {
-            if perBuild.value != buildValue { perBuild = (buildValue, [:]) } else if let m = perBuild.models[bytes] { return m }
+            if perBuild.value != buildValue { perBuild = (buildValue, [:]) } else if let m = perBuild.models[key] { return m }
         }
         if asts.count > 256 { asts.removeAll(); models.removeAll() }
         let ast: Dockerfile
-        if let a = asts[bytes] { ast = a } else { ast = DockerfileParser.parse(bytes); asts[bytes] = ast }
+        if let a = asts[key] { ast = a } else { ast = DockerfileParser.parse(bytes); asts[key] = ast }
         var o = options
         for name in perBuildArgs { o.buildArgs[name] = buildValue }
         let m = DockerfileModel.build(ast, options: o)
-        if perBuildArgs.isEmpty { models[bytes] = m } else { perBuild.models[bytes] = m }
+        if perBuildArgs.isEmpty { models[key] = m } else { perBuild.models[key] = m }
         return m
     }
 }

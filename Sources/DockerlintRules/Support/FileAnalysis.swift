@@ -82,14 +82,18 @@ extension FileAnalysis {
         if let g = graph, g.context != nil { return g }
         if context == nil { context = .some(BuildContext.disk(directory: contextDirectory, dockerfile: dockerfile)) }
         let own = context.flatMap { $0 } ?? BuildContext.disk(directory: contextDirectory, dockerfile: dockerfile)
-        let g = StepGraph(model: model, context: own, scripts: { mi in
-            let key = mi.syntax.range.start.offset
-            if let cached = self.scripts[key] { return cached }
-            let made = RunScript.make(mi, in: model.dockerfile)
-            self.scripts[key] = .some(made)
-            return made
-        })
+        let g = StepGraph(model: model, context: own, scripts: { self.script($0, in: model) })
         if graph == nil { graph = g }
         return g
+    }
+
+    /// The script of `mi`, an instruction of `model` (the file the rules linted), parsed once
+    /// per file: the rules' parse when they made one.
+    func script(_ mi: ModelInstruction, in model: DockerfileModel) -> RunScript? {
+        let key = mi.syntax.range.start.offset
+        if let cached = scripts[key] { return cached }
+        let made = RunScript.make(mi, in: model.dockerfile)
+        scripts[key] = .some(made)
+        return made
     }
 }

@@ -10,12 +10,72 @@
 /// the corpus run.)
 extension StringProtocol {
     public func containsBytes(_ needle: String) -> Bool {
-        let pat = Array(needle.utf8)
-        guard let first = pat.first else { return false }
-        let hay = Array(utf8)
-        guard pat.count <= hay.count else { return false }
-        for i in 0...(hay.count - pat.count) where hay[i] == first && hay[i..<(i + pat.count)].elementsEqual(pat) {
-            return true
+        var needle = needle
+        return needle.withUTF8 { pat in
+            guard !pat.isEmpty else { return false }
+            // In place when the text's bytes are contiguous (native strings): no copy per call.
+            if let found = utf8.withContiguousStorageIfAvailable({ bytesOccur(pat, in: $0) }) { return found }
+            return Array(utf8).withUnsafeBufferPointer { bytesOccur(pat, in: $0) }
+        }
+    }
+}
+
+/// Whether the non-empty `pat` occurs in `hay`.
+@inline(__always)
+func bytesOccur(_ pat: UnsafeBufferPointer<UInt8>, in hay: UnsafeBufferPointer<UInt8>) -> Bool {
+    let n = hay.count, m = pat.count
+    guard m <= n else { return false }
+    let first = pat[0]
+    var i = 0
+    while i <= n - m {
+        if hay[i] == first {
+            var k = 1
+            while k < m && hay[i + k] == pat[k] { k += 1 }
+            if k == m { return true }
+        }
+        i += 1
+    }
+    return false
+}
+
+/// Several needles looked for in one pass over a text's UTF-8 bytes (a line of a CI file
+/// against a list of tokens): what `needles.contains { text.contains($0) }` answers, without
+/// one Foundation search (or one copy of the text) per needle. Needles are non-empty ASCII,
+/// where byte search finds what Foundation finds (see `containsBytes`).
+public struct ByteNeedles: Sendable {
+    let needles: [[UInt8]]
+    /// Per first byte: the needles that start with it.
+    let byFirst: [[Int]]
+
+    public init(_ needles: [String]) {
+        self.needles = needles.map { Array($0.utf8) }
+        var table = [[Int]](repeating: [], count: 256)
+        for (k, n) in self.needles.enumerated() { if let f = n.first { table[Int(f)].append(k) } }
+        byFirst = table
+    }
+
+    /// Whether one of the needles occurs in `text`.
+    public func occur(in text: some StringProtocol) -> Bool {
+        if let r = text.utf8.withContiguousStorageIfAvailable({ occur(inBytes: $0) }) { return r }
+        return Array(text.utf8).withUnsafeBufferPointer { occur(inBytes: $0) }
+    }
+
+    func occur(inBytes hay: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = hay.count
+        var i = 0
+        while i < n {
+            let candidates = byFirst[Int(hay[i])]
+            if !candidates.isEmpty {
+                for k in candidates {
+                    let pat = needles[k]
+                    if pat.count <= n - i {
+                        var m = 1
+                        while m < pat.count && hay[i + m] == pat[m] { m += 1 }
+                        if m == pat.count { return true }
+                    }
+                }
+            }
+            i += 1
         }
         return false
     }

@@ -31,12 +31,14 @@ final class VolatileArgEarlyRule: LintRule {
     }
 
     func volatility(_ def: ArgDefinition, _ context: LintContext) -> String? {
-        if ciValues == nil { ciValues = Self.ciValues(context.contextDirectory) }
+        if ciValues == nil { ciValues = Self.ciValues(context.contextDirectory, project: context.projectCI) }
         return Self.volatility(def, ci: ciValues ?? [:])
     }
 
-    static func ciValues(_ contextDirectory: String?) -> [String: String] {
+    /// The per-build values the project's CI files pass (read once per run when `project` is given).
+    static func ciValues(_ contextDirectory: String?, project: ProjectCI? = nil) -> [String: String] {
         guard let dir = contextDirectory else { return [:] }
+        if let project { return project.perBuildValues(contextDirectory: dir) }
         return VolatileValues.fromCI(DiskProjectFiles(root: VolatileValues.repositoryRoot(of: dir)))
     }
 
@@ -55,13 +57,13 @@ final class VolatileArgEarlyRule: LintRule {
 
     /// The stage ARGs of `model` whose value changes in every build, each with why (the first
     /// declaration of a name that says so).
-    static func perBuildArguments(_ model: DockerfileModel, contextDirectory: String?) -> [EvidenceReplay.PerBuildArg] {
+    static func perBuildArguments(_ model: DockerfileModel, contextDirectory: String?, project: ProjectCI? = nil) -> [EvidenceReplay.PerBuildArg] {
         var ci: [String: String]? = nil  // the CI files are read only for a file with an ARG
         var out: [EvidenceReplay.PerBuildArg] = []
         for s in model.stages {
             for i in s.instructions {
                 guard case .arg(let a)? = i.typed?.command else { continue }
-                if ci == nil { ci = ciValues(contextDirectory) }
+                if ci == nil { ci = ciValues(contextDirectory, project: project) }
                 for d in a.definitions where !out.contains(where: { $0.name == d.key }) {
                     if let why = volatileOrigin(d, ci: ci!) { out.append(EvidenceReplay.PerBuildArg(name: d.key, origin: why.origin, reason: why.reason)) }
                 }

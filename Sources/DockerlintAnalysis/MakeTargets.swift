@@ -614,15 +614,41 @@ struct Makefile {
     // MARK: - Running goals
 
     /// What `make goals` runs: the recipe lines in order (as written, without `@-+`) and the
-    /// commands they hold. Nil when a goal or prerequisite has no rule (and is no file the
-    /// context sends), a target may be up to date (not .PHONY and a path the context sends),
-    /// prerequisites form a cycle or go deeper than 16, or a recipe runs anything but the
-    /// commands `allowed` accepts.
+    /// commands they hold. Nil when `walk` cannot follow the goals, or a recipe runs anything
+    /// but the commands `allowed` accepts.
     mutating func run(_ goals: [String], exists: (String) -> Bool) -> (goals: [String], lines: [String], commands: [CommandInvocation])? {
+        var lines: [String] = [], commands: [CommandInvocation] = []
+        let wanted = walk(goals, exists: exists) { _, recipe in
+            for (line, text) in recipe {
+                guard !text.contains(Self.opaque) else { return false }
+                let script = ShellParser.parse(text.replacingOccurrences(of: String(Self.oneWord), with: "dockerlintvalue"))
+                for c in script.commands {
+                    guard Self.allowed(c) else { return false }
+                    commands.append(c)
+                }
+                lines.append(line)
+            }
+            return true
+        }
+        return wanted.map { ($0, lines, commands) }
+    }
+
+    /// The targets `make goals` runs (the default goal when none is named), depth first as
+    /// make runs them, each once: `recipe` gets each target, in that order, with its recipe
+    /// lines (comments and blank lines left out) as written and as make expands them, both
+    /// without their `@`, `-`, `+` prefixes, and answers false to stop. The goals followed; nil
+    /// when `recipe` stopped, when a goal or prerequisite has no rule (and is no file the
+    /// context sends, or an implicit rule may apply), a target may be up to date (not .PHONY
+    /// and a path the context sends) or is not read (two recipes, target-specific variables,
+    /// a rule target whose value is not known may name it), prerequisites form a cycle or go
+    /// deeper than 16, or a recipe line cannot be expanded exactly (a `$(shell ...)` that is
+    /// not a known read-only command, `$(eval ...)`, `$(call ...)`, ...): make would run what
+    /// the reading cannot follow.
+    private mutating func walk(_ goals: [String], exists: (String) -> Bool,
+                               recipe: (String, [(written: String, expanded: String)]) -> Bool) -> [String]? {
         let wanted = goals.isEmpty ? [defaultGoal ?? firstTarget].compactMap { $0 } : goals
         guard !wanted.isEmpty else { return nil }
         var done = Set<String>(), stack = Set<String>()
-        var lines: [String] = [], commands: [CommandInvocation] = []
         func visit(_ t: String, _ depth: Int) -> Bool {
             if done.contains(t) { return true }
             guard depth <= 16, !stack.contains(t), !unreadable.contains(t) else { return false }
@@ -634,30 +660,23 @@ struct Makefile {
                 return true
             }
             if !phony.contains(t), exists(t) { return false }
-            let recipe = rule.recipe
-            if recipe.isEmpty, patternRules { return false }
+            if rule.recipe.isEmpty, patternRules { return false }
             stack.insert(t)
             for p in rule.prerequisites where !visit(p, depth + 1) { return false }
             stack.remove(t)
-            for raw in recipe {
+            var lines: [(written: String, expanded: String)] = []
+            for raw in rule.recipe {
                 let line = Self.withoutPrefixes(raw)
                 if line.hasPrefix("#") || line.isEmpty { continue }
-                guard var text = expand(line, target: t) else { return false }
-                text = Self.withoutPrefixes(text)
-                guard !text.contains(Self.opaque) else { return false }
-                text = text.replacingOccurrences(of: String(Self.oneWord), with: "dockerlintvalue")
-                let script = ShellParser.parse(text)
-                for c in script.commands {
-                    guard Self.allowed(c) else { return false }
-                    commands.append(c)
-                }
-                lines.append(line)
+                guard let text = expand(line, target: t) else { return false }
+                lines.append((line, Self.withoutPrefixes(text)))
             }
+            guard recipe(t, lines) else { return false }
             done.insert(t)
             return true
         }
         for g in wanted where !visit(g, 0) { return nil }
-        return failed ? nil : (wanted, lines, commands)
+        return failed ? nil : wanted
     }
 
     /// A recipe line without its `@`, `-`, `+` prefixes and surrounding blanks.
@@ -737,13 +756,14 @@ extension Makefile {
                                             "pnpm-workspace.yaml", ".npmrc", ".yarnrc", ".yarnrc.yml", "go.mod", "go.sum", "go.work",
                                             "composer.json", "composer.lock", "Gemfile", "Gemfile.lock", ".bundle", "requirements.txt"]
 
-    /// The installs `make goals` runs: the targets make runs, depth first as `run` does, one
+    /// The installs `make goals` runs: the targets make runs, as `walk` follows them, one
     /// of them (or more) an install target, every recipe line of which is an install from
     /// manifests (`PackageCommand`, source `.manifest`, reading no source tree), alone, in an
     /// `&&` chain of installs, or with a failure branch that only reports and fails
     /// (`npm ci || (echo "..." && exit 1)`), besides lines that only print. Nil when no
-    /// target is one (or a goal cannot be followed: no rule, a cycle, a target that may be
-    /// up to date, a line make cannot expand exactly); otherwise the reading, with a verdict
+    /// target is one, or `walk` cannot follow the goals (no rule, a cycle, a target that may
+    /// be up to date, a recipe line make cannot expand exactly, in any target make runs:
+    /// what it would run there is not known); otherwise the reading, with a verdict
     /// that is not safe when:
     /// - an install target has prerequisites, or a recipe line mixes installs with other
     ///   commands, sets variables on the install, redirects it or lets it fail;
@@ -757,39 +777,12 @@ extension Makefile {
     ///   recipe of its own that needs an install, or a remaining target needing one (make
     ///   would run the install again: no saving).
     mutating func installRun(_ goals: [String], exists: (String) -> Bool) -> MakeInstall? {
-        let wanted = goals.isEmpty ? [defaultGoal ?? firstTarget].compactMap { $0 } : goals
-        guard !wanted.isEmpty else { return nil }
         // The targets in the order make runs them, each with its expanded recipe commands.
         var order: [(target: String, lines: [String])] = []
-        var done = Set<String>(), stack = Set<String>()
-        func visit(_ t: String, _ depth: Int) -> Bool {
-            if done.contains(t) { return true }
-            guard depth <= 16, !stack.contains(t), !unreadable.contains(t) else { return false }
-            if unknownTargets.contains(where: { Self.mayName($0, t) }) { return false }
-            guard let rule = rules[t] else {
-                guard depth > 0, !patternRules, !phony.contains(t), exists(t) else { return false }
-                done.insert(t)
-                return true
-            }
-            if !phony.contains(t), exists(t) { return false }
-            if rule.recipe.isEmpty, patternRules { return false }
-            stack.insert(t)
-            for p in rule.prerequisites where !visit(p, depth + 1) { return false }
-            stack.remove(t)
-            var lines: [String] = []
-            for raw in rule.recipe {
-                let line = Self.withoutPrefixes(raw)
-                if line.hasPrefix("#") || line.isEmpty { continue }
-                // Lines of targets that are not read stay as written (marked not known).
-                guard let text = expand(line, target: t) else { lines.append(String(Self.opaque)); continue }
-                lines.append(Self.withoutPrefixes(text))
-            }
-            done.insert(t)
-            order.append((t, lines))
+        guard let wanted = walk(goals, exists: exists, recipe: { t, recipe in
+            order.append((t, recipe.map(\.expanded)))
             return true
-        }
-        for g in wanted where !visit(g, 0) { return nil }
-        if failed { failed = false }
+        }) else { return nil }
 
         // Which targets install, and the install commands of each line.
         var installTargets: [String] = [], installs: [String] = []

@@ -398,6 +398,11 @@ import Testing
                         .replacingOccurrences(of: "go mod download ||", with: "$(shell cat tool.txt) mod download ||")) == nil)
         #expect(reading(run: "RUN make -j2") == nil)
         #expect(reading(run: "RUN cd /opengist && make") == nil)
+        // A recipe line make cannot expand exactly, in any target make runs (here after the
+        // install): what make would run there is not known, as for `goBuildThroughMake`.
+        #expect(reading(base.replacingOccurrences(of: "=$(GIT_TAG)\"", with: "=$(shell ./scripts/version.sh)\"")) == nil)
+        #expect(reading(base.replacingOccurrences(of: "\tnpx vite", with: "\t$(eval MODE := prod)npx vite")) == nil)
+        #expect(reading(base.replacingOccurrences(of: "\t@echo \"Cleaning up build artifacts...\"", with: "\t$(error no clean)")) == nil)
         // No install among the goals.
         #expect(reading(run: "RUN make clean build") == nil)
         // `npm install <package>` installs a named package, not the manifests: not an install target.

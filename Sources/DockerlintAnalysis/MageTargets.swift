@@ -75,6 +75,13 @@ extension StepGraph {
     /// The Go build a RUN step runs through mage (see the file comment); nil when it has none,
     /// when anything on the way cannot be read exactly, or without a build context.
     public func goBuildThroughMage(_ id: StepID) -> GoMageBuild? {
+        if let known = projectReadings.goMage[id] { return known }
+        let made = readGoBuildThroughMage(id)
+        projectReadings.goMage[id] = .some(made)
+        return made
+    }
+
+    private func readGoBuildThroughMage(_ id: StepID) -> GoMageBuild? {
         let st = step(id)
         guard st.kind == .run, let context, let script = script(of: id), !script.isExecForm, !script.isHeredocScript else { return nil }
         let commands = script.commands
@@ -127,6 +134,15 @@ extension StepGraph {
         return GoMageBuild(targets: targets.joined(separator: " "), module: found.module, otherModules: modules.filter { $0 != found.module },
                            target: found.target, goCommand: found.command, location: found.location, commands: mageCommands)
     }
+
+    /// The magefiles in context folder `dir` (`MageReader.program`), parsed once per lint of the
+    /// file (the same folder may be read for several steps).
+    func magefiles(in dir: String, _ context: BuildContext) -> GoProgram? {
+        if let known = projectReadings.magefiles[dir] { return known }
+        let made = MageReader.program(in: dir, context)
+        projectReadings.magefiles[dir] = .some(made)
+        return made
+    }
 }
 
 /// One mage command read: its module, its targets, and the first go command a target runs
@@ -158,23 +174,7 @@ struct MageReader {
             graph.contextPath(ofImagePath: image, stage: stage, before: before).flatMap { context.sends($0) ? $0 : nil }
         }
         guard let dirPath = graph.contextPath(ofImagePath: cwd, stage: stage, before: before), context.files.isDirectory(dirPath) == true,
-              let names = context.files.list(dirPath) else { return nil }
-        var files: [(path: String, text: String)] = []
-        for n in names.sorted() where n.hasSuffix(".go") && !n.hasSuffix("_test.go") {
-            let p = ImagePath.contextJoin(dirPath, n)
-            guard context.sends(p), let t = context.files.text(p), t.utf8.count <= 1 << 20, GoFile.hasMageTag(t) else { continue }
-            files.append((p, t))
-        }
-        let folder = ImagePath.contextJoin(dirPath, "magefiles")
-        if context.files.isDirectory(folder) == true, context.sends(folder) {
-            guard files.isEmpty, let inner = context.files.list(folder) else { return nil }
-            for n in inner.sorted() where n.hasSuffix(".go") && !n.hasSuffix("_test.go") {
-                let p = ImagePath.contextJoin(folder, n)
-                guard context.sends(p), let t = context.files.text(p), t.utf8.count <= 1 << 20 else { continue }
-                files.append((p, t))
-            }
-        }
-        guard !files.isEmpty, files.count <= 32 else { return nil }
+              let program = graph.magefiles(in: dirPath, context) else { return nil }
         // The module that holds them: the nearest go.mod above, in the image.
         var dir = cwd, module: String? = nil
         while true {
@@ -183,8 +183,6 @@ struct MageReader {
             dir = ImagePath.dirname(dir)
         }
         guard let module else { return nil }
-        let program = GoProgram(files.map { GoFile(path: $0.path, text: $0.text) })
-        if program.setsModuleSettings { return nil }
         // The targets, each with the words its parameters take.
         var targets: [String] = []
         var goCommand: (String, String, String)? = nil
@@ -197,6 +195,31 @@ struct MageReader {
         }
         guard k == positional.count else { return nil }
         return MageReader(targets: targets, module: module, goCommand: goCommand)
+    }
+
+    /// The magefiles mage compiles in context folder `dir`: `magefiles/` when it exists, else
+    /// the folder's files tagged `mage` (not both), at most 32; nil when there are none, or
+    /// they set Go module settings.
+    static func program(in dir: String, _ context: BuildContext) -> GoProgram? {
+        guard let names = context.files.list(dir) else { return nil }
+        var files: [(path: String, text: String)] = []
+        for n in names.sorted() where n.hasSuffix(".go") && !n.hasSuffix("_test.go") {
+            let p = ImagePath.contextJoin(dir, n)
+            guard context.sends(p), let t = context.files.text(p), t.utf8.count <= 1 << 20, GoFile.hasMageTag(t) else { continue }
+            files.append((p, t))
+        }
+        let folder = ImagePath.contextJoin(dir, "magefiles")
+        if context.files.isDirectory(folder) == true, context.sends(folder) {
+            guard files.isEmpty, let inner = context.files.list(folder) else { return nil }
+            for n in inner.sorted() where n.hasSuffix(".go") && !n.hasSuffix("_test.go") {
+                let p = ImagePath.contextJoin(folder, n)
+                guard context.sends(p), let t = context.files.text(p), t.utf8.count <= 1 << 20 else { continue }
+                files.append((p, t))
+            }
+        }
+        guard !files.isEmpty, files.count <= 32 else { return nil }
+        let program = GoProgram(files.map { GoFile(path: $0.path, text: $0.text) })
+        return program.setsModuleSettings ? nil : program
     }
 }
 

@@ -106,9 +106,16 @@ extension StepGraph {
     /// Makefile is the one in the RUN's working directory, as the COPY put it there. Nil
     /// otherwise (or without a build context).
     public func goBuildThroughMake(_ id: StepID) -> GoMakeBuild? {
-        guard let context, let (make, goals, wd, dir, text, environment) = makeRun(id) else { return nil }
-        guard var mf = Makefile(text, workdir: wd, environment: environment),
-              let run = mf.run(goals, exists: { context.sends(ImagePath.contextJoin(dir, $0)) }) else { return nil }
+        if let known = projectReadings.goMake[id] { return known }
+        let made = readGoBuildThroughMake(id)
+        projectReadings.goMake[id] = .some(made)
+        return made
+    }
+
+    private func readGoBuildThroughMake(_ id: StepID) -> GoMakeBuild? {
+        guard let context, let (make, goals, wd, dir, parsed) = makeRun(id) else { return nil }
+        var mf = parsed
+        guard let run = mf.run(goals, exists: { context.sends(ImagePath.contextJoin(dir, $0)) }) else { return nil }
         guard run.commands.contains(where: { $0.name == "go" && ["build", "install"].contains($0.arguments.first?.staticValue ?? "") }) else { return nil }
         var assignments = mf.exports
         for c in run.commands where c.name == "go" {
@@ -135,9 +142,16 @@ extension StepGraph {
     /// the environment) is the question the analysis asks of those commands written in the RUN
     /// (`Moves.runSplit` on `RUN <installs> && make <rest>`), not answered here.
     public func installThroughMake(_ id: StepID) -> MakeInstall? {
-        guard let context, let (make, goals, wd, dir, text, environment) = makeRun(id, throughBase: true),
-              var mf = Makefile(text, workdir: wd, environment: environment),
-              let reading = mf.installRun(goals, exists: { context.sends(ImagePath.contextJoin(dir, $0)) }) else { return nil }
+        if let known = projectReadings.makeInstall[id] { return known }
+        let made = readInstallThroughMake(id)
+        projectReadings.makeInstall[id] = .some(made)
+        return made
+    }
+
+    private func readInstallThroughMake(_ id: StepID) -> MakeInstall? {
+        guard let context, let (make, goals, wd, dir, parsed) = makeRun(id, throughBase: true) else { return nil }
+        var mf = parsed
+        guard let reading = mf.installRun(goals, exists: { context.sends(ImagePath.contextJoin(dir, $0)) }) else { return nil }
         var out = reading
         out.workdir = wd
         out.command = ([make.path ?? "make"] + goals).joined(separator: " ")
@@ -150,12 +164,12 @@ extension StepGraph {
 
     /// The one `make [goal...]` command of a RUN step, as `goBuildThroughMake` accepts it (no
     /// options, overrides, pipeline, condition or state change before it), with the Makefile
-    /// the COPY put in the RUN's working directory; nil otherwise, or when the Makefile sets
-    /// module settings (GOFLAGS, GOPROXY, ...) anywhere.
+    /// the COPY put in the RUN's working directory, parsed (once per step and file: its
+    /// variables take the step's environment); nil otherwise, when the Makefile sets module
+    /// settings (GOFLAGS, GOPROXY, ...) anywhere, or is not read exactly.
     /// `throughBase`: a Makefile no COPY of the RUN's stage brings may come from the stage it
     /// is built FROM (and so on up).
-    func makeRun(_ id: StepID, throughBase: Bool = false) -> (make: CommandInvocation, goals: [String], workdir: String, dir: String, text: String,
-                                   environment: (String) -> Makefile.Environment)? {
+    func makeRun(_ id: StepID, throughBase: Bool = false) -> (make: CommandInvocation, goals: [String], workdir: String, dir: String, makefile: Makefile)? {
         let st = step(id)
         guard st.kind == .run, let context, let script = script(of: id), !script.isExecForm, !script.isHeredocScript else { return nil }
         let makes = script.commands.filter { ["make", "gmake"].contains($0.effective.name ?? "") }
@@ -188,20 +202,50 @@ extension StepGraph {
         }
         guard !wd.contains("$"), let makefile = ["GNUmakefile", "makefile", "Makefile"].lazy
             .compactMap(copied)
-            .first(where: { context.sends($0) }),
-              let text = context.files.text(makefile) else { return nil }
-        // Module settings anywhere in the file: not read.
-        let forbidden = ["GOFLAGS", "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOWORK", "GOMODCACHE", "GOPATH",
-                         "-mod=", "-modfile", "go env -w", "git config"]
-        if forbidden.contains(where: { text.contains($0) }) { return nil }
-        let scope = st.instruction.scope
-        let environment: (String) -> Makefile.Environment = { name in
-            guard let v = scope.variable(named: name), v.origin != .builtin else { return .unset }
-            return v.value.map { .value($0) } ?? .unknown
+            .first(where: { context.sends($0) }) else { return nil }
+        let key = ProjectReadings.MakefileKey(step: id, path: makefile)
+        let parsed: Makefile?
+        if let known = projectReadings.makefiles[key] {
+            parsed = known
+        } else {
+            parsed = context.files.text(makefile).flatMap { text in
+                // Module settings anywhere in the file: not read.
+                let forbidden = ["GOFLAGS", "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOWORK", "GOMODCACHE", "GOPATH",
+                                 "-mod=", "-modfile", "go env -w", "git config"]
+                if forbidden.contains(where: { text.contains($0) }) { return nil }
+                let scope = st.instruction.scope
+                return Makefile(text, workdir: wd, environment: { name in
+                    guard let v = scope.variable(named: name), v.origin != .builtin else { return .unset }
+                    return v.value.map { .value($0) } ?? .unknown
+                })
+            }
+            projectReadings.makefiles[key] = .some(parsed)
         }
-        return (make, goals, wd, ImagePath.dirname(makefile), text, environment)
+        guard let parsed else { return nil }
+        return (make, goals, wd, ImagePath.dirname(makefile), parsed)
     }
 
+}
+
+/// What the make and mage readers made of a file's RUN steps, kept by its `StepGraph` beside
+/// the context scripts it walked (`scriptRuns`): the cost model, the moves and every stage
+/// built FROM a stage ask for the same steps again, and the Makefiles and magefiles are read
+/// and parsed once per lint of the file.
+struct ProjectReadings {
+    struct MakefileKey: Hashable {
+        var step: StepID
+        var path: String
+    }
+    var goMake: [StepID: GoMakeBuild?] = [:]
+    var makeInstall: [StepID: MakeInstall?] = [:]
+    var goMage: [StepID: GoMageBuild?] = [:]
+    /// A Makefile as a step's make reads it (its `?=` and unset variables take the step's
+    /// environment, `$(CURDIR)` its working directory), by step and context path; nil when
+    /// not read. Each reading runs on a copy (`Makefile` is a value).
+    var makefiles: [MakefileKey: Makefile?] = [:]
+    /// The magefiles mage compiles in a context folder (`MageReader.program`), parsed; nil
+    /// when they are not read.
+    var magefiles: [String: GoProgram?] = [:]
 }
 
 /// A Makefile as GNU make reads it, where that is exact: variables, explicit rules, `.PHONY`,

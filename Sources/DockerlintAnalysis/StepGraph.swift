@@ -109,6 +109,9 @@ public final class StepGraph {
     private var runScripts: [StepID: RunScript] = [:]
     /// What each RUN step runs through context scripts, once walked (`scriptRun`).
     var scriptRuns: [StepID: ScriptRun?] = [:]
+    /// What the make and mage readers read of each RUN step, and the files they parsed, once
+    /// walked (`ProjectReadings`).
+    var projectReadings = ProjectReadings()
 
     /// Builds the graph of every stage. `scripts` gives the parsed script of a RUN (the
     /// linter passes its cached `RunScript.of`); `context` is the build context when known.

@@ -366,6 +366,23 @@ import Testing
         #expect(after?.verdict == .safe && after?.before == [] && after?.rest == ["clean", "build"])
     }
 
+    /// The cost model, the moves and the Go pre-fetch ask for the same RUN again: the Makefile
+    /// is read (and parsed) once per lint of the file.
+    @Test func theMakefileIsReadOncePerFile() throws {
+        let a = Analysed("FROM alpine\n", files: Self.files.merging(["Makefile": Self.makefile]) { $1 })
+        let files = CountingFiles(root: try #require(a.directory))
+        let graph = files.graph(Self.dockerfile)
+        let run = StepID(stage: 0, index: 3)
+        #expect(graph.installThroughMake(run)?.installs == ["npm ci", "go mod download"])
+        #expect(graph.goBuildThroughMake(run) == nil)
+        #expect(DependencyDownloads.madeInstalls(graph) == ["make": "npm ci && go mod download"])
+        _ = DependencyDownloads.count(graph)
+        _ = DependencyDownloads.scriptedBuilds(graph)
+        _ = Moves(graph).prefetch(copy: StepID(stage: 0, index: 2), run: run)
+        #expect(graph.installThroughMake(run)?.installs == ["npm ci", "go mod download"])
+        #expect(files.reads["Makefile"] == 1, "\(files.reads)")
+    }
+
     @Test func installsMakeChangesAreNotKnown() {
         let base = Self.makefile
         // Environment the recipe or the Makefile gives the install.

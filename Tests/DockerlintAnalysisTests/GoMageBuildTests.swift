@@ -151,6 +151,21 @@ import Testing
         #expect(CostModel.downloads("go install ./cmd/app").build == [.go])
     }
 
+    /// Two RUNs run mage in the same folder, and the cost model asks for each RUN again: each
+    /// magefile is read (and parsed) once per lint of the file.
+    @Test func magefilesAreReadOncePerFile() throws {
+        let a = Analysed("FROM scratch\n", files: Self.files())
+        let files = CountingFiles(root: try #require(a.directory))
+        let graph = files.graph("FROM golang:1.25\nWORKDIR /go/src/app\nCOPY . ./\nRUN mage build:clean\nRUN mage build:build\n")
+        let one = StepID(stage: 0, index: 2), two = StepID(stage: 0, index: 3)
+        #expect(graph.goBuildThroughMage(one)?.goCommand == "go clean ./...")
+        #expect(graph.goBuildThroughMage(two)?.goCommand == "go build -ldflags … -o …")
+        #expect(DependencyDownloads.count(graph) == [.go: 2])
+        #expect(DependencyDownloads.scriptedBuilds(graph)["mage build:build"] == .go)
+        #expect(graph.goBuildThroughMage(one)?.target == "build:clean")
+        #expect(files.reads["magefile.go"] == 1 && files.reads["build/magefile.go"] == nil, "\(files.reads)")
+    }
+
     @Test func targetsAreReadThroughHelpersAliasesAndDeps() throws {
         // A helper that passes its parameters to exec.CommandContext; an alias; a namespace
         // target case-insensitively; a plain function target reached through mg.Deps.

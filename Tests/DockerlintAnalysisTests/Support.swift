@@ -54,3 +54,25 @@ struct Analysed {
 
     func step(_ line: Int) -> Step { graph.step(at(line)) }
 }
+
+/// A project on disk whose reads are counted: which files a reader opens, and how often.
+final class CountingFiles: ProjectFiles {
+    let disk: DiskProjectFiles
+    private(set) var reads: [String: Int] = [:]
+
+    init(root: String) { disk = DiskProjectFiles(root: root) }
+
+    func read(_ path: String) -> [UInt8]? {
+        reads[path, default: 0] += 1
+        return disk.read(path)
+    }
+    func isDirectory(_ path: String) -> Bool? { disk.isDirectory(path) }
+    func list(_ directory: String) -> [String]? { disk.list(directory) }
+
+    /// The step graph of `dockerfile` with these files as its build context.
+    func graph(_ dockerfile: String) -> StepGraph {
+        let model = DockerfileModel.parse(dockerfile)
+        let df = model.dockerfile
+        return StepGraph(model: model, context: BuildContext(files: self, ignore: nil), scripts: { RunScript.make($0, in: df) })
+    }
+}

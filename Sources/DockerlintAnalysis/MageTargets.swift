@@ -202,10 +202,15 @@ struct MageReader {
     /// they set Go module settings.
     static func program(in dir: String, _ context: BuildContext) -> GoProgram? {
         guard let names = context.files.list(dir) else { return nil }
+        // A file over 1 MiB is not read (its size asked first: it is not loaded either).
+        func readable(_ p: String) -> String? {
+            guard let size = context.files.size(p), size <= 1 << 20 else { return nil }
+            return context.files.text(p)
+        }
         var files: [(path: String, text: String)] = []
         for n in names.sorted() where n.hasSuffix(".go") && !n.hasSuffix("_test.go") {
             let p = ImagePath.contextJoin(dir, n)
-            guard context.sends(p), let t = context.files.text(p), t.utf8.count <= 1 << 20, GoFile.hasMageTag(t) else { continue }
+            guard context.sends(p), let t = readable(p), GoFile.hasMageTag(t) else { continue }
             files.append((p, t))
         }
         let folder = ImagePath.contextJoin(dir, "magefiles")
@@ -213,7 +218,7 @@ struct MageReader {
             guard files.isEmpty, let inner = context.files.list(folder) else { return nil }
             for n in inner.sorted() where n.hasSuffix(".go") && !n.hasSuffix("_test.go") {
                 let p = ImagePath.contextJoin(folder, n)
-                guard context.sends(p), let t = context.files.text(p), t.utf8.count <= 1 << 20 else { continue }
+                guard context.sends(p), let t = readable(p) else { continue }
                 files.append((p, t))
             }
         }

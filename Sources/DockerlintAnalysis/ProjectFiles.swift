@@ -15,9 +15,14 @@ public protocol ProjectFiles: AnyObject {
     func isDirectory(_ path: String) -> Bool?
     /// The names in a directory (not recursive); nil when it is not one.
     func list(_ directory: String) -> [String]?
+    /// The size in bytes of a regular file, without reading it (a reader that skips files
+    /// over a limit asks first); nil when absent or a directory.
+    func size(_ path: String) -> Int?
 }
 
 extension ProjectFiles {
+    /// The size as `read` gives the bytes (for a reader that has no cheaper way).
+    public func size(_ path: String) -> Int? { read(path)?.count }
     public func exists(_ path: String) -> Bool { isDirectory(path) != nil }
     public func text(_ path: String) -> String? { read(path).map { String(decoding: $0, as: UTF8.self) } }
     /// The file's JSON as `T`; nil when absent or not JSON of that shape.
@@ -47,6 +52,14 @@ public final class DiskProjectFiles: ProjectFiles {
             ? FileManager.default.contents(atPath: f).map { [UInt8]($0) } : nil
         cache[path] = .some(v)
         return v
+    }
+
+    /// From the file's status (`stat`, following links as `read` does), unless already read.
+    public func size(_ path: String) -> Int? {
+        if let c = cache[path] { return c?.count }
+        var st = stat()
+        guard stat(full(path), &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(st.st_size)
     }
 
     public func isDirectory(_ path: String) -> Bool? {

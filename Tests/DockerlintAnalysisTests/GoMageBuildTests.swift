@@ -166,6 +166,21 @@ import Testing
         #expect(files.reads["magefile.go"] == 1 && files.reads["build/magefile.go"] == nil, "\(files.reads)")
     }
 
+    /// A `.go` file over 1 MiB in the magefiles' folder is left out without being read: its
+    /// size is asked first (the disk's answer is the file's status).
+    @Test func aHugeGoFileIsNotRead() throws {
+        let huge = "//go:build mage\n\npackage main\n\n" + String(repeating: "// padding\n", count: 100_000)
+        let a = Analysed("FROM scratch\n", files: Self.files(extra: ["zz_huge.go": huge, "small.go": "package main\n"]))
+        let files = CountingFiles(root: try #require(a.directory))
+        #expect(files.size("zz_huge.go") == huge.utf8.count && files.size("small.go") == 13)
+        #expect(files.size("build") == nil && files.size("absent.go") == nil)
+        let graph = files.graph("FROM golang:1.25\nWORKDIR /go/src/app\nCOPY . ./\nRUN mage build:clean\n")
+        #expect(graph.goBuildThroughMage(StepID(stage: 0, index: 2))?.goCommand == "go clean ./...")
+        #expect(files.reads["zz_huge.go"] == nil && files.reads["small.go"] == 1 && files.reads["magefile.go"] == 1, "\(files.reads)")
+        // Once read, the size is the bytes'.
+        #expect(files.disk.read("small.go")?.count == 13 && files.disk.size("small.go") == 13)
+    }
+
     @Test func targetsAreReadThroughHelpersAliasesAndDeps() throws {
         // A helper that passes its parameters to exec.CommandContext; an alias; a namespace
         // target case-insensitively; a plain function target reached through mg.Deps.

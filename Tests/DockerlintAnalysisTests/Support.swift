@@ -68,6 +68,7 @@ final class CountingFiles: ProjectFiles {
     }
     func isDirectory(_ path: String) -> Bool? { disk.isDirectory(path) }
     func list(_ directory: String) -> [String]? { disk.list(directory) }
+    func size(_ path: String) -> Int? { disk.size(path) }
 
     /// The step graph of `dockerfile` with these files as its build context.
     func graph(_ dockerfile: String) -> StepGraph {

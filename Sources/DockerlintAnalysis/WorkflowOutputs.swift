@@ -4,8 +4,10 @@
 // directly or through shell variables the script set from one; then `steps.<id>.outputs.NAME`
 // in the same job, and `needs.<job>.outputs.X` where the job maps its output X to such a step
 // output, carry a per-build value into whatever passes them (a `build-args:` entry).
-// Read line by line, as the rest of VolatileValues reads workflows.
+// The workflow is read line by line, as the rest of VolatileValues reads workflows; a step's
+// `run:` script with the shell parser, as the shell runs it.
 
+import DockerlintShell
 import Foundation
 
 struct WorkflowOutputs {
@@ -129,51 +131,88 @@ struct WorkflowOutputs {
     }
 
     /// The outputs a step's script writes with a per-build value: `echo "NAME=VALUE" >>
-    /// "$GITHUB_OUTPUT"` (or `$GITHUB_OUTPUT`, `${GITHUB_OUTPUT}`), VALUE holding a per-build
-    /// token or a shell variable the script set from one (`SHORT_SHA="${GITHUB_SHA::7}"`).
+    /// "$GITHUB_OUTPUT"` (or `>`, `$GITHUB_OUTPUT`, `${GITHUB_OUTPUT}`; the echo alone or at the
+    /// head of a pipeline whose end writes there), VALUE holding a per-build token or expanding a
+    /// shell variable the script set from one (`SHORT_SHA="${GITHUB_SHA::7}"`, `export
+    /// V=...`), as the shell runs the script: its commands in order, wherever they stand in
+    /// a line or a construct. `${{ ... }}` is GitHub's, substituted before the shell runs: it
+    /// is read in the text as written, a word of its own to the shell parser.
     static func perBuildOutputs(_ script: [String]) -> [String] {
+        let text = script.joined(separator: "\n")
+        guard text.contains("GITHUB_OUTPUT") else { return [] }
+        let bytes = Array(text.utf8)
+        let commands = ShellParser.parse(Self.withoutExpressions(bytes)).commands
+        func written(_ r: ByteRange) -> String { String(decoding: bytes[max(0, r.start)..<min(r.end, bytes.count)], as: UTF8.self) }
         var variables: Set<String> = []
         var out: [String] = []
-        func perBuild(_ v: String) -> Bool { VolatileValues.isVolatile(v) || shellRefers(v, variables) }
-        for raw in script {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.contains("GITHUB_OUTPUT"), let redirect = line.range(of: ">>") {
-                var cmd = line[..<redirect.lowerBound]
-                if let pipe = cmd.firstIndex(of: "|") { cmd = cmd[..<pipe] }
-                cmd = cmd.drop { $0 == " " }
-                guard cmd.hasPrefix("echo ") else { continue }
-                let arg = cmd.dropFirst(5).trimmingCharacters(in: .whitespaces)
-                let text = arg.trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
-                guard let eq = text.firstIndex(of: "=") else { continue }
-                let name = String(text[..<eq])
-                guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else { continue }
-                if perBuild(String(text[text.index(after: eq)...])) { out.append(name) }
+        // A value written at `range`, whose expansions are `words`'.
+        func perBuild(_ range: ByteRange, _ words: [Word]) -> Bool {
+            VolatileValues.isVolatile(written(range)) || words.contains { $0.parameterReferences.contains { variables.contains($0.name) } }
+        }
+        func set(_ name: String, perBuild: Bool) { if perBuild { variables.insert(name) } else { variables.remove(name) } }
+        func appendsToOutput(_ c: CommandInvocation) -> Bool {
+            c.command.redirections.contains { [.append, .output].contains($0.op) && $0.target.parameterReferences.contains { $0.name == "GITHUB_OUTPUT" } }
+        }
+        for (k, c) in commands.enumerated() {
+            // A shell assignment: `NAME=value`, `export NAME=value`.
+            if c.commandWord == nil {
+                for a in c.assignments { set(a.name, perBuild: a.value.map { perBuild($0.range, [$0]) } ?? false) }
                 continue
             }
-            // A shell assignment: `NAME=value`, `export NAME=value`.
-            var a = Substring(line)
-            if a.hasPrefix("export ") { a = a.dropFirst(7).drop { $0 == " " } }
-            let name = a.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-            guard !name.isEmpty, a.dropFirst(name.count).hasPrefix("="), !(name.first?.isNumber ?? true) else { continue }
-            if perBuild(String(a.dropFirst(name.count + 1))) { variables.insert(String(name)) } else { variables.remove(String(name)) }
+            if c.name == "export", c.assignments.isEmpty {
+                for w in c.arguments {
+                    let t = w.unquoted
+                    guard let eq = t.firstIndex(of: "="), let at = w.source.firstIndex(of: "=") else { continue }
+                    let name = String(t[..<eq])
+                    guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !(name.first?.isNumber ?? true) else { continue }
+                    let from = w.range.start + w.source.utf8.distance(from: w.source.startIndex, to: at) + 1
+                    set(name, perBuild: perBuild(ByteRange(from, w.range.end), [w]))
+                }
+                continue
+            }
+            guard c.name == "echo", c.path == "echo", c.assignments.isEmpty else { continue }
+            // Its output: redirected, or through the pipeline it heads.
+            var writes = appendsToOutput(c)
+            if !writes, c.isInPipeline, c.pipelineIndex == 0 {
+                var end: CommandInvocation? = nil
+                for d in commands[(k + 1)...] {
+                    if d.contexts.count > c.contexts.count { continue }   // in a substitution of the pipeline
+                    guard d.contexts == c.contexts, d.isInPipeline, d.pipelineIndex > 0 else { break }
+                    end = d
+                    if d.nextOperator != .pipe && d.nextOperator != .pipeAll { break }
+                }
+                writes = end.map(appendsToOutput) ?? false
+            }
+            // Its options (`-n`, `-e`, `-E`) aside, the first word is `NAME=...`.
+            let words = Array(c.arguments.drop { w in
+                guard let v = w.staticValue, v.count > 1, v.hasPrefix("-") else { return false }
+                return v.dropFirst().allSatisfy { "neE".contains($0) }
+            })
+            guard writes, let first = words.first, let last = words.last else { continue }
+            let t = first.unquoted
+            guard let eq = t.firstIndex(of: "=") else { continue }
+            let name = String(t[..<eq])
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }),
+                  let at = first.source.firstIndex(of: "=") else { continue }
+            let from = first.range.start + first.source.utf8.distance(from: first.source.startIndex, to: at) + 1
+            if perBuild(ByteRange(from, last.range.end), words) { out.append(name) }
         }
         return out
     }
 
-    /// Whether shell text expands one of `variables` (`$NAME`, `${NAME}`, `${NAME::7}`).
-    static func shellRefers(_ text: String, _ variables: Set<String>) -> Bool {
-        guard !variables.isEmpty else { return false }
-        let chars = Array(text)
+    /// The script with each `${{ ... }}` expression replaced, byte for byte, by `%` (one
+    /// word to the shell, at the same offsets).
+    static func withoutExpressions(_ bytes: [UInt8]) -> String {
+        var b = bytes
         var k = 0
-        while k < chars.count {
-            guard chars[k] == "$" else { k += 1; continue }
-            var s = k + 1
-            if s < chars.count, chars[s] == "{" { s += 1 }
-            var e = s
-            while e < chars.count, chars[e].isLetter || chars[e].isNumber || chars[e] == "_" { e += 1 }
-            if e > s, variables.contains(String(chars[s..<e])) { return true }
-            k = max(e, k + 1)
+        while k + 2 < b.count {
+            guard b[k] == UInt8(ascii: "$"), b[k + 1] == UInt8(ascii: "{"), b[k + 2] == UInt8(ascii: "{") else { k += 1; continue }
+            var e = k + 3
+            while e + 1 < b.count, !(b[e] == UInt8(ascii: "}") && b[e + 1] == UInt8(ascii: "}")) { e += 1 }
+            guard e + 1 < b.count else { break }
+            for j in k...(e + 1) where b[j] != 10 { b[j] = UInt8(ascii: "%") }
+            k = e + 2
         }
-        return false
+        return String(decoding: b, as: UTF8.self)
     }
 }

@@ -212,6 +212,32 @@ import Testing
                 "\(found)")
     }
 
+    /// A run step's script is read as the shell runs it, not line by line: an assignment and
+    /// the echo in one line, two echos or two assignments in one line, a `|` or a variable
+    /// inside quotes, echo's options, `>`, a continuation line. A pipeline whose end appends to
+    /// the file, a condition and GitHub's `${{ }}` are read as before.
+    @Test func runScriptsAreReadAsTheShellRunsThem() {
+        func outputs(_ script: String) -> [String] {
+            WorkflowOutputs.perBuildOutputs(script.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        }
+        #expect(outputs("SHA=$(git rev-parse --short HEAD) && echo \"sha=$SHA\" >> \"$GITHUB_OUTPUT\"") == ["sha"])
+        #expect(outputs("echo \"a=b\" >> $GITHUB_ENV; echo \"sha=${GITHUB_SHA::7}\" >> $GITHUB_OUTPUT") == ["sha"])
+        #expect(outputs("echo \"sha=$GITHUB_SHA\" >> $GITHUB_ENV; echo \"a=b\" >> $GITHUB_OUTPUT") == [])
+        #expect(outputs("A=1 B=$GITHUB_SHA\necho \"a=$A\" >> $GITHUB_OUTPUT\necho \"b=$B\" >> $GITHUB_OUTPUT") == ["b"])
+        #expect(outputs("echo \"list=a|${GITHUB_SHA}\" >> $GITHUB_OUTPUT") == ["list"])
+        // Single quotes expand nothing: the output is the variable's name.
+        #expect(outputs("SHA=$GITHUB_SHA\necho 'sha=$SHA' >> $GITHUB_OUTPUT\necho \"full=$SHA\" >> $GITHUB_OUTPUT") == ["full"])
+        #expect(outputs("echo -n \"sha=$GITHUB_SHA\" >> $GITHUB_OUTPUT") == ["sha"])
+        #expect(outputs("echo \"sha=$GITHUB_SHA\" > $GITHUB_OUTPUT") == ["sha"])
+        #expect(outputs("echo \\\n  \"sha=$GITHUB_SHA\" >> $GITHUB_OUTPUT") == ["sha"])
+        // As before.
+        #expect(outputs("echo \"sha=$(git rev-parse HEAD)\" | tr -d ' ' >> $GITHUB_OUTPUT") == ["sha"])
+        #expect(outputs("echo \"sha=$GITHUB_SHA\" | tee -a x.txt") == [])
+        #expect(outputs("echo \"sha=${{ github.sha }}\" >> $GITHUB_OUTPUT\necho \"ref=${{ github.ref_name }}\" >> $GITHUB_OUTPUT") == ["sha"])
+        #expect(outputs("if [ -n \"$X\" ]; then\n  echo \"sha=$GITHUB_SHA\" >> \"${GITHUB_OUTPUT}\"\nfi") == ["sha"])
+        #expect(outputs("export V=\"${GITHUB_RUN_NUMBER}\"\necho \"v=${V}\" >> $GITHUB_OUTPUT\nV=1\necho \"w=$V\" >> $GITHUB_OUTPUT") == ["v"])
+    }
+
     /// A make file's variables are looked up by name, not each against every one before it:
     /// 10,000 per-build variables, each passed by a recipe line (a planted or generated
     /// Makefile), are read in linear time (the list scan took two minutes at 4,000, and grew with the square).

@@ -697,20 +697,27 @@ public struct Moves {
         let text = sameDir ? "go mod download" : "cd \(build.workdir) && go mod download"
         guard let inv = ShellParser.parse("go mod download").commands.first, let pc = PackageCommand.parse(inv), let dep = pc.dependencyInstall else { return nil }
         guard source(in: cs, of: ImagePath.absolute("go.mod", workdir: build.workdir)) != nil else { return nil }
-        var reader = InstallReader(graph: graph, step: r, cwd: build.workdir, pc: pc, dep: dep, values: ShellValues(rs.instruction))
-        reader.run()
-        if graph.context == nil { reader.incomplete("go.mod is not available to check its replace directives") }
-        var verdict: MoveVerdict = reader.complete ? .safe : .unknown(reader.reasons.first ?? "the module's reads are not known")
+        var verdict: MoveVerdict = .safe
         var files: [ManifestSplit.File] = []
-        for f in reader.files {
-            guard let cp = source(in: cs, of: f) else { continue }
-            if let ctx = graph.context, !ctx.sends(cp) {
-                if reader.optional.contains(f) { continue }
-                if verdict.isSafe { verdict = .unsafe("go mod download reads \(cp), which the build context does not send") }
-                continue
+        // What `go mod download` reads in the module of `dir`: added to `files` as this COPY
+        // brings them; the first doubt is the verdict.
+        @discardableResult func download(in dir: String) -> InstallReader {
+            var reader = InstallReader(graph: graph, step: r, cwd: dir, pc: pc, dep: dep, values: ShellValues(rs.instruction))
+            reader.run()
+            if graph.context == nil { reader.incomplete("go.mod is not available to check its replace directives") }
+            if !reader.complete, verdict.isSafe { verdict = .unknown(reader.reasons.first ?? "the module's reads are not known") }
+            for f in reader.files where !files.contains(where: { $0.imagePath == f }) {
+                guard let cp = source(in: cs, of: f) else { continue }
+                if let ctx = graph.context, !ctx.sends(cp) {
+                    if reader.optional.contains(f) { continue }
+                    if verdict.isSafe { verdict = .unsafe("go mod download reads \(cp), which the build context does not send") }
+                    continue
+                }
+                files.append(.init(contextPath: cp, imagePath: f, isTree: false))
             }
-            files.append(.init(contextPath: cp, imagePath: f, isTree: false))
+            return reader
         }
+        let reader = download(in: build.workdir)
         if verdict.isSafe, let why = goPrefetchObstacle(copy: cs, run: rs, build: build, lifted: lifted) { verdict = why }
         var command = text
         // Other modules whose magefiles mage compiles in the RUN (`cd build && mage ...` with
@@ -722,18 +729,7 @@ public struct Moves {
             }
             let shown = ImagePath.relative(m, to: build.workdir).map { $0.isEmpty ? "." : $0 } ?? m
             guard !Self.needsQuoting(shown) else { return nil }
-            var r2 = InstallReader(graph: graph, step: r, cwd: m, pc: pc, dep: dep, values: ShellValues(rs.instruction))
-            r2.run()
-            if !r2.complete, verdict.isSafe { verdict = .unknown(r2.reasons.first ?? "the module's reads are not known") }
-            for f in r2.files where !files.contains(where: { $0.imagePath == f }) {
-                guard let cp = source(in: cs, of: f) else { continue }
-                if let ctx = graph.context, !ctx.sends(cp) {
-                    if r2.optional.contains(f) { continue }
-                    if verdict.isSafe { verdict = .unsafe("go mod download reads \(cp), which the build context does not send") }
-                    continue
-                }
-                files.append(.init(contextPath: cp, imagePath: f, isTree: false))
-            }
+            download(in: m)
             let other = GoBuild(workdir: m, mod: nil, assignments: [:], start: nil, mage: build.mage)
             if verdict.isSafe, let why = goPrefetchObstacle(copy: cs, run: rs, build: other, lifted: lifted) { verdict = why }
             command += " && (cd \(shown) && go mod download)"

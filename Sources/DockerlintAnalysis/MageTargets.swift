@@ -32,12 +32,12 @@
 // MAGEFILE_GOCMD in the environment, `go run mage.go` (zero-install: another program), a RUN
 // that is not one `&&` list of `cd`, `export PATH=$PATH:...` and mage commands (commands after
 // the last mage are free), a target that is not found, both a `magefiles/` folder and tagged
-// files, and magefiles that set Go module settings (a string literal starting with GOFLAGS,
-// GOPROXY, GOPRIVATE, GONOPROXY, GONOSUMDB, GOSUMDB, GOINSECURE, GOWORK, GOMODCACHE, GOPATH,
-// GOENV, GOTOOLCHAIN, or one holding `-mod=`, `-modfile`, `-modcache`, `go env -w`) or change
-// directory (`os.Chdir`). What else a target does (other programs, file writes) is assumed not
-// to depend on when the module cache was filled, as for make's `go generate`: the cache is
-// content-addressed and verified against go.sum, the pre-fetch only fills it earlier.
+// files, and magefiles that set Go module settings (a string literal starting with one of
+// `Moves.goModuleSettings` or MAGEFILE_GOCMD, or holding `-mod=`, `-modfile`, `-modcache`,
+// `go env -w`) or change directory (`os.Chdir`). What else a target does (other programs, file
+// writes) is assumed not to depend on when the module cache was filled, as for make's `go
+// generate`: the cache is content-addressed and verified against go.sum, the pre-fetch only
+// fills it earlier.
 
 import DockerlintModel
 import DockerlintShell
@@ -449,8 +449,7 @@ struct GoProgram {
     /// True when a string literal of the magefiles sets or names a Go module setting, or the
     /// code changes directory (see the file comment).
     var setsModuleSettings: Bool {
-        let names = ["GOFLAGS", "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB", "GOINSECURE", "GOWORK", "GOMODCACHE",
-                     "GOPATH", "GOENV", "GOTOOLCHAIN", "GOVCS", "MAGEFILE_GOCMD"]
+        let names = Moves.goModuleSettings + ["MAGEFILE_GOCMD"]
         for f in files {
             for v in f.literals.values {
                 if names.contains(where: { v.hasPrefix($0) }) { return true }

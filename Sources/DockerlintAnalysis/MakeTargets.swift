@@ -26,8 +26,8 @@
 // what they generate is the same. A program that listed the cache directory itself, or read
 // file times in it, could tell the difference; generators read packages, not the cache's
 // listing, which is the assumption made here. `go clean -modcache` or settings that move or
-// bypass the cache (GOFLAGS, GOMODCACHE, GOPATH, GOPROXY, `-mod=`) would make the pre-fetch
-// miss: they stay "not known".
+// bypass the cache (GOFLAGS, GOMODCACHE, GOPATH, GOPROXY, `-mod=`; `Moves.goModuleSettings`)
+// would make the pre-fetch miss: they stay "not known".
 
 import DockerlintModel
 import DockerlintShell
@@ -210,8 +210,7 @@ extension StepGraph {
         } else {
             parsed = context.files.text(makefile).flatMap { text in
                 // Module settings anywhere in the file: not read.
-                let forbidden = ["GOFLAGS", "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOWORK", "GOMODCACHE", "GOPATH",
-                                 "-mod=", "-modfile", "go env -w", "git config"]
+                let forbidden = Moves.goModuleSettings + ["-mod=", "-modfile", "go env -w", "git config"]
                 if forbidden.contains(where: { text.contains($0) }) { return nil }
                 let scope = st.instruction.scope
                 return Makefile(text, workdir: wd, environment: { name in

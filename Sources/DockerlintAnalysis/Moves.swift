@@ -737,6 +737,18 @@ public struct Moves {
         return Prefetch(command: command, files: files, verdict: verdict, notes: reader.reasons, makeTarget: build.makeTarget, mage: build.mage)
     }
 
+    /// The Go settings that decide what `go mod download` fetches, from where, how it is checked
+    /// and where it is kept, as `go help environment` and the modules reference list them:
+    /// GOFLAGS (`-mod=`, `-modcacherw`, ...), GOPROXY, GOPRIVATE, GONOPROXY, GONOSUMDB, GOSUMDB,
+    /// GOINSECURE, GOVCS and GOAUTH (the sources and their checks, credentials), GOWORK (the
+    /// workspace), GOMODCACHE and GOPATH (the module cache), GOENV (the file that may set all of
+    /// these) and GOTOOLCHAIN (the toolchain that runs, which may be downloaded itself).
+    /// GO111MODULE is not one: `on` and `auto` change nothing here, and the readers check its
+    /// value. One list for the make and mage readers (a file that names one is not read) and the
+    /// pre-fetch (a build that sets one on its command line).
+    static let goModuleSettings = ["GOFLAGS", "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB", "GOINSECURE", "GOVCS",
+                                   "GOAUTH", "GOWORK", "GOMODCACHE", "GOPATH", "GOENV", "GOTOOLCHAIN"]
+
     /// Why `go mod download` above the COPY would not fetch what `go build` downloads, or
     /// could fail where the build succeeds; nil when nothing stands in the way.
     func goPrefetchObstacle(copy cs: Step, run rs: Step, build: GoBuild, lifted: Int? = nil) -> MoveVerdict? {
@@ -754,10 +766,9 @@ public struct Moves {
         if value("GOPROXY") == "off" || value("GOFLAGS")?.contains("-mod=vendor") == true {
             return .unsafe("GOPROXY=off: the build downloads no module")
         }
-        // Module settings on the build's own command line would be missing in the new step.
-        let moduleSettings: Set<String> = ["GOFLAGS", "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GONOSUMCHECK", "GOSUMDB",
-                                           "GOINSECURE", "GOWORK", "GOTOOLCHAIN", "GOMODCACHE", "GOPATH", "GOVCS", "HOME"]
-        if let name = build.assignments.keys.sorted().first(where: { moduleSettings.contains($0) || $0.hasPrefix("GIT_") }) {
+        // Module settings on the build's own command line would be missing in the new step, and
+        // so would git's (HOME for its configuration and credentials, GIT_*).
+        if let name = build.assignments.keys.sorted().first(where: { Self.goModuleSettings.contains($0) || $0 == "HOME" || $0.hasPrefix("GIT_") }) {
             return .unknown("the build sets \(name) on its command line, which the download step would not have")
         }
         // A workspace: `go mod download` in workspace mode depends on the Go release, and the

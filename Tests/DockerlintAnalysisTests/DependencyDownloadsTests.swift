@@ -255,6 +255,19 @@ import Testing
         #expect(answer("all: build\n" + base, run: "RUN make")?.target == "all")
     }
 
+    /// The module settings Go's documentation lists (`Moves.goModuleSettings`): a Makefile that
+    /// names one is not read. These six were read before the three readers shared one list.
+    @Test func everyModuleSettingMakesTheMakefileNotRead() {
+        #expect(made("app:\n\tgo build -o app\n") != nil)
+        for name in ["GOSUMDB", "GOINSECURE", "GOVCS", "GOAUTH", "GOENV", "GOTOOLCHAIN"] {
+            #expect(made("app:\n\t\(name)=x go build -o app\n") == nil, "\(name)")
+            #expect(made("export \(name) := x\napp:\n\tgo build -o app\n") == nil, "\(name)")
+        }
+        // GO111MODULE is not one: `on` is read (its value is checked on the go command).
+        #expect(made("app:\n\tGO111MODULE=on go build -o app\n") != nil)
+        #expect(made("app:\n\tGO111MODULE=off go build -o app\n") == nil)
+    }
+
     @Test func anythingElseIsNotRead() {
         #expect(made("app:\n\t./scripts/build.sh\n") == nil)
         #expect(made("export GOFLAGS := -mod=mod\napp:\n\tgo build -o app\n") == nil)

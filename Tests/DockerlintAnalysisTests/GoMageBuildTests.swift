@@ -218,7 +218,9 @@ import Testing
         #expect(read("RUN mage build:clean", magefile: remote).1 == nil)
         // Module settings in the magefiles, a change of directory, mage's go command.
         for swap in ["c.Env = append(os.Environ(), \"GOFLAGS=-mod=vendor\")", "c.Env = append(os.Environ(), \"GOPROXY=off\")",
-                     "os.Chdir(\"..\")", "c.Env = append(os.Environ(), \"GOMODCACHE=/cache\")"] {
+                     "os.Chdir(\"..\")", "c.Env = append(os.Environ(), \"GOMODCACHE=/cache\")",
+                     // (GOAUTH was read before the readers shared `Moves.goModuleSettings`.)
+                     "c.Env = append(os.Environ(), \"GOAUTH=netrc\")"] {
             #expect(read("RUN mage build:build", magefile: Self.magefile.replacingOccurrences(of: "c.Env = os.Environ()", with: swap)).1 == nil, "\(swap)")
         }
         // mage options that move the magefiles, the targets' folder or the go command, compile only.

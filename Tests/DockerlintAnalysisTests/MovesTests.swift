@@ -278,6 +278,14 @@ import Testing
         #expect(prefetch("FROM golang\nENV GOWORK=off\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n", work, copy: 4, run: 5)?.verdict == .safe)
         #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN GOWORK=off go build -o /app .\n", work)?.verdict.isSafe == false)
         #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN GOPROXY=https://goproxy.example go build -o /app .\n")?.verdict.isSafe == false)
+        // Every module setting Go documents (as `Moves.goModuleSettings`); GOENV and GOAUTH were
+        // missing before the readers shared one list. GONOSUMCHECK is no Go setting.
+        for name in ["GOFLAGS", "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB", "GOINSECURE", "GOVCS", "GOAUTH", "GOWORK",
+                     "GOMODCACHE", "GOPATH", "GOENV", "GOTOOLCHAIN", "HOME", "GIT_SSH_COMMAND"] {
+            #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN \(name)=x go build -o /app .\n")?.verdict
+                    == .unknown("the build sets \(name) on its command line, which the download step would not have"), "\(name)")
+        }
+        #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN GONOSUMCHECK=x go build -o /app .\n")?.verdict == .safe)
         #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN --mount=type=ssh go build -o /app .\n")?.verdict.isSafe == false)
         #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod go build -o /app .\n")?.verdict.isSafe == false)
         #expect(prefetch("FROM golang\nWORKDIR /src\nCOPY . .\nRUN echo \"machine example.com\" > ~/.netrc && go build -o /app .\n")?.verdict.isSafe == false)

@@ -6,6 +6,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DockerlintSupport
 import Foundation
 
 /// Writes a ustar archive (pax `x` headers for names/link targets that do not fit) of a
@@ -36,17 +37,9 @@ public struct TarWriter: Sendable {
 
     private func walk(relative: String, into out: inout [Entry]) throws(BuilderError) {
         let dirPath = relative.isEmpty ? root.path : root.path + "/" + relative
-        guard let d = opendir(dirPath) else {
+        guard let names = FolderNames.read(dirPath) else {
             throw .invalidArgument("cannot read directory \(dirPath): \(String(cString: strerror(errno)))")
         }
-        var names: [String] = []
-        while let ent = readdir(d) {
-            let name = withUnsafeBytes(of: ent.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        closedir(d)
         for name in names.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
             let rel = relative.isEmpty ? name : relative + "/" + name
             let full = root.path + "/" + rel

@@ -101,6 +101,20 @@ public struct Configuration: Sendable, Equatable {
     }
 }
 
+/// YAML read as a tree of nodes, as the lint path reads it (the configuration, the build
+/// files that name a Dockerfile's context): scalars are kept as their text, never typed.
+public enum YAMLNodes {
+    /// The first document of `text` (nil when empty); Yams' errors are thrown as they are.
+    /// The basic resolver: every scalar is a string, which is all the readers need, and the
+    /// default resolver's implicit-type regexes cost more than the rest of a one-file lint's
+    /// start-up. The nodes are never constructed into values: an empty constructor spares
+    /// building the default one's tables of tags. The encoding is given: Yams' default reads
+    /// the whole process environment through Foundation for one variable.
+    public static func compose(_ text: String) throws -> Node? {
+        try Yams.compose(yaml: text, .basic, Constructor([:], [:], [:]), .utf8)
+    }
+}
+
 /// Reads `.dockerlint.yaml` / `.hadolint.yaml` with positions for every problem.
 public enum ConfigurationLoader {
     public static let fileNames = [".dockerlint.yaml", ".dockerlint.yml"]
@@ -116,12 +130,8 @@ public enum ConfigurationLoader {
     public static func parse(_ text: String, file: String, into config: inout Configuration, issues: inout [ConfigIssue]) {
         let node: Node?
         do {
-            // The basic resolver: every scalar is a string, which is all the keys need, and
-            // the default resolver's implicit-type regexes cost more than the rest of a
-            // one-file lint's start-up. `~` and `null` are read as "no value" below. The nodes
-            // are read as they are, never constructed into values: an empty constructor spares
-            // building the default one's tables of tags.
-            node = try Yams.compose(yaml: text, .basic, Constructor([:], [:], [:]))
+            // `~` and `null` are read as "no value" below (`YAMLNodes`: every scalar a string).
+            node = try YAMLNodes.compose(text)
         } catch let e as YamlError {
             issues.append(yamlIssue(e, file: file))
             return

@@ -10,9 +10,10 @@
 //    (`build.context`/`build.dockerfile`, in the root and in the Dockerfile's folder and its
 //    parents) and `docker build` lines of package.json scripts;
 // 4. the Dockerfile's folder.
-// YAML is read with Yams (the configuration's parser); a file is parsed only when it names
+// YAML is read as the configuration is (`YAMLNodes`); a file is parsed only when it names
 // the Dockerfile (a byte search first), so linting stays fast where nothing matches.
 
+import DockerlintCore
 import DockerlintSupport
 import Foundation
 import Yams
@@ -45,20 +46,19 @@ public enum ContextDiscovery {
         let folder = FileDiscovery.directory(of: dockerfile)
         let fallback = ContextChoice(path: folder, source: .dockerfileFolder, reason: "the Dockerfile's folder (no build file names it)")
         guard let dfReal = realPath(dockerfile) else { return fallback }
-        let dfDir = (dfReal as NSString).deletingLastPathComponent
+        let dfDir = parent(of: dfReal)
         let root = memo.root(of: dfDir) ?? dfDir
         var candidates: [Candidate] = memo.candidates("root\u{0}" + root) { workflows(root: root) + bakeFiles(root: root) }
         var composeDirs: [String] = [root]
         var d = dfDir
-        while d.hasPrefix(root) && d != root { composeDirs.append(d); d = (d as NSString).deletingLastPathComponent }
+        while d.hasPrefix(root) && d != root { composeDirs.append(d); d = parent(of: d) }
         for dir in composeDirs {
             candidates += memo.candidates("compose\u{0}" + dir + "\u{0}" + root) { composeFiles(dir: dir, root: root) }
         }
         candidates += memo.candidates("scripts\u{0}" + root) { packageScripts(root: root) }
         for c in candidates {
             guard let file = realPath(c.dockerfile), file == dfReal, let ctx = realPath(c.context) else { continue }
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: ctx, isDirectory: &isDir), isDir.boolValue else { continue }
+            guard FileIO.isDirectory(ctx) else { continue }
             return ContextChoice(path: displayPath(ctx, relativeTo: dockerfile, real: dfReal), source: c.source,
                                  reason: "\(relative(c.file, to: root)):\(c.line): \(c.what)")
         }
@@ -107,11 +107,18 @@ public enum ContextDiscovery {
     static func repositoryRoot(from dir: String) -> String? {
         var d = dir
         while true {
-            if FileManager.default.fileExists(atPath: d + "/.git") { return d }
-            let parent = (d as NSString).deletingLastPathComponent
-            if parent == d || parent.isEmpty { return nil }
-            d = parent
+            if FileIO.exists(d + "/.git") { return d }
+            let up = parent(of: d)
+            if up == d || up.isEmpty { return nil }
+            d = up
         }
+    }
+
+    /// The folder of a path as `realpath` gives them (absolute, no `.`, `..`, trailing or
+    /// repeated slashes): "/" for "/x" and for "/".
+    static func parent(of path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        return slash == path.utf8.startIndex ? "/" : String(path[..<slash])
     }
 
     static func join(_ base: String, _ p: String) -> String {
@@ -137,28 +144,34 @@ public enum ContextDiscovery {
         var d = cwd
         while d != ctx && d.hasPrefix(ctx) && d.count > ctx.count {
             ups.append("..")
-            d = (d as NSString).deletingLastPathComponent
+            d = parent(of: d)
         }
         return d == ctx && !ups.isEmpty ? ups.joined(separator: "/") : ctx
     }
 
+    /// A build file's text; nil when it is missing or not a regular file (a named pipe is
+    /// never waited on).
     static func read(_ path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        bytes(path).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    static func files(in dir: String, suffixes: [String]) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { n in suffixes.contains { n.hasSuffix($0) } }
-            .sorted().map { dir + "/" + $0 }
+    static func bytes(_ path: String, limit: Int? = nil) -> [UInt8]? {
+        try? RegularFile.read(path, limit: limit)
+    }
+
+    /// The workflow files of a folder (`.yml`, `.yaml`), sorted.
+    static func workflowFiles(in dir: String) -> [String] {
+        let names = FolderNames.read(dir) { FolderNames.name($0, endsWith: ".yml") || FolderNames.name($0, endsWith: ".yaml") } ?? []
+        return names.filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted().map { dir + "/" + $0 }
     }
 
     // MARK: GitHub workflows
 
     static func workflows(root: String) -> [Candidate] {
         var out: [Candidate] = []
-        for file in files(in: root + "/.github/workflows", suffixes: [".yml", ".yaml"]) {
+        for file in workflowFiles(in: root + "/.github/workflows") {
             guard let text = read(file), text.contains("docker") else { continue }
-            guard let node = try? Yams.compose(yaml: text), let jobs = node.mapping?["jobs"]?.mapping else { continue }
+            guard let node = try? YAMLNodes.compose(text), let jobs = node.mapping?["jobs"]?.mapping else { continue }
             for (_, job) in jobs {
                 guard let steps = job.mapping?["steps"]?.sequence else { continue }
                 // `${{ matrix.NAME }}` with a list of literal values: one candidate per value.
@@ -262,40 +275,17 @@ public enum ContextDiscovery {
     /// `compose.yaml`, `docker-compose.override.yml`, …: `compose.` or `docker-compose.`, then
     /// `.yml` or `.yaml` (the four standard names are of that form).
     static func isComposeName(_ n: UnsafeBufferPointer<UInt8>) -> Bool {
-        func has(prefix p: StaticString) -> Bool {
-            n.count >= p.utf8CodeUnitCount && n.starts(with: UnsafeBufferPointer(start: p.utf8Start, count: p.utf8CodeUnitCount))
-        }
-        func has(suffix p: StaticString) -> Bool {
-            n.count >= p.utf8CodeUnitCount && n.suffix(p.utf8CodeUnitCount).elementsEqual(UnsafeBufferPointer(start: p.utf8Start, count: p.utf8CodeUnitCount))
-        }
-        return (has(prefix: "docker-compose.") || has(prefix: "compose.")) && (has(suffix: ".yml") || has(suffix: ".yaml"))
-    }
-
-    /// The names in a folder (not `.` and `..`) that `accept` takes, in the folder's order; a
-    /// name becomes a string only when accepted (a Dockerfile's folder may hold thousands).
-    static func names(in dir: String, where accept: (UnsafeBufferPointer<UInt8>) -> Bool) -> [String] {
-        guard let d = opendir(dir) else { return [] }
-        defer { closedir(d) }
-        var out: [String] = []
-        while let e = readdir(d) {
-            let name: String? = withUnsafeBytes(of: &e.pointee.d_name) { raw in
-                let bytes = raw.bindMemory(to: UInt8.self)
-                let n = UnsafeBufferPointer(rebasing: bytes[..<(bytes.firstIndex(of: 0) ?? bytes.count)])
-                guard accept(n), !(n.count == 1 && n[0] == 0x2E), !(n.count == 2 && n[0] == 0x2E && n[1] == 0x2E) else { return nil }
-                return String(decoding: n, as: UTF8.self)
-            }
-            if let name { out.append(name) }
-        }
-        return out
+        (FolderNames.name(n, startsWith: "docker-compose.") || FolderNames.name(n, startsWith: "compose."))
+            && (FolderNames.name(n, endsWith: ".yml") || FolderNames.name(n, endsWith: ".yaml"))
     }
 
     static func composeFiles(dir: String, root: String) -> [Candidate] {
         var out: [Candidate] = []
-        let names = names(in: dir, where: isComposeName).sorted()
+        let names = (FolderNames.read(dir, where: isComposeName) ?? []).sorted()
         for name in names {
             let file = dir + "/" + name
             guard let text = read(file), text.contains("build"),
-                  let node = try? Yams.compose(yaml: text), let services = node.mapping?["services"]?.mapping else { continue }
+                  let node = try? YAMLNodes.compose(text), let services = node.mapping?["services"]?.mapping else { continue }
             for (svc, service) in services {
                 guard let build = service.mapping?["build"] else { continue }
                 var context = "."
@@ -321,8 +311,7 @@ public enum ContextDiscovery {
         var out: [Candidate] = []
         for name in ["docker-bake.json", "docker-bake.override.json"] {
             let file = root + "/" + name
-            guard let data = FileManager.default.contents(atPath: file),
-                  let bake = try? JSONDecoder().decode(BakeJSON.self, from: data) else { continue }
+            guard let data = bytes(file), let bake = try? JSONDecoder().decode(BakeJSON.self, from: Data(data)) else { continue }
             for (t, target) in bake.targets.sorted(by: { $0.key < $1.key }) {
                 let context = target.context ?? "."
                 let dockerfile = target.dockerfile ?? "Dockerfile"
@@ -385,9 +374,9 @@ public enum ContextDiscovery {
 
     static func packageScripts(root: String) -> [Candidate] {
         let file = root + "/package.json"
-        guard let data = FileManager.default.contents(atPath: file), data.count < 1_000_000,
+        guard let data = bytes(file, limit: 1_000_000 - 1),
               String(decoding: data, as: UTF8.self).contains("docker"),
-              let scripts = try? JSONDecoder().decode(PackageScripts.self, from: data) else { return [] }
+              let scripts = try? JSONDecoder().decode(PackageScripts.self, from: Data(data)) else { return [] }
         var out: [Candidate] = []
         for (name, s) in scripts.scripts.sorted(by: { $0.key < $1.key }) {
             for c in dockerBuildLines(s, base: root) {

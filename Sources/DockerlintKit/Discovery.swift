@@ -1,3 +1,5 @@
+import DockerlintCore
+import DockerlintSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,13 +32,7 @@ public enum FileDiscovery {
     }
 
     static func walk(_ dir: String, _ out: inout [String]) {
-        guard let d = opendir(dir) else { return }
-        defer { closedir(d) }
-        while let e = readdir(d) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name == "." || name == ".." { continue }
+        for name in FolderNames.read(dir) ?? [] {
             let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
             var st = stat()
             guard lstat(path, &st) == 0 else { continue }
@@ -49,7 +45,8 @@ public enum FileDiscovery {
     }
 
     public static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
+        // The last `/` byte: a path is bytes (and a Character search walks graphemes).
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
         let d = String(path[..<slash])
         return d.isEmpty ? "/" : d
     }
@@ -75,12 +72,13 @@ public enum ConfigDiscovery {
                 d = parent
             }
         }
-        for names in [["/.dockerlint.yaml", "/.dockerlint.yml"], ["/.hadolint.yaml", "/.hadolint.yml"]] {
+        func first(_ names: [String]) -> String? {
             for d in dirs {
-                for n in names where FileIO.exists(d + n) { return d == "." ? String(n.dropFirst()) : d + n }
+                for n in names where FileIO.exists(d + "/" + n) { return d == "." ? n : d + "/" + n }
             }
+            return nil
         }
-        return nil
+        return first(ConfigurationLoader.fileNames) ?? first(ConfigurationLoader.hadolintFileNames)
     }
 
     static func realPath(_ p: String) -> String {

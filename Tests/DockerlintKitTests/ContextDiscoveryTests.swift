@@ -128,6 +128,24 @@ import Testing
         #expect(c.source == .dockerfileFolder)
     }
 
+    /// A build file that is not a regular file (a named pipe planted as compose.yaml, a
+    /// workflow or package.json) is skipped, never waited on.
+    @Test func namedPipesAreNotWaitedOn() throws {
+        let dir = try Self.project(["Dockerfile": Self.dockerfile, ".github/workflows/.keep": ""])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["compose.yaml", ".github/workflows/ci.yml", "package.json", "docker-bake.hcl", "docker-bake.json"] {
+            #expect(mkfifo(dir.appendingPathComponent(name).path, 0o644) == 0)
+        }
+        let c = Self.choose(dir, "Dockerfile")
+        #expect(c.source == .dockerfileFolder)
+    }
+
+    @Test func parentOfARealPath() {
+        #expect(ContextDiscovery.parent(of: "/a/b/c") == "/a/b")
+        #expect(ContextDiscovery.parent(of: "/a") == "/")
+        #expect(ContextDiscovery.parent(of: "/") == "/")
+    }
+
     /// End to end: `lint -v` says which context and why, JSON carries it, `--context` and the
     /// `context` key win, and DC1004 judges the root's .dockerignore, not the folder's absence.
     @Test func lintUsesAndReportsTheContext() throws {

@@ -65,4 +65,37 @@ import Testing
         }
         #expect(try RegularFile.read(path, limit: 2 << 20).count == 3 << 19)
     }
+
+    /// A file is read whole whatever its size: empty, smaller and larger than one read.
+    @Test func readsEveryByte() throws {
+        let path = FileManager.default.temporaryDirectory.path + "/dockerlint-read-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for size in [0, 1, 1040, 65_536, 200_001] {
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            #expect(try RegularFile.read(path) == bytes)
+            #expect(try RegularFile.read(path, limit: size) == bytes)
+        }
+    }
+}
+
+@Suite struct FolderNamesTests {
+    @Test func namesOfAFolder() throws {
+        let dir = FileManager.default.temporaryDirectory.path + "/dockerlint-names-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for name in ["compose.yaml", ".hidden", "Dockerfile", "été.yml", "sub"] {
+            if name == "sub" {
+                try FileManager.default.createDirectory(atPath: dir + "/" + name, withIntermediateDirectories: false)
+            } else {
+                try Data().write(to: URL(fileURLWithPath: dir + "/" + name))
+            }
+        }
+        #expect(FolderNames.read(dir)?.sorted() == [".hidden", "Dockerfile", "compose.yaml", "sub", "été.yml"])
+        #expect(FolderNames.read(dir) { FolderNames.name($0, endsWith: ".yml") || FolderNames.name($0, endsWith: ".yaml") }?.sorted()
+                == ["compose.yaml", "été.yml"])
+        #expect(FolderNames.read(dir) { FolderNames.name($0, startsWith: "compose.") } == ["compose.yaml"])
+        #expect(FolderNames.read(dir + "/missing") == nil)
+        #expect(FolderNames.read(dir + "/Dockerfile") == nil)
+    }
 }

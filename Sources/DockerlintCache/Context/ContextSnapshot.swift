@@ -342,16 +342,7 @@ public struct ContextSnapshot: Sendable {
     }
 
     static func listDirectory(_ path: String) throws -> [String] {
-        guard let dir = opendir(path) else { throw ContextSnapshotError.systemError(path: path, errno: errno) }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let ent = readdir(dir) {
-            let name = withUnsafeBytes(of: &ent.pointee.d_name) { raw -> String in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-            }
-            if name == "." || name == ".." { continue }
-            names.append(name)
-        }
+        guard let names = FolderNames.read(path) else { throw ContextSnapshotError.systemError(path: path, errno: errno) }
         return names
     }
 

@@ -45,7 +45,29 @@ public enum RegularFile {
     /// Reads a descriptor to its end (standard input for `-`).
     public static func readAll(_ fd: Int32, path: String, sizeHint: Int = 0, limit: Int? = nil, what: String = "file") throws(FileReadError) -> [UInt8] {
         var out: [UInt8] = []
-        if sizeHint > 0 { out.reserveCapacity(sizeHint) }
+        if sizeHint > 0 {
+            // The size is known (a regular file): read straight into the array, asking for one
+            // byte more so that a file that grew goes on below; no buffer to clear and copy.
+            var failure: Int32 = 0
+            out = [UInt8](unsafeUninitializedCapacity: sizeHint + 1) { buf, count in
+                count = 0
+                while count < buf.count {
+                    let n = posixRead(fd, buf.baseAddress! + count, buf.count - count)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno
+                        return
+                    }
+                    if n == 0 { return }
+                    count += n
+                }
+            }
+            if failure != 0 { throw FileReadError(path: path, message: describe(failure)) }
+            if let limit, out.count > limit {
+                throw FileReadError(path: path, message: "the \(what) is more than the limit of \(NumberFormat.bytes(limit))")
+            }
+            if out.count <= sizeHint { return out }
+        }
         var buf = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = buf.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, $0.count) }

@@ -37,7 +37,7 @@ public struct Pragmas: Sendable {
             while lo < hi { let m = (lo + hi) / 2; if lines[m] <= line { lo = m + 1 } else { hi = m } }
             return lo < lines.count ? lines[lo] : nil
         }
-        for c in file.comments where !c.insideContinuation {
+        for c in file.comments where !c.insideContinuation && mayBePragma(c.text) {
             var words = c.text.split(whereSeparator: { $0 == " " || $0 == "\t" })[...]
             guard let first = words.first, first == "dockerlint" || first == "hadolint" else { continue }
             words = words.dropFirst()
@@ -69,6 +69,14 @@ public struct Pragmas: Sendable {
             }
         }
         return p
+    }
+
+    /// Whether a comment's first word can be `dockerlint` or `hadolint` (its bytes after
+    /// leading blanks start so): most comments are prose, not worth splitting into words.
+    static func mayBePragma(_ text: String) -> Bool {
+        var u = text.utf8[...]
+        while let b = u.first, b == 0x20 || b == 0x09 { u = u.dropFirst() }
+        return u.starts(with: "dockerlint".utf8) || u.starts(with: "hadolint".utf8)
     }
 
     /// `skip=A,B|all;error=true;experimental=C|all`.

@@ -31,9 +31,11 @@ public struct TTYReporter: Reporter {
         for d in input.diagnostics {
             var head = color.bold("\(sanitizeForTerminal(d.file)):\(d.range.start.line):\(d.range.start.column):")
             head += " " + color.severity(d.severity, d.severity.rawValue + ":")
-            let message = normaliseNewlines(d.message)
-                .split(separator: "\n", omittingEmptySubsequences: false)
-                .map(sanitizeForTerminal).joined(separator: "\n  ")
+            // A message of several lines goes on indented (most have one: no split).
+            let text = normaliseNewlines(d.message)
+            let message = anyByte(text, { $0 == 0x0A })
+                ? text.split(separator: "\n", omittingEmptySubsequences: false).map(sanitizeForTerminal).joined(separator: "\n  ")
+                : sanitizeForTerminal(text)
             head += " " + message
             let name = input.ruleName(for: d)
             head += " " + color.dim("[" + (name.isEmpty ? d.code : "\(d.code) \(name)") + "]")
@@ -56,7 +58,8 @@ public struct TTYReporter: Reporter {
 
     /// The source line under a gutter with the line number, and the caret line.
     func excerpt(_ source: Substring, _ range: SourceRange, color: Palette) -> String {
-        var scalars = Array(sanitizeForTerminal(source).unicodeScalars)
+        let sanitized = sanitizeForTerminal(source)
+        var scalars = Array(sanitized.unicodeScalars)
         var start = min(max(range.start.column, 1), scalars.count + 1)
         var end: Int
         if range.end.line > range.start.line {
@@ -79,31 +82,41 @@ public struct TTYReporter: Reporter {
         let count = scalars.count
         if end <= start { end = start + 1 }  // empty range: one caret
 
-        var marks = ""
+        // The caret line is ASCII (spaces, tabs, `^`, `~`): built as bytes.
+        let space: UInt8 = 0x20, tab: UInt8 = 0x09, caret: UInt8 = 0x5E, tilde: UInt8 = 0x7E
+        var marks: [UInt8] = clippedLeft ? [space] : []
+        marks.reserveCapacity(end + 1)
         for i in 1..<end {
             let scalar: Unicode.Scalar? = i <= count ? scalars[i - 1] : nil
             if scalar == "\t" {
                 // Keep the tab so what follows lines up; a range starting on a tab still
                 // gets its caret (then the tab, if marks follow).
-                marks += i == start ? (i + 1 < end ? "^\t" : "^") : "\t"
+                if i == start { marks.append(caret); if i + 1 < end { marks.append(tab) } } else { marks.append(tab) }
                 continue
             }
             let width = scalar.map(displayWidth) ?? 1
             if i < start {
-                marks += String(repeating: " ", count: width)
+                for _ in 0..<width { marks.append(space) }
             } else if i == start {
-                marks += "^" + String(repeating: "~", count: max(0, width - 1))
+                marks.append(caret)
+                for _ in 0..<max(0, width - 1) { marks.append(tilde) }
             } else {
-                marks += String(repeating: "~", count: width)
+                for _ in 0..<width { marks.append(tilde) }
             }
         }
         let number = String(range.start.line)
         let gutter = String(repeating: " ", count: number.count)
-        var markLine = clippedLeft ? " " + marks : marks
-        if let first = markLine.firstIndex(where: { $0 != " " && $0 != "\t" }) {
-            markLine = String(markLine[..<first]) + color.green(String(markLine[first...]))
+        let markLine: String
+        if let first = marks.firstIndex(where: { $0 != space && $0 != tab }) {
+            markLine = String(decoding: marks[..<first], as: UTF8.self) + color.green(String(decoding: marks[first...], as: UTF8.self))
+        } else {
+            markLine = String(decoding: marks, as: UTF8.self)
         }
-        let text = (clippedLeft ? "…" : "") + String(String.UnicodeScalarView(scalars)) + (clippedRight ? "…" : "")
+        // A line shown whole is the sanitised line itself (rebuilding it scalar by scalar
+        // costs more than the rest of the excerpt).
+        let text = clippedLeft || clippedRight
+            ? (clippedLeft ? "…" : "") + String(String.UnicodeScalarView(scalars)) + (clippedRight ? "…" : "")
+            : sanitized
         return color.dim("  \(number) |") + (text.isEmpty ? "" : " " + text) + "\n"
             + color.dim("  \(gutter) |") + " " + markLine + "\n"
     }
@@ -111,7 +124,7 @@ public struct TTYReporter: Reporter {
 
 func normaliseNewlines(_ text: String) -> String {
     // On bytes: the generic `replacing` of string processing costs more than the report.
-    guard text.utf8.contains(0x0D) else { return text }
+    guard anyByte(text, { $0 == 0x0D }) else { return text }
     var out: [UInt8] = []
     out.reserveCapacity(text.utf8.count)
     var previousCR = false

@@ -59,6 +59,9 @@ func displayWidth(_ s: Unicode.Scalar) -> Int {
 /// Replaces characters that would let a Dockerfile drive the terminal (C0 controls other
 /// than tab, DEL, C1 controls) with U+FFFD, one for one, so columns are unchanged.
 func sanitizeForTerminal<S: StringProtocol>(_ text: S) -> String {
+    // Most text has nothing to replace: its bytes say so (0xC2 leads U+0080...U+00BF, the
+    // C1 controls among them), and it is copied whole.
+    if !anyByte(text, { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F || $0 == 0xC2 }) { return String(text) }
     var out = ""
     for scalar in text.unicodeScalars {
         let v = scalar.value
@@ -69,6 +72,12 @@ func sanitizeForTerminal<S: StringProtocol>(_ text: S) -> String {
         }
     }
     return out
+}
+
+/// Whether a byte of `text` passes `test`, read in place (walking a string's UTF-8 view
+/// through its indices costs several times more).
+func anyByte<S: StringProtocol>(_ text: S, _ test: (UInt8) -> Bool) -> Bool {
+    text.utf8.withContiguousStorageIfAvailable { $0.contains(where: test) } ?? text.utf8.contains(where: test)
 }
 
 /// Collapses runs of whitespace to one space and trims: the same code re-indented keeps

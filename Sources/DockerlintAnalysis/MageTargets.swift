@@ -41,6 +41,7 @@
 
 import DockerlintModel
 import DockerlintShell
+import DockerlintSupport
 
 /// `RUN mage <target>...` whose targets load the packages of a Go module.
 public struct GoMageBuild: Sendable, Equatable {
@@ -292,8 +293,14 @@ struct GoFile {
     }
 
     /// A `//go:build` (or `// +build`) line before the package clause that names the tag `mage`.
+    /// (Line by line up to the package clause only: the rest of the file is not split.)
     static func hasMageTag(_ t: String) -> Bool {
-        for line in t.split(separator: "\n", omittingEmptySubsequences: false) {
+        var rest = Substring(t), more = true
+        while more {
+            let end = rest.firstIndex(of: "\n") ?? rest.endIndex
+            let line = rest[..<end]
+            more = end < rest.endIndex
+            if more { rest = rest[rest.index(after: end)...] }
             let s = line.trimmingCharacters(in: .whitespaces)
             if s.hasPrefix("package ") { return false }
             guard s.hasPrefix("//go:build") || s.hasPrefix("// +build") else { continue }
@@ -453,13 +460,17 @@ struct GoProgram {
         for f in files {
             for v in f.literals.values {
                 if names.contains(where: { v.hasPrefix($0) }) { return true }
-                if v.contains("-mod=") || v.contains("-modfile") || v.contains("-modcache") || v.contains("go env -w") { return true }
+                if Self.settingFlags.occur(in: v) { return true }
             }
-            let code = String(decoding: f.code, as: UTF8.self)
-            if code.contains("os.Chdir") || code.contains("mg.GoCmd") { return true }
+            if Self.directoryChanges.occur(in: String(decoding: f.code, as: UTF8.self)) { return true }
         }
         return false
     }
+
+    /// Searched in the literals' and the code's bytes (one pass each, not one Foundation
+    /// search per needle).
+    private static let settingFlags = ByteNeedles(["-mod=", "-modfile", "-modcache", "go env -w"])
+    private static let directoryChanges = ByteNeedles(["os.Chdir", "mg.GoCmd"])
 
     /// The function a command-line target names: `ns:name` a method of namespace `ns`, `name`
     /// an exported function, case-insensitively; else a key of the `Aliases` map.

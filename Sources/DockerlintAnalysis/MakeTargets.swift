@@ -31,6 +31,7 @@
 
 import DockerlintModel
 import DockerlintShell
+import DockerlintSupport
 
 /// `RUN make <goals>` whose recipes are Go builds: the goals, the directory make runs in, the
 /// recipe lines it runs (in order, as written) and the environment assignments on their `go`
@@ -169,6 +170,10 @@ extension StepGraph {
     /// settings (GOFLAGS, GOPROXY, ...) anywhere, or is not read exactly.
     /// `throughBase`: a Makefile no COPY of the RUN's stage brings may come from the stage it
     /// is built FROM (and so on up).
+    /// What a Makefile must not hold to be read: Go's module settings and the commands and
+    /// flags that change them (searched in one pass over the file's bytes).
+    private static let makefileSettings = ByteNeedles(Moves.goModuleSettings + ["-mod=", "-modfile", "go env -w", "git config"])
+
     func makeRun(_ id: StepID, throughBase: Bool = false) -> (make: CommandInvocation, goals: [String], workdir: String, dir: String, makefile: Makefile)? {
         let st = step(id)
         guard st.kind == .run, let context, let script = script(of: id), !script.isExecForm, !script.isHeredocScript else { return nil }
@@ -210,8 +215,7 @@ extension StepGraph {
         } else {
             parsed = context.files.text(makefile).flatMap { text in
                 // Module settings anywhere in the file: not read.
-                let forbidden = Moves.goModuleSettings + ["-mod=", "-modfile", "go env -w", "git config"]
-                if forbidden.contains(where: { text.contains($0) }) { return nil }
+                if Self.makefileSettings.occur(in: text) { return nil }
                 let scope = st.instruction.scope
                 return Makefile(text, workdir: wd, environment: { name in
                     guard let v = scope.variable(named: name), v.origin != .builtin else { return .unset }

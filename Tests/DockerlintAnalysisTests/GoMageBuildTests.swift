@@ -1,4 +1,4 @@
-import DockerlintAnalysis
+@testable import DockerlintAnalysis
 import DockerlintCache
 import Testing
 
@@ -179,6 +179,19 @@ import Testing
         #expect(files.reads["zz_huge.go"] == nil && files.reads["small.go"] == 1 && files.reads["magefile.go"] == 1, "\(files.reads)")
         // Once read, the size is the bytes'.
         #expect(files.disk.read("small.go")?.count == 13 && files.disk.size("small.go") == 13)
+    }
+
+    /// The build tag is read from the lines before the package clause, and only those.
+    @Test func theMageTagComesBeforeThePackageClause() {
+        #expect(GoFile.hasMageTag("// Tasks.\n\n//go:build mage\n\npackage main\n"))
+        #expect(GoFile.hasMageTag("// +build mage\n\npackage main\n"))
+        #expect(GoFile.hasMageTag("//go:build mage && linux\npackage main"))
+        #expect(GoFile.hasMageTag("  //go:build mage"))
+        #expect(!GoFile.hasMageTag("//go:build !mage\npackage main\n"))
+        #expect(!GoFile.hasMageTag("package main\n\n//go:build mage\n"))
+        #expect(!GoFile.hasMageTag("//go:build linux\npackage main\n//go:build mage\n"))
+        #expect(!GoFile.hasMageTag(""))
+        #expect(!GoFile.hasMageTag("\n\n"))
     }
 
     @Test func targetsAreReadThroughHelpersAliasesAndDeps() throws {

@@ -25,10 +25,35 @@ extension ProjectFiles {
     public func size(_ path: String) -> Int? { read(path)?.count }
     public func exists(_ path: String) -> Bool { isDirectory(path) != nil }
     public func text(_ path: String) -> String? { read(path).map { String(decoding: $0, as: UTF8.self) } }
-    /// The file's JSON as `T`; nil when absent or not JSON of that shape.
+    /// The file's JSON as `T`; nil when absent or not JSON of that shape. Decoded once per
+    /// content and type (`DecodedJSON`).
     public func decodeJSON<T: Decodable>(_ type: T.Type, _ path: String) -> T? {
         guard let b = read(path) else { return nil }
-        return try? JSONDecoder().decode(T.self, from: Data(b))
+        return DecodedJSON.decode(T.self, b)
+    }
+}
+
+/// JSON decoded by content: a run lints a Dockerfile, then every other version of it in its
+/// history, each lint opening the project's files anew, and a lock file's decoding
+/// (composer.lock: hundreds of packages through JSONDecoder) cost more than the rest of
+/// the lint. The same bytes decode to the same value, so the answer is kept by type and
+/// bytes (a few at a time).
+enum DecodedJSON {
+    struct Key: Hashable {
+        let type: ObjectIdentifier
+        let bytes: BytesKey
+    }
+    static let memo = Locked<[Key: Any?]>([:])
+
+    static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) -> T? {
+        let key = Key(type: ObjectIdentifier(T.self), bytes: BytesKey(bytes))
+        if let known = memo.locked({ $0[key] }) { return known as? T }
+        let value = try? JSONDecoder().decode(T.self, from: Data(bytes))
+        memo.locked { m in
+            if m.count >= 16 { m.removeAll() }
+            m[key] = .some(value)
+        }
+        return value
     }
 }
 

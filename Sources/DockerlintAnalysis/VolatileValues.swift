@@ -75,7 +75,7 @@ public enum VolatileValues {
         init(workflow text: String) {
             var stepIndent = -1, stepID: String? = nil, stepUses = false
             func close() { if stepUses, let id = stepID { ids.insert(id) }; stepID = nil; stepUses = false }
-            for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            for raw in text.linesSplitAtNewlines() {
                 let line = String(raw)
                 let indent = line.prefix { $0 == " " }.count
                 var body = line.dropFirst(indent)
@@ -189,7 +189,7 @@ public enum VolatileValues {
             // `{{NAME}}` on a recipe line carries it).
             var volatileVariables: Set<String> = []
             var lineNo = 0
-            for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            for raw in text.linesSplitAtNewlines() {
                 lineNo += 1
                 let line = String(raw)
                 if make, let first = line.first, first != "\t" && first != " " {
@@ -258,7 +258,7 @@ public enum VolatileValues {
                 let literal = !value.contains("$") && !value.contains("\"") && !value.contains("'") && !value.contains("{")
                 args.updateValue(literal ? value : nil, forKey: name)
             }
-            for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            for raw in text.linesSplitAtNewlines() {
                 let line = String(raw)
                 let indent = line.prefix { $0 == " " }.count
                 var body = String(line.dropFirst(indent))
@@ -338,6 +338,8 @@ public enum VolatileValues {
     /// Names assigned on a line with the text of each one's value: from after its `=` or `:`
     /// to where the next name assigned on the line starts (or the end of the line).
     static func assignments(_ line: String) -> [(String, String)] {
+        // A name is assigned by the `=` or `:` after it: a line without either assigns none.
+        guard line.utf8.contains(where: { $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: ":") }) else { return [] }
         let found = assignedNames(line, offsets: true)
         let chars = Array(line)
         var out: [(String, String)] = []

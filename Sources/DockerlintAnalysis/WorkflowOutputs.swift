@@ -8,6 +8,7 @@
 // `run:` script with the shell parser, as the shell runs it.
 
 import DockerlintShell
+import DockerlintSupport
 import Foundation
 
 struct WorkflowOutputs {
@@ -23,7 +24,7 @@ struct WorkflowOutputs {
     init() {}
 
     init(workflow text: String) {
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        let lines = text.linesSplitAtNewlines().map(String.init)
         jobOfLine = Array(repeating: "", count: lines.count)
         var jobsIndent = -1, jobIndent = -1, job = ""
         var jobChildIndent = -1

@@ -144,6 +144,28 @@ public struct DockerfileModel: Sendable {
         return b.run()
     }
 
+    /// A file's instructions typed and grouped into stages, with the errors typing found: what
+    /// every model of the file shares whatever the build options (`build(_:options:typed:)`).
+    /// A replay that gives a build argument a new value in every build types the file once.
+    public struct Typed: @unchecked Sendable {
+        let meta: [(Instruction, ArgCommand?)]
+        let groups: [ModelBuilder.StageGroup]
+        let errors: [SyntaxError]
+    }
+
+    /// The typing of `dockerfile` that `build(_:options:typed:)` starts from.
+    public static func typed(_ dockerfile: Dockerfile) -> Typed {
+        var b = ModelBuilder(dockerfile: dockerfile, options: BuildOptions())
+        let (meta, groups) = b.typeAndGroup()
+        return Typed(meta: meta, groups: groups, errors: b.errors)
+    }
+
+    /// `build(_:options:)` from the file's typing (`typed(_:)` of the same `dockerfile`).
+    public static func build(_ dockerfile: Dockerfile, options: BuildOptions = BuildOptions(), typed: Typed) -> DockerfileModel {
+        var b = ModelBuilder(dockerfile: dockerfile, options: options)
+        return b.run(typed: typed)
+    }
+
     /// The stage BuildKit finds for a name (case-insensitive; the last stage of that name).
     public func stageIndex(named name: String) -> Int? {
         let n = name.lowercased()

@@ -44,8 +44,15 @@ struct ModelBuilder {
     /// instructions after it, every instruction typed (nil when it does not parse).
     typealias StageGroup = (from: Instruction, typedFrom: TypedInstruction?, body: [(Instruction, TypedInstruction?)])
 
-    mutating func run() -> DockerfileModel {
-        let (metaInsts, groups) = typeAndGroup()
+    /// The model; `typed`: the file's typing, made before (`DockerfileModel.typed`).
+    mutating func run(typed: DockerfileModel.Typed? = nil) -> DockerfileModel {
+        let metaInsts: [(Instruction, ArgCommand?)], groups: [StageGroup]
+        if let typed {
+            (metaInsts, groups) = (typed.meta, typed.groups)
+            errors = typed.errors
+        } else {
+            (metaInsts, groups) = typeAndGroup()
+        }
         let metaArgs = defineGlobalScope(metaInsts, lastStage: groups.last)
         var stages = stageHeaders(groups)
         dispatchStages(&stages, groups)

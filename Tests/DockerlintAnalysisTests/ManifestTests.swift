@@ -62,4 +62,24 @@ import Testing
         #expect(try #require(decode(ComposerManifest.self, #"{"config": {"allow-plugins": true}}"#)).allowPlugins == .every)
         #expect(try #require(decode(ComposerManifest.self, #"{"config": {"allow-plugins": false}}"#)).allowPlugins == .nothing)
     }
+
+    /// A project's JSON files are decoded once per content and type: the same bytes give the
+    /// same value, other bytes or another type their own, a file that is not JSON nil.
+    @Test func decodedOncePerContentAndType() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("decoded-json-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let lock = "{\"packages\": [{\"name\": \"a/b\", \"type\": \"composer-plugin\"}], \"packages-dev\": []}"
+        try lock.write(toFile: dir + "/composer.lock", atomically: true, encoding: .utf8)
+        try "{not json".write(toFile: dir + "/package.json", atomically: true, encoding: .utf8)
+        for _ in 0..<2 {
+            let files = DiskProjectFiles(root: dir)
+            let decoded = try #require(files.decodeJSON(ComposerLock.self, "composer.lock"))
+            #expect(decoded.packages.map(\.name) == ["a/b"] && decoded.packages.first?.type == "composer-plugin")
+            #expect(files.decodeJSON(ComposerLock.self, "package.json") == nil)
+            #expect(files.decodeJSON(PackageManifest.self, "composer.lock") != nil)
+        }
+        try lock.replacingOccurrences(of: "a/b", with: "c/d").write(toFile: dir + "/composer.lock", atomically: true, encoding: .utf8)
+        #expect(DiskProjectFiles(root: dir).decodeJSON(ComposerLock.self, "composer.lock")?.packages.map(\.name) == ["c/d"])
+    }
 }

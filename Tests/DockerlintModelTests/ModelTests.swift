@@ -405,3 +405,30 @@ struct ReachabilityTests {
         #expect(scopeValue(d.stages[0].instructions[1], "TARGETARCH") == .some("amd64"))
     }
 }
+
+/// A model built from the file's typing made once (`DockerfileModel.typed`, what a replay that
+/// gives a build argument a new value per build reuses) is the model built from scratch.
+@Suite("Models from a typing made once")
+struct TypedModelTests {
+    @Test func sameModelForEveryValue() {
+        let texts = [
+            "ARG BASE=alpine\nFROM ${BASE} AS build\nARG GIT_SHA\nENV V=$GIT_SHA\nRUN echo $V\nFROM build\nCOPY --from=build /a /b\n",
+            "FROM a\nRUN --mount=type=cache,target=/x,id=$ID make\nWORKDIR /app/${GIT_SHA:-none}\n",
+            "RUN before\nFROM\nFROM x AS\nCOPY --bogus a b\nARG\n",
+            "",
+        ]
+        for text in texts {
+            let file = DockerfileParser.parse(text)
+            let typed = DockerfileModel.typed(file)
+            for value in ["", "1f2e3d", "$(x)"] {
+                var options = BuildOptions()
+                options.buildArgs["GIT_SHA"] = value
+                options.buildArgs["ID"] = value
+                let fresh = DockerfileModel.build(file, options: options)
+                let reused = DockerfileModel.build(file, options: options, typed: typed)
+                #expect(reused.json() == fresh.json(), "\(text.debugDescription) with \(value.debugDescription)")
+                #expect(reused.errors == fresh.errors)
+            }
+        }
+    }
+}

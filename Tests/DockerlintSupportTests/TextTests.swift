@@ -189,3 +189,12 @@ import Testing
     }
 }
 
+@Suite struct NewlineSplitTests {
+    @Test func linesAreTheCharacterSplit() {
+        let texts = ["", "a", "\n", "a\n", "a\r\nb", "a\rb\n\nc", "\r\n\r\n", "x\u{0B}y\u{0C}z", "é\u{0085}f", "g\u{2028}h\u{2029}i",
+                     "日本\n語\r", "a\r", "\u{E2}x", "tail \u{00C2}", "e\u{301}\n\u{301}x", "\r\n\u{301}", "\u{2020}\u{2027}\u{00A0}\u{2028}", "k: v\r\n  - x: ${{ github.sha }}\n"]
+        for t in texts {
+            #expect(t.linesSplitAtNewlines() == t.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline), "\(t.debugDescription)")
+        }
+    }
+}

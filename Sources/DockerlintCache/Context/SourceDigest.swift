@@ -70,6 +70,17 @@ struct HashMemo: Sendable {
     /// folder; classic: the matched paths). Dropped when the context's structure changes.
     var bkMatches: [String: [(real: String, rel: String, topLevel: Bool)]] = [:]
     var classicMatches: [String: [String]] = [:]
+    /// BuildKit: per directory whose record was made, its children as they were hashed then
+    /// (byte order; each one's record, nil when it was not present) and the names
+    /// invalidated since. A directory on a changed path is hashed again from the records of
+    /// its unchanged children as they stand, without looking each one up by its path.
+    var bkDirs: [String: BKDirectory] = [:]
+
+    struct BKDirectory: Sendable {
+        var names: [String]
+        var records: [String?]
+        var dirty: Set<String> = []
+    }
 
     mutating func dropMatches() {
         if !bkMatches.isEmpty { bkMatches.removeAll() }
@@ -83,13 +94,17 @@ struct HashMemo: Sendable {
         }
         if !keepDecision { decisions[path] = nil }
         classicEntries[path] = nil
+        let trackDirectories = !bkDirs.isEmpty
+        if trackDirectories { bkDirs[path] = nil }
         var p = path
         while true {
             presence[p] = nil
             bkRecords[p] = nil
             classicDirs[p] = nil
             if p.isEmpty { break }
-            p = ContextSnapshot.parent(p)
+            let parent = ContextSnapshot.parent(p)
+            if trackDirectories, bkDirs[parent] != nil { bkDirs[parent]!.dirty.insert(ContextSnapshot.base(p)) }
+            p = parent
         }
     }
 }
@@ -309,20 +324,51 @@ struct SourceHasher {
                 names = (snapshot.children[path] ?? []).sorted(by: utf8Less)
                 sorted[path] = names
             }
+            // The children as last hashed, when the directory still holds the same names:
+            // only those invalidated since are looked at again.
+            var d: HashMemo.BKDirectory
+            if let last = memo.bkDirs.removeValue(forKey: path), last.names == names {
+                d = last
+                for name in d.dirty {
+                    guard let i = Self.index(of: name, in: d.names) else { continue }
+                    let child = ContextSnapshot.join(path, name)
+                    d.records[i] = try present(child) ? try bkRecord(child) : nil
+                }
+                d.dirty.removeAll()
+            } else {
+                var records: [String?] = []
+                records.reserveCapacity(names.count)
+                for name in names {
+                    let child = ContextSnapshot.join(path, name)
+                    records.append(try present(child) ? try bkRecord(child) : nil)
+                }
+                d = HashMemo.BKDirectory(names: names, records: records)
+            }
             var parts = [bkHeader(e)]
             parts.reserveCapacity(1 + 2 * names.count)
-            for name in names {
-                let child = ContextSnapshot.join(path, name)
-                guard try present(child) else { continue }
+            for (i, name) in d.names.enumerated() {
+                guard let record = d.records[i] else { continue }
                 parts.append(name)
-                parts.append(try bkRecord(child))
+                parts.append(record)
             }
+            memo.bkDirs[path] = d
             r = SHA256Hex.of(parts: parts)
         } else {
             r = bkHeader(e)
         }
         memo.bkRecords[path] = r
         return r
+    }
+
+    /// The index of `name` in `names` (sorted by `utf8Less`, no name twice).
+    static func index(of name: String, in names: [String]) -> Int? {
+        var lo = 0, hi = names.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if names[mid] == name { return mid }
+            if utf8Less(names[mid], name) { lo = mid + 1 } else { hi = mid }
+        }
+        return nil
     }
 
     mutating func buildkitSource(_ src: String) throws -> String? {

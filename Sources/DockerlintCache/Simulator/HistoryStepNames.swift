@@ -31,6 +31,19 @@ public struct HistoryStepNames: Sendable {
     /// The index of `model`'s version, by the texts of its stages and steps (what the
     /// alignment reads).
     public mutating func version(of model: DockerfileModel) -> Int {
+        // The signature is read off the text: a build of the text the last one was built
+        // from (most builds of a history) is that version (`==` on a shared buffer reads nothing).
+        let text = model.dockerfile.source.bytes
+        if let last = lastText, last.text == text { return last.version }
+        let v = versionBySignature(model)
+        lastText = (text, v)
+        return v
+    }
+
+    /// The text of the last version asked for, and its index.
+    var lastText: (text: [UInt8], version: Int)? = nil
+
+    mutating func versionBySignature(_ model: DockerfileModel) -> Int {
         var signature = ""
         for stage in model.stages {
             signature += "\u{1}" + (stage.name ?? "") + "\u{2}" + stage.from.syntax.original

@@ -55,7 +55,7 @@ struct ReplayProblem: Error { var message: String }
 
 /// Builds DockerfileModels for a replay, parsing each distinct text once.
 struct ModelCache {
-    var asts: [BytesKey: Dockerfile] = [:]
+    var asts: [BytesKey: (file: Dockerfile, typed: DockerfileModel.Typed?)] = [:]
     var models: [BytesKey: DockerfileModel] = [:]
     let options: BuildOptions
     /// Build arguments that take a new value in every build: the model is rebuilt per build.
@@ -76,11 +76,22 @@ struct ModelCache {
             if perBuild.value != buildValue { perBuild = (buildValue, [:]) } else if let m = perBuild.models[key] { return m }
         }
         if asts.count > 256 { asts.removeAll(); models.removeAll() }
-        let ast: Dockerfile
-        if let a = asts[key] { ast = a } else { ast = DockerfileParser.parse(bytes); asts[key] = ast }
         var o = options
         for name in perBuildArgs { o.buildArgs[name] = buildValue }
-        let m = DockerfileModel.build(ast, options: o)
+        let m: DockerfileModel
+        if perBuildArgs.isEmpty {
+            let ast = asts[key]?.file ?? DockerfileParser.parse(bytes)
+            asts[key] = (ast, nil)
+            m = DockerfileModel.build(ast, options: o)
+        } else {
+            // A model per build: the file is parsed and typed once, the values resolved per build.
+            let parsed = asts[key].flatMap { a in a.typed.map { (a.file, $0) } } ?? {
+                let ast = asts[key]?.file ?? DockerfileParser.parse(bytes)
+                return (ast, DockerfileModel.typed(ast))
+            }()
+            asts[key] = (parsed.0, parsed.1)
+            m = DockerfileModel.build(parsed.0, options: o, typed: parsed.1)
+        }
         if perBuildArgs.isEmpty { models[key] = m } else { perBuild.models[key] = m }
         return m
     }

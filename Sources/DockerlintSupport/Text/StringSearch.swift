@@ -102,6 +102,43 @@ extension Substring {
 }
 
 extension String {
+    /// `split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)`, read off the
+    /// UTF-8 bytes: the same lines, without breaking the text into Characters (what made
+    /// reading a project's CI files cost more than linting its Dockerfile). A newline
+    /// Character is LF, VT, FF, CR, CR LF, NEL, LS or PS, and none of them joins a grapheme
+    /// with its neighbours (CR LF aside, which is one), so each is found by its bytes alone.
+    public func linesSplitAtNewlines() -> [Substring] {
+        var out: [Substring] = []
+        let u = utf8
+        var start = u.startIndex
+        var i = start
+        let end = u.endIndex
+        func next(_ k: Int) -> UInt8? {
+            var j = i
+            for _ in 0..<k {
+                j = u.index(after: j)
+                if j == end { return nil }
+            }
+            return u[j]
+        }
+        while i < end {
+            var separator = 0
+            switch u[i] {
+            case 0x0A, 0x0B, 0x0C: separator = 1
+            case 0x0D: separator = next(1) == 0x0A ? 2 : 1
+            case 0xC2: if next(1) == 0x85 { separator = 2 }
+            case 0xE2: if next(1) == 0x80, let b = next(2), b == 0xA8 || b == 0xA9 { separator = 3 }
+            default: break
+            }
+            if separator == 0 { i = u.index(after: i); continue }
+            out.append(self[start..<i])
+            i = u.index(i, offsetBy: separator)
+            start = i
+        }
+        out.append(self[start..<end])
+        return out
+    }
+
     /// The text up to its first line feed, carriage returns removed: the first line of an
     /// instruction that may span hundreds (what labels and step names quote), without
     /// rewriting the rest. Once the carriage returns are gone a line feed is a character of

@@ -19,6 +19,7 @@
 
 import DockerlintCache
 import DockerlintShell
+import DockerlintSupport
 import Foundation
 
 public enum DependencyDownloads {
@@ -45,13 +46,20 @@ public enum DependencyDownloads {
                 if let made = graph.goBuildThroughMake(step.id), let n = goModules(workdir: made.workdir, mod: nil, step, graph, context.files) {
                     out[.go] = max(out[.go] ?? 0, n)
                 }
-                if CostModel.segments(step.instruction.syntax.original).contains(where: { $0.contains("mage") }),
+                if mentionsMage(step.instruction.syntax.original),
                    let mage = graph.goBuildThroughMage(step.id), let n = goModules(workdir: mage.module, mod: nil, step, graph, context.files) {
                     out[.go] = max(out[.go] ?? 0, n)
                 }
             }
         }
         return out
+    }
+
+    /// Whether a segment of `text` (`CostModel.segments`) contains `mage`. On ASCII, where
+    /// no separator is part of the word, that is whether the text's bytes hold it.
+    static func mentionsMage(_ text: String) -> Bool {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return Array(text.utf8).containsBytes("mage") }
+        return CostModel.segments(text).contains { $0.contains("mage") }
     }
 
     /// RUN commands (as the simulator sees them: the command line's words joined by spaces)
@@ -114,16 +122,41 @@ public enum DependencyDownloads {
     public static func mayDownload(_ command: String) -> Bool {
         let d = CostModel.downloads(command)
         if !d.fetch.isEmpty || !d.build.isEmpty { return true }
-        if CostModel.segments(command).contains(where: {
-            let k = CostModel.segmentKey($0), m = k.drop { $0 == "(" || $0 == " " }
-            return k == "make" || k.hasPrefix("make ") || m == "mage" || m.hasPrefix("mage ")
-        }) { return true }
-        return ["mvn", "gradle", "cargo"].contains { command.contains($0) }
+        // A segment that starts with `make` or `mage` holds those bytes: a command without
+        // them has no such segment (most RUNs), and is not split into segments.
+        let ascii = command.utf8.allSatisfy { $0 < 0x80 }
+        let bytes = Array(command.utf8)
+        if !ascii || bytes.containsBytes("make") || bytes.containsBytes("mage"),
+           CostModel.segments(command).contains(where: {
+               let k = CostModel.segmentKey($0), m = k.drop { $0 == "(" || $0 == " " }
+               return k == "make" || k.hasPrefix("make ") || m == "mage" || m.hasPrefix("mage ")
+           }) { return true }
+        // On ASCII a byte is a character: the bytes answer as `contains` does.
+        return ["mvn", "gradle", "cargo"].contains { ascii ? bytes.containsBytes($0) : command.contains($0) }
     }
 
     /// True when a RUN command may run a script by path (`./build.sh`, `/opt/app/bin/build.sh`,
     /// `bash ci/build.sh`): the scripts are then read for the builds they run.
     public static func mayRunScript(_ command: String) -> Bool {
+        // ASCII (nearly every command): the same words and tests on bytes (there a byte is a
+        // character, and the quotes trimmed are bytes).
+        // (A carriage return is left to the characters: a CR LF pair is one, no separator.)
+        if command.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+            let q1 = UInt8(ascii: "\""), q2 = UInt8(ascii: "'")
+            return command.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x3B || $0 == 0x26 || $0 == 0x7C })
+                .contains { w in
+                    var s = w.startIndex, e = w.endIndex
+                    while s < e, w[s] == q1 || w[s] == q2 { s = w.index(after: s) }
+                    while e > s, w[w.index(before: e)] == q1 || w[w.index(before: e)] == q2 { e = w.index(before: e) }
+                    let t = w[s..<e]
+                    return t.count >= 3 && t.suffix(3).elementsEqual(".sh".utf8) || t.count >= 2 && t.prefix(2).elementsEqual("./".utf8)
+                }
+        }
+        return characterMayRunScript(command)
+    }
+
+    /// `mayRunScript` on characters (any command).
+    static func characterMayRunScript(_ command: String) -> Bool {
         command.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == ";" || $0 == "&" || $0 == "|" }).contains { w in
             let t = w.trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
             return t.hasSuffix(".sh") || t.hasPrefix("./")

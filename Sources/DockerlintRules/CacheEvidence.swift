@@ -182,6 +182,28 @@ public enum CacheEvidence {
     }
 
     static func norm(_ s: String) -> String {
+        // ASCII without carriage returns (a CR LF pair is one character, no separator): the
+        // same words on bytes, where a byte is a character.
+        let u = s.utf8
+        if u.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+            var out: [UInt8] = []
+            out.reserveCapacity(u.count)
+            var pending = false
+            for b in u {
+                if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x5C {
+                    pending = !out.isEmpty
+                } else {
+                    if pending { out.append(0x20); pending = false }
+                    out.append(b)
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        return characterNorm(s)
+    }
+
+    /// `norm` on characters (any text).
+    static func characterNorm(_ s: String) -> String {
         s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\\" }).joined(separator: " ")
     }
 
@@ -224,7 +246,15 @@ public enum CacheEvidence {
         // model, context and scripts) when they built one, else built here once.
         let fileAnalysis = analysis.flatMap { $0 as? FileAnalysis } ?? FileAnalysis()
         func graph() -> StepGraph { fileAnalysis.graph(model, contextDirectory: ctx, dockerfile: path) }
-        let costs = downloadCosts(model, graph: graph)
+        // The replays' cost model, worked out when a replay (or a finding's quote) needs it: most
+        // files' findings are decided without simulating.
+        var costsMemo: CostModel? = nil
+        func costs() -> CostModel {
+            if let c = costsMemo { return c }
+            let c = downloadCosts(model, graph: graph)
+            costsMemo = c
+            return c
+        }
         // Findings of other versions of the file (history), linted once per text.
         var linted: [BytesKey: [Diagnostic]] = [BytesKey(bytes): diagnostics]
         func findings(_ text: [UInt8]) -> [Diagnostic] {
@@ -260,7 +290,9 @@ public enum CacheEvidence {
         var perBuildArgs = VolatileArgEarlyRule.perBuildArguments(model, contextDirectory: ctx, project: shared.projectCI)
         for i in candidates {
             let d = diagnostics[i]
-            let ownLines = (d.relatedLines.isEmpty ? [d.range.start.line] : d.relatedLines).filter { key(line: $0, in: model, identities: ids) != nil }
+            let ownLines = (d.relatedLines.isEmpty ? [d.range.start.line] : d.relatedLines).filter { line in
+                ids[line] != nil && model.allInstructions.contains { $0.syntax.startLine == line }
+            }
             if d.code == "DC1003" {
                 for name in d.subject where !perBuildArgs.contains(where: { $0.name == name }) {
                     perBuildArgs.append(EvidenceReplay.PerBuildArg(name: name, origin: .finding, reason: "DC1003 at line \(d.range.start.line) reports it"))
@@ -339,7 +371,7 @@ public enum CacheEvidence {
                                     ownStepOnly: d.code == PreferCacheMountRule.code && PreferCacheMountRule.isSystemPackageAdvice(d),
                                     downloadStep: downloadStep, hypothetical: hypothetical,
                                     mountDependencies: d.code == PreferCacheMountRule.code && d.subject.first == PreferCacheMountRule.buildCacheSubject
-                                        ? d.subject.dropFirst().first.flatMap(DownloadEcosystem.init(rawValue:)).flatMap { costs.dependencies[$0] } : nil))
+                                        ? d.subject.dropFirst().first.flatMap(DownloadEcosystem.init(rawValue:)).flatMap { costs().dependencies[$0] } : nil))
         }
         guard !subjects.isEmpty else { return (diagnostics, [:], work) }
 
@@ -380,8 +412,13 @@ public enum CacheEvidence {
                 if case .tooLarge = scanned.result { work.capped = true }
                 return nil
             }
-            let edits = Array(PlausibleEdits.edits(of: files, mentioned: mentionedNames(bytes))
-                .sorted { $0.weight != $1.weight ? $0.weight > $1.weight : utf8Less($0.path, $1.path) }.prefix(maxEditGroups))
+            // The groups depend on the names of the context the Dockerfile mentions only: the
+            // Dockerfiles of one context that mention none of them (or the same ones) share them.
+            let names = mentionedNames(bytes, among: files)
+            let edits = shared.edits(scanKey, names: names) {
+                Array(PlausibleEdits.edits(of: files, mentioned: names)
+                    .sorted { $0.weight != $1.weight ? $0.weight > $1.weight : utf8Less($0.path, $1.path) }.prefix(maxEditGroups))
+            }
             editsMemo = (snapshot, edits)
             return editsMemo
         }
@@ -468,6 +505,7 @@ public enum CacheEvidence {
         // reasons), and take the keys of the steps they share with the file from it.
         func simulators(_ count: Int) -> [CacheSimulator] {
             let shared = SharedStepHashes(simulators: count)
+            let costs = costs()
             var counting = options
             counting.explains = false
             return (0..<count).map { k in
@@ -521,7 +559,8 @@ public enum CacheEvidence {
             let (snapshot, edits) = prepared
             work.simulatedBuilds += PlausibleEdits.replay(snapshot: snapshot, ignoreText: ignoreText, dockerfile: bytes, dockerfilePath: path,
                                                           edits: edits, perBuildArgs: perBuildNames, churn: churn, variants: variants,
-                                                          simulators: &sims, firstBuilt: { shared.memoised(scanKey, $0, ignore: currentIgnore) }) { edit, builds in
+                                                          simulators: &sims, firstBuilt: { shared.memoised(scanKey, $0, ignore: currentIgnore) },
+                                                          models: references) { edit, builds in
                 counted(builds, history: false)
                 guard let edit else { return }
                 tally.add(builds, weight: edit.weight, editLabel: edit.label)
@@ -712,6 +751,45 @@ public enum CacheEvidence {
         return mentioned
     }
 
+    /// The names of `mentionedNames(bytes)` that name something in `files` (the only ones
+    /// `PlausibleEdits.edits` looks up).
+    static func mentionedNames(_ bytes: [UInt8], among files: PlausibleEdits.Files) -> Set<String> {
+        // Not ASCII: the names as words are, those of the context kept.
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return mentionedNames(bytes).filter { files.names(Substring($0)) } }
+        // ASCII (a byte is a character): the same words, parts and trimming, on byte offsets;
+        // a name becomes a String only when the context has a name of its length.
+        var out: Set<String> = []
+        func check(_ s: Int, _ e: Int) {
+            guard files.names(length: e - s) else { return }
+            let name = String(decoding: bytes[s..<e], as: UTF8.self)
+            if files.names(Substring(name)) { out.insert(name) }
+        }
+        func separates(_ b: UInt8) -> Bool {
+            b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x22 || b == 0x27 || b == 0x2C || b == 0x5B || b == 0x5D || b == 0x3D
+        }
+        var i = 0
+        while i < bytes.count {
+            if separates(bytes[i]) { i += 1; continue }
+            var e = i
+            while e < bytes.count, !separates(bytes[e]) { e += 1 }
+            let next = e
+            var s = i
+            if e - s >= 2, bytes[s] == UInt8(ascii: "."), bytes[s + 1] == UInt8(ascii: "/") { s += 2 }
+            while e > s, bytes[e - 1] == UInt8(ascii: "/") { e -= 1 }
+            check(s, e)
+            // Its parts between slashes (empty ones skipped).
+            var p = s
+            while p < e {
+                var q = p
+                while q < e, bytes[q] != UInt8(ascii: "/") { q += 1 }
+                if q > p { check(p, q) }
+                p = q + 1
+            }
+            i = next
+        }
+        return out
+    }
+
     /// What the files of one run share: each context directory is read once (`listing`) for
     /// all the Dockerfiles built from it, and walked once per set of ignore patterns (two
     /// `.dockerignore` files with the same patterns send the same context).
@@ -719,6 +797,10 @@ public enum CacheEvidence {
         enum Scan { case snapshot(ContextSnapshot, PlausibleEdits.Files), tooLarge, failed }
         private let lock = PosixMutex()
         private var scans: [String: Scan] = [:]
+        /// The context files split so far (each walk of a folder with other patterns has most of them).
+        private let files = PlausibleEdits.Files.Memo()
+        /// `edits` by walk and names mentioned.
+        private let groups = BoundedMemo<String, [PlausibleEdits.Edit]>(limit: 256)
         /// The folders read so far, whatever patterns each walk applied.
         private let listing = DirectoryListing()
         /// Entries walked at most per context.
@@ -743,7 +825,7 @@ public enum CacheEvidence {
             do {
                 let snapshot = try ContextSnapshot.scan(directory: directory, ignore: ignore, hashContents: false, skip: [".git"],
                                                         limit: maxContextEntries, listing: listing)
-                s = .snapshot(snapshot, PlausibleEdits.Files(snapshot))
+                s = .snapshot(snapshot, PlausibleEdits.Files(snapshot, memo: files))
             } catch ContextSnapshotError.tooManyEntries {
                 s = .tooLarge
             } catch {
@@ -751,6 +833,12 @@ public enum CacheEvidence {
             }
             lock.locked { scans[key] = s }
             return (s, true)
+        }
+
+        /// The heaviest edit groups of the walk `key` for a Dockerfile that mentions `names` of
+        /// its files (`make` when no Dockerfile of the run mentioned the same ones).
+        func edits(_ key: String, names: Set<String>, make: () -> [PlausibleEdits.Edit]) -> [PlausibleEdits.Edit] {
+            groups.value(key + "\u{1}" + names.sorted(by: utf8Less).joined(separator: "\u{0}"), make)
         }
 
         /// The same snapshot after a simulated build: the digests it memoised serve the next
@@ -819,20 +907,39 @@ public enum CacheEvidence {
     /// The line of the instruction of `fixed` that is `step` of `original`: the same text
     /// (the k-th of that text in its stage), else the first whose text contains it.
     static func matchingLine(_ step: ModelInstruction, in fixed: DockerfileModel, original: DockerfileModel) -> Int? {
+        // Each instruction's text normalised at most once (the fallbacks compare every pair).
+        let originals = original.allInstructions, fixeds = fixed.allInstructions
+        var originalNorms = [String?](repeating: nil, count: originals.count), fixedNorms = [String?](repeating: nil, count: fixeds.count)
+        func o(_ i: Int) -> String {
+            if let n = originalNorms[i] { return n }
+            let n = norm(originals[i].syntax.original)
+            originalNorms[i] = n
+            return n
+        }
+        func f(_ i: Int) -> String {
+            if let n = fixedNorms[i] { return n }
+            let n = norm(fixeds[i].syntax.original)
+            fixedNorms[i] = n
+            return n
+        }
         let key = norm(step.syntax.original)
-        let same = original.allInstructions.filter { $0.stageIndex == step.stageIndex && norm($0.syntax.original) == key }
-        let k = same.firstIndex { $0.syntax.startLine == step.syntax.startLine } ?? 0
-        let candidates = fixed.allInstructions.filter { $0.stageIndex == step.stageIndex && norm($0.syntax.original) == key }
-        if k < candidates.count { return candidates[k].syntax.startLine }
+        let same = originals.indices.filter { originals[$0].stageIndex == step.stageIndex && o($0) == key }
+        let k = same.firstIndex { originals[$0].syntax.startLine == step.syntax.startLine } ?? 0
+        let candidates = fixeds.indices.filter { fixeds[$0].stageIndex == step.stageIndex && f($0) == key }
+        if k < candidates.count { return fixeds[candidates[k]].syntax.startLine }
         let args = norm(step.syntax.original.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? "")
-        if let l = fixed.allInstructions.first(where: { $0.stageIndex == step.stageIndex && $0.syntax.kind == step.syntax.kind && norm($0.syntax.original).contains(args) })?.syntax.startLine {
-            return l
+        if let i = fixeds.indices.first(where: { fixeds[$0].stageIndex == step.stageIndex && fixeds[$0].syntax.kind == step.syntax.kind && f($0).contains(args) }) {
+            return fixeds[i].syntax.startLine
         }
         // A RUN split in two (`RUN install && build` → `RUN install`, `RUN build`): its first part.
-        return fixed.allInstructions.first { mi in
-            guard mi.stageIndex == step.stageIndex, mi.syntax.kind == step.syntax.kind, !original.allInstructions.contains(where: { norm($0.syntax.original) == norm(mi.syntax.original) }) else { return false }
+        var originalSet: Set<String>? = nil
+        return fixeds.indices.first { i in
+            let mi = fixeds[i]
+            guard mi.stageIndex == step.stageIndex, mi.syntax.kind == step.syntax.kind else { return false }
+            if originalSet == nil { originalSet = Set(originals.indices.map(o)) }
+            guard !originalSet!.contains(f(i)) else { return false }
             let part = norm(mi.syntax.original.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? "")
             return part.count >= 3 && args.hasPrefix(part)
-        }?.syntax.startLine
+        }.map { fixeds[$0].syntax.startLine }
     }
 }

@@ -81,6 +81,30 @@ import Testing
         }
     }
 
+    @Test func commandWordsAgree() throws {
+        for l in try Self.lines() + ["a \u{301}b", "x\t y", " \r\n a"] {
+            #expect(CostModel.words(l) == CostModel.characterWords(l), "\(l)")
+            #expect(CostModel.lastWordIsMake(l) == (l.split(separator: " ").last == "make"), "\(l)")
+            // A word without a slash is its own last component (the slashed ones go to NSString).
+            for w in CostModel.words(l) where !w.contains("/") {
+                #expect(CostModel.lastPathComponent(w) == (w as NSString).lastPathComponent, "\(w)")
+            }
+        }
+        #expect(CostModel.lastWordIsMake("cd src && make  "))
+        #expect(!CostModel.lastWordIsMake("make install"))
+    }
+
+    @Test func byteSearchAgrees() throws {
+        let needles = ["go build", "make ", "apt-get update", "curl ", "x", "é", "\r\n", "&&", "a b c d e f g h i j k l m n o p"]
+        for l in try Self.lines() {
+            let bytes = Array(l.utf8)
+            for n in needles { #expect(bytes.containsBytes(n) == l.containsBytes(n), "\(l) \(n)") }
+        }
+        #expect(Array("xgo buil".utf8).containsBytes("go build") == false)
+        #expect(Array("go build".utf8).containsBytes("go build"))
+        #expect(Array("".utf8).containsBytes("a") == false)
+    }
+
     @Test func byteOrderIsTheViewsOrder() {
         let names = Self.paths().prefix(400).map { $0 } + ["", "a", "ab", "é", "e\u{301}", "Z", "\u{0}x"]
         for a in names.prefix(60) {

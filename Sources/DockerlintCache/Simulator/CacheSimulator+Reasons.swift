@@ -39,7 +39,11 @@ extension CacheSimulator {
     }
 
     static func covers(_ source: String, _ path: String) -> Bool {
-        let s = ContextSnapshot.key(source)
+        covers(key: ContextSnapshot.key(source), path)
+    }
+
+    /// `covers` of a source already cleaned as a context key (`ContextSnapshot.key`).
+    static func covers(key s: String, _ path: String) -> Bool {
         if s.isEmpty || s == path || path.hasPrefix(s + "/") { return true }
         if goContainsWildcards(s) {
             var p = path

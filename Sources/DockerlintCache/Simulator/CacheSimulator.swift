@@ -379,12 +379,18 @@ public struct CacheSimulator: Sendable {
         if let m = stepLooks[look] {
             (text, cost, measured) = m
         } else {
-            text = CacheSimulator.shortText(mi.syntax)
-            let isMeta = engine == .classic && !["RUN", "COPY", "ADD", "WORKDIR"].contains(kw)
-            (cost, measured) = costs.seconds(identity: identity, line: mi.syntax.startLine, instruction: kw, stage: stage.index,
-                                             text: text, command: command, classicMetadata: isMeta, kept: kept)
+            let engine = engine, costs = costs
+            func make() -> (String, Double, Bool) {
+                let text = CacheSimulator.shortText(mi.syntax)
+                let isMeta = engine == .classic && !["RUN", "COPY", "ADD", "WORKDIR"].contains(kw)
+                let (cost, measured) = costs.seconds(identity: identity, line: mi.syntax.startLine, instruction: kw, stage: stage.index,
+                                                     text: text, command: command, classicMetadata: isMeta, kept: kept)
+                return (text, cost, measured)
+            }
+            let m = sharedHashes?.looks.value(look, make) ?? make()
+            (text, cost, measured) = m
             if stepLooks.count > 4096 { stepLooks.removeAll() }
-            stepLooks[look] = (text, cost, measured)
+            stepLooks[look] = m
         }
         return StepPrediction(line: mi.syntax.startLine, instruction: kw, stage: stage.index, stageName: stage.name,
                               status: status, reason: reason, cause: cause, key: key, identity: identity, text: text,
@@ -833,9 +839,14 @@ public struct CacheSimulator: Sendable {
 /// per step slot, the parts last hashed by each simulator and their digest. A variant's step that
 /// has the same parts as the file's (the steps a fix leaves alone) takes the digest instead of
 /// hashing again. A key is a function of its parts alone, so sharing changes no key.
+/// The simulators of a replay have one engine and one cost model: each step's text and cost
+/// (`makeStep`) is worked out once for all of them too.
 public final class SharedStepHashes: @unchecked Sendable {
     private let lock = PosixMutex()
     private var table: [CacheSimulator.KeySlot: [(parts: [String], digest: String)]] = [:]
+    /// Each step's text and cost (`makeStep`).
+    let looks = BoundedMemo<CacheSimulator.StepLook, (String, Double, Bool)>()
+
     /// Parts kept per slot (one per simulator of a replay, at most).
     private let depth: Int
 

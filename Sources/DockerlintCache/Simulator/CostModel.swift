@@ -115,16 +115,10 @@ public struct CostModel: Sendable {
     /// image (`/go/pkg/mod`, `~/.m2`, `~/.gradle`, `~/.cargo/registry`).
     public static func downloads(_ command: String) -> (fetch: Set<DownloadEcosystem>, build: Set<DownloadEcosystem>) {
         // Every build of a replay asks about the same commands: each is read once.
-        if let known = downloadMemo.locked({ $0[command] }) { return known }
-        let found = readDownloads(command)
-        downloadMemo.locked { memo in
-            if memo.count > 4096 { memo.removeAll() }
-            memo[command] = found
-        }
-        return found
+        downloadMemo.value(command) { readDownloads(command) }
     }
 
-    static let downloadMemo = Locked<[String: (fetch: Set<DownloadEcosystem>, build: Set<DownloadEcosystem>)]>([:])
+    static let downloadMemo = BoundedMemo<String, (fetch: Set<DownloadEcosystem>, build: Set<DownloadEcosystem>)>()
 
     static func readDownloads(_ command: String) -> (fetch: Set<DownloadEcosystem>, build: Set<DownloadEcosystem>) {
         var fetch = Set<DownloadEcosystem>(), build = Set<DownloadEcosystem>()
@@ -147,6 +141,12 @@ public struct CostModel: Sendable {
         return nil
     }
 
+    /// A command word's last path component (`NSString.lastPathComponent`); a word without a
+    /// slash (nearly every one) is its own, without bridging it.
+    static func lastPathComponent(_ word: String) -> String {
+        word.utf8.contains(UInt8(ascii: "/")) ? (word as NSString).lastPathComponent : word
+    }
+
     /// One command of a RUN: the ecosystem it downloads for and whether it only fetches.
     static func download(_ segment: String) -> (DownloadEcosystem, Bool)? {
         var words = segment.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -155,9 +155,9 @@ public struct CostModel: Sendable {
         if let w = words.first, w == "php" || (w.hasPrefix("php") && w.dropFirst(3).allSatisfy({ $0.isNumber || $0 == "." })) {
             words.removeFirst()
             while let o = words.first, o.hasPrefix("-") { words.removeFirst(); if (o == "-d" || o == "-c"), !words.isEmpty { words.removeFirst() } }
-            guard let script = words.first.map({ ($0 as NSString).lastPathComponent }), script == "composer.phar" || script == "composer" else { return nil }
+            guard let script = words.first.map(CostModel.lastPathComponent), script == "composer.phar" || script == "composer" else { return nil }
         }
-        guard let tool = words.first.map({ ($0 as NSString).lastPathComponent }) else { return nil }
+        guard let tool = words.first.map(CostModel.lastPathComponent) else { return nil }
         let args = words.dropFirst().filter { !$0.hasPrefix("-") }
         switch tool {
         case "go":
@@ -211,22 +211,18 @@ public struct CostModel: Sendable {
     /// autoloader; by command and ecosystems (every build of every replay asks again).
     static func otherCommands(_ command: String, known: Set<DownloadEcosystem>) -> (String?, Bool) {
         let key = known.map(\.rawValue).sorted().joined(separator: ",") + "\u{0}" + command
-        if let memo = otherCommandsMemo.locked({ $0[key] }) { return memo }
-        var composerAutoload = false
-        let others = CostModel.segments(command.lowercased()).filter { seg in
-            guard let (e, isFetch) = CostModel.download(seg) else { return true }
-            if e == .composer, known.contains(e) { composerAutoload = composerAutoload || !isFetch; return false }
-            return !(isFetch && known.contains(e))
+        return otherCommandsMemo.value(key) {
+            var composerAutoload = false
+            let others = CostModel.segments(command.lowercased()).filter { seg in
+                guard let (e, isFetch) = CostModel.download(seg) else { return true }
+                if e == .composer, known.contains(e) { composerAutoload = composerAutoload || !isFetch; return false }
+                return !(isFetch && known.contains(e))
+            }
+            return (others.isEmpty ? nil : others.joined(separator: " && "), composerAutoload)
         }
-        let result = (others.isEmpty ? nil : others.joined(separator: " && "), composerAutoload)
-        otherCommandsMemo.locked { memo in
-            if memo.count > 4096 { memo.removeAll() }
-            memo[key] = result
-        }
-        return result
     }
 
-    static let otherCommandsMemo = Locked<[String: (String?, Bool)]>([:])
+    static let otherCommandsMemo = BoundedMemo<String, (String?, Bool)>()
 
     public static let standard = CostModel()
 
@@ -244,21 +240,15 @@ public struct CostModel: Sendable {
     /// The install category of the commands of a build RUN other than its builds (nil when
     /// they install nothing), by command: every build of every replay asks again.
     static func installCategory(ofBuild command: String) -> String? {
-        if let known = buildInstalls.locked({ $0[command] }) { return known }
-        let others = CostModel.segments(command.lowercased()).filter { CostModel.segmentCategory($0) != "run:build" }
-        var install: String? = nil
-        if !others.isEmpty, let c = CostModel.categorise(others.joined(separator: " && ")),
-           ["run:package-install", "run:small-install", "run:package-index"].contains(c) {
-            install = c
+        buildInstalls.value(command) {
+            let others = CostModel.segments(command.lowercased()).filter { CostModel.segmentCategory($0) != "run:build" }
+            guard !others.isEmpty, let c = CostModel.categorise(others.joined(separator: " && ")),
+                  ["run:package-install", "run:small-install", "run:package-index"].contains(c) else { return nil }
+            return c
         }
-        buildInstalls.locked { memo in
-            if memo.count > 4096 { memo.removeAll() }
-            memo[command] = .some(install)
-        }
-        return install
     }
 
-    static let buildInstalls = Locked<[String: String?]>([:])
+    static let buildInstalls = BoundedMemo<String, String?>()
 
     /// The RUN category of a command: the most expensive of its commands (split at `&&`,
     /// `||`, `;`, `|` and newlines): builds, dependency installs, package indexes, small
@@ -266,16 +256,10 @@ public struct CostModel: Sendable {
     /// bundler`: seconds, not the half-minute of a project's dependencies), downloads.
     public static func runCategory(_ command: String) -> String? {
         // Every simulator of a run asks about the same commands: each is categorised once.
-        if let known = categories.locked({ $0[command] }) { return known }
-        let category = categorise(command)
-        categories.locked { memo in
-            if memo.count > 4096 { memo.removeAll() }
-            memo[command] = .some(category)
-        }
-        return category
+        categories.value(command) { categorise(command) }
     }
 
-    static let categories = Locked<[String: String?]>([:])
+    static let categories = BoundedMemo<String, String?>()
 
     static func categorise(_ command: String) -> String? {
         let order = ["run:build", "run:package-install", "run:package-index", "run:small-install", "run:download"]
@@ -300,7 +284,7 @@ public struct CostModel: Sendable {
         var words = segment.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         while let w = words.first, w.contains("="), !w.hasPrefix("-") { words.removeFirst() }
         while let w = words.first, w == "(" || w == "{" || w == "!" { words.removeFirst() }
-        guard let name = words.first.map({ ($0 as NSString).lastPathComponent }) else { return true }
+        guard let name = words.first.map(CostModel.lastPathComponent) else { return true }
         guard trivial.contains(name) else { return false }
         let flags = words.dropFirst().filter { $0.hasPrefix("-") && !$0.hasPrefix("--") }.joined()
         if ["chmod", "chown", "chgrp", "cp", "rm"].contains(name), flags.contains("r") || flags.contains("R") || flags.contains("a")
@@ -363,18 +347,47 @@ public struct CostModel: Sendable {
                          "stack build", "cabal build", "mix compile", "rustc "]
 
     static func segmentCategory(_ segment: String) -> String? {
-        let c = " " + segment + " "
         // An install first: its package names are not commands (`apk add cmake make`).
-        if let n = namedPackages(segment) { return n <= 3 ? "run:small-install" : "run:package-install" }
-        if installVerb(words(segment)) != nil { return "run:package-install" }
-        if builds.contains(where: { c.containsBytes($0) }) || segment.split(separator: " ").last == "make" { return "run:build" }
-        if installs.contains(where: { c.containsBytes($0) }) { return "run:package-install" }
-        if c.containsBytes("apt-get update") || c.containsBytes("apk update") || c.containsBytes("yum makecache") { return "run:package-index" }
-        if c.containsBytes("curl ") || c.containsBytes("wget ") || c.containsBytes("git clone") { return "run:download" }
+        let ws = words(segment)
+        if let (verb, at) = installVerb(ws) {
+            if let n = namedPackages(ws, verb: verb, rest: at) { return n <= 3 ? "run:small-install" : "run:package-install" }
+            return "run:package-install"
+        }
+        // The needles are searched in the bytes of " segment ", copied once.
+        var c: [UInt8] = [0x20]
+        c.reserveCapacity(segment.utf8.count + 2)
+        c.append(contentsOf: segment.utf8)
+        c.append(0x20)
+        func has(_ needle: String) -> Bool { c.containsBytes(needle) }
+        if builds.contains(where: has) || lastWordIsMake(segment) { return "run:build" }
+        if installs.contains(where: has) { return "run:package-install" }
+        if has("apt-get update") || has("apk update") || has("yum makecache") { return "run:package-index" }
+        if has("curl ") || has("wget ") || has("git clone") { return "run:download" }
         return nil
     }
 
+    /// `segment.split(separator: " ").last == "make"`: on the bytes of an ASCII segment (where
+    /// a byte is a character), else on characters.
+    static func lastWordIsMake(_ segment: String) -> Bool {
+        let u = segment.utf8
+        guard u.allSatisfy({ $0 < 0x80 }) else { return segment.split(separator: " ").last == "make" }
+        var end = u.endIndex
+        while end > u.startIndex, u[u.index(before: end)] == 0x20 { end = u.index(before: end) }
+        var start = end
+        while start > u.startIndex, u[u.index(before: start)] != 0x20 { start = u.index(before: start) }
+        return u[start..<end].elementsEqual("make".utf8)
+    }
+
     static func words(_ segment: String) -> [String] {
+        // ASCII: the same words split on bytes (a byte is a character; no CR LF pair is a blank).
+        if segment.utf8.allSatisfy({ $0 < 0x80 }) {
+            return segment.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }).map { String(Substring($0)) }
+        }
+        return characterWords(segment)
+    }
+
+    /// `words` on characters (any segment).
+    static func characterWords(_ segment: String) -> [String] {
         segment.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
     }
 
@@ -391,6 +404,10 @@ public struct CostModel: Sendable {
     /// `pip --no-cache-dir install`); an option that takes a separate value there
     /// (`apt-get -o X install`) is not followed.
     static func installVerb(_ words: [String]) -> (verb: [String], rest: Int)? {
+        // Most commands have no word any verb starts with (`matches`): nothing to look for.
+        guard words.contains(where: { verbHeads.contains($0) || $0.hasPrefix("pip") || $0.hasSuffix("/pip3") || $0.hasSuffix("/pip") }) else {
+            return nil
+        }
         let global = words.contains("-g") || words.contains("--global")
         for verb in installVerbs + (global ? globalInstallVerbs : []) {
             for i in words.indices {
@@ -408,6 +425,9 @@ public struct CostModel: Sendable {
         return nil
     }
 
+    /// The first words of `installVerbs` and `globalInstallVerbs`.
+    static let verbHeads = Set((installVerbs + globalInstallVerbs).map { $0[0] })
+
     private static func matches(_ v: String, _ w: String) -> Bool {
         w == v || (v == "pip" && w.hasPrefix("pip") && w.dropFirst(3).allSatisfy { $0.isNumber || $0 == "." })
             || (v == "pip3" && w.hasSuffix("/pip3")) || (v == "pip" && w.hasSuffix("/pip"))
@@ -419,25 +439,28 @@ public struct CostModel: Sendable {
     /// `pip install .`); a large count when the names come from a variable.
     static func namedPackages(_ segment: String) -> Int? {
         let words = words(segment)
-        if let (verb, at) = installVerb(words) {
-            let rest = words[at...]
-            if rest.contains(where: { ["-r", "-e", "-c", "--requirement", "--editable", "--constraint", "--group", "-g"].contains($0) && verb.first == "pip" }) { return nil }
-            if verb.first == "gem", rest.contains(where: { $0 == "-g" || $0 == "--file" }) { return nil }
-            let operands = rest.filter { !$0.hasPrefix("-") }
-            if operands.contains(where: { $0.contains("$") }) { return 99 }
-            if operands.contains(where: { $0 == "." || $0.hasPrefix("./") || $0.hasPrefix("/") || $0.hasSuffix(".txt") || $0.hasSuffix(".deb")
-                || $0.hasSuffix(".rpm") || $0.hasSuffix(".whl") || $0.hasSuffix(".tar.gz") || $0.hasSuffix(".gem") }) { return nil }
-            // A pip install of named packages may be anything from a tool to a machine-learning
-            // stack: small only for the packaging tools themselves.
-            if verb.first == "pip" || verb.first == "pip3" {
-                let tools: Set<String> = ["pip", "setuptools", "wheel", "uv", "pipenv", "poetry", "virtualenv", "pip-tools"]
-                let names = operands.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
-                    .map { String($0.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) }
-                if !names.allSatisfy({ tools.contains($0) }) { return 99 }
-            }
-            return operands.count
+        guard let (verb, at) = installVerb(words) else { return nil }
+        return namedPackages(words, verb: verb, rest: at)
+    }
+
+    /// `namedPackages` of a segment's words whose install verb `installVerb` found.
+    static func namedPackages(_ words: [String], verb: [String], rest at: Int) -> Int? {
+        let rest = words[at...]
+        if rest.contains(where: { ["-r", "-e", "-c", "--requirement", "--editable", "--constraint", "--group", "-g"].contains($0) && verb.first == "pip" }) { return nil }
+        if verb.first == "gem", rest.contains(where: { $0 == "-g" || $0 == "--file" }) { return nil }
+        let operands = rest.filter { !$0.hasPrefix("-") }
+        if operands.contains(where: { $0.contains("$") }) { return 99 }
+        if operands.contains(where: { $0 == "." || $0.hasPrefix("./") || $0.hasPrefix("/") || $0.hasSuffix(".txt") || $0.hasSuffix(".deb")
+            || $0.hasSuffix(".rpm") || $0.hasSuffix(".whl") || $0.hasSuffix(".tar.gz") || $0.hasSuffix(".gem") }) { return nil }
+        // A pip install of named packages may be anything from a tool to a machine-learning
+        // stack: small only for the packaging tools themselves.
+        if verb.first == "pip" || verb.first == "pip3" {
+            let tools: Set<String> = ["pip", "setuptools", "wheel", "uv", "pipenv", "poetry", "virtualenv", "pip-tools"]
+            let names = operands.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
+                .map { String($0.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) }
+            if !names.allSatisfy({ tools.contains($0) }) { return 99 }
         }
-        return nil
+        return operands.count
     }
 
     /// The cost of a step and whether it was measured.

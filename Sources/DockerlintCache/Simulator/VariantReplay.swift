@@ -69,6 +69,13 @@ struct ModelCache {
         self.perBuildArgs = perBuildArgs
     }
 
+    /// Models the caller already built (`DockerfileModel.build` of the text with these very
+    /// options): taken instead of parsing and building them again.
+    mutating func seed(_ known: [[UInt8]: DockerfileModel]) {
+        guard perBuildArgs.isEmpty else { return }
+        for (bytes, m) in known where m.options == options && models.count < 256 { models[BytesKey(bytes)] = m }
+    }
+
     mutating func model(_ bytes: [UInt8], buildValue: String) -> DockerfileModel {
         let key = BytesKey(bytes)
         if perBuildArgs.isEmpty, let m = models[key] { return m }
@@ -216,6 +223,17 @@ public enum PlausibleEdits {
             var ext: String
         }
         var files: [File] = []
+        /// Every name `edits(of:mentioned:)` looks up: the files' paths and last components,
+        /// their folders and the folders' last components.
+        var known: Set<Substring> = []
+
+        /// Whether `name` names a file or folder of the context the way `edits` looks names up
+        /// (a mentioned name it is not cannot change the groups).
+        public func names(_ name: Substring) -> Bool { known.contains(name) }
+        /// Whether some name of `known` has `length` UTF-8 bytes (most words of a Dockerfile
+        /// are ruled out by their length alone).
+        public func names(length: Int) -> Bool { length < knownLengths.count && knownLengths[length] }
+        var knownLengths: [Bool] = []
 
         /// The file of an ASCII path, split on its bytes (on ASCII a byte is a character: the
         /// same parts as the String version in `init`, without breaking it into characters);
@@ -235,27 +253,66 @@ public enum PlausibleEdits {
             return File(path: path, base: base, kind: kind, weight: EditWeights.weight(of: kind), folders: folders, ext: ext)
         }
 
+        /// A path's parts and kind (a function of the path alone).
+        static func file(_ path: String) -> File {
+            let kind = EditWeights.kind(of: path)
+            if let file = Files.asciiFile(path, kind) { return file }
+            let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+            var folders: [String] = []
+            var prefix = ""
+            for part in parts.dropLast() {
+                prefix = prefix.isEmpty ? String(part) : prefix + "/" + part
+                folders.append(prefix)
+            }
+            let base = parts.last.map(String.init) ?? path
+            let ext = base.lastIndex(of: ".").map { String(base[$0...]) } ?? ""
+            return File(path: path, base: base, kind: kind, weight: EditWeights.weight(of: kind), folders: folders, ext: ext)
+        }
+
+        /// The files split so far by path, shared by the walks of one run.
+        public final class Memo: @unchecked Sendable {
+            private let lock = PosixMutex()
+            private var known: [String: File] = [:]
+            public init() {}
+            func files() -> [String: File] { lock.locked { known } }
+            func add(_ made: [String: File]) {
+                lock.locked {
+                    if known.count > 100_000 { known.removeAll() }
+                    known.merge(made) { a, _ in a }
+                }
+            }
+        }
+
         /// No file to edit (every file of the context is a group of its own or in one).
         public var isEmpty: Bool { files.isEmpty }
 
-        public init(_ snapshot: ContextSnapshot) {
+        public init(_ snapshot: ContextSnapshot) { self.init(snapshot, memo: nil) }
+
+        /// The files of `snapshot`, each path's parts taken from `memo` when an earlier walk of
+        /// the same directory (with other ignore patterns) split it (and recorded there).
+        public init(_ snapshot: ContextSnapshot, memo: Memo?) {
+            let split = memo?.files() ?? [:]
+            var made: [String: File] = [:]
             for (path, e) in snapshot.entries where e.kind == .file || e.kind == .symlink {
-                let kind = EditWeights.kind(of: path)
-                if let file = Files.asciiFile(path, kind) {
+                if let file = split[path] {
                     files.append(file)
                     continue
                 }
-                let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-                var folders: [String] = []
-                var prefix = ""
-                for part in parts.dropLast() {
-                    prefix = prefix.isEmpty ? String(part) : prefix + "/" + part
-                    folders.append(prefix)
-                }
-                let base = parts.last.map(String.init) ?? path
-                let ext = base.lastIndex(of: ".").map { String(base[$0...]) } ?? ""
-                files.append(File(path: path, base: base, kind: kind, weight: EditWeights.weight(of: kind), folders: folders, ext: ext))
+                let file = Files.file(path)
+                files.append(file)
+                if memo != nil { made[path] = file }
             }
+            if !made.isEmpty { memo?.add(made) }
+            for f in files {
+                known.insert(Substring(f.path))
+                known.insert(Substring(f.base))
+                for folder in f.folders {
+                    known.insert(Substring(folder))
+                    if let slash = folder.utf8.lastIndex(of: UInt8(ascii: "/")) { known.insert(folder[folder.utf8.index(after: slash)...]) }
+                }
+            }
+            knownLengths = Array(repeating: false, count: (known.map(\.utf8.count).max() ?? 0) + 1)
+            for name in known { knownLengths[name.utf8.count] = true }
         }
     }
 
@@ -347,10 +404,11 @@ public enum PlausibleEdits {
                               edits: [Edit], buildArgs: [String: String] = [:], perBuildArgs: [String] = [],
                               churn: [String] = [], target: String? = nil,
                               variants: [ReplayVariant], simulators: inout [CacheSimulator],
-                              firstBuilt: ((ContextSnapshot) -> Void)? = nil,
+                              firstBuilt: ((ContextSnapshot) -> Void)? = nil, models: [[UInt8]: DockerfileModel] = [:],
                               _ body: (Edit?, [VariantBuild]) -> Void) -> Int {
         precondition(variants.count == simulators.count)
         var cache = ModelCache(options: BuildOptions(buildArgs: BuildArgs(buildArgs), target: target), perBuildArgs: perBuildArgs)
+        cache.seed(models)
         let texts = variants.map { $0.transform(dockerfile) }
         let ignores: [DockerIgnore] = variants.map { v in (try? DockerIgnore(text: v.ignoreText(ignoreText))) ?? .empty }
         var state = BuildState(label: "as is", model: DockerfileModel.parse(""), context: snapshot, changedPaths: [],
@@ -398,6 +456,8 @@ public enum PlausibleEdits {
         // two builds).
         let simulated = variants.indices.filter { variants[$0].recorded == nil }
         let firstSources = simulated.map { simulators[$0].contextSources }
+        // The same sources as context keys, cleaned once (`covers` would clean them per edit).
+        let firstKeys = firstSources.map { $0.map { $0.map(ContextSnapshot.key) } }
         var grouping = simulated.allSatisfy { !simulators[$0].ciMode }
         if grouping && state.context.symlinkCount > 0 {
             let links = state.context.entries.values.filter { $0.kind == .symlink }.map(\.path)
@@ -416,7 +476,7 @@ public enum PlausibleEdits {
                 // Present as walked unless the variant's patterns are not the walk's.
                 if ignores[k].fingerprint != state.context.walked?.fingerprint,
                    (try? state.context.isPresent(path, ignore: ignores[k])) != true { continue }
-                for (j, sources) in firstSources[i].enumerated() where sources.contains(where: { CacheSimulator.covers($0, path) }) {
+                for (j, sources) in firstKeys[i].enumerated() where sources.contains(where: { CacheSimulator.covers(key: $0, path) }) {
                     out.append(j)
                 }
             }

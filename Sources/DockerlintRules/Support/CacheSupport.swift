@@ -332,6 +332,31 @@ enum LineEdits {
 extension ModelInstruction {
     /// The instruction as written on one line, shortened, for messages: `RUN pip install flask`.
     var shortText: String {
+        let t = syntax.original.firstLineWithoutCarriageReturns
+        // ASCII (a byte is a character; `.whitespaces` there are space and tab): the same
+        // words, trimming and cut on bytes.
+        if t.utf8.allSatisfy({ $0 < 0x80 }) {
+            var out: [UInt8] = []
+            out.reserveCapacity(t.utf8.count)
+            for word in t.utf8.split(separator: 0x20) {
+                if !out.isEmpty { out.append(0x20) }
+                out.append(contentsOf: word)
+            }
+            if out.last == UInt8(ascii: "\\") {
+                out.removeLast()
+                var s = 0, e = out.count
+                while s < e, out[s] == 0x20 || out[s] == 0x09 { s += 1 }
+                while e > s, out[e - 1] == 0x20 || out[e - 1] == 0x09 { e -= 1 }
+                out = Array(out[s..<e]) + Array(" ...".utf8)
+            }
+            if out.count > 60 { out = Array(out.prefix(57)) + Array("...".utf8) }
+            return String(decoding: out, as: UTF8.self)
+        }
+        return characterShortText
+    }
+
+    /// `shortText` on characters (any text).
+    var characterShortText: String {
         var t = syntax.original.firstLineWithoutCarriageReturns
         t = t.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         if t.hasSuffix("\\") { t = String(t.dropLast()).trimmingCharacters(in: .whitespaces) + " ..." }

@@ -44,3 +44,25 @@ public final class Locked<Value>: @unchecked Sendable {
         lock.locked { body(&value) }
     }
 }
+
+/// A memo that threads share: each value computed once per key (outside the lock; two threads
+/// may both compute a value the first time, the same value), all of them forgotten at once
+/// when more than `limit` are kept, so that a long run's memory stays bounded.
+public final class BoundedMemo<Key: Hashable, Value>: @unchecked Sendable {
+    private var values: [Key: Value] = [:]
+    private let lock = PosixMutex()
+    private let limit: Int
+
+    public init(limit: Int = 4096) { self.limit = limit }
+
+    /// The value of `key`, made by `make` when it is not known.
+    public func value(_ key: Key, _ make: () -> Value) -> Value {
+        if let known = lock.locked({ values[key] }) { return known }
+        let made = make()
+        lock.locked {
+            if values.count > limit { values.removeAll() }
+            values[key] = made
+        }
+        return made
+    }
+}

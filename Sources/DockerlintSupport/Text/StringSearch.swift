@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Substring search on UTF-8 bytes, for the hot paths of the rules and the simulator.
 ///
 /// With Foundation imported, `s.contains("://")` (and `replacingOccurrences`) resolve to
@@ -148,5 +156,28 @@ extension String {
         let line = bytes[..<(bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex)]
         guard line.contains(UInt8(ascii: "\r")) else { return String(Substring(line)) }
         return String(decoding: line.filter { $0 != UInt8(ascii: "\r") }, as: UTF8.self)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// `containsBytes` on bytes already copied out of a text: a caller that looks for many
+    /// needles in one text (a command's categories) copies it once; `memchr` finds each
+    /// candidate start.
+    public func containsBytes(_ needle: String) -> Bool {
+        var needle = needle
+        return needle.withUTF8 { n in
+            guard let first = n.first, n.count <= count else { return false }
+            return withUnsafeBufferPointer { h in
+                var i = 0
+                let last = h.count - n.count
+                while i <= last {
+                    guard let p = memchr(h.baseAddress! + i, Int32(first), last - i + 1) else { return false }
+                    let at = UnsafeRawPointer(h.baseAddress!).distance(to: UnsafeRawPointer(p))
+                    if memcmp(h.baseAddress! + at, n.baseAddress!, n.count) == 0 { return true }
+                    i = at + 1
+                }
+                return false
+            }
+        }
     }
 }

@@ -275,8 +275,10 @@ public enum ContextDiscovery {
     /// `compose.yaml`, `docker-compose.override.yml`, …: `compose.` or `docker-compose.`, then
     /// `.yml` or `.yaml` (the four standard names are of that form).
     static func isComposeName(_ n: UnsafeBufferPointer<UInt8>) -> Bool {
-        (FolderNames.name(n, startsWith: "docker-compose.") || FolderNames.name(n, startsWith: "compose."))
+        // Both endings end in `l`: most names of a folder are rejected on their last byte.
+        n.last == UInt8(ascii: "l")
             && (FolderNames.name(n, endsWith: ".yml") || FolderNames.name(n, endsWith: ".yaml"))
+            && (FolderNames.name(n, startsWith: "docker-compose.") || FolderNames.name(n, startsWith: "compose."))
     }
 
     static func composeFiles(dir: String, root: String) -> [Candidate] {

@@ -10,7 +10,7 @@ import Darwin
 /// memory of its own: a `pthread_mutex_t` must not move, which a stored property of a class
 /// does not promise.
 public final class PosixMutex: @unchecked Sendable {
-    private let m: UnsafeMutablePointer<pthread_mutex_t>
+    @usableFromInline let m: UnsafeMutablePointer<pthread_mutex_t>
 
     public init() {
         m = .allocate(capacity: 1)
@@ -24,7 +24,9 @@ public final class PosixMutex: @unchecked Sendable {
         m.deallocate()
     }
 
-    /// Runs `body` holding the lock.
+    /// Runs `body` holding the lock. Inlinable: specialised where it is called (a generic
+    /// call instantiates the metadata of what `body` returns, at every first use).
+    @inlinable
     public func locked<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         pthread_mutex_lock(m)
         defer { pthread_mutex_unlock(m) }

@@ -93,8 +93,8 @@ public enum VolatileValues {
             }
             close()
             if !ids.isEmpty {
-                commitTags = text.contains("type=sha") || text.contains("{{sha}}") || text.contains("{{ sha }}")
-                    || text.contains("{{date") || text.contains("{{ date")
+                commitTags = text.containsBytes("type=sha") || text.containsBytes("{{sha}}") || text.containsBytes("{{ sha }}")
+                    || text.containsBytes("{{date") || text.containsBytes("{{ date")
             }
         }
 
@@ -233,11 +233,13 @@ public enum VolatileValues {
         }
         let target = clean(dockerfile)
         let others = ["docker build", "buildx build", "docker-compose", "compose build", "compose up", "bake", "podman", "buildah", "kaniko", "make "]
-        if let gitlab = files.text(".gitlab-ci.yml"), others.contains(where: gitlab.contains) || gitlab.contains("build-push-action") { return [:] }
+        // Whole files searched for ASCII words: on their bytes (Foundation's `contains` goes
+        // through UTF-16 and cost more than the rest of reading the workflows).
+        if let gitlab = files.text(".gitlab-ci.yml"), others.contains(where: gitlab.containsBytes) || gitlab.containsBytes("build-push-action") { return [:] }
         var builds: [[String: String?]] = []
         for path in workflowFiles(files, sorted: true) {
             guard let text = files.text(path) else { continue }
-            if others.contains(where: text.contains) { return [:] }
+            if others.contains(where: text.containsBytes) { return [:] }
             // Steps: `- ` items; a build-push-action step's `with:` keys.
             var stepIndent = -1, isBuild = false
             var with: [String: String] = [:], args: [String: String?] = [:]
@@ -274,7 +276,7 @@ public enum VolatileValues {
                     if !close() { return [:] }
                     stepIndent = -1
                 }
-                if body.hasPrefix("uses:"), body.contains("docker/build-push-action") { isBuild = true; continue }
+                if body.hasPrefix("uses:"), body.containsBytes("docker/build-push-action") { isBuild = true; continue }
                 guard let colon = body.firstIndex(of: ":") else { continue }
                 let key = String(body[..<colon]).trimmingCharacters(in: .whitespaces)
                 let value = String(body[body.index(after: colon)...]).trimmingCharacters(in: .whitespaces)

@@ -870,10 +870,14 @@ public enum CacheEvidence {
         }
         let byIdentity = found
         let moves = Moves(graph)
-        // Memo per (root, step) identity and cause: the answer does not change between builds.
+        // Memo per (root, step) identity: the answer does not change between builds. It reads
+        // the root's cause only when the step started its own re-run, and the reason (which
+        // names the files that changed: new in nearly every build) only when that cause is a
+        // build argument.
         let memo = CauseMemo()
         return { root, step in
-            let key = root.identity + "\u{0}" + step.identity + "\u{0}" + root.cause.rawValue + "\u{0}" + root.reason
+            var key = root.identity + "\u{0}" + step.identity
+            if root.identity == step.identity { key += root.cause == .argChanged ? "\u{0}arg\u{0}" + root.reason : "\u{0}own" }
             if let v = memo.get(key) { return v }
             let answer: Bool
             if let s = byIdentity[step.identity] {

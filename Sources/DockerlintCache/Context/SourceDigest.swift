@@ -75,6 +75,10 @@ struct HashMemo: Sendable {
     /// invalidated since. A directory on a changed path is hashed again from the records of
     /// its unchanged children as they stand, without looking each one up by its path.
     var bkDirs: [String: BKDirectory] = [:]
+    /// The ancestors walked by `invalidate` since this memo last hashed: a later path stops
+    /// its walk at the first of them (nothing was hashed since, so from there up everything
+    /// is still dropped). A commit's changed files share most of their ancestors.
+    var invalidatedAncestors: Set<String> = []
 
     struct BKDirectory: Sendable {
         var names: [String]
@@ -95,7 +99,7 @@ struct HashMemo: Sendable {
         if !keepDecision { decisions[path] = nil }
         classicEntries[path] = nil
         let trackDirectories = !bkDirs.isEmpty
-        if trackDirectories { bkDirs[path] = nil }
+        if trackDirectories { bkDirs.removeValue(forKey: path) }
         var p = path
         while true {
             presence[p] = nil
@@ -103,7 +107,8 @@ struct HashMemo: Sendable {
             classicDirs[p] = nil
             if p.isEmpty { break }
             let parent = ContextSnapshot.parent(p)
-            if trackDirectories, bkDirs[parent] != nil { bkDirs[parent]!.dirty.insert(ContextSnapshot.base(p)) }
+            if trackDirectories, let i = bkDirs.index(forKey: parent) { bkDirs.values[i].dirty.insert(ContextSnapshot.base(p)) }
+            if !invalidatedAncestors.insert(parent).inserted { break }
             p = parent
         }
     }
@@ -163,6 +168,8 @@ struct SourceHasher {
         self.snapshot = (entries, children)
         self.options = options
         self.memo = memo
+        // Hashing may fill what `invalidate` dropped: its walks start afresh.
+        self.memo.invalidatedAncestors.removeAll()
         self.walked = walked.flatMap { $0.fingerprint == options.ignore.fingerprint ? $0.decisions : nil }
         self.sorted = sorted
     }

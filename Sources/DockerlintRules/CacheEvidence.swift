@@ -207,8 +207,9 @@ public enum CacheEvidence {
         s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\\" }).joined(separator: " ")
     }
 
-    static func key(line: Int, in model: DockerfileModel, identities: [Int: String], source: [UInt8] = []) -> StepKey? {
-        guard let mi = model.allInstructions.first(where: { $0.syntax.startLine == line }), let id = identities[line] else { return nil }
+    static func key(line: Int, in model: DockerfileModel, identities: [Int: String], source: [UInt8] = [],
+                    instructions: [ModelInstruction]? = nil) -> StepKey? {
+        guard let mi = (instructions ?? model.allInstructions).first(where: { $0.syntax.startLine == line }), let id = identities[line] else { return nil }
         return StepKey(identity: id, display: mi.shortText, source: source)
     }
 
@@ -241,6 +242,8 @@ public enum CacheEvidence {
 
         let engine = configuration.builder.cacheModel
         let ids = identities(model, engine: engine)
+        // The model's instructions in file order (`allInstructions` sorts them on each call).
+        let instructions = model.allInstructions
         let linter = Linter(rules: rules)
         // The step graph of the file as it is: the rules' own (`analysis`, built with the same
         // model, context and scripts) when they built one, else built here once.
@@ -281,6 +284,7 @@ public enum CacheEvidence {
         var fixedModels: [Int: DockerfileModel] = [:]
         var fixedTexts: [Int: [UInt8]] = [:]
         var fixedIdentities: [Int: [Int: String]] = [:]
+        var fixedInstructions: [Int: [ModelInstruction]] = [:]
         // The files the subjects' steps are named in, by text (their steps are aligned with each build's file).
         var references: [[UInt8]: DockerfileModel] = [bytes: model]
         var subjects: [Subject] = []
@@ -291,7 +295,7 @@ public enum CacheEvidence {
         for i in candidates {
             let d = diagnostics[i]
             let ownLines = (d.relatedLines.isEmpty ? [d.range.start.line] : d.relatedLines).filter { line in
-                ids[line] != nil && model.allInstructions.contains { $0.syntax.startLine == line }
+                ids[line] != nil && instructions.contains { $0.syntax.startLine == line }
             }
             if d.code == "DC1003" {
                 for name in d.subject where !perBuildArgs.contains(where: { $0.name == name }) {
@@ -327,6 +331,7 @@ public enum CacheEvidence {
                     variantKeys[vk] = variant
                     fixedModels[variant] = DockerfileModel.build(fixedAST)
                     fixedIdentities[variant] = identities(fixedModels[variant]!, engine: engine)
+                    fixedInstructions[variant] = fixedModels[variant]!.allInstructions
                     fixedTexts[variant] = fixed
                     references[fixed] = fixedModels[variant]!
                 }
@@ -344,11 +349,12 @@ public enum CacheEvidence {
                 fixable = true
             }
             let steps = ownLines.map { line -> (asIs: StepKey, fixed: StepKey?) in
-                let k = key(line: line, in: model, identities: ids, source: bytes)!
-                guard variant != 0, let fm = fixedModels[variant] else { return (k, variant != 0 ? k : nil) }
-                guard let mi = model.allInstructions.first(where: { $0.syntax.startLine == line }),
-                      let l = matchingLine(mi, in: fm, original: model),
-                      let fk = key(line: l, in: fm, identities: fixedIdentities[variant]!, source: fixedTexts[variant]!) else { return (k, nil) }
+                let k = key(line: line, in: model, identities: ids, source: bytes, instructions: instructions)!
+                guard variant != 0, let fm = fixedModels[variant], let fixedAll = fixedInstructions[variant] else { return (k, variant != 0 ? k : nil) }
+                guard let mi = instructions.first(where: { $0.syntax.startLine == line }),
+                      let l = matchingLine(mi, in: fm, original: model, instructions: (instructions, fixedAll)),
+                      let fk = key(line: l, in: fm, identities: fixedIdentities[variant]!, source: fixedTexts[variant]!,
+                                   instructions: fixedAll) else { return (k, nil) }
                 return (k, fk)
             }
             // A pre-fetch: the downloads move from the build (which still re-runs) to the new step.
@@ -358,10 +364,11 @@ public enum CacheEvidence {
             let newStep = d.subject.first == SourceCopiedBeforeInstallRule.prefetchSubject || d.subject.first == SourceCopiedBeforeInstallRule.runSplitSubject
             if newStep, let command = d.subject.dropFirst().first.map(norm),
                let fm = fixedModels[variant], let build = steps.first,
-               let stage = model.allInstructions.first(where: { $0.syntax.startLine == d.range.start.line })?.stageIndex,
-               let l = fm.allInstructions.first(where: { $0.stageIndex == stage && $0.syntax.kind == .run
+               let stage = instructions.first(where: { $0.syntax.startLine == d.range.start.line })?.stageIndex,
+               let l = fixedInstructions[variant]!.first(where: { $0.stageIndex == stage && $0.syntax.kind == .run
                    && norm(String($0.syntax.original.dropFirst(3))).hasSuffix(command) })?.syntax.startLine,
-               let fk = key(line: l, in: fm, identities: fixedIdentities[variant]!, source: fixedTexts[variant]!) {
+               let fk = key(line: l, in: fm, identities: fixedIdentities[variant]!, source: fixedTexts[variant]!,
+                            instructions: fixedInstructions[variant]!) {
                 steps2 = [(build.asIs, fk)]
                 if d.subject.first == SourceCopiedBeforeInstallRule.prefetchSubject { downloadStep = fk.display }
             }
@@ -440,7 +447,7 @@ public enum CacheEvidence {
                 let s = subjects[k], d = diagnostics[s.index]
                 guard s.cacheMount, s.ownStepOnly, !s.fixable else { return false }
                 return (d.relatedLines.isEmpty ? [d.range.start.line] : d.relatedLines).allSatisfy { line in
-                    guard let mi = model.allInstructions.first(where: { $0.syntax.startLine == line }), mi.syntax.kind == .run else { return false }
+                    guard let mi = instructions.first(where: { $0.syntax.startLine == line }), mi.syntax.kind == .run else { return false }
                     return !(mi.resolved?.mounts ?? []).contains { $0.type == .bind }
                 }
             })
@@ -479,7 +486,7 @@ public enum CacheEvidence {
                     let d = diagnostics[subjects[k].index]
                     guard d.code == SourceCopiedBeforeInstallRule.code || d.code == PreferCacheMountRule.code else { continue }
                     let runs = ([d.range.start.line] + d.relatedLines).compactMap { line in
-                        model.allInstructions.first { $0.syntax.startLine == line && $0.syntax.kind == .run }
+                        instructions.first { $0.syntax.startLine == line && $0.syntax.kind == .run }
                     }
                     guard !runs.isEmpty, runs.allSatisfy({ mi in
                         guard let script = fileAnalysis.script(mi, in: model) else { return false }
@@ -687,8 +694,8 @@ public enum CacheEvidence {
                         return FixApplier.apply(edits, to: first)
                     })
                     let steps = (candidates[x].steps + candidates[y].steps).map { st -> (asIs: StepKey, fixed: StepKey?) in
-                        guard let line = model.allInstructions.first(where: { ids[$0.syntax.startLine] == st.asIs.identity })?.syntax.startLine,
-                              let mi = model.allInstructions.first(where: { $0.syntax.startLine == line }),
+                        guard let line = instructions.first(where: { ids[$0.syntax.startLine] == st.asIs.identity })?.syntax.startLine,
+                              let mi = instructions.first(where: { $0.syntax.startLine == line }),
                               let l = matchingLine(mi, in: combinedModel, original: model),
                               let fk = key(line: l, in: combinedModel, identities: combinedIds, source: both) else { return (st.asIs, nil) }
                         return (st.asIs, fk)
@@ -910,9 +917,10 @@ public enum CacheEvidence {
 
     /// The line of the instruction of `fixed` that is `step` of `original`: the same text
     /// (the k-th of that text in its stage), else the first whose text contains it.
-    static func matchingLine(_ step: ModelInstruction, in fixed: DockerfileModel, original: DockerfileModel) -> Int? {
+    static func matchingLine(_ step: ModelInstruction, in fixed: DockerfileModel, original: DockerfileModel,
+                             instructions: (original: [ModelInstruction], fixed: [ModelInstruction])? = nil) -> Int? {
         // Each instruction's text normalised at most once (the fallbacks compare every pair).
-        let originals = original.allInstructions, fixeds = fixed.allInstructions
+        let originals = instructions?.original ?? original.allInstructions, fixeds = instructions?.fixed ?? fixed.allInstructions
         var originalNorms = [String?](repeating: nil, count: originals.count), fixedNorms = [String?](repeating: nil, count: fixeds.count)
         func o(_ i: Int) -> String {
             if let n = originalNorms[i] { return n }

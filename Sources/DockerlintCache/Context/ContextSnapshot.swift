@@ -138,14 +138,16 @@ public struct ContextSnapshot: Sendable {
         setCleanEntry(e)
     }
 
-    /// `setEntry` for a path that is already clean (a walk's own paths).
-    mutating func setCleanEntry(_ e: ContextEntry) {
+    /// `setEntry` for a path that is already clean (a walk's own paths). A walk passes the
+    /// folder the entry is in and its name (`dir`, `name`), which the path is otherwise split into.
+    mutating func setCleanEntry(_ e: ContextEntry, in dir: String? = nil, named name: String? = nil) {
         let p = e.path
         if p.isEmpty {
             entries[""] = ContextEntry(path: "", kind: .directory, mode: e.mode)
             invalidate("")
             return
         }
+        let parent = dir ?? ContextSnapshot.parent(p), base = name ?? ContextSnapshot.base(p)
         let old = entries[p]
         if let old {
             if old.kind == .directory && e.kind != .directory { removeSubtree(p, keepSelf: true) }
@@ -153,13 +155,11 @@ public struct ContextSnapshot: Sendable {
         }
         // Which paths a wildcard matches changes with a new or retyped entry or a symlink.
         if old == nil || old!.kind != e.kind || e.kind == .symlink || old!.kind == .symlink { structureChanged() }
-        ensureParents(of: p)
+        ensureParents(of: p, parent: parent)
         entries[p] = e
         if e.kind == .symlink { symlinkCount += 1 }
         if e.kind == .directory, children[p] == nil { children[p] = [] }
-        if children[ContextSnapshot.parent(p), default: []].insert(ContextSnapshot.base(p)).inserted {
-            childrenChanged(ContextSnapshot.parent(p))
-        }
+        if children[parent, default: []].insert(base).inserted { childrenChanged(parent) }
         // An ignore decision depends on the path and on whether it is a directory only: an
         // entry that keeps both (a changed file) keeps its decision.
         invalidate(p, keepDecision: old.map { ($0.kind == .directory) == (e.kind == .directory) } ?? false)
@@ -181,8 +181,8 @@ public struct ContextSnapshot: Sendable {
         }
     }
 
-    private mutating func ensureParents(of p: String) {
-        let parent = ContextSnapshot.parent(p)
+    private mutating func ensureParents(of p: String, parent known: String? = nil) {
+        let parent = known ?? ContextSnapshot.parent(p)
         if parent.isEmpty { return }
         if let pe = entries[parent] {
             if pe.kind == .directory { return }
@@ -293,7 +293,7 @@ public struct ContextSnapshot: Sendable {
             record.decisions[childRel] = (isDir, decision)
             if isDir {
                 if !decision.excluded {
-                    addWalked(ContextEntry(path: childRel, kind: .directory, mode: mode), dir: rel, name: name)
+                    setCleanEntry(ContextEntry(path: childRel, kind: .directory, mode: mode), in: rel, named: name)
                     kept = true
                     _ = try scanDir(rel: childRel, abs: childAbs, parentInfo: decision.info, ignore: ignore, buffer: &buffer, hash: hash,
                                     budget: &budget, limit: limit, record: &record, listing: listing)
@@ -315,30 +315,16 @@ public struct ContextSnapshot: Sendable {
             if decision.excluded { continue }
             kept = true
             if fmt == S_IFLNK {
-                addWalked(ContextEntry(path: childRel, kind: .symlink, mode: mode | 0o777, linkTarget: try child.link?.get() ?? ContextSnapshot.readLink(childAbs)),
-                          dir: rel, name: name)
+                setCleanEntry(ContextEntry(path: childRel, kind: .symlink, mode: mode | 0o777, linkTarget: try child.link?.get() ?? ContextSnapshot.readLink(childAbs)),
+                              in: rel, named: name)
             } else if fmt == S_IFREG {
                 let digest = hash ? try ContextSnapshot.hashFile(childAbs, buffer: &buffer) : "unhashed:\(size):" + childRel
-                addWalked(ContextEntry(path: childRel, kind: .file, mode: mode, size: size, contentDigest: digest), dir: rel, name: name)
+                setCleanEntry(ContextEntry(path: childRel, kind: .file, mode: mode, size: size, contentDigest: digest), in: rel, named: name)
             } else {
-                addWalked(ContextEntry(path: childRel, kind: .other, mode: mode), dir: rel, name: name)
+                setCleanEntry(ContextEntry(path: childRel, kind: .other, mode: mode), in: rel, named: name)
             }
         }
         return kept
-    }
-
-    /// `setCleanEntry` of a new entry `name` of folder `dir`, during a walk (nothing memoised
-    /// yet, the folder already held): the same tables, without the general path's lookups
-    /// of parents and memos.
-    private mutating func addWalked(_ e: ContextEntry, dir: String, name: String) {
-        guard memos.isEmpty, sortedChildren.isEmpty, children[dir] != nil, entries[e.path] == nil else {
-            setCleanEntry(e)
-            return
-        }
-        entries[e.path] = e
-        if e.kind == .symlink { symlinkCount += 1 }
-        if e.kind == .directory, children[e.path] == nil { children[e.path] = [] }
-        children[dir]!.insert(name)
     }
 
     static func listDirectory(_ path: String) throws -> [String] {

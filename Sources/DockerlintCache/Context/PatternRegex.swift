@@ -48,6 +48,9 @@ enum RegexInst: Sendable {
 /// A compiled program; `matches` tests the whole input (the generated regexps are `^...$`).
 struct GoRegex: Sendable {
     let program: [RegexInst]
+    /// The program starts with `^` (every one patternmatcher generates does) and nothing jumps
+    /// back to that first instruction: threads start at position 0 only.
+    let anchored: Bool
 
     init(_ source: [Unicode.Scalar]) throws {
         var parser = RegexParser(s: source)
@@ -56,6 +59,17 @@ struct GoRegex: Sendable {
         RegexCompiler.emit(node, into: &prog)
         prog.append(.match)
         program = prog
+        var anchored = false
+        if case .assertBegin? = prog.first {
+            anchored = !prog.contains { inst in
+                switch inst {
+                case .jmp(let x): return x == 0
+                case .split(let x, let y): return x == 0 || y == 0
+                default: return false
+                }
+            }
+        }
+        self.anchored = anchored
     }
 
     /// Whether the regexp matches somewhere in `input` (Go's MatchString); the generated
@@ -73,9 +87,12 @@ struct GoRegex: Sendable {
             let v = input[i].value
             return (v >= 48 && v <= 57) || (v >= 65 && v <= 90) || (v >= 97 && v <= 122) || v == 95
         }
+        // One stack for every closure (a closure empties it).
+        var stack: [Int] = []
+        stack.reserveCapacity(n)
         // Adds pc and its epsilon closure at position pos.
         func add(_ list: inout [Int], _ pc0: Int, _ pos: Int, _ mark: Int, _ found: inout Bool) {
-            var stack = [pc0]
+            stack.append(pc0)
             while let pc = stack.popLast() {
                 if onList[pc] == mark { continue }
                 onList[pc] = mark
@@ -91,12 +108,16 @@ struct GoRegex: Sendable {
                 }
             }
         }
+        let anchored = anchored
         var found = false
         var mark = 0
         for pos in 0...input.count {
-            // Unanchored search: a new thread may start at every position.
-            add(&clist, 0, pos, mark, &found)
+            // Unanchored search: a new thread may start at every position (an anchored program's
+            // thread started past 0 dies at its first instruction, so none is started; once
+            // every thread has died, nothing can match).
+            if !anchored || pos == 0 { add(&clist, 0, pos, mark, &found) }
             if found { return true }
+            if anchored && clist.isEmpty { return false }
             if pos == input.count { break }
             mark += 1
             let c = input[pos].value

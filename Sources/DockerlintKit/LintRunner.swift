@@ -184,7 +184,7 @@ public struct LintRunner {
         let reported = Set(diagnostics.map(\.code))
         let documented = reporters.contains { $0.0.usesRuleDocumentation }
         let descriptors = documented ? rules.catalog.filter { reported.contains($0.code) }.map(\.descriptor)
-            : rules.infos.filter { reported.contains($0.code) }.map(\.descriptor)
+            : rules.infos.indices.filter { reported.contains(rules.infos[$0].code) }.map { rules.infos[$0].descriptor }
         for (reporter, output) in reporters {
             var input = ReportInput(diagnostics: diagnostics, rules: descriptors, files: names,
                                     toolVersion: DockerlintVersion.string,

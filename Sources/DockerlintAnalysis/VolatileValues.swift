@@ -70,13 +70,12 @@ public enum VolatileValues {
 
         init() {}
 
-        /// The metadata steps of workflow `text`: a step (`- ` item) whose `uses:` is
-        /// docker/metadata-action, and its `id:`.
-        init(workflow text: String) {
+        /// The metadata steps of workflow `text` (its `lines`, as `VolatileValues.lines`
+        /// splits them): a step (`- ` item) whose `uses:` is docker/metadata-action, and its `id:`.
+        init(workflow text: String, lines: [Substring]) {
             var stepIndent = -1, stepID: String? = nil, stepUses = false
             func close() { if stepUses, let id = stepID { ids.insert(id) }; stepID = nil; stepUses = false }
-            for raw in text.linesSplitAtNewlines() {
-                let line = String(raw)
+            for line in lines {
                 let indent = line.prefix { $0 == " " }.count
                 var body = line.dropFirst(indent)
                 if body.hasPrefix("- ") {
@@ -87,16 +86,16 @@ public enum VolatileValues {
                 }
                 if body.hasPrefix("id:") {
                     stepID = body.dropFirst(3).trimmingCharacters(in: CharacterSet(charactersIn: " \"'"))
-                } else if body.hasPrefix("uses:"), body.contains("docker/metadata-action") {
+                } else if body.hasPrefix("uses:"), body.containsBytes("docker/metadata-action") {
                     stepUses = true
                 }
             }
             close()
-            if !ids.isEmpty {
-                commitTags = text.containsBytes("type=sha") || text.containsBytes("{{sha}}") || text.containsBytes("{{ sha }}")
-                    || text.containsBytes("{{date") || text.containsBytes("{{ date")
-            }
+            if !ids.isEmpty { commitTags = Self.commitTagMarks.occur(in: text) }
         }
+
+        /// `tags:` entries that make a tag of the commit or the date, searched in one pass.
+        static let commitTagMarks = ByteNeedles(["type=sha", "{{sha}}", "{{ sha }}", "{{date", "{{ date"])
 
         /// Whether `value` expands an output of a metadata step that changes on every build.
         func isVolatile(_ value: String) -> Bool {
@@ -156,6 +155,9 @@ public enum VolatileValues {
         return l == "makefile" || l == "justfile"
     }
 
+    /// The lines of a CI file, as its readers number them (any newline ends one, `\r\n` too).
+    static func lines(_ text: String) -> [Substring] { text.linesSplitAtNewlines() }
+
     /// The CI workflow files (GitHub, Gitea, Forgejo), by path in the context; `sorted`: each
     /// folder's names in order.
     static func workflowFiles(_ files: ProjectFiles, sorted: Bool) -> [String] {
@@ -183,13 +185,16 @@ public enum VolatileValues {
         for p in paths {
             guard let text = files.text(p) else { continue }
             let make = isMakeFile(p)
-            let metadata = p.contains("/workflows/") ? MetadataSteps(workflow: text) : MetadataSteps()
-            let outputs = p.contains("/workflows/") ? WorkflowOutputs(workflow: text) : WorkflowOutputs()
+            // Split once, for the workflow's readers and the lines below.
+            let lines = Self.lines(text)
+            let workflow = p.contains("/workflows/")
+            let metadata = workflow ? MetadataSteps(workflow: text, lines: lines) : MetadataSteps()
+            let outputs = workflow ? WorkflowOutputs(lines: lines) : WorkflowOutputs()
             // Make and just variables whose value changes per build (`$(NAME)`, `${NAME}`,
             // `{{NAME}}` on a recipe line carries it).
             var volatileVariables: Set<String> = []
             var lineNo = 0
-            for raw in text.linesSplitAtNewlines() {
+            for raw in lines {
                 lineNo += 1
                 let line = String(raw)
                 if make, let first = line.first, first != "\t" && first != " " {
@@ -260,7 +265,7 @@ public enum VolatileValues {
                 let literal = !value.contains("$") && !value.contains("\"") && !value.contains("'") && !value.contains("{")
                 args.updateValue(literal ? value : nil, forKey: name)
             }
-            for raw in text.linesSplitAtNewlines() {
+            for raw in Self.lines(text) {
                 let line = String(raw)
                 let indent = line.prefix { $0 == " " }.count
                 var body = String(line.dropFirst(indent))

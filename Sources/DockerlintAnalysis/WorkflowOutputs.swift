@@ -8,7 +8,6 @@
 // `run:` script with the shell parser, as the shell runs it.
 
 import DockerlintShell
-import DockerlintSupport
 import Foundation
 
 struct WorkflowOutputs {
@@ -23,8 +22,8 @@ struct WorkflowOutputs {
 
     init() {}
 
-    init(workflow text: String) {
-        let lines = text.linesSplitAtNewlines().map(String.init)
+    /// The outputs of a workflow, from its lines as `VolatileValues.lines` splits them.
+    init(lines: [Substring]) {
         jobOfLine = Array(repeating: "", count: lines.count)
         var jobsIndent = -1, jobIndent = -1, job = ""
         var jobChildIndent = -1

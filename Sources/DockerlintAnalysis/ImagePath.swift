@@ -5,7 +5,8 @@ import DockerlintSupport
 public enum ImagePath {
     /// `p` made absolute against `workdir` and normalised (`.`/`..` resolved, no trailing slash).
     public static func absolute(_ p: String, workdir: String) -> String {
-        let joined = p.hasPrefix("/") ? p : (workdir.hasSuffix("/") ? workdir : workdir + "/") + p
+        var joined = p.hasPrefix("/") ? p : (workdir.hasSuffix("/") ? workdir : workdir + "/") + p
+        if joined.isPlainASCII { return joined.withUTF8(absoluteBytes) }
         var parts: [Substring] = []
         for c in joined.split(separator: "/", omittingEmptySubsequences: true) {
             if c == "." { continue }
@@ -13,6 +14,33 @@ public enum ImagePath {
             parts.append(c)
         }
         return "/" + parts.joined(separator: "/")
+    }
+
+    /// `absolute` on the bytes of a plain-ASCII path (one byte per Character: the same
+    /// segments as splitting the String).
+    private static func absoluteBytes(_ b: UnsafeBufferPointer<UInt8>) -> String {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var out: [UInt8] = [slash]
+        out.reserveCapacity(b.count + 1)
+        var starts: [Int] = []  // where each kept segment starts in `out`
+        var i = 0
+        let n = b.count
+        while i < n {
+            while i < n, b[i] == slash { i += 1 }
+            if i == n { break }
+            var j = i
+            while j < n, b[j] != slash { j += 1 }
+            let len = j - i
+            if len == 1, b[i] == dot {
+            } else if len == 2, b[i] == dot, b[i + 1] == dot {
+                if let s = starts.popLast() { out.removeSubrange((s == 1 ? 1 : s - 1)...) }
+            } else {
+                if starts.isEmpty { starts.append(1) } else { out.append(slash); starts.append(out.count) }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<j]))
+            }
+            i = j
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// An instruction's working directory as a path the analysis compares: "/" when unset, and
@@ -42,6 +70,7 @@ public enum ImagePath {
     }
 
     public static func basename(_ p: String) -> String {
+        if !p.utf8.contains(UInt8(ascii: "/")) { return p }
         var s = Substring(p)
         while s.count > 1, s.hasSuffix("/") { s = s.dropLast() }
         return String(s.split(separator: "/").last ?? s)

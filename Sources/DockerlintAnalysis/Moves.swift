@@ -172,7 +172,10 @@ public struct Moves {
 
     /// True when steps `a` and `x` may run in either order with the same result.
     public func commute(_ a: Step, _ x: Step) -> MoveVerdict {
-        let an = Self.label(a), xn = Self.label(x)
+        // The labels only name the steps in a verdict: made when one is returned.
+        let stepA = a, stepX = x
+        var an: String { Self.label(stepA) }
+        var xn: String { Self.label(stepX) }
         // Environment.
         if let n = conflict(a.writes.env, x.reads.env) { return envVerdict(n, writer: an, reader: x) }
         if let n = conflict(x.writes.env, a.reads.env) { return envVerdict(n, writer: xn, reader: a) }
@@ -834,6 +837,7 @@ public struct Moves {
 
     static func label(_ s: Step) -> String {
         var t = s.instruction.syntax.original.firstLineWithoutCarriageReturns
+        if t.isPlainASCII { return "`\(OneLine.shortened(t, limit: 50))` (line \(s.instruction.syntax.startLine))" }
         t = t.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         if t.hasSuffix("\\") { t = String(t.dropLast()).trimmingCharacters(in: .whitespaces) + " ..." }
         if t.count > 50 { t = String(t.prefix(47)) + "..." }

@@ -4,6 +4,7 @@
 
 import DockerlintModel
 import DockerlintShell
+import DockerlintSupport
 
 enum RunEffects {
     /// Directories system package managers and system tools write.
@@ -176,13 +177,13 @@ enum RunEffects {
                 return
             }
             name = ImagePath.basename(v)
-            if v.contains("/"), let p = path(v, state) { st.reads.paths.insert(p) }
+            if v.containsPlainASCII("/") ?? v.contains("/"), let p = path(v, state) { st.reads.paths.insert(p) }
             unknown(&st, "runs `\(v)`, whose reads are not known")
             return
         }
         guard let name else { return }
         let args = inv.arguments
-        if let path = inv.path, path.contains("/") {
+        if let path = inv.path, path.containsPlainASCII("/") ?? path.contains("/") {
             if let p = self.path(path, state) { st.reads.paths.insert(p) }
             // A program given by path: a script of the project, or a tool in a venv.
             if !path.hasPrefix("/usr/") && !path.hasPrefix("/bin/") && !path.hasPrefix("/sbin/") {
@@ -237,7 +238,7 @@ enum RunEffects {
         case "curl", "wget":
             st.readsNetwork = true
             st.reads.env.names.formUnion(networkVariables)
-            if inv.isInPipeline { state.pipedURLs = args.compactMap { state.values.expand($0) }.filter { $0.contains("://") } }
+            if inv.isInPipeline { state.pipedURLs = args.compactMap { state.values.expand($0) }.filter { $0.containsPlainASCII("://") ?? $0.contains("://") } }
             var k = 0
             var wroteNamed = false
             while k < args.count {
@@ -309,7 +310,7 @@ enum RunEffects {
                 operands += 1
                 if skipFirst { skipFirst = false; continue }
                 if name == "find", v.hasPrefix("-") || v == "(" || v == ")" || v == "!" || v == ";" || v == "{}" || v == "+" { continue }
-                if v.contains("://") { st.readsNetwork = true; continue }
+                if v.containsPlainASCII("://") ?? v.contains("://") { st.readsNetwork = true; continue }
                 let cleaned = v.split(separator: "*", maxSplits: 1).first.map(String.init) ?? v
                 guard let p = path(cleaned.isEmpty ? "." : cleaned, state) else {
                     unknown(&st, "`\(name)` names a path relative to an unknown directory")

@@ -119,19 +119,26 @@ struct ScriptState {
 final class ScriptFrame {
     let file: String?
     let script: ShellScript
-    let lineStarts: [Int]
+    /// Where each line of the script starts, worked out when a line is asked for.
+    private(set) lazy var lineStarts: [Int] = {
+        var starts = [0]
+        var k = 0
+        for b in script.source.utf8 {
+            k += 1
+            if b == 0x0A { starts.append(k) }
+        }
+        return starts
+    }()
     let invocations: [ByteRange: CommandInvocation]
     let via: [String]
 
-    init(file: String?, script: ShellScript, via: [String]) {
+    /// `commands`: the script's `commands` when they are at hand (a RUN's, parsed once).
+    init(file: String?, script: ShellScript, via: [String], commands: [CommandInvocation]? = nil) {
         self.file = file
         self.script = script
         self.via = via
-        var starts = [0]
-        for (k, b) in script.source.utf8.enumerated() where b == 0x0A { starts.append(k + 1) }
-        lineStarts = starts
         var inv: [ByteRange: CommandInvocation] = [:]
-        for c in script.commands where inv[c.command.range] == nil { inv[c.command.range] = c }
+        for c in commands ?? script.commands where inv[c.command.range] == nil { inv[c.command.range] = c }
         invocations = inv
     }
 
@@ -176,7 +183,7 @@ final class ScriptWalker {
     func run(_ rs: RunScript) -> ScriptRun? {
         let mi = graph.step(id).instruction
         var state = ScriptState(values: environment, cwd: ImagePath.workdir(mi.workingDirectory))
-        let frame = ScriptFrame(file: nil, script: rs.script, via: [])
+        let frame = ScriptFrame(file: nil, script: rs.script, via: [], commands: rs.commands)
         walk(rs.script.body, &state, frame)
         guard ranScript || failure != nil else { return nil }
         if let failure { return .notKnown(failure) }

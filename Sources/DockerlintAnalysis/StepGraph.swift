@@ -13,6 +13,7 @@
 
 import DockerlintModel
 import DockerlintShell
+import DockerlintSupport
 import DockerlintSyntax
 
 /// A step by stage and position in `Stage.instructions`.
@@ -310,14 +311,15 @@ public final class StepGraph {
         let srcs = mi.resolved?.sources ?? c.sources.map(\.value)
         let destIsDir = destRaw.hasSuffix("/") || destRaw == "." || srcs.count > 1
         for s in srcs {
-            if s.contains("://") || s.hasPrefix("git@") {
+            if s.containsPlainASCII("://") ?? s.contains("://") || s.hasPrefix("git@") {
                 st.readsNetwork = true
                 st.writes.paths.insert(destIsDir ? dest + "/" + ImagePath.basename(s) : dest)
                 if !destIsDir { st.writes.paths.insert(dest) } else { st.writes.paths.insert(dest) }
                 continue
             }
             let cp = ImagePath.contextJoin(".", s)
-            let glob = s.contains("*") || s.contains("?") || s.contains("[")
+            let glob = s.isPlainASCII ? s.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }
+                : s.contains("*") || s.contains("?") || s.contains("[")
             var tree = glob || s == "." || s == "./" || s.hasSuffix("/")
             if !tree {
                 if let ctx = context, let d = ctx.files.isDirectory(cp) { tree = d } else if context == nil {

@@ -124,14 +124,15 @@ public struct Linter: Sendable {
         }
 
         var sink = FindingSink()
+        sink.codes = codes
         for inst in model.allInstructions {
             for k in instances.indices {
-                sink.code = codes[k]
+                sink.current = k
                 instances[k].visit(inst, context, &sink)
             }
         }
         for k in instances.indices {
-            sink.code = codes[k]
+            sink.current = k
             instances[k].finish(context, &sink)
         }
 

@@ -23,7 +23,11 @@ public struct Finding: Hashable, Sendable {
 /// Where rules report. The linter sets `code` to the running rule's code.
 public struct FindingSink: Sendable {
     public internal(set) var findings: [Finding] = []
-    public internal(set) var code: String = ""
+    /// The running rule's code (`codes[current]`): the linter sets an index per visit
+    /// rather than a string.
+    public var code: String { current < codes.count ? codes[current] : "" }
+    var codes: [String] = []
+    var current = 0
 
     public init() {}
 

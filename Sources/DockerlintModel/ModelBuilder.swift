@@ -221,12 +221,15 @@ struct ModelBuilder {
         for s in stages { if let n = s.name { nameIndex[n] = s.index } }
         for i in stages.indices {
             var state = StageState()
+            // The stage's dependencies are filled here and stored at the end: passing
+            // `&stages[i].dependencies` with `stages` itself copied the whole array per instruction.
+            var deps = stages[i].dependencies
             if case .stage(let j) = stages[i].base {
                 state = finalStates[j]
                 // ONBUILD triggers of the base stage run first.
                 for mi in stages[j].instructions {
                     guard case .onbuild(let ob)? = mi.typed?.command, let trig = ob.trigger else { continue }
-                    var t = dispatch(trig.syntax, trig, stage: i, state: &state, deps: &stages[i].dependencies,
+                    var t = dispatch(trig.syntax, trig, stage: i, state: &state, deps: &deps,
                                      nameIndex: nameIndex, stages: stages)
                     t.isOnbuildTrigger = true
                     stages[i].onbuildTriggers.append(t)
@@ -238,7 +241,7 @@ struct ModelBuilder {
             var body: [ModelInstruction] = []
             for (inst, typed) in groups[i].body {
                 if let typed {
-                    body.append(dispatch(inst, typed, stage: i, state: &state, deps: &stages[i].dependencies,
+                    body.append(dispatch(inst, typed, stage: i, state: &state, deps: &deps,
                                          nameIndex: nameIndex, stages: stages))
                 } else {
                     var mi = blank(inst, stage: i)
@@ -248,6 +251,7 @@ struct ModelBuilder {
                     body.append(mi)
                 }
             }
+            stages[i].dependencies = deps
             stages[i].instructions = body
             finalStates.append(state)
         }

@@ -170,6 +170,8 @@ public struct CommandInvocation: Hashable, Sendable {
 }
 
 func basename(_ path: String) -> String {
+    // Most command names hold no slash: they are their own basename.
+    if !path.utf8.contains(UInt8(ascii: "/")) { return path }
     var p = Substring(path)
     while p.count > 1, p.hasSuffix("/") { p = p.dropLast() }
     if let slash = p.lastIndex(of: "/") { return String(p[p.index(after: slash)...]) }
@@ -254,9 +256,12 @@ extension ShellScript {
     /// Shell option changes made with `set` (`-e`, `-o pipefail`, `+o pipefail`, ...), in
     /// source order. Short flags map to long names (e → errexit, u → nounset,
     /// x → xtrace, v → verbose, f → noglob, n → noexec, a → allexport, C → noclobber).
-    public var optionChanges: [ShellOptionChange] {
+    public var optionChanges: [ShellOptionChange] { Self.optionChanges(effective: commands.map(\.effective)) }
+
+    /// `optionChanges` of the script whose commands, seen through wrappers, are `effective`.
+    public static func optionChanges(effective: [CommandInvocation]) -> [ShellOptionChange] {
         var out: [ShellOptionChange] = []
-        for cmd in commands.map(\.effective) where cmd.name == "set" {
+        for cmd in effective where cmd.name == "set" {
             var k = 0
             let args = cmd.arguments
             while k < args.count {
@@ -288,9 +293,12 @@ extension ShellScript {
     }
 
     /// True when pipefail is switched on before `offset`.
-    public func pipefailEnabled(before offset: Int) -> Bool {
+    public func pipefailEnabled(before offset: Int) -> Bool { Self.pipefailEnabled(before: offset, in: optionChanges) }
+
+    /// `pipefailEnabled(before:)` given the script's `optionChanges`.
+    public static func pipefailEnabled(before offset: Int, in changes: [ShellOptionChange]) -> Bool {
         var on = false
-        for c in optionChanges where c.option == "pipefail" && c.range.start < offset { on = c.enabled }
+        for c in changes where c.option == "pipefail" && c.range.start < offset { on = c.enabled }
         return on
     }
 

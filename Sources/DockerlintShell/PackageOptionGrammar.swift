@@ -19,110 +19,107 @@ struct OptionGrammar {
 }
 
 extension PackageManager {
-    /// The tool's grammar, from a table built once per process (every package command of
-    /// every RUN is parsed with one: building its sets on each call cost more than the parse).
-    var grammar: OptionGrammar { Self.grammars[self] ?? .none }
-
-    static let grammars: [PackageManager: OptionGrammar] = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.builtGrammar) })
-
-    private var builtGrammar: OptionGrammar {
+    /// The tool's grammar. Each one is built on first use (`static let`), so a run builds only
+    /// the grammars of the tools its files use, and each once per process.
+    var grammar: OptionGrammar {
         switch self {
-        case .aptGet, .apt, .aptitude:
-            return OptionGrammar(shortValue: ["t", "o", "c", "a"],
-                                 longValue: ["target-release", "default-release", "option", "config-file", "host-architecture", "arch-only"])
-        case .apk:
-            return OptionGrammar(shortValue: ["t", "X", "p"],
-                                 longValue: ["virtual", "repository", "root", "arch", "cache-dir", "keys-dir", "repositories-file",
-                                             "timeout", "progress-fd", "wait", "cache-max-age", "from"])
-        case .yum, .dnf, .microdnf:
-            return OptionGrammar(shortValue: ["c", "x", "d", "e", "R"],
-                                 longValue: ["config", "enablerepo", "disablerepo", "repo", "repoid", "installroot", "releasever",
-                                             "exclude", "excludepkgs", "setopt", "debuglevel", "errorlevel", "forcearch", "downloaddir",
-                                             "destdir", "color", "rpmverbosity", "advisory", "advisories", "bz", "cve", "sec-severity",
-                                             "secseverity", "comment", "module-platform-id", "repofrompath", "platform-id", "use-host-config"])
-        case .zypper:
-            return OptionGrammar(shortValue: ["R", "c", "D", "C", "t", "r"],
-                                 longValue: ["root", "config", "reposd-dir", "cache-dir", "raw-cache-dir", "solv-cache-dir",
-                                             "pkg-cache-dir", "type", "repo", "from", "releasever", "installroot", "download"])
-        case .pip, .uv:
-            return OptionGrammar(shortValue: ["r", "c", "e", "i", "f", "t", "b", "C", "p", "w", "d"],
-                                 longValue: ["requirement", "requirements", "constraint", "constraints", "editable", "index-url", "extra-index-url",
-                                             "find-links", "target", "prefix", "root", "src", "platform", "python-version",
-                                             "implementation", "abi", "no-binary", "only-binary", "progress-bar", "proxy",
-                                             "trusted-host", "upgrade-strategy", "cache-dir", "log", "timeout", "retries",
-                                             "exists-action", "cert", "client-cert", "global-option", "install-option",
-                                             "config-settings", "config-setting", "report", "root-user-action", "build", "python",
-                                             "keyring-provider", "project", "directory", "extra", "group", "only-group", "package",
-                                             "index", "default-index", "with", "with-requirements", "resolution", "prerelease",
-                                             "exclude-newer", "link-mode", "compile-bytecode-target", "no-build-package",
-                                             "no-binary-package", "override", "overrides", "build-constraint", "build-constraints",
-                                             "python-platform", "refresh-package", "reinstall-package", "upgrade-package", "P",
-                                             "config-file", "dest", "dest-dir", "requirements-file", "output-file", "no-group", "extra-build-dependencies",
-                                             "torch-backend", "env-file"])
-        case .pipx:
-            return OptionGrammar(shortValue: [], longValue: ["python", "pip-args", "index-url", "suffix", "spec"])
-        case .npm:
-            return OptionGrammar(shortValue: ["C", "w"],
-                                 longValue: ["prefix", "registry", "cache", "tag", "loglevel", "userconfig", "globalconfig",
-                                             "workspace", "omit", "include", "install-strategy", "before", "otp", "scope",
-                                             "location", "fetch-retries", "fetch-timeout", "maxsockets", "only", "also", "dir"])
-        case .yarn:
-            return OptionGrammar(shortValue: [],
-                                 longValue: ["cwd", "modules-folder", "cache-folder", "network-timeout", "mutex", "registry",
-                                             "global-folder", "link-folder", "prefix", "network-concurrency", "use-yarnrc", "mode"])
-        case .pnpm:
-            return OptionGrammar(shortValue: ["C", "F"],
-                                 longValue: ["dir", "filter", "store-dir", "registry", "reporter", "network-concurrency",
-                                             "virtual-store-dir", "modules-dir", "lockfile-dir", "loglevel", "workspace-concurrency",
-                                             "config.node-linker", "node-linker"])
-        case .gem:
-            return OptionGrammar(shortValue: ["v", "i", "n", "s", "P", "g"],
-                                 longValue: ["version", "install-dir", "bindir", "source", "platform", "trust-policy",
-                                             "build-root", "file", "document", "env-shebang-path", "target-rbconfig"])
-        case .go:
-            return OptionGrammar(longValue: ["o", "tags", "ldflags", "gcflags", "asmflags", "mod", "modfile", "p", "pkgdir",
-                                             "buildmode", "compiler", "overlay", "pgo", "C", "exec", "toolexec",
-                                             "installsuffix", "buildvcs", "covermode", "coverpkg", "run", "timeout", "count",
-                                             "bench", "cpu", "parallel", "json", "fmt"],
-                                 singleDashLong: true, stopAtFirstPositional: false)
-        case .cargo:
-            return OptionGrammar(shortValue: ["F", "p", "j", "Z", "C"],
-                                 longValue: ["target", "features", "package", "manifest-path", "target-dir", "jobs", "profile",
-                                             "root", "version", "vers", "git", "branch", "tag", "rev", "path", "bin", "example",
-                                             "registry", "index", "config", "color", "message-format", "exclude", "lockfile-path"])
-        case .composer:
-            return OptionGrammar(shortValue: ["d"],
-                                 longValue: ["working-dir", "ignore-platform-req", "apcu-autoloader-prefix", "file"])
-        case .bundler:
-            return OptionGrammar(shortValue: ["j"],
-                                 longValue: ["gemfile", "path", "jobs", "retry", "without", "with", "binstubs", "shebang",
-                                             "standalone", "trust-policy", "target-rbconfig", "version", "group", "source"])
-        case .poetry:
-            return OptionGrammar(shortValue: ["E", "C", "P", "G"],
-                                 longValue: ["with", "without", "only", "extras", "directory", "project", "group", "source",
-                                             "python", "platform", "output", "format", "f", "o"])
-        case .pipenv:
-            return OptionGrammar(shortValue: ["r"],
-                                 longValue: ["python", "pypi-mirror", "categories", "requirements", "extra-pip-args"])
-        case .maven:
-            return OptionGrammar(longValue: ["f", "s", "gs", "P", "pl", "T", "rf", "l", "t", "b", "D", "file", "settings",
-                                             "global-settings", "activate-profiles", "projects", "threads", "resume-from",
-                                             "log-file", "toolchains", "builder", "define"],
-                                 singleDashLong: true, attachedPrefixes: ["D", "P"])
-        case .gradle:
-            return OptionGrammar(longValue: ["x", "p", "b", "c", "g", "I", "init-script", "project-dir", "build-file",
-                                             "settings-file", "gradle-user-home", "exclude-task", "max-workers", "console",
-                                             "warning-mode", "project-cache-dir", "include-build", "dependency-verification", "M"],
-                                 singleDashLong: true, attachedPrefixes: ["D", "P"])
-        case .dotnet:
-            return OptionGrammar(shortValue: ["c", "o", "r", "f", "s", "v", "a", "p"],
-                                 longValue: ["configuration", "output", "runtime", "framework", "source", "configfile", "packages",
-                                             "verbosity", "version", "arch", "os", "property", "tool-path", "add-source",
-                                             "lock-file-path", "launch-profile", "project", "settings", "logger", "filter",
-                                             "results-directory", "artifacts-path", "ucr"],
-                                 attachedPrefixes: ["p:", "property:", "m:", "maxcpucount:", "t:", "bl:"])
+        case .aptGet, .apt, .aptitude: return Self.grammarAptGet
+        case .apk: return Self.grammarApk
+        case .yum, .dnf, .microdnf: return Self.grammarYum
+        case .zypper: return Self.grammarZypper
+        case .pip, .uv: return Self.grammarPip
+        case .pipx: return Self.grammarPipx
+        case .npm: return Self.grammarNpm
+        case .yarn: return Self.grammarYarn
+        case .pnpm: return Self.grammarPnpm
+        case .gem: return Self.grammarGem
+        case .go: return Self.grammarGo
+        case .cargo: return Self.grammarCargo
+        case .composer: return Self.grammarComposer
+        case .bundler: return Self.grammarBundler
+        case .poetry: return Self.grammarPoetry
+        case .pipenv: return Self.grammarPipenv
+        case .maven: return Self.grammarMaven
+        case .gradle: return Self.grammarGradle
+        case .dotnet: return Self.grammarDotnet
         }
     }
+
+    private static let grammarAptGet = OptionGrammar(shortValue: ["t", "o", "c", "a"],
+                                                     longValue: ["target-release", "default-release", "option", "config-file", "host-architecture", "arch-only"])
+    private static let grammarApk = OptionGrammar(shortValue: ["t", "X", "p"],
+                                                  longValue: ["virtual", "repository", "root", "arch", "cache-dir", "keys-dir", "repositories-file",
+                                                              "timeout", "progress-fd", "wait", "cache-max-age", "from"])
+    private static let grammarYum = OptionGrammar(shortValue: ["c", "x", "d", "e", "R"],
+                                                  longValue: ["config", "enablerepo", "disablerepo", "repo", "repoid", "installroot", "releasever",
+                                                              "exclude", "excludepkgs", "setopt", "debuglevel", "errorlevel", "forcearch", "downloaddir",
+                                                              "destdir", "color", "rpmverbosity", "advisory", "advisories", "bz", "cve", "sec-severity",
+                                                              "secseverity", "comment", "module-platform-id", "repofrompath", "platform-id", "use-host-config"])
+    private static let grammarZypper = OptionGrammar(shortValue: ["R", "c", "D", "C", "t", "r"],
+                                                     longValue: ["root", "config", "reposd-dir", "cache-dir", "raw-cache-dir", "solv-cache-dir",
+                                                                 "pkg-cache-dir", "type", "repo", "from", "releasever", "installroot", "download"])
+    private static let grammarPip = OptionGrammar(shortValue: ["r", "c", "e", "i", "f", "t", "b", "C", "p", "w", "d"],
+                                                  longValue: ["requirement", "requirements", "constraint", "constraints", "editable", "index-url", "extra-index-url",
+                                                              "find-links", "target", "prefix", "root", "src", "platform", "python-version",
+                                                              "implementation", "abi", "no-binary", "only-binary", "progress-bar", "proxy",
+                                                              "trusted-host", "upgrade-strategy", "cache-dir", "log", "timeout", "retries",
+                                                              "exists-action", "cert", "client-cert", "global-option", "install-option",
+                                                              "config-settings", "config-setting", "report", "root-user-action", "build", "python",
+                                                              "keyring-provider", "project", "directory", "extra", "group", "only-group", "package",
+                                                              "index", "default-index", "with", "with-requirements", "resolution", "prerelease",
+                                                              "exclude-newer", "link-mode", "compile-bytecode-target", "no-build-package",
+                                                              "no-binary-package", "override", "overrides", "build-constraint", "build-constraints",
+                                                              "python-platform", "refresh-package", "reinstall-package", "upgrade-package", "P",
+                                                              "config-file", "dest", "dest-dir", "requirements-file", "output-file", "no-group", "extra-build-dependencies",
+                                                              "torch-backend", "env-file"])
+    private static let grammarPipx = OptionGrammar(shortValue: [], longValue: ["python", "pip-args", "index-url", "suffix", "spec"])
+    private static let grammarNpm = OptionGrammar(shortValue: ["C", "w"],
+                                                  longValue: ["prefix", "registry", "cache", "tag", "loglevel", "userconfig", "globalconfig",
+                                                              "workspace", "omit", "include", "install-strategy", "before", "otp", "scope",
+                                                              "location", "fetch-retries", "fetch-timeout", "maxsockets", "only", "also", "dir"])
+    private static let grammarYarn = OptionGrammar(shortValue: [],
+                                                   longValue: ["cwd", "modules-folder", "cache-folder", "network-timeout", "mutex", "registry",
+                                                               "global-folder", "link-folder", "prefix", "network-concurrency", "use-yarnrc", "mode"])
+    private static let grammarPnpm = OptionGrammar(shortValue: ["C", "F"],
+                                                   longValue: ["dir", "filter", "store-dir", "registry", "reporter", "network-concurrency",
+                                                               "virtual-store-dir", "modules-dir", "lockfile-dir", "loglevel", "workspace-concurrency",
+                                                               "config.node-linker", "node-linker"])
+    private static let grammarGem = OptionGrammar(shortValue: ["v", "i", "n", "s", "P", "g"],
+                                                  longValue: ["version", "install-dir", "bindir", "source", "platform", "trust-policy",
+                                                              "build-root", "file", "document", "env-shebang-path", "target-rbconfig"])
+    private static let grammarGo = OptionGrammar(longValue: ["o", "tags", "ldflags", "gcflags", "asmflags", "mod", "modfile", "p", "pkgdir",
+                                                             "buildmode", "compiler", "overlay", "pgo", "C", "exec", "toolexec",
+                                                             "installsuffix", "buildvcs", "covermode", "coverpkg", "run", "timeout", "count",
+                                                             "bench", "cpu", "parallel", "json", "fmt"],
+                                                 singleDashLong: true, stopAtFirstPositional: false)
+    private static let grammarCargo = OptionGrammar(shortValue: ["F", "p", "j", "Z", "C"],
+                                                    longValue: ["target", "features", "package", "manifest-path", "target-dir", "jobs", "profile",
+                                                                "root", "version", "vers", "git", "branch", "tag", "rev", "path", "bin", "example",
+                                                                "registry", "index", "config", "color", "message-format", "exclude", "lockfile-path"])
+    private static let grammarComposer = OptionGrammar(shortValue: ["d"],
+                                                       longValue: ["working-dir", "ignore-platform-req", "apcu-autoloader-prefix", "file"])
+    private static let grammarBundler = OptionGrammar(shortValue: ["j"],
+                                                      longValue: ["gemfile", "path", "jobs", "retry", "without", "with", "binstubs", "shebang",
+                                                                  "standalone", "trust-policy", "target-rbconfig", "version", "group", "source"])
+    private static let grammarPoetry = OptionGrammar(shortValue: ["E", "C", "P", "G"],
+                                                     longValue: ["with", "without", "only", "extras", "directory", "project", "group", "source",
+                                                                 "python", "platform", "output", "format", "f", "o"])
+    private static let grammarPipenv = OptionGrammar(shortValue: ["r"],
+                                                     longValue: ["python", "pypi-mirror", "categories", "requirements", "extra-pip-args"])
+    private static let grammarMaven = OptionGrammar(longValue: ["f", "s", "gs", "P", "pl", "T", "rf", "l", "t", "b", "D", "file", "settings",
+                                                                "global-settings", "activate-profiles", "projects", "threads", "resume-from",
+                                                                "log-file", "toolchains", "builder", "define"],
+                                                    singleDashLong: true, attachedPrefixes: ["D", "P"])
+    private static let grammarGradle = OptionGrammar(longValue: ["x", "p", "b", "c", "g", "I", "init-script", "project-dir", "build-file",
+                                                                 "settings-file", "gradle-user-home", "exclude-task", "max-workers", "console",
+                                                                 "warning-mode", "project-cache-dir", "include-build", "dependency-verification", "M"],
+                                                     singleDashLong: true, attachedPrefixes: ["D", "P"])
+    private static let grammarDotnet = OptionGrammar(shortValue: ["c", "o", "r", "f", "s", "v", "a", "p"],
+                                                     longValue: ["configuration", "output", "runtime", "framework", "source", "configfile", "packages",
+                                                                 "verbosity", "version", "arch", "os", "property", "tool-path", "add-source",
+                                                                 "lock-file-path", "launch-profile", "project", "settings", "logger", "filter",
+                                                                 "results-directory", "artifacts-path", "ucr"],
+                                                     attachedPrefixes: ["p:", "property:", "m:", "maxcpucount:", "t:", "bl:"])
 }
 
 struct ParsedArguments {

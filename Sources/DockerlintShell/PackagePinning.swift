@@ -65,14 +65,18 @@ enum PackagePinning {
     static func target(for w: Word, in c: PackageCommand) -> PackageTarget {
         let t = w.unquoted
         let lower = t.lowercased()
+        // One byte per Character (plain ASCII): search the bytes; else the Character-based
+        // calls (which give the same answers on such text, at many times the cost).
+        let ascii = isPlainASCII(t)
+        func has(_ s: String, _ written: @autoclosure () -> Bool) -> Bool { ascii ? firstByteOffset(t, s) != nil : written() }
         var kind: PackageTarget.Kind = .package
         let archiveSuffixes = [".whl", ".tar.gz", ".tgz", ".tar", ".zip", ".deb", ".rpm", ".apk", ".gem", ".tar.bz2", ".tar.xz", ".nupkg"]
         let vcsPrefixes = ["git+", "hg+", "svn+", "bzr+", "git://", "github:", "gitlab:", "bitbucket:", "git@"]
-        if vcsPrefixes.contains(where: { lower.hasPrefix($0) }) || (c.manager == .pip && (lower.hasPrefix("git") || lower.hasPrefix("svn")) && lower.contains("://")) {
+        if vcsPrefixes.contains(where: { lower.hasPrefix($0) }) || (c.manager == .pip && (lower.hasPrefix("git") || lower.hasPrefix("svn")) && has("://", lower.contains("://"))) {
             kind = .vcs
         } else if archiveSuffixes.contains(where: { lower.hasSuffix($0) }) {
             kind = .archive
-        } else if lower.contains("://") {
+        } else if has("://", lower.contains("://")) {
             kind = .url
         } else if t == "." || t == ".." || t.hasPrefix("/") || t.hasPrefix("./") || t.hasPrefix("../") || t.hasPrefix("~/") {
             kind = .path
@@ -81,8 +85,16 @@ enum PackagePinning {
         var version: String?
         func split(at seps: [String]) {
             var best: String.Index?
-            for s in seps {
-                if let r = t.firstRange(of: s), best == nil || r.lowerBound < best! { best = r.lowerBound }
+            if ascii {
+                var at: Int?
+                for s in seps {
+                    if let o = firstByteOffset(t, s), at == nil || o < at! { at = o }
+                }
+                best = at.map { t.utf8.index(t.utf8.startIndex, offsetBy: $0) }
+            } else {
+                for s in seps {
+                    if let r = t.firstRange(of: s), best == nil || r.lowerBound < best! { best = r.lowerBound }
+                }
             }
             if let b = best, b > t.startIndex {
                 name = String(t[..<b])
@@ -93,17 +105,17 @@ enum PackagePinning {
         switch c.manager {
         case .aptGet, .apt, .aptitude:
             split(at: ["="])
-            pinned = version != nil || kind != .package || t.contains("/")
+            pinned = version != nil || kind != .package || has("/", t.contains("/"))
         case .apk:
             split(at: ["=", "~", ">", "<"])
             pinned = version != nil || kind == .archive || kind == .path
         case .pip, .pipx, .uv, .pipenv:
             split(at: ["===", "==", ">=", "<=", "!=", "~=", ">", "<", " @", "@"])
             let symbols = ["==", ">=", "<=", ">", "<", "!=", "~=", "==="]
-            if symbols.contains(where: { t.contains($0) }) { pinned = true }
-            else if kind == .vcs { pinned = t.contains("@") }
+            if symbols.contains(where: { has($0, t.contains($0)) }) { pinned = true }
+            else if kind == .vcs { pinned = has("@", t.contains("@")) }
             else if lower.hasSuffix(".whl") || lower.hasSuffix(".tar.gz") { pinned = true }
-            else if t.contains("/") { pinned = true }
+            else if has("/", t.contains("/")) { pinned = true }
             else if c.manager == .pipenv, t == "*" { pinned = false }
             if kind == .package, version == nil { version = nil }
         case .poetry:
@@ -111,7 +123,7 @@ enum PackagePinning {
             pinned = version != nil || kind != .package
         case .npm, .yarn, .pnpm:
             if kind == .vcs {
-                pinned = t.contains("#")
+                pinned = has("#", t.contains("#"))
                 if let h = t.firstIndex(of: "#") { name = String(t[..<h]); version = String(t[h...]) }
             } else if kind == .archive || kind == .path || lower.hasSuffix(".tar") {
                 pinned = true
@@ -141,7 +153,7 @@ enum PackagePinning {
             pinned = version != nil || lower.hasSuffix(".rpm") || kind == .path
         case .go:
             split(at: ["@"])
-            pinned = version != nil || kind == .path || t.hasPrefix(".") || (!t.contains(".") && !t.contains("/"))
+            pinned = version != nil || kind == .path || t.hasPrefix(".") || (!has(".", t.contains(".")) && !has("/", t.contains("/")))
         case .cargo:
             split(at: ["@"])
             pinned = version != nil || kind != .package
@@ -151,7 +163,7 @@ enum PackagePinning {
         case .bundler, .dotnet, .maven, .gradle:
             pinned = kind != .package
         }
-        if t.hasPrefix("$") && !t.contains("=") && c.manager != .go {
+        if t.hasPrefix("$") && !has("=", t.contains("=")) && c.manager != .go {
             // a whole-word variable: we cannot know; treat as pinned only where the tool's
             // definition allows ARG/ENV values (yum/dnf per hadolint).
             if [.yum, .dnf, .microdnf].contains(c.manager) { pinned = true }
@@ -180,5 +192,34 @@ extension String {
         var t = Substring(self)
         while t.first == "-" { t = t.dropFirst() }
         return String(t)
+    }
+}
+
+/// True when every byte is ASCII other than a carriage return (one byte per Character).
+private func isPlainASCII(_ s: String) -> Bool {
+    var s = s
+    return s.withUTF8 { buf in
+        for b in buf where b >= 0x80 || b == 0x0D { return false }
+        return true
+    }
+}
+
+/// The byte offset of the first occurrence of `needle` in `hay`.
+private func firstByteOffset(_ hay: String, _ needle: String) -> Int? {
+    var hay = hay, needle = needle
+    return hay.withUTF8 { h in
+        needle.withUTF8 { p -> Int? in
+            guard let first = p.first, p.count <= h.count else { return nil }
+            var i = 0
+            while i <= h.count - p.count {
+                if h[i] == first {
+                    var m = 1
+                    while m < p.count, h[i + m] == p[m] { m += 1 }
+                    if m == p.count { return i }
+                }
+                i += 1
+            }
+            return nil
+        }
     }
 }

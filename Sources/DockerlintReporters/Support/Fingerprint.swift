@@ -26,7 +26,7 @@ public enum Fingerprints {
     }
 
     static func compute(_ diagnostics: [Diagnostic], lines: SourceLines) -> [String] {
-        var seen: [[UInt8]: Int] = [:]
+        var seen: [Key: Int] = [:]
         return diagnostics.map { d in
             var key: [UInt8] = Array("dockerlint-fingerprint-v1".utf8)
             for part in [d.file, d.code, d.message] {
@@ -36,12 +36,36 @@ public enum Fingerprints {
             key.append(0)
             for (i, line) in (lines.lines(of: d) ?? []).enumerated() {
                 if i > 0 { key.append(0x0A) }
-                key.append(contentsOf: normaliseWhitespace(line).utf8)
+                appendNormalised(line, to: &key)
             }
-            let n = (seen[key] ?? 0) + 1
-            seen[key] = n
+            let k = Key(bytes: key)
+            let n = (seen[k] ?? 0) + 1
+            seen[k] = n
             if n > 1 { key.append(contentsOf: "\u{0}#\(n)".utf8) }
             return SHA256Hex.of(key, digits: 32)
+        }
+    }
+
+    /// A key's bytes, hashed in one pass (an array of bytes hashes byte by byte).
+    struct Key: Hashable {
+        let bytes: [UInt8]
+        func hash(into h: inout Hasher) { bytes.withUnsafeBytes { h.combine(bytes: $0) } }
+    }
+
+    /// `normaliseWhitespace(line)`'s bytes appended to `key`: on the bytes of an ASCII line,
+    /// where each byte is a scalar.
+    static func appendNormalised<S: StringProtocol>(_ line: S, to key: inout [UInt8]) {
+        guard line.utf8.allSatisfy({ $0 < 0x80 }) else { key.append(contentsOf: normaliseWhitespace(line).utf8); return }
+        var pendingSpace = false
+        var wrote = false
+        for b in line.utf8 {
+            if b == 0x20 || (b >= 0x09 && b <= 0x0D) {
+                pendingSpace = wrote
+                continue
+            }
+            if pendingSpace { key.append(0x20); pendingSpace = false }
+            key.append(b)
+            wrote = true
         }
     }
 }

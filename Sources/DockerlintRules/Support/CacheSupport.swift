@@ -1,6 +1,6 @@
-// Shared knowledge of the cache rules (DC): what a RUN reads from the filesystem, what a
-// COPY writes, which files change often, and text edits that move whole instructions
-// while keeping every untouched byte (comments, line endings, formatting) as it was.
+// Shared knowledge of the cache rules (DC): what a COPY writes, which files change often,
+// and text edits that move whole instructions while keeping every untouched byte
+// (comments, line endings, formatting) as it was.
 
 import DockerlintAnalysis
 import DockerlintCore
@@ -15,129 +15,9 @@ import Foundation
 /// Image paths: one owner, the analysis module.
 typealias CachePaths = ImagePath
 
-// MARK: - What a RUN touches
-
-/// What one RUN reads or writes, as far as its commands tell.
-final class RunAccess {
-    /// Dependency installs, with the manifests they read (absolute paths).
-    var installs: [(command: PackageCommand, install: DependencyInstall, manifests: [(path: String, file: ManifestFile)])] = []
-    /// Absolute paths that commands of the RUN name (read or written), manifests excluded.
-    var touched: [String] = []
-    /// True when a command may read files nobody named (a script, a build, an unknown program).
-    var opaque = false
-    /// True when an install reads the project's source tree (`pip install .`, `go build`).
-    var needsSource = false
-    /// The working directory of the RUN.
-    var workdir: String
-    /// The index-only update commands (`apt-get update`, `apk update`).
-    var indexUpdates: [PackageCommand] = []
-    /// Commands that are not index updates (after unwrapping).
-    var otherCommandCount = 0
-    /// Names of the programs run (a copied script is read by running it).
-    var commandNames: [String] = []
-
-    init(workdir: String) { self.workdir = workdir }
-
-    var installsDependencies: Bool { !installs.isEmpty }
-    var manifestPaths: [String] { installs.flatMap { $0.manifests.map(\.path) } }
-
-    /// True when the RUN may read or write `path` (a file or a directory tree) apart from
-    /// the install manifests.
-    func touches(_ path: String) -> Bool {
-        if opaque || needsSource { return true }
-        if commandNames.contains(where: { CachePaths.basename(path) == $0 }) { return true }
-        return touched.contains { CachePaths.overlap($0, path) }
-    }
-}
+// MARK: - Knowledge of the cache rules
 
 enum CacheKnowledge {
-    /// Programs whose file access is limited to the paths on their command line (or none).
-    static let pathBoundCommands: Set<String> = [
-        "rm", "mkdir", "chmod", "chown", "chgrp", "ln", "echo", "printf", "true", "false", ":", "cd", "export", "set",
-        "unset", "test", "[", "cp", "mv", "touch", "cat", "ls", "sed", "grep", "tar", "unzip", "gunzip", "gzip", "xz",
-        "curl", "wget", "useradd", "adduser", "groupadd", "addgroup", "usermod", "userdel", "update-ca-certificates",
-        "apt-key", "gpg", "locale-gen", "ldconfig", "find", "install", "tee", "sleep", "which", "command", "dpkg-reconfigure",
-        "update-alternatives", "localedef", "ssh-keyscan", "git", "sha256sum", "md5sum", "date", "id", "whoami", "chsh",
-        "debconf-set-selections", "ln", "rmdir", "dirname", "basename", "head", "tail", "wc", "sort", "uniq", "xargs",
-        "add-apt-repository", "echo", "dpkg", "rpm", "pecl", "docker-php-ext-install", "docker-php-ext-configure",
-        "docker-php-ext-enable", "corepack", "npx", "fc-cache", "setcap", "systemctl", "service", "locale", "ulimit",
-    ]
-
-    /// Programs whose operands are all paths.
-    static let pathOperandCommands: Set<String> = [
-        "rm", "mkdir", "chmod", "chown", "chgrp", "ln", "cp", "mv", "touch", "cat", "ls", "tar", "unzip", "find", "install",
-        "tee", "rmdir", "head", "tail", "wc", "sort", "sha256sum", "md5sum", "gzip", "gunzip", "xz", "setcap", "source", ".",
-    ]
-
-    /// What the RUN of `rs` touches.
-    static func access(_ rs: RunScript, _ mi: ModelInstruction) -> RunAccess {
-        let a = RunAccess(workdir: mi.workingDirectory.isEmpty ? "/" : mi.workingDirectory)
-        var cwd = a.workdir
-        for inv in rs.effectiveCommands {
-            guard let name = inv.name else {
-                if inv.commandWord != nil { a.opaque = true }
-                continue
-            }
-            a.commandNames.append(name)
-            if let pc = PackageCommand.parse(inv) {
-                if pc.action == .update || (pc.manager.isSystemPackageManager && pc.subcommand.first == "update" && pc.action != .upgrade) {
-                    a.indexUpdates.append(pc)
-                    continue
-                }
-                a.otherCommandCount += 1
-                if let d = pc.dependencyInstall {
-                    if d.needsSourceTree { a.needsSource = true }
-                    let ms = d.manifests.map { (path: CachePaths.absolute($0.path, workdir: cwd), file: $0) }
-                    a.installs.append((pc, d, ms))
-                    continue
-                }
-                switch pc.action {
-                case .run, .build, .other: a.opaque = true
-                default: break
-                }
-                continue
-            }
-            a.otherCommandCount += 1
-            if name == "cd" {
-                if let d = inv.arguments.first?.staticValue { cwd = CachePaths.absolute(d, workdir: cwd) } else { a.opaque = true }
-                continue
-            }
-            guard pathBoundCommands.contains(name) else { a.opaque = true; continue }
-            // Every operand of these is a path (after the mode/owner operand of chmod/chown).
-            let allPaths = pathOperandCommands.contains(name)
-            var skipFirst = ["chmod", "chown", "chgrp"].contains(name)
-            // `ls`, `find`, `tar -c .` and friends without a path read the working directory.
-            if allPaths, !inv.arguments.contains(where: { w in w.staticValue.map { !$0.hasPrefix("-") } ?? true }) { a.touched.append(cwd) }
-            for w in inv.arguments {
-                if let v = w.staticValue, allPaths, !v.hasPrefix("-"), !v.containsBytes("://"), !v.isEmpty {
-                    if skipFirst { skipFirst = false; continue }
-                    a.touched.append(CachePaths.absolute(v.filter { $0 != "*" }, workdir: cwd))
-                    continue
-                }
-                guard let v = w.staticValue else {
-                    // `$(cat list)` and friends: unknown reads.
-                    if w.source.containsBytes("$(") || w.source.containsBytes("`") { a.opaque = true }
-                    continue
-                }
-                if v.hasPrefix("-") || v.containsBytes("://") || v.isEmpty { continue }
-                if v.hasPrefix("/") || v.hasPrefix("./") || v.hasPrefix("../") || v.containsBytes("/") || v.containsBytes(".") || v == "*" {
-                    a.touched.append(CachePaths.absolute(v.filter { $0 != "*" }, workdir: cwd))
-                }
-            }
-        }
-        return a
-    }
-
-    static func access(_ mi: ModelInstruction, _ context: LintContext) -> RunAccess? {
-        guard mi.syntax.kind == .run, let rs = RunScript.ofRun(mi, context) else { return nil }
-        let analysis = context.analysis
-        let key = mi.syntax.range.start.offset
-        if let v = analysis.accesses[key] { return v }
-        let v = access(rs, mi)
-        analysis.accesses[key] = v
-        return v
-    }
-
     /// Extensions of files that are source code or content (edited often).
     static let sourceExtensions: Set<String> = [
         "py", "js", "mjs", "cjs", "ts", "tsx", "jsx", "go", "rs", "java", "kt", "scala", "rb", "php", "c", "h", "cc", "cpp",
@@ -358,6 +238,7 @@ extension ModelInstruction {
     /// `shortText` on characters (any text).
     var characterShortText: String {
         var t = syntax.original.firstLineWithoutCarriageReturns
+        if t.isPlainASCII { return OneLine.shortened(t, limit: 60) }
         t = t.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         if t.hasSuffix("\\") { t = String(t.dropLast()).trimmingCharacters(in: .whitespaces) + " ..." }
         return t.count > 60 ? String(t.prefix(57)) + "..." : t

@@ -4,10 +4,9 @@ import DockerlintModel
 
 /// What rules derive from one file's instructions, computed once per instruction and
 /// shared: every RUN rule reads the same parsed script, the cache rules the same
-/// accesses and copy writes. Keyed by the instruction's start offset (unique per file).
+/// copy writes. Keyed by the instruction's start offset (unique per file).
 final class FileAnalysis {
     var scripts: [Int: RunScript?] = [:]
-    var accesses: [Int: RunAccess] = [:]
     var copyWrites: [Int: CopyWrite?] = [:]
     /// The step graph of the file (built on first use by a cache rule).
     var graph: StepGraph?

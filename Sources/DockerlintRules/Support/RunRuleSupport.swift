@@ -11,7 +11,7 @@ import DockerlintSyntax
 extension RunScript {
     /// The package commands of `managers` in a RUN or `ONBUILD RUN`, with the parsed script;
     /// nil when there is none.
-    static func packageCommands(_ i: ModelInstruction, _ context: LintContext, _ managers: Set<PackageManager>) -> (RunScript, [PackageCommand])? {
+    static func packageCommands(_ i: ModelInstruction, _ context: LintContext, _ managers: [PackageManager]) -> (RunScript, [PackageCommand])? {
         guard let rs = RunScript.of(i, context) else { return nil }
         let cmds = rs.packageCommands.filter { managers.contains($0.manager) }
         return cmds.isEmpty ? nil : (rs, cmds)
@@ -71,7 +71,7 @@ extension RunScript {
     }
 
     /// True when a later command is `<manager> clean …` (with `all`: `clean all`).
-    func cleans(after offset: Int, managers: Set<PackageManager>, all: Bool) -> Bool {
+    func cleans(after offset: Int, managers: [PackageManager], all: Bool) -> Bool {
         packageCommands.contains { c in
             managers.contains(c.manager) && c.isClean && c.invocation.range.start > offset
                 && (!all || c.invocation.arguments.contains { $0.staticValue == "all" })
@@ -161,7 +161,7 @@ func isMovingGoVersion(_ t: PackageTarget) -> Bool {
 /// One finding per install command of `managers` that `selects` and that installs
 /// unpinned packages: at the first of them, the message naming them ("Pin versions in
 /// apt get install: g++, gcc, libc-dev and 8 more. …"), each package a related location.
-func reportUnpinned(_ i: ModelInstruction, _ context: LintContext, managers: Set<PackageManager>,
+func reportUnpinned(_ i: ModelInstruction, _ context: LintContext, managers: [PackageManager],
                     selects: (PackageCommand) -> Bool, lead: String, advice: String, _ sink: inout FindingSink) {
     guard let (rs, cmds) = RunScript.packageCommands(i, context, managers) else { return }
     for pc in cmds where selects(pc) {

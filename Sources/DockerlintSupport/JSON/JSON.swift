@@ -26,36 +26,78 @@ public enum JSONValue: Hashable, Sendable {
     /// Appends the serialization to `out`; `indent` is the current depth when pretty, nil
     /// for compact output.
     public func write(to out: inout String, indent: Int?) {
+        // Written as bytes, then appended once: appending piece by piece to a String cost
+        // more than the rest of the report.
+        var bytes: [UInt8] = []
+        write(to: &bytes, indent: indent)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `write(to:indent:)` on UTF-8 bytes.
+    public func write(to out: inout [UInt8], indent: Int?) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .number(let v): JSONValue.writeNumber(v, to: &out)
+        case .null: out += "null".utf8
+        case .bool(let b): out += (b ? "true" : "false").utf8
+        case .int(let i): out += String(i).utf8
+        case .number(let v):
+            var t = ""
+            JSONValue.writeNumber(v, to: &t)
+            out += t.utf8
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            out += "["
+            if items.isEmpty { out += "[]".utf8; return }
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 JSONValue.newline(&out, indent.map { $0 + 1 })
                 item.write(to: &out, indent: indent.map { $0 + 1 })
             }
             JSONValue.newline(&out, indent)
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            if members.isEmpty { out += "{}"; return }
-            out += "{"
+            if members.isEmpty { out += "{}".utf8; return }
+            out.append(UInt8(ascii: "{"))
             let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             for (i, key) in keys.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 JSONValue.newline(&out, indent.map { $0 + 1 })
                 JSONValue.writeString(key, to: &out)
-                out += indent == nil ? ":" : ": "
+                out += (indent == nil ? ":" : ": ").utf8
                 members[key]!.write(to: &out, indent: indent.map { $0 + 1 })
             }
             JSONValue.newline(&out, indent)
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// `newline` on bytes.
+    static func newline(_ out: inout [UInt8], _ indent: Int?) {
+        guard let indent else { return }
+        out.append(0x0A)
+        for _ in 0..<max(0, indent) { out.append(0x20); out.append(0x20) }
+    }
+
+    /// `writeString` on bytes.
+    public static func writeString(_ s: String, to out: inout [UInt8]) {
+        var plain = true
+        var prev2: UInt8 = 0, prev1: UInt8 = 0
+        for b in s.utf8 {
+            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || (prev2 == 0xE2 && prev1 == 0x80 && (b == 0xA8 || b == 0xA9)) {
+                plain = false
+                break
+            }
+            prev2 = prev1
+            prev1 = b
+        }
+        if plain {
+            out.append(0x22)
+            out += s.utf8
+            out.append(0x22)
+            return
+        }
+        var t = ""
+        writeString(s, to: &t)
+        out += t.utf8
     }
 
     /// A newline and two spaces per level (pretty), nothing (compact, `indent` nil).

@@ -195,6 +195,34 @@ public enum HTML {
 /// Messages that must stay on one line (`file:line:column: severity: message`): control
 /// characters shown as escapes, and at most a line's worth of text.
 public enum OneLine {
+    /// An instruction's first line as messages quote it, for a plain-ASCII line (see
+    /// `isPlainASCII`: one byte per Character): runs of spaces made one, the ends trimmed; a
+    /// final `\\` (a continuation) written ` ...`; longer than `limit`, cut to `limit - 3`
+    /// with `...`.
+    public static func shortened(_ line: String, limit: Int) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(min(line.utf8.count, limit + 4))
+        for b in line.utf8 {
+            if b == 0x20 {
+                if let l = out.last, l != 0x20 { out.append(b) }
+            } else {
+                out.append(b)
+            }
+        }
+        if out.last == 0x20 { out.removeLast() }
+        if out.last == UInt8(ascii: "\\") {
+            out.removeLast()
+            // Spaces and tabs off both ends (`trimmingCharacters(in: .whitespaces)`).
+            while let l = out.last, l == 0x20 || l == 0x09 { out.removeLast() }
+            var k = 0
+            while k < out.count, out[k] == 0x20 || out[k] == 0x09 { k += 1 }
+            out.removeFirst(k)
+            out += Array(" ...".utf8)
+        }
+        if out.count > limit { return String(decoding: out[..<(limit - 3)], as: UTF8.self) + "..." }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// The longest message, in Unicode scalars, that `clip` keeps whole.
     public static let defaultLimit = 240
 

@@ -181,3 +181,23 @@ extension Array where Element == UInt8 {
         }
     }
 }
+
+extension StringProtocol {
+    /// True when every byte is ASCII other than a carriage return: then every Character is
+    /// one byte (only `\r\n` joins two ASCII bytes into one), so searching, splitting and
+    /// counting by bytes gives what the Character-based standard library calls give.
+    public var isPlainASCII: Bool {
+        if let r = utf8.withContiguousStorageIfAvailable({ buf -> Bool in
+            for b in buf where b >= 0x80 || b == 0x0D { return false }
+            return true
+        }) { return r }
+        return utf8.allSatisfy { $0 < 0x80 && $0 != 0x0D }
+    }
+
+    /// `containsBytes(needle)` when the text is plain ASCII (`isPlainASCII`), where every
+    /// substring search gives that answer; nil otherwise, for the caller's own search to
+    /// decide: `text.containsPlainASCII("://") ?? text.contains("://")` (needles: plain ASCII).
+    public func containsPlainASCII(_ needle: String) -> Bool? {
+        isPlainASCII ? containsBytes(needle) : nil
+    }
+}

@@ -20,14 +20,22 @@ final class PackageIndexSplitRule: LintRule {
         }
     }
 
+    /// The first index update (`apt-get update`, `apk update`) of a RUN whose every named
+    /// command, seen through wrappers, is one; nil otherwise.
+    static func onlyIndexUpdates(_ rs: RunScript) -> PackageCommand? {
+        var first: PackageCommand? = nil
+        for inv in rs.effectiveCommands where inv.name != nil {
+            guard let pc = PackageCommand.parse(inv),
+                  pc.action == .update || (pc.manager.isSystemPackageManager && pc.subcommand.first == "update" && pc.action != .upgrade)
+            else { return nil }
+            if first == nil { first = pc }
+        }
+        return first
+    }
+
     func visit(_ i: ModelInstruction, _ context: LintContext, _ sink: inout FindingSink) {
-        guard i.syntax.kind == .run, let rs = RunScript.ofRun(i, context), let acc = CacheKnowledge.access(i, context),
-              let update = acc.indexUpdates.first, acc.otherCommandCount == 0, let fam = PackageIndexSplitRule.family(update.manager) else { return }
-        // Only the update (and harmless shell built-ins) in this RUN.
-        if rs.effectiveCommands.contains(where: { c in
-            guard let n = c.name else { return false }
-            return PackageCommand.parse(c) == nil && !["set", "true", ":", "export"].contains(n)
-        }) { return }
+        guard i.syntax.kind == .run, let rs = RunScript.ofRun(i, context), let update = Self.onlyIndexUpdates(rs),
+              let fam = PackageIndexSplitRule.family(update.manager) else { return }
         let insts = context.stageInstructions(i)
         guard let idx = insts.firstIndex(where: { $0.syntax.range.start.offset == i.syntax.range.start.offset }) else { return }
         for n in insts[(idx + 1)...] where n.syntax.kind == .run {

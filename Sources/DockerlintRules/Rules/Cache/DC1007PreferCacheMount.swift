@@ -3,6 +3,7 @@ import DockerlintCache
 import DockerlintCore
 import DockerlintModel
 import DockerlintShell
+import DockerlintSupport
 import DockerlintSyntax
 
 /// Package-manager caches deleted in the layer could be kept in a cache mount instead: same
@@ -38,7 +39,10 @@ final class PreferCacheMountRule: LintRule {
         }
         // A build's dependency cache: no option is dropped, so only a comment that speaks of
         // caches may explain why there is no mount (`# Run the build itself` does not).
-        if !comments.contains(where: { $0.text.lowercased().contains("cache") }) {
+        if !comments.contains(where: { c in
+            let t = c.text.lowercased()
+            return t.containsPlainASCII("cache") ?? t.contains("cache")
+        }) {
             PreferCacheMountRule.buildCaches(i, rs, context, &sink)
         }
         if !comments.isEmpty { return }

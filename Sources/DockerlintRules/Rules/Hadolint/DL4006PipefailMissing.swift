@@ -39,7 +39,7 @@ final class PipefailMissingRule: LintRule {
         // …; done`, `a | ( cd d && tar x )`), the command before it.
         guard let pipe = rs.commands.first(where: { $0.isInPipeline && $0.pipelineIndex > 0 })
                 ?? rs.commands.first(where: { $0.isInPipeline && ($0.nextOperator == .pipe || $0.nextOperator == .pipeAll) }) else { return }
-        if rs.script.pipefailEnabled(before: pipe.range.start) { return }
+        if ShellScript.pipefailEnabled(before: pipe.range.start, in: ShellScript.optionChanges(effective: rs.effectiveCommands)) { return }
         sink.report(rs.range(of: pipe), "Set the SHELL option -o pipefail before RUN with a pipe in it. If you are using /bin/sh in an alpine image or if your shell is symlinked to busybox then consider explicitly setting your SHELL to /bin/ash, or disable this check")
     }
 }

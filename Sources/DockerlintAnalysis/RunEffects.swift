@@ -166,8 +166,8 @@ enum RunEffects {
             }
         }
         // A shell running a static `-c` string: the inner commands come separately.
-        if raw.effective.shellCommandStringWord != nil || raw.effective.shellStdinHereDoc != nil { return }
         let inv = raw.effective
+        if inv.shellCommandStringWord != nil || inv.shellStdinHereDoc != nil { return }
         // Environment set for the command only (`A=1 cmd`, `env A=1 cmd`) is not a read.
         var name = inv.name
         if name == nil, let w = inv.commandWord {

@@ -140,8 +140,8 @@ public struct Linter: Sendable {
         let starts = file.instructions.map { ($0.startLine, $0.endLine) }
         let stageStarts = model.stages.map { $0.from.syntax.startLine }
         var out: [Diagnostic] = []
-        var seen = Set<Finding>()
-        for f in sink.findings where seen.insert(f).inserted {
+        var seen = Set<FindingKey>()
+        for f in sink.findings where seen.insert(FindingKey(finding: f)).inserted {
             guard let pi = rules.planIndex(of: f.code) else {
                 if rules.code(named: f.code) == nil, RuleSet.isExternalCode(f.code),
                    let d = externalDiagnostic(f, input.path, config, pragmas, starts, stageStarts) {
@@ -213,6 +213,20 @@ public struct Linter: Sendable {
             }
         }
         return out
+    }
+}
+
+/// A finding in the set of those already reported: equal when the findings are equal,
+/// hashed by its code, place and message only (hashing its related places and fix too made
+/// the duplicate check cost more than most rules).
+struct FindingKey: Hashable {
+    let finding: Finding
+    static func == (a: FindingKey, b: FindingKey) -> Bool { a.finding == b.finding }
+    func hash(into h: inout Hasher) {
+        h.combine(finding.code)
+        h.combine(finding.range.start.offset)
+        h.combine(finding.range.end.offset)
+        h.combine(finding.message)
     }
 }
 

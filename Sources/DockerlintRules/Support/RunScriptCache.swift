@@ -7,6 +7,9 @@ extension RunScript {
     /// `context.analysis`); nil for other instructions and for heredoc scripts in another
     /// language.
     public static func of(_ i: ModelInstruction, _ context: LintContext) -> RunScript? {
+        // Every RUN rule asks at every instruction: only a RUN or an ONBUILD has a script
+        // (`make` answers nil for the others), so they need no lookup.
+        guard i.syntax.kind == .run || i.syntax.kind == .onbuild else { return nil }
         let analysis = context.analysis
         let key = i.syntax.range.start.offset
         if let cached = analysis.scripts[key] { return cached }

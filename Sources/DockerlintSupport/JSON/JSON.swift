@@ -79,22 +79,23 @@ public enum JSONValue: Hashable, Sendable {
 
     /// `writeString` on bytes.
     public static func writeString(_ s: String, to out: inout [UInt8]) {
-        var plain = true
-        var prev2: UInt8 = 0, prev1: UInt8 = 0
-        for b in s.utf8 {
-            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || (prev2 == 0xE2 && prev1 == 0x80 && (b == 0xA8 || b == 0xA9)) {
-                plain = false
-                break
+        var text = s
+        // Nothing to escape (the usual case): the bytes copied in one append.
+        let plain = text.withUTF8 { buf -> Bool in
+            var prev2: UInt8 = 0, prev1: UInt8 = 0
+            for b in buf {
+                if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || (prev2 == 0xE2 && prev1 == 0x80 && (b == 0xA8 || b == 0xA9)) {
+                    return false
+                }
+                prev2 = prev1
+                prev1 = b
             }
-            prev2 = prev1
-            prev1 = b
-        }
-        if plain {
             out.append(0x22)
-            out += s.utf8
+            out.append(contentsOf: buf)
             out.append(0x22)
-            return
+            return true
         }
+        if plain { return }
         var t = ""
         writeString(s, to: &t)
         out += t.utf8

@@ -29,8 +29,17 @@ public struct RuleMetadata: Hashable, Sendable {
         self.buildErrors = buildErrors
     }
 
-    /// Every name that selects this rule in configuration, pragmas and `--ignore`.
-    public var allNames: [String] { [code, name] + aliases }
+    /// Every name that selects this rule in configuration, pragmas and `--ignore`. One
+    /// allocation: `[code, name] + aliases` grew the two-name array again for the aliases
+    /// (the rule set does it for every rule at start-up).
+    public var allNames: [String] {
+        var names: [String] = []
+        names.reserveCapacity(2 + aliases.count)
+        names.append(code)
+        names.append(name)
+        names.append(contentsOf: aliases)
+        return names
+    }
 
     /// What linting needs of the rule.
     public var info: RuleInfo {
@@ -66,8 +75,17 @@ public struct RuleInfo: Hashable, Sendable {
         self.category = category; self.status = status; self.url = url; self.buildErrors = buildErrors
     }
 
-    /// Every name that selects this rule in configuration, pragmas and `--ignore`.
-    public var allNames: [String] { [code, name] + aliases }
+    /// Every name that selects this rule in configuration, pragmas and `--ignore`. One
+    /// allocation: `[code, name] + aliases` grew the two-name array again for the aliases
+    /// (the rule set does it for every rule at start-up).
+    public var allNames: [String] {
+        var names: [String] = []
+        names.reserveCapacity(2 + aliases.count)
+        names.append(code)
+        names.append(name)
+        names.append(contentsOf: aliases)
+        return names
+    }
 
     /// A descriptor without summary and help text (for output that does not show them).
     public var descriptor: RuleDescriptor {

@@ -170,7 +170,11 @@ public struct ReportSummary: Hashable, Sendable {
         if warnings > 0 { parts.append(plural(warnings, "warning")) }
         if info > 0 { parts.append("\(info) info") }
         if style > 0 { parts.append("\(style) style") }
-        var text = "\(plural(problems, "problem")) (\(parts.joined(separator: ", "))) in \(plural(filesWithProblems, "file"))"
+        // Joined by hand, as InstructionParser.handleJSONArgs does (the first generic `joined`
+        // of a run costs a scan of the binary's conformance records).
+        var counts = parts.first ?? ""
+        for p in parts.dropFirst() { counts += ", " + p }
+        var text = "\(plural(problems, "problem")) (\(counts)) in \(plural(filesWithProblems, "file"))"
         if failing < problems {
             text += "; \(problems - failing) below the failure threshold (\(failureThreshold.rawValue))"
         }

@@ -29,17 +29,8 @@ public struct RuleMetadata: Hashable, Sendable {
         self.buildErrors = buildErrors
     }
 
-    /// Every name that selects this rule in configuration, pragmas and `--ignore`. One
-    /// allocation: `[code, name] + aliases` grew the two-name array again for the aliases
-    /// (the rule set does it for every rule at start-up).
-    public var allNames: [String] {
-        var names: [String] = []
-        names.reserveCapacity(2 + aliases.count)
-        names.append(code)
-        names.append(name)
-        names.append(contentsOf: aliases)
-        return names
-    }
+    /// Every name that selects this rule in configuration, pragmas and `--ignore`.
+    public var allNames: [String] { RuleInfo.allNames(code: code, name: name, aliases: aliases) }
 
     /// What linting needs of the rule.
     public var info: RuleInfo {
@@ -75,10 +66,12 @@ public struct RuleInfo: Hashable, Sendable {
         self.category = category; self.status = status; self.url = url; self.buildErrors = buildErrors
     }
 
-    /// Every name that selects this rule in configuration, pragmas and `--ignore`. One
-    /// allocation: `[code, name] + aliases` grew the two-name array again for the aliases
-    /// (the rule set does it for every rule at start-up).
-    public var allNames: [String] {
+    /// Every name that selects this rule in configuration, pragmas and `--ignore`.
+    public var allNames: [String] { Self.allNames(code: code, name: name, aliases: aliases) }
+
+    /// The names of a rule in one allocation: `[code, name] + aliases` grew the two-name array
+    /// again for the aliases (the rule set does it for every rule at start-up).
+    static func allNames(code: String, name: String, aliases: [String]) -> [String] {
         var names: [String] = []
         names.reserveCapacity(2 + aliases.count)
         names.append(code)

@@ -211,27 +211,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// `JSONValue.writeString`, into the bytes.
-    private mutating func appendString(_ s: String) {
-        var s = s
-        let plain = s.withUTF8 { utf8 -> Bool in
-            var prev2: UInt8 = 0, prev1: UInt8 = 0
-            for b in utf8 {
-                if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || (prev2 == 0xE2 && prev1 == 0x80 && (b == 0xA8 || b == 0xA9)) {
-                    return false
-                }
-                prev2 = prev1
-                prev1 = b
-            }
-            bytes.append(0x22)
-            bytes.append(contentsOf: utf8)
-            bytes.append(0x22)
-            return true
-        }
-        if plain { return }
-        var escaped = ""
-        JSONValue.writeString(s, to: &escaped)
-        append(escaped)
-    }
+    private mutating func appendString(_ s: String) { JSONValue.writeString(s, to: &bytes) }
 
     public mutating func beginObject() { separator(); bytes.append(0x7B); needsComma.append(false) }
     public mutating func endObject() { needsComma.removeLast(); bytes.append(0x7D) }
